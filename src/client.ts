@@ -1,0 +1,209 @@
+import ky, { isHTTPError, type KyInstance } from 'ky';
+import { getDotPath, safeParse } from 'valibot';
+import type { EndpointMeta, EndpointSpec, TokenType } from './endpoint.js';
+import { helixError, MissingScopeError, NetworkError, UnauthorizedError, ValidationError } from './errors.js';
+import { RateLimiter } from './rate-limit.js';
+
+/** A token as the pipeline sees it. */
+export interface AccessToken {
+  /** The bearer token itself. Never printed, never put in an error. */
+  readonly token: string;
+  /** The token's scopes, when known: lets a call fail with `MissingScopeError` before sending. */
+  readonly scopes?: readonly string[];
+  /** The user the token belongs to; absent for app tokens. */
+  readonly userId?: string;
+  readonly type?: TokenType;
+}
+
+/** What an auth provider is told when asked for a token. */
+export interface TokenRequest {
+  readonly endpoint: EndpointMeta;
+  /** The `user` call option: whose token to use. */
+  readonly user?: string;
+}
+
+/**
+ * Supplies tokens to the pipeline. `createTokenManager` (helixkit/auth) is one; a plain string
+ * token needs none.
+ */
+export interface AuthProvider {
+  getToken(request: TokenRequest): AccessToken | Promise<AccessToken>;
+  /**
+   * Called when Helix answered 401 to `rejected`: resolve a fresh token and the call is retried
+   * once, or `undefined` to let the `UnauthorizedError` through. Many calls may fail at once;
+   * a provider should run one refresh for all of them.
+   */
+  refresh?(rejected: AccessToken, request: TokenRequest): Promise<AccessToken | undefined>;
+}
+
+/** Options of {@link createClient}. */
+export interface ClientOptions {
+  /** Your application's client id, sent as `Client-Id`. */
+  clientId: string;
+  /** A static access token, or a provider such as `createTokenManager(...)`. */
+  auth: string | AuthProvider;
+  /** Helix base URL. Default `https://api.twitch.tv/helix/`. */
+  baseUrl?: string;
+  /** The fetch to use. Default `globalThis.fetch`, read at each request (so mocks installed later apply). */
+  fetch?: typeof fetch;
+  /** Validate response bodies against their schemas. Default `true`. */
+  validate?: boolean;
+  /**
+   * Retries: a 429 waits for `Ratelimit-Reset` then retries (any method); 5xx and network
+   * errors retry with backoff for GET, PUT and DELETE only. `limit` default 2.
+   */
+  retry?: { limit?: number };
+  /** Milliseconds to wait for each response. Default 10000; `false` for none. */
+  timeout?: number | false;
+}
+
+/** Options every endpoint function takes as its third argument. */
+export interface CallOptions {
+  /** Whose token to use, when the auth provider holds several users. */
+  user?: string;
+  /** Aborts the call, including any wait for the rate limit. */
+  signal?: AbortSignal;
+}
+
+/** A configured Helix client. Pass it to endpoint functions: `getUsers(client, { login })`. */
+export interface Client {
+  readonly clientId: string;
+  /** Whether response bodies are validated. */
+  readonly validate: boolean;
+  /** Sends one request for an endpoint; endpoint functions call this. */
+  call(spec: EndpointSpec, input: Record<string, unknown>, options?: CallOptions): Promise<unknown>;
+}
+
+const IDEMPOTENT = ['GET', 'PUT', 'DELETE'];
+
+/** Creates a Helix client. @see https://dev.twitch.tv/docs/api/ */
+export function createClient(options: ClientOptions): Client {
+  const { clientId, auth } = options;
+  const validate = options.validate ?? true;
+  const limiter = new RateLimiter();
+  let baseUrl = options.baseUrl ?? 'https://api.twitch.tv/helix/';
+  if (!baseUrl.endsWith('/')) baseUrl += '/';
+
+  const api: KyInstance = ky.create({
+    baseUrl,
+    fetch: (input, init) => (options.fetch ?? globalThis.fetch)(input, init),
+    timeout: options.timeout ?? 10_000,
+    throwHttpErrors: true,
+    retry: {
+      limit: options.retry?.limit ?? 2,
+      // 429 is safe to retry for every method: Twitch did not act on the request.
+      methods: ['get', 'put', 'delete', 'post', 'patch'],
+      statusCodes: [429, 500, 502, 503, 504],
+      afterStatusCodes: [429],
+      shouldRetry: ({ error }) => {
+        if (isHTTPError(error) && error.response.status === 429) return undefined;
+        const method = (error as { request?: Request }).request?.method ?? 'GET';
+        return IDEMPOTENT.includes(method) ? undefined : false;
+      },
+    },
+  });
+
+  async function tokenFor(spec: EndpointSpec, user: string | undefined): Promise<AccessToken> {
+    if (typeof auth === 'string') return { token: auth };
+    const token = await auth.getToken({ endpoint: spec, user });
+    if (token.scopes) {
+      const granted = token.scopes;
+      const missing = spec.scopes.filter((group) => !group.some((scope) => granted.includes(scope)));
+      if (missing.length > 0) throw new MissingScopeError(spec.id, missing);
+    }
+    return token;
+  }
+
+  async function send(spec: EndpointSpec, input: Record<string, unknown>, token: AccessToken, signal?: AbortSignal) {
+    const searchParams = new URLSearchParams();
+    for (const key of spec.query) {
+      const value = input[key];
+      if (value === undefined || value === null) continue;
+      for (const item of Array.isArray(value) ? value : [value]) searchParams.append(key, String(item));
+    }
+    let json: Record<string, unknown> | undefined;
+    for (const key of spec.body) {
+      if (input[key] !== undefined) (json ??= {})[key] = input[key];
+    }
+    if (!json && spec.body.length > 0) json = {};
+
+    const limit = (request: Request) => limiter.take(token.token, signal ?? request.signal);
+    try {
+      return await api(spec.path, {
+        method: spec.method,
+        searchParams,
+        json,
+        signal,
+        headers: { Authorization: `Bearer ${token.token}`, 'Client-Id': clientId },
+        hooks: {
+          beforeRequest: [({ request }) => limit(request)],
+          beforeRetry: [({ request }) => limit(request)],
+          afterResponse: [({ response }) => limiter.update(token.token, response.headers)],
+        },
+      });
+    } catch (error) {
+      throw toTwitchError(spec, error, token.token);
+    }
+  }
+
+  async function call(spec: EndpointSpec, input: Record<string, unknown>, options: CallOptions = {}) {
+    let token = await tokenFor(spec, options.user);
+    let response: Response;
+    try {
+      response = await send(spec, input, token, options.signal);
+    } catch (error) {
+      const refreshed =
+        error instanceof UnauthorizedError && typeof auth !== 'string' && auth.refresh
+          ? await auth.refresh(token, { endpoint: spec, user: options.user })
+          : undefined;
+      if (!refreshed) throw error;
+      token = refreshed;
+      response = await send(spec, input, token, options.signal);
+    }
+    return readBody(spec, response, validate);
+  }
+
+  return { clientId, validate, call };
+}
+
+async function readBody(spec: EndpointSpec, response: Response, validate: boolean): Promise<unknown> {
+  if (spec.text) return response.text();
+  if (!spec.response || response.status === 204) return undefined;
+  const text = await response.text();
+  if (text === '' && response.status === 202) return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ValidationError(spec.id, [{ path: '', message: 'the response is not JSON' }]);
+  }
+  if (!validate) return body;
+  const result = safeParse(spec.response, body);
+  if (result.success) return result.output;
+  throw new ValidationError(
+    spec.id,
+    result.issues.map((issue) => ({ path: getDotPath(issue) ?? '', message: issue.message })),
+  );
+}
+
+/** Maps ky's errors to ours, with any trace of the token removed. */
+function toTwitchError(spec: EndpointSpec, error: unknown, token: string): unknown {
+  const scrub = (text: string) => (token ? text.split(token).join('[token]') : text);
+  if (isHTTPError(error)) {
+    const data = (typeof error.data === 'object' && error.data) as { error?: unknown; message?: unknown } | false;
+    const { response } = error;
+    return helixError({
+      status: response.status,
+      error: scrub(data && typeof data.error === 'string' ? data.error : response.statusText),
+      message: scrub(data && typeof data.message === 'string' ? data.message : ''),
+      endpoint: spec.id,
+      headers: response.headers,
+    });
+  }
+  if (error instanceof Error && error.name !== 'AbortError' && !(error instanceof MissingScopeError)) {
+    if (error.name === 'NetworkError' || error.name === 'TimeoutError' || error.name === 'TypeError') {
+      return new NetworkError(spec.id, scrub(error.message));
+    }
+  }
+  return error;
+}

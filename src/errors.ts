@@ -1,0 +1,144 @@
+/**
+ * Every error helixkit throws extends {@link TwitchError}, so one `instanceof` check catches
+ * them all. No error's message or fields ever hold an access token, refresh token or secret.
+ */
+
+/** Base class of every error thrown by helixkit. */
+export class TwitchError extends Error {
+  override name = 'TwitchError';
+}
+
+/** Input refused before any request was sent; `param` names the offending field. */
+export class InputError extends TwitchError {
+  override name = 'InputError';
+  constructor(
+    /** The input field (wire name) that is wrong, or `''` when the input as a whole is. */
+    readonly param: string,
+    message: string,
+  ) {
+    super(param ? `${param}: ${message}` : message);
+  }
+}
+
+/** One problem found while validating data from the network. */
+export interface ValidationIssue {
+  /** Dotted path into the value, e.g. `data.0.login`; `''` for the value itself. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * Twitch sent data that does not match the documented shape. Turn it off per client with
+ * `validate: false` if you must accept whatever arrives.
+ */
+export class ValidationError extends TwitchError {
+  override name = 'ValidationError';
+  /** Path of the first issue, e.g. `data.0.login`. */
+  readonly path: string;
+  constructor(
+    /** What was being validated, e.g. an endpoint id such as `get-users`. */
+    readonly source: string,
+    readonly issues: readonly ValidationIssue[],
+  ) {
+    const first = issues[0];
+    const where = first?.path ? ` at ${first.path}` : '';
+    super(`${source}: unexpected data${where}: ${first?.message ?? 'invalid'}`);
+    this.path = first?.path ?? '';
+  }
+}
+
+/** The token is known to lack a scope the endpoint needs; nothing was sent. */
+export class MissingScopeError extends TwitchError {
+  override name = 'MissingScopeError';
+  constructor(
+    readonly endpoint: string,
+    /** The all-of groups of any-of scopes that the token does not satisfy. */
+    readonly missing: readonly (readonly string[])[],
+  ) {
+    super(`${endpoint} needs ${missing.map((group) => group.join(' or ')).join(' and ')}`);
+  }
+}
+
+/** Fields of an error response from Helix. */
+export interface HelixErrorInit {
+  status: number;
+  /** Twitch's short error name, e.g. `Not Found`. */
+  error: string;
+  /** Twitch's message, with any token text removed. */
+  message: string;
+  /** Endpoint id, e.g. `get-users`. */
+  endpoint: string;
+  headers: Headers;
+}
+
+/** Helix answered with an error status. Subclasses exist for the common statuses. */
+export class HelixError extends TwitchError {
+  override name = 'HelixError';
+  readonly status: number;
+  readonly error: string;
+  readonly endpoint: string;
+  /** Response headers, e.g. `Ratelimit-Reset`. */
+  readonly headers: Headers;
+  constructor(init: HelixErrorInit) {
+    super(`${init.endpoint}: ${init.status} ${init.error}${init.message ? `: ${init.message}` : ''}`);
+    this.status = init.status;
+    this.error = init.error;
+    this.endpoint = init.endpoint;
+    this.headers = init.headers;
+  }
+}
+
+/** 400: Twitch refused the request's parameters. */
+export class BadRequestError extends HelixError {
+  override name = 'BadRequestError';
+}
+/** 401: the token is missing, invalid, expired or for another client id. */
+export class UnauthorizedError extends HelixError {
+  override name = 'UnauthorizedError';
+}
+/** 403: the token's user may not do this. */
+export class ForbiddenError extends HelixError {
+  override name = 'ForbiddenError';
+}
+/** 404: the resource does not exist. */
+export class NotFoundError extends HelixError {
+  override name = 'NotFoundError';
+}
+/** 409: the resource is in a conflicting state (e.g. a subscription that already exists). */
+export class ConflictError extends HelixError {
+  override name = 'ConflictError';
+}
+/** 429: the rate limit was hit and retries were exhausted. */
+export class RateLimitError extends HelixError {
+  override name = 'RateLimitError';
+}
+/** 5xx: Twitch failed; idempotent requests were retried first. */
+export class ServerError extends HelixError {
+  override name = 'ServerError';
+}
+
+/** Builds the error class that fits an HTTP status. */
+export function helixError(init: HelixErrorInit): HelixError {
+  const { status } = init;
+  const Class =
+    status === 400 ? BadRequestError
+    : status === 401 ? UnauthorizedError
+    : status === 403 ? ForbiddenError
+    : status === 404 ? NotFoundError
+    : status === 409 ? ConflictError
+    : status === 429 ? RateLimitError
+    : status >= 500 ? ServerError
+    : HelixError;
+  return new Class(init);
+}
+
+/** The request never got an answer: the network failed or the timeout passed. */
+export class NetworkError extends TwitchError {
+  override name = 'NetworkError';
+  constructor(
+    readonly endpoint: string,
+    message: string,
+  ) {
+    super(`${endpoint}: no response: ${message}`);
+  }
+}
