@@ -1,0 +1,149 @@
+import { looseObject, string } from 'valibot';
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/errors.js';
+import {
+  isFrameOf,
+  isNotificationOf,
+  parseEventSubFrame,
+  parseEventSubMessage,
+  parseEventSubWebhookBody,
+} from '../../src/eventsub/messages.js';
+
+const subscription = {
+  id: 'f1c2a387-161a-49f9-a165-0f21d7a4e1c4',
+  status: 'enabled',
+  type: 'channel.follow',
+  version: '2',
+  condition: { broadcaster_user_id: '1337', moderator_user_id: '1337' },
+  transport: { method: 'websocket', session_id: 'AQoQexAWVYKSTIu4ec_2VAxyuhAB' },
+  created_at: '2023-07-19T14:56:51.634234626Z',
+  cost: 0,
+};
+const follow = {
+  user_id: '1234',
+  user_login: 'cool_user',
+  user_name: 'Cool_User',
+  broadcaster_user_id: '1337',
+  broadcaster_user_login: 'cooler_user',
+  broadcaster_user_name: 'Cooler_User',
+  followed_at: '2020-07-15T18:16:11.17106713Z',
+};
+const metadata = (message_type: string, extra: object = {}) => ({
+  message_id: 'befa7b53-d79d-478f-86b9-120f112b044e',
+  message_type,
+  message_timestamp: '2023-07-19T10:11:12.464757833Z',
+  ...extra,
+});
+const notification = {
+  metadata: metadata('notification', { subscription_type: 'channel.follow', subscription_version: '2' }),
+  payload: { subscription, event: follow },
+};
+const followSchema = {
+  type: 'channel.follow',
+  version: '2',
+  event: looseObject({ user_id: string(), user_login: string(), followed_at: string() }),
+};
+
+function errorOf(fn: () => unknown): ValidationError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return error as ValidationError;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+describe('parseEventSubMessage', () => {
+  it('parses a welcome frame from a JSON string', () => {
+    const frame = parseEventSubFrame(
+      JSON.stringify({
+        metadata: metadata('session_welcome'),
+        payload: {
+          session: {
+            id: 'AQoQexAWVYKSTIu4ec_2VAxyuhAB',
+            status: 'connected',
+            keepalive_timeout_seconds: 10,
+            reconnect_url: null,
+            connected_at: '2023-07-19T14:56:51.616329898Z',
+          },
+        },
+      }),
+    );
+    expect(frame.metadata.message_type).toBe('session_welcome');
+    expect(isFrameOf(frame, 'session_welcome')).toBe(true);
+    if (isFrameOf(frame, 'session_welcome')) expect(frame.payload.session.keepalive_timeout_seconds).toBe(10);
+  });
+
+  it('parses keepalive, reconnect and revocation frames', () => {
+    expect(parseEventSubFrame({ metadata: metadata('session_keepalive'), payload: {} }).metadata.message_type).toBe('session_keepalive');
+    const reconnect = parseEventSubFrame({
+      metadata: metadata('session_reconnect'),
+      payload: {
+        session: {
+          id: 'x',
+          status: 'reconnecting',
+          keepalive_timeout_seconds: null,
+          reconnect_url: 'wss://eventsub.wss.twitch.tv?id=x',
+          connected_at: '2022-11-16T10:11:12.634234626Z',
+        },
+      },
+    });
+    expect(reconnect.metadata.message_type).toBe('session_reconnect');
+    const revocation = parseEventSubFrame({
+      metadata: metadata('revocation', { subscription_type: 'channel.follow', subscription_version: '2' }),
+      payload: { subscription: { ...subscription, status: 'authorization_revoked' } },
+    });
+    expect(revocation.metadata.message_type).toBe('revocation');
+  });
+
+  it('parses a notification and keeps unknown fields', () => {
+    const frame = parseEventSubFrame({ ...notification, payload: { ...notification.payload, extra: 1 } });
+    expect(isNotificationOf(frame, 'channel.follow')).toBe(true);
+    if (isNotificationOf(frame, 'channel.follow')) expect(frame.payload.event.user_login).toBe('cool_user');
+    expect((frame.payload as Record<string, unknown>).extra).toBe(1);
+  });
+
+  it('names the path of a malformed envelope', () => {
+    const error = errorOf(() =>
+      parseEventSubMessage({ ...notification, payload: { subscription: { ...subscription, cost: 'free' }, event: follow } }),
+    );
+    expect(error.path).toBe('payload.subscription.cost');
+    expect(errorOf(() => parseEventSubMessage({ metadata: { message_type: 'notification' }, payload: {} })).path).toBe('metadata.message_id');
+  });
+
+  it('refuses text that is not JSON and unknown message types', () => {
+    expect(errorOf(() => parseEventSubMessage('{oops')).message).toMatch(/not JSON/);
+    expect(errorOf(() => parseEventSubMessage({ metadata: metadata('session_party'), payload: {} })).path).toBe('metadata.message_type');
+    expect(errorOf(() => parseEventSubMessage('[]')).path).toBe('');
+  });
+
+  it('does not check an event without a schema, and checks it with one', () => {
+    const odd = { ...notification, payload: { subscription, event: { ...follow, user_login: 42 } } };
+    expect(() => parseEventSubMessage(odd)).not.toThrow();
+    const error = errorOf(() => parseEventSubMessage(odd, { schemas: [followSchema] }));
+    expect(error.path).toBe('payload.event.user_login');
+    // an object of descriptors works too, and other versions are not checked with it
+    expect(errorOf(() => parseEventSubMessage(odd, { schemas: { follow: followSchema } })).path).toBe('payload.event.user_login');
+    const v1 = { ...odd, payload: { ...odd.payload, subscription: { ...subscription, version: '1' } } };
+    expect(() => parseEventSubMessage(v1, { schemas: [followSchema] })).not.toThrow();
+  });
+
+  it('parses webhook bodies: challenge, event and batched events', () => {
+    const challenge = parseEventSubWebhookBody({ subscription: { ...subscription, status: 'webhook_callback_verification_pending' }, challenge: 'pogchamp-kappa-360noscope-vohiyo' });
+    expect(challenge.challenge).toBe('pogchamp-kappa-360noscope-vohiyo');
+    expect(parseEventSubWebhookBody(JSON.stringify({ subscription, event: follow })).event).toEqual(follow);
+    const batched = { subscription: { ...subscription, type: 'drop.entitlement.grant', version: '1' }, events: [{ id: 'a', data: {} }, { id: 'b' }] };
+    expect(parseEventSubWebhookBody(batched).events).toHaveLength(2);
+    const dropSchema = { type: 'drop.entitlement.grant', version: '1', event: looseObject({ id: string(), data: looseObject({}) }) };
+    expect(errorOf(() => parseEventSubWebhookBody(batched, { schemas: [dropSchema] })).path).toBe('events.1.data');
+    expect(errorOf(() => parseEventSubWebhookBody({ event: follow })).path).toBe('subscription');
+    expect(() => parseEventSubWebhookBody(notification)).toThrow(ValidationError);
+  });
+
+  it('with validate: false checks only what dispatch needs', () => {
+    const loose = { ...notification, payload: { subscription: { ...subscription, cost: 'free' }, event: follow } };
+    expect(() => parseEventSubMessage(loose, { validate: false })).not.toThrow();
+    expect(() => parseEventSubMessage({ metadata: metadata('notification'), payload: {} }, { validate: false })).toThrow(ValidationError);
+  });
+});
