@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { createState, findToken, issueToken, revokeToken, setRateLimit, takeRateLimit } from '../../src/testing/state.js';
+
+describe('createState', () => {
+  it('builds the same world from the same seed', () => {
+    const a = createState({ seed: 7 });
+    const b = createState({ seed: 7 });
+    expect(a.clientId).toBe(b.clientId);
+    expect(a.userToken).toBe(b.userToken);
+    expect([...a.users.keys()]).toEqual([...b.users.keys()]);
+    expect(createState({ seed: 8 }).clientId).not.toBe(a.clientId);
+  });
+
+  it('seeds the broadcaster, moderator and viewer with a token that has every scope', () => {
+    const state = createState();
+    expect(state.users.get(state.ids.broadcaster)?.login).toBe('fakestreamer');
+    expect(state.users.get(state.ids.moderator)?.login).toBe('fakemod');
+    expect(state.users.get(state.ids.viewer)?.login).toBe('fakeviewer');
+    const token = findToken(state, state.userToken);
+    expect(token).toMatchObject({ type: 'user', userId: state.ids.broadcaster, clientId: state.clientId });
+    expect(token?.scopes).toContain('channel:manage:polls');
+    expect(findToken(state, state.appToken)).toMatchObject({ type: 'app' });
+  });
+
+  it('issues, expires and revokes tokens', () => {
+    let now = 1_000_000;
+    const state = createState({ now: () => now });
+    const token = issueToken(state, { type: 'user', userId: state.ids.viewer, scopes: ['user:read:email'], expiresIn: 1000 });
+    expect(findToken(state, token)?.scopes).toEqual(['user:read:email']);
+    now += 1000;
+    expect(findToken(state, token)).toBeUndefined();
+    const other = issueToken(state, { type: 'app' });
+    expect(revokeToken(state, other)).toBe(true);
+    expect(findToken(state, other)).toBeUndefined();
+  });
+
+  it('counts requests per token and refuses once the bucket is empty until it resets', () => {
+    let now = 0;
+    const state = createState({ now: () => now });
+    expect(takeRateLimit(state, 'a')).toMatchObject({ limit: 800, remaining: 799, allowed: true });
+    setRateLimit(state, { remaining: 0, resetIn: 1000, token: 'a' });
+    expect(takeRateLimit(state, 'a').allowed).toBe(false);
+    expect(takeRateLimit(state, 'b').allowed).toBe(true);
+    now += 1000;
+    expect(takeRateLimit(state, 'a')).toMatchObject({ remaining: 799, allowed: true });
+  });
+});
