@@ -1,0 +1,559 @@
+/**
+ * Generates the EventSub subscription-type registry from Twitch's reference data:
+ *
+ *   src/eventsub/types.ts     condition and event interfaces, EventSubTypes maps (types only)
+ *   src/eventsub/versions.ts  a small runtime table: default version, condition fields, scopes
+ *   src/eventsub/schemas.ts   one valibot descriptor per (type, version), each tree-shakable
+ *
+ * Usage: npx node scripts/gen-eventsub.ts [path/to/eventsub-subscription-types.json]
+ *
+ * The data's descriptions are never copied; only names, types and structure carry over.
+ * Where Twitch's own notification examples disagree with its field tables, the examples
+ * (what Twitch actually sends) win: see FIXES below, each with its reason.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const COMMAND = 'npx node scripts/gen-eventsub.ts';
+const source = process.argv[2] ?? '../shared/twitch/eventsub-subscription-types.json';
+
+// ---------------------------------------------------------------------------------------------
+// The data as it comes
+
+interface RawField {
+  name: string;
+  type: string;
+  required?: boolean;
+  nullable?: boolean;
+  values?: string[];
+  fields?: RawField[];
+}
+
+interface RawEntry {
+  type: string;
+  version: string;
+  status: string;
+  docs_url: string;
+  condition: RawField[];
+  event: RawField[];
+  event_key: string;
+  transports?: string[];
+  batched?: boolean;
+  authorization: { required_scopes: string[][] };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The model we generate from
+
+type Kind = 'string' | 'number' | 'boolean' | 'object';
+
+interface Field {
+  name: string;
+  kind: Kind;
+  array: boolean;
+  optional: boolean;
+  nullable: boolean;
+  /** Values the docs list for a string; the types offer them, the schemas accept any string. */
+  values?: string[];
+  fields?: Field[];
+}
+
+interface Entry {
+  type: string;
+  version: string;
+  docsUrl: string;
+  condition: Field[];
+  /** Condition fields of which exactly one must be given (none are marked required then). */
+  oneOf?: string[];
+  event: Field[];
+  scopes: string[][];
+  webhookOnly: boolean;
+  batched: boolean;
+}
+
+/** Object types the docs name by reference that are arrays of that object on the wire. */
+const ARRAY_REFS = new Set(['choices', 'outcomes', 'top_predictors', 'top_contributions', 'emotes']);
+
+/** Object types the docs name without listing their fields in the entry. */
+const KNOWN_SHAPES: Record<string, RawField[]> = {
+  bits_voting: [
+    { name: 'is_enabled', type: 'boolean' },
+    { name: 'amount_per_vote', type: 'integer' },
+  ],
+};
+
+function toField(raw: RawField): Field {
+  const type = raw.type.toLowerCase();
+  const array = type.endsWith('[]') || type.startsWith('[]') || type === 'array' || ARRAY_REFS.has(type);
+  const base = type.replace('[]', '');
+  const rawFields = raw.fields ?? KNOWN_SHAPES[base];
+  const field: Field = {
+    name: raw.name,
+    kind: rawFields ? 'object' : primitiveKind(base),
+    array,
+    optional: raw.required === false,
+    nullable: raw.nullable === true || base.includes('or null'),
+  };
+  if (raw.values && field.kind === 'string') field.values = [...new Set(raw.values)];
+  if (rawFields) field.fields = toFields(rawFields);
+  return field;
+}
+
+/** The docs list a field twice in places (channel.moderate's raid.user_name); keep the first. */
+function toFields(raw: RawField[]): Field[] {
+  const seen = new Set<string>();
+  return raw.filter((f) => !seen.has(f.name) && seen.add(f.name)).map(toField);
+}
+
+function primitiveKind(type: string): Kind {
+  if (type === 'string') return 'string';
+  if (type.startsWith('int')) return 'number';
+  if (type.startsWith('bool')) return 'boolean';
+  if (type === 'object' || type === 'array') return 'object';
+  throw new Error(`unknown field type "${type}"`);
+}
+
+function toEntry(raw: RawEntry): Entry {
+  return {
+    type: raw.type,
+    version: raw.version,
+    docsUrl: raw.docs_url,
+    condition: toFields(raw.condition),
+    event: toFields(raw.event),
+    scopes: raw.authorization.required_scopes,
+    webhookOnly: raw.transports !== undefined && !raw.transports.includes('websocket'),
+    batched: raw.batched === true,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Corrections: where Twitch's examples (what it sends) differ from its field tables
+
+interface Fix {
+  type: string;
+  version?: string;
+  /** Dotted path from the event (or `condition.` for the condition). */
+  path: string;
+  why: string;
+  apply(field: Field | undefined, parent: Field[]): void;
+}
+
+const string = (name: string, more: Partial<Field> = {}): Field => ({
+  name, kind: 'string', array: false, optional: false, nullable: false, ...more,
+});
+
+/** Replace (or add) the field at the end of `path`. */
+const set = (make: (old: Field | undefined) => Field) => (old: Field | undefined, parent: Field[]) => {
+  const next = make(old);
+  const index = old ? parent.indexOf(old) : -1;
+  if (index >= 0) parent[index] = next;
+  else parent.push(next);
+};
+
+/** Mark the field at the end of `path` as possibly null and/or absent. */
+const loosen = (more: { nullable?: boolean; optional?: boolean }) => (old: Field | undefined) => {
+  if (!old) throw new Error('nothing to loosen');
+  Object.assign(old, more);
+};
+
+const FIXES: Fix[] = [
+  {
+    type: 'channel.ad_break.begin',
+    path: 'condition.broadcaster_id',
+    why: 'the table says broadcaster_id; the example, and the API, use broadcaster_user_id',
+    apply: set(() => string('broadcaster_user_id')),
+  },
+  {
+    type: 'channel.chat.notification',
+    path: 'message.text',
+    why: 'the table types it as an object; it is the message text',
+    apply: set(() => string('text')),
+  },
+  {
+    type: 'channel.chat.notification',
+    path: 'message.fragments.cheermote.prefix',
+    why: 'the table types it as an object; it is the cheermote name',
+    apply: set(() => string('prefix')),
+  },
+  {
+    type: 'channel.chat.notification',
+    path: 'charity_donation',
+    why: 'the table types it as a string but lists an object\'s fields',
+    apply: (old) => {
+      if (old) old.kind = 'object';
+    },
+  },
+];
+
+function applyFixes(entry: Entry): void {
+  for (const fix of FIXES) {
+    if (fix.type !== entry.type || (fix.version && fix.version !== entry.version)) continue;
+    const steps = fix.path.split('.');
+    let fields = entry.event;
+    if (steps[0] === 'condition') {
+      fields = entry.condition;
+      steps.shift();
+    }
+    const last = steps.pop()!;
+    for (const step of steps) {
+      const next = fields.find((f) => f.name === step)?.fields;
+      if (!next) throw new Error(`fix ${entry.type} ${fix.path}: no object at ${step}`);
+      fields = next;
+    }
+    fix.apply(
+      fields.find((f) => f.name === last),
+      fields,
+    );
+  }
+}
+
+/** channel.raid takes one of two broadcasters; the table marks both optional. */
+const ONE_OF: Record<string, string[]> = {
+  'channel.raid': ['from_broadcaster_user_id', 'to_broadcaster_user_id'],
+};
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+const words = (type: string) => type.split(/[._]/).filter(Boolean);
+const pascal = (type: string) => words(type).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+const versionTag = (version: string) => (version === 'beta' ? 'Beta' : `V${version}`);
+
+/** Newest first: numeric versions descending; `beta` only ever stands alone. */
+function byNewest(a: Entry, b: Entry): number {
+  return (Number(b.version) || 0) - (Number(a.version) || 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output: types.ts
+
+function tsType(field: Field, indent: string): string {
+  let type: string;
+  if (field.kind === 'object') {
+    type = field.fields?.length ? tsObject(field.fields, indent) : 'Record<string, unknown>';
+  } else if (field.values?.length) {
+    // The listed values autocomplete; `string & {}` keeps values Twitch adds later legal.
+    type = `${field.values.map((value) => `'${value}'`).join(' | ')} | (string & {})`;
+  } else {
+    type = field.kind;
+  }
+  if (field.array) type = type.includes('|') ? `Array<${type}>` : `${type}[]`;
+  return field.nullable ? `${type} | null` : type;
+}
+
+function tsObject(fields: Field[], indent: string): string {
+  const inner = `${indent}  `;
+  const lines = fields.map((f) => `${inner}${f.name}${f.optional ? '?' : ''}: ${tsType(f, inner)};`);
+  return `{\n${lines.join('\n')}\n${indent}}`;
+}
+
+function generateTypes(entries: Entry[], names: Map<Entry, string>, newest: Map<string, Entry>): string {
+  const out: string[] = [header('Types of every EventSub subscription type\'s condition and event.')];
+  for (const entry of entries) {
+    const name = names.get(entry)!;
+    const what = `\`${entry.type}\` v${entry.version}`;
+    out.push(`/** Condition of a ${what} subscription. [Twitch reference](${entry.docsUrl}) */`);
+    out.push(`export interface ${name}Condition ${tsObject(entry.condition, '')}\n`);
+    out.push(`/** Event of a ${what} notification. [Twitch reference](${entry.docsUrl}) */`);
+    out.push(`export interface ${name}Event ${tsObject(entry.event, '')}\n`);
+  }
+  for (const [type, entry] of newest) {
+    const plain = pascal(type);
+    if (names.get(entry) === plain) continue;
+    out.push(`/** The newest version of \`${type}\`. */`);
+    out.push(`export type ${plain}Condition = ${names.get(entry)}Condition;`);
+    out.push(`export type ${plain}Event = ${names.get(entry)}Event;\n`);
+  }
+  const row = (entry: Entry) =>
+    `{ version: '${entry.version}'; condition: ${names.get(entry)}Condition; event: ${names.get(entry)}Event }`;
+  out.push('/** Every subscription type at its newest (default) version. */');
+  out.push('export interface EventSubTypes {');
+  for (const [type, entry] of newest) out.push(`  '${type}': ${row(entry)};`);
+  out.push('}\n');
+  out.push('/** Every documented (type, version), keyed `type@version`. */');
+  out.push('export interface EventSubVersionedTypes {');
+  for (const entry of entries) out.push(`  '${entry.type}@${entry.version}': ${row(entry)};`);
+  out.push('}\n');
+  out.push('/** A subscription type name, e.g. `channel.follow`. */');
+  out.push('export type EventSubType = keyof EventSubTypes;');
+  out.push('/** A subscription type with its version, e.g. `channel.follow@2`. */');
+  out.push('export type EventSubVersionedType = keyof EventSubVersionedTypes;');
+  out.push('/** The condition a subscription of type `T` (newest version) takes. */');
+  out.push("export type EventSubCondition<T extends EventSubType> = EventSubTypes[T]['condition'];");
+  out.push('/** The event a notification of type `T` (newest version) carries. */');
+  out.push("export type EventSubEvent<T extends EventSubType> = EventSubTypes[T]['event'];");
+  return out.join('\n') + '\n';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output: versions.ts
+
+function generateVersions(byType: Map<string, Entry[]>): string {
+  const rows = [...byType].map(([type, entries]) => {
+    const lines = entries.map((entry) => {
+      const condition = entry.oneOf
+        ? entry.oneOf.join('|')
+        : entry.condition.map((f) => f.name + (f.optional ? '?' : '')).join(' ');
+      const scopes = entry.scopes.map((group) => group.join('|')).join(' ');
+      const flags = (entry.webhookOnly ? 'w' : '') + (entry.batched ? 'b' : '');
+      return `'${[entry.version, condition, scopes, flags].join(';').replace(/;+$/, '')}'`;
+    });
+    return `  '${type}': [${lines.join(', ')}],`;
+  });
+  return `${header('What the socket and webhook handler need to know about each subscription type.')}
+import { InputError } from '../errors.js';
+
+/** A condition field of a subscription type. */
+export interface ConditionField {
+  readonly name: string;
+  readonly required: boolean;
+}
+
+/** What helixkit knows about one version of a subscription type. */
+export interface TypeInfo {
+  readonly type: string;
+  readonly version: string;
+  /** Every version Twitch documents for this type, newest (the default) first. */
+  readonly versions: readonly string[];
+  readonly condition: readonly ConditionField[];
+  /** Condition fields of which exactly one must be given, when the type has such a rule. */
+  readonly oneOf?: readonly string[];
+  /** Scopes the authorizing token needs: every group, any scope within a group. */
+  readonly scopes: readonly (readonly string[])[];
+  /** Twitch delivers this type over webhooks only, never to a WebSocket. */
+  readonly webhookOnly: boolean;
+  /** Notifications carry an \`events\` array instead of one \`event\`. */
+  readonly batched: boolean;
+}
+
+// type → its versions, newest first, each 'version;condition;scopes;flags' where
+//   condition: field names split by ' ', '?' after an optional one, '|' between one-of fields
+//   scopes: all-of groups split by ' ', any-of alternatives by '|'
+//   flags: 'w' webhook only, 'b' batched
+const TABLE: Record<string, readonly string[]> = {
+${rows.join('\n')}
+};
+
+/**
+ * Looks up a subscription type, at \`version\` or else its newest; undefined when unknown.
+ * [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/)
+ */
+export function typeInfo(type: string, version?: string): TypeInfo | undefined {
+  const lines = Object.hasOwn(TABLE, type) ? TABLE[type]! : undefined;
+  const line = version === undefined ? lines?.[0] : lines?.find((l) => l.split(';', 1)[0] === version);
+  if (!lines || !line) return undefined;
+  const [v = '', condition = '', scopes = '', flags = ''] = line.split(';');
+  const oneOf = condition.includes('|') ? condition.split('|') : undefined;
+  return {
+    type,
+    version: v,
+    versions: lines.map((l) => l.split(';', 1)[0]!),
+    condition: (oneOf ?? condition.split(' ')).map((name) => ({
+      name: name.replace('?', ''),
+      required: !oneOf && !name.endsWith('?'),
+    })),
+    ...(oneOf && { oneOf }),
+    scopes: scopes ? scopes.split(' ').map((group) => group.split('|')) : [],
+    webhookOnly: flags.includes('w'),
+    batched: flags.includes('b'),
+  };
+}
+
+/**
+ * Refuses a condition Twitch would reject: an unknown type or version, a missing required
+ * field, a field the type does not take, a value that is not a string. Returns the type's info.
+ */
+export function checkCondition(type: string, version: string | undefined, condition: unknown): TypeInfo {
+  const info = typeInfo(type, version);
+  if (!info) {
+    throw typeInfo(type)
+      ? new InputError('version', \`\${type} has no version \${version}\`)
+      : new InputError('type', \`unknown EventSub subscription type \${type}\`);
+  }
+  if (typeof condition !== 'object' || condition === null) {
+    throw new InputError('condition', 'must be an object');
+  }
+  const what = \`\${type} v\${info.version}\`;
+  const names = info.condition.map((field) => field.name);
+  const given = Object.entries(condition).filter(([, value]) => value !== undefined);
+  for (const [name, value] of given) {
+    if (!names.includes(name)) {
+      throw new InputError(name, \`is not a condition of \${what} (it takes \${names.join(', ')})\`);
+    }
+    if (typeof value !== 'string') throw new InputError(name, 'must be a string');
+  }
+  for (const field of info.condition) {
+    if (field.required && !given.some(([name]) => name === field.name)) {
+      throw new InputError(field.name, \`is required by \${what}\`);
+    }
+  }
+  if (info.oneOf && given.length !== 1) {
+    throw new InputError(info.oneOf.join(' or '), \`\${what} takes exactly one of these\`);
+  }
+  return info;
+}
+`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output: schemas.ts
+
+/**
+ * Builds valibot expressions, naming each one that occurs more than once as a module-level
+ * const so that descriptors share them (fewer bytes, fewer objects) and stay tree-shakable.
+ */
+class SchemaWriter {
+  private counts = new Map<string, number>();
+  private names = new Map<string, string>();
+  private hints = new Map<string, number>();
+  private decls: string[] = [];
+
+  /** First pass: count how often each expression occurs. */
+  count(fields: Field[]): void {
+    this.object(fields, true);
+  }
+
+  /** Second pass: the expression for `fields`, shared parts replaced by their names. */
+  write(fields: Field[]): string {
+    return this.object(fields, false).code;
+  }
+
+  declarations(): string {
+    return this.decls.join('\n');
+  }
+
+  /** `key` is the expression written out in full; `code` uses names for shared parts. */
+  private share(key: string, code: string, hint: string, counting: boolean): Expr {
+    if (counting) {
+      this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+      return { key, code };
+    }
+    if ((this.counts.get(key) ?? 0) < 2) return { key, code };
+    let name = this.names.get(key);
+    if (!name) {
+      const n = (this.hints.get(hint) ?? 0) + 1;
+      this.hints.set(hint, n);
+      name = n === 1 && hint !== 'shape' ? hint : `${hint}${n}`;
+      this.names.set(key, name);
+      this.decls.push(`const ${name} = ${code};`);
+    }
+    return { key, code: name };
+  }
+
+  private object(fields: Field[], counting: boolean): Expr {
+    const parts = fields.map((f) => [JSON.stringify(f.name), this.field(f, counting)] as const);
+    const body = (pick: (e: Expr) => string) => parts.map(([name, e]) => `${name}: ${pick(e)}`).join(', ');
+    return this.share(
+      `${PURE}v.looseObject({ ${body((e) => e.key)} })`,
+      `${PURE}v.looseObject({ ${body((e) => e.code)} })`,
+      'shape',
+      counting,
+    );
+  }
+
+  private field(field: Field, counting: boolean): Expr {
+    const wrap = (inner: Expr, fn: string, hint: string) =>
+      this.share(`${PURE}v.${fn}(${inner.key})`, `${PURE}v.${fn}(${inner.code})`, hint, counting);
+    let expr =
+      field.kind === 'object'
+        ? this.object(field.fields ?? [], counting)
+        : this.share(`${PURE}v.${field.kind}()`, `${PURE}v.${field.kind}()`, field.kind, counting);
+    const hint = field.kind === 'object' ? 'Shape' : field.kind[0]!.toUpperCase() + field.kind.slice(1);
+    if (field.array) expr = wrap(expr, 'array', `listOf${hint}`);
+    if (field.nullable) expr = wrap(expr, 'nullable', `nullable${field.array ? 'List' : hint}`);
+    if (field.optional) expr = wrap(expr, 'optional', `optional${field.array || field.nullable ? '' : hint}`);
+    return expr;
+  }
+}
+
+interface Expr {
+  key: string;
+  code: string;
+}
+
+const PURE = '/* @__PURE__ */ ';
+
+function generateSchemas(entries: Entry[], names: Map<Entry, string>): string {
+  const writer = new SchemaWriter();
+  for (const entry of entries) {
+    writer.count(entry.condition);
+    writer.count(entry.event);
+  }
+  const descriptors = entries.map((entry) => {
+    const name = names.get(entry)!;
+    const condition = writer.write(entry.condition);
+    const event = writer.write(entry.event);
+    return `/** Schemas of \`${entry.type}\` v${entry.version}. [Twitch reference](${entry.docsUrl}) */
+export const ${exportName(entry)}: EventSchema<'${entry.type}', '${entry.version}', ${name}Condition, ${name}Event> = {
+  type: '${entry.type}',
+  version: '${entry.version}',
+  condition: ${condition},
+  event: ${event},
+};`;
+  });
+  const typeImports = entries.flatMap((e) => [`${names.get(e)}Condition`, `${names.get(e)}Event`]);
+  return `${header('valibot schemas of every EventSub subscription type: import only those you validate.')}
+import * as v from 'valibot';
+import type {
+${typeImports.map((n) => `  ${n},`).join('\n')}
+} from './types.js';
+
+/** Condition and event schemas of one (type, version); pass them to valibot's \`parse\`. */
+export interface EventSchema<
+  Type extends string = string,
+  Version extends string = string,
+  Condition = unknown,
+  Event = unknown,
+> {
+  readonly type: Type;
+  readonly version: Version;
+  readonly condition: v.GenericSchema<unknown, Condition>;
+  readonly event: v.GenericSchema<unknown, Event>;
+}
+
+${writer.declarations()}
+
+${descriptors.join('\n\n')}
+
+/** Every descriptor, keyed \`type@version\`; importing this bundles them all. */
+export const subscriptionTypes = {
+${entries.map((e) => `  '${e.type}@${e.version}': ${exportName(e)},`).join('\n')}
+} as const;
+`;
+}
+
+const exportName = (entry: Entry) => {
+  const name = pascal(entry.type) + versionTag(entry.version);
+  return name[0]!.toLowerCase() + name.slice(1);
+};
+
+// ---------------------------------------------------------------------------------------------
+
+function header(purpose: string): string {
+  return `// Generated by \`${COMMAND}\` from Twitch's EventSub reference data. Do not edit.
+// ${purpose}
+`;
+}
+
+function main(): void {
+  const raw = JSON.parse(readFileSync(source, 'utf8')) as RawEntry[];
+  const entries = raw.map(toEntry);
+  for (const entry of entries) {
+    applyFixes(entry);
+    entry.oneOf = ONE_OF[entry.type];
+  }
+  const byType = new Map<string, Entry[]>();
+  for (const entry of entries) byType.set(entry.type, [...(byType.get(entry.type) ?? []), entry]);
+  for (const list of byType.values()) list.sort(byNewest);
+  const newest = new Map([...byType].map(([type, list]) => [type, list[0]!]));
+  // A version suffix only where a type has more than one version.
+  const names = new Map(
+    entries.map((e) => [e, pascal(e.type) + (byType.get(e.type)!.length > 1 ? versionTag(e.version) : '')]),
+  );
+
+  writeFileSync('src/eventsub/types.ts', generateTypes(entries, names, newest));
+  writeFileSync('src/eventsub/versions.ts', generateVersions(byType));
+  writeFileSync('src/eventsub/schemas.ts', generateSchemas(entries, names));
+  console.log(`${entries.length} entries, ${byType.size} types → src/eventsub/{types,versions,schemas}.ts`);
+}
+
+main();
