@@ -1,0 +1,414 @@
+/**
+ * EventSub over webhooks, written against the Fetch API only (`Request` in, `Response` out), so
+ * one handler serves a Cloudflare Worker, `Deno.serve`, `Bun.serve` or any fetch-style server.
+ * The handler path imports no HTTP client: a Worker that only receives events stays small.
+ */
+import type { Client } from '../client.js';
+import type { EndpointSpec } from '../endpoint.js';
+import { InputError, ValidationError } from '../errors.js';
+import { createEventSubSubscription, type EventSubSubscription as CreatedSubscription } from '../helix/eventsub.js';
+import {
+  parseEventSubWebhookBody,
+  type EventSubSchemas,
+  type EventSubSubscription,
+  type EventSubWebhookBody,
+} from './messages.js';
+import type { EventSubCondition, EventSubEvent, EventSubType } from './types.js';
+import { checkCondition } from './versions.js';
+
+// Twitch's request headers (Headers lookups ignore case).
+const MESSAGE_ID = 'Twitch-Eventsub-Message-Id';
+const MESSAGE_TIMESTAMP = 'Twitch-Eventsub-Message-Timestamp';
+const MESSAGE_SIGNATURE = 'Twitch-Eventsub-Message-Signature';
+const MESSAGE_TYPE = 'Twitch-Eventsub-Message-Type';
+const MESSAGE_RETRY = 'Twitch-Eventsub-Message-Retry';
+
+/** Twitch refuses messages older than this in its own guidance: 10 minutes. */
+const DEFAULT_MAX_AGE = 600;
+
+// ---------------------------------------------------------------------------------------------
+// Signature
+
+/** Options of {@link verifyEventSubRequest}. */
+export interface VerifyOptions {
+  /** Refuse a message whose timestamp is further than this from now, either way. Default 600 (10 minutes). */
+  maxAgeSeconds?: number;
+  /** The clock, in milliseconds since the epoch. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** One HMAC key per secret; several let a handler accept subscriptions made with a rotated secret. */
+type Keys = Promise<CryptoKey[]>;
+
+const encoder = /* @__PURE__ */ new TextEncoder();
+
+function importKeys(secret: string | readonly string[]): Keys {
+  const secrets = typeof secret === 'string' ? [secret] : [...secret];
+  return Promise.all(
+    secrets.map((one) =>
+      crypto.subtle.importKey('raw', encoder.encode(one), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']),
+    ),
+  );
+}
+
+/**
+ * Reads Twitch's RFC3339 timestamp (nanosecond precision) as milliseconds; NaN when it is not one.
+ * Fractions are cut to milliseconds first, since not every runtime's Date.parse takes nine digits.
+ */
+function parseTimestamp(text: string): number {
+  const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/i.exec(text);
+  if (!match) return NaN;
+  const fraction = match[2] ? `.${match[2].slice(0, 3).padEnd(3, '0')}` : '';
+  return Date.parse(`${match[1]}${fraction}${match[3]!.toUpperCase()}`);
+}
+
+function hexBytes(hex: string): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return bytes;
+}
+
+/** Checks the three signed headers and the raw body; false for anything missing or wrong. */
+async function verifyParts(
+  keys: Keys,
+  headers: Headers,
+  body: Uint8Array,
+  maxAgeSeconds: number,
+  now: number,
+): Promise<boolean> {
+  const id = headers.get(MESSAGE_ID);
+  const timestamp = headers.get(MESSAGE_TIMESTAMP);
+  const signature = headers.get(MESSAGE_SIGNATURE);
+  if (!id || !timestamp || !signature) return false;
+  const match = /^sha256=([0-9a-f]{64})$/i.exec(signature.trim());
+  if (!match) return false;
+  const sent = parseTimestamp(timestamp);
+  // Outside the window either way, or no date at all: a replay, a wrong clock, or a forgery.
+  if (!(Math.abs(now - sent) <= maxAgeSeconds * 1000)) return false;
+
+  const prefix = encoder.encode(id + timestamp);
+  const signed = new Uint8Array(prefix.length + body.length);
+  signed.set(prefix);
+  signed.set(body, prefix.length);
+  const mac = hexBytes(match[1]!);
+  // crypto.subtle.verify compares MACs in constant time in every runtime we target.
+  for (const key of await keys) {
+    if (await crypto.subtle.verify('HMAC', key, mac, signed)) return true;
+  }
+  return false;
+}
+
+/**
+ * Tells whether a request really comes from Twitch: HMAC-SHA256 of message id, timestamp and raw
+ * body with your secret, and a timestamp within `maxAgeSeconds` (default 10 minutes) of now.
+ * The request's body stays unread, so you can still call `request.json()`.
+ * @see https://dev.twitch.tv/docs/eventsub/handling-webhook-events/#verifying-the-event-message
+ */
+export async function verifyEventSubRequest(
+  request: Request,
+  secret: string | readonly string[],
+  options: VerifyOptions = {},
+): Promise<boolean> {
+  if (!hasSecret(secret)) return false;
+  const body = new Uint8Array(await request.clone().arrayBuffer());
+  return verifyParts(
+    importKeys(secret),
+    request.headers,
+    body,
+    options.maxAgeSeconds ?? DEFAULT_MAX_AGE,
+    (options.now ?? Date.now)(),
+  );
+}
+
+function hasSecret(secret: string | readonly string[]): boolean {
+  const list = typeof secret === 'string' ? [secret] : secret;
+  return Array.isArray(list) && list.length > 0 && list.every((one) => typeof one === 'string' && one.length > 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seen message ids
+
+/**
+ * Where the handler remembers the message ids it has handled, so a redelivery is acknowledged
+ * without running your code twice. Any store with these two methods fits, sync or async, such
+ * as a Workers KV namespace wrapped in two lines (see the docs).
+ */
+export interface SeenStore {
+  has(id: string): boolean | Promise<boolean>;
+  /** Remember `id`, for at least `ttlSeconds` when given. */
+  add(id: string, ttlSeconds?: number): void | Promise<void>;
+}
+
+/** Options of {@link memorySeen}. */
+export interface MemorySeenOptions {
+  /** The most ids kept; the oldest are forgotten first. Default 10000. */
+  max?: number;
+  /** The clock, in milliseconds since the epoch. Default `Date.now`. */
+  now?: () => number;
+}
+
+/**
+ * The default {@link SeenStore}: ids in memory, bounded in count and forgotten after their
+ * time-to-live. Fine for one process; use a shared store when several instances answer.
+ */
+export function memorySeen(options: MemorySeenOptions = {}): SeenStore {
+  const max = Math.max(1, options.max ?? 10_000);
+  const now = options.now ?? Date.now;
+  // Insertion order is age order: the first entries are the oldest.
+  const ids = new Map<string, number>();
+  return {
+    has(id) {
+      const until = ids.get(id);
+      if (until === undefined) return false;
+      if (until > now()) return true;
+      ids.delete(id);
+      return false;
+    },
+    add(id, ttlSeconds = 3600) {
+      ids.delete(id);
+      ids.set(id, now() + ttlSeconds * 1000);
+      for (const oldest of ids.keys()) {
+        if (ids.size <= max) break;
+        ids.delete(oldest);
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handler
+
+/** A verified webhook message: Twitch's header fields plus the parsed body. */
+export interface WebhookMessage<T extends string = string> {
+  /** `Twitch-Eventsub-Message-Id`: the same on every redelivery of this message. */
+  readonly id: string;
+  /** `Twitch-Eventsub-Message-Timestamp`, as sent (RFC3339). */
+  readonly timestamp: string;
+  /** `Twitch-Eventsub-Message-Retry`: how many times Twitch tried before; 0 when absent. */
+  readonly retry: number;
+  readonly subscription: EventSubSubscription<T>;
+  /** The whole body: `event`, or `events` for batched types. */
+  readonly body: EventSubWebhookBody<T>;
+}
+
+/** A handler for one subscription type's events; may be async. */
+export type EventHandler<T extends EventSubType> = (event: EventSubEvent<T>, message: WebhookMessage<T>) => unknown;
+
+/**
+ * Handlers per subscription type, typed from the EventSub registry: `{ 'channel.follow': (e) => … }`.
+ * Types the registry lacks reach `onNotification`.
+ */
+export type EventHandlers = { readonly [T in EventSubType]?: EventHandler<T> };
+
+/** Options of {@link createWebhookHandler}. */
+export interface WebhookHandlerOptions {
+  /**
+   * The secret you gave Twitch when subscribing. A list accepts any of them (for rotating
+   * secrets). It is never put in a response or an error.
+   */
+  secret: string | readonly string[];
+  /** Called per event of each notification (each item of a batched `events` list). */
+  on?: EventHandlers;
+  /** Called once per notification message, before the `on` handlers. */
+  onNotification?: (message: WebhookMessage) => unknown;
+  /** Called when Twitch revokes a subscription; `message.subscription.status` says why. */
+  onRevocation?: (message: WebhookMessage) => unknown;
+  /**
+   * Told about what went wrong behind a 400 or 500 answer: a body that did not parse, a
+   * handler that threw, a store that failed. Never told about the secret.
+   */
+  onError?: (error: unknown) => void;
+  /** Where handled message ids are remembered. Default {@link memorySeen}(). */
+  seen?: SeenStore;
+  /** How long to remember a handled message id, in seconds. Default 3600. */
+  seenTtlSeconds?: number;
+  /** Refuse messages whose timestamp is further than this from now (either way). Default 600. */
+  maxAgeSeconds?: number;
+  /** Event schemas (from `helixkit/eventsub` schemas) to check events against. Default: envelope only. */
+  schemas?: EventSubSchemas;
+  /** The clock, in milliseconds since the epoch. Default `Date.now`. */
+  now?: () => number;
+}
+
+const answer = (status: number, headers?: HeadersInit) => new Response(null, { status, headers });
+
+/**
+ * Creates a `(request: Request) => Promise<Response>` for Twitch's EventSub webhooks: answers the
+ * challenge, refuses unsigned or stale requests (403), acknowledges redeliveries without
+ * dispatching, and dispatches notifications and revocations. A handler that throws gives a 500
+ * and the message id is not remembered, so Twitch's retry runs it again.
+ * @see https://dev.twitch.tv/docs/eventsub/handling-webhook-events/
+ */
+export function createWebhookHandler(options: WebhookHandlerOptions): (request: Request) => Promise<Response> {
+  const { secret, on = {}, onNotification, onRevocation, onError, schemas } = options;
+  if (!hasSecret(secret)) throw new InputError('secret', 'is required (the secret you gave Twitch when subscribing)');
+  const seen = options.seen ?? memorySeen({ now: options.now });
+  const ttl = options.seenTtlSeconds ?? 3600;
+  const maxAge = options.maxAgeSeconds ?? DEFAULT_MAX_AGE;
+  const now = options.now ?? Date.now;
+  let keys: Keys | undefined;
+  // Deliveries of a message id still being handled: a retry that overlaps the first attempt waits for it.
+  const inflight = new Map<string, Promise<boolean>>();
+
+  const report = (error: unknown) => {
+    try {
+      onError?.(error);
+    } catch {
+      // A failing reporter must not change the answer.
+    }
+  };
+
+  async function dispatch(kind: string, message: WebhookMessage): Promise<void> {
+    if (kind === 'revocation') {
+      await onRevocation?.(message);
+      return;
+    }
+    await onNotification?.(message);
+    type AnyHandler = (event: unknown, message: WebhookMessage) => unknown;
+    const handler = (on as Record<string, AnyHandler | undefined>)[message.subscription.type];
+    if (!handler) return;
+    const { event, events } = message.body;
+    for (const item of events ?? [event]) await handler(item, message);
+  }
+
+  return async (request) => {
+    if (request.method !== 'POST') return answer(405, { Allow: 'POST' });
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await request.arrayBuffer());
+    } catch (error) {
+      report(error);
+      return answer(400);
+    }
+    keys ??= importKeys(secret);
+    const { headers } = request;
+    if (!(await verifyParts(keys, headers, bytes, maxAge, now()))) return answer(403);
+
+    const id = headers.get(MESSAGE_ID)!;
+    const kind = headers.get(MESSAGE_TYPE);
+    let body: EventSubWebhookBody;
+    try {
+      body = parseEventSubWebhookBody(JSON.parse(new TextDecoder().decode(bytes)), { schemas });
+    } catch (error) {
+      report(error);
+      return answer(400);
+    }
+
+    if (kind === 'webhook_callback_verification') {
+      if (typeof body.challenge !== 'string') return answer(400);
+      return new Response(body.challenge, { status: 200, headers: { 'Content-Type': 'text/plain' } });
+    }
+    if (kind === 'notification') {
+      if (body.event === undefined && !Array.isArray(body.events)) return answer(400);
+    } else if (kind !== 'revocation') {
+      // Signed, but a kind this version does not know: acknowledge so Twitch does not count a failure.
+      return answer(204);
+    }
+
+    // Wait out an attempt of the same id that is still running; if it succeeded, this is a duplicate.
+    for (let running = inflight.get(id); running; running = inflight.get(id)) {
+      if (await running) return answer(204);
+    }
+    const retry = Number(headers.get(MESSAGE_RETRY) ?? 0);
+    const message: WebhookMessage = {
+      id,
+      timestamp: headers.get(MESSAGE_TIMESTAMP)!,
+      retry: Number.isFinite(retry) ? retry : 0,
+      subscription: body.subscription,
+      body,
+    };
+    const attempt = (async () => {
+      if (await seen.has(id)) return;
+      await dispatch(kind, message);
+      try {
+        await seen.add(id, ttl);
+      } catch (error) {
+        // The events were handled: answering 500 now would only make Twitch send them again.
+        report(error);
+      }
+    })();
+    const settled = attempt.then(
+      () => true,
+      () => false,
+    );
+    inflight.set(id, settled);
+    // Registered before any waiter's reaction, so waiters never see a finished attempt.
+    void settled.then(() => inflight.get(id) === settled && inflight.delete(id));
+    try {
+      await attempt;
+      return answer(204);
+    } catch (error) {
+      report(error);
+      return answer(500);
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Subscribing
+
+/** Options of {@link subscribeWebhook}. */
+export interface SubscribeWebhookOptions {
+  /**
+   * Where Twitch will POST: `https://` on port 443. `http://localhost` (or 127.0.0.1, [::1]) is
+   * accepted for local fakes such as helixkit's testing kit or the Twitch CLI; Twitch refuses it.
+   */
+  callback: string;
+  /** 10 to 100 ASCII characters; the same secret your handler verifies with. */
+  secret: string;
+  /** The subscription type's version. Default: the newest Twitch documents. */
+  version?: string;
+}
+
+const LOOPBACK = ['localhost', '127.0.0.1', '[::1]'];
+
+function checkCallback(callback: unknown): void {
+  let url: URL | undefined;
+  try {
+    url = typeof callback === 'string' ? new URL(callback) : undefined;
+  } catch {
+    // reported below
+  }
+  if (!url) throw new InputError('callback', 'must be an absolute URL');
+  const local = url.protocol === 'http:' && LOOPBACK.includes(url.hostname);
+  if (!local && (url.protocol !== 'https:' || url.port !== '')) {
+    throw new InputError('callback', 'must be an https:// URL on port 443 (Twitch delivers nowhere else)');
+  }
+}
+
+/**
+ * Subscribes a webhook to an EventSub type: checks the secret (10–100 ASCII characters), the
+ * callback and the condition first, then creates the subscription (webhooks need an app access
+ * token). Resolves the created subscription, whose status is pending until your handler answers
+ * Twitch's challenge.
+ * @see https://dev.twitch.tv/docs/eventsub/manage-subscriptions/
+ */
+export async function subscribeWebhook<T extends EventSubType>(
+  client: Client,
+  type: T,
+  condition: EventSubCondition<T>,
+  options: SubscribeWebhookOptions,
+): Promise<CreatedSubscription> {
+  const { callback, secret, version } = options;
+  // The message names the rule only: the secret itself never goes into an error.
+  if (typeof secret !== 'string' || !/^[\x00-\x7f]{10,100}$/.test(secret)) {
+    throw new InputError('secret', 'must be 10 to 100 ASCII characters');
+  }
+  checkCallback(callback);
+  const info = checkCondition(type, version, condition);
+  const spec = createEventSubSubscription.endpoint as EndpointSpec;
+  const input: Record<string, unknown> = {
+    type,
+    version: info.version,
+    condition,
+    transport: { method: 'webhook', callback, secret },
+  };
+  // Batched types must say so when subscribing; the generated spec does not list that field.
+  const body = await client.call(
+    info.batched ? { ...spec, body: [...spec.body, 'is_batching_enabled'] } : spec,
+    info.batched ? { ...input, is_batching_enabled: true } : input,
+  );
+  const created = (body as { data?: CreatedSubscription[] } | undefined)?.data?.[0];
+  if (!created) throw new ValidationError(spec.id, [{ path: 'data', message: 'no subscription in the answer' }]);
+  return created;
+}

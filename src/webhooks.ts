@@ -1,0 +1,17 @@
+// The public surface of `helixkit/webhooks`: re-exports only.
+export {
+  createWebhookHandler,
+  memorySeen,
+  subscribeWebhook,
+  verifyEventSubRequest,
+} from './eventsub/webhooks.js';
+export type {
+  EventHandler,
+  EventHandlers,
+  MemorySeenOptions,
+  SeenStore,
+  SubscribeWebhookOptions,
+  VerifyOptions,
+  WebhookHandlerOptions,
+  WebhookMessage,
+} from './eventsub/webhooks.js';
