@@ -402,7 +402,8 @@ function rulesOf(op: Operation, fields: Field[]): Rules {
   // "mutually exclusive" and "either ... or" sentences name the parameters in italics.
   const prose = [op.description, ...fields.map((f) => f.description), op.responses['400']?.description ?? ''];
   for (const sentence of prose.flatMap(sentences)) {
-    const group = [...new Set(italicNames(sentence))].filter((name) => names.has(name));
+    // In the operation's parameter order, so the error names the later of two clashing fields.
+    const group = [...names].filter((name) => italicNames(sentence).includes(name));
     if (group.length < 2) continue;
     const sameAs = (known: string[]) => known.length === group.length && known.every((n) => group.includes(n));
     if (/mutually exclusive|not both/i.test(sentence) && !rules.exclusive.some(sameAs)) rules.exclusive.push(group);

@@ -112,7 +112,7 @@ export const getClips = /* @__PURE__ */ defineEndpoint<GetClipsInput, GetClipsRe
   paginated: true,
   limits: [{ of: ['id'], max: 100 }],
   range: { first: [1, 100] },
-  exclusive: [['id', 'game_id', 'broadcaster_id']],
+  exclusive: [['broadcaster_id', 'game_id', 'id']],
   oneOf: [['broadcaster_id', 'game_id', 'id']],
   response: GetClipsResponseSchema,
 });

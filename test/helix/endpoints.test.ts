@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { createClient } from '../../src/client.ts';
+import { InputError, ValidationError } from '../../src/errors.ts';
+import { Paginator } from '../../src/pagination.ts';
+import {
+  banUser,
+  createPoll,
+  getChannelIcalendar,
+  getClips,
+  getStreams,
+  getUsers,
+  getVideos,
+  modifyChannelInformation,
+  sendWhisper,
+  startCommercial,
+} from '../../src/helix/index.ts';
+
+interface Sent {
+  method: string;
+  url: URL;
+  body: string;
+}
+
+/** A client whose fetch records each request and answers with `answer()`. */
+function stubbed(answer: () => Response = () => Response.json({ data: [] })) {
+  const sent: Sent[] = [];
+  const stub = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    sent.push({ method: request.method, url: new URL(request.url), body: await request.text() });
+    return answer();
+  };
+  const client = createClient({ clientId: 'cid', auth: 'token', fetch: stub as typeof fetch, retry: { limit: 0 } });
+  return { client, sent };
+}
+
+const user = {
+  id: '1',
+  login: 'a',
+  display_name: 'A',
+  type: '',
+  broadcaster_type: '',
+  description: '',
+  profile_image_url: '',
+  offline_image_url: '',
+  view_count: 0,
+  created_at: '2020-01-01T00:00:00Z',
+};
+
+describe('Helix endpoint functions', () => {
+  it('repeats a repeatable query parameter once per value', async () => {
+    const { client, sent } = stubbed();
+    await getUsers(client, { login: ['a', 'b'], id: '7' });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.method).toBe('GET');
+    expect(sent[0]!.url.pathname).toBe('/helix/users');
+    expect(sent[0]!.url.searchParams.getAll('login')).toEqual(['a', 'b']);
+    expect(sent[0]!.url.searchParams.getAll('id')).toEqual(['7']);
+  });
+
+  it('sends body fields as JSON and query fields in the URL, each only where it belongs', async () => {
+    const { client, sent } = stubbed(() =>
+      Response.json({ data: [{ user_id: '9', broadcaster_id: '1', moderator_id: '2', created_at: 'x', end_time: null }] }),
+    );
+    await banUser(client, { broadcaster_id: '1', moderator_id: '2', data: { user_id: '9', reason: 'spam' } });
+    expect(sent[0]!.method).toBe('POST');
+    expect(Object.fromEntries(sent[0]!.url.searchParams)).toEqual({ broadcaster_id: '1', moderator_id: '2' });
+    expect(JSON.parse(sent[0]!.body)).toEqual({ data: { user_id: '9', reason: 'spam' } });
+  });
+
+  it('puts exactly the given body fields in a POST body', async () => {
+    const { client, sent } = stubbed(() => Response.json({ data: [{ length: 60, message: '', retry_after: 480 }] }));
+    const body = await startCommercial(client, { broadcaster_id: '1', length: 60 });
+    expect(sent[0]!.url.search).toBe('');
+    expect(JSON.parse(sent[0]!.body)).toEqual({ broadcaster_id: '1', length: 60 });
+    expect(body.data[0]!.retry_after).toBe(480);
+  });
+
+  it('resolves undefined for an operation that answers 204', async () => {
+    const { client, sent } = stubbed(() => new Response(null, { status: 204 }));
+    await expect(sendWhisper(client, { from_user_id: '1', to_user_id: '2', message: 'hi' })).resolves.toBeUndefined();
+    await expect(modifyChannelInformation(client, { broadcaster_id: '1', title: 't' })).resolves.toBeUndefined();
+    expect(sent.map((request) => request.method)).toEqual(['POST', 'PATCH']);
+  });
+
+  it('resolves the iCalendar schedule as text', async () => {
+    const calendar = 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n';
+    const { client } = stubbed(() => new Response(calendar, { headers: { 'content-type': 'text/calendar' } }));
+    await expect(getChannelIcalendar(client, { broadcaster_id: '1' })).resolves.toBe(calendar);
+  });
+
+  it('returns a Paginator for a paginated operation, following cursors', async () => {
+    let page = 0;
+    const { client, sent } = stubbed(() => {
+      page += 1;
+      const stream = { id: String(page), user_id: 'u', user_login: 'u', user_name: 'U', game_id: '', game_name: '',
+        type: 'live', title: '', viewer_count: 1, started_at: '', language: 'en', thumbnail_url: '', tags: [], is_mature: false };
+      return Response.json({ data: [stream], pagination: page < 2 ? { cursor: `c${page}` } : {} });
+    });
+    const streams = getStreams(client, { first: 1 });
+    expect(streams).toBeInstanceOf(Paginator);
+    const ids: string[] = [];
+    for await (const stream of streams) ids.push(stream.id);
+    expect(ids).toEqual(['1', '2']);
+    expect(sent[1]!.url.searchParams.get('after')).toBe('c1');
+  });
+
+  it('keeps fields Twitch adds and refuses a body of the wrong shape', async () => {
+    const { client } = stubbed(() => Response.json({ data: [{ ...user, brand_new: true }] }));
+    const body = await getUsers(client, { id: '1' });
+    expect(body.data[0]).toMatchObject({ login: 'a', brand_new: true });
+
+    const broken = stubbed(() => Response.json({ data: [{ ...user, login: 42 }] }));
+    await expect(getUsers(broken.client, { id: '1' })).rejects.toThrow(ValidationError);
+  });
+
+  describe('refuses bad input before sending anything', () => {
+    const refused = async (call: (client: ReturnType<typeof createClient>) => unknown, param: string) => {
+      const { client, sent } = stubbed();
+      let error: unknown;
+      try {
+        await call(client);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).param).toBe(param);
+      expect(sent).toHaveLength(0);
+    };
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => String(i));
+
+    it('more than 100 ids and logins together', async () => {
+      await refused((client) => getUsers(client, { id: ids(101) }), 'id');
+      await refused((client) => getUsers(client, { id: ids(60), login: ids(41) }), 'id');
+    });
+
+    it('a page size above the maximum', async () => {
+      await refused((client) => getStreams(client, { first: 101 }), 'first');
+      await refused((client) => getStreams(client, { first: 0 }), 'first');
+    });
+
+    it('a missing required parameter', async () => {
+      // @ts-expect-error broadcaster_id is required
+      await refused((client) => getChannelIcalendar(client, {}), 'broadcaster_id');
+      // @ts-expect-error the poll needs choices and a duration
+      await refused((client) => createPoll(client, { broadcaster_id: '1', title: 'q' }), 'choices');
+    });
+
+    it('mutually exclusive parameters given together, or none of a required group', async () => {
+      await refused((client) => getClips(client, { broadcaster_id: '1', game_id: '2' }), 'game_id');
+      await refused((client) => getClips(client, {}), 'broadcaster_id');
+      await refused((client) => getVideos(client, { id: '1', user_id: '2' }), 'user_id');
+    });
+
+    it('a text longer than Twitch accepts', async () => {
+      await refused(
+        (client) => createPoll(client, { broadcaster_id: '1', title: 'x'.repeat(61), choices: [{ title: 'a' }, { title: 'b' }], duration: 60 }),
+        'title',
+      );
+    });
+  });
+});
