@@ -1,0 +1,489 @@
+/**
+ * A Twitch chat client over IRC-over-WebSocket: anonymous reading for overlays, sending for
+ * simple bots, with Twitch's join and message limits and automatic reconnects.
+ * https://dev.twitch.tv/docs/chat/irc/
+ */
+import { InputError } from '../errors.js';
+import { ChatError } from './errors.js';
+import type { ChatEvents, ChatUser } from './events.js';
+import { parseBadges, parseEmotes, parseIrcMessage, type IrcMessage } from './irc.js';
+
+/** Options of {@link ChatClient}. */
+export interface ChatClientOptions {
+  /** Default `wss://irc-ws.chat.twitch.tv:443`. */
+  url?: string;
+  /** The token's user login; needed with `token`. Without a token a `justinfan` name is used. */
+  login?: string;
+  /**
+   * A user access token with `chat:read` (and `chat:edit` to send), with or without `oauth:`,
+   * or a function returning one (called on every connect, so a refreshed token is picked up).
+   * Leave out to read anonymously.
+   */
+  token?: string | (() => string | Promise<string>);
+  /** Default `globalThis.WebSocket`, read when a connection opens. */
+  WebSocket?: typeof WebSocket;
+  /** Also receive other users' JOIN and PART (the `twitch.tv/membership` capability). */
+  membership?: boolean;
+}
+
+interface Outgoing {
+  channel: string;
+  line: string;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+type Handler = (event: never) => void;
+
+const CHANNEL = /^[a-z0-9_]{1,25}$/;
+/** Twitch's limits: 20 joins per 10 s; 20 messages per 30 s, 100 where broadcaster/mod/VIP. */
+const JOINS = 20;
+const JOIN_SPAN = 10_000;
+const SENDS = 20;
+const SENDS_PRIVILEGED = 100;
+const SEND_SPAN = 30_000;
+
+/** Milliseconds until one more action fits in a sliding window (0: now); drops expired times. */
+function slot(times: number[], limit: number, span: number): number {
+  const now = Date.now();
+  while (times.length && times[0]! <= now - span) times.shift();
+  return times.length < limit ? 0 : times[times.length - limit]! + span - now;
+}
+
+function channelName(channel: string): string {
+  const name = String(channel).replace(/^#/, '').toLowerCase();
+  if (!CHANNEL.test(name)) throw new InputError('channel', 'must be a channel login');
+  return name;
+}
+
+const flag = (value: string | undefined) => (value == null ? undefined : value == '1');
+const num = (value: string | undefined) => (value == null ? undefined : +value);
+const sets = (value = '') => value.split(',').filter(Boolean);
+
+function userOf(m: IrcMessage, login: string): ChatUser {
+  const t = m.tags;
+  const badges = parseBadges(t.badges);
+  return {
+    userId: t['user-id'] ?? '',
+    login,
+    displayName: t['display-name'] || login,
+    color: t.color ?? '',
+    badges,
+    badgeInfo: parseBadges(t['badge-info']),
+    mod: t.mod == '1' || 'moderator' in badges,
+    subscriber: t.subscriber == '1' || 'subscriber' in badges || 'founder' in badges,
+    vip: t.vip == '1' || 'vip' in badges,
+    broadcaster: 'broadcaster' in badges,
+  };
+}
+
+/**
+ * Reads and writes Twitch chat. Without a token it reads anonymously; `say`/`reply` need one.
+ * Messages are queued under Twitch's limits and never dropped: each promise resolves when its
+ * line is written, or rejects with {@link ChatError} `closed` if the client closes first.
+ * https://dev.twitch.tv/docs/chat/irc/
+ */
+export class ChatClient {
+  readonly #options: ChatClientOptions;
+  readonly #login: string;
+  readonly #handlers = new Map<string, Set<Handler>>();
+  readonly #channels = new Set<string>();
+  /** Channels whose JOIN Twitch confirmed on the current connection. */
+  readonly #joined = new Set<string>();
+  /** Channels where this user is broadcaster, moderator or VIP (per USERSTATE). */
+  readonly #privileged = new Set<string>();
+  readonly #joinWaiters = new Map<string, Array<[() => void, (error: unknown) => void]>>();
+  #joinQueue: string[] = [];
+  #sendQueue: Outgoing[] = [];
+  readonly #joinTimes: number[] = [];
+  readonly #sendTimes: number[] = [];
+  #ws: WebSocket | undefined;
+  #ready = false;
+  #closed = true;
+  #attempt = 0;
+  #seen = false;
+  #pinged = false;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #pumpTimer: ReturnType<typeof setTimeout> | undefined;
+  #aliveTimer: ReturnType<typeof setInterval> | undefined;
+  #connecting: Array<[() => void, (error: unknown) => void]> = [];
+
+  constructor(options: ChatClientOptions = {}) {
+    this.#options = options;
+    const { token, login } = options;
+    if (token && !login) throw new InputError('login', 'needed with a token');
+    this.#login = token ? login!.toLowerCase() : login || `justinfan${Math.floor(Math.random() * 89999) + 10000}`;
+  }
+
+  /** The login used on the connection (a `justinfan` name when anonymous). */
+  get login(): string {
+    return this.#login;
+  }
+
+  /** The channels joined (or being joined), without `#`. */
+  get channels(): string[] {
+    return [...this.#channels];
+  }
+
+  /**
+   * Subscribes to an event; returns a function that unsubscribes. A handler that throws is
+   * reported on `error` and does not stop the client.
+   */
+  on<K extends keyof ChatEvents>(event: K, handler: (event: ChatEvents[K]) => void): () => void {
+    let set = this.#handlers.get(event);
+    if (!set) this.#handlers.set(event, (set = new Set()));
+    set.add(handler as Handler);
+    return () => void set.delete(handler as Handler);
+  }
+
+  #emit<K extends keyof ChatEvents>(event: K, data: ChatEvents[K]): void {
+    for (const handler of this.#handlers.get(event) ?? []) {
+      try {
+        (handler as (event: ChatEvents[K]) => void)(data);
+      } catch (error) {
+        if (event != 'error') this.#emit('error', error);
+      }
+    }
+  }
+
+  /** Connects and logs in; resolves once Twitch welcomes the login. Rejects if the login is refused. */
+  connect(): Promise<void> {
+    if (this.#ready) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.#connecting.push([resolve, reject]);
+      if (this.#closed) {
+        this.#closed = false;
+        this.#attempt = 0;
+        this.#open();
+      }
+    });
+  }
+
+  /**
+   * Joins a channel (also after every reconnect). Joins are paced at Twitch's 20 per 10 s.
+   * Resolves when Twitch confirms; rejects with {@link ChatError} `join` if Twitch refuses.
+   */
+  join(channel: string): Promise<void> {
+    const name = channelName(channel);
+    return new Promise((resolve, reject) => {
+      const waiters = this.#joinWaiters.get(name) ?? [];
+      this.#joinWaiters.set(name, [...waiters, [resolve, reject]]);
+      if (this.#ready && this.#joined.has(name)) this.#settle(name);
+      else if (!this.#channels.has(name)) {
+        this.#channels.add(name);
+        if (this.#ready) this.#joinQueue.push(name);
+        this.#pump();
+      }
+    });
+  }
+
+  /** Leaves a channel and stops rejoining it. */
+  part(channel: string): void {
+    const name = channelName(channel);
+    this.#channels.delete(name);
+    this.#joinQueue = this.#joinQueue.filter((queued) => queued != name);
+    this.#settle(name, new ChatError('join', `left ${name} before joining`));
+    if (this.#ready) this.#ws?.send(`PART #${name}`);
+  }
+
+  /**
+   * Sends a message. Queued under Twitch's limits (20 per 30 s, 100 where broadcaster, moderator
+   * or VIP); resolves when written. Twitch may still refuse it: watch `notice`.
+   * https://dev.twitch.tv/docs/chat/irc/#sending-and-receiving-chat-messages
+   */
+  say(channel: string, text: string): Promise<void> {
+    return this.#queue(channel, text, '');
+  }
+
+  /** Sends a message as a reply to the message with id `parentMsgId`. */
+  reply(channel: string, parentMsgId: string, text: string): Promise<void> {
+    if (!/^[\w-]{1,100}$/.test(parentMsgId)) throw new InputError('parentMsgId', 'must be a message id');
+    return this.#queue(channel, text, `@reply-parent-msg-id=${parentMsgId} `);
+  }
+
+  #queue(channel: string, text: string, tags: string): Promise<void> {
+    const name = channelName(channel);
+    if (typeof text != 'string' || !text.trim() || /[\r\n\0]/.test(text)) {
+      throw new InputError('text', 'must be one line');
+    }
+    if ([...text].length > 500) throw new InputError('text', 'is over 500 characters');
+    if (!this.#options.token) return Promise.reject(new ChatError('anonymous', 'sending needs a token'));
+    return new Promise((resolve, reject) => {
+      this.#sendQueue.push({ channel: name, line: `${tags}PRIVMSG #${name} :${text}`, resolve, reject });
+      this.#pump();
+    });
+  }
+
+  /** Closes the connection for good; rejects whatever is still queued with {@link ChatError} `closed`. */
+  close(): void {
+    this.#closed = true;
+    this.#shut(new ChatError('closed', 'client closed'));
+  }
+
+  #shut(error: unknown): void {
+    this.#closed = true;
+    clearTimeout(this.#retryTimer);
+    clearTimeout(this.#pumpTimer);
+    const ws = this.#ws;
+    if (ws) {
+      this.#drop();
+      ws.close();
+      this.#emit('disconnected', { code: 1000, reconnect: false });
+    }
+    const pending = [
+      ...this.#connecting,
+      ...[...this.#joinWaiters.values()].flat(),
+      ...this.#sendQueue.map((item) => [item.resolve, item.reject] as const),
+    ];
+    this.#connecting = [];
+    this.#joinWaiters.clear();
+    this.#sendQueue = [];
+    for (const [, reject] of pending) reject(error);
+  }
+
+  #drop(): void {
+    this.#ws = undefined;
+    this.#ready = false;
+    this.#joined.clear();
+    clearInterval(this.#aliveTimer);
+  }
+
+  #open(): void {
+    const { url = 'wss://irc-ws.chat.twitch.tv:443', WebSocket: Socket = globalThis.WebSocket, token } = this.#options;
+    let ws: WebSocket;
+    try {
+      ws = new Socket(url);
+    } catch (error) {
+      // A bad URL or a missing WebSocket never gets better by retrying.
+      this.#emit('error', error);
+      return this.#shut(new ChatError('closed', 'no WebSocket'));
+    }
+    this.#ws = ws;
+    ws.onopen = async () => {
+      try {
+        const secret = typeof token == 'function' ? await token() : token;
+        if (ws != this.#ws) return;
+        const caps = this.#options.membership ? ' twitch.tv/membership' : '';
+        ws.send(`CAP REQ :twitch.tv/tags twitch.tv/commands${caps}`);
+        if (secret) ws.send(`PASS oauth:${secret.replace(/^oauth:/, '')}`);
+        ws.send(`NICK ${this.#login}`);
+      } catch (error) {
+        this.#emit('error', error);
+        ws.close();
+      }
+    };
+    ws.onmessage = (event: MessageEvent) => {
+      if (ws != this.#ws || typeof event.data != 'string') return;
+      this.#seen = true;
+      for (const line of event.data.split('\r\n')) if (line) this.#receive(line);
+    };
+    ws.onclose = (event: CloseEvent) => {
+      if (ws != this.#ws) return;
+      this.#drop();
+      this.#emit('disconnected', { code: event.code, reconnect: !this.#closed });
+      if (!this.#closed) this.#retry();
+    };
+    // Twitch pings about every 5 minutes; a minute of silence gets our own PING, two mean a dead link.
+    this.#seen = this.#pinged = false;
+    this.#aliveTimer = setInterval(() => {
+      if (this.#seen) this.#pinged = false;
+      else if (this.#pinged) return this.#reopen();
+      else {
+        this.#pinged = true;
+        ws.send('PING :tmi.twitch.tv');
+      }
+      this.#seen = false;
+    }, 60_000);
+  }
+
+  /** Schedules the next connection with exponential backoff and jitter (0 = right away). */
+  #retry(now = false): void {
+    const delay = now ? 0 : Math.round(Math.min(30_000, 1000 * 2 ** this.#attempt) * (0.5 + Math.random() / 2));
+    this.#emit('reconnecting', { attempt: ++this.#attempt, delay });
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(() => this.#open(), delay);
+  }
+
+  /** Leaves the current connection on purpose (RECONNECT, dead link) and opens a new one. */
+  #reopen(): void {
+    const ws = this.#ws;
+    this.#drop();
+    ws?.close();
+    this.#emit('disconnected', { code: 1000, reconnect: true });
+    this.#retry(true);
+  }
+
+  /** Writes queued joins and messages as far as Twitch's limits allow, then waits for room. */
+  #pump(): void {
+    clearTimeout(this.#pumpTimer);
+    const ws = this.#ws;
+    if (!this.#ready || !ws) return;
+    let wait = 0;
+    while (this.#joinQueue.length && !(wait = slot(this.#joinTimes, JOINS, JOIN_SPAN))) {
+      this.#joinTimes.push(Date.now());
+      ws.send(`JOIN #${this.#joinQueue.shift()}`);
+    }
+    let sendWait = 0;
+    for (let item; (item = this.#sendQueue[0]); ) {
+      const limit = this.#privileged.has(item.channel) || item.channel == this.#login ? SENDS_PRIVILEGED : SENDS;
+      if ((sendWait = slot(this.#sendTimes, limit, SEND_SPAN))) break;
+      this.#sendQueue.shift();
+      this.#sendTimes.push(Date.now());
+      ws.send(item.line);
+      item.resolve();
+    }
+    if (wait || sendWait) this.#pumpTimer = setTimeout(() => this.#pump(), Math.min(wait || sendWait, sendWait || wait));
+  }
+
+  #receive(line: string): void {
+    let m: IrcMessage;
+    try {
+      m = parseIrcMessage(line);
+    } catch (error) {
+      return this.#emit('error', error);
+    }
+    this.#emit('irc', m);
+    const t = m.tags;
+    const [target = '', text = ''] = m.params;
+    const channel = target.replace(/^#/, '');
+    const nick = m.prefix?.nick ?? '';
+    const channelId = t['room-id'] ?? '';
+    const timestamp = +(t['tmi-sent-ts'] ?? 0) || 0;
+    switch (m.command) {
+      case 'PING':
+        return this.#ws?.send(`PONG :${target || 'tmi.twitch.tv'}`);
+      case 'RECONNECT':
+        return this.#reopen();
+      case '001': {
+        this.#ready = true;
+        this.#attempt = 0;
+        this.#joinQueue = [...this.#channels];
+        this.#emit('connected', { login: this.#login });
+        for (const [resolve] of this.#connecting.splice(0)) resolve();
+        return this.#pump();
+      }
+      case 'PRIVMSG': {
+        const action = /^\x01ACTION (.*)\x01$/s.exec(text);
+        const body = action ? action[1]! : text;
+        return this.#emit('message', {
+          channel,
+          channelId,
+          id: t.id ?? '',
+          text: body,
+          action: !!action,
+          ...userOf(m, nick),
+          emotes: parseEmotes(t.emotes, body),
+          bits: +(t.bits ?? 0) || 0,
+          firstMessage: t['first-msg'] == '1',
+          reply: t['reply-parent-msg-id']
+            ? {
+                msgId: t['reply-parent-msg-id'],
+                userId: t['reply-parent-user-id'] ?? '',
+                login: t['reply-parent-user-login'] ?? '',
+                displayName: t['reply-parent-display-name'] ?? '',
+                text: t['reply-parent-msg-body'] ?? '',
+                threadMsgId: t['reply-thread-parent-msg-id'] ?? t['reply-parent-msg-id'],
+              }
+            : undefined,
+          timestamp,
+          tags: t,
+        });
+      }
+      case 'USERNOTICE': {
+        const params: Record<string, string> = {};
+        for (const key in t) if (key.startsWith('msg-param-')) params[key.slice(10)] = t[key]!;
+        return this.#emit('usernotice', {
+          channel,
+          channelId,
+          id: t.id ?? '',
+          msgId: t['msg-id'] ?? '',
+          systemMsg: t['system-msg'] ?? '',
+          text,
+          ...userOf(m, t.login ?? ''),
+          emotes: parseEmotes(t.emotes, text),
+          params,
+          timestamp,
+          tags: t,
+        });
+      }
+      case 'JOIN':
+      case 'PART': {
+        const self = nick == this.#login;
+        if (self && m.command == 'JOIN') {
+          this.#joined.add(channel);
+          this.#settle(channel);
+        } else if (self) this.#joined.delete(channel);
+        return this.#emit(m.command == 'JOIN' ? 'join' : 'part', { channel, login: nick, self });
+      }
+      case 'NOTICE': {
+        const notice = { channel: channel == '*' ? '' : channel, msgId: t['msg-id'] ?? '', text, tags: t };
+        this.#emit('notice', notice);
+        // Before the welcome, a notice means the login was refused; retrying would not help.
+        if (!this.#ready) {
+          const error = new ChatError('login', 'login refused');
+          this.#emit('error', error);
+          return this.#shut(error);
+        }
+        if (notice.msgId == 'msg_channel_suspended') {
+          this.#channels.delete(channel);
+          this.#settle(channel, new ChatError('join', `cannot join ${channel}`));
+        }
+        return;
+      }
+      case 'CLEARCHAT':
+        return this.#emit('clearchat', {
+          channel,
+          channelId,
+          login: text || undefined,
+          userId: t['target-user-id'],
+          duration: num(t['ban-duration']),
+          timestamp,
+          tags: t,
+        });
+      case 'CLEARMSG':
+        return this.#emit('clearmsg', {
+          channel,
+          login: t.login ?? '',
+          messageId: t['target-msg-id'] ?? '',
+          text,
+          timestamp,
+          tags: t,
+        });
+      case 'ROOMSTATE':
+        return this.#emit('roomstate', {
+          channel,
+          channelId,
+          emoteOnly: flag(t['emote-only']),
+          followersOnly: num(t['followers-only']),
+          uniqueChat: flag(t.r9k),
+          slow: num(t.slow),
+          subsOnly: flag(t['subs-only']),
+          tags: t,
+        });
+      case 'USERSTATE': {
+        const user = userOf(m, this.#login);
+        if (user.mod || user.vip || user.broadcaster) this.#privileged.add(channel);
+        else this.#privileged.delete(channel);
+        return this.#emit('userstate', { channel, ...user, emoteSets: sets(t['emote-sets']), tags: t });
+      }
+      case 'GLOBALUSERSTATE':
+        return this.#emit('globaluserstate', { ...userOf(m, this.#login), emoteSets: sets(t['emote-sets']), tags: t });
+      case 'WHISPER':
+        return this.#emit('whisper', {
+          ...userOf(m, nick),
+          to: target,
+          id: t['message-id'] ?? '',
+          threadId: t['thread-id'] ?? '',
+          text,
+          emotes: parseEmotes(t.emotes, text),
+          tags: t,
+        });
+    }
+  }
+
+  /** Resolves (or rejects) the promises of `join(channel)`. */
+  #settle(channel: string, error?: ChatError): void {
+    for (const [resolve, reject] of this.#joinWaiters.get(channel) ?? []) error ? reject(error) : resolve();
+    this.#joinWaiters.delete(channel);
+  }
+}

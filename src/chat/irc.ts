@@ -1,0 +1,172 @@
+/**
+ * Parsing of Twitch's IRC lines: IRCv3 tags, prefix, command, parameters, plus the
+ * Twitch-specific `emotes` and `badges` tag formats.
+ * https://dev.twitch.tv/docs/chat/irc/#parsing-messages
+ */
+import { IrcParseError } from './errors.js';
+
+/** The source of a message: a server name (`host` only) or `nick!user@host`. */
+export interface IrcPrefix {
+  nick?: string;
+  user?: string;
+  host?: string;
+}
+
+/** One parsed IRC line. Tag values are already unescaped. */
+export interface IrcMessage {
+  /** The line as received, without its line ending. */
+  raw: string;
+  /** IRCv3 tags by name; a tag sent without a value is `''`. */
+  tags: Record<string, string>;
+  prefix: IrcPrefix | null;
+  /** Upper-case command or three-digit numeric, e.g. `PRIVMSG`, `001`. */
+  command: string;
+  /** Middle parameters, then the trailing one (without its `:`). */
+  params: string[];
+}
+
+/** One emote in a message; `start`/`end` count Unicode code points, `end` inclusive. */
+export interface Emote {
+  id: string;
+  /** The emote's text as it appears in the message, e.g. `Kappa`. */
+  name: string;
+  start: number;
+  end: number;
+}
+
+/** A piece of a message: plain text or an emote, in message order. */
+export type MessagePart = { type: 'text'; text: string } | { type: 'emote'; text: string; id: string };
+
+const ESCAPES: Record<string, string> = { ':': ';', s: ' ', r: '\r', n: '\n' };
+
+/** Reverses IRCv3 tag-value escaping; a trailing lone backslash is dropped. */
+function unescapeTag(value: string): string {
+  return value.includes('\\') ? value.replace(/\\(.?)/gs, (_, c: string) => ESCAPES[c] ?? c) : value;
+}
+
+const fail = (reason: string, line: string): never => {
+  throw new IrcParseError(reason, line);
+};
+
+/**
+ * Parses one IRC line from Twitch chat. Throws {@link IrcParseError}, and nothing else, when
+ * the line is not valid IRC.
+ * https://dev.twitch.tv/docs/chat/irc/#parsing-messages
+ */
+export function parseIrcMessage(line: string): IrcMessage {
+  if (typeof line != 'string') fail('not a string', '');
+  const raw = line.replace(/[\r\n]+$/, '');
+  if (/[\r\n\0]/.test(raw)) fail('line break inside', raw);
+  const tags: Record<string, string> = Object.create(null);
+  let pos = 0;
+  // Reads the sigil-led word at `pos` (tags or prefix) and moves past it.
+  const word = (what: string) => {
+    const end = raw.indexOf(' ', pos);
+    if (end < 0) fail(`${what} without a command`, raw);
+    const text = raw.slice(pos + 1, end);
+    pos = end + 1;
+    return text;
+  };
+  if (raw[0] == '@') {
+    for (const tag of word('tags').split(';')) {
+      if (!tag) continue;
+      const eq = tag.indexOf('=');
+      const key = eq < 0 ? tag : tag.slice(0, eq);
+      if (!key) fail('empty tag name', raw);
+      tags[key] = eq < 0 ? '' : unescapeTag(tag.slice(eq + 1));
+    }
+  }
+  while (raw[pos] == ' ') pos++;
+  let prefix: IrcPrefix | null = null;
+  if (raw[pos] == ':') {
+    const text = word('prefix');
+    const at = text.indexOf('@');
+    const bang = text.indexOf('!');
+    if (at < 0 && bang < 0 && text.includes('.')) prefix = { host: text };
+    else {
+      const left = at < 0 ? text : text.slice(0, at);
+      prefix = bang < 0 || (at >= 0 && bang > at) ? { nick: left } : { nick: left.slice(0, bang), user: left.slice(bang + 1) };
+      if (at >= 0) prefix.host = text.slice(at + 1);
+    }
+  }
+  while (raw[pos] == ' ') pos++;
+  let end = raw.indexOf(' ', pos);
+  if (end < 0) end = raw.length;
+  const command = raw.slice(pos, end).toUpperCase();
+  if (!/^([A-Z]+|\d{3})$/.test(command)) fail(command ? 'invalid command' : 'no command', raw);
+  const params: string[] = [];
+  for (pos = end; pos < raw.length; ) {
+    if (raw[pos] == ' ') pos++;
+    else if (raw[pos] == ':') {
+      params.push(raw.slice(pos + 1));
+      break;
+    } else {
+      end = raw.indexOf(' ', pos);
+      if (end < 0) end = raw.length;
+      params.push(raw.slice(pos, end));
+      pos = end;
+    }
+  }
+  return { raw, tags, prefix, command, params };
+}
+
+/**
+ * Reads the `emotes` tag (`id:start-end,start-end/id:start-end`) against the message text.
+ * Positions count Unicode code points, as Twitch does; ranges that do not fit the text are
+ * skipped. Sorted by position.
+ * https://dev.twitch.tv/docs/chat/irc/#privmsg-tags
+ */
+export function parseEmotes(emotesTag: string | undefined, text: string): Emote[] {
+  const emotes: Emote[] = [];
+  if (!emotesTag || typeof text != 'string') return emotes;
+  const chars = Array.from(text);
+  for (const group of emotesTag.split('/')) {
+    const colon = group.lastIndexOf(':');
+    const id = group.slice(0, colon);
+    if (colon < 1) continue;
+    for (const range of group.slice(colon + 1).split(',')) {
+      const match = /^(\d{1,9})-(\d{1,9})$/.exec(range);
+      if (!match) continue;
+      const start = +match[1]!;
+      const end = +match[2]!;
+      if (start <= end && end < chars.length) emotes.push({ id, name: chars.slice(start, end + 1).join(''), start, end });
+    }
+  }
+  return emotes.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Splits a message into text and emote parts, ready to render (e.g. emote images between
+ * text nodes). Overlapping emote ranges after the first are ignored.
+ */
+export function messageParts(text: string, emotes: readonly Emote[]): MessagePart[] {
+  const chars = Array.from(text);
+  const parts: MessagePart[] = [];
+  let at = 0;
+  for (const emote of [...emotes].sort((a, b) => a.start - b.start)) {
+    if (emote.start < at || emote.end >= chars.length) continue;
+    if (emote.start > at) parts.push({ type: 'text', text: chars.slice(at, emote.start).join('') });
+    parts.push({ type: 'emote', text: chars.slice(emote.start, emote.end + 1).join(''), id: emote.id });
+    at = emote.end + 1;
+  }
+  if (at < chars.length) parts.push({ type: 'text', text: chars.slice(at).join('') });
+  return parts;
+}
+
+/**
+ * Reads a `badges` or `badge-info` tag (`name/version,name/version`) into a record, e.g.
+ * `{ subscriber: '12', moderator: '1' }`. In `badge-info`, `subscriber` is the exact month count.
+ * https://dev.twitch.tv/docs/chat/irc/#privmsg-tags
+ */
+export function parseBadges(badgesTag: string | undefined): Record<string, string> {
+  const badges: Record<string, string> = Object.create(null);
+  if (badgesTag) {
+    for (const badge of badgesTag.split(',')) {
+      const slash = badge.indexOf('/');
+      if (slash < 0) {
+        if (badge) badges[badge] = '';
+      } else if (slash > 0) badges[badge.slice(0, slash)] = badge.slice(slash + 1);
+    }
+  }
+  return badges;
+}
