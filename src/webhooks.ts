@@ -12,6 +12,7 @@ export type {
   SeenStore,
   SubscribeWebhookOptions,
   VerifyOptions,
+  WebhookHandler,
   WebhookHandlerOptions,
   WebhookMessage,
 } from './eventsub/webhooks.js';

@@ -230,6 +230,9 @@ export interface WebhookHandlerOptions {
   now?: () => number;
 }
 
+/** What {@link createWebhookHandler} returns: a Fetch API handler. */
+export type WebhookHandler = (request: Request) => Promise<Response>;
+
 const answer = (status: number, headers?: HeadersInit) => new Response(null, { status, headers });
 
 /**
@@ -239,7 +242,7 @@ const answer = (status: number, headers?: HeadersInit) => new Response(null, { s
  * and the message id is not remembered, so Twitch's retry runs it again.
  * @see https://dev.twitch.tv/docs/eventsub/handling-webhook-events/
  */
-export function createWebhookHandler(options: WebhookHandlerOptions): (request: Request) => Promise<Response> {
+export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
   const { secret, on = {}, onNotification, onRevocation, onError, schemas } = options;
   if (!hasSecret(secret)) throw new InputError('secret', 'is required (the secret you gave Twitch when subscribing)');
   const seen = options.seen ?? memorySeen({ now: options.now });
