@@ -437,34 +437,44 @@ function inputType(schema: Schema, open = false): string {
 }
 const wrap = (type: string) => (/[|&]/.test(type) && !type.startsWith('{') ? `(${type})` : type);
 
-/** Where a response component lives, and what a file needs to import. */
+interface Shape {
+  /** TypeScript type: an object literal type, a union, or a name. */
+  type: string;
+  /** valibot expression that checks a value of that type. */
+  valibot: string;
+}
+
+/** One generated file: the components it defines and those it imports from shared.ts. */
 interface FileContext {
   area: string;
-  /** Components this file defines, in dependency order. */
-  defined: string[];
-  /** Components imported from shared.ts. */
+  /** Components defined in this file, in dependency order (a schema const must precede its use). */
+  defined: Map<string, Shape>;
   imported: Set<string>;
-  usesPagination: boolean;
 }
+const newFile = (area: string): FileContext => ({ area, defined: new Map(), imported: new Set() });
 
-let placement = new Map<string, string>(); // component → area file name, or 'shared'
+/** Component name → the area file that defines it, or 'shared' when several areas use it. */
+let placement = new Map<string, string>();
 
-function indent(text: string, by: string) {
-  return text.replace(/\n/g, `\n${by}`);
-}
+const indent = (text: string) => text.replace(/\n/g, '\n  ');
+const block = (lines: string[], open: string, close: string) =>
+  `${open}\n  ${lines.map(indent).join('\n  ')}\n${close}`;
+
+/** Twitch's page cursor object, the same everywhere; shared.ts defines it once. */
+const isPagination = (name: string, schema: Schema) =>
+  name === 'pagination' && schema.type === 'object' && Object.keys(schema.properties ?? {}).join() === 'cursor';
 
 /** The TypeScript type and valibot expression of a response schema. */
-function responseShape(schema: Schema, file: FileContext): { type: string; valibot: string } {
+function responseShape(schema: Schema, file: FileContext): Shape {
   if (schema.$ref) {
     const name = refName(schema.$ref);
     use(name, file);
     return { type: name, valibot: `${name}Schema` };
   }
   if (schema.enum) {
-    // Known values for autocompletion; any string accepted, as Twitch adds values without notice.
-    if (schema.enum.some((value) => typeof value === 'number')) {
-      return { type: 'number', valibot: 'v.number()' };
-    }
+    // Known values for autocompletion; any value of the type is accepted, as Twitch adds values
+    // without notice.
+    if (schema.enum.some((value) => typeof value === 'number')) return { type: 'number', valibot: 'v.number()' };
     return { type: [...schema.enum.map(literal), '(string & {})'].join(' | '), valibot: 'v.string()' };
   }
   switch (schema.type) {
@@ -485,49 +495,43 @@ function responseShape(schema: Schema, file: FileContext): { type: string; valib
     return { type: `Record<string, ${value.type}>`, valibot: `v.record(v.string(), ${value.valibot})` };
   }
   if (!schema.properties) return { type: 'Record<string, unknown>', valibot: 'v.record(v.string(), v.unknown())' };
+
   const required = new Set(schema.required ?? []);
   const types: string[] = [];
   const entries: string[] = [];
   for (const [name, property] of Object.entries(schema.properties)) {
-    const shape = isPagination(name, property)
-      ? ((file.usesPagination = true), { type: 'Pagination', valibot: 'PaginationSchema' })
-      : responseShape(property, file);
-    // Tolerance: null where the reference says so (flag or prose), absent where it is not required
-    // or deprecated (Twitch drops deprecated fields without notice).
-    const nullable = property.nullable === true || /\bnull\b/i.test(property.description ?? '');
+    let shape: Shape;
+    if (isPagination(name, property)) {
+      file.imported.add('Pagination');
+      shape = { type: 'Pagination', valibot: 'PaginationSchema' };
+    } else {
+      shape = responseShape(property, file);
+    }
+    // Tolerance: null where the reference says so (flag or prose); absent where it is not required.
+    // Deprecated fields may be dropped or nulled by Twitch without notice: both are accepted.
+    const nullable = property.nullable === true || property.deprecated === true || /\bnull\b/i.test(property.description ?? '');
     const optional = !required.has(name) || property.deprecated === true;
     const wrapper = optional && nullable ? 'v.nullish' : optional ? 'v.optional' : nullable ? 'v.nullable' : '';
     types.push(`${key(name)}${optional ? '?' : ''}: ${shape.type}${nullable ? ' | null' : ''};`);
     entries.push(`${key(name)}: ${wrapper ? `${wrapper}(${shape.valibot})` : shape.valibot},`);
   }
-  return {
-    type: `{\n  ${types.map((line) => indent(line, '  ')).join('\n  ')}\n}`,
-    valibot: `v.looseObject({\n  ${entries.map((line) => indent(line, '  ')).join('\n  ')}\n})`,
-  };
+  return { type: block(types, '{', '}'), valibot: block(entries, 'v.looseObject({', '})') };
 }
 
-const isPagination = (name: string, schema: Schema) =>
-  name === 'pagination' && schema.type === 'object' && Object.keys(schema.properties ?? {}).join() === 'cursor';
-
-/** Records that `file` needs component `name`, defining it (and what it needs) here or importing it. */
+/** Makes component `name` available in `file`: defined there after its dependencies, or imported. */
 function use(name: string, file: FileContext) {
   if (placement.get(name) === 'shared' && file.area !== 'shared') {
     file.imported.add(name);
     return;
   }
-  if (file.defined.includes(name) || pending.has(name)) return;
-  pending.add(name);
-  const shape = responseShape(components[name]!, file); // defines dependencies first
-  pending.delete(name);
-  file.defined.push(name);
-  definitions.set(`${file.area} ${name}`, shape);
+  if (file.defined.has(name)) return;
+  const shape = responseShape(components[name]!, file); // defines what it needs first
+  file.defined.set(name, shape);
 }
-const pending = new Set<string>();
-const definitions = new Map<string, { type: string; valibot: string }>();
 
-function componentCode(name: string, shape: { type: string; valibot: string }): string {
+function componentCode(name: string, shape: Shape, exported = false): string {
   const type = shape.type.startsWith('{') ? `export interface ${name} ${shape.type}` : `export type ${name} = ${shape.type};`;
-  return `${type}\nconst ${name}Schema: v.GenericSchema<${name}> = ${shape.valibot};\n`;
+  return `${type}\n${exported ? 'export ' : ''}const ${name}Schema: v.GenericSchema<${name}> = ${shape.valibot};\n`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -700,34 +704,27 @@ function endpointCode(endpoint: Endpoint, file: FileContext): string {
 }
 
 function areaCode(area: string, members: Endpoint[]): string {
-  const file: FileContext = { area, defined: [], imported: new Set(), usesPagination: false };
+  const file = newFile(area);
   const bodies = members.map((endpoint) => endpointCode(endpoint, file));
-  const components = file.defined.map((name) => componentCode(name, definitions.get(`${area} ${name}`)!));
-  const shared = [...file.imported].sort();
-  const sharedImports = [
-    ...(file.usesPagination ? ['type Pagination', 'PaginationSchema'] : []),
-    ...shared.flatMap((name) => [`type ${name}`, `${name}Schema`]),
-  ];
-  const needsValibot = bodies.some((b) => b.includes('v.')) || components.length > 0;
+  const defined = [...file.defined].map(([name, shape]) => componentCode(name, shape));
+  const shared = [...file.imported].sort().flatMap((name) => [`type ${name}`, `${name}Schema`]);
   const imports = [
-    ...(needsValibot ? ["import * as v from 'valibot';"] : []),
+    ...(bodies.some((code) => code.includes('v.')) || defined.length ? ["import * as v from 'valibot';"] : []),
     "import { defineEndpoint } from '../endpoint.js';",
-    ...(sharedImports.length ? [`import { ${sharedImports.join(', ')} } from './shared.js';`] : []),
+    ...(shared.length ? [`import { ${shared.join(', ')} } from './shared.js';`] : []),
   ];
-  return [HEADER + imports.join('\n') + '\n', ...components, ...bodies].join('\n');
+  return [`${HEADER}${imports.join('\n')}\n`, ...defined, ...bodies].join('\n');
 }
 
 function sharedCode(names: string[]): string {
-  const file: FileContext = { area: 'shared', defined: [], imported: new Set(), usesPagination: false };
+  const file = newFile('shared');
   for (const name of names) use(name, file);
-  const code = file.defined.map((name) =>
-    componentCode(name, definitions.get(`shared ${name}`)!).replace(/^const /m, 'export const '),
-  );
   const pagination =
     '/** The cursor to the next page; absent or empty on the last page. */\n' +
     'export interface Pagination {\n  cursor?: string;\n}\n' +
     'export const PaginationSchema: v.GenericSchema<Pagination> = v.looseObject({ cursor: v.optional(v.string()) });\n';
-  return [`${HEADER}import * as v from 'valibot';\n`, pagination, ...code].join('\n');
+  const defined = [...file.defined].map(([name, shape]) => componentCode(name, shape, true));
+  return [`${HEADER}import * as v from 'valibot';\n`, pagination, ...defined].join('\n');
 }
 
 function main() {

@@ -22,7 +22,7 @@ export interface Channel {
   game_name: string;
   id: string;
   is_live: boolean;
-  tag_ids?: string[];
+  tag_ids?: string[] | null;
   tags: string[];
   thumbnail_url: string;
   title: string;
@@ -36,7 +36,7 @@ const ChannelSchema: v.GenericSchema<Channel> = v.looseObject({
   game_name: v.string(),
   id: v.string(),
   is_live: v.boolean(),
-  tag_ids: v.optional(v.array(v.string())),
+  tag_ids: v.nullish(v.array(v.string())),
   tags: v.array(v.string()),
   thumbnail_url: v.string(),
   title: v.string(),

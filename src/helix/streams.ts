@@ -16,7 +16,7 @@ export interface Stream {
   started_at: string;
   language: string;
   thumbnail_url: string;
-  tag_ids?: string[];
+  tag_ids?: string[] | null;
   tags: string[];
   is_mature: boolean;
 }
@@ -33,7 +33,7 @@ const StreamSchema: v.GenericSchema<Stream> = v.looseObject({
   started_at: v.string(),
   language: v.string(),
   thumbnail_url: v.string(),
-  tag_ids: v.optional(v.array(v.string())),
+  tag_ids: v.nullish(v.array(v.string())),
   tags: v.array(v.string()),
   is_mature: v.boolean(),
 });

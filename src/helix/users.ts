@@ -12,7 +12,7 @@ export interface User {
   description: string;
   profile_image_url: string;
   offline_image_url: string;
-  view_count?: number;
+  view_count?: number | null;
   email?: string;
   created_at: string;
 }
@@ -25,7 +25,7 @@ const UserSchema: v.GenericSchema<User> = v.looseObject({
   description: v.string(),
   profile_image_url: v.string(),
   offline_image_url: v.string(),
-  view_count: v.optional(v.number()),
+  view_count: v.nullish(v.number()),
   email: v.optional(v.string()),
   created_at: v.string(),
 });
