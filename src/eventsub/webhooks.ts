@@ -23,7 +23,7 @@ const MESSAGE_SIGNATURE = 'Twitch-Eventsub-Message-Signature';
 const MESSAGE_TYPE = 'Twitch-Eventsub-Message-Type';
 const MESSAGE_RETRY = 'Twitch-Eventsub-Message-Retry';
 
-/** Twitch refuses messages older than this in its own guidance: 10 minutes. */
+/** Twitch's guidance: refuse messages older than 10 minutes (replays). */
 const DEFAULT_MAX_AGE = 600;
 
 // ---------------------------------------------------------------------------------------------
@@ -40,13 +40,13 @@ export interface VerifyOptions {
 /** One HMAC key per secret; several let a handler accept subscriptions made with a rotated secret. */
 type Keys = Promise<CryptoKey[]>;
 
-const encoder = /* @__PURE__ */ new TextEncoder();
+const encode = (text: string) => new TextEncoder().encode(text);
 
 function importKeys(secret: string | readonly string[]): Keys {
   const secrets = typeof secret === 'string' ? [secret] : [...secret];
   return Promise.all(
     secrets.map((one) =>
-      crypto.subtle.importKey('raw', encoder.encode(one), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']),
+      crypto.subtle.importKey('raw', encode(one), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']),
     ),
   );
 }
@@ -86,7 +86,7 @@ async function verifyParts(
   // Outside the window either way, or no date at all: a replay, a wrong clock, or a forgery.
   if (!(Math.abs(now - sent) <= maxAgeSeconds * 1000)) return false;
 
-  const prefix = encoder.encode(id + timestamp);
+  const prefix = encode(id + timestamp);
   const signed = new Uint8Array(prefix.length + body.length);
   signed.set(prefix);
   signed.set(body, prefix.length);
@@ -285,7 +285,16 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     }
     keys ??= importKeys(secret);
     const { headers } = request;
-    if (!(await verifyParts(keys, headers, bytes, maxAge, now()))) return answer(403);
+    let signed: boolean;
+    try {
+      signed = await verifyParts(keys, headers, bytes, maxAge, now());
+    } catch (error) {
+      // WebCrypto itself failed (not a bad signature): say so without ever naming the secret.
+      keys = undefined;
+      report(error);
+      return answer(500);
+    }
+    if (!signed) return answer(403);
 
     const id = headers.get(MESSAGE_ID)!;
     const kind = headers.get(MESSAGE_TYPE);
