@@ -422,7 +422,7 @@ const literal = (value: string | number) =>
 /** TypeScript type of an input field: strict enums, nested objects spelled out. */
 function inputType(schema: Schema, open = false): string {
   if (schema.$ref) return inputType(resolve(schema), open);
-  if (schema.enum) return [...schema.enum.map(literal), ...(open ? ['(string & {})'] : [])].join(' | ');
+  if (schema.enum) return union([...schema.enum.map(literal), ...(open ? ['(string & {})'] : [])]);
   if (schema.type === 'array') return `${wrap(inputType(schema.items ?? {}))}[]`;
   if (schema.type === 'integer' || schema.type === 'number') return 'number';
   if (schema.type === 'boolean') return 'boolean';
@@ -431,11 +431,22 @@ function inputType(schema: Schema, open = false): string {
   if (!schema.properties) return 'Record<string, unknown>';
   const required = new Set(schema.required ?? []);
   const members = Object.entries(schema.properties).map(
-    ([name, property]) => `${key(name)}${required.has(name) ? '' : '?'}: ${inputType(property)}`,
+    ([name, property]) => member(name, !required.has(name), inputType(property)),
   );
   return `{ ${members.join('; ')} }`;
 }
-const wrap = (type: string) => (/[|&]/.test(type) && !type.startsWith('{') ? `(${type})` : type);
+const wrap = (type: string) =>
+  type.startsWith('\n') ? `(${type}\n)` : /[|&]/.test(type) && !type.startsWith('{') ? `(${type})` : type;
+
+/** A union type, one alternative per line when it would make a long line. */
+function union(parts: string[]): string {
+  const inline = parts.join(' | ');
+  return inline.length <= 80 ? inline : `\n  | ${parts.join('\n  | ')}`;
+}
+
+/** An interface member; a multi-line union starts on the next line. */
+const member = (name: string, optional: boolean, type: string) =>
+  `${key(name)}${optional ? '?' : ''}:${type.startsWith('\n') ? '' : ' '}${type}`;
 
 interface Shape {
   /** TypeScript type: an object literal type, a union, or a name. */
@@ -475,7 +486,7 @@ function responseShape(schema: Schema, file: FileContext): Shape {
     // Known values for autocompletion; any value of the type is accepted, as Twitch adds values
     // without notice.
     if (schema.enum.some((value) => typeof value === 'number')) return { type: 'number', valibot: 'v.number()' };
-    return { type: [...schema.enum.map(literal), '(string & {})'].join(' | '), valibot: 'v.string()' };
+    return { type: union([...schema.enum.map(literal), '(string & {})']), valibot: 'v.string()' };
   }
   switch (schema.type) {
     case 'string':
@@ -512,7 +523,7 @@ function responseShape(schema: Schema, file: FileContext): Shape {
     const nullable = property.nullable === true || property.deprecated === true || /\bnull\b/i.test(property.description ?? '');
     const optional = !required.has(name) || property.deprecated === true;
     const wrapper = optional && nullable ? 'v.nullish' : optional ? 'v.optional' : nullable ? 'v.nullable' : '';
-    types.push(`${key(name)}${optional ? '?' : ''}: ${shape.type}${nullable ? ' | null' : ''};`);
+    types.push(`${member(name, optional, shape.type)}${nullable ? ' | null' : ''};`);
     entries.push(`${key(name)}: ${wrapper ? `${wrapper}(${shape.valibot})` : shape.valibot},`);
   }
   return { type: block(types, '{', '}'), valibot: block(entries, 'v.looseObject({', '})') };
@@ -645,6 +656,9 @@ function rulesCode(rules: Rules): string[] {
   return lines;
 }
 
+/** A repeatable query parameter takes one value or several. */
+const repeatable = (item: string) => `${item} | ${wrap(item)}[]`;
+
 function inputCode(endpoint: Endpoint, rules: Rules): string {
   const id = endpoint.op.operationId;
   const required = new Set(rules.required);
@@ -653,17 +667,17 @@ function inputCode(endpoint: Endpoint, rules: Rules): string {
       const type = NUMERIC_QUERY.has(field.name)
         ? 'number'
         : field.repeatable
-          ? `${inputType(field.schema.items ?? { type: 'string' })} | ${wrap(inputType(field.schema.items ?? { type: 'string' }))}[]`
+          ? repeatable(inputType(field.schema.items ?? { type: 'string' }))
           : inputType(field.schema, OPEN_INPUT_ENUMS.has(`${id} ${field.name}`));
-      return `${key(field.name)}${required.has(field.name) ? '' : '?'}: ${type};`;
+      return `${member(field.name, !required.has(field.name), type)};`;
     }),
     ...endpoint.body.map(
       (field) =>
-        `${key(field.name)}${required.has(field.name) ? '' : '?'}: ${inputType(field.schema, OPEN_INPUT_ENUMS.has(`${id} ${field.name}`))};`,
+        `${member(field.name, !required.has(field.name), inputType(field.schema, OPEN_INPUT_ENUMS.has(`${id} ${field.name}`)))};`,
     ),
   ];
   const name = `${pascal(endpoint.name)}Input`;
-  return members.length ? `export interface ${name} {\n  ${members.join('\n  ')}\n}\n` : `export type ${name} = Record<string, never>;\n`;
+  return members.length ? `export interface ${name} ${block(members, '{', '}')}\n` : `export type ${name} = Record<string, never>;\n`;
 }
 
 function docCode(endpoint: Endpoint): string {

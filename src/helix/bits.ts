@@ -61,7 +61,13 @@ export interface Cheermote {
     can_cheer: boolean;
     show_in_bits_card: boolean;
   }[];
-  type: 'global_first_party' | 'global_third_party' | 'channel_custom' | 'display_only' | 'sponsored' | (string & {});
+  type:
+    | 'global_first_party'
+    | 'global_third_party'
+    | 'channel_custom'
+    | 'display_only'
+    | 'sponsored'
+    | (string & {});
   order: number;
   last_updated: string;
   is_charitable: boolean;

@@ -76,7 +76,13 @@ export interface ModifyChannelInformationInput {
   title?: string;
   delay?: number;
   tags?: string[];
-  content_classification_labels?: { id: 'DebatedSocialIssuesAndPolitics' | 'DrugsIntoxication' | 'SexualThemes' | 'ViolentGraphic' | 'Gambling' | 'ProfanityVulgarity'; is_enabled: boolean }[];
+  content_classification_labels?: { id:
+    | 'DebatedSocialIssuesAndPolitics'
+    | 'DrugsIntoxication'
+    | 'SexualThemes'
+    | 'ViolentGraphic'
+    | 'Gambling'
+    | 'ProfanityVulgarity'; is_enabled: boolean }[];
   is_branded_content?: boolean;
 }
 

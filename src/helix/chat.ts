@@ -483,7 +483,22 @@ export interface GetUserEmotesResponse {
   data: {
     id: string;
     name: string;
-    emote_type: 'none' | 'bitstier' | 'follower' | 'subscriptions' | 'channelpoints' | 'rewards' | 'hypetrain' | 'prime' | 'turbo' | 'smilies' | 'globals' | 'owl2019' | 'twofactor' | 'limitedtime' | (string & {});
+    emote_type:
+      | 'none'
+      | 'bitstier'
+      | 'follower'
+      | 'subscriptions'
+      | 'channelpoints'
+      | 'rewards'
+      | 'hypetrain'
+      | 'prime'
+      | 'turbo'
+      | 'smilies'
+      | 'globals'
+      | 'owl2019'
+      | 'twofactor'
+      | 'limitedtime'
+      | (string & {});
     emote_set_id: string;
     owner_id: string;
     format: string[];
@@ -646,7 +661,22 @@ export const getUserChatColor = /* @__PURE__ */ defineEndpoint<GetUserChatColorI
 
 export interface UpdateUserChatColorInput {
   user_id: string;
-  color: 'blue' | 'blue_violet' | 'cadet_blue' | 'chocolate' | 'coral' | 'dodger_blue' | 'firebrick' | 'golden_rod' | 'green' | 'hot_pink' | 'orange_red' | 'red' | 'sea_green' | 'spring_green' | 'yellow_green';
+  color:
+    | 'blue'
+    | 'blue_violet'
+    | 'cadet_blue'
+    | 'chocolate'
+    | 'coral'
+    | 'dodger_blue'
+    | 'firebrick'
+    | 'golden_rod'
+    | 'green'
+    | 'hot_pink'
+    | 'orange_red'
+    | 'red'
+    | 'sea_green'
+    | 'spring_green'
+    | 'yellow_green';
 }
 
 /**

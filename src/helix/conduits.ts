@@ -128,7 +128,19 @@ export interface GetConduitShardsInput {
 export interface GetConduitShardsResponse {
   data: {
     id: string;
-    status: 'enabled' | 'webhook_callback_verification_pending' | 'webhook_callback_verification_failed' | 'notification_failures_exceeded' | 'websocket_disconnected' | 'websocket_failed_ping_pong' | 'websocket_received_inbound_traffic' | 'websocket_internal_error' | 'websocket_network_timeout' | 'websocket_network_error' | 'websocket_failed_to_reconnect' | (string & {});
+    status:
+      | 'enabled'
+      | 'webhook_callback_verification_pending'
+      | 'webhook_callback_verification_failed'
+      | 'notification_failures_exceeded'
+      | 'websocket_disconnected'
+      | 'websocket_failed_ping_pong'
+      | 'websocket_received_inbound_traffic'
+      | 'websocket_internal_error'
+      | 'websocket_network_timeout'
+      | 'websocket_network_error'
+      | 'websocket_failed_to_reconnect'
+      | (string & {});
     transport: {
       method: 'webhook' | 'websocket' | (string & {});
       callback?: string;
@@ -178,7 +190,19 @@ export interface UpdateConduitShardsInput {
 export interface UpdateConduitShardsResponse {
   data: {
     id: string;
-    status: 'enabled' | 'webhook_callback_verification_pending' | 'webhook_callback_verification_failed' | 'notification_failures_exceeded' | 'websocket_disconnected' | 'websocket_failed_ping_pong' | 'websocket_received_inbound_traffic' | 'websocket_internal_error' | 'websocket_network_timeout' | 'websocket_network_error' | 'websocket_failed_to_reconnect' | (string & {});
+    status:
+      | 'enabled'
+      | 'webhook_callback_verification_pending'
+      | 'webhook_callback_verification_failed'
+      | 'notification_failures_exceeded'
+      | 'websocket_disconnected'
+      | 'websocket_failed_ping_pong'
+      | 'websocket_received_inbound_traffic'
+      | 'websocket_internal_error'
+      | 'websocket_network_timeout'
+      | 'websocket_network_error'
+      | 'websocket_failed_to_reconnect'
+      | (string & {});
     transport: {
       method: 'webhook' | 'websocket' | (string & {});
       callback?: string;

@@ -23,7 +23,13 @@ const DropsEntitlementSchema: v.GenericSchema<DropsEntitlement> = v.looseObject(
 });
 
 export interface DropsEntitlementUpdated {
-  status: 'INVALID_ID' | 'NOT_FOUND' | 'SUCCESS' | 'UNAUTHORIZED' | 'UPDATE_FAILED' | (string & {});
+  status:
+    | 'INVALID_ID'
+    | 'NOT_FOUND'
+    | 'SUCCESS'
+    | 'UNAUTHORIZED'
+    | 'UPDATE_FAILED'
+    | (string & {});
   ids: string[];
 }
 const DropsEntitlementUpdatedSchema: v.GenericSchema<DropsEntitlementUpdated> = v.looseObject({

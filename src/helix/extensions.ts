@@ -73,7 +73,17 @@ export interface Extension {
   privacy_policy_url: string;
   request_identity_link: boolean;
   screenshot_urls: string[];
-  state: 'Approved' | 'AssetsUploaded' | 'Deleted' | 'Deprecated' | 'InReview' | 'InTest' | 'PendingAction' | 'Rejected' | 'Released' | (string & {});
+  state:
+    | 'Approved'
+    | 'AssetsUploaded'
+    | 'Deleted'
+    | 'Deprecated'
+    | 'InReview'
+    | 'InTest'
+    | 'PendingAction'
+    | 'Rejected'
+    | 'Released'
+    | (string & {});
   subscriptions_support_level: 'none' | 'optional' | (string & {});
   summary: string;
   support_email: string;

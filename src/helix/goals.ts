@@ -7,7 +7,13 @@ export interface CreatorGoal {
   broadcaster_id: string;
   broadcaster_name: string;
   broadcaster_login: string;
-  type: 'follower' | 'subscription' | 'subscription_count' | 'new_subscription' | 'new_subscription_count' | (string & {});
+  type:
+    | 'follower'
+    | 'subscription'
+    | 'subscription_count'
+    | 'new_subscription'
+    | 'new_subscription_count'
+    | (string & {});
   description: string;
   current_amount: number;
   target_amount: number;

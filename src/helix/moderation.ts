@@ -880,7 +880,13 @@ export interface AddSuspiciousStatusToChatUserResponse {
     moderator_id: string;
     updated_at: string;
     status: 'ACTIVE_MONITORING' | 'RESTRICTED' | (string & {});
-    types: ('MANUALLY_ADDED' | 'DETECTED_BAN_EVADER' | 'DETECTED_SUS_CHATTER' | 'BANNED_IN_SHARED_CHANNEL' | (string & {}))[];
+    types: (
+      | 'MANUALLY_ADDED'
+      | 'DETECTED_BAN_EVADER'
+      | 'DETECTED_SUS_CHATTER'
+      | 'BANNED_IN_SHARED_CHANNEL'
+      | (string & {})
+    )[];
   }[];
 }
 const AddSuspiciousStatusToChatUserResponseSchema: v.GenericSchema<AddSuspiciousStatusToChatUserResponse> = v.looseObject({
@@ -923,7 +929,13 @@ export interface RemoveSuspiciousStatusFromChatUserResponse {
     moderator_id: string;
     updated_at: string;
     status: 'NO_TREATMENT' | (string & {});
-    types: ('MANUALLY_ADDED' | 'DETECTED_BAN_EVADER' | 'DETECTED_SUS_CHATTER' | 'BANNED_IN_SHARED_CHANNEL' | (string & {}))[];
+    types: (
+      | 'MANUALLY_ADDED'
+      | 'DETECTED_BAN_EVADER'
+      | 'DETECTED_SUS_CHATTER'
+      | 'BANNED_IN_SHARED_CHANNEL'
+      | (string & {})
+    )[];
   }[];
 }
 const RemoveSuspiciousStatusFromChatUserResponseSchema: v.GenericSchema<RemoveSuspiciousStatusFromChatUserResponse> = v.looseObject({

@@ -20,7 +20,14 @@ export interface Poll {
   bits_per_vote: number;
   channel_points_voting_enabled: boolean;
   channel_points_per_vote: number;
-  status: 'ACTIVE' | 'COMPLETED' | 'TERMINATED' | 'ARCHIVED' | 'MODERATED' | 'INVALID' | (string & {});
+  status:
+    | 'ACTIVE'
+    | 'COMPLETED'
+    | 'TERMINATED'
+    | 'ARCHIVED'
+    | 'MODERATED'
+    | 'INVALID'
+    | (string & {});
   duration: number;
   started_at: string;
   ended_at: string | null;
