@@ -403,6 +403,11 @@ export interface TwitchState {
   chatColors: Map<string, string>;
   chatMessages: ChatMessageRecord[];
   eventSubSubscriptions: Map<string, EventSubSubscriptionRecord>;
+  /**
+   * EventSub WebSocket sessions the socket fake has welcomed, by session id. When a session is
+   * listed here, subscriptions made for it report its `connected_at`.
+   */
+  eventSubSessions: Map<string, { connected_at: string; user_id?: string }>;
   conduits: Map<string, ConduitRecord>;
   shards: Map<string, ConduitShardRecord[]>;
   /** Anything a handler wants to remember that has no typed home (shield mode, raids, ...). */
@@ -593,6 +598,7 @@ export function createState(options: StateOptions = {}): TwitchState {
     chatColors: new Map(),
     chatMessages: [],
     eventSubSubscriptions: new Map(),
+    eventSubSessions: new Map(),
     conduits: new Map(),
     shards: new Map(),
     extra: new Map(),
@@ -660,6 +666,11 @@ export function createState(options: StateOptions = {}): TwitchState {
   }
   state.chatters.push({ broadcaster_id: b, user_id: b, since: at(-60) });
   for (const user of crowd.slice(0, 12)) state.subscribers.push({ broadcaster_id: b, user_id: user.id, since: at(-3000) });
+  state.subscribers.push({ broadcaster_id: other.id, user_id: b, since: at(-4000) });
+  state.vips.push({ broadcaster_id: b, user_id: crowd[0]!.id, since: at(-6000) });
+  state.bans.push({ broadcaster_id: b, user_id: crowd[1]!.id, moderator_id: moderator.id, reason: 'spam', created_at: at(-600), expires_at: '' });
+  state.blocks.push({ broadcaster_id: b, user_id: crowd[2]!.id, since: at(-500) });
+  state.chatColors.set(b, '#9146FF');
 
   // Two channels are live: the broadcaster's and the one it follows.
   for (const [user, viewers] of [[broadcaster, 1234], [other, 56]] as const) {
@@ -814,11 +825,66 @@ export function createState(options: StateOptions = {}): TwitchState {
     unique_chat_mode: false,
   });
 
+  // A finished poll and prediction, so the lists are not empty; neither blocks starting new ones.
+  const pollId = randomUuid(state);
+  state.polls.set(pollId, {
+    id: pollId,
+    broadcaster_id: b,
+    broadcaster_name: broadcaster.display_name,
+    broadcaster_login: broadcaster.login,
+    title: 'Which game next?',
+    choices: ['Chess', 'Minecraft'].map((title, i) => ({ id: randomUuid(state), title, votes: 10 + i, channel_points_votes: 0, bits_votes: 0 })),
+    bits_voting_enabled: false,
+    bits_per_vote: 0,
+    channel_points_voting_enabled: false,
+    channel_points_per_vote: 0,
+    status: 'COMPLETED',
+    duration: 300,
+    started_at: at(-400),
+    ended_at: at(-395),
+  });
+  const predictionId = randomUuid(state);
+  const outcomes = ['Yes', 'No'].map((title, i) => ({
+    id: randomUuid(state),
+    title,
+    users: 3 - i,
+    channel_points: 1000 * (3 - i),
+    top_predictors: null,
+    color: (i === 0 ? 'BLUE' : 'PINK') as 'BLUE' | 'PINK',
+  }));
+  state.predictions.set(predictionId, {
+    id: predictionId,
+    broadcaster_id: b,
+    broadcaster_name: broadcaster.display_name,
+    broadcaster_login: broadcaster.login,
+    title: 'Will the build pass?',
+    winning_outcome_id: outcomes[0]!.id,
+    outcomes,
+    prediction_window: 120,
+    status: 'RESOLVED',
+    created_at: at(-300),
+    ended_at: at(-290),
+    locked_at: at(-298),
+  });
+
   const conduitId = randomUuid(state);
   state.conduits.set(conduitId, { id: conduitId, shard_count: 1, client_id: state.clientId });
   state.shards.set(conduitId, [
     { id: '0', status: 'enabled', transport: { method: 'webhook', callback: 'https://example.com/eventsub' } },
   ]);
+
+  const subscriptionId = randomUuid(state);
+  state.eventSubSubscriptions.set(subscriptionId, {
+    id: subscriptionId,
+    status: 'enabled',
+    type: 'stream.online',
+    version: '1',
+    condition: { broadcaster_user_id: b },
+    created_at: at(-100),
+    transport: { method: 'webhook', callback: 'https://example.com/eventsub', secret: 'fake-webhook-secret' },
+    cost: 1,
+    client_id: state.clientId,
+  });
 
   state.appToken = issueToken(state, { type: 'app', expiresIn: 60 * 24 * 3600_000 });
   state.userToken = issueToken(state, { type: 'user', userId: b, scopes: ALL_SCOPES, expiresIn: 60 * 24 * 3600_000 });

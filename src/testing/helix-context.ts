@@ -1,0 +1,164 @@
+/**
+ * What every fake Helix route handler gets and the small helpers they share: reading
+ * parameters, refusing with Twitch's error body, paging lists with opaque cursors.
+ */
+import type { EndpointSpec } from '../endpoint.js';
+import type { TokenRecord, TwitchState, UserRecord } from './state.js';
+
+/** One request as a route handler sees it, already authenticated. */
+export interface HelixContext {
+  readonly state: TwitchState;
+  readonly spec: EndpointSpec;
+  /** The caller's token record (app or user). */
+  readonly token: TokenRecord;
+  readonly query: URLSearchParams;
+  /** The parsed JSON body, `{}` when none was sent. */
+  readonly body: Record<string, unknown>;
+}
+
+/**
+ * A route handler. Its return value is the response body (sent as JSON with the operation's
+ * success status); `undefined` answers 204. Throw {@link HelixFault} to refuse.
+ */
+export type RouteHandler = (ctx: HelixContext) => unknown;
+
+/** A refusal that becomes Twitch's error body `{ error, status, message }`. */
+export class HelixFault extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  422: 'Unprocessable Entity',
+  425: 'Too Early',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+
+/** The short reason phrase Twitch puts in `error`. */
+export function reasonOf(status: number): string {
+  return REASONS[status] ?? 'Error';
+}
+
+export const badRequest = (message: string) => new HelixFault(400, message);
+export const unauthorized = (message: string) => new HelixFault(401, message);
+export const forbidden = (message: string) => new HelixFault(403, message);
+export const notFound = (message: string) => new HelixFault(404, message);
+export const conflict = (message: string) => new HelixFault(409, message);
+
+/** A query parameter, else a body field, as a string; `undefined` when absent or empty. */
+export function param(ctx: HelixContext, name: string): string | undefined {
+  const fromQuery = ctx.query.get(name);
+  if (fromQuery !== null && fromQuery !== '') return fromQuery;
+  const fromBody = ctx.body[name];
+  if (fromBody === undefined || fromBody === null || fromBody === '') return undefined;
+  return typeof fromBody === 'string' ? fromBody : String(fromBody);
+}
+
+/** Like {@link param} but answers 400 when absent. */
+export function required(ctx: HelixContext, name: string): string {
+  const value = param(ctx, name);
+  if (value === undefined) throw badRequest(`Missing required parameter "${name}"`);
+  return value;
+}
+
+/** Every value of a repeatable query parameter. */
+export function params(ctx: HelixContext, name: string): string[] {
+  return ctx.query.getAll(name).filter((value) => value !== '');
+}
+
+/** A boolean query parameter or body field. */
+export function flag(ctx: HelixContext, name: string): boolean | undefined {
+  const value = ctx.query.get(name) ?? ctx.body[name];
+  if (value === undefined || value === null) return undefined;
+  return value === true || value === 'true';
+}
+
+/** The user id the token speaks for; 401 for app tokens. */
+export function tokenUser(ctx: HelixContext): string {
+  if (!ctx.token.userId) throw unauthorized('This operation needs a user access token');
+  return ctx.token.userId;
+}
+
+/** Refuses unless the named parameter equals the token's user, as Twitch does for `moderator_id` and friends. */
+export function mustBeTokenUser(ctx: HelixContext, name: string): string {
+  const value = required(ctx, name);
+  if (value !== tokenUser(ctx)) throw unauthorized(`The ID in ${name} must match the user ID in the access token`);
+  return value;
+}
+
+/** The user with this id; 400 when there is none. */
+export function userById(ctx: HelixContext, id: string, name = 'user_id'): UserRecord {
+  const user = ctx.state.users.get(id);
+  if (!user) throw badRequest(`The ID in ${name} is not valid`);
+  return user;
+}
+
+/** True when `userId` moderates `broadcasterId`'s channel (the broadcaster counts). */
+export function isModerator(ctx: HelixContext, broadcasterId: string, userId: string): boolean {
+  return userId === broadcasterId || ctx.state.moderators.some((m) => m.broadcaster_id === broadcasterId && m.user_id === userId);
+}
+
+/** Refuses unless the token's user is the broadcaster or one of their moderators. */
+export function mustModerate(ctx: HelixContext, broadcasterId: string): void {
+  if (!isModerator(ctx, broadcasterId, tokenUser(ctx))) {
+    throw forbidden('The user in the access token is not one of the broadcaster\'s moderators');
+  }
+}
+
+/** Login and name fields of a user under a prefix, e.g. `broadcaster_` → broadcaster_login/name. */
+export function userFields(user: UserRecord, prefix: string, nameKey = `${prefix}name`): Record<string, string> {
+  return { [`${prefix}id`]: user.id, [`${prefix}login`]: user.login, [nameKey]: user.display_name };
+}
+
+function encodeCursor(offset: number): string {
+  return btoa(JSON.stringify({ o: offset })).replace(/=+$/, '');
+}
+
+function decodeCursor(cursor: string): number {
+  try {
+    const value = JSON.parse(atob(cursor)) as { o?: unknown };
+    if (typeof value.o === 'number' && Number.isInteger(value.o) && value.o >= 0) return value.o;
+  } catch {
+    // Fall through to the refusal below.
+  }
+  throw badRequest('The cursor in "after" is not valid');
+}
+
+/**
+ * One page of `items` by `first` (default 20, at most 100) and `after`: the body's `data` and
+ * `pagination` (`{ cursor }` while items remain, `{}` after the last page).
+ */
+export function paginate<T>(
+  ctx: HelixContext,
+  items: readonly T[],
+  options: { defaultFirst?: number; max?: number } = {},
+): { data: T[]; pagination: { cursor?: string } } {
+  const max = options.max ?? 100;
+  const raw = param(ctx, 'first');
+  const first = raw === undefined ? (options.defaultFirst ?? 20) : Number(raw);
+  if (!Number.isInteger(first) || first < 1 || first > max) {
+    throw badRequest(`The value in "first" must be a whole number from 1 to ${max}`);
+  }
+  const after = param(ctx, 'after');
+  const start = after === undefined ? 0 : decodeCursor(after);
+  const data = items.slice(start, start + first);
+  const end = start + data.length;
+  return { data, pagination: end < items.length ? { cursor: encodeCursor(end) } : {} };
+}
+
+/** Removes bookkeeping fields that Twitch would not send. */
+export function omit<T extends object, K extends keyof T>(record: T, ...keys: K[]): Omit<T, K> {
+  const copy = { ...record };
+  for (const key of keys) delete copy[key];
+  return copy;
+}

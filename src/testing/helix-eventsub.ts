@@ -1,0 +1,243 @@
+/**
+ * Fake Helix routes for EventSub subscriptions (webhook, WebSocket and conduit transports),
+ * conduits and conduit shards.
+ */
+import { badRequest, conflict, HelixFault, forbidden, notFound, paginate, param, required, type HelixContext, type RouteHandler } from './helix-context.js';
+import {
+  isoTime,
+  randomUuid,
+  type ConduitRecord,
+  type EventSubSubscriptionRecord,
+  type EventSubTransportRecord,
+} from './state.js';
+
+/** Twitch's default cap on the summed cost of a client's subscriptions. */
+const MAX_TOTAL_COST = 10_000;
+
+function publicTransport(transport: EventSubTransportRecord): EventSubTransportRecord {
+  const { secret: _secret, ...shown } = transport;
+  return shown;
+}
+
+function publicSubscription(sub: EventSubSubscriptionRecord) {
+  const { client_id: _client, user_id: _user, ...shown } = sub;
+  return { ...shown, transport: publicTransport(sub.transport) };
+}
+
+function subscriptionsOf(ctx: HelixContext): EventSubSubscriptionRecord[] {
+  // WebSocket subscriptions belong to the user token that made them, the rest to the client id.
+  return [...ctx.state.eventSubSubscriptions.values()].filter(
+    (s) => s.client_id === ctx.token.clientId && (s.transport.method !== 'websocket' || s.user_id === ctx.token.userId),
+  );
+}
+
+function totals(ctx: HelixContext) {
+  const mine = subscriptionsOf(ctx);
+  return { total: mine.length, total_cost: mine.reduce((sum, s) => sum + s.cost, 0), max_total_cost: MAX_TOTAL_COST };
+}
+
+function readTransport(ctx: HelixContext): EventSubTransportRecord {
+  const raw = ctx.body.transport as Record<string, unknown> | undefined;
+  const method = raw?.method;
+  const text = (key: string) => (typeof raw?.[key] === 'string' && raw[key] !== '' ? (raw[key] as string) : undefined);
+  if (method === 'webhook') {
+    if (ctx.token.type !== 'app') throw forbidden('Webhook subscriptions need an app access token');
+    const callback = text('callback');
+    const secret = text('secret');
+    if (!callback || !callback.startsWith('https://')) throw badRequest('transport.callback must be an https URL');
+    if (!secret || secret.length < 10 || secret.length > 100) throw badRequest('transport.secret must be 10 to 100 characters');
+    return { method, callback, secret };
+  }
+  if (method === 'websocket') {
+    if (ctx.token.type !== 'user') throw forbidden('WebSocket subscriptions need a user access token');
+    const sessionId = text('session_id');
+    if (!sessionId) throw badRequest('transport.session_id is required');
+    const session = ctx.state.eventSubSessions.get(sessionId);
+    return { method, session_id: sessionId, connected_at: session?.connected_at ?? isoTime(ctx.state.now()) };
+  }
+  if (method === 'conduit') {
+    if (ctx.token.type !== 'app') throw forbidden('Conduit subscriptions need an app access token');
+    const conduitId = text('conduit_id');
+    const conduit = conduitId ? ctx.state.conduits.get(conduitId) : undefined;
+    if (!conduit || conduit.client_id !== ctx.token.clientId) throw badRequest('transport.conduit_id names no conduit of this client');
+    return { method, conduit_id: conduit.id };
+  }
+  throw badRequest('transport.method must be webhook, websocket or conduit');
+}
+
+/** A subscription costs nothing when a user it names has authorized this client (Twitch's rule, simplified). */
+function costOf(ctx: HelixContext, condition: Record<string, string>): number {
+  const named = Object.entries(condition)
+    .filter(([key]) => key.endsWith('user_id') || key === 'broadcaster_id')
+    .map(([, value]) => value);
+  const authorized = [...ctx.state.tokens.values()].some(
+    (t) => t.clientId === ctx.token.clientId && t.userId !== undefined && named.includes(t.userId),
+  );
+  return authorized ? 0 : 1;
+}
+
+function conduitOf(ctx: HelixContext, id: string): ConduitRecord {
+  const conduit = ctx.state.conduits.get(id);
+  if (!conduit || conduit.client_id !== ctx.token.clientId) throw notFound('No conduit with that ID');
+  return conduit;
+}
+
+/** Grows or shrinks a conduit's shard list; new shards wait, disabled, for a transport. */
+function resizeShards(ctx: HelixContext, conduit: ConduitRecord): void {
+  const shards = ctx.state.shards.get(conduit.id) ?? [];
+  while (shards.length < conduit.shard_count) {
+    shards.push({ id: String(shards.length), status: 'websocket_disconnected', transport: { method: 'websocket', session_id: '' } });
+  }
+  shards.length = conduit.shard_count;
+  ctx.state.shards.set(conduit.id, shards);
+}
+
+function shardCount(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 20_000) {
+    throw badRequest('shard_count must be a whole number from 1 to 20000');
+  }
+  return value;
+}
+
+export const eventSubRoutes: Record<string, RouteHandler> = {
+  'create-eventsub-subscription'(ctx) {
+    const type = required(ctx, 'type');
+    const version = required(ctx, 'version');
+    const rawCondition = ctx.body.condition;
+    if (typeof rawCondition !== 'object' || rawCondition === null || Array.isArray(rawCondition)) {
+      throw badRequest('condition must be an object');
+    }
+    const condition = Object.fromEntries(Object.entries(rawCondition).map(([k, v]) => [k, String(v)]));
+    const transport = readTransport(ctx);
+    const same = subscriptionsOf(ctx).find(
+      (s) =>
+        s.type === type &&
+        s.version === version &&
+        JSON.stringify(s.condition) === JSON.stringify(condition) &&
+        s.transport.method === transport.method &&
+        (s.transport.callback ?? s.transport.session_id ?? s.transport.conduit_id) ===
+          (transport.callback ?? transport.session_id ?? transport.conduit_id),
+    );
+    if (same) throw conflict('subscription already exists');
+    if (transport.method === 'websocket') {
+      const onSession = subscriptionsOf(ctx).filter((s) => s.transport.session_id === transport.session_id);
+      if (onSession.length >= 300) throw new HelixFault(429, 'A WebSocket session holds at most 300 subscriptions');
+    }
+    const sub: EventSubSubscriptionRecord = {
+      id: randomUuid(ctx.state),
+      status: transport.method === 'webhook' ? 'webhook_callback_verification_pending' : 'enabled',
+      type,
+      version,
+      condition,
+      created_at: isoTime(ctx.state.now()),
+      transport,
+      cost: costOf(ctx, condition),
+      client_id: ctx.token.clientId,
+      ...(ctx.token.userId ? { user_id: ctx.token.userId } : {}),
+    };
+    if (totals(ctx).total_cost + sub.cost > MAX_TOTAL_COST) throw new HelixFault(429, 'The subscription cost limit is reached');
+    ctx.state.eventSubSubscriptions.set(sub.id, sub);
+    return { data: [publicSubscription(sub)], ...totals(ctx) };
+  },
+
+  'get-eventsub-subscriptions'(ctx) {
+    const status = param(ctx, 'status');
+    const type = param(ctx, 'type');
+    const userId = param(ctx, 'user_id');
+    const id = param(ctx, 'subscription_id');
+    const filters = [status, type, userId, id].filter((f) => f !== undefined).length;
+    if (filters > 1) throw badRequest('Use at most one of status, type, user_id and subscription_id');
+    const subs = subscriptionsOf(ctx)
+      .filter(
+        (s) =>
+          (status === undefined || s.status === status) &&
+          (type === undefined || s.type === type) &&
+          (id === undefined || s.id === id) &&
+          (userId === undefined || Object.values(s.condition).includes(userId)),
+      )
+      .map(publicSubscription);
+    return { ...paginate(ctx, subs, { defaultFirst: 100 }), ...totals(ctx) };
+  },
+
+  'delete-eventsub-subscription'(ctx) {
+    const id = required(ctx, 'id');
+    const sub = subscriptionsOf(ctx).find((s) => s.id === id);
+    if (!sub) throw notFound('No subscription with that ID');
+    ctx.state.eventSubSubscriptions.delete(id);
+    return undefined;
+  },
+
+  'get-conduits'(ctx) {
+    const data = [...ctx.state.conduits.values()]
+      .filter((c) => c.client_id === ctx.token.clientId)
+      .map((c) => ({ id: c.id, shard_count: c.shard_count }));
+    return { data };
+  },
+
+  'create-conduits'(ctx) {
+    const mine = [...ctx.state.conduits.values()].filter((c) => c.client_id === ctx.token.clientId);
+    if (mine.length >= 5) throw new HelixFault(429, 'A client may have at most 5 conduits');
+    const conduit: ConduitRecord = { id: randomUuid(ctx.state), shard_count: shardCount(ctx.body.shard_count), client_id: ctx.token.clientId };
+    ctx.state.conduits.set(conduit.id, conduit);
+    resizeShards(ctx, conduit);
+    return { data: [{ id: conduit.id, shard_count: conduit.shard_count }] };
+  },
+
+  'update-conduits'(ctx) {
+    const conduit = conduitOf(ctx, required(ctx, 'id'));
+    conduit.shard_count = shardCount(ctx.body.shard_count);
+    resizeShards(ctx, conduit);
+    return { data: [{ id: conduit.id, shard_count: conduit.shard_count }] };
+  },
+
+  'delete-conduit'(ctx) {
+    const conduit = conduitOf(ctx, required(ctx, 'id'));
+    ctx.state.conduits.delete(conduit.id);
+    ctx.state.shards.delete(conduit.id);
+    for (const [id, sub] of ctx.state.eventSubSubscriptions) {
+      if (sub.transport.conduit_id === conduit.id) ctx.state.eventSubSubscriptions.delete(id);
+    }
+    return undefined;
+  },
+
+  'get-conduit-shards'(ctx) {
+    const conduit = conduitOf(ctx, required(ctx, 'conduit_id'));
+    const status = param(ctx, 'status');
+    const shards = (ctx.state.shards.get(conduit.id) ?? [])
+      .filter((s) => status === undefined || s.status === status)
+      .map((s) => ({ ...s, transport: publicTransport(s.transport) }));
+    return paginate(ctx, shards, { defaultFirst: 100, max: 1000 });
+  },
+
+  'update-conduit-shards'(ctx) {
+    const conduit = conduitOf(ctx, required(ctx, 'conduit_id'));
+    const shards = ctx.state.shards.get(conduit.id) ?? [];
+    const updates = ctx.body.shards;
+    if (!Array.isArray(updates)) throw badRequest('Missing required parameter "shards"');
+    const data = [];
+    const errors = [];
+    for (const update of updates as { id?: unknown; transport?: Record<string, unknown> }[]) {
+      const id = String(update?.id ?? '');
+      const shard = shards.find((s) => s.id === id);
+      const t = update?.transport ?? {};
+      if (!shard) {
+        errors.push({ id, message: 'The shard id is outside the conduit range', code: 'invalid_parameter' });
+        continue;
+      }
+      if (t.method === 'websocket' && typeof t.session_id === 'string' && t.session_id !== '') {
+        const session = ctx.state.eventSubSessions.get(t.session_id);
+        shard.transport = { method: 'websocket', session_id: t.session_id, connected_at: session?.connected_at ?? isoTime(ctx.state.now()) };
+        shard.status = 'enabled';
+      } else if (t.method === 'webhook' && typeof t.callback === 'string' && t.callback.startsWith('https://') && typeof t.secret === 'string') {
+        shard.transport = { method: 'webhook', callback: t.callback, secret: t.secret };
+        shard.status = 'webhook_callback_verification_pending';
+      } else {
+        errors.push({ id, message: 'The transport is missing or not valid', code: 'invalid_parameter' });
+        continue;
+      }
+      data.push({ id: shard.id, status: shard.status, transport: publicTransport(shard.transport) });
+    }
+    return { data, errors };
+  },
+};
+
