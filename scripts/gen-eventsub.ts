@@ -90,8 +90,9 @@ function toField(raw: RawField): Field {
     name: raw.name,
     kind: rawFields ? 'object' : primitiveKind(base),
     array,
+    // Twitch sends null for most absent optional objects, so an optional field also takes null.
     optional: raw.required === false,
-    nullable: raw.nullable === true || base.includes('or null'),
+    nullable: raw.required === false || raw.nullable === true || base.includes('or null'),
   };
   if (raw.values && field.kind === 'string') field.values = [...new Set(raw.values)];
   if (rawFields) field.fields = toFields(rawFields);
@@ -128,81 +129,134 @@ function toEntry(raw: RawEntry): Entry {
 // ---------------------------------------------------------------------------------------------
 // Corrections: where Twitch's examples (what it sends) differ from its field tables
 
+/**
+ * One correction: `types` (each `type` or `type@version`) get the change at `path`, a dotted
+ * path into the event (`condition.x` for the condition). `why` is kept for the reader.
+ */
 interface Fix {
-  type: string;
-  version?: string;
-  /** Dotted path from the event (or `condition.` for the condition). */
+  types: string[];
   path: string;
   why: string;
-  apply(field: Field | undefined, parent: Field[]): void;
+  change:
+    | { retype: Partial<Field> } // adjust the field the table describes
+    | { absent: true } // the field may be missing or null
+    | { add: Field } // a field the table leaves out
+    | { rename: string }; // the table names it differently
 }
 
-const string = (name: string, more: Partial<Field> = {}): Field => ({
-  name, kind: 'string', array: false, optional: false, nullable: false, ...more,
+const field = (name: string, kind: Kind, more: Partial<Field> = {}): Field => ({
+  name, kind, array: false, optional: false, nullable: false, ...more,
 });
-
-/** Replace (or add) the field at the end of `path`. */
-const set = (make: (old: Field | undefined) => Field) => (old: Field | undefined, parent: Field[]) => {
-  const next = make(old);
-  const index = old ? parent.indexOf(old) : -1;
-  if (index >= 0) parent[index] = next;
-  else parent.push(next);
-};
-
-/** Mark the field at the end of `path` as possibly null and/or absent. */
-const loosen = (more: { nullable?: boolean; optional?: boolean }) => (old: Field | undefined) => {
-  if (!old) throw new Error('nothing to loosen');
-  Object.assign(old, more);
-};
+const maybe = { optional: true, nullable: true };
+const users = (prefix: string) =>
+  ['id', 'login', 'name'].map((part) => field(`${prefix}_user_${part}`, 'string', maybe));
+const moderation = (version: string) => `channel.moderate@${version}`;
 
 const FIXES: Fix[] = [
-  {
-    type: 'channel.ad_break.begin',
-    path: 'condition.broadcaster_id',
-    why: 'the table says broadcaster_id; the example, and the API, use broadcaster_user_id',
-    apply: set(() => string('broadcaster_user_id')),
-  },
-  {
-    type: 'channel.chat.notification',
-    path: 'message.text',
-    why: 'the table types it as an object; it is the message text',
-    apply: set(() => string('text')),
-  },
-  {
-    type: 'channel.chat.notification',
-    path: 'message.fragments.cheermote.prefix',
-    why: 'the table types it as an object; it is the cheermote name',
-    apply: set(() => string('prefix')),
-  },
-  {
-    type: 'channel.chat.notification',
-    path: 'charity_donation',
-    why: 'the table types it as a string but lists an object\'s fields',
-    apply: (old) => {
-      if (old) old.kind = 'object';
-    },
-  },
+  // Conditions
+  { types: ['channel.ad_break.begin'], path: 'condition.broadcaster_id', change: { rename: 'broadcaster_user_id' },
+    why: 'the table says broadcaster_id; the example and the API use broadcaster_user_id' },
+
+  // Types the tables get wrong
+  { types: ['channel.chat.notification'], path: 'message.text', change: { retype: { kind: 'string' } },
+    why: 'typed as an object; it is the message text' },
+  { types: ['channel.chat.notification'], path: 'message.fragments.cheermote.prefix', change: { retype: { kind: 'string' } },
+    why: 'typed as an object; it is the cheermote name' },
+  { types: ['channel.chat.notification'], path: 'charity_donation', change: { retype: { kind: 'object' } },
+    why: 'typed as a string, yet its fields are listed' },
+  { types: ['channel.suspicious_user.message'], path: 'message.fragments.cheermote.bits', change: { retype: { kind: 'number' } },
+    why: 'typed as a string; the example (like every other cheermote) sends a number' },
+  { types: ['channel.suspicious_user.message'], path: 'message.fragments.cheermote.tier', change: { retype: { kind: 'number' } },
+    why: 'typed as a string; the example (like every other cheermote) sends a number' },
+  { types: ['drop.entitlement.grant'], path: 'data', change: { retype: { array: false } },
+    why: 'typed as an array; each batched event carries one data object' },
+  { types: ['channel.chat.message', 'channel.chat.notification'], path: 'source_badges', change: { retype: { array: true, ...maybe } },
+    why: 'typed as one object; it is a list of badges, null outside shared chat' },
+  { types: ['channel.shared_chat.begin', 'channel.shared_chat.update'], path: 'participants', change: { retype: { array: true } },
+    why: 'typed as one object; it is the list of participating channels' },
+  { types: ['channel.chat.notification'], path: 'resub.streak_months', change: { retype: { nullable: true } },
+    why: 'null when the user does not share it, as the example shows' },
+  { types: ['channel.chat.notification'], path: 'shared_chat_resub.streak_months', change: { retype: { nullable: true } },
+    why: 'null when the user does not share it, as the example shows' },
+
+  // Fields the examples leave out: present in some notifications only
+  { types: [moderation('1'), moderation('2')], path: 'source_broadcaster_user_id', change: { absent: true },
+    why: 'only shared-chat actions name a source channel' },
+  { types: [moderation('1'), moderation('2')], path: 'source_broadcaster_user_login', change: { absent: true },
+    why: 'only shared-chat actions name a source channel' },
+  { types: [moderation('1'), moderation('2')], path: 'source_broadcaster_user_name', change: { absent: true },
+    why: 'only shared-chat actions name a source channel' },
+  ...['bits_votes', 'channel_points_votes', 'votes'].map((name): Fix => ({
+    types: ['channel.poll.begin'], path: `choices.${name}`, change: { absent: true },
+    why: 'a poll that just began has no votes yet',
+  })),
+  ...['users', 'channel_points', 'top_predictors'].map((name): Fix => ({
+    types: ['channel.prediction.begin', 'channel.prediction.progress', 'channel.prediction.lock'],
+    path: `outcomes.${name}`, change: { absent: true },
+    why: 'an outcome nobody picked yet has no predictors',
+  })),
+  ...['is_achieved', 'ended_at'].map((name): Fix => ({
+    types: ['channel.goal.begin', 'channel.goal.progress'], path: name, change: { absent: true },
+    why: 'only the end notification says whether the goal was met and when it ended',
+  })),
+  { types: ['channel.shield_mode.begin'], path: 'ended_at', change: { absent: true },
+    why: 'the shared table lists both times; a begin notification has no end time' },
+  { types: ['channel.shield_mode.end'], path: 'started_at', change: { absent: true },
+    why: 'the shared table lists both times; the end example carries only ended_at' },
+  ...['host_user_id', 'host_user_name', 'host_user_login'].map((name): Fix => ({
+    types: ['channel.guest_star_session.end', 'channel.guest_star_guest.update'], path: name, change: { absent: true },
+    why: 'the beta examples name the moderator, not the host',
+  })),
+
+  // Fields the examples carry that the tables leave out
+  ...['channel.guest_star_session.begin', 'channel.guest_star_session.end', 'channel.unban_request.resolve'].flatMap((type) =>
+    users('moderator').map((add): Fix => ({ types: [type], path: add.name, change: { add },
+      why: 'the example names the moderator; the table does not' })),
+  ),
+  { types: ['channel.chat.notification'], path: 'chatter_user_login', change: { add: field('chatter_user_login', 'string') },
+    why: 'both examples carry it; the table omits it' },
 ];
 
+/** Extra fields shaped like a sibling the table does describe (shared-chat twins). */
+const TWINS: Record<string, Record<string, string>> = {
+  'channel.chat.notification': {
+    shared_chat_unraid: 'unraid',
+    shared_chat_bits_badge_tier: 'bits_badge_tier',
+    shared_chat_charity_donation: 'charity_donation',
+  },
+};
+
 function applyFixes(entry: Entry): void {
-  for (const fix of FIXES) {
-    if (fix.type !== entry.type || (fix.version && fix.version !== entry.version)) continue;
+  const applies = (fix: Fix) => fix.types.some((t) => t === entry.type || t === `${entry.type}@${entry.version}`);
+  for (const fix of FIXES.filter(applies)) {
     const steps = fix.path.split('.');
     let fields = entry.event;
     if (steps[0] === 'condition') {
       fields = entry.condition;
       steps.shift();
     }
-    const last = steps.pop()!;
+    const name = steps.pop()!;
     for (const step of steps) {
       const next = fields.find((f) => f.name === step)?.fields;
       if (!next) throw new Error(`fix ${entry.type} ${fix.path}: no object at ${step}`);
       fields = next;
     }
-    fix.apply(
-      fields.find((f) => f.name === last),
-      fields,
-    );
+    const target = fields.find((f) => f.name === name);
+    const { change } = fix;
+    if ('add' in change) {
+      if (!target) fields.push(structuredClone(change.add));
+      continue;
+    }
+    if (!target) throw new Error(`fix ${entry.type} ${fix.path}: no such field`);
+    if ('rename' in change) target.name = change.rename;
+    else if ('absent' in change) Object.assign(target, maybe);
+    else Object.assign(target, change.retype);
+  }
+  for (const [name, sibling] of Object.entries(TWINS[entry.type] ?? {})) {
+    const source = entry.event.find((f) => f.name === sibling);
+    if (source && !entry.event.some((f) => f.name === name)) {
+      entry.event.push({ ...structuredClone(source), name, ...maybe });
+    }
   }
 }
 

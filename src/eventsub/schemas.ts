@@ -185,124 +185,140 @@ export interface EventSchema<
 const string = /* @__PURE__ */ v.string();
 const shape1 = /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "moderator_user_id": string });
 const shape2 = /* @__PURE__ */ v.looseObject({ "id": string, "emote_set_id": string });
-const optionalShape = /* @__PURE__ */ v.optional(shape2);
+const nullableShape = /* @__PURE__ */ v.nullable(shape2);
+const optional = /* @__PURE__ */ v.optional(nullableShape);
 const number = /* @__PURE__ */ v.number();
 const shape3 = /* @__PURE__ */ v.looseObject({ "prefix": string, "bits": number, "tier": number });
-const optionalShape2 = /* @__PURE__ */ v.optional(shape3);
-const shape4 = /* @__PURE__ */ v.looseObject({ "text": string, "emote": optionalShape, "cheermote": optionalShape2 });
+const nullableShape2 = /* @__PURE__ */ v.nullable(shape3);
+const optional2 = /* @__PURE__ */ v.optional(nullableShape2);
+const shape4 = /* @__PURE__ */ v.looseObject({ "text": string, "emote": optional, "cheermote": optional2 });
 const listOfShape = /* @__PURE__ */ v.array(shape4);
 const shape5 = /* @__PURE__ */ v.looseObject({ "text": string, "fragments": listOfShape });
 const shape6 = /* @__PURE__ */ v.looseObject({ "start_pos": number, "end_pos": number });
 const listOfShape2 = /* @__PURE__ */ v.array(shape6);
 const shape7 = /* @__PURE__ */ v.looseObject({ "category": string, "level": number, "boundaries": listOfShape2 });
-const optionalShape3 = /* @__PURE__ */ v.optional(shape7);
+const nullableShape3 = /* @__PURE__ */ v.nullable(shape7);
+const optional3 = /* @__PURE__ */ v.optional(nullableShape3);
 const shape8 = /* @__PURE__ */ v.looseObject({ "term_id": string, "boundary": shape6, "owner_broadcaster_user_id": string, "owner_broadcaster_user_login": string, "owner_broadcaster_user_name": string });
 const listOfShape3 = /* @__PURE__ */ v.array(shape8);
 const shape9 = /* @__PURE__ */ v.looseObject({ "terms_found": listOfShape3 });
-const optionalShape4 = /* @__PURE__ */ v.optional(shape9);
+const nullableShape4 = /* @__PURE__ */ v.nullable(shape9);
+const optional4 = /* @__PURE__ */ v.optional(nullableShape4);
 const nullableNumber = /* @__PURE__ */ v.nullable(number);
 const boolean = /* @__PURE__ */ v.boolean();
 const listOfString = /* @__PURE__ */ v.array(string);
 const shape10 = /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string });
 const shape11 = /* @__PURE__ */ v.looseObject({ "id": string, "emote_set_id": string, "owner_id": string, "format": listOfString });
-const optionalShape5 = /* @__PURE__ */ v.optional(shape11);
+const nullableShape5 = /* @__PURE__ */ v.nullable(shape11);
+const optional5 = /* @__PURE__ */ v.optional(nullableShape5);
 const shape12 = /* @__PURE__ */ v.looseObject({ "id": string, "name": string });
-const optionalShape6 = /* @__PURE__ */ v.optional(shape12);
-const optionalString = /* @__PURE__ */ v.optional(string);
+const nullableShape6 = /* @__PURE__ */ v.nullable(shape12);
+const optional6 = /* @__PURE__ */ v.optional(nullableShape6);
+const nullableString = /* @__PURE__ */ v.nullable(string);
+const optional7 = /* @__PURE__ */ v.optional(nullableString);
 const shape13 = /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "user_id": string });
 const shape14 = /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string });
 const shape15 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_name": string, "user_login": string });
-const optionalShape7 = /* @__PURE__ */ v.optional(shape15);
-const shape16 = /* @__PURE__ */ v.looseObject({ "type": string, "text": string, "cheermote": optionalShape2, "emote": optionalShape5, "mention": optionalShape7 });
+const nullableShape7 = /* @__PURE__ */ v.nullable(shape15);
+const optional8 = /* @__PURE__ */ v.optional(nullableShape7);
+const shape16 = /* @__PURE__ */ v.looseObject({ "type": string, "text": string, "cheermote": optional2, "emote": optional5, "mention": optional8 });
 const listOfShape4 = /* @__PURE__ */ v.array(shape16);
 const shape17 = /* @__PURE__ */ v.looseObject({ "text": string, "fragments": listOfShape4 });
 const shape18 = /* @__PURE__ */ v.looseObject({ "set_id": string, "id": string, "info": string });
 const listOfShape5 = /* @__PURE__ */ v.array(shape18);
-const nullableString = /* @__PURE__ */ v.nullable(string);
-const optional = /* @__PURE__ */ v.optional(nullableString);
-const nullableShape = /* @__PURE__ */ v.nullable(shape18);
-const optional2 = /* @__PURE__ */ v.optional(nullableShape);
-const optionalBoolean = /* @__PURE__ */ v.optional(boolean);
-const shape19 = /* @__PURE__ */ v.looseObject({ "sub_tier": string, "is_prime": boolean, "duration_months": number });
-const nullableShape2 = /* @__PURE__ */ v.nullable(shape19);
-const shape20 = /* @__PURE__ */ v.looseObject({ "cumulative_months": number, "duration_months": number, "streak_months": number, "sub_tier": string, "is_prime": optionalBoolean, "is_gift": boolean, "gifter_is_anonymous": optionalBoolean, "gifter_user_id": nullableString, "gifter_user_name": nullableString, "gifter_user_login": optional });
-const nullableShape3 = /* @__PURE__ */ v.nullable(shape20);
-const optional3 = /* @__PURE__ */ v.optional(nullableNumber);
-const shape21 = /* @__PURE__ */ v.looseObject({ "duration_months": number, "cumulative_total": optional3, "recipient_user_id": string, "recipient_user_name": string, "recipient_user_login": string, "sub_tier": string, "community_gift_id": optional });
-const nullableShape4 = /* @__PURE__ */ v.nullable(shape21);
-const shape22 = /* @__PURE__ */ v.looseObject({ "id": string, "total": number, "sub_tier": string, "cumulative_total": optional3 });
-const nullableShape5 = /* @__PURE__ */ v.nullable(shape22);
-const shape23 = /* @__PURE__ */ v.looseObject({ "gifter_is_anonymous": boolean, "gifter_user_id": optional, "gifter_user_name": optional });
-const nullableShape6 = /* @__PURE__ */ v.nullable(shape23);
-const shape24 = /* @__PURE__ */ v.looseObject({ "sub_tier": string });
-const nullableShape7 = /* @__PURE__ */ v.nullable(shape24);
-const shape25 = /* @__PURE__ */ v.looseObject({ "gifter_is_anonymous": boolean, "gifter_user_id": nullableString, "gifter_user_name": optional, "gifter_user_login": nullableString });
-const nullableShape8 = /* @__PURE__ */ v.nullable(shape25);
-const shape26 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_name": string, "user_login": string, "viewer_count": number, "profile_image_url": string });
-const nullableShape9 = /* @__PURE__ */ v.nullable(shape26);
-const shape27 = /* @__PURE__ */ v.looseObject({ "color": string });
-const nullableShape10 = /* @__PURE__ */ v.nullable(shape27);
-const shape28 = /* @__PURE__ */ v.looseObject({ "session_id": string, "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "host_broadcaster_user_id": string, "host_broadcaster_user_name": string, "host_broadcaster_user_login": string, "participants": shape14 });
-const shape29 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "tier": string, "is_gift": boolean });
-const nullableBoolean = /* @__PURE__ */ v.nullable(boolean);
-const shape30 = /* @__PURE__ */ v.looseObject({ "moderator_user_id": string, "broadcaster_user_id": string });
-const shape31 = /* @__PURE__ */ v.looseObject({ "follow_duration_minutes": number });
-const optionalShape8 = /* @__PURE__ */ v.optional(shape31);
-const shape32 = /* @__PURE__ */ v.looseObject({ "wait_time_seconds": number });
-const optionalShape9 = /* @__PURE__ */ v.optional(shape32);
-const shape33 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string });
-const optionalShape10 = /* @__PURE__ */ v.optional(shape33);
-const shape34 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "reason": optionalString });
-const optionalShape11 = /* @__PURE__ */ v.optional(shape34);
-const shape35 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "reason": optionalString, "expires_at": string });
-const optionalShape12 = /* @__PURE__ */ v.optional(shape35);
-const shape36 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "viewer_count": number });
-const optionalShape13 = /* @__PURE__ */ v.optional(shape36);
-const shape37 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "message_id": string, "message_body": string });
-const optionalShape14 = /* @__PURE__ */ v.optional(shape37);
-const shape38 = /* @__PURE__ */ v.looseObject({ "action": string, "list": string, "terms": listOfString, "from_automod": boolean });
-const optionalShape15 = /* @__PURE__ */ v.optional(shape38);
-const shape39 = /* @__PURE__ */ v.looseObject({ "is_approved": boolean, "user_id": string, "user_login": string, "user_name": string, "moderator_message": string });
-const optionalShape16 = /* @__PURE__ */ v.optional(shape39);
-const nullableShape11 = /* @__PURE__ */ v.nullable(shape34);
-const optional4 = /* @__PURE__ */ v.optional(nullableShape11);
-const nullableShape12 = /* @__PURE__ */ v.nullable(shape33);
-const optional5 = /* @__PURE__ */ v.optional(nullableShape12);
-const nullableShape13 = /* @__PURE__ */ v.nullable(shape35);
-const optional6 = /* @__PURE__ */ v.optional(nullableShape13);
-const nullableShape14 = /* @__PURE__ */ v.nullable(shape37);
-const optional7 = /* @__PURE__ */ v.optional(nullableShape14);
-const optional8 = /* @__PURE__ */ v.optional(listOfString);
-const shape40 = /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string });
-const shape41 = /* @__PURE__ */ v.looseObject({ "is_enabled": boolean, "value": number });
-const shape42 = /* @__PURE__ */ v.looseObject({ "url_1x": string, "url_2x": string, "url_4x": string });
-const nullableShape15 = /* @__PURE__ */ v.nullable(shape42);
-const shape43 = /* @__PURE__ */ v.looseObject({ "is_enabled": boolean, "seconds": number });
-const shape44 = /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "is_enabled": boolean, "is_paused": boolean, "is_in_stock": boolean, "title": string, "cost": number, "prompt": string, "is_user_input_required": boolean, "should_redemptions_skip_request_queue": boolean, "max_per_stream": shape41, "max_per_user_per_stream": shape41, "background_color": string, "image": nullableShape15, "default_image": shape42, "global_cooldown": shape43, "cooldown_expires_at": nullableString, "redemptions_redeemed_current_stream": nullableNumber });
-const shape45 = /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "reward_id": optionalString });
-const shape46 = /* @__PURE__ */ v.looseObject({ "id": string, "title": string, "cost": number, "prompt": string });
-const shape47 = /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "user_input": string, "status": string, "reward": shape46, "redeemed_at": string });
-const shape48 = /* @__PURE__ */ v.looseObject({ "id": string, "title": string, "bits_votes": number, "channel_points_votes": number, "votes": number });
-const listOfShape6 = /* @__PURE__ */ v.array(shape48);
-const shape49 = /* @__PURE__ */ v.looseObject({ "is_enabled": boolean, "amount_per_vote": number });
-const shape50 = /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "choices": listOfShape6, "bits_voting": shape49, "channel_points_voting": shape49, "started_at": string, "ends_at": string });
-const shape51 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "channel_points_won": nullableNumber, "channel_points_used": number });
-const listOfShape7 = /* @__PURE__ */ v.array(shape51);
-const shape52 = /* @__PURE__ */ v.looseObject({ "id": string, "title": string, "color": string, "users": number, "channel_points": number, "top_predictors": listOfShape7 });
-const listOfShape8 = /* @__PURE__ */ v.array(shape52);
-const shape53 = /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "outcomes": listOfShape8, "started_at": string, "locks_at": string });
-const shape54 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string });
-const shape55 = /* @__PURE__ */ v.looseObject({ "value": number, "decimal_places": number, "currency": string });
-const shape56 = /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "type": string, "description": string, "is_achieved": boolean, "current_amount": number, "target_amount": number, "started_at": string, "ended_at": string });
-const shape57 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "type": string, "total": number });
-const listOfShape9 = /* @__PURE__ */ v.array(shape57);
-const shape58 = /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string });
-const listOfShape10 = /* @__PURE__ */ v.array(shape58);
-const nullableList = /* @__PURE__ */ v.nullable(listOfShape10);
+const nullableList = /* @__PURE__ */ v.nullable(listOfShape5);
 const optional9 = /* @__PURE__ */ v.optional(nullableList);
-const shape59 = /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "started_at": string, "ended_at": string });
-const shape60 = /* @__PURE__ */ v.looseObject({ "client_id": string });
-const shape61 = /* @__PURE__ */ v.looseObject({ "user_id": string });
+const nullableBoolean = /* @__PURE__ */ v.nullable(boolean);
+const optional10 = /* @__PURE__ */ v.optional(nullableBoolean);
+const shape19 = /* @__PURE__ */ v.looseObject({ "sub_tier": string, "is_prime": boolean, "duration_months": number });
+const nullableShape8 = /* @__PURE__ */ v.nullable(shape19);
+const shape20 = /* @__PURE__ */ v.looseObject({ "cumulative_months": number, "duration_months": number, "streak_months": nullableNumber, "sub_tier": string, "is_prime": optional10, "is_gift": boolean, "gifter_is_anonymous": optional10, "gifter_user_id": nullableString, "gifter_user_name": nullableString, "gifter_user_login": optional7 });
+const nullableShape9 = /* @__PURE__ */ v.nullable(shape20);
+const optional11 = /* @__PURE__ */ v.optional(nullableNumber);
+const shape21 = /* @__PURE__ */ v.looseObject({ "duration_months": number, "cumulative_total": optional11, "recipient_user_id": string, "recipient_user_name": string, "recipient_user_login": string, "sub_tier": string, "community_gift_id": optional7 });
+const nullableShape10 = /* @__PURE__ */ v.nullable(shape21);
+const shape22 = /* @__PURE__ */ v.looseObject({ "id": string, "total": number, "sub_tier": string, "cumulative_total": optional11 });
+const nullableShape11 = /* @__PURE__ */ v.nullable(shape22);
+const shape23 = /* @__PURE__ */ v.looseObject({ "gifter_is_anonymous": boolean, "gifter_user_id": optional7, "gifter_user_name": optional7 });
+const nullableShape12 = /* @__PURE__ */ v.nullable(shape23);
+const shape24 = /* @__PURE__ */ v.looseObject({ "sub_tier": string });
+const nullableShape13 = /* @__PURE__ */ v.nullable(shape24);
+const shape25 = /* @__PURE__ */ v.looseObject({ "gifter_is_anonymous": boolean, "gifter_user_id": nullableString, "gifter_user_name": optional7, "gifter_user_login": nullableString });
+const nullableShape14 = /* @__PURE__ */ v.nullable(shape25);
+const shape26 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_name": string, "user_login": string, "viewer_count": number, "profile_image_url": string });
+const nullableShape15 = /* @__PURE__ */ v.nullable(shape26);
+const shape27 = /* @__PURE__ */ v.looseObject({  });
+const nullableShape16 = /* @__PURE__ */ v.nullable(shape27);
+const shape28 = /* @__PURE__ */ v.looseObject({ "color": string });
+const nullableShape17 = /* @__PURE__ */ v.nullable(shape28);
+const shape29 = /* @__PURE__ */ v.looseObject({ "tier": number });
+const nullableShape18 = /* @__PURE__ */ v.nullable(shape29);
+const shape30 = /* @__PURE__ */ v.looseObject({ "value": number, "decimal_place": number, "currency": string });
+const shape31 = /* @__PURE__ */ v.looseObject({ "charity_name": string, "amount": shape30 });
+const nullableShape19 = /* @__PURE__ */ v.nullable(shape31);
+const listOfShape6 = /* @__PURE__ */ v.array(shape14);
+const shape32 = /* @__PURE__ */ v.looseObject({ "session_id": string, "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "host_broadcaster_user_id": string, "host_broadcaster_user_name": string, "host_broadcaster_user_login": string, "participants": listOfShape6 });
+const shape33 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "tier": string, "is_gift": boolean });
+const shape34 = /* @__PURE__ */ v.looseObject({ "moderator_user_id": string, "broadcaster_user_id": string });
+const shape35 = /* @__PURE__ */ v.looseObject({ "follow_duration_minutes": number });
+const nullableShape20 = /* @__PURE__ */ v.nullable(shape35);
+const optional12 = /* @__PURE__ */ v.optional(nullableShape20);
+const shape36 = /* @__PURE__ */ v.looseObject({ "wait_time_seconds": number });
+const nullableShape21 = /* @__PURE__ */ v.nullable(shape36);
+const optional13 = /* @__PURE__ */ v.optional(nullableShape21);
+const shape37 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string });
+const nullableShape22 = /* @__PURE__ */ v.nullable(shape37);
+const optional14 = /* @__PURE__ */ v.optional(nullableShape22);
+const shape38 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "reason": optional7 });
+const nullableShape23 = /* @__PURE__ */ v.nullable(shape38);
+const optional15 = /* @__PURE__ */ v.optional(nullableShape23);
+const shape39 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "reason": optional7, "expires_at": string });
+const nullableShape24 = /* @__PURE__ */ v.nullable(shape39);
+const optional16 = /* @__PURE__ */ v.optional(nullableShape24);
+const shape40 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "viewer_count": number });
+const nullableShape25 = /* @__PURE__ */ v.nullable(shape40);
+const optional17 = /* @__PURE__ */ v.optional(nullableShape25);
+const shape41 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "message_id": string, "message_body": string });
+const nullableShape26 = /* @__PURE__ */ v.nullable(shape41);
+const optional18 = /* @__PURE__ */ v.optional(nullableShape26);
+const shape42 = /* @__PURE__ */ v.looseObject({ "action": string, "list": string, "terms": listOfString, "from_automod": boolean });
+const nullableShape27 = /* @__PURE__ */ v.nullable(shape42);
+const optional19 = /* @__PURE__ */ v.optional(nullableShape27);
+const shape43 = /* @__PURE__ */ v.looseObject({ "is_approved": boolean, "user_id": string, "user_login": string, "user_name": string, "moderator_message": string });
+const nullableShape28 = /* @__PURE__ */ v.nullable(shape43);
+const optional20 = /* @__PURE__ */ v.optional(nullableShape28);
+const nullableList2 = /* @__PURE__ */ v.nullable(listOfString);
+const optional21 = /* @__PURE__ */ v.optional(nullableList2);
+const shape44 = /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string });
+const shape45 = /* @__PURE__ */ v.looseObject({ "is_enabled": boolean, "value": number });
+const shape46 = /* @__PURE__ */ v.looseObject({ "url_1x": string, "url_2x": string, "url_4x": string });
+const nullableShape29 = /* @__PURE__ */ v.nullable(shape46);
+const shape47 = /* @__PURE__ */ v.looseObject({ "is_enabled": boolean, "seconds": number });
+const shape48 = /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "is_enabled": boolean, "is_paused": boolean, "is_in_stock": boolean, "title": string, "cost": number, "prompt": string, "is_user_input_required": boolean, "should_redemptions_skip_request_queue": boolean, "max_per_stream": shape45, "max_per_user_per_stream": shape45, "background_color": string, "image": nullableShape29, "default_image": shape46, "global_cooldown": shape47, "cooldown_expires_at": nullableString, "redemptions_redeemed_current_stream": nullableNumber });
+const shape49 = /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "reward_id": optional7 });
+const shape50 = /* @__PURE__ */ v.looseObject({ "id": string, "title": string, "cost": number, "prompt": string });
+const shape51 = /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "user_input": string, "status": string, "reward": shape50, "redeemed_at": string });
+const shape52 = /* @__PURE__ */ v.looseObject({ "is_enabled": boolean, "amount_per_vote": number });
+const shape53 = /* @__PURE__ */ v.looseObject({ "id": string, "title": string, "bits_votes": number, "channel_points_votes": number, "votes": number });
+const listOfShape7 = /* @__PURE__ */ v.array(shape53);
+const shape54 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "channel_points_won": nullableNumber, "channel_points_used": number });
+const listOfShape8 = /* @__PURE__ */ v.array(shape54);
+const nullableList3 = /* @__PURE__ */ v.nullable(listOfShape8);
+const optional22 = /* @__PURE__ */ v.optional(nullableList3);
+const shape55 = /* @__PURE__ */ v.looseObject({ "id": string, "title": string, "color": string, "users": optional11, "channel_points": optional11, "top_predictors": optional22 });
+const listOfShape9 = /* @__PURE__ */ v.array(shape55);
+const shape56 = /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "outcomes": listOfShape9, "started_at": string, "locks_at": string });
+const shape57 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string });
+const shape58 = /* @__PURE__ */ v.looseObject({ "value": number, "decimal_places": number, "currency": string });
+const shape59 = /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "type": string, "description": string, "is_achieved": optional10, "current_amount": number, "target_amount": number, "started_at": string, "ended_at": optional7 });
+const shape60 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "type": string, "total": number });
+const listOfShape10 = /* @__PURE__ */ v.array(shape60);
+const shape61 = /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string });
+const listOfShape11 = /* @__PURE__ */ v.array(shape61);
+const nullableList4 = /* @__PURE__ */ v.nullable(listOfShape11);
+const optional23 = /* @__PURE__ */ v.optional(nullableList4);
+const shape62 = /* @__PURE__ */ v.looseObject({ "client_id": string });
+const shape63 = /* @__PURE__ */ v.looseObject({ "user_id": string });
 
 /** Schemas of `automod.message.hold` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#automodmessagehold) */
 export const automodMessageHoldV1: EventSchema<'automod.message.hold', '1', AutomodMessageHoldV1Condition, AutomodMessageHoldV1Event> = {
@@ -317,7 +333,7 @@ export const automodMessageHoldV2: EventSchema<'automod.message.hold', '2', Auto
   type: 'automod.message.hold',
   version: '2',
   condition: shape1,
-  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "message_id": string, "message": /* @__PURE__ */ v.looseObject({ "text": string, "fragments": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "type": string, "text": string, "emote": optionalShape, "cheermote": optionalShape2 })) }), "held_at": string, "reason": string, "automod": optionalShape3, "blocked_term": optionalShape4 }),
+  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "message_id": string, "message": /* @__PURE__ */ v.looseObject({ "text": string, "fragments": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "type": string, "text": string, "emote": optional, "cheermote": optional2 })) }), "held_at": string, "reason": string, "automod": optional3, "blocked_term": optional4 }),
 };
 
 /** Schemas of `automod.message.update` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#automodmessageupdate) */
@@ -333,7 +349,7 @@ export const automodMessageUpdateV2: EventSchema<'automod.message.update', '2', 
   type: 'automod.message.update',
   version: '2',
   condition: shape1,
-  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "moderator_user_id": string, "moderator_user_name": string, "moderator_user_login": string, "message_id": string, "message": /* @__PURE__ */ v.looseObject({ "text": string, "fragments": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "text": string, "type": string, "emote": optionalShape, "cheermote": optionalShape2 })) }), "status": string, "held_at": string, "reason": string, "automod": optionalShape3, "blocked_term": optionalShape4 }),
+  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "moderator_user_id": string, "moderator_user_name": string, "moderator_user_login": string, "message_id": string, "message": /* @__PURE__ */ v.looseObject({ "text": string, "fragments": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "text": string, "type": string, "emote": optional, "cheermote": optional2 })) }), "status": string, "held_at": string, "reason": string, "automod": optional3, "blocked_term": optional4 }),
 };
 
 /** Schemas of `automod.settings.update` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#automodsettingsupdate) */
@@ -357,7 +373,7 @@ export const channelBitsUseV1: EventSchema<'channel.bits.use', '1', ChannelBitsU
   type: 'channel.bits.use',
   version: '1',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "bits": number, "type": string, "message": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.looseObject({ "text": string, "fragments": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "text": string, "type": string, "emote": optionalShape5, "cheermote": optionalShape2 })) })), "power_up": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.looseObject({ "type": string, "emote": optionalShape6, "message_effect_id": optionalString })) }),
+  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "bits": number, "type": string, "message": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "text": string, "fragments": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "text": string, "type": string, "emote": optional5, "cheermote": optional2 })) }))), "power_up": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "type": string, "emote": optional6, "message_effect_id": optional7 }))) }),
 };
 
 /** Schemas of `channel.update` v2. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelupdate) */
@@ -405,7 +421,7 @@ export const channelChatMessageV1: EventSchema<'channel.chat.message', '1', Chan
   type: 'channel.chat.message',
   version: '1',
   condition: shape13,
-  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "chatter_user_id": string, "chatter_user_name": string, "chatter_user_login": string, "message_id": string, "message": shape17, "message_type": string, "badges": listOfShape5, "cheer": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.looseObject({ "bits": number })), "color": string, "reply": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.looseObject({ "parent_message_id": string, "parent_message_body": string, "parent_user_id": string, "parent_user_name": string, "parent_user_login": string, "thread_message_id": string, "thread_user_id": string, "thread_user_name": string, "thread_user_login": string })), "channel_points_custom_reward_id": optionalString, "source_broadcaster_user_id": optional, "source_broadcaster_user_name": optional, "source_broadcaster_user_login": optional, "source_message_id": optional, "source_badges": optional2, "is_source_only": optionalBoolean }),
+  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "chatter_user_id": string, "chatter_user_name": string, "chatter_user_login": string, "message_id": string, "message": shape17, "message_type": string, "badges": listOfShape5, "cheer": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "bits": number }))), "color": string, "reply": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "parent_message_id": string, "parent_message_body": string, "parent_user_id": string, "parent_user_name": string, "parent_user_login": string, "thread_message_id": string, "thread_user_id": string, "thread_user_name": string, "thread_user_login": string }))), "channel_points_custom_reward_id": optional7, "source_broadcaster_user_id": optional7, "source_broadcaster_user_name": optional7, "source_broadcaster_user_login": optional7, "source_message_id": optional7, "source_badges": optional9, "is_source_only": optional10 }),
 };
 
 /** Schemas of `channel.chat.message_delete` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchatmessage_delete) */
@@ -421,7 +437,7 @@ export const channelChatNotificationV1: EventSchema<'channel.chat.notification',
   type: 'channel.chat.notification',
   version: '1',
   condition: shape13,
-  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "chatter_user_id": string, "chatter_user_name": string, "chatter_is_anonymous": boolean, "color": string, "badges": listOfShape5, "system_message": string, "message_id": string, "message": shape17, "notice_type": string, "sub": nullableShape2, "resub": nullableShape3, "sub_gift": nullableShape4, "community_sub_gift": nullableShape5, "gift_paid_upgrade": nullableShape6, "prime_paid_upgrade": nullableShape7, "pay_it_forward": nullableShape8, "raid": nullableShape9, "unraid": /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({  })), "announcement": nullableShape10, "bits_badge_tier": /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "tier": number })), "charity_donation": /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "charity_name": string, "amount": /* @__PURE__ */ v.looseObject({ "value": number, "decimal_place": number, "currency": string }) })), "source_broadcaster_user_id": optional, "source_broadcaster_user_name": optional, "source_broadcaster_user_login": optional, "source_message_id": optional, "source_badges": optional2, "shared_chat_sub": /* @__PURE__ */ v.optional(nullableShape2), "shared_chat_resub": /* @__PURE__ */ v.optional(nullableShape3), "shared_chat_sub_gift": /* @__PURE__ */ v.optional(nullableShape4), "shared_chat_community_sub_gift": /* @__PURE__ */ v.optional(nullableShape5), "shared_chat_gift_paid_upgrade": /* @__PURE__ */ v.optional(nullableShape6), "shared_chat_prime_paid_upgrade": /* @__PURE__ */ v.optional(nullableShape7), "shared_chat_pay_it_forward": /* @__PURE__ */ v.optional(nullableShape8), "shared_chat_raid": /* @__PURE__ */ v.optional(nullableShape9), "shared_chat_announcement": /* @__PURE__ */ v.optional(nullableShape10) }),
+  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "chatter_user_id": string, "chatter_user_name": string, "chatter_is_anonymous": boolean, "color": string, "badges": listOfShape5, "system_message": string, "message_id": string, "message": shape17, "notice_type": string, "sub": nullableShape8, "resub": nullableShape9, "sub_gift": nullableShape10, "community_sub_gift": nullableShape11, "gift_paid_upgrade": nullableShape12, "prime_paid_upgrade": nullableShape13, "pay_it_forward": nullableShape14, "raid": nullableShape15, "unraid": nullableShape16, "announcement": nullableShape17, "bits_badge_tier": nullableShape18, "charity_donation": nullableShape19, "source_broadcaster_user_id": optional7, "source_broadcaster_user_name": optional7, "source_broadcaster_user_login": optional7, "source_message_id": optional7, "source_badges": optional9, "shared_chat_sub": /* @__PURE__ */ v.optional(nullableShape8), "shared_chat_resub": /* @__PURE__ */ v.optional(nullableShape9), "shared_chat_sub_gift": /* @__PURE__ */ v.optional(nullableShape10), "shared_chat_community_sub_gift": /* @__PURE__ */ v.optional(nullableShape11), "shared_chat_gift_paid_upgrade": /* @__PURE__ */ v.optional(nullableShape12), "shared_chat_prime_paid_upgrade": /* @__PURE__ */ v.optional(nullableShape13), "shared_chat_pay_it_forward": /* @__PURE__ */ v.optional(nullableShape14), "shared_chat_raid": /* @__PURE__ */ v.optional(nullableShape15), "shared_chat_announcement": /* @__PURE__ */ v.optional(nullableShape17), "chatter_user_login": string, "shared_chat_unraid": /* @__PURE__ */ v.optional(nullableShape16), "shared_chat_bits_badge_tier": /* @__PURE__ */ v.optional(nullableShape18), "shared_chat_charity_donation": /* @__PURE__ */ v.optional(nullableShape19) }),
 };
 
 /** Schemas of `channel.chat_settings.update` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchat_settingsupdate) */
@@ -453,7 +469,7 @@ export const channelSharedChatBeginV1: EventSchema<'channel.shared_chat.begin', 
   type: 'channel.shared_chat.begin',
   version: '1',
   condition: shape10,
-  event: shape28,
+  event: shape32,
 };
 
 /** Schemas of `channel.shared_chat.update` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelshared_chatupdate) */
@@ -461,7 +477,7 @@ export const channelSharedChatUpdateV1: EventSchema<'channel.shared_chat.update'
   type: 'channel.shared_chat.update',
   version: '1',
   condition: shape10,
-  event: shape28,
+  event: shape32,
 };
 
 /** Schemas of `channel.shared_chat.end` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelshared_chatend) */
@@ -477,7 +493,7 @@ export const channelSubscribeV1: EventSchema<'channel.subscribe', '1', ChannelSu
   type: 'channel.subscribe',
   version: '1',
   condition: shape10,
-  event: shape29,
+  event: shape33,
 };
 
 /** Schemas of `channel.subscription.end` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelsubscriptionend) */
@@ -485,7 +501,7 @@ export const channelSubscriptionEndV1: EventSchema<'channel.subscription.end', '
   type: 'channel.subscription.end',
   version: '1',
   condition: shape10,
-  event: shape29,
+  event: shape33,
 };
 
 /** Schemas of `channel.subscription.gift` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelsubscriptiongift) */
@@ -516,7 +532,7 @@ export const channelCheerV1: EventSchema<'channel.cheer', '1', ChannelCheerCondi
 export const channelRaidV1: EventSchema<'channel.raid', '1', ChannelRaidCondition, ChannelRaidEvent> = {
   type: 'channel.raid',
   version: '1',
-  condition: /* @__PURE__ */ v.looseObject({ "from_broadcaster_user_id": optionalString, "to_broadcaster_user_id": optionalString }),
+  condition: /* @__PURE__ */ v.looseObject({ "from_broadcaster_user_id": optional7, "to_broadcaster_user_id": optional7 }),
   event: /* @__PURE__ */ v.looseObject({ "from_broadcaster_user_id": string, "from_broadcaster_user_login": string, "from_broadcaster_user_name": string, "to_broadcaster_user_id": string, "to_broadcaster_user_login": string, "to_broadcaster_user_name": string, "viewers": number }),
 };
 
@@ -540,7 +556,7 @@ export const channelUnbanV1: EventSchema<'channel.unban', '1', ChannelUnbanCondi
 export const channelUnbanRequestCreateV1: EventSchema<'channel.unban_request.create', '1', ChannelUnbanRequestCreateCondition, ChannelUnbanRequestCreateEvent> = {
   type: 'channel.unban_request.create',
   version: '1',
-  condition: shape30,
+  condition: shape34,
   event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "text": string, "created_at": string }),
 };
 
@@ -548,8 +564,8 @@ export const channelUnbanRequestCreateV1: EventSchema<'channel.unban_request.cre
 export const channelUnbanRequestResolveV1: EventSchema<'channel.unban_request.resolve', '1', ChannelUnbanRequestResolveCondition, ChannelUnbanRequestResolveEvent> = {
   type: 'channel.unban_request.resolve',
   version: '1',
-  condition: shape30,
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "moderator_id": optionalString, "moderator_login": optionalString, "moderator_name": optionalString, "user_id": string, "user_login": string, "user_name": string, "resolution_text": optionalString, "status": string }),
+  condition: shape34,
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "moderator_id": optional7, "moderator_login": optional7, "moderator_name": optional7, "user_id": string, "user_login": string, "user_name": string, "resolution_text": optional7, "status": string, "moderator_user_id": optional7, "moderator_user_login": optional7, "moderator_user_name": optional7 }),
 };
 
 /** Schemas of `channel.moderate` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelmoderate) */
@@ -557,7 +573,7 @@ export const channelModerateV1: EventSchema<'channel.moderate', '1', ChannelMode
   type: 'channel.moderate',
   version: '1',
   condition: shape1,
-  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "source_broadcaster_user_id": string, "source_broadcaster_user_login": string, "source_broadcaster_user_name": nullableString, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "action": string, "followers": optionalShape8, "slow": optionalShape9, "vip": optionalShape10, "unvip": optionalShape10, "mod": optionalShape10, "unmod": optionalShape10, "ban": optionalShape11, "unban": optionalShape10, "timeout": optionalShape12, "untimeout": optionalShape10, "raid": optionalShape13, "unraid": optionalShape10, "delete": optionalShape14, "automod_terms": optionalShape15, "unban_request": optionalShape16, "shared_chat_ban": optional4, "shared_chat_unban": optional5, "shared_chat_timeout": optional6, "shared_chat_untimeout": optional5, "shared_chat_delete": optional7 }),
+  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "source_broadcaster_user_id": optional7, "source_broadcaster_user_login": optional7, "source_broadcaster_user_name": optional7, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "action": string, "followers": optional12, "slow": optional13, "vip": optional14, "unvip": optional14, "mod": optional14, "unmod": optional14, "ban": optional15, "unban": optional14, "timeout": optional16, "untimeout": optional14, "raid": optional17, "unraid": optional14, "delete": optional18, "automod_terms": optional19, "unban_request": optional20, "shared_chat_ban": optional15, "shared_chat_unban": optional14, "shared_chat_timeout": optional16, "shared_chat_untimeout": optional14, "shared_chat_delete": optional18 }),
 };
 
 /** Schemas of `channel.moderate` v2. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelmoderate-v2) */
@@ -565,7 +581,7 @@ export const channelModerateV2: EventSchema<'channel.moderate', '2', ChannelMode
   type: 'channel.moderate',
   version: '2',
   condition: shape1,
-  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "source_broadcaster_user_id": string, "source_broadcaster_user_login": string, "source_broadcaster_user_name": nullableString, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "action": string, "followers": optionalShape8, "slow": optionalShape9, "vip": optionalShape10, "unvip": optionalShape10, "mod": optionalShape10, "unmod": optionalShape10, "ban": optionalShape11, "unban": optionalShape10, "timeout": optionalShape12, "untimeout": optionalShape10, "raid": optionalShape13, "unraid": optionalShape10, "delete": optionalShape14, "automod_terms": optionalShape15, "unban_request": optionalShape16, "warn": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "reason": optionalString, "chat_rules_cited": optional8 })), "shared_chat_ban": optional4, "shared_chat_unban": optional5, "shared_chat_timeout": optional6, "shared_chat_untimeout": optional5, "shared_chat_delete": optional7 }),
+  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "source_broadcaster_user_id": optional7, "source_broadcaster_user_login": optional7, "source_broadcaster_user_name": optional7, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "action": string, "followers": optional12, "slow": optional13, "vip": optional14, "unvip": optional14, "mod": optional14, "unmod": optional14, "ban": optional15, "unban": optional14, "timeout": optional16, "untimeout": optional14, "raid": optional17, "unraid": optional14, "delete": optional18, "automod_terms": optional19, "unban_request": optional20, "warn": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "reason": optional7, "chat_rules_cited": optional21 }))), "shared_chat_ban": optional15, "shared_chat_unban": optional14, "shared_chat_timeout": optional16, "shared_chat_untimeout": optional14, "shared_chat_delete": optional18 }),
 };
 
 /** Schemas of `channel.moderator.add` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelmoderatoradd) */
@@ -573,7 +589,7 @@ export const channelModeratorAddV1: EventSchema<'channel.moderator.add', '1', Ch
   type: 'channel.moderator.add',
   version: '1',
   condition: shape10,
-  event: shape40,
+  event: shape44,
 };
 
 /** Schemas of `channel.moderator.remove` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelmoderatorremove) */
@@ -581,7 +597,7 @@ export const channelModeratorRemoveV1: EventSchema<'channel.moderator.remove', '
   type: 'channel.moderator.remove',
   version: '1',
   condition: shape10,
-  event: shape40,
+  event: shape44,
 };
 
 /** Schemas of `channel.guest_star_session.begin` vbeta. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelguest_star_sessionbegin) */
@@ -589,7 +605,7 @@ export const channelGuestStarSessionBeginBeta: EventSchema<'channel.guest_star_s
   type: 'channel.guest_star_session.begin',
   version: 'beta',
   condition: shape1,
-  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "session_id": string, "started_at": string }),
+  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "session_id": string, "started_at": string, "moderator_user_id": optional7, "moderator_user_login": optional7, "moderator_user_name": optional7 }),
 };
 
 /** Schemas of `channel.guest_star_session.end` vbeta. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelguest_star_sessionend) */
@@ -597,7 +613,7 @@ export const channelGuestStarSessionEndBeta: EventSchema<'channel.guest_star_ses
   type: 'channel.guest_star_session.end',
   version: 'beta',
   condition: shape1,
-  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "session_id": string, "started_at": string, "ended_at": string, "host_user_id": string, "host_user_name": string, "host_user_login": string }),
+  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "session_id": string, "started_at": string, "ended_at": string, "host_user_id": optional7, "host_user_name": optional7, "host_user_login": optional7, "moderator_user_id": optional7, "moderator_user_login": optional7, "moderator_user_name": optional7 }),
 };
 
 /** Schemas of `channel.guest_star_guest.update` vbeta. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelguest_star_guestupdate) */
@@ -605,7 +621,7 @@ export const channelGuestStarGuestUpdateBeta: EventSchema<'channel.guest_star_gu
   type: 'channel.guest_star_guest.update',
   version: 'beta',
   condition: shape1,
-  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "session_id": string, "moderator_user_id": nullableString, "moderator_user_name": nullableString, "moderator_user_login": nullableString, "guest_user_id": nullableString, "guest_user_name": nullableString, "guest_user_login": nullableString, "slot_id": nullableString, "state": nullableString, "host_user_id": string, "host_user_name": string, "host_user_login": string, "host_video_enabled": nullableBoolean, "host_audio_enabled": nullableBoolean, "host_volume": nullableNumber }),
+  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "session_id": string, "moderator_user_id": nullableString, "moderator_user_name": nullableString, "moderator_user_login": nullableString, "guest_user_id": nullableString, "guest_user_name": nullableString, "guest_user_login": nullableString, "slot_id": nullableString, "state": nullableString, "host_user_id": optional7, "host_user_name": optional7, "host_user_login": optional7, "host_video_enabled": nullableBoolean, "host_audio_enabled": nullableBoolean, "host_volume": nullableNumber }),
 };
 
 /** Schemas of `channel.guest_star_settings.update` vbeta. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelguest_star_settingsupdate) */
@@ -621,7 +637,7 @@ export const channelChannelPointsAutomaticRewardRedemptionAddV1: EventSchema<'ch
   type: 'channel.channel_points_automatic_reward_redemption.add',
   version: '1',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "id": string, "reward": /* @__PURE__ */ v.looseObject({ "type": string, "cost": number, "unlocked_emote": optionalShape6 }), "message": /* @__PURE__ */ v.looseObject({ "text": string, "emotes": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "id": string, "begin": number, "end": number })) }), "user_input": optionalString, "redeemed_at": string }),
+  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "id": string, "reward": /* @__PURE__ */ v.looseObject({ "type": string, "cost": number, "unlocked_emote": optional6 }), "message": /* @__PURE__ */ v.looseObject({ "text": string, "emotes": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "id": string, "begin": number, "end": number })) }), "user_input": optional7, "redeemed_at": string }),
 };
 
 /** Schemas of `channel.channel_points_automatic_reward_redemption.add` v2. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_automatic_reward_redemptionadd-v2) */
@@ -629,7 +645,7 @@ export const channelChannelPointsAutomaticRewardRedemptionAddV2: EventSchema<'ch
   type: 'channel.channel_points_automatic_reward_redemption.add',
   version: '2',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "id": string, "reward": /* @__PURE__ */ v.looseObject({ "type": string, "channel_points": number, "emote": optionalShape6 }), "message": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.looseObject({ "text": string, "fragments": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "text": string, "type": string, "emote": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.looseObject({ "id": string })) })) })), "redeemed_at": string }),
+  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "id": string, "reward": /* @__PURE__ */ v.looseObject({ "type": string, "channel_points": number, "emote": optional6 }), "message": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "text": string, "fragments": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "text": string, "type": string, "emote": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "id": string }))) })) }))), "redeemed_at": string }),
 };
 
 /** Schemas of `channel.channel_points_custom_reward.add` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_custom_rewardadd) */
@@ -637,39 +653,39 @@ export const channelChannelPointsCustomRewardAddV1: EventSchema<'channel.channel
   type: 'channel.channel_points_custom_reward.add',
   version: '1',
   condition: shape10,
-  event: shape44,
+  event: shape48,
 };
 
 /** Schemas of `channel.channel_points_custom_reward.update` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_custom_rewardupdate) */
 export const channelChannelPointsCustomRewardUpdateV1: EventSchema<'channel.channel_points_custom_reward.update', '1', ChannelChannelPointsCustomRewardUpdateCondition, ChannelChannelPointsCustomRewardUpdateEvent> = {
   type: 'channel.channel_points_custom_reward.update',
   version: '1',
-  condition: shape45,
-  event: shape44,
+  condition: shape49,
+  event: shape48,
 };
 
 /** Schemas of `channel.channel_points_custom_reward.remove` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_custom_rewardremove) */
 export const channelChannelPointsCustomRewardRemoveV1: EventSchema<'channel.channel_points_custom_reward.remove', '1', ChannelChannelPointsCustomRewardRemoveCondition, ChannelChannelPointsCustomRewardRemoveEvent> = {
   type: 'channel.channel_points_custom_reward.remove',
   version: '1',
-  condition: shape45,
-  event: shape44,
+  condition: shape49,
+  event: shape48,
 };
 
 /** Schemas of `channel.channel_points_custom_reward_redemption.add` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_custom_reward_redemptionadd) */
 export const channelChannelPointsCustomRewardRedemptionAddV1: EventSchema<'channel.channel_points_custom_reward_redemption.add', '1', ChannelChannelPointsCustomRewardRedemptionAddCondition, ChannelChannelPointsCustomRewardRedemptionAddEvent> = {
   type: 'channel.channel_points_custom_reward_redemption.add',
   version: '1',
-  condition: shape45,
-  event: shape47,
+  condition: shape49,
+  event: shape51,
 };
 
 /** Schemas of `channel.channel_points_custom_reward_redemption.update` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_custom_reward_redemptionupdate) */
 export const channelChannelPointsCustomRewardRedemptionUpdateV1: EventSchema<'channel.channel_points_custom_reward_redemption.update', '1', ChannelChannelPointsCustomRewardRedemptionUpdateCondition, ChannelChannelPointsCustomRewardRedemptionUpdateEvent> = {
   type: 'channel.channel_points_custom_reward_redemption.update',
   version: '1',
-  condition: shape45,
-  event: shape47,
+  condition: shape49,
+  event: shape51,
 };
 
 /** Schemas of `channel.poll.begin` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelpollbegin) */
@@ -677,7 +693,7 @@ export const channelPollBeginV1: EventSchema<'channel.poll.begin', '1', ChannelP
   type: 'channel.poll.begin',
   version: '1',
   condition: shape10,
-  event: shape50,
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "choices": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "id": string, "title": string, "bits_votes": optional11, "channel_points_votes": optional11, "votes": optional11 })), "bits_voting": shape52, "channel_points_voting": shape52, "started_at": string, "ends_at": string }),
 };
 
 /** Schemas of `channel.poll.progress` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelpollprogress) */
@@ -685,7 +701,7 @@ export const channelPollProgressV1: EventSchema<'channel.poll.progress', '1', Ch
   type: 'channel.poll.progress',
   version: '1',
   condition: shape10,
-  event: shape50,
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "choices": listOfShape7, "bits_voting": shape52, "channel_points_voting": shape52, "started_at": string, "ends_at": string }),
 };
 
 /** Schemas of `channel.poll.end` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelpollend) */
@@ -693,7 +709,7 @@ export const channelPollEndV1: EventSchema<'channel.poll.end', '1', ChannelPollE
   type: 'channel.poll.end',
   version: '1',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "choices": listOfShape6, "bits_voting": shape49, "channel_points_voting": shape49, "status": string, "started_at": string, "ended_at": string }),
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "choices": listOfShape7, "bits_voting": shape52, "channel_points_voting": shape52, "status": string, "started_at": string, "ended_at": string }),
 };
 
 /** Schemas of `channel.prediction.begin` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelpredictionbegin) */
@@ -701,7 +717,7 @@ export const channelPredictionBeginV1: EventSchema<'channel.prediction.begin', '
   type: 'channel.prediction.begin',
   version: '1',
   condition: shape10,
-  event: shape53,
+  event: shape56,
 };
 
 /** Schemas of `channel.prediction.progress` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelpredictionprogress) */
@@ -709,7 +725,7 @@ export const channelPredictionProgressV1: EventSchema<'channel.prediction.progre
   type: 'channel.prediction.progress',
   version: '1',
   condition: shape10,
-  event: shape53,
+  event: shape56,
 };
 
 /** Schemas of `channel.prediction.lock` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelpredictionlock) */
@@ -717,7 +733,7 @@ export const channelPredictionLockV1: EventSchema<'channel.prediction.lock', '1'
   type: 'channel.prediction.lock',
   version: '1',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "outcomes": listOfShape8, "started_at": string, "locked_at": string }),
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "outcomes": listOfShape9, "started_at": string, "locked_at": string }),
 };
 
 /** Schemas of `channel.prediction.end` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelpredictionend) */
@@ -725,22 +741,22 @@ export const channelPredictionEndV1: EventSchema<'channel.prediction.end', '1', 
   type: 'channel.prediction.end',
   version: '1',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "winning_outcome_id": string, "outcomes": listOfShape8, "status": string, "started_at": string, "ended_at": string }),
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "winning_outcome_id": string, "outcomes": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "id": string, "title": string, "color": string, "users": number, "channel_points": number, "top_predictors": listOfShape8 })), "status": string, "started_at": string, "ended_at": string }),
 };
 
 /** Schemas of `channel.suspicious_user.message` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelsuspicious_usermessage) */
 export const channelSuspiciousUserMessageV1: EventSchema<'channel.suspicious_user.message', '1', ChannelSuspiciousUserMessageCondition, ChannelSuspiciousUserMessageEvent> = {
   type: 'channel.suspicious_user.message',
   version: '1',
-  condition: shape30,
-  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "user_id": string, "user_name": string, "user_login": string, "low_trust_status": string, "shared_ban_channel_ids": listOfString, "types": listOfString, "ban_evasion_evaluation": string, "message": /* @__PURE__ */ v.looseObject({ "message_id": string, "text": string, "fragments": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "type": string, "text": string, "cheermote": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.looseObject({ "prefix": string, "bits": string, "tier": string })), "emote": optionalShape })) }) }),
+  condition: shape34,
+  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "user_id": string, "user_name": string, "user_login": string, "low_trust_status": string, "shared_ban_channel_ids": listOfString, "types": listOfString, "ban_evasion_evaluation": string, "message": /* @__PURE__ */ v.looseObject({ "message_id": string, "text": string, "fragments": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "type": string, "text": string, "cheermote": optional2, "emote": optional })) }) }),
 };
 
 /** Schemas of `channel.suspicious_user.update` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelsuspicious_userupdate) */
 export const channelSuspiciousUserUpdateV1: EventSchema<'channel.suspicious_user.update', '1', ChannelSuspiciousUserUpdateCondition, ChannelSuspiciousUserUpdateEvent> = {
   type: 'channel.suspicious_user.update',
   version: '1',
-  condition: shape30,
+  condition: shape34,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "moderator_user_id": string, "moderator_user_name": string, "moderator_user_login": string, "user_id": string, "user_name": string, "user_login": string, "low_trust_status": string }),
 };
 
@@ -749,7 +765,7 @@ export const channelVipAddV1: EventSchema<'channel.vip.add', '1', ChannelVipAddC
   type: 'channel.vip.add',
   version: '1',
   condition: shape10,
-  event: shape54,
+  event: shape57,
 };
 
 /** Schemas of `channel.vip.remove` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelvipremove) */
@@ -757,7 +773,7 @@ export const channelVipRemoveV1: EventSchema<'channel.vip.remove', '1', ChannelV
   type: 'channel.vip.remove',
   version: '1',
   condition: shape10,
-  event: shape54,
+  event: shape57,
 };
 
 /** Schemas of `channel.warning.acknowledge` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelwarningacknowledge) */
@@ -765,7 +781,7 @@ export const channelWarningAcknowledgeV1: EventSchema<'channel.warning.acknowled
   type: 'channel.warning.acknowledge',
   version: '1',
   condition: shape1,
-  event: shape40,
+  event: shape44,
 };
 
 /** Schemas of `channel.warning.send` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelwarningsend) */
@@ -773,7 +789,7 @@ export const channelWarningSendV1: EventSchema<'channel.warning.send', '1', Chan
   type: 'channel.warning.send',
   version: '1',
   condition: shape1,
-  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "user_id": string, "user_login": string, "user_name": string, "reason": optionalString, "chat_rules_cited": optional8 }),
+  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "user_id": string, "user_login": string, "user_name": string, "reason": optional7, "chat_rules_cited": optional21 }),
 };
 
 /** Schemas of `channel.charity_campaign.donate` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelcharity_campaigndonate) */
@@ -781,7 +797,7 @@ export const channelCharityCampaignDonateV1: EventSchema<'channel.charity_campai
   type: 'channel.charity_campaign.donate',
   version: '1',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "campaign_id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "charity_name": string, "charity_description": string, "charity_logo": string, "charity_website": string, "amount": shape55 }),
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "campaign_id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "charity_name": string, "charity_description": string, "charity_logo": string, "charity_website": string, "amount": shape58 }),
 };
 
 /** Schemas of `channel.charity_campaign.start` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelcharity_campaignstart) */
@@ -789,7 +805,7 @@ export const channelCharityCampaignStartV1: EventSchema<'channel.charity_campaig
   type: 'channel.charity_campaign.start',
   version: '1',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_id": string, "broadcaster_login": string, "broadcaster_name": string, "charity_name": string, "charity_description": string, "charity_logo": string, "charity_website": string, "current_amount": shape55, "target_amount": shape55, "started_at": string }),
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_id": string, "broadcaster_login": string, "broadcaster_name": string, "charity_name": string, "charity_description": string, "charity_logo": string, "charity_website": string, "current_amount": shape58, "target_amount": shape58, "started_at": string }),
 };
 
 /** Schemas of `channel.charity_campaign.progress` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelcharity_campaignprogress) */
@@ -797,7 +813,7 @@ export const channelCharityCampaignProgressV1: EventSchema<'channel.charity_camp
   type: 'channel.charity_campaign.progress',
   version: '1',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_id": string, "broadcaster_login": string, "broadcaster_name": string, "charity_name": string, "charity_description": string, "charity_logo": string, "charity_website": string, "current_amount": shape55, "target_amount": shape55 }),
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_id": string, "broadcaster_login": string, "broadcaster_name": string, "charity_name": string, "charity_description": string, "charity_logo": string, "charity_website": string, "current_amount": shape58, "target_amount": shape58 }),
 };
 
 /** Schemas of `channel.charity_campaign.stop` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelcharity_campaignstop) */
@@ -805,23 +821,23 @@ export const channelCharityCampaignStopV1: EventSchema<'channel.charity_campaign
   type: 'channel.charity_campaign.stop',
   version: '1',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_id": string, "broadcaster_login": string, "broadcaster_name": string, "charity_name": string, "charity_description": string, "charity_logo": string, "charity_website": string, "current_amount": shape55, "target_amount": shape55, "stopped_at": string }),
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_id": string, "broadcaster_login": string, "broadcaster_name": string, "charity_name": string, "charity_description": string, "charity_logo": string, "charity_website": string, "current_amount": shape58, "target_amount": shape58, "stopped_at": string }),
 };
 
 /** Schemas of `conduit.shard.disabled` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#conduitsharddisabled) */
 export const conduitShardDisabledV1: EventSchema<'conduit.shard.disabled', '1', ConduitShardDisabledCondition, ConduitShardDisabledEvent> = {
   type: 'conduit.shard.disabled',
   version: '1',
-  condition: /* @__PURE__ */ v.looseObject({ "client_id": string, "conduit_id": optionalString }),
-  event: /* @__PURE__ */ v.looseObject({ "conduit_id": string, "shard_id": string, "status": string, "transport": /* @__PURE__ */ v.looseObject({ "method": string, "callback": optional, "session_id": optional, "connected_at": optional, "disconnected_at": optional }) }),
+  condition: /* @__PURE__ */ v.looseObject({ "client_id": string, "conduit_id": optional7 }),
+  event: /* @__PURE__ */ v.looseObject({ "conduit_id": string, "shard_id": string, "status": string, "transport": /* @__PURE__ */ v.looseObject({ "method": string, "callback": optional7, "session_id": optional7, "connected_at": optional7, "disconnected_at": optional7 }) }),
 };
 
 /** Schemas of `drop.entitlement.grant` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#dropentitlementgrant) */
 export const dropEntitlementGrantV1: EventSchema<'drop.entitlement.grant', '1', DropEntitlementGrantCondition, DropEntitlementGrantEvent> = {
   type: 'drop.entitlement.grant',
   version: '1',
-  condition: /* @__PURE__ */ v.looseObject({ "organization_id": string, "category_id": optionalString, "campaign_id": optionalString }),
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "data": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "organization_id": string, "category_id": string, "category_name": string, "campaign_id": string, "user_id": string, "user_name": string, "user_login": string, "entitlement_id": string, "benefit_id": string, "created_at": string })) }),
+  condition: /* @__PURE__ */ v.looseObject({ "organization_id": string, "category_id": optional7, "campaign_id": optional7 }),
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "data": /* @__PURE__ */ v.looseObject({ "organization_id": string, "category_id": string, "category_name": string, "campaign_id": string, "user_id": string, "user_name": string, "user_login": string, "entitlement_id": string, "benefit_id": string, "created_at": string }) }),
 };
 
 /** Schemas of `extension.bits_transaction.create` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#extensionbits_transactioncreate) */
@@ -837,7 +853,7 @@ export const channelGoalBeginV1: EventSchema<'channel.goal.begin', '1', ChannelG
   type: 'channel.goal.begin',
   version: '1',
   condition: shape10,
-  event: shape56,
+  event: shape59,
 };
 
 /** Schemas of `channel.goal.progress` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelgoalprogress) */
@@ -845,7 +861,7 @@ export const channelGoalProgressV1: EventSchema<'channel.goal.progress', '1', Ch
   type: 'channel.goal.progress',
   version: '1',
   condition: shape10,
-  event: shape56,
+  event: shape59,
 };
 
 /** Schemas of `channel.goal.end` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelgoalend) */
@@ -853,7 +869,7 @@ export const channelGoalEndV1: EventSchema<'channel.goal.end', '1', ChannelGoalE
   type: 'channel.goal.end',
   version: '1',
   condition: shape10,
-  event: shape56,
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "type": string, "description": string, "is_achieved": boolean, "current_amount": number, "target_amount": number, "started_at": string, "ended_at": string }),
 };
 
 /** Schemas of `channel.hype_train.begin` v2. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelhype_trainbegin) */
@@ -861,7 +877,7 @@ export const channelHypeTrainBeginV2: EventSchema<'channel.hype_train.begin', '2
   type: 'channel.hype_train.begin',
   version: '2',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "total": number, "progress": number, "goal": number, "top_contributions": listOfShape9, "level": number, "all_time_high_level": number, "all_time_high_total": number, "shared_train_participants": optional9, "started_at": string, "expires_at": string, "type": string, "is_shared_train": boolean }),
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "total": number, "progress": number, "goal": number, "top_contributions": listOfShape10, "level": number, "all_time_high_level": number, "all_time_high_total": number, "shared_train_participants": optional23, "started_at": string, "expires_at": string, "type": string, "is_shared_train": boolean }),
 };
 
 /** Schemas of `channel.hype_train.progress` v2. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelhype_trainprogress) */
@@ -869,7 +885,7 @@ export const channelHypeTrainProgressV2: EventSchema<'channel.hype_train.progres
   type: 'channel.hype_train.progress',
   version: '2',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "total": number, "progress": number, "goal": number, "top_contributions": listOfShape9, "level": number, "shared_train_participants": optional9, "started_at": string, "expires_at": string, "type": string, "is_shared_train": boolean }),
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "total": number, "progress": number, "goal": number, "top_contributions": listOfShape10, "level": number, "shared_train_participants": optional23, "started_at": string, "expires_at": string, "type": string, "is_shared_train": boolean }),
 };
 
 /** Schemas of `channel.hype_train.end` v2. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelhype_trainend) */
@@ -877,7 +893,7 @@ export const channelHypeTrainEndV2: EventSchema<'channel.hype_train.end', '2', C
   type: 'channel.hype_train.end',
   version: '2',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "total": number, "top_contributions": listOfShape9, "level": number, "shared_train_participants": optional9, "started_at": string, "cooldown_ends_at": string, "ended_at": string, "type": string, "is_shared_train": boolean }),
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "total": number, "top_contributions": listOfShape10, "level": number, "shared_train_participants": optional23, "started_at": string, "cooldown_ends_at": string, "ended_at": string, "type": string, "is_shared_train": boolean }),
 };
 
 /** Schemas of `channel.shield_mode.begin` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelshield_modebegin) */
@@ -885,7 +901,7 @@ export const channelShieldModeBeginV1: EventSchema<'channel.shield_mode.begin', 
   type: 'channel.shield_mode.begin',
   version: '1',
   condition: shape1,
-  event: shape59,
+  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "started_at": string, "ended_at": optional7 }),
 };
 
 /** Schemas of `channel.shield_mode.end` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelshield_modeend) */
@@ -893,7 +909,7 @@ export const channelShieldModeEndV1: EventSchema<'channel.shield_mode.end', '1',
   type: 'channel.shield_mode.end',
   version: '1',
   condition: shape1,
-  event: shape59,
+  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "started_at": optional7, "ended_at": string }),
 };
 
 /** Schemas of `channel.shoutout.create` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelshoutoutcreate) */
@@ -925,14 +941,14 @@ export const streamOfflineV1: EventSchema<'stream.offline', '1', StreamOfflineCo
   type: 'stream.offline',
   version: '1',
   condition: shape10,
-  event: shape58,
+  event: shape61,
 };
 
 /** Schemas of `user.authorization.grant` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#userauthorizationgrant) */
 export const userAuthorizationGrantV1: EventSchema<'user.authorization.grant', '1', UserAuthorizationGrantCondition, UserAuthorizationGrantEvent> = {
   type: 'user.authorization.grant',
   version: '1',
-  condition: shape60,
+  condition: shape62,
   event: /* @__PURE__ */ v.looseObject({ "client_id": string, "user_id": string, "user_login": string, "user_name": string }),
 };
 
@@ -940,7 +956,7 @@ export const userAuthorizationGrantV1: EventSchema<'user.authorization.grant', '
 export const userAuthorizationRevokeV1: EventSchema<'user.authorization.revoke', '1', UserAuthorizationRevokeCondition, UserAuthorizationRevokeEvent> = {
   type: 'user.authorization.revoke',
   version: '1',
-  condition: shape60,
+  condition: shape62,
   event: /* @__PURE__ */ v.looseObject({ "client_id": string, "user_id": string, "user_login": nullableString, "user_name": nullableString }),
 };
 
@@ -948,7 +964,7 @@ export const userAuthorizationRevokeV1: EventSchema<'user.authorization.revoke',
 export const userUpdateV1: EventSchema<'user.update', '1', UserUpdateCondition, UserUpdateEvent> = {
   type: 'user.update',
   version: '1',
-  condition: shape61,
+  condition: shape63,
   event: /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "email": string, "email_verified": boolean, "description": string }),
 };
 
@@ -956,7 +972,7 @@ export const userUpdateV1: EventSchema<'user.update', '1', UserUpdateCondition, 
 export const userWhisperMessageV1: EventSchema<'user.whisper.message', '1', UserWhisperMessageCondition, UserWhisperMessageEvent> = {
   type: 'user.whisper.message',
   version: '1',
-  condition: shape61,
+  condition: shape63,
   event: /* @__PURE__ */ v.looseObject({ "from_user_id": string, "from_user_name": string, "from_user_login": string, "to_user_id": string, "to_user_name": string, "to_user_login": string, "whisper_id": string, "whisper": /* @__PURE__ */ v.looseObject({ "text": string }) }),
 };
 

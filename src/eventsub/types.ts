@@ -18,18 +18,18 @@ export interface AutomodMessageHoldV1Event {
   message_id: string;
   message: {
     text: string;
-    fragments: {
+    fragments: Array<{
       text: string;
       emote?: {
         id: string;
         emote_set_id: string;
-      };
+      } | null;
       cheermote?: {
         prefix: string;
         bits: number;
         tier: number;
-      };
-    }[];
+      } | null;
+    }>;
   };
   category: string;
   level: number;
@@ -59,12 +59,12 @@ export interface AutomodMessageHoldV2Event {
       emote?: {
         id: string;
         emote_set_id: string;
-      };
+      } | null;
       cheermote?: {
         prefix: string;
         bits: number;
         tier: number;
-      };
+      } | null;
     }>;
   };
   held_at: string;
@@ -76,7 +76,7 @@ export interface AutomodMessageHoldV2Event {
       start_pos: number;
       end_pos: number;
     }[];
-  };
+  } | null;
   blocked_term?: {
     terms_found: {
       term_id: string;
@@ -88,7 +88,7 @@ export interface AutomodMessageHoldV2Event {
       owner_broadcaster_user_login: string;
       owner_broadcaster_user_name: string;
     }[];
-  };
+  } | null;
 }
 
 /** Condition of a `automod.message.update` v1 subscription. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#automodmessageupdate) */
@@ -111,18 +111,18 @@ export interface AutomodMessageUpdateV1Event {
   message_id: string;
   message: {
     text: string;
-    fragments: {
+    fragments: Array<{
       text: string;
       emote?: {
         id: string;
         emote_set_id: string;
-      };
+      } | null;
       cheermote?: {
         prefix: string;
         bits: number;
         tier: number;
-      };
-    }[];
+      } | null;
+    }>;
   };
   category: string;
   level: number;
@@ -156,12 +156,12 @@ export interface AutomodMessageUpdateV2Event {
       emote?: {
         id: string;
         emote_set_id: string;
-      };
+      } | null;
       cheermote?: {
         prefix: string;
         bits: number;
         tier: number;
-      };
+      } | null;
     }>;
   };
   status: 'Approved' | 'Denied' | 'Expired' | (string & {});
@@ -174,7 +174,7 @@ export interface AutomodMessageUpdateV2Event {
       start_pos: number;
       end_pos: number;
     }[];
-  };
+  } | null;
   blocked_term?: {
     terms_found: {
       term_id: string;
@@ -186,7 +186,7 @@ export interface AutomodMessageUpdateV2Event {
       owner_broadcaster_user_login: string;
       owner_broadcaster_user_name: string;
     }[];
-  };
+  } | null;
 }
 
 /** Condition of a `automod.settings.update` v1 subscription. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#automodsettingsupdate) */
@@ -258,22 +258,22 @@ export interface ChannelBitsUseEvent {
         emote_set_id: string;
         owner_id: string;
         format: Array<'animated' | 'static' | (string & {})>;
-      };
+      } | null;
       cheermote?: {
         prefix: string;
         bits: number;
         tier: number;
-      };
+      } | null;
     }>;
-  };
+  } | null;
   power_up?: {
     type: 'message_effect' | 'celebration' | 'gigantify_an_emote' | (string & {});
     emote?: {
       id: string;
       name: string;
-    };
-    message_effect_id?: string;
-  };
+    } | null;
+    message_effect_id?: string | null;
+  } | null;
 }
 
 /** Condition of a `channel.update` v2 subscription. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelupdate) */
@@ -381,18 +381,18 @@ export interface ChannelChatMessageEvent {
         prefix: string;
         bits: number;
         tier: number;
-      };
+      } | null;
       emote?: {
         id: string;
         emote_set_id: string;
         owner_id: string;
         format: Array<'animated' | 'static' | (string & {})>;
-      };
+      } | null;
       mention?: {
         user_id: string;
         user_name: string;
         user_login: string;
-      };
+      } | null;
     }>;
   };
   message_type: 'text' | 'channel_points_highlighted' | 'channel_points_sub_only' | 'user_intro' | 'power_ups_message_effect' | 'power_ups_gigantified_emote' | (string & {});
@@ -403,7 +403,7 @@ export interface ChannelChatMessageEvent {
   }[];
   cheer?: {
     bits: number;
-  };
+  } | null;
   color: string;
   reply?: {
     parent_message_id: string;
@@ -415,8 +415,8 @@ export interface ChannelChatMessageEvent {
     thread_user_id: string;
     thread_user_name: string;
     thread_user_login: string;
-  };
-  channel_points_custom_reward_id?: string;
+  } | null;
+  channel_points_custom_reward_id?: string | null;
   source_broadcaster_user_id?: string | null;
   source_broadcaster_user_name?: string | null;
   source_broadcaster_user_login?: string | null;
@@ -425,8 +425,8 @@ export interface ChannelChatMessageEvent {
     set_id: string;
     id: string;
     info: string;
-  } | null;
-  is_source_only?: boolean;
+  }[] | null;
+  is_source_only?: boolean | null;
 }
 
 /** Condition of a `channel.chat.message_delete` v1 subscription. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchatmessage_delete) */
@@ -477,18 +477,18 @@ export interface ChannelChatNotificationEvent {
         prefix: string;
         bits: number;
         tier: number;
-      };
+      } | null;
       emote?: {
         id: string;
         emote_set_id: string;
         owner_id: string;
         format: Array<'animated' | 'static' | (string & {})>;
-      };
+      } | null;
       mention?: {
         user_id: string;
         user_name: string;
         user_login: string;
-      };
+      } | null;
     }>;
   };
   notice_type: 'sub' | 'resub' | 'sub_gift' | 'community_sub_gift' | 'gift_paid_upgrade' | 'prime_paid_upgrade' | 'raid' | 'unraid' | 'pay_it_forward' | 'announcement' | 'bits_badge_tier' | 'charity_donation' | 'shared_chat_sub' | 'shared_chat_resub' | 'shared_chat_sub_gift' | 'shared_chat_community_sub_gift' | 'shared_chat_gift_paid_upgrade' | 'shared_chat_prime_paid_upgrade' | 'shared_chat_raid' | 'shared_chat_pay_it_forward' | 'shared_chat_announcement' | (string & {});
@@ -500,11 +500,11 @@ export interface ChannelChatNotificationEvent {
   resub: {
     cumulative_months: number;
     duration_months: number;
-    streak_months: number;
+    streak_months: number | null;
     sub_tier: '1000' | '2000' | '3000' | (string & {});
-    is_prime?: boolean;
+    is_prime?: boolean | null;
     is_gift: boolean;
-    gifter_is_anonymous?: boolean;
+    gifter_is_anonymous?: boolean | null;
     gifter_user_id: string | null;
     gifter_user_name: string | null;
     gifter_user_login?: string | null;
@@ -568,7 +568,7 @@ export interface ChannelChatNotificationEvent {
     set_id: string;
     id: string;
     info: string;
-  } | null;
+  }[] | null;
   shared_chat_sub?: {
     sub_tier: '1000' | '2000' | '3000' | (string & {});
     is_prime: boolean;
@@ -577,11 +577,11 @@ export interface ChannelChatNotificationEvent {
   shared_chat_resub?: {
     cumulative_months: number;
     duration_months: number;
-    streak_months: number;
+    streak_months: number | null;
     sub_tier: '1000' | '2000' | '3000' | (string & {});
-    is_prime?: boolean;
+    is_prime?: boolean | null;
     is_gift: boolean;
-    gifter_is_anonymous?: boolean;
+    gifter_is_anonymous?: boolean | null;
     gifter_user_id: string | null;
     gifter_user_name: string | null;
     gifter_user_login?: string | null;
@@ -625,6 +625,19 @@ export interface ChannelChatNotificationEvent {
   shared_chat_announcement?: {
     color: string;
   } | null;
+  chatter_user_login: string;
+  shared_chat_unraid?: Record<string, unknown> | null;
+  shared_chat_bits_badge_tier?: {
+    tier: number;
+  } | null;
+  shared_chat_charity_donation?: {
+    charity_name: string;
+    amount: {
+      value: number;
+      decimal_place: number;
+      currency: string;
+    };
+  } | null;
 }
 
 /** Condition of a `channel.chat_settings.update` v1 subscription. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchat_settingsupdate) */
@@ -664,18 +677,18 @@ export interface ChannelChatUserMessageHoldEvent {
   message_id: string;
   message: {
     text: string;
-    fragments: {
+    fragments: Array<{
       text: string;
       emote?: {
         id: string;
         emote_set_id: string;
-      };
+      } | null;
       cheermote?: {
         prefix: string;
         bits: number;
         tier: number;
-      };
-    }[];
+      } | null;
+    }>;
   };
 }
 
@@ -697,18 +710,18 @@ export interface ChannelChatUserMessageUpdateEvent {
   message_id: string;
   message: {
     text: string;
-    fragments: {
+    fragments: Array<{
       text: string;
       emote?: {
         id: string;
         emote_set_id: string;
-      };
+      } | null;
       cheermote?: {
         prefix: string;
         bits: number;
         tier: number;
-      };
-    }[];
+      } | null;
+    }>;
   };
 }
 
@@ -730,7 +743,7 @@ export interface ChannelSharedChatBeginEvent {
     broadcaster_user_id: string;
     broadcaster_user_name: string;
     broadcaster_user_login: string;
-  };
+  }[];
 }
 
 /** Condition of a `channel.shared_chat.update` v1 subscription. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelshared_chatupdate) */
@@ -751,7 +764,7 @@ export interface ChannelSharedChatUpdateEvent {
     broadcaster_user_id: string;
     broadcaster_user_name: string;
     broadcaster_user_login: string;
-  };
+  }[];
 }
 
 /** Condition of a `channel.shared_chat.end` v1 subscription. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelshared_chatend) */
@@ -870,8 +883,8 @@ export interface ChannelCheerEvent {
 
 /** Condition of a `channel.raid` v1 subscription. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelraid) */
 export interface ChannelRaidCondition {
-  from_broadcaster_user_id?: string;
-  to_broadcaster_user_id?: string;
+  from_broadcaster_user_id?: string | null;
+  to_broadcaster_user_id?: string | null;
 }
 
 /** Event of a `channel.raid` v1 notification. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelraid) */
@@ -956,14 +969,17 @@ export interface ChannelUnbanRequestResolveEvent {
   broadcaster_user_id: string;
   broadcaster_user_login: string;
   broadcaster_user_name: string;
-  moderator_id?: string;
-  moderator_login?: string;
-  moderator_name?: string;
+  moderator_id?: string | null;
+  moderator_login?: string | null;
+  moderator_name?: string | null;
   user_id: string;
   user_login: string;
   user_name: string;
-  resolution_text?: string;
+  resolution_text?: string | null;
   status: 'approved' | 'canceled' | 'denied' | (string & {});
+  moderator_user_id?: string | null;
+  moderator_user_login?: string | null;
+  moderator_user_name?: string | null;
 }
 
 /** Condition of a `channel.moderate` v1 subscription. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelmoderate) */
@@ -977,98 +993,98 @@ export interface ChannelModerateV1Event {
   broadcaster_user_id: string;
   broadcaster_user_login: string;
   broadcaster_user_name: string;
-  source_broadcaster_user_id: string;
-  source_broadcaster_user_login: string;
-  source_broadcaster_user_name: string | null;
+  source_broadcaster_user_id?: string | null;
+  source_broadcaster_user_login?: string | null;
+  source_broadcaster_user_name?: string | null;
   moderator_user_id: string;
   moderator_user_login: string;
   moderator_user_name: string;
   action: 'ban' | 'timeout' | 'unban' | 'untimeout' | 'clear' | 'emoteonly' | 'emoteonlyoff' | 'followers' | 'followersoff' | 'uniquechat' | 'uniquechatoff' | 'slow' | 'slowoff' | 'subscribers' | 'subscribersoff' | 'unraid' | 'delete' | 'unvip' | 'vip' | 'raid' | 'add_blocked_term' | 'add_permitted_term' | 'remove_blocked_term' | 'remove_permitted_term' | 'mod' | 'unmod' | 'approve_unban_request' | 'deny_unban_request' | 'shared_chat_ban' | 'shared_chat_timeout' | 'shared_chat_untimeout' | 'shared_chat_unban' | 'shared_chat_delete' | (string & {});
   followers?: {
     follow_duration_minutes: number;
-  };
+  } | null;
   slow?: {
     wait_time_seconds: number;
-  };
+  } | null;
   vip?: {
     user_id: string;
     user_login: string;
     user_name: string;
-  };
+  } | null;
   unvip?: {
     user_id: string;
     user_login: string;
     user_name: string;
-  };
+  } | null;
   mod?: {
     user_id: string;
     user_login: string;
     user_name: string;
-  };
+  } | null;
   unmod?: {
     user_id: string;
     user_login: string;
     user_name: string;
-  };
+  } | null;
   ban?: {
     user_id: string;
     user_login: string;
     user_name: string;
-    reason?: string;
-  };
+    reason?: string | null;
+  } | null;
   unban?: {
     user_id: string;
     user_login: string;
     user_name: string;
-  };
+  } | null;
   timeout?: {
     user_id: string;
     user_login: string;
     user_name: string;
-    reason?: string;
+    reason?: string | null;
     expires_at: string;
-  };
+  } | null;
   untimeout?: {
     user_id: string;
     user_login: string;
     user_name: string;
-  };
+  } | null;
   raid?: {
     user_id: string;
     user_login: string;
     user_name: string;
     viewer_count: number;
-  };
+  } | null;
   unraid?: {
     user_id: string;
     user_login: string;
     user_name: string;
-  };
+  } | null;
   delete?: {
     user_id: string;
     user_login: string;
     user_name: string;
     message_id: string;
     message_body: string;
-  };
+  } | null;
   automod_terms?: {
     action: string;
     list: string;
     terms: string[];
     from_automod: boolean;
-  };
+  } | null;
   unban_request?: {
     is_approved: boolean;
     user_id: string;
     user_login: string;
     user_name: string;
     moderator_message: string;
-  };
+  } | null;
   shared_chat_ban?: {
     user_id: string;
     user_login: string;
     user_name: string;
-    reason?: string;
+    reason?: string | null;
   } | null;
   shared_chat_unban?: {
     user_id: string;
@@ -1079,7 +1095,7 @@ export interface ChannelModerateV1Event {
     user_id: string;
     user_login: string;
     user_name: string;
-    reason?: string;
+    reason?: string | null;
     expires_at: string;
   } | null;
   shared_chat_untimeout?: {
@@ -1107,105 +1123,105 @@ export interface ChannelModerateV2Event {
   broadcaster_user_id: string;
   broadcaster_user_login: string;
   broadcaster_user_name: string;
-  source_broadcaster_user_id: string;
-  source_broadcaster_user_login: string;
-  source_broadcaster_user_name: string | null;
+  source_broadcaster_user_id?: string | null;
+  source_broadcaster_user_login?: string | null;
+  source_broadcaster_user_name?: string | null;
   moderator_user_id: string;
   moderator_user_login: string;
   moderator_user_name: string;
   action: 'ban' | 'timeout' | 'unban' | 'untimeout' | 'clear' | 'emoteonly' | 'emoteonlyoff' | 'followers' | 'followersoff' | 'uniquechat' | 'uniquechatoff' | 'slow' | 'slowoff' | 'subscribers' | 'subscribersoff' | 'unraid' | 'delete' | 'unvip' | 'vip' | 'raid' | 'add_blocked_term' | 'add_permitted_term' | 'remove_blocked_term' | 'remove_permitted_term' | 'mod' | 'unmod' | 'approve_unban_request' | 'deny_unban_request' | 'warn' | 'shared_chat_ban' | 'shared_chat_timeout' | 'shared_chat_unban' | 'shared_chat_untimeout' | 'shared_chat_delete' | (string & {});
   followers?: {
     follow_duration_minutes: number;
-  };
+  } | null;
   slow?: {
     wait_time_seconds: number;
-  };
+  } | null;
   vip?: {
     user_id: string;
     user_login: string;
     user_name: string;
-  };
+  } | null;
   unvip?: {
     user_id: string;
     user_login: string;
     user_name: string;
-  };
+  } | null;
   mod?: {
     user_id: string;
     user_login: string;
     user_name: string;
-  };
+  } | null;
   unmod?: {
     user_id: string;
     user_login: string;
     user_name: string;
-  };
+  } | null;
   ban?: {
     user_id: string;
     user_login: string;
     user_name: string;
-    reason?: string;
-  };
+    reason?: string | null;
+  } | null;
   unban?: {
     user_id: string;
     user_login: string;
     user_name: string;
-  };
+  } | null;
   timeout?: {
     user_id: string;
     user_login: string;
     user_name: string;
-    reason?: string;
+    reason?: string | null;
     expires_at: string;
-  };
+  } | null;
   untimeout?: {
     user_id: string;
     user_login: string;
     user_name: string;
-  };
+  } | null;
   raid?: {
     user_id: string;
     user_login: string;
     user_name: string;
     viewer_count: number;
-  };
+  } | null;
   unraid?: {
     user_id: string;
     user_login: string;
     user_name: string;
-  };
+  } | null;
   delete?: {
     user_id: string;
     user_login: string;
     user_name: string;
     message_id: string;
     message_body: string;
-  };
+  } | null;
   automod_terms?: {
     action: string;
     list: string;
     terms: string[];
     from_automod: boolean;
-  };
+  } | null;
   unban_request?: {
     is_approved: boolean;
     user_id: string;
     user_login: string;
     user_name: string;
     moderator_message: string;
-  };
+  } | null;
   warn?: {
     user_id: string;
     user_login: string;
     user_name: string;
-    reason?: string;
-    chat_rules_cited?: string[];
-  };
+    reason?: string | null;
+    chat_rules_cited?: string[] | null;
+  } | null;
   shared_chat_ban?: {
     user_id: string;
     user_login: string;
     user_name: string;
-    reason?: string;
+    reason?: string | null;
   } | null;
   shared_chat_unban?: {
     user_id: string;
@@ -1216,7 +1232,7 @@ export interface ChannelModerateV2Event {
     user_id: string;
     user_login: string;
     user_name: string;
-    reason?: string;
+    reason?: string | null;
     expires_at: string;
   } | null;
   shared_chat_untimeout?: {
@@ -1276,6 +1292,9 @@ export interface ChannelGuestStarSessionBeginEvent {
   broadcaster_user_login: string;
   session_id: string;
   started_at: string;
+  moderator_user_id?: string | null;
+  moderator_user_login?: string | null;
+  moderator_user_name?: string | null;
 }
 
 /** Condition of a `channel.guest_star_session.end` vbeta subscription. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelguest_star_sessionend) */
@@ -1292,9 +1311,12 @@ export interface ChannelGuestStarSessionEndEvent {
   session_id: string;
   started_at: string;
   ended_at: string;
-  host_user_id: string;
-  host_user_name: string;
-  host_user_login: string;
+  host_user_id?: string | null;
+  host_user_name?: string | null;
+  host_user_login?: string | null;
+  moderator_user_id?: string | null;
+  moderator_user_login?: string | null;
+  moderator_user_name?: string | null;
 }
 
 /** Condition of a `channel.guest_star_guest.update` vbeta subscription. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelguest_star_guestupdate) */
@@ -1317,9 +1339,9 @@ export interface ChannelGuestStarGuestUpdateEvent {
   guest_user_login: string | null;
   slot_id: string | null;
   state: 'invited' | 'accepted' | 'ready' | 'backstage' | 'live' | 'removed' | (string & {}) | null;
-  host_user_id: string;
-  host_user_name: string;
-  host_user_login: string;
+  host_user_id?: string | null;
+  host_user_name?: string | null;
+  host_user_login?: string | null;
   host_video_enabled: boolean | null;
   host_audio_enabled: boolean | null;
   host_volume: number | null;
@@ -1362,7 +1384,7 @@ export interface ChannelChannelPointsAutomaticRewardRedemptionAddV1Event {
     unlocked_emote?: {
       id: string;
       name: string;
-    };
+    } | null;
   };
   message: {
     text: string;
@@ -1372,7 +1394,7 @@ export interface ChannelChannelPointsAutomaticRewardRedemptionAddV1Event {
       end: number;
     }[];
   };
-  user_input?: string;
+  user_input?: string | null;
   redeemed_at: string;
 }
 
@@ -1396,7 +1418,7 @@ export interface ChannelChannelPointsAutomaticRewardRedemptionAddV2Event {
     emote?: {
       id: string;
       name: string;
-    };
+    } | null;
   };
   message?: {
     text: string;
@@ -1405,9 +1427,9 @@ export interface ChannelChannelPointsAutomaticRewardRedemptionAddV2Event {
       type: 'text' | 'emote' | (string & {});
       emote?: {
         id: string;
-      };
+      } | null;
     }>;
-  };
+  } | null;
   redeemed_at: string;
 }
 
@@ -1460,7 +1482,7 @@ export interface ChannelChannelPointsCustomRewardAddEvent {
 /** Condition of a `channel.channel_points_custom_reward.update` v1 subscription. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_custom_rewardupdate) */
 export interface ChannelChannelPointsCustomRewardUpdateCondition {
   broadcaster_user_id: string;
-  reward_id?: string;
+  reward_id?: string | null;
 }
 
 /** Event of a `channel.channel_points_custom_reward.update` v1 notification. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_custom_rewardupdate) */
@@ -1507,7 +1529,7 @@ export interface ChannelChannelPointsCustomRewardUpdateEvent {
 /** Condition of a `channel.channel_points_custom_reward.remove` v1 subscription. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_custom_rewardremove) */
 export interface ChannelChannelPointsCustomRewardRemoveCondition {
   broadcaster_user_id: string;
-  reward_id?: string;
+  reward_id?: string | null;
 }
 
 /** Event of a `channel.channel_points_custom_reward.remove` v1 notification. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_custom_rewardremove) */
@@ -1554,7 +1576,7 @@ export interface ChannelChannelPointsCustomRewardRemoveEvent {
 /** Condition of a `channel.channel_points_custom_reward_redemption.add` v1 subscription. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_custom_reward_redemptionadd) */
 export interface ChannelChannelPointsCustomRewardRedemptionAddCondition {
   broadcaster_user_id: string;
-  reward_id?: string;
+  reward_id?: string | null;
 }
 
 /** Event of a `channel.channel_points_custom_reward_redemption.add` v1 notification. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_custom_reward_redemptionadd) */
@@ -1580,7 +1602,7 @@ export interface ChannelChannelPointsCustomRewardRedemptionAddEvent {
 /** Condition of a `channel.channel_points_custom_reward_redemption.update` v1 subscription. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_custom_reward_redemptionupdate) */
 export interface ChannelChannelPointsCustomRewardRedemptionUpdateCondition {
   broadcaster_user_id: string;
-  reward_id?: string;
+  reward_id?: string | null;
 }
 
 /** Event of a `channel.channel_points_custom_reward_redemption.update` v1 notification. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_custom_reward_redemptionupdate) */
@@ -1615,13 +1637,13 @@ export interface ChannelPollBeginEvent {
   broadcaster_user_login: string;
   broadcaster_user_name: string;
   title: string;
-  choices: {
+  choices: Array<{
     id: string;
     title: string;
-    bits_votes: number;
-    channel_points_votes: number;
-    votes: number;
-  }[];
+    bits_votes?: number | null;
+    channel_points_votes?: number | null;
+    votes?: number | null;
+  }>;
   bits_voting: {
     is_enabled: boolean;
     amount_per_vote: number;
@@ -1713,15 +1735,15 @@ export interface ChannelPredictionBeginEvent {
     id: string;
     title: string;
     color: string;
-    users: number;
-    channel_points: number;
-    top_predictors: Array<{
+    users?: number | null;
+    channel_points?: number | null;
+    top_predictors?: Array<{
       user_id: string;
       user_login: string;
       user_name: string;
       channel_points_won: number | null;
       channel_points_used: number;
-    }>;
+    }> | null;
   }>;
   started_at: string;
   locks_at: string;
@@ -1743,15 +1765,15 @@ export interface ChannelPredictionProgressEvent {
     id: string;
     title: string;
     color: string;
-    users: number;
-    channel_points: number;
-    top_predictors: Array<{
+    users?: number | null;
+    channel_points?: number | null;
+    top_predictors?: Array<{
       user_id: string;
       user_login: string;
       user_name: string;
       channel_points_won: number | null;
       channel_points_used: number;
-    }>;
+    }> | null;
   }>;
   started_at: string;
   locks_at: string;
@@ -1773,15 +1795,15 @@ export interface ChannelPredictionLockEvent {
     id: string;
     title: string;
     color: string;
-    users: number;
-    channel_points: number;
-    top_predictors: Array<{
+    users?: number | null;
+    channel_points?: number | null;
+    top_predictors?: Array<{
       user_id: string;
       user_login: string;
       user_name: string;
       channel_points_won: number | null;
       channel_points_used: number;
-    }>;
+    }> | null;
   }>;
   started_at: string;
   locked_at: string;
@@ -1840,19 +1862,19 @@ export interface ChannelSuspiciousUserMessageEvent {
   message: {
     message_id: string;
     text: string;
-    fragments: {
+    fragments: Array<{
       type: string;
       text: string;
       cheermote?: {
         prefix: string;
-        bits: string;
-        tier: string;
-      };
+        bits: number;
+        tier: number;
+      } | null;
       emote?: {
         id: string;
         emote_set_id: string;
-      };
-    }[];
+      } | null;
+    }>;
   };
 }
 
@@ -1939,8 +1961,8 @@ export interface ChannelWarningSendEvent {
   user_id: string;
   user_login: string;
   user_name: string;
-  reason?: string;
-  chat_rules_cited?: string[];
+  reason?: string | null;
+  chat_rules_cited?: string[] | null;
 }
 
 /** Condition of a `channel.charity_campaign.donate` v1 subscription. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelcharity_campaigndonate) */
@@ -2055,7 +2077,7 @@ export interface ChannelCharityCampaignStopEvent {
 /** Condition of a `conduit.shard.disabled` v1 subscription. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#conduitsharddisabled) */
 export interface ConduitShardDisabledCondition {
   client_id: string;
-  conduit_id?: string;
+  conduit_id?: string | null;
 }
 
 /** Event of a `conduit.shard.disabled` v1 notification. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#conduitsharddisabled) */
@@ -2075,8 +2097,8 @@ export interface ConduitShardDisabledEvent {
 /** Condition of a `drop.entitlement.grant` v1 subscription. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#dropentitlementgrant) */
 export interface DropEntitlementGrantCondition {
   organization_id: string;
-  category_id?: string;
-  campaign_id?: string;
+  category_id?: string | null;
+  campaign_id?: string | null;
 }
 
 /** Event of a `drop.entitlement.grant` v1 notification. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#dropentitlementgrant) */
@@ -2093,7 +2115,7 @@ export interface DropEntitlementGrantEvent {
     entitlement_id: string;
     benefit_id: string;
     created_at: string;
-  }[];
+  };
 }
 
 /** Condition of a `extension.bits_transaction.create` v1 subscription. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#extensionbits_transactioncreate) */
@@ -2132,11 +2154,11 @@ export interface ChannelGoalBeginEvent {
   broadcaster_user_login: string;
   type: 'follow' | 'subscription' | 'subscription_count' | 'new_subscription' | 'new_subscription_count' | 'new_bit' | 'new_cheerer' | (string & {});
   description: string;
-  is_achieved: boolean;
+  is_achieved?: boolean | null;
   current_amount: number;
   target_amount: number;
   started_at: string;
-  ended_at: string;
+  ended_at?: string | null;
 }
 
 /** Condition of a `channel.goal.progress` v1 subscription. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelgoalprogress) */
@@ -2152,11 +2174,11 @@ export interface ChannelGoalProgressEvent {
   broadcaster_user_login: string;
   type: 'follow' | 'subscription' | 'subscription_count' | 'new_subscription' | 'new_subscription_count' | 'new_bit' | 'new_cheerer' | (string & {});
   description: string;
-  is_achieved: boolean;
+  is_achieved?: boolean | null;
   current_amount: number;
   target_amount: number;
   started_at: string;
-  ended_at: string;
+  ended_at?: string | null;
 }
 
 /** Condition of a `channel.goal.end` v1 subscription. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelgoalend) */
@@ -2294,7 +2316,7 @@ export interface ChannelShieldModeBeginEvent {
   moderator_user_login: string;
   moderator_user_name: string;
   started_at: string;
-  ended_at: string;
+  ended_at?: string | null;
 }
 
 /** Condition of a `channel.shield_mode.end` v1 subscription. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelshield_modeend) */
@@ -2311,7 +2333,7 @@ export interface ChannelShieldModeEndEvent {
   moderator_user_id: string;
   moderator_user_login: string;
   moderator_user_name: string;
-  started_at: string;
+  started_at?: string | null;
   ended_at: string;
 }
 

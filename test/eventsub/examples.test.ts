@@ -1,0 +1,131 @@
+// Every notification example in Twitch's EventSub reference, validated with our schemas.
+// The fixtures are the examples' JSON as the reference shows them (comments and trailing
+// commas removed so they parse); a few examples contradict what Twitch sends, and those are
+// listed below with the exact paths our schemas refuse, so each claim stays checked.
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as v from 'valibot';
+import { describe, expect, it } from 'vitest';
+import { subscriptionTypes, type EventSchema } from '../../src/eventsub/schemas.ts';
+
+const dir = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+interface Example {
+  subscription?: { type: string; version: string; condition: unknown };
+  event?: unknown;
+  events?: unknown[];
+}
+
+/** `channel.chat.message@1.shared-chat.json` → `channel.chat.message@1` */
+const keyOf = (file: string) => {
+  const [type, rest = ''] = file.replace(/\.json$/, '').split('@');
+  return `${type}@${rest.split('.')[0]}`;
+};
+
+/**
+ * Examples that contradict Twitch's field tables and what Twitch delivers; the value lists the
+ * issue paths our schemas report, so a schema change in either direction fails this test.
+ */
+const DOC_ERRATA: Record<string, { why: string; event?: string[] | 'refused'; condition?: string[] }> = {
+  'automod.message.hold@1.json': {
+    why: 'an outdated example: message is a string and fragments sit at the top level',
+    event: ['message'],
+  },
+  'automod.message.update@1.json': {
+    why: 'an outdated example: message is a string and fragments sit at the top level',
+    event: ['message'],
+  },
+  'automod.settings.update@1.json': {
+    why: 'the example wraps the event in a data array; the event is the settings object itself',
+    event: 'refused',
+  },
+  'channel.ad_break.begin@1.json': {
+    why: 'the example quotes a number and a boolean',
+    event: ['duration_seconds', 'is_automatic'],
+  },
+  'channel.chat.notification@1.json': {
+    why: 'the example uses sub_plan, an older name for sub_tier',
+    event: ['resub.sub_tier'],
+  },
+  'channel.chat.notification@1.shared-chat.json': {
+    why: 'the example uses sub_plan, an older name for sub_tier',
+    event: ['shared_chat_resub.sub_tier'],
+  },
+  'channel.channel_points_custom_reward.remove@1.json': {
+    why: 'the example gives reward_id as a number; condition values are strings',
+    condition: ['reward_id'],
+  },
+  'channel.moderate@1.json': {
+    why: 'the example condition omits moderator_user_id, which the subscription requires',
+    condition: ['moderator_user_id'],
+  },
+  'channel.moderate@1.emote-only.json': {
+    why: 'the example condition omits moderator_user_id, which the subscription requires',
+    condition: ['moderator_user_id'],
+  },
+  'channel.moderate@2.mod.json': {
+    why: 'the example condition omits moderator_user_id, which the subscription requires',
+    condition: ['moderator_user_id'],
+  },
+  'channel.moderate@2.timeout.json': {
+    why: 'the example condition omits moderator_user_id, which the subscription requires',
+    condition: ['moderator_user_id'],
+  },
+  'channel.moderate@2.emote-only.json': {
+    why: 'the example condition omits moderator_user_id, which the subscription requires',
+    condition: ['moderator_user_id'],
+  },
+  'channel.prediction.progress@1.json': {
+    why: 'the example gives one predictor user_id as a number',
+    event: ['outcomes.1.top_predictors.0.user_id'],
+  },
+  'channel.prediction.lock@1.json': {
+    why: 'the example gives one predictor user_id as a number',
+    event: ['outcomes.1.top_predictors.0.user_id'],
+  },
+  'channel.prediction.end@1.json': {
+    why: 'the example gives two predictor user_ids as numbers',
+    event: ['outcomes.1.top_predictors.0.user_id', 'outcomes.1.top_predictors.1.user_id'],
+  },
+};
+
+const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const registry: Record<string, EventSchema> = subscriptionTypes;
+
+function issuePaths(schema: v.GenericSchema, value: unknown): string[] {
+  const result = v.safeParse(schema, value);
+  if (result.success) return [];
+  const paths = result.issues.map((issue) => (issue.path ?? []).map((p) => String(p.key)).join('.'));
+  return [...new Set(paths)].sort();
+}
+
+describe("Twitch's documented notification examples", () => {
+  it('cover every (type, version) in the registry', () => {
+    const covered = new Set(files.map(keyOf));
+    expect(Object.keys(registry).filter((key) => !covered.has(key))).toEqual([]);
+  });
+
+  describe.each(files)('%s', (file) => {
+    const example = JSON.parse(readFileSync(dir + file, 'utf8')) as Example;
+    const descriptor = registry[keyOf(file)];
+    const errata = DOC_ERRATA[file];
+
+    it('names a known type and version', () => {
+      expect(descriptor, keyOf(file)).toBeDefined();
+    });
+
+    it(errata?.event ? `event: refused where the example is wrong (${errata.why})` : 'event parses', () => {
+      const events = example.events ?? [example.event];
+      const paths = events.flatMap((event) => issuePaths(descriptor!.event, event));
+      if (errata?.event === 'refused') expect(paths.length).toBeGreaterThan(0);
+      else expect(paths).toEqual(errata?.event ?? []);
+    });
+
+    it.skipIf(!example.subscription)(
+      errata?.condition ? `condition: refused where the example is wrong (${errata.why})` : 'condition parses',
+      () => {
+        expect(issuePaths(descriptor!.condition, example.subscription!.condition)).toEqual(errata?.condition ?? []);
+      },
+    );
+  });
+});
