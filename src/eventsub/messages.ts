@@ -17,13 +17,14 @@ import {
   type GenericSchema,
 } from 'valibot';
 import { ValidationError, type ValidationIssue } from '../errors.js';
+import type { EventSubTypes as KnownTypes } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
 // Types
 
 /**
  * The shape of one EventSub subscription type as the typed registry describes it. The full map
- * (`EventSubTypes`) lives in ./types.ts; until a type is found there, its event is a plain object.
+ * (`EventSubTypes`) lives in ./types.ts; a type missing there gets a plain object.
  */
 export interface EventSubTypeShape {
   readonly version: string;
@@ -31,11 +32,7 @@ export interface EventSubTypeShape {
   readonly event: object;
 }
 
-// Replaced by the generated registry's map once it is present (see ./types.ts).
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-interface KnownTypes {}
-
-/** Every subscription type name the registry knows, plus any other string. */
+/** Every subscription type name the registry knows, plus any other string (types Twitch adds later). */
 export type EventSubType = keyof KnownTypes | (string & {});
 
 /** The event object of a subscription type (a plain object for types the registry lacks). */

@@ -1,0 +1,828 @@
+/**
+ * EventSub over a native WebSocket, following every rule of Twitch's protocol: the welcome,
+ * the keepalive watchdog, `session_reconnect` handovers, close codes, duplicates, revocations
+ * and the per-socket and per-token limits.
+ * @see https://dev.twitch.tv/docs/eventsub/handling-websocket-events/
+ */
+import type { Client } from '../client.js';
+import type { EndpointSpec } from '../endpoint.js';
+import { updateConduitShards } from '../helix/conduits.js';
+import { createEventSubSubscription, deleteEventSubSubscription } from '../helix/eventsub.js';
+import { ConflictError, HelixError, InputError, NotFoundError, TwitchError } from '../errors.js';
+import {
+  parseEventSubFrame,
+  type ConditionOf,
+  type EventOf,
+  type EventSubFrame,
+  type EventSubNotificationMessage,
+  type EventSubRevocationMessage,
+  type EventSubSchemas,
+  type EventSubSession,
+  type EventSubSubscription,
+  type EventSubType,
+} from './messages.js';
+import { checkCondition } from './versions.js';
+
+/** Twitch's EventSub WebSocket server. */
+export const EVENTSUB_WS_URL = 'wss://eventsub.wss.twitch.tv/ws';
+/** Enabled subscriptions one WebSocket session may hold. */
+export const MAX_SUBSCRIPTIONS_PER_SOCKET = 300;
+/** WebSocket connections with subscriptions that one user token may have open at once. */
+export const MAX_SOCKETS_PER_TOKEN = 3;
+/** Seconds Twitch gives a client to move to `reconnect_url` after `session_reconnect`. */
+const HANDOVER_MS = 30_000;
+/** Twitch resends a message for a while; ids are remembered this long. */
+const DUPLICATE_WINDOW_MS = 600_000;
+
+/** What can go wrong on the socket itself (not in Helix calls, which throw `HelixError`s). */
+export type EventSubErrorCode =
+  | 'limit' // a Twitch limit would be exceeded; nothing was sent
+  | 'closed' // the socket was closed by `close()`
+  | 'fatal-close' // Twitch closed the connection with a code that reconnecting cannot fix
+  | 'unused' // Twitch closed the connection because no subscription was created in time (4003)
+  | 'connection' // the connection could not be opened or kept, and retries are exhausted
+  | 'timeout' // `waitFor` timed out
+  | 'handler' // one of your handlers threw; the socket carries on
+  | 'subscription' // a remembered subscription could not be re-created
+  | 'conduit'; // the conduit shard could not be pointed at this session
+
+/** An EventSub socket problem. `code` says which; `closeCode` is Twitch's close code, when one applies. */
+export class EventSubError extends TwitchError {
+  override name = 'EventSubError';
+  constructor(
+    readonly code: EventSubErrorCode,
+    message: string,
+    readonly closeCode?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Close codes Twitch uses on EventSub WebSockets, with what the socket does about each. */
+export const CLOSE_CODES: Readonly<Record<number, { readonly reason: string; readonly action: 'reconnect' | 'fatal' | 'unused' }>> = {
+  4000: { reason: 'internal server error', action: 'reconnect' },
+  4001: { reason: 'the client sent inbound traffic', action: 'fatal' },
+  4002: { reason: 'the client failed ping-pong', action: 'reconnect' },
+  4003: { reason: 'connection unused: no subscription was created in time', action: 'unused' },
+  4004: { reason: 'reconnect grace time expired', action: 'reconnect' },
+  4005: { reason: 'network timeout', action: 'reconnect' },
+  4006: { reason: 'network error', action: 'reconnect' },
+  4007: { reason: 'invalid reconnect', action: 'reconnect' },
+};
+
+/** The WebSocket constructor shape the socket needs (the standard one). */
+export type WebSocketConstructor = new (url: string) => WebSocket;
+
+/** Options of {@link EventSubSocket}. */
+export interface EventSubSocketOptions {
+  /** The Helix client whose user token creates the subscriptions. */
+  client: Client;
+  /** Server URL. Default `wss://eventsub.wss.twitch.tv/ws`. */
+  url?: string;
+  /** Ask Twitch for this keepalive, in whole seconds from 10 to 600. Default: Twitch's (10). */
+  keepaliveTimeoutSeconds?: number;
+  /** Extra silence tolerated past the keepalive before the connection counts as dead, in ms. Default 5000. */
+  keepaliveGraceMs?: number;
+  /** Milliseconds to wait for the welcome after opening a connection. Default 10000. */
+  connectTimeoutMs?: number;
+  /** The WebSocket constructor. Default `globalThis.WebSocket`, read at each connection. */
+  WebSocket?: WebSocketConstructor;
+  /** Event schemas (e.g. `channelFollowV2` from `helixkit/eventsub/schemas`) to check notifications against. */
+  schemas?: EventSubSchemas;
+  /** Check frames' envelopes. Default: the client's `validate`. */
+  validate?: boolean;
+  /** The `user` call option for Helix calls: whose token, when the auth provider holds several. */
+  user?: string;
+  /** Reconnection after a lost connection: exponential backoff with jitter. */
+  reconnect?: {
+    /** First retry delay in ms (the very first reconnect is immediate). Default 1000. */
+    minDelayMs?: number;
+    /** Longest delay in ms. Default 60000. */
+    maxDelayMs?: number;
+    /** Give up after this many failed attempts in a row. Default Infinity. */
+    attempts?: number;
+  };
+  /** Message ids remembered to drop duplicates (each for ten minutes). Default 10000. */
+  maxRememberedIds?: number;
+}
+
+/** The socket's connection state, for UIs. */
+export type EventSubSocketState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+/** Why a reconnect started. */
+export type ReconnectReason = 'session_reconnect' | 'keepalive_timeout' | 'closed' | 'connect_failed';
+
+/** Payloads of the socket's own events. */
+export interface EventSubSocketEvents {
+  /** A welcome arrived: a new session, or (`resumed`) the same subscriptions on a new connection. */
+  session: { readonly session: EventSubSession; readonly resumed: boolean };
+  /** A reconnect is starting. `delay` is the wait before the attempt, in ms. */
+  reconnect: { readonly reason: ReconnectReason; readonly attempt: number; readonly delay: number; readonly url: string };
+  /** The connection was lost (not during a handover). `code` 0 means the keepalive watchdog gave up. */
+  disconnect: { readonly code: number; readonly reason: string; readonly willReconnect: boolean };
+  /**
+   * Subscriptions were re-created on a new session after a lost connection. Events sent between
+   * `since` (the last frame heard) and the new session may have been missed.
+   */
+  resubscribed: {
+    readonly subscriptions: readonly EventSubSubscription[];
+    readonly failed: readonly { readonly type: string; readonly error: unknown }[];
+    readonly since: string;
+    readonly mayHaveMissedEvents: true;
+  };
+  /** Twitch revoked a subscription; it is forgotten and will not be re-created. */
+  revocation: EventSubSubscription;
+  /** Every notification, before per-type handlers. */
+  notification: EventSubNotificationMessage;
+  /** Something went wrong that did not stop the socket (or, with `EventSubError` `fatal-close`, did). */
+  error: Error;
+}
+
+type ControlName = keyof EventSubSocketEvents;
+type Handler = (value: unknown, message?: unknown) => unknown;
+
+interface Connection {
+  ws: WebSocket;
+  url: string;
+  /** primary: the live connection; handover: opened for `reconnect_url`; retiring: replaced, draining; dead: ignored. */
+  role: 'primary' | 'handover' | 'retiring' | 'dead';
+  timer?: ReturnType<typeof setTimeout>;
+  watchdogMs: number;
+}
+
+interface Entry {
+  type: string;
+  version: string;
+  condition: Record<string, unknown>;
+  scopes: readonly (readonly string[])[];
+  subscription?: EventSubSubscription;
+  /** Every id this subscription had, so `unsubscribe` works with an id from before a reconnect. */
+  ids: Set<string>;
+  sessionId?: string;
+  pending?: Promise<void>;
+  removed: boolean;
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => {}); // a rejection nobody awaits is not an unhandled one
+  return { promise, resolve, reject };
+}
+
+/** The Helix operations the socket calls, as specs for `client.call` (scopes are set per type). */
+const spec = (fn: { endpoint: unknown }) => fn.endpoint as EndpointSpec;
+
+// Sockets holding subscriptions, per client and user: Twitch allows three per user token.
+const claimed = /* @__PURE__ */ new WeakMap<Client, Map<string, number>>();
+
+/**
+ * One EventSub WebSocket session: connects, creates subscriptions over Helix, dispatches typed
+ * notifications and keeps itself alive across Twitch's reconnects and network failures.
+ * @see https://dev.twitch.tv/docs/eventsub/handling-websocket-events/
+ */
+export class EventSubSocket {
+  readonly #client: Client;
+  readonly #options: EventSubSocketOptions;
+  readonly #baseUrl: string;
+  readonly #handlers = new Map<string, Set<Handler>>();
+  readonly #entries = new Set<Entry>();
+  readonly #seen = new Map<string, number>();
+  readonly #closers = new Set<(error?: unknown) => void>();
+  #state: EventSubSocketState = 'idle';
+  #primary: Connection | undefined;
+  #handover: Connection | undefined;
+  #session: EventSubSession | undefined;
+  #ready: Deferred<EventSubSession> | undefined;
+  #hadSession = false;
+  #lastHeard = 0;
+  /** When the last frame arrived before the connection was lost. */
+  #lostAt = 0;
+  #attempt = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #slot = false;
+  #conduit: { conduitId: string; shardId: string; sessionId?: string } | undefined;
+  #cost: { total: number; total_cost: number; max_total_cost: number } | undefined;
+
+  constructor(options: EventSubSocketOptions) {
+    if (!options || !options.client) throw new InputError('client', 'is required');
+    const keepalive = options.keepaliveTimeoutSeconds;
+    if (keepalive !== undefined && (!Number.isInteger(keepalive) || keepalive < 10 || keepalive > 600)) {
+      throw new InputError('keepaliveTimeoutSeconds', 'must be a whole number from 10 to 600');
+    }
+    this.#client = options.client;
+    this.#options = options;
+    const url = new URL(options.url ?? EVENTSUB_WS_URL);
+    if (keepalive !== undefined) url.searchParams.set('keepalive_timeout_seconds', String(keepalive));
+    this.#baseUrl = url.href;
+  }
+
+  /** The connection state. */
+  get state(): EventSubSocketState {
+    return this.#state;
+  }
+
+  /** The current session, once welcomed. */
+  get session(): EventSubSession | undefined {
+    return this.#session;
+  }
+
+  /** The subscriptions this socket remembers and re-creates after a lost connection. */
+  get subscriptions(): readonly EventSubSubscription[] {
+    return [...this.#entries].flatMap((entry) => (entry.subscription ? [entry.subscription] : []));
+  }
+
+  /** Twitch's cost figures from the latest subscription it created: `total`, `total_cost`, `max_total_cost`. */
+  get cost(): { readonly total: number; readonly total_cost: number; readonly max_total_cost: number } | undefined {
+    return this.#cost;
+  }
+
+  /** Opens the connection; resolves with the session when Twitch's welcome arrives. */
+  connect(): Promise<EventSubSession> {
+    if (this.#state === 'closed') return Promise.reject(new EventSubError('closed', 'the socket was closed'));
+    if (this.#state === 'connected' && this.#session) return Promise.resolve(this.#session);
+    this.#ready ??= deferred();
+    if (this.#state === 'idle') {
+      this.#state = 'connecting';
+      this.#attempt = 0;
+      try {
+        this.#primary = this.#open(this.#baseUrl, 'primary');
+      } catch (error) {
+        this.#state = 'idle';
+        const ready = this.#ready;
+        this.#ready = undefined;
+        ready.reject(error);
+      }
+    }
+    return this.#ready!.promise;
+  }
+
+  /**
+   * Subscribes this session to a type (newest version unless `version` is given). Checks the
+   * condition first, connects when needed, and remembers the subscription so it is re-created
+   * after a lost connection.
+   * @see https://dev.twitch.tv/docs/api/reference/#create-eventsub-subscription
+   */
+  async subscribe<T extends EventSubType>(
+    type: T,
+    condition: ConditionOf<T>,
+    options: { version?: string } = {},
+  ): Promise<EventSubSubscription<T>> {
+    if (this.#state === 'closed') throw new EventSubError('closed', 'the socket was closed');
+    const info = checkCondition(type, options.version, condition);
+    if (info.webhookOnly) throw new InputError('type', `${type} is delivered over webhooks only, not to a WebSocket`);
+    if (this.#entries.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+      throw new EventSubError(
+        'limit',
+        `a WebSocket session holds at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} enabled subscriptions: open another EventSubSocket or use a conduit`,
+      );
+    }
+    this.#claimSlot();
+    const entry: Entry = {
+      type,
+      version: info.version,
+      condition: condition as Record<string, unknown>,
+      scopes: info.scopes,
+      ids: new Set(),
+      removed: false,
+    };
+    this.#entries.add(entry);
+    try {
+      await this.connect();
+      await this.#ensure(entry);
+    } catch (error) {
+      this.#forget(entry);
+      throw error;
+    }
+    return entry.subscription as EventSubSubscription<T>;
+  }
+
+  /**
+   * Deletes a subscription (by its id, current or from before a reconnect) and forgets it.
+   * @see https://dev.twitch.tv/docs/api/reference/#delete-eventsub-subscription
+   */
+  async unsubscribe(id: string): Promise<void> {
+    const entry = [...this.#entries].find((candidate) => candidate.ids.has(id));
+    if (entry) this.#forget(entry);
+    try {
+      await this.#client.call(spec(deleteEventSubSubscription), { id: entry?.subscription?.id ?? id }, { user: this.#options.user });
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+  }
+
+  /**
+   * Points a conduit shard at this socket's session now and after every new session, so the
+   * conduit's subscriptions arrive here. Needs an app token.
+   * @see https://dev.twitch.tv/docs/api/reference/#update-conduit-shards
+   */
+  async attachToConduit(conduitId: string, shardId: string | number): Promise<void> {
+    if (!conduitId) throw new InputError('conduitId', 'is required');
+    this.#conduit = { conduitId, shardId: String(shardId) };
+    const session = await this.connect();
+    await this.#attach(session);
+  }
+
+  /** Listens to one of the socket's own events; returns a function that stops listening. */
+  on<K extends ControlName>(name: K, handler: (value: EventSubSocketEvents[K]) => unknown): () => void;
+  /** Listens to notifications of a subscription type; returns a function that stops listening. */
+  on<T extends EventSubType>(type: T, handler: (event: EventOf<T>, message: EventSubNotificationMessage<T>) => unknown): () => void;
+  on(name: string, handler: (...args: never[]) => unknown): () => void {
+    const call = handler as Handler;
+    let set = this.#handlers.get(name);
+    if (!set) this.#handlers.set(name, (set = new Set()));
+    // Wrapped, so the same function registered twice is two listeners with two removers.
+    const listener: Handler = (value, message) => call(value, message);
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+    };
+  }
+
+  /** Notifications of a type as an async iterator; ends when the socket is closed or the loop breaks. */
+  events<T extends EventSubType>(type: T, options: { signal?: AbortSignal } = {}): AsyncIterableIterator<EventOf<T>> {
+    const queue: EventOf<T>[] = [];
+    let wake: (() => void) | undefined;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      off();
+      this.#closers.delete(finish);
+      options.signal?.removeEventListener('abort', finish);
+      wake?.();
+    };
+    const off = this.on(type, (event) => {
+      queue.push(event);
+      wake?.();
+    });
+    this.#closers.add(finish);
+    if (options.signal?.aborted) finish();
+    options.signal?.addEventListener('abort', finish, { once: true });
+    const iterator: AsyncIterableIterator<EventOf<T>> = {
+      [Symbol.asyncIterator]: () => iterator,
+      next: async () => {
+        while (queue.length === 0 && !done) await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        return queue.length > 0 ? { value: queue.shift()!, done: false } : { value: undefined, done: true };
+      },
+      return: async () => {
+        finish();
+        queue.length = 0;
+        return { value: undefined, done: true };
+      },
+    };
+    return iterator;
+  }
+
+  /** Resolves with the next notification of a type that matches `predicate`. */
+  waitFor<T extends EventSubType>(
+    type: T,
+    options: { predicate?: (event: EventOf<T>) => boolean; timeout?: number; signal?: AbortSignal } = {},
+  ): Promise<EventOf<T>> {
+    return new Promise((resolve, reject) => {
+      const { predicate, timeout, signal } = options;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const settle = (error: unknown, event?: EventOf<T>) => {
+        off();
+        clearTimeout(timer);
+        this.#closers.delete(settle);
+        signal?.removeEventListener('abort', onAbort);
+        if (error) reject(error);
+        else resolve(event!);
+      };
+      const onAbort = () => settle(signal!.reason ?? new EventSubError('closed', 'aborted'));
+      const off = this.on(type, (event) => {
+        if (!predicate || predicate(event)) settle(undefined, event);
+      });
+      this.#closers.add(settle);
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (timeout !== undefined) {
+        timer = setTimeout(() => settle(new EventSubError('timeout', `no ${type} notification within ${timeout} ms`)), timeout);
+      }
+    });
+  }
+
+  /** Closes the connection for good; iterators end and pending `waitFor`s reject. */
+  close(): void {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    clearTimeout(this.#retryTimer);
+    for (const connection of [this.#primary, this.#handover]) if (connection) this.#drop(connection, 1000);
+    this.#primary = this.#handover = undefined;
+    this.#session = undefined;
+    this.#releaseSlot();
+    const error = new EventSubError('closed', 'the socket was closed');
+    this.#ready?.reject(error);
+    this.#ready = undefined;
+    for (const close of [...this.#closers]) close(error);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Connections
+
+  #open(url: string, role: Connection['role']): Connection {
+    const Ctor = this.#options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (!Ctor) throw new EventSubError('connection', 'no WebSocket in this runtime: pass the WebSocket option');
+    const ws = new Ctor(url);
+    const connection: Connection = {
+      ws,
+      url,
+      role,
+      watchdogMs: role === 'handover' ? HANDOVER_MS : (this.#options.connectTimeoutMs ?? 10_000),
+    };
+    ws.addEventListener('message', (event) => this.#onFrame(connection, (event as MessageEvent).data));
+    ws.addEventListener('close', (event) => this.#onClose(connection, (event as CloseEvent).code, (event as CloseEvent).reason));
+    this.#arm(connection);
+    return connection;
+  }
+
+  /** (Re)starts a connection's watchdog: silence past it means the connection is dead. */
+  #arm(connection: Connection): void {
+    clearTimeout(connection.timer);
+    connection.timer = setTimeout(() => this.#onSilence(connection), connection.watchdogMs);
+  }
+
+  /** Stops listening to a connection and closes it. The client never sends anything else. */
+  #drop(connection: Connection, code = 1000): void {
+    connection.role = 'dead';
+    clearTimeout(connection.timer);
+    try {
+      connection.ws.close(code);
+    } catch {
+      // already closed
+    }
+  }
+
+  #onSilence(connection: Connection): void {
+    if (connection.role === 'primary') {
+      if (this.#handover) return; // the handover's own timer decides
+      this.#lost(connection, 0, 'no message within the keepalive time', 'keepalive_timeout');
+    } else if (connection.role === 'handover') {
+      this.#handover = undefined;
+      this.#drop(connection);
+      if (this.#primary) this.#lost(this.#primary, 0, 'the reconnect_url sent no welcome in time', 'keepalive_timeout');
+      else this.#scheduleReconnect('connect_failed');
+    } else if (connection.role === 'retiring') {
+      this.#drop(connection);
+    }
+  }
+
+  #onClose(connection: Connection, code: number, reason: string): void {
+    const role = connection.role;
+    connection.role = 'dead';
+    clearTimeout(connection.timer);
+    if (role === 'dead' || role === 'retiring' || this.#state === 'closed') return;
+    if (role === 'handover') {
+      // The new connection failed: start over on the base URL with a fresh session.
+      this.#handover = undefined;
+      if (this.#primary) this.#lost(this.#primary, code, reason || 'the reconnect_url connection closed', 'closed');
+      else this.#scheduleReconnect('closed');
+      return;
+    }
+    this.#primary = undefined;
+    if (this.#handover) return; // the old connection closed during a handover: the new one takes over
+    this.#lost(connection, code, reason, 'closed');
+  }
+
+  /** The primary connection is gone (closed, or silent past the watchdog). */
+  #lost(connection: Connection, code: number, reason: string, why: ReconnectReason): void {
+    if (connection.role !== 'dead') this.#drop(connection);
+    if (this.#primary === connection) this.#primary = undefined;
+    const session = this.#session;
+    this.#session = undefined;
+    if (session) this.#lostAt = this.#lastHeard;
+    const known = CLOSE_CODES[code];
+    const text = reason || known?.reason || (code === 0 ? 'keepalive timeout' : 'connection closed');
+
+    if (!session && !this.#hadSession) {
+      // The first connection never got a welcome: connect() fails, nothing is retried.
+      this.#state = 'idle';
+      const ready = this.#ready;
+      this.#ready = undefined;
+      ready?.reject(new EventSubError('connection', `could not connect to EventSub: ${text}`, code || undefined));
+      this.#emit('disconnect', { code, reason: text, willReconnect: false });
+      return;
+    }
+
+    const action = known?.action ?? 'reconnect';
+    const hasWork = this.#entries.size > 0 || this.#conduit !== undefined;
+    if (action === 'fatal' || (action === 'unused' && !hasWork)) {
+      const error =
+        action === 'unused'
+          ? new EventSubError('unused', `Twitch closed the session (${code}): subscribe within the keepalive time of the welcome; the next subscribe() connects again`, code)
+          : new EventSubError('fatal-close', `Twitch closed the session (${code}: ${text}); not reconnecting`, code);
+      this.#state = 'idle';
+      this.#hadSession = false;
+      this.#ready?.reject(error);
+      this.#ready = undefined;
+      this.#emit('disconnect', { code, reason: text, willReconnect: false });
+      this.#emit('error', error);
+      if (this.#entries.size === 0) this.#releaseSlot();
+      return;
+    }
+    this.#emit('disconnect', { code, reason: text, willReconnect: true });
+    this.#scheduleReconnect(why);
+  }
+
+  #scheduleReconnect(reason: ReconnectReason): void {
+    if (this.#state === 'closed') return;
+    const { minDelayMs = 1000, maxDelayMs = 60_000, attempts = Infinity } = this.#options.reconnect ?? {};
+    const attempt = this.#attempt++;
+    if (attempt >= attempts) {
+      this.#state = 'idle';
+      this.#hadSession = false;
+      this.#ready?.reject(new EventSubError('connection', `gave up reconnecting after ${attempt} attempts`));
+      this.#ready = undefined;
+      this.#emit('error', new EventSubError('connection', `gave up reconnecting after ${attempt} attempts`));
+      return;
+    }
+    this.#state = 'reconnecting';
+    // The first retry is immediate; then exponential, with jitter so many clients spread out.
+    const ceiling = attempt === 0 ? 0 : Math.min(maxDelayMs, minDelayMs * 2 ** (attempt - 1));
+    const delay = Math.round(ceiling * (0.5 + Math.random() / 2));
+    this.#emit('reconnect', { reason, attempt, delay, url: this.#baseUrl });
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(() => {
+      if (this.#state !== 'reconnecting' || this.#primary) return;
+      try {
+        this.#primary = this.#open(this.#baseUrl, 'primary');
+      } catch (error) {
+        this.#emit('error', error as Error);
+        this.#scheduleReconnect('connect_failed');
+      }
+    }, delay);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Frames
+
+  #onFrame(connection: Connection, data: unknown): void {
+    if (connection.role === 'dead') return;
+    this.#arm(connection); // every frame counts as a sign of life
+    this.#lastHeard = Date.now();
+    let frame: EventSubFrame;
+    try {
+      const text = typeof data === 'string' ? data : data instanceof ArrayBuffer ? new TextDecoder().decode(data) : undefined;
+      if (text === undefined) throw new EventSubError('connection', 'received a frame that is not text');
+      frame = parseEventSubFrame(text, {
+        schemas: this.#options.schemas,
+        validate: this.#options.validate ?? this.#client.validate,
+      });
+    } catch (error) {
+      this.#emit('error', error as Error);
+      return;
+    }
+    switch (frame.metadata.message_type) {
+      case 'session_welcome':
+        return this.#onWelcome(connection, (frame.payload as { session: EventSubSession }).session);
+      case 'session_reconnect':
+        return this.#onReconnect(connection, (frame.payload as { session: EventSubSession }).session);
+      case 'notification':
+        if (this.#isDuplicate(frame.metadata.message_id)) return;
+        return this.#dispatch(frame as EventSubNotificationMessage);
+      case 'revocation':
+        if (this.#isDuplicate(frame.metadata.message_id)) return;
+        return this.#onRevocation(frame as EventSubRevocationMessage);
+      default:
+        return; // session_keepalive: the watchdog was already reset
+    }
+  }
+
+  #onWelcome(connection: Connection, session: EventSubSession): void {
+    if (connection.role !== 'primary' && connection.role !== 'handover') return;
+    const keepalive = session.keepalive_timeout_seconds ?? this.#options.keepaliveTimeoutSeconds ?? 10;
+    connection.watchdogMs = keepalive * 1000 + (this.#options.keepaliveGraceMs ?? 5000);
+    this.#arm(connection);
+
+    if (connection.role === 'handover') {
+      // Twitch moved the subscriptions: switch over, then close the old connection.
+      const old = this.#primary;
+      this.#handover = undefined;
+      this.#primary = connection;
+      connection.role = 'primary';
+      if (old) {
+        old.role = 'retiring';
+        clearTimeout(old.timer);
+        try {
+          old.ws.close(1000);
+        } catch {
+          // already closed
+        }
+      }
+      this.#session = session;
+      this.#state = 'connected';
+      this.#emit('session', { session, resumed: true });
+      if (this.#conduit && this.#conduit.sessionId !== session.id) this.#attach(session).catch(() => {});
+      return;
+    }
+
+    const afterLoss = this.#hadSession;
+    const since = new Date(this.#lostAt || Date.now()).toISOString();
+    this.#hadSession = true;
+    this.#attempt = 0;
+    this.#session = session;
+    this.#state = 'connected';
+    const ready = this.#ready;
+    this.#ready = undefined;
+    ready?.resolve(session);
+    this.#emit('session', { session, resumed: false });
+    if (this.#conduit) this.#attach(session).catch(() => {});
+    // Create every remembered subscription right away: Twitch closes a session unused past the keepalive.
+    const entries = [...this.#entries];
+    const failed: { type: string; error: unknown }[] = [];
+    void Promise.all(
+      entries.map((entry) =>
+        this.#ensure(entry).catch((error: unknown) => {
+          failed.push({ type: entry.type, error });
+          if (error instanceof HelixError && error.status < 500 && error.status !== 429) this.#forget(entry);
+          this.#emit('error', new EventSubError('subscription', `could not re-create ${entry.type}: ${(error as Error).message}`, undefined, { cause: error }));
+        }),
+      ),
+    ).then(() => {
+      if (!afterLoss || this.#session !== session) return;
+      this.#emit('resubscribed', {
+        subscriptions: entries.flatMap((entry) => (entry.subscription && !entry.removed ? [entry.subscription] : [])),
+        failed,
+        since,
+        mayHaveMissedEvents: true,
+      });
+    });
+  }
+
+  #onReconnect(connection: Connection, session: EventSubSession): void {
+    if (connection.role !== 'primary' || this.#handover) return;
+    const url = session.reconnect_url;
+    if (!url) {
+      this.#emit('error', new EventSubError('connection', 'session_reconnect without a reconnect_url'));
+      return;
+    }
+    this.#emit('reconnect', { reason: 'session_reconnect', attempt: 0, delay: 0, url });
+    try {
+      this.#handover = this.#open(url, 'handover');
+    } catch (error) {
+      this.#emit('error', error as Error);
+    }
+  }
+
+  #onRevocation(message: EventSubRevocationMessage): void {
+    const subscription = message.payload.subscription;
+    for (const entry of this.#entries) if (entry.ids.has(subscription.id)) this.#forget(entry);
+    this.#emit('revocation', subscription);
+  }
+
+  #dispatch(message: EventSubNotificationMessage): void {
+    this.#emit('notification', message);
+    const handlers = this.#handlers.get(message.payload.subscription.type);
+    if (!handlers || handlers.size === 0) return;
+    const events = message.payload.events ?? [message.payload.event];
+    for (const event of events) {
+      for (const handler of [...handlers]) this.#call(handler, event, message, message.payload.subscription.type);
+    }
+  }
+
+  /** Drops a message id seen in the last ten minutes; remembers at most `maxRememberedIds`. */
+  #isDuplicate(id: string): boolean {
+    if (this.#seen.has(id)) return true;
+    const now = Date.now();
+    const max = this.#options.maxRememberedIds ?? 10_000;
+    for (const [oldest, at] of this.#seen) {
+      if (this.#seen.size < max && now - at < DUPLICATE_WINDOW_MS) break;
+      this.#seen.delete(oldest);
+    }
+    this.#seen.set(id, now);
+    return false;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Subscriptions
+
+  /** Creates the subscription on the current session unless it already exists there. */
+  #ensure(entry: Entry): Promise<void> {
+    entry.pending ??= (async () => {
+      try {
+        while (!entry.removed && this.#state !== 'closed') {
+          const session = this.#session ?? (await this.connect());
+          if (entry.sessionId === session.id) return;
+          try {
+            const body = (await this.#client.call(
+              { ...spec(createEventSubSubscription), scopes: entry.scopes },
+              {
+                type: entry.type,
+                version: entry.version,
+                condition: entry.condition,
+                transport: { method: 'websocket', session_id: session.id },
+              },
+              { user: this.#options.user },
+            )) as { data?: EventSubSubscription[]; total?: number; total_cost?: number; max_total_cost?: number };
+            const created = body?.data?.[0];
+            if (created) {
+              entry.subscription = created;
+              entry.ids.add(created.id);
+            }
+            if (typeof body?.total_cost === 'number') {
+              this.#cost = { total: body.total ?? 0, total_cost: body.total_cost, max_total_cost: body.max_total_cost ?? 0 };
+            }
+          } catch (error) {
+            // 409: it already exists on this session, which is what we want.
+            if (!(error instanceof ConflictError)) {
+              if (this.#session && this.#session.id !== session.id) continue; // the session changed mid-call
+              throw error;
+            }
+          }
+          entry.sessionId = session.id;
+        }
+        if (this.#state === 'closed') throw new EventSubError('closed', 'the socket was closed');
+      } finally {
+        entry.pending = undefined;
+      }
+    })();
+    return entry.pending;
+  }
+
+  #forget(entry: Entry): void {
+    entry.removed = true;
+    this.#entries.delete(entry);
+  }
+
+  async #attach(session: EventSubSession): Promise<void> {
+    const conduit = this.#conduit;
+    if (!conduit) return;
+    try {
+      const body = (await this.#client.call(
+        spec(updateConduitShards),
+        {
+          conduit_id: conduit.conduitId,
+          shards: [{ id: conduit.shardId, transport: { method: 'websocket', session_id: session.id } }],
+        },
+        { user: this.#options.user },
+      )) as { errors?: { id?: string; message?: string; code?: string }[] };
+      const problem = body?.errors?.[0];
+      if (problem) throw new EventSubError('conduit', `conduit ${conduit.conduitId} shard ${conduit.shardId}: ${problem.message ?? problem.code ?? 'refused'}`);
+      conduit.sessionId = session.id;
+    } catch (error) {
+      const wrapped = error instanceof EventSubError ? error : new EventSubError('conduit', `could not attach conduit shard: ${(error as Error).message}`, undefined, { cause: error });
+      this.#emit('error', wrapped);
+      throw wrapped;
+    }
+  }
+
+  #claimSlot(): void {
+    if (this.#slot) return;
+    let counts = claimed.get(this.#client);
+    if (!counts) claimed.set(this.#client, (counts = new Map()));
+    const key = this.#options.user ?? '';
+    const open = counts.get(key) ?? 0;
+    if (open >= MAX_SOCKETS_PER_TOKEN) {
+      throw new EventSubError(
+        'limit',
+        `Twitch allows ${MAX_SOCKETS_PER_TOKEN} EventSub WebSocket connections per user token, and this token has ${open} open with subscriptions: reuse one (up to ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions each), close one, or use a conduit`,
+      );
+    }
+    counts.set(key, open + 1);
+    this.#slot = true;
+  }
+
+  #releaseSlot(): void {
+    if (!this.#slot) return;
+    this.#slot = false;
+    const counts = claimed.get(this.#client);
+    const key = this.#options.user ?? '';
+    counts?.set(key, Math.max(0, (counts.get(key) ?? 1) - 1));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Listeners
+
+  #emit<K extends ControlName>(name: K, value: EventSubSocketEvents[K]): void {
+    const handlers = this.#handlers.get(name);
+    if (!handlers) return;
+    for (const handler of [...handlers]) this.#call(handler, value, undefined, name);
+  }
+
+  /** Runs a listener; whatever it throws (or rejects with) goes to `error`, never up the socket. */
+  #call(handler: Handler, value: unknown, message: unknown, name: string): void {
+    const report = (error: unknown) => {
+      if (name === 'error') return; // an error listener that fails has nowhere to report to
+      this.#emit('error', new EventSubError('handler', `a ${name} handler threw: ${(error as Error)?.message ?? String(error)}`, undefined, { cause: error }));
+    };
+    try {
+      const result = handler(value, message);
+      if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(undefined, report);
+    } catch (error) {
+      report(error);
+    }
+  }
+}

@@ -1,0 +1,442 @@
+/**
+ * The fake Twitch's EventSub WebSocket server, on msw's `ws` link: a welcome with a session id,
+ * keepalives, the 4003 welcome window, 4001 on inbound data, and controls to emit events,
+ * hand over with `session_reconnect`, go silent, revoke, close with a code and resend a frame.
+ * Subscriptions live in the shared state (`state.eventSubSubscriptions`); the Helix fake creates
+ * them, and should refuse a WebSocket transport whose `session_id` is not an open session
+ * (see {@link eventsubSessions}).
+ */
+import { ws, type WebSocketHandler } from 'msw';
+import {
+  createState,
+  isoTime,
+  randomString,
+  randomUuid,
+  type EventSubSubscriptionRecord,
+  type TwitchState,
+} from './state.js';
+
+/** An open session as the Helix fake needs to see it. */
+export interface FakeSessionRecord {
+  id: string;
+  /** `connected`, or `reconnecting` between `session_reconnect` and the new connection's welcome. */
+  status: 'connected' | 'reconnecting';
+  connected_at: string;
+  keepalive_timeout_seconds: number;
+}
+
+const SESSIONS = 'eventsub.ws.sessions';
+
+/** The open EventSub WebSocket sessions of a fake Twitch state, by session id. */
+export function eventsubSessions(state: TwitchState): Map<string, FakeSessionRecord> {
+  let sessions = state.extra.get(SESSIONS) as Map<string, FakeSessionRecord> | undefined;
+  if (!sessions) state.extra.set(SESSIONS, (sessions = new Map()));
+  return sessions;
+}
+
+/** Options of {@link eventsubWs}. */
+export interface EventSubWsOptions {
+  /** The URL to intercept. Default `wss://eventsub.wss.twitch.tv/ws`. */
+  url?: string;
+  /** Keepalive when the client asks for none, in seconds. Default 10. */
+  keepaliveSeconds?: number;
+  /** Close with 4003 when no subscription uses a new session within its keepalive time. Default true. */
+  enforceWelcomeWindow?: boolean;
+  /** Seconds a client has to reach `reconnect_url` before the old connection closes with 4004. Default 30. */
+  reconnectGraceSeconds?: number;
+}
+
+/** A connection the fake accepted. */
+export interface FakeConnection {
+  url: string;
+  /** When it opened, on the state's clock. */
+  at: number;
+  /** Set once closed: by whom and with which code. */
+  closed?: { by: 'client' | 'server'; code: number };
+}
+
+/** A frame the fake sent, for assertions. */
+export interface SentFrame {
+  sessionId: string;
+  /** msw's id of the connection it went to. */
+  connectionId: string;
+  messageType: string;
+  messageId: string;
+  text: string;
+}
+
+interface ClientHandle {
+  readonly id: string;
+  readonly url: URL;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+interface Conn {
+  client: ClientHandle;
+  record: FakeConnection;
+  session?: Session;
+  open: boolean;
+  keepaliveTimer?: ReturnType<typeof setTimeout>;
+}
+
+interface Session {
+  id: string;
+  keepaliveSeconds: number;
+  connectedAt: string;
+  conn: Conn;
+  /** The connection being replaced during a handover. */
+  old?: Conn;
+  reconnectId?: string;
+  silentUntil: number;
+  timers: Set<ReturnType<typeof setTimeout>>;
+}
+
+/** Controls of the fake EventSub WebSocket. */
+export interface EventSubWsControls {
+  /**
+   * Sends a notification for every enabled subscription of `type` (narrowed by version or id)
+   * whose WebSocket session or conduit shard is connected. Returns the frames sent.
+   */
+  emit(type: string, event: object, options?: { version?: string; subscriptionId?: string }): SentFrame[];
+  /** Sends `session_reconnect`; the client should connect to `reconnect_url` within the grace time. */
+  reconnect(sessionId?: string): void;
+  /** Sends nothing (no keepalives, no notifications) on the session(s) for `ms`. */
+  silence(ms: number, sessionId?: string): void;
+  /** Revokes a subscription with a status (default `authorization_revoked`) and tells its session. */
+  revoke(subscriptionId: string, status?: string): boolean;
+  /** Closes the session(s) with a close code, as Twitch does on errors. */
+  close(code: number, sessionId?: string): void;
+  /** Sends a frame sent earlier once more (default: the last notification), as Twitch may. */
+  duplicate(messageId?: string): SentFrame | undefined;
+  /** Sends any text on the session(s): a malformed or unknown frame, say. */
+  send(text: string | object, sessionId?: string): void;
+  /** Closes the next `count` connections right after they open, before any welcome. */
+  refuse(count: number, code?: number): void;
+  /** Open sessions. */
+  sessions(): FakeSessionRecord[];
+  /** Every frame sent so far, oldest first. */
+  readonly sent: readonly SentFrame[];
+  /** Data frames clients sent (Twitch allows none; the fake closes with 4001). */
+  readonly received: readonly string[];
+  /** Every connection opened, oldest first: when (state clock), and how it closed. */
+  readonly connections: readonly FakeConnection[];
+}
+
+/** The fake EventSub WebSocket: msw handlers to install and controls to drive it. */
+export interface FakeEventSubWs {
+  /** Pass these to `setupServer(...)` / `setupWorker(...)` (or `server.use(...)`). */
+  handlers: WebSocketHandler[];
+  controls: EventSubWsControls;
+  state: TwitchState;
+}
+
+const CLOSE_STATUS: Record<number, string> = {
+  4000: 'websocket_internal_error',
+  4001: 'websocket_received_inbound_traffic',
+  4002: 'websocket_failed_ping_pong',
+  4003: 'websocket_connection_unused',
+  4005: 'websocket_network_timeout',
+  4006: 'websocket_network_error',
+};
+
+/** Builds the fake EventSub WebSocket on a (new or shared) fake Twitch state. */
+export function eventsubWs(state: TwitchState = createState(), options: EventSubWsOptions = {}): FakeEventSubWs {
+  const base = options.url ?? 'wss://eventsub.wss.twitch.tv/ws';
+  const link = ws.link(base);
+  const sessions = new Map<string, Session>();
+  const records = eventsubSessions(state);
+  const sent: SentFrame[] = [];
+  const received: string[] = [];
+  const connections: FakeConnection[] = [];
+  let refusals: { count: number; code: number } = { count: 0, code: 4000 };
+
+  const frame = (type: string, payload: object, extra: object = {}) => {
+    const messageId = randomUuid(state);
+    return {
+      messageId,
+      body: {
+        metadata: { message_id: messageId, message_type: type, message_timestamp: isoTime(state.now()), ...extra },
+        payload,
+      },
+    };
+  };
+
+  const sessionPayload = (session: Session, status: string, reconnectUrl: string | null) => ({
+    session: {
+      id: session.id,
+      status,
+      keepalive_timeout_seconds: reconnectUrl ? null : session.keepaliveSeconds,
+      reconnect_url: reconnectUrl,
+      connected_at: session.connectedAt,
+    },
+  });
+
+  /** Sends on a connection unless the session is silenced; every frame restarts the keepalive clock. */
+  function deliver(conn: Conn, type: string, text: string, messageId: string): SentFrame | undefined {
+    const session = conn.session;
+    if (!conn.open || !session) return undefined;
+    if (state.now() < session.silentUntil) return undefined;
+    conn.client.send(text);
+    const record = { sessionId: session.id, connectionId: conn.client.id, messageType: type, messageId, text };
+    sent.push(record);
+    scheduleKeepalive(conn);
+    return record;
+  }
+
+  function send(conn: Conn, type: string, payload: object, extra?: object): SentFrame | undefined {
+    const { messageId, body } = frame(type, payload, extra);
+    return deliver(conn, type, JSON.stringify(body), messageId);
+  }
+
+  function scheduleKeepalive(conn: Conn): void {
+    clearTimeout(conn.keepaliveTimer);
+    const session = conn.session;
+    if (!conn.open || !session) return;
+    conn.keepaliveTimer = setTimeout(() => {
+      if (!conn.open) return;
+      if (state.now() < session.silentUntil) return scheduleKeepalive(conn);
+      send(conn, 'session_keepalive', {});
+    }, session.keepaliveSeconds * 1000);
+  }
+
+  function used(session: Session): boolean {
+    for (const sub of state.eventSubSubscriptions.values()) if (sub.transport.session_id === session.id) return true;
+    for (const shards of state.shards.values()) for (const shard of shards) if (shard.transport.session_id === session.id) return true;
+    return false;
+  }
+
+  function later(session: Session, ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      session.timers.delete(timer);
+      fn();
+    }, ms);
+    session.timers.add(timer);
+  }
+
+  /** The session is over: its subscriptions and shards are disabled, as Twitch does. */
+  function endSession(session: Session, code: number): void {
+    if (!sessions.has(session.id)) return;
+    sessions.delete(session.id);
+    records.delete(session.id);
+    for (const timer of session.timers) clearTimeout(timer);
+    const status = CLOSE_STATUS[code] ?? 'websocket_disconnected';
+    const at = isoTime(state.now());
+    for (const sub of state.eventSubSubscriptions.values()) {
+      if (sub.transport.method === 'websocket' && sub.transport.session_id === session.id && sub.status === 'enabled') {
+        sub.status = status;
+        sub.transport.disconnected_at = at;
+      }
+    }
+    for (const shards of state.shards.values()) {
+      for (const shard of shards) {
+        if (shard.transport.method === 'websocket' && shard.transport.session_id === session.id) {
+          shard.status = status;
+          shard.transport.disconnected_at = at;
+        }
+      }
+    }
+  }
+
+  function closeConn(conn: Conn, code: number, reason = ''): void {
+    if (!conn.open) return;
+    conn.open = false;
+    clearTimeout(conn.keepaliveTimer);
+    conn.record.closed ??= { by: 'server', code };
+    conn.client.close(code, reason);
+  }
+
+  function startSession(conn: Conn, keepaliveSeconds: number): void {
+    const session: Session = {
+      id: randomString(state, 28, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_'),
+      keepaliveSeconds,
+      connectedAt: isoTime(state.now()),
+      conn,
+      silentUntil: 0,
+      timers: new Set(),
+    };
+    conn.session = session;
+    sessions.set(session.id, session);
+    records.set(session.id, {
+      id: session.id,
+      status: 'connected',
+      connected_at: session.connectedAt,
+      keepalive_timeout_seconds: keepaliveSeconds,
+    });
+    send(conn, 'session_welcome', sessionPayload(session, 'connected', null));
+    if (options.enforceWelcomeWindow ?? true) {
+      later(session, keepaliveSeconds * 1000, () => {
+        if (sessions.get(session.id) === session && session.conn === conn && !used(session)) {
+          closeConn(conn, 4003, 'connection unused');
+          endSession(session, 4003);
+        }
+      });
+    }
+  }
+
+  function resumeSession(conn: Conn, session: Session): void {
+    const old = session.conn;
+    session.old = old;
+    session.conn = conn;
+    session.reconnectId = undefined;
+    conn.session = session;
+    const record = records.get(session.id);
+    if (record) record.status = 'connected';
+    send(conn, 'session_welcome', sessionPayload(session, 'connected', null));
+    // Twitch drops the old connection shortly after the new one is welcomed, if the client has not.
+    later(session, 1000, () => {
+      if (old.open) closeConn(old, 1000, 'reconnected');
+      session.old = undefined;
+    });
+  }
+
+  const handler = link.addEventListener('connection', ({ client }) => {
+    const record: FakeConnection = { url: client.url.href, at: state.now() };
+    const conn: Conn = { client: client as unknown as ClientHandle, record, open: true };
+    connections.push(record);
+    if (refusals.count > 0) {
+      refusals.count--;
+      closeConn(conn, refusals.code, 'refused');
+      return;
+    }
+    client.addEventListener('message', (event) => {
+      received.push(String(event.data));
+      // Twitch allows no inbound data: 4001.
+      const session = conn.session;
+      closeConn(conn, 4001, 'client sent inbound traffic');
+      if (session && session.conn === conn) endSession(session, 4001);
+    });
+    client.addEventListener('close', (event) => {
+      const wasOpen = conn.open;
+      conn.open = false;
+      record.closed ??= { by: 'client', code: (event as CloseEvent).code };
+      clearTimeout(conn.keepaliveTimer);
+      const session = conn.session;
+      if (!session || session.conn !== conn) return; // an old connection after a handover
+      if (wasOpen || sessions.get(session.id) === session) endSession(session, (event as CloseEvent).code);
+    });
+
+    const reconnectId = client.url.searchParams.get('reconnect_id');
+    if (reconnectId !== null) {
+      const session = [...sessions.values()].find((candidate) => candidate.reconnectId === reconnectId);
+      if (!session) {
+        closeConn(conn, 4007, 'invalid reconnect');
+        return;
+      }
+      resumeSession(conn, session);
+      return;
+    }
+    const asked = Number(client.url.searchParams.get('keepalive_timeout_seconds'));
+    const keepalive = asked ? Math.min(600, Math.max(10, Math.round(asked))) : (options.keepaliveSeconds ?? 10);
+    startSession(conn, keepalive);
+  });
+
+  const targets = (sessionId?: string): Session[] => {
+    if (sessionId === undefined) return [...sessions.values()];
+    const session = sessions.get(sessionId);
+    return session ? [session] : [];
+  };
+
+  /** Where a subscription's notifications go: its session, or a connected shard of its conduit. */
+  function route(sub: EventSubSubscriptionRecord): Session | undefined {
+    if (sub.transport.method === 'websocket') return sub.transport.session_id ? sessions.get(sub.transport.session_id) : undefined;
+    if (sub.transport.method === 'conduit' && sub.transport.conduit_id) {
+      for (const shard of state.shards.get(sub.transport.conduit_id) ?? []) {
+        const session = shard.transport.method === 'websocket' && shard.transport.session_id ? sessions.get(shard.transport.session_id) : undefined;
+        if (session && shard.status === 'enabled') return session;
+      }
+    }
+    return undefined;
+  }
+
+  const publicSubscription = (sub: EventSubSubscriptionRecord) => ({
+    id: sub.id,
+    status: sub.status,
+    type: sub.type,
+    version: sub.version,
+    condition: sub.condition,
+    transport: Object.fromEntries(Object.entries(sub.transport).filter(([key]) => key !== 'secret')),
+    created_at: sub.created_at,
+    cost: sub.cost,
+  });
+
+  const controls: EventSubWsControls = {
+    emit(type, event, { version, subscriptionId } = {}) {
+      const out: SentFrame[] = [];
+      for (const sub of state.eventSubSubscriptions.values()) {
+        if (sub.type !== type || sub.status !== 'enabled') continue;
+        if (version !== undefined && sub.version !== version) continue;
+        if (subscriptionId !== undefined && sub.id !== subscriptionId) continue;
+        const session = route(sub);
+        if (!session) continue;
+        const frameSent = send(session.conn, 'notification', { subscription: publicSubscription(sub), event }, {
+          subscription_type: sub.type,
+          subscription_version: sub.version,
+        });
+        if (frameSent) out.push(frameSent);
+      }
+      return out;
+    },
+    reconnect(sessionId) {
+      for (const session of targets(sessionId)) {
+        if (session.reconnectId) continue;
+        session.reconnectId = randomString(state, 16);
+        const url = new URL(base);
+        url.searchParams.set('reconnect_id', session.reconnectId);
+        const record = records.get(session.id);
+        if (record) record.status = 'reconnecting';
+        const conn = session.conn;
+        send(conn, 'session_reconnect', sessionPayload(session, 'reconnecting', url.href));
+        later(session, (options.reconnectGraceSeconds ?? 30) * 1000, () => {
+          if (session.conn === conn && session.reconnectId) {
+            closeConn(conn, 4004, 'reconnect grace time expired');
+            endSession(session, 4004);
+          }
+        });
+      }
+    },
+    silence(ms, sessionId) {
+      for (const session of targets(sessionId)) session.silentUntil = state.now() + ms;
+    },
+    revoke(subscriptionId, status = 'authorization_revoked') {
+      const sub = state.eventSubSubscriptions.get(subscriptionId);
+      if (!sub) return false;
+      sub.status = status;
+      const session = route({ ...sub, status: 'enabled' });
+      if (session) {
+        send(session.conn, 'revocation', { subscription: publicSubscription(sub) }, {
+          subscription_type: sub.type,
+          subscription_version: sub.version,
+        });
+      }
+      state.eventSubSubscriptions.delete(subscriptionId);
+      return true;
+    },
+    close(code, sessionId) {
+      for (const session of targets(sessionId)) {
+        if (session.old) closeConn(session.old, code);
+        closeConn(session.conn, code, CLOSE_STATUS[code] ?? '');
+        endSession(session, code);
+      }
+    },
+    duplicate(messageId) {
+      const original = [...sent].reverse().find((item) => (messageId ? item.messageId === messageId : item.messageType === 'notification'));
+      if (!original) return undefined;
+      const session = sessions.get(original.sessionId);
+      return session ? deliver(session.conn, original.messageType, original.text, original.messageId) : undefined;
+    },
+    send(text, sessionId) {
+      const body = typeof text === 'string' ? text : JSON.stringify(text);
+      for (const session of targets(sessionId)) deliver(session.conn, 'raw', body, '');
+    },
+    refuse(count, code = 4000) {
+      refusals = { count, code };
+    },
+    sessions: () => [...records.values()].map((record) => ({ ...record })),
+    sent,
+    received,
+    connections,
+  };
+
+  return { handlers: [handler], controls, state };
+}

@@ -1,0 +1,110 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EventSubSocketEvents } from '../../src/eventsub/socket.js';
+import { follow, followCondition, harness, type Harness } from './socket.helpers.js';
+
+let h: Harness;
+beforeEach(() => {
+  h = harness();
+});
+afterEach(() => h.stop());
+
+async function subscribed(options: Parameters<Harness['socket']>[0] = {}) {
+  const socket = h.socket(options);
+  const errors: Error[] = [];
+  const revocations: EventSubSocketEvents['revocation'][] = [];
+  socket.on('error', (error) => void errors.push(error));
+  socket.on('revocation', (sub) => void revocations.push(sub));
+  const follows: string[] = [];
+  socket.on('channel.follow', (event) => void follows.push(event.user_id));
+  const subscribing = socket.subscribe('channel.follow', followCondition);
+  await h.tick(10);
+  const subscription = await subscribing;
+  return { socket, errors, revocations, follows, subscription };
+}
+
+describe('duplicates', () => {
+  it('drops a notification whose message_id was already seen', async () => {
+    const { follows } = await subscribed();
+    h.fake.emit('channel.follow', follow('1'));
+    h.fake.duplicate();
+    h.fake.duplicate();
+    h.fake.emit('channel.follow', follow('2'));
+    await h.tick(10);
+    expect(follows).toEqual(['1', '2']);
+  });
+
+  it('remembers at most maxRememberedIds ids (bounded memory)', async () => {
+    const { follows } = await subscribed({ maxRememberedIds: 2 });
+    const [first] = h.fake.emit('channel.follow', follow('1'));
+    h.fake.emit('channel.follow', follow('2'));
+    h.fake.emit('channel.follow', follow('3'));
+    h.fake.duplicate(first!.messageId); // forgotten: the oldest of three with room for two
+    await h.tick(10);
+    expect(follows).toEqual(['1', '2', '3', '1']);
+  });
+
+  it('remembers ids for ten minutes', async () => {
+    const { follows } = await subscribed();
+    const [first] = h.fake.emit('channel.follow', follow('1'));
+    await h.tick(9 * 60_000);
+    h.fake.duplicate(first!.messageId);
+    await h.tick(10);
+    expect(follows).toEqual(['1']);
+    await h.tick(2 * 60_000);
+    h.fake.emit('channel.follow', follow('2')); // a new frame lets the old id expire
+    h.fake.duplicate(first!.messageId);
+    await h.tick(10);
+    expect(follows).toEqual(['1', '2', '1']);
+  });
+});
+
+describe('revocations', () => {
+  it('are emitted, final, and never re-created after a reconnect', async () => {
+    const { socket, revocations, subscription } = await subscribed();
+    const other = socket.subscribe('stream.online', { broadcaster_user_id: '1' });
+    await h.tick(10);
+    await other;
+    h.fake.revoke(subscription.id, 'authorization_revoked');
+    await h.tick(10);
+    expect(revocations).toMatchObject([{ id: subscription.id, status: 'authorization_revoked', type: 'channel.follow' }]);
+    expect(socket.subscriptions.map((sub) => sub.type)).toEqual(['stream.online']);
+    const before = h.calls.length;
+    h.fake.close(4006);
+    await h.tick(100);
+    const recreated = h.calls.slice(before).filter((call) => call.method === 'POST').map((call) => call.body!.type);
+    expect(recreated).toEqual(['stream.online']);
+  });
+});
+
+describe('bad frames', () => {
+  it('reports unparseable and unknown frames on error and keeps the socket', async () => {
+    const { socket, errors, follows } = await subscribed();
+    h.fake.send('not json at all');
+    h.fake.send({ metadata: { message_id: 'u1', message_type: 'session_party', message_timestamp: 'x' }, payload: {} });
+    h.fake.send({ metadata: { message_id: 'u2', message_type: 'notification', message_timestamp: 'x' }, payload: { subscription: { id: 1 } } });
+    h.fake.emit('channel.follow', follow('1'));
+    await h.tick(10);
+    expect(errors.map((error) => error.name)).toEqual(['ValidationError', 'ValidationError', 'ValidationError']);
+    expect(errors.map((error) => (error as { path?: string }).path)).toEqual(['', 'metadata.message_type', 'payload.subscription.id']);
+    expect(follows).toEqual(['1']);
+    expect(socket.state).toBe('connected');
+    expect(h.fake.connections).toHaveLength(1);
+  });
+});
+
+describe('the client never sends data', () => {
+  it('sends no data frame across connect, subscribe, handover, loss and close', async () => {
+    const { socket } = await subscribed();
+    h.fake.emit('channel.follow', follow('1'));
+    h.fake.reconnect();
+    await h.tick(100);
+    h.fake.close(4000);
+    await h.tick(100);
+    await h.tick(30_000);
+    socket.close();
+    await h.tick(10);
+    expect(h.fake.received).toEqual([]);
+    expect(h.fake.connections.every((c) => c.closed?.code !== 4001)).toBe(true);
+    expect(h.fake.connections).toHaveLength(3);
+  });
+});

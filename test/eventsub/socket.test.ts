@@ -1,0 +1,254 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EventSubError } from '../../src/eventsub/socket.js';
+import { follow, followCondition, harness, type Harness } from './socket.helpers.js';
+
+let h: Harness;
+beforeEach(() => {
+  h = harness();
+});
+afterEach(() => h.stop());
+
+describe('EventSubSocket: welcome and subscriptions', () => {
+  it('connect() resolves with the session from the welcome', async () => {
+    const socket = h.socket();
+    const connected = socket.connect();
+    await h.tick(10);
+    const session = await connected;
+    expect(session.id).toBe(h.fake.sessions()[0]!.id);
+    expect(session.keepalive_timeout_seconds).toBe(10);
+    expect(socket.state).toBe('connected');
+  });
+
+  it('asks for the keepalive it was given and uses the one the welcome grants', async () => {
+    const socket = h.socket({ keepaliveTimeoutSeconds: 30 });
+    const connected = socket.connect();
+    await h.tick(10);
+    expect((await connected).keepalive_timeout_seconds).toBe(30);
+    expect(new URL(h.fake.connections[0]!.url).searchParams.get('keepalive_timeout_seconds')).toBe('30');
+    expect(() => h.socket({ keepaliveTimeoutSeconds: 5 })).toThrow(/10 to 600/);
+  });
+
+  it('subscribe() creates the subscription on this session over Helix and reports the cost', async () => {
+    const socket = h.socket();
+    const subscribing = socket.subscribe('channel.follow', followCondition);
+    await h.tick(10);
+    const sub = await subscribing;
+    const session = socket.session!;
+    expect(sub.type).toBe('channel.follow');
+    expect(h.calls.at(-1)!.body).toEqual({
+      type: 'channel.follow',
+      version: '2',
+      condition: followCondition,
+      transport: { method: 'websocket', session_id: session.id },
+    });
+    expect(socket.subscriptions.map((s) => s.id)).toEqual([sub.id]);
+    expect(socket.cost).toEqual({ total: h.state.eventSubSubscriptions.size, total_cost: 0, max_total_cost: 10 });
+  });
+
+  it('delivers typed notifications to on(type) handlers', async () => {
+    const socket = h.socket();
+    const logins: string[] = [];
+    socket.on('channel.follow', (event) => void logins.push(event.user_login));
+    const subscribing = socket.subscribe('channel.follow', followCondition);
+    await h.tick(10);
+    await subscribing;
+    h.fake.emit('channel.follow', follow('7'));
+    await h.tick(10);
+    expect(logins).toEqual(['user_7']);
+  });
+
+  it('subscribe() refuses a bad condition and webhook-only types before sending anything', async () => {
+    const socket = h.socket();
+    await expect(socket.subscribe('channel.follow', { broadcaster_user_id: '1' } as never)).rejects.toThrow(/moderator_user_id/);
+    await expect(socket.subscribe('user.authorization.grant', { client_id: 'x' })).rejects.toThrow(/webhooks only/);
+    await expect(socket.subscribe('channel.follow', followCondition, { version: '9' })).rejects.toThrow(/version/);
+    expect(h.calls).toHaveLength(0);
+    expect(h.fake.connections).toHaveLength(0);
+  });
+
+  it('unsubscribe() deletes the subscription over Helix and forgets it', async () => {
+    const socket = h.socket();
+    const subscribing = socket.subscribe('channel.follow', followCondition);
+    await h.tick(10);
+    const sub = await subscribing;
+    const removing = socket.unsubscribe(sub.id);
+    await h.tick(10);
+    await removing;
+    expect(h.calls.at(-1)).toMatchObject({ method: 'DELETE', query: { id: sub.id } });
+    expect(socket.subscriptions).toEqual([]);
+    expect(h.state.eventSubSubscriptions.has(sub.id)).toBe(false);
+  });
+});
+
+describe('EventSubSocket: limits', () => {
+  it('refuses the 301st subscription on one socket, naming the limit, without calling Helix', async () => {
+    const socket = h.socket();
+    const all = Array.from({ length: 300 }, (_, i) => socket.subscribe('stream.online', { broadcaster_user_id: String(i + 1) }));
+    await h.tick(50);
+    await Promise.all(all);
+    const before = h.calls.length;
+    await expect(socket.subscribe('stream.online', { broadcaster_user_id: '301' })).rejects.toMatchObject({
+      name: 'EventSubError',
+      code: 'limit',
+      message: expect.stringMatching(/300/),
+    });
+    expect(h.calls.length).toBe(before);
+  });
+
+  it('refuses a 4th socket with subscriptions on one user token, and allows it once one closes', async () => {
+    const sockets = [h.socket(), h.socket(), h.socket()];
+    const subs = sockets.map((socket, i) => socket.subscribe('stream.online', { broadcaster_user_id: String(i + 1) }));
+    await h.tick(10);
+    await Promise.all(subs);
+    const fourth = h.socket();
+    const error = await fourth.subscribe('stream.online', { broadcaster_user_id: '9' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EventSubError);
+    expect((error as EventSubError).code).toBe('limit');
+    expect((error as Error).message).toMatch(/3 EventSub WebSocket connections per user token/);
+    expect(h.fake.connections).toHaveLength(3);
+    sockets[0]!.close();
+    const retry = fourth.subscribe('stream.online', { broadcaster_user_id: '9' });
+    await h.tick(10);
+    await expect(retry).resolves.toMatchObject({ type: 'stream.online' });
+  });
+});
+
+describe('EventSubSocket: handlers', () => {
+  async function subscribed() {
+    const socket = h.socket();
+    const subscribing = socket.subscribe('channel.follow', followCondition);
+    await h.tick(10);
+    await subscribing;
+    return socket;
+  }
+
+  it('a handler that throws (or rejects) is reported on error and never stops the socket', async () => {
+    const socket = await subscribed();
+    const errors: Error[] = [];
+    const seen: string[] = [];
+    socket.on('error', (error) => void errors.push(error));
+    socket.on('channel.follow', () => {
+      throw new Error('boom');
+    });
+    socket.on('channel.follow', async () => {
+      throw new Error('async boom');
+    });
+    socket.on('channel.follow', (event) => void seen.push(event.user_id));
+    h.fake.emit('channel.follow', follow('1'));
+    h.fake.emit('channel.follow', follow('2'));
+    await h.tick(10);
+    expect(seen).toEqual(['1', '2']);
+    expect(errors.map((e) => (e as EventSubError).code)).toEqual(['handler', 'handler', 'handler', 'handler']);
+    expect(errors.map((e) => ((e as Error).cause as Error).message).sort()).toEqual(['async boom', 'async boom', 'boom', 'boom']);
+    expect(socket.state).toBe('connected');
+  });
+
+  it('on() returns a function that stops the handler', async () => {
+    const socket = await subscribed();
+    const seen: string[] = [];
+    const off = socket.on('channel.follow', (event) => void seen.push(event.user_id));
+    h.fake.emit('channel.follow', follow('1'));
+    await h.tick(10);
+    off();
+    h.fake.emit('channel.follow', follow('2'));
+    await h.tick(10);
+    expect(seen).toEqual(['1']);
+  });
+
+  it('events(type) yields notifications in order and ends on close()', async () => {
+    const socket = await subscribed();
+    const iterator = socket.events('channel.follow');
+    h.fake.emit('channel.follow', follow('1'));
+    h.fake.emit('channel.follow', follow('2'));
+    await h.tick(10);
+    const collected: string[] = [];
+    const loop = (async () => {
+      for await (const event of iterator) collected.push(event.user_login);
+    })();
+    await h.tick(10);
+    h.fake.emit('channel.follow', follow('3'));
+    await h.tick(10);
+    socket.close();
+    await loop;
+    expect(collected).toEqual(['user_1', 'user_2', 'user_3']);
+  });
+
+  it('waitFor() resolves with the first matching event, and times out or aborts', async () => {
+    const socket = await subscribed();
+    const waiting = socket.waitFor('channel.follow', { predicate: (event) => event.user_id === '2' });
+    h.fake.emit('channel.follow', follow('1'));
+    h.fake.emit('channel.follow', follow('2'));
+    await h.tick(10);
+    await expect(waiting).resolves.toMatchObject({ user_login: 'user_2' });
+
+    const timing = socket.waitFor('channel.follow', { timeout: 1000 });
+    const timedOut = expect(timing).rejects.toMatchObject({ code: 'timeout' });
+    await h.tick(1000);
+    await timedOut;
+
+    const controller = new AbortController();
+    const aborting = socket.waitFor('channel.follow', { signal: controller.signal });
+    controller.abort(new Error('stop'));
+    await expect(aborting).rejects.toThrow('stop');
+  });
+
+  it('validates events against schemas passed in, reporting mismatches on error', async () => {
+    const { channelFollowV2 } = await import('../../src/eventsub/schemas.js');
+    const socket = h.socket({ schemas: [channelFollowV2] });
+    const errors: Error[] = [];
+    const seen: string[] = [];
+    socket.on('error', (error) => void errors.push(error));
+    socket.on('channel.follow', (event) => void seen.push(event.user_id));
+    const subscribing = socket.subscribe('channel.follow', followCondition);
+    await h.tick(10);
+    await subscribing;
+    h.fake.emit('channel.follow', { ...follow('1'), user_login: 5 });
+    h.fake.emit('channel.follow', follow('2'));
+    await h.tick(10);
+    expect(seen).toEqual(['2']);
+    expect(errors[0]).toMatchObject({ name: 'ValidationError', path: 'payload.event.user_login' });
+  });
+});
+
+describe('EventSubSocket: conduits', () => {
+  it('attachToConduit points the shard at this session, and again after every new session', async () => {
+    const conduitId = [...h.state.conduits.keys()][0]!;
+    // a conduit subscription, delivered through whichever shard is connected
+    h.state.eventSubSubscriptions.set('conduit-sub', {
+      id: 'conduit-sub',
+      status: 'enabled',
+      type: 'stream.online',
+      version: '1',
+      condition: { broadcaster_user_id: '1' },
+      created_at: '2024-01-01T00:00:00Z',
+      transport: { method: 'conduit', conduit_id: conduitId },
+      cost: 0,
+      client_id: h.state.clientId,
+    });
+    const socket = h.socket();
+    const seen: string[] = [];
+    socket.on('stream.online', (event) => void seen.push(event.broadcaster_user_id));
+    const attaching = socket.attachToConduit(conduitId, '0');
+    await h.tick(10);
+    await attaching;
+    const first = socket.session!.id;
+    expect(h.calls.at(-1)).toMatchObject({
+      method: 'PATCH',
+      body: { conduit_id: conduitId, shards: [{ id: '0', transport: { method: 'websocket', session_id: first } }] },
+    });
+    h.fake.emit('stream.online', { broadcaster_user_id: '1', broadcaster_user_login: 'b', broadcaster_user_name: 'B', id: 's', type: 'live', started_at: 'x' });
+    await h.tick(10);
+    expect(seen).toEqual(['1']);
+
+    h.fake.close(4006); // lost: a new session must be attached again
+    await h.tick(100);
+    const second = socket.session!.id;
+    expect(second).not.toBe(first);
+    expect(h.calls.filter((call) => call.method === 'PATCH').at(-1)!.body).toMatchObject({
+      shards: [{ transport: { session_id: second } }],
+    });
+    h.fake.emit('stream.online', { broadcaster_user_id: '2', broadcaster_user_login: 'b', broadcaster_user_name: 'B', id: 's', type: 'live', started_at: 'x' });
+    await h.tick(10);
+    expect(seen).toEqual(['1', '2']);
+  });
+});
