@@ -190,8 +190,14 @@ function sample(node: Node, walk: Walk, key: string): unknown {
       const parts = ((node.options ?? []) as Node[]).map((option) => sample(option, walk, key));
       return parts.every((part) => typeof part === 'object' && part !== null) ? Object.assign({}, ...parts) : parts[0];
     }
-    case 'lazy':
-      return node.getter && walk.depth < 6 ? sample(node.getter(undefined), walk, key) : null;
+    case 'lazy': {
+      // Arrays end recursion (they go empty when deep); this bound only guards odd shapes.
+      if (!node.getter || walk.depth > 12) return null;
+      walk.depth++;
+      const value = sample(node.getter(undefined), walk, key);
+      walk.depth--;
+      return value;
+    }
     case 'any':
     case 'unknown':
       return {};

@@ -1,0 +1,303 @@
+import { setupServer } from 'msw/node';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createClient, type Client } from '../../src/client.js';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../src/errors.js';
+import {
+  addBlockedTerm,
+  addChannelModerator,
+  addChannelVip,
+  banUser,
+  createChannelStreamScheduleSegment,
+  createClip,
+  createConduits,
+  createCustomRewards,
+  createEventSubSubscription,
+  createPoll,
+  createPrediction,
+  createStreamMarker,
+  deleteCustomReward,
+  deleteEventSubSubscription,
+  endPoll,
+  endPrediction,
+  getBannedUsers,
+  getBlockedTerms,
+  getChannelIcalendar,
+  getChannelInformation,
+  getChannelStreamSchedule,
+  getClips,
+  getConduitShards,
+  getCustomReward,
+  getEventSubSubscriptions,
+  getModerators,
+  getPolls,
+  getPredictions,
+  getStreamMarkers,
+  getUsers,
+  getVips,
+  modifyChannelInformation,
+  removeBlockedTerm,
+  unbanUser,
+  updateConduitShards,
+  updateCustomReward,
+  updateUser,
+} from '../../src/helix/index.js';
+import { helixHandlers } from '../../src/testing/helix.js';
+import { createState, issueToken, type TwitchState } from '../../src/testing/state.js';
+
+const server = setupServer();
+let state: TwitchState;
+let client: Client;
+let app: Client;
+let b: string;
+
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
+beforeEach(() => {
+  state = createState({ seed: 3 });
+  server.resetHandlers(...helixHandlers(state));
+  client = createClient({ clientId: state.clientId, auth: state.userToken });
+  app = createClient({ clientId: state.clientId, auth: state.appToken });
+  b = state.ids.broadcaster;
+});
+afterAll(() => server.close());
+
+describe('stateful flows against the fake Helix', () => {
+  it('creates a poll, reads it back, then ends it', async () => {
+    const created = await createPoll(client, {
+      broadcaster_id: b,
+      title: 'Pizza or pasta?',
+      choices: [{ title: 'Pizza' }, { title: 'Pasta' }],
+      duration: 60,
+    });
+    const poll = created.data[0]!;
+    expect(poll).toMatchObject({ title: 'Pizza or pasta?', status: 'ACTIVE', broadcaster_id: b });
+    expect(poll.choices.map((c) => c.title)).toEqual(['Pizza', 'Pasta']);
+
+    const listed = await getPolls(client, { broadcaster_id: b, id: poll.id });
+    expect(listed.data).toEqual([poll]);
+
+    const ended = await endPoll(client, { broadcaster_id: b, id: poll.id, status: 'TERMINATED' });
+    expect(ended.data[0]).toMatchObject({ id: poll.id, status: 'TERMINATED' });
+    expect(ended.data[0]!.ended_at).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect((await getPolls(client, { broadcaster_id: b, id: poll.id })).data[0]!.status).toBe('TERMINATED');
+  });
+
+  it('refuses a second active poll', async () => {
+    const input = { broadcaster_id: b, title: 'One?', choices: [{ title: 'a' }, { title: 'b' }], duration: 60 };
+    await createPoll(client, input);
+    await expect(createPoll(client, input)).rejects.toBeInstanceOf(BadRequestError);
+  });
+
+  it('creates a prediction and resolves it with a winning outcome', async () => {
+    const created = await createPrediction(client, {
+      broadcaster_id: b,
+      title: 'Boss down first try?',
+      outcomes: [{ title: 'Yes' }, { title: 'No' }],
+      prediction_window: 120,
+    });
+    const prediction = created.data[0]!;
+    expect(prediction.status).toBe('ACTIVE');
+    const winner = prediction.outcomes[1]!.id;
+
+    const resolved = await endPrediction(client, { broadcaster_id: b, id: prediction.id, status: 'RESOLVED', winning_outcome_id: winner });
+    expect(resolved.data[0]).toMatchObject({ status: 'RESOLVED', winning_outcome_id: winner });
+    const listed = await getPredictions(client, { broadcaster_id: b, id: prediction.id });
+    expect(listed.data[0]).toMatchObject({ status: 'RESOLVED', winning_outcome_id: winner });
+  });
+
+  it('creates, lists, updates and deletes a custom reward', async () => {
+    const created = await createCustomRewards(client, { broadcaster_id: b, title: 'Stretch break', cost: 250 });
+    const reward = created.data[0]!;
+    expect(reward).toMatchObject({ title: 'Stretch break', cost: 250, is_enabled: true });
+
+    const all = await getCustomReward(client, { broadcaster_id: b });
+    expect(all.data.map((r) => r.id)).toContain(reward.id);
+
+    const updated = await updateCustomReward(client, { broadcaster_id: b, id: reward.id, cost: 300, is_paused: true });
+    expect(updated.data[0]).toMatchObject({ cost: 300, is_paused: true });
+
+    await deleteCustomReward(client, { broadcaster_id: b, id: reward.id });
+    await expect(getCustomReward(client, { broadcaster_id: b, id: reward.id })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('refuses to change a reward another client id created', async () => {
+    const reward = (await createCustomRewards(client, { broadcaster_id: b, title: 'Mine', cost: 10 })).data[0]!;
+    const otherToken = issueToken(state, { type: 'user', userId: b, scopes: ['channel:manage:redemptions'], clientId: 'another-client' });
+    const other = createClient({ clientId: 'another-client', auth: otherToken });
+    await expect(updateCustomReward(other, { broadcaster_id: b, id: reward.id, cost: 1 })).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it('bans a user, lists the ban, then unbans', async () => {
+    const viewer = state.ids.viewer;
+    const banned = await banUser(client, { broadcaster_id: b, moderator_id: b, data: { user_id: viewer, reason: 'spam links' } });
+    expect(banned.data[0]).toMatchObject({ user_id: viewer, end_time: null });
+
+    const bans = await getBannedUsers(client, { broadcaster_id: b, user_id: viewer });
+    expect(bans.data).toHaveLength(1);
+    expect(bans.data[0]).toMatchObject({ user_id: viewer, user_login: 'fakeviewer', reason: 'spam links', expires_at: '' });
+
+    await unbanUser(client, { broadcaster_id: b, moderator_id: b, user_id: viewer });
+    expect((await getBannedUsers(client, { broadcaster_id: b, user_id: viewer })).data).toEqual([]);
+    await expect(unbanUser(client, { broadcaster_id: b, moderator_id: b, user_id: viewer })).rejects.toBeInstanceOf(BadRequestError);
+  });
+
+  it('times a user out until the duration passes', async () => {
+    let now = Date.UTC(2025, 0, 1);
+    state = createState({ seed: 3, now: () => now });
+    server.resetHandlers(...helixHandlers(state));
+    const mod = createClient({ clientId: state.clientId, auth: state.userToken });
+    const viewer = state.ids.viewer;
+    const banned = await banUser(mod, { broadcaster_id: state.ids.broadcaster, moderator_id: state.ids.broadcaster, data: { user_id: viewer, duration: 60 } });
+    expect(banned.data[0]!.end_time).toBe('2025-01-01T00:01:00Z');
+    now += 61_000;
+    expect((await getBannedUsers(mod, { broadcaster_id: state.ids.broadcaster, user_id: viewer })).data).toEqual([]);
+  });
+
+  it('adds a moderator, then lists them', async () => {
+    await addChannelModerator(client, { broadcaster_id: b, user_id: state.ids.viewer });
+    const mods = await getModerators(client, { broadcaster_id: b });
+    expect(mods.data.map((m) => m.user_login)).toEqual(expect.arrayContaining(['fakemod', 'fakeviewer']));
+    await expect(addChannelModerator(client, { broadcaster_id: b, user_id: state.ids.viewer })).rejects.toBeInstanceOf(BadRequestError);
+  });
+
+  it('adds a VIP, then lists them', async () => {
+    await addChannelVip(client, { broadcaster_id: b, user_id: state.ids.viewer });
+    const vips = await getVips(client, { broadcaster_id: b, user_id: state.ids.viewer });
+    expect(vips.data).toEqual([{ user_id: state.ids.viewer, user_login: 'fakeviewer', user_name: 'FakeViewer' }]);
+  });
+
+  it('adds a blocked term, lists it, then removes it', async () => {
+    const added = await addBlockedTerm(client, { broadcaster_id: b, moderator_id: b, text: 'bad phrase' });
+    const term = added.data[0]!;
+    expect(term).toMatchObject({ text: 'bad phrase', moderator_id: b, expires_at: null });
+
+    const listed = await getBlockedTerms(client, { broadcaster_id: b, moderator_id: b });
+    expect(listed.data.map((t) => t.text)).toContain('bad phrase');
+
+    await removeBlockedTerm(client, { broadcaster_id: b, moderator_id: b, id: term.id });
+    const after = await getBlockedTerms(client, { broadcaster_id: b, moderator_id: b });
+    expect(after.data.map((t) => t.id)).not.toContain(term.id);
+  });
+
+  it('creates a schedule segment, then finds it in the schedule and the iCalendar feed', async () => {
+    const created = await createChannelStreamScheduleSegment(client, {
+      broadcaster_id: b,
+      start_time: '2030-05-01T17:00:00Z',
+      timezone: 'America/New_York',
+      duration: '90',
+      title: 'Launch party',
+    });
+    const segment = created.data.segments![0]!;
+    expect(segment).toMatchObject({ title: 'Launch party', start_time: '2030-05-01T17:00:00Z', end_time: '2030-05-01T18:30:00Z' });
+
+    const schedule = await getChannelStreamSchedule(client, { broadcaster_id: b });
+    expect(schedule.data.segments!.map((s) => s.id)).toContain(segment.id);
+
+    const calendar = await getChannelIcalendar(client, { broadcaster_id: b });
+    expect(calendar).toContain('BEGIN:VCALENDAR');
+    expect(calendar).toContain('SUMMARY:Launch party');
+  });
+
+  it('answers the iCalendar feed as text/calendar', async () => {
+    const response = await fetch(`https://api.twitch.tv/helix/schedule/icalendar?broadcaster_id=${b}`, {
+      headers: { Authorization: `Bearer ${state.userToken}`, 'Client-Id': state.clientId },
+    });
+    expect(response.headers.get('content-type')).toBe('text/calendar');
+    expect(await response.text()).toMatch(/^BEGIN:VCALENDAR\r\n/);
+  });
+
+  it('creates a clip, then gets it by id', async () => {
+    const created = await createClip(client, { broadcaster_id: b });
+    const { id, edit_url } = created.data[0]!;
+    expect(edit_url).toContain(id);
+    const clips = await getClips(client, { id });
+    expect(clips.data).toHaveLength(1);
+    expect(clips.data[0]).toMatchObject({ id, broadcaster_id: b });
+  });
+
+  it('refuses a clip of a channel that is not live', async () => {
+    await expect(createClip(client, { broadcaster_id: state.ids.viewer })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('creates a stream marker, then lists it under the live video', async () => {
+    const created = await createStreamMarker(client, { user_id: b, description: 'epic play' });
+    const marker = created.data[0]!;
+    const listed = await getStreamMarkers(client, { user_id: b });
+    const markers = listed.data[0]!.videos.flatMap((v) => v.markers);
+    expect(markers.find((m) => m.id === marker.id)).toMatchObject({ description: 'epic play', position_seconds: marker.position_seconds });
+  });
+
+  it('creates an EventSub subscription, lists it, then deletes it', async () => {
+    const created = await createEventSubSubscription(app, {
+      type: 'channel.update',
+      version: '2',
+      condition: { broadcaster_user_id: b },
+      transport: { method: 'webhook', callback: 'https://example.com/hook', secret: 'a-long-enough-secret' },
+    });
+    const sub = created.data[0]!;
+    expect(sub).toMatchObject({ type: 'channel.update', status: 'webhook_callback_verification_pending' });
+    expect(sub.transport).toEqual({ method: 'webhook', callback: 'https://example.com/hook' });
+
+    const listed = await getEventSubSubscriptions(app, { type: 'channel.update' });
+    expect(listed.data.map((s) => s.id)).toEqual([sub.id]);
+
+    await expect(
+      createEventSubSubscription(app, {
+        type: 'channel.update',
+        version: '2',
+        condition: { broadcaster_user_id: b },
+        transport: { method: 'webhook', callback: 'https://example.com/hook', secret: 'a-long-enough-secret' },
+      }),
+    ).rejects.toBeInstanceOf(ConflictError);
+
+    await deleteEventSubSubscription(app, { id: sub.id });
+    expect((await getEventSubSubscriptions(app, { type: 'channel.update' })).data).toEqual([]);
+  });
+
+  it('creates a WebSocket subscription with a user token', async () => {
+    const created = await createEventSubSubscription(client, {
+      type: 'channel.chat.message',
+      version: '1',
+      condition: { broadcaster_user_id: b, user_id: b },
+      transport: { method: 'websocket', session_id: 'session-abc' },
+    });
+    expect(created.data[0]).toMatchObject({ status: 'enabled', transport: { method: 'websocket', session_id: 'session-abc' } });
+    expect(created.data[0]!.cost).toBe(0);
+  });
+
+  it('creates a conduit, points its shards at a session, then reads the shards', async () => {
+    const conduit = (await createConduits(app, { shard_count: 2 })).data[0]!;
+    expect(conduit.shard_count).toBe(2);
+
+    const updated = await updateConduitShards(app, {
+      conduit_id: conduit.id,
+      shards: [
+        { id: '0', transport: { method: 'websocket', session_id: 'session-1' } },
+        { id: '5', transport: { method: 'websocket', session_id: 'session-2' } },
+      ],
+    });
+    expect(updated.data.map((s) => s.id)).toEqual(['0']);
+    expect(updated.errors.map((e) => e.id)).toEqual(['5']);
+
+    const shards = await getConduitShards(app, { conduit_id: conduit.id });
+    expect(shards.data).toHaveLength(2);
+    expect(shards.data[0]).toMatchObject({ id: '0', status: 'enabled', transport: { method: 'websocket', session_id: 'session-1' } });
+    expect(shards.data[1]!.status).toBe('websocket_disconnected');
+  });
+
+  it('modifies channel information, then reads it back', async () => {
+    const game = [...state.games.values()][2]!;
+    await modifyChannelInformation(client, { broadcaster_id: b, title: 'Speedrun time', game_id: game.id, tags: ['Speedrun', 'English'] });
+    const info = await getChannelInformation(app, { broadcaster_id: b });
+    expect(info.data[0]).toMatchObject({ title: 'Speedrun time', game_id: game.id, game_name: game.name, tags: ['Speedrun', 'English'] });
+  });
+
+  it('updates the user description, then reads it back', async () => {
+    const updated = await updateUser(client, { description: 'I build things live' });
+    expect(updated.data[0]!.description).toBe('I build things live');
+    const users = await getUsers(client);
+    expect(users.data[0]).toMatchObject({ id: b, login: 'fakestreamer', description: 'I build things live' });
+    expect(users.data[0]!.email).toBe('fakestreamer@example.com');
+    const seenByApp = await getUsers(app, { login: 'fakestreamer' });
+    expect(seenByApp.data[0]!.email).toBeUndefined();
+  });
+});
