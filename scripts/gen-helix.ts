@@ -461,8 +461,10 @@ interface FileContext {
   /** Components defined in this file, in dependency order (a schema const must precede its use). */
   defined: Map<string, Shape>;
   imported: Set<string>;
+  /** Leaf schemas (`str`, `num`, ...) used; one instance each per file serves every field. */
+  leaves: Set<keyof typeof LEAVES>;
 }
-const newFile = (area: string): FileContext => ({ area, defined: new Map(), imported: new Set() });
+const newFile = (area: string): FileContext => ({ area, defined: new Map(), imported: new Set(), leaves: new Set() });
 
 /** Component name → the area file that defines it, or 'shared' when several areas use it. */
 let placement = new Map<string, string>();
@@ -475,6 +477,21 @@ const block = (lines: string[], open: string, close: string) =>
 const isPagination = (name: string, schema: Schema) =>
   name === 'pagination' && schema.type === 'object' && Object.keys(schema.properties ?? {}).join() === 'cursor';
 
+/**
+ * A valibot call marked pure. valibot marks its functions `@__NO_SIDE_EFFECTS__`, but esbuild only
+ * honours that inside one module (evanw/esbuild#4369), so each call is marked where it is made;
+ * otherwise every schema of an area would stay in a bundle that imports one of its endpoints.
+ */
+const pure = (call: string) => `/* @__PURE__ */ v.${call}`;
+
+const LEAVES = { str: 'string()', num: 'number()', bool: 'boolean()', unknown: 'unknown()' };
+function leaf(name: keyof typeof LEAVES, file: FileContext): string {
+  file.leaves.add(name);
+  return name;
+}
+const leavesCode = (file: FileContext) =>
+  [...file.leaves].sort().map((name) => `const ${name} = ${pure(LEAVES[name])};`).join('\n');
+
 /** The TypeScript type and valibot expression of a response schema. */
 function responseShape(schema: Schema, file: FileContext): Shape {
   if (schema.$ref) {
@@ -485,27 +502,29 @@ function responseShape(schema: Schema, file: FileContext): Shape {
   if (schema.enum) {
     // Known values for autocompletion; any value of the type is accepted, as Twitch adds values
     // without notice.
-    if (schema.enum.some((value) => typeof value === 'number')) return { type: 'number', valibot: 'v.number()' };
-    return { type: union([...schema.enum.map(literal), '(string & {})']), valibot: 'v.string()' };
+    if (schema.enum.some((value) => typeof value === 'number')) return { type: 'number', valibot: leaf('num', file) };
+    return { type: union([...schema.enum.map(literal), '(string & {})']), valibot: leaf('str', file) };
   }
   switch (schema.type) {
     case 'string':
-      return { type: 'string', valibot: 'v.string()' };
+      return { type: 'string', valibot: leaf('str', file) };
     case 'integer':
     case 'number':
-      return { type: 'number', valibot: 'v.number()' };
+      return { type: 'number', valibot: leaf('num', file) };
     case 'boolean':
-      return { type: 'boolean', valibot: 'v.boolean()' };
+      return { type: 'boolean', valibot: leaf('bool', file) };
     case 'array': {
       const item = responseShape(schema.items ?? {}, file);
-      return { type: `${wrap(item.type)}[]`, valibot: `v.array(${item.valibot})` };
+      return { type: `${wrap(item.type)}[]`, valibot: pure(`array(${item.valibot})`) };
     }
   }
   if (schema.additionalProperties) {
     const value = responseShape(schema.additionalProperties, file);
-    return { type: `Record<string, ${value.type}>`, valibot: `v.record(v.string(), ${value.valibot})` };
+    return { type: `Record<string, ${value.type}>`, valibot: pure(`record(${leaf('str', file)}, ${value.valibot})`) };
   }
-  if (!schema.properties) return { type: 'Record<string, unknown>', valibot: 'v.record(v.string(), v.unknown())' };
+  if (!schema.properties) {
+    return { type: 'Record<string, unknown>', valibot: pure(`record(${leaf('str', file)}, ${leaf('unknown', file)})`) };
+  }
 
   const required = new Set(schema.required ?? []);
   const types: string[] = [];
@@ -522,11 +541,11 @@ function responseShape(schema: Schema, file: FileContext): Shape {
     // Deprecated fields may be dropped or nulled by Twitch without notice: both are accepted.
     const nullable = property.nullable === true || property.deprecated === true || /\bnull\b/i.test(property.description ?? '');
     const optional = !required.has(name) || property.deprecated === true;
-    const wrapper = optional && nullable ? 'v.nullish' : optional ? 'v.optional' : nullable ? 'v.nullable' : '';
+    const wrapper = optional && nullable ? 'nullish' : optional ? 'optional' : nullable ? 'nullable' : '';
     types.push(`${member(name, optional, shape.type)}${nullable ? ' | null' : ''};`);
-    entries.push(`${key(name)}: ${wrapper ? `${wrapper}(${shape.valibot})` : shape.valibot},`);
+    entries.push(`${key(name)}: ${wrapper ? pure(`${wrapper}(${shape.valibot})`) : shape.valibot},`);
   }
-  return { type: block(types, '{', '}'), valibot: block(entries, 'v.looseObject({', '})') };
+  return { type: block(types, '{', '}'), valibot: block(entries, pure('looseObject({'), '})') };
 }
 
 /** Makes component `name` available in `file`: defined there after its dependencies, or imported. */
@@ -723,22 +742,24 @@ function areaCode(area: string, members: Endpoint[]): string {
   const defined = [...file.defined].map(([name, shape]) => componentCode(name, shape));
   const shared = [...file.imported].sort().flatMap((name) => [`type ${name}`, `${name}Schema`]);
   const imports = [
-    ...(bodies.some((code) => code.includes('v.')) || defined.length ? ["import * as v from 'valibot';"] : []),
+    ...(members.some((endpoint) => endpoint.responseSchema) ? ["import * as v from 'valibot';"] : []),
     "import { defineEndpoint } from '../endpoint.js';",
     ...(shared.length ? [`import { ${shared.join(', ')} } from './shared.js';`] : []),
   ];
-  return [`${HEADER}${imports.join('\n')}\n`, ...defined, ...bodies].join('\n');
+  const leaves = file.leaves.size ? [`${leavesCode(file)}\n`] : [];
+  return [`${HEADER}${imports.join('\n')}\n`, ...leaves, ...defined, ...bodies].join('\n');
 }
 
 function sharedCode(names: string[]): string {
   const file = newFile('shared');
   for (const name of names) use(name, file);
+  const cursor = pure(`optional(${leaf('str', file)})`);
   const pagination =
     '/** The cursor to the next page; absent or empty on the last page. */\n' +
     'export interface Pagination {\n  cursor?: string;\n}\n' +
-    'export const PaginationSchema: v.GenericSchema<Pagination> = v.looseObject({ cursor: v.optional(v.string()) });\n';
+    `export const PaginationSchema: v.GenericSchema<Pagination> = ${pure(`looseObject({ cursor: ${cursor} })`)};\n`;
   const defined = [...file.defined].map(([name, shape]) => componentCode(name, shape, true));
-  return [`${HEADER}import * as v from 'valibot';\n`, pagination, ...defined].join('\n');
+  return [`${HEADER}import * as v from 'valibot';\n`, `${leavesCode(file)}\n`, pagination, ...defined].join('\n');
 }
 
 function main() {

@@ -2,6 +2,9 @@
 import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 
+const num = /* @__PURE__ */ v.number();
+const str = /* @__PURE__ */ v.string();
+
 export interface StartCommercialInput {
   broadcaster_id: string;
   length: number;
@@ -13,11 +16,11 @@ export interface StartCommercialResponse {
     retry_after: number;
   }[];
 }
-const StartCommercialResponseSchema: v.GenericSchema<StartCommercialResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    length: v.number(),
-    message: v.string(),
-    retry_after: v.number(),
+const StartCommercialResponseSchema: v.GenericSchema<StartCommercialResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    length: num,
+    message: str,
+    retry_after: num,
   })),
 });
 
@@ -51,14 +54,14 @@ export interface GetAdScheduleResponse {
     preroll_free_time: number;
   }[];
 }
-const GetAdScheduleResponseSchema: v.GenericSchema<GetAdScheduleResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    snooze_count: v.number(),
-    snooze_refresh_at: v.number(),
-    next_ad_at: v.number(),
-    duration: v.number(),
-    last_ad_at: v.number(),
-    preroll_free_time: v.number(),
+const GetAdScheduleResponseSchema: v.GenericSchema<GetAdScheduleResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    snooze_count: num,
+    snooze_refresh_at: num,
+    next_ad_at: num,
+    duration: num,
+    last_ad_at: num,
+    preroll_free_time: num,
   })),
 });
 
@@ -89,11 +92,11 @@ export interface SnoozeNextAdResponse {
     next_ad_at: number;
   }[];
 }
-const SnoozeNextAdResponseSchema: v.GenericSchema<SnoozeNextAdResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    snooze_count: v.number(),
-    snooze_refresh_at: v.number(),
-    next_ad_at: v.number(),
+const SnoozeNextAdResponseSchema: v.GenericSchema<SnoozeNextAdResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    snooze_count: num,
+    snooze_refresh_at: num,
+    next_ad_at: num,
   })),
 });
 

@@ -3,6 +3,8 @@ import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 import { type Pagination, PaginationSchema } from './shared.js';
 
+const str = /* @__PURE__ */ v.string();
+
 export interface ExtensionAnalytics {
   extension_id: string;
   URL: string;
@@ -12,13 +14,13 @@ export interface ExtensionAnalytics {
     ended_at: string;
   };
 }
-const ExtensionAnalyticsSchema: v.GenericSchema<ExtensionAnalytics> = v.looseObject({
-  extension_id: v.string(),
-  URL: v.string(),
-  type: v.string(),
-  date_range: v.looseObject({
-    started_at: v.string(),
-    ended_at: v.string(),
+const ExtensionAnalyticsSchema: v.GenericSchema<ExtensionAnalytics> = /* @__PURE__ */ v.looseObject({
+  extension_id: str,
+  URL: str,
+  type: str,
+  date_range: /* @__PURE__ */ v.looseObject({
+    started_at: str,
+    ended_at: str,
   }),
 });
 
@@ -31,13 +33,13 @@ export interface GameAnalytics {
     ended_at: string;
   };
 }
-const GameAnalyticsSchema: v.GenericSchema<GameAnalytics> = v.looseObject({
-  game_id: v.string(),
-  URL: v.string(),
-  type: v.string(),
-  date_range: v.looseObject({
-    started_at: v.string(),
-    ended_at: v.string(),
+const GameAnalyticsSchema: v.GenericSchema<GameAnalytics> = /* @__PURE__ */ v.looseObject({
+  game_id: str,
+  URL: str,
+  type: str,
+  date_range: /* @__PURE__ */ v.looseObject({
+    started_at: str,
+    ended_at: str,
   }),
 });
 
@@ -53,9 +55,9 @@ export interface GetExtensionAnalyticsResponse {
   data: ExtensionAnalytics[];
   pagination?: Pagination;
 }
-const GetExtensionAnalyticsResponseSchema: v.GenericSchema<GetExtensionAnalyticsResponse> = v.looseObject({
-  data: v.array(ExtensionAnalyticsSchema),
-  pagination: v.optional(PaginationSchema),
+const GetExtensionAnalyticsResponseSchema: v.GenericSchema<GetExtensionAnalyticsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(ExtensionAnalyticsSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**
@@ -87,9 +89,9 @@ export interface GetGameAnalyticsResponse {
   data: GameAnalytics[];
   pagination?: Pagination;
 }
-const GetGameAnalyticsResponseSchema: v.GenericSchema<GetGameAnalyticsResponse> = v.looseObject({
-  data: v.array(GameAnalyticsSchema),
-  pagination: v.optional(PaginationSchema),
+const GetGameAnalyticsResponseSchema: v.GenericSchema<GetGameAnalyticsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(GameAnalyticsSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**

@@ -3,6 +3,10 @@ import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 import { type Pagination, PaginationSchema } from './shared.js';
 
+const bool = /* @__PURE__ */ v.boolean();
+const num = /* @__PURE__ */ v.number();
+const str = /* @__PURE__ */ v.string();
+
 export interface BitsLeaderboard {
   user_id: string;
   user_login: string;
@@ -10,12 +14,12 @@ export interface BitsLeaderboard {
   rank: number;
   score: number;
 }
-const BitsLeaderboardSchema: v.GenericSchema<BitsLeaderboard> = v.looseObject({
-  user_id: v.string(),
-  user_login: v.string(),
-  user_name: v.string(),
-  rank: v.number(),
-  score: v.number(),
+const BitsLeaderboardSchema: v.GenericSchema<BitsLeaderboard> = /* @__PURE__ */ v.looseObject({
+  user_id: str,
+  user_login: str,
+  user_name: str,
+  rank: num,
+  score: num,
 });
 
 export interface CheermoteImageFormat {
@@ -25,30 +29,30 @@ export interface CheermoteImageFormat {
   '4'?: string;
   '1.5'?: string;
 }
-const CheermoteImageFormatSchema: v.GenericSchema<CheermoteImageFormat> = v.looseObject({
-  '1': v.optional(v.string()),
-  '2': v.optional(v.string()),
-  '3': v.optional(v.string()),
-  '4': v.optional(v.string()),
-  '1.5': v.optional(v.string()),
+const CheermoteImageFormatSchema: v.GenericSchema<CheermoteImageFormat> = /* @__PURE__ */ v.looseObject({
+  '1': /* @__PURE__ */ v.optional(str),
+  '2': /* @__PURE__ */ v.optional(str),
+  '3': /* @__PURE__ */ v.optional(str),
+  '4': /* @__PURE__ */ v.optional(str),
+  '1.5': /* @__PURE__ */ v.optional(str),
 });
 
 export interface CheermoteImageTheme {
   animated?: CheermoteImageFormat;
   static?: CheermoteImageFormat;
 }
-const CheermoteImageThemeSchema: v.GenericSchema<CheermoteImageTheme> = v.looseObject({
-  animated: v.optional(CheermoteImageFormatSchema),
-  static: v.optional(CheermoteImageFormatSchema),
+const CheermoteImageThemeSchema: v.GenericSchema<CheermoteImageTheme> = /* @__PURE__ */ v.looseObject({
+  animated: /* @__PURE__ */ v.optional(CheermoteImageFormatSchema),
+  static: /* @__PURE__ */ v.optional(CheermoteImageFormatSchema),
 });
 
 export interface CheermoteImages {
   light?: CheermoteImageTheme;
   dark?: CheermoteImageTheme;
 }
-const CheermoteImagesSchema: v.GenericSchema<CheermoteImages> = v.looseObject({
-  light: v.optional(CheermoteImageThemeSchema),
-  dark: v.optional(CheermoteImageThemeSchema),
+const CheermoteImagesSchema: v.GenericSchema<CheermoteImages> = /* @__PURE__ */ v.looseObject({
+  light: /* @__PURE__ */ v.optional(CheermoteImageThemeSchema),
+  dark: /* @__PURE__ */ v.optional(CheermoteImageThemeSchema),
 });
 
 export interface Cheermote {
@@ -72,20 +76,20 @@ export interface Cheermote {
   last_updated: string;
   is_charitable: boolean;
 }
-const CheermoteSchema: v.GenericSchema<Cheermote> = v.looseObject({
-  prefix: v.string(),
-  tiers: v.array(v.looseObject({
-    min_bits: v.number(),
-    id: v.string(),
-    color: v.string(),
+const CheermoteSchema: v.GenericSchema<Cheermote> = /* @__PURE__ */ v.looseObject({
+  prefix: str,
+  tiers: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    min_bits: num,
+    id: str,
+    color: str,
     images: CheermoteImagesSchema,
-    can_cheer: v.boolean(),
-    show_in_bits_card: v.boolean(),
+    can_cheer: bool,
+    show_in_bits_card: bool,
   })),
-  type: v.string(),
-  order: v.number(),
-  last_updated: v.string(),
-  is_charitable: v.boolean(),
+  type: str,
+  order: num,
+  last_updated: str,
+  is_charitable: bool,
 });
 
 export interface ExtensionTransaction {
@@ -111,27 +115,27 @@ export interface ExtensionTransaction {
     broadcast: boolean;
   };
 }
-const ExtensionTransactionSchema: v.GenericSchema<ExtensionTransaction> = v.looseObject({
-  id: v.string(),
-  timestamp: v.string(),
-  broadcaster_id: v.string(),
-  broadcaster_login: v.string(),
-  broadcaster_name: v.string(),
-  user_id: v.string(),
-  user_login: v.string(),
-  user_name: v.string(),
-  product_type: v.string(),
-  product_data: v.looseObject({
-    sku: v.string(),
-    domain: v.string(),
-    cost: v.looseObject({
-      amount: v.number(),
-      type: v.string(),
+const ExtensionTransactionSchema: v.GenericSchema<ExtensionTransaction> = /* @__PURE__ */ v.looseObject({
+  id: str,
+  timestamp: str,
+  broadcaster_id: str,
+  broadcaster_login: str,
+  broadcaster_name: str,
+  user_id: str,
+  user_login: str,
+  user_name: str,
+  product_type: str,
+  product_data: /* @__PURE__ */ v.looseObject({
+    sku: str,
+    domain: str,
+    cost: /* @__PURE__ */ v.looseObject({
+      amount: num,
+      type: str,
     }),
-    inDevelopment: v.boolean(),
-    displayName: v.string(),
-    expiration: v.string(),
-    broadcast: v.boolean(),
+    inDevelopment: bool,
+    displayName: str,
+    expiration: str,
+    broadcast: bool,
   }),
 });
 
@@ -149,13 +153,13 @@ export interface GetBitsLeaderboardResponse {
   };
   total: number;
 }
-const GetBitsLeaderboardResponseSchema: v.GenericSchema<GetBitsLeaderboardResponse> = v.looseObject({
-  data: v.array(BitsLeaderboardSchema),
-  date_range: v.looseObject({
-    started_at: v.string(),
-    ended_at: v.string(),
+const GetBitsLeaderboardResponseSchema: v.GenericSchema<GetBitsLeaderboardResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(BitsLeaderboardSchema),
+  date_range: /* @__PURE__ */ v.looseObject({
+    started_at: str,
+    ended_at: str,
   }),
-  total: v.number(),
+  total: num,
 });
 
 /**
@@ -181,8 +185,8 @@ export interface GetCheermotesInput {
 export interface GetCheermotesResponse {
   data: Cheermote[];
 }
-const GetCheermotesResponseSchema: v.GenericSchema<GetCheermotesResponse> = v.looseObject({
-  data: v.array(CheermoteSchema),
+const GetCheermotesResponseSchema: v.GenericSchema<GetCheermotesResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(CheermoteSchema),
 });
 
 /**
@@ -211,9 +215,9 @@ export interface GetExtensionTransactionsResponse {
   data: ExtensionTransaction[];
   pagination?: Pagination;
 }
-const GetExtensionTransactionsResponseSchema: v.GenericSchema<GetExtensionTransactionsResponse> = v.looseObject({
-  data: v.array(ExtensionTransactionSchema),
-  pagination: v.optional(PaginationSchema),
+const GetExtensionTransactionsResponseSchema: v.GenericSchema<GetExtensionTransactionsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(ExtensionTransactionSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**

@@ -2,15 +2,17 @@
 import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 
+const str = /* @__PURE__ */ v.string();
+
 export interface ContentClassificationLabel {
   id: string;
   description: string;
   name: string;
 }
-const ContentClassificationLabelSchema: v.GenericSchema<ContentClassificationLabel> = v.looseObject({
-  id: v.string(),
-  description: v.string(),
-  name: v.string(),
+const ContentClassificationLabelSchema: v.GenericSchema<ContentClassificationLabel> = /* @__PURE__ */ v.looseObject({
+  id: str,
+  description: str,
+  name: str,
 });
 
 export interface GetContentClassificationLabelsInput {
@@ -19,8 +21,8 @@ export interface GetContentClassificationLabelsInput {
 export interface GetContentClassificationLabelsResponse {
   data: ContentClassificationLabel[];
 }
-const GetContentClassificationLabelsResponseSchema: v.GenericSchema<GetContentClassificationLabelsResponse> = v.looseObject({
-  data: v.array(ContentClassificationLabelSchema),
+const GetContentClassificationLabelsResponseSchema: v.GenericSchema<GetContentClassificationLabelsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(ContentClassificationLabelSchema),
 });
 
 /**

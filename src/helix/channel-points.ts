@@ -3,6 +3,10 @@ import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 import { type Pagination, PaginationSchema } from './shared.js';
 
+const bool = /* @__PURE__ */ v.boolean();
+const num = /* @__PURE__ */ v.number();
+const str = /* @__PURE__ */ v.string();
+
 export interface CustomReward {
   broadcaster_id: string;
   broadcaster_login: string;
@@ -42,44 +46,44 @@ export interface CustomReward {
   redemptions_redeemed_current_stream: number | null;
   cooldown_expires_at: string | null;
 }
-const CustomRewardSchema: v.GenericSchema<CustomReward> = v.looseObject({
-  broadcaster_id: v.string(),
-  broadcaster_login: v.string(),
-  broadcaster_name: v.string(),
-  id: v.string(),
-  title: v.string(),
-  prompt: v.string(),
-  cost: v.number(),
-  image: v.nullable(v.looseObject({
-    url_1x: v.string(),
-    url_2x: v.string(),
-    url_4x: v.string(),
+const CustomRewardSchema: v.GenericSchema<CustomReward> = /* @__PURE__ */ v.looseObject({
+  broadcaster_id: str,
+  broadcaster_login: str,
+  broadcaster_name: str,
+  id: str,
+  title: str,
+  prompt: str,
+  cost: num,
+  image: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+    url_1x: str,
+    url_2x: str,
+    url_4x: str,
   })),
-  default_image: v.looseObject({
-    url_1x: v.string(),
-    url_2x: v.string(),
-    url_4x: v.string(),
+  default_image: /* @__PURE__ */ v.looseObject({
+    url_1x: str,
+    url_2x: str,
+    url_4x: str,
   }),
-  background_color: v.string(),
-  is_enabled: v.boolean(),
-  is_user_input_required: v.boolean(),
-  max_per_stream_setting: v.looseObject({
-    is_enabled: v.boolean(),
-    max_per_stream: v.number(),
+  background_color: str,
+  is_enabled: bool,
+  is_user_input_required: bool,
+  max_per_stream_setting: /* @__PURE__ */ v.looseObject({
+    is_enabled: bool,
+    max_per_stream: num,
   }),
-  max_per_user_per_stream_setting: v.looseObject({
-    is_enabled: v.boolean(),
-    max_per_user_per_stream: v.number(),
+  max_per_user_per_stream_setting: /* @__PURE__ */ v.looseObject({
+    is_enabled: bool,
+    max_per_user_per_stream: num,
   }),
-  global_cooldown_setting: v.looseObject({
-    is_enabled: v.boolean(),
-    global_cooldown_seconds: v.number(),
+  global_cooldown_setting: /* @__PURE__ */ v.looseObject({
+    is_enabled: bool,
+    global_cooldown_seconds: num,
   }),
-  is_paused: v.boolean(),
-  is_in_stock: v.boolean(),
-  should_redemptions_skip_request_queue: v.boolean(),
-  redemptions_redeemed_current_stream: v.nullable(v.number()),
-  cooldown_expires_at: v.nullable(v.string()),
+  is_paused: bool,
+  is_in_stock: bool,
+  should_redemptions_skip_request_queue: bool,
+  redemptions_redeemed_current_stream: /* @__PURE__ */ v.nullable(num),
+  cooldown_expires_at: /* @__PURE__ */ v.nullable(str),
 });
 
 export interface CustomRewardRedemption {
@@ -100,23 +104,23 @@ export interface CustomRewardRedemption {
   status: 'CANCELED' | 'FULFILLED' | 'UNFULFILLED' | (string & {});
   redeemed_at: string;
 }
-const CustomRewardRedemptionSchema: v.GenericSchema<CustomRewardRedemption> = v.looseObject({
-  broadcaster_id: v.string(),
-  broadcaster_login: v.string(),
-  broadcaster_name: v.string(),
-  id: v.string(),
-  user_id: v.string(),
-  user_name: v.string(),
-  user_login: v.string(),
-  reward: v.looseObject({
-    id: v.string(),
-    title: v.string(),
-    prompt: v.string(),
-    cost: v.number(),
+const CustomRewardRedemptionSchema: v.GenericSchema<CustomRewardRedemption> = /* @__PURE__ */ v.looseObject({
+  broadcaster_id: str,
+  broadcaster_login: str,
+  broadcaster_name: str,
+  id: str,
+  user_id: str,
+  user_name: str,
+  user_login: str,
+  reward: /* @__PURE__ */ v.looseObject({
+    id: str,
+    title: str,
+    prompt: str,
+    cost: num,
   }),
-  user_input: v.string(),
-  status: v.string(),
-  redeemed_at: v.string(),
+  user_input: str,
+  status: str,
+  redeemed_at: str,
 });
 
 export interface CreateCustomRewardsInput {
@@ -138,8 +142,8 @@ export interface CreateCustomRewardsInput {
 export interface CreateCustomRewardsResponse {
   data: CustomReward[];
 }
-const CreateCustomRewardsResponseSchema: v.GenericSchema<CreateCustomRewardsResponse> = v.looseObject({
-  data: v.array(CustomRewardSchema),
+const CreateCustomRewardsResponseSchema: v.GenericSchema<CreateCustomRewardsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(CustomRewardSchema),
 });
 
 /**
@@ -189,8 +193,8 @@ export interface GetCustomRewardInput {
 export interface GetCustomRewardResponse {
   data: CustomReward[];
 }
-const GetCustomRewardResponseSchema: v.GenericSchema<GetCustomRewardResponse> = v.looseObject({
-  data: v.array(CustomRewardSchema),
+const GetCustomRewardResponseSchema: v.GenericSchema<GetCustomRewardResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(CustomRewardSchema),
 });
 
 /**
@@ -232,8 +236,8 @@ export interface UpdateCustomRewardInput {
 export interface UpdateCustomRewardResponse {
   data: CustomReward[];
 }
-const UpdateCustomRewardResponseSchema: v.GenericSchema<UpdateCustomRewardResponse> = v.looseObject({
-  data: v.array(CustomRewardSchema),
+const UpdateCustomRewardResponseSchema: v.GenericSchema<UpdateCustomRewardResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(CustomRewardSchema),
 });
 
 /**
@@ -267,9 +271,9 @@ export interface GetCustomRewardRedemptionResponse {
   data: CustomRewardRedemption[];
   pagination?: Pagination;
 }
-const GetCustomRewardRedemptionResponseSchema: v.GenericSchema<GetCustomRewardRedemptionResponse> = v.looseObject({
-  data: v.array(CustomRewardRedemptionSchema),
-  pagination: v.optional(PaginationSchema),
+const GetCustomRewardRedemptionResponseSchema: v.GenericSchema<GetCustomRewardRedemptionResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(CustomRewardRedemptionSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**
@@ -301,8 +305,8 @@ export interface UpdateRedemptionStatusInput {
 export interface UpdateRedemptionStatusResponse {
   data: CustomRewardRedemption[];
 }
-const UpdateRedemptionStatusResponseSchema: v.GenericSchema<UpdateRedemptionStatusResponse> = v.looseObject({
-  data: v.array(CustomRewardRedemptionSchema),
+const UpdateRedemptionStatusResponseSchema: v.GenericSchema<UpdateRedemptionStatusResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(CustomRewardRedemptionSchema),
 });
 
 /**

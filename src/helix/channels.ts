@@ -3,6 +3,10 @@ import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 import { type Pagination, PaginationSchema } from './shared.js';
 
+const bool = /* @__PURE__ */ v.boolean();
+const num = /* @__PURE__ */ v.number();
+const str = /* @__PURE__ */ v.string();
+
 export interface ChannelInformation {
   broadcaster_id: string;
   broadcaster_login: string;
@@ -16,18 +20,18 @@ export interface ChannelInformation {
   content_classification_labels: string[];
   is_branded_content: boolean;
 }
-const ChannelInformationSchema: v.GenericSchema<ChannelInformation> = v.looseObject({
-  broadcaster_id: v.string(),
-  broadcaster_login: v.string(),
-  broadcaster_name: v.string(),
-  broadcaster_language: v.string(),
-  game_name: v.string(),
-  game_id: v.string(),
-  title: v.string(),
-  delay: v.number(),
-  tags: v.array(v.string()),
-  content_classification_labels: v.array(v.string()),
-  is_branded_content: v.boolean(),
+const ChannelInformationSchema: v.GenericSchema<ChannelInformation> = /* @__PURE__ */ v.looseObject({
+  broadcaster_id: str,
+  broadcaster_login: str,
+  broadcaster_name: str,
+  broadcaster_language: str,
+  game_name: str,
+  game_id: str,
+  title: str,
+  delay: num,
+  tags: /* @__PURE__ */ v.array(str),
+  content_classification_labels: /* @__PURE__ */ v.array(str),
+  is_branded_content: bool,
 });
 
 export interface ChannelEditor {
@@ -35,10 +39,10 @@ export interface ChannelEditor {
   user_name: string;
   created_at: string;
 }
-const ChannelEditorSchema: v.GenericSchema<ChannelEditor> = v.looseObject({
-  user_id: v.string(),
-  user_name: v.string(),
-  created_at: v.string(),
+const ChannelEditorSchema: v.GenericSchema<ChannelEditor> = /* @__PURE__ */ v.looseObject({
+  user_id: str,
+  user_name: str,
+  created_at: str,
 });
 
 export interface GetChannelInformationInput {
@@ -47,8 +51,8 @@ export interface GetChannelInformationInput {
 export interface GetChannelInformationResponse {
   data: ChannelInformation[];
 }
-const GetChannelInformationResponseSchema: v.GenericSchema<GetChannelInformationResponse> = v.looseObject({
-  data: v.array(ChannelInformationSchema),
+const GetChannelInformationResponseSchema: v.GenericSchema<GetChannelInformationResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(ChannelInformationSchema),
 });
 
 /**
@@ -110,8 +114,8 @@ export interface GetChannelEditorsInput {
 export interface GetChannelEditorsResponse {
   data: ChannelEditor[];
 }
-const GetChannelEditorsResponseSchema: v.GenericSchema<GetChannelEditorsResponse> = v.looseObject({
-  data: v.array(ChannelEditorSchema),
+const GetChannelEditorsResponseSchema: v.GenericSchema<GetChannelEditorsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(ChannelEditorSchema),
 });
 
 /**
@@ -147,15 +151,15 @@ export interface GetFollowedChannelsResponse {
   pagination?: Pagination;
   total: number;
 }
-const GetFollowedChannelsResponseSchema: v.GenericSchema<GetFollowedChannelsResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    broadcaster_id: v.string(),
-    broadcaster_login: v.string(),
-    broadcaster_name: v.string(),
-    followed_at: v.string(),
+const GetFollowedChannelsResponseSchema: v.GenericSchema<GetFollowedChannelsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    broadcaster_id: str,
+    broadcaster_login: str,
+    broadcaster_name: str,
+    followed_at: str,
   })),
-  pagination: v.optional(PaginationSchema),
-  total: v.number(),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
+  total: num,
 });
 
 /**
@@ -192,15 +196,15 @@ export interface GetChannelFollowersResponse {
   pagination?: Pagination;
   total: number;
 }
-const GetChannelFollowersResponseSchema: v.GenericSchema<GetChannelFollowersResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    followed_at: v.string(),
-    user_id: v.string(),
-    user_login: v.string(),
-    user_name: v.string(),
+const GetChannelFollowersResponseSchema: v.GenericSchema<GetChannelFollowersResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    followed_at: str,
+    user_id: str,
+    user_login: str,
+    user_name: str,
   })),
-  pagination: v.optional(PaginationSchema),
-  total: v.number(),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
+  total: num,
 });
 
 /**

@@ -3,6 +3,9 @@ import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 import { type Pagination, PaginationSchema } from './shared.js';
 
+const num = /* @__PURE__ */ v.number();
+const str = /* @__PURE__ */ v.string();
+
 export interface CharityCampaign {
   id: string;
   broadcaster_id: string;
@@ -23,24 +26,24 @@ export interface CharityCampaign {
     currency: string;
   } | null;
 }
-const CharityCampaignSchema: v.GenericSchema<CharityCampaign> = v.looseObject({
-  id: v.string(),
-  broadcaster_id: v.string(),
-  broadcaster_login: v.string(),
-  broadcaster_name: v.string(),
-  charity_name: v.string(),
-  charity_description: v.string(),
-  charity_logo: v.string(),
-  charity_website: v.string(),
-  current_amount: v.looseObject({
-    value: v.number(),
-    decimal_places: v.number(),
-    currency: v.string(),
+const CharityCampaignSchema: v.GenericSchema<CharityCampaign> = /* @__PURE__ */ v.looseObject({
+  id: str,
+  broadcaster_id: str,
+  broadcaster_login: str,
+  broadcaster_name: str,
+  charity_name: str,
+  charity_description: str,
+  charity_logo: str,
+  charity_website: str,
+  current_amount: /* @__PURE__ */ v.looseObject({
+    value: num,
+    decimal_places: num,
+    currency: str,
   }),
-  target_amount: v.nullable(v.looseObject({
-    value: v.number(),
-    decimal_places: v.number(),
-    currency: v.string(),
+  target_amount: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+    value: num,
+    decimal_places: num,
+    currency: str,
   })),
 });
 
@@ -56,16 +59,16 @@ export interface CharityCampaignDonation {
     currency: string;
   };
 }
-const CharityCampaignDonationSchema: v.GenericSchema<CharityCampaignDonation> = v.looseObject({
-  id: v.string(),
-  campaign_id: v.string(),
-  user_id: v.string(),
-  user_login: v.string(),
-  user_name: v.string(),
-  amount: v.looseObject({
-    value: v.number(),
-    decimal_places: v.number(),
-    currency: v.string(),
+const CharityCampaignDonationSchema: v.GenericSchema<CharityCampaignDonation> = /* @__PURE__ */ v.looseObject({
+  id: str,
+  campaign_id: str,
+  user_id: str,
+  user_login: str,
+  user_name: str,
+  amount: /* @__PURE__ */ v.looseObject({
+    value: num,
+    decimal_places: num,
+    currency: str,
   }),
 });
 
@@ -75,8 +78,8 @@ export interface GetCharityCampaignInput {
 export interface GetCharityCampaignResponse {
   data: CharityCampaign[];
 }
-const GetCharityCampaignResponseSchema: v.GenericSchema<GetCharityCampaignResponse> = v.looseObject({
-  data: v.array(CharityCampaignSchema),
+const GetCharityCampaignResponseSchema: v.GenericSchema<GetCharityCampaignResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(CharityCampaignSchema),
 });
 
 /**
@@ -105,9 +108,9 @@ export interface GetCharityCampaignDonationsResponse {
   data: CharityCampaignDonation[];
   pagination?: Pagination;
 }
-const GetCharityCampaignDonationsResponseSchema: v.GenericSchema<GetCharityCampaignDonationsResponse> = v.looseObject({
-  data: v.array(CharityCampaignDonationSchema),
-  pagination: v.optional(PaginationSchema),
+const GetCharityCampaignDonationsResponseSchema: v.GenericSchema<GetCharityCampaignDonationsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(CharityCampaignDonationSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**

@@ -3,15 +3,19 @@ import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 import { type Pagination, PaginationSchema } from './shared.js';
 
+const bool = /* @__PURE__ */ v.boolean();
+const num = /* @__PURE__ */ v.number();
+const str = /* @__PURE__ */ v.string();
+
 export interface Chatter {
   user_id: string;
   user_login: string;
   user_name: string;
 }
-const ChatterSchema: v.GenericSchema<Chatter> = v.looseObject({
-  user_id: v.string(),
-  user_login: v.string(),
-  user_name: v.string(),
+const ChatterSchema: v.GenericSchema<Chatter> = /* @__PURE__ */ v.looseObject({
+  user_id: str,
+  user_login: str,
+  user_name: str,
 });
 
 export interface ChannelEmote {
@@ -29,20 +33,20 @@ export interface ChannelEmote {
   scale: ('1.0' | '2.0' | '3.0' | (string & {}))[];
   theme_mode: ('dark' | 'light' | (string & {}))[];
 }
-const ChannelEmoteSchema: v.GenericSchema<ChannelEmote> = v.looseObject({
-  id: v.string(),
-  name: v.string(),
-  images: v.looseObject({
-    url_1x: v.string(),
-    url_2x: v.string(),
-    url_4x: v.string(),
+const ChannelEmoteSchema: v.GenericSchema<ChannelEmote> = /* @__PURE__ */ v.looseObject({
+  id: str,
+  name: str,
+  images: /* @__PURE__ */ v.looseObject({
+    url_1x: str,
+    url_2x: str,
+    url_4x: str,
   }),
-  tier: v.string(),
-  emote_type: v.string(),
-  emote_set_id: v.string(),
-  format: v.array(v.string()),
-  scale: v.array(v.string()),
-  theme_mode: v.array(v.string()),
+  tier: str,
+  emote_type: str,
+  emote_set_id: str,
+  format: /* @__PURE__ */ v.array(str),
+  scale: /* @__PURE__ */ v.array(str),
+  theme_mode: /* @__PURE__ */ v.array(str),
 });
 
 export interface GlobalEmote {
@@ -57,17 +61,17 @@ export interface GlobalEmote {
   scale: ('1.0' | '2.0' | '3.0' | (string & {}))[];
   theme_mode: ('dark' | 'light' | (string & {}))[];
 }
-const GlobalEmoteSchema: v.GenericSchema<GlobalEmote> = v.looseObject({
-  id: v.string(),
-  name: v.string(),
-  images: v.looseObject({
-    url_1x: v.string(),
-    url_2x: v.string(),
-    url_4x: v.string(),
+const GlobalEmoteSchema: v.GenericSchema<GlobalEmote> = /* @__PURE__ */ v.looseObject({
+  id: str,
+  name: str,
+  images: /* @__PURE__ */ v.looseObject({
+    url_1x: str,
+    url_2x: str,
+    url_4x: str,
   }),
-  format: v.array(v.string()),
-  scale: v.array(v.string()),
-  theme_mode: v.array(v.string()),
+  format: /* @__PURE__ */ v.array(str),
+  scale: /* @__PURE__ */ v.array(str),
+  theme_mode: /* @__PURE__ */ v.array(str),
 });
 
 export interface Emote {
@@ -85,20 +89,20 @@ export interface Emote {
   scale: ('1.0' | '2.0' | '3.0' | (string & {}))[];
   theme_mode: ('dark' | 'light' | (string & {}))[];
 }
-const EmoteSchema: v.GenericSchema<Emote> = v.looseObject({
-  id: v.string(),
-  name: v.string(),
-  images: v.looseObject({
-    url_1x: v.string(),
-    url_2x: v.string(),
-    url_4x: v.string(),
+const EmoteSchema: v.GenericSchema<Emote> = /* @__PURE__ */ v.looseObject({
+  id: str,
+  name: str,
+  images: /* @__PURE__ */ v.looseObject({
+    url_1x: str,
+    url_2x: str,
+    url_4x: str,
   }),
-  emote_type: v.string(),
-  emote_set_id: v.string(),
-  owner_id: v.string(),
-  format: v.array(v.string()),
-  scale: v.array(v.string()),
-  theme_mode: v.array(v.string()),
+  emote_type: str,
+  emote_set_id: str,
+  owner_id: str,
+  format: /* @__PURE__ */ v.array(str),
+  scale: /* @__PURE__ */ v.array(str),
+  theme_mode: /* @__PURE__ */ v.array(str),
 });
 
 export interface ChatBadge {
@@ -114,17 +118,17 @@ export interface ChatBadge {
     click_url: string | null;
   }[];
 }
-const ChatBadgeSchema: v.GenericSchema<ChatBadge> = v.looseObject({
-  set_id: v.string(),
-  versions: v.array(v.looseObject({
-    id: v.string(),
-    image_url_1x: v.string(),
-    image_url_2x: v.string(),
-    image_url_4x: v.string(),
-    title: v.string(),
-    description: v.string(),
-    click_action: v.nullable(v.string()),
-    click_url: v.nullable(v.string()),
+const ChatBadgeSchema: v.GenericSchema<ChatBadge> = /* @__PURE__ */ v.looseObject({
+  set_id: str,
+  versions: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    id: str,
+    image_url_1x: str,
+    image_url_2x: str,
+    image_url_4x: str,
+    title: str,
+    description: str,
+    click_action: /* @__PURE__ */ v.nullable(str),
+    click_url: /* @__PURE__ */ v.nullable(str),
   })),
 });
 
@@ -141,18 +145,18 @@ export interface ChatSettings {
   subscriber_mode: boolean;
   unique_chat_mode: boolean;
 }
-const ChatSettingsSchema: v.GenericSchema<ChatSettings> = v.looseObject({
-  broadcaster_id: v.string(),
-  emote_mode: v.boolean(),
-  follower_mode: v.boolean(),
-  follower_mode_duration: v.nullable(v.number()),
-  moderator_id: v.optional(v.string()),
-  non_moderator_chat_delay: v.optional(v.boolean()),
-  non_moderator_chat_delay_duration: v.nullish(v.number()),
-  slow_mode: v.boolean(),
-  slow_mode_wait_time: v.nullable(v.number()),
-  subscriber_mode: v.boolean(),
-  unique_chat_mode: v.boolean(),
+const ChatSettingsSchema: v.GenericSchema<ChatSettings> = /* @__PURE__ */ v.looseObject({
+  broadcaster_id: str,
+  emote_mode: bool,
+  follower_mode: bool,
+  follower_mode_duration: /* @__PURE__ */ v.nullable(num),
+  moderator_id: /* @__PURE__ */ v.optional(str),
+  non_moderator_chat_delay: /* @__PURE__ */ v.optional(bool),
+  non_moderator_chat_delay_duration: /* @__PURE__ */ v.nullish(num),
+  slow_mode: bool,
+  slow_mode_wait_time: /* @__PURE__ */ v.nullable(num),
+  subscriber_mode: bool,
+  unique_chat_mode: bool,
 });
 
 export interface ChatSettingsUpdated {
@@ -168,18 +172,18 @@ export interface ChatSettingsUpdated {
   subscriber_mode: boolean;
   unique_chat_mode: boolean;
 }
-const ChatSettingsUpdatedSchema: v.GenericSchema<ChatSettingsUpdated> = v.looseObject({
-  broadcaster_id: v.string(),
-  emote_mode: v.boolean(),
-  follower_mode: v.boolean(),
-  follower_mode_duration: v.nullable(v.number()),
-  moderator_id: v.optional(v.string()),
-  non_moderator_chat_delay: v.boolean(),
-  non_moderator_chat_delay_duration: v.nullable(v.number()),
-  slow_mode: v.boolean(),
-  slow_mode_wait_time: v.nullable(v.number()),
-  subscriber_mode: v.boolean(),
-  unique_chat_mode: v.boolean(),
+const ChatSettingsUpdatedSchema: v.GenericSchema<ChatSettingsUpdated> = /* @__PURE__ */ v.looseObject({
+  broadcaster_id: str,
+  emote_mode: bool,
+  follower_mode: bool,
+  follower_mode_duration: /* @__PURE__ */ v.nullable(num),
+  moderator_id: /* @__PURE__ */ v.optional(str),
+  non_moderator_chat_delay: bool,
+  non_moderator_chat_delay_duration: /* @__PURE__ */ v.nullable(num),
+  slow_mode: bool,
+  slow_mode_wait_time: /* @__PURE__ */ v.nullable(num),
+  subscriber_mode: bool,
+  unique_chat_mode: bool,
 });
 
 export interface UserChatColor {
@@ -188,11 +192,11 @@ export interface UserChatColor {
   user_name: string;
   color: string;
 }
-const UserChatColorSchema: v.GenericSchema<UserChatColor> = v.looseObject({
-  user_id: v.string(),
-  user_login: v.string(),
-  user_name: v.string(),
-  color: v.string(),
+const UserChatColorSchema: v.GenericSchema<UserChatColor> = /* @__PURE__ */ v.looseObject({
+  user_id: str,
+  user_login: str,
+  user_name: str,
+  color: str,
 });
 
 export interface GetChattersInput {
@@ -206,10 +210,10 @@ export interface GetChattersResponse {
   pagination?: Pagination;
   total: number;
 }
-const GetChattersResponseSchema: v.GenericSchema<GetChattersResponse> = v.looseObject({
-  data: v.array(ChatterSchema),
-  pagination: v.optional(PaginationSchema),
-  total: v.number(),
+const GetChattersResponseSchema: v.GenericSchema<GetChattersResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(ChatterSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
+  total: num,
 });
 
 /**
@@ -237,9 +241,9 @@ export interface GetChannelEmotesResponse {
   data: ChannelEmote[];
   template: string;
 }
-const GetChannelEmotesResponseSchema: v.GenericSchema<GetChannelEmotesResponse> = v.looseObject({
-  data: v.array(ChannelEmoteSchema),
-  template: v.string(),
+const GetChannelEmotesResponseSchema: v.GenericSchema<GetChannelEmotesResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(ChannelEmoteSchema),
+  template: str,
 });
 
 /**
@@ -264,9 +268,9 @@ export interface GetGlobalEmotesResponse {
   data: GlobalEmote[];
   template: string;
 }
-const GetGlobalEmotesResponseSchema: v.GenericSchema<GetGlobalEmotesResponse> = v.looseObject({
-  data: v.array(GlobalEmoteSchema),
-  template: v.string(),
+const GetGlobalEmotesResponseSchema: v.GenericSchema<GetGlobalEmotesResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(GlobalEmoteSchema),
+  template: str,
 });
 
 /**
@@ -292,9 +296,9 @@ export interface GetEmoteSetsResponse {
   data: Emote[];
   template: string;
 }
-const GetEmoteSetsResponseSchema: v.GenericSchema<GetEmoteSetsResponse> = v.looseObject({
-  data: v.array(EmoteSchema),
-  template: v.string(),
+const GetEmoteSetsResponseSchema: v.GenericSchema<GetEmoteSetsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(EmoteSchema),
+  template: str,
 });
 
 /**
@@ -321,8 +325,8 @@ export interface GetChannelChatBadgesInput {
 export interface GetChannelChatBadgesResponse {
   data: ChatBadge[];
 }
-const GetChannelChatBadgesResponseSchema: v.GenericSchema<GetChannelChatBadgesResponse> = v.looseObject({
-  data: v.array(ChatBadgeSchema),
+const GetChannelChatBadgesResponseSchema: v.GenericSchema<GetChannelChatBadgesResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(ChatBadgeSchema),
 });
 
 /**
@@ -346,8 +350,8 @@ export type GetGlobalChatBadgesInput = Record<string, never>;
 export interface GetGlobalChatBadgesResponse {
   data: ChatBadge[];
 }
-const GetGlobalChatBadgesResponseSchema: v.GenericSchema<GetGlobalChatBadgesResponse> = v.looseObject({
-  data: v.array(ChatBadgeSchema),
+const GetGlobalChatBadgesResponseSchema: v.GenericSchema<GetGlobalChatBadgesResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(ChatBadgeSchema),
 });
 
 /**
@@ -373,8 +377,8 @@ export interface GetChatSettingsInput {
 export interface GetChatSettingsResponse {
   data: ChatSettings[];
 }
-const GetChatSettingsResponseSchema: v.GenericSchema<GetChatSettingsResponse> = v.looseObject({
-  data: v.array(ChatSettingsSchema),
+const GetChatSettingsResponseSchema: v.GenericSchema<GetChatSettingsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(ChatSettingsSchema),
 });
 
 /**
@@ -410,8 +414,8 @@ export interface UpdateChatSettingsInput {
 export interface UpdateChatSettingsResponse {
   data: ChatSettingsUpdated[];
 }
-const UpdateChatSettingsResponseSchema: v.GenericSchema<UpdateChatSettingsResponse> = v.looseObject({
-  data: v.array(ChatSettingsUpdatedSchema),
+const UpdateChatSettingsResponseSchema: v.GenericSchema<UpdateChatSettingsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(ChatSettingsUpdatedSchema),
 });
 
 /**
@@ -445,15 +449,15 @@ export interface GetSharedChatSessionResponse {
     updated_at: string;
   }[];
 }
-const GetSharedChatSessionResponseSchema: v.GenericSchema<GetSharedChatSessionResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    session_id: v.string(),
-    host_broadcaster_id: v.string(),
-    participants: v.array(v.looseObject({
-      broadcaster_id: v.string(),
+const GetSharedChatSessionResponseSchema: v.GenericSchema<GetSharedChatSessionResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    session_id: str,
+    host_broadcaster_id: str,
+    participants: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+      broadcaster_id: str,
     })),
-    created_at: v.string(),
-    updated_at: v.string(),
+    created_at: str,
+    updated_at: str,
   })),
 });
 
@@ -508,19 +512,19 @@ export interface GetUserEmotesResponse {
   template: string;
   pagination?: Pagination;
 }
-const GetUserEmotesResponseSchema: v.GenericSchema<GetUserEmotesResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    id: v.string(),
-    name: v.string(),
-    emote_type: v.string(),
-    emote_set_id: v.string(),
-    owner_id: v.string(),
-    format: v.array(v.string()),
-    scale: v.array(v.string()),
-    theme_mode: v.array(v.string()),
+const GetUserEmotesResponseSchema: v.GenericSchema<GetUserEmotesResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    id: str,
+    name: str,
+    emote_type: str,
+    emote_set_id: str,
+    owner_id: str,
+    format: /* @__PURE__ */ v.array(str),
+    scale: /* @__PURE__ */ v.array(str),
+    theme_mode: /* @__PURE__ */ v.array(str),
   })),
-  template: v.string(),
-  pagination: v.optional(PaginationSchema),
+  template: str,
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**
@@ -602,13 +606,13 @@ export interface SendChatMessageResponse {
     };
   }[];
 }
-const SendChatMessageResponseSchema: v.GenericSchema<SendChatMessageResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    message_id: v.string(),
-    is_sent: v.boolean(),
-    drop_reason: v.optional(v.looseObject({
-      code: v.string(),
-      message: v.string(),
+const SendChatMessageResponseSchema: v.GenericSchema<SendChatMessageResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    message_id: str,
+    is_sent: bool,
+    drop_reason: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.looseObject({
+      code: str,
+      message: str,
     })),
   })),
 });
@@ -637,8 +641,8 @@ export interface GetUserChatColorInput {
 export interface GetUserChatColorResponse {
   data: UserChatColor[];
 }
-const GetUserChatColorResponseSchema: v.GenericSchema<GetUserChatColorResponse> = v.looseObject({
-  data: v.array(UserChatColorSchema),
+const GetUserChatColorResponseSchema: v.GenericSchema<GetUserChatColorResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(UserChatColorSchema),
 });
 
 /**

@@ -3,6 +3,10 @@ import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 import { type Pagination, PaginationSchema } from './shared.js';
 
+const bool = /* @__PURE__ */ v.boolean();
+const num = /* @__PURE__ */ v.number();
+const str = /* @__PURE__ */ v.string();
+
 export interface Clip {
   id: string;
   url: string;
@@ -22,24 +26,24 @@ export interface Clip {
   vod_offset: number | null;
   is_featured: boolean;
 }
-const ClipSchema: v.GenericSchema<Clip> = v.looseObject({
-  id: v.string(),
-  url: v.string(),
-  embed_url: v.string(),
-  broadcaster_id: v.string(),
-  broadcaster_name: v.string(),
-  creator_id: v.string(),
-  creator_name: v.string(),
-  video_id: v.string(),
-  game_id: v.string(),
-  language: v.string(),
-  title: v.string(),
-  view_count: v.number(),
-  created_at: v.string(),
-  thumbnail_url: v.string(),
-  duration: v.number(),
-  vod_offset: v.nullable(v.number()),
-  is_featured: v.boolean(),
+const ClipSchema: v.GenericSchema<Clip> = /* @__PURE__ */ v.looseObject({
+  id: str,
+  url: str,
+  embed_url: str,
+  broadcaster_id: str,
+  broadcaster_name: str,
+  creator_id: str,
+  creator_name: str,
+  video_id: str,
+  game_id: str,
+  language: str,
+  title: str,
+  view_count: num,
+  created_at: str,
+  thumbnail_url: str,
+  duration: num,
+  vod_offset: /* @__PURE__ */ v.nullable(num),
+  is_featured: bool,
 });
 
 export interface CreateClipInput {
@@ -53,10 +57,10 @@ export interface CreateClipResponse {
     edit_url: string;
   }[];
 }
-const CreateClipResponseSchema: v.GenericSchema<CreateClipResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    id: v.string(),
-    edit_url: v.string(),
+const CreateClipResponseSchema: v.GenericSchema<CreateClipResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    id: str,
+    edit_url: str,
   })),
 });
 
@@ -92,9 +96,9 @@ export interface GetClipsResponse {
   data: Clip[];
   pagination?: Pagination;
 }
-const GetClipsResponseSchema: v.GenericSchema<GetClipsResponse> = v.looseObject({
-  data: v.array(ClipSchema),
-  pagination: v.optional(PaginationSchema),
+const GetClipsResponseSchema: v.GenericSchema<GetClipsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(ClipSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**
@@ -131,10 +135,10 @@ export interface CreateClipFromVodResponse {
     edit_url: string;
   }[];
 }
-const CreateClipFromVodResponseSchema: v.GenericSchema<CreateClipFromVodResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    id: v.string(),
-    edit_url: v.string(),
+const CreateClipFromVodResponseSchema: v.GenericSchema<CreateClipFromVodResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    id: str,
+    edit_url: str,
   })),
 });
 
@@ -167,11 +171,11 @@ export interface GetClipsDownloadResponse {
     portrait_download_url: string | null;
   }[];
 }
-const GetClipsDownloadResponseSchema: v.GenericSchema<GetClipsDownloadResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    clip_id: v.string(),
-    landscape_download_url: v.nullable(v.string()),
-    portrait_download_url: v.nullable(v.string()),
+const GetClipsDownloadResponseSchema: v.GenericSchema<GetClipsDownloadResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    clip_id: str,
+    landscape_download_url: /* @__PURE__ */ v.nullable(str),
+    portrait_download_url: /* @__PURE__ */ v.nullable(str),
   })),
 });
 

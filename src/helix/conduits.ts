@@ -3,6 +3,9 @@ import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 import { type Pagination, PaginationSchema } from './shared.js';
 
+const num = /* @__PURE__ */ v.number();
+const str = /* @__PURE__ */ v.string();
+
 export type GetConduitsInput = Record<string, never>;
 export interface GetConduitsResponse {
   data: {
@@ -10,10 +13,10 @@ export interface GetConduitsResponse {
     shard_count: number;
   }[];
 }
-const GetConduitsResponseSchema: v.GenericSchema<GetConduitsResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    id: v.string(),
-    shard_count: v.number(),
+const GetConduitsResponseSchema: v.GenericSchema<GetConduitsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    id: str,
+    shard_count: num,
   })),
 });
 
@@ -42,10 +45,10 @@ export interface CreateConduitsResponse {
     shard_count: number;
   }[];
 }
-const CreateConduitsResponseSchema: v.GenericSchema<CreateConduitsResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    id: v.string(),
-    shard_count: v.number(),
+const CreateConduitsResponseSchema: v.GenericSchema<CreateConduitsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    id: str,
+    shard_count: num,
   })),
 });
 
@@ -76,10 +79,10 @@ export interface UpdateConduitsResponse {
     shard_count: number;
   }[];
 }
-const UpdateConduitsResponseSchema: v.GenericSchema<UpdateConduitsResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    id: v.string(),
-    shard_count: v.number(),
+const UpdateConduitsResponseSchema: v.GenericSchema<UpdateConduitsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    id: str,
+    shard_count: num,
   })),
 });
 
@@ -151,19 +154,19 @@ export interface GetConduitShardsResponse {
   }[];
   pagination?: Pagination;
 }
-const GetConduitShardsResponseSchema: v.GenericSchema<GetConduitShardsResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    id: v.string(),
-    status: v.string(),
-    transport: v.looseObject({
-      method: v.string(),
-      callback: v.optional(v.string()),
-      session_id: v.optional(v.string()),
-      connected_at: v.optional(v.string()),
-      disconnected_at: v.optional(v.string()),
+const GetConduitShardsResponseSchema: v.GenericSchema<GetConduitShardsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    id: str,
+    status: str,
+    transport: /* @__PURE__ */ v.looseObject({
+      method: str,
+      callback: /* @__PURE__ */ v.optional(str),
+      session_id: /* @__PURE__ */ v.optional(str),
+      connected_at: /* @__PURE__ */ v.optional(str),
+      disconnected_at: /* @__PURE__ */ v.optional(str),
     }),
   })),
-  pagination: v.optional(PaginationSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**
@@ -217,22 +220,22 @@ export interface UpdateConduitShardsResponse {
     code: string;
   }[];
 }
-const UpdateConduitShardsResponseSchema: v.GenericSchema<UpdateConduitShardsResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    id: v.string(),
-    status: v.string(),
-    transport: v.looseObject({
-      method: v.string(),
-      callback: v.optional(v.string()),
-      session_id: v.optional(v.string()),
-      connected_at: v.optional(v.string()),
-      disconnected_at: v.optional(v.string()),
+const UpdateConduitShardsResponseSchema: v.GenericSchema<UpdateConduitShardsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    id: str,
+    status: str,
+    transport: /* @__PURE__ */ v.looseObject({
+      method: str,
+      callback: /* @__PURE__ */ v.optional(str),
+      session_id: /* @__PURE__ */ v.optional(str),
+      connected_at: /* @__PURE__ */ v.optional(str),
+      disconnected_at: /* @__PURE__ */ v.optional(str),
     }),
   })),
-  errors: v.array(v.looseObject({
-    id: v.string(),
-    message: v.string(),
-    code: v.string(),
+  errors: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    id: str,
+    message: str,
+    code: str,
   })),
 });
 

@@ -3,6 +3,8 @@ import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 import { type Pagination, PaginationSchema } from './shared.js';
 
+const str = /* @__PURE__ */ v.string();
+
 export interface DropsEntitlement {
   id: string;
   benefit_id: string;
@@ -12,14 +14,14 @@ export interface DropsEntitlement {
   fulfillment_status: 'CLAIMED' | 'FULFILLED' | (string & {});
   last_updated: string;
 }
-const DropsEntitlementSchema: v.GenericSchema<DropsEntitlement> = v.looseObject({
-  id: v.string(),
-  benefit_id: v.string(),
-  timestamp: v.string(),
-  user_id: v.string(),
-  game_id: v.string(),
-  fulfillment_status: v.string(),
-  last_updated: v.string(),
+const DropsEntitlementSchema: v.GenericSchema<DropsEntitlement> = /* @__PURE__ */ v.looseObject({
+  id: str,
+  benefit_id: str,
+  timestamp: str,
+  user_id: str,
+  game_id: str,
+  fulfillment_status: str,
+  last_updated: str,
 });
 
 export interface DropsEntitlementUpdated {
@@ -32,9 +34,9 @@ export interface DropsEntitlementUpdated {
     | (string & {});
   ids: string[];
 }
-const DropsEntitlementUpdatedSchema: v.GenericSchema<DropsEntitlementUpdated> = v.looseObject({
-  status: v.string(),
-  ids: v.array(v.string()),
+const DropsEntitlementUpdatedSchema: v.GenericSchema<DropsEntitlementUpdated> = /* @__PURE__ */ v.looseObject({
+  status: str,
+  ids: /* @__PURE__ */ v.array(str),
 });
 
 export interface GetDropsEntitlementsInput {
@@ -49,9 +51,9 @@ export interface GetDropsEntitlementsResponse {
   data: DropsEntitlement[];
   pagination?: Pagination;
 }
-const GetDropsEntitlementsResponseSchema: v.GenericSchema<GetDropsEntitlementsResponse> = v.looseObject({
-  data: v.array(DropsEntitlementSchema),
-  pagination: v.optional(PaginationSchema),
+const GetDropsEntitlementsResponseSchema: v.GenericSchema<GetDropsEntitlementsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(DropsEntitlementSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**
@@ -79,8 +81,8 @@ export interface UpdateDropsEntitlementsInput {
 export interface UpdateDropsEntitlementsResponse {
   data: DropsEntitlementUpdated[];
 }
-const UpdateDropsEntitlementsResponseSchema: v.GenericSchema<UpdateDropsEntitlementsResponse> = v.looseObject({
-  data: v.array(DropsEntitlementUpdatedSchema),
+const UpdateDropsEntitlementsResponseSchema: v.GenericSchema<UpdateDropsEntitlementsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(DropsEntitlementUpdatedSchema),
 });
 
 /**

@@ -3,6 +3,10 @@ import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 import { type Pagination, PaginationSchema } from './shared.js';
 
+const num = /* @__PURE__ */ v.number();
+const str = /* @__PURE__ */ v.string();
+const unknown = /* @__PURE__ */ v.unknown();
+
 export interface EventSubSubscription {
   id: string;
   status:
@@ -115,21 +119,21 @@ export interface EventSubSubscription {
   };
   cost: number;
 }
-const EventSubSubscriptionSchema: v.GenericSchema<EventSubSubscription> = v.looseObject({
-  id: v.string(),
-  status: v.string(),
-  type: v.string(),
-  version: v.string(),
-  condition: v.record(v.string(), v.unknown()),
-  created_at: v.string(),
-  transport: v.looseObject({
-    method: v.string(),
-    callback: v.optional(v.string()),
-    session_id: v.optional(v.string()),
-    connected_at: v.optional(v.string()),
-    disconnected_at: v.optional(v.string()),
+const EventSubSubscriptionSchema: v.GenericSchema<EventSubSubscription> = /* @__PURE__ */ v.looseObject({
+  id: str,
+  status: str,
+  type: str,
+  version: str,
+  condition: /* @__PURE__ */ v.record(str, unknown),
+  created_at: str,
+  transport: /* @__PURE__ */ v.looseObject({
+    method: str,
+    callback: /* @__PURE__ */ v.optional(str),
+    session_id: /* @__PURE__ */ v.optional(str),
+    connected_at: /* @__PURE__ */ v.optional(str),
+    disconnected_at: /* @__PURE__ */ v.optional(str),
   }),
-  cost: v.number(),
+  cost: num,
 });
 
 export interface CreateEventSubSubscriptionInput {
@@ -223,11 +227,11 @@ export interface CreateEventSubSubscriptionResponse {
   total_cost: number;
   max_total_cost: number;
 }
-const CreateEventSubSubscriptionResponseSchema: v.GenericSchema<CreateEventSubSubscriptionResponse> = v.looseObject({
-  data: v.array(EventSubSubscriptionSchema),
-  total: v.number(),
-  total_cost: v.number(),
-  max_total_cost: v.number(),
+const CreateEventSubSubscriptionResponseSchema: v.GenericSchema<CreateEventSubSubscriptionResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(EventSubSubscriptionSchema),
+  total: num,
+  total_cost: num,
+  max_total_cost: num,
 });
 
 /**
@@ -378,12 +382,12 @@ export interface GetEventSubSubscriptionsResponse {
   max_total_cost: number;
   pagination?: Pagination;
 }
-const GetEventSubSubscriptionsResponseSchema: v.GenericSchema<GetEventSubSubscriptionsResponse> = v.looseObject({
-  data: v.array(EventSubSubscriptionSchema),
-  total: v.number(),
-  total_cost: v.number(),
-  max_total_cost: v.number(),
-  pagination: v.optional(PaginationSchema),
+const GetEventSubSubscriptionsResponseSchema: v.GenericSchema<GetEventSubSubscriptionsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(EventSubSubscriptionSchema),
+  total: num,
+  total_cost: num,
+  max_total_cost: num,
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**

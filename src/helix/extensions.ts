@@ -2,17 +2,21 @@
 import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 
+const bool = /* @__PURE__ */ v.boolean();
+const num = /* @__PURE__ */ v.number();
+const str = /* @__PURE__ */ v.string();
+
 export interface ExtensionConfigurationSegment {
   segment: 'broadcaster' | 'developer' | 'global' | (string & {});
   broadcaster_id?: string;
   content: string;
   version: string;
 }
-const ExtensionConfigurationSegmentSchema: v.GenericSchema<ExtensionConfigurationSegment> = v.looseObject({
-  segment: v.string(),
-  broadcaster_id: v.optional(v.string()),
-  content: v.string(),
-  version: v.string(),
+const ExtensionConfigurationSegmentSchema: v.GenericSchema<ExtensionConfigurationSegment> = /* @__PURE__ */ v.looseObject({
+  segment: str,
+  broadcaster_id: /* @__PURE__ */ v.optional(str),
+  content: str,
+  version: str,
 });
 
 export interface ExtensionLiveChannel {
@@ -22,12 +26,12 @@ export interface ExtensionLiveChannel {
   game_id: string;
   title: string;
 }
-const ExtensionLiveChannelSchema: v.GenericSchema<ExtensionLiveChannel> = v.looseObject({
-  broadcaster_id: v.string(),
-  broadcaster_name: v.string(),
-  game_name: v.string(),
-  game_id: v.string(),
-  title: v.string(),
+const ExtensionLiveChannelSchema: v.GenericSchema<ExtensionLiveChannel> = /* @__PURE__ */ v.looseObject({
+  broadcaster_id: str,
+  broadcaster_name: str,
+  game_name: str,
+  game_id: str,
+  title: str,
 });
 
 export interface ExtensionSecret {
@@ -38,12 +42,12 @@ export interface ExtensionSecret {
     expires_at: string;
   }[];
 }
-const ExtensionSecretSchema: v.GenericSchema<ExtensionSecret> = v.looseObject({
-  format_version: v.number(),
-  secrets: v.array(v.looseObject({
-    content: v.string(),
-    active_at: v.string(),
-    expires_at: v.string(),
+const ExtensionSecretSchema: v.GenericSchema<ExtensionSecret> = /* @__PURE__ */ v.looseObject({
+  format_version: num,
+  secrets: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    content: str,
+    active_at: str,
+    expires_at: str,
   })),
 });
 
@@ -52,10 +56,10 @@ export interface ExtensionIconUrls {
   '24x24'?: string;
   '300x200'?: string;
 }
-const ExtensionIconUrlsSchema: v.GenericSchema<ExtensionIconUrls> = v.looseObject({
-  '100x100': v.optional(v.string()),
-  '24x24': v.optional(v.string()),
-  '300x200': v.optional(v.string()),
+const ExtensionIconUrlsSchema: v.GenericSchema<ExtensionIconUrls> = /* @__PURE__ */ v.looseObject({
+  '100x100': /* @__PURE__ */ v.optional(str),
+  '24x24': /* @__PURE__ */ v.optional(str),
+  '300x200': /* @__PURE__ */ v.optional(str),
 });
 
 export interface Extension {
@@ -119,56 +123,56 @@ export interface Extension {
   allowlisted_config_urls: string[];
   allowlisted_panel_urls: string[];
 }
-const ExtensionSchema: v.GenericSchema<Extension> = v.looseObject({
-  author_name: v.string(),
-  bits_enabled: v.boolean(),
-  can_install: v.boolean(),
-  configuration_location: v.string(),
-  description: v.string(),
-  eula_tos_url: v.string(),
-  has_chat_support: v.boolean(),
-  icon_url: v.string(),
+const ExtensionSchema: v.GenericSchema<Extension> = /* @__PURE__ */ v.looseObject({
+  author_name: str,
+  bits_enabled: bool,
+  can_install: bool,
+  configuration_location: str,
+  description: str,
+  eula_tos_url: str,
+  has_chat_support: bool,
+  icon_url: str,
   icon_urls: ExtensionIconUrlsSchema,
-  id: v.string(),
-  name: v.string(),
-  privacy_policy_url: v.string(),
-  request_identity_link: v.boolean(),
-  screenshot_urls: v.array(v.string()),
-  state: v.string(),
-  subscriptions_support_level: v.string(),
-  summary: v.string(),
-  support_email: v.string(),
-  version: v.string(),
-  viewer_summary: v.string(),
-  views: v.looseObject({
-    mobile: v.looseObject({
-      viewer_url: v.string(),
+  id: str,
+  name: str,
+  privacy_policy_url: str,
+  request_identity_link: bool,
+  screenshot_urls: /* @__PURE__ */ v.array(str),
+  state: str,
+  subscriptions_support_level: str,
+  summary: str,
+  support_email: str,
+  version: str,
+  viewer_summary: str,
+  views: /* @__PURE__ */ v.looseObject({
+    mobile: /* @__PURE__ */ v.looseObject({
+      viewer_url: str,
     }),
-    panel: v.looseObject({
-      viewer_url: v.string(),
-      height: v.number(),
-      can_link_external_content: v.boolean(),
+    panel: /* @__PURE__ */ v.looseObject({
+      viewer_url: str,
+      height: num,
+      can_link_external_content: bool,
     }),
-    video_overlay: v.looseObject({
-      viewer_url: v.string(),
-      can_link_external_content: v.boolean(),
+    video_overlay: /* @__PURE__ */ v.looseObject({
+      viewer_url: str,
+      can_link_external_content: bool,
     }),
-    component: v.looseObject({
-      viewer_url: v.string(),
-      aspect_ratio_x: v.number(),
-      aspect_ratio_y: v.number(),
-      autoscale: v.boolean(),
-      scale_pixels: v.number(),
-      target_height: v.number(),
-      can_link_external_content: v.boolean(),
+    component: /* @__PURE__ */ v.looseObject({
+      viewer_url: str,
+      aspect_ratio_x: num,
+      aspect_ratio_y: num,
+      autoscale: bool,
+      scale_pixels: num,
+      target_height: num,
+      can_link_external_content: bool,
     }),
-    config: v.looseObject({
-      viewer_url: v.string(),
-      can_link_external_content: v.boolean(),
+    config: /* @__PURE__ */ v.looseObject({
+      viewer_url: str,
+      can_link_external_content: bool,
     }),
   }),
-  allowlisted_config_urls: v.array(v.string()),
-  allowlisted_panel_urls: v.array(v.string()),
+  allowlisted_config_urls: /* @__PURE__ */ v.array(str),
+  allowlisted_panel_urls: /* @__PURE__ */ v.array(str),
 });
 
 export interface ExtensionBitsProduct {
@@ -182,16 +186,16 @@ export interface ExtensionBitsProduct {
   expiration: string;
   is_broadcast: boolean;
 }
-const ExtensionBitsProductSchema: v.GenericSchema<ExtensionBitsProduct> = v.looseObject({
-  sku: v.string(),
-  cost: v.looseObject({
-    amount: v.number(),
-    type: v.string(),
+const ExtensionBitsProductSchema: v.GenericSchema<ExtensionBitsProduct> = /* @__PURE__ */ v.looseObject({
+  sku: str,
+  cost: /* @__PURE__ */ v.looseObject({
+    amount: num,
+    type: str,
   }),
-  in_development: v.boolean(),
-  display_name: v.string(),
-  expiration: v.string(),
-  is_broadcast: v.boolean(),
+  in_development: bool,
+  display_name: str,
+  expiration: str,
+  is_broadcast: bool,
 });
 
 export interface GetExtensionConfigurationSegmentInput {
@@ -202,8 +206,8 @@ export interface GetExtensionConfigurationSegmentInput {
 export interface GetExtensionConfigurationSegmentResponse {
   data: ExtensionConfigurationSegment[];
 }
-const GetExtensionConfigurationSegmentResponseSchema: v.GenericSchema<GetExtensionConfigurationSegmentResponse> = v.looseObject({
-  data: v.array(ExtensionConfigurationSegmentSchema),
+const GetExtensionConfigurationSegmentResponseSchema: v.GenericSchema<GetExtensionConfigurationSegmentResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(ExtensionConfigurationSegmentSchema),
 });
 
 /**
@@ -302,9 +306,9 @@ export interface GetExtensionLiveChannelsResponse {
   data: ExtensionLiveChannel[];
   pagination?: string;
 }
-const GetExtensionLiveChannelsResponseSchema: v.GenericSchema<GetExtensionLiveChannelsResponse> = v.looseObject({
-  data: v.array(ExtensionLiveChannelSchema),
-  pagination: v.optional(v.string()),
+const GetExtensionLiveChannelsResponseSchema: v.GenericSchema<GetExtensionLiveChannelsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(ExtensionLiveChannelSchema),
+  pagination: /* @__PURE__ */ v.optional(str),
 });
 
 /**
@@ -329,8 +333,8 @@ export type GetExtensionSecretsInput = Record<string, never>;
 export interface GetExtensionSecretsResponse {
   data: ExtensionSecret[];
 }
-const GetExtensionSecretsResponseSchema: v.GenericSchema<GetExtensionSecretsResponse> = v.looseObject({
-  data: v.array(ExtensionSecretSchema),
+const GetExtensionSecretsResponseSchema: v.GenericSchema<GetExtensionSecretsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(ExtensionSecretSchema),
 });
 
 /**
@@ -356,8 +360,8 @@ export interface CreateExtensionSecretInput {
 export interface CreateExtensionSecretResponse {
   data: ExtensionSecret[];
 }
-const CreateExtensionSecretResponseSchema: v.GenericSchema<CreateExtensionSecretResponse> = v.looseObject({
-  data: v.array(ExtensionSecretSchema),
+const CreateExtensionSecretResponseSchema: v.GenericSchema<CreateExtensionSecretResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(ExtensionSecretSchema),
 });
 
 /**
@@ -408,8 +412,8 @@ export interface GetExtensionsInput {
 export interface GetExtensionsResponse {
   data: Extension[];
 }
-const GetExtensionsResponseSchema: v.GenericSchema<GetExtensionsResponse> = v.looseObject({
-  data: v.array(ExtensionSchema),
+const GetExtensionsResponseSchema: v.GenericSchema<GetExtensionsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(ExtensionSchema),
 });
 
 /**
@@ -436,8 +440,8 @@ export interface GetReleasedExtensionsInput {
 export interface GetReleasedExtensionsResponse {
   data: Extension[];
 }
-const GetReleasedExtensionsResponseSchema: v.GenericSchema<GetReleasedExtensionsResponse> = v.looseObject({
-  data: v.array(ExtensionSchema),
+const GetReleasedExtensionsResponseSchema: v.GenericSchema<GetReleasedExtensionsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(ExtensionSchema),
 });
 
 /**
@@ -463,8 +467,8 @@ export interface GetExtensionBitsProductsInput {
 export interface GetExtensionBitsProductsResponse {
   data: ExtensionBitsProduct[];
 }
-const GetExtensionBitsProductsResponseSchema: v.GenericSchema<GetExtensionBitsProductsResponse> = v.looseObject({
-  data: v.array(ExtensionBitsProductSchema),
+const GetExtensionBitsProductsResponseSchema: v.GenericSchema<GetExtensionBitsProductsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(ExtensionBitsProductSchema),
 });
 
 /**
@@ -494,8 +498,8 @@ export interface UpdateExtensionBitsProductInput {
 export interface UpdateExtensionBitsProductResponse {
   data: ExtensionBitsProduct[];
 }
-const UpdateExtensionBitsProductResponseSchema: v.GenericSchema<UpdateExtensionBitsProductResponse> = v.looseObject({
-  data: v.array(ExtensionBitsProductSchema),
+const UpdateExtensionBitsProductResponseSchema: v.GenericSchema<UpdateExtensionBitsProductResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(ExtensionBitsProductSchema),
 });
 
 /**

@@ -3,17 +3,19 @@ import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 import { type Pagination, PaginationSchema } from './shared.js';
 
+const str = /* @__PURE__ */ v.string();
+
 export interface Game {
   id: string;
   name: string;
   box_art_url: string;
   igdb_id: string;
 }
-const GameSchema: v.GenericSchema<Game> = v.looseObject({
-  id: v.string(),
-  name: v.string(),
-  box_art_url: v.string(),
-  igdb_id: v.string(),
+const GameSchema: v.GenericSchema<Game> = /* @__PURE__ */ v.looseObject({
+  id: str,
+  name: str,
+  box_art_url: str,
+  igdb_id: str,
 });
 
 export interface GetTopGamesInput {
@@ -25,9 +27,9 @@ export interface GetTopGamesResponse {
   data: Game[];
   pagination?: Pagination;
 }
-const GetTopGamesResponseSchema: v.GenericSchema<GetTopGamesResponse> = v.looseObject({
-  data: v.array(GameSchema),
-  pagination: v.optional(PaginationSchema),
+const GetTopGamesResponseSchema: v.GenericSchema<GetTopGamesResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(GameSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**
@@ -55,8 +57,8 @@ export interface GetGamesInput {
 export interface GetGamesResponse {
   data: Game[];
 }
-const GetGamesResponseSchema: v.GenericSchema<GetGamesResponse> = v.looseObject({
-  data: v.array(GameSchema),
+const GetGamesResponseSchema: v.GenericSchema<GetGamesResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(GameSchema),
 });
 
 /**

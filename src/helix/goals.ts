@@ -2,6 +2,9 @@
 import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 
+const num = /* @__PURE__ */ v.number();
+const str = /* @__PURE__ */ v.string();
+
 export interface CreatorGoal {
   id: string;
   broadcaster_id: string;
@@ -19,16 +22,16 @@ export interface CreatorGoal {
   target_amount: number;
   created_at: string;
 }
-const CreatorGoalSchema: v.GenericSchema<CreatorGoal> = v.looseObject({
-  id: v.string(),
-  broadcaster_id: v.string(),
-  broadcaster_name: v.string(),
-  broadcaster_login: v.string(),
-  type: v.string(),
-  description: v.string(),
-  current_amount: v.number(),
-  target_amount: v.number(),
-  created_at: v.string(),
+const CreatorGoalSchema: v.GenericSchema<CreatorGoal> = /* @__PURE__ */ v.looseObject({
+  id: str,
+  broadcaster_id: str,
+  broadcaster_name: str,
+  broadcaster_login: str,
+  type: str,
+  description: str,
+  current_amount: num,
+  target_amount: num,
+  created_at: str,
 });
 
 export interface GetCreatorGoalsInput {
@@ -37,8 +40,8 @@ export interface GetCreatorGoalsInput {
 export interface GetCreatorGoalsResponse {
   data: CreatorGoal[];
 }
-const GetCreatorGoalsResponseSchema: v.GenericSchema<GetCreatorGoalsResponse> = v.looseObject({
-  data: v.array(CreatorGoalSchema),
+const GetCreatorGoalsResponseSchema: v.GenericSchema<GetCreatorGoalsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(CreatorGoalSchema),
 });
 
 /**

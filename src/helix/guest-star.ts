@@ -2,6 +2,10 @@
 import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 
+const bool = /* @__PURE__ */ v.boolean();
+const num = /* @__PURE__ */ v.number();
+const str = /* @__PURE__ */ v.string();
+
 export interface Guest {
   slot_id: string;
   is_live: boolean;
@@ -21,23 +25,23 @@ export interface Guest {
     is_available: boolean;
   };
 }
-const GuestSchema: v.GenericSchema<Guest> = v.looseObject({
-  slot_id: v.string(),
-  is_live: v.boolean(),
-  user_id: v.string(),
-  user_display_name: v.string(),
-  user_login: v.string(),
-  volume: v.number(),
-  assigned_at: v.string(),
-  audio_settings: v.looseObject({
-    is_host_enabled: v.boolean(),
-    is_guest_enabled: v.boolean(),
-    is_available: v.boolean(),
+const GuestSchema: v.GenericSchema<Guest> = /* @__PURE__ */ v.looseObject({
+  slot_id: str,
+  is_live: bool,
+  user_id: str,
+  user_display_name: str,
+  user_login: str,
+  volume: num,
+  assigned_at: str,
+  audio_settings: /* @__PURE__ */ v.looseObject({
+    is_host_enabled: bool,
+    is_guest_enabled: bool,
+    is_available: bool,
   }),
-  video_settings: v.looseObject({
-    is_host_enabled: v.boolean(),
-    is_guest_enabled: v.boolean(),
-    is_available: v.boolean(),
+  video_settings: /* @__PURE__ */ v.looseObject({
+    is_host_enabled: bool,
+    is_guest_enabled: bool,
+    is_available: bool,
   }),
 });
 
@@ -45,9 +49,9 @@ export interface GuestStarSession {
   id: string;
   guests: Guest[];
 }
-const GuestStarSessionSchema: v.GenericSchema<GuestStarSession> = v.looseObject({
-  id: v.string(),
-  guests: v.array(GuestSchema),
+const GuestStarSessionSchema: v.GenericSchema<GuestStarSession> = /* @__PURE__ */ v.looseObject({
+  id: str,
+  guests: /* @__PURE__ */ v.array(GuestSchema),
 });
 
 export interface GuestStarInvite {
@@ -59,14 +63,14 @@ export interface GuestStarInvite {
   is_video_available: boolean;
   is_audio_available: boolean;
 }
-const GuestStarInviteSchema: v.GenericSchema<GuestStarInvite> = v.looseObject({
-  user_id: v.string(),
-  invited_at: v.string(),
-  status: v.string(),
-  is_video_enabled: v.boolean(),
-  is_audio_enabled: v.boolean(),
-  is_video_available: v.boolean(),
-  is_audio_available: v.boolean(),
+const GuestStarInviteSchema: v.GenericSchema<GuestStarInvite> = /* @__PURE__ */ v.looseObject({
+  user_id: str,
+  invited_at: str,
+  status: str,
+  is_video_enabled: bool,
+  is_audio_enabled: bool,
+  is_video_available: bool,
+  is_audio_available: bool,
 });
 
 export interface GetChannelGuestStarSettingsInput {
@@ -80,12 +84,12 @@ export interface GetChannelGuestStarSettingsResponse {
   group_layout: 'TILED_LAYOUT' | 'SCREENSHARE_LAYOUT' | (string & {});
   browser_source_token: string;
 }
-const GetChannelGuestStarSettingsResponseSchema: v.GenericSchema<GetChannelGuestStarSettingsResponse> = v.looseObject({
-  is_moderator_send_live_enabled: v.boolean(),
-  slot_count: v.number(),
-  is_browser_source_audio_enabled: v.boolean(),
-  group_layout: v.string(),
-  browser_source_token: v.string(),
+const GetChannelGuestStarSettingsResponseSchema: v.GenericSchema<GetChannelGuestStarSettingsResponse> = /* @__PURE__ */ v.looseObject({
+  is_moderator_send_live_enabled: bool,
+  slot_count: num,
+  is_browser_source_audio_enabled: bool,
+  group_layout: str,
+  browser_source_token: str,
 });
 
 /**
@@ -138,8 +142,8 @@ export interface GetGuestStarSessionInput {
 export interface GetGuestStarSessionResponse {
   data: GuestStarSession[];
 }
-const GetGuestStarSessionResponseSchema: v.GenericSchema<GetGuestStarSessionResponse> = v.looseObject({
-  data: v.array(GuestStarSessionSchema),
+const GetGuestStarSessionResponseSchema: v.GenericSchema<GetGuestStarSessionResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(GuestStarSessionSchema),
 });
 
 /**
@@ -165,8 +169,8 @@ export interface CreateGuestStarSessionInput {
 export interface CreateGuestStarSessionResponse {
   data: GuestStarSession[];
 }
-const CreateGuestStarSessionResponseSchema: v.GenericSchema<CreateGuestStarSessionResponse> = v.looseObject({
-  data: v.array(GuestStarSessionSchema),
+const CreateGuestStarSessionResponseSchema: v.GenericSchema<CreateGuestStarSessionResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(GuestStarSessionSchema),
 });
 
 /**
@@ -193,8 +197,8 @@ export interface EndGuestStarSessionInput {
 export interface EndGuestStarSessionResponse {
   data: GuestStarSession[];
 }
-const EndGuestStarSessionResponseSchema: v.GenericSchema<EndGuestStarSessionResponse> = v.looseObject({
-  data: v.array(GuestStarSessionSchema),
+const EndGuestStarSessionResponseSchema: v.GenericSchema<EndGuestStarSessionResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(GuestStarSessionSchema),
 });
 
 /**
@@ -222,8 +226,8 @@ export interface GetGuestStarInvitesInput {
 export interface GetGuestStarInvitesResponse {
   data: GuestStarInvite[];
 }
-const GetGuestStarInvitesResponseSchema: v.GenericSchema<GetGuestStarInvitesResponse> = v.looseObject({
-  data: v.array(GuestStarInviteSchema),
+const GetGuestStarInvitesResponseSchema: v.GenericSchema<GetGuestStarInvitesResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(GuestStarInviteSchema),
 });
 
 /**

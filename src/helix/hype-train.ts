@@ -2,6 +2,10 @@
 import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 
+const bool = /* @__PURE__ */ v.boolean();
+const num = /* @__PURE__ */ v.number();
+const str = /* @__PURE__ */ v.string();
+
 export interface GetHypeTrainStatusInput {
   broadcaster_id: string;
 }
@@ -44,43 +48,43 @@ export interface GetHypeTrainStatusResponse {
     achieved_at: string;
   } | null;
 }
-const GetHypeTrainStatusResponseSchema: v.GenericSchema<GetHypeTrainStatusResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    current: v.nullable(v.looseObject({
-      id: v.string(),
-      broadcaster_user_id: v.string(),
-      broadcaster_user_login: v.string(),
-      broadcaster_user_name: v.string(),
-      level: v.number(),
-      total: v.number(),
-      progress: v.number(),
-      goal: v.number(),
-      top_contributions: v.array(v.looseObject({
-        user_id: v.string(),
-        user_login: v.string(),
-        user_name: v.string(),
-        type: v.string(),
-        total: v.number(),
-        shared_train_participants: v.nullable(v.array(v.looseObject({
-          broadcaster_user_id: v.string(),
-          broadcaster_user_login: v.string(),
-          broadcaster_user_name: v.string(),
+const GetHypeTrainStatusResponseSchema: v.GenericSchema<GetHypeTrainStatusResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    current: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+      id: str,
+      broadcaster_user_id: str,
+      broadcaster_user_login: str,
+      broadcaster_user_name: str,
+      level: num,
+      total: num,
+      progress: num,
+      goal: num,
+      top_contributions: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+        user_id: str,
+        user_login: str,
+        user_name: str,
+        type: str,
+        total: num,
+        shared_train_participants: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+          broadcaster_user_id: str,
+          broadcaster_user_login: str,
+          broadcaster_user_name: str,
         }))),
-        started_at: v.string(),
-        expires_at: v.string(),
-        is_shared_train: v.boolean(),
+        started_at: str,
+        expires_at: str,
+        is_shared_train: bool,
       })),
     })),
   })),
-  all_time_high: v.nullable(v.looseObject({
-    level: v.number(),
-    total: v.number(),
-    achieved_at: v.string(),
+  all_time_high: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+    level: num,
+    total: num,
+    achieved_at: str,
   })),
-  shared_all_time_high: v.nullable(v.looseObject({
-    level: v.number(),
-    total: v.number(),
-    achieved_at: v.string(),
+  shared_all_time_high: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+    level: num,
+    total: num,
+    achieved_at: str,
   })),
 });
 

@@ -3,13 +3,17 @@ import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 import { type Pagination, PaginationSchema } from './shared.js';
 
+const bool = /* @__PURE__ */ v.boolean();
+const num = /* @__PURE__ */ v.number();
+const str = /* @__PURE__ */ v.string();
+
 export interface AutoModStatus {
   msg_id: string;
   is_permitted: boolean;
 }
-const AutoModStatusSchema: v.GenericSchema<AutoModStatus> = v.looseObject({
-  msg_id: v.string(),
-  is_permitted: v.boolean(),
+const AutoModStatusSchema: v.GenericSchema<AutoModStatus> = /* @__PURE__ */ v.looseObject({
+  msg_id: str,
+  is_permitted: bool,
 });
 
 export interface AutoModSettings {
@@ -25,18 +29,18 @@ export interface AutoModSettings {
   race_ethnicity_or_religion: number;
   sex_based_terms: number;
 }
-const AutoModSettingsSchema: v.GenericSchema<AutoModSettings> = v.looseObject({
-  broadcaster_id: v.string(),
-  moderator_id: v.string(),
-  overall_level: v.nullable(v.number()),
-  disability: v.number(),
-  aggression: v.number(),
-  sexuality_sex_or_gender: v.number(),
-  misogyny: v.number(),
-  bullying: v.number(),
-  swearing: v.number(),
-  race_ethnicity_or_religion: v.number(),
-  sex_based_terms: v.number(),
+const AutoModSettingsSchema: v.GenericSchema<AutoModSettings> = /* @__PURE__ */ v.looseObject({
+  broadcaster_id: str,
+  moderator_id: str,
+  overall_level: /* @__PURE__ */ v.nullable(num),
+  disability: num,
+  aggression: num,
+  sexuality_sex_or_gender: num,
+  misogyny: num,
+  bullying: num,
+  swearing: num,
+  race_ethnicity_or_religion: num,
+  sex_based_terms: num,
 });
 
 export interface BannedUser {
@@ -50,16 +54,16 @@ export interface BannedUser {
   moderator_login: string;
   moderator_name: string;
 }
-const BannedUserSchema: v.GenericSchema<BannedUser> = v.looseObject({
-  user_id: v.string(),
-  user_login: v.string(),
-  user_name: v.string(),
-  expires_at: v.string(),
-  created_at: v.string(),
-  reason: v.string(),
-  moderator_id: v.string(),
-  moderator_login: v.string(),
-  moderator_name: v.string(),
+const BannedUserSchema: v.GenericSchema<BannedUser> = /* @__PURE__ */ v.looseObject({
+  user_id: str,
+  user_login: str,
+  user_name: str,
+  expires_at: str,
+  created_at: str,
+  reason: str,
+  moderator_id: str,
+  moderator_login: str,
+  moderator_name: str,
 });
 
 export interface BlockedTerm {
@@ -71,14 +75,14 @@ export interface BlockedTerm {
   updated_at: string;
   expires_at: string | null;
 }
-const BlockedTermSchema: v.GenericSchema<BlockedTerm> = v.looseObject({
-  broadcaster_id: v.string(),
-  moderator_id: v.string(),
-  id: v.string(),
-  text: v.string(),
-  created_at: v.string(),
-  updated_at: v.string(),
-  expires_at: v.nullable(v.string()),
+const BlockedTermSchema: v.GenericSchema<BlockedTerm> = /* @__PURE__ */ v.looseObject({
+  broadcaster_id: str,
+  moderator_id: str,
+  id: str,
+  text: str,
+  created_at: str,
+  updated_at: str,
+  expires_at: /* @__PURE__ */ v.nullable(str),
 });
 
 export interface UserModerator {
@@ -86,10 +90,10 @@ export interface UserModerator {
   user_login: string;
   user_name: string;
 }
-const UserModeratorSchema: v.GenericSchema<UserModerator> = v.looseObject({
-  user_id: v.string(),
-  user_login: v.string(),
-  user_name: v.string(),
+const UserModeratorSchema: v.GenericSchema<UserModerator> = /* @__PURE__ */ v.looseObject({
+  user_id: str,
+  user_login: str,
+  user_name: str,
 });
 
 export interface UserVip {
@@ -97,10 +101,10 @@ export interface UserVip {
   user_name: string;
   user_login: string;
 }
-const UserVipSchema: v.GenericSchema<UserVip> = v.looseObject({
-  user_id: v.string(),
-  user_name: v.string(),
-  user_login: v.string(),
+const UserVipSchema: v.GenericSchema<UserVip> = /* @__PURE__ */ v.looseObject({
+  user_id: str,
+  user_name: str,
+  user_login: str,
 });
 
 export interface CheckAutomodStatusInput {
@@ -110,8 +114,8 @@ export interface CheckAutomodStatusInput {
 export interface CheckAutomodStatusResponse {
   data: AutoModStatus[];
 }
-const CheckAutomodStatusResponseSchema: v.GenericSchema<CheckAutomodStatusResponse> = v.looseObject({
-  data: v.array(AutoModStatusSchema),
+const CheckAutomodStatusResponseSchema: v.GenericSchema<CheckAutomodStatusResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(AutoModStatusSchema),
 });
 
 /**
@@ -161,8 +165,8 @@ export interface GetAutomodSettingsInput {
 export interface GetAutomodSettingsResponse {
   data: AutoModSettings[];
 }
-const GetAutomodSettingsResponseSchema: v.GenericSchema<GetAutomodSettingsResponse> = v.looseObject({
-  data: v.array(AutoModSettingsSchema),
+const GetAutomodSettingsResponseSchema: v.GenericSchema<GetAutomodSettingsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(AutoModSettingsSchema),
 });
 
 /**
@@ -198,8 +202,8 @@ export interface UpdateAutomodSettingsInput {
 export interface UpdateAutomodSettingsResponse {
   data: AutoModSettings[];
 }
-const UpdateAutomodSettingsResponseSchema: v.GenericSchema<UpdateAutomodSettingsResponse> = v.looseObject({
-  data: v.array(AutoModSettingsSchema),
+const UpdateAutomodSettingsResponseSchema: v.GenericSchema<UpdateAutomodSettingsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(AutoModSettingsSchema),
 });
 
 /**
@@ -230,9 +234,9 @@ export interface GetBannedUsersResponse {
   data: BannedUser[];
   pagination?: Pagination;
 }
-const GetBannedUsersResponseSchema: v.GenericSchema<GetBannedUsersResponse> = v.looseObject({
-  data: v.array(BannedUserSchema),
-  pagination: v.optional(PaginationSchema),
+const GetBannedUsersResponseSchema: v.GenericSchema<GetBannedUsersResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(BannedUserSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**
@@ -268,13 +272,13 @@ export interface BanUserResponse {
     end_time: string | null;
   }[];
 }
-const BanUserResponseSchema: v.GenericSchema<BanUserResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    broadcaster_id: v.string(),
-    moderator_id: v.string(),
-    user_id: v.string(),
-    created_at: v.string(),
-    end_time: v.nullable(v.string()),
+const BanUserResponseSchema: v.GenericSchema<BanUserResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    broadcaster_id: str,
+    moderator_id: str,
+    user_id: str,
+    created_at: str,
+    end_time: /* @__PURE__ */ v.nullable(str),
   })),
 });
 
@@ -345,25 +349,25 @@ export interface GetUnbanRequestsResponse {
   }[];
   pagination?: Pagination;
 }
-const GetUnbanRequestsResponseSchema: v.GenericSchema<GetUnbanRequestsResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    id: v.string(),
-    broadcaster_id: v.string(),
-    broadcaster_name: v.string(),
-    broadcaster_login: v.string(),
-    moderator_id: v.string(),
-    moderator_login: v.string(),
-    moderator_name: v.string(),
-    user_id: v.string(),
-    user_login: v.string(),
-    user_name: v.string(),
-    text: v.string(),
-    status: v.string(),
-    created_at: v.string(),
-    resolved_at: v.string(),
-    resolution_text: v.string(),
+const GetUnbanRequestsResponseSchema: v.GenericSchema<GetUnbanRequestsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    id: str,
+    broadcaster_id: str,
+    broadcaster_name: str,
+    broadcaster_login: str,
+    moderator_id: str,
+    moderator_login: str,
+    moderator_name: str,
+    user_id: str,
+    user_login: str,
+    user_name: str,
+    text: str,
+    status: str,
+    created_at: str,
+    resolved_at: str,
+    resolution_text: str,
   })),
-  pagination: v.optional(PaginationSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**
@@ -410,23 +414,23 @@ export interface ResolveUnbanRequestsResponse {
     resolution_text: string;
   }[];
 }
-const ResolveUnbanRequestsResponseSchema: v.GenericSchema<ResolveUnbanRequestsResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    id: v.string(),
-    broadcaster_id: v.string(),
-    broadcaster_login: v.string(),
-    broadcaster_name: v.string(),
-    moderator_id: v.string(),
-    moderator_login: v.string(),
-    moderator_name: v.string(),
-    user_id: v.string(),
-    user_login: v.string(),
-    user_name: v.string(),
-    text: v.string(),
-    status: v.string(),
-    created_at: v.string(),
-    resolved_at: v.string(),
-    resolution_text: v.string(),
+const ResolveUnbanRequestsResponseSchema: v.GenericSchema<ResolveUnbanRequestsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    id: str,
+    broadcaster_id: str,
+    broadcaster_login: str,
+    broadcaster_name: str,
+    moderator_id: str,
+    moderator_login: str,
+    moderator_name: str,
+    user_id: str,
+    user_login: str,
+    user_name: str,
+    text: str,
+    status: str,
+    created_at: str,
+    resolved_at: str,
+    resolution_text: str,
   })),
 });
 
@@ -458,9 +462,9 @@ export interface GetBlockedTermsResponse {
   data: BlockedTerm[];
   pagination?: Pagination;
 }
-const GetBlockedTermsResponseSchema: v.GenericSchema<GetBlockedTermsResponse> = v.looseObject({
-  data: v.array(BlockedTermSchema),
-  pagination: v.optional(PaginationSchema),
+const GetBlockedTermsResponseSchema: v.GenericSchema<GetBlockedTermsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(BlockedTermSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**
@@ -489,8 +493,8 @@ export interface AddBlockedTermInput {
 export interface AddBlockedTermResponse {
   data: BlockedTerm[];
 }
-const AddBlockedTermResponseSchema: v.GenericSchema<AddBlockedTermResponse> = v.looseObject({
-  data: v.array(BlockedTermSchema),
+const AddBlockedTermResponseSchema: v.GenericSchema<AddBlockedTermResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(BlockedTermSchema),
 });
 
 /**
@@ -568,13 +572,13 @@ export interface GetModeratedChannelsResponse {
   }[];
   pagination?: Pagination;
 }
-const GetModeratedChannelsResponseSchema: v.GenericSchema<GetModeratedChannelsResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    broadcaster_id: v.string(),
-    broadcaster_login: v.string(),
-    broadcaster_name: v.string(),
+const GetModeratedChannelsResponseSchema: v.GenericSchema<GetModeratedChannelsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    broadcaster_id: str,
+    broadcaster_login: str,
+    broadcaster_name: str,
   })),
-  pagination: v.optional(PaginationSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**
@@ -605,9 +609,9 @@ export interface GetModeratorsResponse {
   data: UserModerator[];
   pagination?: Pagination;
 }
-const GetModeratorsResponseSchema: v.GenericSchema<GetModeratorsResponse> = v.looseObject({
-  data: v.array(UserModeratorSchema),
-  pagination: v.optional(PaginationSchema),
+const GetModeratorsResponseSchema: v.GenericSchema<GetModeratorsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(UserModeratorSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**
@@ -681,9 +685,9 @@ export interface GetVipsResponse {
   data: UserVip[];
   pagination?: Pagination;
 }
-const GetVipsResponseSchema: v.GenericSchema<GetVipsResponse> = v.looseObject({
-  data: v.array(UserVipSchema),
-  pagination: v.optional(PaginationSchema),
+const GetVipsResponseSchema: v.GenericSchema<GetVipsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(UserVipSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**
@@ -761,13 +765,13 @@ export interface UpdateShieldModeStatusResponse {
     last_activated_at: string;
   }[];
 }
-const UpdateShieldModeStatusResponseSchema: v.GenericSchema<UpdateShieldModeStatusResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    is_active: v.boolean(),
-    moderator_id: v.string(),
-    moderator_login: v.string(),
-    moderator_name: v.string(),
-    last_activated_at: v.string(),
+const UpdateShieldModeStatusResponseSchema: v.GenericSchema<UpdateShieldModeStatusResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    is_active: bool,
+    moderator_id: str,
+    moderator_login: str,
+    moderator_name: str,
+    last_activated_at: str,
   })),
 });
 
@@ -801,13 +805,13 @@ export interface GetShieldModeStatusResponse {
     last_activated_at: string;
   }[];
 }
-const GetShieldModeStatusResponseSchema: v.GenericSchema<GetShieldModeStatusResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    is_active: v.boolean(),
-    moderator_id: v.string(),
-    moderator_login: v.string(),
-    moderator_name: v.string(),
-    last_activated_at: v.string(),
+const GetShieldModeStatusResponseSchema: v.GenericSchema<GetShieldModeStatusResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    is_active: bool,
+    moderator_id: str,
+    moderator_login: str,
+    moderator_name: str,
+    last_activated_at: str,
   })),
 });
 
@@ -841,12 +845,12 @@ export interface WarnChatUserResponse {
     reason: string;
   }[];
 }
-const WarnChatUserResponseSchema: v.GenericSchema<WarnChatUserResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    broadcaster_id: v.string(),
-    user_id: v.string(),
-    moderator_id: v.string(),
-    reason: v.string(),
+const WarnChatUserResponseSchema: v.GenericSchema<WarnChatUserResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    broadcaster_id: str,
+    user_id: str,
+    moderator_id: str,
+    reason: str,
   })),
 });
 
@@ -889,14 +893,14 @@ export interface AddSuspiciousStatusToChatUserResponse {
     )[];
   }[];
 }
-const AddSuspiciousStatusToChatUserResponseSchema: v.GenericSchema<AddSuspiciousStatusToChatUserResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    user_id: v.string(),
-    broadcaster_id: v.string(),
-    moderator_id: v.string(),
-    updated_at: v.string(),
-    status: v.string(),
-    types: v.array(v.string()),
+const AddSuspiciousStatusToChatUserResponseSchema: v.GenericSchema<AddSuspiciousStatusToChatUserResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    user_id: str,
+    broadcaster_id: str,
+    moderator_id: str,
+    updated_at: str,
+    status: str,
+    types: /* @__PURE__ */ v.array(str),
   })),
 });
 
@@ -938,14 +942,14 @@ export interface RemoveSuspiciousStatusFromChatUserResponse {
     )[];
   }[];
 }
-const RemoveSuspiciousStatusFromChatUserResponseSchema: v.GenericSchema<RemoveSuspiciousStatusFromChatUserResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    user_id: v.string(),
-    broadcaster_id: v.string(),
-    moderator_id: v.string(),
-    updated_at: v.string(),
-    status: v.string(),
-    types: v.array(v.string()),
+const RemoveSuspiciousStatusFromChatUserResponseSchema: v.GenericSchema<RemoveSuspiciousStatusFromChatUserResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    user_id: str,
+    broadcaster_id: str,
+    moderator_id: str,
+    updated_at: str,
+    status: str,
+    types: /* @__PURE__ */ v.array(str),
   })),
 });
 

@@ -3,6 +3,10 @@ import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 import { type Pagination, PaginationSchema } from './shared.js';
 
+const bool = /* @__PURE__ */ v.boolean();
+const num = /* @__PURE__ */ v.number();
+const str = /* @__PURE__ */ v.string();
+
 export interface Poll {
   id: string;
   broadcaster_id: string;
@@ -32,27 +36,27 @@ export interface Poll {
   started_at: string;
   ended_at: string | null;
 }
-const PollSchema: v.GenericSchema<Poll> = v.looseObject({
-  id: v.string(),
-  broadcaster_id: v.string(),
-  broadcaster_name: v.string(),
-  broadcaster_login: v.string(),
-  title: v.string(),
-  choices: v.array(v.looseObject({
-    id: v.string(),
-    title: v.string(),
-    votes: v.number(),
-    channel_points_votes: v.number(),
-    bits_votes: v.number(),
+const PollSchema: v.GenericSchema<Poll> = /* @__PURE__ */ v.looseObject({
+  id: str,
+  broadcaster_id: str,
+  broadcaster_name: str,
+  broadcaster_login: str,
+  title: str,
+  choices: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    id: str,
+    title: str,
+    votes: num,
+    channel_points_votes: num,
+    bits_votes: num,
   })),
-  bits_voting_enabled: v.boolean(),
-  bits_per_vote: v.number(),
-  channel_points_voting_enabled: v.boolean(),
-  channel_points_per_vote: v.number(),
-  status: v.string(),
-  duration: v.number(),
-  started_at: v.string(),
-  ended_at: v.nullable(v.string()),
+  bits_voting_enabled: bool,
+  bits_per_vote: num,
+  channel_points_voting_enabled: bool,
+  channel_points_per_vote: num,
+  status: str,
+  duration: num,
+  started_at: str,
+  ended_at: /* @__PURE__ */ v.nullable(str),
 });
 
 export interface GetPollsInput {
@@ -65,9 +69,9 @@ export interface GetPollsResponse {
   data: Poll[];
   pagination?: Pagination;
 }
-const GetPollsResponseSchema: v.GenericSchema<GetPollsResponse> = v.looseObject({
-  data: v.array(PollSchema),
-  pagination: v.optional(PaginationSchema),
+const GetPollsResponseSchema: v.GenericSchema<GetPollsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(PollSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**
@@ -100,8 +104,8 @@ export interface CreatePollInput {
 export interface CreatePollResponse {
   data: Poll[];
 }
-const CreatePollResponseSchema: v.GenericSchema<CreatePollResponse> = v.looseObject({
-  data: v.array(PollSchema),
+const CreatePollResponseSchema: v.GenericSchema<CreatePollResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(PollSchema),
 });
 
 /**
@@ -132,8 +136,8 @@ export interface EndPollInput {
 export interface EndPollResponse {
   data: Poll[];
 }
-const EndPollResponseSchema: v.GenericSchema<EndPollResponse> = v.looseObject({
-  data: v.array(PollSchema),
+const EndPollResponseSchema: v.GenericSchema<EndPollResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(PollSchema),
 });
 
 /**

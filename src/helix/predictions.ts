@@ -3,6 +3,9 @@ import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 import { type Pagination, PaginationSchema } from './shared.js';
 
+const num = /* @__PURE__ */ v.number();
+const str = /* @__PURE__ */ v.string();
+
 export interface PredictionOutcome {
   id: string;
   title: string;
@@ -17,19 +20,19 @@ export interface PredictionOutcome {
   }[] | null;
   color: 'BLUE' | 'PINK' | (string & {});
 }
-const PredictionOutcomeSchema: v.GenericSchema<PredictionOutcome> = v.looseObject({
-  id: v.string(),
-  title: v.string(),
-  users: v.number(),
-  channel_points: v.number(),
-  top_predictors: v.nullable(v.array(v.looseObject({
-    user_id: v.string(),
-    user_name: v.string(),
-    user_login: v.string(),
-    channel_points_used: v.number(),
-    channel_points_won: v.number(),
+const PredictionOutcomeSchema: v.GenericSchema<PredictionOutcome> = /* @__PURE__ */ v.looseObject({
+  id: str,
+  title: str,
+  users: num,
+  channel_points: num,
+  top_predictors: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    user_id: str,
+    user_name: str,
+    user_login: str,
+    channel_points_used: num,
+    channel_points_won: num,
   }))),
-  color: v.string(),
+  color: str,
 });
 
 export interface Prediction {
@@ -46,19 +49,19 @@ export interface Prediction {
   ended_at: string | null;
   locked_at: string | null;
 }
-const PredictionSchema: v.GenericSchema<Prediction> = v.looseObject({
-  id: v.string(),
-  broadcaster_id: v.string(),
-  broadcaster_name: v.string(),
-  broadcaster_login: v.string(),
-  title: v.string(),
-  winning_outcome_id: v.nullable(v.string()),
-  outcomes: v.array(PredictionOutcomeSchema),
-  prediction_window: v.number(),
-  status: v.string(),
-  created_at: v.string(),
-  ended_at: v.nullable(v.string()),
-  locked_at: v.nullable(v.string()),
+const PredictionSchema: v.GenericSchema<Prediction> = /* @__PURE__ */ v.looseObject({
+  id: str,
+  broadcaster_id: str,
+  broadcaster_name: str,
+  broadcaster_login: str,
+  title: str,
+  winning_outcome_id: /* @__PURE__ */ v.nullable(str),
+  outcomes: /* @__PURE__ */ v.array(PredictionOutcomeSchema),
+  prediction_window: num,
+  status: str,
+  created_at: str,
+  ended_at: /* @__PURE__ */ v.nullable(str),
+  locked_at: /* @__PURE__ */ v.nullable(str),
 });
 
 export interface GetPredictionsInput {
@@ -71,9 +74,9 @@ export interface GetPredictionsResponse {
   data: Prediction[];
   pagination?: Pagination;
 }
-const GetPredictionsResponseSchema: v.GenericSchema<GetPredictionsResponse> = v.looseObject({
-  data: v.array(PredictionSchema),
-  pagination: v.optional(PaginationSchema),
+const GetPredictionsResponseSchema: v.GenericSchema<GetPredictionsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(PredictionSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**
@@ -104,8 +107,8 @@ export interface CreatePredictionInput {
 export interface CreatePredictionResponse {
   data: Prediction[];
 }
-const CreatePredictionResponseSchema: v.GenericSchema<CreatePredictionResponse> = v.looseObject({
-  data: v.array(PredictionSchema),
+const CreatePredictionResponseSchema: v.GenericSchema<CreatePredictionResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(PredictionSchema),
 });
 
 /**
@@ -137,8 +140,8 @@ export interface EndPredictionInput {
 export interface EndPredictionResponse {
   data: Prediction[];
 }
-const EndPredictionResponseSchema: v.GenericSchema<EndPredictionResponse> = v.looseObject({
-  data: v.array(PredictionSchema),
+const EndPredictionResponseSchema: v.GenericSchema<EndPredictionResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(PredictionSchema),
 });
 
 /**

@@ -2,6 +2,9 @@
 import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 
+const bool = /* @__PURE__ */ v.boolean();
+const str = /* @__PURE__ */ v.string();
+
 export interface StartARaidInput {
   from_broadcaster_id: string;
   to_broadcaster_id: string;
@@ -12,10 +15,10 @@ export interface StartARaidResponse {
     is_mature: boolean;
   }[];
 }
-const StartARaidResponseSchema: v.GenericSchema<StartARaidResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    created_at: v.string(),
-    is_mature: v.boolean(),
+const StartARaidResponseSchema: v.GenericSchema<StartARaidResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    created_at: str,
+    is_mature: bool,
   })),
 });
 

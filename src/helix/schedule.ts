@@ -3,6 +3,9 @@ import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 import { type Pagination, PaginationSchema } from './shared.js';
 
+const bool = /* @__PURE__ */ v.boolean();
+const str = /* @__PURE__ */ v.string();
+
 export interface ChannelStreamScheduleSegment {
   id: string;
   start_time: string;
@@ -15,17 +18,17 @@ export interface ChannelStreamScheduleSegment {
   } | null;
   is_recurring: boolean;
 }
-const ChannelStreamScheduleSegmentSchema: v.GenericSchema<ChannelStreamScheduleSegment> = v.looseObject({
-  id: v.string(),
-  start_time: v.string(),
-  end_time: v.string(),
-  title: v.string(),
-  canceled_until: v.nullable(v.string()),
-  category: v.nullable(v.looseObject({
-    id: v.string(),
-    name: v.string(),
+const ChannelStreamScheduleSegmentSchema: v.GenericSchema<ChannelStreamScheduleSegment> = /* @__PURE__ */ v.looseObject({
+  id: str,
+  start_time: str,
+  end_time: str,
+  title: str,
+  canceled_until: /* @__PURE__ */ v.nullable(str),
+  category: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+    id: str,
+    name: str,
   })),
-  is_recurring: v.boolean(),
+  is_recurring: bool,
 });
 
 export interface GetChannelStreamScheduleInput {
@@ -49,17 +52,17 @@ export interface GetChannelStreamScheduleResponse {
     pagination?: Pagination;
   };
 }
-const GetChannelStreamScheduleResponseSchema: v.GenericSchema<GetChannelStreamScheduleResponse> = v.looseObject({
-  data: v.looseObject({
-    segments: v.array(ChannelStreamScheduleSegmentSchema),
-    broadcaster_id: v.string(),
-    broadcaster_name: v.string(),
-    broadcaster_login: v.string(),
-    vacation: v.nullable(v.looseObject({
-      start_time: v.string(),
-      end_time: v.string(),
+const GetChannelStreamScheduleResponseSchema: v.GenericSchema<GetChannelStreamScheduleResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.looseObject({
+    segments: /* @__PURE__ */ v.array(ChannelStreamScheduleSegmentSchema),
+    broadcaster_id: str,
+    broadcaster_name: str,
+    broadcaster_login: str,
+    vacation: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+      start_time: str,
+      end_time: str,
     })),
-    pagination: v.optional(PaginationSchema),
+    pagination: /* @__PURE__ */ v.optional(PaginationSchema),
   }),
 });
 
@@ -148,15 +151,15 @@ export interface CreateChannelStreamScheduleSegmentResponse {
     } | null;
   };
 }
-const CreateChannelStreamScheduleSegmentResponseSchema: v.GenericSchema<CreateChannelStreamScheduleSegmentResponse> = v.looseObject({
-  data: v.looseObject({
-    segments: v.array(ChannelStreamScheduleSegmentSchema),
-    broadcaster_id: v.string(),
-    broadcaster_name: v.string(),
-    broadcaster_login: v.string(),
-    vacation: v.nullable(v.looseObject({
-      start_time: v.string(),
-      end_time: v.string(),
+const CreateChannelStreamScheduleSegmentResponseSchema: v.GenericSchema<CreateChannelStreamScheduleSegmentResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.looseObject({
+    segments: /* @__PURE__ */ v.array(ChannelStreamScheduleSegmentSchema),
+    broadcaster_id: str,
+    broadcaster_name: str,
+    broadcaster_login: str,
+    vacation: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+      start_time: str,
+      end_time: str,
     })),
   }),
 });
@@ -201,15 +204,15 @@ export interface UpdateChannelStreamScheduleSegmentResponse {
     } | null;
   };
 }
-const UpdateChannelStreamScheduleSegmentResponseSchema: v.GenericSchema<UpdateChannelStreamScheduleSegmentResponse> = v.looseObject({
-  data: v.looseObject({
-    segments: v.array(ChannelStreamScheduleSegmentSchema),
-    broadcaster_id: v.string(),
-    broadcaster_name: v.string(),
-    broadcaster_login: v.string(),
-    vacation: v.nullable(v.looseObject({
-      start_time: v.string(),
-      end_time: v.string(),
+const UpdateChannelStreamScheduleSegmentResponseSchema: v.GenericSchema<UpdateChannelStreamScheduleSegmentResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.looseObject({
+    segments: /* @__PURE__ */ v.array(ChannelStreamScheduleSegmentSchema),
+    broadcaster_id: str,
+    broadcaster_name: str,
+    broadcaster_login: str,
+    vacation: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+      start_time: str,
+      end_time: str,
     })),
   }),
 });

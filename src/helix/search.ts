@@ -3,15 +3,18 @@ import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 import { type Pagination, PaginationSchema } from './shared.js';
 
+const bool = /* @__PURE__ */ v.boolean();
+const str = /* @__PURE__ */ v.string();
+
 export interface Category {
   box_art_url: string;
   name: string;
   id: string;
 }
-const CategorySchema: v.GenericSchema<Category> = v.looseObject({
-  box_art_url: v.string(),
-  name: v.string(),
-  id: v.string(),
+const CategorySchema: v.GenericSchema<Category> = /* @__PURE__ */ v.looseObject({
+  box_art_url: str,
+  name: str,
+  id: str,
 });
 
 export interface Channel {
@@ -28,19 +31,19 @@ export interface Channel {
   title: string;
   started_at: string;
 }
-const ChannelSchema: v.GenericSchema<Channel> = v.looseObject({
-  broadcaster_language: v.string(),
-  broadcaster_login: v.string(),
-  display_name: v.string(),
-  game_id: v.string(),
-  game_name: v.string(),
-  id: v.string(),
-  is_live: v.boolean(),
-  tag_ids: v.nullish(v.array(v.string())),
-  tags: v.array(v.string()),
-  thumbnail_url: v.string(),
-  title: v.string(),
-  started_at: v.string(),
+const ChannelSchema: v.GenericSchema<Channel> = /* @__PURE__ */ v.looseObject({
+  broadcaster_language: str,
+  broadcaster_login: str,
+  display_name: str,
+  game_id: str,
+  game_name: str,
+  id: str,
+  is_live: bool,
+  tag_ids: /* @__PURE__ */ v.nullish(/* @__PURE__ */ v.array(str)),
+  tags: /* @__PURE__ */ v.array(str),
+  thumbnail_url: str,
+  title: str,
+  started_at: str,
 });
 
 export interface SearchCategoriesInput {
@@ -52,9 +55,9 @@ export interface SearchCategoriesResponse {
   data: Category[];
   pagination?: Pagination;
 }
-const SearchCategoriesResponseSchema: v.GenericSchema<SearchCategoriesResponse> = v.looseObject({
-  data: v.array(CategorySchema),
-  pagination: v.optional(PaginationSchema),
+const SearchCategoriesResponseSchema: v.GenericSchema<SearchCategoriesResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(CategorySchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**
@@ -85,9 +88,9 @@ export interface SearchChannelsResponse {
   data: Channel[];
   pagination?: Pagination;
 }
-const SearchChannelsResponseSchema: v.GenericSchema<SearchChannelsResponse> = v.looseObject({
-  data: v.array(ChannelSchema),
-  pagination: v.optional(PaginationSchema),
+const SearchChannelsResponseSchema: v.GenericSchema<SearchChannelsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(ChannelSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**

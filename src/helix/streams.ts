@@ -3,6 +3,10 @@ import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 import { type Pagination, PaginationSchema } from './shared.js';
 
+const bool = /* @__PURE__ */ v.boolean();
+const num = /* @__PURE__ */ v.number();
+const str = /* @__PURE__ */ v.string();
+
 export interface Stream {
   id: string;
   user_id: string;
@@ -20,22 +24,22 @@ export interface Stream {
   tags: string[];
   is_mature: boolean;
 }
-const StreamSchema: v.GenericSchema<Stream> = v.looseObject({
-  id: v.string(),
-  user_id: v.string(),
-  user_login: v.string(),
-  user_name: v.string(),
-  game_id: v.string(),
-  game_name: v.string(),
-  type: v.string(),
-  title: v.string(),
-  viewer_count: v.number(),
-  started_at: v.string(),
-  language: v.string(),
-  thumbnail_url: v.string(),
-  tag_ids: v.nullish(v.array(v.string())),
-  tags: v.array(v.string()),
-  is_mature: v.boolean(),
+const StreamSchema: v.GenericSchema<Stream> = /* @__PURE__ */ v.looseObject({
+  id: str,
+  user_id: str,
+  user_login: str,
+  user_name: str,
+  game_id: str,
+  game_name: str,
+  type: str,
+  title: str,
+  viewer_count: num,
+  started_at: str,
+  language: str,
+  thumbnail_url: str,
+  tag_ids: /* @__PURE__ */ v.nullish(/* @__PURE__ */ v.array(str)),
+  tags: /* @__PURE__ */ v.array(str),
+  is_mature: bool,
 });
 
 export interface StreamMarkerCreated {
@@ -44,11 +48,11 @@ export interface StreamMarkerCreated {
   position_seconds: number;
   description: string;
 }
-const StreamMarkerCreatedSchema: v.GenericSchema<StreamMarkerCreated> = v.looseObject({
-  id: v.string(),
-  created_at: v.string(),
-  position_seconds: v.number(),
-  description: v.string(),
+const StreamMarkerCreatedSchema: v.GenericSchema<StreamMarkerCreated> = /* @__PURE__ */ v.looseObject({
+  id: str,
+  created_at: str,
+  position_seconds: num,
+  description: str,
 });
 
 export interface StreamMarkers {
@@ -66,18 +70,18 @@ export interface StreamMarkers {
     }[];
   }[];
 }
-const StreamMarkersSchema: v.GenericSchema<StreamMarkers> = v.looseObject({
-  user_id: v.string(),
-  user_name: v.string(),
-  user_login: v.string(),
-  videos: v.array(v.looseObject({
-    video_id: v.string(),
-    markers: v.array(v.looseObject({
-      id: v.string(),
-      created_at: v.string(),
-      description: v.string(),
-      position_seconds: v.number(),
-      url: v.string(),
+const StreamMarkersSchema: v.GenericSchema<StreamMarkers> = /* @__PURE__ */ v.looseObject({
+  user_id: str,
+  user_name: str,
+  user_login: str,
+  videos: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    video_id: str,
+    markers: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+      id: str,
+      created_at: str,
+      description: str,
+      position_seconds: num,
+      url: str,
     })),
   })),
 });
@@ -90,9 +94,9 @@ export interface GetStreamKeyResponse {
     stream_key: string;
   }[];
 }
-const GetStreamKeyResponseSchema: v.GenericSchema<GetStreamKeyResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    stream_key: v.string(),
+const GetStreamKeyResponseSchema: v.GenericSchema<GetStreamKeyResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    stream_key: str,
   })),
 });
 
@@ -127,9 +131,9 @@ export interface GetStreamsResponse {
   data: Stream[];
   pagination?: Pagination;
 }
-const GetStreamsResponseSchema: v.GenericSchema<GetStreamsResponse> = v.looseObject({
-  data: v.array(StreamSchema),
-  pagination: v.optional(PaginationSchema),
+const GetStreamsResponseSchema: v.GenericSchema<GetStreamsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(StreamSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**
@@ -159,9 +163,9 @@ export interface GetFollowedStreamsResponse {
   data: Stream[];
   pagination?: Pagination;
 }
-const GetFollowedStreamsResponseSchema: v.GenericSchema<GetFollowedStreamsResponse> = v.looseObject({
-  data: v.array(StreamSchema),
-  pagination: v.optional(PaginationSchema),
+const GetFollowedStreamsResponseSchema: v.GenericSchema<GetFollowedStreamsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(StreamSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**
@@ -189,8 +193,8 @@ export interface CreateStreamMarkerInput {
 export interface CreateStreamMarkerResponse {
   data: StreamMarkerCreated[];
 }
-const CreateStreamMarkerResponseSchema: v.GenericSchema<CreateStreamMarkerResponse> = v.looseObject({
-  data: v.array(StreamMarkerCreatedSchema),
+const CreateStreamMarkerResponseSchema: v.GenericSchema<CreateStreamMarkerResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(StreamMarkerCreatedSchema),
 });
 
 /**
@@ -222,9 +226,9 @@ export interface GetStreamMarkersResponse {
   data: StreamMarkers[];
   pagination?: Pagination;
 }
-const GetStreamMarkersResponseSchema: v.GenericSchema<GetStreamMarkersResponse> = v.looseObject({
-  data: v.array(StreamMarkersSchema),
-  pagination: v.optional(PaginationSchema),
+const GetStreamMarkersResponseSchema: v.GenericSchema<GetStreamMarkersResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(StreamMarkersSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**

@@ -3,6 +3,10 @@ import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 import { type Pagination, PaginationSchema } from './shared.js';
 
+const bool = /* @__PURE__ */ v.boolean();
+const num = /* @__PURE__ */ v.number();
+const str = /* @__PURE__ */ v.string();
+
 export interface BroadcasterSubscription {
   broadcaster_id: string;
   broadcaster_login: string;
@@ -17,19 +21,19 @@ export interface BroadcasterSubscription {
   user_name: string;
   user_login: string;
 }
-const BroadcasterSubscriptionSchema: v.GenericSchema<BroadcasterSubscription> = v.looseObject({
-  broadcaster_id: v.string(),
-  broadcaster_login: v.string(),
-  broadcaster_name: v.string(),
-  gifter_id: v.string(),
-  gifter_login: v.string(),
-  gifter_name: v.string(),
-  is_gift: v.boolean(),
-  plan_name: v.string(),
-  tier: v.string(),
-  user_id: v.string(),
-  user_name: v.string(),
-  user_login: v.string(),
+const BroadcasterSubscriptionSchema: v.GenericSchema<BroadcasterSubscription> = /* @__PURE__ */ v.looseObject({
+  broadcaster_id: str,
+  broadcaster_login: str,
+  broadcaster_name: str,
+  gifter_id: str,
+  gifter_login: str,
+  gifter_name: str,
+  is_gift: bool,
+  plan_name: str,
+  tier: str,
+  user_id: str,
+  user_name: str,
+  user_login: str,
 });
 
 export interface UserSubscription {
@@ -42,15 +46,15 @@ export interface UserSubscription {
   is_gift: boolean;
   tier: '1000' | '2000' | '3000' | (string & {});
 }
-const UserSubscriptionSchema: v.GenericSchema<UserSubscription> = v.looseObject({
-  broadcaster_id: v.string(),
-  broadcaster_login: v.string(),
-  broadcaster_name: v.string(),
-  gifter_id: v.optional(v.string()),
-  gifter_login: v.optional(v.string()),
-  gifter_name: v.optional(v.string()),
-  is_gift: v.boolean(),
-  tier: v.string(),
+const UserSubscriptionSchema: v.GenericSchema<UserSubscription> = /* @__PURE__ */ v.looseObject({
+  broadcaster_id: str,
+  broadcaster_login: str,
+  broadcaster_name: str,
+  gifter_id: /* @__PURE__ */ v.optional(str),
+  gifter_login: /* @__PURE__ */ v.optional(str),
+  gifter_name: /* @__PURE__ */ v.optional(str),
+  is_gift: bool,
+  tier: str,
 });
 
 export interface GetBroadcasterSubscriptionsInput {
@@ -66,11 +70,11 @@ export interface GetBroadcasterSubscriptionsResponse {
   points: number;
   total: number;
 }
-const GetBroadcasterSubscriptionsResponseSchema: v.GenericSchema<GetBroadcasterSubscriptionsResponse> = v.looseObject({
-  data: v.array(BroadcasterSubscriptionSchema),
-  pagination: v.optional(PaginationSchema),
-  points: v.number(),
-  total: v.number(),
+const GetBroadcasterSubscriptionsResponseSchema: v.GenericSchema<GetBroadcasterSubscriptionsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(BroadcasterSubscriptionSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
+  points: num,
+  total: num,
 });
 
 /**
@@ -99,8 +103,8 @@ export interface CheckUserSubscriptionInput {
 export interface CheckUserSubscriptionResponse {
   data: UserSubscription[];
 }
-const CheckUserSubscriptionResponseSchema: v.GenericSchema<CheckUserSubscriptionResponse> = v.looseObject({
-  data: v.array(UserSubscriptionSchema),
+const CheckUserSubscriptionResponseSchema: v.GenericSchema<CheckUserSubscriptionResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(UserSubscriptionSchema),
 });
 
 /**

@@ -3,17 +3,20 @@ import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 import { type Pagination, PaginationSchema } from './shared.js';
 
+const bool = /* @__PURE__ */ v.boolean();
+const str = /* @__PURE__ */ v.string();
+
 export interface StreamTag {
   tag_id: string;
   is_auto: boolean;
   localization_names: Record<string, string>;
   localization_descriptions: Record<string, string>;
 }
-const StreamTagSchema: v.GenericSchema<StreamTag> = v.looseObject({
-  tag_id: v.string(),
-  is_auto: v.boolean(),
-  localization_names: v.record(v.string(), v.string()),
-  localization_descriptions: v.record(v.string(), v.string()),
+const StreamTagSchema: v.GenericSchema<StreamTag> = /* @__PURE__ */ v.looseObject({
+  tag_id: str,
+  is_auto: bool,
+  localization_names: /* @__PURE__ */ v.record(str, str),
+  localization_descriptions: /* @__PURE__ */ v.record(str, str),
 });
 
 export interface GetAllStreamTagsInput {
@@ -25,9 +28,9 @@ export interface GetAllStreamTagsResponse {
   data: StreamTag[];
   pagination?: Pagination;
 }
-const GetAllStreamTagsResponseSchema: v.GenericSchema<GetAllStreamTagsResponse> = v.looseObject({
-  data: v.array(StreamTagSchema),
-  pagination: v.optional(PaginationSchema),
+const GetAllStreamTagsResponseSchema: v.GenericSchema<GetAllStreamTagsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(StreamTagSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**
@@ -55,8 +58,8 @@ export interface GetStreamTagsInput {
 export interface GetStreamTagsResponse {
   data: StreamTag[];
 }
-const GetStreamTagsResponseSchema: v.GenericSchema<GetStreamTagsResponse> = v.looseObject({
-  data: v.array(StreamTagSchema),
+const GetStreamTagsResponseSchema: v.GenericSchema<GetStreamTagsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(StreamTagSchema),
 });
 
 /**

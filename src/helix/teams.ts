@@ -2,6 +2,8 @@
 import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 
+const str = /* @__PURE__ */ v.string();
+
 export interface ChannelTeam {
   broadcaster_id: string;
   broadcaster_login: string;
@@ -16,19 +18,19 @@ export interface ChannelTeam {
   team_display_name: string;
   id: string;
 }
-const ChannelTeamSchema: v.GenericSchema<ChannelTeam> = v.looseObject({
-  broadcaster_id: v.string(),
-  broadcaster_login: v.string(),
-  broadcaster_name: v.string(),
-  background_image_url: v.string(),
-  banner: v.string(),
-  created_at: v.string(),
-  updated_at: v.string(),
-  info: v.string(),
-  thumbnail_url: v.string(),
-  team_name: v.string(),
-  team_display_name: v.string(),
-  id: v.string(),
+const ChannelTeamSchema: v.GenericSchema<ChannelTeam> = /* @__PURE__ */ v.looseObject({
+  broadcaster_id: str,
+  broadcaster_login: str,
+  broadcaster_name: str,
+  background_image_url: str,
+  banner: str,
+  created_at: str,
+  updated_at: str,
+  info: str,
+  thumbnail_url: str,
+  team_name: str,
+  team_display_name: str,
+  id: str,
 });
 
 export interface Team {
@@ -47,21 +49,21 @@ export interface Team {
   team_display_name: string;
   id: string;
 }
-const TeamSchema: v.GenericSchema<Team> = v.looseObject({
-  users: v.array(v.looseObject({
-    user_id: v.string(),
-    user_login: v.string(),
-    user_name: v.string(),
+const TeamSchema: v.GenericSchema<Team> = /* @__PURE__ */ v.looseObject({
+  users: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    user_id: str,
+    user_login: str,
+    user_name: str,
   })),
-  background_image_url: v.string(),
-  banner: v.string(),
-  created_at: v.string(),
-  updated_at: v.string(),
-  info: v.string(),
-  thumbnail_url: v.string(),
-  team_name: v.string(),
-  team_display_name: v.string(),
-  id: v.string(),
+  background_image_url: str,
+  banner: str,
+  created_at: str,
+  updated_at: str,
+  info: str,
+  thumbnail_url: str,
+  team_name: str,
+  team_display_name: str,
+  id: str,
 });
 
 export interface GetChannelTeamsInput {
@@ -70,8 +72,8 @@ export interface GetChannelTeamsInput {
 export interface GetChannelTeamsResponse {
   data: ChannelTeam[];
 }
-const GetChannelTeamsResponseSchema: v.GenericSchema<GetChannelTeamsResponse> = v.looseObject({
-  data: v.array(ChannelTeamSchema),
+const GetChannelTeamsResponseSchema: v.GenericSchema<GetChannelTeamsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(ChannelTeamSchema),
 });
 
 /**
@@ -98,8 +100,8 @@ export interface GetTeamsInput {
 export interface GetTeamsResponse {
   data: Team[];
 }
-const GetTeamsResponseSchema: v.GenericSchema<GetTeamsResponse> = v.looseObject({
-  data: v.array(TeamSchema),
+const GetTeamsResponseSchema: v.GenericSchema<GetTeamsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(TeamSchema),
 });
 
 /**

@@ -3,6 +3,10 @@ import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 import { type Pagination, PaginationSchema } from './shared.js';
 
+const bool = /* @__PURE__ */ v.boolean();
+const num = /* @__PURE__ */ v.number();
+const str = /* @__PURE__ */ v.string();
+
 export interface User {
   id: string;
   login: string;
@@ -16,18 +20,18 @@ export interface User {
   email?: string;
   created_at: string;
 }
-const UserSchema: v.GenericSchema<User> = v.looseObject({
-  id: v.string(),
-  login: v.string(),
-  display_name: v.string(),
-  type: v.string(),
-  broadcaster_type: v.string(),
-  description: v.string(),
-  profile_image_url: v.string(),
-  offline_image_url: v.string(),
-  view_count: v.nullish(v.number()),
-  email: v.optional(v.string()),
-  created_at: v.string(),
+const UserSchema: v.GenericSchema<User> = /* @__PURE__ */ v.looseObject({
+  id: str,
+  login: str,
+  display_name: str,
+  type: str,
+  broadcaster_type: str,
+  description: str,
+  profile_image_url: str,
+  offline_image_url: str,
+  view_count: /* @__PURE__ */ v.nullish(num),
+  email: /* @__PURE__ */ v.optional(str),
+  created_at: str,
 });
 
 export interface UserBlockList {
@@ -35,10 +39,10 @@ export interface UserBlockList {
   user_login: string;
   display_name: string;
 }
-const UserBlockListSchema: v.GenericSchema<UserBlockList> = v.looseObject({
-  user_id: v.string(),
-  user_login: v.string(),
-  display_name: v.string(),
+const UserBlockListSchema: v.GenericSchema<UserBlockList> = /* @__PURE__ */ v.looseObject({
+  user_id: str,
+  user_login: str,
+  display_name: str,
 });
 
 export interface UserExtension {
@@ -48,12 +52,12 @@ export interface UserExtension {
   can_activate: boolean;
   type: ('component' | 'mobile' | 'overlay' | 'panel' | (string & {}))[];
 }
-const UserExtensionSchema: v.GenericSchema<UserExtension> = v.looseObject({
-  id: v.string(),
-  version: v.string(),
-  name: v.string(),
-  can_activate: v.boolean(),
-  type: v.array(v.string()),
+const UserExtensionSchema: v.GenericSchema<UserExtension> = /* @__PURE__ */ v.looseObject({
+  id: str,
+  version: str,
+  name: str,
+  can_activate: bool,
+  type: /* @__PURE__ */ v.array(str),
 });
 
 export interface UserExtensionPanel {
@@ -62,11 +66,11 @@ export interface UserExtensionPanel {
   version?: string;
   name?: string;
 }
-const UserExtensionPanelSchema: v.GenericSchema<UserExtensionPanel> = v.looseObject({
-  active: v.boolean(),
-  id: v.optional(v.string()),
-  version: v.optional(v.string()),
-  name: v.optional(v.string()),
+const UserExtensionPanelSchema: v.GenericSchema<UserExtensionPanel> = /* @__PURE__ */ v.looseObject({
+  active: bool,
+  id: /* @__PURE__ */ v.optional(str),
+  version: /* @__PURE__ */ v.optional(str),
+  name: /* @__PURE__ */ v.optional(str),
 });
 
 export interface UserExtensionOverlay {
@@ -75,11 +79,11 @@ export interface UserExtensionOverlay {
   version?: string;
   name?: string;
 }
-const UserExtensionOverlaySchema: v.GenericSchema<UserExtensionOverlay> = v.looseObject({
-  active: v.boolean(),
-  id: v.optional(v.string()),
-  version: v.optional(v.string()),
-  name: v.optional(v.string()),
+const UserExtensionOverlaySchema: v.GenericSchema<UserExtensionOverlay> = /* @__PURE__ */ v.looseObject({
+  active: bool,
+  id: /* @__PURE__ */ v.optional(str),
+  version: /* @__PURE__ */ v.optional(str),
+  name: /* @__PURE__ */ v.optional(str),
 });
 
 export interface UserExtensionComponent {
@@ -90,13 +94,13 @@ export interface UserExtensionComponent {
   x?: number;
   y?: number;
 }
-const UserExtensionComponentSchema: v.GenericSchema<UserExtensionComponent> = v.looseObject({
-  active: v.boolean(),
-  id: v.optional(v.string()),
-  version: v.optional(v.string()),
-  name: v.optional(v.string()),
-  x: v.optional(v.number()),
-  y: v.optional(v.number()),
+const UserExtensionComponentSchema: v.GenericSchema<UserExtensionComponent> = /* @__PURE__ */ v.looseObject({
+  active: bool,
+  id: /* @__PURE__ */ v.optional(str),
+  version: /* @__PURE__ */ v.optional(str),
+  name: /* @__PURE__ */ v.optional(str),
+  x: /* @__PURE__ */ v.optional(num),
+  y: /* @__PURE__ */ v.optional(num),
 });
 
 export interface GetUsersInput {
@@ -106,8 +110,8 @@ export interface GetUsersInput {
 export interface GetUsersResponse {
   data: User[];
 }
-const GetUsersResponseSchema: v.GenericSchema<GetUsersResponse> = v.looseObject({
-  data: v.array(UserSchema),
+const GetUsersResponseSchema: v.GenericSchema<GetUsersResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(UserSchema),
 });
 
 /**
@@ -133,8 +137,8 @@ export interface UpdateUserInput {
 export interface UpdateUserResponse {
   data: User[];
 }
-const UpdateUserResponseSchema: v.GenericSchema<UpdateUserResponse> = v.looseObject({
-  data: v.array(UserSchema),
+const UpdateUserResponseSchema: v.GenericSchema<UpdateUserResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(UserSchema),
 });
 
 /**
@@ -248,12 +252,12 @@ export interface GetAuthorizationByUserResponse {
     )[];
   }[];
 }
-const GetAuthorizationByUserResponseSchema: v.GenericSchema<GetAuthorizationByUserResponse> = v.looseObject({
-  data: v.array(v.looseObject({
-    user_id: v.string(),
-    user_name: v.string(),
-    user_login: v.string(),
-    scopes: v.array(v.string()),
+const GetAuthorizationByUserResponseSchema: v.GenericSchema<GetAuthorizationByUserResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    user_id: str,
+    user_name: str,
+    user_login: str,
+    scopes: /* @__PURE__ */ v.array(str),
   })),
 });
 
@@ -284,9 +288,9 @@ export interface GetUserBlockListResponse {
   data: UserBlockList[];
   pagination?: Pagination;
 }
-const GetUserBlockListResponseSchema: v.GenericSchema<GetUserBlockListResponse> = v.looseObject({
-  data: v.array(UserBlockListSchema),
-  pagination: v.optional(PaginationSchema),
+const GetUserBlockListResponseSchema: v.GenericSchema<GetUserBlockListResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(UserBlockListSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**
@@ -353,8 +357,8 @@ export type GetUserExtensionsInput = Record<string, never>;
 export interface GetUserExtensionsResponse {
   data: UserExtension[];
 }
-const GetUserExtensionsResponseSchema: v.GenericSchema<GetUserExtensionsResponse> = v.looseObject({
-  data: v.array(UserExtensionSchema),
+const GetUserExtensionsResponseSchema: v.GenericSchema<GetUserExtensionsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(UserExtensionSchema),
 });
 
 /**
@@ -383,11 +387,11 @@ export interface GetUserActiveExtensionsResponse {
     component?: Record<string, UserExtensionComponent>;
   };
 }
-const GetUserActiveExtensionsResponseSchema: v.GenericSchema<GetUserActiveExtensionsResponse> = v.looseObject({
-  data: v.optional(v.looseObject({
-    panel: v.optional(v.record(v.string(), UserExtensionPanelSchema)),
-    overlay: v.optional(v.record(v.string(), UserExtensionOverlaySchema)),
-    component: v.optional(v.record(v.string(), UserExtensionComponentSchema)),
+const GetUserActiveExtensionsResponseSchema: v.GenericSchema<GetUserActiveExtensionsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.looseObject({
+    panel: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.record(str, UserExtensionPanelSchema)),
+    overlay: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.record(str, UserExtensionOverlaySchema)),
+    component: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.record(str, UserExtensionComponentSchema)),
   })),
 });
 
@@ -417,11 +421,11 @@ export interface UpdateUserExtensionsResponse {
     component: Record<string, UserExtensionComponent>;
   };
 }
-const UpdateUserExtensionsResponseSchema: v.GenericSchema<UpdateUserExtensionsResponse> = v.looseObject({
-  data: v.looseObject({
-    panel: v.record(v.string(), UserExtensionPanelSchema),
-    overlay: v.record(v.string(), UserExtensionOverlaySchema),
-    component: v.record(v.string(), UserExtensionComponentSchema),
+const UpdateUserExtensionsResponseSchema: v.GenericSchema<UpdateUserExtensionsResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.looseObject({
+    panel: /* @__PURE__ */ v.record(str, UserExtensionPanelSchema),
+    overlay: /* @__PURE__ */ v.record(str, UserExtensionOverlaySchema),
+    component: /* @__PURE__ */ v.record(str, UserExtensionComponentSchema),
   }),
 });
 

@@ -3,6 +3,9 @@ import * as v from 'valibot';
 import { defineEndpoint } from '../endpoint.js';
 import { type Pagination, PaginationSchema } from './shared.js';
 
+const num = /* @__PURE__ */ v.number();
+const str = /* @__PURE__ */ v.string();
+
 export interface Video {
   id: string;
   stream_id: string | null;
@@ -25,26 +28,26 @@ export interface Video {
     offset: number;
   }[] | null;
 }
-const VideoSchema: v.GenericSchema<Video> = v.looseObject({
-  id: v.string(),
-  stream_id: v.nullable(v.string()),
-  user_id: v.string(),
-  user_login: v.string(),
-  user_name: v.string(),
-  title: v.string(),
-  description: v.string(),
-  created_at: v.string(),
-  published_at: v.string(),
-  url: v.string(),
-  thumbnail_url: v.string(),
-  viewable: v.string(),
-  view_count: v.number(),
-  language: v.string(),
-  type: v.string(),
-  duration: v.string(),
-  muted_segments: v.nullable(v.array(v.looseObject({
-    duration: v.number(),
-    offset: v.number(),
+const VideoSchema: v.GenericSchema<Video> = /* @__PURE__ */ v.looseObject({
+  id: str,
+  stream_id: /* @__PURE__ */ v.nullable(str),
+  user_id: str,
+  user_login: str,
+  user_name: str,
+  title: str,
+  description: str,
+  created_at: str,
+  published_at: str,
+  url: str,
+  thumbnail_url: str,
+  viewable: str,
+  view_count: num,
+  language: str,
+  type: str,
+  duration: str,
+  muted_segments: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    duration: num,
+    offset: num,
   }))),
 });
 
@@ -64,9 +67,9 @@ export interface GetVideosResponse {
   data: Video[];
   pagination?: Pagination;
 }
-const GetVideosResponseSchema: v.GenericSchema<GetVideosResponse> = v.looseObject({
-  data: v.array(VideoSchema),
-  pagination: v.optional(PaginationSchema),
+const GetVideosResponseSchema: v.GenericSchema<GetVideosResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(VideoSchema),
+  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 
 /**
@@ -95,8 +98,8 @@ export interface DeleteVideosInput {
 export interface DeleteVideosResponse {
   data: string[];
 }
-const DeleteVideosResponseSchema: v.GenericSchema<DeleteVideosResponse> = v.looseObject({
-  data: v.array(v.string()),
+const DeleteVideosResponseSchema: v.GenericSchema<DeleteVideosResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(str),
 });
 
 /**

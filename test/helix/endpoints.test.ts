@@ -1,3 +1,5 @@
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../src/client.ts';
 import { InputError, ValidationError } from '../../src/errors.ts';
@@ -157,5 +159,26 @@ describe('Helix endpoint functions', () => {
         'title',
       );
     });
+  });
+
+  it('bundles only the code of the endpoints a program imports', async () => {
+    const result = await build({
+      stdin: {
+        contents: "import { getUsers } from './src/helix/index.ts'; console.log(getUsers);",
+        resolveDir: fileURLToPath(new URL('../..', import.meta.url)),
+        loader: 'ts',
+      },
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      write: false,
+      logLevel: 'silent',
+    });
+    const code = result.outputFiles[0]!.text;
+    expect(code).toContain('get-users');
+    // Another area's path, another Users endpoint, and schemas only other Users endpoints use.
+    for (const marker of ['channel_points/custom_rewards', 'get-user-block-list', 'can_activate', 'user_login']) {
+      expect(code, marker).not.toContain(marker);
+    }
   });
 });
