@@ -6,7 +6,9 @@
  *   src/eventsub/schemas.ts   one valibot descriptor per (type, version), each tree-shakable
  *   test/eventsub/fixtures/registry/expected.json   the raw facts the registry test checks
  *
- * Usage: npx node scripts/gen-eventsub.ts [path/to/eventsub-subscription-types.json]
+ * Usage, from the repository root:
+ *   npx node scripts/gen-eventsub.ts [path/to/eventsub-subscription-types.json]
+ * (default: ../shared/twitch/eventsub-subscription-types.json)
  *
  * The data's descriptions are never copied; only names, types and structure carry over.
  * Where Twitch's own notification examples disagree with its field tables, the examples
@@ -306,9 +308,9 @@ function generateTypes(entries: Entry[], names: Map<Entry, string>, newest: Map<
   for (const entry of entries) {
     const name = names.get(entry)!;
     const what = `\`${entry.type}\` v${entry.version}`;
-    out.push(`/** Condition of a ${what} subscription. [Twitch reference](${entry.docsUrl}) */`);
+    out.push(`/** Condition of ${what} subscriptions. [Twitch reference](${entry.docsUrl}) */`);
     out.push(`export interface ${name}Condition ${tsObject(entry.condition, '')}\n`);
-    out.push(`/** Event of a ${what} notification. [Twitch reference](${entry.docsUrl}) */`);
+    out.push(`/** Event of ${what} notifications. [Twitch reference](${entry.docsUrl}) */`);
     out.push(`export interface ${name}Event ${tsObject(entry.event, '')}\n`);
   }
   for (const [type, entry] of newest) {
