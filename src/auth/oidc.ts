@@ -1,0 +1,129 @@
+/**
+ * OpenID Connect: checking an id token's RS256 signature against Twitch's published keys, and
+ * its issuer, audience, expiry and nonce, with WebCrypto only.
+ * @see https://dev.twitch.tv/docs/authentication/getting-tokens-oidc/
+ */
+import { array, boolean, looseObject, number, optional, string, union, type InferOutput } from 'valibot';
+import { AuthError, IdTokenError } from './errors.js';
+import { decodeJwt } from './jwt.js';
+import { authUrl, check, oauthRequest, type AuthTransport } from './request.js';
+import { sameString } from './authorize.js';
+
+/** Twitch's issuer identifier. */
+export const TWITCH_ISSUER = 'https://id.twitch.tv/oauth2';
+
+const claimsSchema = /* @__PURE__ */ looseObject({
+  iss: string(),
+  sub: string(),
+  aud: union([string(), array(string())]),
+  exp: number(),
+  iat: optional(number()),
+  nonce: optional(string()),
+  azp: optional(string()),
+  preferred_username: optional(string()),
+  email: optional(string()),
+  email_verified: optional(boolean()),
+  picture: optional(string()),
+  updated_at: optional(string()),
+});
+
+/** The claims of a verified id token (Twitch's names). `sub` is the user id. */
+export type IdTokenClaims = InferOutput<typeof claimsSchema>;
+
+const jwksSchema = /* @__PURE__ */ looseObject({
+  keys: array(looseObject({ kty: string(), kid: optional(string()), n: optional(string()), e: optional(string()), use: optional(string()) })),
+});
+
+/** Options of {@link verifyIdToken}. */
+export interface VerifyIdTokenOptions extends AuthTransport {
+  /** Your client id: the token's audience must include it. */
+  clientId: string;
+  /** The nonce sent in the authorize URL; the token must carry it. */
+  nonce?: string;
+  /** Where the signing keys are. Default `keys` below `authBaseUrl` (`https://id.twitch.tv/oauth2/keys`). */
+  jwksUrl?: string;
+  /** Expected `iss`. Default `https://id.twitch.tv/oauth2`. */
+  issuer?: string;
+  /** Seconds of clock skew tolerated on `exp`. Default 60. */
+  leeway?: number;
+  /** The current time in milliseconds. Default `Date.now()`. */
+  now?: number;
+}
+
+type KeySet = Map<string, CryptoKey>;
+/** Signing keys per JWKS URL, shared by every call; refetched once when a token names an unknown key. */
+const keyCache = /* @__PURE__ */ new Map<string, Promise<KeySet>>();
+
+/**
+ * Verifies an OIDC id token from Twitch and returns its claims; rejects with an
+ * {@link IdTokenError} naming the failed check otherwise.
+ * @see https://dev.twitch.tv/docs/authentication/getting-tokens-oidc/#validating-an-id-token
+ */
+export async function verifyIdToken(idToken: string, options: VerifyIdTokenOptions): Promise<IdTokenClaims> {
+  const jwt = decodeJwt(idToken);
+  if (!jwt) throw new IdTokenError('malformed', 'not a compact JWT');
+  if (jwt.header.alg !== 'RS256') throw new IdTokenError('algorithm', 'only RS256 is accepted');
+  const kid = typeof jwt.header.kid === 'string' ? jwt.header.kid : '';
+  const jwksUrl = options.jwksUrl ?? authUrl('keys', options.authBaseUrl).href;
+
+  let key = pick(await keysFor(jwksUrl, options, false), kid);
+  if (!key) key = pick(await keysFor(jwksUrl, options, true), kid);
+  if (!key) throw new IdTokenError('key', 'signed by a key that the key set does not hold');
+
+  const valid = await crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, jwt.signature, new TextEncoder().encode(jwt.signed));
+  if (!valid) throw new IdTokenError('signature', 'the signature does not match');
+
+  let claims: IdTokenClaims;
+  try {
+    claims = check(claimsSchema, jwt.payload, 'id_token');
+  } catch {
+    throw new IdTokenError('malformed', 'the claims lack iss, sub, aud or exp');
+  }
+  if (claims.iss !== (options.issuer ?? TWITCH_ISSUER)) throw new IdTokenError('issuer', 'issued by someone else');
+  const audience = typeof claims.aud === 'string' ? [claims.aud] : claims.aud;
+  if (!audience.includes(options.clientId)) throw new IdTokenError('audience', 'issued for another client id');
+  const now = (options.now ?? Date.now()) / 1000;
+  if (now > claims.exp + (options.leeway ?? 60)) throw new IdTokenError('expired', 'the token has expired');
+  if (options.nonce !== undefined && (claims.nonce === undefined || !sameString(claims.nonce, options.nonce))) {
+    throw new IdTokenError('nonce', 'the token does not carry the nonce this app sent');
+  }
+  return claims;
+}
+
+/** The key a token names; a token without `kid` may use a set's only key. */
+function pick(keys: KeySet, kid: string): CryptoKey | undefined {
+  return keys.get(kid) ?? (kid === '' && keys.size === 1 ? [...keys.values()][0] : undefined);
+}
+
+function keysFor(url: string, options: AuthTransport, reload: boolean): Promise<KeySet> {
+  const cached = keyCache.get(url);
+  if (cached && !reload) return cached;
+  const loading = loadKeys(url, options);
+  keyCache.set(url, loading);
+  // A failed load is not kept: the next token tries again.
+  loading.catch(() => keyCache.get(url) === loading && keyCache.delete(url));
+  return loading;
+}
+
+async function loadKeys(url: string, options: AuthTransport): Promise<KeySet> {
+  // oauthRequest resolves `url` against the base; an absolute URL stands as is.
+  const jwks = await oauthRequest(options, url, {}, jwksSchema, []);
+  const keys: KeySet = new Map();
+  for (const jwk of jwks.keys) {
+    if (jwk.kty !== 'RSA' || !jwk.n || !jwk.e || (jwk.use && jwk.use !== 'sig')) continue;
+    try {
+      const key = await crypto.subtle.importKey(
+        'jwk',
+        { kty: 'RSA', n: jwk.n, e: jwk.e },
+        { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+        false,
+        ['verify'],
+      );
+      keys.set(jwk.kid ?? '', key);
+    } catch {
+      // A key WebCrypto cannot import cannot have signed a token we accept; skip it.
+    }
+  }
+  if (keys.size === 0) throw new AuthError({ error: 'invalid_jwks', description: 'the key set holds no usable RS256 key', source: 'oauth2/keys' });
+  return keys;
+}

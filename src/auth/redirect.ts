@@ -1,0 +1,88 @@
+/**
+ * Login by leaving the page: `loginWithRedirect` sends the browser to Twitch, and
+ * `completeLogin` reads the answer when Twitch sends it back, then wipes it from the address
+ * bar and history.
+ */
+import {
+  authorizeUrl,
+  createState,
+  parseRedirect,
+  redirectParams,
+  type AuthorizeOptions,
+  type LoginResult,
+} from './authorize.js';
+import { StateMismatchError } from './errors.js';
+import type { WebStorageLike } from './stores.js';
+
+/** Where the pending login's state and nonce wait while the browser is at Twitch. */
+const PENDING_KEY = 'helixkit:login';
+
+/** Options of {@link loginWithRedirect}. */
+export interface RedirectLoginOptions extends Omit<AuthorizeOptions, 'state'> {
+  /** Default: a fresh random value. */
+  state?: string;
+  /** Default: a fresh random value when an id token is requested. */
+  nonce?: string;
+  /** Keeps state and nonce until the return. Default `sessionStorage`. */
+  storage?: WebStorageLike;
+  /** Navigates. Default `location`. */
+  location?: Pick<Location, 'assign'>;
+}
+
+/** Sends the browser to Twitch's authorize page; call {@link completeLogin} on the page it returns to. @see https://dev.twitch.tv/docs/authentication/getting-tokens-oauth/#implicit-grant-flow */
+export function loginWithRedirect(options: RedirectLoginOptions): void {
+  const responseType = options.responseType ?? 'token';
+  const state = options.state ?? createState();
+  const nonce = options.nonce ?? (responseType.includes('id_token') ? createState() : undefined);
+  (options.storage ?? globalThis.sessionStorage).setItem(PENDING_KEY, JSON.stringify({ state, nonce }));
+  (options.location ?? globalThis.location).assign(authorizeUrl({ ...options, responseType, state, nonce }));
+}
+
+/** Options of {@link completeLogin}. */
+export interface CompleteLoginOptions {
+  /** The address Twitch returned to. Default `location.href`. */
+  url?: string;
+  /** Where {@link loginWithRedirect} kept the state. Default `sessionStorage`. */
+  storage?: WebStorageLike;
+  /** Used to rewrite the address without the answer. Default `history`. */
+  history?: Pick<History, 'replaceState' | 'state'>;
+}
+
+const ANSWER_KEYS = ['access_token', 'code', 'id_token', 'token_type', 'scope', 'state', 'error', 'error_description'];
+
+/**
+ * Finishes a redirect login: removes the answer (token, code, state) from the address bar and
+ * the history entry, then checks and returns it. Returns `undefined` when the page was not
+ * reached from a login.
+ */
+export function completeLogin(options: CompleteLoginOptions = {}): LoginResult | undefined {
+  const href = options.url ?? globalThis.location.href;
+  const params = redirectParams(href);
+  if (!params.has('state') && !params.has('error')) return undefined;
+
+  // Wipe first, so the token leaves the address bar and history even if it is refused below.
+  const clean = new URL(href);
+  if (clean.hash.length > 1) {
+    const fragment = new URLSearchParams(clean.hash.slice(1));
+    for (const key of ANSWER_KEYS) fragment.delete(key);
+    clean.hash = fragment.toString();
+  }
+  for (const key of ANSWER_KEYS) clean.searchParams.delete(key);
+  const history = options.history ?? globalThis.history;
+  history.replaceState(history.state, '', clean.href.replace(/#$/, ''));
+
+  const storage = options.storage ?? globalThis.sessionStorage;
+  const pending = storage.getItem(PENDING_KEY);
+  storage.removeItem(PENDING_KEY);
+  let expected: { state?: unknown; nonce?: unknown } = {};
+  try {
+    expected = pending ? JSON.parse(pending) : {};
+  } catch {
+    // A damaged entry is the same as none.
+  }
+  if (typeof expected.state !== 'string') throw new StateMismatchError();
+  return parseRedirect(href, {
+    state: expected.state,
+    nonce: typeof expected.nonce === 'string' ? expected.nonce : undefined,
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * The small plumbing every auth flow shares: where Twitch's OAuth service lives, how a form is
+ * posted to it, how its answers are checked, and random, URL-safe strings.
+ */
+import { getDotPath, safeParse, type GenericSchema } from 'valibot';
+import { ValidationError } from '../errors.js';
+import { AuthError } from './errors.js';
+
+/** Options every auth function takes, so tests and the fake Twitch can stand in. */
+export interface AuthTransport {
+  /** The fetch to use. Default `globalThis.fetch`, read at call time. */
+  fetch?: typeof fetch;
+  /** Base URL of Twitch's OAuth service. Default `https://id.twitch.tv/oauth2/`. */
+  authBaseUrl?: string;
+}
+
+/** Twitch's OAuth service. */
+export const DEFAULT_AUTH_BASE_URL = 'https://id.twitch.tv/oauth2/';
+
+/** Resolves `path` (e.g. `token`) below the OAuth base URL. */
+export function authUrl(path: string, base: string = DEFAULT_AUTH_BASE_URL): URL {
+  return new URL(path, base.endsWith('/') ? base : `${base}/`);
+}
+
+/** Replaces every secret found in `text` with `[redacted]`. */
+export function scrub(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret) out = out.split(secret).join('[redacted]');
+  return out;
+}
+
+/**
+ * Sends one request to the OAuth service and returns its JSON, checked against `schema`.
+ * A non-2xx answer becomes an {@link AuthError} carrying Twitch's error code; `secrets` are
+ * wiped from anything Twitch echoes back.
+ */
+export async function oauthRequest<T>(
+  options: AuthTransport,
+  path: string,
+  init: { method?: string; form?: Record<string, string | undefined>; headers?: Record<string, string>; signal?: AbortSignal },
+  schema: GenericSchema<unknown, T> | undefined,
+  secrets: readonly (string | undefined)[],
+): Promise<T> {
+  const url = authUrl(path, options.authBaseUrl);
+  const source = url.pathname.replace(/^\//, '');
+  let body: URLSearchParams | undefined;
+  if (init.form) {
+    body = new URLSearchParams();
+    for (const [key, value] of Object.entries(init.form)) if (value !== undefined) body.set(key, value);
+  }
+  const doFetch = options.fetch ?? globalThis.fetch;
+  let response: Response;
+  try {
+    response = await doFetch(url, { method: init.method ?? (body ? 'POST' : 'GET'), body, headers: init.headers, signal: init.signal });
+  } catch (error) {
+    if (error instanceof Error && error.name === 'AbortError') throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new AuthError({ error: 'network_error', description: scrub(message, secrets), source });
+  }
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  if (!response.ok) throw errorFromBody(response.status, json, source, secrets);
+  if (!schema) return undefined as T;
+  if (json === undefined) {
+    throw new ValidationError(source, [{ path: '', message: 'the response is not JSON' }]);
+  }
+  return check(schema, json, source);
+}
+
+/** Validates data from the network, raising {@link ValidationError} with the path on a mismatch. */
+export function check<T>(schema: GenericSchema<unknown, T>, value: unknown, source: string): T {
+  const result = safeParse(schema, value);
+  if (result.success) return result.output;
+  throw new ValidationError(
+    source,
+    result.issues.map((issue) => ({ path: getDotPath(issue) ?? '', message: issue.message })),
+  );
+}
+
+/**
+ * Twitch answers OAuth errors as `{ status, message }` (e.g. `authorization_pending`,
+ * `Invalid refresh token`), or in RFC 6749's `{ error, error_description }`; both are read.
+ */
+function errorFromBody(status: number, json: unknown, source: string, secrets: readonly (string | undefined)[]): AuthError {
+  const body = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' ? scrub(value, secrets) : undefined);
+  const code = text(body.error) ?? text(body.message) ?? `http_${status}`;
+  const description = text(body.error_description) ?? (body.error !== undefined ? text(body.message) : undefined);
+  return new AuthError({ error: code, description, status, source });
+}
+
+/** Encodes bytes as base64url without padding (RFC 4648 §5). */
+export function base64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Decodes base64url (padding optional) to bytes; throws on characters outside the alphabet. */
+export function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error('not base64url');
+  const padded = text.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (text.length % 4)) % 4);
+  const binary = atob(padded);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** A random, URL-safe string from `crypto.getRandomValues` (`bytes` of entropy). */
+export function randomString(bytes = 16): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+/** Normalises Twitch's `scope` field (an array, or a space-separated string) to an array. */
+export function scopeList(scope: readonly string[] | string | null | undefined): string[] {
+  if (!scope) return [];
+  return typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [...scope];
+}

@@ -1,0 +1,78 @@
+import { describe, expect, test } from 'vitest';
+import { IdTokenError } from '../../src/auth/errors.ts';
+import { verifyIdToken } from '../../src/auth/oidc.ts';
+import { useFakeTwitch } from './harness.ts';
+
+const fake = useFakeTwitch();
+
+/** A fetch that counts requests for the key set. */
+function countingFetch() {
+  const counter = { keys: 0, fetch: undefined as unknown as typeof fetch };
+  counter.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+    if (new URL(String(input)).pathname.endsWith('/keys')) counter.keys++;
+    return globalThis.fetch(input, init);
+  }) as typeof fetch;
+  return counter;
+}
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+async function refusal(token: string, options: Partial<Parameters<typeof verifyIdToken>[1]> = {}) {
+  const error = await verifyIdToken(token, { clientId: fake.state.clientId, ...options }).catch((e) => e);
+  expect(error).toBeInstanceOf(IdTokenError);
+  return (error as IdTokenError).problem;
+}
+
+describe('verifyIdToken', () => {
+  test('accepts a token signed by the key in the JWKS and returns its claims', async () => {
+    const token = await fake.oauth.signIdToken({ nonce: 'n-1' });
+    const claims = await verifyIdToken(token, { clientId: fake.state.clientId, nonce: 'n-1' });
+    expect(claims.sub).toBe(fake.state.ids.broadcaster);
+    expect(claims.preferred_username).toBe('fakestreamer');
+    expect(claims.iss).toBe('https://id.twitch.tv/oauth2');
+  });
+
+  test('rejects a bad signature', async () => {
+    const token = await fake.oauth.signIdToken();
+    const [header, , signature] = token.split('.');
+    const payload = b64({ ...JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()), sub: '1' });
+    expect(await refusal(`${header}.${payload}.${signature}`)).toBe('signature');
+  });
+
+  test('rejects another issuer, another audience, an expired token and a wrong or missing nonce', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    expect(await refusal(await fake.oauth.signIdToken({ iss: 'https://evil.example' }))).toBe('issuer');
+    expect(await refusal(await fake.oauth.signIdToken({ aud: 'someone-else' }))).toBe('audience');
+    expect(await refusal(await fake.oauth.signIdToken({ exp: now - 120 }))).toBe('expired');
+    expect(await refusal(await fake.oauth.signIdToken({ nonce: 'a' }), { nonce: 'b' })).toBe('nonce');
+    expect(await refusal(await fake.oauth.signIdToken(), { nonce: 'b' })).toBe('nonce');
+  });
+
+  test('tolerates a little clock skew on exp, and audience arrays', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = await fake.oauth.signIdToken({ exp: now - 30, aud: ['x', fake.state.clientId] });
+    await expect(verifyIdToken(token, { clientId: fake.state.clientId })).resolves.toMatchObject({ exp: now - 30 });
+    expect(await refusal(token, { leeway: 0 })).toBe('expired');
+  });
+
+  test('refuses alg none and garbage', async () => {
+    const unsigned = `${b64({ alg: 'none' })}.${b64({ iss: 'https://id.twitch.tv/oauth2' })}.`;
+    expect(await refusal(unsigned)).toBe('algorithm');
+    expect(await refusal('not-a-jwt')).toBe('malformed');
+  });
+
+  test('caches keys per JWKS URL, refetching once for an unknown key id', async () => {
+    const counter = countingFetch();
+    const jwksUrl = `https://id.twitch.tv/oauth2/keys?test=${fake.oauth.kid}`;
+    const options = { clientId: fake.state.clientId, fetch: counter.fetch, jwksUrl };
+    await verifyIdToken(await fake.oauth.signIdToken(), options);
+    await verifyIdToken(await fake.oauth.signIdToken(), options);
+    expect(counter.keys).toBe(1); // one load for both tokens
+
+    const [, payload, signature] = (await fake.oauth.signIdToken()).split('.');
+    const unknownKid = `${b64({ alg: 'RS256', kid: 'rotated-away' })}.${payload}.${signature}`;
+    const error = await verifyIdToken(unknownKid, options).catch((e) => e);
+    expect(error.problem).toBe('key');
+    expect(counter.keys).toBe(2); // refetched once, then gave up
+  });
+});

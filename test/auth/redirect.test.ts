@@ -1,0 +1,79 @@
+import { describe, expect, test } from 'vitest';
+import { AuthError, StateMismatchError } from '../../src/auth/errors.ts';
+import { completeLogin, loginWithRedirect } from '../../src/auth/redirect.ts';
+import { useFakeTwitch } from './harness.ts';
+
+const fake = useFakeTwitch();
+const REDIRECT = 'https://app.example/callback?tab=home';
+
+function browser() {
+  const items = new Map<string, string>();
+  const storage = {
+    getItem: (key: string) => items.get(key) ?? null,
+    setItem: (key: string, value: string) => void items.set(key, value),
+    removeItem: (key: string) => void items.delete(key),
+  };
+  const entries: string[] = [];
+  const history = {
+    state: { app: 1 },
+    replaceState(_state: unknown, _title: string, url?: string | URL | null) {
+      entries.splice(entries.length - 1, 1, String(url));
+    },
+  };
+  let assigned = '';
+  const location = { assign: (url: string | URL) => void (assigned = String(url)) };
+  return { items, storage, history, entries, location, assigned: () => assigned };
+}
+
+/** Sends the browser to the fake authorize page and returns where it lands. */
+async function visit(url: string) {
+  return (await fetch(url, { redirect: 'manual' })).headers.get('Location')!;
+}
+
+describe('loginWithRedirect + completeLogin', () => {
+  test('a round trip yields the token and wipes it from the address and history', async () => {
+    const b = browser();
+    loginWithRedirect({ clientId: fake.state.clientId, redirectUri: REDIRECT, scopes: ['user:read:chat'], storage: b.storage, location: b.location });
+    const landed = await visit(b.assigned());
+    b.entries.push(landed);
+    const result = completeLogin({ url: landed, storage: b.storage, history: b.history });
+    expect(result?.access_token).toBeTruthy();
+    expect(result?.scope).toEqual(['user:read:chat']);
+    expect(b.entries).toEqual(['https://app.example/callback?tab=home']);
+    expect(b.entries.join()).not.toContain(result!.access_token!);
+    expect(b.items.size).toBe(0); // the pending state is used once
+  });
+
+  test('an answer this tab did not ask for is refused, and still wiped', async () => {
+    const b = browser();
+    const landed = `https://app.example/callback#access_token=stolen-token-123&state=forged&scope=`;
+    b.entries.push(landed);
+    expect(() => completeLogin({ url: landed, storage: b.storage, history: b.history })).toThrow(StateMismatchError);
+    expect(b.entries).toEqual(['https://app.example/callback']);
+  });
+
+  test('an error redirect is wiped and surfaces as an AuthError', async () => {
+    const b = browser();
+    fake.oauth.denyWith = 'access_denied';
+    loginWithRedirect({ clientId: fake.state.clientId, redirectUri: REDIRECT, scopes: [], storage: b.storage, location: b.location });
+    const landed = await visit(b.assigned());
+    b.entries.push(landed);
+    const error = (() => {
+      try {
+        completeLogin({ url: landed, storage: b.storage, history: b.history });
+      } catch (caught) {
+        return caught as AuthError;
+      }
+    })();
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error?.error).toBe('access_denied');
+    expect(b.entries).toEqual(['https://app.example/callback?tab=home']);
+  });
+
+  test('a page reached without a login answer is left alone', () => {
+    const b = browser();
+    b.entries.push('https://app.example/callback?tab=home#section');
+    expect(completeLogin({ url: b.entries[0], storage: b.storage, history: b.history })).toBeUndefined();
+    expect(b.entries).toEqual(['https://app.example/callback?tab=home#section']);
+  });
+});

@@ -1,0 +1,270 @@
+import { http } from 'msw';
+import { describe, expect, test, vi } from 'vitest';
+import { createClient } from '../../src/client.ts';
+import { InvalidTokenError, NoTokenError } from '../../src/auth/errors.ts';
+import { memoryStore, type TokenStore } from '../../src/auth/stores.ts';
+import { createTokenManager } from '../../src/auth/token-manager.ts';
+import { MissingScopeError, UnauthorizedError } from '../../src/errors.ts';
+import { getChannelEditors } from '../../src/helix/channels.ts';
+import { getUsers } from '../../src/helix/users.ts';
+import { findToken, issueToken, revokeToken } from '../../src/testing/state.ts';
+import { useFakeTwitch } from './harness.ts';
+
+const fake = useFakeTwitch();
+
+/** A user token pair minted straight into the fake (as a finished login would). */
+function mint(userId = fake.state.ids.broadcaster, scopes: string[] = ['user:read:email'], expiresIn?: number) {
+  const refresh_token = `refresh-${Math.random().toString(36).slice(2)}`;
+  const access_token = issueToken(fake.state, { type: 'user', userId, scopes, refreshToken: refresh_token, expiresIn });
+  return { access_token, refresh_token };
+}
+
+/** Invalidates an access token while its refresh token stays usable (as when Twitch ends a session early). */
+function expire(accessToken: string) {
+  fake.state.tokens.get(accessToken)!.expiresAt = 0;
+}
+
+const helixTokens = () => fake.helixRequests.map((request) => request.token);
+
+describe('createTokenManager as a client auth provider', () => {
+  test('20 concurrent calls whose token was revoked elsewhere cause exactly one refresh, and all succeed', async () => {
+    const manager = createTokenManager({ clientId: fake.state.clientId });
+    const pair = mint();
+    await manager.addUser(pair);
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    expire(pair.access_token);
+
+    const results = await Promise.all(Array.from({ length: 20 }, () => getUsers(client)));
+
+    expect(fake.oauth.grants.refresh_token).toBe(1);
+    for (const body of results) expect(body.data[0]?.id).toBe(fake.state.ids.broadcaster);
+    const tokens = helixTokens();
+    expect(tokens.filter((token) => token === pair.access_token)).toHaveLength(20);
+    const fresh = tokens.filter((token) => token !== pair.access_token);
+    expect(fresh).toHaveLength(20);
+    expect(new Set(fresh).size).toBe(1);
+  });
+
+  test('a refused refresh rejects every waiting call with one typed error and calls onInvalid', async () => {
+    const onInvalid = vi.fn();
+    const manager = createTokenManager({ clientId: fake.state.clientId, onInvalid });
+    const pair = mint();
+    const { id } = await manager.addUser(pair);
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    revokeToken(fake.state, pair.access_token); // the refresh token went with it
+
+    const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => getUsers(client)));
+
+    const errors = outcomes.map((outcome) => (outcome.status === 'rejected' ? outcome.reason : undefined));
+    expect(errors.every((error) => error instanceof InvalidTokenError)).toBe(true);
+    expect(new Set(errors).size).toBe(1);
+    expect(errors[0].userId).toBe(id);
+    expect(errors[0].message).not.toContain(pair.refresh_token);
+    expect(errors[0].message).not.toContain(pair.access_token);
+    expect(fake.oauth.grants.refresh_token).toBe(1);
+    expect(onInvalid).toHaveBeenCalledTimes(1);
+    expect(onInvalid).toHaveBeenCalledWith(id);
+    expect(await manager.users()).toEqual([]);
+  });
+
+  test('a token without a needed scope fails with MissingScopeError before anything is sent', async () => {
+    const manager = createTokenManager({ clientId: fake.state.clientId });
+    await manager.addUser(mint(fake.state.ids.broadcaster, ['user:read:email']));
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    const error = await getChannelEditors(client, { broadcaster_id: fake.state.ids.broadcaster }).catch((e) => e);
+    expect(error).toBeInstanceOf(MissingScopeError);
+    expect(error.missing).toEqual([['channel:read:editors']]);
+    expect(fake.helixRequests).toEqual([]);
+  });
+
+  test('picks { user }, else the only user, else the app token where the endpoint takes one', async () => {
+    const manager = createTokenManager({ clientId: fake.state.clientId, clientSecret: fake.state.clientSecret });
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    const alice = await manager.addUser(mint(fake.state.ids.broadcaster, ['channel:read:editors']));
+    expect(alice).toEqual({ id: fake.state.ids.broadcaster, login: 'fakestreamer', scopes: ['channel:read:editors'] });
+
+    await getUsers(client); // the only user
+    expect(findToken(fake.state, helixTokens()[0]!)?.userId).toBe(alice.id);
+
+    const bob = await manager.addUser(mint(fake.state.ids.moderator, []));
+    await getUsers(client); // two users: get-users takes an app token
+    expect(findToken(fake.state, helixTokens()[1]!)?.type).toBe('app');
+
+    await getUsers(client, {}, { user: bob.id });
+    expect(findToken(fake.state, helixTokens()[2]!)?.userId).toBe(bob.id);
+
+    const ambiguous = await getChannelEditors(client, { broadcaster_id: alice.id }).catch((e) => e);
+    expect(ambiguous).toBeInstanceOf(NoTokenError);
+    expect(ambiguous.message).toContain('{ user: id }');
+    await getChannelEditors(client, { broadcaster_id: alice.id }, { user: alice.id });
+    expect(fake.helixRequests.at(-1)?.path).toBe('channels/editors');
+  });
+
+  test('with no user and no client secret, a clear NoTokenError', async () => {
+    const manager = createTokenManager({ clientId: fake.state.clientId });
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    const error = await getUsers(client).catch((e) => e);
+    expect(error).toBeInstanceOf(NoTokenError);
+    expect(error.message).toMatch(/clientSecret|addUser/);
+    const unknown = await getUsers(client, {}, { user: '42' }).catch((e) => e);
+    expect(unknown).toBeInstanceOf(NoTokenError);
+  });
+
+  test('an app token rejected with 401 is replaced once', async () => {
+    const manager = createTokenManager({ clientId: fake.state.clientId, clientSecret: fake.state.clientSecret });
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    await getUsers(client, { login: ['fakemod'] });
+    revokeToken(fake.state, helixTokens()[0]!);
+    await Promise.all(Array.from({ length: 5 }, () => getUsers(client, { login: ['fakemod'] })));
+    expect(fake.oauth.grants.client_credentials).toBe(2);
+  });
+
+  test('refreshes before the stated expiry instead of sending an expired token', async () => {
+    let clock = Date.now();
+    const manager = createTokenManager({ clientId: fake.state.clientId, now: () => clock });
+    const pair = mint(fake.state.ids.broadcaster, [], 10 * 60_000);
+    await manager.addUser(pair);
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    clock += 9.5 * 60_000; // within a minute of expiry
+    await Promise.all(Array.from({ length: 5 }, () => getUsers(client)));
+    expect(fake.oauth.grants.refresh_token).toBe(1);
+    expect(helixTokens()).not.toContain(pair.access_token);
+  });
+
+  test('validates again when the last validation is over an hour old', async () => {
+    let clock = Date.now();
+    const validations: string[] = [];
+    const fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input).endsWith('/validate')) validations.push('validate');
+      return globalThis.fetch(input, init);
+    }) as typeof globalThis.fetch;
+    const manager = createTokenManager({ clientId: fake.state.clientId, now: () => clock, fetch });
+    const pair = mint(fake.state.ids.broadcaster, ['user:read:email'], 24 * 3600_000);
+    await manager.addUser(pair);
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    await getUsers(client);
+    clock += 59 * 60_000;
+    await getUsers(client);
+    expect(validations).toHaveLength(1); // addUser only
+    clock += 2 * 60_000;
+    await Promise.all([getUsers(client), getUsers(client), getUsers(client)]);
+    expect(validations).toHaveLength(2); // one validation for the three calls
+    await getUsers(client);
+    expect(validations).toHaveLength(2); // and none again for the next hour
+    expect(fake.oauth.grants.refresh_token).toBeUndefined();
+  });
+
+  test('hourly validation that finds the token revoked refreshes it before the call', async () => {
+    let clock = Date.now();
+    const manager = createTokenManager({ clientId: fake.state.clientId, now: () => clock });
+    const pair = mint(fake.state.ids.broadcaster, [], 24 * 3600_000);
+    await manager.addUser(pair);
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    expire(pair.access_token);
+    clock += 61 * 60_000;
+    await getUsers(client);
+    expect(fake.oauth.grants.refresh_token).toBe(1);
+    expect(helixTokens()).toHaveLength(1);
+    expect(helixTokens()).not.toContain(pair.access_token);
+  });
+
+  test('addUser refuses app tokens and tokens of another client id', async () => {
+    const manager = createTokenManager({ clientId: fake.state.clientId });
+    await expect(manager.addUser({ access_token: fake.state.appToken })).rejects.toBeInstanceOf(InvalidTokenError);
+    const foreign = issueToken(fake.state, { type: 'user', userId: fake.state.ids.viewer, clientId: 'another-client' });
+    await expect(manager.addUser({ access_token: foreign })).rejects.toThrow(/another client id/);
+    await expect(manager.addUser({ access_token: 'nonsense' })).rejects.toBeInstanceOf(InvalidTokenError);
+  });
+
+  test('a refresh that fails for network reasons keeps the user and does not call onInvalid', async () => {
+    const onInvalid = vi.fn();
+    const manager = createTokenManager({ clientId: fake.state.clientId, onInvalid });
+    const pair = mint();
+    await manager.addUser(pair);
+    const client = createClient({ clientId: fake.state.clientId, auth: manager, retry: { limit: 0 } });
+    expire(pair.access_token);
+    fake.server.use(http.post('https://id.twitch.tv/oauth2/token', () => Response.json({ status: 503, message: 'down' }, { status: 503 })));
+    const error = await getUsers(client).catch((e) => e);
+    expect(error.status).toBe(503);
+    expect(onInvalid).not.toHaveBeenCalled();
+    expect(await manager.users()).toHaveLength(1);
+  });
+
+  test('a provider that cannot refresh lets the 401 through when the user was removed', async () => {
+    const manager = createTokenManager({ clientId: fake.state.clientId });
+    const pair = mint();
+    const { id } = await manager.addUser(pair);
+    revokeToken(fake.state, pair.access_token);
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    const [first] = await Promise.allSettled([getUsers(client)]);
+    expect(first.status).toBe('rejected');
+    await manager.removeUser(id);
+    const error = await getUsers(client, {}, { user: id }).catch((e) => e);
+    expect(error).toBeInstanceOf(NoTokenError);
+    expect(error).not.toBeInstanceOf(UnauthorizedError);
+  });
+});
+
+describe('persistence', () => {
+  test('the refresh token is in the store before use, and the new pair before the call resolves', async () => {
+    const log: string[] = [];
+    const inner = memoryStore();
+    const store: TokenStore = {
+      get: async (key) => inner.get(key),
+      set: async (key, value) => {
+        await new Promise((resolve) => setTimeout(resolve, 5)); // a slow, async store (e.g. KV)
+        inner.set(key, value);
+        if (key.startsWith('user:')) log.push(`store ${JSON.parse(value).refresh_token}`);
+      },
+      delete: async (key) => inner.delete(key),
+    };
+    const onRefresh = vi.fn((_id: string, token: { refresh_token?: string }) => void log.push(`onRefresh ${token.refresh_token}`));
+    const manager = createTokenManager({ clientId: fake.state.clientId, store, onRefresh });
+    const fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+      const token = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)).get('Authorization');
+      if (String(input instanceof Request ? input.url : input).includes('/helix/')) log.push(`helix ${token}`);
+      return globalThis.fetch(input, init);
+    }) as typeof globalThis.fetch;
+    const pair = mint();
+    const { id } = await manager.addUser(pair);
+    expect(JSON.parse((await store.get(`user:${id}`))!).refresh_token).toBe(pair.refresh_token);
+
+    expire(pair.access_token);
+    const client = createClient({ clientId: fake.state.clientId, auth: manager, fetch });
+    await getUsers(client);
+
+    const stored = JSON.parse((await store.get(`user:${id}`))!);
+    expect(stored.refresh_token).not.toBe(pair.refresh_token);
+    const storedAt = log.indexOf(`store ${stored.refresh_token}`);
+    const usedAt = log.indexOf(`helix Bearer ${stored.access_token}`);
+    expect(storedAt).toBeGreaterThan(-1);
+    expect(usedAt).toBeGreaterThan(storedAt);
+    expect(log.indexOf(`onRefresh ${stored.refresh_token}`)).toBeLessThan(usedAt);
+    expect(onRefresh).toHaveBeenCalledTimes(1);
+  });
+
+  test('two managers sharing a store refresh a single-use refresh token only once', async () => {
+    const store = memoryStore();
+    const a = createTokenManager({ clientId: fake.state.clientId, store });
+    const b = createTokenManager({ clientId: fake.state.clientId, store });
+    const pair = mint();
+    const { id } = await a.addUser(pair);
+    const clientA = createClient({ clientId: fake.state.clientId, auth: a });
+    const clientB = createClient({ clientId: fake.state.clientId, auth: b });
+    expire(pair.access_token);
+    await getUsers(clientB, {}, { user: id }); // b loads the pair from the store and refreshes it
+    await getUsers(clientA); // a holds the old token, gets 401, finds b's new pair in the store
+    expect(fake.oauth.grants.refresh_token).toBe(1);
+    expect(await a.users()).toHaveLength(1);
+  });
+
+  test('a manager picks up users another left in the store', async () => {
+    const store = memoryStore();
+    const first = createTokenManager({ clientId: fake.state.clientId, store });
+    await first.addUser(mint());
+    const second = createTokenManager({ clientId: fake.state.clientId, store });
+    expect((await second.users()).map((user) => user.login)).toEqual(['fakestreamer']);
+    const client = createClient({ clientId: fake.state.clientId, auth: second });
+    expect((await getUsers(client)).data[0]?.login).toBe('fakestreamer');
+  });
+});
