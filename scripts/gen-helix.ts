@@ -621,10 +621,11 @@ const endpoints: Endpoint[] = Object.entries(reference.paths).flatMap(([path, me
   Object.entries(methods).map(([method, op]) => endpointOf(path, method, op)),
 );
 
-for (const endpoint of endpoints) {
-  if (!DOC[endpoint.op.operationId]) throw new Error(`write a DOC line for ${endpoint.op.operationId}`);
-  if (endpoint.op.deprecated && !DEPRECATION[endpoint.op.operationId]) {
-    throw new Error(`write a DEPRECATION line for ${endpoint.op.operationId}`);
+/** Every operation needs its hand-written lines; a new operation in the data stops the run. */
+function checkTables() {
+  for (const { op } of endpoints) {
+    if (!DOC[op.operationId]) throw new Error(`write a DOC line for ${op.operationId}`);
+    if (op.deprecated && !DEPRECATION[op.operationId]) throw new Error(`write a DEPRECATION line for ${op.operationId}`);
   }
 }
 
@@ -675,26 +676,23 @@ function rulesCode(rules: Rules): string[] {
   return lines;
 }
 
-/** A repeatable query parameter takes one value or several. */
-const repeatable = (item: string) => `${item} | ${wrap(item)}[]`;
+/** The input type of a query parameter or body field. */
+function fieldType(operationId: string, field: Field, inQuery: boolean): string {
+  if (inQuery && NUMERIC_QUERY.has(field.name)) return 'number';
+  if (field.repeatable) {
+    // A repeatable query parameter takes one value or several.
+    const item = inputType(field.schema.items ?? { type: 'string' });
+    return `${item} | ${wrap(item)}[]`;
+  }
+  return inputType(field.schema, OPEN_INPUT_ENUMS.has(`${operationId} ${field.name}`));
+}
 
 function inputCode(endpoint: Endpoint, rules: Rules): string {
   const id = endpoint.op.operationId;
   const required = new Set(rules.required);
-  const members = [
-    ...endpoint.query.map((field) => {
-      const type = NUMERIC_QUERY.has(field.name)
-        ? 'number'
-        : field.repeatable
-          ? repeatable(inputType(field.schema.items ?? { type: 'string' }))
-          : inputType(field.schema, OPEN_INPUT_ENUMS.has(`${id} ${field.name}`));
-      return `${member(field.name, !required.has(field.name), type)};`;
-    }),
-    ...endpoint.body.map(
-      (field) =>
-        `${member(field.name, !required.has(field.name), inputType(field.schema, OPEN_INPUT_ENUMS.has(`${id} ${field.name}`)))};`,
-    ),
-  ];
+  const line = (field: Field, inQuery: boolean) =>
+    `${member(field.name, !required.has(field.name), fieldType(id, field, inQuery))};`;
+  const members = [...endpoint.query.map((f) => line(f, true)), ...endpoint.body.map((f) => line(f, false))];
   const name = `${pascal(endpoint.name)}Input`;
   return members.length ? `export interface ${name} ${block(members, '{', '}')}\n` : `export type ${name} = Record<string, never>;\n`;
 }
@@ -763,6 +761,7 @@ function sharedCode(names: string[]): string {
 }
 
 function main() {
+  checkTables();
   placeComponents();
   const areas = new Map<string, Endpoint[]>();
   for (const endpoint of endpoints) areas.set(endpoint.area, [...(areas.get(endpoint.area) ?? []), endpoint]);
