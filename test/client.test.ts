@@ -1,0 +1,317 @@
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import * as v from 'valibot';
+import {
+  createClient,
+  defineEndpoint,
+  InputError,
+  MissingScopeError,
+  NetworkError,
+  NotFoundError,
+  ServerError,
+  UnauthorizedError,
+  ValidationError,
+  type AuthProvider,
+} from '../src/index.ts';
+import { getUsers } from '../src/helix/users.ts';
+import { getStreams } from '../src/helix/streams.ts';
+import { fetchStub, json } from './fetch-stub.ts';
+
+const TOKEN = 'secret-token-abc123';
+const user = (login: string) => ({
+  id: `id-${login}`,
+  login,
+  display_name: login.toUpperCase(),
+  type: '',
+  broadcaster_type: '',
+  description: '',
+  profile_image_url: 'https://example.com/p.png',
+  offline_image_url: '',
+  view_count: 0,
+  created_at: '2020-01-01T00:00:00Z',
+});
+
+function client(fetch: typeof globalThis.fetch, extra: Partial<Parameters<typeof createClient>[0]> = {}) {
+  return createClient({ clientId: 'my-client-id', auth: TOKEN, fetch, ...extra });
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('requests', () => {
+  test('getUsers sends repeatable query params and both headers, and resolves the whole body', async () => {
+    const body = { data: [user('a'), user('b')] };
+    const stub = fetchStub(() => json(body));
+    const result = await getUsers(client(stub.fetch), { login: ['a', 'b'] });
+
+    expect(stub.requests).toHaveLength(1);
+    const [request] = stub.requests;
+    expect(request!.method).toBe('GET');
+    expect(request!.url).toBe('https://api.twitch.tv/helix/users?login=a&login=b');
+    expect(request!.headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
+    expect(request!.headers.get('client-id')).toBe('my-client-id');
+    expect(result).toEqual(body);
+  });
+
+  test('sends JSON bodies with only the body fields, and query fields in the URL', async () => {
+    const spec = {
+      id: 'test-post', method: 'POST', path: 'things', query: ['broadcaster_id'], body: ['title', 'duration'],
+      tokens: ['user'], scopes: [], paginated: false, response: v.looseObject({ data: v.array(v.unknown()) }),
+    } as const;
+    const post = defineEndpoint<{ broadcaster_id: string; title: string; duration?: number }, { data: unknown[] }>(spec);
+    const stub = fetchStub(() => json({ data: [] }));
+    await post(client(stub.fetch), { broadcaster_id: '42', title: 'Hi', duration: 30 });
+    const [request] = stub.requests;
+    expect(request!.url).toBe('https://api.twitch.tv/helix/things?broadcaster_id=42');
+    expect(request!.headers.get('content-type')).toMatch(/application\/json/);
+    expect(await request!.json()).toEqual({ title: 'Hi', duration: 30 });
+  });
+
+  test('reads fetch at each request, so a fetch installed later is used', async () => {
+    const original = globalThis.fetch;
+    const c = createClient({ clientId: 'c', auth: TOKEN });
+    const stub = fetchStub(() => json({ data: [] }));
+    globalThis.fetch = stub.fetch;
+    try {
+      await getUsers(c, { id: '1' });
+    } finally {
+      globalThis.fetch = original;
+    }
+    expect(stub.requests).toHaveLength(1);
+  });
+
+  test('uses a custom base URL, with or without a trailing slash', async () => {
+    const stub = fetchStub(() => json({ data: [] }));
+    await getUsers(client(stub.fetch, { baseUrl: 'http://127.0.0.1:9999/mock/helix' }), { id: '1' });
+    expect(stub.requests[0]!.url).toBe('http://127.0.0.1:9999/mock/helix/users?id=1');
+  });
+});
+
+describe('input', () => {
+  test('101 ids reject with InputError naming the parameter, and nothing is sent', async () => {
+    const stub = fetchStub(() => json({ data: [] }));
+    const ids = Array.from({ length: 101 }, (_, i) => String(i));
+    const error = await Promise.resolve()
+      .then(() => getUsers(client(stub.fetch), { id: ids }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).param).toBe('id');
+    expect(stub.requests).toHaveLength(0);
+  });
+
+  test('an unknown parameter is refused before sending', async () => {
+    const stub = fetchStub(() => json({ data: [] }));
+    const call = () => getUsers(client(stub.fetch), { logins: ['a'] } as never);
+    expect(call).toThrow(InputError);
+    expect(stub.requests).toHaveLength(0);
+  });
+});
+
+describe('errors', () => {
+  test('a 404 rejects with NotFoundError carrying the status and no token text', async () => {
+    const stub = fetchStub(() =>
+      json({ error: 'Not Found', status: 404, message: `no such user for ${TOKEN}` }, { status: 404 }),
+    );
+    const error = await getUsers(client(stub.fetch), { id: '1' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect((error as NotFoundError).status).toBe(404);
+    expect((error as NotFoundError).endpoint).toBe('get-users');
+    expect(JSON.stringify({ ...(error as object), message: (error as Error).message, stack: (error as Error).stack })).not.toContain(TOKEN);
+  });
+
+  test('a 401 with a static token rejects with UnauthorizedError', async () => {
+    const stub = fetchStub(() => json({ error: 'Unauthorized', status: 401, message: 'Invalid OAuth token' }, { status: 401 }));
+    await expect(getUsers(client(stub.fetch), { id: '1' })).rejects.toBeInstanceOf(UnauthorizedError);
+    expect(stub.requests).toHaveLength(1);
+  });
+
+  test('5xx is retried for GET but not for POST', async () => {
+    const fail = () => json({ error: 'Internal Server Error', status: 500, message: '' }, { status: 500 });
+    const get = fetchStub(fail, () => json({ data: [] }));
+    await expect(getUsers(client(get.fetch, { retry: { limit: 2 } }), { id: '1' })).resolves.toEqual({ data: [] });
+    expect(get.requests).toHaveLength(2);
+
+    const spec = { id: 'test-post', method: 'POST', path: 'x', query: [], body: [], tokens: ['user'], scopes: [], paginated: false } as const;
+    const post = fetchStub(fail, () => new Response(null, { status: 204 }));
+    await expect(defineEndpoint<{}, void>(spec)(client(post.fetch))).rejects.toBeInstanceOf(ServerError);
+    expect(post.requests).toHaveLength(1);
+  });
+
+  test('a network failure is retried for GET and becomes NetworkError when it persists', async () => {
+    const stub = fetchStub(() => {
+      throw new TypeError('fetch failed');
+    });
+    const error = await getUsers(client(stub.fetch, { retry: { limit: 1 } }), { id: '1' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(stub.requests).toHaveLength(2);
+  });
+});
+
+describe('rate limits', () => {
+  test('a 429 with Ratelimit-Reset one second ahead resolves after waiting, in two calls', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-23T12:00:00Z') });
+    const reset = String(Math.floor(Date.now() / 1000) + 1);
+    const times: number[] = [];
+    const stub = fetchStub(
+      () => {
+        times.push(Date.now());
+        return json({ error: 'Too Many Requests', status: 429, message: '' }, {
+          status: 429,
+          headers: { 'ratelimit-limit': '800', 'ratelimit-remaining': '0', 'ratelimit-reset': reset },
+        });
+      },
+      () => {
+        times.push(Date.now());
+        return json({ data: [] }, { headers: { 'ratelimit-limit': '800', 'ratelimit-remaining': '799', 'ratelimit-reset': reset } });
+      },
+    );
+    const call = getUsers(client(stub.fetch), { id: '1' });
+    await vi.advanceTimersByTimeAsync(2000);
+    await expect(call).resolves.toEqual({ data: [] });
+    expect(stub.requests).toHaveLength(2);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(1000);
+  });
+
+  test('an empty bucket makes the next call wait for the reset instead of sending', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-23T12:00:00Z') });
+    const reset = String(Math.floor(Date.now() / 1000) + 5);
+    const stub = fetchStub(() =>
+      json({ data: [] }, { headers: { 'ratelimit-limit': '800', 'ratelimit-remaining': '0', 'ratelimit-reset': reset } }),
+    );
+    const c = client(stub.fetch);
+    await getUsers(c, { id: '1' });
+    let settled = false;
+    const second = getUsers(c, { id: '2' }).then(() => (settled = true));
+    await vi.advanceTimersByTimeAsync(4000);
+    expect(stub.requests).toHaveLength(1);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1500);
+    await second;
+    expect(stub.requests).toHaveLength(2);
+  });
+
+  test('the wait for an empty bucket ends when the call is aborted', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-23T12:00:00Z') });
+    const reset = String(Math.floor(Date.now() / 1000) + 60);
+    const stub = fetchStub(() =>
+      json({ data: [] }, { headers: { 'ratelimit-limit': '800', 'ratelimit-remaining': '0', 'ratelimit-reset': reset } }),
+    );
+    const c = client(stub.fetch);
+    await getUsers(c, { id: '1' });
+    const controller = new AbortController();
+    const second = getUsers(c, { id: '2' }, { signal: controller.signal }).catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(100);
+    controller.abort(new Error('stop'));
+    expect(await second).toMatchObject({ message: 'stop' });
+    expect(stub.requests).toHaveLength(1);
+  });
+});
+
+describe('validation', () => {
+  test('a wrong field type rejects with ValidationError naming the path', async () => {
+    const bad = { data: [{ ...user('a'), login: 42 }] };
+    const stub = fetchStub(() => json(bad));
+    const error = await getUsers(client(stub.fetch), { id: '1' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).path).toBe('data.0.login');
+  });
+
+  test('validate: false passes the body through untouched', async () => {
+    const bad = { data: [{ ...user('a'), login: 42 }] };
+    const stub = fetchStub(() => json(bad));
+    await expect(getUsers(client(stub.fetch, { validate: false }), { id: '1' })).resolves.toEqual(bad);
+  });
+
+  test('an unknown field is kept', async () => {
+    const body = { data: [{ ...user('a'), brand_new_field: { x: 1 } }], also_new: true };
+    const stub = fetchStub(() => json(body));
+    await expect(getUsers(client(stub.fetch), { id: '1' })).resolves.toEqual(body);
+  });
+});
+
+describe('pagination', () => {
+  const stream = (id: string) => ({
+    id, user_id: 'u', user_login: 'u', user_name: 'U', game_id: '1', game_name: 'G', type: 'live', title: 't',
+    tags: [], viewer_count: 1, started_at: '2026-01-01T00:00:00Z', language: 'en', thumbnail_url: 'x', tag_ids: [], is_mature: false,
+  });
+  const pages = [
+    { data: [stream('1'), stream('2')], pagination: { cursor: 'c1' } },
+    { data: [stream('3')], pagination: { cursor: 'c2' } },
+    { data: [stream('4')], pagination: {} },
+  ];
+  const server = () =>
+    fetchStub((request) => {
+      const after = new URL(request.url).searchParams.get('after');
+      return json(after === null ? pages[0] : after === 'c1' ? pages[1] : pages[2]);
+    });
+
+  test('awaiting getStreams makes one request and resolves the first page body', async () => {
+    const stub = server();
+    await expect(getStreams(client(stub.fetch), { first: 2 })).resolves.toEqual(pages[0]);
+    expect(stub.requests).toHaveLength(1);
+  });
+
+  test('iterating getStreams follows every cursor', async () => {
+    const stub = server();
+    const ids: string[] = [];
+    for await (const s of getStreams(client(stub.fetch), { first: 2 })) ids.push(s.id);
+    expect(ids).toEqual(['1', '2', '3', '4']);
+    expect(stub.requests.map((r) => new URL(r.url).searchParams.get('after'))).toEqual([null, 'c1', 'c2']);
+    expect(stub.requests.every((r) => new URL(r.url).searchParams.get('first') === '2')).toBe(true);
+  });
+
+  test('all({ limit }) stops requesting once it has enough', async () => {
+    const stub = server();
+    const items = await getStreams(client(stub.fetch)).all({ limit: 2 });
+    expect(items.map((s) => s.id)).toEqual(['1', '2']);
+    expect(stub.requests).toHaveLength(1);
+  });
+});
+
+describe('auth providers', () => {
+  test('a 401 makes the provider refresh once and the call is retried with the new token', async () => {
+    let refreshes = 0;
+    const provider: AuthProvider = {
+      getToken: () => ({ token: 'old' }),
+      refresh: async () => {
+        refreshes++;
+        return { token: 'new' };
+      },
+    };
+    const stub = fetchStub((request) =>
+      request.headers.get('authorization') === 'Bearer new'
+        ? json({ data: [] })
+        : json({ error: 'Unauthorized', status: 401, message: 'Invalid OAuth token' }, { status: 401 }),
+    );
+    await expect(getUsers(client(stub.fetch, { auth: provider }), { id: '1' })).resolves.toEqual({ data: [] });
+    expect(refreshes).toBe(1);
+    expect(stub.requests.map((r) => r.headers.get('authorization'))).toEqual(['Bearer old', 'Bearer new']);
+  });
+
+  test('a token known to lack a needed scope fails with MissingScopeError before sending', async () => {
+    const spec = {
+      id: 'needs-scope', method: 'GET', path: 'x', query: [], body: [], tokens: ['user'],
+      scopes: [['moderator:read:chatters']], paginated: false,
+    } as const;
+    const stub = fetchStub(() => json({}));
+    const provider: AuthProvider = { getToken: () => ({ token: 't', scopes: ['user:read:email'] }) };
+    const error = await defineEndpoint<{}, void>(spec)(client(stub.fetch, { auth: provider })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MissingScopeError);
+    expect((error as Error).message).toContain('moderator:read:chatters');
+    expect(stub.requests).toHaveLength(0);
+  });
+
+  test('the provider is asked for the token of the user named in the call options', async () => {
+    const asked: (string | undefined)[] = [];
+    const provider: AuthProvider = {
+      getToken: ({ user }) => {
+        asked.push(user);
+        return { token: `token-of-${user}` };
+      },
+    };
+    const stub = fetchStub(() => json({ data: [] }));
+    await getUsers(client(stub.fetch, { auth: provider }), {}, { user: '42' });
+    expect(asked).toEqual(['42']);
+    expect(stub.requests[0]!.headers.get('authorization')).toBe('Bearer token-of-42');
+  });
+});
