@@ -468,6 +468,8 @@ const newFile = (area: string): FileContext => ({ area, defined: new Map(), impo
 
 /** Component name → the area file that defines it, or 'shared' when several areas use it. */
 let placement = new Map<string, string>();
+/** Component name → the endpoint functions whose responses contain it. */
+const usersOf = new Map<string, string[]>();
 
 const indent = (text: string) => text.replace(/\n/g, '\n  ');
 const block = (lines: string[], open: string, close: string) =>
@@ -560,8 +562,12 @@ function use(name: string, file: FileContext) {
 }
 
 function componentCode(name: string, shape: Shape, exported = false): string {
+  const users = usersOf.get(name) ?? [];
+  const links = users.slice(0, 3).map((user) => `{@link ${user}}`).join(', ');
+  const more = users.length > 3 ? ` and ${users.length - 3} more` : '';
+  const doc = users.length ? `/** Part of what ${links}${more} resolve${users.length > 1 ? '' : 's'} to. */\n` : '';
   const type = shape.type.startsWith('{') ? `export interface ${name} ${shape.type}` : `export type ${name} = ${shape.type};`;
-  return `${type}\n${exported ? 'export ' : ''}const ${name}Schema: v.GenericSchema<${name}> = ${shape.valibot};\n`;
+  return `${doc}${type}\n${exported ? 'export ' : ''}const ${name}Schema: v.GenericSchema<${name}> = ${shape.valibot};\n`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -632,24 +638,25 @@ function checkTables() {
 /** Components reachable from each area's responses; those reached from two areas go to shared.ts. */
 function placeComponents() {
   const areasOf = new Map<string, Set<string>>();
-  const visit = (schema: Schema | undefined, area: string) => {
+  const visit = (schema: Schema | undefined, endpoint: Endpoint) => {
     if (!schema) return;
     if (schema.$ref) {
       const name = refName(schema.$ref);
-      const areas = areasOf.get(name) ?? new Set();
-      if (areas.has(area)) return;
-      areasOf.set(name, areas.add(area));
-      visit(components[name], area);
+      const users = usersOf.get(name) ?? [];
+      if (users.includes(endpoint.name)) return;
+      usersOf.set(name, [...users, endpoint.name]);
+      areasOf.set(name, (areasOf.get(name) ?? new Set()).add(endpoint.area));
+      visit(components[name], endpoint);
       return;
     }
-    visit(schema.items, area);
-    visit(schema.additionalProperties, area);
-    for (const property of Object.values(schema.properties ?? {})) visit(property, area);
+    visit(schema.items, endpoint);
+    visit(schema.additionalProperties, endpoint);
+    for (const property of Object.values(schema.properties ?? {})) visit(property, endpoint);
   };
   for (const endpoint of endpoints) {
     // The root is emitted per operation as `<Name>Response`, so start below it.
     const root = endpoint.responseSchema && resolve(endpoint.responseSchema);
-    for (const property of Object.values(root?.properties ?? {})) visit(property, endpoint.area);
+    for (const property of Object.values(root?.properties ?? {})) visit(property, endpoint);
   }
   placement = new Map([...areasOf].map(([name, areas]) => [name, areas.size > 1 ? 'shared' : [...areas][0]!]));
 }
@@ -694,7 +701,8 @@ function inputCode(endpoint: Endpoint, rules: Rules): string {
     `${member(field.name, !required.has(field.name), fieldType(id, field, inQuery))};`;
   const members = [...endpoint.query.map((f) => line(f, true)), ...endpoint.body.map((f) => line(f, false))];
   const name = `${pascal(endpoint.name)}Input`;
-  return members.length ? `export interface ${name} ${block(members, '{', '}')}\n` : `export type ${name} = Record<string, never>;\n`;
+  const doc = `/** Input of {@link ${endpoint.name}}: query parameters and body fields by their wire names. */\n`;
+  return doc + (members.length ? `export interface ${name} ${block(members, '{', '}')}\n` : `export type ${name} = Record<string, never>;\n`);
 }
 
 function docCode(endpoint: Endpoint): string {
@@ -715,7 +723,7 @@ function endpointCode(endpoint: Endpoint, file: FileContext): string {
   if (endpoint.responseSchema) {
     result = `${Name}Response`;
     const shape = responseShape(resolve(endpoint.responseSchema), file);
-    code += componentCode(result, shape);
+    code += `/** The body {@link ${endpoint.name}} resolves to. */\n${componentCode(result, shape)}`;
   }
   const spec = [
     `id: ${literal(id)},`,

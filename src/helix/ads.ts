@@ -5,10 +5,12 @@ import { defineEndpoint } from '../endpoint.js';
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
+/** Input of {@link startCommercial}: query parameters and body fields by their wire names. */
 export interface StartCommercialInput {
   broadcaster_id: string;
   length: number;
 }
+/** The body {@link startCommercial} resolves to. */
 export interface StartCommercialResponse {
   data: {
     length: number;
@@ -41,9 +43,11 @@ export const startCommercial = /* @__PURE__ */ defineEndpoint<StartCommercialInp
   response: StartCommercialResponseSchema,
 });
 
+/** Input of {@link getAdSchedule}: query parameters and body fields by their wire names. */
 export interface GetAdScheduleInput {
   broadcaster_id: string;
 }
+/** The body {@link getAdSchedule} resolves to. */
 export interface GetAdScheduleResponse {
   data: {
     snooze_count: number;
@@ -82,9 +86,11 @@ export const getAdSchedule = /* @__PURE__ */ defineEndpoint<GetAdScheduleInput, 
   response: GetAdScheduleResponseSchema,
 });
 
+/** Input of {@link snoozeNextAd}: query parameters and body fields by their wire names. */
 export interface SnoozeNextAdInput {
   broadcaster_id: string;
 }
+/** The body {@link snoozeNextAd} resolves to. */
 export interface SnoozeNextAdResponse {
   data: {
     snooze_count: number;

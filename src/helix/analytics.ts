@@ -5,6 +5,7 @@ import { type Pagination, PaginationSchema } from './shared.js';
 
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link getExtensionAnalytics} resolves to. */
 export interface ExtensionAnalytics {
   extension_id: string;
   URL: string;
@@ -24,6 +25,7 @@ const ExtensionAnalyticsSchema: v.GenericSchema<ExtensionAnalytics> = /* @__PURE
   }),
 });
 
+/** Part of what {@link getGameAnalytics} resolves to. */
 export interface GameAnalytics {
   game_id: string;
   URL: string;
@@ -43,6 +45,7 @@ const GameAnalyticsSchema: v.GenericSchema<GameAnalytics> = /* @__PURE__ */ v.lo
   }),
 });
 
+/** Input of {@link getExtensionAnalytics}: query parameters and body fields by their wire names. */
 export interface GetExtensionAnalyticsInput {
   extension_id?: string;
   type?: 'overview_v2';
@@ -51,6 +54,7 @@ export interface GetExtensionAnalyticsInput {
   first?: number;
   after?: string;
 }
+/** The body {@link getExtensionAnalytics} resolves to. */
 export interface GetExtensionAnalyticsResponse {
   data: ExtensionAnalytics[];
   pagination?: Pagination;
@@ -77,6 +81,7 @@ export const getExtensionAnalytics = /* @__PURE__ */ defineEndpoint<GetExtension
   response: GetExtensionAnalyticsResponseSchema,
 });
 
+/** Input of {@link getGameAnalytics}: query parameters and body fields by their wire names. */
 export interface GetGameAnalyticsInput {
   game_id?: string;
   type?: 'overview_v2';
@@ -85,6 +90,7 @@ export interface GetGameAnalyticsInput {
   first?: number;
   after?: string;
 }
+/** The body {@link getGameAnalytics} resolves to. */
 export interface GetGameAnalyticsResponse {
   data: GameAnalytics[];
   pagination?: Pagination;

@@ -7,6 +7,7 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link getBitsLeaderboard} resolves to. */
 export interface BitsLeaderboard {
   user_id: string;
   user_login: string;
@@ -22,6 +23,7 @@ const BitsLeaderboardSchema: v.GenericSchema<BitsLeaderboard> = /* @__PURE__ */ 
   score: num,
 });
 
+/** Part of what {@link getCheermotes} resolves to. */
 export interface CheermoteImageFormat {
   '1'?: string;
   '2'?: string;
@@ -37,6 +39,7 @@ const CheermoteImageFormatSchema: v.GenericSchema<CheermoteImageFormat> = /* @__
   '1.5': /* @__PURE__ */ v.optional(str),
 });
 
+/** Part of what {@link getCheermotes} resolves to. */
 export interface CheermoteImageTheme {
   animated?: CheermoteImageFormat;
   static?: CheermoteImageFormat;
@@ -46,6 +49,7 @@ const CheermoteImageThemeSchema: v.GenericSchema<CheermoteImageTheme> = /* @__PU
   static: /* @__PURE__ */ v.optional(CheermoteImageFormatSchema),
 });
 
+/** Part of what {@link getCheermotes} resolves to. */
 export interface CheermoteImages {
   light?: CheermoteImageTheme;
   dark?: CheermoteImageTheme;
@@ -55,6 +59,7 @@ const CheermoteImagesSchema: v.GenericSchema<CheermoteImages> = /* @__PURE__ */ 
   dark: /* @__PURE__ */ v.optional(CheermoteImageThemeSchema),
 });
 
+/** Part of what {@link getCheermotes} resolves to. */
 export interface Cheermote {
   prefix: string;
   tiers: {
@@ -92,6 +97,7 @@ const CheermoteSchema: v.GenericSchema<Cheermote> = /* @__PURE__ */ v.looseObjec
   is_charitable: bool,
 });
 
+/** Part of what {@link getExtensionTransactions} resolves to. */
 export interface ExtensionTransaction {
   id: string;
   timestamp: string;
@@ -139,12 +145,14 @@ const ExtensionTransactionSchema: v.GenericSchema<ExtensionTransaction> = /* @__
   }),
 });
 
+/** Input of {@link getBitsLeaderboard}: query parameters and body fields by their wire names. */
 export interface GetBitsLeaderboardInput {
   count?: number;
   period?: 'day' | 'week' | 'month' | 'year' | 'all';
   started_at?: string;
   user_id?: string;
 }
+/** The body {@link getBitsLeaderboard} resolves to. */
 export interface GetBitsLeaderboardResponse {
   data: BitsLeaderboard[];
   date_range: {
@@ -179,9 +187,11 @@ export const getBitsLeaderboard = /* @__PURE__ */ defineEndpoint<GetBitsLeaderbo
   response: GetBitsLeaderboardResponseSchema,
 });
 
+/** Input of {@link getCheermotes}: query parameters and body fields by their wire names. */
 export interface GetCheermotesInput {
   broadcaster_id?: string;
 }
+/** The body {@link getCheermotes} resolves to. */
 export interface GetCheermotesResponse {
   data: Cheermote[];
 }
@@ -205,12 +215,14 @@ export const getCheermotes = /* @__PURE__ */ defineEndpoint<GetCheermotesInput, 
   response: GetCheermotesResponseSchema,
 });
 
+/** Input of {@link getExtensionTransactions}: query parameters and body fields by their wire names. */
 export interface GetExtensionTransactionsInput {
   extension_id: string;
   id?: string | string[];
   first?: number;
   after?: string;
 }
+/** The body {@link getExtensionTransactions} resolves to. */
 export interface GetExtensionTransactionsResponse {
   data: ExtensionTransaction[];
   pagination?: Pagination;

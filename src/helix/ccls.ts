@@ -4,6 +4,7 @@ import { defineEndpoint } from '../endpoint.js';
 
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link getContentClassificationLabels} resolves to. */
 export interface ContentClassificationLabel {
   id: string;
   description: string;
@@ -15,9 +16,11 @@ const ContentClassificationLabelSchema: v.GenericSchema<ContentClassificationLab
   name: str,
 });
 
+/** Input of {@link getContentClassificationLabels}: query parameters and body fields by their wire names. */
 export interface GetContentClassificationLabelsInput {
   locale?: string;
 }
+/** The body {@link getContentClassificationLabels} resolves to. */
 export interface GetContentClassificationLabelsResponse {
   data: ContentClassificationLabel[];
 }

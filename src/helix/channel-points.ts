@@ -7,6 +7,7 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link createCustomRewards}, {@link getCustomReward}, {@link updateCustomReward} resolve to. */
 export interface CustomReward {
   broadcaster_id: string;
   broadcaster_login: string;
@@ -86,6 +87,7 @@ const CustomRewardSchema: v.GenericSchema<CustomReward> = /* @__PURE__ */ v.loos
   cooldown_expires_at: /* @__PURE__ */ v.nullable(str),
 });
 
+/** Part of what {@link getCustomRewardRedemption}, {@link updateRedemptionStatus} resolve to. */
 export interface CustomRewardRedemption {
   broadcaster_id: string;
   broadcaster_login: string;
@@ -123,6 +125,7 @@ const CustomRewardRedemptionSchema: v.GenericSchema<CustomRewardRedemption> = /*
   redeemed_at: str,
 });
 
+/** Input of {@link createCustomRewards}: query parameters and body fields by their wire names. */
 export interface CreateCustomRewardsInput {
   broadcaster_id: string;
   title: string;
@@ -139,6 +142,7 @@ export interface CreateCustomRewardsInput {
   global_cooldown_seconds?: number;
   should_redemptions_skip_request_queue?: boolean;
 }
+/** The body {@link createCustomRewards} resolves to. */
 export interface CreateCustomRewardsResponse {
   data: CustomReward[];
 }
@@ -164,6 +168,7 @@ export const createCustomRewards = /* @__PURE__ */ defineEndpoint<CreateCustomRe
   response: CreateCustomRewardsResponseSchema,
 });
 
+/** Input of {@link deleteCustomReward}: query parameters and body fields by their wire names. */
 export interface DeleteCustomRewardInput {
   broadcaster_id: string;
   id: string;
@@ -185,11 +190,13 @@ export const deleteCustomReward = /* @__PURE__ */ defineEndpoint<DeleteCustomRew
   required: ['broadcaster_id', 'id'],
 });
 
+/** Input of {@link getCustomReward}: query parameters and body fields by their wire names. */
 export interface GetCustomRewardInput {
   broadcaster_id: string;
   id?: string | string[];
   only_manageable_rewards?: boolean;
 }
+/** The body {@link getCustomReward} resolves to. */
 export interface GetCustomRewardResponse {
   data: CustomReward[];
 }
@@ -215,6 +222,7 @@ export const getCustomReward = /* @__PURE__ */ defineEndpoint<GetCustomRewardInp
   response: GetCustomRewardResponseSchema,
 });
 
+/** Input of {@link updateCustomReward}: query parameters and body fields by their wire names. */
 export interface UpdateCustomRewardInput {
   broadcaster_id: string;
   id: string;
@@ -233,6 +241,7 @@ export interface UpdateCustomRewardInput {
   is_paused?: boolean;
   should_redemptions_skip_request_queue?: boolean;
 }
+/** The body {@link updateCustomReward} resolves to. */
 export interface UpdateCustomRewardResponse {
   data: CustomReward[];
 }
@@ -258,6 +267,7 @@ export const updateCustomReward = /* @__PURE__ */ defineEndpoint<UpdateCustomRew
   response: UpdateCustomRewardResponseSchema,
 });
 
+/** Input of {@link getCustomRewardRedemption}: query parameters and body fields by their wire names. */
 export interface GetCustomRewardRedemptionInput {
   broadcaster_id: string;
   reward_id: string;
@@ -267,6 +277,7 @@ export interface GetCustomRewardRedemptionInput {
   after?: string;
   first?: number;
 }
+/** The body {@link getCustomRewardRedemption} resolves to. */
 export interface GetCustomRewardRedemptionResponse {
   data: CustomRewardRedemption[];
   pagination?: Pagination;
@@ -296,12 +307,14 @@ export const getCustomRewardRedemption = /* @__PURE__ */ defineEndpoint<GetCusto
   response: GetCustomRewardRedemptionResponseSchema,
 });
 
+/** Input of {@link updateRedemptionStatus}: query parameters and body fields by their wire names. */
 export interface UpdateRedemptionStatusInput {
   id: string | string[];
   broadcaster_id: string;
   reward_id: string;
   status: 'CANCELED' | 'FULFILLED';
 }
+/** The body {@link updateRedemptionStatus} resolves to. */
 export interface UpdateRedemptionStatusResponse {
   data: CustomRewardRedemption[];
 }

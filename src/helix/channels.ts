@@ -7,6 +7,7 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link getChannelInformation} resolves to. */
 export interface ChannelInformation {
   broadcaster_id: string;
   broadcaster_login: string;
@@ -34,6 +35,7 @@ const ChannelInformationSchema: v.GenericSchema<ChannelInformation> = /* @__PURE
   is_branded_content: bool,
 });
 
+/** Part of what {@link getChannelEditors} resolves to. */
 export interface ChannelEditor {
   user_id: string;
   user_name: string;
@@ -45,9 +47,11 @@ const ChannelEditorSchema: v.GenericSchema<ChannelEditor> = /* @__PURE__ */ v.lo
   created_at: str,
 });
 
+/** Input of {@link getChannelInformation}: query parameters and body fields by their wire names. */
 export interface GetChannelInformationInput {
   broadcaster_id: string | string[];
 }
+/** The body {@link getChannelInformation} resolves to. */
 export interface GetChannelInformationResponse {
   data: ChannelInformation[];
 }
@@ -73,6 +77,7 @@ export const getChannelInformation = /* @__PURE__ */ defineEndpoint<GetChannelIn
   response: GetChannelInformationResponseSchema,
 });
 
+/** Input of {@link modifyChannelInformation}: query parameters and body fields by their wire names. */
 export interface ModifyChannelInformationInput {
   broadcaster_id: string;
   game_id?: string;
@@ -108,9 +113,11 @@ export const modifyChannelInformation = /* @__PURE__ */ defineEndpoint<ModifyCha
   oneOf: [['game_id', 'broadcaster_language', 'title', 'delay', 'tags', 'content_classification_labels', 'is_branded_content']],
 });
 
+/** Input of {@link getChannelEditors}: query parameters and body fields by their wire names. */
 export interface GetChannelEditorsInput {
   broadcaster_id: string;
 }
+/** The body {@link getChannelEditors} resolves to. */
 export interface GetChannelEditorsResponse {
   data: ChannelEditor[];
 }
@@ -135,12 +142,14 @@ export const getChannelEditors = /* @__PURE__ */ defineEndpoint<GetChannelEditor
   response: GetChannelEditorsResponseSchema,
 });
 
+/** Input of {@link getFollowedChannels}: query parameters and body fields by their wire names. */
 export interface GetFollowedChannelsInput {
   user_id: string;
   broadcaster_id?: string;
   first?: number;
   after?: string;
 }
+/** The body {@link getFollowedChannels} resolves to. */
 export interface GetFollowedChannelsResponse {
   data: {
     broadcaster_id: string;
@@ -180,12 +189,14 @@ export const getFollowedChannels = /* @__PURE__ */ defineEndpoint<GetFollowedCha
   response: GetFollowedChannelsResponseSchema,
 });
 
+/** Input of {@link getChannelFollowers}: query parameters and body fields by their wire names. */
 export interface GetChannelFollowersInput {
   user_id?: string;
   broadcaster_id: string;
   first?: number;
   after?: string;
 }
+/** The body {@link getChannelFollowers} resolves to. */
 export interface GetChannelFollowersResponse {
   data: {
     followed_at: string;

@@ -6,6 +6,7 @@ import { type Pagination, PaginationSchema } from './shared.js';
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link getCharityCampaign} resolves to. */
 export interface CharityCampaign {
   id: string;
   broadcaster_id: string;
@@ -47,6 +48,7 @@ const CharityCampaignSchema: v.GenericSchema<CharityCampaign> = /* @__PURE__ */ 
   })),
 });
 
+/** Part of what {@link getCharityCampaignDonations} resolves to. */
 export interface CharityCampaignDonation {
   id: string;
   campaign_id: string;
@@ -72,9 +74,11 @@ const CharityCampaignDonationSchema: v.GenericSchema<CharityCampaignDonation> = 
   }),
 });
 
+/** Input of {@link getCharityCampaign}: query parameters and body fields by their wire names. */
 export interface GetCharityCampaignInput {
   broadcaster_id: string;
 }
+/** The body {@link getCharityCampaign} resolves to. */
 export interface GetCharityCampaignResponse {
   data: CharityCampaign[];
 }
@@ -99,11 +103,13 @@ export const getCharityCampaign = /* @__PURE__ */ defineEndpoint<GetCharityCampa
   response: GetCharityCampaignResponseSchema,
 });
 
+/** Input of {@link getCharityCampaignDonations}: query parameters and body fields by their wire names. */
 export interface GetCharityCampaignDonationsInput {
   broadcaster_id: string;
   first?: number;
   after?: string;
 }
+/** The body {@link getCharityCampaignDonations} resolves to. */
 export interface GetCharityCampaignDonationsResponse {
   data: CharityCampaignDonation[];
   pagination?: Pagination;

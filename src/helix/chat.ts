@@ -7,6 +7,7 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link getChatters} resolves to. */
 export interface Chatter {
   user_id: string;
   user_login: string;
@@ -18,6 +19,7 @@ const ChatterSchema: v.GenericSchema<Chatter> = /* @__PURE__ */ v.looseObject({
   user_name: str,
 });
 
+/** Part of what {@link getChannelEmotes} resolves to. */
 export interface ChannelEmote {
   id: string;
   name: string;
@@ -49,6 +51,7 @@ const ChannelEmoteSchema: v.GenericSchema<ChannelEmote> = /* @__PURE__ */ v.loos
   theme_mode: /* @__PURE__ */ v.array(str),
 });
 
+/** Part of what {@link getGlobalEmotes} resolves to. */
 export interface GlobalEmote {
   id: string;
   name: string;
@@ -74,6 +77,7 @@ const GlobalEmoteSchema: v.GenericSchema<GlobalEmote> = /* @__PURE__ */ v.looseO
   theme_mode: /* @__PURE__ */ v.array(str),
 });
 
+/** Part of what {@link getEmoteSets} resolves to. */
 export interface Emote {
   id: string;
   name: string;
@@ -105,6 +109,7 @@ const EmoteSchema: v.GenericSchema<Emote> = /* @__PURE__ */ v.looseObject({
   theme_mode: /* @__PURE__ */ v.array(str),
 });
 
+/** Part of what {@link getChannelChatBadges}, {@link getGlobalChatBadges} resolve to. */
 export interface ChatBadge {
   set_id: string;
   versions: {
@@ -132,6 +137,7 @@ const ChatBadgeSchema: v.GenericSchema<ChatBadge> = /* @__PURE__ */ v.looseObjec
   })),
 });
 
+/** Part of what {@link getChatSettings} resolves to. */
 export interface ChatSettings {
   broadcaster_id: string;
   emote_mode: boolean;
@@ -159,6 +165,7 @@ const ChatSettingsSchema: v.GenericSchema<ChatSettings> = /* @__PURE__ */ v.loos
   unique_chat_mode: bool,
 });
 
+/** Part of what {@link updateChatSettings} resolves to. */
 export interface ChatSettingsUpdated {
   broadcaster_id: string;
   emote_mode: boolean;
@@ -186,6 +193,7 @@ const ChatSettingsUpdatedSchema: v.GenericSchema<ChatSettingsUpdated> = /* @__PU
   unique_chat_mode: bool,
 });
 
+/** Part of what {@link getUserChatColor} resolves to. */
 export interface UserChatColor {
   user_id: string;
   user_login: string;
@@ -199,12 +207,14 @@ const UserChatColorSchema: v.GenericSchema<UserChatColor> = /* @__PURE__ */ v.lo
   color: str,
 });
 
+/** Input of {@link getChatters}: query parameters and body fields by their wire names. */
 export interface GetChattersInput {
   broadcaster_id: string;
   moderator_id: string;
   first?: number;
   after?: string;
 }
+/** The body {@link getChatters} resolves to. */
 export interface GetChattersResponse {
   data: Chatter[];
   pagination?: Pagination;
@@ -234,9 +244,11 @@ export const getChatters = /* @__PURE__ */ defineEndpoint<GetChattersInput, GetC
   response: GetChattersResponseSchema,
 });
 
+/** Input of {@link getChannelEmotes}: query parameters and body fields by their wire names. */
 export interface GetChannelEmotesInput {
   broadcaster_id: string;
 }
+/** The body {@link getChannelEmotes} resolves to. */
 export interface GetChannelEmotesResponse {
   data: ChannelEmote[];
   template: string;
@@ -263,7 +275,9 @@ export const getChannelEmotes = /* @__PURE__ */ defineEndpoint<GetChannelEmotesI
   response: GetChannelEmotesResponseSchema,
 });
 
+/** Input of {@link getGlobalEmotes}: query parameters and body fields by their wire names. */
 export type GetGlobalEmotesInput = Record<string, never>;
+/** The body {@link getGlobalEmotes} resolves to. */
 export interface GetGlobalEmotesResponse {
   data: GlobalEmote[];
   template: string;
@@ -289,9 +303,11 @@ export const getGlobalEmotes = /* @__PURE__ */ defineEndpoint<GetGlobalEmotesInp
   response: GetGlobalEmotesResponseSchema,
 });
 
+/** Input of {@link getEmoteSets}: query parameters and body fields by their wire names. */
 export interface GetEmoteSetsInput {
   emote_set_id: string | string[];
 }
+/** The body {@link getEmoteSets} resolves to. */
 export interface GetEmoteSetsResponse {
   data: Emote[];
   template: string;
@@ -319,9 +335,11 @@ export const getEmoteSets = /* @__PURE__ */ defineEndpoint<GetEmoteSetsInput, Ge
   response: GetEmoteSetsResponseSchema,
 });
 
+/** Input of {@link getChannelChatBadges}: query parameters and body fields by their wire names. */
 export interface GetChannelChatBadgesInput {
   broadcaster_id: string;
 }
+/** The body {@link getChannelChatBadges} resolves to. */
 export interface GetChannelChatBadgesResponse {
   data: ChatBadge[];
 }
@@ -346,7 +364,9 @@ export const getChannelChatBadges = /* @__PURE__ */ defineEndpoint<GetChannelCha
   response: GetChannelChatBadgesResponseSchema,
 });
 
+/** Input of {@link getGlobalChatBadges}: query parameters and body fields by their wire names. */
 export type GetGlobalChatBadgesInput = Record<string, never>;
+/** The body {@link getGlobalChatBadges} resolves to. */
 export interface GetGlobalChatBadgesResponse {
   data: ChatBadge[];
 }
@@ -370,10 +390,12 @@ export const getGlobalChatBadges = /* @__PURE__ */ defineEndpoint<GetGlobalChatB
   response: GetGlobalChatBadgesResponseSchema,
 });
 
+/** Input of {@link getChatSettings}: query parameters and body fields by their wire names. */
 export interface GetChatSettingsInput {
   broadcaster_id: string;
   moderator_id?: string;
 }
+/** The body {@link getChatSettings} resolves to. */
 export interface GetChatSettingsResponse {
   data: ChatSettings[];
 }
@@ -398,6 +420,7 @@ export const getChatSettings = /* @__PURE__ */ defineEndpoint<GetChatSettingsInp
   response: GetChatSettingsResponseSchema,
 });
 
+/** Input of {@link updateChatSettings}: query parameters and body fields by their wire names. */
 export interface UpdateChatSettingsInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -411,6 +434,7 @@ export interface UpdateChatSettingsInput {
   subscriber_mode?: boolean;
   unique_chat_mode?: boolean;
 }
+/** The body {@link updateChatSettings} resolves to. */
 export interface UpdateChatSettingsResponse {
   data: ChatSettingsUpdated[];
 }
@@ -435,9 +459,11 @@ export const updateChatSettings = /* @__PURE__ */ defineEndpoint<UpdateChatSetti
   response: UpdateChatSettingsResponseSchema,
 });
 
+/** Input of {@link getSharedChatSession}: query parameters and body fields by their wire names. */
 export interface GetSharedChatSessionInput {
   broadcaster_id: string;
 }
+/** The body {@link getSharedChatSession} resolves to. */
 export interface GetSharedChatSessionResponse {
   data: {
     session_id: string;
@@ -478,11 +504,13 @@ export const getSharedChatSession = /* @__PURE__ */ defineEndpoint<GetSharedChat
   response: GetSharedChatSessionResponseSchema,
 });
 
+/** Input of {@link getUserEmotes}: query parameters and body fields by their wire names. */
 export interface GetUserEmotesInput {
   user_id: string;
   after?: string;
   broadcaster_id?: string;
 }
+/** The body {@link getUserEmotes} resolves to. */
 export interface GetUserEmotesResponse {
   data: {
     id: string;
@@ -544,6 +572,7 @@ export const getUserEmotes = /* @__PURE__ */ defineEndpoint<GetUserEmotesInput, 
   response: GetUserEmotesResponseSchema,
 });
 
+/** Input of {@link sendChatAnnouncement}: query parameters and body fields by their wire names. */
 export interface SendChatAnnouncementInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -567,6 +596,7 @@ export const sendChatAnnouncement = /* @__PURE__ */ defineEndpoint<SendChatAnnou
   required: ['broadcaster_id', 'moderator_id', 'message'],
 });
 
+/** Input of {@link sendAShoutout}: query parameters and body fields by their wire names. */
 export interface SendAShoutoutInput {
   from_broadcaster_id: string;
   to_broadcaster_id: string;
@@ -589,6 +619,7 @@ export const sendAShoutout = /* @__PURE__ */ defineEndpoint<SendAShoutoutInput, 
   required: ['from_broadcaster_id', 'to_broadcaster_id', 'moderator_id'],
 });
 
+/** Input of {@link sendChatMessage}: query parameters and body fields by their wire names. */
 export interface SendChatMessageInput {
   broadcaster_id: string;
   sender_id: string;
@@ -596,6 +627,7 @@ export interface SendChatMessageInput {
   reply_parent_message_id?: string;
   for_source_only?: boolean;
 }
+/** The body {@link sendChatMessage} resolves to. */
 export interface SendChatMessageResponse {
   data: {
     message_id: string;
@@ -635,9 +667,11 @@ export const sendChatMessage = /* @__PURE__ */ defineEndpoint<SendChatMessageInp
   response: SendChatMessageResponseSchema,
 });
 
+/** Input of {@link getUserChatColor}: query parameters and body fields by their wire names. */
 export interface GetUserChatColorInput {
   user_id: string | string[];
 }
+/** The body {@link getUserChatColor} resolves to. */
 export interface GetUserChatColorResponse {
   data: UserChatColor[];
 }
@@ -663,6 +697,7 @@ export const getUserChatColor = /* @__PURE__ */ defineEndpoint<GetUserChatColorI
   response: GetUserChatColorResponseSchema,
 });
 
+/** Input of {@link updateUserChatColor}: query parameters and body fields by their wire names. */
 export interface UpdateUserChatColorInput {
   user_id: string;
   color:

@@ -7,6 +7,7 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link getClips} resolves to. */
 export interface Clip {
   id: string;
   url: string;
@@ -46,11 +47,13 @@ const ClipSchema: v.GenericSchema<Clip> = /* @__PURE__ */ v.looseObject({
   is_featured: bool,
 });
 
+/** Input of {@link createClip}: query parameters and body fields by their wire names. */
 export interface CreateClipInput {
   broadcaster_id: string;
   title?: string;
   duration?: number;
 }
+/** The body {@link createClip} resolves to. */
 export interface CreateClipResponse {
   data: {
     id: string;
@@ -81,6 +84,7 @@ export const createClip = /* @__PURE__ */ defineEndpoint<CreateClipInput, Create
   response: CreateClipResponseSchema,
 });
 
+/** Input of {@link getClips}: query parameters and body fields by their wire names. */
 export interface GetClipsInput {
   broadcaster_id?: string;
   game_id?: string;
@@ -92,6 +96,7 @@ export interface GetClipsInput {
   after?: string;
   is_featured?: boolean;
 }
+/** The body {@link getClips} resolves to. */
 export interface GetClipsResponse {
   data: Clip[];
   pagination?: Pagination;
@@ -121,6 +126,7 @@ export const getClips = /* @__PURE__ */ defineEndpoint<GetClipsInput, GetClipsRe
   response: GetClipsResponseSchema,
 });
 
+/** Input of {@link createClipFromVod}: query parameters and body fields by their wire names. */
 export interface CreateClipFromVodInput {
   editor_id: string;
   broadcaster_id: string;
@@ -129,6 +135,7 @@ export interface CreateClipFromVodInput {
   duration?: number;
   title: string;
 }
+/** The body {@link createClipFromVod} resolves to. */
 export interface CreateClipFromVodResponse {
   data: {
     id: string;
@@ -159,11 +166,13 @@ export const createClipFromVod = /* @__PURE__ */ defineEndpoint<CreateClipFromVo
   response: CreateClipFromVodResponseSchema,
 });
 
+/** Input of {@link getClipsDownload}: query parameters and body fields by their wire names. */
 export interface GetClipsDownloadInput {
   editor_id: string;
   broadcaster_id: string;
   clip_id: string | string[];
 }
+/** The body {@link getClipsDownload} resolves to. */
 export interface GetClipsDownloadResponse {
   data: {
     clip_id: string;

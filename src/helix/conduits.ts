@@ -6,7 +6,9 @@ import { type Pagination, PaginationSchema } from './shared.js';
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
+/** Input of {@link getConduits}: query parameters and body fields by their wire names. */
 export type GetConduitsInput = Record<string, never>;
+/** The body {@link getConduits} resolves to. */
 export interface GetConduitsResponse {
   data: {
     id: string;
@@ -36,9 +38,11 @@ export const getConduits = /* @__PURE__ */ defineEndpoint<GetConduitsInput, GetC
   response: GetConduitsResponseSchema,
 });
 
+/** Input of {@link createConduits}: query parameters and body fields by their wire names. */
 export interface CreateConduitsInput {
   shard_count: number;
 }
+/** The body {@link createConduits} resolves to. */
 export interface CreateConduitsResponse {
   data: {
     id: string;
@@ -69,10 +73,12 @@ export const createConduits = /* @__PURE__ */ defineEndpoint<CreateConduitsInput
   response: CreateConduitsResponseSchema,
 });
 
+/** Input of {@link updateConduits}: query parameters and body fields by their wire names. */
 export interface UpdateConduitsInput {
   id: string;
   shard_count: number;
 }
+/** The body {@link updateConduits} resolves to. */
 export interface UpdateConduitsResponse {
   data: {
     id: string;
@@ -103,6 +109,7 @@ export const updateConduits = /* @__PURE__ */ defineEndpoint<UpdateConduitsInput
   response: UpdateConduitsResponseSchema,
 });
 
+/** Input of {@link deleteConduit}: query parameters and body fields by their wire names. */
 export interface DeleteConduitInput {
   id: string;
 }
@@ -123,11 +130,13 @@ export const deleteConduit = /* @__PURE__ */ defineEndpoint<DeleteConduitInput, 
   required: ['id'],
 });
 
+/** Input of {@link getConduitShards}: query parameters and body fields by their wire names. */
 export interface GetConduitShardsInput {
   conduit_id: string;
   status?: string;
   after?: string;
 }
+/** The body {@link getConduitShards} resolves to. */
 export interface GetConduitShardsResponse {
   data: {
     id: string;
@@ -186,10 +195,12 @@ export const getConduitShards = /* @__PURE__ */ defineEndpoint<GetConduitShardsI
   response: GetConduitShardsResponseSchema,
 });
 
+/** Input of {@link updateConduitShards}: query parameters and body fields by their wire names. */
 export interface UpdateConduitShardsInput {
   conduit_id: string;
   shards: { id: string; transport: { method?: 'webhook' | 'websocket'; callback?: string; secret?: string; session_id?: string } }[];
 }
+/** The body {@link updateConduitShards} resolves to. */
 export interface UpdateConduitShardsResponse {
   data: {
     id: string;

@@ -5,6 +5,7 @@ import { type Pagination, PaginationSchema } from './shared.js';
 
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link getDropsEntitlements} resolves to. */
 export interface DropsEntitlement {
   id: string;
   benefit_id: string;
@@ -24,6 +25,7 @@ const DropsEntitlementSchema: v.GenericSchema<DropsEntitlement> = /* @__PURE__ *
   last_updated: str,
 });
 
+/** Part of what {@link updateDropsEntitlements} resolves to. */
 export interface DropsEntitlementUpdated {
   status:
     | 'INVALID_ID'
@@ -39,6 +41,7 @@ const DropsEntitlementUpdatedSchema: v.GenericSchema<DropsEntitlementUpdated> = 
   ids: /* @__PURE__ */ v.array(str),
 });
 
+/** Input of {@link getDropsEntitlements}: query parameters and body fields by their wire names. */
 export interface GetDropsEntitlementsInput {
   id?: string | string[];
   user_id?: string;
@@ -47,6 +50,7 @@ export interface GetDropsEntitlementsInput {
   after?: string;
   first?: number;
 }
+/** The body {@link getDropsEntitlements} resolves to. */
 export interface GetDropsEntitlementsResponse {
   data: DropsEntitlement[];
   pagination?: Pagination;
@@ -74,10 +78,12 @@ export const getDropsEntitlements = /* @__PURE__ */ defineEndpoint<GetDropsEntit
   response: GetDropsEntitlementsResponseSchema,
 });
 
+/** Input of {@link updateDropsEntitlements}: query parameters and body fields by their wire names. */
 export interface UpdateDropsEntitlementsInput {
   entitlement_ids?: string[];
   fulfillment_status?: 'CLAIMED' | 'FULFILLED';
 }
+/** The body {@link updateDropsEntitlements} resolves to. */
 export interface UpdateDropsEntitlementsResponse {
   data: DropsEntitlementUpdated[];
 }

@@ -7,6 +7,7 @@ const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 const unknown = /* @__PURE__ */ v.unknown();
 
+/** Part of what {@link createEventSubSubscription}, {@link getEventSubSubscriptions} resolve to. */
 export interface EventSubSubscription {
   id: string;
   status:
@@ -136,6 +137,7 @@ const EventSubSubscriptionSchema: v.GenericSchema<EventSubSubscription> = /* @__
   cost: num,
 });
 
+/** Input of {@link createEventSubSubscription}: query parameters and body fields by their wire names. */
 export interface CreateEventSubSubscriptionInput {
   type:
     | 'automod.message.hold'
@@ -221,6 +223,7 @@ export interface CreateEventSubSubscriptionInput {
   condition: Record<string, unknown>;
   transport: { method: 'webhook' | 'websocket' | 'conduit'; callback?: string; secret?: string; session_id?: string; conduit_id?: string };
 }
+/** The body {@link createEventSubSubscription} resolves to. */
 export interface CreateEventSubSubscriptionResponse {
   data: EventSubSubscription[];
   total: number;
@@ -251,6 +254,7 @@ export const createEventSubSubscription = /* @__PURE__ */ defineEndpoint<CreateE
   response: CreateEventSubSubscriptionResponseSchema,
 });
 
+/** Input of {@link deleteEventSubSubscription}: query parameters and body fields by their wire names. */
 export interface DeleteEventSubSubscriptionInput {
   id: string;
 }
@@ -271,6 +275,7 @@ export const deleteEventSubSubscription = /* @__PURE__ */ defineEndpoint<DeleteE
   required: ['id'],
 });
 
+/** Input of {@link getEventSubSubscriptions}: query parameters and body fields by their wire names. */
 export interface GetEventSubSubscriptionsInput {
   status?:
     | 'enabled'
@@ -375,6 +380,7 @@ export interface GetEventSubSubscriptionsInput {
   subscription_id?: string;
   after?: string;
 }
+/** The body {@link getEventSubSubscriptions} resolves to. */
 export interface GetEventSubSubscriptionsResponse {
   data: EventSubSubscription[];
   total: number;

@@ -6,6 +6,7 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link getExtensionConfigurationSegment} resolves to. */
 export interface ExtensionConfigurationSegment {
   segment: 'broadcaster' | 'developer' | 'global' | (string & {});
   broadcaster_id?: string;
@@ -19,6 +20,7 @@ const ExtensionConfigurationSegmentSchema: v.GenericSchema<ExtensionConfiguratio
   version: str,
 });
 
+/** Part of what {@link getExtensionLiveChannels} resolves to. */
 export interface ExtensionLiveChannel {
   broadcaster_id: string;
   broadcaster_name: string;
@@ -34,6 +36,7 @@ const ExtensionLiveChannelSchema: v.GenericSchema<ExtensionLiveChannel> = /* @__
   title: str,
 });
 
+/** Part of what {@link getExtensionSecrets}, {@link createExtensionSecret} resolve to. */
 export interface ExtensionSecret {
   format_version: number;
   secrets: {
@@ -51,6 +54,7 @@ const ExtensionSecretSchema: v.GenericSchema<ExtensionSecret> = /* @__PURE__ */ 
   })),
 });
 
+/** Part of what {@link getExtensions}, {@link getReleasedExtensions} resolve to. */
 export interface ExtensionIconUrls {
   '100x100'?: string;
   '24x24'?: string;
@@ -62,6 +66,7 @@ const ExtensionIconUrlsSchema: v.GenericSchema<ExtensionIconUrls> = /* @__PURE__
   '300x200': /* @__PURE__ */ v.optional(str),
 });
 
+/** Part of what {@link getExtensions}, {@link getReleasedExtensions} resolve to. */
 export interface Extension {
   author_name: string;
   bits_enabled: boolean;
@@ -175,6 +180,7 @@ const ExtensionSchema: v.GenericSchema<Extension> = /* @__PURE__ */ v.looseObjec
   allowlisted_panel_urls: /* @__PURE__ */ v.array(str),
 });
 
+/** Part of what {@link getExtensionBitsProducts}, {@link updateExtensionBitsProduct} resolve to. */
 export interface ExtensionBitsProduct {
   sku: string;
   cost: {
@@ -198,11 +204,13 @@ const ExtensionBitsProductSchema: v.GenericSchema<ExtensionBitsProduct> = /* @__
   is_broadcast: bool,
 });
 
+/** Input of {@link getExtensionConfigurationSegment}: query parameters and body fields by their wire names. */
 export interface GetExtensionConfigurationSegmentInput {
   broadcaster_id?: string;
   extension_id: string;
   segment: 'broadcaster' | 'developer' | 'global';
 }
+/** The body {@link getExtensionConfigurationSegment} resolves to. */
 export interface GetExtensionConfigurationSegmentResponse {
   data: ExtensionConfigurationSegment[];
 }
@@ -227,6 +235,7 @@ export const getExtensionConfigurationSegment = /* @__PURE__ */ defineEndpoint<G
   response: GetExtensionConfigurationSegmentResponseSchema,
 });
 
+/** Input of {@link setExtensionConfigurationSegment}: query parameters and body fields by their wire names. */
 export interface SetExtensionConfigurationSegmentInput {
   extension_id: string;
   segment: 'broadcaster' | 'developer' | 'global';
@@ -251,6 +260,7 @@ export const setExtensionConfigurationSegment = /* @__PURE__ */ defineEndpoint<S
   required: ['extension_id', 'segment'],
 });
 
+/** Input of {@link setExtensionRequiredConfiguration}: query parameters and body fields by their wire names. */
 export interface SetExtensionRequiredConfigurationInput {
   broadcaster_id: string;
   extension_id: string;
@@ -274,6 +284,7 @@ export const setExtensionRequiredConfiguration = /* @__PURE__ */ defineEndpoint<
   required: ['broadcaster_id', 'extension_id', 'extension_version', 'required_configuration'],
 });
 
+/** Input of {@link sendExtensionPubsubMessage}: query parameters and body fields by their wire names. */
 export interface SendExtensionPubsubMessageInput {
   target: ('broadcast' | 'global' | 'whisper-<user-id>')[];
   broadcaster_id: string;
@@ -297,11 +308,13 @@ export const sendExtensionPubsubMessage = /* @__PURE__ */ defineEndpoint<SendExt
   required: ['target', 'broadcaster_id', 'message'],
 });
 
+/** Input of {@link getExtensionLiveChannels}: query parameters and body fields by their wire names. */
 export interface GetExtensionLiveChannelsInput {
   extension_id: string;
   first?: number;
   after?: string;
 }
+/** The body {@link getExtensionLiveChannels} resolves to. */
 export interface GetExtensionLiveChannelsResponse {
   data: ExtensionLiveChannel[];
   pagination?: string;
@@ -329,7 +342,9 @@ export const getExtensionLiveChannels = /* @__PURE__ */ defineEndpoint<GetExtens
   response: GetExtensionLiveChannelsResponseSchema,
 });
 
+/** Input of {@link getExtensionSecrets}: query parameters and body fields by their wire names. */
 export type GetExtensionSecretsInput = Record<string, never>;
+/** The body {@link getExtensionSecrets} resolves to. */
 export interface GetExtensionSecretsResponse {
   data: ExtensionSecret[];
 }
@@ -353,10 +368,12 @@ export const getExtensionSecrets = /* @__PURE__ */ defineEndpoint<GetExtensionSe
   response: GetExtensionSecretsResponseSchema,
 });
 
+/** Input of {@link createExtensionSecret}: query parameters and body fields by their wire names. */
 export interface CreateExtensionSecretInput {
   extension_id: string;
   delay?: number;
 }
+/** The body {@link createExtensionSecret} resolves to. */
 export interface CreateExtensionSecretResponse {
   data: ExtensionSecret[];
 }
@@ -381,6 +398,7 @@ export const createExtensionSecret = /* @__PURE__ */ defineEndpoint<CreateExtens
   response: CreateExtensionSecretResponseSchema,
 });
 
+/** Input of {@link sendExtensionChatMessage}: query parameters and body fields by their wire names. */
 export interface SendExtensionChatMessageInput {
   broadcaster_id: string;
   text: string;
@@ -405,10 +423,12 @@ export const sendExtensionChatMessage = /* @__PURE__ */ defineEndpoint<SendExten
   maxLength: { text: 280 },
 });
 
+/** Input of {@link getExtensions}: query parameters and body fields by their wire names. */
 export interface GetExtensionsInput {
   extension_id: string;
   extension_version?: string;
 }
+/** The body {@link getExtensions} resolves to. */
 export interface GetExtensionsResponse {
   data: Extension[];
 }
@@ -433,10 +453,12 @@ export const getExtensions = /* @__PURE__ */ defineEndpoint<GetExtensionsInput, 
   response: GetExtensionsResponseSchema,
 });
 
+/** Input of {@link getReleasedExtensions}: query parameters and body fields by their wire names. */
 export interface GetReleasedExtensionsInput {
   extension_id: string;
   extension_version?: string;
 }
+/** The body {@link getReleasedExtensions} resolves to. */
 export interface GetReleasedExtensionsResponse {
   data: Extension[];
 }
@@ -461,9 +483,11 @@ export const getReleasedExtensions = /* @__PURE__ */ defineEndpoint<GetReleasedE
   response: GetReleasedExtensionsResponseSchema,
 });
 
+/** Input of {@link getExtensionBitsProducts}: query parameters and body fields by their wire names. */
 export interface GetExtensionBitsProductsInput {
   should_include_all?: boolean;
 }
+/** The body {@link getExtensionBitsProducts} resolves to. */
 export interface GetExtensionBitsProductsResponse {
   data: ExtensionBitsProduct[];
 }
@@ -487,6 +511,7 @@ export const getExtensionBitsProducts = /* @__PURE__ */ defineEndpoint<GetExtens
   response: GetExtensionBitsProductsResponseSchema,
 });
 
+/** Input of {@link updateExtensionBitsProduct}: query parameters and body fields by their wire names. */
 export interface UpdateExtensionBitsProductInput {
   sku: string;
   cost: { amount: number; type: 'bits' };
@@ -495,6 +520,7 @@ export interface UpdateExtensionBitsProductInput {
   expiration?: string;
   is_broadcast?: boolean;
 }
+/** The body {@link updateExtensionBitsProduct} resolves to. */
 export interface UpdateExtensionBitsProductResponse {
   data: ExtensionBitsProduct[];
 }

@@ -5,6 +5,7 @@ import { type Pagination, PaginationSchema } from './shared.js';
 
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link getTopGames}, {@link getGames} resolve to. */
 export interface Game {
   id: string;
   name: string;
@@ -18,11 +19,13 @@ const GameSchema: v.GenericSchema<Game> = /* @__PURE__ */ v.looseObject({
   igdb_id: str,
 });
 
+/** Input of {@link getTopGames}: query parameters and body fields by their wire names. */
 export interface GetTopGamesInput {
   first?: number;
   after?: string;
   before?: string;
 }
+/** The body {@link getTopGames} resolves to. */
 export interface GetTopGamesResponse {
   data: Game[];
   pagination?: Pagination;
@@ -49,11 +52,13 @@ export const getTopGames = /* @__PURE__ */ defineEndpoint<GetTopGamesInput, GetT
   response: GetTopGamesResponseSchema,
 });
 
+/** Input of {@link getGames}: query parameters and body fields by their wire names. */
 export interface GetGamesInput {
   id?: string | string[];
   name?: string | string[];
   igdb_id?: string | string[];
 }
+/** The body {@link getGames} resolves to. */
 export interface GetGamesResponse {
   data: Game[];
 }

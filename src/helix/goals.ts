@@ -5,6 +5,7 @@ import { defineEndpoint } from '../endpoint.js';
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link getCreatorGoals} resolves to. */
 export interface CreatorGoal {
   id: string;
   broadcaster_id: string;
@@ -34,9 +35,11 @@ const CreatorGoalSchema: v.GenericSchema<CreatorGoal> = /* @__PURE__ */ v.looseO
   created_at: str,
 });
 
+/** Input of {@link getCreatorGoals}: query parameters and body fields by their wire names. */
 export interface GetCreatorGoalsInput {
   broadcaster_id: string;
 }
+/** The body {@link getCreatorGoals} resolves to. */
 export interface GetCreatorGoalsResponse {
   data: CreatorGoal[];
 }

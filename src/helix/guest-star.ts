@@ -6,6 +6,7 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link getGuestStarSession}, {@link createGuestStarSession}, {@link endGuestStarSession} resolve to. */
 export interface Guest {
   slot_id: string;
   is_live: boolean;
@@ -45,6 +46,7 @@ const GuestSchema: v.GenericSchema<Guest> = /* @__PURE__ */ v.looseObject({
   }),
 });
 
+/** Part of what {@link getGuestStarSession}, {@link createGuestStarSession}, {@link endGuestStarSession} resolve to. */
 export interface GuestStarSession {
   id: string;
   guests: Guest[];
@@ -54,6 +56,7 @@ const GuestStarSessionSchema: v.GenericSchema<GuestStarSession> = /* @__PURE__ *
   guests: /* @__PURE__ */ v.array(GuestSchema),
 });
 
+/** Part of what {@link getGuestStarInvites} resolves to. */
 export interface GuestStarInvite {
   user_id: string;
   invited_at: string;
@@ -73,10 +76,12 @@ const GuestStarInviteSchema: v.GenericSchema<GuestStarInvite> = /* @__PURE__ */ 
   is_audio_available: bool,
 });
 
+/** Input of {@link getChannelGuestStarSettings}: query parameters and body fields by their wire names. */
 export interface GetChannelGuestStarSettingsInput {
   broadcaster_id: string;
   moderator_id: string;
 }
+/** The body {@link getChannelGuestStarSettings} resolves to. */
 export interface GetChannelGuestStarSettingsResponse {
   is_moderator_send_live_enabled: boolean;
   slot_count: number;
@@ -109,6 +114,7 @@ export const getChannelGuestStarSettings = /* @__PURE__ */ defineEndpoint<GetCha
   response: GetChannelGuestStarSettingsResponseSchema,
 });
 
+/** Input of {@link updateChannelGuestStarSettings}: query parameters and body fields by their wire names. */
 export interface UpdateChannelGuestStarSettingsInput {
   broadcaster_id: string;
   is_moderator_send_live_enabled?: boolean;
@@ -135,10 +141,12 @@ export const updateChannelGuestStarSettings = /* @__PURE__ */ defineEndpoint<Upd
   range: { slot_count: [1, 6] },
 });
 
+/** Input of {@link getGuestStarSession}: query parameters and body fields by their wire names. */
 export interface GetGuestStarSessionInput {
   broadcaster_id: string;
   moderator_id: string;
 }
+/** The body {@link getGuestStarSession} resolves to. */
 export interface GetGuestStarSessionResponse {
   data: GuestStarSession[];
 }
@@ -163,9 +171,11 @@ export const getGuestStarSession = /* @__PURE__ */ defineEndpoint<GetGuestStarSe
   response: GetGuestStarSessionResponseSchema,
 });
 
+/** Input of {@link createGuestStarSession}: query parameters and body fields by their wire names. */
 export interface CreateGuestStarSessionInput {
   broadcaster_id: string;
 }
+/** The body {@link createGuestStarSession} resolves to. */
 export interface CreateGuestStarSessionResponse {
   data: GuestStarSession[];
 }
@@ -190,10 +200,12 @@ export const createGuestStarSession = /* @__PURE__ */ defineEndpoint<CreateGuest
   response: CreateGuestStarSessionResponseSchema,
 });
 
+/** Input of {@link endGuestStarSession}: query parameters and body fields by their wire names. */
 export interface EndGuestStarSessionInput {
   broadcaster_id: string;
   session_id: string;
 }
+/** The body {@link endGuestStarSession} resolves to. */
 export interface EndGuestStarSessionResponse {
   data: GuestStarSession[];
 }
@@ -218,11 +230,13 @@ export const endGuestStarSession = /* @__PURE__ */ defineEndpoint<EndGuestStarSe
   response: EndGuestStarSessionResponseSchema,
 });
 
+/** Input of {@link getGuestStarInvites}: query parameters and body fields by their wire names. */
 export interface GetGuestStarInvitesInput {
   broadcaster_id: string;
   moderator_id: string;
   session_id: string;
 }
+/** The body {@link getGuestStarInvites} resolves to. */
 export interface GetGuestStarInvitesResponse {
   data: GuestStarInvite[];
 }
@@ -247,6 +261,7 @@ export const getGuestStarInvites = /* @__PURE__ */ defineEndpoint<GetGuestStarIn
   response: GetGuestStarInvitesResponseSchema,
 });
 
+/** Input of {@link sendGuestStarInvite}: query parameters and body fields by their wire names. */
 export interface SendGuestStarInviteInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -270,6 +285,7 @@ export const sendGuestStarInvite = /* @__PURE__ */ defineEndpoint<SendGuestStarI
   required: ['broadcaster_id', 'moderator_id', 'session_id', 'guest_id'],
 });
 
+/** Input of {@link deleteGuestStarInvite}: query parameters and body fields by their wire names. */
 export interface DeleteGuestStarInviteInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -293,6 +309,7 @@ export const deleteGuestStarInvite = /* @__PURE__ */ defineEndpoint<DeleteGuestS
   required: ['broadcaster_id', 'moderator_id', 'session_id', 'guest_id'],
 });
 
+/** Input of {@link assignGuestStarSlot}: query parameters and body fields by their wire names. */
 export interface AssignGuestStarSlotInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -317,6 +334,7 @@ export const assignGuestStarSlot = /* @__PURE__ */ defineEndpoint<AssignGuestSta
   required: ['broadcaster_id', 'moderator_id', 'session_id', 'guest_id', 'slot_id'],
 });
 
+/** Input of {@link updateGuestStarSlot}: query parameters and body fields by their wire names. */
 export interface UpdateGuestStarSlotInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -341,6 +359,7 @@ export const updateGuestStarSlot = /* @__PURE__ */ defineEndpoint<UpdateGuestSta
   required: ['broadcaster_id', 'moderator_id', 'session_id', 'source_slot_id'],
 });
 
+/** Input of {@link deleteGuestStarSlot}: query parameters and body fields by their wire names. */
 export interface DeleteGuestStarSlotInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -366,6 +385,7 @@ export const deleteGuestStarSlot = /* @__PURE__ */ defineEndpoint<DeleteGuestSta
   required: ['broadcaster_id', 'moderator_id', 'session_id', 'guest_id', 'slot_id'],
 });
 
+/** Input of {@link updateGuestStarSlotSettings}: query parameters and body fields by their wire names. */
 export interface UpdateGuestStarSlotSettingsInput {
   broadcaster_id: string;
   moderator_id: string;

@@ -6,9 +6,11 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
+/** Input of {@link getHypeTrainStatus}: query parameters and body fields by their wire names. */
 export interface GetHypeTrainStatusInput {
   broadcaster_id: string;
 }
+/** The body {@link getHypeTrainStatus} resolves to. */
 export interface GetHypeTrainStatusResponse {
   data: {
     current: {

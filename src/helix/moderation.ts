@@ -7,6 +7,7 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link checkAutomodStatus} resolves to. */
 export interface AutoModStatus {
   msg_id: string;
   is_permitted: boolean;
@@ -16,6 +17,7 @@ const AutoModStatusSchema: v.GenericSchema<AutoModStatus> = /* @__PURE__ */ v.lo
   is_permitted: bool,
 });
 
+/** Part of what {@link getAutomodSettings}, {@link updateAutomodSettings} resolve to. */
 export interface AutoModSettings {
   broadcaster_id: string;
   moderator_id: string;
@@ -43,6 +45,7 @@ const AutoModSettingsSchema: v.GenericSchema<AutoModSettings> = /* @__PURE__ */ 
   sex_based_terms: num,
 });
 
+/** Part of what {@link getBannedUsers} resolves to. */
 export interface BannedUser {
   user_id: string;
   user_login: string;
@@ -66,6 +69,7 @@ const BannedUserSchema: v.GenericSchema<BannedUser> = /* @__PURE__ */ v.looseObj
   moderator_name: str,
 });
 
+/** Part of what {@link getBlockedTerms}, {@link addBlockedTerm} resolve to. */
 export interface BlockedTerm {
   broadcaster_id: string;
   moderator_id: string;
@@ -85,6 +89,7 @@ const BlockedTermSchema: v.GenericSchema<BlockedTerm> = /* @__PURE__ */ v.looseO
   expires_at: /* @__PURE__ */ v.nullable(str),
 });
 
+/** Part of what {@link getModerators} resolves to. */
 export interface UserModerator {
   user_id: string;
   user_login: string;
@@ -96,6 +101,7 @@ const UserModeratorSchema: v.GenericSchema<UserModerator> = /* @__PURE__ */ v.lo
   user_name: str,
 });
 
+/** Part of what {@link getVips} resolves to. */
 export interface UserVip {
   user_id: string;
   user_name: string;
@@ -107,10 +113,12 @@ const UserVipSchema: v.GenericSchema<UserVip> = /* @__PURE__ */ v.looseObject({
   user_login: str,
 });
 
+/** Input of {@link checkAutomodStatus}: query parameters and body fields by their wire names. */
 export interface CheckAutomodStatusInput {
   broadcaster_id: string;
   data: { msg_id: string; msg_text: string }[];
 }
+/** The body {@link checkAutomodStatus} resolves to. */
 export interface CheckAutomodStatusResponse {
   data: AutoModStatus[];
 }
@@ -136,6 +144,7 @@ export const checkAutomodStatus = /* @__PURE__ */ defineEndpoint<CheckAutomodSta
   response: CheckAutomodStatusResponseSchema,
 });
 
+/** Input of {@link manageHeldAutomodMessages}: query parameters and body fields by their wire names. */
 export interface ManageHeldAutomodMessagesInput {
   user_id: string;
   msg_id: string;
@@ -158,10 +167,12 @@ export const manageHeldAutomodMessages = /* @__PURE__ */ defineEndpoint<ManageHe
   required: ['user_id', 'msg_id', 'action'],
 });
 
+/** Input of {@link getAutomodSettings}: query parameters and body fields by their wire names. */
 export interface GetAutomodSettingsInput {
   broadcaster_id: string;
   moderator_id: string;
 }
+/** The body {@link getAutomodSettings} resolves to. */
 export interface GetAutomodSettingsResponse {
   data: AutoModSettings[];
 }
@@ -186,6 +197,7 @@ export const getAutomodSettings = /* @__PURE__ */ defineEndpoint<GetAutomodSetti
   response: GetAutomodSettingsResponseSchema,
 });
 
+/** Input of {@link updateAutomodSettings}: query parameters and body fields by their wire names. */
 export interface UpdateAutomodSettingsInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -199,6 +211,7 @@ export interface UpdateAutomodSettingsInput {
   sexuality_sex_or_gender?: number;
   swearing?: number;
 }
+/** The body {@link updateAutomodSettings} resolves to. */
 export interface UpdateAutomodSettingsResponse {
   data: AutoModSettings[];
 }
@@ -223,6 +236,7 @@ export const updateAutomodSettings = /* @__PURE__ */ defineEndpoint<UpdateAutomo
   response: UpdateAutomodSettingsResponseSchema,
 });
 
+/** Input of {@link getBannedUsers}: query parameters and body fields by their wire names. */
 export interface GetBannedUsersInput {
   broadcaster_id: string;
   user_id?: string | string[];
@@ -230,6 +244,7 @@ export interface GetBannedUsersInput {
   after?: string;
   before?: string;
 }
+/** The body {@link getBannedUsers} resolves to. */
 export interface GetBannedUsersResponse {
   data: BannedUser[];
   pagination?: Pagination;
@@ -258,11 +273,13 @@ export const getBannedUsers = /* @__PURE__ */ defineEndpoint<GetBannedUsersInput
   response: GetBannedUsersResponseSchema,
 });
 
+/** Input of {@link banUser}: query parameters and body fields by their wire names. */
 export interface BanUserInput {
   broadcaster_id: string;
   moderator_id: string;
   data: { user_id: string; duration?: number; reason?: string };
 }
+/** The body {@link banUser} resolves to. */
 export interface BanUserResponse {
   data: {
     broadcaster_id: string;
@@ -299,6 +316,7 @@ export const banUser = /* @__PURE__ */ defineEndpoint<BanUserInput, BanUserRespo
   response: BanUserResponseSchema,
 });
 
+/** Input of {@link unbanUser}: query parameters and body fields by their wire names. */
 export interface UnbanUserInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -321,6 +339,7 @@ export const unbanUser = /* @__PURE__ */ defineEndpoint<UnbanUserInput, void>({
   required: ['broadcaster_id', 'moderator_id', 'user_id'],
 });
 
+/** Input of {@link getUnbanRequests}: query parameters and body fields by their wire names. */
 export interface GetUnbanRequestsInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -329,6 +348,7 @@ export interface GetUnbanRequestsInput {
   after?: string;
   first?: number;
 }
+/** The body {@link getUnbanRequests} resolves to. */
 export interface GetUnbanRequestsResponse {
   data: {
     id: string;
@@ -388,6 +408,7 @@ export const getUnbanRequests = /* @__PURE__ */ defineEndpoint<GetUnbanRequestsI
   response: GetUnbanRequestsResponseSchema,
 });
 
+/** Input of {@link resolveUnbanRequests}: query parameters and body fields by their wire names. */
 export interface ResolveUnbanRequestsInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -395,6 +416,7 @@ export interface ResolveUnbanRequestsInput {
   status: string;
   resolution_text?: string;
 }
+/** The body {@link resolveUnbanRequests} resolves to. */
 export interface ResolveUnbanRequestsResponse {
   data: {
     id: string;
@@ -452,12 +474,14 @@ export const resolveUnbanRequests = /* @__PURE__ */ defineEndpoint<ResolveUnbanR
   response: ResolveUnbanRequestsResponseSchema,
 });
 
+/** Input of {@link getBlockedTerms}: query parameters and body fields by their wire names. */
 export interface GetBlockedTermsInput {
   broadcaster_id: string;
   moderator_id: string;
   first?: number;
   after?: string;
 }
+/** The body {@link getBlockedTerms} resolves to. */
 export interface GetBlockedTermsResponse {
   data: BlockedTerm[];
   pagination?: Pagination;
@@ -485,11 +509,13 @@ export const getBlockedTerms = /* @__PURE__ */ defineEndpoint<GetBlockedTermsInp
   response: GetBlockedTermsResponseSchema,
 });
 
+/** Input of {@link addBlockedTerm}: query parameters and body fields by their wire names. */
 export interface AddBlockedTermInput {
   broadcaster_id: string;
   moderator_id: string;
   text: string;
 }
+/** The body {@link addBlockedTerm} resolves to. */
 export interface AddBlockedTermResponse {
   data: BlockedTerm[];
 }
@@ -515,6 +541,7 @@ export const addBlockedTerm = /* @__PURE__ */ defineEndpoint<AddBlockedTermInput
   response: AddBlockedTermResponseSchema,
 });
 
+/** Input of {@link removeBlockedTerm}: query parameters and body fields by their wire names. */
 export interface RemoveBlockedTermInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -537,6 +564,7 @@ export const removeBlockedTerm = /* @__PURE__ */ defineEndpoint<RemoveBlockedTer
   required: ['broadcaster_id', 'moderator_id', 'id'],
 });
 
+/** Input of {@link deleteChatMessages}: query parameters and body fields by their wire names. */
 export interface DeleteChatMessagesInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -559,11 +587,13 @@ export const deleteChatMessages = /* @__PURE__ */ defineEndpoint<DeleteChatMessa
   required: ['broadcaster_id', 'moderator_id'],
 });
 
+/** Input of {@link getModeratedChannels}: query parameters and body fields by their wire names. */
 export interface GetModeratedChannelsInput {
   user_id: string;
   after?: string;
   first?: number;
 }
+/** The body {@link getModeratedChannels} resolves to. */
 export interface GetModeratedChannelsResponse {
   data: {
     broadcaster_id: string;
@@ -599,12 +629,14 @@ export const getModeratedChannels = /* @__PURE__ */ defineEndpoint<GetModeratedC
   response: GetModeratedChannelsResponseSchema,
 });
 
+/** Input of {@link getModerators}: query parameters and body fields by their wire names. */
 export interface GetModeratorsInput {
   broadcaster_id: string;
   user_id?: string | string[];
   first?: number;
   after?: string;
 }
+/** The body {@link getModerators} resolves to. */
 export interface GetModeratorsResponse {
   data: UserModerator[];
   pagination?: Pagination;
@@ -633,6 +665,7 @@ export const getModerators = /* @__PURE__ */ defineEndpoint<GetModeratorsInput, 
   response: GetModeratorsResponseSchema,
 });
 
+/** Input of {@link addChannelModerator}: query parameters and body fields by their wire names. */
 export interface AddChannelModeratorInput {
   broadcaster_id: string;
   user_id: string;
@@ -654,6 +687,7 @@ export const addChannelModerator = /* @__PURE__ */ defineEndpoint<AddChannelMode
   required: ['broadcaster_id', 'user_id'],
 });
 
+/** Input of {@link removeChannelModerator}: query parameters and body fields by their wire names. */
 export interface RemoveChannelModeratorInput {
   broadcaster_id: string;
   user_id: string;
@@ -675,12 +709,14 @@ export const removeChannelModerator = /* @__PURE__ */ defineEndpoint<RemoveChann
   required: ['broadcaster_id', 'user_id'],
 });
 
+/** Input of {@link getVips}: query parameters and body fields by their wire names. */
 export interface GetVipsInput {
   user_id?: string | string[];
   broadcaster_id: string;
   first?: number;
   after?: string;
 }
+/** The body {@link getVips} resolves to. */
 export interface GetVipsResponse {
   data: UserVip[];
   pagination?: Pagination;
@@ -709,6 +745,7 @@ export const getVips = /* @__PURE__ */ defineEndpoint<GetVipsInput, GetVipsRespo
   response: GetVipsResponseSchema,
 });
 
+/** Input of {@link addChannelVip}: query parameters and body fields by their wire names. */
 export interface AddChannelVipInput {
   user_id: string;
   broadcaster_id: string;
@@ -730,6 +767,7 @@ export const addChannelVip = /* @__PURE__ */ defineEndpoint<AddChannelVipInput, 
   required: ['user_id', 'broadcaster_id'],
 });
 
+/** Input of {@link removeChannelVip}: query parameters and body fields by their wire names. */
 export interface RemoveChannelVipInput {
   user_id: string;
   broadcaster_id: string;
@@ -751,11 +789,13 @@ export const removeChannelVip = /* @__PURE__ */ defineEndpoint<RemoveChannelVipI
   required: ['user_id', 'broadcaster_id'],
 });
 
+/** Input of {@link updateShieldModeStatus}: query parameters and body fields by their wire names. */
 export interface UpdateShieldModeStatusInput {
   broadcaster_id: string;
   moderator_id: string;
   is_active: boolean;
 }
+/** The body {@link updateShieldModeStatus} resolves to. */
 export interface UpdateShieldModeStatusResponse {
   data: {
     is_active: boolean;
@@ -792,10 +832,12 @@ export const updateShieldModeStatus = /* @__PURE__ */ defineEndpoint<UpdateShiel
   response: UpdateShieldModeStatusResponseSchema,
 });
 
+/** Input of {@link getShieldModeStatus}: query parameters and body fields by their wire names. */
 export interface GetShieldModeStatusInput {
   broadcaster_id: string;
   moderator_id: string;
 }
+/** The body {@link getShieldModeStatus} resolves to. */
 export interface GetShieldModeStatusResponse {
   data: {
     is_active: boolean;
@@ -832,11 +874,13 @@ export const getShieldModeStatus = /* @__PURE__ */ defineEndpoint<GetShieldModeS
   response: GetShieldModeStatusResponseSchema,
 });
 
+/** Input of {@link warnChatUser}: query parameters and body fields by their wire names. */
 export interface WarnChatUserInput {
   broadcaster_id: string;
   moderator_id: string;
   data: { user_id: string; reason: string };
 }
+/** The body {@link warnChatUser} resolves to. */
 export interface WarnChatUserResponse {
   data: {
     broadcaster_id: string;
@@ -871,12 +915,14 @@ export const warnChatUser = /* @__PURE__ */ defineEndpoint<WarnChatUserInput, Wa
   response: WarnChatUserResponseSchema,
 });
 
+/** Input of {@link addSuspiciousStatusToChatUser}: query parameters and body fields by their wire names. */
 export interface AddSuspiciousStatusToChatUserInput {
   broadcaster_id: string;
   moderator_id: string;
   user_id: string;
   status: 'ACTIVE_MONITORING' | 'RESTRICTED';
 }
+/** The body {@link addSuspiciousStatusToChatUser} resolves to. */
 export interface AddSuspiciousStatusToChatUserResponse {
   data: {
     user_id: string;
@@ -921,11 +967,13 @@ export const addSuspiciousStatusToChatUser = /* @__PURE__ */ defineEndpoint<AddS
   response: AddSuspiciousStatusToChatUserResponseSchema,
 });
 
+/** Input of {@link removeSuspiciousStatusFromChatUser}: query parameters and body fields by their wire names. */
 export interface RemoveSuspiciousStatusFromChatUserInput {
   broadcaster_id: string;
   moderator_id: string;
   user_id: string;
 }
+/** The body {@link removeSuspiciousStatusFromChatUser} resolves to. */
 export interface RemoveSuspiciousStatusFromChatUserResponse {
   data: {
     user_id: string;

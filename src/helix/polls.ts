@@ -7,6 +7,7 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link getPolls}, {@link createPoll}, {@link endPoll} resolve to. */
 export interface Poll {
   id: string;
   broadcaster_id: string;
@@ -59,12 +60,14 @@ const PollSchema: v.GenericSchema<Poll> = /* @__PURE__ */ v.looseObject({
   ended_at: /* @__PURE__ */ v.nullable(str),
 });
 
+/** Input of {@link getPolls}: query parameters and body fields by their wire names. */
 export interface GetPollsInput {
   broadcaster_id: string;
   id?: string | string[];
   first?: number;
   after?: string;
 }
+/** The body {@link getPolls} resolves to. */
 export interface GetPollsResponse {
   data: Poll[];
   pagination?: Pagination;
@@ -93,6 +96,7 @@ export const getPolls = /* @__PURE__ */ defineEndpoint<GetPollsInput, GetPollsRe
   response: GetPollsResponseSchema,
 });
 
+/** Input of {@link createPoll}: query parameters and body fields by their wire names. */
 export interface CreatePollInput {
   broadcaster_id: string;
   title: string;
@@ -101,6 +105,7 @@ export interface CreatePollInput {
   channel_points_voting_enabled?: boolean;
   channel_points_per_vote?: number;
 }
+/** The body {@link createPoll} resolves to. */
 export interface CreatePollResponse {
   data: Poll[];
 }
@@ -128,11 +133,13 @@ export const createPoll = /* @__PURE__ */ defineEndpoint<CreatePollInput, Create
   response: CreatePollResponseSchema,
 });
 
+/** Input of {@link endPoll}: query parameters and body fields by their wire names. */
 export interface EndPollInput {
   broadcaster_id: string;
   id: string;
   status: 'TERMINATED' | 'ARCHIVED';
 }
+/** The body {@link endPoll} resolves to. */
 export interface EndPollResponse {
   data: Poll[];
 }

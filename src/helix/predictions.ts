@@ -6,6 +6,7 @@ import { type Pagination, PaginationSchema } from './shared.js';
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link getPredictions}, {@link createPrediction}, {@link endPrediction} resolve to. */
 export interface PredictionOutcome {
   id: string;
   title: string;
@@ -35,6 +36,7 @@ const PredictionOutcomeSchema: v.GenericSchema<PredictionOutcome> = /* @__PURE__
   color: str,
 });
 
+/** Part of what {@link getPredictions}, {@link createPrediction}, {@link endPrediction} resolve to. */
 export interface Prediction {
   id: string;
   broadcaster_id: string;
@@ -64,12 +66,14 @@ const PredictionSchema: v.GenericSchema<Prediction> = /* @__PURE__ */ v.looseObj
   locked_at: /* @__PURE__ */ v.nullable(str),
 });
 
+/** Input of {@link getPredictions}: query parameters and body fields by their wire names. */
 export interface GetPredictionsInput {
   broadcaster_id: string;
   id?: string | string[];
   first?: number;
   after?: string;
 }
+/** The body {@link getPredictions} resolves to. */
 export interface GetPredictionsResponse {
   data: Prediction[];
   pagination?: Pagination;
@@ -98,12 +102,14 @@ export const getPredictions = /* @__PURE__ */ defineEndpoint<GetPredictionsInput
   response: GetPredictionsResponseSchema,
 });
 
+/** Input of {@link createPrediction}: query parameters and body fields by their wire names. */
 export interface CreatePredictionInput {
   broadcaster_id: string;
   title: string;
   outcomes: { title: string }[];
   prediction_window: number;
 }
+/** The body {@link createPrediction} resolves to. */
 export interface CreatePredictionResponse {
   data: Prediction[];
 }
@@ -131,12 +137,14 @@ export const createPrediction = /* @__PURE__ */ defineEndpoint<CreatePredictionI
   response: CreatePredictionResponseSchema,
 });
 
+/** Input of {@link endPrediction}: query parameters and body fields by their wire names. */
 export interface EndPredictionInput {
   broadcaster_id: string;
   id: string;
   status: 'RESOLVED' | 'CANCELED' | 'LOCKED';
   winning_outcome_id?: string;
 }
+/** The body {@link endPrediction} resolves to. */
 export interface EndPredictionResponse {
   data: Prediction[];
 }

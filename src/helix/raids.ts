@@ -5,10 +5,12 @@ import { defineEndpoint } from '../endpoint.js';
 const bool = /* @__PURE__ */ v.boolean();
 const str = /* @__PURE__ */ v.string();
 
+/** Input of {@link startARaid}: query parameters and body fields by their wire names. */
 export interface StartARaidInput {
   from_broadcaster_id: string;
   to_broadcaster_id: string;
 }
+/** The body {@link startARaid} resolves to. */
 export interface StartARaidResponse {
   data: {
     created_at: string;
@@ -39,6 +41,7 @@ export const startARaid = /* @__PURE__ */ defineEndpoint<StartARaidInput, StartA
   response: StartARaidResponseSchema,
 });
 
+/** Input of {@link cancelARaid}: query parameters and body fields by their wire names. */
 export interface CancelARaidInput {
   broadcaster_id: string;
 }

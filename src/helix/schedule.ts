@@ -6,6 +6,7 @@ import { type Pagination, PaginationSchema } from './shared.js';
 const bool = /* @__PURE__ */ v.boolean();
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link getChannelStreamSchedule}, {@link createChannelStreamScheduleSegment}, {@link updateChannelStreamScheduleSegment} resolve to. */
 export interface ChannelStreamScheduleSegment {
   id: string;
   start_time: string;
@@ -31,6 +32,7 @@ const ChannelStreamScheduleSegmentSchema: v.GenericSchema<ChannelStreamScheduleS
   is_recurring: bool,
 });
 
+/** Input of {@link getChannelStreamSchedule}: query parameters and body fields by their wire names. */
 export interface GetChannelStreamScheduleInput {
   broadcaster_id: string;
   id?: string | string[];
@@ -39,6 +41,7 @@ export interface GetChannelStreamScheduleInput {
   first?: number;
   after?: string;
 }
+/** The body {@link getChannelStreamSchedule} resolves to. */
 export interface GetChannelStreamScheduleResponse {
   data: {
     segments: ChannelStreamScheduleSegment[];
@@ -85,6 +88,7 @@ export const getChannelStreamSchedule = /* @__PURE__ */ defineEndpoint<GetChanne
   response: GetChannelStreamScheduleResponseSchema,
 });
 
+/** Input of {@link getChannelIcalendar}: query parameters and body fields by their wire names. */
 export interface GetChannelIcalendarInput {
   broadcaster_id: string;
 }
@@ -106,6 +110,7 @@ export const getChannelIcalendar = /* @__PURE__ */ defineEndpoint<GetChannelIcal
   text: true,
 });
 
+/** Input of {@link updateChannelStreamSchedule}: query parameters and body fields by their wire names. */
 export interface UpdateChannelStreamScheduleInput {
   broadcaster_id: string;
   is_vacation_enabled?: boolean;
@@ -130,6 +135,7 @@ export const updateChannelStreamSchedule = /* @__PURE__ */ defineEndpoint<Update
   required: ['broadcaster_id'],
 });
 
+/** Input of {@link createChannelStreamScheduleSegment}: query parameters and body fields by their wire names. */
 export interface CreateChannelStreamScheduleSegmentInput {
   broadcaster_id: string;
   start_time: string;
@@ -139,6 +145,7 @@ export interface CreateChannelStreamScheduleSegmentInput {
   category_id?: string;
   title?: string;
 }
+/** The body {@link createChannelStreamScheduleSegment} resolves to. */
 export interface CreateChannelStreamScheduleSegmentResponse {
   data: {
     segments: ChannelStreamScheduleSegment[];
@@ -182,6 +189,7 @@ export const createChannelStreamScheduleSegment = /* @__PURE__ */ defineEndpoint
   response: CreateChannelStreamScheduleSegmentResponseSchema,
 });
 
+/** Input of {@link updateChannelStreamScheduleSegment}: query parameters and body fields by their wire names. */
 export interface UpdateChannelStreamScheduleSegmentInput {
   broadcaster_id: string;
   id: string;
@@ -192,6 +200,7 @@ export interface UpdateChannelStreamScheduleSegmentInput {
   is_canceled?: boolean;
   timezone?: string;
 }
+/** The body {@link updateChannelStreamScheduleSegment} resolves to. */
 export interface UpdateChannelStreamScheduleSegmentResponse {
   data: {
     segments: ChannelStreamScheduleSegment[];
@@ -235,6 +244,7 @@ export const updateChannelStreamScheduleSegment = /* @__PURE__ */ defineEndpoint
   response: UpdateChannelStreamScheduleSegmentResponseSchema,
 });
 
+/** Input of {@link deleteChannelStreamScheduleSegment}: query parameters and body fields by their wire names. */
 export interface DeleteChannelStreamScheduleSegmentInput {
   broadcaster_id: string;
   id: string;

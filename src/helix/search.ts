@@ -6,6 +6,7 @@ import { type Pagination, PaginationSchema } from './shared.js';
 const bool = /* @__PURE__ */ v.boolean();
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link searchCategories} resolves to. */
 export interface Category {
   box_art_url: string;
   name: string;
@@ -17,6 +18,7 @@ const CategorySchema: v.GenericSchema<Category> = /* @__PURE__ */ v.looseObject(
   id: str,
 });
 
+/** Part of what {@link searchChannels} resolves to. */
 export interface Channel {
   broadcaster_language: string;
   broadcaster_login: string;
@@ -46,11 +48,13 @@ const ChannelSchema: v.GenericSchema<Channel> = /* @__PURE__ */ v.looseObject({
   started_at: str,
 });
 
+/** Input of {@link searchCategories}: query parameters and body fields by their wire names. */
 export interface SearchCategoriesInput {
   query: string;
   first?: number;
   after?: string;
 }
+/** The body {@link searchCategories} resolves to. */
 export interface SearchCategoriesResponse {
   data: Category[];
   pagination?: Pagination;
@@ -78,12 +82,14 @@ export const searchCategories = /* @__PURE__ */ defineEndpoint<SearchCategoriesI
   response: SearchCategoriesResponseSchema,
 });
 
+/** Input of {@link searchChannels}: query parameters and body fields by their wire names. */
 export interface SearchChannelsInput {
   query: string;
   live_only?: boolean;
   first?: number;
   after?: string;
 }
+/** The body {@link searchChannels} resolves to. */
 export interface SearchChannelsResponse {
   data: Channel[];
   pagination?: Pagination;

@@ -7,6 +7,7 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link getStreams}, {@link getFollowedStreams} resolve to. */
 export interface Stream {
   id: string;
   user_id: string;
@@ -42,6 +43,7 @@ const StreamSchema: v.GenericSchema<Stream> = /* @__PURE__ */ v.looseObject({
   is_mature: bool,
 });
 
+/** Part of what {@link createStreamMarker} resolves to. */
 export interface StreamMarkerCreated {
   id: string;
   created_at: string;
@@ -55,6 +57,7 @@ const StreamMarkerCreatedSchema: v.GenericSchema<StreamMarkerCreated> = /* @__PU
   description: str,
 });
 
+/** Part of what {@link getStreamMarkers} resolves to. */
 export interface StreamMarkers {
   user_id: string;
   user_name: string;
@@ -86,9 +89,11 @@ const StreamMarkersSchema: v.GenericSchema<StreamMarkers> = /* @__PURE__ */ v.lo
   })),
 });
 
+/** Input of {@link getStreamKey}: query parameters and body fields by their wire names. */
 export interface GetStreamKeyInput {
   broadcaster_id: string;
 }
+/** The body {@link getStreamKey} resolves to. */
 export interface GetStreamKeyResponse {
   data: {
     stream_key: string;
@@ -117,6 +122,7 @@ export const getStreamKey = /* @__PURE__ */ defineEndpoint<GetStreamKeyInput, Ge
   response: GetStreamKeyResponseSchema,
 });
 
+/** Input of {@link getStreams}: query parameters and body fields by their wire names. */
 export interface GetStreamsInput {
   user_id?: string | string[];
   user_login?: string | string[];
@@ -127,6 +133,7 @@ export interface GetStreamsInput {
   before?: string;
   after?: string;
 }
+/** The body {@link getStreams} resolves to. */
 export interface GetStreamsResponse {
   data: Stream[];
   pagination?: Pagination;
@@ -154,11 +161,13 @@ export const getStreams = /* @__PURE__ */ defineEndpoint<GetStreamsInput, GetStr
   response: GetStreamsResponseSchema,
 });
 
+/** Input of {@link getFollowedStreams}: query parameters and body fields by their wire names. */
 export interface GetFollowedStreamsInput {
   user_id: string;
   first?: number;
   after?: string;
 }
+/** The body {@link getFollowedStreams} resolves to. */
 export interface GetFollowedStreamsResponse {
   data: Stream[];
   pagination?: Pagination;
@@ -186,10 +195,12 @@ export const getFollowedStreams = /* @__PURE__ */ defineEndpoint<GetFollowedStre
   response: GetFollowedStreamsResponseSchema,
 });
 
+/** Input of {@link createStreamMarker}: query parameters and body fields by their wire names. */
 export interface CreateStreamMarkerInput {
   user_id: string;
   description?: string;
 }
+/** The body {@link createStreamMarker} resolves to. */
 export interface CreateStreamMarkerResponse {
   data: StreamMarkerCreated[];
 }
@@ -215,6 +226,7 @@ export const createStreamMarker = /* @__PURE__ */ defineEndpoint<CreateStreamMar
   response: CreateStreamMarkerResponseSchema,
 });
 
+/** Input of {@link getStreamMarkers}: query parameters and body fields by their wire names. */
 export interface GetStreamMarkersInput {
   user_id?: string;
   video_id?: string;
@@ -222,6 +234,7 @@ export interface GetStreamMarkersInput {
   before?: string;
   after?: string;
 }
+/** The body {@link getStreamMarkers} resolves to. */
 export interface GetStreamMarkersResponse {
   data: StreamMarkers[];
   pagination?: Pagination;

@@ -7,6 +7,7 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link getBroadcasterSubscriptions} resolves to. */
 export interface BroadcasterSubscription {
   broadcaster_id: string;
   broadcaster_login: string;
@@ -36,6 +37,7 @@ const BroadcasterSubscriptionSchema: v.GenericSchema<BroadcasterSubscription> = 
   user_login: str,
 });
 
+/** Part of what {@link checkUserSubscription} resolves to. */
 export interface UserSubscription {
   broadcaster_id: string;
   broadcaster_login: string;
@@ -57,6 +59,7 @@ const UserSubscriptionSchema: v.GenericSchema<UserSubscription> = /* @__PURE__ *
   tier: str,
 });
 
+/** Input of {@link getBroadcasterSubscriptions}: query parameters and body fields by their wire names. */
 export interface GetBroadcasterSubscriptionsInput {
   broadcaster_id: string;
   user_id?: string | string[];
@@ -64,6 +67,7 @@ export interface GetBroadcasterSubscriptionsInput {
   after?: string;
   before?: string;
 }
+/** The body {@link getBroadcasterSubscriptions} resolves to. */
 export interface GetBroadcasterSubscriptionsResponse {
   data: BroadcasterSubscription[];
   pagination?: Pagination;
@@ -96,10 +100,12 @@ export const getBroadcasterSubscriptions = /* @__PURE__ */ defineEndpoint<GetBro
   response: GetBroadcasterSubscriptionsResponseSchema,
 });
 
+/** Input of {@link checkUserSubscription}: query parameters and body fields by their wire names. */
 export interface CheckUserSubscriptionInput {
   broadcaster_id: string;
   user_id: string;
 }
+/** The body {@link checkUserSubscription} resolves to. */
 export interface CheckUserSubscriptionResponse {
   data: UserSubscription[];
 }

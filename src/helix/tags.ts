@@ -6,6 +6,7 @@ import { type Pagination, PaginationSchema } from './shared.js';
 const bool = /* @__PURE__ */ v.boolean();
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link getAllStreamTags}, {@link getStreamTags} resolve to. */
 export interface StreamTag {
   tag_id: string;
   is_auto: boolean;
@@ -19,11 +20,13 @@ const StreamTagSchema: v.GenericSchema<StreamTag> = /* @__PURE__ */ v.looseObjec
   localization_descriptions: /* @__PURE__ */ v.record(str, str),
 });
 
+/** Input of {@link getAllStreamTags}: query parameters and body fields by their wire names. */
 export interface GetAllStreamTagsInput {
   tag_id?: string | string[];
   first?: number;
   after?: string;
 }
+/** The body {@link getAllStreamTags} resolves to. */
 export interface GetAllStreamTagsResponse {
   data: StreamTag[];
   pagination?: Pagination;
@@ -52,9 +55,11 @@ export const getAllStreamTags = /* @__PURE__ */ defineEndpoint<GetAllStreamTagsI
   response: GetAllStreamTagsResponseSchema,
 });
 
+/** Input of {@link getStreamTags}: query parameters and body fields by their wire names. */
 export interface GetStreamTagsInput {
   broadcaster_id: string;
 }
+/** The body {@link getStreamTags} resolves to. */
 export interface GetStreamTagsResponse {
   data: StreamTag[];
 }

@@ -4,6 +4,7 @@ import { defineEndpoint } from '../endpoint.js';
 
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link getChannelTeams} resolves to. */
 export interface ChannelTeam {
   broadcaster_id: string;
   broadcaster_login: string;
@@ -33,6 +34,7 @@ const ChannelTeamSchema: v.GenericSchema<ChannelTeam> = /* @__PURE__ */ v.looseO
   id: str,
 });
 
+/** Part of what {@link getTeams} resolves to. */
 export interface Team {
   users: {
     user_id: string;
@@ -66,9 +68,11 @@ const TeamSchema: v.GenericSchema<Team> = /* @__PURE__ */ v.looseObject({
   id: str,
 });
 
+/** Input of {@link getChannelTeams}: query parameters and body fields by their wire names. */
 export interface GetChannelTeamsInput {
   broadcaster_id: string;
 }
+/** The body {@link getChannelTeams} resolves to. */
 export interface GetChannelTeamsResponse {
   data: ChannelTeam[];
 }
@@ -93,10 +97,12 @@ export const getChannelTeams = /* @__PURE__ */ defineEndpoint<GetChannelTeamsInp
   response: GetChannelTeamsResponseSchema,
 });
 
+/** Input of {@link getTeams}: query parameters and body fields by their wire names. */
 export interface GetTeamsInput {
   name?: string;
   id?: string;
 }
+/** The body {@link getTeams} resolves to. */
 export interface GetTeamsResponse {
   data: Team[];
 }

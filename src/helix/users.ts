@@ -7,6 +7,7 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link getUsers}, {@link updateUser} resolve to. */
 export interface User {
   id: string;
   login: string;
@@ -34,6 +35,7 @@ const UserSchema: v.GenericSchema<User> = /* @__PURE__ */ v.looseObject({
   created_at: str,
 });
 
+/** Part of what {@link getUserBlockList} resolves to. */
 export interface UserBlockList {
   user_id: string;
   user_login: string;
@@ -45,6 +47,7 @@ const UserBlockListSchema: v.GenericSchema<UserBlockList> = /* @__PURE__ */ v.lo
   display_name: str,
 });
 
+/** Part of what {@link getUserExtensions} resolves to. */
 export interface UserExtension {
   id: string;
   version: string;
@@ -60,6 +63,7 @@ const UserExtensionSchema: v.GenericSchema<UserExtension> = /* @__PURE__ */ v.lo
   type: /* @__PURE__ */ v.array(str),
 });
 
+/** Part of what {@link getUserActiveExtensions}, {@link updateUserExtensions} resolve to. */
 export interface UserExtensionPanel {
   active: boolean;
   id?: string;
@@ -73,6 +77,7 @@ const UserExtensionPanelSchema: v.GenericSchema<UserExtensionPanel> = /* @__PURE
   name: /* @__PURE__ */ v.optional(str),
 });
 
+/** Part of what {@link getUserActiveExtensions}, {@link updateUserExtensions} resolve to. */
 export interface UserExtensionOverlay {
   active: boolean;
   id?: string;
@@ -86,6 +91,7 @@ const UserExtensionOverlaySchema: v.GenericSchema<UserExtensionOverlay> = /* @__
   name: /* @__PURE__ */ v.optional(str),
 });
 
+/** Part of what {@link getUserActiveExtensions}, {@link updateUserExtensions} resolve to. */
 export interface UserExtensionComponent {
   active: boolean;
   id?: string;
@@ -103,10 +109,12 @@ const UserExtensionComponentSchema: v.GenericSchema<UserExtensionComponent> = /*
   y: /* @__PURE__ */ v.optional(num),
 });
 
+/** Input of {@link getUsers}: query parameters and body fields by their wire names. */
 export interface GetUsersInput {
   id?: string | string[];
   login?: string | string[];
 }
+/** The body {@link getUsers} resolves to. */
 export interface GetUsersResponse {
   data: User[];
 }
@@ -131,9 +139,11 @@ export const getUsers = /* @__PURE__ */ defineEndpoint<GetUsersInput, GetUsersRe
   response: GetUsersResponseSchema,
 });
 
+/** Input of {@link updateUser}: query parameters and body fields by their wire names. */
 export interface UpdateUserInput {
   description?: string;
 }
+/** The body {@link updateUser} resolves to. */
 export interface UpdateUserResponse {
   data: User[];
 }
@@ -158,9 +168,11 @@ export const updateUser = /* @__PURE__ */ defineEndpoint<UpdateUserInput, Update
   response: UpdateUserResponseSchema,
 });
 
+/** Input of {@link getAuthorizationByUser}: query parameters and body fields by their wire names. */
 export interface GetAuthorizationByUserInput {
   user_id: string | string[];
 }
+/** The body {@link getAuthorizationByUser} resolves to. */
 export interface GetAuthorizationByUserResponse {
   data: {
     user_id: string;
@@ -279,11 +291,13 @@ export const getAuthorizationByUser = /* @__PURE__ */ defineEndpoint<GetAuthoriz
   response: GetAuthorizationByUserResponseSchema,
 });
 
+/** Input of {@link getUserBlockList}: query parameters and body fields by their wire names. */
 export interface GetUserBlockListInput {
   broadcaster_id: string;
   first?: number;
   after?: string;
 }
+/** The body {@link getUserBlockList} resolves to. */
 export interface GetUserBlockListResponse {
   data: UserBlockList[];
   pagination?: Pagination;
@@ -311,6 +325,7 @@ export const getUserBlockList = /* @__PURE__ */ defineEndpoint<GetUserBlockListI
   response: GetUserBlockListResponseSchema,
 });
 
+/** Input of {@link blockUser}: query parameters and body fields by their wire names. */
 export interface BlockUserInput {
   target_user_id: string;
   source_context?: 'chat' | 'whisper';
@@ -333,6 +348,7 @@ export const blockUser = /* @__PURE__ */ defineEndpoint<BlockUserInput, void>({
   required: ['target_user_id'],
 });
 
+/** Input of {@link unblockUser}: query parameters and body fields by their wire names. */
 export interface UnblockUserInput {
   target_user_id: string;
 }
@@ -353,7 +369,9 @@ export const unblockUser = /* @__PURE__ */ defineEndpoint<UnblockUserInput, void
   required: ['target_user_id'],
 });
 
+/** Input of {@link getUserExtensions}: query parameters and body fields by their wire names. */
 export type GetUserExtensionsInput = Record<string, never>;
+/** The body {@link getUserExtensions} resolves to. */
 export interface GetUserExtensionsResponse {
   data: UserExtension[];
 }
@@ -377,9 +395,11 @@ export const getUserExtensions = /* @__PURE__ */ defineEndpoint<GetUserExtension
   response: GetUserExtensionsResponseSchema,
 });
 
+/** Input of {@link getUserActiveExtensions}: query parameters and body fields by their wire names. */
 export interface GetUserActiveExtensionsInput {
   user_id?: string;
 }
+/** The body {@link getUserActiveExtensions} resolves to. */
 export interface GetUserActiveExtensionsResponse {
   data?: {
     panel?: Record<string, UserExtensionPanel>;
@@ -411,9 +431,11 @@ export const getUserActiveExtensions = /* @__PURE__ */ defineEndpoint<GetUserAct
   response: GetUserActiveExtensionsResponseSchema,
 });
 
+/** Input of {@link updateUserExtensions}: query parameters and body fields by their wire names. */
 export interface UpdateUserExtensionsInput {
   data: { panel?: Record<string, { active: boolean; id?: string; version?: string }>; overlay?: Record<string, { active: boolean; id?: string; version?: string }>; component?: Record<string, { active: boolean; id?: string; version?: string; x?: number; y?: number }> };
 }
+/** The body {@link updateUserExtensions} resolves to. */
 export interface UpdateUserExtensionsResponse {
   data: {
     panel: Record<string, UserExtensionPanel>;

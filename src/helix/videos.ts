@@ -6,6 +6,7 @@ import { type Pagination, PaginationSchema } from './shared.js';
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
+/** Part of what {@link getVideos} resolves to. */
 export interface Video {
   id: string;
   stream_id: string | null;
@@ -51,6 +52,7 @@ const VideoSchema: v.GenericSchema<Video> = /* @__PURE__ */ v.looseObject({
   }))),
 });
 
+/** Input of {@link getVideos}: query parameters and body fields by their wire names. */
 export interface GetVideosInput {
   id?: string | string[];
   user_id?: string;
@@ -63,6 +65,7 @@ export interface GetVideosInput {
   after?: string;
   before?: string;
 }
+/** The body {@link getVideos} resolves to. */
 export interface GetVideosResponse {
   data: Video[];
   pagination?: Pagination;
@@ -92,9 +95,11 @@ export const getVideos = /* @__PURE__ */ defineEndpoint<GetVideosInput, GetVideo
   response: GetVideosResponseSchema,
 });
 
+/** Input of {@link deleteVideos}: query parameters and body fields by their wire names. */
 export interface DeleteVideosInput {
   id: string | string[];
 }
+/** The body {@link deleteVideos} resolves to. */
 export interface DeleteVideosResponse {
   data: string[];
 }
