@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { InputError } from '../../src/errors.ts';
-import { subscriptionTypes } from '../../src/eventsub/schemas.ts';
+import { InputError, ValidationError } from '../../src/errors.ts';
+import { parseEventSubMessage } from '../../src/eventsub/messages.ts';
+import { channelFollowV2, subscriptionTypes } from '../../src/eventsub/schemas.ts';
 import type { EventSubCondition, EventSubEvent, EventSubTypes, EventSubVersionedTypes } from '../../src/eventsub/types.ts';
 import { checkCondition, typeInfo } from '../../src/eventsub/versions.ts';
 
@@ -174,6 +175,20 @@ describe('the generated types', () => {
     const notice: EventSubEvent<'channel.chat.notification'>['notice_type'] = 'resub';
     const later: EventSubEvent<'channel.chat.notification'>['notice_type'] = 'a_future_notice';
     expect([notice, later]).toHaveLength(2);
+  });
+});
+
+describe('opting into event validation', () => {
+  const follow = JSON.parse(
+    readFileSync(fileURLToPath(new URL('./fixtures/channel.follow@2.json', import.meta.url)), 'utf8'),
+  ) as { subscription: unknown; event: Record<string, unknown> };
+
+  it('checks events of the types passed to parseEventSubMessage, by type and version', () => {
+    const broken = { ...follow, event: { ...follow.event, user_login: 42 } };
+    expect(() => parseEventSubMessage(broken, { schemas: [channelFollowV2] })).toThrow(ValidationError);
+    expect(() => parseEventSubMessage(broken, { schemas: subscriptionTypes })).toThrow(/user_login/);
+    expect(() => parseEventSubMessage(broken)).not.toThrow();
+    expect(() => parseEventSubMessage(follow, { schemas: subscriptionTypes })).not.toThrow();
   });
 });
 
