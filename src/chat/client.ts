@@ -260,6 +260,17 @@ export class ChatClient {
     }
     this.#ws = ws;
     ws.onopen = async () => {
+      // Twitch pings about every 5 minutes; a minute of silence gets our own PING, two mean a dead link.
+      this.#seen = this.#pinged = false;
+      this.#aliveTimer = setInterval(() => {
+        if (this.#seen) this.#pinged = false;
+        else if (this.#pinged) return this.#reopen();
+        else {
+          this.#pinged = true;
+          ws.send('PING :tmi.twitch.tv');
+        }
+        this.#seen = false;
+      }, 60_000);
       try {
         const secret = typeof token == 'function' ? await token() : token;
         if (ws != this.#ws) return;
@@ -283,17 +294,6 @@ export class ChatClient {
       this.#emit('disconnected', { code: event.code, reconnect: !this.#closed });
       if (!this.#closed) this.#retry();
     };
-    // Twitch pings about every 5 minutes; a minute of silence gets our own PING, two mean a dead link.
-    this.#seen = this.#pinged = false;
-    this.#aliveTimer = setInterval(() => {
-      if (this.#seen) this.#pinged = false;
-      else if (this.#pinged) return this.#reopen();
-      else {
-        this.#pinged = true;
-        ws.send('PING :tmi.twitch.tv');
-      }
-      this.#seen = false;
-    }, 60_000);
   }
 
   /** Schedules the next connection with exponential backoff and jitter (0 = right away). */

@@ -196,6 +196,40 @@ describe('reading chat anonymously', () => {
     expect(seen.reconnecting?.[0]?.delay).toBeLessThanOrEqual(1000);
   });
 
+  it('pings after a silent minute and reconnects after two', async () => {
+    server = await startIrcServer();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    const client = chat();
+    const seen = record(client);
+    await client.connect();
+    await client.join('lakeside');
+    // The first minute saw the login traffic; the second is silent.
+    await vi.advanceTimersByTimeAsync(60_000);
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(server.lines).not.toContain('PING :tmi.twitch.tv');
+    await vi.advanceTimersByTimeAsync(60_000);
+    await until(() => server.connections[0]!.includes('PING :tmi.twitch.tv'), 'our PING');
+    expect(server.connections).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(60_000);
+    await vi.advanceTimersByTimeAsync(10); // the immediate reconnect timer set at the window's end
+    await until(() => server.connections[1]?.includes('JOIN #lakeside') ?? false, 'rejoin on a new connection');
+    expect(seen.disconnected).toEqual([{ code: 1000, reconnect: true }]);
+  });
+
+  it('keeps a connection that answers our PING', async () => {
+    server = await startIrcServer();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    const client = chat();
+    await client.connect();
+    await vi.advanceTimersByTimeAsync(120_000);
+    await until(() => server.lines.includes('PING :tmi.twitch.tv'), 'our PING');
+    server.send(':tmi.twitch.tv PONG tmi.twitch.tv :tmi.twitch.tv');
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    await vi.advanceTimersByTimeAsync(60_000);
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(server.connections).toHaveLength(1);
+  });
+
   it('refuses to send without a token', async () => {
     server = await startIrcServer();
     const client = chat();
