@@ -20,8 +20,8 @@ export interface ChatClientOptions {
    * Leave out to read anonymously.
    */
   token?: string | (() => string | Promise<string>);
-  /** Default `globalThis.WebSocket`, read when a connection opens. */
-  WebSocket?: typeof WebSocket;
+  /** Default `globalThis.WebSocket`, read when a connection opens (e.g. the `ws` package in old Node). */
+  WebSocket?: new (url: string) => WebSocket;
   /** Also receive other users' JOIN and PART (the `twitch.tv/membership` capability). */
   membership?: boolean;
 }

@@ -230,6 +230,28 @@ describe('reading chat anonymously', () => {
     expect(server.connections).toHaveLength(1);
   });
 
+  it('stops rejoining a channel after part, and can connect again after close', async () => {
+    server = await startIrcServer();
+    const client = chat();
+    const seen = record(client);
+    await client.connect();
+    await Promise.all([client.join('lakeside'), client.join('riverbank')]);
+    client.part('#riverbank');
+    await until(() => seen.part?.length == 1, 'PART echo');
+    expect(seen.part).toEqual([{ channel: 'riverbank', login: client.login, self: true }]);
+    expect(client.channels).toEqual(['lakeside']);
+    server.send(corpus.reconnect);
+    await until(() => seen.connected?.length == 2, 'second login');
+    await until(() => seen.join?.length == 3, 'rejoin');
+    expect(server.connections[1]!.filter((line) => line.startsWith('JOIN'))).toEqual(['JOIN #lakeside']);
+
+    client.close();
+    expect(seen.disconnected?.at(-1)).toEqual({ code: 1000, reconnect: false });
+    await client.connect();
+    await until(() => server.connections[2]?.includes('JOIN #lakeside') ?? false, 'join on the third connection');
+    await client.join('lakeside'); // already joined: resolves at once
+  });
+
   it('refuses to send without a token', async () => {
     server = await startIrcServer();
     const client = chat();
