@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { WebSocket as WsWebSocket } from 'ws';
 import { ChatClient, ChatError, IrcParseError, type ChatEvents } from '../../src/chat/index.js';
 import { InputError } from '../../src/errors.js';
 import { corpus } from './corpus.js';
@@ -250,6 +251,37 @@ describe('reading chat anonymously', () => {
     await client.connect();
     await until(() => server.connections[2]?.includes('JOIN #lakeside') ?? false, 'join on the third connection');
     await client.join('lakeside'); // already joined: resolves at once
+  });
+
+  it('reads globalThis.WebSocket when connecting, not when constructed', async () => {
+    server = await startIrcServer();
+    const client = chat();
+    const urls: string[] = [];
+    const Original = globalThis.WebSocket;
+    class Spy extends Original {
+      constructor(url: string | URL) {
+        super(url);
+        urls.push(String(url));
+      }
+    }
+    vi.stubGlobal('WebSocket', Spy);
+    try {
+      await client.connect();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(urls).toEqual([server.url]);
+  });
+
+  it('works with an injected WebSocket such as the ws package', async () => {
+    server = await startIrcServer();
+    const client = chat({ WebSocket: WsWebSocket as unknown as new (url: string) => WebSocket });
+    const seen = record(client);
+    await client.connect();
+    await client.join('lakeside');
+    server.send(corpus.privmsg);
+    await until(() => seen.message?.length == 1, 'a message');
+    expect(seen.message![0]!.text).toBe('hello Kappa there');
   });
 
   it('refuses to send without a token', async () => {
