@@ -146,11 +146,11 @@ async function login(config: Record<string, unknown>, during?: (page: Page) => P
   // Every entry of the tab's session history, as the browser itself records them.
   const cdp = await context.newCDPSession(page);
   const { entries } = (await cdp.send('Page.getNavigationHistory')) as { entries: { url: string }[] };
-  const history = entries.map((entry) => entry.url);
+  const visited = entries.map((entry) => entry.url);
   const historyState = await page.evaluate(() => JSON.stringify(history.state));
   const openPages = context.pages().filter((p) => !p.isClosed()).length;
   await context.close();
-  return { outcome, url, history, historyState, openPages };
+  return { outcome, url, history: visited, historyState, openPages };
 }
 
 describe.skipIf(!executablePath)('loginWithPopup in Chromium', () => {
