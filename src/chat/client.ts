@@ -146,7 +146,11 @@ export class ChatClient {
     }
   }
 
-  /** Connects and logs in; resolves once Twitch welcomes the login. Rejects if the login is refused. */
+  /**
+   * Connects and logs in; resolves once Twitch welcomes the login, retrying with backoff
+   * meanwhile. Rejects with {@link ChatError} `login` if Twitch refuses the login (then the
+   * client stops), or `closed` if {@link close} comes first.
+   */
   connect(): Promise<void> {
     if (this.#ready) return Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -188,7 +192,8 @@ export class ChatClient {
 
   /**
    * Sends a message. Queued under Twitch's limits (20 per 30 s, 100 where broadcaster, moderator
-   * or VIP); resolves when written. Twitch may still refuse it: watch `notice`.
+   * or VIP) and kept across reconnects until connected; resolves when written. Twitch may still
+   * refuse it: watch `notice`.
    * https://dev.twitch.tv/docs/chat/irc/#sending-and-receiving-chat-messages
    */
   say(channel: string, text: string): Promise<void> {
