@@ -3,6 +3,7 @@
  * conduits and conduit shards.
  */
 import { badRequest, conflict, HelixFault, forbidden, notFound, paginate, param, required, type HelixContext, type RouteHandler } from './helix-context.js';
+import { eventsubSessions } from './eventsub-ws.js';
 import {
   isoTime,
   randomUuid,
@@ -11,8 +12,9 @@ import {
   type EventSubTransportRecord,
 } from './state.js';
 
-/** Twitch's default cap on the summed cost of a client's subscriptions. */
-const MAX_TOTAL_COST = 10_000;
+/** Twitch's caps on the summed cost of subscriptions: per client (app token), per user (WebSocket). */
+const MAX_APP_COST = 10_000;
+const MAX_WEBSOCKET_COST = 10;
 
 function publicTransport(transport: EventSubTransportRecord): EventSubTransportRecord {
   const { secret: _secret, ...shown } = transport;
@@ -24,16 +26,33 @@ function publicSubscription(sub: EventSubSubscriptionRecord) {
   return { ...shown, transport: publicTransport(sub.transport) };
 }
 
+/**
+ * The subscriptions a token sees: a user token its own WebSocket subscriptions, an app token
+ * its client's webhook and conduit subscriptions.
+ */
 function subscriptionsOf(ctx: HelixContext): EventSubSubscriptionRecord[] {
-  // WebSocket subscriptions belong to the user token that made them, the rest to the client id.
+  const asUser = ctx.token.type === 'user';
   return [...ctx.state.eventSubSubscriptions.values()].filter(
-    (s) => s.client_id === ctx.token.clientId && (s.transport.method !== 'websocket' || s.user_id === ctx.token.userId),
+    (s) =>
+      s.client_id === ctx.token.clientId &&
+      (asUser ? s.transport.method === 'websocket' && s.user_id === ctx.token.userId : s.transport.method !== 'websocket'),
   );
 }
 
 function totals(ctx: HelixContext) {
   const mine = subscriptionsOf(ctx);
-  return { total: mine.length, total_cost: mine.reduce((sum, s) => sum + s.cost, 0), max_total_cost: MAX_TOTAL_COST };
+  return {
+    total: mine.length,
+    total_cost: mine.reduce((sum, s) => sum + s.cost, 0),
+    max_total_cost: ctx.token.type === 'user' ? MAX_WEBSOCKET_COST : MAX_APP_COST,
+  };
+}
+
+/** The open WebSocket session with this id (from the EventSub fake), else a 400. */
+function openSession(ctx: HelixContext, sessionId: string) {
+  const session = eventsubSessions(ctx.state).get(sessionId);
+  if (!session) throw badRequest('The WebSocket session does not exist or has disconnected');
+  return session;
 }
 
 function readTransport(ctx: HelixContext): EventSubTransportRecord {
@@ -52,8 +71,7 @@ function readTransport(ctx: HelixContext): EventSubTransportRecord {
     if (ctx.token.type !== 'user') throw forbidden('WebSocket subscriptions need a user access token');
     const sessionId = text('session_id');
     if (!sessionId) throw badRequest('transport.session_id is required');
-    const session = ctx.state.eventSubSessions.get(sessionId);
-    return { method, session_id: sessionId, connected_at: session?.connected_at ?? isoTime(ctx.state.now()) };
+    return { method, session_id: sessionId, connected_at: openSession(ctx, sessionId).connected_at };
   }
   if (method === 'conduit') {
     if (ctx.token.type !== 'app') throw forbidden('Conduit subscriptions need an app access token');
@@ -135,7 +153,8 @@ export const eventSubRoutes: Record<string, RouteHandler> = {
       client_id: ctx.token.clientId,
       ...(ctx.token.userId ? { user_id: ctx.token.userId } : {}),
     };
-    if (totals(ctx).total_cost + sub.cost > MAX_TOTAL_COST) throw new HelixFault(429, 'The subscription cost limit is reached');
+    const { total_cost, max_total_cost } = totals(ctx);
+    if (total_cost + sub.cost > max_total_cost) throw new HelixFault(429, 'The subscription cost limit is reached');
     ctx.state.eventSubSubscriptions.set(sub.id, sub);
     return { data: [publicSubscription(sub)], ...totals(ctx) };
   },
@@ -225,8 +244,12 @@ export const eventSubRoutes: Record<string, RouteHandler> = {
         continue;
       }
       if (t.method === 'websocket' && typeof t.session_id === 'string' && t.session_id !== '') {
-        const session = ctx.state.eventSubSessions.get(t.session_id);
-        shard.transport = { method: 'websocket', session_id: t.session_id, connected_at: session?.connected_at ?? isoTime(ctx.state.now()) };
+        const session = eventsubSessions(ctx.state).get(t.session_id);
+        if (!session) {
+          errors.push({ id, message: 'The WebSocket session does not exist or has disconnected', code: 'websocket_session_not_found' });
+          continue;
+        }
+        shard.transport = { method: 'websocket', session_id: t.session_id, connected_at: session.connected_at };
         shard.status = 'enabled';
       } else if (t.method === 'webhook' && typeof t.callback === 'string' && t.callback.startsWith('https://') && typeof t.secret === 'string') {
         shard.transport = { method: 'webhook', callback: t.callback, secret: t.secret };

@@ -403,11 +403,6 @@ export interface TwitchState {
   chatColors: Map<string, string>;
   chatMessages: ChatMessageRecord[];
   eventSubSubscriptions: Map<string, EventSubSubscriptionRecord>;
-  /**
-   * EventSub WebSocket sessions the socket fake has welcomed, by session id. When a session is
-   * listed here, subscriptions made for it report its `connected_at`.
-   */
-  eventSubSessions: Map<string, { connected_at: string; user_id?: string }>;
   conduits: Map<string, ConduitRecord>;
   shards: Map<string, ConduitShardRecord[]>;
   /** Anything a handler wants to remember that has no typed home (shield mode, raids, ...). */
@@ -598,7 +593,6 @@ export function createState(options: StateOptions = {}): TwitchState {
     chatColors: new Map(),
     chatMessages: [],
     eventSubSubscriptions: new Map(),
-    eventSubSessions: new Map(),
     conduits: new Map(),
     shards: new Map(),
     extra: new Map(),

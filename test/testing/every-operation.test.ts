@@ -4,6 +4,7 @@ import { createClient, type Client } from '../../src/client.js';
 import type { EndpointSpec } from '../../src/endpoint.js';
 import * as helix from '../../src/helix/index.js';
 import { Paginator } from '../../src/pagination.js';
+import { eventsubSessions } from '../../src/testing/eventsub-ws.js';
 import { helixHandlers } from '../../src/testing/helix.js';
 import { createState, type TwitchState } from '../../src/testing/state.js';
 
@@ -163,7 +164,17 @@ beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
 beforeEach(() => {
   state = createState({ seed: 42 });
   server.resetHandlers(...helixHandlers(state));
+  // An open EventSub WebSocket session, as the socket fake would register it.
+  eventsubSessions(state).set('fake-session', {
+    id: 'fake-session',
+    status: 'connected',
+    connected_at: '2024-01-15T12:00:00Z',
+    keepalive_timeout_seconds: 10,
+  });
 });
+
+/** Operations that take either token but whose seeded data belongs to the app token. */
+const appTokenFor = new Set(['delete-eventsub-subscription']);
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
@@ -174,7 +185,8 @@ describe('every Helix operation answers a schema-valid body from the fake', () =
 
   it.each(operations)('%s', async (_name, fn) => {
     const spec = fn.endpoint;
-    const token = spec.tokens.length === 0 || spec.tokens.includes('user') ? state.userToken : state.appToken;
+    const useUser = !appTokenFor.has(spec.id) && (spec.tokens.length === 0 || spec.tokens.includes('user'));
+    const token = useUser ? state.userToken : state.appToken;
     const client = createClient({ clientId: state.clientId, auth: token, retry: { limit: 0 } });
     expect(client.validate).toBe(true);
     const input = await typicalInput(spec, state, client);

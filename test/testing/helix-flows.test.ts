@@ -41,6 +41,7 @@ import {
   updateCustomReward,
   updateUser,
 } from '../../src/helix/index.js';
+import { eventsubSessions } from '../../src/testing/eventsub-ws.js';
 import { helixHandlers } from '../../src/testing/helix.js';
 import { createState, issueToken, type TwitchState } from '../../src/testing/state.js';
 
@@ -59,6 +60,11 @@ beforeEach(() => {
   b = state.ids.broadcaster;
 });
 afterAll(() => server.close());
+
+/** Registers an open EventSub WebSocket session, as the socket fake does on welcome. */
+function openSession(id: string) {
+  eventsubSessions(state).set(id, { id, status: 'connected', connected_at: '2024-01-15T12:00:00Z', keepalive_timeout_seconds: 10 });
+}
 
 describe('stateful flows against the fake Helix', () => {
   it('creates a poll, reads it back, then ends it', async () => {
@@ -253,18 +259,30 @@ describe('stateful flows against the fake Helix', () => {
     expect((await getEventSubSubscriptions(app, { type: 'channel.update' })).data).toEqual([]);
   });
 
-  it('creates a WebSocket subscription with a user token', async () => {
-    const created = await createEventSubSubscription(client, {
-      type: 'channel.chat.message',
-      version: '1',
-      condition: { broadcaster_user_id: b, user_id: b },
-      transport: { method: 'websocket', session_id: 'session-abc' },
+  it('creates a WebSocket subscription with a user token on an open session only', async () => {
+    const subscribe = () =>
+      createEventSubSubscription(client, {
+        type: 'channel.chat.message',
+        version: '1',
+        condition: { broadcaster_user_id: b, user_id: b },
+        transport: { method: 'websocket', session_id: 'session-abc' },
+      });
+    await expect(subscribe()).rejects.toBeInstanceOf(BadRequestError);
+    openSession('session-abc');
+    const created = await subscribe();
+    expect(created.data[0]).toMatchObject({
+      status: 'enabled',
+      transport: { method: 'websocket', session_id: 'session-abc', connected_at: '2024-01-15T12:00:00Z' },
     });
-    expect(created.data[0]).toMatchObject({ status: 'enabled', transport: { method: 'websocket', session_id: 'session-abc' } });
     expect(created.data[0]!.cost).toBe(0);
+    expect(created).toMatchObject({ total: 1, max_total_cost: 10 });
+    // The app token sees its webhook subscriptions, not the user's WebSocket ones.
+    const asApp = await getEventSubSubscriptions(app);
+    expect(asApp.data.map((s) => s.transport.method)).not.toContain('websocket');
   });
 
   it('creates a conduit, points its shards at a session, then reads the shards', async () => {
+    openSession('session-1');
     const conduit = (await createConduits(app, { shard_count: 2 })).data[0]!;
     expect(conduit.shard_count).toBe(2);
 

@@ -102,6 +102,8 @@ describe('rate limits', () => {
 
   it('answers 429 when the bucket is empty, and the client retries after the reset', async () => {
     vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    // Ratelimit-Reset is in whole seconds: start on one so the reset is exactly 1 s ahead.
+    vi.setSystemTime(Date.UTC(2025, 0, 1));
     setRateLimit(state, { remaining: 0, resetIn: 1000, token: state.appToken });
     const client = createClient({ clientId: state.clientId, auth: state.appToken });
     const pending = getUsers(client, { login: 'fakestreamer' });
