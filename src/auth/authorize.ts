@@ -73,6 +73,21 @@ export interface LoginResult {
   state: string;
 }
 
+/** The result of a login that asked for `T`: the fields that response type guarantees are present. */
+export type LoginResultFor<T extends ResponseType> = LoginResult &
+  (T extends 'token' | 'token id_token' ? { access_token: string } : unknown) &
+  (T extends 'code' ? { code: string } : unknown) &
+  (T extends 'id_token' | 'token id_token' ? { id_token: string } : unknown);
+
+/** Checks that a redirect carried what `responseType` asked for, and types it so. */
+export function expectResponse<T extends ResponseType>(result: LoginResult, responseType: T): LoginResultFor<T> {
+  const needs = responseType === 'code' ? ['code'] : responseType.split(' ').map((part) => (part === 'token' ? 'access_token' : 'id_token'));
+  for (const key of needs as (keyof LoginResult)[]) {
+    if (!result[key]) throw new AuthError({ error: 'invalid_response', description: `the redirect lacks ${key}`, source: 'authorize' });
+  }
+  return result as LoginResultFor<T>;
+}
+
 /** Options of {@link parseRedirect}. */
 export interface ParseRedirectOptions {
   /** The state sent in the authorize URL. */

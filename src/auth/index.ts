@@ -1,6 +1,6 @@
 // The public surface of `helixkit/auth`: re-exports only.
 export { authorizeUrl, createState, parseRedirect } from './authorize.js';
-export type { AuthorizeOptions, LoginResult, ParseRedirectOptions, RequestScope, ResponseType } from './authorize.js';
+export type { AuthorizeOptions, LoginResult, LoginResultFor, ParseRedirectOptions, RequestScope, ResponseType } from './authorize.js';
 export { loginWithPopup, POPUP_CHANNEL } from './popup.js';
 export type { PopupLoginOptions } from './popup.js';
 export { completeLogin, loginWithRedirect } from './redirect.js';

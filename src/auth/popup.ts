@@ -15,8 +15,10 @@ import {
   createState,
   parseRedirect,
   redirectParams,
+  expectResponse,
   type AuthorizeOptions,
-  type LoginResult,
+  type LoginResultFor,
+  type ResponseType,
 } from './authorize.js';
 import { PopupError } from './errors.js';
 
@@ -24,7 +26,9 @@ import { PopupError } from './errors.js';
 export const POPUP_CHANNEL = 'helixkit-login';
 
 /** Options of {@link loginWithPopup}. */
-export interface PopupLoginOptions extends Omit<AuthorizeOptions, 'state'> {
+export interface PopupLoginOptions<T extends ResponseType = 'token'> extends Omit<AuthorizeOptions, 'state' | 'responseType'> {
+  /** Default `token` (implicit flow). */
+  responseType?: T;
   /** Default: a fresh random value. */
   state?: string;
   /** Default: a fresh random value when an id token is requested. */
@@ -50,9 +54,9 @@ export interface PopupLoginOptions extends Omit<AuthorizeOptions, 'state'> {
  * handler, or the browser blocks the popup.
  * @see https://dev.twitch.tv/docs/authentication/getting-tokens-oauth/#implicit-grant-flow
  */
-export function loginWithPopup(options: PopupLoginOptions): Promise<LoginResult> {
+export function loginWithPopup<T extends ResponseType = 'token'>(options: PopupLoginOptions<T>): Promise<LoginResultFor<T>> {
   const win = options.window ?? globalThis.window;
-  const responseType = options.responseType ?? 'token';
+  const responseType = options.responseType ?? ('token' as T);
   const state = options.state ?? createState();
   const nonce = options.nonce ?? (responseType.includes('id_token') ? createState() : undefined);
   const url = authorizeUrl({ ...options, responseType, state, nonce });
@@ -74,7 +78,7 @@ export function loginWithPopup(options: PopupLoginOptions): Promise<LoginResult>
     }
   };
 
-  return new Promise<LoginResult>((resolve, reject) => {
+  return new Promise<LoginResultFor<T>>((resolve, reject) => {
     let channel: BroadcastChannel | undefined;
     let closedTicks = 0;
 
@@ -91,7 +95,7 @@ export function loginWithPopup(options: PopupLoginOptions): Promise<LoginResult>
       }
       if (href === undefined) return reject(error);
       try {
-        resolve(parseRedirect(href, { state, nonce }));
+        resolve(expectResponse(parseRedirect(href, { state, nonce }), responseType));
       } catch (refused) {
         reject(refused);
       }

@@ -8,10 +8,12 @@ import {
   createState,
   parseRedirect,
   redirectParams,
+  expectResponse,
   type AuthorizeOptions,
-  type LoginResult,
+  type LoginResultFor,
+  type ResponseType,
 } from './authorize.js';
-import { StateMismatchError } from './errors.js';
+import { AuthError, StateMismatchError } from './errors.js';
 import type { WebStorageLike } from './stores.js';
 
 /** Where the pending login's state and nonce wait while the browser is at Twitch. */
@@ -34,12 +36,14 @@ export function loginWithRedirect(options: RedirectLoginOptions): void {
   const responseType = options.responseType ?? 'token';
   const state = options.state ?? createState();
   const nonce = options.nonce ?? (responseType.includes('id_token') ? createState() : undefined);
-  (options.storage ?? globalThis.sessionStorage).setItem(PENDING_KEY, JSON.stringify({ state, nonce }));
+  (options.storage ?? globalThis.sessionStorage).setItem(PENDING_KEY, JSON.stringify({ state, nonce, responseType }));
   (options.location ?? globalThis.location).assign(authorizeUrl({ ...options, responseType, state, nonce }));
 }
 
 /** Options of {@link completeLogin}. */
-export interface CompleteLoginOptions {
+export interface CompleteLoginOptions<T extends ResponseType = 'token'> {
+  /** The `responseType` given to {@link loginWithRedirect}. Default `token`. */
+  responseType?: T;
   /** The address Twitch returned to. Default `location.href`. */
   url?: string;
   /** Where {@link loginWithRedirect} kept the state. Default `sessionStorage`. */
@@ -55,7 +59,7 @@ const ANSWER_KEYS = ['access_token', 'code', 'id_token', 'token_type', 'scope', 
  * the history entry, then checks and returns it. Returns `undefined` when the page was not
  * reached from a login.
  */
-export function completeLogin(options: CompleteLoginOptions = {}): LoginResult | undefined {
+export function completeLogin<T extends ResponseType = 'token'>(options: CompleteLoginOptions<T> = {}): LoginResultFor<T> | undefined {
   const href = options.url ?? globalThis.location.href;
   const params = redirectParams(href);
   if (!params.has('state') && !params.has('error')) return undefined;
@@ -74,15 +78,24 @@ export function completeLogin(options: CompleteLoginOptions = {}): LoginResult |
   const storage = options.storage ?? globalThis.sessionStorage;
   const pending = storage.getItem(PENDING_KEY);
   storage.removeItem(PENDING_KEY);
-  let expected: { state?: unknown; nonce?: unknown } = {};
+  let expected: { state?: unknown; nonce?: unknown; responseType?: unknown } = {};
   try {
     expected = pending ? JSON.parse(pending) : {};
   } catch {
     // A damaged entry is the same as none.
   }
   if (typeof expected.state !== 'string') throw new StateMismatchError();
-  return parseRedirect(href, {
+  const result = parseRedirect(href, {
     state: expected.state,
     nonce: typeof expected.nonce === 'string' ? expected.nonce : undefined,
   });
+  const responseType = options.responseType ?? ('token' as T);
+  if (expected.responseType !== undefined && expected.responseType !== responseType) {
+    throw new AuthError({
+      error: 'invalid_response',
+      description: `the login asked for "${String(expected.responseType)}" but completeLogin expects "${responseType}"; pass the same responseType`,
+      source: 'authorize',
+    });
+  }
+  return expectResponse(result, responseType);
 }

@@ -1,4 +1,6 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, expectTypeOf, test } from 'vitest';
+import type { LoginResultFor } from '../../src/auth/authorize.ts';
+import type { UserTokenInput } from '../../src/auth/token-manager.ts';
 import { AuthError, StateMismatchError } from '../../src/auth/errors.ts';
 import { completeLogin, loginWithRedirect } from '../../src/auth/redirect.ts';
 import { useFakeTwitch } from './harness.ts';
@@ -75,5 +77,23 @@ describe('loginWithRedirect + completeLogin', () => {
     b.entries.push('https://app.example/callback?tab=home#section');
     expect(completeLogin({ url: b.entries[0], storage: b.storage, history: b.history })).toBeUndefined();
     expect(b.entries).toEqual(['https://app.example/callback?tab=home#section']);
+  });
+
+  test('the code flow returns a code, and a mismatched responseType is refused', async () => {
+    const b = browser();
+    loginWithRedirect({ clientId: fake.state.clientId, redirectUri: REDIRECT, scopes: [], responseType: 'code', storage: b.storage, location: b.location });
+    const landed = await visit(b.assigned());
+    const again = browser();
+    for (const [key, value] of b.items) again.items.set(key, value);
+    const result = completeLogin({ url: landed, storage: b.storage, history: b.history, responseType: 'code' });
+    expect(result?.code).toMatch(/^[a-z0-9]{30}$/);
+    expect(() => completeLogin({ url: landed, storage: again.storage, history: again.history })).toThrow(/pass the same responseType/);
+  });
+
+  test('types: an implicit login result is what addUser takes; a code result has a code', () => {
+    expectTypeOf<LoginResultFor<'token'>>().toExtend<UserTokenInput>();
+    expectTypeOf<LoginResultFor<'token'>['access_token']>().toEqualTypeOf<string>();
+    expectTypeOf<LoginResultFor<'code'>['code']>().toEqualTypeOf<string>();
+    expectTypeOf<ReturnType<typeof completeLogin<'token id_token'>>>().toEqualTypeOf<LoginResultFor<'token id_token'> | undefined>();
   });
 });
