@@ -276,6 +276,27 @@ const RULE_FACTS: Record<string, Partial<Rules>> = {
   'get-unban-requests': { range: { first: [1, 100] } },
 };
 
+/**
+ * Where the reference's tables nest fields wrongly, checked against Twitch's response examples and
+ * the EventSub data. Each fix edits the loaded reference before anything is generated.
+ */
+const REFERENCE_FIXES: { what: string; fix: (schemas: Record<string, Schema>) => void }[] = [
+  {
+    what: 'get-hype-train-status: the train’s own fields sit inside each top contribution',
+    fix: (schemas) => {
+      const current = schemas.GetHypeTrainStatusResponse!.properties!.data!.items!.properties!.current!;
+      const contribution = current.properties!.top_contributions!.items!;
+      const moved = ['shared_train_participants', 'started_at', 'expires_at', 'type', 'is_shared_train'];
+      for (const name of moved) current.properties![name] = contribution.properties![name]!;
+      current.required = [...(current.required ?? []), ...moved];
+      // The contribution keeps a `type` of its own: how the points were given.
+      contribution.properties!.type = { type: 'string', enum: ['bits', 'subscription', 'other'] };
+      for (const name of moved) if (name !== 'type') delete contribution.properties![name];
+      contribution.required = ['user_id', 'user_login', 'user_name', 'type', 'total'];
+    },
+  },
+];
+
 /** Input fields typed as an open string union: Twitch adds values faster than the reference. */
 const OPEN_INPUT_ENUMS = new Set(['create-eventsub-subscription type', 'get-eventsub-subscriptions type']);
 
@@ -288,6 +309,7 @@ const NUMERIC_QUERY = new Set(['first', 'count']);
 const reference = JSON.parse(readFileSync(specPath, 'utf8')) as Reference;
 const scopeEntries = JSON.parse(readFileSync(scopesPath, 'utf8')) as ScopeEntry[];
 const components = reference.components.schemas;
+for (const { fix } of REFERENCE_FIXES) fix(components);
 const knownScopes = scopeEntries.map((entry) => entry.scope);
 
 /** The component name of a `$ref`, e.g. `#/components/schemas/User` → `User`. */

@@ -26,17 +26,18 @@ export interface GetHypeTrainStatusResponse {
         user_id: string;
         user_login: string;
         user_name: string;
-        type: 'treasure' | 'golden_kappa' | 'regular' | (string & {});
+        type: 'bits' | 'subscription' | 'other' | (string & {});
         total: number;
-        shared_train_participants: {
-          broadcaster_user_id: string;
-          broadcaster_user_login: string;
-          broadcaster_user_name: string;
-        }[] | null;
-        started_at: string;
-        expires_at: string;
-        is_shared_train: boolean;
       }[];
+      shared_train_participants: {
+        broadcaster_user_id: string;
+        broadcaster_user_login: string;
+        broadcaster_user_name: string;
+      }[] | null;
+      started_at: string;
+      expires_at: string;
+      type: 'treasure' | 'golden_kappa' | 'regular' | (string & {});
+      is_shared_train: boolean;
     } | null;
   }[];
   all_time_high: {
@@ -67,15 +68,16 @@ const GetHypeTrainStatusResponseSchema: v.GenericSchema<GetHypeTrainStatusRespon
         user_name: str,
         type: str,
         total: num,
-        shared_train_participants: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-          broadcaster_user_id: str,
-          broadcaster_user_login: str,
-          broadcaster_user_name: str,
-        }))),
-        started_at: str,
-        expires_at: str,
-        is_shared_train: bool,
       })),
+      shared_train_participants: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+        broadcaster_user_id: str,
+        broadcaster_user_login: str,
+        broadcaster_user_name: str,
+      }))),
+      started_at: str,
+      expires_at: str,
+      type: str,
+      is_shared_train: bool,
     })),
   })),
   all_time_high: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({

@@ -9,6 +9,7 @@ import {
   createPoll,
   getChannelIcalendar,
   getClips,
+  getHypeTrainStatus,
   getStreams,
   getUsers,
   getVideos,
@@ -113,6 +114,23 @@ describe('Helix endpoint functions', () => {
 
     const broken = stubbed(() => Response.json({ data: [{ ...user, login: 42 }] }));
     await expect(getUsers(broken.client, { id: '1' })).rejects.toThrow(ValidationError);
+  });
+
+  it('reads a Hype Train with the train’s fields on the train and plain contributions', async () => {
+    // The reference nests the train's fields inside each contribution; Twitch sends them on the train.
+    const train = {
+      id: 't', broadcaster_user_id: '1', broadcaster_user_login: 'b', broadcaster_user_name: 'B',
+      level: 2, total: 700, progress: 200, goal: 1000,
+      top_contributions: [{ user_id: '2', user_login: 'u', user_name: 'U', type: 'bits', total: 50 }],
+      shared_train_participants: null, started_at: '2025-01-01T00:00:00Z', expires_at: '2025-01-01T00:05:00Z',
+      type: 'regular', is_shared_train: false,
+    };
+    const { client } = stubbed(() =>
+      Response.json({ data: [{ current: train }], all_time_high: null, shared_all_time_high: null }),
+    );
+    const body = await getHypeTrainStatus(client, { broadcaster_id: '1' });
+    expect(body.data[0]!.current?.top_contributions[0]?.type).toBe('bits');
+    expect(body.data[0]!.current?.is_shared_train).toBe(false);
   });
 
   describe('refuses bad input before sending anything', () => {
