@@ -10,7 +10,7 @@ import { HelixFault, reasonOf, type HelixContext, type RouteHandler } from './he
 import * as helix from '../helix/index.js';
 import { routeFor } from './helix-routes.js';
 import { sampleFromSchema } from './sample.js';
-import { findToken, takeRateLimit, type TokenRecord, type TwitchState } from './state.js';
+import { findToken, takeRateLimit, type TokenRecord, type TwitchState, type UserRecord } from './state.js';
 
 /** Options of {@link helixHandlers}. */
 export interface HelixHandlerOptions {
@@ -95,6 +95,40 @@ function seedOf(id: string, seed: number): number {
   return hash;
 }
 
+/**
+ * Puts the users a request names into a sampled body: where the request has `broadcaster_id`
+ * (say) of a known user, the body's `broadcaster_id`, `broadcaster_login` and `broadcaster_name`
+ * become that user's, at any depth. Only string fields are replaced, so the body stays valid.
+ */
+function personalize(ctx: HelixContext, body: unknown): unknown {
+  const named = new Map<string, UserRecord>();
+  const consider = (key: string, value: unknown) => {
+    const user = typeof value === 'string' && key.endsWith('_id') ? ctx.state.users.get(value) : undefined;
+    if (!user) return;
+    const prefix = key.slice(0, -'id'.length);
+    named.set(prefix, user);
+    // EventSub-style names (`broadcaster_user_id`) also appear in some Helix bodies.
+    if (prefix === 'broadcaster_') named.set('broadcaster_user_', user);
+  };
+  for (const [key, value] of ctx.query) consider(key, value);
+  for (const [key, value] of Object.entries(ctx.body)) consider(key, value);
+  if (named.size === 0) return body;
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (typeof value !== 'object' || value === null) return;
+    const record = value as Record<string, unknown>;
+    for (const [prefix, user] of named) {
+      if (typeof record[`${prefix}id`] !== 'string') continue;
+      record[`${prefix}id`] = user.id;
+      if (typeof record[`${prefix}login`] === 'string') record[`${prefix}login`] = user.login;
+      if (typeof record[`${prefix}name`] === 'string') record[`${prefix}name`] = user.display_name;
+    }
+    Object.values(record).forEach(visit);
+  };
+  visit(body);
+  return body;
+}
+
 function successStatus(spec: EndpointSpec): number {
   return ACCEPTED.has(spec.id) ? 202 : 200;
 }
@@ -118,7 +152,7 @@ async function answer(state: TwitchState, spec: EndpointSpec, request: Request):
     checkRequired(spec, query, body);
     const ctx: HelixContext = { state, spec, token, query, body };
     const route: RouteHandler | undefined = routeFor(spec.id);
-    const result = route ? await route(ctx) : sampleFromSchema(spec.response ?? {}, seedOf(spec.id, state.seed));
+    const result = route ? await route(ctx) : personalize(ctx, sampleFromSchema(spec.response ?? {}, seedOf(spec.id, state.seed)));
 
     if (spec.text) {
       return new Response(String(result), { status: 200, headers: { ...headers, 'Content-Type': 'text/calendar' } });

@@ -114,6 +114,10 @@ const overrides: Record<string, (state: TwitchState, client: Client) => Input | 
     const prediction = body.data[0]!;
     return { id: prediction.id, status: 'RESOLVED', winning_outcome_id: prediction.outcomes[0]!.id };
   },
+  'cancel-a-raid': async (s, client) => {
+    await helix.startARaid(client, { from_broadcaster_id: s.ids.broadcaster, to_broadcaster_id: s.ids.other });
+    return {};
+  },
   'ban-user': (s) => ({ data: { user_id: s.ids.viewer, reason: 'spam' } }),
   'unban-user': (s) => ({ user_id: s.ids.crowd[1] }),
   'warn-chat-user': (s) => ({ data: { user_id: s.ids.viewer, reason: 'be nice' } }),

@@ -19,7 +19,10 @@ import {
   deleteEventSubSubscription,
   endPoll,
   endPrediction,
+  getAuthorizationByUser,
+  getAutomodSettings,
   getBannedUsers,
+  getCharityCampaign,
   getBlockedTerms,
   getChannelIcalendar,
   getChannelInformation,
@@ -36,7 +39,9 @@ import {
   getVips,
   modifyChannelInformation,
   removeBlockedTerm,
+  startARaid,
   unbanUser,
+  updateAutomodSettings,
   updateConduitShards,
   updateCustomReward,
   updateUser,
@@ -317,5 +322,30 @@ describe('stateful flows against the fake Helix', () => {
     expect(users.data[0]!.email).toBe('fakestreamer@example.com');
     const seenByApp = await getUsers(app, { login: 'fakestreamer' });
     expect(seenByApp.data[0]!.email).toBeUndefined();
+  });
+});
+
+describe('smaller areas', () => {
+  it('refuses a second raid while one is in progress', async () => {
+    const raid = await startARaid(client, { from_broadcaster_id: b, to_broadcaster_id: state.ids.other });
+    expect(raid.data[0]!.is_mature).toBe(false);
+    await expect(startARaid(client, { from_broadcaster_id: b, to_broadcaster_id: state.ids.other })).rejects.toBeInstanceOf(ConflictError);
+  });
+
+  it('keeps AutoMod levels set one by one', async () => {
+    await updateAutomodSettings(client, { broadcaster_id: b, moderator_id: b, swearing: 4, bullying: 2 });
+    const settings = (await getAutomodSettings(client, { broadcaster_id: b, moderator_id: b })).data[0]!;
+    expect(settings).toMatchObject({ swearing: 4, bullying: 2, overall_level: null });
+  });
+
+  it('reports the scopes a user granted this client', async () => {
+    const result = await getAuthorizationByUser(app, { user_id: [b, state.ids.viewer] });
+    expect(result.data.find((u) => u.user_id === b)?.scopes).toContain('channel:manage:polls');
+    expect(result.data.find((u) => u.user_id === state.ids.viewer)?.scopes).toEqual([]);
+  });
+
+  it('fills sampled bodies with the users the request names', async () => {
+    const campaign = await getCharityCampaign(client, { broadcaster_id: b });
+    expect(campaign.data[0]).toMatchObject({ broadcaster_id: b, broadcaster_login: 'fakestreamer', broadcaster_name: 'FakeStreamer' });
   });
 });
