@@ -695,11 +695,16 @@ export class EventSubSocket {
 
   /** Drops a message id seen in the last ten minutes; remembers at most `maxRememberedIds`. */
   #isDuplicate(id: string): boolean {
-    if (this.#seen.has(id)) return true;
     const now = Date.now();
-    const max = this.#options.maxRememberedIds ?? 10_000;
+    // Ids are kept in arrival order: the expired ones are at the front.
     for (const [oldest, at] of this.#seen) {
-      if (this.#seen.size < max && now - at < DUPLICATE_WINDOW_MS) break;
+      if (now - at < DUPLICATE_WINDOW_MS) break;
+      this.#seen.delete(oldest);
+    }
+    if (this.#seen.has(id)) return true;
+    const max = this.#options.maxRememberedIds ?? 10_000;
+    for (const oldest of this.#seen.keys()) {
+      if (this.#seen.size < max) break;
       this.#seen.delete(oldest);
     }
     this.#seen.set(id, now);

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HttpResponse } from 'msw';
 import type { EventSubSocket, EventSubSocketEvents } from '../../src/eventsub/socket.js';
 import { follow, followCondition, harness, type Harness } from './socket.helpers.js';
@@ -122,6 +122,16 @@ describe('reconnect backoff', () => {
     expect(log.reconnect.at(-1)).toMatchObject({ attempt: 0, delay: 0 });
   });
 
+  it('jitters each delay between half and all of its ceiling', async () => {
+    const { log } = await subscribed();
+    const random = vi.spyOn(Math, 'random').mockReturnValue(0);
+    h.fake.refuse(3);
+    h.fake.close(4000);
+    await h.tick(30_000);
+    random.mockRestore();
+    expect(log.reconnect.map((entry) => entry.delay)).toEqual([0, 500, 1000, 2000]);
+  });
+
   it('gives up after reconnect.attempts and says so', async () => {
     const { socket, log } = await subscribed({ reconnect: { attempts: 2, minDelayMs: 100, maxDelayMs: 100 } });
     h.fake.refuse(10);
@@ -139,8 +149,7 @@ describe('session_reconnect handover', () => {
     const session = sessionOf(socket);
     const postsBefore = posts().length;
     h.fake.reconnect();
-    await h.tick(0);
-    // between session_reconnect and the new welcome the old connection still delivers
+    // sent on the old connection after session_reconnect: it must still be delivered
     h.fake.emit('channel.follow', follow('during'));
     await h.tick(10);
     expect(h.fake.connections).toHaveLength(2);
