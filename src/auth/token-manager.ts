@@ -150,7 +150,10 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   async function invalidate(user: StoredUser, reason: string): Promise<never> {
     const error = new InvalidTokenError(user.id, reason);
     failed.set(user.id, { token: user.access_token, error });
-    await forget(user.id);
+    // Forget the pair only if the store still holds it: another instance may have stored a newer one.
+    const stored = await readJson<StoredUser>(userKey(user.id));
+    if (!stored || stored.access_token === user.access_token) await forget(user.id);
+    else cache.delete(user.id);
     options.onInvalid?.(user.id);
     throw error;
   }
@@ -177,6 +180,12 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     } catch (error) {
       // Twitch refusing the refresh token is final; a network or server failure is not.
       if (error instanceof AuthError && (error.status === 400 || error.status === 401)) {
+        // Another instance sharing the store may have used the (single-use) token first.
+        const raced = await readJson<StoredUser>(userKey(id));
+        if (raced && raced.access_token !== stale) {
+          cache.set(id, raced);
+          return raced;
+        }
         return invalidate(current, `Twitch refused the refresh token (${error.error})`);
       }
       throw error;
@@ -191,6 +200,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     };
     await save(next);
     failed.delete(id);
+    const ids = await userIds();
+    if (!ids.includes(id)) await saveIndex([...ids, id]);
     await options.onRefresh?.(id, fresh);
     return next;
   }

@@ -258,6 +258,34 @@ describe('persistence', () => {
     expect(await a.users()).toHaveLength(1);
   });
 
+  test('losing a refresh race to another instance adopts its pair instead of dropping the user', async () => {
+    const shared = memoryStore();
+    const a = createTokenManager({ clientId: fake.state.clientId, store: shared });
+    const pair = mint();
+    const { id } = await a.addUser(pair);
+    const snapshot = shared.get(`user:${id}`);
+    // b's first read of the user comes back stale, as from an eventually consistent store.
+    let staleReads = 2; // load, then the read before refreshing
+    const b = createTokenManager({
+      clientId: fake.state.clientId,
+      store: {
+        get: (key) => (key === `user:${id}` && staleReads-- > 0 ? snapshot : shared.get(key)),
+        set: (key, value) => shared.set(key, value),
+        delete: (key) => shared.delete(key),
+      },
+      onInvalid: () => {
+        throw new Error('must not be called');
+      },
+    });
+    expire(pair.access_token);
+    await getUsers(createClient({ clientId: fake.state.clientId, auth: a })); // a refreshes first
+    const body = await getUsers(createClient({ clientId: fake.state.clientId, auth: b }), {}, { user: id });
+    expect(body.data[0]?.id).toBe(id);
+    expect(fake.oauth.grants.refresh_token).toBe(2); // b's attempt was refused...
+    expect(await b.users()).toHaveLength(1); // ...and b kept the user with a's pair
+    expect(JSON.parse(shared.get(`user:${id}`)!).access_token).not.toBe(pair.access_token);
+  });
+
   test('a manager picks up users another left in the store', async () => {
     const store = memoryStore();
     const first = createTokenManager({ clientId: fake.state.clientId, store });
