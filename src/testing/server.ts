@@ -226,7 +226,14 @@ const TYPES: Record<string, string> = {
  * (longest prefix wins; `index.html` for a folder). For pages that talk to the fake Twitch
  * from their own origin, as a real page talks to Twitch. Node-only.
  */
-export async function serveFiles(mounts: Record<string, string>, options: { port?: number } = {}): Promise<FileServer> {
+export async function serveFiles(
+  mounts: Record<string, string>,
+  options: {
+    port?: number;
+    /** Generated pages by exact path, e.g. `{ '/': '<!doctype html>…' }`, answered before the folders. */
+    pages?: Record<string, string>;
+  } = {},
+): Promise<FileServer> {
   const table = Object.entries(mounts)
     .map(([prefix, dir]) => [prefix.endsWith('/') ? prefix : `${prefix}/`, resolve(dir)] as const)
     .sort((a, b) => b[0].length - a[0].length);
@@ -234,6 +241,10 @@ export async function serveFiles(mounts: Record<string, string>, options: { port
     const path = decodeURIComponent(new URL(incoming.url ?? '/', 'http://127.0.0.1').pathname);
     const mount = table.find(([prefix]) => path.startsWith(prefix) || `${path}/` === prefix);
     const notFound = () => void outgoing.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    const page = options.pages && Object.hasOwn(options.pages, path) ? options.pages[path] : undefined;
+    if (page !== undefined) {
+      return void outgoing.writeHead(200, { 'content-type': TYPES['.html']!, 'cache-control': 'no-store' }).end(page);
+    }
     if (!mount || (incoming.method !== 'GET' && incoming.method !== 'HEAD')) return notFound();
     let file = normalize(join(mount[1], path.slice(mount[0].length)));
     if (file !== mount[1] && !file.startsWith(mount[1] + sep)) return notFound();

@@ -1,0 +1,78 @@
+// The script-tag overlay in headless Chromium against the fake Twitch over loopback: the page
+// on its own origin calls Helix (CORS) and EventSub, shows what arrives, and survives a handover.
+// Writes examples/script-tag-overlay/screenshot.png for the README.
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { serveFiles, startMockTwitch, type FileServer, type RunningMockTwitch } from '../../src/testing/server.js';
+import { findChromium, launchChromium } from '../chromium.ts';
+
+const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+const chromium = findChromium();
+
+let twitch: RunningMockTwitch;
+let files: FileServer;
+let browser: Browser | undefined;
+beforeAll(async () => {
+  twitch = await startMockTwitch({ seed: 2024 });
+  files = await serveFiles({
+    '/examples/': root('examples'),
+    '/dist/': root('dist'),
+    '/node_modules/ky/': root('node_modules/ky'),
+    '/node_modules/valibot/': root('node_modules/valibot'),
+  });
+  if (chromium) browser = await launchChromium(chromium);
+});
+afterAll(async () => {
+  await browser?.close();
+  await files?.close();
+  await twitch?.close();
+});
+
+async function openOverlay(): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser!.newPage({ viewport: { width: 460, height: 420 } });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  const settings = new URLSearchParams({
+    client_id: twitch.mock.clientId,
+    token: twitch.mock.tokens.user,
+    helix: twitch.helixUrl,
+    eventsub: twitch.eventsubUrl,
+  });
+  await page.goto(`${files.origin}/examples/script-tag-overlay/#${settings}`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 10_000 });
+  return { page, errors };
+}
+
+test.skipIf(!chromium)('shows follows, chat and cheers from EventSub, across a handover', async () => {
+  const { page, errors } = await openOverlay();
+  expect(await page.textContent('#channel')).toBe('FakeStreamer');
+
+  expect(twitch.mock.follow({ from: 'viewer07' })).toBe(1);
+  await page.waitForSelector('.event.follow');
+  twitch.mock.chat('first time here, love the overlay', { from: 'viewer08' });
+  await page.waitForSelector('.event.chat');
+
+  twitch.mock.reconnect();
+  await page.waitForSelector('.event.system');
+  expect(await page.getAttribute('body', 'data-state')).toBe('connected');
+
+  twitch.mock.cheer(500, { from: 'viewer09', message: 'ship it' });
+  twitch.mock.follow({ from: 'viewer10' });
+  twitch.mock.chat('<b>not bold</b>', { from: 'viewer11' });
+  await page.waitForFunction(() => document.querySelectorAll('.event').length >= 6);
+
+  const shown = await page.$$eval('.event', (items) => items.map((item) => item.textContent));
+  expect(shown).toEqual([
+    'Viewer11: <b>not bold</b>', // viewer text stays text
+    'Viewer10 followed!',
+    'Viewer09 cheered 500 bits “ship it”',
+    'Twitch moved this overlay to a new connection; nothing was lost.',
+    'Viewer08: first time here, love the overlay',
+    'Viewer07 followed!',
+  ]);
+  expect(errors).toEqual([]);
+
+  await page.locator('.overlay').screenshot({ path: root('examples/script-tag-overlay/screenshot.png'), animations: 'disabled' });
+  await page.close();
+});
