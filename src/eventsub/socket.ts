@@ -4,10 +4,9 @@
  * and the per-socket and per-token limits.
  * @see https://dev.twitch.tv/docs/eventsub/handling-websocket-events/
  */
+import { unknown } from 'valibot';
 import type { Client } from '../client.js';
 import type { EndpointSpec } from '../endpoint.js';
-import { updateConduitShards } from '../helix/conduits.js';
-import { createEventSubSubscription, deleteEventSubSubscription } from '../helix/eventsub.js';
 import { ConflictError, HelixError, InputError, NotFoundError, TwitchError } from '../errors.js';
 import {
   parseEventSubFrame,
@@ -181,8 +180,36 @@ function deferred<T>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
-/** The Helix operations the socket calls, as specs for `client.call` (scopes are set per type). */
-const spec = (fn: { endpoint: unknown }) => fn.endpoint as EndpointSpec;
+/**
+ * The three Helix operations the socket calls, as minimal specs for `client.call` (the same ids
+ * as `createEventSubSubscription` & co.). Local rather than imported: the generated endpoints
+ * bring input checks and response schemas that would cost a socket-only bundle about 1 KB gzip.
+ */
+let specs: { create: EndpointSpec; remove: EndpointSpec; shards: EndpointSpec } | undefined;
+function helix() {
+  const base = { query: [], body: [], scopes: [], paginated: false } as const;
+  return (specs ??= {
+    create: {
+      ...base,
+      id: 'create-eventsub-subscription',
+      method: 'POST',
+      path: 'eventsub/subscriptions',
+      body: ['type', 'version', 'condition', 'transport'],
+      tokens: ['user'],
+      response: unknown(),
+    },
+    remove: { ...base, id: 'delete-eventsub-subscription', method: 'DELETE', path: 'eventsub/subscriptions', query: ['id'], tokens: ['app', 'user'] },
+    shards: {
+      ...base,
+      id: 'update-conduit-shards',
+      method: 'PATCH',
+      path: 'eventsub/conduits/shards',
+      body: ['conduit_id', 'shards'],
+      tokens: ['app'],
+      response: unknown(),
+    },
+  });
+}
 
 // Sockets holding subscriptions, per client and user: Twitch allows three per user token.
 const claimed = /* @__PURE__ */ new WeakMap<Client, Map<string, number>>();
@@ -316,7 +343,7 @@ export class EventSubSocket {
     const entry = [...this.#entries].find((candidate) => candidate.ids.has(id));
     if (entry) this.#forget(entry);
     try {
-      await this.#client.call(spec(deleteEventSubSubscription), { id: entry?.subscription?.id ?? id }, { user: this.#options.user });
+      await this.#client.call(helix().remove, { id: entry?.subscription?.id ?? id }, { user: this.#options.user });
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
     }
@@ -723,7 +750,7 @@ export class EventSubSocket {
           if (entry.sessionId === session.id) return;
           try {
             const body = (await this.#client.call(
-              { ...spec(createEventSubSubscription), scopes: entry.scopes },
+              { ...helix().create, scopes: entry.scopes },
               {
                 type: entry.type,
                 version: entry.version,
@@ -733,7 +760,7 @@ export class EventSubSocket {
               { user: this.#options.user },
             )) as { data?: EventSubSubscription[]; total?: number; total_cost?: number; max_total_cost?: number };
             const created = body?.data?.[0];
-            if (created) {
+            if (created && typeof created.id === 'string') {
               entry.subscription = created;
               entry.ids.add(created.id);
             }
@@ -767,7 +794,7 @@ export class EventSubSocket {
     if (!conduit) return;
     try {
       const body = (await this.#client.call(
-        spec(updateConduitShards),
+        helix().shards,
         {
           conduit_id: conduit.conduitId,
           shards: [{ id: conduit.shardId, transport: { method: 'websocket', session_id: session.id } }],

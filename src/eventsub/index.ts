@@ -1,0 +1,61 @@
+// The public surface of `helixkit/eventsub`: re-exports only.
+export {
+  CLOSE_CODES,
+  EVENTSUB_WS_URL,
+  EventSubError,
+  EventSubSocket,
+  MAX_SOCKETS_PER_TOKEN,
+  MAX_SUBSCRIPTIONS_PER_SOCKET,
+} from './socket.js';
+export type {
+  EventSubErrorCode,
+  EventSubSocketEvents,
+  EventSubSocketOptions,
+  EventSubSocketState,
+  ReconnectReason,
+  WebSocketConstructor,
+} from './socket.js';
+export {
+  findSchema,
+  isFrameOf,
+  isNotificationOf,
+  parseEventSubFrame,
+  parseEventSubMessage,
+  parseEventSubWebhookBody,
+} from './messages.js';
+export type {
+  ConditionOf,
+  EventOf,
+  EventSubFrame,
+  EventSubKeepaliveMessage,
+  EventSubMessage,
+  EventSubMessageType,
+  EventSubMetadata,
+  EventSubNotificationMessage,
+  EventSubReconnectMessage,
+  EventSubRevocationMessage,
+  EventSubSchema,
+  EventSubSchemas,
+  EventSubSession,
+  EventSubSubscription,
+  EventSubTransport,
+  EventSubTypeShape,
+  EventSubWebhookBody,
+  EventSubWelcomeMessage,
+  FrameOf,
+  ParseOptions,
+} from './messages.js';
+export { checkCondition, typeInfo } from './versions.js';
+export type { ConditionField, TypeInfo } from './versions.js';
+export type * from './types.js';
+export * from './schemas.js';
+// Conduits and subscriptions over Helix, so one import serves an EventSub program.
+export {
+  createConduits,
+  deleteConduit,
+  getConduits,
+  getConduitShards,
+  updateConduits,
+  updateConduitShards,
+} from '../helix/conduits.js';
+export { createEventSubSubscription, deleteEventSubSubscription, getEventSubSubscriptions } from '../helix/eventsub.js';
