@@ -23,7 +23,7 @@ export type { IdTokenClaims, VerifyIdTokenOptions } from './oidc.js';
 export { createTokenManager } from './token-manager.js';
 export type { TokenManager, TokenManagerOptions, TokenUser, UserTokenInput } from './token-manager.js';
 export { memoryStore, webStorage } from './stores.js';
-export type { TokenStore, WebStorageLike } from './stores.js';
+export type { SyncTokenStore, TokenStore, WebStorageLike } from './stores.js';
 export { AuthError, IdTokenError, InvalidTokenError, NoTokenError, PopupError, StateMismatchError } from './errors.js';
 export type { IdTokenProblem, PopupProblem } from './errors.js';
 export { scopes } from './scopes.js';

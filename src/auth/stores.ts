@@ -17,8 +17,15 @@ export function storeSet(store: TokenStore, key: string, value: string): MaybePr
   return 'set' in store ? store.set(key, value) : store.put(key, value);
 }
 
+/** A synchronous store, as `memoryStore` and `webStorage` return. */
+export interface SyncTokenStore {
+  get(key: string): string | null | undefined;
+  set(key: string, value: string): void;
+  delete(key: string): void;
+}
+
 /** A store in memory: tokens last as long as the page or process. The default. */
-export function memoryStore(): TokenStore & { set(key: string, value: string): void } {
+export function memoryStore(): SyncTokenStore {
   const map = new Map<string, string>();
   return {
     get: (key) => map.get(key),
@@ -38,7 +45,7 @@ export interface WebStorageLike {
  * A store over `localStorage` (survives reloads) or `sessionStorage` (one tab), with keys
  * prefixed so they do not collide with the page's own.
  */
-export function webStorage(storage: WebStorageLike, prefix = 'helixkit:'): TokenStore & { set(key: string, value: string): void } {
+export function webStorage(storage: WebStorageLike, prefix = 'helixkit:'): SyncTokenStore {
   return {
     get: (key) => storage.getItem(prefix + key),
     set: (key, value) => storage.setItem(prefix + key, value),
