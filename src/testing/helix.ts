@@ -161,7 +161,9 @@ async function answer(state: TwitchState, spec: EndpointSpec, request: Request):
     return json(successStatus(spec), result, headers);
   } catch (error) {
     if (error instanceof HelixFault) return fault(error.status, error.message, headers);
-    return fault(500, 'The fake Twitch failed on this request', headers);
+    // A bug in the fake itself: say what broke, so a test failure points at it.
+    const detail = error instanceof Error ? `: ${error.message}` : '';
+    return fault(500, `The fake Twitch failed on this request${detail}`, headers);
   }
 }
 
@@ -183,7 +185,10 @@ export function helixHandlers(state: TwitchState, options: HelixHandlerOptions =
   const method = { GET: http.get, POST: http.post, PUT: http.put, PATCH: http.patch, DELETE: http.delete } as const;
   const byRoute = new Map<string, EndpointSpec>();
   for (const spec of endpoints) byRoute.set(`${spec.method} ${spec.path}`, spec);
-  return [...byRoute.values()].map((spec) =>
+  const operations = [...byRoute.values()].map((spec) =>
     method[spec.method](`${baseUrl}${spec.path}`, ({ request }) => answer(state, spec, request)),
   );
+  // Anything else below the base URL is a path Helix does not have.
+  const unknown = http.all(`${baseUrl}*`, () => fault(404, 'No such Helix endpoint', {}));
+  return [...operations, unknown];
 }

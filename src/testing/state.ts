@@ -542,6 +542,76 @@ export function takeRateLimit(state: TwitchState, key: string): RateBucket & { a
 
 const SEED_EPOCH = Date.UTC(2024, 0, 15, 12, 0, 0);
 
+/** Adds a user (and their channel, offline) to the fake; returns the record. */
+export function addUser(state: TwitchState, init: Partial<UserRecord> & { login: string }): UserRecord {
+  const { login } = init;
+  const displayName = init.display_name ?? login;
+  const id = init.id ?? randomNumericId(state, 9);
+  const user: UserRecord = {
+    type: '',
+    broadcaster_type: '',
+    description: `${displayName} on the fake Twitch`,
+    profile_image_url: `https://static-cdn.jtvnw.net/jtv_user_pictures/${login}-profile_image-300x300.png`,
+    offline_image_url: '',
+    view_count: 0,
+    email: `${login}@example.com`,
+    created_at: isoTime(SEED_EPOCH - Math.floor(state.random() * 500_000) * 60_000),
+    ...init,
+    id,
+    login,
+    display_name: displayName,
+  };
+  state.users.set(id, user);
+  const games = [...state.games.values()];
+  const game = games[state.users.size % Math.max(games.length, 1)];
+  state.channels.set(id, {
+    broadcaster_id: id,
+    broadcaster_login: login,
+    broadcaster_name: displayName,
+    broadcaster_language: 'en',
+    game_id: game?.id ?? '',
+    game_name: game?.name ?? '',
+    title: `${displayName}'s stream`,
+    delay: 0,
+    tags: ['English'],
+    content_classification_labels: [],
+    is_branded_content: false,
+  });
+  return user;
+}
+
+/** Takes a user's channel live with its current title and category; returns the stream. */
+export function startStream(state: TwitchState, userId: string, init: Partial<StreamRecord> = {}): StreamRecord {
+  const user = state.users.get(userId);
+  const channel = state.channels.get(userId);
+  if (!user || !channel) throw new Error(`No user ${userId} in the fake Twitch`);
+  const stream: StreamRecord = {
+    id: randomNumericId(state, 11),
+    user_id: user.id,
+    user_login: user.login,
+    user_name: user.display_name,
+    game_id: channel.game_id,
+    game_name: channel.game_name,
+    type: 'live',
+    title: channel.title,
+    viewer_count: 0,
+    started_at: isoTime(state.now()),
+    language: channel.broadcaster_language,
+    thumbnail_url: `https://static-cdn.jtvnw.net/previews-ttv/live_user_${user.login}-{width}x{height}.jpg`,
+    tag_ids: [],
+    tags: [...channel.tags],
+    is_mature: false,
+    ...init,
+  };
+  state.streams.set(userId, stream);
+  return stream;
+}
+
+/** Takes a user's channel offline; returns whether it was live. */
+export function endStream(state: TwitchState, userId: string): boolean {
+  return state.streams.delete(userId);
+}
+
 const GAME_NAMES = [
   'Just Chatting', 'Software and Game Development', 'Chess', 'Minecraft', 'Art', 'Music',
   'Science & Technology', 'Retro', 'Speedrunning Practice', 'Puzzle Games', 'Talk Shows & Podcasts', 'Pools, Hot Tubs, and Beaches',
@@ -609,45 +679,14 @@ export function createState(options: StateOptions = {}): TwitchState {
   }
   const games = [...state.games.values()];
 
-  const addUser = (login: string, displayName: string, extra: Partial<UserRecord> = {}): UserRecord => {
-    const id = randomNumericId(state, 9);
-    const user: UserRecord = {
-      id,
-      login,
-      display_name: displayName,
-      type: '',
-      broadcaster_type: '',
-      description: `${displayName} on the fake Twitch`,
-      profile_image_url: `https://static-cdn.jtvnw.net/jtv_user_pictures/${login}-profile_image-300x300.png`,
-      offline_image_url: '',
-      view_count: 0,
-      email: `${login}@example.com`,
-      created_at: at(-Math.floor(random() * 500_000)),
-      ...extra,
-    };
-    state.users.set(id, user);
-    const game = games[state.users.size % games.length]!;
-    state.channels.set(id, {
-      broadcaster_id: id,
-      broadcaster_login: login,
-      broadcaster_name: displayName,
-      broadcaster_language: 'en',
-      game_id: game.id,
-      game_name: game.name,
-      title: `${displayName}'s stream`,
-      delay: 0,
-      tags: ['English'],
-      content_classification_labels: [],
-      is_branded_content: false,
-    });
-    return user;
-  };
-
-  const broadcaster = addUser('fakestreamer', 'FakeStreamer', { broadcaster_type: 'partner' });
-  const moderator = addUser('fakemod', 'FakeMod');
-  const viewer = addUser('fakeviewer', 'FakeViewer');
-  const other = addUser('otherstreamer', 'OtherStreamer', { broadcaster_type: 'affiliate' });
-  const crowd = Array.from({ length: 25 }, (_, i) => addUser(`viewer${String(i + 1).padStart(2, '0')}`, `Viewer${String(i + 1).padStart(2, '0')}`));
+  const broadcaster = addUser(state, { login: 'fakestreamer', display_name: 'FakeStreamer', broadcaster_type: 'partner' });
+  const moderator = addUser(state, { login: 'fakemod', display_name: 'FakeMod' });
+  const viewer = addUser(state, { login: 'fakeviewer', display_name: 'FakeViewer' });
+  const other = addUser(state, { login: 'otherstreamer', display_name: 'OtherStreamer', broadcaster_type: 'affiliate' });
+  const crowd = Array.from({ length: 25 }, (_, i) => {
+    const n = String(i + 1).padStart(2, '0');
+    return addUser(state, { login: `viewer${n}`, display_name: `Viewer${n}` });
+  });
   state.ids = { broadcaster: broadcaster.id, moderator: moderator.id, viewer: viewer.id, other: other.id, crowd: crowd.map((u) => u.id) };
 
   const b = broadcaster.id;
@@ -667,26 +706,8 @@ export function createState(options: StateOptions = {}): TwitchState {
   state.chatColors.set(b, '#9146FF');
 
   // Two channels are live: the broadcaster's and the one it follows.
-  for (const [user, viewers] of [[broadcaster, 1234], [other, 56]] as const) {
-    const channel = state.channels.get(user.id)!;
-    state.streams.set(user.id, {
-      id: randomNumericId(state, 11),
-      user_id: user.id,
-      user_login: user.login,
-      user_name: user.display_name,
-      game_id: channel.game_id,
-      game_name: channel.game_name,
-      type: 'live',
-      title: channel.title,
-      viewer_count: viewers,
-      started_at: at(-45),
-      language: 'en',
-      thumbnail_url: `https://static-cdn.jtvnw.net/previews-ttv/live_user_${user.login}-{width}x{height}.jpg`,
-      tag_ids: [],
-      tags: channel.tags,
-      is_mature: false,
-    });
-  }
+  startStream(state, broadcaster.id, { viewer_count: 1234, started_at: at(-45) });
+  startStream(state, other.id, { viewer_count: 56, started_at: at(-45) });
 
   for (let i = 0; i < 3; i++) {
     const id = randomNumericId(state, 10);

@@ -35,6 +35,7 @@ import {
   getPolls,
   getPredictions,
   getStreamMarkers,
+  getStreams,
   getUsers,
   getVips,
   modifyChannelInformation,
@@ -48,7 +49,7 @@ import {
 } from '../../src/helix/index.js';
 import { eventsubSessions } from '../../src/testing/eventsub-ws.js';
 import { helixHandlers } from '../../src/testing/helix.js';
-import { createState, issueToken, type TwitchState } from '../../src/testing/state.js';
+import { addUser, createState, endStream, issueToken, startStream, type TwitchState } from '../../src/testing/state.js';
 
 const server = setupServer();
 let state: TwitchState;
@@ -326,6 +327,15 @@ describe('stateful flows against the fake Helix', () => {
 });
 
 describe('smaller areas', () => {
+  it('shows a user taken live by the test, and hides them once offline', async () => {
+    const user = addUser(state, { login: 'latecomer' });
+    startStream(state, user.id, { title: 'First stream!' });
+    const live = await getStreams(app, { user_login: 'latecomer' });
+    expect(live.data[0]).toMatchObject({ user_id: user.id, title: 'First stream!', type: 'live' });
+    endStream(state, user.id);
+    expect((await getStreams(app, { user_login: 'latecomer' })).data).toEqual([]);
+  });
+
   it('refuses a second raid while one is in progress', async () => {
     const raid = await startARaid(client, { from_broadcaster_id: b, to_broadcaster_id: state.ids.other });
     expect(raid.data[0]!.is_mature).toBe(false);

@@ -88,6 +88,14 @@ describe('parameters', () => {
   });
 });
 
+describe('unknown paths', () => {
+  it('answers 404 with Twitch\'s error body for a path Helix does not have', async () => {
+    const response = await helix('no/such/thing', { headers: auth(state.appToken, state.clientId) });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ status: 404, error: 'Not Found' });
+  });
+});
+
 describe('rate limits', () => {
   it('sends Twitch\'s Ratelimit headers, counting down per token', async () => {
     const first = await helix('users?login=fakestreamer', { headers: auth(state.appToken, state.clientId) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createState, findToken, issueToken, revokeToken, setRateLimit, takeRateLimit } from '../../src/testing/state.js';
+import { addUser, createState, endStream, findToken, issueToken, revokeToken, setRateLimit, startStream, takeRateLimit } from '../../src/testing/state.js';
 
 describe('createState', () => {
   it('builds the same world from the same seed', () => {
@@ -43,5 +43,16 @@ describe('createState', () => {
     expect(takeRateLimit(state, 'b').allowed).toBe(true);
     now += 1000;
     expect(takeRateLimit(state, 'a')).toMatchObject({ remaining: 799, allowed: true });
+  });
+
+  it('adds users with a channel, and takes them live and offline', () => {
+    const state = createState();
+    const user = addUser(state, { login: 'newcomer', display_name: 'Newcomer' });
+    expect(state.users.get(user.id)).toMatchObject({ login: 'newcomer', display_name: 'Newcomer' });
+    expect(state.channels.get(user.id)).toMatchObject({ broadcaster_login: 'newcomer' });
+    const stream = startStream(state, user.id, { viewer_count: 3 });
+    expect(stream).toMatchObject({ user_login: 'newcomer', type: 'live', viewer_count: 3 });
+    expect(endStream(state, user.id)).toBe(true);
+    expect(state.streams.has(user.id)).toBe(false);
   });
 });
