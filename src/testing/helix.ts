@@ -6,11 +6,11 @@
  */
 import { http, type HttpHandler } from 'msw';
 import type { EndpointSpec } from '../endpoint.js';
-import { HelixFault, reasonOf, type HelixContext, type RouteHandler } from './helix-context.js';
 import * as helix from '../helix/index.js';
+import { HelixFault, reasonOf, type HelixContext, type RouteHandler } from './helix-context.js';
 import { routeFor } from './helix-routes.js';
-import { sampleFromSchema } from './sample.js';
-import { findToken, takeRateLimit, type TokenRecord, type TwitchState, type UserRecord } from './state.js';
+import { sampledBody } from './helix-sampled.js';
+import { findToken, takeRateLimit, type TokenRecord, type TwitchState } from './state.js';
 
 /** Options of {@link helixHandlers}. */
 export interface HelixHandlerOptions {
@@ -23,18 +23,22 @@ export interface HelixHandlerOptions {
 /** Operations whose success status is 202 rather than 200. */
 const ACCEPTED = new Set(['create-clip', 'create-clip-from-vod', 'create-eventsub-subscription', 'update-conduit-shards']);
 
-type Headers = Record<string, string>;
+type HeaderMap = Record<string, string>;
 
-function json(status: number, body: unknown, headers: Headers): Response {
+function json(status: number, body: unknown, headers: HeaderMap): Response {
   return new Response(JSON.stringify(body), { status, headers: { ...headers, 'Content-Type': 'application/json' } });
 }
 
-function fault(status: number, message: string, headers: Headers): Response {
+function fault(status: number, message: string, headers: HeaderMap): Response {
   return json(status, { error: reasonOf(status), status, message }, headers);
 }
 
+/** Operations Twitch serves to anyone, without a token (calendar apps fetch the feed directly). */
+const PUBLIC = new Set(['get-channel-icalendar']);
+
 /** Checks Authorization and Client-Id the way Helix does; throws a 401 fault when they fail. */
 function authenticate(state: TwitchState, spec: EndpointSpec, request: Request, key: string | undefined): TokenRecord {
+  if (PUBLIC.has(spec.id)) return { clientId: request.headers.get('Client-Id') ?? '', scopes: [], expiresAt: Infinity, type: 'app' };
   if (!key) throw new HelixFault(401, 'OAuth token is missing');
   const clientId = request.headers.get('Client-Id');
   if (!clientId) throw new HelixFault(401, 'Client-Id header is required');
@@ -88,53 +92,12 @@ async function readJson(request: Request): Promise<Record<string, unknown>> {
   return value as Record<string, unknown>;
 }
 
-/** A stable number per operation id, so sampled bodies differ between operations but not between runs. */
-function seedOf(id: string, seed: number): number {
-  let hash = seed | 0;
-  for (let i = 0; i < id.length; i++) hash = (Math.imul(hash, 31) + id.charCodeAt(i)) | 0;
-  return hash;
-}
-
-/**
- * Puts the users a request names into a sampled body: where the request has `broadcaster_id`
- * (say) of a known user, the body's `broadcaster_id`, `broadcaster_login` and `broadcaster_name`
- * become that user's, at any depth. Only string fields are replaced, so the body stays valid.
- */
-function personalize(ctx: HelixContext, body: unknown): unknown {
-  const named = new Map<string, UserRecord>();
-  const consider = (key: string, value: unknown) => {
-    const user = typeof value === 'string' && key.endsWith('_id') ? ctx.state.users.get(value) : undefined;
-    if (!user) return;
-    const prefix = key.slice(0, -'id'.length);
-    named.set(prefix, user);
-    // EventSub-style names (`broadcaster_user_id`) also appear in some Helix bodies.
-    if (prefix === 'broadcaster_') named.set('broadcaster_user_', user);
-  };
-  for (const [key, value] of ctx.query) consider(key, value);
-  for (const [key, value] of Object.entries(ctx.body)) consider(key, value);
-  if (named.size === 0) return body;
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(visit);
-    if (typeof value !== 'object' || value === null) return;
-    const record = value as Record<string, unknown>;
-    for (const [prefix, user] of named) {
-      if (typeof record[`${prefix}id`] !== 'string') continue;
-      record[`${prefix}id`] = user.id;
-      if (typeof record[`${prefix}login`] === 'string') record[`${prefix}login`] = user.login;
-      if (typeof record[`${prefix}name`] === 'string') record[`${prefix}name`] = user.display_name;
-    }
-    Object.values(record).forEach(visit);
-  };
-  visit(body);
-  return body;
-}
-
 function successStatus(spec: EndpointSpec): number {
   return ACCEPTED.has(spec.id) ? 202 : 200;
 }
 
 async function answer(state: TwitchState, spec: EndpointSpec, request: Request): Promise<Response> {
-  let headers: Headers = {};
+  let headers: HeaderMap = {};
   try {
     // Requests without a usable token still count, against a bucket of their own.
     const key = bearerOf(request);
@@ -152,7 +115,7 @@ async function answer(state: TwitchState, spec: EndpointSpec, request: Request):
     checkRequired(spec, query, body);
     const ctx: HelixContext = { state, spec, token, query, body };
     const route: RouteHandler | undefined = routeFor(spec.id);
-    const result = route ? await route(ctx) : personalize(ctx, sampleFromSchema(spec.response ?? {}, seedOf(spec.id, state.seed)));
+    const result = route ? await route(ctx) : sampledBody(ctx);
 
     if (spec.text) {
       return new Response(String(result), { status: 200, headers: { ...headers, 'Content-Type': 'text/calendar' } });
