@@ -557,7 +557,6 @@ export class EventSubSocket {
       this.#ready = undefined;
       this.#emit('disconnect', { code, reason: text, willReconnect: false });
       this.#emit('error', error);
-      if (this.#entries.size === 0) this.#releaseSlot();
       return;
     }
     this.#emit('disconnect', { code, reason: text, willReconnect: true });
@@ -649,6 +648,8 @@ export class EventSubSocket {
           // already closed
         }
       }
+      // The subscriptions moved with the session (even if Twitch gave it a new id).
+      for (const entry of this.#entries) if (entry.sessionId === this.#session?.id) entry.sessionId = session.id;
       this.#session = session;
       this.#state = 'connected';
       this.#emit('session', { session, resumed: true });
@@ -787,6 +788,8 @@ export class EventSubSocket {
   #forget(entry: Entry): void {
     entry.removed = true;
     this.#entries.delete(entry);
+    // A socket without subscriptions no longer counts against the token's three.
+    if (this.#entries.size === 0) this.#releaseSlot();
   }
 
   async #attach(session: EventSubSession): Promise<void> {

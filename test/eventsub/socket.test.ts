@@ -113,6 +113,29 @@ describe('EventSubSocket: limits', () => {
   });
 });
 
+describe('EventSubSocket: limits (freeing a place)', () => {
+  it('a socket whose subscriptions are all gone (unsubscribed or refused) no longer counts against the token', async () => {
+    const sockets = [h.socket(), h.socket(), h.socket()];
+    const subs = sockets.map((socket, i) => socket.subscribe('stream.online', { broadcaster_user_id: String(i + 1) }));
+    await h.tick(10);
+    const [first] = await Promise.all(subs);
+    const removing = sockets[0]!.unsubscribe(first!.id);
+    await h.tick(10);
+    await removing;
+    const fourth = h.socket();
+    h.override.create = () => new Response(JSON.stringify({ error: 'Forbidden', status: 403, message: 'no' }), { status: 403 });
+    const refused = fourth.subscribe('stream.online', { broadcaster_user_id: '9' });
+    const check = expect(refused).rejects.toMatchObject({ status: 403 });
+    await h.tick(10);
+    await check;
+    h.override.create = undefined;
+    const fifth = h.socket();
+    const ok = fifth.subscribe('stream.online', { broadcaster_user_id: '10' });
+    await h.tick(10);
+    await expect(ok).resolves.toMatchObject({ status: 'enabled' });
+  });
+});
+
 describe('EventSubSocket: handlers', () => {
   async function subscribed() {
     const socket = h.socket();
