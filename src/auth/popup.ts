@@ -9,6 +9,9 @@
  * ```html
  * <script>(opener || new BroadcastChannel('helixkit-login')).postMessage(location.href, location.origin)</script>
  * ```
+ *
+ * Only answers from the redirect page's origin that carry this login's `state` are taken; the
+ * channel reaches only same-origin tabs, and each ignores the others' logins.
  */
 import {
   authorizeUrl,
