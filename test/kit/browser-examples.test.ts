@@ -76,3 +76,32 @@ test.skipIf(!chromium)('shows follows, chat and cheers from EventSub, across a h
   await page.locator('.overlay').screenshot({ path: root('examples/script-tag-overlay/screenshot.png'), animations: 'disabled' });
   await page.close();
 });
+
+test.skipIf(!chromium)('esm-web-app: logs in with a popup, reads the user, shows chat from EventSub', async () => {
+  const page = await browser!.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  const query = new URLSearchParams({
+    client_id: twitch.mock.clientId,
+    auth: twitch.authUrl,
+    helix: twitch.helixUrl,
+    eventsub: twitch.eventsubUrl,
+  });
+  await page.goto(`${files.origin}/examples/esm-web-app/?${query}`);
+  const popup = page.waitForEvent('popup');
+  await page.click('#login');
+  // The popup went through the fake authorize page and back to callback.html on the app's origin.
+  expect(new URL((await popup).url()).pathname).toMatch(/callback\.html$|authorize$/);
+  await page.waitForSelector('body[data-listening="true"]', { timeout: 10_000 });
+  expect(await page.textContent('#who')).toBe('Signed in as FakeStreamer.');
+  expect(await page.isHidden('#login')).toBe(true);
+
+  twitch.mock.chat('hi from the fake chat', { from: 'viewer03' });
+  await page.waitForSelector('#chat li');
+  expect(await page.textContent('#chat li')).toBe('Viewer03: hi from the fake chat');
+  // The token the popup brought back is a user token for exactly the scope the app asked for.
+  const granted = [...twitch.mock.state.tokens.values()].filter((t) => t.scopes.join() === 'user:read:chat');
+  expect(granted).toHaveLength(1);
+  expect(errors).toEqual([]);
+  await page.close();
+});
