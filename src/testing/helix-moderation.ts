@@ -17,7 +17,7 @@ import {
   type HelixContext,
   type RouteHandler,
 } from './helix-context.js';
-import { isoTime, randomUuid, type MembershipRecord, type UserRecord } from './state.js';
+import { isoTime, randomUuid, type MembershipRecord, type UnbanRequestRecord, type UserRecord } from './state.js';
 
 /** The broadcaster and the moderator acting for them, checked as Twitch checks them. */
 function moderation(ctx: HelixContext): { broadcasterId: string; moderatorId: string } {
@@ -30,6 +30,27 @@ function moderation(ctx: HelixContext): { broadcasterId: string; moderatorId: st
 
 function userTriple(user: UserRecord) {
   return { user_id: user.id, user_login: user.login, user_name: user.display_name };
+}
+
+function publicUnbanRequest(ctx: HelixContext, request: UnbanRequestRecord) {
+  const broadcaster = ctx.state.users.get(request.broadcaster_id)!;
+  const user = ctx.state.users.get(request.user_id)!;
+  const mod = ctx.state.users.get(request.moderator_id);
+  return {
+    id: request.id,
+    broadcaster_id: broadcaster.id,
+    broadcaster_name: broadcaster.display_name,
+    broadcaster_login: broadcaster.login,
+    moderator_id: mod?.id ?? '',
+    moderator_login: mod?.login ?? '',
+    moderator_name: mod?.display_name ?? '',
+    ...userTriple(user),
+    text: request.text,
+    status: request.status,
+    created_at: request.created_at,
+    resolved_at: request.resolved_at,
+    resolution_text: request.resolution_text,
+  };
 }
 
 function has(list: MembershipRecord[], broadcasterId: string, userId: string): boolean {
@@ -341,8 +362,33 @@ export const moderationRoutes: Record<string, RouteHandler> = {
   },
 
   'get-unban-requests'(ctx) {
-    moderation(ctx);
-    return paginate(ctx, []);
+    const { broadcasterId } = moderation(ctx);
+    const status = required(ctx, 'status');
+    const userId = param(ctx, 'user_id');
+    const requests = ctx.state.unbanRequests
+      .filter((r) => r.broadcaster_id === broadcasterId && r.status === status && (userId === undefined || r.user_id === userId))
+      .map((r) => publicUnbanRequest(ctx, r));
+    return paginate(ctx, requests);
+  },
+
+  'resolve-unban-requests'(ctx) {
+    const { broadcasterId, moderatorId } = moderation(ctx);
+    const id = required(ctx, 'unban_request_id');
+    const request = ctx.state.unbanRequests.find((r) => r.broadcaster_id === broadcasterId && r.id === id);
+    if (!request) throw notFound('No unban request with that ID');
+    if (request.status !== 'pending') throw badRequest('The unban request is already resolved');
+    const status = required(ctx, 'status');
+    if (status !== 'approved' && status !== 'denied') throw badRequest('"status" must be approved or denied');
+    Object.assign(request, {
+      status,
+      moderator_id: moderatorId,
+      resolved_at: isoTime(ctx.state.now()),
+      resolution_text: param(ctx, 'resolution_text') ?? '',
+    });
+    if (status === 'approved') {
+      ctx.state.bans = ctx.state.bans.filter((b) => !(b.broadcaster_id === broadcasterId && b.user_id === request.user_id));
+    }
+    return { data: [publicUnbanRequest(ctx, request)] };
   },
 
   'get-user-emotes'(ctx) {

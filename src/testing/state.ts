@@ -254,6 +254,19 @@ export interface MembershipRecord {
   since: string;
 }
 
+export interface UnbanRequestRecord {
+  id: string;
+  broadcaster_id: string;
+  user_id: string;
+  text: string;
+  status: 'pending' | 'approved' | 'denied' | 'acknowledged' | 'canceled';
+  created_at: string;
+  /** `''` while pending. */
+  moderator_id: string;
+  resolved_at: string;
+  resolution_text: string;
+}
+
 export interface BlockedTermRecord {
   broadcaster_id: string;
   moderator_id: string;
@@ -387,6 +400,7 @@ export interface TwitchState {
   rewards: Map<string, CustomRewardRecord>;
   redemptions: Map<string, RedemptionRecord>;
   bans: BanRecord[];
+  unbanRequests: UnbanRequestRecord[];
   moderators: MembershipRecord[];
   vips: MembershipRecord[];
   editors: MembershipRecord[];
@@ -648,6 +662,7 @@ export function createState(options: StateOptions = {}): TwitchState {
     rewards: new Map(),
     redemptions: new Map(),
     bans: [],
+    unbanRequests: [],
     moderators: [],
     vips: [],
     editors: [],
@@ -702,6 +717,17 @@ export function createState(options: StateOptions = {}): TwitchState {
   state.subscribers.push({ broadcaster_id: other.id, user_id: b, since: at(-4000) });
   state.vips.push({ broadcaster_id: b, user_id: crowd[0]!.id, since: at(-6000) });
   state.bans.push({ broadcaster_id: b, user_id: crowd[1]!.id, moderator_id: moderator.id, reason: 'spam', created_at: at(-600), expires_at: '' });
+  state.unbanRequests.push({
+    id: randomUuid(state),
+    broadcaster_id: b,
+    user_id: crowd[1]!.id,
+    text: 'Sorry, it will not happen again',
+    status: 'pending',
+    created_at: at(-300),
+    moderator_id: '',
+    resolved_at: '',
+    resolution_text: '',
+  });
   state.blocks.push({ broadcaster_id: b, user_id: crowd[2]!.id, since: at(-500) });
   state.chatColors.set(b, '#9146FF');
 

@@ -33,6 +33,7 @@ import {
   getEventSubSubscriptions,
   getModerators,
   getPolls,
+  getUnbanRequests,
   getPredictions,
   getStreamMarkers,
   getStreams,
@@ -40,6 +41,7 @@ import {
   getVips,
   modifyChannelInformation,
   removeBlockedTerm,
+  resolveUnbanRequests,
   startARaid,
   unbanUser,
   updateAutomodSettings,
@@ -162,6 +164,24 @@ describe('stateful flows against the fake Helix', () => {
     expect(banned.data[0]!.end_time).toBe('2025-01-01T00:01:00Z');
     now += 61_000;
     expect((await getBannedUsers(mod, { broadcaster_id: state.ids.broadcaster, user_id: viewer })).data).toEqual([]);
+  });
+
+  it('approves a pending unban request, which lifts the ban', async () => {
+    const pending = await getUnbanRequests(client, { broadcaster_id: b, moderator_id: b, status: 'pending' });
+    expect(pending.data).toHaveLength(1);
+    const request = pending.data[0]!;
+    expect((await getBannedUsers(client, { broadcaster_id: b, user_id: request.user_id })).data).toHaveLength(1);
+
+    const resolved = await resolveUnbanRequests(client, {
+      broadcaster_id: b,
+      moderator_id: b,
+      unban_request_id: request.id,
+      status: 'approved',
+      resolution_text: 'Welcome back',
+    });
+    expect(resolved.data[0]).toMatchObject({ status: 'approved', moderator_id: b, resolution_text: 'Welcome back' });
+    expect((await getBannedUsers(client, { broadcaster_id: b, user_id: request.user_id })).data).toEqual([]);
+    expect((await getUnbanRequests(client, { broadcaster_id: b, moderator_id: b, status: 'pending' })).data).toEqual([]);
   });
 
   it('adds a moderator, then lists them', async () => {
