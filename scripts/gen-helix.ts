@@ -760,7 +760,7 @@ function endpointCode(endpoint: Endpoint, file: FileContext): string {
     ...(endpoint.responseSchema ? [`response: ${result}Schema,`] : []),
     ...(endpoint.text ? ['text: true,'] : []),
   ];
-  code += `\n${docCode(endpoint)}export const ${endpoint.name} = /* @__PURE__ */ defineEndpoint<${Name}Input, ${result}>({\n  ${spec.join('\n  ')}\n});\n`;
+  code += `\n${docCode(endpoint)}export const ${endpoint.name} = /* @__PURE__ */ ${endpoint.paginated ? 'definePaginated' : 'defineCall'}<${Name}Input, ${result}>({\n  ${spec.join('\n  ')}\n});\n`;
   return code;
 }
 
@@ -771,7 +771,8 @@ function areaCode(area: string, members: Endpoint[]): string {
   const shared = [...file.imported].sort().flatMap((name) => [`type ${name}`, `${name}Schema`]);
   const imports = [
     ...(members.some((endpoint) => endpoint.responseSchema) ? ["import * as v from 'valibot';"] : []),
-    "import { defineEndpoint } from '../endpoint.js';",
+    ...(members.some((endpoint) => !endpoint.paginated) ? ["import { defineCall } from '../endpoint.js';"] : []),
+    ...(members.some((endpoint) => endpoint.paginated) ? ["import { definePaginated } from '../pagination.js';"] : []),
     ...(shared.length ? [`import { ${shared.join(', ')} } from './shared.js';`] : []),
   ];
   const leaves = file.leaves.size ? [`${leavesCode(file)}\n`] : [];

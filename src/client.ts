@@ -1,5 +1,4 @@
-import ky, { isHTTPError, type KyInstance } from 'ky';
-import { getDotPath, safeParse } from 'valibot';
+import ky, { isHTTPError, SchemaValidationError, type KyInstance } from 'ky';
 import type { EndpointMeta, EndpointSpec, TokenType } from './endpoint.js';
 import { helixError, MissingScopeError, NetworkError, UnauthorizedError, ValidationError } from './errors.js';
 import { RateLimiter } from './rate-limit.js';
@@ -84,22 +83,29 @@ export function createClient(options: ClientOptions): Client {
   let baseUrl = options.baseUrl ?? 'https://api.twitch.tv/helix/';
   if (!baseUrl.endsWith('/')) baseUrl += '/';
 
+  // One ky instance and one set of hooks for every call; what differs per call travels in
+  // ky's `context` (the bucket key and the caller's signal).
+  const wait = ({ request, options }: { request: Request; options: { context: Record<string, unknown> } }) =>
+    limiter.take(options.context.token as string, (options.context.signal as AbortSignal | undefined) ?? request.signal);
   const api: KyInstance = ky.create({
     baseUrl,
     fetch: (input, init) => (options.fetch ?? globalThis.fetch)(input, init),
     timeout: options.timeout ?? 10_000,
-    throwHttpErrors: true,
     retry: {
       limit: options.retry?.limit ?? 2,
-      // 429 is safe to retry for every method: Twitch did not act on the request.
+      // 429 is safe to retry for every method (Twitch did not act on the request); ky waits
+      // for `Ratelimit-Reset`. 5xx and network errors only for idempotent methods.
       methods: ['get', 'put', 'delete', 'post', 'patch'],
-      statusCodes: [429, 500, 502, 503, 504],
-      afterStatusCodes: [429],
-      shouldRetry: ({ error }) => {
-        if (isHTTPError(error) && error.response.status === 429) return undefined;
-        const method = (error as { request?: Request }).request?.method ?? 'GET';
-        return IDEMPOTENT.includes(method) ? undefined : false;
-      },
+      shouldRetry: ({ error }) =>
+        (isHTTPError(error) && error.response.status === 429) ||
+        IDEMPOTENT.includes((error as { request?: Request }).request?.method ?? 'GET')
+          ? undefined
+          : false,
+    },
+    hooks: {
+      beforeRequest: [wait],
+      beforeRetry: [wait],
+      afterResponse: [({ response, options }) => limiter.update(options.context.token as string, response.headers)],
     },
   });
 
@@ -121,69 +127,42 @@ export function createClient(options: ClientOptions): Client {
       if (value === undefined || value === null) continue;
       for (const item of Array.isArray(value) ? value : [value]) searchParams.append(key, String(item));
     }
-    let json: Record<string, unknown> | undefined;
-    for (const key of spec.body) {
-      if (input[key] !== undefined) (json ??= {})[key] = input[key];
-    }
-    if (!json && spec.body.length > 0) json = {};
+    const json: Record<string, unknown> | undefined = spec.body.length > 0 ? {} : undefined;
+    for (const key of spec.body) if (input[key] !== undefined) json![key] = input[key];
 
-    const limit = (request: Request) => limiter.take(token.token, signal ?? request.signal);
+    const response = api(spec.path, {
+      method: spec.method,
+      searchParams,
+      json,
+      signal,
+      headers: { Authorization: `Bearer ${token.token}`, 'Client-Id': clientId },
+      context: { token: token.token, signal },
+    });
     try {
-      return await api(spec.path, {
-        method: spec.method,
-        searchParams,
-        json,
-        signal,
-        headers: { Authorization: `Bearer ${token.token}`, 'Client-Id': clientId },
-        hooks: {
-          beforeRequest: [({ request }) => limit(request)],
-          beforeRetry: [({ request }) => limit(request)],
-          afterResponse: [({ response }) => limiter.update(token.token, response.headers)],
-        },
-      });
+      if (spec.text) return await response.text();
+      if (!spec.response) return void (await response);
+      // ky parses and, through Standard Schema, validates with the endpoint's valibot schema.
+      return await (validate ? response.json(spec.response) : response.json());
     } catch (error) {
       throw toTwitchError(spec, error, token.token);
     }
   }
 
   async function call(spec: EndpointSpec, input: Record<string, unknown>, options: CallOptions = {}) {
-    let token = await tokenFor(spec, options.user);
-    let response: Response;
+    const token = await tokenFor(spec, options.user);
     try {
-      response = await send(spec, input, token, options.signal);
+      return await send(spec, input, token, options.signal);
     } catch (error) {
       const refreshed =
         error instanceof UnauthorizedError && typeof auth !== 'string' && auth.refresh
           ? await auth.refresh(token, { endpoint: spec, user: options.user })
           : undefined;
       if (!refreshed) throw error;
-      token = refreshed;
-      response = await send(spec, input, token, options.signal);
+      return send(spec, input, refreshed, options.signal);
     }
-    return readBody(spec, response, validate);
   }
 
   return { clientId, validate, call };
-}
-
-async function readBody(spec: EndpointSpec, response: Response, validate: boolean): Promise<unknown> {
-  if (spec.text) return response.text();
-  if (!spec.response || response.status === 204) return undefined;
-  const text = await response.text();
-  if (text === '' && response.status === 202) return undefined;
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new ValidationError(spec.id, [{ path: '', message: 'the response is not JSON' }]);
-  }
-  if (!validate) return body;
-  const result = safeParse(spec.response, body);
-  if (result.success) return result.output;
-  throw new ValidationError(
-    spec.id,
-    result.issues.map((issue) => ({ path: getDotPath(issue) ?? '', message: issue.message })),
-  );
 }
 
 /** Maps ky's errors to ours, with any trace of the token removed. */
@@ -200,10 +179,18 @@ function toTwitchError(spec: EndpointSpec, error: unknown, token: string): unkno
       headers: response.headers,
     });
   }
-  if (error instanceof Error && error.name !== 'AbortError' && !(error instanceof MissingScopeError)) {
-    if (error.name === 'NetworkError' || error.name === 'TimeoutError' || error.name === 'TypeError') {
-      return new NetworkError(spec.id, scrub(error.message));
-    }
+  if (error instanceof SchemaValidationError) {
+    return new ValidationError(
+      spec.id,
+      error.issues.map((issue) => ({
+        path: (issue.path ?? []).map((key) => (typeof key === 'object' ? key.key : key)).join('.'),
+        message: issue.message,
+      })),
+    );
+  }
+  if (error instanceof SyntaxError) return new ValidationError(spec.id, [{ path: '', message: 'not JSON' }]);
+  if (error instanceof Error && /^(NetworkError|TimeoutError|TypeError)$/.test(error.name)) {
+    return new NetworkError(spec.id, scrub(error.message));
   }
   return error;
 }

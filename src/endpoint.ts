@@ -1,7 +1,7 @@
 import type { GenericSchema } from 'valibot';
 import type { CallOptions, Client } from './client.js';
 import { InputError } from './errors.js';
-import { Paginator } from './pagination.js';
+import { definePaginated, type Paginator } from './pagination.js';
 
 /** Which kind of access token an endpoint accepts. */
 export type TokenType = 'app' | 'user';
@@ -66,57 +66,53 @@ export function defineEndpoint<Input, Body>(
 ): Endpoint<Input, Paginator<ItemOf<Body>, Body>>;
 export function defineEndpoint<Input, Body>(spec: EndpointSpec): Endpoint<Input, Promise<Body>>;
 export function defineEndpoint(spec: EndpointSpec): Endpoint<object, unknown> {
-  const fn = (client: Client, input: Record<string, unknown> = {}, options?: CallOptions) => {
-    checkInput(spec, input);
-    return spec.paginated
-      ? new Paginator(client, spec, input, options)
-      : client.call(spec, input, options);
-  };
-  return Object.assign(fn, { endpoint: spec }) as Endpoint<object, unknown>;
+  return spec.paginated ? definePaginated(spec) : defineCall(spec);
 }
 
-const given = (value: unknown) => value !== undefined && value !== null;
-const count = (value: unknown) => (Array.isArray(value) ? value.length : given(value) ? 1 : 0);
+/**
+ * `defineEndpoint` for an endpoint without pagination. Generated code calls this one so that
+ * a bundle of non-paginated endpoints carries no `Paginator`.
+ */
+export function defineCall<Input, Body>(spec: EndpointSpec): Endpoint<Input, Promise<Body>> {
+  const fn = (client: Client, input: Record<string, unknown> = {}, options?: CallOptions) => {
+    checkInput(spec, input);
+    return client.call(spec, input, options);
+  };
+  return Object.assign(fn, { endpoint: spec }) as never;
+}
+
+/** How many values a parameter holds: an array's length, else 1 when given. */
+const count = (value: unknown) => (Array.isArray(value) ? value.length : value == null ? 0 : 1);
+
+function fail(param: string, message: string): never {
+  throw new InputError(param, message);
+}
 
 /** Refuses input that Twitch would refuse, naming the field, before anything is sent. */
 export function checkInput(spec: EndpointSpec, input: Record<string, unknown>): void {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new InputError('', `${spec.id} takes an object of parameters`);
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) fail('', `${spec.id}: input must be an object`);
+  for (const key in input) {
+    if (input[key] != null && !spec.query.includes(key) && !spec.body.includes(key)) fail(key, `not a parameter of ${spec.id}`);
   }
-  for (const key of Object.keys(input)) {
-    if (given(input[key]) && !spec.query.includes(key) && !spec.body.includes(key)) {
-      throw new InputError(key, `${spec.id} has no parameter named "${key}"`);
-    }
-  }
-  for (const key of spec.required ?? []) {
-    if (!given(input[key]) || (Array.isArray(input[key]) && input[key].length === 0)) {
-      throw new InputError(key, 'is required');
-    }
-  }
+  for (const key of spec.required ?? []) if (!count(input[key])) fail(key, 'is required');
   for (const { of, max } of spec.limits ?? []) {
-    const total = of.reduce((sum, key) => sum + count(input[key]), 0);
-    if (total > max) throw new InputError(of[0]!, `at most ${max} values in total across ${of.join(', ')} (got ${total})`);
+    if (of.reduce((sum, key) => sum + count(input[key]), 0) > max) fail(of[0]!, `at most ${max} values across ${of.join(', ')}`);
   }
   for (const [key, [min, max]] of Object.entries(spec.range ?? {})) {
     const value = input[key];
-    if (!given(value)) continue;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      throw new InputError(key, `must be a whole number from ${min} to ${max}`);
+    if (value != null && !(Number.isInteger(value) && (value as number) >= min && (value as number) <= max)) {
+      fail(key, `must be an integer from ${min} to ${max}`);
     }
   }
   for (const [key, max] of Object.entries(spec.maxLength ?? {})) {
     const value = input[key];
-    if (typeof value === 'string' && [...value].length > max) {
-      throw new InputError(key, `must be at most ${max} characters`);
-    }
+    if (typeof value === 'string' && [...value].length > max) fail(key, `must be at most ${max} characters`);
   }
   for (const group of spec.exclusive ?? []) {
-    const present = group.filter((key) => count(input[key]) > 0);
-    if (present.length > 1) throw new InputError(present[1]!, `cannot be combined with ${present[0]}`);
+    const [first, second] = group.filter((key) => count(input[key]));
+    if (second) fail(second, `cannot be combined with ${first}`);
   }
   for (const group of spec.oneOf ?? []) {
-    if (!group.some((key) => count(input[key]) > 0)) {
-      throw new InputError(group[0]!, `one of ${group.join(', ')} is required`);
-    }
+    if (!group.some((key) => count(input[key]))) fail(group[0]!, `one of ${group.join(', ')} is required`);
   }
 }

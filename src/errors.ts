@@ -74,17 +74,14 @@ export interface HelixErrorInit {
 /** Helix answered with an error status. Subclasses exist for the common statuses. */
 export class HelixError extends TwitchError {
   override name = 'HelixError';
-  readonly status: number;
-  readonly error: string;
-  readonly endpoint: string;
+  declare readonly status: number;
+  declare readonly error: string;
+  declare readonly endpoint: string;
   /** Response headers, e.g. `Ratelimit-Reset`. */
-  readonly headers: Headers;
-  constructor(init: HelixErrorInit) {
-    super(`${init.endpoint}: ${init.status} ${init.error}${init.message ? `: ${init.message}` : ''}`);
-    this.status = init.status;
-    this.error = init.error;
-    this.endpoint = init.endpoint;
-    this.headers = init.headers;
+  declare readonly headers: Headers;
+  constructor({ message, ...fields }: HelixErrorInit) {
+    super(`${fields.endpoint}: ${fields.status} ${fields.error}${message ? `: ${message}` : ''}`);
+    Object.assign(this, fields);
   }
 }
 

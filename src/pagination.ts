@@ -1,5 +1,5 @@
 import type { CallOptions, Client } from './client.js';
-import type { EndpointSpec } from './endpoint.js';
+import { checkInput, type Endpoint, type EndpointSpec, type ItemOf } from './endpoint.js';
 
 /** Reads the next cursor of a page: Twitch sends `{ cursor }`, and one endpoint a bare string. */
 function cursorOf(body: unknown): string | undefined {
@@ -80,4 +80,13 @@ export class Paginator<Item, Body> implements PromiseLike<Body>, AsyncIterable<I
     }
     return items;
   }
+}
+
+/** `defineEndpoint` for a paginated endpoint: the function returns a {@link Paginator}. */
+export function definePaginated<Input, Body>(spec: EndpointSpec): Endpoint<Input, Paginator<ItemOf<Body>, Body>> {
+  const fn = (client: Client, input: Record<string, unknown> = {}, options?: CallOptions) => {
+    checkInput(spec, input);
+    return new Paginator(client, spec, input, options);
+  };
+  return Object.assign(fn, { endpoint: spec }) as never;
 }
