@@ -1,3 +1,4 @@
+// Plain JavaScript on purpose: it must run, and explain itself, on any Node version.
 // `npm test` runs on the Node 24 that the `node` devDependency installs; npm puts it first on
 // PATH. Anything else (calling node_modules/.bin/vitest with the machine's Node) fails late and
 // obscurely, so stop here with the fix in the message.
