@@ -6,3 +6,4 @@ export type { Endpoint, EndpointMeta, EndpointSpec, InputRules, ItemOf, TokenTyp
 export { Paginator } from './pagination.js';
 export * from './errors.js';
 export * from './helix/index.js';
+export * from './auth/index.js';
