@@ -1,0 +1,36 @@
+import { setupServer } from 'msw/node';
+import { it, expect } from 'vitest';
+import { createClient } from '../../src/client.js';
+import { EventSubSocket, createConduits, createEventSubSubscription } from '../../src/eventsub/index.js';
+import { createMockTwitch } from '../../src/testing/mock.js';
+
+it('the EventSub docs examples (quick start, a conduit shard) run against createMockTwitch', async () => {
+  const twitch = createMockTwitch();
+  const server = setupServer(...twitch.handlers);
+  server.listen();
+  const socket = new EventSubSocket({ client: createClient({ clientId: twitch.clientId, auth: twitch.tokens.user }) });
+  const me = twitch.users.broadcaster;
+  await socket.subscribe('channel.follow', { broadcaster_user_id: me, moderator_user_id: me });
+  const next = socket.waitFor('channel.follow');
+  twitch.follow();
+  expect((await next).user_login).toBeTypeOf('string');
+  socket.close();
+
+  const app = createClient({ clientId: twitch.clientId, auth: twitch.tokens.app });
+  const { data: [conduit] } = await createConduits(app, { shard_count: 4 });
+  await createEventSubSubscription(app, {
+    type: 'channel.chat.message', version: '1',
+    condition: { broadcaster_user_id: me, user_id: me },
+    transport: { method: 'conduit', conduit_id: conduit!.id },
+  });
+  const shard = new EventSubSocket({ client: app });
+  const texts: string[] = [];
+  shard.on('channel.chat.message', (e) => void texts.push(e.message.text));
+  await shard.attachToConduit(conduit!.id, 2);
+  const got = shard.waitFor('channel.chat.message');
+  twitch.chat('hello');
+  await got;
+  expect(texts).toEqual(['hello']);
+  shard.close();
+  server.close();
+});
