@@ -37,3 +37,5 @@ export type {
   SentFrame,
 } from './eventsub-ws.js';
 export { sampleFromSchema } from './sample.js';
+export { webhookRequest } from './webhook.js';
+export type { WebhookRequestOptions } from './webhook.js';

@@ -1,0 +1,78 @@
+/**
+ * Signed EventSub webhook requests, as Twitch sends them, for testing a webhook handler (a
+ * Worker, `Deno.serve`, an Express route...) without Twitch: the body, Twitch's headers and the
+ * HMAC-SHA256 signature over message id + timestamp + body.
+ * @see https://dev.twitch.tv/docs/eventsub/handling-webhook-events/
+ */
+
+/** Options of {@link webhookRequest}. */
+export interface WebhookRequestOptions {
+  /** The secret the subscription was created with. */
+  secret: string;
+  /** `notification` (default), `webhook_callback_verification` or `revocation`. */
+  messageType?: 'notification' | 'webhook_callback_verification' | 'revocation';
+  /** Subscription type, e.g. `channel.follow`. */
+  type: string;
+  /** Default `1`. */
+  version?: string;
+  condition?: Record<string, string>;
+  /** The event of a notification. */
+  event?: object;
+  /** Subscription status; default `enabled`, or `authorization_revoked` for a revocation. */
+  status?: string;
+  /** Default a random UUID; send the same id twice to test duplicate handling. */
+  messageId?: string;
+  /** Default now. */
+  timestamp?: Date;
+  /** Default a random UUID. */
+  subscriptionId?: string;
+  /** The challenge of a verification request. Default a random value. */
+  challenge?: string;
+  /** Sign with this secret instead (to test refusals). */
+  signWith?: string;
+}
+
+function hex(bytes: ArrayBuffer): string {
+  return [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** Builds a `Request` to `url` that looks and is signed exactly like one from Twitch's EventSub. */
+export async function webhookRequest(url: string | URL, options: WebhookRequestOptions): Promise<Request> {
+  const messageType = options.messageType ?? 'notification';
+  const messageId = options.messageId ?? crypto.randomUUID();
+  const timestamp = (options.timestamp ?? new Date()).toISOString();
+  const subscription = {
+    id: options.subscriptionId ?? crypto.randomUUID(),
+    status: options.status ?? (messageType === 'revocation' ? 'authorization_revoked' : messageType === 'notification' ? 'enabled' : 'webhook_callback_verification_pending'),
+    type: options.type,
+    version: options.version ?? '1',
+    condition: options.condition ?? {},
+    transport: { method: 'webhook', callback: String(url) },
+    created_at: timestamp,
+    cost: 0,
+  };
+  const body = JSON.stringify(
+    messageType === 'notification'
+      ? { subscription, event: options.event ?? {} }
+      : messageType === 'webhook_callback_verification'
+        ? { subscription, challenge: options.challenge ?? crypto.randomUUID() }
+        : { subscription },
+  );
+  const encoder = new TextEncoder();
+  const key = await crypto.subtle.importKey('raw', encoder.encode(options.signWith ?? options.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const signature = await crypto.subtle.sign('HMAC', key, encoder.encode(messageId + timestamp + body));
+  return new Request(url, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      'Twitch-Eventsub-Message-Id': messageId,
+      'Twitch-Eventsub-Message-Retry': '0',
+      'Twitch-Eventsub-Message-Type': messageType,
+      'Twitch-Eventsub-Message-Signature': `sha256=${hex(signature)}`,
+      'Twitch-Eventsub-Message-Timestamp': timestamp,
+      'Twitch-Eventsub-Subscription-Type': options.type,
+      'Twitch-Eventsub-Subscription-Version': subscription.version,
+    },
+    body,
+  });
+}
