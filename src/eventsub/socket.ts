@@ -680,7 +680,7 @@ export class EventSubSocket {
         }),
       ),
     ).then(() => {
-      if (!afterLoss || this.#session !== session) return;
+      if (!afterLoss || entries.length === 0 || this.#session !== session) return;
       this.#emit('resubscribed', {
         subscriptions: entries.flatMap((entry) => (entry.subscription && !entry.removed ? [entry.subscription] : [])),
         failed,
