@@ -6,6 +6,7 @@ import {
   badRequest,
   flag,
   forbidden,
+  isModerator,
   mustBeTokenUser,
   notFound,
   omit,
@@ -214,7 +215,8 @@ export const channelRoutes: Record<string, RouteHandler> = {
 
   'get-channel-followers'(ctx) {
     const broadcasterId = required(ctx, 'broadcaster_id');
-    const only = param(ctx, 'user_id');
+    // Only the broadcaster and their moderators see the list; anyone else sees the total and their own follow.
+    const only = isModerator(ctx, broadcasterId, tokenUser(ctx)) ? param(ctx, 'user_id') : tokenUser(ctx);
     const all = relationList(ctx.state.followers, broadcasterId, only ? [only] : []);
     const followers = all
       .sort((a, b) => b.since.localeCompare(a.since))

@@ -22,6 +22,7 @@ import {
   getAuthorizationByUser,
   getAutomodSettings,
   getBannedUsers,
+  getChannelFollowers,
   getCharityCampaign,
   getBlockedTerms,
   getChannelIcalendar,
@@ -352,6 +353,15 @@ describe('smaller areas', () => {
     expect(live.data[0]).toMatchObject({ user_id: user.id, title: 'First stream!', type: 'live' });
     endStream(state, user.id);
     expect((await getStreams(app, { user_login: 'latecomer' })).data).toEqual([]);
+  });
+
+  it('shows a channel\'s follower list to its moderators only; others see the total and their own follow', async () => {
+    const asViewer = createClient({ clientId: state.clientId, auth: issueToken(state, { type: 'user', userId: state.ids.viewer, scopes: ['moderator:read:followers'] }) });
+    const seen = await getChannelFollowers(asViewer, { broadcaster_id: b });
+    expect(seen.total).toBe(27);
+    expect(seen.data.map((f) => f.user_id)).toEqual([state.ids.viewer]);
+    const asMod = createClient({ clientId: state.clientId, auth: state.moderatorToken });
+    expect((await getChannelFollowers(asMod, { broadcaster_id: b })).data).toHaveLength(20);
   });
 
   it('refuses a second raid while one is in progress', async () => {
