@@ -234,6 +234,8 @@ export class EventSubSocket {
   #ready: Deferred<EventSubSession> | undefined;
   #hadSession = false;
   #lastHeard = 0;
+  /** Our clock minus Twitch's, from the last welcome. */
+  #skew = 0;
   /** When the last frame arrived before the connection was lost. */
   #lostAt = 0;
   #attempt = 0;
@@ -612,15 +614,19 @@ export class EventSubSocket {
       return;
     }
     switch (frame.metadata.message_type) {
-      case 'session_welcome':
+      case 'session_welcome': {
+        // Twitch's clock as seen from ours, so the age check below survives a wrong local clock.
+        const sent = Date.parse(frame.metadata.message_timestamp);
+        if (Number.isFinite(sent)) this.#skew = Date.now() - sent;
         return this.#onWelcome(connection, (frame.payload as { session: EventSubSession }).session);
+      }
       case 'session_reconnect':
         return this.#onReconnect(connection, (frame.payload as { session: EventSubSession }).session);
       case 'notification':
-        if (this.#isDuplicate(frame.metadata.message_id)) return;
+        if (this.#isStale(frame.metadata.message_timestamp) || this.#isDuplicate(frame.metadata.message_id)) return;
         return this.#dispatch(frame as EventSubNotificationMessage);
       case 'revocation':
-        if (this.#isDuplicate(frame.metadata.message_id)) return;
+        if (this.#isStale(frame.metadata.message_timestamp) || this.#isDuplicate(frame.metadata.message_id)) return;
         return this.#onRevocation(frame as EventSubRevocationMessage);
       default:
         return; // session_keepalive: the watchdog was already reset
@@ -719,6 +725,15 @@ export class EventSubSocket {
     for (const event of events) {
       for (const handler of [...handlers]) this.#call(handler, event, message, message.payload.subscription.type);
     }
+  }
+
+  /**
+   * A message older than the duplicate window could be a replay whose id was already forgotten:
+   * drop it. Age is measured on Twitch's clock (offset learned from the welcome).
+   */
+  #isStale(timestamp: string): boolean {
+    const sent = Date.parse(timestamp);
+    return Number.isFinite(sent) && Date.now() - this.#skew - sent > DUPLICATE_WINDOW_MS;
   }
 
   /** Drops a message id seen in the last ten minutes; remembers at most `maxRememberedIds`. */

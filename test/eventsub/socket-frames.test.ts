@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventSubSocketEvents } from '../../src/eventsub/socket.js';
 import { follow, followCondition, harness, type Harness } from './socket.helpers.js';
 
@@ -51,9 +51,38 @@ describe('duplicates', () => {
     await h.tick(10);
     expect(follows).toEqual(['1']);
     await h.tick(2 * 60_000);
-    h.fake.duplicate(first!.messageId);
+    // the same id eleven minutes later, freshly stamped: forgotten, so delivered
+    const again = JSON.parse(first!.text);
+    again.metadata.message_timestamp = new Date(h.state.now()).toISOString();
+    h.fake.send(again);
     await h.tick(10);
     expect(follows).toEqual(['1', '1']);
+  });
+
+
+  it('drops a notification sent more than ten minutes ago (a replay past the id window), on Twitch\'s clock', async () => {
+    vi.setSystemTime(Date.now() + 3 * 3600_000); // our clock runs three hours ahead of Twitch's
+    const socket = h.socket();
+    const follows: string[] = [];
+    socket.on('channel.follow', (event) => void follows.push(event.user_id));
+    const subscribing = socket.subscribe('channel.follow', followCondition);
+    h.state.now = () => Date.now() - 3 * 3600_000;
+    await h.tick(10);
+    const sub = await subscribing;
+    const frame = (id: string, ageMs: number, user: string) => ({
+      metadata: {
+        message_id: id,
+        message_type: 'notification',
+        message_timestamp: new Date(h.state.now() - ageMs).toISOString(),
+        subscription_type: 'channel.follow',
+        subscription_version: '2',
+      },
+      payload: { subscription: sub, event: follow(user) },
+    });
+    h.fake.send(frame('old', 11 * 60_000, 'old'));
+    h.fake.send(frame('recent', 9 * 60_000, 'recent'));
+    await h.tick(10);
+    expect(follows).toEqual(['recent']);
   });
 });
 
