@@ -135,7 +135,7 @@ function decodeCursor(cursor: string): number {
 }
 
 /**
- * One page of `items` by `first` (default 20, at most 100) and `after`: the body's `data` and
+ * One page of `items` by `first` (default 20, at most the operation's documented maximum) and `after`: the body's `data` and
  * `pagination` (`{ cursor }` while items remain, `{}` after the last page).
  */
 export function paginate<T>(
@@ -143,7 +143,7 @@ export function paginate<T>(
   items: readonly T[],
   options: { defaultFirst?: number; max?: number } = {},
 ): { data: T[]; pagination: { cursor?: string } } {
-  const max = options.max ?? 100;
+  const max = options.max ?? ctx.spec.range?.first?.[1] ?? 100;
   const raw = param(ctx, 'first');
   const first = raw === undefined ? (options.defaultFirst ?? 20) : Number(raw);
   if (!Number.isInteger(first) || first < 1 || first > max) {

@@ -157,6 +157,13 @@ describe('pagination', () => {
     expect(pages[0]!.total).toBe(28);
   });
 
+  it('answers 400 when first is beyond the operation\'s maximum', async () => {
+    const headers = auth(state.userToken, state.clientId);
+    expect((await helix(`channels/followers?broadcaster_id=${state.ids.broadcaster}&first=101`, { headers })).status).toBe(400);
+    expect((await helix(`polls?broadcaster_id=${state.ids.broadcaster}&first=21`, { headers })).status).toBe(400);
+    expect((await helix(`polls?broadcaster_id=${state.ids.broadcaster}&first=20`, { headers })).status).toBe(200);
+  });
+
   it('answers 400 for a cursor it did not issue', async () => {
     const response = await helix(`channels/followers?broadcaster_id=${state.ids.broadcaster}&after=%%%`, {
       headers: auth(state.userToken, state.clientId),
