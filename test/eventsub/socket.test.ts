@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import type { ChannelFollowCondition, ChannelFollowEvent, StreamOnlineEvent } from '../../src/eventsub/types.js';
 import { EventSubError } from '../../src/eventsub/socket.js';
 import { follow, followCondition, harness, type Harness } from './socket.helpers.js';
 
@@ -273,5 +274,21 @@ describe('EventSubSocket: conduits', () => {
     h.fake.emit('stream.online', { broadcaster_user_id: '2', broadcaster_user_login: 'b', broadcaster_user_name: 'B', id: 's', type: 'live', started_at: 'x' });
     await h.tick(10);
     expect(seen).toEqual(['1', '2']);
+  });
+});
+
+describe('EventSubSocket: types', () => {
+  it('types handlers, iterators and waitFor per subscription type', () => {
+    const socket = h.socket();
+    socket.on('channel.follow', (event, message) => {
+      expectTypeOf(event).toEqualTypeOf<ChannelFollowEvent>();
+      expectTypeOf(message.payload.subscription.type).toEqualTypeOf<'channel.follow'>();
+    });
+    socket.on('disconnect', (value) => expectTypeOf(value.willReconnect).toEqualTypeOf<boolean>());
+    expectTypeOf(socket.waitFor('stream.online')).resolves.toEqualTypeOf<StreamOnlineEvent>();
+    expectTypeOf(socket.events('channel.follow')).toEqualTypeOf<AsyncIterableIterator<ChannelFollowEvent>>();
+    expectTypeOf(socket.subscribe<'channel.follow'>).parameter(1).toEqualTypeOf<ChannelFollowCondition>();
+    // a type the registry does not know yet still works, with a plain object
+    socket.on('some.future.type', (event) => expectTypeOf(event).toEqualTypeOf<Record<string, unknown>>());
   });
 });
