@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { helixEndpoints } from '../../src/testing/helix.js';
 import { sampleFromSchema } from '../../src/testing/sample.js';
 
 describe('sampleFromSchema', () => {
@@ -47,5 +48,16 @@ describe('sampleFromSchema', () => {
     const tree: v.GenericSchema<Tree> = v.object({ children: v.array(v.lazy(() => tree)) });
     const value = sampleFromSchema(tree);
     expect(v.safeParse(tree, value).success).toBe(true);
+  });
+
+  it('samples a valid body for every Helix response schema, whatever the seed', () => {
+    const schemas = helixEndpoints().flatMap((spec) => (spec.response ? [[spec.id, spec.response] as const] : []));
+    expect(schemas.length).toBeGreaterThan(100);
+    for (const seed of [1, 2, 3]) {
+      for (const [id, schema] of schemas) {
+        const result = v.safeParse(schema, sampleFromSchema(schema, seed));
+        expect(result.issues?.[0]?.message, id).toBeUndefined();
+      }
+    }
   });
 });
