@@ -14,9 +14,9 @@ export interface Weight {
 
 /**
  * `source` is an ES module that imports helixkit from `./dist/...` (relative to the project root)
- * or an anchor package by name.
+ * or an anchor package by name. `node` is only for anchors that cannot run anywhere else.
  */
-export async function weigh(source: string, platform: 'browser' | 'neutral' = 'browser'): Promise<Weight> {
+export async function weigh(source: string, platform: 'browser' | 'neutral' | 'node' = 'browser'): Promise<Weight> {
   const result = await build({
     stdin: { contents: source, resolveDir: root, loader: 'ts', sourcefile: 'use.ts' },
     bundle: true,
@@ -25,8 +25,8 @@ export async function weigh(source: string, platform: 'browser' | 'neutral' = 'b
     format: 'esm',
     platform,
     target: 'es2022',
-    conditions: platform === 'neutral' ? ['workerd', 'worker', 'browser'] : ['browser'],
-    mainFields: ['browser', 'module', 'main'],
+    conditions: platform === 'neutral' ? ['workerd', 'worker', 'browser'] : platform === 'browser' ? ['browser'] : [],
+    mainFields: platform === 'node' ? ['module', 'main'] : ['browser', 'module', 'main'],
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'silent',
   });

@@ -1,33 +1,163 @@
-// `npm run bench`: every figure measured in this run, side by side with the anchors.
-import { cpus } from 'node:os';
+// `npm run bench`: every figure measured in this run, side by side with the anchors; the same
+// text goes to stdout and to bench/RESULTS.md (which the README quotes).
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { root } from './bundle.ts';
+import { CALLS, contenders as callContenders } from './calls.ts';
+import { FRAMES, contenders as eventsubContenders } from './eventsub.ts';
+import { interleave, type Series } from './interleave.ts';
+import { SOCKETS } from './memory.ts';
 import { measureSizes } from './size.ts';
+import { importTime } from './startup.ts';
+
+const CALL_ROUNDS = 7;
+const EVENTSUB_ROUNDS = 5;
+/** Our layers may add this much to a bare ky call. */
+const LAYER_BUDGET_US = 3;
+/** helixkit should parse, check and dispatch this many times Twurple's notifications per second. */
+const EVENTSUB_AIM = 3;
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const lines: string[] = [];
+const out = (line = '') => {
+  lines.push(line);
+  console.log(line);
+};
+const misses: string[] = [];
+const flag = (ok: boolean, what: string) => {
+  if (!ok) misses.push(what);
+  return ok ? 'ok' : '**MISS**';
+};
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-const pad = (text: string, width: number) => text.padEnd(width);
+const us = (value: number) => `${value.toFixed(1)} µs`;
+const per = (value: number) => `${Math.round(value).toLocaleString('en-US')}/s`;
+const spread = (s: Series, format: (n: number) => string) =>
+  s.rounds.length ? `${format(Math.min(...s.rounds))} – ${format(Math.max(...s.rounds))}` : '';
+function table(header: string[], rows: string[][]): void {
+  out(`| ${header.join(' | ')} |`);
+  out(`|${header.map(() => '---').join('|')}|`);
+  for (const row of rows) out(`| ${row.join(' | ')} |`);
+  out();
+}
+const version = (name: string) => (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+const started = Date.now();
 
-console.log(`helixkit bench — ${new Date().toISOString().slice(0, 10)}, Node ${process.versions.node}, ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}\n`);
+// --- Header ------------------------------------------------------------------------------------
+const cpu = cpus();
+out(`# helixkit bench`);
+out();
+out(`Measured ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} by \`npm run bench\` (regenerated on every run; do not edit).`);
+out();
+out(
+  `Machine: ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GB RAM, ` +
+    `${platform()} ${release()} ${arch()}; load average ${loadavg()[0]!.toFixed(1)} at start. ` +
+    `Node ${process.versions.node}, esbuild ${version('esbuild')}, ky ${version('ky')}, valibot ${version('valibot')}.`,
+);
+out();
 
-console.log('Bundle size (esbuild, browser, minified; gzip -9)');
-const header = ['use', 'helixkit min', 'helixkit gzip', 'budget', 'anchor', 'anchor min', 'anchor gzip', 'gzip ratio'];
-const widths = [12, 14, 14, 16, 28, 12, 12, 10];
-console.log(header.map((h, i) => pad(h, widths[i]!)).join(''));
-let missed = 0;
-for (const { use, ours, anchor } of await measureSizes()) {
-  const ok = ours.gzip <= use.budget;
-  if (!ok) missed++;
-  console.log(
+// --- 1. Bundle size ----------------------------------------------------------------------------
+out('## 1. Bundle size (esbuild, browser, minified, gzip -9; the Worker with platform neutral)');
+out();
+{
+  const rows: string[][] = [];
+  for (const { use, ours, anchors } of await measureSizes()) {
+    const ok = flag(ours.gzip <= use.budget, `${use.name} bundle ${ours.gzip} B > ${use.budget} B gzip`);
+    anchors.forEach(({ anchor, weight }, i) => {
+      rows.push([
+        i === 0 ? use.name : '',
+        i === 0 ? `${kb(ours.gzip)} (${ours.gzip} B; ${kb(ours.minified)} min)` : '',
+        i === 0 ? `${ok} ≤ ${kb(use.budget)}` : '',
+        anchor.name,
+        weight
+          ? `${kb(weight.gzip)} (${kb(weight.minified)} min${anchor.platform === 'node' ? ', platform node' : ''})`
+          : `not installed (add \`"${anchor.requires}"\` to devDependencies)`,
+        weight ? `${(weight.gzip / ours.gzip).toFixed(1)}x larger` : '',
+        anchor.note ?? '',
+      ]);
+    });
+  }
+  table(['use', 'helixkit gzip', 'budget', 'anchor', 'anchor gzip', 'anchor vs helixkit', 'note'], rows);
+}
+
+// --- 2. Per-call time --------------------------------------------------------------------------
+out(`## 2. getUsers per call, stubbed fetch (median of ${CALL_ROUNDS} rounds of ${CALLS.toLocaleString('en-US')} sequential calls, one process per contender, rounds interleaved)`);
+out();
+{
+  const ids = Object.keys(callContenders) as (keyof typeof callContenders)[];
+  const series = await interleave(here('./calls.ts'), ids, CALL_ROUNDS);
+  const by = new Map(series.map((s) => [s.id, s]));
+  const ky = by.get('ky')!.median;
+  table(
+    ['contender', 'µs/call', 'rounds min – max', 'vs bare ky'],
+    series.map((s) => [
+      callContenders[s.id as keyof typeof callContenders] + (s.id === 'twurple-browser' ? ' (a fresh client every 750 calls: its limiter allows 800 per 64 s)' : ''),
+      s.error ? `failed: ${s.error.split('\n')[0]}` : us(s.median),
+      spread(s, (n) => n.toFixed(1)),
+      s.error || s.id === 'ky' ? '' : `${s.median - ky >= 0 ? '+' : ''}${us(s.median - ky)}`,
+    ]),
+  );
+  const ours = by.get('helixkit')!.median;
+  const browser = by.get('twurple-browser')!.median;
+  out(`- Our layers over the bare ky call (validation included): ${us(ours - ky)} — ${flag(ours - ky <= LAYER_BUDGET_US, `getUsers adds ${us(ours - ky)} over bare ky (budget ${LAYER_BUDGET_US} µs)`)} (budget ≤ ${LAYER_BUDGET_US} µs)`);
+  out(`- Whole call against Twurple's browser build: ${us(ours)} vs ${us(browser)} — ${flag(ours <= browser, `getUsers ${us(ours)} slower than Twurple browser ${us(browser)}`)} (budget: no slower)`);
+  out();
+}
+
+// --- 3. EventSub throughput --------------------------------------------------------------------
+out(`## 3. EventSub channel.follow notifications per second on one socket (fake WebSocket, median of ${EVENTSUB_ROUNDS} rounds of ${FRAMES.toLocaleString('en-US')} frames, each with its own message id)`);
+out();
+{
+  const ids = Object.keys(eventsubContenders) as (keyof typeof eventsubContenders)[];
+  const series = await interleave(here('./eventsub.ts'), ids, EVENTSUB_ROUNDS);
+  const twurple = series.find((s) => s.id === 'twurple')!.median;
+  table(
+    ['contender', 'notifications/s', 'rounds min – max', 'vs Twurple'],
+    series.map((s) => [
+      eventsubContenders[s.id as keyof typeof eventsubContenders],
+      s.error ? `failed: ${s.error.split('\n')[0]}` : per(s.median),
+      spread(s, (n) => Math.round(n).toLocaleString('en-US')),
+      s.error ? '' : `${(s.median / twurple).toFixed(2)}x`,
+    ]),
+  );
+  const ours = series.find((s) => s.id === 'helixkit')!.median;
+  out(`- Aim ≥ ${EVENTSUB_AIM}x Twurple's rate (with the event schema): ${(ours / twurple).toFixed(2)}x — ${flag(ours >= EVENTSUB_AIM * twurple, `EventSub ${(ours / twurple).toFixed(2)}x Twurple (aim ${EVENTSUB_AIM}x)`)}`);
+  out();
+}
+
+// --- 4. Import time and memory -----------------------------------------------------------------
+out('## 4. Cold import and memory');
+out();
+{
+  const eventsub = existsSync(join(root, 'dist/eventsub/index.js')) ? 'dist/eventsub/index.js' : 'dist/eventsub/socket.js';
+  const targets = [
+    ['helixkit (dist/index.js)', 'dist/index.js'],
+    [`helixkit EventSub (${eventsub})`, eventsub],
+    ['helixkit chat (dist/chat/index.js)', 'dist/chat/index.js'],
+    ['@twurple/api 8.1.4', '@twurple/api'],
+    ['@twurple/eventsub-ws 8.1.4', '@twurple/eventsub-ws'],
+    ['tmi.js 1.8.5', 'tmi.js'],
+    ['@tmi.js/chat 0.4.1', '@tmi.js/chat'],
+  ] as const;
+  table(
+    ['module', 'cold import() (median of 7 fresh processes)'],
+    targets.map(([name, specifier]) => [name, `${importTime(specifier).toFixed(1)} ms`]),
+  );
+  const memory = (contender: string) =>
+    (JSON.parse(execFileSync(process.execPath, ['--expose-gc', here('./memory.ts'), contender, String(SOCKETS)], { cwd: root, encoding: 'utf8' })) as { bytes: number }).bytes;
+  table(
+    ['socket', `heap per connected socket (${SOCKETS} sockets, each with its own client, welcomed and subscribed to channel.follow)`],
     [
-      use.name,
-      `${ours.minified} B`,
-      `${ours.gzip} B`,
-      `${ok ? 'ok' : 'MISS'} ≤ ${kb(use.budget)}`,
-      use.anchor.name,
-      `${anchor.minified} B`,
-      `${anchor.gzip} B`,
-      `${(anchor.gzip / ours.gzip).toFixed(1)}x smaller`,
-    ]
-      .map((cell, i) => pad(cell, widths[i]!))
-      .join(''),
+      ['helixkit EventSubSocket + createClient', kb(memory('helixkit'))],
+      ['Twurple EventSubWsListener + ApiClient', kb(memory('twurple'))],
+    ],
   );
 }
-if (missed) console.log(`\n${missed} budget(s) missed.`);
+
+out(misses.length ? `**${misses.length} budget(s) missed:** ${misses.join('; ')}.` : 'Every budget met.');
+out();
+out(`Bench took ${Math.round((Date.now() - started) / 1000)} s.`);
+writeFileSync(here('./RESULTS.md'), `${lines.join('\n')}\n`);

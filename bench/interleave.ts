@@ -1,0 +1,69 @@
+// Runs several contenders of one bench in separate processes, taking their rounds in turn.
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { median } from './stats.ts';
+
+const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
+
+export interface Series {
+  id: string;
+  /** Figures of every round, in order. */
+  rounds: number[];
+  median: number;
+  /** Set when the contender could not run; its rounds are then empty. */
+  error?: string;
+}
+
+type Reply = { ready?: true; value?: number; error?: string };
+
+function next(child: ChildProcess): Promise<Reply> {
+  return new Promise((resolve) => {
+    const onMessage = (reply: Reply) => {
+      child.off('exit', onExit);
+      resolve(reply);
+    };
+    const onExit = (code: number | null) => {
+      child.off('message', onMessage);
+      resolve({ error: `exited with code ${code}` });
+    };
+    child.once('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/**
+ * `file` exports `prepare(id)`; each id gets its own Node process (with `execArgv`). Children are
+ * prepared one after another (so warm-ups do not compete), then asked for `rounds` rounds in turn.
+ */
+export async function interleave(file: string, ids: readonly string[], rounds: number, execArgv: string[] = []): Promise<Series[]> {
+  const children = new Map<string, ChildProcess>();
+  const series = new Map<string, Series>(ids.map((id) => [id, { id, rounds: [], median: NaN }]));
+  try {
+    for (const id of ids) {
+      const child = fork(CHILD, [file, id], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const reply = await next(child);
+      if (reply.error) {
+        series.get(id)!.error = reply.error;
+        child.kill();
+        continue;
+      }
+      children.set(id, child);
+    }
+    for (let r = 0; r < rounds; r++) {
+      for (const [id, child] of children) {
+        const entry = series.get(id)!;
+        if (entry.error) continue;
+        child.send('round');
+        const reply = await next(child);
+        if (reply.error) entry.error = reply.error;
+        else entry.rounds.push(reply.value!);
+      }
+    }
+  } finally {
+    for (const child of children.values()) {
+      if (child.connected) child.send('exit');
+    }
+  }
+  for (const entry of series.values()) if (entry.rounds.length > 0) entry.median = median(entry.rounds);
+  return [...series.values()];
+}

@@ -1,0 +1,26 @@
+// Cold import time: a fresh Node process per sample, timing only the `import()` itself.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { root } from './bundle.ts';
+import { median } from './stats.ts';
+
+export interface ImportTarget {
+  name: string;
+  /** A bare package name or a path below the project root. */
+  specifier: string;
+}
+
+function url(specifier: string): string {
+  return specifier.startsWith('dist/') ? pathToFileURL(join(root, specifier)).href : specifier;
+}
+
+/** Median milliseconds of `samples` cold imports of `specifier`, each in its own process. */
+export function importTime(specifier: string, samples = 7): number {
+  const script = `const t = performance.now(); await import(${JSON.stringify(url(specifier))}); process.stdout.write(String(performance.now() - t));`;
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    times.push(Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' })));
+  }
+  return median(times);
+}
