@@ -1,7 +1,11 @@
 // The script-tag overlay in headless Chromium against the fake Twitch over loopback: the page
 // on its own origin calls Helix (CORS) and EventSub, shows what arrives, and survives a handover.
 // Writes examples/script-tag-overlay/screenshot.png for the README.
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { serveFiles, startMockTwitch, type FileServer, type RunningMockTwitch } from '../../src/testing/server.js';
@@ -104,4 +108,35 @@ test.skipIf(!chromium)('esm-web-app: logs in with a popup, reads the user, shows
   expect(granted).toHaveLength(1);
   expect(errors).toEqual([]);
   await page.close();
+});
+
+test.skipIf(!chromium)('createMockTwitch works in the browser under setupWorker: Helix, EventSub, a handover', async () => {
+  // One page on its own origin: the bundled test page and msw's service worker at the root.
+  const dir = await mkdtemp(join(tmpdir(), 'helixkit-worker-'));
+  try {
+    const bundled = await build({
+      entryPoints: [root('test/kit/worker-page.ts')],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      globalName: 'workerPage',
+      platform: 'browser',
+      target: 'es2022',
+    });
+    await writeFile(join(dir, 'page.js'), bundled.outputFiles[0]!.text);
+    await writeFile(join(dir, 'index.html'), '<!doctype html><title>msw worker</title><script src="/page.js"></script>');
+    await copyFile(root('node_modules/msw/lib/mockServiceWorker.js'), join(dir, 'mockServiceWorker.js'));
+    const site = await serveFiles({ '/': dir });
+    const page = await browser!.newPage();
+    try {
+      await page.goto(`${site.origin}/`);
+      const result = await page.evaluate(() => (globalThis as unknown as { workerPage: { run(): Promise<unknown> } }).workerPage.run());
+      expect(result).toEqual({ login: 'fakestreamer', follower: 'Viewer12', resumed: true });
+    } finally {
+      await page.close();
+      await site.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
