@@ -498,7 +498,7 @@ export class EventSubSocket {
   #onSilence(connection: Connection): void {
     if (connection.role === 'primary') {
       if (this.#handover) return; // the handover's own timer decides
-      this.#lost(connection, 0, 'no message within the keepalive time', 'keepalive_timeout');
+      this.#lost(connection, 0, this.#session ? 'no message within the keepalive time' : 'no welcome in time', 'keepalive_timeout');
     } else if (connection.role === 'handover') {
       this.#handover = undefined;
       this.#drop(connection);

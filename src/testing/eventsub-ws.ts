@@ -111,7 +111,10 @@ export interface EventSubWsControls {
   duplicate(messageId?: string): SentFrame | undefined;
   /** Sends any text on the session(s): a malformed or unknown frame, say. */
   send(text: string | object, sessionId?: string): void;
-  /** Closes the next `count` connections right after they open, before any welcome. */
+  /**
+   * Closes the next `count` connections right after they open, before any welcome, with `code`
+   * (default 4000); with `code` 0 they stay open and silent, never welcomed.
+   */
   refuse(count: number, code?: number): void;
   /** Open sessions. */
   sessions(): FakeSessionRecord[];
@@ -294,11 +297,6 @@ export function eventsubWs(state: TwitchState = createState(), options: EventSub
     const record: FakeConnection = { url: client.url.href, at: state.now() };
     const conn: Conn = { client: client as unknown as ClientHandle, record, open: true };
     connections.push(record);
-    if (refusals.count > 0) {
-      refusals.count--;
-      closeConn(conn, refusals.code, 'refused');
-      return;
-    }
     client.addEventListener('message', (event) => {
       received.push(String(event.data));
       // Twitch allows no inbound data: 4001.
@@ -316,6 +314,11 @@ export function eventsubWs(state: TwitchState = createState(), options: EventSub
       if (wasOpen || sessions.get(session.id) === session) endSession(session, (event as CloseEvent).code);
     });
 
+    if (refusals.count > 0) {
+      refusals.count--;
+      if (refusals.code !== 0) closeConn(conn, refusals.code, 'refused');
+      return;
+    }
     const reconnectId = client.url.searchParams.get('reconnect_id');
     if (reconnectId !== null) {
       const session = [...sessions.values()].find((candidate) => candidate.reconnectId === reconnectId);

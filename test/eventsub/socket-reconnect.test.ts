@@ -132,6 +132,20 @@ describe('reconnect backoff', () => {
     expect(log.reconnect.map((entry) => entry.delay)).toEqual([0, 500, 1000, 2000]);
   });
 
+  it('a reconnect attempt that is never welcomed is abandoned after connectTimeoutMs and retried', async () => {
+    const { socket, log } = await subscribed({ connectTimeoutMs: 4000 });
+    h.fake.refuse(1, 0);
+    h.fake.close(4000);
+    await h.tick(100);
+    expect(h.fake.connections).toHaveLength(2);
+    expect(socket.state).toBe('reconnecting');
+    await h.tick(4000 + 1000);
+    expect(h.fake.connections).toHaveLength(3);
+    expect(h.fake.connections[1]!.closed).toEqual({ by: 'client', code: 1000 });
+    expect(log.resubscribed).toHaveLength(1);
+    expect(socket.state).toBe('connected');
+  });
+
   it('gives up after reconnect.attempts and says so', async () => {
     const { socket, log } = await subscribed({ reconnect: { attempts: 2, minDelayMs: 100, maxDelayMs: 100 } });
     h.fake.refuse(10);
@@ -264,5 +278,19 @@ describe('close codes', () => {
     await h.tick(30_000);
     expect(h.fake.connections).toHaveLength(1);
     expect(socket.state).toBe('connected');
+  });
+});
+
+describe('connecting', () => {
+  it('connect() fails clearly when no welcome arrives, and retries nothing', async () => {
+    h.fake.refuse(1, 0); // the connection opens, but no welcome ever comes
+    const socket = h.socket({ connectTimeoutMs: 3000 });
+    const connecting = socket.connect();
+    const check = expect(connecting).rejects.toMatchObject({ code: 'connection', message: expect.stringMatching(/no welcome in time/) });
+    await h.tick(3000);
+    await check;
+    expect(socket.state).toBe('idle');
+    await h.tick(60_000);
+    expect(h.fake.connections).toHaveLength(1);
   });
 });
