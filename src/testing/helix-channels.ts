@@ -48,10 +48,8 @@ function channelOf(ctx: HelixContext, id: string): ChannelRecord {
 function mustEdit(ctx: HelixContext, broadcasterId: string): void {
   const user = tokenUser(ctx);
   const editor = ctx.state.editors.some((e) => e.broadcaster_id === broadcasterId && e.user_id === user);
-  if (user !== broadcasterId && !editor) throw unauthorizedEdit();
+  if (user !== broadcasterId && !editor) throw forbidden('The user in the access token may not change this channel');
 }
-
-const unauthorizedEdit = () => forbidden('The user in the access token may not change this channel');
 
 function relationList(list: MembershipRecord[], broadcasterId: string, userIds: string[] = []) {
   return list.filter((m) => m.broadcaster_id === broadcasterId && (userIds.length === 0 || userIds.includes(m.user_id)));

@@ -115,11 +115,6 @@ export function mustModerate(ctx: HelixContext, broadcasterId: string): void {
   }
 }
 
-/** Login and name fields of a user under a prefix, e.g. `broadcaster_` → broadcaster_login/name. */
-export function userFields(user: UserRecord, prefix: string, nameKey = `${prefix}name`): Record<string, string> {
-  return { [`${prefix}id`]: user.id, [`${prefix}login`]: user.login, [nameKey]: user.display_name };
-}
-
 function encodeCursor(offset: number): string {
   return btoa(JSON.stringify({ o: offset })).replace(/=+$/, '');
 }

@@ -1,6 +1,6 @@
 /**
  * Fake Helix routes for the smaller areas: authorizations, raids, shoutouts, AutoMod, suspicious
- * users, ads and content classification labels.
+ * users, ads, content classification labels, extension configuration and a user's extension slots.
  */
 import {
   badRequest,
@@ -9,8 +9,10 @@ import {
   mustBeTokenUser,
   mustModerate,
   notFound,
+  param,
   params,
   required,
+  tokenUser,
   userById,
   type HelixContext,
   type RouteHandler,
@@ -78,7 +80,98 @@ function adsOf(ctx: HelixContext, broadcasterId: string) {
   return ads;
 }
 
+type Slot = { active: boolean; id?: string; version?: string; name?: string; x?: number; y?: number };
+type ExtensionSlots = { panel: Record<string, Slot>; overlay: Record<string, Slot>; component: Record<string, Slot> };
+
+function slotsOf(ctx: HelixContext, userId: string): ExtensionSlots {
+  const key = `extension-slots:${userId}`;
+  let slots = ctx.state.extra.get(key) as ExtensionSlots | undefined;
+  if (!slots) {
+    const empty = () => ({ '1': { active: false }, '2': { active: false }, '3': { active: false } });
+    slots = { panel: empty(), overlay: { '1': { active: false } }, component: { '1': { active: false }, '2': { active: false } } };
+    ctx.state.extra.set(key, slots);
+  }
+  return slots;
+}
+
+/** Where an extension configuration segment is kept in `state.extra`. */
+function segmentKey(extensionId: string, segment: string, broadcasterId: string | undefined): string {
+  return `extension-config:${extensionId}:${segment}:${segment === 'broadcaster' || segment === 'developer' ? (broadcasterId ?? '') : ''}`;
+}
+
 export const extraRoutes: Record<string, RouteHandler> = {
+  'check-automod-status'(ctx) {
+    const broadcasterId = mustBeTokenUser(ctx, 'broadcaster_id');
+    const messages = ctx.body.data;
+    if (!Array.isArray(messages) || messages.length === 0) throw badRequest('Missing required parameter "data"');
+    const terms = ctx.state.blockedTerms.filter((t) => t.broadcaster_id === broadcasterId).map((t) => t.text.toLowerCase());
+    const data = (messages as { msg_id?: unknown; msg_text?: unknown }[]).map((m) => ({
+      msg_id: String(m?.msg_id ?? ''),
+      is_permitted: !terms.some((term) => String(m?.msg_text ?? '').toLowerCase().includes(term)),
+    }));
+    return { data };
+  },
+
+  'manage-held-automod-messages'(ctx) {
+    mustBeTokenUser(ctx, 'user_id');
+    required(ctx, 'msg_id');
+    const action = required(ctx, 'action');
+    if (action !== 'ALLOW' && action !== 'DENY') throw badRequest('"action" must be ALLOW or DENY');
+    return undefined;
+  },
+
+  'get-extension-configuration-segment'(ctx) {
+    const extensionId = required(ctx, 'extension_id');
+    const broadcasterId = param(ctx, 'broadcaster_id');
+    const data = params(ctx, 'segment').flatMap((segment) => {
+      const stored = ctx.state.extra.get(segmentKey(extensionId, segment, broadcasterId)) as { content: string; version: string } | undefined;
+      if (!stored) return [];
+      return [{ segment, ...(broadcasterId && segment !== 'global' ? { broadcaster_id: broadcasterId } : {}), ...stored }];
+    });
+    return { data };
+  },
+
+  'set-extension-configuration-segment'(ctx) {
+    const extensionId = required(ctx, 'extension_id');
+    const segment = required(ctx, 'segment');
+    if (!['broadcaster', 'developer', 'global'].includes(segment)) throw badRequest('"segment" must be broadcaster, developer or global');
+    const broadcasterId = param(ctx, 'broadcaster_id');
+    if (segment !== 'global' && !broadcasterId) throw badRequest('"broadcaster_id" is required for this segment');
+    const content = param(ctx, 'content') ?? '';
+    if (content.length > 5 * 1024) throw badRequest('A segment holds at most 5 KB');
+    ctx.state.extra.set(segmentKey(extensionId, segment, broadcasterId), { content, version: param(ctx, 'version') ?? '' });
+    return undefined;
+  },
+
+  'set-extension-required-configuration'(ctx) {
+    userById(ctx, required(ctx, 'broadcaster_id'), 'broadcaster_id');
+    required(ctx, 'extension_id');
+    required(ctx, 'extension_version');
+    required(ctx, 'required_configuration');
+    return undefined;
+  },
+
+  'get-user-active-extensions'(ctx) {
+    const userId = param(ctx, 'user_id') ?? tokenUser(ctx);
+    userById(ctx, userId);
+    return { data: slotsOf(ctx, userId) };
+  },
+
+  'update-user-extensions'(ctx) {
+    const slots = slotsOf(ctx, tokenUser(ctx));
+    const update = ctx.body.data as Partial<Record<keyof ExtensionSlots, Record<string, Slot>>> | undefined;
+    if (typeof update !== 'object' || update === null) throw badRequest('Missing required parameter "data"');
+    for (const kind of ['panel', 'overlay', 'component'] as const) {
+      for (const [slot, value] of Object.entries(update[kind] ?? {})) {
+        if (!(slot in slots[kind])) throw notFound(`No ${kind} slot ${slot}`);
+        if (typeof value?.active !== 'boolean') throw badRequest(`${kind}.${slot}.active must be true or false`);
+        slots[kind][slot] = value.active ? { ...value, name: value.name ?? value.id ?? '' } : { active: false };
+      }
+    }
+    return { data: slots };
+  },
+
+
   'get-authorization-by-user'(ctx) {
     const data = params(ctx, 'user_id').flatMap((id) => {
       const user = ctx.state.users.get(id);

@@ -6,6 +6,7 @@ import * as helix from '../../src/helix/index.js';
 import { Paginator } from '../../src/pagination.js';
 import { eventsubSessions } from '../../src/testing/eventsub-ws.js';
 import { helixHandlers } from '../../src/testing/helix.js';
+import { statefulOperations } from '../../src/testing/helix-routes.js';
 import { createState, type TwitchState } from '../../src/testing/state.js';
 
 type Input = Record<string, unknown>;
@@ -138,7 +139,7 @@ const overrides: Record<string, (state: TwitchState, client: Client) => Input | 
   'update-channel-stream-schedule-segment': (s) => ({ id: s.scheduleSegments[0]!.id, title: 'Moved' }),
   'delete-channel-stream-schedule-segment': (s) => ({ id: s.scheduleSegments[0]!.id }),
   'update-extension-bits-product': () => ({ cost: { amount: 100, type: 'bits' } }),
-  'set-extension-configuration-segment': () => ({ segment: 'broadcaster' }),
+  'set-extension-configuration-segment': (s) => ({ segment: 'broadcaster', broadcaster_id: s.ids.broadcaster, content: '{}' }),
   'send-extension-pubsub-message': () => ({ target: ['broadcast'] }),
   'send-chat-announcement': () => ({ message: 'hello everyone' }),
   'create-clip-from-vod': () => ({ title: 'From the VOD' }),
@@ -185,6 +186,14 @@ afterAll(() => server.close());
 describe('every Helix operation answers a schema-valid body from the fake', () => {
   it('covers all 144 operations', () => {
     expect(operations).toHaveLength(144);
+  });
+
+  it('keeps state for most operations, and names only real ones in its route table', () => {
+    const ids = new Set(operations.map(([, fn]) => fn.endpoint.id));
+    const stateful = statefulOperations();
+    expect(stateful.filter((id) => !ids.has(id))).toEqual([]);
+    expect(new Set(stateful).size).toBe(stateful.length);
+    expect(stateful.length).toBeGreaterThanOrEqual(100);
   });
 
   it.each(operations)('%s', async (_name, fn) => {

@@ -24,6 +24,8 @@ import {
   getBannedUsers,
   getChannelFollowers,
   getCharityCampaign,
+  getExtensionConfigurationSegment,
+  getUserActiveExtensions,
   getBlockedTerms,
   getChannelIcalendar,
   getChannelInformation,
@@ -43,7 +45,10 @@ import {
   modifyChannelInformation,
   removeBlockedTerm,
   resolveUnbanRequests,
+  setExtensionConfigurationSegment,
   startARaid,
+  checkAutomodStatus,
+  updateUserExtensions,
   unbanUser,
   updateAutomodSettings,
   updateConduitShards,
@@ -380,6 +385,32 @@ describe('smaller areas', () => {
     const result = await getAuthorizationByUser(app, { user_id: [b, state.ids.viewer] });
     expect(result.data.find((u) => u.user_id === b)?.scopes).toContain('channel:manage:polls');
     expect(result.data.find((u) => u.user_id === state.ids.viewer)?.scopes).toEqual([]);
+  });
+
+  it('holds back a message that contains a blocked term', async () => {
+    const result = await checkAutomodStatus(client, {
+      broadcaster_id: b,
+      data: [
+        { msg_id: 'a', msg_text: 'no SPOILERS please' },
+        { msg_id: 'b', msg_text: 'hello' },
+      ],
+    });
+    expect(result.data).toEqual([
+      { msg_id: 'a', is_permitted: false },
+      { msg_id: 'b', is_permitted: true },
+    ]);
+  });
+
+  it('stores an extension configuration segment and reads it back', async () => {
+    await setExtensionConfigurationSegment(client, { extension_id: 'ext', segment: 'broadcaster', broadcaster_id: b, content: '{"theme":"dark"}', version: '2' });
+    const read = await getExtensionConfigurationSegment(client, { extension_id: 'ext', segment: 'broadcaster', broadcaster_id: b });
+    expect(read.data).toEqual([{ segment: 'broadcaster', broadcaster_id: b, content: '{"theme":"dark"}', version: '2' }]);
+  });
+
+  it('activates an extension in a panel slot', async () => {
+    await updateUserExtensions(client, { data: { panel: { '1': { active: true, id: 'ext', version: '1.0.0' } } } });
+    const active = await getUserActiveExtensions(app, { user_id: b });
+    expect(active.data?.panel?.['1']).toMatchObject({ active: true, id: 'ext', version: '1.0.0' });
   });
 
   it('fills sampled bodies with the users the request names', async () => {
