@@ -51,6 +51,7 @@ import {
   updateUserExtensions,
   unbanUser,
   updateAutomodSettings,
+  updateChannelStreamSchedule,
   updateConduitShards,
   updateCustomReward,
   updateUser,
@@ -233,6 +234,18 @@ describe('stateful flows against the fake Helix', () => {
     const calendar = await getChannelIcalendar(client, { broadcaster_id: b });
     expect(calendar).toContain('BEGIN:VCALENDAR');
     expect(calendar).toContain('SUMMARY:Launch party');
+  });
+
+  it('records a vacation in the schedule', async () => {
+    await updateChannelStreamSchedule(client, {
+      broadcaster_id: b,
+      is_vacation_enabled: true,
+      vacation_start_time: '2030-07-01T00:00:00Z',
+      vacation_end_time: '2030-07-14T00:00:00Z',
+      timezone: 'UTC',
+    });
+    const schedule = await getChannelStreamSchedule(app, { broadcaster_id: b });
+    expect(schedule.data.vacation).toEqual({ start_time: '2030-07-01T00:00:00Z', end_time: '2030-07-14T00:00:00Z' });
   });
 
   it('answers the iCalendar feed as text/calendar, to anyone', async () => {
