@@ -1,7 +1,7 @@
 import ky, { isHTTPError, SchemaValidationError, type KyInstance } from 'ky';
 import type { EndpointMeta, EndpointSpec, TokenType } from './endpoint.js';
 import { helixError, MissingScopeError, NetworkError, UnauthorizedError, ValidationError } from './errors.js';
-import { RateLimiter } from './rate-limit.js';
+import { createRateLimiter } from './rate-limit.js';
 
 /** A token as the pipeline sees it. */
 export interface AccessToken {
@@ -79,14 +79,10 @@ const IDEMPOTENT = ['GET', 'PUT', 'DELETE'];
 export function createClient(options: ClientOptions): Client {
   const { clientId, auth } = options;
   const validate = options.validate ?? true;
-  const limiter = new RateLimiter();
+  const limiter = createRateLimiter();
   let baseUrl = options.baseUrl ?? 'https://api.twitch.tv/helix/';
   if (!baseUrl.endsWith('/')) baseUrl += '/';
 
-  // One ky instance and one set of hooks for every call; what differs per call travels in
-  // ky's `context` (the bucket key and the caller's signal).
-  const wait = ({ request, options }: { request: Request; options: { context: Record<string, unknown> } }) =>
-    limiter.take(options.context.token as string, (options.context.signal as AbortSignal | undefined) ?? request.signal);
   const api: KyInstance = ky.create({
     baseUrl,
     fetch: (input, init) => (options.fetch ?? globalThis.fetch)(input, init),
@@ -103,8 +99,12 @@ export function createClient(options: ClientOptions): Client {
           : false,
     },
     hooks: {
-      beforeRequest: [wait],
-      beforeRetry: [wait],
+      // A new call waits while its token's bucket is empty. (Retries need no such gate: ky
+      // times a 429 retry by Ratelimit-Reset.) Per-call data travels in ky's `context`.
+      beforeRequest: [
+        ({ request, options }) =>
+          limiter.take(options.context.token as string, (options.context.signal as AbortSignal | undefined) ?? request.signal),
+      ],
       afterResponse: [({ response, options }) => limiter.update(options.context.token as string, response.headers)],
     },
   });
@@ -167,14 +167,15 @@ export function createClient(options: ClientOptions): Client {
 
 /** Maps ky's errors to ours, with any trace of the token removed. */
 function toTwitchError(spec: EndpointSpec, error: unknown, token: string): unknown {
-  const scrub = (text: string) => (token ? text.split(token).join('[token]') : text);
+  const scrub = (text: string) => (token ? text.replaceAll(token, '[token]') : text);
   if (isHTTPError(error)) {
-    const data = (typeof error.data === 'object' && error.data) as { error?: unknown; message?: unknown } | false;
+    // Twitch's error body: { error, status, message }.
+    const body = (error.data ?? {}) as { error?: unknown; message?: unknown };
     const { response } = error;
     return helixError({
       status: response.status,
-      error: scrub(data && typeof data.error === 'string' ? data.error : response.statusText),
-      message: scrub(data && typeof data.message === 'string' ? data.message : ''),
+      error: String(body.error ?? response.statusText),
+      message: scrub(String(body.message ?? '')),
       endpoint: spec.id,
       headers: response.headers,
     });

@@ -11,12 +11,11 @@ export class TwitchError extends Error {
 /** Input refused before any request was sent; `param` names the offending field. */
 export class InputError extends TwitchError {
   override name = 'InputError';
-  constructor(
-    /** The input field (wire name) that is wrong, or `''` when the input as a whole is. */
-    readonly param: string,
-    message: string,
-  ) {
+  /** The input field (wire name) that is wrong, or `''` when the input as a whole is. */
+  declare readonly param: string;
+  constructor(param: string, message: string) {
     super(param ? `${param}: ${message}` : message);
+    this.param = param;
   }
 }
 
@@ -33,29 +32,27 @@ export interface ValidationIssue {
  */
 export class ValidationError extends TwitchError {
   override name = 'ValidationError';
+  /** What was being validated, e.g. an endpoint id such as `get-users`. */
+  declare readonly source: string;
+  declare readonly issues: readonly ValidationIssue[];
   /** Path of the first issue, e.g. `data.0.login`. */
-  readonly path: string;
-  constructor(
-    /** What was being validated, e.g. an endpoint id such as `get-users`. */
-    readonly source: string,
-    readonly issues: readonly ValidationIssue[],
-  ) {
-    const first = issues[0];
-    const where = first?.path ? ` at ${first.path}` : '';
-    super(`${source}: unexpected data${where}: ${first?.message ?? 'invalid'}`);
-    this.path = first?.path ?? '';
+  declare readonly path: string;
+  constructor(source: string, issues: readonly ValidationIssue[]) {
+    const path = issues[0]?.path ?? '';
+    super(`${source}: unexpected data${path ? ` at ${path}` : ''}: ${issues[0]?.message ?? 'invalid'}`);
+    Object.assign(this, { source, issues, path });
   }
 }
 
 /** The token is known to lack a scope the endpoint needs; nothing was sent. */
 export class MissingScopeError extends TwitchError {
   override name = 'MissingScopeError';
-  constructor(
-    readonly endpoint: string,
-    /** The all-of groups of any-of scopes that the token does not satisfy. */
-    readonly missing: readonly (readonly string[])[],
-  ) {
+  declare readonly endpoint: string;
+  /** The all-of groups of any-of scopes that the token does not satisfy. */
+  declare readonly missing: readonly (readonly string[])[];
+  constructor(endpoint: string, missing: readonly (readonly string[])[]) {
     super(`${endpoint} needs ${missing.map((group) => group.join(' or ')).join(' and ')}`);
+    Object.assign(this, { endpoint, missing });
   }
 }
 
@@ -132,10 +129,9 @@ export function helixError(init: HelixErrorInit): HelixError {
 /** The request never got an answer: the network failed or the timeout passed. */
 export class NetworkError extends TwitchError {
   override name = 'NetworkError';
-  constructor(
-    readonly endpoint: string,
-    message: string,
-  ) {
+  declare readonly endpoint: string;
+  constructor(endpoint: string, message: string) {
     super(`${endpoint}: no response: ${message}`);
+    this.endpoint = endpoint;
   }
 }
