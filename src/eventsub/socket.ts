@@ -58,6 +58,8 @@ export class EventSubError extends TwitchError {
   }
 }
 
+const closedError = () => new EventSubError('closed', 'the socket was closed');
+
 /** Close codes Twitch uses on EventSub WebSockets, with what the socket does about each. */
 export const CLOSE_CODES: Readonly<Record<number, { readonly reason: string; readonly action: 'reconnect' | 'fatal' | 'unused' }>> = {
   4000: { reason: 'internal server error', action: 'reconnect' },
@@ -279,7 +281,7 @@ export class EventSubSocket {
 
   /** Opens the connection; resolves with the session when Twitch's welcome arrives. */
   connect(): Promise<EventSubSession> {
-    if (this.#state === 'closed') return Promise.reject(new EventSubError('closed', 'the socket was closed'));
+    if (this.#state === 'closed') return Promise.reject(closedError());
     if (this.#state === 'connected' && this.#session) return Promise.resolve(this.#session);
     this.#ready ??= deferred();
     if (this.#state === 'idle') {
@@ -308,7 +310,7 @@ export class EventSubSocket {
     condition: ConditionOf<T>,
     options: { version?: string } = {},
   ): Promise<EventSubSubscription<T>> {
-    if (this.#state === 'closed') throw new EventSubError('closed', 'the socket was closed');
+    if (this.#state === 'closed') throw closedError();
     const info = checkCondition(type, options.version, condition);
     if (info.webhookOnly) throw new InputError('type', `${type} is delivered over webhooks only, not to a WebSocket`);
     if (this.#entries.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
@@ -453,7 +455,7 @@ export class EventSubSocket {
     this.#primary = this.#handover = undefined;
     this.#session = undefined;
     this.#releaseSlot();
-    const error = new EventSubError('closed', 'the socket was closed');
+    const error = closedError();
     this.#ready?.reject(error);
     this.#ready = undefined;
     for (const close of [...this.#closers]) close(error);
@@ -572,9 +574,10 @@ export class EventSubSocket {
     if (attempt >= attempts) {
       this.#state = 'idle';
       this.#hadSession = false;
-      this.#ready?.reject(new EventSubError('connection', `gave up reconnecting after ${attempt} attempts`));
+      const error = new EventSubError('connection', `gave up reconnecting after ${attempt} attempts`);
+      this.#ready?.reject(error);
       this.#ready = undefined;
-      this.#emit('error', new EventSubError('connection', `gave up reconnecting after ${attempt} attempts`));
+      this.#emit('error', error);
       return;
     }
     this.#state = 'reconnecting';
@@ -792,7 +795,7 @@ export class EventSubSocket {
           }
           entry.sessionId = session.id;
         }
-        if (this.#state === 'closed') throw new EventSubError('closed', 'the socket was closed');
+        if (this.#state === 'closed') throw closedError();
       } finally {
         entry.pending = undefined;
       }
