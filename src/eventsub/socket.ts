@@ -669,7 +669,6 @@ export class EventSubSocket {
     const afterLoss = this.#hadSession;
     const since = new Date(this.#lostAt || Date.now()).toISOString();
     this.#hadSession = true;
-    this.#attempt = 0;
     this.#session = session;
     this.#state = 'connected';
     const ready = this.#ready;
@@ -684,11 +683,15 @@ export class EventSubSocket {
       entries.map((entry) =>
         this.#ensure(entry).catch((error: unknown) => {
           failed.push({ type: entry.type, error });
-          if (error instanceof HelixError && error.status < 500 && error.status !== 429) this.#forget(entry);
+          // Only refusals that no retry can fix forget it; a 401 may pass once the token is refreshed.
+          if (error instanceof HelixError && [400, 403, 404].includes(error.status)) this.#forget(entry);
           this.#emit('error', new EventSubError('subscription', `could not re-create ${entry.type}: ${(error as Error).message}`, undefined, { cause: error }));
         }),
       ),
     ).then(() => {
+      // Backoff restarts only once a session is of use: a session where every subscription failed
+      // would be closed by Twitch (4003) and reopened at once, forever, without it.
+      if (entries.length === 0 || failed.length < entries.length) this.#attempt = 0;
       if (!afterLoss || entries.length === 0 || this.#session !== session) return;
       this.#emit('resubscribed', {
         subscriptions: entries.flatMap((entry) => (entry.subscription && !entry.removed ? [entry.subscription] : [])),
@@ -763,6 +766,7 @@ export class EventSubSocket {
   /** Creates the subscription on the current session unless it already exists there. */
   #ensure(entry: Entry): Promise<void> {
     entry.pending ??= (async () => {
+      let retried = false;
       try {
         while (!entry.removed && this.#state !== 'closed') {
           const session = this.#session ?? (await this.connect());
@@ -787,8 +791,17 @@ export class EventSubSocket {
               this.#cost = { total: body.total ?? 0, total_cost: body.total_cost, max_total_cost: body.max_total_cost ?? 0 };
             }
           } catch (error) {
-            // 409: it already exists on this session, which is what we want.
-            if (!(error instanceof ConflictError)) {
+            if (error instanceof ConflictError) {
+              // Twitch has it already. If that is our own from a session that died without Twitch
+              // noticing, it is bound to nobody: delete it and create it again, once.
+              const orphan = entry.subscription;
+              if (orphan && orphan.transport.session_id !== session.id && !retried) {
+                retried = true;
+                await this.#client.call(helix().remove, { id: orphan.id }, { user: this.#options.user }).catch(() => {});
+                continue;
+              }
+              // Otherwise it exists on this session, which is what we want.
+            } else {
               if (this.#session && this.#session.id !== session.id) continue; // the session changed mid-call
               throw error;
             }

@@ -86,6 +86,39 @@ describe('keepalive watchdog', () => {
     expect(log.resubscribed[0]!.failed).toEqual([]);
   });
 
+  it('a 409 caused by our own subscription orphaned on the dead session: deletes it and creates it again', async () => {
+    const { socket, follows, subscription } = await subscribed();
+    let conflicts = 1;
+    h.override.create = () =>
+      conflicts-- > 0 ? HttpResponse.json({ error: 'Conflict', status: 409, message: 'exists' }, { status: 409 }) : undefined;
+    h.fake.close(4006);
+    await h.tick(100);
+    const after = h.calls.slice(-3).map((call) => `${call.method} ${call.query.id ?? call.body?.type}`);
+    expect(after).toEqual(['POST channel.follow', `DELETE ${subscription.id}`, 'POST channel.follow']);
+    expect(socket.subscriptions[0]!.transport.session_id).toBe(socket.session!.id);
+    h.fake.emit('channel.follow', follow('1'));
+    await h.tick(10);
+    expect(follows).toEqual(['1']);
+  });
+
+  it('a 401 while re-creating keeps the subscription, and sessions where nothing could be created back off', async () => {
+    const { socket, log } = await subscribed();
+    h.override.create = () => HttpResponse.json({ error: 'Unauthorized', status: 401, message: 'expired' }, { status: 401 });
+    h.fake.close(4006);
+    await h.tick(100);
+    expect(log.error[0]).toMatchObject({ code: 'subscription' });
+    expect(socket.subscriptions).toHaveLength(1); // still remembered
+    await h.tick(10_000); // nothing uses the session: Twitch (the fake) closes it with 4003
+    expect(log.disconnect.at(-1)).toMatchObject({ code: 4003, willReconnect: true });
+    expect(log.reconnect.map((entry) => entry.attempt)).toEqual([0, 1]);
+    expect(log.reconnect[1]!.delay).toBeGreaterThan(0);
+    h.override.create = undefined; // the token was refreshed
+    await h.tick(2000);
+    expect(socket.state).toBe('connected');
+    expect(socket.subscriptions[0]!.transport.session_id).toBe(socket.session!.id);
+    expect(log.resubscribed.at(-1)).toMatchObject({ failed: [] });
+  });
+
   it('a subscription that cannot be re-created is reported and dropped', async () => {
     const { socket, log } = await subscribed();
     h.override.create = () => HttpResponse.json({ error: 'Forbidden', status: 403, message: 'no' }, { status: 403 });
