@@ -8,6 +8,7 @@
 import { getResponse, http, type HttpHandler, type WebSocketHandler } from 'msw';
 import { eventsubWs, type EventSubWsControls, type SentFrame } from './eventsub-ws.js';
 import { helixHandlers } from './helix.js';
+import { chatIrc, type FakeChatIrc } from './irc.js';
 import { oauthFake, oauthHandlers, type OAuthFake } from './oauth.js';
 import { createState, isoTime, randomUuid, setRateLimit, type SeededUsers, type TwitchState, type UserRecord } from './state.js';
 
@@ -27,6 +28,8 @@ export interface MockTwitchOptions {
   eventsubUrl?: string;
   /** Keepalive in seconds when a client asks for none. Default 10. */
   keepaliveSeconds?: number;
+  /** IRC chat WebSocket URL the handler answers on. Default `wss://irc-ws.chat.twitch.tv:443`. */
+  chatUrl?: string;
 }
 
 /** Tokens the fake already knows, ready to hand to `createClient({ auth })`. */
@@ -61,6 +64,8 @@ export interface MockTwitch {
   oauth: OAuthFake;
   /** Lower-level EventSub controls: every frame sent, duplicates, refusals, raw frames. */
   eventsub: EventSubWsControls;
+  /** The IRC chat (for `ChatClient`): Twitch's RECONNECT, lines clients sent. */
+  irc: Pick<FakeChatIrc, 'reconnect' | 'received'>;
   /**
    * Sends a notification of `type` to every enabled WebSocket subscription of that type.
    * Returns how many were delivered (0 when nobody subscribed).
@@ -81,7 +86,7 @@ export interface MockTwitch {
   rateLimit(remaining: number, options?: { resetIn?: number; token?: string }): void;
   /** A viewer follows the broadcaster: emits `channel.follow` (v2) and records the follower. */
   follow(options?: FromOption): number;
-  /** A viewer writes in the broadcaster's chat: emits `channel.chat.message` (v1). */
+  /** A viewer writes in the broadcaster's chat: emits `channel.chat.message` (v1) and a PRIVMSG to IRC clients. */
   chat(text: string, options?: FromOption): number;
   /** A viewer cheers: emits `channel.cheer` (v1). */
   cheer(bits: number, options?: FromOption & { message?: string }): number;
@@ -156,21 +161,31 @@ export function createMockTwitch(options: MockTwitchOptions = {}): MockTwitch {
       is_source_only: null,
     });
 
+  // Chat written over IRC reaches EventSub; chat from anywhere else reaches both.
+  const irc = chatIrc(state, {
+    ...(options.chatUrl === undefined ? {} : { url: options.chatUrl }),
+    onMessage: ({ channel, sender, text, id }) => chatFrom(sender, text, channel, id),
+  });
+  const chatEverywhere = (user: UserRecord, text: string, channel: UserRecord = broadcaster, messageId = randomUuid(state)) => {
+    irc.deliver(channel, user, text, messageId);
+    return chatFrom(user, text, channel, messageId);
+  };
+
   // Sending a chat message over Helix shows up in chat, as on Twitch: answer with the Helix
-  // fake, then echo what it stored as a `channel.chat.message` notification.
+  // fake, then echo what it stored to EventSub and IRC.
   const chatEcho = http.post(`${helixUrl}${CHAT_PATH}`, async ({ request }) => {
     const before = state.chatMessages.length;
     const response = await getResponse(helix, request);
     for (const record of state.chatMessages.slice(before)) {
       const sender = state.users.get(record.sender_id);
       const channel = state.users.get(record.broadcaster_id);
-      if (sender && channel) chatFrom(sender, record.message, channel, record.message_id);
+      if (sender && channel) chatEverywhere(sender, record.message, channel, record.message_id);
     }
     return response ?? new Response(null, { status: 500 });
   });
 
   return {
-    handlers: [chatEcho, ...helix, ...oauth, ...socket.handlers],
+    handlers: [chatEcho, ...helix, ...oauth, ...socket.handlers, ...irc.handlers],
     state,
     clientId: state.clientId,
     clientSecret: state.clientSecret,
@@ -178,6 +193,7 @@ export function createMockTwitch(options: MockTwitchOptions = {}): MockTwitch {
     users: state.ids,
     oauth: oauthFake(state),
     eventsub: controls,
+    irc: { reconnect: irc.reconnect, received: irc.received },
     emit,
     reconnect: (sessionId) => controls.reconnect(sessionId),
     silence: (ms, sessionId) => controls.silence(ms, sessionId),
@@ -201,7 +217,7 @@ export function createMockTwitch(options: MockTwitchOptions = {}): MockTwitch {
       });
     },
     chat(text, { from } = {}) {
-      return chatFrom(userOf(from), text).length;
+      return chatEverywhere(userOf(from), text).length;
     },
     cheer(bits, { from, message } = {}) {
       const user = userOf(from);

@@ -51,6 +51,8 @@ export interface RunningMockTwitch {
   authUrl: string;
   /** EventSub WebSocket URL for `new EventSubSocket({ url })`. */
   eventsubUrl: string;
+  /** IRC chat WebSocket URL for `new ChatClient({ url })`. */
+  chatUrl: string;
   /** The fake Twitch itself: tokens, users, state and controls (`emit`, `reconnect`, ...). */
   mock: MockTwitch;
   /** Stops listening and closes every connection. */
@@ -59,19 +61,21 @@ export interface RunningMockTwitch {
 
 /**
  * Serves a fake Twitch on 127.0.0.1: Helix under `/helix/`, OAuth under `/oauth2/`, the
- * EventSub WebSocket at `/eventsub`. Node-only.
+ * EventSub WebSocket at `/eventsub`, IRC chat over WebSocket at `/chat`. Node-only.
  */
 export async function startMockTwitch(options: StartMockTwitchOptions = {}): Promise<RunningMockTwitch> {
   const server = createServer();
   await listen(server, options.port ?? 0);
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const eventsubUrl = `${origin.replace(/^http/, 'ws')}/eventsub`;
+  const chatUrl = `${origin.replace(/^http/, 'ws')}/chat`;
   const mock = createMockTwitch({
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.clientId === undefined ? {} : { clientId: options.clientId }),
     ...(options.keepaliveSeconds === undefined ? {} : { keepaliveSeconds: options.keepaliveSeconds }),
     // Its reconnect_url must lead back here.
     eventsubUrl,
+    chatUrl,
   });
   const isSocket = (h: unknown): h is WebSocketHandler => (h as { kind?: string }).kind === 'websocket';
   const httpHandlers = mock.handlers.filter((h) => !isSocket(h)) as RequestHandler[];
@@ -87,9 +91,10 @@ export async function startMockTwitch(options: StartMockTwitchOptions = {}): Pro
   const wss = new WebSocketServer({ noServer: true });
   server.on('upgrade', (request: IncomingMessage, socket, head) => {
     const url = new URL(request.url ?? '/', origin);
-    if (url.pathname !== '/eventsub') return void socket.destroy();
+    if (url.pathname !== '/eventsub' && url.pathname !== '/chat') return void socket.destroy();
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const client = new LoopbackClient(ws, new URL(`${eventsubUrl}${url.search}`));
+      const client = new LoopbackClient(ws, new URL(`${origin.replace(/^http/, 'ws')}${url.pathname}${url.search}`));
+      // Each handler checks the URL itself: only the EventSub or the chat fake takes it.
       for (const handler of socketHandlers) {
         // Shaped like msw's client handle; EventTarget's listener types are only looser.
         void handler.run({ client: client as never, server: detachedServer, info: { protocols: undefined } });
@@ -102,6 +107,7 @@ export async function startMockTwitch(options: StartMockTwitchOptions = {}): Pro
     helixUrl: `${origin}/helix/`,
     authUrl: `${origin}/oauth2/`,
     eventsubUrl,
+    chatUrl,
     mock,
     close: () => closeServer(server, wss),
   };
