@@ -39,3 +39,5 @@ export type {
 export { sampleFromSchema } from './sample.js';
 export { webhookRequest } from './webhook.js';
 export type { WebhookRequestOptions } from './webhook.js';
+export { chatIrc } from './irc.js';
+export type { ChatIrcOptions, FakeChatIrc } from './irc.js';

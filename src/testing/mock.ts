@@ -6,6 +6,7 @@
  * @see https://dev.twitch.tv/docs/eventsub/handling-websocket-events/
  */
 import { getResponse, http, type HttpHandler, type WebSocketHandler } from 'msw';
+import type { EventOf, EventSubType } from '../eventsub/messages.js';
 import { eventsubWs, type EventSubWsControls, type SentFrame } from './eventsub-ws.js';
 import { helixHandlers } from './helix.js';
 import { chatIrc, type FakeChatIrc } from './irc.js';
@@ -70,7 +71,7 @@ export interface MockTwitch {
    * Sends a notification of `type` to every enabled WebSocket subscription of that type.
    * Returns how many were delivered (0 when nobody subscribed).
    */
-  emit(type: string, event: object, options?: { version?: string; subscriptionId?: string }): number;
+  emit<T extends EventSubType>(type: T, event: EventOf<T>, options?: { version?: string; subscriptionId?: string }): number;
   /** Sends `session_reconnect`: clients should move to the new URL without losing anything. */
   reconnect(sessionId?: string): void;
   /** Sends nothing, not even keepalives, for `ms` milliseconds. */
@@ -118,7 +119,7 @@ export function createMockTwitch(options: MockTwitchOptions = {}): MockTwitch {
   const broadcaster = state.users.get(b)!;
   let crowdTurn = 0;
 
-  const emit: MockTwitch['emit'] = (type, event, emitOptions) => controls.emit(type, event, emitOptions).length;
+  const emit: MockTwitch['emit'] = (type, event, emitOptions) => controls.emit(type, event as object, emitOptions).length;
 
   /** A seeded user by id or login; the next crowd member when none is named. */
   const userOf = (from: string | undefined): UserRecord => {
