@@ -68,8 +68,8 @@ export interface MockTwitch {
   /** The IRC chat (for `ChatClient`): Twitch's RECONNECT, lines clients sent. */
   irc: Pick<FakeChatIrc, 'reconnect' | 'received'>;
   /**
-   * Sends a notification of `type` to every enabled WebSocket subscription of that type.
-   * Returns how many were delivered (0 when nobody subscribed).
+   * Sends a notification of `type` to every enabled WebSocket subscription of that type whose
+   * condition fits the event. Returns how many were delivered (0 when nobody subscribed).
    */
   emit<T extends EventSubType>(type: T, event: EventOf<T>, options?: { version?: string; subscriptionId?: string }): number;
   /** Sends `session_reconnect`: clients should move to the new URL without losing anything. */
@@ -119,7 +119,21 @@ export function createMockTwitch(options: MockTwitchOptions = {}): MockTwitch {
   const broadcaster = state.users.get(b)!;
   let crowdTurn = 0;
 
-  const emit: MockTwitch['emit'] = (type, event, emitOptions) => controls.emit(type, event as object, emitOptions).length;
+  /**
+   * Sends to the subscriptions whose condition fits the event, as Twitch does: every condition
+   * field the event also carries (e.g. `broadcaster_user_id`) must hold the same value.
+   */
+  const deliver = (type: string, event: object, { version, subscriptionId }: { version?: string; subscriptionId?: string } = {}): SentFrame[] => {
+    const fields = event as Record<string, unknown>;
+    const out: SentFrame[] = [];
+    for (const sub of [...state.eventSubSubscriptions.values()]) {
+      if (sub.type !== type || (subscriptionId !== undefined && sub.id !== subscriptionId)) continue;
+      const fits = Object.entries(sub.condition).every(([key, value]) => typeof fields[key] !== 'string' || fields[key] === value);
+      if (fits) out.push(...controls.emit(type, event, { subscriptionId: sub.id, ...(version === undefined ? {} : { version }) }));
+    }
+    return out;
+  };
+  const emit: MockTwitch['emit'] = (type, event, emitOptions) => deliver(type, event as object, emitOptions).length;
 
   /** A seeded user by id or login; the next crowd member when none is named. */
   const userOf = (from: string | undefined): UserRecord => {
@@ -139,7 +153,7 @@ export function createMockTwitch(options: MockTwitchOptions = {}): MockTwitch {
 
   /** Emits a chat message from `user` in `channel` (as Twitch echoes messages sent over Helix too). */
   const chatFrom = (user: UserRecord, text: string, channel: UserRecord = broadcaster, messageId = randomUuid(state)): SentFrame[] =>
-    controls.emit('channel.chat.message', {
+    deliver('channel.chat.message', {
       broadcaster_user_id: channel.id,
       broadcaster_user_login: channel.login,
       broadcaster_user_name: channel.display_name,

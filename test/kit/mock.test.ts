@@ -90,3 +90,20 @@ test('state is the fake Twitch itself: change it and Helix answers accordingly',
   const { data } = await getUsers(client, { id: b });
   expect(data[0]?.description).toBe('changed by a test');
 });
+
+test('a notification goes only to subscriptions whose condition fits the event', async () => {
+  const socket = new EventSubSocket({ client });
+  try {
+    await socket.subscribe('channel.chat.message', { broadcaster_user_id: twitch.users.other, user_id: b });
+    const seen: string[] = [];
+    socket.on('channel.chat.message', (event) => seen.push(event.broadcaster_user_login));
+    expect(twitch.chat('in the broadcaster\'s channel')).toBe(0); // subscribed to the other channel only
+    await socket.subscribe('channel.chat.message', { broadcaster_user_id: b, user_id: b });
+    const next = socket.waitFor('channel.chat.message', { timeout: 5000 });
+    expect(twitch.chat('now it arrives')).toBe(1);
+    expect((await next).message.text).toBe('now it arrives');
+    expect(seen).toEqual(['fakestreamer']);
+  } finally {
+    socket.close();
+  }
+});
