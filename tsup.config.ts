@@ -6,7 +6,7 @@ export default defineConfig([
   {
     // ESM for bundlers, Deno, Bun, Node and Workers: one file per module (not one bundle), so
     // that with `sideEffects: false` a bundler drops every module a program does not import.
-    entry: ['src/**/*.ts'],
+    entry: ['src/**/*.ts', '!src/global.ts'],
     bundle: false,
     format: ['esm'],
     platform: 'neutral',
@@ -19,7 +19,7 @@ export default defineConfig([
   },
   {
     // The script-tag build: everything inside, one global `helixkit`.
-    entry: { 'helixkit.global': 'src/index.ts' },
+    entry: { 'helixkit.global': 'src/global.ts' },
     format: ['iife'],
     globalName: 'helixkit',
     platform: 'browser',

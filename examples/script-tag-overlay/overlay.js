@@ -2,8 +2,7 @@
 // Settings come from the page's #fragment, which never reaches a server:
 //   index.html#client_id=…&token=…            (a user token of the channel, from any login flow)
 // plus, for a fake Twitch, helix=… and eventsub=… base URLs (npm start fills them in).
-import { createClient, getUsers } from 'helixkit';
-import { EventSubSocket } from 'helixkit/eventsub';
+const { createClient, getUsers, EventSubSocket } = window.helixkit;
 
 const settings = new URLSearchParams(location.hash.slice(1));
 const list = document.getElementById('events');
