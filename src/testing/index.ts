@@ -4,7 +4,12 @@ export { createMockTwitch } from './mock.js';
 export type { FromOption, MockTokens, MockTwitch, MockTwitchOptions } from './mock.js';
 export {
   ALL_SCOPES,
+  addUser,
   createState,
+  defaultRewardImage,
+  endStream,
+  startStream,
+  takeRateLimit,
   findToken,
   isoTime,
   issueToken,
@@ -15,8 +20,33 @@ export {
   setRateLimit,
 } from './state.js';
 export type {
+  BanRecord,
+  BlockedTermRecord,
+  ChannelRecord,
+  ChatMessageRecord,
+  ChatSettingsRecord,
+  ClipRecord,
+  ConduitRecord,
+  ConduitShardRecord,
+  CustomRewardRecord,
   EventSubSubscriptionRecord,
+  EventSubTransportRecord,
+  GameRecord,
+  ImageSet,
   IssueTokenOptions,
+  MembershipRecord,
+  PollRecord,
+  PredictionOutcomeRecord,
+  PredictionRecord,
+  RateBucket,
+  RateLimitSettings,
+  RedemptionRecord,
+  ScheduleSegmentRecord,
+  ScheduleSettingsRecord,
+  StreamMarkerRecord,
+  StreamRecord,
+  UnbanRequestRecord,
+  VideoRecord,
   SeededUsers,
   StateOptions,
   TokenRecord,
@@ -25,6 +55,9 @@ export type {
 } from './state.js';
 export { helixEndpoints, helixHandlers } from './helix.js';
 export type { HelixHandlerOptions } from './helix.js';
+// For writing your own handlers on top of the fake's state.
+export { HelixFault } from './helix-context.js';
+export type { HelixContext, RouteHandler } from './helix-context.js';
 export { oauthFake, oauthHandlers } from './oauth.js';
 export type { OAuthFake, OAuthHandlerOptions, PendingCode, PendingDevice } from './oauth.js';
 export { eventsubSessions, eventsubWs } from './eventsub-ws.js';
