@@ -249,6 +249,8 @@ const lookups = new WeakMap<object, Map<string, EventSubSchema>>();
 /** Finds the schema descriptor for a (type, version) in the `schemas` option. */
 export function findSchema(list: EventSubSchemas | undefined, type: string, version: string): EventSubSchema | undefined {
   if (!list) return undefined;
+  // Notifications mostly repeat one type: remember the last answer.
+  if (last && last.list === list && last.type === type && last.version === version) return last.found;
   let map = lookups.get(list);
   if (!map) {
     map = new Map();
@@ -258,8 +260,11 @@ export function findSchema(list: EventSubSchemas | undefined, type: string, vers
     }
     lookups.set(list, map);
   }
-  return map.get(`${type}@${version}`);
+  const found = map.get(`${type}@${version}`);
+  last = { list, type, version, found };
+  return found;
 }
+let last: { list: object; type: string; version: string; found: EventSubSchema | undefined } | undefined;
 
 function checkEvents(
   payload: Record<string, unknown>,
@@ -279,8 +284,62 @@ function checkEvents(
 
 const KNOWN = new Set<string>(['session_welcome', 'session_keepalive', 'notification', 'session_reconnect', 'revocation']);
 
+// The hot path: plain checks that accept exactly what the valibot schemas above accept (or less),
+// so a well-formed frame costs no copying. Anything they reject goes through valibot, which then
+// names the path of the problem (or accepts it, if these checks were stricter).
+const obj = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const str = (value: unknown) => typeof value === 'string';
+const optStr = (value: unknown) => value === undefined || typeof value === 'string';
+
+function fitsSubscription(sub: unknown): boolean {
+  return (
+    obj(sub) && str(sub.id) && str(sub.status) && str(sub.type) && str(sub.version) && obj(sub.condition) &&
+    obj(sub.transport) && str(sub.transport.method) && str(sub.created_at) && typeof sub.cost === 'number'
+  );
+}
+
+function fitsSession(session: unknown): boolean {
+  return (
+    obj(session) && str(session.id) && str(session.status) && str(session.connected_at) &&
+    (session.keepalive_timeout_seconds === null || typeof session.keepalive_timeout_seconds === 'number') &&
+    (session.reconnect_url === null || str(session.reconnect_url)) &&
+    (session.recovery_url === null || optStr(session.recovery_url))
+  );
+}
+
+function fits(message: Record<string, unknown>): boolean {
+  const { metadata, payload } = message;
+  if (!obj(metadata) || !str(metadata.message_id) || !str(metadata.message_timestamp)) return false;
+  if (!optStr(metadata.subscription_type) || !optStr(metadata.subscription_version) || !isObject(payload)) return false;
+  switch (metadata.message_type) {
+    case 'notification': {
+      const { event, events } = payload;
+      if (event === undefined && events === undefined) return false;
+      if (event !== undefined && !obj(event)) return false;
+      if (events !== undefined && !(Array.isArray(events) && events.every(obj))) return false;
+      return fitsSubscription(payload.subscription);
+    }
+    case 'revocation':
+      return fitsSubscription(payload.subscription);
+    case 'session_welcome':
+    case 'session_reconnect':
+      return fitsSession(payload.session);
+    case 'session_keepalive':
+      return true;
+    default:
+      return false;
+  }
+}
+
 function parseFrame(message: Record<string, unknown>, options: ParseOptions): EventSubFrame {
   const validate = options.validate ?? true;
+  if (validate && fits(message)) {
+    const payload = message.payload as Record<string, unknown>;
+    if ((message.metadata as { message_type: string }).message_type === 'notification') {
+      checkEvents(payload, payload.subscription as { type: string; version: string }, options, FRAME, 'payload.');
+    }
+    return message as unknown as EventSubFrame;
+  }
   const s = schemas();
   const metadata = message.metadata;
   const payload = message.payload;

@@ -150,6 +150,8 @@ interface Connection {
   role: 'primary' | 'handover' | 'retiring' | 'dead';
   timer?: ReturnType<typeof setTimeout>;
   watchdogMs: number;
+  /** When the last frame arrived (the watchdog compares against it instead of restarting per frame). */
+  heard: number;
 }
 
 interface Entry {
@@ -227,7 +229,11 @@ export class EventSubSocket {
   readonly #baseUrl: string;
   readonly #handlers = new Map<string, Set<Handler>>();
   readonly #entries = new Set<Entry>();
-  readonly #seen = new Map<string, number>();
+  /** Message ids seen; `#queue` and `#times` from `#head` on hold them and when, in arrival order. */
+  readonly #seen = new Set<string>();
+  #queue: string[] = [];
+  #times: number[] = [];
+  #head = 0;
   readonly #closers = new Set<(error?: unknown) => void>();
   #state: EventSubSocketState = 'idle';
   #primary: Connection | undefined;
@@ -473,6 +479,7 @@ export class EventSubSocket {
       url,
       role,
       watchdogMs: role === 'handover' ? HANDOVER_MS : (this.#options.connectTimeoutMs ?? 10_000),
+      heard: Date.now(),
     };
     ws.addEventListener('message', (event) => this.#onFrame(connection, (event as MessageEvent).data));
     ws.addEventListener('close', (event) => this.#onClose(connection, (event as CloseEvent).code, (event as CloseEvent).reason));
@@ -480,10 +487,19 @@ export class EventSubSocket {
     return connection;
   }
 
-  /** (Re)starts a connection's watchdog: silence past it means the connection is dead. */
+  /**
+   * (Re)starts a connection's watchdog: silence past it means the connection is dead. Frames only
+   * stamp `heard`; when the timer fires early relative to the last frame, it waits the rest.
+   */
   #arm(connection: Connection): void {
     clearTimeout(connection.timer);
-    connection.timer = setTimeout(() => this.#onSilence(connection), connection.watchdogMs);
+    connection.heard = Date.now();
+    const check = (): void => {
+      const left = connection.heard + connection.watchdogMs - Date.now();
+      if (left > 0) connection.timer = setTimeout(check, left);
+      else this.#onSilence(connection);
+    };
+    connection.timer = setTimeout(check, connection.watchdogMs);
   }
 
   /** Stops listening to a connection and closes it. The client never sends anything else. */
@@ -602,8 +618,8 @@ export class EventSubSocket {
 
   #onFrame(connection: Connection, data: unknown): void {
     if (connection.role === 'dead') return;
-    this.#arm(connection); // every frame counts as a sign of life
-    this.#lastHeard = Date.now();
+    // Every frame counts as a sign of life.
+    this.#lastHeard = connection.heard = Date.now();
     let frame: EventSubFrame;
     try {
       const text = typeof data === 'string' ? data : data instanceof ArrayBuffer ? new TextDecoder().decode(data) : undefined;
@@ -745,18 +761,25 @@ export class EventSubSocket {
   /** Drops a message id seen in the last ten minutes; remembers at most `maxRememberedIds`. */
   #isDuplicate(id: string): boolean {
     const now = Date.now();
-    // Ids are kept in arrival order: the expired ones are at the front.
-    for (const [oldest, at] of this.#seen) {
-      if (now - at < DUPLICATE_WINDOW_MS) break;
-      this.#seen.delete(oldest);
+    const max = this.#options.maxRememberedIds ?? 10_000;
+    // A queue in arrival order (not the Map's own order: deleting from a Map's front and iterating
+    // again costs time proportional to what was deleted). Expired or surplus ids leave at the head.
+    const queue = this.#queue;
+    const times = this.#times;
+    while (this.#head < queue.length) {
+      if (now - times[this.#head]! < DUPLICATE_WINDOW_MS && queue.length - this.#head < max) break;
+      this.#seen.delete(queue[this.#head]!);
+      this.#head++;
+    }
+    if (this.#head > 1024 && this.#head * 2 > queue.length) {
+      this.#queue = queue.slice(this.#head);
+      this.#times = times.slice(this.#head);
+      this.#head = 0;
     }
     if (this.#seen.has(id)) return true;
-    const max = this.#options.maxRememberedIds ?? 10_000;
-    for (const oldest of this.#seen.keys()) {
-      if (this.#seen.size < max) break;
-      this.#seen.delete(oldest);
-    }
-    this.#seen.set(id, now);
+    this.#seen.add(id);
+    this.#queue.push(id);
+    this.#times.push(now);
     return false;
   }
 

@@ -146,4 +146,46 @@ describe('parseEventSubMessage', () => {
     expect(() => parseEventSubMessage(loose, { validate: false })).not.toThrow();
     expect(() => parseEventSubMessage({ metadata: metadata('notification'), payload: {} }, { validate: false })).toThrow(ValidationError);
   });
+
+  // The fast path must refuse everything valibot refuses: each wrong field is named by its path.
+  const welcome = {
+    metadata: metadata('session_welcome'),
+    payload: { session: { id: 's', status: 'connected', keepalive_timeout_seconds: 10, reconnect_url: null, connected_at: 'x' } },
+  };
+  const broken: [string, object, string][] = [
+    ['message_id', { ...notification, metadata: { ...notification.metadata, message_id: 1 } }, 'metadata.message_id'],
+    ['message_timestamp', { ...notification, metadata: { ...notification.metadata, message_timestamp: null } }, 'metadata.message_timestamp'],
+    ['subscription_type', { ...notification, metadata: { ...notification.metadata, subscription_type: 2 } }, 'metadata.subscription_type'],
+    ['event', { ...notification, payload: { subscription, event: 'follow' } }, 'payload.event'],
+    ['events', { ...notification, payload: { subscription, events: {} } }, 'payload.events'],
+    ['events item', { ...notification, payload: { subscription, events: [follow, 3] } }, 'payload.events.1'],
+    ['subscription_version', { ...notification, metadata: { ...notification.metadata, subscription_version: 2 } }, 'metadata.subscription_version'],
+    ['subscription.status', { ...notification, payload: { subscription: { ...subscription, status: 1 }, event: follow } }, 'payload.subscription.status'],
+    ['subscription.type', { ...notification, payload: { subscription: { ...subscription, type: 1 }, event: follow } }, 'payload.subscription.type'],
+    ['subscription.version', { ...notification, payload: { subscription: { ...subscription, version: 2 }, event: follow } }, 'payload.subscription.version'],
+    ['session.status', { ...welcome, payload: { session: { ...welcome.payload.session, status: 0 } } }, 'payload.session.status'],
+    ['session.connected_at', { ...welcome, payload: { session: { ...welcome.payload.session, connected_at: 0 } } }, 'payload.session.connected_at'],
+    ['subscription.id', { ...notification, payload: { subscription: { ...subscription, id: 5 }, event: follow } }, 'payload.subscription.id'],
+    ['subscription.condition', { ...notification, payload: { subscription: { ...subscription, condition: 'c' }, event: follow } }, 'payload.subscription.condition'],
+    ['subscription.transport.method', { ...notification, payload: { subscription: { ...subscription, transport: {} }, event: follow } }, 'payload.subscription.transport.method'],
+    ['subscription.created_at', { ...notification, payload: { subscription: { ...subscription, created_at: 1 }, event: follow } }, 'payload.subscription.created_at'],
+    ['session.id', { ...welcome, payload: { session: { ...welcome.payload.session, id: null } } }, 'payload.session.id'],
+    ['session.keepalive', { ...welcome, payload: { session: { ...welcome.payload.session, keepalive_timeout_seconds: '10' } } }, 'payload.session.keepalive_timeout_seconds'],
+    ['session.reconnect_url', { ...welcome, payload: { session: { ...welcome.payload.session, reconnect_url: 7 } } }, 'payload.session.reconnect_url'],
+    ['session.recovery_url', { ...welcome, payload: { session: { ...welcome.payload.session, recovery_url: 7 } } }, 'payload.session.recovery_url'],
+  ];
+  for (const [name, frame, path] of broken) {
+    it(`refuses a frame with a wrong ${name}`, () => {
+      expect(errorOf(() => parseEventSubMessage(frame)).path).toBe(path);
+    });
+  }
+
+  it('accepts the optional and nullable fields in every allowed form', () => {
+    for (const recovery_url of [undefined, null, 'wss://x']) {
+      expect(() => parseEventSubMessage({ ...welcome, payload: { session: { ...welcome.payload.session, recovery_url } } })).not.toThrow();
+    }
+    const { subscription_type: _t, subscription_version: _v, ...bare } = notification.metadata as Record<string, unknown>;
+    expect(() => parseEventSubMessage({ ...notification, metadata: bare })).not.toThrow();
+    expect(() => parseEventSubMessage({ ...notification, payload: { subscription, events: [follow] } })).not.toThrow();
+  });
 });
