@@ -14,9 +14,11 @@ export const contenders = {
   helixkit: 'helixkit EventSubSocket (envelope + channel.follow schema)',
   'helixkit-envelope': 'helixkit EventSubSocket (envelope only)',
   twurple: 'Twurple 8.1.4 EventSubWsListener',
+  floor: 'floor: JSON.parse of each frame, nothing else',
 } as const;
 export type Contender = keyof typeof contenders;
 
+const EVENTSUB_URL = 'wss://eventsub.wss.twitch.tv/ws';
 const SESSION_ID = 'AgoQbench-session-0000000000000000';
 const SUBSCRIPTION_ID = 'f1c2a387-161a-49f9-a165-0f21d7a4e1c4';
 const USER_ID = '1337';
@@ -106,13 +108,13 @@ export interface Target {
 }
 
 /** One helixkit EventSubSocket, welcomed, subscribed to channel.follow. */
-export async function helixkit(schemas: boolean): Promise<Target> {
+export async function helixkit(schemas: boolean, options: Record<string, unknown> = {}): Promise<Target> {
   const dist = (path: string) => import(pathToFileURL(join(root, 'dist', path)).href);
   const { createClient } = await dist('index.js');
   const { EventSubSocket } = await dist('eventsub/socket.js');
   const { channelFollowV2 } = await dist('eventsub/schemas.js');
   const client = createClient({ clientId: 'cid', auth: 'token', fetch: helix });
-  const socket = new EventSubSocket({ client, WebSocket: FakeWebSocket, schemas: schemas ? [channelFollowV2] : undefined });
+  const socket = new EventSubSocket({ client, WebSocket: FakeWebSocket, schemas: schemas ? [channelFollowV2] : undefined, ...options });
   let count = 0;
   let last = '';
   socket.on('channel.follow', (event: { user_name: string }) => {
@@ -167,6 +169,18 @@ export async function twurple(): Promise<Target> {
   return { handle: listener, seen: () => count, last: () => last };
 }
 
+/** What no contender can beat while it parses JSON: the same fake socket, a listener that only parses. */
+function floor(): Target {
+  const ws = new FakeWebSocket(EVENTSUB_URL);
+  let count = 0;
+  let last = '';
+  ws.addEventListener('message', (event: { data: string }) => {
+    last = (JSON.parse(event.data) as { payload: { event: { user_name: string } } }).payload.event.user_name;
+    count++;
+  });
+  return { handle: ws, seen: () => count, last: () => last };
+}
+
 /** Pushes `frames` into the live socket and resolves with notifications per second. */
 async function round(target: Target, frames: string[]): Promise<number> {
   const ws = FakeWebSocket.last();
@@ -184,7 +198,8 @@ async function round(target: Target, frames: string[]): Promise<number> {
 
 export async function prepare(contender: string): Promise<{ round(): Promise<number> }> {
   if (!(contender in contenders)) throw new Error(`unknown contender ${contender}`);
-  const target = contender === 'twurple' ? await twurple() : await helixkit(contender === 'helixkit');
+  const target =
+    contender === 'twurple' ? await twurple() : contender === 'floor' ? floor() : await helixkit(contender === 'helixkit');
   // Check one frame gets through before timing, then warm up.
   await round(target, notifications(1));
   if (target.last() !== 'Viewer0') throw new Error(`${contender}: the handler saw ${JSON.stringify(target.last())}`);

@@ -124,7 +124,13 @@ out();
     ]),
   );
   const ours = series.find((s) => s.id === 'helixkit')!.median;
+  const floor = series.find((s) => s.id === 'floor')!.median;
   out(`- Aim ≥ ${EVENTSUB_AIM}x Twurple's rate (with the event schema): ${(ours / twurple).toFixed(2)}x — ${flag(ours >= EVENTSUB_AIM * twurple, `EventSub ${(ours / twurple).toFixed(2)}x Twurple (aim ${EVENTSUB_AIM}x)`)}`);
+  out(
+    `- JSON.parse alone runs at ${(floor / twurple).toFixed(2)}x Twurple's rate: ${
+      floor < EVENTSUB_AIM * twurple ? `no socket that parses each frame with JSON.parse can reach ${EVENTSUB_AIM}x here` : `${EVENTSUB_AIM}x is within reach`
+    }; helixkit runs at ${((100 * ours) / floor).toFixed(0)}% of that floor.`,
+  );
   out();
 }
 
@@ -159,5 +165,5 @@ out();
 
 out(misses.length ? `**${misses.length} budget(s) missed:** ${misses.join('; ')}.` : 'Every budget met.');
 out();
-out(`Bench took ${Math.round((Date.now() - started) / 1000)} s.`);
+out(`Bench took ${Math.round((Date.now() - started) / 1000)} s; load average ${loadavg()[0]!.toFixed(1)} at the end (other work on the machine widens the round spreads).`);
 writeFileSync(here('./RESULTS.md'), `${lines.join('\n')}\n`);
