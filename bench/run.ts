@@ -66,7 +66,7 @@ out();
   const rows: string[][] = [];
   for (const { use, ours, anchors } of await measureSizes()) {
     const ok = flag(ours.gzip <= use.budget, `${use.name} bundle ${ours.gzip} B > ${use.budget} B gzip`);
-    anchors.forEach(({ anchor, weight }, i) => {
+    anchors.forEach(({ anchor, weight, failed }, i) => {
       rows.push([
         i === 0 ? use.name : '',
         i === 0 ? `${kb(ours.gzip)} (${ours.gzip} B; ${kb(ours.minified)} min)` : '',
@@ -74,7 +74,9 @@ out();
         anchor.name,
         weight
           ? `${kb(weight.gzip)} (${kb(weight.minified)} min${anchor.platform === 'node' ? ', platform node' : ''})`
-          : `not installed (add \`"${anchor.requires}"\` to devDependencies)`,
+          : failed
+            ? `did not bundle: ${failed}`
+            : `not installed (add \`"${anchor.requires}"\` to devDependencies)`,
         weight ? `${(weight.gzip / ours.gzip).toFixed(1)}x larger` : '',
         anchor.note ?? '',
       ]);

@@ -150,8 +150,10 @@ export const uses: SizeUse[] = [
 
 export interface AnchorWeight {
   anchor: Anchor;
-  /** Absent when the anchor package is not installed. */
+  /** Absent when the anchor package is not installed or did not bundle. */
   weight?: Weight;
+  /** Why the anchor did not bundle. */
+  failed?: string;
 }
 
 export interface SizeRow {
@@ -176,7 +178,15 @@ export async function measureSizes(): Promise<SizeRow[]> {
   for (const use of uses) {
     const anchors: AnchorWeight[] = [];
     for (const anchor of use.anchors) {
-      anchors.push({ anchor, weight: installed(anchor.requires) ? await weigh(anchor.source, anchor.platform ?? 'browser') : undefined });
+      if (!installed(anchor.requires)) {
+        anchors.push({ anchor });
+        continue;
+      }
+      try {
+        anchors.push({ anchor, weight: await weigh(anchor.source, anchor.platform ?? 'browser') });
+      } catch (error) {
+        anchors.push({ anchor, failed: String((error as Error).message ?? error).split('\n')[0] });
+      }
     }
     rows.push({ use, ours: await weigh(use.ours, use.platform), anchors });
   }
