@@ -138,6 +138,9 @@ describe('parseEventSubMessage', () => {
     const dropSchema = { type: 'drop.entitlement.grant', version: '1', event: looseObject({ id: string(), data: looseObject({}) }) };
     expect(errorOf(() => parseEventSubWebhookBody(batched, { schemas: [dropSchema] })).path).toBe('events.1.data');
     expect(errorOf(() => parseEventSubWebhookBody({ event: follow })).path).toBe('subscription');
+    expect(errorOf(() => parseEventSubWebhookBody({ subscription: { ...subscription, id: undefined }, event: follow })).path).toBe('subscription.id');
+    expect(errorOf(() => parseEventSubWebhookBody({ subscription, event: [] })).path).toBe('event');
+    expect(errorOf(() => parseEventSubWebhookBody({ subscription, challenge: 5 })).path).toBe('challenge');
     expect(() => parseEventSubWebhookBody(notification)).toThrow(ValidationError);
   });
 
@@ -165,6 +168,7 @@ describe('parseEventSubMessage', () => {
     ['subscription.version', { ...notification, payload: { subscription: { ...subscription, version: 2 }, event: follow } }, 'payload.subscription.version'],
     ['session.status', { ...welcome, payload: { session: { ...welcome.payload.session, status: 0 } } }, 'payload.session.status'],
     ['session.connected_at', { ...welcome, payload: { session: { ...welcome.payload.session, connected_at: 0 } } }, 'payload.session.connected_at'],
+    ['subscription.cost (absent)', { ...notification, payload: { subscription: { ...subscription, cost: undefined }, event: follow } }, 'payload.subscription.cost'],
     ['subscription.id', { ...notification, payload: { subscription: { ...subscription, id: 5 }, event: follow } }, 'payload.subscription.id'],
     ['subscription.condition', { ...notification, payload: { subscription: { ...subscription, condition: 'c' }, event: follow } }, 'payload.subscription.condition'],
     ['subscription.transport.method', { ...notification, payload: { subscription: { ...subscription, transport: {} }, event: follow } }, 'payload.subscription.transport.method'],
