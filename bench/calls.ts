@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { root } from './bundle.ts';
+import type { Figure, Prepared } from './child.ts';
 
 export const CALLS = 10_000;
 /** Twurple's browser build lets 800 requests through per 64 s; each of its clients gets fewer. */
@@ -136,22 +137,26 @@ async function importBrowserTwurple(): Promise<{ ApiClient: any; StaticAuthProvi
   return import(pathToFileURL(file).href);
 }
 
-/** Runs `calls` sequential calls, making a fresh client every `every` calls (outside the clock). */
-async function round(s: Setup, calls: number): Promise<number> {
-  let elapsed = 0;
+/** Runs `calls` sequential calls, making a fresh client every `every` calls (outside the clock): µs per call. */
+async function round(s: Setup, calls: number): Promise<Figure> {
+  let wall = 0;
+  let cpu = 0;
   for (let done = 0; done < calls; ) {
     const call = await s.make();
     const n = Math.min(calls - done, s.every);
+    const cpuStart = process.cpuUsage();
     const start = process.hrtime.bigint();
     for (let i = 0; i < n; i++) await call();
-    elapsed += Number(process.hrtime.bigint() - start);
+    wall += Number(process.hrtime.bigint() - start) / 1000;
+    const used = process.cpuUsage(cpuStart);
+    cpu += used.user + used.system;
     done += n;
   }
-  return elapsed / 1000 / calls;
+  return { value: wall / calls, cpu: cpu / calls };
 }
 
 /** Checks the call answers as it should, warms it up, and hands back one timed round of {@link CALLS} calls. */
-export async function prepare(contender: string): Promise<{ round(): Promise<number> }> {
+export async function prepare(contender: string): Promise<Prepared> {
   if (!(contender in contenders)) throw new Error(`unknown contender ${contender}`);
   const s = await setup(contender as Contender);
   // A stub or version mismatch must not be timed as fast errors.

@@ -3,9 +3,15 @@
 // machine slows each of them alike.
 import { pathToFileURL } from 'node:url';
 
+/** A round's figure from the wall clock, and the same figure from this process's CPU time. */
+export interface Figure {
+  value: number;
+  cpu: number;
+}
+
 export interface Prepared {
-  /** Runs one timed round and returns its figure. */
-  round(): Promise<number>;
+  /** Runs one timed round and returns its figures. */
+  round(): Promise<Figure>;
 }
 
 const [, , file, id] = process.argv;
@@ -17,7 +23,7 @@ try {
   process.on('message', async (message) => {
     if (message !== 'round') process.exit(0); // timers some contenders leave behind must not hold us
     try {
-      process.send!({ value: await prepared.round() });
+      process.send!(await prepared.round());
     } catch (error) {
       process.send!({ error: String((error as Error)?.stack ?? error) });
     }

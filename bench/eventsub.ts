@@ -5,6 +5,7 @@ import { registerHooks } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { root } from './bundle.ts';
+import type { Figure, Prepared } from './child.ts';
 import { FakeWebSocket } from './fake-ws.ts';
 
 /** Frames per timed round. */
@@ -181,10 +182,11 @@ function floor(): Target {
   return { handle: ws, seen: () => count, last: () => last };
 }
 
-/** Pushes `frames` into the live socket and resolves with notifications per second. */
-async function round(target: Target, frames: string[]): Promise<number> {
+/** Pushes `frames` into the live socket: notifications per second of wall clock and of CPU time. */
+async function round(target: Target, frames: string[]): Promise<Figure> {
   const ws = FakeWebSocket.last();
   const before = target.seen();
+  const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   for (const frame of frames) ws.receive(frame);
   // Handlers that run after a microtask (Twurple's are async) count too.
@@ -193,10 +195,11 @@ async function round(target: Target, frames: string[]): Promise<number> {
     await (spins < 100 ? Promise.resolve() : new Promise(setImmediate));
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return frames.length / seconds;
+  const used = process.cpuUsage(cpuStart);
+  return { value: frames.length / seconds, cpu: frames.length / ((used.user + used.system) / 1e6) };
 }
 
-export async function prepare(contender: string): Promise<{ round(): Promise<number> }> {
+export async function prepare(contender: string): Promise<Prepared> {
   if (!(contender in contenders)) throw new Error(`unknown contender ${contender}`);
   const target =
     contender === 'twurple' ? await twurple() : contender === 'floor' ? floor() : await helixkit(contender === 'helixkit');

@@ -7,14 +7,17 @@ const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 
 export interface Series {
   id: string;
-  /** Figures of every round, in order. */
+  /** Wall-clock figures of every round, in order. */
   rounds: number[];
   median: number;
+  /** The same figures from the process's CPU time (less disturbed by other work on the machine). */
+  cpuRounds: number[];
+  cpuMedian: number;
   /** Set when the contender could not run; its rounds are then empty. */
   error?: string;
 }
 
-type Reply = { ready?: true; value?: number; error?: string };
+type Reply = { ready?: true; value?: number; cpu?: number; error?: string };
 
 function next(child: ChildProcess): Promise<Reply> {
   return new Promise((resolve) => {
@@ -37,7 +40,7 @@ function next(child: ChildProcess): Promise<Reply> {
  */
 export async function interleave(file: string, ids: readonly string[], rounds: number, execArgv: string[] = []): Promise<Series[]> {
   const children = new Map<string, ChildProcess>();
-  const series = new Map<string, Series>(ids.map((id) => [id, { id, rounds: [], median: NaN }]));
+  const series = new Map<string, Series>(ids.map((id) => [id, { id, rounds: [], median: NaN, cpuRounds: [], cpuMedian: NaN }]));
   try {
     for (const id of ids) {
       const child = fork(CHILD, [file, id], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -56,7 +59,10 @@ export async function interleave(file: string, ids: readonly string[], rounds: n
         child.send('round');
         const reply = await next(child);
         if (reply.error) entry.error = reply.error;
-        else entry.rounds.push(reply.value!);
+        else {
+          entry.rounds.push(reply.value!);
+          entry.cpuRounds.push(reply.cpu!);
+        }
       }
     }
   } finally {
@@ -64,6 +70,10 @@ export async function interleave(file: string, ids: readonly string[], rounds: n
       if (child.connected) child.send('exit');
     }
   }
-  for (const entry of series.values()) if (entry.rounds.length > 0) entry.median = median(entry.rounds);
+  for (const entry of series.values()) {
+    if (entry.rounds.length === 0) continue;
+    entry.median = median(entry.rounds);
+    entry.cpuMedian = median(entry.cpuRounds);
+  }
   return [...series.values()];
 }
