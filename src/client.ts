@@ -85,7 +85,17 @@ export function createClient(options: ClientOptions): Client {
 
   const api: KyInstance = ky.create({
     baseUrl,
-    fetch: (input, init) => (options.fetch ?? globalThis.fetch)(input, init),
+    // Every attempt (retries included) passes here: it waits while the token's bucket is empty,
+    // then records what Twitch's headers say about it. The bucket key is the Authorization
+    // header, so no per-call state is needed. (An afterResponse hook would cost a response clone.)
+    fetch: async (input, init) => {
+      const request = input as Request;
+      const key = request.headers.get('authorization') ?? '';
+      await limiter.take(key, request.signal);
+      const response = await (options.fetch ?? globalThis.fetch)(input, init);
+      limiter.update(key, response.headers);
+      return response;
+    },
     timeout: options.timeout ?? 10_000,
     retry: {
       limit: options.retry?.limit ?? 2,
@@ -97,15 +107,6 @@ export function createClient(options: ClientOptions): Client {
         IDEMPOTENT.includes((error as { request?: Request }).request?.method ?? 'GET')
           ? undefined
           : false,
-    },
-    hooks: {
-      // A new call waits while its token's bucket is empty. (Retries need no such gate: ky
-      // times a 429 retry by Ratelimit-Reset.) Per-call data travels in ky's `context`.
-      beforeRequest: [
-        ({ request, options }) =>
-          limiter.take(options.context.token as string, (options.context.signal as AbortSignal | undefined) ?? request.signal),
-      ],
-      afterResponse: [({ response, options }) => limiter.update(options.context.token as string, response.headers)],
     },
   });
 
@@ -136,7 +137,6 @@ export function createClient(options: ClientOptions): Client {
       json,
       signal,
       headers: { Authorization: `Bearer ${token.token}`, 'Client-Id': clientId },
-      context: { token: token.token, signal },
     });
     try {
       if (spec.text) return await response.text();
