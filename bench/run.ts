@@ -20,6 +20,13 @@ const LAYER_BUDGET_US = 3;
 /** helixkit should parse, check and dispatch this many times Twurple's notifications per second. */
 const EVENTSUB_AIM = 3;
 
+// `node bench/run.ts calls eventsub` runs only those sections (size, calls, eventsub, startup) and
+// leaves RESULTS.md alone: the file only ever holds a complete run.
+const SECTIONS = ['size', 'calls', 'eventsub', 'startup'] as const;
+const chosen = process.argv.slice(2);
+for (const name of chosen) if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`unknown section ${name}; pick from ${SECTIONS.join(', ')}`);
+const runs = (section: (typeof SECTIONS)[number]) => chosen.length === 0 || chosen.includes(section);
+
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const lines: string[] = [];
 const out = (line = '') => {
@@ -32,7 +39,7 @@ const flag = (ok: boolean, what: string) => {
   return ok ? 'ok' : '**MISS**';
 };
 
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`;
 const us = (value: number) => `${value.toFixed(1)} µs`;
 const per = (value: number) => `${Math.round(value).toLocaleString('en-US')}/s`;
 const spread = (s: Series, format: (n: number) => string) =>
@@ -60,9 +67,9 @@ out(
 out();
 
 // --- 1. Bundle size ----------------------------------------------------------------------------
-out('## 1. Bundle size (esbuild, browser, minified, gzip -9; the Worker with platform neutral)');
-out();
-{
+if (runs('size')) {
+  out('## 1. Bundle size (esbuild, browser, minified, gzip -9; the Worker with platform neutral)');
+  out();
   const rows: string[][] = [];
   for (const { use, ours, anchors } of await measureSizes()) {
     const ok = flag(ours.gzip <= use.budget, `${use.name} bundle ${ours.gzip} B > ${use.budget} B gzip`);
@@ -86,9 +93,9 @@ out();
 }
 
 // --- 2. Per-call time --------------------------------------------------------------------------
-out(`## 2. getUsers per call, stubbed fetch (median of ${CALL_ROUNDS} rounds of ${CALLS.toLocaleString('en-US')} sequential calls, one process per contender, rounds interleaved)`);
-out();
-{
+if (runs('calls')) {
+  out(`## 2. getUsers per call, stubbed fetch (median of ${CALL_ROUNDS} rounds of ${CALLS.toLocaleString('en-US')} sequential calls, one process per contender, rounds interleaved)`);
+  out();
   const ids = Object.keys(callContenders) as (keyof typeof callContenders)[];
   const series = await interleave(here('./calls.ts'), ids, CALL_ROUNDS);
   const by = new Map(series.map((s) => [s.id, s]));
@@ -120,9 +127,9 @@ out();
 }
 
 // --- 3. EventSub throughput --------------------------------------------------------------------
-out(`## 3. EventSub channel.follow notifications per second on one socket (fake WebSocket, median of ${EVENTSUB_ROUNDS} rounds of ${FRAMES.toLocaleString('en-US')} frames, each with its own message id)`);
-out();
-{
+if (runs('eventsub')) {
+  out(`## 3. EventSub channel.follow notifications per second on one socket (fake WebSocket, median of ${EVENTSUB_ROUNDS} rounds of ${FRAMES.toLocaleString('en-US')} frames, each with its own message id)`);
+  out();
   const ids = Object.keys(eventsubContenders) as (keyof typeof eventsubContenders)[];
   const series = await interleave(here('./eventsub.ts'), ids, EVENTSUB_ROUNDS);
   const twurple = series.find((s) => s.id === 'twurple')!.median;
@@ -150,9 +157,9 @@ out();
 }
 
 // --- 4. Import time and memory -----------------------------------------------------------------
-out('## 4. Cold import and memory');
-out();
-{
+if (runs('startup')) {
+  out('## 4. Cold import and memory');
+  out();
   const eventsub = existsSync(join(root, 'dist/eventsub/index.js')) ? 'dist/eventsub/index.js' : 'dist/eventsub/socket.js';
   const targets = [
     ['helixkit (dist/index.js)', 'dist/index.js'],
@@ -181,4 +188,4 @@ out();
 out(misses.length ? `**${misses.length} budget(s) missed:** ${misses.join('; ')}.` : 'Every budget met.');
 out();
 out(`Bench took ${Math.round((Date.now() - started) / 1000)} s; load average ${loadavg()[0]!.toFixed(1)} at the end (other work on the machine widens the round spreads).`);
-writeFileSync(here('./RESULTS.md'), `${lines.join('\n')}\n`);
+if (chosen.length === 0) writeFileSync(here('./RESULTS.md'), `${lines.join('\n')}\n`);
