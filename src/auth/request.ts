@@ -12,6 +12,22 @@ export interface AuthTransport {
   fetch?: typeof fetch;
   /** Base URL of Twitch's OAuth service. Default `https://id.twitch.tv/oauth2/`. */
   authBaseUrl?: string;
+  /**
+   * Milliseconds to wait for each answer of the OAuth service before failing with a
+   * `network_error` AuthError, so a hung id.twitch.tv cannot stall calls. Default 10000.
+   */
+  timeout?: number;
+}
+
+/** How long an OAuth request may take by default. */
+const DEFAULT_TIMEOUT = 10_000;
+
+/** The caller's signal (if any) combined with a timeout. */
+function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal | undefined {
+  if (typeof AbortSignal.timeout !== 'function') return signal;
+  const timeout = AbortSignal.timeout(ms);
+  if (!signal) return timeout;
+  return typeof AbortSignal.any === 'function' ? AbortSignal.any([signal, timeout]) : signal;
 }
 
 /** Twitch's OAuth service. */
@@ -50,14 +66,18 @@ export async function oauthRequest<T>(
   }
   const doFetch = options.fetch ?? globalThis.fetch;
   let response: Response;
+  let text: string;
   try {
-    response = await doFetch(url, { method: init.method ?? (body ? 'POST' : 'GET'), body, headers: init.headers, signal: init.signal });
+    const signal = withTimeout(init.signal, options.timeout ?? DEFAULT_TIMEOUT);
+    response = await doFetch(url, { method: init.method ?? (body ? 'POST' : 'GET'), body, headers: init.headers, signal });
+    // Inside the try: the timeout also covers a body that stops arriving.
+    text = await response.text();
   } catch (error) {
-    if (error instanceof Error && error.name === 'AbortError') throw error;
+    // The caller's own abort stays an AbortError; a timeout becomes a network_error below.
+    if (init.signal?.aborted || (error instanceof Error && error.name === 'AbortError' && !isTimeout(error))) throw error;
     const message = error instanceof Error ? error.message : String(error);
     throw new AuthError({ error: 'network_error', description: scrub(message, secrets), source });
   }
-  const text = await response.text();
   let json: unknown;
   try {
     json = text === '' ? undefined : JSON.parse(text);
@@ -70,6 +90,10 @@ export async function oauthRequest<T>(
     throw new ValidationError(source, [{ path: '', message: 'the response is not JSON' }]);
   }
   return check(schema, json, source);
+}
+
+function isTimeout(error: Error): boolean {
+  return error.name === 'TimeoutError' || (error as { cause?: { name?: unknown } }).cause?.name === 'TimeoutError';
 }
 
 /** Validates data from the network, raising {@link ValidationError} with the path on a mismatch. */

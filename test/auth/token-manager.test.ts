@@ -1,7 +1,8 @@
 import { http } from 'msw';
 import { describe, expect, test, vi } from 'vitest';
 import { createClient } from '../../src/client.ts';
-import { InvalidTokenError, NoTokenError } from '../../src/auth/errors.ts';
+import { AuthError, InvalidTokenError, NoTokenError } from '../../src/auth/errors.ts';
+import { validateToken } from '../../src/auth/server.ts';
 import { memoryStore, type TokenStore } from '../../src/auth/stores.ts';
 import { createTokenManager } from '../../src/auth/token-manager.ts';
 import { MissingScopeError, UnauthorizedError } from '../../src/errors.ts';
@@ -294,5 +295,194 @@ describe('persistence', () => {
     expect((await second.users()).map((user) => user.login)).toEqual(['fakestreamer']);
     const client = createClient({ clientId: fake.state.clientId, auth: second });
     expect((await getUsers(client)).data[0]?.login).toBe('fakestreamer');
+  });
+});
+
+describe('a 401 from Helix', () => {
+  /** Helix answers get-channel-editors with the 401 Twitch gives when broadcaster_id is not the token's user. */
+  function mismatchingEditors() {
+    fake.server.use(
+      http.get('https://api.twitch.tv/helix/channels/editors', ({ request }) => {
+        fake.helixRequests.push({ path: 'channels/editors', token: request.headers.get('Authorization')!.slice(7) });
+        return Response.json(
+          { error: 'Unauthorized', status: 401, message: "The ID in broadcaster_id must match the user ID found in the request's OAuth token." },
+          { status: 401 },
+        );
+      }),
+    );
+  }
+
+  test.each([
+    ['with a refresh token', true],
+    ['without one (implicit flow)', false],
+  ])("for a live token (%s) reaches the caller with Twitch's message, and the user is kept", async (_, withRefresh) => {
+    const onInvalid = vi.fn();
+    const manager = createTokenManager({ clientId: fake.state.clientId, onInvalid });
+    const pair = mint(fake.state.ids.broadcaster, ['channel:read:editors']);
+    const { id } = await manager.addUser(withRefresh ? pair : { access_token: pair.access_token });
+    mismatchingEditors();
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+
+    const error = await getChannelEditors(client, { broadcaster_id: fake.state.ids.moderator }).catch((e) => e);
+
+    expect(error).toBeInstanceOf(UnauthorizedError);
+    expect(error.message).toContain('must match the user ID');
+    expect(onInvalid).not.toHaveBeenCalled();
+    expect((await manager.users()).map((user) => user.id)).toEqual([id]);
+    expect(fake.oauth.grants.refresh_token).toBeUndefined();
+    // The same token still serves the next call.
+    await getUsers(client);
+    expect(helixTokens().at(-1)).toBe(pair.access_token);
+  });
+
+  test('for a dead token without a refresh token removes the user and calls onInvalid', async () => {
+    const onInvalid = vi.fn();
+    const manager = createTokenManager({ clientId: fake.state.clientId, onInvalid });
+    const pair = mint();
+    const { id } = await manager.addUser({ access_token: pair.access_token });
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    revokeToken(fake.state, pair.access_token);
+    const error = await getUsers(client).catch((e) => e);
+    expect(error).toBeInstanceOf(InvalidTokenError);
+    expect(onInvalid).toHaveBeenCalledWith(id);
+    expect(await manager.users()).toEqual([]);
+  });
+
+  test('a refresh refused for the app (a missing client secret), not the refresh token, keeps the user', async () => {
+    const onInvalid = vi.fn();
+    const manager = createTokenManager({ clientId: fake.state.clientId, onInvalid });
+    const pair = mint();
+    await manager.addUser(pair);
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    expire(pair.access_token);
+    fake.server.use(
+      http.post('https://id.twitch.tv/oauth2/token', () => Response.json({ status: 400, message: 'missing client secret' }, { status: 400 })),
+    );
+    const error = await getUsers(client).catch((e) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.status).toBe(400);
+    expect(onInvalid).not.toHaveBeenCalled();
+    expect(await manager.users()).toHaveLength(1);
+  });
+});
+
+describe('users index', () => {
+  test('concurrent addUser calls both end up in users() and in the store', async () => {
+    const store = memoryStore();
+    const manager = createTokenManager({ clientId: fake.state.clientId, store });
+    await Promise.all([manager.addUser(mint(fake.state.ids.broadcaster)), manager.addUser(mint(fake.state.ids.moderator))]);
+    const expected = [fake.state.ids.broadcaster, fake.state.ids.moderator].sort();
+    expect((await manager.users()).map((user) => user.id).sort()).toEqual(expected);
+    const fresh = createTokenManager({ clientId: fake.state.clientId, store });
+    expect((await fresh.users()).map((user) => user.id).sort()).toEqual(expected);
+  });
+
+  test('concurrent removeUser calls lose neither removal', async () => {
+    const store = memoryStore();
+    const manager = createTokenManager({ clientId: fake.state.clientId, store });
+    const ids = [fake.state.ids.broadcaster, fake.state.ids.moderator, fake.state.ids.viewer];
+    for (const id of ids) await manager.addUser(mint(id));
+    await Promise.all([manager.removeUser(ids[0]!), manager.removeUser(ids[1]!)]);
+    expect((await manager.users()).map((user) => user.id)).toEqual([ids[2]]);
+    expect(JSON.parse(store.get('users')!)).toEqual([ids[2]]);
+  });
+});
+
+describe('validation', () => {
+  /** A fetch that counts /validate calls and can make them fail as a network error would. */
+  function countingFetch() {
+    const counts = { validate: 0, down: false };
+    const fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input).endsWith('/validate')) {
+        counts.validate++;
+        if (counts.down) return Promise.reject(new TypeError('fetch failed'));
+      }
+      return globalThis.fetch(input, init);
+    }) as typeof globalThis.fetch;
+    return { counts, fetch };
+  }
+
+  test('a token validated by an earlier process is validated again on first use in this one', async () => {
+    const store = memoryStore();
+    await createTokenManager({ clientId: fake.state.clientId, store }).addUser(mint());
+    const { counts, fetch } = countingFetch();
+    const later = createTokenManager({ clientId: fake.state.clientId, store, fetch });
+    const client = createClient({ clientId: fake.state.clientId, auth: later });
+    await Promise.all([getUsers(client), getUsers(client)]);
+    await getUsers(client);
+    expect(counts.validate).toBe(1);
+  });
+
+  test('a token revoked while no process ran is refreshed before this process first uses it', async () => {
+    const store = memoryStore();
+    const pair = mint();
+    await createTokenManager({ clientId: fake.state.clientId, store }).addUser(pair);
+    expire(pair.access_token);
+    const client = createClient({ clientId: fake.state.clientId, auth: createTokenManager({ clientId: fake.state.clientId, store }) });
+    await getUsers(client);
+    expect(helixTokens()).toHaveLength(1);
+    expect(helixTokens()).not.toContain(pair.access_token);
+  });
+
+  test('validateAll refreshes dead tokens, removes unrefreshable ones and reports them to onInvalid', async () => {
+    const onInvalid = vi.fn();
+    const manager = createTokenManager({ clientId: fake.state.clientId, onInvalid });
+    const alive = mint(fake.state.ids.broadcaster);
+    const refreshable = mint(fake.state.ids.moderator);
+    const revoked = mint(fake.state.ids.viewer);
+    await manager.addUser(alive);
+    await manager.addUser(refreshable);
+    await manager.addUser(revoked);
+    expire(refreshable.access_token);
+    revokeToken(fake.state, revoked.access_token);
+
+    const left = await manager.validateAll();
+
+    expect(left.map((user) => user.id).sort()).toEqual([fake.state.ids.broadcaster, fake.state.ids.moderator].sort());
+    expect(onInvalid).toHaveBeenCalledExactlyOnceWith(fake.state.ids.viewer);
+    expect(fake.oauth.grants.refresh_token).toBe(2); // moderator's worked; viewer's was refused
+    expect(fake.helixRequests).toEqual([]);
+  });
+
+  test('when /validate is unreachable, the token is used and /validate is not asked again on every call', async () => {
+    let clock = Date.now();
+    const { counts, fetch } = countingFetch();
+    const manager = createTokenManager({ clientId: fake.state.clientId, now: () => clock, fetch });
+    await manager.addUser(mint(fake.state.ids.broadcaster, [], 24 * 3600_000));
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    counts.down = true;
+    clock += 61 * 60_000;
+    for (let i = 0; i < 5; i++) await getUsers(client);
+    expect(helixTokens()).toHaveLength(5);
+    expect(counts.validate).toBe(2); // addUser, then one failed attempt
+    clock += 31_000;
+    counts.down = false;
+    await getUsers(client);
+    expect(counts.validate).toBe(3);
+  });
+});
+
+describe('OAuth requests', () => {
+  test('time out instead of hanging when id.twitch.tv does not answer', async () => {
+    const hanging = ((_input: RequestInfo | URL, init?: RequestInit) =>
+      new Promise<Response>((_, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal!.reason));
+      })) as typeof globalThis.fetch;
+    const manager = createTokenManager({ clientId: fake.state.clientId, fetch: hanging, timeout: 50 });
+    const error = await manager.addUser({ access_token: 'some-access-token' }).catch((e) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.error).toBe('network_error');
+    expect(error.message).not.toContain('some-access-token');
+  });
+
+  test("a caller's abort stays an abort", async () => {
+    const controller = new AbortController();
+    const hanging = ((_input: RequestInfo | URL, init?: RequestInit) =>
+      new Promise<Response>((_, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal!.reason));
+      })) as typeof globalThis.fetch;
+    const pending = validateToken('some-access-token', { fetch: hanging, signal: controller.signal }).catch((e) => e);
+    controller.abort();
+    expect((await pending).name).toBe('AbortError');
   });
 });
