@@ -1,6 +1,6 @@
 import ky, { isHTTPError, SchemaValidationError, type KyInstance } from 'ky';
 import type { EndpointMeta, EndpointSpec, TokenType } from './endpoint.js';
-import { helixError, MissingScopeError, NetworkError, UnauthorizedError, ValidationError } from './errors.js';
+import { helixError, InputError, MissingScopeError, NetworkError, UnauthorizedError, ValidationError } from './errors.js';
 import { createRateLimiter } from './rate-limit.js';
 
 /** A token as the pipeline sees it. */
@@ -85,20 +85,18 @@ export function createClient(options: ClientOptions): Client {
 
   const api: KyInstance = ky.create({
     baseUrl,
-    // Every attempt (retries included) passes here: it waits while the token's bucket is empty,
-    // then records what Twitch's headers say about it. The bucket key is the Authorization
-    // header, so no per-call state is needed. (An afterResponse hook would cost a response clone.)
+    // Every attempt (retries included) passes here: record what Twitch's headers say about the
+    // token's bucket, keyed by the Authorization header. (An afterResponse hook would cost a
+    // clone of every response.)
     fetch: async (input, init) => {
-      const request = input as Request;
-      const key = request.headers.get('authorization') ?? '';
-      await limiter.take(key, request.signal);
       const response = await (options.fetch ?? globalThis.fetch)(input, init);
-      limiter.update(key, response.headers);
+      limiter.update((input as Request).headers.get('authorization') ?? '', response.headers);
       return response;
     },
-    timeout: options.timeout ?? 10_000,
+    // ky's defaults are ours: 10 s per attempt, 2 retries.
+    timeout: options.timeout,
     retry: {
-      limit: options.retry?.limit ?? 2,
+      limit: options.retry?.limit,
       // 429 is safe to retry for every method (Twitch did not act on the request); ky waits
       // for `Ratelimit-Reset`. 5xx and network errors only for idempotent methods.
       methods: ['get', 'put', 'delete', 'post', 'patch'],
@@ -111,13 +109,16 @@ export function createClient(options: ClientOptions): Client {
   });
 
   async function tokenFor(spec: EndpointSpec, user: string | undefined): Promise<AccessToken> {
-    if (typeof auth === 'string') return { token: auth };
-    const token = await auth.getToken({ endpoint: spec, user });
-    if (token.scopes) {
-      const granted = token.scopes;
-      const missing = spec.scopes.filter((group) => !group.some((scope) => granted.includes(scope)));
-      if (missing.length > 0) throw new MissingScopeError(spec.id, missing);
-    }
+    return checked(spec, typeof auth === 'string' ? { token: auth } : await auth.getToken({ endpoint: spec, user }));
+  }
+
+  /** Refuses, before sending, a token that cannot go in a header or lacks a scope it is known to lack. */
+  function checked(spec: EndpointSpec, token: AccessToken): AccessToken {
+    // A control character would make the Headers constructor throw with the token in its message.
+    if (!/^[\x21-\x7e]+$/.test(token.token)) throw new InputError('auth', 'invalid characters in the token');
+    const granted = token.scopes;
+    const missing = granted ? spec.scopes.filter((group) => !group.some((scope) => granted.includes(scope))) : [];
+    if (missing.length > 0) throw new MissingScopeError(spec.id, missing);
     return token;
   }
 
@@ -131,14 +132,17 @@ export function createClient(options: ClientOptions): Client {
     const json: Record<string, unknown> | undefined = spec.body.length > 0 ? {} : undefined;
     for (const key of spec.body) if (input[key] !== undefined) json![key] = input[key];
 
-    const response = api(spec.path, {
-      method: spec.method,
-      searchParams,
-      json,
-      signal,
-      headers: { Authorization: `Bearer ${token.token}`, 'Client-Id': clientId },
-    });
+    const bearer = `Bearer ${token.token}`;
     try {
+      // Outside ky's per-attempt timeout: an empty bucket may take up to a minute to refill.
+      await limiter.take(bearer, signal);
+      const response = api(spec.path, {
+        method: spec.method,
+        searchParams,
+        json,
+        signal,
+        headers: { Authorization: bearer, 'Client-Id': clientId },
+      });
       if (spec.text) return await response.text();
       if (!spec.response) return void (await response);
       // ky parses and, through Standard Schema, validates with the endpoint's valibot schema.
@@ -158,7 +162,7 @@ export function createClient(options: ClientOptions): Client {
           ? await auth.refresh(token, { endpoint: spec, user: options.user })
           : undefined;
       if (!refreshed) throw error;
-      return send(spec, input, refreshed, options.signal);
+      return send(spec, input, checked(spec, refreshed), options.signal);
     }
   }
 
@@ -184,13 +188,14 @@ function toTwitchError(spec: EndpointSpec, error: unknown, token: string): unkno
     return new ValidationError(
       spec.id,
       error.issues.map((issue) => ({
-        path: (issue.path ?? []).map((key) => (typeof key === 'object' ? key.key : key)).join('.'),
+        // valibot names each step of the path as { key }.
+        path: issue.path?.map((step) => (step as { key: string }).key).join('.') ?? '',
         message: issue.message,
       })),
     );
   }
   if (error instanceof SyntaxError) return new ValidationError(spec.id, [{ path: '', message: 'not JSON' }]);
-  if (error instanceof Error && /^(NetworkError|TimeoutError|TypeError)$/.test(error.name)) {
+  if (error instanceof Error && /^(NetworkError|TimeoutError)$/.test(error.name)) {
     return new NetworkError(spec.id, scrub(error.message));
   }
   return error;

@@ -90,7 +90,7 @@ function fail(param: string, message: string): never {
 
 /** Refuses input that Twitch would refuse, naming the field, before anything is sent. */
 export function checkInput(spec: EndpointSpec, input: Record<string, unknown>): void {
-  if (Object(input) !== input || Array.isArray(input)) fail('', `${spec.id}: input must be an object`);
+  if (Object(input) !== input) fail('', `${spec.id}: input must be an object`);
   for (const key in input) {
     if (input[key] != null && !spec.query.includes(key) && !spec.body.includes(key)) fail(key, `not a parameter of ${spec.id}`);
   }

@@ -38,7 +38,11 @@ export class Paginator<Item, Body> implements PromiseLike<Body>, AsyncIterable<I
   }
 
   #firstPage(): Promise<Body> {
-    return (this.#first ??= this.#page());
+    // A failed first page is forgotten, so awaiting the same Paginator again retries it.
+    return (this.#first ??= this.#page().catch((error: unknown) => {
+      this.#first = undefined;
+      throw error;
+    }));
   }
 
   then<A = Body, B = never>(

@@ -9,7 +9,7 @@ export interface RateLimiter {
   update(key: string, headers: Headers): void;
 }
 
-/** How many buckets to keep before forgetting those whose reset has passed. */
+/** How many tokens' buckets to keep. */
 const MAX_BUCKETS = 256;
 
 export function createRateLimiter(): RateLimiter {
@@ -31,10 +31,8 @@ export function createRateLimiter(): RateLimiter {
     const remaining = Number(headers.get('ratelimit-remaining') ?? NaN);
     const resetAt = Number(headers.get('ratelimit-reset') ?? NaN) * 1000;
     if (!(remaining >= 0 && resetAt > 0)) return;
-    if (buckets.size >= MAX_BUCKETS) {
-      const now = Date.now();
-      for (const [old, bucket] of buckets) if (bucket.resetAt <= now) buckets.delete(old);
-    }
+    // Buckets are hints: past MAX_BUCKETS tokens, forget them all (at worst one 429, retried).
+    if (buckets.size >= MAX_BUCKETS) buckets.clear();
     buckets.set(key, { remaining, resetAt });
   };
   return { take, update };

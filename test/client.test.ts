@@ -190,6 +190,20 @@ describe('rate limits', () => {
     expect(stub.requests).toHaveLength(2);
   });
 
+  test('an empty bucket whose reset is further off than the request timeout still waits, and succeeds', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-23T12:00:00Z') });
+    const reset = String(Math.floor(Date.now() / 1000) + 30);
+    const stub = fetchStub(() =>
+      json({ data: [] }, { headers: { 'ratelimit-limit': '800', 'ratelimit-remaining': '0', 'ratelimit-reset': reset } }),
+    );
+    const c = client(stub.fetch, { timeout: 10_000 });
+    await getUsers(c, { id: '1' });
+    const second = getUsers(c, { id: '2' });
+    await vi.advanceTimersByTimeAsync(31_000);
+    await expect(second).resolves.toEqual({ data: [] });
+    expect(stub.requests).toHaveLength(2);
+  });
+
   test('the wait for an empty bucket ends when the call is aborted', async () => {
     vi.useFakeTimers({ now: new Date('2026-11-23T12:00:00Z') });
     const reset = String(Math.floor(Date.now() / 1000) + 60);
@@ -204,6 +218,26 @@ describe('rate limits', () => {
     controller.abort(new Error('stop'));
     expect(await second).toMatchObject({ message: 'stop' });
     expect(stub.requests).toHaveLength(1);
+  });
+});
+
+describe('tokens', () => {
+  test('a token with a control character is refused before sending, without echoing it', async () => {
+    const stub = fetchStub(() => json({ data: [] }));
+    const bad = 'secret\ntoken';
+    const error = await getUsers(client(stub.fetch, { auth: bad }), { id: '1' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(`${(error as Error).message} ${(error as Error).stack}`).not.toContain('secret');
+    expect(stub.requests).toHaveLength(0);
+  });
+
+  test('a bug in a fetch (not a network failure) surfaces as itself, not as NetworkError', async () => {
+    const stub = fetchStub(() => {
+      throw new TypeError('cannot read properties of undefined');
+    });
+    const error = await getUsers(client(stub.fetch), { id: '1' }).catch((e: unknown) => e);
+    expect(error).not.toBeInstanceOf(NetworkError);
+    expect((error as Error).message).toContain('cannot read properties');
   });
 });
 
@@ -258,6 +292,17 @@ describe('pagination', () => {
     expect(ids).toEqual(['1', '2', '3', '4']);
     expect(stub.requests.map((r) => new URL(r.url).searchParams.get('after'))).toEqual([null, 'c1', 'c2']);
     expect(stub.requests.every((r) => new URL(r.url).searchParams.get('first') === '2')).toBe(true);
+  });
+
+  test('a Paginator whose first page failed retries when awaited again', async () => {
+    let calls = 0;
+    const stub = fetchStub(() =>
+      ++calls === 1 ? json({ error: 'Bad Request', status: 400, message: 'nope' }, { status: 400 }) : json(pages[0]),
+    );
+    const paginator = getStreams(client(stub.fetch), { first: 2 });
+    await expect(paginator).rejects.toThrow('nope');
+    await expect(paginator).resolves.toEqual(pages[0]);
+    expect(stub.requests).toHaveLength(2);
   });
 
   test('all({ limit }) stops requesting once it has enough', async () => {
