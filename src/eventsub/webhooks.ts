@@ -408,7 +408,9 @@ export async function subscribeWebhook<T extends EventSubType>(
   }
   checkCallback(callback);
   const info = checkCondition(type, version, condition);
-  const spec = createEventSubSubscription.endpoint as EndpointSpec;
+  // Webhook subscriptions take an app token only: saying so makes a token manager pick its app
+  // token even when it holds exactly one user (whose token Twitch would refuse with a 400).
+  const spec: EndpointSpec = { ...(createEventSubSubscription.endpoint as EndpointSpec), tokens: ['app'] };
   const input: Record<string, unknown> = {
     type,
     version: info.version,

@@ -60,7 +60,8 @@ function readTransport(ctx: HelixContext): EventSubTransportRecord {
   const method = raw?.method;
   const text = (key: string) => (typeof raw?.[key] === 'string' && raw[key] !== '' ? (raw[key] as string) : undefined);
   if (method === 'webhook') {
-    if (ctx.token.type !== 'app') throw forbidden('Webhook subscriptions need an app access token');
+    // Twitch answers 400 (not 403) when a webhook subscription is made with a user token.
+    if (ctx.token.type !== 'app') throw badRequest('Webhook subscriptions need an app access token');
     const callback = text('callback');
     const secret = text('secret');
     if (!callback || !callback.startsWith('https://')) throw badRequest('transport.callback must be an https URL');

@@ -1,6 +1,9 @@
-import { describe, expect, test } from 'vitest';
+import { setupServer } from 'msw/node';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createTokenManager } from '../../src/auth/token-manager.ts';
 import { createClient } from '../../src/client.ts';
-import { ConflictError, InputError } from '../../src/errors.ts';
+import { BadRequestError, ConflictError, InputError } from '../../src/errors.ts';
+import { createMockTwitch } from '../../src/testing/mock.ts';
 import { subscribeWebhook } from '../../src/webhooks.ts';
 import { fetchStub, json } from '../fetch-stub.ts';
 import { CALLBACK, SECRET } from './sign.ts';
@@ -122,5 +125,28 @@ describe('subscribeWebhook', () => {
     await expect(subscribeWebhook(client, 'channel.follow', follow, { callback: CALLBACK, secret: SECRET })).rejects.toBeInstanceOf(
       ConflictError,
     );
+  });
+});
+
+describe('subscribeWebhook against the fake Twitch', () => {
+  const twitch = createMockTwitch({ seed: 11 });
+  const server = setupServer(...twitch.handlers);
+  beforeAll(() => server.listen());
+  afterAll(() => server.close());
+
+  test('a token manager holding exactly one user subscribes with its app token', async () => {
+    const manager = createTokenManager({ clientId: twitch.clientId, clientSecret: twitch.clientSecret });
+    await manager.addUser({ access_token: twitch.tokens.user });
+    const client = createClient({ clientId: twitch.clientId, auth: manager });
+    const condition = { broadcaster_user_id: twitch.users.broadcaster, moderator_user_id: twitch.users.broadcaster };
+    const created = await subscribeWebhook(client, 'channel.follow', condition, { callback: CALLBACK, secret: SECRET });
+    expect(created).toMatchObject({ type: 'channel.follow', status: 'webhook_callback_verification_pending' });
+  });
+
+  test('a user token is refused with 400, as Twitch does', async () => {
+    const client = createClient({ clientId: twitch.clientId, auth: twitch.tokens.user });
+    const condition = { broadcaster_user_id: twitch.users.broadcaster };
+    const error = await subscribeWebhook(client, 'stream.online', condition, { callback: CALLBACK, secret: SECRET }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BadRequestError);
   });
 });
