@@ -25,6 +25,8 @@ const MESSAGE_RETRY = 'Twitch-Eventsub-Message-Retry';
 
 /** Twitch's guidance: refuse messages older than 10 minutes (replays). */
 const DEFAULT_MAX_AGE = 600;
+/** Twitch's messages are a few kilobytes; anything near this is not from Twitch. */
+const DEFAULT_MAX_BODY = 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------
 // Signature
@@ -141,34 +143,48 @@ export interface SeenStore {
 
 /** Options of {@link memorySeen}. */
 export interface MemorySeenOptions {
-  /** The most ids kept; the oldest are forgotten first. Default 10000. */
+  /**
+   * How many ids to keep once they are older than `windowSeconds`; the oldest are forgotten
+   * first. Younger ids are kept even past this count. Default 10000.
+   */
   max?: number;
+  /**
+   * Ids remembered for less than this are never forgotten to make room, since a redelivery or
+   * replay of them could still pass the timestamp check. Default 1200: a message is accepted up
+   * to 10 minutes either side of its timestamp.
+   */
+  windowSeconds?: number;
   /** The clock, in milliseconds since the epoch. Default `Date.now`. */
   now?: () => number;
 }
 
 /**
- * The default {@link SeenStore}: ids in memory, bounded in count and forgotten after their
- * time-to-live. Fine for one process; use a shared store when several instances answer.
+ * The default {@link SeenStore}: ids in memory, forgotten after their time-to-live, and beyond
+ * `max` the oldest first, but never one inside the acceptance window. Under a high rate memory
+ * therefore grows to what arrives in `windowSeconds` (only signed messages are remembered).
+ * Fine for one process; use a shared store when several instances answer.
  */
 export function memorySeen(options: MemorySeenOptions = {}): SeenStore {
   const max = Math.max(1, options.max ?? 10_000);
+  const window = (options.windowSeconds ?? 2 * DEFAULT_MAX_AGE) * 1000;
   const now = options.now ?? Date.now;
-  // Insertion order is age order: the first entries are the oldest.
-  const ids = new Map<string, number>();
+  // Insertion order is age order: the first entries are the oldest. Values: [added, until].
+  const ids = new Map<string, [number, number]>();
   return {
     has(id) {
-      const until = ids.get(id);
-      if (until === undefined) return false;
-      if (until > now()) return true;
+      const entry = ids.get(id);
+      if (entry === undefined) return false;
+      if (entry[1] > now()) return true;
       ids.delete(id);
       return false;
     },
     add(id, ttlSeconds = 3600) {
+      const time = now();
       ids.delete(id);
-      ids.set(id, now() + ttlSeconds * 1000);
-      for (const oldest of ids.keys()) {
-        if (ids.size <= max) break;
+      ids.set(id, [time, time + ttlSeconds * 1000]);
+      for (const [oldest, [added, until]] of ids) {
+        // Stop at the first id still inside the window: every later one is younger.
+        if (ids.size <= max || (until > time && time - added < window)) break;
         ids.delete(oldest);
       }
     },
@@ -224,6 +240,11 @@ export interface WebhookHandlerOptions {
   seenTtlSeconds?: number;
   /** Refuse messages whose timestamp is further than this from now (either way). Default 600. */
   maxAgeSeconds?: number;
+  /**
+   * Refuse (413) a body larger than this many bytes: a larger `Content-Length` is refused
+   * unread, and a streamed body is read no further than this. Default 1048576 (1 MiB).
+   */
+  maxBodyBytes?: number;
   /** Event schemas (from `helixkit/eventsub` schemas) to check events against. Default: envelope only. */
   schemas?: EventSubSchemas;
   /** The clock, in milliseconds since the epoch. Default `Date.now`. */
@@ -237,17 +258,23 @@ const answer = (status: number, headers?: HeadersInit) => new Response(null, { s
 
 /**
  * Creates a `(request: Request) => Promise<Response>` for Twitch's EventSub webhooks: answers the
- * challenge, refuses unsigned or stale requests (403), acknowledges redeliveries without
- * dispatching, and dispatches notifications and revocations. A handler that throws gives a 500
- * and the message id is not remembered, so Twitch's retry runs it again.
+ * challenge, refuses unsigned or stale requests (403) and oversized bodies (413), acknowledges
+ * redeliveries without dispatching, and dispatches notifications and revocations.
+ *
+ * The answer waits for your handlers: a handler that throws gives a 500 and the message id is not
+ * remembered, so Twitch's retry runs it again. Twitch expects the answer within a few seconds and
+ * counts a slow one as a failed delivery (too many and it revokes the subscription), so queue slow
+ * work (e.g. `ctx.waitUntil` in a Worker, or your own queue) and return quickly.
  * @see https://dev.twitch.tv/docs/eventsub/handling-webhook-events/
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
   const { secret, on = {}, onNotification, onRevocation, onError, schemas } = options;
   if (!hasSecret(secret)) throw new InputError('secret', 'is required (the secret you gave Twitch when subscribing)');
-  const seen = options.seen ?? memorySeen({ now: options.now });
   const ttl = options.seenTtlSeconds ?? 3600;
   const maxAge = options.maxAgeSeconds ?? DEFAULT_MAX_AGE;
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  // A message passes the timestamp check for maxAge either side of its timestamp.
+  const seen = options.seen ?? memorySeen({ now: options.now, windowSeconds: 2 * maxAge });
   const now = options.now ?? Date.now;
   let keys: Keys | undefined;
   // Deliveries of a message id still being handled: a retry that overlaps the first attempt waits for it.
@@ -276,13 +303,14 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
 
   return async (request) => {
     if (request.method !== 'POST') return answer(405, { Allow: 'POST' });
-    let bytes: Uint8Array;
+    let bytes: Uint8Array | undefined;
     try {
-      bytes = new Uint8Array(await request.arrayBuffer());
+      bytes = await readBody(request, maxBody);
     } catch (error) {
       report(error);
       return answer(400);
     }
+    if (!bytes) return answer(413);
     keys ??= importKeys(secret);
     const { headers } = request;
     let signed: boolean;
@@ -354,6 +382,31 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       return answer(500);
     }
   };
+}
+
+/** The body's bytes, or undefined when it is (or says it is) larger than `max`. */
+async function readBody(request: Request, max: number): Promise<Uint8Array | undefined> {
+  const declared = request.headers.get('Content-Length');
+  if (declared !== null && Number(declared) > max) return undefined;
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    size += read.value.byteLength;
+    if (size > max) {
+      reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(read.value);
+  }
+  const bytes = new Uint8Array(size);
+  size = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, size);
+    size += chunk.byteLength;
+  }
+  return bytes;
 }
 
 // ---------------------------------------------------------------------------------------------

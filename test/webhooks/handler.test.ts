@@ -74,6 +74,18 @@ describe('verifyEventSubRequest', () => {
   });
 });
 
+/** A streamed body of `count` chunks of `size` zero bytes; `onPull` counts the chunks read. */
+function chunkedBody(count: number, size: number, onPull: () => void): ReadableStream<Uint8Array> {
+  let left = count;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      onPull();
+      if (left-- > 0) controller.enqueue(new Uint8Array(size));
+      else controller.close();
+    },
+  });
+}
+
 /** A handler with spies; `calls` lists what ran, in order. */
 function setup(extra: Partial<Parameters<typeof createWebhookHandler>[0]> = {}) {
   const calls: string[] = [];
@@ -301,6 +313,31 @@ describe('createWebhookHandler', () => {
     expect(calls).toEqual([]);
   });
 
+  test('refuses a Content-Length over maxBodyBytes with 413 without reading the body', async () => {
+    const { handle, calls } = setup();
+    let pulled = 0;
+    const big = chunkedBody(32, 64 * 1024, () => pulled++); // 2 MiB
+    const headers = (await signedRequest(followNotification())).headers;
+    headers.set('Content-Length', String(32 * 64 * 1024));
+    const request = new Request('https://example.com/eventsub', { method: 'POST', headers, body: big, duplex: 'half' } as RequestInit);
+    expect((await handle(request)).status).toBe(413);
+    expect(pulled).toBeLessThanOrEqual(1); // at most the stream's first eager pull
+    expect(calls).toEqual([]);
+  });
+
+  test('stops reading a streamed body at maxBodyBytes and answers 413', async () => {
+    const { handle, calls } = setup({ maxBodyBytes: 1000 });
+    let pulled = 0;
+    const big = chunkedBody(64, 256, () => pulled++); // 16 KiB, no Content-Length
+    const headers = (await signedRequest(followNotification())).headers;
+    const request = new Request('https://example.com/eventsub', { method: 'POST', headers, body: big, duplex: 'half' } as RequestInit);
+    expect((await handle(request)).status).toBe(413);
+    expect(pulled).toBeLessThan(8); // read no further than the limit
+    expect(calls).toEqual([]);
+    // A signed message within the limit still goes through.
+    expect((await handle(await signedRequest(followNotification()))).status).toBe(204);
+  });
+
   test('never puts the secret in a response or an error', async () => {
     const { handle, errors } = setup({ on: { 'channel.follow': () => { throw new Error('boom'); } } });
     const requests = [
@@ -350,20 +387,39 @@ describe('memorySeen', () => {
     expect(seen.has('a')).toBe(false);
   });
 
-  test('keeps at most max ids, forgetting the oldest', () => {
-    const seen = memorySeen({ max: 2 });
+  test('keeps at most max ids once they leave the window, forgetting the oldest first', () => {
+    let now = 0;
+    const seen = memorySeen({ max: 2, now: () => now });
     seen.add('a');
     seen.add('b');
     seen.add('c');
-    expect([seen.has('a'), seen.has('b'), seen.has('c')]).toEqual([false, true, true]);
+    // All three are inside the 20-minute window: none may go yet, whatever max says.
+    expect([seen.has('a'), seen.has('b'), seen.has('c')]).toEqual([true, true, true]);
+    now = 21 * MINUTE;
+    seen.add('d');
+    expect([seen.has('a'), seen.has('b'), seen.has('c'), seen.has('d')]).toEqual([false, false, true, true]);
   });
 
-  test('a handler with a small store still dispatches a forgotten id again (bounded memory)', async () => {
+  test('under load, an id inside the acceptance window is never forgotten, so a redelivery is not dispatched twice', async () => {
     const { handle, follows } = setup({ seen: memorySeen({ max: 1 }) });
     const ids = [newId(), newId()];
     await handle(await signedRequest(followNotification(), { id: ids[0] }));
     await handle(await signedRequest(followNotification(), { id: ids[1] }));
-    await handle(await signedRequest(followNotification(), { id: ids[1] }));
+    expect((await handle(await signedRequest(followNotification(), { id: ids[0] }))).status).toBe(204);
     expect(follows).toHaveLength(2);
+  });
+
+  test('a handler with a small store dispatches an id again once it was forgotten (bounded memory)', async () => {
+    let clock = Date.now();
+    const { handle, follows } = setup({ now: () => clock, seen: memorySeen({ max: 1, now: () => clock }) });
+    const ids = [newId(), newId()];
+    const send = async (id: string) => handle(await signedRequest(followNotification(), { id, timestamp: twitchTime(clock) }));
+    await send(ids[0]!);
+    clock += 21 * MINUTE; // ids[0] leaves the acceptance window
+    await send(ids[1]!); // and is forgotten to make room for ids[1]
+    await send(ids[1]!); // a duplicate: not dispatched
+    expect(follows).toHaveLength(2);
+    await send(ids[0]!);
+    expect(follows).toHaveLength(3);
   });
 });
