@@ -51,8 +51,18 @@ export interface VerifyIdTokenOptions extends AuthTransport {
 }
 
 type KeySet = Map<string, CryptoKey>;
-/** Signing keys per JWKS URL, shared by every call; refetched once when a token names an unknown key. */
+/** Signing keys per JWKS URL, shared by every call; refetched when a token names an unknown key. */
 const keyCache = /* @__PURE__ */ new Map<string, Promise<KeySet>>();
+/** A refetch for an unknown key still running, per JWKS URL: concurrent callers share it. */
+const reloading = /* @__PURE__ */ new Map<string, Promise<KeySet>>();
+/** Per JWKS URL, the time (epoch ms) until which an unknown key causes no refetch. */
+const quietUntil = /* @__PURE__ */ new Map<string, number>();
+/**
+ * A token's `kid` is chosen by whoever made it: after a refetch that brought no new key, the
+ * next waits this long, so forged tokens cannot make us hammer the key endpoint. A refetch that
+ * finds new keys (Twitch rotated them) allows the next at once.
+ */
+const RELOAD_EVERY = 5 * 60 * 1000;
 
 /**
  * Verifies an OIDC id token from Twitch and returns its claims; rejects with an
@@ -98,8 +108,24 @@ function pick(keys: KeySet, kid: string): CryptoKey | undefined {
 function keysFor(url: string, options: AuthTransport, reload: boolean): Promise<KeySet> {
   const cached = keyCache.get(url);
   if (cached && !reload) return cached;
-  const loading = loadKeys(url, options);
+  if (cached && reload) {
+    const running = reloading.get(url);
+    if (running) return running;
+    if ((quietUntil.get(url) ?? 0) > Date.now()) return cached;
+  }
+  const loading = loadKeys(url, options).then(async (keys) => {
+    const before = cached && (await cached.catch(() => undefined));
+    if (before && [...keys.keys()].every((kid) => before.has(kid))) quietUntil.set(url, Date.now() + RELOAD_EVERY);
+    return keys;
+  });
   keyCache.set(url, loading);
+  if (cached) {
+    reloading.set(url, loading);
+    void loading.then(
+      () => reloading.delete(url),
+      () => reloading.delete(url),
+    );
+  }
   // A failed load is not kept: the next token tries again.
   loading.catch(() => keyCache.get(url) === loading && keyCache.delete(url));
   return loading;

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { IdTokenError } from '../../src/auth/errors.ts';
 import { verifyIdToken } from '../../src/auth/oidc.ts';
 import { useFakeTwitch } from './harness.ts';
@@ -74,5 +74,26 @@ describe('verifyIdToken', () => {
     const error = await verifyIdToken(unknownKid, options).catch((e) => e);
     expect(error.problem).toBe('key');
     expect(counter.keys).toBe(2); // refetched once, then gave up
+  });
+
+  test('tokens naming unknown keys refetch the key set at most once per five minutes', async () => {
+    const counter = countingFetch();
+    const jwksUrl = `https://id.twitch.tv/oauth2/keys?test=flood`;
+    const options = { clientId: fake.state.clientId, fetch: counter.fetch, jwksUrl };
+    const [, payload, signature] = (await fake.oauth.signIdToken()).split('.');
+    const forged = (kid: string) => `${b64({ alg: 'RS256', kid })}.${payload}.${signature}`;
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    try {
+      const problems = await Promise.all(Array.from({ length: 10 }, (_, i) => verifyIdToken(forged(`kid-${i}`), options).catch((e) => e.problem)));
+      expect(problems).toEqual(Array(10).fill('key'));
+      for (let i = 10; i < 20; i++) expect((await verifyIdToken(forged(`kid-${i}`), options).catch((e) => e)).problem).toBe('key');
+      expect(counter.keys).toBe(2); // the first load, and one refetch for all twenty
+      await verifyIdToken(await fake.oauth.signIdToken(), options); // a real token still verifies
+      vi.setSystemTime(Date.now() + 5 * 60_000 + 1);
+      expect((await verifyIdToken(forged('kid-late'), options).catch((e) => e)).problem).toBe('key');
+      expect(counter.keys).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
