@@ -166,7 +166,7 @@ export interface MemorySeenOptions {
  */
 export function memorySeen(options: MemorySeenOptions = {}): SeenStore {
   const max = Math.max(1, options.max ?? 10_000);
-  const window = (options.windowSeconds ?? 2 * DEFAULT_MAX_AGE) * 1000;
+  const keepMs = (options.windowSeconds ?? 2 * DEFAULT_MAX_AGE) * 1000;
   const now = options.now ?? Date.now;
   // Insertion order is age order: the first entries are the oldest. Values: [added, until].
   const ids = new Map<string, [number, number]>();
@@ -184,7 +184,7 @@ export function memorySeen(options: MemorySeenOptions = {}): SeenStore {
       ids.set(id, [time, time + ttlSeconds * 1000]);
       for (const [oldest, [added, until]] of ids) {
         // Stop at the first id still inside the window: every later one is younger.
-        if (ids.size <= max || (until > time && time - added < window)) break;
+        if (ids.size <= max || (until > time && time - added < keepMs)) break;
         ids.delete(oldest);
       }
     },
@@ -234,7 +234,10 @@ export interface WebhookHandlerOptions {
    * handler that threw, a store that failed. Never told about the secret.
    */
   onError?: (error: unknown) => void;
-  /** Where handled message ids are remembered. Default {@link memorySeen}(). */
+  /**
+   * Where handled message ids are remembered. Default {@link memorySeen} with `windowSeconds`
+   * twice `maxAgeSeconds`, so no id is forgotten while a redelivery of it could be accepted.
+   */
   seen?: SeenStore;
   /** How long to remember a handled message id, in seconds. Default 3600. */
   seenTtlSeconds?: number;
