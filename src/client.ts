@@ -1,6 +1,6 @@
-import ky, { isHTTPError, SchemaValidationError, type KyInstance } from 'ky';
+import ky, { isHTTPError, SchemaValidationError, type Options } from 'ky';
 import type { EndpointMeta, EndpointSpec, TokenType } from './endpoint.js';
-import { helixError, InputError, MissingScopeError, NetworkError, UnauthorizedError, ValidationError } from './errors.js';
+import { helixError, InputError, MissingScopeError, NetworkError, RateLimitError, UnauthorizedError, ValidationError } from './errors.js';
 import { createRateLimiter } from './rate-limit.js';
 
 /** A token as the pipeline sees it. */
@@ -48,8 +48,9 @@ export interface ClientOptions {
   /** Validate response bodies against their schemas. Default `true`. */
   validate?: boolean;
   /**
-   * Retries: a 429 waits for `Ratelimit-Reset` then retries (any method); 5xx and network
-   * errors retry with backoff for GET, PUT and DELETE only. `limit` default 2.
+   * Retries, `limit` default 2: GET, PUT and DELETE retry a 429 at `Ratelimit-Reset` and 5xx or
+   * network errors with backoff; POST and PATCH retry only a 429 (once, after the reset), since
+   * Twitch may already have acted on anything else. `limit: 0` turns all of it off.
    */
   retry?: { limit?: number };
   /** Milliseconds to wait for each response. Default 10000; `false` for none. */
@@ -80,11 +81,13 @@ export function createClient(options: ClientOptions): Client {
   const { clientId, auth } = options;
   const validate = options.validate ?? true;
   const limiter = createRateLimiter();
+  const retries = options.retry?.limit;
   let baseUrl = options.baseUrl ?? 'https://api.twitch.tv/helix/';
   if (!baseUrl.endsWith('/')) baseUrl += '/';
 
-  const api: KyInstance = ky.create({
-    baseUrl,
+  // Options shared by every call, spread into each: calling ky directly skips the deep merge a
+  // ky.create() instance does on every request.
+  const shared: Options = {
     // Every attempt (retries included) passes here: record what Twitch's headers say about the
     // token's bucket, keyed by the Authorization header. (An afterResponse hook would cost a
     // clone of every response.)
@@ -95,18 +98,10 @@ export function createClient(options: ClientOptions): Client {
     },
     // ky's defaults are ours: 10 s per attempt, 2 retries.
     timeout: options.timeout,
-    retry: {
-      limit: options.retry?.limit,
-      // 429 is safe to retry for every method (Twitch did not act on the request); ky waits
-      // for `Ratelimit-Reset`. 5xx and network errors only for idempotent methods.
-      methods: ['get', 'put', 'delete', 'post', 'patch'],
-      shouldRetry: ({ error }) =>
-        (isHTTPError(error) && error.response.status === 429) ||
-        IDEMPOTENT.includes((error as { request?: Request }).request?.method ?? 'GET')
-          ? undefined
-          : false,
-    },
-  });
+    // ky retries GET, PUT and DELETE: 429 at `Ratelimit-Reset`, 5xx and network errors with
+    // backoff. POST and PATCH are never retried by ky; see `call` for their 429.
+    retry: options.retry?.limit,
+  };
 
   async function tokenFor(spec: EndpointSpec, user: string | undefined): Promise<AccessToken> {
     return checked(spec, typeof auth === 'string' ? { token: auth } : await auth.getToken({ endpoint: spec, user }));
@@ -136,9 +131,11 @@ export function createClient(options: ClientOptions): Client {
     try {
       // Outside ky's per-attempt timeout: an empty bucket may take up to a minute to refill.
       await limiter.take(bearer, signal);
-      const response = api(spec.path, {
+      // A whole URL: ky resolving a base URL and search params costs more than the rest of the call.
+      const query = searchParams.toString();
+      const response = ky(baseUrl + spec.path + (query && `?${query}`), {
+        ...shared,
         method: spec.method,
-        searchParams,
         json,
         signal,
         headers: { Authorization: bearer, 'Client-Id': clientId },
@@ -157,6 +154,11 @@ export function createClient(options: ClientOptions): Client {
     try {
       return await send(spec, input, token, options.signal);
     } catch (error) {
+      // Twitch did not act on a request it answered 429, so a POST or PATCH may go again: `send`
+      // waits until the bucket (set from that 429's headers) refills.
+      if (error instanceof RateLimitError && retries !== 0 && !IDEMPOTENT.includes(spec.method)) {
+        return send(spec, input, token, options.signal);
+      }
       const refreshed =
         error instanceof UnauthorizedError && typeof auth !== 'string' && auth.refresh
           ? await auth.refresh(token, { endpoint: spec, user: options.user })

@@ -7,6 +7,7 @@ import {
   MissingScopeError,
   NetworkError,
   NotFoundError,
+  RateLimitError,
   ServerError,
   UnauthorizedError,
   ValidationError,
@@ -170,6 +171,30 @@ describe('rate limits', () => {
     await expect(call).resolves.toEqual({ data: [] });
     expect(stub.requests).toHaveLength(2);
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(1000);
+  });
+
+  test('a 429 on a POST waits for Ratelimit-Reset and is sent once more; with retry limit 0 it is not', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-23T12:00:00Z') });
+    const reset = String(Math.floor(Date.now() / 1000) + 2);
+    const limited = () =>
+      json({ error: 'Too Many Requests', status: 429, message: '' }, {
+        status: 429,
+        headers: { 'ratelimit-limit': '800', 'ratelimit-remaining': '0', 'ratelimit-reset': reset },
+      });
+    const spec = { id: 'test-post', method: 'POST', path: 'x', query: [], body: [], tokens: ['user'], scopes: [], paginated: false } as const;
+    const post = defineEndpoint<{}, void>(spec);
+
+    const stub = fetchStub(limited, () => new Response(null, { status: 204 }));
+    const call = post(client(stub.fetch));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(stub.requests).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1500);
+    await expect(call).resolves.toBeUndefined();
+    expect(stub.requests).toHaveLength(2);
+
+    const once = fetchStub(limited, () => new Response(null, { status: 204 }));
+    await expect(post(client(once.fetch, { retry: { limit: 0 } }))).rejects.toBeInstanceOf(RateLimitError);
+    expect(once.requests).toHaveLength(1);
   });
 
   test('an empty bucket makes the next call wait for the reset instead of sending', async () => {
