@@ -348,6 +348,20 @@ describe('a 401 from Helix', () => {
     expect(await manager.users()).toEqual([]);
   });
 
+  test('when /validate cannot be reached, the 401 reaches the caller and the user is kept', async () => {
+    const onInvalid = vi.fn();
+    const manager = createTokenManager({ clientId: fake.state.clientId, onInvalid });
+    const pair = mint(fake.state.ids.broadcaster, ['channel:read:editors']);
+    await manager.addUser({ access_token: pair.access_token });
+    mismatchingEditors();
+    fake.server.use(http.get('https://id.twitch.tv/oauth2/validate', () => Response.error()));
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    const error = await getChannelEditors(client, { broadcaster_id: fake.state.ids.moderator }).catch((e) => e);
+    expect(error).toBeInstanceOf(UnauthorizedError);
+    expect(onInvalid).not.toHaveBeenCalled();
+    expect(await manager.users()).toHaveLength(1);
+  });
+
   test('a refresh refused for the app (a missing client secret), not the refresh token, keeps the user', async () => {
     const onInvalid = vi.fn();
     const manager = createTokenManager({ clientId: fake.state.clientId, onInvalid });
