@@ -17,12 +17,12 @@ import {
   type RouteHandler,
 } from './helix-context.js';
 import {
-  defaultRewardImage,
   isoTime,
   randomUuid,
   type CustomRewardRecord,
   type PollRecord,
   type PredictionRecord,
+  newCustomReward,
 } from './state.js';
 
 function intIn(value: unknown, name: string, min: number, max: number): number {
@@ -247,29 +247,7 @@ export const engagementRoutes: Record<string, RouteHandler> = {
     if (ctx.body.cost === undefined) throw badRequest('Missing required parameter "cost"');
     const count = [...ctx.state.rewards.values()].filter((r) => r.broadcaster_id === broadcasterId).length;
     if (count >= 50) throw badRequest('CREATE_CUSTOM_REWARD_TOO_MANY_REWARDS');
-    const reward: CustomRewardRecord = {
-      broadcaster_id: broadcaster.id,
-      broadcaster_login: broadcaster.login,
-      broadcaster_name: broadcaster.display_name,
-      id: randomUuid(ctx.state),
-      title: '',
-      prompt: '',
-      cost: 1,
-      image: null,
-      default_image: defaultRewardImage(),
-      background_color: '#9147FF',
-      is_enabled: true,
-      is_user_input_required: false,
-      max_per_stream_setting: { is_enabled: false, max_per_stream: 0 },
-      max_per_user_per_stream_setting: { is_enabled: false, max_per_user_per_stream: 0 },
-      global_cooldown_setting: { is_enabled: false, global_cooldown_seconds: 0 },
-      is_paused: false,
-      is_in_stock: true,
-      should_redemptions_skip_request_queue: false,
-      redemptions_redeemed_current_stream: null,
-      cooldown_expires_at: null,
-      owner_client_id: ctx.token.clientId,
-    };
+    const reward = newCustomReward(broadcaster, { id: randomUuid(ctx.state), owner_client_id: ctx.token.clientId });
     applyRewardFields(ctx, reward);
     ctx.state.rewards.set(reward.id, reward);
     return { data: [publicReward(reward)] };

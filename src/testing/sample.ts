@@ -5,6 +5,7 @@
  * (`*_at` → a timestamp, `*_id` → a numeric id, `*url` → a URL).
  */
 import { safeParse, type GenericSchema } from 'valibot';
+import { prng } from './state.js';
 
 /** The parts of a valibot schema or action this walker reads. */
 interface Node {
@@ -26,17 +27,6 @@ interface Node {
   readonly default?: unknown;
 }
 
-/** A small deterministic PRNG (mulberry32) so the same seed gives the same sample. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Walk {
   readonly random: () => number;

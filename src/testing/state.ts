@@ -435,8 +435,8 @@ export interface StateOptions {
   clientSecret?: string;
 }
 
-/** mulberry32: small, fast, good enough for fake ids. */
-function prng(seed: number): () => number {
+/** mulberry32: small, fast, good enough for fake ids and sampled bodies. */
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -792,29 +792,10 @@ export function createState(options: StateOptions = {}): TwitchState {
   });
 
   const rewardId = randomUuid(state);
-  state.rewards.set(rewardId, {
-    broadcaster_id: b,
-    broadcaster_login: broadcaster.login,
-    broadcaster_name: broadcaster.display_name,
-    id: rewardId,
-    title: 'Hydrate',
-    prompt: 'Make the streamer drink water',
-    cost: 500,
-    image: null,
-    default_image: defaultRewardImage(),
-    background_color: '#9147FF',
-    is_enabled: true,
-    is_user_input_required: false,
-    max_per_stream_setting: { is_enabled: false, max_per_stream: 0 },
-    max_per_user_per_stream_setting: { is_enabled: false, max_per_user_per_stream: 0 },
-    global_cooldown_setting: { is_enabled: false, global_cooldown_seconds: 0 },
-    is_paused: false,
-    is_in_stock: true,
-    should_redemptions_skip_request_queue: false,
-    redemptions_redeemed_current_stream: null,
-    cooldown_expires_at: null,
-    owner_client_id: state.clientId,
-  });
+  state.rewards.set(
+    rewardId,
+    newCustomReward(broadcaster, { id: rewardId, title: 'Hydrate', prompt: 'Make the streamer drink water', cost: 500, owner_client_id: state.clientId }),
+  );
   const redemptionId = randomUuid(state);
   state.redemptions.set(redemptionId, {
     broadcaster_id: b,
@@ -939,6 +920,35 @@ export function createState(options: StateOptions = {}): TwitchState {
 }
 
 /** The images Twitch shows for a reward without its own. */
+/** A custom reward of `broadcaster` with Twitch's defaults, changed by `fields`. */
+export function newCustomReward(
+  broadcaster: UserRecord,
+  fields: Pick<CustomRewardRecord, 'id' | 'owner_client_id'> & Partial<CustomRewardRecord>,
+): CustomRewardRecord {
+  return {
+    broadcaster_id: broadcaster.id,
+    broadcaster_login: broadcaster.login,
+    broadcaster_name: broadcaster.display_name,
+    title: '',
+    prompt: '',
+    cost: 1,
+    image: null,
+    default_image: defaultRewardImage(),
+    background_color: '#9147FF',
+    is_enabled: true,
+    is_user_input_required: false,
+    max_per_stream_setting: { is_enabled: false, max_per_stream: 0 },
+    max_per_user_per_stream_setting: { is_enabled: false, max_per_user_per_stream: 0 },
+    global_cooldown_setting: { is_enabled: false, global_cooldown_seconds: 0 },
+    is_paused: false,
+    is_in_stock: true,
+    should_redemptions_skip_request_queue: false,
+    redemptions_redeemed_current_stream: null,
+    cooldown_expires_at: null,
+    ...fields,
+  };
+}
+
 export function defaultRewardImage(): ImageSet {
   const base = 'https://static-cdn.jtvnw.net/custom-reward-images/default';
   return { url_1x: `${base}-1.png`, url_2x: `${base}-2.png`, url_4x: `${base}-4.png` };
