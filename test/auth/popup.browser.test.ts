@@ -1,24 +1,18 @@
 // loginWithPopup in real headless Chromium: a page bundled from src/auth with esbuild, served
 // from a loopback server together with the fake Twitch's OAuth endpoints (on another origin,
 // localhost vs 127.0.0.1, as Twitch's page is) and a redirect page.
-import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { getResponse } from 'msw';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { findChromium, launchChromium } from '../chromium.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { oauthFake, oauthHandlers } from '../../src/testing/oauth.ts';
 import { createState, findToken, type TwitchState } from '../../src/testing/state.ts';
 
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-const executablePath = CANDIDATES.find((path): path is string => !!path && existsSync(path));
-if (!executablePath) {
-  console.warn(
-    '!!! Chromium not found: test/auth/popup.browser.test.ts is SKIPPED. Install it with `apt-get install -y chromium` or set CHROMIUM_PATH.',
-  );
-}
+const executablePath = findChromium();
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -108,10 +102,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
-  browser = await chromium.launch({
-    executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium(executablePath);
 });
 
 afterAll(async () => {
