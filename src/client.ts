@@ -1,7 +1,8 @@
-import ky, { isHTTPError, SchemaValidationError, type Options } from 'ky';
+import ky, { isHTTPError, isNetworkError, isTimeoutError, type Options } from 'ky';
 import type { EndpointMeta, EndpointSpec, TokenType } from './endpoint.js';
 import { helixError, InputError, MissingScopeError, NetworkError, RateLimitError, UnauthorizedError, ValidationError } from './errors.js';
 import { createRateLimiter } from './rate-limit.js';
+import { validate as check } from './validate.js';
 
 /** A token as the pipeline sees it. */
 export interface AccessToken {
@@ -82,75 +83,69 @@ export function createClient(options: ClientOptions): Client {
   const validate = options.validate ?? true;
   const limiter = createRateLimiter();
   const retries = options.retry?.limit;
-  let baseUrl = options.baseUrl ?? 'https://api.twitch.tv/helix/';
-  if (!baseUrl.endsWith('/')) baseUrl += '/';
+  const baseUrl = (options.baseUrl ?? 'https://api.twitch.tv/helix/').replace(/\/?$/, '/');
 
-  // Options shared by every call, spread into each: calling ky directly skips the deep merge a
-  // ky.create() instance does on every request.
-  const shared: Options = {
-    // Every attempt (retries included) passes here: record what Twitch's headers say about the
-    // token's bucket, keyed by the Authorization header. (An afterResponse hook would cost a
-    // clone of every response.)
-    fetch: async (input, init) => {
-      const response = await (options.fetch ?? globalThis.fetch)(input, init);
-      limiter.update((input as Request).headers.get('authorization') ?? '', response.headers);
-      return response;
-    },
-    // ky's defaults are ours: 10 s per attempt, 2 retries.
-    timeout: options.timeout,
-    // ky retries GET, PUT and DELETE: 429 at `Ratelimit-Reset`, 5xx and network errors with
-    // backoff. POST and PATCH are never retried by ky; see `call` for their 429.
-    retry: options.retry?.limit,
-  };
-
-  async function tokenFor(spec: EndpointSpec, user: string | undefined): Promise<AccessToken> {
-    return checked(spec, typeof auth === 'string' ? { token: auth } : await auth.getToken({ endpoint: spec, user }));
-  }
+  // ky's defaults are ours: 10 s per attempt, 2 retries. ky retries GET, PUT and DELETE: 429 at
+  // `Ratelimit-Reset`, 5xx and network errors with backoff. POST and PATCH are never retried by
+  // ky; see `call` for their 429. Only options that differ from ky's go in: ky merges options
+  // key by key on every call, at a cost that grows with their number.
+  const shared: Options = {};
+  if (options.timeout !== undefined) shared.timeout = options.timeout;
+  if (retries !== undefined) shared.retry = retries;
 
   /** Refuses, before sending, a token that cannot go in a header or lacks a scope it is known to lack. */
   function checked(spec: EndpointSpec, token: AccessToken): AccessToken {
     // A control character would make the Headers constructor throw with the token in its message.
     if (!/^[\x21-\x7e]+$/.test(token.token)) throw new InputError('auth', 'invalid characters in the token');
-    const granted = token.scopes;
-    const missing = granted ? spec.scopes.filter((group) => !group.some((scope) => granted.includes(scope))) : [];
-    if (missing.length > 0) throw new MissingScopeError(spec.id, missing);
+    const missing = spec.scopes.filter((group) => token.scopes && !group.some((scope) => token.scopes!.includes(scope)));
+    if (missing[0]) throw new MissingScopeError(spec.id, missing);
     return token;
   }
 
   async function send(spec: EndpointSpec, input: Record<string, unknown>, token: AccessToken, signal?: AbortSignal) {
     const searchParams = new URLSearchParams();
     for (const key of spec.query) {
-      const value = input[key];
-      if (value === undefined || value === null) continue;
+      const value = input[key] ?? [];
+      // A repeatable parameter takes an array: one `key=value` each.
       for (const item of Array.isArray(value) ? value : [value]) searchParams.append(key, String(item));
     }
-    const json: Record<string, unknown> | undefined = spec.body.length > 0 ? {} : undefined;
-    for (const key of spec.body) if (input[key] !== undefined) json![key] = input[key];
-
     const bearer = `Bearer ${token.token}`;
     try {
       // Outside ky's per-attempt timeout: an empty bucket may take up to a minute to refill.
       await limiter.take(bearer, signal);
+      const request: Options = {
+        ...shared,
+        // Every attempt (retries included) passes here. The two headers are set on ky's Request
+        // rather than passed as `headers`, which ky would copy through three Headers objects
+        // (half of ky's own cost per call). Then the bucket is updated from Twitch's headers.
+        fetch: async (request, init) => {
+          const { headers } = request as Request;
+          headers.set('authorization', bearer);
+          headers.set('client-id', clientId);
+          const answer = await (options.fetch ?? globalThis.fetch)(request, init);
+          limiter.update(bearer, answer.headers);
+          return answer;
+        },
+      };
+      if (spec.method !== 'GET') request.method = spec.method;
+      // (JSON leaves out the fields that are undefined.)
+      if (spec.body[0]) request.json = Object.fromEntries(spec.body.map((key) => [key, input[key]]));
+      if (signal) request.signal = signal;
       // A whole URL: ky resolving a base URL and search params costs more than the rest of the call.
       const query = searchParams.toString();
-      const response = ky(baseUrl + spec.path + (query && `?${query}`), {
-        ...shared,
-        method: spec.method,
-        json,
-        signal,
-        headers: { Authorization: bearer, 'Client-Id': clientId },
-      });
+      const response = await ky(baseUrl + spec.path + (query && `?${query}`), request);
       if (spec.text) return await response.text();
-      if (!spec.response) return void (await response);
-      // ky parses and, through Standard Schema, validates with the endpoint's valibot schema.
-      return await (validate ? response.json(spec.response) : response.json());
+      if (!spec.response) return;
+      const body: unknown = await response.json();
+      return validate ? check(spec.response, body, spec.id) : body;
     } catch (error) {
       throw toTwitchError(spec, error, token.token);
     }
   }
 
   async function call(spec: EndpointSpec, input: Record<string, unknown>, options: CallOptions = {}) {
-    const token = await tokenFor(spec, options.user);
+    const asked: TokenRequest = { endpoint: spec, user: options.user };
+    const token = checked(spec, typeof auth === 'string' ? { token: auth } : await auth.getToken(asked));
     try {
       return await send(spec, input, token, options.signal);
     } catch (error) {
@@ -159,10 +154,8 @@ export function createClient(options: ClientOptions): Client {
       if (error instanceof RateLimitError && retries !== 0 && !IDEMPOTENT.includes(spec.method)) {
         return send(spec, input, token, options.signal);
       }
-      const refreshed =
-        error instanceof UnauthorizedError && typeof auth !== 'string' && auth.refresh
-          ? await auth.refresh(token, { endpoint: spec, user: options.user })
-          : undefined;
+      // (A string token has no `refresh`.)
+      const refreshed = error instanceof UnauthorizedError && (await (auth as AuthProvider).refresh?.(token, asked));
       if (!refreshed) throw error;
       return send(spec, input, checked(spec, refreshed), options.signal);
     }
@@ -173,7 +166,6 @@ export function createClient(options: ClientOptions): Client {
 
 /** Maps ky's errors to ours, with any trace of the token removed. */
 function toTwitchError(spec: EndpointSpec, error: unknown, token: string): unknown {
-  const scrub = (text: string) => (token ? text.replaceAll(token, '[token]') : text);
   if (isHTTPError(error)) {
     // Twitch's error body: { error, status, message }.
     const body = (error.data ?? {}) as { error?: unknown; message?: unknown };
@@ -181,24 +173,15 @@ function toTwitchError(spec: EndpointSpec, error: unknown, token: string): unkno
     return helixError({
       status: response.status,
       error: String(body.error ?? response.statusText),
-      message: scrub(String(body.message ?? '')),
+      // (`checked` made sure the token is not empty.)
+      message: String(body.message ?? '').replaceAll(token, '[token]'),
       endpoint: spec.id,
       headers: response.headers,
     });
   }
-  if (error instanceof SchemaValidationError) {
-    return new ValidationError(
-      spec.id,
-      error.issues.map((issue) => ({
-        // valibot names each step of the path as { key }.
-        path: issue.path?.map((step) => (step as { key: string }).key).join('.') ?? '',
-        message: issue.message,
-      })),
-    );
-  }
   if (error instanceof SyntaxError) return new ValidationError(spec.id, [{ path: '', message: 'not JSON' }]);
-  if (error instanceof Error && /^(NetworkError|TimeoutError)$/.test(error.name)) {
-    return new NetworkError(spec.id, scrub(error.message));
+  if (isNetworkError(error) || isTimeoutError(error)) {
+    return new NetworkError(spec.id, error.message.replaceAll(token, '[token]'));
   }
   return error;
 }

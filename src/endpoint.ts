@@ -1,7 +1,7 @@
-import type { GenericSchema } from 'valibot';
 import type { CallOptions, Client } from './client.js';
 import { InputError } from './errors.js';
 import { definePaginated, type Paginator } from './pagination.js';
+import type { Schema } from './validate.js';
 
 /** Which kind of access token an endpoint accepts. */
 export type TokenType = 'app' | 'user';
@@ -43,8 +43,8 @@ export interface InputRules {
 
 /** Everything `defineEndpoint` needs: the metadata, the input rules and the response shape. */
 export interface EndpointSpec extends EndpointMeta, InputRules {
-  /** Schema of a JSON response body; absent when the endpoint answers without a body. */
-  readonly response?: GenericSchema<unknown>;
+  /** Schema of a JSON response body (a valibot schema, or any Standard Schema); absent when the endpoint answers without a body. */
+  readonly response?: Schema;
   /** The body is text (the iCalendar schedule), not JSON. */
   readonly text?: true;
 }

@@ -146,6 +146,20 @@ describe('errors', () => {
     expect(error).toBeInstanceOf(NetworkError);
     expect(stub.requests).toHaveLength(2);
   });
+
+  test('the timeout option ends a request that gets no answer with NetworkError', async () => {
+    vi.useFakeTimers();
+    // Answers only when aborted, as a hung server would.
+    const stub = fetchStub(
+      (request) => new Promise((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason))),
+    );
+    let settled: unknown = 'pending';
+    getUsers(client(stub.fetch, { timeout: 30, retry: { limit: 0 } }), { id: '1' }).catch((e: unknown) => (settled = e));
+    // Well short of ky's own 10 s default.
+    await vi.advanceTimersByTimeAsync(100);
+    expect(settled).toBeInstanceOf(NetworkError);
+    expect(String(settled)).not.toContain(TOKEN);
+  });
 });
 
 describe('rate limits', () => {

@@ -2,8 +2,9 @@
  * The small plumbing every auth flow shares: where Twitch's OAuth service lives, how a form is
  * posted to it, how its answers are checked, and random, URL-safe strings.
  */
-import { getDotPath, safeParse, type GenericSchema } from 'valibot';
+import type { GenericSchema } from 'valibot';
 import { ValidationError } from '../errors.js';
+import { validate } from '../validate.js';
 import { AuthError } from './errors.js';
 
 /** Options every auth function takes, so tests and the fake Twitch can stand in. */
@@ -97,14 +98,7 @@ function isTimeout(error: Error): boolean {
 }
 
 /** Validates data from the network, raising {@link ValidationError} with the path on a mismatch. */
-export function check<T>(schema: GenericSchema<unknown, T>, value: unknown, source: string): T {
-  const result = safeParse(schema, value);
-  if (result.success) return result.output;
-  throw new ValidationError(
-    source,
-    result.issues.map((issue) => ({ path: getDotPath(issue) ?? '', message: issue.message })),
-  );
-}
+export const check = <T>(schema: GenericSchema<unknown, T>, value: unknown, source: string): T => validate(schema, value, source);
 
 /**
  * Twitch answers OAuth errors as `{ status, message }` (e.g. `authorization_pending`,

@@ -4,8 +4,8 @@
  * event is checked when a schema for its type and version is passed, so a bundle carries only
  * the event schemas it asks for.
  */
-import { getDotPath, safeParse, type GenericSchema } from 'valibot';
-import { ValidationError, type ValidationIssue } from '../errors.js';
+import { ValidationError } from '../errors.js';
+import { validate, type Schema } from '../validate.js';
 import type { EventSubTypes as KnownTypes } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -139,8 +139,8 @@ export type EventSubMessage = EventSubFrame | EventSubWebhookBody;
 export interface EventSubSchema<T extends string = string> {
   readonly type: T;
   readonly version: string;
-  readonly condition?: GenericSchema<unknown>;
-  readonly event: GenericSchema<unknown>;
+  readonly condition?: Schema;
+  readonly event: Schema;
 }
 
 /** Event schemas to check notifications against: a list of descriptors or an object of them. */
@@ -239,16 +239,6 @@ function needEvents(payload: Record<string, unknown>, source: string, prefix: st
   events.forEach((item, index) => isObject(item) || fail(source, `${prefix}events.${index}`, 'expected an object'));
 }
 
-function check(schema: GenericSchema<unknown>, value: unknown, source: string, prefix: string): void {
-  const result = safeParse(schema, value);
-  if (result.success) return;
-  const issues: ValidationIssue[] = result.issues.map((issue) => {
-    const path = getDotPath(issue);
-    return { path: path ? prefix + path : prefix.slice(0, -1), message: issue.message };
-  });
-  throw new ValidationError(source, issues);
-}
-
 // Descriptor lookups by `type@version`, cached per schemas option object.
 const lookups = /* @__PURE__ */ new WeakMap<object, Map<string, EventSubSchema>>();
 let last: { list: object; type: string; version: string; found: EventSubSchema | undefined } | undefined;
@@ -282,9 +272,9 @@ function checkEvents(
   const descriptor = findSchema(options.schemas, subscription.type, subscription.version);
   if (!descriptor) return;
   const name = `${source} (${subscription.type} v${subscription.version})`;
-  if (payload.event !== undefined) check(descriptor.event, payload.event, name, `${prefix}event.`);
+  if (payload.event !== undefined) validate(descriptor.event, payload.event, name, `${prefix}event.`);
   if (Array.isArray(payload.events)) {
-    payload.events.forEach((item, index) => check(descriptor.event, item, name, `${prefix}events.${index}.`));
+    payload.events.forEach((item, index) => validate(descriptor.event, item, name, `${prefix}events.${index}.`));
   }
 }
 
