@@ -741,12 +741,10 @@ export class EventSubSocket {
 
   #dispatch(message: EventSubNotificationMessage): void {
     this.#emit('notification', message);
-    const handlers = this.#handlers.get(message.payload.subscription.type);
+    const { subscription, event, events } = message.payload;
+    const handlers = this.#handlers.get(subscription.type);
     if (!handlers || handlers.size === 0) return;
-    const events = message.payload.events ?? [message.payload.event];
-    for (const event of events) {
-      for (const handler of [...handlers]) this.#call(handler, event, message, message.payload.subscription.type);
-    }
+    for (const item of events ?? [event]) this.#run(handlers, item, message, subscription.type);
   }
 
   /**
@@ -897,21 +895,28 @@ export class EventSubSocket {
 
   #emit<K extends ControlName>(name: K, value: EventSubSocketEvents[K]): void {
     const handlers = this.#handlers.get(name);
-    if (!handlers) return;
-    for (const handler of [...handlers]) this.#call(handler, value, undefined, name);
+    if (handlers) this.#run(handlers, value, undefined, name);
   }
 
-  /** Runs a listener; whatever it throws (or rejects with) goes to `error`, never up the socket. */
-  #call(handler: Handler, value: unknown, message: unknown, name: string): void {
-    const report = (error: unknown) => {
-      if (name === 'error') return; // an error listener that fails has nowhere to report to
-      this.#emit('error', new EventSubError('handler', `a ${name} handler threw: ${(error as Error)?.message ?? String(error)}`, undefined, { cause: error }));
-    };
-    try {
-      const result = handler(value, message);
-      if (result && typeof (result as Promise<unknown>).then === 'function') (result as Promise<unknown>).then(undefined, report);
-    } catch (error) {
-      report(error);
+  /**
+   * Runs listeners; whatever one throws (or rejects with) goes to `error`, never up the socket.
+   * A copy is walked, so a listener added meanwhile waits for the next value.
+   */
+  #run(handlers: Set<Handler>, value: unknown, message: unknown, name: string): void {
+    for (const handler of [...handlers]) {
+      try {
+        const result = handler(value, message);
+        if (result && typeof (result as Promise<unknown>).then === 'function') {
+          (result as Promise<unknown>).then(undefined, (error: unknown) => this.#report(error, name));
+        }
+      } catch (error) {
+        this.#report(error, name);
+      }
     }
+  }
+
+  #report(error: unknown, name: string): void {
+    if (name === 'error') return; // an error listener that fails has nowhere to report to
+    this.#emit('error', new EventSubError('handler', `a ${name} handler threw: ${(error as Error)?.message ?? String(error)}`, undefined, { cause: error }));
   }
 }
