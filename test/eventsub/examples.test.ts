@@ -28,11 +28,11 @@ const keyOf = (file: string) => {
  */
 const DOC_ERRATA: Record<string, { why: string; event?: string[] | 'refused'; condition?: string[] }> = {
   'automod.message.hold@1.json': {
-    why: 'an outdated example: message is a string and fragments sit at the top level',
+    why: 'an outdated example: message is a string and fragments sit at the top level (the field table, and twitch4j#988 tested against Twitch, have a message object)',
     event: ['message'],
   },
   'automod.message.update@1.json': {
-    why: 'an outdated example: message is a string and fragments sit at the top level',
+    why: 'an outdated example: message is a string and fragments sit at the top level (the field table, and twitch4j#988 tested against Twitch, have a message object)',
     event: ['message'],
   },
   'automod.settings.update@1.json': {
@@ -40,7 +40,7 @@ const DOC_ERRATA: Record<string, { why: string; event?: string[] | 'refused'; co
     event: 'refused',
   },
   'channel.ad_break.begin@1.json': {
-    why: 'the example quotes a number and a boolean',
+    why: 'the example quotes a number and a boolean (Twitch\'s own twitch-cli mock sends 60 and false)',
     event: ['duration_seconds', 'is_automatic'],
   },
   'channel.chat.notification@1.json': {
@@ -76,15 +76,15 @@ const DOC_ERRATA: Record<string, { why: string; event?: string[] | 'refused'; co
     condition: ['moderator_user_id'],
   },
   'channel.prediction.progress@1.json': {
-    why: 'the example gives one predictor user_id as a number',
+    why: 'the example gives one predictor user_id as a number (reported as a docs bug in twitchdev/issues#390)',
     event: ['outcomes.1.top_predictors.0.user_id'],
   },
   'channel.prediction.lock@1.json': {
-    why: 'the example gives one predictor user_id as a number',
+    why: 'the example gives one predictor user_id as a number (reported as a docs bug in twitchdev/issues#390)',
     event: ['outcomes.1.top_predictors.0.user_id'],
   },
   'channel.prediction.end@1.json': {
-    why: 'the example gives two predictor user_ids as numbers',
+    why: 'the example gives two predictor user_ids as numbers (reported as a docs bug in twitchdev/issues#390)',
     event: ['outcomes.1.top_predictors.0.user_id', 'outcomes.1.top_predictors.1.user_id'],
   },
 };
