@@ -22,7 +22,8 @@ export const contenders = {
 } as const;
 export type Contender = keyof typeof contenders;
 
-const BODY = JSON.stringify({
+/** The answer every contender gets (exported for the browser run of this bench). */
+export const BODY = JSON.stringify({
   data: [
     {
       id: '141981764',
@@ -38,7 +39,7 @@ const BODY = JSON.stringify({
     },
   ],
 });
-const HEADERS = {
+export const HEADERS = {
   'content-type': 'application/json; charset=utf-8',
   'ratelimit-limit': '800',
   'ratelimit-remaining': '799',

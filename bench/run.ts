@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { root } from './bundle.ts';
 import { CALLS, contenders as callContenders } from './calls.ts';
+import { BROWSER_CALLS, browserCalls, browserContenders } from './calls-browser.ts';
 import { FRAMES, contenders as eventsubContenders } from './eventsub.ts';
 import { interleave, type Series } from './interleave.ts';
 import { SOCKETS } from './memory.ts';
@@ -123,6 +124,30 @@ if (runs('calls')) {
     `- Whole call against Twurple's browser build: ${us(ours.median)} vs ${us(browser.median)} wall, ${us(ours.cpuMedian)} vs ${us(browser.cpuMedian)} CPU — ` +
       `${flag(ours.median <= browser.median, `getUsers ${us(ours.median)} slower than Twurple browser ${us(browser.median)}`)} (budget: no slower)`,
   );
+  out();
+
+  out(`### The same calls in headless Chromium (median of ${CALL_ROUNDS} rounds of ${BROWSER_CALLS.toLocaleString('en-US')} calls, rounds in turn, one page)`);
+  out();
+  const inBrowser = await browserCalls(CALL_ROUNDS);
+  if ('skipped' in inBrowser) {
+    out(`Not measured: ${inBrowser.skipped}.`);
+  } else {
+    const { medians } = inBrowser;
+    table(
+      ['contender', 'µs/call', 'rounds min – max', 'vs bare ky'],
+      (Object.keys(browserContenders) as (keyof typeof browserContenders)[]).map((id) => [
+        browserContenders[id],
+        us(medians[id]),
+        `${Math.min(...inBrowser.rounds[id]).toFixed(1)} – ${Math.max(...inBrowser.rounds[id]).toFixed(1)}`,
+        id === 'ky' ? '' : delta(medians[id], medians.ky),
+      ]),
+    );
+    out(
+      `- In Chromium, our layers over bare ky: ${us(medians.helixkit - medians.ky)}; the whole call against Twurple's browser build: ` +
+        `${us(medians.helixkit)} vs ${us(medians['twurple-browser'])} — ` +
+        `${flag(medians.helixkit <= medians['twurple-browser'], `in Chromium getUsers ${us(medians.helixkit)} slower than Twurple browser ${us(medians['twurple-browser'])}`)} (budget: no slower)`,
+    );
+  }
   out();
 }
 
