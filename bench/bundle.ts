@@ -33,3 +33,21 @@ export async function weigh(source: string, platform: 'browser' | 'neutral' | 'n
   const code = result.outputFiles[0]!.text;
   return { minified: Buffer.byteLength(code), gzip: gzipSync(code, { level: 9 }).length, code };
 }
+
+/** Bundles `source` (resolved from the project root) as a browser bundler would ship it, unminified unless asked. */
+export async function bundleForBrowser(source: string, format: 'esm' | 'iife', minify = false): Promise<string> {
+  const result = await build({
+    stdin: { contents: source, resolveDir: root, loader: 'ts' },
+    bundle: true,
+    minify,
+    write: false,
+    format,
+    platform: 'browser',
+    target: 'es2022',
+    conditions: ['browser'],
+    mainFields: ['browser', 'module', 'main'],
+    define: { 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}

@@ -1,8 +1,7 @@
 // The per-call bench of ./calls.ts in headless Chromium, where helixkit's users run it: one page,
 // the same stubbed answer, the contenders' rounds taken in turn. Browsers build Request and
 // Response natively, so ky's cost there differs from Node's (where undici builds them in JS).
-import { build } from 'esbuild';
-import { root } from './bundle.ts';
+import { bundleForBrowser } from './bundle.ts';
 import { median } from './stats.ts';
 import { BODY, HEADERS } from './calls.ts';
 import { findChromium, launchChromium } from '../test/chromium.ts';
@@ -73,24 +72,12 @@ window.bench = async (id, calls) => {
 export async function browserCalls(rounds: number): Promise<{ medians: Record<Id, number>; rounds: Record<Id, number[]> } | { skipped: string }> {
   const executable = findChromium();
   if (!executable) return { skipped: 'Chromium not found (apt-get install -y chromium, or set CHROMIUM_PATH)' };
-  const bundled = await build({
-    stdin: { contents: page, resolveDir: root, loader: 'js' },
-    bundle: true,
-    minify: true,
-    write: false,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    conditions: ['browser'],
-    mainFields: ['browser', 'module', 'main'],
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'silent',
-  });
+  const bundled = await bundleForBrowser(page, 'iife', true);
   const browser = await launchChromium(executable);
   try {
     const tab = await browser.newPage();
     await tab.goto('about:blank');
-    await tab.addScriptTag({ content: bundled.outputFiles[0]!.text });
+    await tab.addScriptTag({ content: bundled });
     const ids = Object.keys(browserContenders) as Id[];
     const run = (id: Id, calls: number) => tab.evaluate(([id, calls]) => (window as any).bench(id, calls) as Promise<number>, [id, calls] as const);
     for (const id of ids) await run(id, 500); // warm-up

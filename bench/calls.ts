@@ -4,8 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { root } from './bundle.ts';
+import { bundleForBrowser, root } from './bundle.ts';
 import type { Figure, Prepared } from './child.ts';
 
 export const CALLS = 10_000;
@@ -117,24 +116,9 @@ async function setup(contender: Contender): Promise<Setup> {
 
 /** Twurple as a browser bundler ships it (its browser limiter included), loaded into Node. */
 async function importBrowserTwurple(): Promise<{ ApiClient: any; StaticAuthProvider: any }> {
-  const result = await build({
-    stdin: {
-      contents: `export { ApiClient } from '@twurple/api'; export { StaticAuthProvider } from '@twurple/auth';`,
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    conditions: ['browser'],
-    mainFields: ['browser', 'module', 'main'],
-    define: { 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'silent',
-  });
+  const text = await bundleForBrowser(`export { ApiClient } from '@twurple/api'; export { StaticAuthProvider } from '@twurple/auth';`, 'esm');
   const file = join(mkdtempSync(join(tmpdir(), 'helixkit-bench-')), 'twurple-browser.mjs');
-  writeFileSync(file, result.outputFiles[0]!.text);
+  writeFileSync(file, text);
   return import(pathToFileURL(file).href);
 }
 
