@@ -325,6 +325,12 @@ function parseWebhook(body: Record<string, unknown>, options: ParseOptions): Eve
  * @see https://dev.twitch.tv/docs/eventsub/websocket-reference/
  */
 export function parseEventSubMessage(json: string | unknown, options: ParseOptions = {}): EventSubMessage {
+  const value = parsedObject(json);
+  return 'metadata' in value ? parseFrame(value, options) : parseWebhook(value, options);
+}
+
+/** A JSON string parsed, or a value as it is; either way it must be an object. */
+function parsedObject(json: string | unknown): Record<string, unknown> {
   let value: unknown = json;
   if (typeof json === 'string') {
     try {
@@ -334,14 +340,17 @@ export function parseEventSubMessage(json: string | unknown, options: ParseOptio
     }
   }
   if (!isObject(value)) fail(FRAME, '', 'must be a JSON object');
-  return 'metadata' in value ? parseFrame(value, options) : parseWebhook(value, options);
+  return value;
 }
 
-/** Like {@link parseEventSubMessage}, but refuses anything that is not a WebSocket frame. */
+/**
+ * Like {@link parseEventSubMessage}, but refuses anything that is not a WebSocket frame. (It
+ * does not reach the webhook parser, so a socket-only bundle leaves that out.)
+ */
 export function parseEventSubFrame(json: string | unknown, options: ParseOptions = {}): EventSubFrame {
-  const message = parseEventSubMessage(json, options);
-  if (!('metadata' in message)) fail(FRAME, 'metadata', 'missing');
-  return message;
+  const value = parsedObject(json);
+  if (!('metadata' in value)) fail(FRAME, 'metadata', 'missing');
+  return parseFrame(value, options);
 }
 
 /** Like {@link parseEventSubMessage}, for a webhook request body. */
