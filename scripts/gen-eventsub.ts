@@ -350,7 +350,10 @@ function generateVersions(byType: Map<string, Entry[]>): string {
       const condition = entry.oneOf
         ? entry.oneOf.join('|')
         : entry.condition.map((f) => f.name + (f.optional ? '?' : '')).join(' ');
-      const scopes = entry.scopes.map((group) => group.join('|')).join(' ');
+      // `x:read:y|x:manage:y`, the most common group, is written `x:*:y`.
+      const scopes = entry.scopes
+        .map((group) => group.join('|').replace(/\b([\w-]+):read:([\w-]+)\|\1:manage:\2\b/g, '$1:*:$2'))
+        .join(' ');
       const flags = (entry.webhookOnly ? 'w' : '') + (entry.batched ? 'b' : '');
       return `'${[entry.version, condition, scopes, flags].join(';').replace(/;+$/, '')}'`;
     });
@@ -384,7 +387,7 @@ export interface TypeInfo {
 
 // type → its versions, newest first, each 'version;condition;scopes;flags' where
 //   condition: field names split by ' ', '?' after an optional one, '|' between one-of fields
-//   scopes: all-of groups split by ' ', any-of alternatives by '|'
+//   scopes: all-of groups split by ' ', any-of alternatives by '|'; 'x:*:y' stands for 'x:read:y|x:manage:y'
 //   flags: 'w' webhook only, 'b' batched
 const TABLE: Record<string, readonly string[]> = {
 ${rows.join('\n')}
@@ -409,7 +412,7 @@ export function typeInfo(type: string, version?: string): TypeInfo | undefined {
       required: !oneOf && !name.endsWith('?'),
     })),
     ...(oneOf && { oneOf }),
-    scopes: scopes ? scopes.split(' ').map((group) => group.split('|')) : [],
+    scopes: scopes ? scopes.split(' ').map((group) => group.replace(/([\\w-]+):\\*:([\\w-]+)/g, '$1:read:$2|$1:manage:$2').split('|')) : [],
     webhookOnly: flags.includes('w'),
     batched: flags.includes('b'),
   };

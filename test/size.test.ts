@@ -7,9 +7,9 @@ import { uses } from '../bench/size.ts';
  * Budgets not met yet, guarded at today's size so they cannot grow unnoticed. `npm run bench`
  * still prints them as a MISS against the real budget.
  * - follow: ky (8.9 KB) + the pipeline + the socket (every protocol rule) + the type table come to
- *   about 17.3 KB against 16 KB (Twurple: 50 KB).
+ *   about 17.2 KB against 16 KB (Twurple: 50 KB).
  */
-const GUARDED: Record<string, number> = { 'follow (EventSub WS)': 17_400 };
+const GUARDED: Record<string, number> = { 'follow (EventSub WS)': 17_300 };
 
 describe('bundle size', () => {
   for (const use of uses) {
