@@ -6,7 +6,8 @@
 import { array, boolean, looseObject, number, optional, string, union, type InferOutput } from 'valibot';
 import { AuthError, IdTokenError } from './errors.js';
 import { decodeJwt } from './jwt.js';
-import { authUrl, check, oauthRequest, type AuthTransport } from './request.js';
+import { validate } from '../validate.js';
+import { authUrl, oauthRequest, type AuthTransport } from './request.js';
 import { sameString } from './authorize.js';
 
 /** Twitch's issuer identifier. */
@@ -85,7 +86,7 @@ export async function verifyIdToken(idToken: string, options: VerifyIdTokenOptio
 
   let claims: IdTokenClaims;
   try {
-    claims = check(claimsSchema, jwt.payload, 'id_token');
+    claims = validate(claimsSchema, jwt.payload, 'id_token');
   } catch {
     throw new IdTokenError('malformed', 'the claims lack iss, sub, aud or exp');
   }

@@ -90,15 +90,12 @@ export async function oauthRequest<T>(
   if (json === undefined) {
     throw new ValidationError(source, [{ path: '', message: 'the response is not JSON' }]);
   }
-  return check(schema, json, source);
+  return validate(schema, json, source);
 }
 
 function isTimeout(error: Error): boolean {
   return error.name === 'TimeoutError' || (error as { cause?: { name?: unknown } }).cause?.name === 'TimeoutError';
 }
-
-/** Validates data from the network, raising {@link ValidationError} with the path on a mismatch. */
-export const check = <T>(schema: GenericSchema<unknown, T>, value: unknown, source: string): T => validate(schema, value, source);
 
 /**
  * Twitch answers OAuth errors as `{ status, message }` (e.g. `authorization_pending`,

@@ -355,9 +355,9 @@ export function parseEventSubFrame(json: string | unknown, options: ParseOptions
 
 /** Like {@link parseEventSubMessage}, for a webhook request body. */
 export function parseEventSubWebhookBody(json: string | unknown, options: ParseOptions = {}): EventSubWebhookBody {
-  const message = parseEventSubMessage(json, options);
-  if ('metadata' in message) fail(WEBHOOK, 'metadata', 'a WebSocket frame is not a webhook body');
-  return message;
+  const value = parsedObject(json);
+  if ('metadata' in value) fail(WEBHOOK, 'metadata', 'a WebSocket frame is not a webhook body');
+  return parseWebhook(value, options);
 }
 
 /** The frame type whose `metadata.message_type` is `M`. */
