@@ -1,8 +1,8 @@
 import ky, { isHTTPError, isNetworkError, isTimeoutError, type Options } from 'ky';
 import type { EndpointMeta, EndpointSpec, TokenType } from './endpoint.js';
 import { helixError, InputError, MissingScopeError, NetworkError, RateLimitError, UnauthorizedError, ValidationError } from './errors.js';
-import { createRateLimiter } from './rate-limit.js';
-import { validate as check } from './validate.js';
+import { createRateLimiter, sleep } from './rate-limit.js';
+import { check, modeOf, warnOnce, type ValidateMode } from './validate.js';
 
 /** A token as the pipeline sees it. */
 export interface AccessToken {
@@ -46,8 +46,20 @@ export interface ClientOptions {
   baseUrl?: string;
   /** The fetch to use. Default `globalThis.fetch`, read at each request (so mocks installed later apply). */
   fetch?: typeof fetch;
-  /** Validate response bodies against their schemas. Default `true`. */
-  validate?: boolean;
+  /**
+   * How response bodies are checked against their schemas. `'report'` (default): the call
+   * resolves with the body as received and each mismatch goes to `onInvalid`, since Twitch often
+   * sends what its reference does not say (a null, a missing field) and a failed call would cost
+   * you the data. `'strict'` (or `true`): throw `ValidationError`, which still carries the body
+   * on `.body`. `false`: no check.
+   */
+  validate?: 'report' | 'strict' | boolean;
+  /**
+   * Told about each body that does not match its schema in `'report'` mode. The error names
+   * paths and types, never values; the body is on `error.body`. Default: one `console.warn` per
+   * endpoint and path per process.
+   */
+  onInvalid?: (error: ValidationError) => void;
   /**
    * Retries, `limit` default 2: GET, PUT and DELETE retry a 429 at `Ratelimit-Reset` and 5xx or
    * network errors with backoff; POST and PATCH retry only a 429 (once, after the reset), since
@@ -58,40 +70,56 @@ export interface ClientOptions {
   timeout?: number | false;
 }
 
+/** A query parameter's value: one, or several (sent as repeated `key=value`). */
+export type QueryValue = string | number | boolean | readonly (string | number | boolean)[];
+
 /** Options every endpoint function takes as its third argument. */
 export interface CallOptions {
   /** Whose token to use, when the auth provider holds several users. */
   user?: string;
   /** Aborts the call, including any wait for the rate limit. */
   signal?: AbortSignal;
+  /**
+   * Query parameters helixkit does not know yet (Twitch adds them faster than SDKs ship), sent
+   * as given and unchecked. Input keys stay checked, so a typo there is still refused.
+   */
+  query?: Readonly<Record<string, QueryValue>>;
+  /** JSON body fields helixkit does not know yet, merged into the body as given and unchecked. */
+  body?: Readonly<Record<string, unknown>>;
 }
 
 /** A configured Helix client. Pass it to endpoint functions: `getUsers(client, { login })`. */
 export interface Client {
   readonly clientId: string;
-  /** Whether response bodies are validated. */
-  readonly validate: boolean;
+  /** How response bodies are checked (see {@link ClientOptions.validate}). */
+  readonly validate: ValidateMode;
+  /** Where mismatches go in `'report'` mode; EventSub sockets built on this client use it too. */
+  readonly onInvalid: (error: ValidationError) => void;
   /** Sends one request for an endpoint; endpoint functions call this. */
   call(spec: EndpointSpec, input: Record<string, unknown>, options?: CallOptions): Promise<unknown>;
 }
 
-const IDEMPOTENT = ['GET', 'PUT', 'DELETE'];
+/**
+ * The longest wait for a rate-limit bucket. Twitch refills within a minute; a reset further off
+ * is a wrong clock or a hostile server, and the call fails at once with `RateLimitError`.
+ */
+const MAX_WAIT_MS = 120_000;
 
 /** Creates a Helix client. @see https://dev.twitch.tv/docs/api/ */
 export function createClient(options: ClientOptions): Client {
-  const { clientId, auth } = options;
-  const validate = options.validate ?? true;
+  const { clientId, auth, fetch: fetcher } = options;
+  const validate = modeOf(options.validate);
+  const onInvalid = options.onInvalid ?? warnOnce;
   const limiter = createRateLimiter();
-  const retries = options.retry?.limit;
+  const retries = options.retry?.limit ?? 2;
   const baseUrl = (options.baseUrl ?? 'https://api.twitch.tv/helix/').replace(/\/?$/, '/');
 
-  // ky's defaults are ours: 10 s per attempt, 2 retries. ky retries GET, PUT and DELETE: 429 at
-  // `Ratelimit-Reset`, 5xx and network errors with backoff. POST and PATCH are never retried by
-  // ky; see `call` for their 429. Only options that differ from ky's go in: ky merges options
-  // key by key on every call, at a cost that grows with their number.
-  const shared: Options = {};
+  // ky retries GET, PUT and DELETE after 5xx and network errors, with its own short backoff: it
+  // is never given a server's delay (Retry-After, Ratelimit-Reset), which is unchecked input.
+  // A 429 comes back to `call`, which waits for the bucket through the checked limiter. Only
+  // options that differ from ky's go in: ky merges options key by key on every call.
+  const shared: Options = { retry: { limit: retries, statusCodes: [408, 500, 502, 503, 504], afterStatusCodes: [] } };
   if (options.timeout !== undefined) shared.timeout = options.timeout;
-  if (retries !== undefined) shared.retry = retries;
 
   /** Refuses, before sending, a token that cannot go in a header or lacks a scope it is known to lack. */
   function checked(spec: EndpointSpec, token: AccessToken): AccessToken {
@@ -102,17 +130,25 @@ export function createClient(options: ClientOptions): Client {
     return token;
   }
 
-  async function send(spec: EndpointSpec, input: Record<string, unknown>, token: AccessToken, signal?: AbortSignal) {
+  async function send(spec: EndpointSpec, input: Record<string, unknown>, token: AccessToken, options: CallOptions) {
+    const { signal, query: extra } = options;
     const searchParams = new URLSearchParams();
-    for (const key of spec.query) {
-      const value = input[key] ?? [];
+    const append = (key: string, value: unknown) => {
       // A repeatable parameter takes an array: one `key=value` each.
       for (const item of Array.isArray(value) ? value : [value]) searchParams.append(key, String(item));
-    }
+    };
+    for (const key of spec.query) append(key, input[key] ?? []);
+    for (const key in extra) append(key, extra[key]);
     const bearer = `Bearer ${token.token}`;
     try {
       // Outside ky's per-attempt timeout: an empty bucket may take up to a minute to refill.
-      await limiter.take(bearer, signal);
+      for (let wait; (wait = limiter.take(bearer)); ) {
+        if (wait > MAX_WAIT_MS) {
+          const message = `the rate limit resets in ${Math.ceil(wait / 1000)} s; helixkit waits 120 s at most`;
+          throw helixError({ status: 429, error: 'Too Many Requests', message, endpoint: spec.id, headers: new Headers() });
+        }
+        await sleep(wait, signal);
+      }
       const request: Options = {
         ...shared,
         // Every attempt (retries included) passes here. The two headers are set on ky's Request
@@ -122,22 +158,37 @@ export function createClient(options: ClientOptions): Client {
           const { headers } = request as Request;
           headers.set('authorization', bearer);
           headers.set('client-id', clientId);
-          const answer = await (options.fetch ?? globalThis.fetch)(request, init);
-          limiter.update(bearer, answer.headers);
+          const answer = await (fetcher ?? globalThis.fetch)(request, init);
+          limiter.update(bearer, answer.headers, answer.status === 429);
           return answer;
         },
       };
       if (spec.method !== 'GET') request.method = spec.method;
       // (JSON leaves out the fields that are undefined.)
-      if (spec.body[0]) request.json = Object.fromEntries(spec.body.map((key) => [key, input[key]]));
+      if (spec.body[0] || options.body) request.json = { ...Object.fromEntries(spec.body.map((key) => [key, input[key]])), ...options.body };
       if (signal) request.signal = signal;
       // A whole URL: ky resolving a base URL and search params costs more than the rest of the call.
       const query = searchParams.toString();
       const response = await ky(baseUrl + spec.path + (query && `?${query}`), request);
-      if (spec.text) return await response.text();
+      const text = await response.text();
+      if (spec.text) return text;
       if (!spec.response) return;
-      const body: unknown = await response.json();
-      return validate ? check(spec.response, body, spec.id) : body;
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new ValidationError(spec.id, [{ path: '', message: 'not JSON' }], text);
+      }
+      const problem = validate && check(spec.response, body, spec.id);
+      if (problem) {
+        if (validate === 'strict') throw problem;
+        try {
+          onInvalid(problem);
+        } catch {
+          // A failing reporter must not cost the caller the body.
+        }
+      }
+      return body;
     } catch (error) {
       throw toTwitchError(spec, error, token.token);
     }
@@ -145,43 +196,48 @@ export function createClient(options: ClientOptions): Client {
 
   async function call(spec: EndpointSpec, input: Record<string, unknown>, options: CallOptions = {}) {
     const asked: TokenRequest = { endpoint: spec, user: options.user };
-    const token = checked(spec, typeof auth === 'string' ? { token: auth } : await auth.getToken(asked));
-    try {
-      return await send(spec, input, token, options.signal);
-    } catch (error) {
-      // Twitch did not act on a request it answered 429, so a POST or PATCH may go again: `send`
-      // waits until the bucket (set from that 429's headers) refills.
-      if (error instanceof RateLimitError && retries !== 0 && !IDEMPOTENT.includes(spec.method)) {
-        return send(spec, input, token, options.signal);
+    let token = checked(spec, typeof auth === 'string' ? { token: auth } : await auth.getToken(asked));
+    let refreshed = false;
+    for (let limited = 0; ; ) {
+      try {
+        return await send(spec, input, token, options);
+      } catch (error) {
+        // Twitch did not act on a request it answered 429, so any method may go again: `send`
+        // waits until the bucket (emptied by that 429) refills.
+        if (error instanceof RateLimitError && limited++ < retries) continue;
+        // (A string token has no `refresh`.)
+        const fresh = error instanceof UnauthorizedError && !refreshed && (await (auth as AuthProvider).refresh?.(token, asked));
+        if (!fresh) throw error;
+        token = checked(spec, fresh);
+        refreshed = true;
       }
-      // (A string token has no `refresh`.)
-      const refreshed = error instanceof UnauthorizedError && (await (auth as AuthProvider).refresh?.(token, asked));
-      if (!refreshed) throw error;
-      return send(spec, input, checked(spec, refreshed), options.signal);
     }
   }
 
-  return { clientId, validate, call };
+  return { clientId, validate, onInvalid, call };
 }
 
-/** Maps ky's errors to ours, with any trace of the token removed. */
+/**
+ * Maps ky's errors to ours, with any trace of the token removed: a server may echo it in its
+ * error text, its status text or a header.
+ */
 function toTwitchError(spec: EndpointSpec, error: unknown, token: string): unknown {
+  // (`checked` made sure the token is not empty.)
+  const hide = (text: unknown) => String(text).replaceAll(token, '[token]');
   if (isHTTPError(error)) {
     // Twitch's error body: { error, status, message }.
     const body = (error.data ?? {}) as { error?: unknown; message?: unknown };
     const { response } = error;
+    const headers = new Headers();
+    response.headers.forEach((value, name) => headers.set(name, hide(value)));
     return helixError({
       status: response.status,
-      error: String(body.error ?? response.statusText),
-      // (`checked` made sure the token is not empty.)
-      message: String(body.message ?? '').replaceAll(token, '[token]'),
+      error: hide(body.error ?? response.statusText),
+      message: hide(body.message ?? ''),
       endpoint: spec.id,
-      headers: response.headers,
+      headers,
     });
   }
-  if (error instanceof SyntaxError) return new ValidationError(spec.id, [{ path: '', message: 'not JSON' }]);
-  if (isNetworkError(error) || isTimeoutError(error)) {
-    return new NetworkError(spec.id, error.message.replaceAll(token, '[token]'));
-  }
+  if (isNetworkError(error) || isTimeoutError(error)) return new NetworkError(spec.id, hide(error.message));
   return error;
 }

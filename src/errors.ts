@@ -19,16 +19,22 @@ export class InputError extends TwitchError {
   }
 }
 
-/** One problem found while validating data from the network. */
+/** One problem found while validating data from the network. Never holds a value from it. */
 export interface ValidationIssue {
   /** Dotted path into the value, e.g. `data.0.login`; `''` for the value itself. */
   readonly path: string;
+  /** What the schema asks for there, e.g. `string` (a type or the schema's own literals). */
+  readonly expected?: string;
+  /** The type that came instead: `null`, `undefined` (absent), `number`, `string`, `boolean`, `array`, `object`. */
+  readonly received?: string;
+  /** `expected string, received null`, or what else went wrong. */
   readonly message: string;
 }
 
 /**
- * Twitch sent data that does not match the documented shape. Turn it off per client with
- * `validate: false` if you must accept whatever arrives.
+ * Twitch sent data that does not match the shape helixkit expects. The message names paths and
+ * types, never values (a body may hold a stream key or a secret); what arrived is on the
+ * non-enumerable `body`, so it stays out of logs and JSON but a caller can still use it.
  */
 export class ValidationError extends TwitchError {
   override name = 'ValidationError';
@@ -37,10 +43,14 @@ export class ValidationError extends TwitchError {
   declare readonly issues: readonly ValidationIssue[];
   /** Path of the first issue, e.g. `data.0.login`. */
   declare readonly path: string;
-  constructor(source: string, issues: readonly ValidationIssue[]) {
-    const path = issues[0]?.path ?? '';
-    super(`${source}: unexpected data${path ? ` at ${path}` : ''}: ${issues[0]?.message ?? 'invalid'}`);
-    Object.assign(this, { source, issues, path });
+  /** The data as received (non-enumerable). */
+  declare readonly body: unknown;
+  constructor(source: string, issues: readonly ValidationIssue[], body?: unknown) {
+    const [first] = issues;
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+    super(`${source}: unexpected data${first?.path ? ` at ${first.path}` : ''}: ${first?.message ?? 'invalid'}${more}`);
+    Object.assign(this, { source, issues, path: first?.path ?? '' });
+    Object.defineProperty(this, 'body', { value: body });
   }
 }
 

@@ -1,44 +1,61 @@
 /**
  * A bucket per token, fed by Twitch's `Ratelimit-Remaining` and `Ratelimit-Reset` headers.
  * When a bucket is empty, callers wait for its reset instead of spending a request on a 429.
+ * Every figure comes from the network, so each is checked before it becomes a wait.
  */
 export interface RateLimiter {
-  /** Resolves when a request with this key may go out, and counts it against the bucket. */
-  take(key: string, signal?: AbortSignal): Promise<void>;
-  /** Records what Twitch said about the bucket in a response's headers. */
-  update(key: string, headers: Headers): void;
+  /**
+   * Counts a request against the key's bucket and returns 0 when it may go now, else the
+   * milliseconds until the bucket refills (then ask again).
+   */
+  take(key: string): number;
+  /**
+   * Records what Twitch said about the bucket in a response's headers. `limited`: the response
+   * was a 429, so the bucket is empty whatever the headers say (a second if they say nothing).
+   */
+  update(key: string, headers: Headers, limited?: boolean): void;
 }
 
 /** How many tokens' buckets to keep. */
 const MAX_BUCKETS = 256;
+/** The longest timer a runtime keeps: setTimeout fires at once past 2^31−1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function createRateLimiter(): RateLimiter {
-  /** Per key: requests left, and the epoch milliseconds when Twitch refills the bucket. */
+  /** Per key: requests left, and the local epoch milliseconds when Twitch refills the bucket. */
   const buckets = new Map<string, { remaining: number; resetAt: number }>();
-  const take = async (key: string, signal?: AbortSignal): Promise<void> => {
+  const take = (key: string): number => {
     const bucket = buckets.get(key);
-    if (!bucket) return;
+    if (!bucket) return 0;
     const wait = bucket.resetAt - Date.now();
     if (wait <= 0) {
       // Refilled: the next response's headers say by how much.
       buckets.delete(key);
-    } else if (bucket.remaining-- <= 0) {
-      await sleep(wait, signal);
-      return take(key, signal);
+      return 0;
     }
+    return bucket.remaining-- > 0 ? 0 : wait;
   };
-  const update = (key: string, headers: Headers): void => {
-    const remaining = Number(headers.get('ratelimit-remaining') ?? NaN);
-    const resetAt = Number(headers.get('ratelimit-reset') ?? NaN) * 1000;
-    if (!(remaining >= 0 && resetAt > 0)) return;
+  const update = (key: string, headers: Headers, limited = false): void => {
+    const remaining = limited ? 0 : Number(headers.get('ratelimit-remaining') ?? NaN);
+    // The reset is an epoch second on Twitch's clock: measured against its `Date` header, a wrong
+    // clock on either side cannot stretch the wait (the header is whole seconds, so the wait errs
+    // long by under one). Without a readable `Date` (browsers hide it), the local clock stands in.
+    const reset = Number(headers.get('ratelimit-reset') ?? NaN) * 1000;
+    const sent = Date.parse(headers.get('date') ?? '');
+    let wait = reset - (sent > 0 ? sent : Date.now());
+    if (limited) wait = Number.isNaN(wait) ? 1000 : Math.max(0, wait);
+    if (!(remaining >= 0 && wait >= 0)) return;
     // Buckets are hints: past MAX_BUCKETS tokens, forget them all (at worst one 429, retried).
     if (buckets.size >= MAX_BUCKETS) buckets.clear();
-    buckets.set(key, { remaining, resetAt });
+    buckets.set(key, { remaining, resetAt: Date.now() + wait });
   };
   return { take, update };
 }
 
-/** Waits `ms` milliseconds, or rejects with the signal's reason when it aborts first. */
+/**
+ * Waits `ms` milliseconds (at most 2^31−1), or rejects with the signal's reason when it aborts
+ * first.
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
@@ -46,10 +63,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       clearTimeout(timer);
       reject(signal!.reason);
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', abort);
-      resolve();
-    }, ms);
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', abort);
+        resolve();
+      },
+      Math.min(ms, MAX_TIMER_MS),
+    );
     signal?.addEventListener('abort', abort, { once: true });
   });
 }

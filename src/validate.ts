@@ -3,7 +3,7 @@
  * valibot's schemas implement: no valibot function is imported, so a bundle carries only the
  * schemas it uses.
  */
-import { ValidationError } from './errors.js';
+import { ValidationError, type ValidationIssue } from './errors.js';
 
 /** The part of the Standard Schema interface (https://standardschema.dev) that helixkit reads. */
 export interface Schema<Output = unknown> {
@@ -14,24 +14,77 @@ export interface Schema<Output = unknown> {
 
 type StandardResult<Output> =
   | { readonly value: Output; readonly issues?: undefined }
-  | { readonly issues: readonly { readonly message: string; readonly path?: readonly (PropertyKey | { readonly key: PropertyKey })[] }[] };
+  | { readonly issues: readonly StandardIssue[] };
+
+/** A Standard Schema issue; valibot's also carry `expected` and `input`, which are read when present. */
+interface StandardIssue {
+  readonly message: string;
+  readonly path?: readonly (PropertyKey | { readonly key: PropertyKey })[];
+  readonly expected?: unknown;
+  readonly input?: unknown;
+}
+
+/**
+ * How data from the network is checked: `'report'` delivers it as received and reports each
+ * mismatch, `'strict'` refuses it with a `ValidationError`, `false` does not check.
+ */
+export type ValidateMode = 'report' | 'strict' | false;
+
+/** Reads a `validate` option: `true` is `'strict'`, absent is `'report'`. */
+export const modeOf = (option: ValidateMode | boolean | undefined): ValidateMode =>
+  option === true ? 'strict' : option ?? 'report';
 
 /** A schema that takes any value as it is: for bodies whose fields the caller checks itself. */
 export const anything: Schema = { '~standard': { validate: (value) => ({ value }) } };
 
+/** The name of a value's type, as a report shows it: never the value itself. */
+export const typeName = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+
 /**
- * Returns `value` as the (synchronous) schema outputs it, or throws a {@link ValidationError}
- * from `source` naming each issue's dotted path below `prefix` (e.g. `payload.event.`).
+ * Checks `value` against a (synchronous) schema. Returns undefined when it fits, else a
+ * {@link ValidationError} from `source` that names each issue's path below `prefix` (e.g.
+ * `payload.event.`) with the expected and received types, and carries `body` (default `value`).
  */
+export function check(schema: Schema, value: unknown, source: string, prefix = '', body: unknown = value): ValidationError | undefined {
+  const { issues } = schema['~standard'].validate(value) as StandardResult<unknown>;
+  return issues && failure(issues, source, prefix, body);
+}
+
+/** Returns `value` as the schema outputs it, or throws the {@link ValidationError} of {@link check}. */
 export function validate<Output>(schema: Schema<Output>, value: unknown, source: string, prefix = ''): Output {
   const result = schema['~standard'].validate(value) as StandardResult<Output>;
-  if (!result.issues) return result.value;
-  throw new ValidationError(
+  if (result.issues) throw failure(result.issues, source, prefix, value);
+  return result.value;
+}
+
+function failure(issues: readonly StandardIssue[], source: string, prefix: string, body: unknown): ValidationError {
+  return new ValidationError(
     source,
-    // valibot names each step as `{ key }`; Standard Schema also allows the bare key.
-    result.issues.map(({ path = [], message }) => ({
-      path: (prefix + path.map((step) => String((step as { key?: PropertyKey }).key ?? step)).join('.')).replace(/\.$/, ''),
-      message,
-    })),
+    issues.map((issue): ValidationIssue => {
+      // valibot names each step as `{ key }`; Standard Schema also allows the bare key.
+      const path = (prefix + (issue.path ?? []).map((step) => String((step as { key?: PropertyKey }).key ?? step)).join('.')).replace(/\.$/, '');
+      // valibot's `expected` comes from the schema (a type or its own literals), never from the data.
+      const expected = typeof issue.expected === 'string' ? issue.expected : 'another value';
+      const received = 'input' in issue ? typeName(issue.input) : 'another value';
+      return { path, expected, received, message: `expected ${expected}, received ${received}` };
+    }),
+    body,
   );
+}
+
+let warned: Set<string> | undefined;
+
+/**
+ * The default `onInvalid`: one `console.warn` per source and path (array indices folded) per
+ * process, so a list of a thousand items with the same surprise warns once.
+ */
+export function warnOnce(error: ValidationError): void {
+  warned ??= new Set();
+  for (const { path, message } of error.issues) {
+    const key = `${error.source} ${path.replace(/\.\d+(?=\.|$)/g, '.*')}`;
+    if (warned.has(key)) continue;
+    warned.add(key);
+    console.warn(`helixkit: ${error.source} ${path}: ${message} (delivered as received; see the onInvalid option)`);
+  }
 }

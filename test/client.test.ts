@@ -15,6 +15,7 @@ import {
 } from '../src/index.ts';
 import { getUsers } from '../src/helix/users.ts';
 import { getStreams } from '../src/helix/streams.ts';
+import { inspect } from 'node:util';
 import { fetchStub, json } from './fetch-stub.ts';
 
 const TOKEN = 'secret-token-abc123';
@@ -260,6 +261,105 @@ describe('rate limits', () => {
   });
 });
 
+describe('rate limits from a hostile or wrong server', () => {
+  const limited = (headers: Record<string, string>) => () =>
+    json({ error: 'Too Many Requests', status: 429, message: '' }, { status: 429, headers });
+  const ok = (headers: Record<string, string> = {}) => () => json({ data: [] }, { headers });
+  const epoch = (ms: number) => String(Math.floor(ms / 1000));
+
+  test("the wait is measured on the server's clock: a server an hour ahead costs seconds, not an hour", async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-23T12:00:00Z') });
+    const server = Date.now() + 3_600_000;
+    const stub = fetchStub(
+      limited({ 'ratelimit-remaining': '0', 'ratelimit-reset': epoch(server + 2000), date: new Date(server).toUTCString() }),
+      ok(),
+    );
+    const call = getUsers(client(stub.fetch), { id: '1' });
+    await vi.advanceTimersByTimeAsync(3000);
+    await expect(call).resolves.toEqual({ data: [] });
+    expect(stub.requests).toHaveLength(2);
+  });
+
+  test('a reset weeks or 1e9 s ahead fails fast with RateLimitError and leaves no timer behind', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-23T12:00:00Z') });
+    for (const ahead of [30 * 86_400_000, 1e12]) {
+      const reset = epoch(Date.now() + ahead);
+      // An empty bucket from a 200: the next call is refused without a request.
+      const stub = fetchStub(ok({ 'ratelimit-remaining': '0', 'ratelimit-reset': reset }));
+      const c = client(stub.fetch);
+      await getUsers(c, { id: '1' });
+      await expect(getUsers(c, { id: '2' })).rejects.toBeInstanceOf(RateLimitError);
+      expect(stub.requests).toHaveLength(1);
+      // A 429 saying the same is not retried either.
+      const refused = fetchStub(limited({ 'ratelimit-remaining': '0', 'ratelimit-reset': reset }));
+      await expect(getUsers(client(refused.fetch), { id: '1' })).rejects.toThrow(/resets in \d+ s/);
+      expect(refused.requests).toHaveLength(1);
+      expect(vi.getTimerCount()).toBe(0);
+    }
+  });
+
+  test('a 429 without usable headers waits a second before each retry, then gives up', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-23T12:00:00Z') });
+    for (const headers of [{}, { 'ratelimit-reset': 'soon', 'ratelimit-remaining': '-5' }] as Record<string, string>[]) {
+      const stub = fetchStub(limited(headers));
+      const call = getUsers(client(stub.fetch), { id: '1' }).catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(500);
+      expect(stub.requests).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(await call).toBeInstanceOf(RateLimitError);
+      expect(stub.requests).toHaveLength(3);
+    }
+  });
+
+  test("a 5xx's Retry-After is not obeyed: GET retries on helixkit's own short backoff", async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-23T12:00:00Z') });
+    const unavailable = () => json({ error: 'Service Unavailable', status: 503, message: '' }, { status: 503, headers: { 'retry-after': '999999999' } });
+    const stub = fetchStub(unavailable, ok());
+    const call = getUsers(client(stub.fetch), { id: '1' });
+    await vi.advanceTimersByTimeAsync(1000);
+    await expect(call).resolves.toEqual({ data: [] });
+  });
+
+  test('no timer is ever set longer than 2^31-1 ms, whatever the headers say', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-23T12:00:00Z') });
+    const spy = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      const answers = ['1e308', '-100', 'NaN', epoch(Date.now() + 100_000), epoch(Date.now() + 1e15)];
+      for (const reset of answers) {
+        const stub = fetchStub(limited({ 'ratelimit-remaining': '0', 'ratelimit-reset': reset, 'retry-after': '1e308' }), ok());
+        const call = getUsers(client(stub.fetch), { id: '1' }).catch((e: unknown) => e);
+        await vi.advanceTimersByTimeAsync(130_000);
+        await call;
+      }
+      const delays = spy.mock.calls.map((args) => Number(args[1] ?? 0));
+      expect(Math.max(...delays)).toBeLessThanOrEqual(2 ** 31 - 1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe('errors never carry the token', () => {
+  test('a server echoing it in the error field, message, status text and headers', async () => {
+    const stub = fetchStub(
+      () =>
+        new Response(JSON.stringify({ error: `bad ${TOKEN}`, status: 400, message: `token ${TOKEN} refused` }), {
+          status: 400,
+          statusText: `Bad ${TOKEN}`,
+          headers: { 'content-type': 'application/json', 'x-echo': `Bearer ${TOKEN}` },
+        }),
+      () => new Response('{}', { status: 418, statusText: `Teapot ${TOKEN}` }),
+    );
+    const c = client(stub.fetch, { retry: { limit: 0 } });
+    for (let i = 0; i < 2; i++) {
+      const error = (await getUsers(c, { id: '1' }).catch((e: unknown) => e)) as Error & { headers: Headers };
+      expect(error).toBeInstanceOf(Error);
+      const seen = [error.message, String(error), JSON.stringify(error), inspect(error, { depth: 9, showHidden: true }), [...error.headers].join()];
+      for (const text of seen) expect(text).not.toContain(TOKEN);
+    }
+  });
+});
+
 describe('tokens', () => {
   test('a token with a control character is refused before sending, without echoing it', async () => {
     const stub = fetchStub(() => json({ data: [] }));
@@ -281,24 +381,105 @@ describe('tokens', () => {
 });
 
 describe('validation', () => {
-  test('a wrong field type rejects with ValidationError naming the path', async () => {
-    const bad = { data: [{ ...user('a'), login: 42 }] };
-    const stub = fetchStub(() => json(bad));
-    const error = await getUsers(client(stub.fetch), { id: '1' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).path).toBe('data.0.login');
+  // A value that must never reach a message, a report or a log: a body may hold a stream key.
+  const SECRET = 'live_123456_streamkeyvalue';
+  const bad = () => ({ data: [{ ...user('a'), login: 42, description: null, offline_image_url: [SECRET] }] });
+
+  test('by default a mismatch resolves with the body as received and goes to onInvalid, naming paths and types only', async () => {
+    const reports: ValidationError[] = [];
+    const stub = fetchStub(() => json(bad()));
+    const result = await getUsers(client(stub.fetch, { onInvalid: (error) => reports.push(error) }), { id: '1' });
+    expect(result).toEqual(bad());
+    expect(reports).toHaveLength(1);
+    const [report] = reports;
+    expect(report!.source).toBe('get-users');
+    expect(report!.issues.map(({ path, expected, received }) => [path, expected, received])).toEqual([
+      ['data.0.login', 'string', 'number'],
+      ['data.0.description', 'string', 'null'],
+      ['data.0.offline_image_url', 'string', 'array'],
+    ]);
+    expect(report!.body).toEqual(bad());
+    for (const text of [report!.message, String(report), JSON.stringify(report), inspect(report, { depth: 9 })]) {
+      expect(text).not.toContain(SECRET);
+    }
   });
 
-  test('validate: false passes the body through untouched', async () => {
-    const bad = { data: [{ ...user('a'), login: 42 }] };
-    const stub = fetchStub(() => json(bad));
-    await expect(getUsers(client(stub.fetch, { validate: false }), { id: '1' })).resolves.toEqual(bad);
+  test('the default onInvalid warns once per endpoint and path, however many items and calls repeat it', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const body = { data: [{ ...user('a'), broadcaster_type: 7 }, { ...user('b'), broadcaster_type: 8 }] };
+      const stub = fetchStub(() => json(body));
+      const c = client(stub.fetch);
+      await expect(getUsers(c, { id: '1' })).resolves.toEqual(body);
+      await expect(getUsers(c, { id: '2' })).resolves.toEqual(body);
+      const lines = warn.mock.calls.map((args) => String(args[0])).filter((line) => line.includes('broadcaster_type'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/get-users.*data\.0\.broadcaster_type.*expected string, received number/);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test("validate: 'strict' rejects with ValidationError that still carries the body, kept out of JSON and inspection", async () => {
+    for (const validate of ['strict', true] as const) {
+      const stub = fetchStub(() => json(bad()));
+      const error = await getUsers(client(stub.fetch, { validate }), { id: '1' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      const failure = error as ValidationError;
+      expect(failure.path).toBe('data.0.login');
+      expect(failure.message).toBe('get-users: unexpected data at data.0.login: expected string, received number (and 2 more)');
+      expect(failure.body).toEqual(bad());
+      expect(Object.keys(failure)).not.toContain('body');
+      expect(JSON.stringify(failure)).not.toContain(SECRET);
+      expect(inspect(failure)).not.toContain(SECRET);
+    }
+  });
+
+  test('validate: false passes the body through untouched and reports nothing', async () => {
+    const onInvalid = vi.fn();
+    const stub = fetchStub(() => json(bad()));
+    await expect(getUsers(client(stub.fetch, { validate: false, onInvalid }), { id: '1' })).resolves.toEqual(bad());
+    expect(onInvalid).not.toHaveBeenCalled();
+  });
+
+  test('an onInvalid that throws does not cost the caller the body', async () => {
+    const stub = fetchStub(() => json(bad()));
+    const onInvalid = () => {
+      throw new Error('reporter bug');
+    };
+    await expect(getUsers(client(stub.fetch, { onInvalid }), { id: '1' })).resolves.toEqual(bad());
+  });
+
+  test('a body that is not JSON rejects with ValidationError carrying the text', async () => {
+    const stub = fetchStub(() => new Response('<html>gateway</html>', { headers: { 'content-type': 'text/html' } }));
+    const error = (await getUsers(client(stub.fetch), { id: '1' }).catch((e: unknown) => e)) as ValidationError;
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toMatch(/not JSON/);
+    expect(error.body).toBe('<html>gateway</html>');
   });
 
   test('an unknown field is kept', async () => {
     const body = { data: [{ ...user('a'), brand_new_field: { x: 1 } }], also_new: true };
     const stub = fetchStub(() => json(body));
     await expect(getUsers(client(stub.fetch), { id: '1' })).resolves.toEqual(body);
+  });
+});
+
+describe('parameters helixkit does not know yet', () => {
+  test('the query and body call options are sent as given, while input keys stay checked', async () => {
+    const stub = fetchStub(() => json({ data: [] }));
+    const c = client(stub.fetch);
+    await getUsers(c, { id: '1' }, { query: { brand_new: ['x', 'y'], flag: true } });
+    expect(stub.requests[0]!.url).toBe('https://api.twitch.tv/helix/users?id=1&brand_new=x&brand_new=y&flag=true');
+
+    const spec = {
+      id: 'test-post', method: 'POST', path: 'things', query: [], body: ['title'],
+      tokens: ['user'], scopes: [], paginated: false, response: v.looseObject({ data: v.array(v.unknown()) }),
+    } as const;
+    const post = defineEndpoint<{ title: string }, { data: unknown[] }>(spec);
+    await post(c, { title: 'Hi' }, { body: { pin: true } });
+    expect(await stub.requests[1]!.json()).toEqual({ title: 'Hi', pin: true });
+    expect(() => getUsers(c, { id: '1', brand_new: 'x' } as never)).toThrow(InputError);
   });
 });
 

@@ -4,8 +4,8 @@
  * event is checked when a schema for its type and version is passed, so a bundle carries only
  * the event schemas it asks for.
  */
-import { ValidationError } from '../errors.js';
-import { validate, type Schema } from '../validate.js';
+import { ValidationError, type ValidationIssue } from '../errors.js';
+import { check, modeOf, typeName, type Schema, type ValidateMode } from '../validate.js';
 import type { EventSubTypes as KnownTypes } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -73,16 +73,20 @@ export interface EventSubTransport {
   readonly disconnected_at?: string;
 }
 
-/** A subscription as it appears in notifications, revocations and webhook bodies. */
+/**
+ * A subscription as it appears in notifications, revocations and webhook bodies. Twitch's own
+ * examples sometimes leave out `cost`, `created_at` or transport details, so only what routing
+ * needs is promised.
+ */
 export interface EventSubSubscription<T extends string = EventSubType> {
   readonly id: string;
   readonly status: string;
   readonly type: T;
   readonly version: string;
   readonly condition: ConditionOf<T>;
-  readonly transport: EventSubTransport;
-  readonly created_at: string;
-  readonly cost: number;
+  readonly transport?: EventSubTransport;
+  readonly created_at?: string;
+  readonly cost?: number;
 }
 
 /** `session_welcome`: the session id and keepalive. */
@@ -152,32 +156,41 @@ export type EventSubSchemas =
 export interface ParseOptions {
   /** Check events of these (type, version) pairs against their schemas. Default: none. */
   readonly schemas?: EventSubSchemas;
-  /** Check the envelope's shape. Default `true`; `false` checks only what dispatch needs. */
-  readonly validate?: boolean;
+  /**
+   * How the envelope (and events with a schema) are checked. `'strict'` (default here, or
+   * `true`): throw `ValidationError`. `'report'`: return the message and pass the mismatch to
+   * `onInvalid`. `false`: no check beyond what routing needs. What routing needs (message id,
+   * type and timestamp; subscription id, type and version; the event or events) is always
+   * checked, since a message without it cannot be delivered.
+   */
+  readonly validate?: ValidateMode | boolean;
+  /** Told about mismatches in `'report'` mode; the error carries the whole message on `.body`. */
+  readonly onInvalid?: (error: ValidationError) => void;
 }
 
 // ---------------------------------------------------------------------------------------------
 // The envelope's shape, as plain data checked by one small loop: no copying, so a frame costs
-// next to nothing beyond JSON.parse, and a problem is named by its path. (Events are checked by
-// the valibot schemas of ./schemas.ts, when asked for.)
+// next to nothing beyond JSON.parse, and each problem is named by its path. (Events are checked
+// by the valibot schemas of ./schemas.ts, when asked for.)
 //   s string · n number · o object · ? may be absent · ~ may be null · a nested object: its shape
+//   ! needed for routing: checked in every mode, and a message without it is refused
 
 interface Shape {
   readonly [field: string]: string | Shape;
 }
 
 const SUBSCRIPTION: Shape = {
-  id: 's',
+  id: 's!',
   status: 's',
-  type: 's',
-  version: 's',
+  type: 's!',
+  version: 's!',
   condition: 'o',
-  transport: { method: 's' },
-  created_at: 's',
-  cost: 'n',
+  transport: 'o?',
+  created_at: 's?',
+  cost: 'n?',
 };
 const SESSION: Shape = {
-  id: 's',
+  id: 's!',
   status: 's',
   keepalive_timeout_seconds: 'n~',
   reconnect_url: 's~',
@@ -185,59 +198,66 @@ const SESSION: Shape = {
   recovery_url: 's~?',
 };
 const METADATA: Shape = {
-  message_id: 's',
-  message_type: 's',
-  message_timestamp: 's',
+  message_id: 's!',
+  message_type: 's!',
+  message_timestamp: 's!',
   subscription_type: 's?',
   subscription_version: 's?',
 };
 const WEBHOOK_BODY: Shape = { subscription: SUBSCRIPTION, event: 'o?', challenge: 's?' };
 
-const NAMES: Record<string, string> = { s: 'a string', n: 'a number', o: 'an object' };
+const NAMES: Record<string, string> = { s: 'string', n: 'number', o: 'object' };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The first field of `value` that does not fit `shape`, as `[path, problem]`; undefined when all fit. */
-function misfit(value: unknown, shape: Shape, path: string): [string, string] | undefined {
-  if (!isObject(value)) return [path.slice(0, -1), 'must be an object'];
+/** What one check found: issues that stop routing, and the rest. */
+interface Findings {
+  readonly routing: ValidationIssue[];
+  readonly other: ValidationIssue[];
+}
+
+const issue = (path: string, expected: string, value: unknown): ValidationIssue => {
+  const received = typeName(value);
+  return { path, expected, received, message: `expected ${expected}, received ${received}` };
+};
+
+/** Adds each field of `value` that does not fit `shape` to `found`; a nested shape's fields are routing fields when any is. */
+function misfits(value: unknown, shape: Shape, path: string, found: Findings, routing = false): void {
+  if (!isObject(value)) {
+    found[routing || Object.values(shape).some((kind) => typeof kind === 'string' && kind.endsWith('!')) ? 'routing' : 'other'].push(issue(path.slice(0, -1), 'object', value));
+    return;
+  }
   for (const field in shape) {
     const kind = shape[field]!;
     const item = value[field];
     if (typeof kind !== 'string') {
-      const inner = misfit(item, kind, `${path}${field}.`);
-      if (inner) return inner;
+      misfits(item, kind, `${path}${field}.`, found);
       continue;
     }
-    const want = kind[0];
+    const want = kind[0]!;
     if (want === 's' ? typeof item === 'string' : want === 'n' ? typeof item === 'number' : isObject(item)) continue;
-    if (item === undefined ? kind.endsWith('?') : item === null && kind.includes('~')) continue;
-    return [path + field, `expected ${NAMES[kind[0]!]}, got ${item === null ? 'null' : Array.isArray(item) ? 'an array' : typeof item}`];
+    if (item === undefined ? kind.includes('?') : item === null && kind.includes('~')) continue;
+    found[kind.endsWith('!') ? 'routing' : 'other'].push(issue(path + field, NAMES[want]!, item));
   }
-  return undefined;
 }
 
-function fail(source: string, path: string, message: string): never {
-  throw new ValidationError(source, [{ path, message }]);
+/** `event` (an object) or `events` (an array of objects), one of them present: routing needs it. */
+function eventMisfits(payload: Record<string, unknown>, prefix: string, found: Findings): void {
+  const { event, events } = payload;
+  if (event === undefined && events === undefined) found.routing.push(issue(`${prefix}event`, 'object', undefined));
+  if (event !== undefined && !isObject(event)) found.routing.push(issue(`${prefix}event`, 'object', event));
+  if (events === undefined) return;
+  if (!Array.isArray(events)) found.routing.push(issue(`${prefix}events`, 'array', events));
+  else events.forEach((item, index) => isObject(item) || found.routing.push(issue(`${prefix}events.${index}`, 'object', item)));
 }
 
-function need(value: unknown, shape: Shape, source: string, path: string): void {
-  const problem = misfit(value, shape, path);
-  if (problem) fail(source, problem[0], problem[1]);
+function fail(source: string, path: string, message: string, body?: unknown): never {
+  throw new ValidationError(source, [{ path, message }], body);
 }
 
 const FRAME = 'eventsub message';
 const WEBHOOK = 'eventsub webhook body';
-
-/** Checks `event` (an object) or `events` (an array of objects): at least one must be present. */
-function needEvents(payload: Record<string, unknown>, source: string, prefix: string): void {
-  const { event, events } = payload;
-  if (event === undefined && events === undefined) fail(source, `${prefix}event`, 'missing');
-  if (event !== undefined && !isObject(event)) fail(source, `${prefix}event`, 'expected an object');
-  if (events === undefined) return;
-  if (!Array.isArray(events)) fail(source, `${prefix}events`, 'expected an array');
-  events.forEach((item, index) => isObject(item) || fail(source, `${prefix}events.${index}`, 'expected an object'));
-}
 
 // Descriptor lookups by `type@version`, cached per schemas option object.
 const lookups = /* @__PURE__ */ new WeakMap<object, Map<string, EventSubSchema>>();
@@ -262,66 +282,89 @@ export function findSchema(list: EventSubSchemas | undefined, type: string, vers
   return found;
 }
 
-function checkEvents(
-  payload: Record<string, unknown>,
-  subscription: { type: string; version: string },
-  options: ParseOptions,
-  source: string,
-  prefix: string,
-): void {
-  const descriptor = findSchema(options.schemas, subscription.type, subscription.version);
+/** Adds the issues of each event whose (type, version) has a schema in `options.schemas`. */
+function eventIssues(payload: Record<string, unknown>, options: ParseOptions, prefix: string, found: Findings): void {
+  const { type, version } = payload.subscription as { type: string; version: string };
+  const descriptor = findSchema(options.schemas, type, version);
   if (!descriptor) return;
-  const name = `${source} (${subscription.type} v${subscription.version})`;
-  if (payload.event !== undefined) validate(descriptor.event, payload.event, name, `${prefix}event.`);
-  if (Array.isArray(payload.events)) {
-    payload.events.forEach((item, index) => validate(descriptor.event, item, name, `${prefix}events.${index}.`));
+  const items = Array.isArray(payload.events) ? payload.events : [payload.event];
+  items.forEach((item, index) => {
+    const at = Array.isArray(payload.events) ? `${prefix}events.${index}.` : `${prefix}event.`;
+    const problem = check(descriptor.event, item, '', at);
+    if (problem) found.other.push(...problem.issues);
+  });
+}
+
+/**
+ * Settles what a check found: routing problems always throw; others throw in strict mode, go
+ * to `onInvalid` in report mode, and are ignored with `validate: false`. `source` names the
+ * type and version when known, so a report says which events surprise.
+ */
+function settle(found: Findings, mode: ValidateMode, options: ParseOptions, source: string, message: unknown): void {
+  if (found.routing[0]) throw new ValidationError(source, found.routing, message);
+  if (!mode || !found.other[0]) return;
+  const error = new ValidationError(source, found.other, message);
+  if (mode === 'strict') throw error;
+  try {
+    options.onInvalid?.(error);
+  } catch {
+    // A failing reporter must not cost the event.
   }
 }
 
+/** The mode of a parse call: strict unless told otherwise. */
+const parseMode = (options: ParseOptions): ValidateMode => modeOf(options.validate ?? true);
+
+/** `eventsub message (channel.follow v2)` once the subscription is known. */
+const named = (source: string, payload: unknown) => {
+  const subscription = isObject(payload) && payload.subscription;
+  return isObject(subscription) && typeof subscription.type === 'string' ? `${source} (${subscription.type} v${String(subscription.version)})` : source;
+};
+
 function parseFrame(message: Record<string, unknown>, options: ParseOptions): EventSubFrame {
-  const validate = options.validate ?? true;
+  const mode = parseMode(options);
   const { metadata, payload } = message;
-  if (validate) need(metadata, METADATA, FRAME, 'metadata.');
-  else if (!isObject(metadata) || typeof metadata.message_id !== 'string') fail(FRAME, 'metadata.message_id', 'missing');
+  const found: Findings = { routing: [], other: [] };
+  misfits(metadata, METADATA, 'metadata.', found, true);
+  if (!isObject(payload)) found.routing.push(issue('payload', 'object', payload));
+  if (found.routing[0]) settle(found, mode, options, FRAME, message);
   const type = (metadata as Record<string, unknown>).message_type;
-  if (!isObject(payload)) fail(FRAME, 'payload', 'must be an object');
+  const body = payload as Record<string, unknown>;
   switch (type) {
     case 'session_keepalive':
       break;
     case 'session_welcome':
     case 'session_reconnect':
-      if (validate) need(payload.session, SESSION, FRAME, 'payload.session.');
-      else if (!isObject(payload.session) || typeof payload.session.id !== 'string') fail(FRAME, 'payload.session.id', 'missing');
+      misfits(body.session, SESSION, 'payload.session.', found, true);
       break;
     case 'notification':
     case 'revocation':
-      if (validate) need(payload.subscription, SUBSCRIPTION, FRAME, 'payload.subscription.');
-      else if (!isObject(payload.subscription) || typeof payload.subscription.type !== 'string') fail(FRAME, 'payload.subscription', 'missing');
-      if (type === 'notification') {
-        if (validate) needEvents(payload, FRAME, 'payload.');
-        else if (payload.event === undefined && payload.events === undefined) fail(FRAME, 'payload.event', 'missing');
-        checkEvents(payload, payload.subscription as { type: string; version: string }, options, FRAME, 'payload.');
-      }
+      misfits(body.subscription, SUBSCRIPTION, 'payload.subscription.', found, true);
+      if (type === 'notification') eventMisfits(body, 'payload.', found);
+      if (type === 'notification' && !found.routing[0] && mode) eventIssues(body, options, 'payload.', found);
       break;
     default:
-      fail(FRAME, 'metadata.message_type', `unknown message type ${JSON.stringify(type)}`);
+      fail(FRAME, 'metadata.message_type', 'expected a known message type', message);
   }
+  settle(found, mode, options, named(FRAME, body), message);
   return message as unknown as EventSubFrame;
 }
 
 function parseWebhook(body: Record<string, unknown>, options: ParseOptions): EventSubWebhookBody {
-  if (options.validate ?? true) {
-    need(body, WEBHOOK_BODY, WEBHOOK, '');
-    if (body.events !== undefined) needEvents(body, WEBHOOK, '');
-  } else if (!isObject(body.subscription)) fail(WEBHOOK, 'subscription', 'missing');
-  checkEvents(body, body.subscription as { type: string; version: string }, options, WEBHOOK, '');
+  const mode = parseMode(options);
+  const found: Findings = { routing: [], other: [] };
+  misfits(body, WEBHOOK_BODY, '', found);
+  if (body.events !== undefined) eventMisfits(body, '', found);
+  if (!found.routing[0] && mode) eventIssues(body, options, '', found);
+  settle(found, mode, options, named(WEBHOOK, body), body);
   return body as unknown as EventSubWebhookBody;
 }
 
 /**
  * Parses and checks a WebSocket frame or webhook body (a JSON string or an already parsed
- * value). Throws `ValidationError`, naming the path, when the shape is wrong; an event is
- * checked when `options.schemas` holds a schema for its type and version.
+ * value). Throws `ValidationError`, naming each path and type, when the shape is wrong (unless
+ * `validate` says otherwise); an event is checked when `options.schemas` holds a schema for its
+ * type and version.
  * @see https://dev.twitch.tv/docs/eventsub/websocket-reference/
  */
 export function parseEventSubMessage(json: string | unknown, options: ParseOptions = {}): EventSubMessage {
@@ -336,10 +379,10 @@ function parsedObject(json: string | unknown): Record<string, unknown> {
     try {
       value = JSON.parse(json);
     } catch {
-      fail(FRAME, '', 'not JSON');
+      fail(FRAME, '', 'not JSON', json);
     }
   }
-  if (!isObject(value)) fail(FRAME, '', 'must be a JSON object');
+  if (!isObject(value)) fail(FRAME, '', 'expected an object', value);
   return value;
 }
 
@@ -349,14 +392,14 @@ function parsedObject(json: string | unknown): Record<string, unknown> {
  */
 export function parseEventSubFrame(json: string | unknown, options: ParseOptions = {}): EventSubFrame {
   const value = parsedObject(json);
-  if (!('metadata' in value)) fail(FRAME, 'metadata', 'missing');
+  if (!('metadata' in value)) fail(FRAME, 'metadata', 'missing', value);
   return parseFrame(value, options);
 }
 
 /** Like {@link parseEventSubMessage}, for a webhook request body. */
 export function parseEventSubWebhookBody(json: string | unknown, options: ParseOptions = {}): EventSubWebhookBody {
   const value = parsedObject(json);
-  if ('metadata' in value) fail(WEBHOOK, 'metadata', 'a WebSocket frame is not a webhook body');
+  if ('metadata' in value) fail(WEBHOOK, 'metadata', 'a WebSocket frame is not a webhook body', value);
   return parseWebhook(value, options);
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Client } from '../client.js';
 import type { EndpointSpec } from '../endpoint.js';
-import { ConflictError, HelixError, InputError, NotFoundError, TwitchError } from '../errors.js';
+import { ConflictError, HelixError, InputError, NotFoundError, TwitchError, type ValidationError } from '../errors.js';
 import {
   parseEventSubFrame,
   type ConditionOf,
@@ -91,8 +91,16 @@ export interface EventSubSocketOptions {
   WebSocket?: WebSocketConstructor;
   /** Event schemas (e.g. `channelFollowV2` from `helixkit/eventsub/schemas`) to check notifications against. */
   schemas?: EventSubSchemas;
-  /** Check frames' envelopes. Default: the client's `validate`. */
-  validate?: boolean;
+  /**
+   * How frames (their envelope, and events of the types in `schemas`) are checked. Default: the
+   * client's `validate`, so `'report'`: a mismatch goes to `onInvalid` and the event is still
+   * delivered. `'strict'`: the message is dropped and the `ValidationError` (carrying the message
+   * on `.body`) goes to the `error` listeners. A frame without what routing needs is always
+   * dropped and reported there.
+   */
+  validate?: 'report' | 'strict' | boolean;
+  /** Told about mismatches in `'report'` mode. Default: the client's `onInvalid`. */
+  onInvalid?: (error: ValidationError) => void;
   /** The `user` call option for Helix calls: whose token, when the auth provider holds several. */
   user?: string;
   /** Reconnection after a lost connection: exponential backoff with jitter. */
@@ -627,6 +635,7 @@ export class EventSubSocket {
       frame = parseEventSubFrame(text, {
         schemas: this.#options.schemas,
         validate: this.#options.validate ?? this.#client.validate,
+        onInvalid: this.#options.onInvalid ?? this.#client.onInvalid,
       });
     } catch (error) {
       this.#emit('error', error as Error);
@@ -816,7 +825,7 @@ export class EventSubSocket {
               // Twitch has it already. If that is our own from a session that died without Twitch
               // noticing, it is bound to nobody: delete it and create it again, once.
               const orphan = entry.subscription;
-              if (orphan && orphan.transport.session_id !== session.id && !retried) {
+              if (orphan && orphan.transport?.session_id !== session.id && !retried) {
                 retried = true;
                 await this.#client.call(helix().remove, { id: orphan.id }, { user: this.#options.user }).catch(() => {});
                 continue;

@@ -144,10 +144,58 @@ describe('parseEventSubMessage', () => {
     expect(() => parseEventSubWebhookBody(notification)).toThrow(ValidationError);
   });
 
-  it('with validate: false checks only what dispatch needs', () => {
+  it('with validate: false checks only what routing needs', () => {
     const loose = { ...notification, payload: { subscription: { ...subscription, cost: 'free' }, event: follow } };
     expect(() => parseEventSubMessage(loose, { validate: false })).not.toThrow();
     expect(() => parseEventSubMessage({ metadata: metadata('notification'), payload: {} }, { validate: false })).toThrow(ValidationError);
+  });
+
+  it('always refuses a message routing cannot use, in every mode, naming the path', () => {
+    const cases: [object, string][] = [
+      [{ ...notification, payload: { subscription, events: 5 } }, 'payload.events'],
+      [{ ...notification, payload: { subscription, events: 'abc' } }, 'payload.events'],
+      [{ ...notification, payload: { subscription, event: 'abc' } }, 'payload.event'],
+      [{ ...notification, payload: { subscription: { ...subscription, type: undefined }, event: follow } }, 'payload.subscription.type'],
+      [{ ...notification, payload: { subscription: { ...subscription, version: 2 }, event: follow } }, 'payload.subscription.version'],
+      [{ ...notification, payload: { event: follow } }, 'payload.subscription'],
+      [{ ...notification, metadata: { ...notification.metadata, message_timestamp: undefined } }, 'metadata.message_timestamp'],
+      [{ metadata: metadata('session_welcome'), payload: { session: { status: 'connected' } } }, 'payload.session.id'],
+    ];
+    for (const [message, path] of cases) {
+      for (const validate of [false, 'report', 'strict'] as const) {
+        const error = errorOf(() => parseEventSubMessage(message, { validate, onInvalid: () => {} }));
+        expect(error.path, `${path} (${validate})`).toBe(path);
+        expect(error.body).toBe(message);
+      }
+    }
+  });
+
+  it("accepts notifications without cost, created_at or transport details, as Twitch's own examples send them", () => {
+    const { cost: _c, created_at: _a, transport: _t, ...bare } = subscription;
+    const frame = parseEventSubFrame({ ...notification, payload: { subscription: bare, event: follow } });
+    expect(frame.metadata.message_type).toBe('notification');
+    expect(parseEventSubWebhookBody({ subscription: bare, event: follow }).event).toEqual(follow);
+  });
+
+  it("in 'report' mode returns the message and reports each mismatch once, with paths and types only", () => {
+    const secret = 'sk_live_value_never_printed';
+    const odd = { ...notification, payload: { subscription: { ...subscription, cost: secret }, event: { ...follow, user_login: [secret] } } };
+    const reports: ValidationError[] = [];
+    const frame = parseEventSubMessage(odd, { validate: 'report', schemas: [followSchema], onInvalid: (error) => reports.push(error) });
+    expect(frame).toBe(odd);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]!.source).toBe('eventsub message (channel.follow v2)');
+    expect(reports[0]!.issues.map(({ path, expected, received }) => `${path}: ${expected}/${received}`)).toEqual([
+      'payload.subscription.cost: number/string',
+      'payload.event.user_login: string/array',
+    ]);
+    expect(reports[0]!.body).toBe(odd);
+    expect(reports[0]!.message).not.toContain(secret);
+    expect(JSON.stringify(reports[0])).not.toContain(secret);
+    // A reporter that throws does not cost the message.
+    expect(parseEventSubMessage(odd, { validate: 'report', onInvalid: () => { throw new Error('x'); } })).toBe(odd);
+    // Strict is the default of the parse functions.
+    expect(errorOf(() => parseEventSubMessage(odd)).path).toBe('payload.subscription.cost');
   });
 
   // The fast path must refuse everything valibot refuses: each wrong field is named by its path.
@@ -168,10 +216,10 @@ describe('parseEventSubMessage', () => {
     ['subscription.version', { ...notification, payload: { subscription: { ...subscription, version: 2 }, event: follow } }, 'payload.subscription.version'],
     ['session.status', { ...welcome, payload: { session: { ...welcome.payload.session, status: 0 } } }, 'payload.session.status'],
     ['session.connected_at', { ...welcome, payload: { session: { ...welcome.payload.session, connected_at: 0 } } }, 'payload.session.connected_at'],
-    ['subscription.cost (absent)', { ...notification, payload: { subscription: { ...subscription, cost: undefined }, event: follow } }, 'payload.subscription.cost'],
+    ['subscription.cost', { ...notification, payload: { subscription: { ...subscription, cost: 'free' }, event: follow } }, 'payload.subscription.cost'],
     ['subscription.id', { ...notification, payload: { subscription: { ...subscription, id: 5 }, event: follow } }, 'payload.subscription.id'],
     ['subscription.condition', { ...notification, payload: { subscription: { ...subscription, condition: 'c' }, event: follow } }, 'payload.subscription.condition'],
-    ['subscription.transport.method', { ...notification, payload: { subscription: { ...subscription, transport: {} }, event: follow } }, 'payload.subscription.transport.method'],
+    ['subscription.transport', { ...notification, payload: { subscription: { ...subscription, transport: 'websocket' }, event: follow } }, 'payload.subscription.transport'],
     ['subscription.created_at', { ...notification, payload: { subscription: { ...subscription, created_at: 1 }, event: follow } }, 'payload.subscription.created_at'],
     ['session.id', { ...welcome, payload: { session: { ...welcome.payload.session, id: null } } }, 'payload.session.id'],
     ['session.keepalive', { ...welcome, payload: { session: { ...welcome.payload.session, keepalive_timeout_seconds: '10' } } }, 'payload.session.keepalive_timeout_seconds'],

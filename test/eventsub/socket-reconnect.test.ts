@@ -95,7 +95,7 @@ describe('keepalive watchdog', () => {
     await h.tick(100);
     const after = h.calls.slice(-3).map((call) => `${call.method} ${call.query.id ?? call.body?.type}`);
     expect(after).toEqual(['POST channel.follow', `DELETE ${subscription.id}`, 'POST channel.follow']);
-    expect(socket.subscriptions[0]!.transport.session_id).toBe(socket.session!.id);
+    expect(socket.subscriptions[0]!.transport?.session_id).toBe(socket.session!.id);
     h.fake.emit('channel.follow', follow('1'));
     await h.tick(10);
     expect(follows).toEqual(['1']);
@@ -115,7 +115,7 @@ describe('keepalive watchdog', () => {
     h.override.create = undefined; // the token was refreshed
     await h.tick(2000);
     expect(socket.state).toBe('connected');
-    expect(socket.subscriptions[0]!.transport.session_id).toBe(socket.session!.id);
+    expect(socket.subscriptions[0]!.transport?.session_id).toBe(socket.session!.id);
     expect(log.resubscribed.at(-1)).toMatchObject({ failed: [] });
   });
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
 import type { ChannelFollowCondition, ChannelFollowEvent, StreamOnlineEvent } from '../../src/eventsub/types.js';
 import { EventSubError } from '../../src/eventsub/socket.js';
+import type { ValidationError } from '../../src/errors.js';
 import { follow, followCondition, harness, type Harness } from './socket.helpers.js';
 
 let h: Harness;
@@ -216,9 +217,28 @@ describe('EventSubSocket: handlers', () => {
     await expect(aborting).rejects.toThrow('stop');
   });
 
-  it('validates events against schemas passed in, reporting mismatches on error', async () => {
+  it('checks events against schemas passed in: by default delivers a mismatch and reports it with the message', async () => {
     const { channelFollowV2 } = await import('../../src/eventsub/schemas.js');
-    const socket = h.socket({ schemas: [channelFollowV2] });
+    const reports: ValidationError[] = [];
+    const socket = h.socket({ schemas: [channelFollowV2], onInvalid: (error) => void reports.push(error) });
+    const seen: string[] = [];
+    socket.on('channel.follow', (event) => void seen.push(event.user_id));
+    const subscribing = socket.subscribe('channel.follow', followCondition);
+    await h.tick(10);
+    await subscribing;
+    h.fake.emit('channel.follow', { ...follow('1'), user_login: 5 });
+    h.fake.emit('channel.follow', follow('2'));
+    await h.tick(10);
+    expect(seen).toEqual(['1', '2']);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ name: 'ValidationError', path: 'payload.event.user_login' });
+    expect(reports[0]!.issues[0]).toMatchObject({ expected: 'string', received: 'number' });
+    expect((reports[0]!.body as { payload: { event: { user_id: string } } }).payload.event.user_id).toBe('1');
+  });
+
+  it("in strict mode drops a mismatching event and reports it on error, with the message", async () => {
+    const { channelFollowV2 } = await import('../../src/eventsub/schemas.js');
+    const socket = h.socket({ schemas: [channelFollowV2], validate: 'strict' });
     const errors: Error[] = [];
     const seen: string[] = [];
     socket.on('error', (error) => void errors.push(error));
@@ -231,6 +251,7 @@ describe('EventSubSocket: handlers', () => {
     await h.tick(10);
     expect(seen).toEqual(['2']);
     expect(errors[0]).toMatchObject({ name: 'ValidationError', path: 'payload.event.user_login' });
+    expect((errors[0] as ValidationError).body).toMatchObject({ metadata: { message_type: 'notification' } });
   });
 });
 

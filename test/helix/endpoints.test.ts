@@ -1,7 +1,7 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createClient } from '../../src/client.ts';
+import { createClient, type ClientOptions } from '../../src/client.ts';
 import { InputError, ValidationError } from '../../src/errors.ts';
 import { Paginator } from '../../src/pagination.ts';
 import {
@@ -25,14 +25,14 @@ interface Sent {
 }
 
 /** A client whose fetch records each request and answers with `answer()`. */
-function stubbed(answer: () => Response = () => Response.json({ data: [] })) {
+function stubbed(answer: () => Response = () => Response.json({ data: [] }), options: Partial<ClientOptions> = {}) {
   const sent: Sent[] = [];
   const stub = async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
     sent.push({ method: request.method, url: new URL(request.url), body: await request.text() });
     return answer();
   };
-  const client = createClient({ clientId: 'cid', auth: 'token', fetch: stub as typeof fetch, retry: { limit: 0 } });
+  const client = createClient({ clientId: 'cid', auth: 'token', fetch: stub as typeof fetch, retry: { limit: 0 }, ...options });
   return { client, sent };
 }
 
@@ -112,7 +112,7 @@ describe('Helix endpoint functions', () => {
     const body = await getUsers(client, { id: '1' });
     expect(body.data[0]).toMatchObject({ login: 'a', brand_new: true });
 
-    const broken = stubbed(() => Response.json({ data: [{ ...user, login: 42 }] }));
+    const broken = stubbed(() => Response.json({ data: [{ ...user, login: 42 }] }), { validate: 'strict' });
     await expect(getUsers(broken.client, { id: '1' })).rejects.toThrow(ValidationError);
   });
 
