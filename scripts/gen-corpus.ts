@@ -6,7 +6,7 @@
  * by one of ours of the same kind, so no payload text is copied. test/corpus/corpus.test.ts runs
  * our schemas over the result.
  *
- *   npx node scripts/gen-corpus.ts [--reference ../shared/twitch] --swagger DIR --twitch-api DIR --twitch4j DIR
+ *   npx node scripts/gen-corpus.ts [--reference ../shared/twitch] --swagger DIR --twitch-api DIR --twitch4j DIR --helix-go DIR
  *
  * Each DIR is a git directory of that repository (read at HEAD with `git show`); the mirrors are
  * never committed. Re-running with the same commits writes the same files.
@@ -288,7 +288,12 @@ function idMaker() {
  * Documented examples that Twitch's own field tables contradict; they stay out of the pass list.
  * Keyed `operation-id/status/example name`.
  */
-const SWAGGER_ERRATA: Record<string, string> = {};
+const SWAGGER_ERRATA: Record<string, string> = {
+  'get-custom-reward/200/Example 2': "abridged: lacks broadcaster_login, which the field table and the operation's first example have",
+  'get-custom-reward/200/Example 3': "abridged: lacks broadcaster_login, which the field table and the operation's first example have",
+  'get-custom-reward-redemption/200/Example 2': "abridged: lacks user_login, which the field table and the operation's first example have",
+  'create-stream-marker/200/Example': 'gives the marker id as the number 123; the field table says string, and get-stream-markers shows string ids',
+};
 
 function swagger(dir: string): Output {
   const repo = 'DmitryScaletta/twitch-api-swagger';
@@ -341,7 +346,10 @@ function eventsubDocs(): Output {
     const body = parseJson(readFileSync(join(dir, file), 'utf8'));
     const [type] = file.split('@');
     const from: Origin = { repo: 'helixkit', commit: '', path: `test/eventsub/fixtures/${file}`, docs: `https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#${type!.replaceAll(/[._]/g, '')}` };
-    eventSubCase(out, `docs:${file.replace(/\.json$/, '')}`, from, body, undefined, DOCS_EVENTSUB_ERRATA[file]);
+    // One example shows the event alone ({ "event": … }): test the event, named by the file.
+    const eventOnly = isObject(body) && !body.subscription && isObject(body.event);
+    const target = `${type}@${file.split('@')[1]!.split('.')[0]}`;
+    eventSubCase(out, `docs:${file.replace(/\.json$/, '')}`, from, eventOnly ? body.event! : body, eventOnly ? target : undefined, DOCS_EVENTSUB_ERRATA[file]);
   }
   return out;
 }
@@ -577,6 +585,150 @@ function twitch4j(dir: string): Output {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Source: nicklaw5/helix (Go). Its tests hold response bodies in Go raw strings (backticks) inside
+// each test's table of cases; the test function names the endpoint.
+
+/** Test function → operation id (functions not listed test auth, the client or removed APIs). */
+const GO_OPERATIONS: Record<string, string> = {
+  TestClient_StartCommercial: 'start-commercial',
+  TestGetExtensionAnalytics: 'get-extension-analytics',
+  TestGetGameAnalytics: 'get-game-analytics',
+  TestClient_GetBitsLeaderboard: 'get-bits-leaderboard',
+  TestClient_GetCheermotes: 'get-cheermotes',
+  TestSearchCategories: 'search-categories',
+  TestGetChannelEditors: 'get-channel-editors',
+  TestCreateCustomReward: 'create-custom-rewards',
+  TestGetCustomRewardsRedemptions: 'get-custom-reward-redemption',
+  TestUpdateCustomReward: 'update-custom-reward',
+  TestGetCustomRewards: 'get-custom-reward',
+  TestUpdateCustomRewardRedemptionStatus: 'update-redemption-status',
+  TestSearchChannels: 'search-channels',
+  TestGetChannelInformation: 'get-channel-information',
+  TestChannelFollows: 'get-channel-followers',
+  TestFollowedChannels: 'get-followed-channels',
+  TestGetChannelVips: 'get-vips',
+  TestGetCharityCampaigns: 'get-charity-campaign',
+  TestGetCharityDonations: 'get-charity-campaign-donations',
+  TestGetChannelChatChatterss: 'get-chatters',
+  TestGetChannelChatBadges: 'get-channel-chat-badges',
+  TestGetGlobalChatBadges: 'get-global-chat-badges',
+  TestGetChannelEmotes: 'get-channel-emotes',
+  TestGetGlobalEmotes: 'get-global-emotes',
+  TestGetEmoteSets: 'get-emote-sets',
+  TestGetChatSettings: 'get-chat-settings',
+  TestUpdateChatSettings: 'update-chat-settings',
+  TestGetUserChatColor: 'get-user-chat-color',
+  TestSendChatMessage: 'send-chat-message',
+  TestGetClips: 'get-clips',
+  TestCreateClip: 'create-clip',
+  TestGetDropsEntitlements: 'get-drops-entitlements',
+  TestUpdateDropsEntitlements: 'update-drops-entitlements',
+  TestGetEventSubSubscriptions: 'get-eventsub-subscriptions',
+  TestCreateEventSubSubscriptions: 'create-eventsub-subscription',
+  TestGetExtensionConfigurationSegmentS: 'get-extension-configuration-segment',
+  TestGetExtensionTransactions: 'get-extension-transactions',
+  TestGetExtensionLiveChannels: 'get-extension-live-channels',
+  TestGetGames: 'get-games',
+  TestGetTopGames: 'get-top-games',
+  TestGetCreatorGoals: 'get-creator-goals',
+  TestGetHypeTrainEvents: 'get-hype-train-events',
+  TestGetBannedUsers: 'get-banned-users',
+  TestBanUser: 'ban-user',
+  TestGetBlockedTerms: 'get-blocked-terms',
+  TestAddBlockedTerm: 'add-blocked-term',
+  TestGetModerators: 'get-moderators',
+  TestGetModeratedChannels: 'get-moderated-channels',
+  TestSendModeratorWarnMessage: 'warn-chat-user',
+  TestGetPolls: 'get-polls',
+  TestCreatePoll: 'create-poll',
+  TestEndPoll: 'end-poll',
+  TestGetPredictions: 'get-predictions',
+  TestCreatePrediction: 'create-prediction',
+  TestEndPrediction: 'end-prediction',
+  TestStartRaid: 'start-a-raid',
+  TestGetSchedule: 'get-channel-stream-schedule',
+  TestCreateScheduleSegment: 'create-channel-stream-schedule-segment',
+  TestUpdateScheduleSegment: 'update-channel-stream-schedule-segment',
+  TestGetStreamMarkers: 'get-stream-markers',
+  TestCreateStreamMarker: 'create-stream-marker',
+  TestGetStreams: 'get-streams',
+  TestGetFollowedStreams: 'get-followed-streams',
+  TestGetStreamKeys: 'get-stream-key',
+  TestGetSubscriptions: 'get-broadcaster-subscriptions',
+  TestChechUserSubscription: 'check-user-subscription',
+  TestGetUserExtensions: 'get-user-extensions',
+  TestGetUserActiveExtensions: 'get-user-active-extensions',
+  TestUpdateUserExtensions: 'update-user-extensions',
+  TestGetUsers: 'get-users',
+  TestUpdateUser: 'update-user',
+  TestGetUsersFollows: 'get-users-follows',
+  TestGetUsersBlocked: 'get-user-block-list',
+  TestGetVideos: 'get-videos',
+  TestDeleteVideos: 'delete-videos',
+  TestModerateHeldMessage: 'manage-held-automod-messages',
+  TestClient_GetEntitlementCodeStatus: 'get-code-status',
+  TestClient_RedeemEntitlementCode: 'redeem-code',
+  TestCreateEntitlementsUploadURL: 'create-entitlement-grants-upload-url',
+  TestGetWebhookSubscriptions: 'get-webhook-subscriptions',
+};
+
+/** nicklaw5/helix payloads that are wrong as a source, keyed `TestName` or `TestName#n`. */
+const GO_OUTDATED = 'hand-written (2018–2023) before fields Twitch added since (login fields, tags, igdb_id, emote formats, badge links, content labels…); not a capture';
+const GO_ABRIDGED = 'abridged by the test author to the fields the test reads';
+const GO_ERRATA: Record<string, string> = {
+  'TestGetExtensionAnalytics': GO_OUTDATED,
+  'TestGetGameAnalytics': GO_OUTDATED,
+  'TestClient_GetBitsLeaderboard': GO_OUTDATED,
+  'TestClient_GetBitsLeaderboard#2': GO_OUTDATED,
+  'TestSearchChannels': GO_OUTDATED,
+  'TestGetChannelInformation': GO_OUTDATED,
+  'TestGetChannelInformation#2': GO_OUTDATED,
+  'TestGetChannelChatBadges': GO_OUTDATED,
+  'TestGetGlobalChatBadges': GO_OUTDATED,
+  'TestGetChannelEmotes': GO_OUTDATED,
+  'TestGetGlobalEmotes': GO_OUTDATED,
+  'TestGetEmoteSets': GO_OUTDATED,
+  'TestGetClips#4': GO_OUTDATED,
+  'TestGetDropsEntitlements': GO_OUTDATED,
+  'TestGetGames': GO_OUTDATED,
+  'TestGetGames#2': GO_OUTDATED,
+  'TestGetTopGames': GO_OUTDATED,
+  'TestGetBannedUsers': GO_OUTDATED,
+  'TestGetStreamMarkers': GO_OUTDATED,
+  'TestGetStreams': GO_OUTDATED,
+  'TestGetFollowedStreams': GO_OUTDATED,
+  'TestGetVideos': GO_OUTDATED,
+  'TestGetCharityDonations': GO_ABRIDGED,
+  'TestGetChannelChatChatterss': GO_ABRIDGED,
+  'TestGetExtensionTransactions': GO_ABRIDGED,
+  'TestGetExtensionTransactions#2': GO_ABRIDGED,
+};
+
+function helixGo(dir: string): Output {
+  const repo = 'nicklaw5/helix';
+  const out: Output = { source: 'nicklaw5-helix', repo, commit: headOf(dir), cases: [], excluded: [] };
+  const makeId = idMaker();
+  for (const path of list(dir, '.').filter((p) => p.endsWith('_test.go'))) {
+    const text = show(dir, path);
+    const marks = [...text.matchAll(/^func (Test[A-Za-z0-9_]+)/gm)];
+    marks.forEach((mark, i) => {
+      const target = GO_OPERATIONS[mark[1]!];
+      if (!target) return;
+      const body = text.slice(mark.index, marks[i + 1]?.index ?? text.length);
+      for (const raw of body.matchAll(/`([^`]*)`/g)) {
+        const json = parseLoose(raw[1]!);
+        if (!isObject(json) || !('data' in json)) continue;
+        const line = text.slice(0, mark.index! + raw.index!).split('\n').length;
+        const id = makeId(`nicklaw5-helix:${target}:${mark[1]}`);
+        const from: Origin = { repo, commit: out.commit, path, at: `${mark[1]} (line ${line})` };
+        helixCase(out, id, target, 'response 200', from, json, { why: GO_ERRATA[id.split(':').pop()!] });
+      }
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** Each source starts from fresh counters, so one source's files do not change when another's do. */
 function run(make: () => Output): void {
@@ -596,3 +748,4 @@ run(eventsubDocs);
 if (args.has('swagger')) run(() => swagger(args.get('swagger')!));
 if (args.has('twitch-api')) run(() => twitchApi(args.get('twitch-api')!));
 if (args.has('twitch4j')) run(() => twitch4j(args.get('twitch4j')!));
+if (args.has('helix-go')) run(() => helixGo(args.get('helix-go')!));
