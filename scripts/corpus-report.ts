@@ -94,7 +94,7 @@ function describe(item: CorpusCase, finding: Finding): string {
   const { found, value, parent } = valueAt(item, finding.path);
   if (!found) {
     const last = finding.path.split('.').pop()!;
-    const squash = (key: string) => key.toLowerCase().replaceAll('_', '');
+    const squash = (key: string) => key.toLowerCase().replaceAll('_user_', '_').replaceAll('_', ''); // URL ~ url, broadcaster_id ~ broadcaster_user_id
     const twin = typeof parent === 'object' && parent !== null ? Object.keys(parent).find((key) => key !== last && squash(key) === squash(last)) : undefined;
     return twin ? `absent, spelled \`${twin}\`` : 'absent';
   }
@@ -151,6 +151,16 @@ ${table.map(([id, paths]) => `  ${JSON.stringify(id)}: ${JSON.stringify(paths)},
 `,
 );
 
+// Coverage: which operations with a JSON body, and which (type, version) pairs, have evidence.
+const covered = new Set(files.flatMap((file) => file.cases.map((item) => item.target)));
+const bodyOps = [...responseSchemas.keys()].sort();
+const eventKeys = (JSON.parse(readFileSync(join(dirname(referencePath), 'eventsub-subscription-types.json'), 'utf8')) as { type: string; version: string }[])
+  .map((entry) => `${entry.type}@${entry.version}`)
+  .sort();
+const missingOps = bodyOps.filter((id) => !covered.has(id));
+const missingTypes = eventKeys.filter((key) => !covered.has(key));
+const perSource = files.map((file) => `${file.source} ${file.cases.length} cases (${file.excluded.length} excluded)`).join('; ');
+
 const byComponent = [...rows.values()].sort((a, b) => (a.component < b.component ? -1 : a.component > b.component ? 1 : a.evidence < b.evidence ? -1 : 1));
 const lines = [
   '# Evidence the schemas refuse',
@@ -161,6 +171,14 @@ const lines = [
   'always independent). The notes under the table are written by hand in `test/corpus/NOTES.md`.',
   '',
   `${failing} of ${total} cases have at least one mismatch; ${rows.size} distinct (field, evidence) rows.`,
+  '',
+  `Sources: ${perSource}.`,
+  '',
+  `Coverage: ${bodyOps.length - missingOps.length} of ${bodyOps.length} Helix operations with a JSON body have evidence` +
+    (missingOps.length ? ` (none for ${missingOps.join(', ')})` : '') +
+    `; ${eventKeys.length - missingTypes.length} of ${eventKeys.length} EventSub (type, version) pairs` +
+    (missingTypes.length ? ` (none for ${missingTypes.join(', ')})` : '') +
+    '.',
   '',
   '| component.field | schema expects | evidence | cases | sources | evidence (first case per source) |',
   '| --- | --- | --- | --- | --- | --- |',
