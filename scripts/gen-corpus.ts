@@ -82,7 +82,7 @@ const next = () => ++counter;
 /** Keys whose short values are a vocabulary (enum-like tokens), kept as they are. */
 const VOCABULARY_KEYS = /(^|_)(type|types|status|method|tier|plan|source|kind|state|color|category|level|scale|theme_mode|format|version|language|outcome|result|action|role|period|unit|currency|product_type|domain|notice_type|broadcaster_type|user_type|content_type)$/;
 /** Keys whose values are names or prose, replaced even when they look like tokens. */
-const TEXT_KEYS = /(^|_)(login|name|text|title|description|message|reason|prompt|input|comment|term|code|cursor|id|ids|body|summary|bio|url|slug|key|secret|token|value|email|author)$/;
+const TEXT_KEYS = /(^|_)(login|name|text|title|tags|terms|challenge|content|sku|info|prefix|description|message|reason|prompt|input|comment|term|code|cursor|id|ids|body|summary|bio|url|slug|key|secret|token|value|email|author)$/;
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})([Tt ])(\d{2}):(\d{2})(:\d{2})?(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$/;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
