@@ -3,7 +3,6 @@
 export const KNOWN_MISMATCHES: Record<string, readonly string[]> = {
   "nicklaw5-helix:get-polls:TestGetPolls": ["data.0.ended_at"],
   "nicklaw5-helix:create-poll:TestCreatePoll": ["data.0.ended_at"],
-  "docs:drop.entitlement.grant@1": ["subscription.cost"],
   "docs:get-ad-schedule:200": ["data.0.duration","data.0.last_ad_at","data.0.next_ad_at","data.0.preroll_free_time","data.0.snooze_count","data.0.snooze_refresh_at"],
   "docs:snooze-next-ad:200": ["data.0.next_ad_at","data.0.snooze_count","data.0.snooze_refresh_at"],
   "docs:get-extensions:200": ["data.0.views.config"],
@@ -20,9 +19,6 @@ export const KNOWN_MISMATCHES: Record<string, readonly string[]> = {
   "docs:get-stream-markers:200": ["data.0.videos.0.markers.0.url"],
   "docs:get-channel-teams:200": ["data.0.background_image_url","data.0.banner"],
   "docs:get-teams:200": ["data.0.background_image_url","data.0.banner"],
-  "twitch4j:channel.follow:deserializeChallenge": ["subscription.cost"],
-  "twitch4j:channel.follow:deserializeFollowNotification": ["subscription.cost"],
-  "twitch4j:drop.entitlement.grant:deserializeBatchedEntitlementEvent": ["subscription.cost"],
   "twitch4j:channel.chat.notification@1:deserializeChatAnnouncement": ["badges"],
   "twitch4j:channel.chat.notification@1:deserializeChatPrimeResub": ["badges"],
   "twitch4j:channel.suspicious_user.message@1:deserializeManualMonitor": ["shared_ban_channel_ids"],
