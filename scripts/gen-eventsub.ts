@@ -202,6 +202,10 @@ const FIXES: Fix[] = [
     types: ['channel.goal.begin', 'channel.goal.progress'], path: name, change: { absent: true },
     why: 'only the end notification says whether the goal was met and when it ended',
   })),
+  ...['watch_streak', 'modiversary', 'is_source_only'].map((name): Fix => ({
+    types: ['channel.chat.notification'], path: name, change: { absent: true },
+    why: 'added in 2026 after the examples; the data infers "always sent" from sibling fields, not from Twitch',
+  })),
   { types: ['channel.shield_mode.begin'], path: 'ended_at', change: { absent: true },
     why: 'the shared table lists both times; a begin notification has no end time' },
   { types: ['channel.shield_mode.end'], path: 'started_at', change: { absent: true },

@@ -78,6 +78,7 @@ const DOC: Record<string, string> = {
   'get-bits-leaderboard': 'Ranks the users who cheered the most Bits in the broadcaster’s channel.',
   'get-cheermotes': 'Lists the animated cheer emotes, globally or as seen in one channel.',
   'get-extension-transactions': 'Lists Bits purchases made inside one of your extensions.',
+  'get-custom-power-up': 'Lists the Power-ups a broadcaster designed for viewers to buy with Bits.',
   'get-channel-information': 'Reads title, category, language and tags of up to 100 channels.',
   'modify-channel-information': 'Changes a channel’s title, category, language, tags or delay.',
   'get-channel-editors': 'Lists the users who hold the editor role in a channel.',
@@ -103,7 +104,11 @@ const DOC: Record<string, string> = {
   'get-user-emotes': 'Lists every emote a user may use, across all channels.',
   'send-chat-announcement': 'Posts a highlighted announcement in a channel’s chat.',
   'send-a-shoutout': 'Promotes another broadcaster in the channel’s chat with a Shoutout.',
-  'send-chat-message': 'Posts a chat message as a user or bot, optionally as a reply.',
+  'send-chat-message': 'Posts a chat message as a user or bot, optionally as a reply or pinned.',
+  'get-pinned-chat-message': 'Reads the message a moderator pinned to the top of a chat, if any.',
+  'pin-chat-message': 'Pins a chat message above the chat, for a while or until the stream ends.',
+  'update-pinned-chat-message': 'Changes how much longer the pinned chat message stays pinned.',
+  'unpin-chat-message': 'Takes the pinned message down from the top of a chat.',
   'get-user-chat-color': 'Reads the name colour users picked for chat.',
   'update-user-chat-color': 'Sets the colour of a user’s name in chat.',
   'create-clip': 'Starts making a clip from a live broadcast; the clip id comes back at once.',
@@ -229,7 +234,7 @@ const DEPRECATION: Record<string, string> = {
 const SCOPE_FACTS: Record<string, { scopes: string[][]; why: string }> = {
   'send-chat-message': {
     scopes: [['user:write:chat']],
-    why: 'user:bot and channel:bot are grants by other users when an app token is used, not scopes of the token',
+    why: 'moderator:manage:chat_messages is needed only to send with `pin`, so it cannot stand in for user:write:chat',
   },
   'create-eventsub-subscription': {
     scopes: [],
@@ -256,6 +261,13 @@ const OMITTED_SCOPES: Record<string, 'alternative' | 'optional'> = {
   'update-user-extensions channel:manage:extensions': 'alternative',
 };
 
+/**
+ * Grants a user gives an app so that its app token may act in chat for them (Twitch's chat-bot
+ * model). The reference lists them in `security`, but a user token never needs them, and an app
+ * token's scopes are not known to the client, so they never join a scope group.
+ */
+const APP_GRANTS = new Set(['user:bot', 'channel:bot']);
+
 /** Token types where the Authorization text names none the usual way. */
 const TOKEN_FACTS: Record<string, ('app' | 'user')[]> = {
   'get-guest-star-session': ['user'],
@@ -266,7 +278,7 @@ const RULE_FACTS: Record<string, Partial<Rules>> = {
   'get-users': { limits: [{ of: ['id', 'login'], max: 100 }] },
   'get-games': { limits: [{ of: ['id', 'name', 'igdb_id'], max: 100 }] },
   'get-clips': { oneOf: [['broadcaster_id', 'game_id', 'id']] },
-  'get-eventsub-subscriptions': { exclusive: [['status', 'type', 'user_id', 'subscription_id']] },
+  'get-eventsub-subscriptions': { exclusive: [['status', 'type', 'user_id', 'subscription_id', 'conduit_id']] },
   'get-custom-reward-redemption': { oneOf: [['status', 'id']] },
   'modify-channel-information': {
     oneOf: [['game_id', 'broadcaster_language', 'title', 'delay', 'tags', 'content_classification_labels', 'is_branded_content']],
@@ -277,25 +289,20 @@ const RULE_FACTS: Record<string, Partial<Rules>> = {
 };
 
 /**
- * Where the reference's tables nest fields wrongly, checked against Twitch's response examples and
- * the EventSub data. Each fix edits the loaded reference before anything is generated.
+ * Parameters the reference marks required that Twitch's own documented request example leaves
+ * out. Twitch's answer decides those cases, so helixkit does not refuse the call before sending:
+ * the parameters are optional in the input type and absent from `required`. One line of evidence
+ * each; every operation's documented examples were checked (twitch-api-swagger f8895f80).
+ * Checked and not an erratum: get-guest-star-invites' second example omits moderator_id and
+ * session_id, but it requests /guest_star/session (another operation); its first sends all three.
  */
-const REFERENCE_FIXES: { what: string; fix: (schemas: Record<string, Schema>) => void }[] = [
-  {
-    what: 'get-hype-train-status: the train’s own fields sit inside each top contribution',
-    fix: (schemas) => {
-      const current = schemas.GetHypeTrainStatusResponse!.properties!.data!.items!.properties!.current!;
-      const contribution = current.properties!.top_contributions!.items!;
-      const moved = ['shared_train_participants', 'started_at', 'expires_at', 'type', 'is_shared_train'];
-      for (const name of moved) current.properties![name] = contribution.properties![name]!;
-      current.required = [...(current.required ?? []), ...moved];
-      // The contribution keeps a `type` of its own: how the points were given.
-      contribution.properties!.type = { type: 'string', enum: ['bits', 'subscription', 'other'] };
-      for (const name of moved) if (name !== 'type') delete contribution.properties![name];
-      contribution.required = ['user_id', 'user_login', 'user_name', 'type', 'total'];
-    },
+const INPUT_ERRATA: Record<string, { optional: string[]; evidence: string }> = {
+  'create-clip-from-vod': {
+    optional: ['vod_offset', 'title'],
+    evidence:
+      'reference#create-clip-from-vod, Example request: POST videos/clips?broadcaster_id&editor_id&vod_id, nothing else (twitch_api, twitch_highway follow the table)',
   },
-];
+};
 
 /** Input fields typed as an open string union: Twitch adds values faster than the reference. */
 const OPEN_INPUT_ENUMS = new Set(['create-eventsub-subscription type', 'get-eventsub-subscriptions type']);
@@ -309,7 +316,6 @@ const NUMERIC_QUERY = new Set(['first', 'count']);
 const reference = JSON.parse(readFileSync(specPath, 'utf8')) as Reference;
 const scopeEntries = JSON.parse(readFileSync(scopesPath, 'utf8')) as ScopeEntry[];
 const components = reference.components.schemas;
-for (const { fix } of REFERENCE_FIXES) fix(components);
 const knownScopes = scopeEntries.map((entry) => entry.scope);
 
 /** The component name of a `$ref`, e.g. `#/components/schemas/User` → `User`. */
@@ -357,7 +363,7 @@ function scopesOf(op: Operation): string[][] {
   const text = plain(authorizationText(op));
   const named = knownScopes.filter((scope) => new RegExp(`[*\`]${scope}[*\`]`).test(text));
   const listed = (op.security ?? []).flatMap((entry) => entry.twitch_auth ?? []);
-  const group = new Set([...listed, ...named]);
+  const group = new Set([...listed, ...named].filter((scope) => !APP_GRANTS.has(scope)));
   for (const entry of scopeEntries) {
     for (const endpoint of entry.endpoints ?? []) {
       if (endpoint.operationId !== op.operationId || !endpoint.openapi_security_omits_this_scope) continue;
@@ -394,8 +400,15 @@ interface Field {
 function rulesOf(op: Operation, fields: Field[]): Rules {
   const names = new Set(fields.map((field) => field.name));
   const fact = RULE_FACTS[op.operationId] ?? {};
+  const optional = INPUT_ERRATA[op.operationId]?.optional ?? [];
+  for (const name of optional) {
+    // A stale entry (the reference no longer requires it) stops the run, to be removed.
+    if (!fields.some((f) => f.name === name && f.required)) throw new Error(`INPUT_ERRATA: ${op.operationId} ${name} is not required in the reference`);
+  }
   const rules: Rules = {
-    required: [...new Set([...fields.filter((f) => f.required).map((f) => f.name), ...(fact.required ?? [])])],
+    required: [...new Set([...fields.filter((f) => f.required).map((f) => f.name), ...(fact.required ?? [])])].filter(
+      (name) => !optional.includes(name),
+    ),
     limits: [...(fact.limits ?? [])],
     range: { ...fact.range },
     maxLength: {},
@@ -405,7 +418,9 @@ function rulesOf(op: Operation, fields: Field[]): Rules {
   for (const field of fields) {
     const text = plain(field.description).replace(/\s+/g, ' ');
     const type = resolve(field.schema).type;
-    const many = text.match(/maximum (?:number of \w+(?: \w+)? (?:that )?you (?:may|can) specify is|of) (\d[\d,]*)(?! characters)/i);
+    const many = text.match(
+      /(?:maximum (?:number of \w+(?: \w+)? (?:that )?you (?:may|can) specify is|of)|at most|up to) (\d[\d,]*)(?! characters)/i,
+    );
     if (many && (field.repeatable || type === 'array')) {
       const max = number(many[1]!);
       const covered = rules.limits.some((limit) => limit.of.includes(field.name) && limit.max <= max);
@@ -413,7 +428,8 @@ function rulesOf(op: Operation, fields: Field[]): Rules {
     }
     const bounds =
       text.match(/minimum (?:page size |count |value )?is (\d[\d,]*)[^.]*?\band the maximum is (\d[\d,]*)/i) ??
-      text.match(/between (\d+) and (\d+)/i);
+      text.match(/between (\d+) and (\d+)/i) ??
+      text.match(/\b(\d[\d,]*) to (\d[\d,]*)\b/);
     if (bounds && (type === 'integer' || NUMERIC_QUERY.has(field.name))) {
       rules.range[field.name] ??= [number(bounds[1]!), number(bounds[2]!)];
     }

@@ -95,6 +95,8 @@ import type {
   ChannelChannelPointsCustomRewardRedemptionAddEvent,
   ChannelChannelPointsCustomRewardRedemptionUpdateCondition,
   ChannelChannelPointsCustomRewardRedemptionUpdateEvent,
+  ChannelCustomPowerUpRedemptionAddCondition,
+  ChannelCustomPowerUpRedemptionAddEvent,
   ChannelPollBeginCondition,
   ChannelPollBeginEvent,
   ChannelPollProgressCondition,
@@ -256,69 +258,72 @@ const nullableShape18 = /* @__PURE__ */ v.nullable(shape29);
 const shape30 = /* @__PURE__ */ v.looseObject({ "value": number, "decimal_place": number, "currency": string });
 const shape31 = /* @__PURE__ */ v.looseObject({ "charity_name": string, "amount": shape30 });
 const nullableShape19 = /* @__PURE__ */ v.nullable(shape31);
-const listOfShape6 = /* @__PURE__ */ v.array(shape14);
-const shape32 = /* @__PURE__ */ v.looseObject({ "session_id": string, "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "host_broadcaster_user_id": string, "host_broadcaster_user_name": string, "host_broadcaster_user_login": string, "participants": listOfShape6 });
-const shape33 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "tier": string, "is_gift": boolean });
-const shape34 = /* @__PURE__ */ v.looseObject({ "moderator_user_id": string, "broadcaster_user_id": string });
-const shape35 = /* @__PURE__ */ v.looseObject({ "follow_duration_minutes": number });
-const nullableShape20 = /* @__PURE__ */ v.nullable(shape35);
+const shape32 = /* @__PURE__ */ v.looseObject({ "months": number });
+const nullableShape20 = /* @__PURE__ */ v.nullable(shape32);
 const optional12 = /* @__PURE__ */ v.optional(nullableShape20);
-const shape36 = /* @__PURE__ */ v.looseObject({ "wait_time_seconds": number });
+const listOfShape6 = /* @__PURE__ */ v.array(shape14);
+const shape33 = /* @__PURE__ */ v.looseObject({ "session_id": string, "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "host_broadcaster_user_id": string, "host_broadcaster_user_name": string, "host_broadcaster_user_login": string, "participants": listOfShape6 });
+const shape34 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "tier": string, "is_gift": boolean });
+const shape35 = /* @__PURE__ */ v.looseObject({ "moderator_user_id": string, "broadcaster_user_id": string });
+const shape36 = /* @__PURE__ */ v.looseObject({ "follow_duration_minutes": number });
 const nullableShape21 = /* @__PURE__ */ v.nullable(shape36);
 const optional13 = /* @__PURE__ */ v.optional(nullableShape21);
-const shape37 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string });
+const shape37 = /* @__PURE__ */ v.looseObject({ "wait_time_seconds": number });
 const nullableShape22 = /* @__PURE__ */ v.nullable(shape37);
 const optional14 = /* @__PURE__ */ v.optional(nullableShape22);
-const shape38 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "reason": optional7 });
+const shape38 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string });
 const nullableShape23 = /* @__PURE__ */ v.nullable(shape38);
 const optional15 = /* @__PURE__ */ v.optional(nullableShape23);
-const shape39 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "reason": optional7, "expires_at": string });
+const shape39 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "reason": optional7 });
 const nullableShape24 = /* @__PURE__ */ v.nullable(shape39);
 const optional16 = /* @__PURE__ */ v.optional(nullableShape24);
-const shape40 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "viewer_count": number });
+const shape40 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "reason": optional7, "expires_at": string });
 const nullableShape25 = /* @__PURE__ */ v.nullable(shape40);
 const optional17 = /* @__PURE__ */ v.optional(nullableShape25);
-const shape41 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "message_id": string, "message_body": string });
+const shape41 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "viewer_count": number });
 const nullableShape26 = /* @__PURE__ */ v.nullable(shape41);
 const optional18 = /* @__PURE__ */ v.optional(nullableShape26);
-const shape42 = /* @__PURE__ */ v.looseObject({ "action": string, "list": string, "terms": listOfString, "from_automod": boolean });
+const shape42 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "message_id": string, "message_body": string });
 const nullableShape27 = /* @__PURE__ */ v.nullable(shape42);
 const optional19 = /* @__PURE__ */ v.optional(nullableShape27);
-const shape43 = /* @__PURE__ */ v.looseObject({ "is_approved": boolean, "user_id": string, "user_login": string, "user_name": string, "moderator_message": string });
+const shape43 = /* @__PURE__ */ v.looseObject({ "action": string, "list": string, "terms": listOfString, "from_automod": boolean });
 const nullableShape28 = /* @__PURE__ */ v.nullable(shape43);
 const optional20 = /* @__PURE__ */ v.optional(nullableShape28);
+const shape44 = /* @__PURE__ */ v.looseObject({ "is_approved": boolean, "user_id": string, "user_login": string, "user_name": string, "moderator_message": string });
+const nullableShape29 = /* @__PURE__ */ v.nullable(shape44);
+const optional21 = /* @__PURE__ */ v.optional(nullableShape29);
 const nullableList2 = /* @__PURE__ */ v.nullable(listOfString);
-const optional21 = /* @__PURE__ */ v.optional(nullableList2);
-const shape44 = /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string });
-const shape45 = /* @__PURE__ */ v.looseObject({ "is_enabled": boolean, "value": number });
-const shape46 = /* @__PURE__ */ v.looseObject({ "url_1x": string, "url_2x": string, "url_4x": string });
-const nullableShape29 = /* @__PURE__ */ v.nullable(shape46);
-const shape47 = /* @__PURE__ */ v.looseObject({ "is_enabled": boolean, "seconds": number });
-const shape48 = /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "is_enabled": boolean, "is_paused": boolean, "is_in_stock": boolean, "title": string, "cost": number, "prompt": string, "is_user_input_required": boolean, "should_redemptions_skip_request_queue": boolean, "max_per_stream": shape45, "max_per_user_per_stream": shape45, "background_color": string, "image": nullableShape29, "default_image": shape46, "global_cooldown": shape47, "cooldown_expires_at": nullableString, "redemptions_redeemed_current_stream": nullableNumber });
-const shape49 = /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "reward_id": optional7 });
-const shape50 = /* @__PURE__ */ v.looseObject({ "id": string, "title": string, "cost": number, "prompt": string });
-const shape51 = /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "user_input": string, "status": string, "reward": shape50, "redeemed_at": string });
-const shape52 = /* @__PURE__ */ v.looseObject({ "is_enabled": boolean, "amount_per_vote": number });
-const shape53 = /* @__PURE__ */ v.looseObject({ "id": string, "title": string, "bits_votes": number, "channel_points_votes": number, "votes": number });
-const listOfShape7 = /* @__PURE__ */ v.array(shape53);
-const shape54 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "channel_points_won": nullableNumber, "channel_points_used": number });
-const listOfShape8 = /* @__PURE__ */ v.array(shape54);
+const optional22 = /* @__PURE__ */ v.optional(nullableList2);
+const shape45 = /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string });
+const shape46 = /* @__PURE__ */ v.looseObject({ "is_enabled": boolean, "value": number });
+const shape47 = /* @__PURE__ */ v.looseObject({ "url_1x": string, "url_2x": string, "url_4x": string });
+const nullableShape30 = /* @__PURE__ */ v.nullable(shape47);
+const shape48 = /* @__PURE__ */ v.looseObject({ "is_enabled": boolean, "seconds": number });
+const shape49 = /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "is_enabled": boolean, "is_paused": boolean, "is_in_stock": boolean, "title": string, "cost": number, "prompt": string, "is_user_input_required": boolean, "should_redemptions_skip_request_queue": boolean, "max_per_stream": shape46, "max_per_user_per_stream": shape46, "background_color": string, "image": nullableShape30, "default_image": shape47, "global_cooldown": shape48, "cooldown_expires_at": nullableString, "redemptions_redeemed_current_stream": nullableNumber });
+const shape50 = /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "reward_id": optional7 });
+const shape51 = /* @__PURE__ */ v.looseObject({ "id": string, "title": string, "cost": number, "prompt": string });
+const shape52 = /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "user_input": string, "status": string, "reward": shape51, "redeemed_at": string });
+const shape53 = /* @__PURE__ */ v.looseObject({ "is_enabled": boolean, "amount_per_vote": number });
+const shape54 = /* @__PURE__ */ v.looseObject({ "id": string, "title": string, "bits_votes": number, "channel_points_votes": number, "votes": number });
+const listOfShape7 = /* @__PURE__ */ v.array(shape54);
+const shape55 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "channel_points_won": nullableNumber, "channel_points_used": number });
+const listOfShape8 = /* @__PURE__ */ v.array(shape55);
 const nullableList3 = /* @__PURE__ */ v.nullable(listOfShape8);
-const optional22 = /* @__PURE__ */ v.optional(nullableList3);
-const shape55 = /* @__PURE__ */ v.looseObject({ "id": string, "title": string, "color": string, "users": optional11, "channel_points": optional11, "top_predictors": optional22 });
-const listOfShape9 = /* @__PURE__ */ v.array(shape55);
-const shape56 = /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "outcomes": listOfShape9, "started_at": string, "locks_at": string });
-const shape57 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string });
-const shape58 = /* @__PURE__ */ v.looseObject({ "value": number, "decimal_places": number, "currency": string });
-const shape59 = /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "type": string, "description": string, "is_achieved": optional10, "current_amount": number, "target_amount": number, "started_at": string, "ended_at": optional7 });
-const shape60 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "type": string, "total": number });
-const listOfShape10 = /* @__PURE__ */ v.array(shape60);
-const shape61 = /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string });
-const listOfShape11 = /* @__PURE__ */ v.array(shape61);
+const optional23 = /* @__PURE__ */ v.optional(nullableList3);
+const shape56 = /* @__PURE__ */ v.looseObject({ "id": string, "title": string, "color": string, "users": optional11, "channel_points": optional11, "top_predictors": optional23 });
+const listOfShape9 = /* @__PURE__ */ v.array(shape56);
+const shape57 = /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "outcomes": listOfShape9, "started_at": string, "locks_at": string });
+const shape58 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string });
+const shape59 = /* @__PURE__ */ v.looseObject({ "value": number, "decimal_places": number, "currency": string });
+const shape60 = /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "type": string, "description": string, "is_achieved": optional10, "current_amount": number, "target_amount": number, "started_at": string, "ended_at": optional7 });
+const shape61 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "type": string, "total": number });
+const listOfShape10 = /* @__PURE__ */ v.array(shape61);
+const shape62 = /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string });
+const listOfShape11 = /* @__PURE__ */ v.array(shape62);
 const nullableList4 = /* @__PURE__ */ v.nullable(listOfShape11);
-const optional23 = /* @__PURE__ */ v.optional(nullableList4);
-const shape62 = /* @__PURE__ */ v.looseObject({ "client_id": string });
-const shape63 = /* @__PURE__ */ v.looseObject({ "user_id": string });
+const optional24 = /* @__PURE__ */ v.optional(nullableList4);
+const shape63 = /* @__PURE__ */ v.looseObject({ "client_id": string });
+const shape64 = /* @__PURE__ */ v.looseObject({ "user_id": string });
 
 /** Schemas of `automod.message.hold` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#automodmessagehold) */
 export const automodMessageHoldV1: EventSchema<'automod.message.hold', '1', AutomodMessageHoldV1Condition, AutomodMessageHoldV1Event> = {
@@ -373,7 +378,7 @@ export const channelBitsUseV1: EventSchema<'channel.bits.use', '1', ChannelBitsU
   type: 'channel.bits.use',
   version: '1',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "bits": number, "type": string, "message": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "text": string, "fragments": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "text": string, "type": string, "emote": optional5, "cheermote": optional2 })) }))), "power_up": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "type": string, "emote": optional6, "message_effect_id": optional7 }))) }),
+  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "bits": number, "type": string, "message": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "text": string, "fragments": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "text": string, "type": string, "emote": optional5, "cheermote": optional2 })) }))), "power_up": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "type": string, "emote": optional6, "message_effect_id": optional7 }))), "custom_power_up": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "title": string, "reward_id": string }))) }),
 };
 
 /** Schemas of `channel.update` v2. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelupdate) */
@@ -437,7 +442,7 @@ export const channelChatNotificationV1: EventSchema<'channel.chat.notification',
   type: 'channel.chat.notification',
   version: '1',
   condition: shape13,
-  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "chatter_user_id": string, "chatter_user_name": string, "chatter_is_anonymous": boolean, "color": string, "badges": listOfShape5, "system_message": string, "message_id": string, "message": shape17, "notice_type": string, "sub": nullableShape8, "resub": nullableShape9, "sub_gift": nullableShape10, "community_sub_gift": nullableShape11, "gift_paid_upgrade": nullableShape12, "prime_paid_upgrade": nullableShape13, "pay_it_forward": nullableShape14, "raid": nullableShape15, "unraid": nullableShape16, "announcement": nullableShape17, "bits_badge_tier": nullableShape18, "charity_donation": nullableShape19, "source_broadcaster_user_id": optional7, "source_broadcaster_user_name": optional7, "source_broadcaster_user_login": optional7, "source_message_id": optional7, "source_badges": optional9, "shared_chat_sub": /* @__PURE__ */ v.optional(nullableShape8), "shared_chat_resub": /* @__PURE__ */ v.optional(nullableShape9), "shared_chat_sub_gift": /* @__PURE__ */ v.optional(nullableShape10), "shared_chat_community_sub_gift": /* @__PURE__ */ v.optional(nullableShape11), "shared_chat_gift_paid_upgrade": /* @__PURE__ */ v.optional(nullableShape12), "shared_chat_prime_paid_upgrade": /* @__PURE__ */ v.optional(nullableShape13), "shared_chat_pay_it_forward": /* @__PURE__ */ v.optional(nullableShape14), "shared_chat_raid": /* @__PURE__ */ v.optional(nullableShape15), "shared_chat_announcement": /* @__PURE__ */ v.optional(nullableShape17), "chatter_user_login": string, "shared_chat_unraid": /* @__PURE__ */ v.optional(nullableShape16), "shared_chat_bits_badge_tier": /* @__PURE__ */ v.optional(nullableShape18), "shared_chat_charity_donation": /* @__PURE__ */ v.optional(nullableShape19) }),
+  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "chatter_user_id": string, "chatter_user_name": string, "chatter_is_anonymous": boolean, "color": string, "badges": listOfShape5, "system_message": string, "message_id": string, "message": shape17, "notice_type": string, "sub": nullableShape8, "resub": nullableShape9, "sub_gift": nullableShape10, "community_sub_gift": nullableShape11, "gift_paid_upgrade": nullableShape12, "prime_paid_upgrade": nullableShape13, "pay_it_forward": nullableShape14, "raid": nullableShape15, "unraid": nullableShape16, "announcement": nullableShape17, "bits_badge_tier": nullableShape18, "charity_donation": nullableShape19, "watch_streak": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "streak_count": number, "channel_points_awarded": number }))), "modiversary": optional12, "source_broadcaster_user_id": optional7, "source_broadcaster_user_name": optional7, "source_broadcaster_user_login": optional7, "source_message_id": optional7, "source_badges": optional9, "is_source_only": optional10, "shared_chat_sub": /* @__PURE__ */ v.optional(nullableShape8), "shared_chat_resub": /* @__PURE__ */ v.optional(nullableShape9), "shared_chat_sub_gift": /* @__PURE__ */ v.optional(nullableShape10), "shared_chat_community_sub_gift": /* @__PURE__ */ v.optional(nullableShape11), "shared_chat_gift_paid_upgrade": /* @__PURE__ */ v.optional(nullableShape12), "shared_chat_prime_paid_upgrade": /* @__PURE__ */ v.optional(nullableShape13), "shared_chat_pay_it_forward": /* @__PURE__ */ v.optional(nullableShape14), "shared_chat_raid": /* @__PURE__ */ v.optional(nullableShape15), "shared_chat_announcement": /* @__PURE__ */ v.optional(nullableShape17), "shared_chat_modiversary": optional12, "chatter_user_login": string, "shared_chat_unraid": /* @__PURE__ */ v.optional(nullableShape16), "shared_chat_bits_badge_tier": /* @__PURE__ */ v.optional(nullableShape18), "shared_chat_charity_donation": /* @__PURE__ */ v.optional(nullableShape19) }),
 };
 
 /** Schemas of `channel.chat_settings.update` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchat_settingsupdate) */
@@ -469,7 +474,7 @@ export const channelSharedChatBeginV1: EventSchema<'channel.shared_chat.begin', 
   type: 'channel.shared_chat.begin',
   version: '1',
   condition: shape10,
-  event: shape32,
+  event: shape33,
 };
 
 /** Schemas of `channel.shared_chat.update` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelshared_chatupdate) */
@@ -477,7 +482,7 @@ export const channelSharedChatUpdateV1: EventSchema<'channel.shared_chat.update'
   type: 'channel.shared_chat.update',
   version: '1',
   condition: shape10,
-  event: shape32,
+  event: shape33,
 };
 
 /** Schemas of `channel.shared_chat.end` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelshared_chatend) */
@@ -493,7 +498,7 @@ export const channelSubscribeV1: EventSchema<'channel.subscribe', '1', ChannelSu
   type: 'channel.subscribe',
   version: '1',
   condition: shape10,
-  event: shape33,
+  event: shape34,
 };
 
 /** Schemas of `channel.subscription.end` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelsubscriptionend) */
@@ -501,7 +506,7 @@ export const channelSubscriptionEndV1: EventSchema<'channel.subscription.end', '
   type: 'channel.subscription.end',
   version: '1',
   condition: shape10,
-  event: shape33,
+  event: shape34,
 };
 
 /** Schemas of `channel.subscription.gift` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelsubscriptiongift) */
@@ -556,7 +561,7 @@ export const channelUnbanV1: EventSchema<'channel.unban', '1', ChannelUnbanCondi
 export const channelUnbanRequestCreateV1: EventSchema<'channel.unban_request.create', '1', ChannelUnbanRequestCreateCondition, ChannelUnbanRequestCreateEvent> = {
   type: 'channel.unban_request.create',
   version: '1',
-  condition: shape34,
+  condition: shape35,
   event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "text": string, "created_at": string }),
 };
 
@@ -564,7 +569,7 @@ export const channelUnbanRequestCreateV1: EventSchema<'channel.unban_request.cre
 export const channelUnbanRequestResolveV1: EventSchema<'channel.unban_request.resolve', '1', ChannelUnbanRequestResolveCondition, ChannelUnbanRequestResolveEvent> = {
   type: 'channel.unban_request.resolve',
   version: '1',
-  condition: shape34,
+  condition: shape35,
   event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "moderator_id": optional7, "moderator_login": optional7, "moderator_name": optional7, "user_id": string, "user_login": string, "user_name": string, "resolution_text": optional7, "status": string, "moderator_user_id": optional7, "moderator_user_login": optional7, "moderator_user_name": optional7 }),
 };
 
@@ -573,7 +578,7 @@ export const channelModerateV1: EventSchema<'channel.moderate', '1', ChannelMode
   type: 'channel.moderate',
   version: '1',
   condition: shape1,
-  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "source_broadcaster_user_id": optional7, "source_broadcaster_user_login": optional7, "source_broadcaster_user_name": optional7, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "action": string, "followers": optional12, "slow": optional13, "vip": optional14, "unvip": optional14, "mod": optional14, "unmod": optional14, "ban": optional15, "unban": optional14, "timeout": optional16, "untimeout": optional14, "raid": optional17, "unraid": optional14, "delete": optional18, "automod_terms": optional19, "unban_request": optional20, "shared_chat_ban": optional15, "shared_chat_unban": optional14, "shared_chat_timeout": optional16, "shared_chat_untimeout": optional14, "shared_chat_delete": optional18 }),
+  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "source_broadcaster_user_id": optional7, "source_broadcaster_user_login": optional7, "source_broadcaster_user_name": optional7, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "action": string, "followers": optional13, "slow": optional14, "vip": optional15, "unvip": optional15, "mod": optional15, "unmod": optional15, "ban": optional16, "unban": optional15, "timeout": optional17, "untimeout": optional15, "raid": optional18, "unraid": optional15, "delete": optional19, "automod_terms": optional20, "unban_request": optional21, "shared_chat_ban": optional16, "shared_chat_unban": optional15, "shared_chat_timeout": optional17, "shared_chat_untimeout": optional15, "shared_chat_delete": optional19 }),
 };
 
 /** Schemas of `channel.moderate` v2. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelmoderate-v2) */
@@ -581,7 +586,7 @@ export const channelModerateV2: EventSchema<'channel.moderate', '2', ChannelMode
   type: 'channel.moderate',
   version: '2',
   condition: shape1,
-  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "source_broadcaster_user_id": optional7, "source_broadcaster_user_login": optional7, "source_broadcaster_user_name": optional7, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "action": string, "followers": optional12, "slow": optional13, "vip": optional14, "unvip": optional14, "mod": optional14, "unmod": optional14, "ban": optional15, "unban": optional14, "timeout": optional16, "untimeout": optional14, "raid": optional17, "unraid": optional14, "delete": optional18, "automod_terms": optional19, "unban_request": optional20, "warn": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "reason": optional7, "chat_rules_cited": optional21 }))), "shared_chat_ban": optional15, "shared_chat_unban": optional14, "shared_chat_timeout": optional16, "shared_chat_untimeout": optional14, "shared_chat_delete": optional18 }),
+  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "source_broadcaster_user_id": optional7, "source_broadcaster_user_login": optional7, "source_broadcaster_user_name": optional7, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "action": string, "followers": optional13, "slow": optional14, "vip": optional15, "unvip": optional15, "mod": optional15, "unmod": optional15, "ban": optional16, "unban": optional15, "timeout": optional17, "untimeout": optional15, "raid": optional18, "unraid": optional15, "delete": optional19, "automod_terms": optional20, "unban_request": optional21, "warn": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "reason": optional7, "chat_rules_cited": optional22 }))), "shared_chat_ban": optional16, "shared_chat_unban": optional15, "shared_chat_timeout": optional17, "shared_chat_untimeout": optional15, "shared_chat_delete": optional19 }),
 };
 
 /** Schemas of `channel.moderator.add` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelmoderatoradd) */
@@ -589,7 +594,7 @@ export const channelModeratorAddV1: EventSchema<'channel.moderator.add', '1', Ch
   type: 'channel.moderator.add',
   version: '1',
   condition: shape10,
-  event: shape44,
+  event: shape45,
 };
 
 /** Schemas of `channel.moderator.remove` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelmoderatorremove) */
@@ -597,7 +602,7 @@ export const channelModeratorRemoveV1: EventSchema<'channel.moderator.remove', '
   type: 'channel.moderator.remove',
   version: '1',
   condition: shape10,
-  event: shape44,
+  event: shape45,
 };
 
 /** Schemas of `channel.guest_star_session.begin` vbeta. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelguest_star_sessionbegin) */
@@ -653,39 +658,47 @@ export const channelChannelPointsCustomRewardAddV1: EventSchema<'channel.channel
   type: 'channel.channel_points_custom_reward.add',
   version: '1',
   condition: shape10,
-  event: shape48,
+  event: shape49,
 };
 
 /** Schemas of `channel.channel_points_custom_reward.update` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_custom_rewardupdate) */
 export const channelChannelPointsCustomRewardUpdateV1: EventSchema<'channel.channel_points_custom_reward.update', '1', ChannelChannelPointsCustomRewardUpdateCondition, ChannelChannelPointsCustomRewardUpdateEvent> = {
   type: 'channel.channel_points_custom_reward.update',
   version: '1',
-  condition: shape49,
-  event: shape48,
+  condition: shape50,
+  event: shape49,
 };
 
 /** Schemas of `channel.channel_points_custom_reward.remove` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_custom_rewardremove) */
 export const channelChannelPointsCustomRewardRemoveV1: EventSchema<'channel.channel_points_custom_reward.remove', '1', ChannelChannelPointsCustomRewardRemoveCondition, ChannelChannelPointsCustomRewardRemoveEvent> = {
   type: 'channel.channel_points_custom_reward.remove',
   version: '1',
-  condition: shape49,
-  event: shape48,
+  condition: shape50,
+  event: shape49,
 };
 
 /** Schemas of `channel.channel_points_custom_reward_redemption.add` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_custom_reward_redemptionadd) */
 export const channelChannelPointsCustomRewardRedemptionAddV1: EventSchema<'channel.channel_points_custom_reward_redemption.add', '1', ChannelChannelPointsCustomRewardRedemptionAddCondition, ChannelChannelPointsCustomRewardRedemptionAddEvent> = {
   type: 'channel.channel_points_custom_reward_redemption.add',
   version: '1',
-  condition: shape49,
-  event: shape51,
+  condition: shape50,
+  event: shape52,
 };
 
 /** Schemas of `channel.channel_points_custom_reward_redemption.update` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_custom_reward_redemptionupdate) */
 export const channelChannelPointsCustomRewardRedemptionUpdateV1: EventSchema<'channel.channel_points_custom_reward_redemption.update', '1', ChannelChannelPointsCustomRewardRedemptionUpdateCondition, ChannelChannelPointsCustomRewardRedemptionUpdateEvent> = {
   type: 'channel.channel_points_custom_reward_redemption.update',
   version: '1',
-  condition: shape49,
-  event: shape51,
+  condition: shape50,
+  event: shape52,
+};
+
+/** Schemas of `channel.custom_power_up_redemption.add` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelcustom_power_up_redemptionadd) */
+export const channelCustomPowerUpRedemptionAddV1: EventSchema<'channel.custom_power_up_redemption.add', '1', ChannelCustomPowerUpRedemptionAddCondition, ChannelCustomPowerUpRedemptionAddEvent> = {
+  type: 'channel.custom_power_up_redemption.add',
+  version: '1',
+  condition: shape50,
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "user_input": string, "status": string, "custom_power_up": /* @__PURE__ */ v.looseObject({ "id": string, "title": string, "bits": number, "prompt": string }), "redeemed_at": string }),
 };
 
 /** Schemas of `channel.poll.begin` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelpollbegin) */
@@ -693,7 +706,7 @@ export const channelPollBeginV1: EventSchema<'channel.poll.begin', '1', ChannelP
   type: 'channel.poll.begin',
   version: '1',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "choices": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "id": string, "title": string, "bits_votes": optional11, "channel_points_votes": optional11, "votes": optional11 })), "bits_voting": shape52, "channel_points_voting": shape52, "started_at": string, "ends_at": string }),
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "choices": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "id": string, "title": string, "bits_votes": optional11, "channel_points_votes": optional11, "votes": optional11 })), "bits_voting": shape53, "channel_points_voting": shape53, "started_at": string, "ends_at": string }),
 };
 
 /** Schemas of `channel.poll.progress` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelpollprogress) */
@@ -701,7 +714,7 @@ export const channelPollProgressV1: EventSchema<'channel.poll.progress', '1', Ch
   type: 'channel.poll.progress',
   version: '1',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "choices": listOfShape7, "bits_voting": shape52, "channel_points_voting": shape52, "started_at": string, "ends_at": string }),
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "choices": listOfShape7, "bits_voting": shape53, "channel_points_voting": shape53, "started_at": string, "ends_at": string }),
 };
 
 /** Schemas of `channel.poll.end` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelpollend) */
@@ -709,7 +722,7 @@ export const channelPollEndV1: EventSchema<'channel.poll.end', '1', ChannelPollE
   type: 'channel.poll.end',
   version: '1',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "choices": listOfShape7, "bits_voting": shape52, "channel_points_voting": shape52, "status": string, "started_at": string, "ended_at": string }),
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "choices": listOfShape7, "bits_voting": shape53, "channel_points_voting": shape53, "status": string, "started_at": string, "ended_at": string }),
 };
 
 /** Schemas of `channel.prediction.begin` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelpredictionbegin) */
@@ -717,7 +730,7 @@ export const channelPredictionBeginV1: EventSchema<'channel.prediction.begin', '
   type: 'channel.prediction.begin',
   version: '1',
   condition: shape10,
-  event: shape56,
+  event: shape57,
 };
 
 /** Schemas of `channel.prediction.progress` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelpredictionprogress) */
@@ -725,7 +738,7 @@ export const channelPredictionProgressV1: EventSchema<'channel.prediction.progre
   type: 'channel.prediction.progress',
   version: '1',
   condition: shape10,
-  event: shape56,
+  event: shape57,
 };
 
 /** Schemas of `channel.prediction.lock` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelpredictionlock) */
@@ -748,7 +761,7 @@ export const channelPredictionEndV1: EventSchema<'channel.prediction.end', '1', 
 export const channelSuspiciousUserMessageV1: EventSchema<'channel.suspicious_user.message', '1', ChannelSuspiciousUserMessageCondition, ChannelSuspiciousUserMessageEvent> = {
   type: 'channel.suspicious_user.message',
   version: '1',
-  condition: shape34,
+  condition: shape35,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "user_id": string, "user_name": string, "user_login": string, "low_trust_status": string, "shared_ban_channel_ids": listOfString, "types": listOfString, "ban_evasion_evaluation": string, "message": /* @__PURE__ */ v.looseObject({ "message_id": string, "text": string, "fragments": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "type": string, "text": string, "cheermote": optional2, "emote": optional })) }) }),
 };
 
@@ -756,7 +769,7 @@ export const channelSuspiciousUserMessageV1: EventSchema<'channel.suspicious_use
 export const channelSuspiciousUserUpdateV1: EventSchema<'channel.suspicious_user.update', '1', ChannelSuspiciousUserUpdateCondition, ChannelSuspiciousUserUpdateEvent> = {
   type: 'channel.suspicious_user.update',
   version: '1',
-  condition: shape34,
+  condition: shape35,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "moderator_user_id": string, "moderator_user_name": string, "moderator_user_login": string, "user_id": string, "user_name": string, "user_login": string, "low_trust_status": string }),
 };
 
@@ -765,7 +778,7 @@ export const channelVipAddV1: EventSchema<'channel.vip.add', '1', ChannelVipAddC
   type: 'channel.vip.add',
   version: '1',
   condition: shape10,
-  event: shape57,
+  event: shape58,
 };
 
 /** Schemas of `channel.vip.remove` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelvipremove) */
@@ -773,7 +786,7 @@ export const channelVipRemoveV1: EventSchema<'channel.vip.remove', '1', ChannelV
   type: 'channel.vip.remove',
   version: '1',
   condition: shape10,
-  event: shape57,
+  event: shape58,
 };
 
 /** Schemas of `channel.warning.acknowledge` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelwarningacknowledge) */
@@ -781,7 +794,7 @@ export const channelWarningAcknowledgeV1: EventSchema<'channel.warning.acknowled
   type: 'channel.warning.acknowledge',
   version: '1',
   condition: shape1,
-  event: shape44,
+  event: shape45,
 };
 
 /** Schemas of `channel.warning.send` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelwarningsend) */
@@ -789,7 +802,7 @@ export const channelWarningSendV1: EventSchema<'channel.warning.send', '1', Chan
   type: 'channel.warning.send',
   version: '1',
   condition: shape1,
-  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "user_id": string, "user_login": string, "user_name": string, "reason": optional7, "chat_rules_cited": optional21 }),
+  event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "user_id": string, "user_login": string, "user_name": string, "reason": optional7, "chat_rules_cited": optional22 }),
 };
 
 /** Schemas of `channel.charity_campaign.donate` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelcharity_campaigndonate) */
@@ -797,7 +810,7 @@ export const channelCharityCampaignDonateV1: EventSchema<'channel.charity_campai
   type: 'channel.charity_campaign.donate',
   version: '1',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "campaign_id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "charity_name": string, "charity_description": string, "charity_logo": string, "charity_website": string, "amount": shape58 }),
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "campaign_id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "charity_name": string, "charity_description": string, "charity_logo": string, "charity_website": string, "amount": shape59 }),
 };
 
 /** Schemas of `channel.charity_campaign.start` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelcharity_campaignstart) */
@@ -805,7 +818,7 @@ export const channelCharityCampaignStartV1: EventSchema<'channel.charity_campaig
   type: 'channel.charity_campaign.start',
   version: '1',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_id": string, "broadcaster_login": string, "broadcaster_name": string, "charity_name": string, "charity_description": string, "charity_logo": string, "charity_website": string, "current_amount": shape58, "target_amount": shape58, "started_at": string }),
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_id": string, "broadcaster_login": string, "broadcaster_name": string, "charity_name": string, "charity_description": string, "charity_logo": string, "charity_website": string, "current_amount": shape59, "target_amount": shape59, "started_at": string }),
 };
 
 /** Schemas of `channel.charity_campaign.progress` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelcharity_campaignprogress) */
@@ -813,7 +826,7 @@ export const channelCharityCampaignProgressV1: EventSchema<'channel.charity_camp
   type: 'channel.charity_campaign.progress',
   version: '1',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_id": string, "broadcaster_login": string, "broadcaster_name": string, "charity_name": string, "charity_description": string, "charity_logo": string, "charity_website": string, "current_amount": shape58, "target_amount": shape58 }),
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_id": string, "broadcaster_login": string, "broadcaster_name": string, "charity_name": string, "charity_description": string, "charity_logo": string, "charity_website": string, "current_amount": shape59, "target_amount": shape59 }),
 };
 
 /** Schemas of `channel.charity_campaign.stop` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelcharity_campaignstop) */
@@ -821,7 +834,7 @@ export const channelCharityCampaignStopV1: EventSchema<'channel.charity_campaign
   type: 'channel.charity_campaign.stop',
   version: '1',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_id": string, "broadcaster_login": string, "broadcaster_name": string, "charity_name": string, "charity_description": string, "charity_logo": string, "charity_website": string, "current_amount": shape58, "target_amount": shape58, "stopped_at": string }),
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_id": string, "broadcaster_login": string, "broadcaster_name": string, "charity_name": string, "charity_description": string, "charity_logo": string, "charity_website": string, "current_amount": shape59, "target_amount": shape59, "stopped_at": string }),
 };
 
 /** Schemas of `conduit.shard.disabled` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#conduitsharddisabled) */
@@ -853,7 +866,7 @@ export const channelGoalBeginV1: EventSchema<'channel.goal.begin', '1', ChannelG
   type: 'channel.goal.begin',
   version: '1',
   condition: shape10,
-  event: shape59,
+  event: shape60,
 };
 
 /** Schemas of `channel.goal.progress` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelgoalprogress) */
@@ -861,7 +874,7 @@ export const channelGoalProgressV1: EventSchema<'channel.goal.progress', '1', Ch
   type: 'channel.goal.progress',
   version: '1',
   condition: shape10,
-  event: shape59,
+  event: shape60,
 };
 
 /** Schemas of `channel.goal.end` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelgoalend) */
@@ -877,7 +890,7 @@ export const channelHypeTrainBeginV2: EventSchema<'channel.hype_train.begin', '2
   type: 'channel.hype_train.begin',
   version: '2',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "total": number, "progress": number, "goal": number, "top_contributions": listOfShape10, "level": number, "all_time_high_level": number, "all_time_high_total": number, "shared_train_participants": optional23, "started_at": string, "expires_at": string, "type": string, "is_shared_train": boolean }),
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "total": number, "progress": number, "goal": number, "top_contributions": listOfShape10, "level": number, "all_time_high_level": number, "all_time_high_total": number, "shared_train_participants": optional24, "started_at": string, "expires_at": string, "type": string, "is_shared_train": boolean }),
 };
 
 /** Schemas of `channel.hype_train.progress` v2. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelhype_trainprogress) */
@@ -885,7 +898,7 @@ export const channelHypeTrainProgressV2: EventSchema<'channel.hype_train.progres
   type: 'channel.hype_train.progress',
   version: '2',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "total": number, "progress": number, "goal": number, "top_contributions": listOfShape10, "level": number, "shared_train_participants": optional23, "started_at": string, "expires_at": string, "type": string, "is_shared_train": boolean }),
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "total": number, "progress": number, "goal": number, "top_contributions": listOfShape10, "level": number, "shared_train_participants": optional24, "started_at": string, "expires_at": string, "type": string, "is_shared_train": boolean }),
 };
 
 /** Schemas of `channel.hype_train.end` v2. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelhype_trainend) */
@@ -893,7 +906,7 @@ export const channelHypeTrainEndV2: EventSchema<'channel.hype_train.end', '2', C
   type: 'channel.hype_train.end',
   version: '2',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "total": number, "top_contributions": listOfShape10, "level": number, "shared_train_participants": optional23, "started_at": string, "cooldown_ends_at": string, "ended_at": string, "type": string, "is_shared_train": boolean }),
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "total": number, "top_contributions": listOfShape10, "level": number, "shared_train_participants": optional24, "started_at": string, "cooldown_ends_at": string, "ended_at": string, "type": string, "is_shared_train": boolean }),
 };
 
 /** Schemas of `channel.shield_mode.begin` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelshield_modebegin) */
@@ -941,14 +954,14 @@ export const streamOfflineV1: EventSchema<'stream.offline', '1', StreamOfflineCo
   type: 'stream.offline',
   version: '1',
   condition: shape10,
-  event: shape61,
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string }),
 };
 
 /** Schemas of `user.authorization.grant` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#userauthorizationgrant) */
 export const userAuthorizationGrantV1: EventSchema<'user.authorization.grant', '1', UserAuthorizationGrantCondition, UserAuthorizationGrantEvent> = {
   type: 'user.authorization.grant',
   version: '1',
-  condition: shape62,
+  condition: shape63,
   event: /* @__PURE__ */ v.looseObject({ "client_id": string, "user_id": string, "user_login": string, "user_name": string }),
 };
 
@@ -956,7 +969,7 @@ export const userAuthorizationGrantV1: EventSchema<'user.authorization.grant', '
 export const userAuthorizationRevokeV1: EventSchema<'user.authorization.revoke', '1', UserAuthorizationRevokeCondition, UserAuthorizationRevokeEvent> = {
   type: 'user.authorization.revoke',
   version: '1',
-  condition: shape62,
+  condition: shape63,
   event: /* @__PURE__ */ v.looseObject({ "client_id": string, "user_id": string, "user_login": nullableString, "user_name": nullableString }),
 };
 
@@ -964,7 +977,7 @@ export const userAuthorizationRevokeV1: EventSchema<'user.authorization.revoke',
 export const userUpdateV1: EventSchema<'user.update', '1', UserUpdateCondition, UserUpdateEvent> = {
   type: 'user.update',
   version: '1',
-  condition: shape63,
+  condition: shape64,
   event: /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "email": string, "email_verified": boolean, "description": string }),
 };
 
@@ -972,7 +985,7 @@ export const userUpdateV1: EventSchema<'user.update', '1', UserUpdateCondition, 
 export const userWhisperMessageV1: EventSchema<'user.whisper.message', '1', UserWhisperMessageCondition, UserWhisperMessageEvent> = {
   type: 'user.whisper.message',
   version: '1',
-  condition: shape63,
+  condition: shape64,
   event: /* @__PURE__ */ v.looseObject({ "from_user_id": string, "from_user_name": string, "from_user_login": string, "to_user_id": string, "to_user_name": string, "to_user_login": string, "whisper_id": string, "whisper": /* @__PURE__ */ v.looseObject({ "text": string }) }),
 };
 
@@ -1024,6 +1037,7 @@ export const subscriptionTypes = {
   'channel.channel_points_custom_reward.remove@1': channelChannelPointsCustomRewardRemoveV1,
   'channel.channel_points_custom_reward_redemption.add@1': channelChannelPointsCustomRewardRedemptionAddV1,
   'channel.channel_points_custom_reward_redemption.update@1': channelChannelPointsCustomRewardRedemptionUpdateV1,
+  'channel.custom_power_up_redemption.add@1': channelCustomPowerUpRedemptionAddV1,
   'channel.poll.begin@1': channelPollBeginV1,
   'channel.poll.progress@1': channelPollProgressV1,
   'channel.poll.end@1': channelPollEndV1,

@@ -247,7 +247,7 @@ export interface ChannelBitsUseEvent {
   user_login: string;
   user_name: string;
   bits: number;
-  type: 'cheer' | 'power_up' | (string & {});
+  type: 'cheer' | 'power_up' | 'custom_power_up' | (string & {});
   message?: {
     text: string;
     fragments: Array<{
@@ -273,6 +273,10 @@ export interface ChannelBitsUseEvent {
       name: string;
     } | null;
     message_effect_id?: string | null;
+  } | null;
+  custom_power_up?: {
+    title: string;
+    reward_id: string;
   } | null;
 }
 
@@ -491,7 +495,7 @@ export interface ChannelChatNotificationEvent {
       } | null;
     }>;
   };
-  notice_type: 'sub' | 'resub' | 'sub_gift' | 'community_sub_gift' | 'gift_paid_upgrade' | 'prime_paid_upgrade' | 'raid' | 'unraid' | 'pay_it_forward' | 'announcement' | 'bits_badge_tier' | 'charity_donation' | 'shared_chat_sub' | 'shared_chat_resub' | 'shared_chat_sub_gift' | 'shared_chat_community_sub_gift' | 'shared_chat_gift_paid_upgrade' | 'shared_chat_prime_paid_upgrade' | 'shared_chat_raid' | 'shared_chat_pay_it_forward' | 'shared_chat_announcement' | (string & {});
+  notice_type: 'sub' | 'resub' | 'sub_gift' | 'community_sub_gift' | 'gift_paid_upgrade' | 'prime_paid_upgrade' | 'raid' | 'unraid' | 'pay_it_forward' | 'announcement' | 'bits_badge_tier' | 'charity_donation' | 'watch_streak' | 'modiversary' | 'shared_chat_sub' | 'shared_chat_resub' | 'shared_chat_sub_gift' | 'shared_chat_community_sub_gift' | 'shared_chat_gift_paid_upgrade' | 'shared_chat_prime_paid_upgrade' | 'shared_chat_raid' | 'shared_chat_pay_it_forward' | 'shared_chat_announcement' | 'shared_chat_modiversary' | 'unknown' | (string & {});
   sub: {
     sub_tier: '1000' | '2000' | '3000' | (string & {});
     is_prime: boolean;
@@ -560,6 +564,13 @@ export interface ChannelChatNotificationEvent {
       currency: string;
     };
   } | null;
+  watch_streak?: {
+    streak_count: number;
+    channel_points_awarded: number;
+  } | null;
+  modiversary?: {
+    months: number;
+  } | null;
   source_broadcaster_user_id?: string | null;
   source_broadcaster_user_name?: string | null;
   source_broadcaster_user_login?: string | null;
@@ -569,6 +580,7 @@ export interface ChannelChatNotificationEvent {
     id: string;
     info: string;
   }[] | null;
+  is_source_only?: boolean | null;
   shared_chat_sub?: {
     sub_tier: '1000' | '2000' | '3000' | (string & {});
     is_prime: boolean;
@@ -624,6 +636,9 @@ export interface ChannelChatNotificationEvent {
   } | null;
   shared_chat_announcement?: {
     color: string;
+  } | null;
+  shared_chat_modiversary?: {
+    months: number;
   } | null;
   chatter_user_login: string;
   shared_chat_unraid?: Record<string, unknown> | null;
@@ -1625,6 +1640,32 @@ export interface ChannelChannelPointsCustomRewardRedemptionUpdateEvent {
   redeemed_at: string;
 }
 
+/** Condition of `channel.custom_power_up_redemption.add` v1 subscriptions. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelcustom_power_up_redemptionadd) */
+export interface ChannelCustomPowerUpRedemptionAddCondition {
+  broadcaster_user_id: string;
+  reward_id?: string | null;
+}
+
+/** Event of `channel.custom_power_up_redemption.add` v1 notifications. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelcustom_power_up_redemptionadd) */
+export interface ChannelCustomPowerUpRedemptionAddEvent {
+  id: string;
+  broadcaster_user_id: string;
+  broadcaster_user_login: string;
+  broadcaster_user_name: string;
+  user_id: string;
+  user_login: string;
+  user_name: string;
+  user_input: string;
+  status: 'unknown' | 'unfulfilled' | 'fulfilled' | 'canceled' | (string & {});
+  custom_power_up: {
+    id: string;
+    title: string;
+    bits: number;
+    prompt: string;
+  };
+  redeemed_at: string;
+}
+
 /** Condition of `channel.poll.begin` v1 subscriptions. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelpollbegin) */
 export interface ChannelPollBeginCondition {
   broadcaster_user_id: string;
@@ -2400,6 +2441,7 @@ export interface StreamOfflineCondition {
 
 /** Event of `stream.offline` v1 notifications. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#streamoffline) */
 export interface StreamOfflineEvent {
+  id: string;
   broadcaster_user_id: string;
   broadcaster_user_login: string;
   broadcaster_user_name: string;
@@ -2525,6 +2567,7 @@ export interface EventSubTypes {
   'channel.channel_points_custom_reward.remove': { version: '1'; condition: ChannelChannelPointsCustomRewardRemoveCondition; event: ChannelChannelPointsCustomRewardRemoveEvent };
   'channel.channel_points_custom_reward_redemption.add': { version: '1'; condition: ChannelChannelPointsCustomRewardRedemptionAddCondition; event: ChannelChannelPointsCustomRewardRedemptionAddEvent };
   'channel.channel_points_custom_reward_redemption.update': { version: '1'; condition: ChannelChannelPointsCustomRewardRedemptionUpdateCondition; event: ChannelChannelPointsCustomRewardRedemptionUpdateEvent };
+  'channel.custom_power_up_redemption.add': { version: '1'; condition: ChannelCustomPowerUpRedemptionAddCondition; event: ChannelCustomPowerUpRedemptionAddEvent };
   'channel.poll.begin': { version: '1'; condition: ChannelPollBeginCondition; event: ChannelPollBeginEvent };
   'channel.poll.progress': { version: '1'; condition: ChannelPollProgressCondition; event: ChannelPollProgressEvent };
   'channel.poll.end': { version: '1'; condition: ChannelPollEndCondition; event: ChannelPollEndEvent };
@@ -2611,6 +2654,7 @@ export interface EventSubVersionedTypes {
   'channel.channel_points_custom_reward.remove@1': { version: '1'; condition: ChannelChannelPointsCustomRewardRemoveCondition; event: ChannelChannelPointsCustomRewardRemoveEvent };
   'channel.channel_points_custom_reward_redemption.add@1': { version: '1'; condition: ChannelChannelPointsCustomRewardRedemptionAddCondition; event: ChannelChannelPointsCustomRewardRedemptionAddEvent };
   'channel.channel_points_custom_reward_redemption.update@1': { version: '1'; condition: ChannelChannelPointsCustomRewardRedemptionUpdateCondition; event: ChannelChannelPointsCustomRewardRedemptionUpdateEvent };
+  'channel.custom_power_up_redemption.add@1': { version: '1'; condition: ChannelCustomPowerUpRedemptionAddCondition; event: ChannelCustomPowerUpRedemptionAddEvent };
   'channel.poll.begin@1': { version: '1'; condition: ChannelPollBeginCondition; event: ChannelPollBeginEvent };
   'channel.poll.progress@1': { version: '1'; condition: ChannelPollProgressCondition; event: ChannelPollProgressEvent };
   'channel.poll.end@1': { version: '1'; condition: ChannelPollEndCondition; event: ChannelPollEndEvent };

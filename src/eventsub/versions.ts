@@ -73,6 +73,7 @@ const TABLE: Record<string, readonly string[]> = {
   'channel.channel_points_custom_reward.remove': ['1;broadcaster_user_id reward_id?;channel:*:redemptions'],
   'channel.channel_points_custom_reward_redemption.add': ['1;broadcaster_user_id reward_id?;channel:*:redemptions'],
   'channel.channel_points_custom_reward_redemption.update': ['1;broadcaster_user_id reward_id?;channel:*:redemptions'],
+  'channel.custom_power_up_redemption.add': ['1;broadcaster_user_id reward_id?;bits:read'],
   'channel.poll.begin': ['1;broadcaster_user_id;channel:*:polls'],
   'channel.poll.progress': ['1;broadcaster_user_id;channel:*:polls'],
   'channel.poll.end': ['1;broadcaster_user_id;channel:*:polls'],

@@ -98,6 +98,84 @@ const CheermoteSchema: v.GenericSchema<Cheermote> = /* @__PURE__ */ v.looseObjec
   is_charitable: bool,
 });
 
+/** Part of what {@link getCustomPowerUp} resolves to. */
+export interface CustomPowerUp {
+  broadcaster_id: string;
+  broadcaster_login: string;
+  broadcaster_name: string;
+  id: string;
+  title: string;
+  prompt: string;
+  bits: number;
+  image: {
+    url_1x: string;
+    url_2x: string;
+    url_4x: string;
+  } | null;
+  default_image: {
+    url_1x: string;
+    url_2x: string;
+    url_4x: string;
+  };
+  background_color: string;
+  is_enabled: boolean;
+  is_user_input_required: boolean;
+  max_per_stream_setting: {
+    is_enabled: boolean;
+    max_per_stream: number;
+  };
+  max_per_user_per_stream_setting: {
+    is_enabled: boolean;
+    max_per_user_per_stream: number;
+  };
+  global_cooldown_setting: {
+    is_enabled: boolean;
+    global_cooldown_seconds: number;
+  };
+  is_paused: boolean;
+  is_in_stock: boolean;
+  redemptions_redeemed_current_stream: number | null;
+  cooldown_expires_at: string | null;
+}
+const CustomPowerUpSchema: v.GenericSchema<CustomPowerUp> = /* @__PURE__ */ v.looseObject({
+  broadcaster_id: str,
+  broadcaster_login: str,
+  broadcaster_name: str,
+  id: str,
+  title: str,
+  prompt: str,
+  bits: num,
+  image: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+    url_1x: str,
+    url_2x: str,
+    url_4x: str,
+  })),
+  default_image: /* @__PURE__ */ v.looseObject({
+    url_1x: str,
+    url_2x: str,
+    url_4x: str,
+  }),
+  background_color: str,
+  is_enabled: bool,
+  is_user_input_required: bool,
+  max_per_stream_setting: /* @__PURE__ */ v.looseObject({
+    is_enabled: bool,
+    max_per_stream: num,
+  }),
+  max_per_user_per_stream_setting: /* @__PURE__ */ v.looseObject({
+    is_enabled: bool,
+    max_per_user_per_stream: num,
+  }),
+  global_cooldown_setting: /* @__PURE__ */ v.looseObject({
+    is_enabled: bool,
+    global_cooldown_seconds: num,
+  }),
+  is_paused: bool,
+  is_in_stock: bool,
+  redemptions_redeemed_current_stream: /* @__PURE__ */ v.nullable(num),
+  cooldown_expires_at: /* @__PURE__ */ v.nullable(str),
+});
+
 /** Part of what {@link getExtensionTransactions} resolves to. */
 export interface ExtensionTransaction {
   id: string;
@@ -214,6 +292,37 @@ export const getCheermotes = /* @__PURE__ */ defineCall<GetCheermotesInput, GetC
   scopes: [],
   paginated: false,
   response: GetCheermotesResponseSchema,
+});
+
+/** Input of {@link getCustomPowerUp}: query parameters and body fields by their wire names. */
+export interface GetCustomPowerUpInput {
+  broadcaster_id: string;
+  id?: string | string[];
+}
+/** The body {@link getCustomPowerUp} resolves to. */
+export interface GetCustomPowerUpResponse {
+  data: CustomPowerUp[];
+}
+const GetCustomPowerUpResponseSchema: v.GenericSchema<GetCustomPowerUpResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(CustomPowerUpSchema),
+});
+
+/**
+ * Lists the Power-ups a broadcaster designed for viewers to buy with Bits.
+ * @see https://dev.twitch.tv/docs/api/reference#get-custom-power-up
+ */
+export const getCustomPowerUp = /* @__PURE__ */ defineCall<GetCustomPowerUpInput, GetCustomPowerUpResponse>({
+  id: 'get-custom-power-up',
+  method: 'GET',
+  path: 'bits/custom_power_ups',
+  query: ['broadcaster_id', 'id'],
+  body: [],
+  tokens: ['user'],
+  scopes: [['bits:read']],
+  paginated: false,
+  required: ['broadcaster_id'],
+  limits: [{ of: ['id'], max: 50 }],
+  response: GetCustomPowerUpResponseSchema,
 });
 
 /** Input of {@link getExtensionTransactions}: query parameters and body fields by their wire names. */

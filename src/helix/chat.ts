@@ -194,6 +194,80 @@ const ChatSettingsUpdatedSchema: v.GenericSchema<ChatSettingsUpdated> = /* @__PU
   unique_chat_mode: bool,
 });
 
+/** Part of what {@link getPinnedChatMessage} resolves to. */
+export interface PinnedChatMessage {
+  message_id: string;
+  broadcaster_id: string;
+  sender_user_id: string;
+  sender_user_login: string;
+  sender_user_name: string;
+  pinned_by_user_id: string;
+  pinned_by_user_login: string;
+  pinned_by_user_name: string;
+  message: {
+    text: string;
+    fragments: {
+      type: 'text' | 'emote' | 'cheermote' | 'mention' | (string & {});
+      text: string;
+      cheermote?: {
+        prefix: string;
+        bits: number;
+        tier: number;
+      } | null;
+      emote?: {
+        id: string;
+        emote_set_id: string;
+        owner_id: string;
+        format: string[];
+      } | null;
+      mention?: {
+        user_id: string;
+        user_login: string;
+        user_name: string;
+      } | null;
+    }[];
+  };
+  starts_at: string;
+  ends_at: string | null;
+  updated_at: string;
+}
+const PinnedChatMessageSchema: v.GenericSchema<PinnedChatMessage> = /* @__PURE__ */ v.looseObject({
+  message_id: str,
+  broadcaster_id: str,
+  sender_user_id: str,
+  sender_user_login: str,
+  sender_user_name: str,
+  pinned_by_user_id: str,
+  pinned_by_user_login: str,
+  pinned_by_user_name: str,
+  message: /* @__PURE__ */ v.looseObject({
+    text: str,
+    fragments: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+      type: str,
+      text: str,
+      cheermote: /* @__PURE__ */ v.nullish(/* @__PURE__ */ v.looseObject({
+        prefix: str,
+        bits: num,
+        tier: num,
+      })),
+      emote: /* @__PURE__ */ v.nullish(/* @__PURE__ */ v.looseObject({
+        id: str,
+        emote_set_id: str,
+        owner_id: str,
+        format: /* @__PURE__ */ v.array(str),
+      })),
+      mention: /* @__PURE__ */ v.nullish(/* @__PURE__ */ v.looseObject({
+        user_id: str,
+        user_login: str,
+        user_name: str,
+      })),
+    })),
+  }),
+  starts_at: str,
+  ends_at: /* @__PURE__ */ v.nullable(str),
+  updated_at: str,
+});
+
 /** Part of what {@link getUserChatColor} resolves to. */
 export interface UserChatColor {
   user_id: string;
@@ -237,7 +311,7 @@ export const getChatters = /* @__PURE__ */ definePaginated<GetChattersInput, Get
   path: 'chat/chatters',
   query: ['broadcaster_id', 'moderator_id', 'first', 'after'],
   body: [],
-  tokens: ['user'],
+  tokens: ['app', 'user'],
   scopes: [['moderator:read:chatters']],
   paginated: true,
   required: ['broadcaster_id', 'moderator_id'],
@@ -453,7 +527,7 @@ export const updateChatSettings = /* @__PURE__ */ defineCall<UpdateChatSettingsI
   path: 'chat/settings',
   query: ['broadcaster_id', 'moderator_id'],
   body: ['emote_mode', 'follower_mode', 'follower_mode_duration', 'non_moderator_chat_delay', 'non_moderator_chat_delay_duration', 'slow_mode', 'slow_mode_wait_time', 'subscriber_mode', 'unique_chat_mode'],
-  tokens: ['user'],
+  tokens: ['app', 'user'],
   scopes: [['moderator:manage:chat_settings']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
@@ -579,6 +653,7 @@ export interface SendChatAnnouncementInput {
   moderator_id: string;
   message: string;
   color?: 'blue' | 'green' | 'orange' | 'purple' | 'primary';
+  for_source_only?: boolean;
 }
 
 /**
@@ -590,8 +665,8 @@ export const sendChatAnnouncement = /* @__PURE__ */ defineCall<SendChatAnnouncem
   method: 'POST',
   path: 'chat/announcements',
   query: ['broadcaster_id', 'moderator_id'],
-  body: ['message', 'color'],
-  tokens: ['user'],
+  body: ['message', 'color', 'for_source_only'],
+  tokens: ['app', 'user'],
   scopes: [['moderator:manage:announcements']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'message'],
@@ -614,7 +689,7 @@ export const sendAShoutout = /* @__PURE__ */ defineCall<SendAShoutoutInput, void
   path: 'chat/shoutouts',
   query: ['from_broadcaster_id', 'to_broadcaster_id', 'moderator_id'],
   body: [],
-  tokens: ['user'],
+  tokens: ['app', 'user'],
   scopes: [['moderator:manage:shoutouts']],
   paginated: false,
   required: ['from_broadcaster_id', 'to_broadcaster_id', 'moderator_id'],
@@ -627,6 +702,7 @@ export interface SendChatMessageInput {
   message: string;
   reply_parent_message_id?: string;
   for_source_only?: boolean;
+  pin?: boolean;
 }
 /** The body {@link sendChatMessage} resolves to. */
 export interface SendChatMessageResponse {
@@ -651,7 +727,7 @@ const SendChatMessageResponseSchema: v.GenericSchema<SendChatMessageResponse> = 
 });
 
 /**
- * Posts a chat message as a user or bot, optionally as a reply.
+ * Posts a chat message as a user or bot, optionally as a reply or pinned.
  * @see https://dev.twitch.tv/docs/api/reference#send-chat-message
  */
 export const sendChatMessage = /* @__PURE__ */ defineCall<SendChatMessageInput, SendChatMessageResponse>({
@@ -659,13 +735,116 @@ export const sendChatMessage = /* @__PURE__ */ defineCall<SendChatMessageInput, 
   method: 'POST',
   path: 'chat/messages',
   query: [],
-  body: ['broadcaster_id', 'sender_id', 'message', 'reply_parent_message_id', 'for_source_only'],
+  body: ['broadcaster_id', 'sender_id', 'message', 'reply_parent_message_id', 'for_source_only', 'pin'],
   tokens: ['app', 'user'],
   scopes: [['user:write:chat']],
   paginated: false,
   required: ['broadcaster_id', 'sender_id', 'message'],
   maxLength: { message: 500 },
   response: SendChatMessageResponseSchema,
+});
+
+/** Input of {@link getPinnedChatMessage}: query parameters and body fields by their wire names. */
+export interface GetPinnedChatMessageInput {
+  broadcaster_id: string;
+  moderator_id: string;
+}
+/** The body {@link getPinnedChatMessage} resolves to. */
+export interface GetPinnedChatMessageResponse {
+  data: PinnedChatMessage[];
+}
+const GetPinnedChatMessageResponseSchema: v.GenericSchema<GetPinnedChatMessageResponse> = /* @__PURE__ */ v.looseObject({
+  data: /* @__PURE__ */ v.array(PinnedChatMessageSchema),
+});
+
+/**
+ * Reads the message a moderator pinned to the top of a chat, if any.
+ * @see https://dev.twitch.tv/docs/api/reference#get-pinned-chat-message
+ */
+export const getPinnedChatMessage = /* @__PURE__ */ defineCall<GetPinnedChatMessageInput, GetPinnedChatMessageResponse>({
+  id: 'get-pinned-chat-message',
+  method: 'GET',
+  path: 'chat/pins',
+  query: ['broadcaster_id', 'moderator_id'],
+  body: [],
+  tokens: ['app', 'user'],
+  scopes: [['moderator:read:chat_messages', 'moderator:manage:chat_messages']],
+  paginated: false,
+  required: ['broadcaster_id', 'moderator_id'],
+  response: GetPinnedChatMessageResponseSchema,
+});
+
+/** Input of {@link pinChatMessage}: query parameters and body fields by their wire names. */
+export interface PinChatMessageInput {
+  broadcaster_id: string;
+  moderator_id: string;
+  message_id: string;
+  duration_seconds?: number;
+}
+
+/**
+ * Pins a chat message above the chat, for a while or until the stream ends.
+ * @see https://dev.twitch.tv/docs/api/reference#pin-chat-message
+ */
+export const pinChatMessage = /* @__PURE__ */ defineCall<PinChatMessageInput, void>({
+  id: 'pin-chat-message',
+  method: 'PUT',
+  path: 'chat/pins',
+  query: ['broadcaster_id', 'moderator_id', 'message_id', 'duration_seconds'],
+  body: [],
+  tokens: ['app', 'user'],
+  scopes: [['moderator:manage:chat_messages']],
+  paginated: false,
+  required: ['broadcaster_id', 'moderator_id', 'message_id'],
+  range: { duration_seconds: [30, 1800] },
+});
+
+/** Input of {@link updatePinnedChatMessage}: query parameters and body fields by their wire names. */
+export interface UpdatePinnedChatMessageInput {
+  broadcaster_id: string;
+  moderator_id: string;
+  message_id: string;
+  duration_seconds?: number;
+}
+
+/**
+ * Changes how much longer the pinned chat message stays pinned.
+ * @see https://dev.twitch.tv/docs/api/reference#update-pinned-chat-message
+ */
+export const updatePinnedChatMessage = /* @__PURE__ */ defineCall<UpdatePinnedChatMessageInput, void>({
+  id: 'update-pinned-chat-message',
+  method: 'PATCH',
+  path: 'chat/pins',
+  query: ['broadcaster_id', 'moderator_id', 'message_id', 'duration_seconds'],
+  body: [],
+  tokens: ['app', 'user'],
+  scopes: [['moderator:manage:chat_messages']],
+  paginated: false,
+  required: ['broadcaster_id', 'moderator_id', 'message_id'],
+  range: { duration_seconds: [30, 1800] },
+});
+
+/** Input of {@link unpinChatMessage}: query parameters and body fields by their wire names. */
+export interface UnpinChatMessageInput {
+  broadcaster_id: string;
+  moderator_id: string;
+  message_id: string;
+}
+
+/**
+ * Takes the pinned message down from the top of a chat.
+ * @see https://dev.twitch.tv/docs/api/reference#unpin-chat-message
+ */
+export const unpinChatMessage = /* @__PURE__ */ defineCall<UnpinChatMessageInput, void>({
+  id: 'unpin-chat-message',
+  method: 'DELETE',
+  path: 'chat/pins',
+  query: ['broadcaster_id', 'moderator_id', 'message_id'],
+  body: [],
+  tokens: ['app', 'user'],
+  scopes: [['moderator:manage:chat_messages']],
+  paginated: false,
+  required: ['broadcaster_id', 'moderator_id', 'message_id'],
 });
 
 /** Input of {@link getUserChatColor}: query parameters and body fields by their wire names. */

@@ -132,9 +132,9 @@ export interface CreateClipFromVodInput {
   editor_id: string;
   broadcaster_id: string;
   vod_id: string;
-  vod_offset: number;
+  vod_offset?: number;
   duration?: number;
-  title: string;
+  title?: string;
 }
 /** The body {@link createClipFromVod} resolves to. */
 export interface CreateClipFromVodResponse {
@@ -163,7 +163,7 @@ export const createClipFromVod = /* @__PURE__ */ defineCall<CreateClipFromVodInp
   tokens: ['app', 'user'],
   scopes: [['editor:manage:clips', 'channel:manage:clips']],
   paginated: false,
-  required: ['editor_id', 'broadcaster_id', 'vod_id', 'vod_offset', 'title'],
+  required: ['editor_id', 'broadcaster_id', 'vod_id'],
   response: CreateClipFromVodResponseSchema,
 });
 

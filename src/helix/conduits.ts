@@ -265,5 +265,6 @@ export const updateConduitShards = /* @__PURE__ */ defineCall<UpdateConduitShard
   scopes: [],
   paginated: false,
   required: ['conduit_id', 'shards'],
+  limits: [{ of: ['shards'], max: 100 }],
   response: UpdateConduitShardsResponseSchema,
 });

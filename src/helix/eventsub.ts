@@ -72,6 +72,7 @@ export interface EventSubSubscription {
     | 'channel.channel_points_custom_reward.remove'
     | 'channel.channel_points_custom_reward_redemption.add'
     | 'channel.channel_points_custom_reward_redemption.update'
+    | 'channel.custom_power_up_redemption.add'
     | 'channel.poll.begin'
     | 'channel.poll.progress'
     | 'channel.poll.end'
@@ -183,6 +184,7 @@ export interface CreateEventSubSubscriptionInput {
     | 'channel.channel_points_custom_reward.remove'
     | 'channel.channel_points_custom_reward_redemption.add'
     | 'channel.channel_points_custom_reward_redemption.update'
+    | 'channel.custom_power_up_redemption.add'
     | 'channel.poll.begin'
     | 'channel.poll.progress'
     | 'channel.poll.end'
@@ -296,7 +298,8 @@ export interface GetEventSubSubscriptionsInput {
     | 'websocket_internal_error'
     | 'websocket_network_timeout'
     | 'websocket_network_error'
-    | 'websocket_failed_to_reconnect';
+    | 'websocket_failed_to_reconnect'
+    | 'conduit_deleted';
   type?:
     | 'automod.message.hold'
     | 'automod.message.update'
@@ -340,6 +343,7 @@ export interface GetEventSubSubscriptionsInput {
     | 'channel.channel_points_custom_reward.remove'
     | 'channel.channel_points_custom_reward_redemption.add'
     | 'channel.channel_points_custom_reward_redemption.update'
+    | 'channel.custom_power_up_redemption.add'
     | 'channel.poll.begin'
     | 'channel.poll.progress'
     | 'channel.poll.end'
@@ -379,6 +383,7 @@ export interface GetEventSubSubscriptionsInput {
     | (string & {});
   user_id?: string;
   subscription_id?: string;
+  conduit_id?: string;
   after?: string;
 }
 /** The body {@link getEventSubSubscriptions} resolves to. */
@@ -405,11 +410,11 @@ export const getEventSubSubscriptions = /* @__PURE__ */ definePaginated<GetEvent
   id: 'get-eventsub-subscriptions',
   method: 'GET',
   path: 'eventsub/subscriptions',
-  query: ['status', 'type', 'user_id', 'subscription_id', 'after'],
+  query: ['status', 'type', 'user_id', 'subscription_id', 'conduit_id', 'after'],
   body: [],
   tokens: ['app', 'user'],
   scopes: [],
   paginated: true,
-  exclusive: [['status', 'type', 'user_id', 'subscription_id']],
+  exclusive: [['status', 'type', 'user_id', 'subscription_id', 'conduit_id']],
   response: GetEventSubSubscriptionsResponseSchema,
 });

@@ -344,7 +344,9 @@ export const getExtensionLiveChannels = /* @__PURE__ */ definePaginated<GetExten
 });
 
 /** Input of {@link getExtensionSecrets}: query parameters and body fields by their wire names. */
-export type GetExtensionSecretsInput = Record<string, never>;
+export interface GetExtensionSecretsInput {
+  extension_id: string;
+}
 /** The body {@link getExtensionSecrets} resolves to. */
 export interface GetExtensionSecretsResponse {
   data: ExtensionSecret[];
@@ -361,11 +363,12 @@ export const getExtensionSecrets = /* @__PURE__ */ defineCall<GetExtensionSecret
   id: 'get-extension-secrets',
   method: 'GET',
   path: 'extensions/jwt/secrets',
-  query: [],
+  query: ['extension_id'],
   body: [],
   tokens: [],
   scopes: [],
   paginated: false,
+  required: ['extension_id'],
   response: GetExtensionSecretsResponseSchema,
 });
 

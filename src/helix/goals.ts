@@ -17,6 +17,8 @@ export interface CreatorGoal {
     | 'subscription_count'
     | 'new_subscription'
     | 'new_subscription_count'
+    | 'new_bit'
+    | 'new_cheerer'
     | (string & {});
   description: string;
   current_amount: number;

@@ -39,17 +39,17 @@ export interface GetHypeTrainStatusResponse {
       type: 'treasure' | 'golden_kappa' | 'regular' | (string & {});
       is_shared_train: boolean;
     } | null;
+    all_time_high: {
+      level: number;
+      total: number;
+      achieved_at: string;
+    } | null;
+    shared_all_time_high: {
+      level: number;
+      total: number;
+      achieved_at: string;
+    } | null;
   }[];
-  all_time_high: {
-    level: number;
-    total: number;
-    achieved_at: string;
-  } | null;
-  shared_all_time_high: {
-    level: number;
-    total: number;
-    achieved_at: string;
-  } | null;
 }
 const GetHypeTrainStatusResponseSchema: v.GenericSchema<GetHypeTrainStatusResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
@@ -79,16 +79,16 @@ const GetHypeTrainStatusResponseSchema: v.GenericSchema<GetHypeTrainStatusRespon
       type: str,
       is_shared_train: bool,
     })),
-  })),
-  all_time_high: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
-    level: num,
-    total: num,
-    achieved_at: str,
-  })),
-  shared_all_time_high: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
-    level: num,
-    total: num,
-    achieved_at: str,
+    all_time_high: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+      level: num,
+      total: num,
+      achieved_at: str,
+    })),
+    shared_all_time_high: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+      level: num,
+      total: num,
+      achieved_at: str,
+    })),
   })),
 });
 

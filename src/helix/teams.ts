@@ -9,8 +9,8 @@ export interface ChannelTeam {
   broadcaster_id: string;
   broadcaster_login: string;
   broadcaster_name: string;
-  background_image_url: string;
-  banner: string;
+  background_image_url: string | null;
+  banner: string | null;
   created_at: string;
   updated_at: string;
   info: string;
@@ -23,8 +23,8 @@ const ChannelTeamSchema: v.GenericSchema<ChannelTeam> = /* @__PURE__ */ v.looseO
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
-  background_image_url: str,
-  banner: str,
+  background_image_url: /* @__PURE__ */ v.nullable(str),
+  banner: /* @__PURE__ */ v.nullable(str),
   created_at: str,
   updated_at: str,
   info: str,
@@ -41,8 +41,8 @@ export interface Team {
     user_login: string;
     user_name: string;
   }[];
-  background_image_url: string;
-  banner: string;
+  background_image_url: string | null;
+  banner: string | null;
   created_at: string;
   updated_at: string;
   info: string;
@@ -57,8 +57,8 @@ const TeamSchema: v.GenericSchema<Team> = /* @__PURE__ */ v.looseObject({
     user_login: str,
     user_name: str,
   })),
-  background_image_url: str,
-  banner: str,
+  background_image_url: /* @__PURE__ */ v.nullable(str),
+  banner: /* @__PURE__ */ v.nullable(str),
   created_at: str,
   updated_at: str,
   info: str,

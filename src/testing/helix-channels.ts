@@ -331,12 +331,14 @@ export const channelRoutes: Record<string, RouteHandler> = {
     const broadcaster = userById(ctx, required(ctx, 'broadcaster_id'), 'broadcaster_id');
     const video = ctx.state.videos.get(required(ctx, 'vod_id'));
     if (!video || video.user_id !== broadcaster.id) throw notFound('The video in vod_id was not found');
-    const duration = param(ctx, 'duration');
+    const duration = Number(param(ctx, 'duration') ?? 30);
+    // Twitch's own example sends neither title nor vod_offset; the fake then takes the video's
+    // title and the clip's length as the offset (the clip ends where the offset points).
     const clip = newClip(ctx, broadcaster, {
-      title: required(ctx, 'title'),
+      title: param(ctx, 'title') ?? video.title,
       video_id: video.id,
-      vod_offset: Number(required(ctx, 'vod_offset')),
-      ...(duration ? { duration: Number(duration) } : {}),
+      vod_offset: Number(param(ctx, 'vod_offset') ?? duration),
+      duration,
     });
     return { data: [{ id: clip.id, edit_url: `https://clips.twitch.tv/${clip.id}/edit` }] };
   },

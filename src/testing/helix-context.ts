@@ -89,9 +89,47 @@ export function tokenUser(ctx: HelixContext): string {
   return ctx.token.userId;
 }
 
-/** Refuses unless the named parameter equals the token's user, as Twitch does for `moderator_id` and friends. */
+/** True when `userId` has authorized the caller's client with `scope` (the fake's record of grants: its tokens). */
+export function hasGranted(ctx: HelixContext, userId: string, scope: string): boolean {
+  for (const token of ctx.state.tokens.values()) {
+    if (token.clientId === ctx.token.clientId && token.userId === userId && token.scopes.includes(scope)) return true;
+  }
+  return false;
+}
+
+/**
+ * Chat-bot operations (Twitch's bot model): an app token also needs `user:bot` from the user it
+ * acts for and, where named, `channel:bot` from that broadcaster.
+ */
+const CHAT_BOT: Record<string, { channel?: string }> = {
+  'ban-user': {},
+  'unban-user': {},
+  'send-chat-announcement': { channel: 'broadcaster_id' },
+  'send-a-shoutout': { channel: 'from_broadcaster_id' },
+  'get-pinned-chat-message': { channel: 'broadcaster_id' },
+  'pin-chat-message': { channel: 'broadcaster_id' },
+  'update-pinned-chat-message': { channel: 'broadcaster_id' },
+  'unpin-chat-message': { channel: 'broadcaster_id' },
+};
+
+/**
+ * The user a call acts for, named by a parameter such as `moderator_id`: a user token must be that
+ * user's; an app token (where the operation takes one) needs that user's grant of the operation's
+ * scopes, plus the chat-bot grants above. Refuses with 401 as Twitch does.
+ */
 export function mustBeTokenUser(ctx: HelixContext, name: string): string {
   const value = required(ctx, name);
+  if (ctx.token.type === 'app' && ctx.spec.tokens.includes('app')) {
+    const bot = CHAT_BOT[ctx.spec.id];
+    const lacking = [...ctx.spec.scopes, ...(bot ? [['user:bot']] : [])].find(
+      (group) => !group.some((scope) => hasGranted(ctx, value, scope)),
+    );
+    if (lacking) throw unauthorized(`The user in ${name} has not granted this app ${lacking.join(' or ')}`);
+    if (bot?.channel && !hasGranted(ctx, required(ctx, bot.channel), 'channel:bot')) {
+      throw unauthorized(`The user in ${bot.channel} has not granted this app channel:bot`);
+    }
+    return value;
+  }
   if (value !== tokenUser(ctx)) throw unauthorized(`The ID in ${name} must match the user ID in the access token`);
   return value;
 }
@@ -108,10 +146,10 @@ export function isModerator(ctx: HelixContext, broadcasterId: string, userId: st
   return userId === broadcasterId || ctx.state.moderators.some((m) => m.broadcaster_id === broadcasterId && m.user_id === userId);
 }
 
-/** Refuses unless the token's user is the broadcaster or one of their moderators. */
-export function mustModerate(ctx: HelixContext, broadcasterId: string): void {
-  if (!isModerator(ctx, broadcasterId, tokenUser(ctx))) {
-    throw forbidden('The user in the access token is not one of the broadcaster\'s moderators');
+/** Refuses unless `userId` (the user the call acts for) is the broadcaster or one of their moderators. */
+export function mustModerate(ctx: HelixContext, broadcasterId: string, userId: string): void {
+  if (!isModerator(ctx, broadcasterId, userId)) {
+    throw forbidden('The user acting here is not one of the broadcaster\'s moderators');
   }
 }
 

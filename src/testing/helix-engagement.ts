@@ -1,5 +1,6 @@
 /**
- * Fake Helix routes for polls, predictions, and Channel Points custom rewards and redemptions.
+ * Fake Helix routes for polls, predictions, Channel Points custom rewards and redemptions, and
+ * custom Power-ups (bought with Bits).
  */
 import {
   badRequest,
@@ -251,6 +252,19 @@ export const engagementRoutes: Record<string, RouteHandler> = {
     applyRewardFields(ctx, reward);
     ctx.state.rewards.set(reward.id, reward);
     return { data: [publicReward(reward)] };
+  },
+
+  'get-custom-power-up'(ctx) {
+    const broadcasterId = mustBeTokenUser(ctx, 'broadcaster_id');
+    const broadcaster = userById(ctx, broadcasterId, 'broadcaster_id');
+    if (broadcaster.broadcaster_type === '') throw forbidden('The broadcaster must be a partner or affiliate');
+    const ids = params(ctx, 'id');
+    if (ids.length > 50) throw badRequest('Too many "id" parameters (at most 50)');
+    const powerUps = [...ctx.state.powerUps.values()]
+      .filter((p) => p.broadcaster_id === broadcasterId && (ids.length === 0 || ids.includes(p.id)))
+      .sort((a, b) => a.id.localeCompare(b.id));
+    if (ids.length > 0 && powerUps.length === 0) throw notFound('None of the requested custom Power-ups were found');
+    return { data: powerUps };
   },
 
   'get-custom-reward'(ctx) {

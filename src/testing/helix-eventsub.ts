@@ -15,6 +15,10 @@ import {
 /** Twitch's caps on the summed cost of subscriptions: per client (app token), per user (WebSocket). */
 const MAX_APP_COST = 10_000;
 const MAX_WEBSOCKET_COST = 10;
+/** Shards one update-conduit-shards request may carry (since 2026-06-18). */
+const MAX_SHARDS_PER_UPDATE = 100;
+/** Versions Twitch removed: creating one answers 410 (channel.follow v1 went in 2023). */
+const REMOVED = new Set(['channel.follow@1']);
 
 function publicTransport(transport: EventSubTransportRecord): EventSubTransportRecord {
   const { secret: _secret, ...shown } = transport;
@@ -126,6 +130,7 @@ export const eventSubRoutes: Record<string, RouteHandler> = {
     if (typeof rawCondition !== 'object' || rawCondition === null || Array.isArray(rawCondition)) {
       throw badRequest('condition must be an object');
     }
+    if (REMOVED.has(`${type}@${version}`)) throw new HelixFault(410, 'That type and version were removed');
     const condition = Object.fromEntries(Object.entries(rawCondition).map(([k, v]) => [k, String(v)]));
     const transport = readTransport(ctx);
     const same = subscriptionsOf(ctx).find(
@@ -165,14 +170,16 @@ export const eventSubRoutes: Record<string, RouteHandler> = {
     const type = param(ctx, 'type');
     const userId = param(ctx, 'user_id');
     const id = param(ctx, 'subscription_id');
-    const filters = [status, type, userId, id].filter((f) => f !== undefined).length;
-    if (filters > 1) throw badRequest('Use at most one of status, type, user_id and subscription_id');
+    const conduitId = param(ctx, 'conduit_id');
+    const filters = [status, type, userId, id, conduitId].filter((f) => f !== undefined).length;
+    if (filters > 1) throw badRequest('Use at most one of status, type, user_id, subscription_id and conduit_id');
     const subs = subscriptionsOf(ctx)
       .filter(
         (s) =>
           (status === undefined || s.status === status) &&
           (type === undefined || s.type === type) &&
           (id === undefined || s.id === id) &&
+          (conduitId === undefined || s.transport.conduit_id === conduitId) &&
           (userId === undefined || Object.values(s.condition).includes(userId)),
       )
       .map(publicSubscription);
@@ -214,8 +221,9 @@ export const eventSubRoutes: Record<string, RouteHandler> = {
     const conduit = conduitOf(ctx, required(ctx, 'id'));
     ctx.state.conduits.delete(conduit.id);
     ctx.state.shards.delete(conduit.id);
-    for (const [id, sub] of ctx.state.eventSubSubscriptions) {
-      if (sub.transport.conduit_id === conduit.id) ctx.state.eventSubSubscriptions.delete(id);
+    // Its subscriptions stay listed, disabled, with the status Twitch gives them.
+    for (const sub of ctx.state.eventSubSubscriptions.values()) {
+      if (sub.transport.conduit_id === conduit.id) sub.status = 'conduit_deleted';
     }
     return undefined;
   },
@@ -234,6 +242,7 @@ export const eventSubRoutes: Record<string, RouteHandler> = {
     const shards = ctx.state.shards.get(conduit.id) ?? [];
     const updates = ctx.body.shards;
     if (!Array.isArray(updates)) throw badRequest('Missing required parameter "shards"');
+    if (updates.length > MAX_SHARDS_PER_UPDATE) throw badRequest(`At most ${MAX_SHARDS_PER_UPDATE} shards per request`);
     const data = [];
     const errors = [];
     for (const update of updates as { id?: unknown; transport?: Record<string, unknown> }[]) {

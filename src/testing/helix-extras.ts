@@ -45,7 +45,7 @@ function moderation(ctx: HelixContext) {
   const broadcasterId = required(ctx, 'broadcaster_id');
   userById(ctx, broadcasterId, 'broadcaster_id');
   const moderatorId = mustBeTokenUser(ctx, 'moderator_id');
-  mustModerate(ctx, broadcasterId);
+  mustModerate(ctx, broadcasterId, moderatorId);
   return { broadcasterId, moderatorId };
 }
 
@@ -210,8 +210,7 @@ export const extraRoutes: Record<string, RouteHandler> = {
     const from = required(ctx, 'from_broadcaster_id');
     userById(ctx, from, 'from_broadcaster_id');
     const to = userById(ctx, required(ctx, 'to_broadcaster_id'), 'to_broadcaster_id');
-    mustBeTokenUser(ctx, 'moderator_id');
-    mustModerate(ctx, from);
+    mustModerate(ctx, from, mustBeTokenUser(ctx, 'moderator_id'));
     if (to.id === from) throw badRequest('A broadcaster may not shout themselves out');
     if (!ctx.state.streams.has(from)) throw new HelixFault(400, 'The broadcaster is not live');
     return undefined;

@@ -4,7 +4,11 @@
  */
 import {
   badRequest,
+  flag,
+  forbidden,
+  hasGranted,
   HelixFault,
+  isModerator,
   unauthorized,
   mustBeTokenUser,
   mustModerate,
@@ -17,14 +21,19 @@ import {
   type HelixContext,
   type RouteHandler,
 } from './helix-context.js';
+import { pinMessage } from './helix-pins.js';
 import { isoTime, randomUuid, type MembershipRecord, type UnbanRequestRecord, type UserRecord } from './state.js';
+
+/** The scope a sender needs to pin with `send-chat-message`, and how long that pin lasts. */
+const PIN_SCOPE = 'moderator:manage:chat_messages';
+const SEND_PIN_MS = 20 * 60_000;
 
 /** The broadcaster and the moderator acting for them, checked as Twitch checks them. */
 function moderation(ctx: HelixContext): { broadcasterId: string; moderatorId: string } {
   const broadcasterId = required(ctx, 'broadcaster_id');
   userById(ctx, broadcasterId, 'broadcaster_id');
   const moderatorId = mustBeTokenUser(ctx, 'moderator_id');
-  mustModerate(ctx, broadcasterId);
+  mustModerate(ctx, broadcasterId, moderatorId);
   return { broadcasterId, moderatorId };
 }
 
@@ -313,12 +322,28 @@ export const moderationRoutes: Record<string, RouteHandler> = {
     }
     const message = required(ctx, 'message');
     if (message.length > 500) throw badRequest('The message may be at most 500 characters');
+    const sourceOnly = ctx.body.for_source_only !== undefined;
+    if (sourceOnly && ctx.token.type === 'user') throw badRequest('for_source_only cannot be set with a user access token');
+    const pin = flag(ctx, 'pin') === true;
+    if (pin) {
+      if (sourceOnly || param(ctx, 'reply_parent_message_id') !== undefined) {
+        throw badRequest('pin cannot be combined with reply_parent_message_id or for_source_only');
+      }
+      const scoped = ctx.token.type === 'user' ? ctx.token.scopes.includes(PIN_SCOPE) : hasGranted(ctx, senderId, PIN_SCOPE);
+      if (!scoped) throw unauthorized(`Pinning also needs the ${PIN_SCOPE} scope`);
+      // Nothing is sent when the pin would fail.
+      if (!isModerator(ctx, broadcasterId, senderId)) throw forbidden('Only the broadcaster or a moderator may pin');
+    }
     const banned = ctx.state.bans.some((b) => b.broadcaster_id === broadcasterId && b.user_id === senderId);
     const record = { message_id: randomUuid(ctx.state), broadcaster_id: broadcasterId, sender_id: senderId, message, sent_at: isoTime(ctx.state.now()) };
     if (banned) {
       return { data: [{ message_id: '', is_sent: false, drop_reason: { code: 'user_banned', message: 'The sender is banned in this channel' } }] };
     }
     ctx.state.chatMessages.push(record);
+    if (pin) {
+      const endsAt = ctx.state.now() + SEND_PIN_MS;
+      pinMessage(ctx.state, { broadcaster_id: broadcasterId, message_id: record.message_id, sender_id: senderId, text: message, pinned_by: senderId, ends_at: endsAt });
+    }
     return { data: [{ message_id: record.message_id, is_sent: true }] };
   },
 
@@ -330,6 +355,9 @@ export const moderationRoutes: Record<string, RouteHandler> = {
       (m) => !(m.broadcaster_id === broadcasterId && (messageId === undefined || m.message_id === messageId)),
     );
     if (messageId !== undefined && ctx.state.chatMessages.length === before) throw notFound('No message with that ID');
+    // A deleted message no longer stays pinned.
+    const pin = ctx.state.pins.get(broadcasterId);
+    if (pin && (messageId === undefined || pin.message_id === messageId)) ctx.state.pins.delete(broadcasterId);
     return undefined;
   },
 
@@ -350,6 +378,9 @@ export const moderationRoutes: Record<string, RouteHandler> = {
   'send-chat-announcement'(ctx) {
     const { broadcasterId, moderatorId } = moderation(ctx);
     const message = required(ctx, 'message');
+    if (ctx.body.for_source_only !== undefined && ctx.token.type === 'user') {
+      throw badRequest('for_source_only cannot be set with a user access token');
+    }
     ctx.state.chatMessages.push({ message_id: randomUuid(ctx.state), broadcaster_id: broadcasterId, sender_id: moderatorId, message, sent_at: isoTime(ctx.state.now()) });
     return undefined;
   },

@@ -3,6 +3,7 @@
  * two runs with the same seed see the same ids, tokens and timestamps. The msw handlers in
  * `helix.ts` (and the OAuth and EventSub fakes) read and change this state; tests may too.
  */
+import type { CustomPowerUp } from '../helix/bits.js';
 
 /** Every scope Twitch documents; the seeded broadcaster token holds them all. */
 export const ALL_SCOPES: readonly string[] = [
@@ -360,6 +361,19 @@ export interface ChatMessageRecord {
   sent_at: string;
 }
 
+/** The message pinned above a broadcaster's chat (one per channel). Times in epoch milliseconds. */
+export interface PinnedMessageRecord {
+  broadcaster_id: string;
+  message_id: string;
+  sender_id: string;
+  text: string;
+  pinned_by: string;
+  starts_at: number;
+  /** `null`: pinned until the stream ends. */
+  ends_at: number | null;
+  updated_at: number;
+}
+
 /** Ids of the seeded users, so tests can name them. */
 export interface SeededUsers {
   broadcaster: string;
@@ -416,6 +430,10 @@ export interface TwitchState {
   chatSettings: Map<string, ChatSettingsRecord>;
   chatColors: Map<string, string>;
   chatMessages: ChatMessageRecord[];
+  /** Pinned chat messages by broadcaster id. */
+  pins: Map<string, PinnedMessageRecord>;
+  /** Custom Power-ups (bought with Bits) by id. */
+  powerUps: Map<string, CustomPowerUp>;
   eventSubSubscriptions: Map<string, EventSubSubscriptionRecord>;
   conduits: Map<string, ConduitRecord>;
   shards: Map<string, ConduitShardRecord[]>;
@@ -623,6 +641,8 @@ export function startStream(state: TwitchState, userId: string, init: Partial<St
 
 /** Takes a user's channel offline; returns whether it was live. */
 export function endStream(state: TwitchState, userId: string): boolean {
+  // A message pinned "until the stream ends" comes down with it.
+  if (state.pins.get(userId)?.ends_at === null) state.pins.delete(userId);
   return state.streams.delete(userId);
 }
 
@@ -677,6 +697,8 @@ export function createState(options: StateOptions = {}): TwitchState {
     chatSettings: new Map(),
     chatColors: new Map(),
     chatMessages: [],
+    pins: new Map(),
+    powerUps: new Map(),
     eventSubSubscriptions: new Map(),
     conduits: new Map(),
     shards: new Map(),
@@ -916,7 +938,37 @@ export function createState(options: StateOptions = {}): TwitchState {
     scopes: ALL_SCOPES,
     expiresIn: 60 * 24 * 3600_000,
   });
+  // Seeded last, so the ids and tokens above stay what they were before Power-ups existed.
+  for (const [title, bits] of [['Confetti', 100], ['Pick the next song', 500]] as const) {
+    const id = randomUuid(state);
+    state.powerUps.set(id, newCustomPowerUp(broadcaster, { id, title, bits, is_user_input_required: bits > 100 }));
+  }
   return state;
+}
+
+/** A custom Power-up of `broadcaster` with plain defaults, changed by `fields`. */
+export function newCustomPowerUp(broadcaster: UserRecord, fields: Pick<CustomPowerUp, 'id'> & Partial<CustomPowerUp>): CustomPowerUp {
+  return {
+    broadcaster_id: broadcaster.id,
+    broadcaster_login: broadcaster.login,
+    broadcaster_name: broadcaster.display_name,
+    title: '',
+    prompt: '',
+    bits: 100,
+    image: null,
+    default_image: defaultRewardImage(),
+    background_color: '#00E5CB',
+    is_enabled: true,
+    is_user_input_required: false,
+    max_per_stream_setting: { is_enabled: false, max_per_stream: 0 },
+    max_per_user_per_stream_setting: { is_enabled: false, max_per_user_per_stream: 0 },
+    global_cooldown_setting: { is_enabled: false, global_cooldown_seconds: 0 },
+    is_paused: false,
+    is_in_stock: true,
+    redemptions_redeemed_current_stream: null,
+    cooldown_expires_at: null,
+    ...fields,
+  };
 }
 
 /** The images Twitch shows for a reward without its own. */

@@ -75,6 +75,10 @@ const DOC_ERRATA: Record<string, { why: string; event?: string[] | 'refused'; co
     why: 'the example condition omits moderator_user_id, which the subscription requires',
     condition: ['moderator_user_id'],
   },
+  'stream.offline@1.json': {
+    why: 'the example predates 2026-06-26, when Twitch added the ended stream\'s id',
+    event: ['id'],
+  },
   'channel.prediction.progress@1.json': {
     why: 'the example gives one predictor user_id as a number (reported as a docs bug in twitchdev/issues#390)',
     event: ['outcomes.1.top_predictors.0.user_id'],
@@ -89,6 +93,9 @@ const DOC_ERRATA: Record<string, { why: string; event?: string[] | 'refused'; co
   },
 };
 
+/** Types whose Twitch example could not be read when the data was refreshed (its README says so). */
+const NO_EXAMPLE = ['channel.custom_power_up_redemption.add@1'];
+
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 const registry: Record<string, EventSchema> = subscriptionTypes;
 
@@ -102,7 +109,7 @@ function issuePaths(schema: v.GenericSchema, value: unknown): string[] {
 describe("Twitch's documented notification examples", () => {
   it('cover every (type, version) in the registry', () => {
     const covered = new Set(files.map(keyOf));
-    expect(Object.keys(registry).filter((key) => !covered.has(key))).toEqual([]);
+    expect(Object.keys(registry).filter((key) => !covered.has(key))).toEqual(NO_EXAMPLE);
   });
 
   describe.each(files)('%s', (file) => {

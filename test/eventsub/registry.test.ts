@@ -44,12 +44,22 @@ function inputError(fn: () => unknown): InputError {
 }
 
 describe('the subscription-type registry', () => {
-  it('knows all 82 documented (type, version) pairs across 78 type names', () => {
-    expect(expected).toHaveLength(82);
-    expect(typeNames).toHaveLength(78);
+  it('knows all 83 documented (type, version) pairs across 79 type names', () => {
+    expect(expected).toHaveLength(83);
+    expect(typeNames).toHaveLength(79);
     for (const e of expected) expect(typeInfo(e.type, e.version), `${e.type}@${e.version}`).toBeDefined();
-    expect(Object.keys(subscriptionTypes)).toHaveLength(82);
+    expect(Object.keys(subscriptionTypes)).toHaveLength(83);
     expect(Object.keys(subscriptionTypes).sort()).toEqual(expected.map((e) => `${e.type}@${e.version}`).sort());
+  });
+
+  it('knows the custom Power-up redemption type Twitch added in 2026', () => {
+    const info = typeInfo('channel.custom_power_up_redemption.add');
+    expect(info?.version).toBe('1');
+    expect(info?.scopes).toEqual([['bits:read']]);
+    expect(info?.condition).toEqual([
+      { name: 'broadcaster_user_id', required: true },
+      { name: 'reward_id', required: false },
+    ]);
   });
 
   it('includes the beta Guest Star types under version "beta"', () => {
@@ -172,6 +182,8 @@ describe('the generated types', () => {
     expectTypeOf<EventSubVersionedTypes['automod.message.hold@1']['version']>().toEqualTypeOf<'1'>();
     expectTypeOf<EventSubVersionedTypes['channel.guest_star_session.begin@beta']['version']>().toEqualTypeOf<'beta'>();
     // Listed values autocomplete, and a value Twitch adds later still type-checks.
+    expectTypeOf<EventSubEvent<'channel.custom_power_up_redemption.add'>['custom_power_up']['bits']>().toEqualTypeOf<number>();
+    expectTypeOf<EventSubEvent<'stream.offline'>['id']>().toEqualTypeOf<string>();
     const notice: EventSubEvent<'channel.chat.notification'>['notice_type'] = 'resub';
     const later: EventSubEvent<'channel.chat.notification'>['notice_type'] = 'a_future_notice';
     expect([notice, later]).toHaveLength(2);

@@ -9,7 +9,7 @@ import operations from './operations.json' with { type: 'json' };
 const DELIBERATE: Record<string, Partial<Pick<EndpointMeta, 'tokens' | 'scopes'>> & { why: string }> = {
   'send-chat-message': {
     scopes: [['user:write:chat']],
-    why: 'user:bot and channel:bot are granted by other users for app tokens, not held by the token',
+    why: 'moderator:manage:chat_messages is needed only with `pin`; it cannot replace user:write:chat',
   },
   'create-eventsub-subscription': { scopes: [], why: 'the scope depends on the subscription type' },
   'get-channel-followers': { scopes: [], why: 'Twitch answers without the scope (total only)' },
@@ -20,6 +20,12 @@ const DELIBERATE: Record<string, Partial<Pick<EndpointMeta, 'tokens' | 'scopes'>
   'get-guest-star-session': { tokens: ['user'], why: 'its Authorization text names no token type' },
 };
 
+// user:bot and channel:bot are grants users give an app so its app token may act in chat for
+// them. A user token never needs them, so the generator keeps them out of every scope group.
+const APP_GRANTS = ['user:bot', 'channel:bot'];
+const withoutGrants = (groups: readonly (readonly string[])[]) =>
+  groups.map((group) => group.filter((scope) => !APP_GRANTS.includes(scope))).filter((group) => group.length > 0);
+
 const camel = (id: string) =>
   id.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase()).replace(/Eventsub/g, 'EventSub');
 const sorted = (values: readonly string[]) => [...values].sort();
@@ -29,7 +35,7 @@ const functions = helix as unknown as Record<string, { endpoint?: EndpointMeta }
 
 describe('Helix coverage', () => {
   it('exports one endpoint function per operation in the reference, and nothing else', () => {
-    expect(operations).toHaveLength(144);
+    expect(operations).toHaveLength(149);
     const exported = Object.keys(functions).sort();
     expect(exported).toEqual(operations.map((op) => camel(op.operationId)).sort());
     for (const name of exported) expect(typeof functions[name]).toBe('function');
@@ -56,7 +62,7 @@ describe('Helix coverage', () => {
         query: op.query,
         body: op.body,
         tokens: sorted(deliberate.tokens ?? (op.tokens as EndpointMeta['tokens'])),
-        scopes: sortedGroups(deliberate.scopes ?? op.scopes),
+        scopes: sortedGroups(deliberate.scopes ?? withoutGrants(op.scopes)),
         paginated: op.paginated,
       });
     });
@@ -69,8 +75,18 @@ describe('Helix coverage', () => {
       const differs =
         (deliberate.tokens && JSON.stringify(sorted(deliberate.tokens)) !== JSON.stringify(sorted(op.tokens))) ||
         (deliberate.scopes &&
-          JSON.stringify(sortedGroups(deliberate.scopes)) !== JSON.stringify(sortedGroups(op.scopes)));
+          JSON.stringify(sortedGroups(deliberate.scopes)) !== JSON.stringify(sortedGroups(withoutGrants(op.scopes))));
       expect(differs, `${id}: ${deliberate.why}`).toBe(true);
+    }
+  });
+
+  it('keeps app grants out of scope groups, for the operations whose reference lists them', () => {
+    const listing = operations.filter((op) => op.scopes.flat().some((scope) => APP_GRANTS.includes(scope)));
+    expect(listing.map((op) => op.operationId)).toContain('pin-chat-message');
+    for (const op of listing) {
+      const meta = functions[camel(op.operationId)]!.endpoint!;
+      expect(meta.scopes.flat().filter((scope) => APP_GRANTS.includes(scope)), op.operationId).toEqual([]);
+      expect(meta.tokens, op.operationId).toContain('app');
     }
   });
 

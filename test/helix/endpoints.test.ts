@@ -6,16 +6,22 @@ import { InputError, ValidationError } from '../../src/errors.ts';
 import { Paginator } from '../../src/pagination.ts';
 import {
   banUser,
+  createClipFromVod,
   createPoll,
   getChannelIcalendar,
   getClips,
+  getCustomPowerUp,
+  getEventSubSubscriptions,
   getHypeTrainStatus,
   getStreams,
   getUsers,
   getVideos,
   modifyChannelInformation,
+  pinChatMessage,
   sendWhisper,
   startCommercial,
+  updateConduitShards,
+  updatePinnedChatMessage,
 } from '../../src/helix/index.ts';
 
 interface Sent {
@@ -116,8 +122,9 @@ describe('Helix endpoint functions', () => {
     await expect(getUsers(broken.client, { id: '1' })).rejects.toThrow(ValidationError);
   });
 
-  it('reads a Hype Train with the train’s fields on the train and plain contributions', async () => {
-    // The reference nests the train's fields inside each contribution; Twitch sends them on the train.
+  it('reads a Hype Train with its fields on the train and the records beside it in each item', async () => {
+    // Twitch's example: the train's own fields sit on `current`, a contribution only says who gave
+    // what, and the all-time highs sit in data[0] beside `current`, not beside `data`.
     const train = {
       id: 't', broadcaster_user_id: '1', broadcaster_user_login: 'b', broadcaster_user_name: 'B',
       level: 2, total: 700, progress: 200, goal: 1000,
@@ -125,12 +132,18 @@ describe('Helix endpoint functions', () => {
       shared_train_participants: null, started_at: '2025-01-01T00:00:00Z', expires_at: '2025-01-01T00:05:00Z',
       type: 'regular', is_shared_train: false,
     };
+    const record = { level: 4, total: 3000, achieved_at: '2024-06-01T00:00:00Z' };
     const { client } = stubbed(() =>
-      Response.json({ data: [{ current: train }], all_time_high: null, shared_all_time_high: null }),
+      Response.json({ data: [{ current: train, all_time_high: record, shared_all_time_high: null }] }),
     );
     const body = await getHypeTrainStatus(client, { broadcaster_id: '1' });
     expect(body.data[0]!.current?.top_contributions[0]?.type).toBe('bits');
     expect(body.data[0]!.current?.is_shared_train).toBe(false);
+    expect(body.data[0]!.all_time_high?.level).toBe(4);
+
+    // The old, mis-nested shape (records beside `data`) is now refused.
+    const misnested = stubbed(() => Response.json({ data: [{ current: train }], all_time_high: record, shared_all_time_high: null }));
+    await expect(getHypeTrainStatus(misnested.client, { broadcaster_id: '1' })).rejects.toThrow(/data\.0\.all_time_high/);
   });
 
   describe('refuses bad input before sending anything', () => {
@@ -171,12 +184,42 @@ describe('Helix endpoint functions', () => {
       await refused((client) => getVideos(client, { id: '1', user_id: '2' }), 'user_id');
     });
 
+    it('more than 100 shards in one conduit update', async () => {
+      const shards = ids(101).map((id) => ({ id, transport: { method: 'websocket' as const, session_id: 's' } }));
+      await refused((client) => updateConduitShards(client, { conduit_id: 'c', shards }), 'shards');
+      // 100 is still one request.
+      const { client, sent } = stubbed(() => Response.json({ data: [], errors: [] }, { status: 202 }));
+      await updateConduitShards(client, { conduit_id: 'c', shards: shards.slice(0, 100) });
+      expect(JSON.parse(sent[0]!.body).shards).toHaveLength(100);
+    });
+
+    it('more than 50 custom Power-up ids', async () => {
+      await refused((client) => getCustomPowerUp(client, { broadcaster_id: '1', id: ids(51) }), 'id');
+    });
+
+    it('a pin shorter than 30 or longer than 1800 seconds', async () => {
+      const pin = { broadcaster_id: '1', moderator_id: '1', message_id: 'm' };
+      await refused((client) => pinChatMessage(client, { ...pin, duration_seconds: 29 }), 'duration_seconds');
+      await refused((client) => updatePinnedChatMessage(client, { ...pin, duration_seconds: 1801 }), 'duration_seconds');
+    });
+
+    it('a conduit filter beside another subscription filter', async () => {
+      await refused((client) => getEventSubSubscriptions(client, { type: 'stream.online', conduit_id: 'c' }), 'conduit_id');
+    });
+
     it('a text longer than Twitch accepts', async () => {
       await refused(
         (client) => createPoll(client, { broadcaster_id: '1', title: 'x'.repeat(61), choices: [{ title: 'a' }, { title: 'b' }], duration: 60 }),
         'title',
       );
     });
+  });
+
+  it('sends a clip-from-VOD request the way Twitch’s own example does, without offset or title', async () => {
+    // INPUT_ERRATA in scripts/gen-helix.ts: the reference marks both required, Twitch's example omits them.
+    const { client, sent } = stubbed(() => Response.json({ data: [{ id: 'c', edit_url: 'https://x' }] }, { status: 202 }));
+    await createClipFromVod(client, { broadcaster_id: '1', editor_id: '2', vod_id: '3' });
+    expect(Object.fromEntries(sent[0]!.url.searchParams)).toEqual({ broadcaster_id: '1', editor_id: '2', vod_id: '3' });
   });
 
   it('bundles only the code of the endpoints a program imports', async () => {

@@ -1,7 +1,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClient, type Client } from '../../src/client.js';
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../../src/errors.js';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../src/errors.js';
 import {
   addBlockedTerm,
   addChannelModerator,
@@ -9,12 +9,14 @@ import {
   banUser,
   createChannelStreamScheduleSegment,
   createClip,
+  createClipFromVod,
   createConduits,
   createCustomRewards,
   createEventSubSubscription,
   createPoll,
   createPrediction,
   createStreamMarker,
+  deleteConduit,
   deleteCustomReward,
   deleteEventSubSubscription,
   endPoll,
@@ -32,9 +34,11 @@ import {
   getChannelStreamSchedule,
   getClips,
   getConduitShards,
+  getCustomPowerUp,
   getCustomReward,
   getEventSubSubscriptions,
   getModerators,
+  getPinnedChatMessage,
   getPolls,
   getUnbanRequests,
   getPredictions,
@@ -43,17 +47,21 @@ import {
   getUsers,
   getVips,
   modifyChannelInformation,
+  pinChatMessage,
   removeBlockedTerm,
   resolveUnbanRequests,
+  sendChatMessage,
   setExtensionConfigurationSegment,
   startARaid,
   checkAutomodStatus,
   updateUserExtensions,
   unbanUser,
+  unpinChatMessage,
   updateAutomodSettings,
   updateChannelStreamSchedule,
   updateConduitShards,
   updateCustomReward,
+  updatePinnedChatMessage,
   updateUser,
 } from '../../src/helix/index.js';
 import { eventsubSessions } from '../../src/testing/eventsub-ws.js';
@@ -360,6 +368,226 @@ describe('stateful flows against the fake Helix', () => {
     expect(users.data[0]!.email).toBe('fakestreamer@example.com');
     const seenByApp = await getUsers(app, { login: 'fakestreamer' });
     expect(seenByApp.data[0]!.email).toBeUndefined();
+  });
+});
+
+describe('pinned chat messages', () => {
+  /** A message the broadcaster just sent, as pins need one in the chat. */
+  async function send(message = 'read the rules'): Promise<string> {
+    return (await sendChatMessage(client, { broadcaster_id: b, sender_id: b, message })).data[0]!.message_id;
+  }
+
+  it('pins a message, reads it back, extends it, then unpins it', async () => {
+    let now = Date.UTC(2026, 5, 1, 20);
+    state = createState({ seed: 3, now: () => now });
+    server.resetHandlers(...helixHandlers(state));
+    client = createClient({ clientId: state.clientId, auth: state.userToken });
+    b = state.ids.broadcaster;
+    const pin = { broadcaster_id: b, moderator_id: b };
+    expect((await getPinnedChatMessage(client, pin)).data).toEqual([]);
+
+    const messageId = await send();
+    await pinChatMessage(client, { ...pin, message_id: messageId, duration_seconds: 60 });
+    const pinned = (await getPinnedChatMessage(client, pin)).data[0]!;
+    expect(pinned).toMatchObject({
+      message_id: messageId,
+      sender_user_login: 'fakestreamer',
+      pinned_by_user_id: b,
+      message: { text: 'read the rules', fragments: [{ type: 'text', text: 'read the rules' }] },
+      starts_at: '2026-06-01T20:00:00Z',
+      ends_at: '2026-06-01T20:01:00Z',
+    });
+
+    now += 30_000;
+    await updatePinnedChatMessage(client, { ...pin, message_id: messageId, duration_seconds: 600 });
+    expect((await getPinnedChatMessage(client, pin)).data[0]).toMatchObject({
+      ends_at: '2026-06-01T20:10:30Z',
+      updated_at: '2026-06-01T20:00:30Z',
+    });
+    // Without a duration the pin stays until the stream ends.
+    await updatePinnedChatMessage(client, { ...pin, message_id: messageId });
+    expect((await getPinnedChatMessage(client, pin)).data[0]!.ends_at).toBeNull();
+
+    await unpinChatMessage(client, { ...pin, message_id: messageId });
+    expect((await getPinnedChatMessage(client, pin)).data).toEqual([]);
+    await expect(unpinChatMessage(client, { ...pin, message_id: messageId })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('lets a pin run out, and ends an untimed pin with the stream', async () => {
+    let now = Date.UTC(2026, 5, 1, 20);
+    state = createState({ seed: 3, now: () => now });
+    server.resetHandlers(...helixHandlers(state));
+    client = createClient({ clientId: state.clientId, auth: state.userToken });
+    b = state.ids.broadcaster;
+    const pin = { broadcaster_id: b, moderator_id: b };
+    const first = await send('first');
+    await pinChatMessage(client, { ...pin, message_id: first, duration_seconds: 30 });
+    now += 30_000;
+    expect((await getPinnedChatMessage(client, pin)).data).toEqual([]);
+    await expect(updatePinnedChatMessage(client, { ...pin, message_id: first })).rejects.toBeInstanceOf(NotFoundError);
+
+    await pinChatMessage(client, { ...pin, message_id: await send('second') });
+    endStream(state, b);
+    expect((await getPinnedChatMessage(client, pin)).data).toEqual([]);
+  });
+
+  it('replaces the pin with another message, and refuses the same one twice', async () => {
+    const pin = { broadcaster_id: b, moderator_id: b };
+    const first = await send('first');
+    const second = await send('second');
+    await pinChatMessage(client, { ...pin, message_id: first });
+    await expect(pinChatMessage(client, { ...pin, message_id: first })).rejects.toBeInstanceOf(ConflictError);
+    await pinChatMessage(client, { ...pin, message_id: second });
+    expect((await getPinnedChatMessage(client, pin)).data.map((p) => p.message_id)).toEqual([second]);
+    // Only the pinned message can be updated or unpinned.
+    await expect(unpinChatMessage(client, { ...pin, message_id: first })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('answers as Twitch does: 404 for an unknown message, 403 for a non-moderator, 400 for a bad duration or a missing id', async () => {
+    const pin = { broadcaster_id: b, moderator_id: b };
+    await expect(pinChatMessage(client, { ...pin, message_id: 'no-such-message' })).rejects.toBeInstanceOf(NotFoundError);
+    const viewer = createClient({
+      clientId: state.clientId,
+      auth: issueToken(state, { type: 'user', userId: state.ids.viewer, scopes: ['moderator:manage:chat_messages'] }),
+    });
+    const messageId = await send();
+    await expect(pinChatMessage(viewer, { broadcaster_id: b, moderator_id: state.ids.viewer, message_id: messageId })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    // Past the client's own checks, straight to the fake: Twitch refuses these with 400.
+    const raw = (query: string) =>
+      fetch(`https://api.twitch.tv/helix/chat/pins?${query}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${state.userToken}`, 'client-id': state.clientId },
+      });
+    expect((await raw(`broadcaster_id=${b}&moderator_id=${b}&message_id=${messageId}&duration_seconds=10`)).status).toBe(400);
+    expect((await raw(`broadcaster_id=${b}&moderator_id=${b}`)).status).toBe(400);
+  });
+
+  it('sends and pins in one call, for 20 minutes; a non-moderator sends nothing', async () => {
+    let now = Date.UTC(2026, 5, 1, 20);
+    state = createState({ seed: 3, now: () => now });
+    server.resetHandlers(...helixHandlers(state));
+    client = createClient({ clientId: state.clientId, auth: state.userToken });
+    b = state.ids.broadcaster;
+    const sent = await sendChatMessage(client, { broadcaster_id: b, sender_id: b, message: 'welcome!', pin: true });
+    const pinned = (await getPinnedChatMessage(client, { broadcaster_id: b, moderator_id: b })).data[0]!;
+    expect(pinned).toMatchObject({ message_id: sent.data[0]!.message_id, ends_at: '2026-06-01T20:20:00Z' });
+
+    const viewerId = state.ids.viewer;
+    const viewer = createClient({
+      clientId: state.clientId,
+      auth: issueToken(state, { type: 'user', userId: viewerId, scopes: ['user:write:chat', 'moderator:manage:chat_messages'] }),
+    });
+    const before = state.chatMessages.length;
+    await expect(sendChatMessage(viewer, { broadcaster_id: b, sender_id: viewerId, message: 'me!', pin: true })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await expect(
+      sendChatMessage(client, { broadcaster_id: b, sender_id: b, message: 'x', pin: true, reply_parent_message_id: 'm' }),
+    ).rejects.toBeInstanceOf(BadRequestError);
+    expect(state.chatMessages).toHaveLength(before);
+  });
+
+  it('lets an app token pin for a moderator who granted the app, and only then', async () => {
+    const mod = state.ids.moderator;
+    const messageId = await send();
+    await pinChatMessage(app, { broadcaster_id: b, moderator_id: mod, message_id: messageId });
+    expect((await getPinnedChatMessage(app, { broadcaster_id: b, moderator_id: mod })).data[0]!.pinned_by_user_id).toBe(mod);
+
+    // A moderator who authorized the app without user:bot has not made it their bot.
+    const other = addUser(state, { login: 'newmod' });
+    state.moderators.push({ broadcaster_id: b, user_id: other.id, since: '2024-01-01T00:00:00Z' });
+    issueToken(state, { type: 'user', userId: other.id, scopes: ['moderator:manage:chat_messages'] });
+    await expect(unpinChatMessage(app, { broadcaster_id: b, moderator_id: other.id, message_id: messageId })).rejects.toBeInstanceOf(
+      UnauthorizedError,
+    );
+
+    // A channel whose broadcaster did not grant channel:bot keeps the app out, whoever moderates.
+    const small = addUser(state, { login: 'smallchannel' });
+    issueToken(state, { type: 'user', userId: small.id, scopes: ['moderator:manage:chat_messages', 'user:bot'] });
+    const own = { broadcaster_id: small.id, moderator_id: small.id, message_id: 'none' };
+    await expect(pinChatMessage(app, own)).rejects.toBeInstanceOf(UnauthorizedError);
+    issueToken(state, { type: 'user', userId: small.id, scopes: ['channel:bot'] });
+    await expect(pinChatMessage(app, own)).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('what Twitch changed in 2026', () => {
+  it('lets an app token ban for a moderator who granted it the scope and user:bot', async () => {
+    const viewer = state.ids.viewer;
+    await banUser(app, { broadcaster_id: b, moderator_id: state.ids.moderator, data: { user_id: viewer, reason: 'spam' } });
+    expect((await getBannedUsers(client, { broadcaster_id: b, user_id: viewer })).data[0]!.moderator_id).toBe(state.ids.moderator);
+    // The viewer granted nothing: the app cannot act for them.
+    await expect(unbanUser(app, { broadcaster_id: b, moderator_id: viewer, user_id: viewer })).rejects.toBeInstanceOf(UnauthorizedError);
+  });
+
+  it('lists the broadcaster’s custom Power-ups by id, 404 for unknown ids, 403 for a channel without Bits', async () => {
+    const all = await getCustomPowerUp(client, { broadcaster_id: b });
+    expect(all.data.map((p) => p.title).sort()).toEqual(['Confetti', 'Pick the next song']);
+    expect(all.data.map((p) => p.id)).toEqual(all.data.map((p) => p.id).sort());
+    const one = all.data[1]!;
+    expect((await getCustomPowerUp(client, { broadcaster_id: b, id: one.id })).data).toEqual([one]);
+    await expect(getCustomPowerUp(client, { broadcaster_id: b, id: 'nope' })).rejects.toBeInstanceOf(NotFoundError);
+
+    const viewerId = state.ids.viewer;
+    const viewer = createClient({ clientId: state.clientId, auth: issueToken(state, { type: 'user', userId: viewerId, scopes: ['bits:read'] }) });
+    await expect(getCustomPowerUp(viewer, { broadcaster_id: viewerId })).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it('subscribes to custom Power-up redemptions of one Power-up', async () => {
+    const powerUp = (await getCustomPowerUp(client, { broadcaster_id: b })).data[0]!;
+    const created = await createEventSubSubscription(app, {
+      type: 'channel.custom_power_up_redemption.add',
+      version: '1',
+      condition: { broadcaster_user_id: b, reward_id: powerUp.id },
+      transport: { method: 'webhook', callback: 'https://example.com/hook', secret: 'a-long-enough-secret' },
+    });
+    expect(created.data[0]).toMatchObject({ type: 'channel.custom_power_up_redemption.add', condition: { reward_id: powerUp.id } });
+  });
+
+  it('filters subscriptions by conduit, and keeps them as conduit_deleted when the conduit goes', async () => {
+    const conduit = (await createConduits(app, { shard_count: 1 })).data[0]!;
+    const created = await createEventSubSubscription(app, {
+      type: 'stream.online',
+      version: '1',
+      condition: { broadcaster_user_id: b },
+      transport: { method: 'conduit', conduit_id: conduit.id },
+    });
+    const id = created.data[0]!.id;
+    expect((await getEventSubSubscriptions(app, { conduit_id: conduit.id })).data.map((s) => s.id)).toEqual([id]);
+
+    await deleteConduit(app, { id: conduit.id });
+    const gone = await getEventSubSubscriptions(app, { status: 'conduit_deleted' });
+    expect(gone.data.map((s) => s.id)).toEqual([id]);
+  });
+
+  it('answers 410 to a subscription version Twitch removed', async () => {
+    const old = createEventSubSubscription(app, {
+      type: 'channel.follow',
+      version: '1',
+      condition: { broadcaster_user_id: b },
+      transport: { method: 'webhook', callback: 'https://example.com/hook', secret: 'a-long-enough-secret' },
+    });
+    await expect(old).rejects.toMatchObject({ status: 410 });
+  });
+
+  it('refuses more than 100 shards in one update, even past the client', async () => {
+    const conduit = (await createConduits(app, { shard_count: 101 })).data[0]!;
+    const shards = Array.from({ length: 101 }, (_, i) => ({ id: String(i), transport: { method: 'websocket', session_id: 's' } }));
+    const response = await fetch('https://api.twitch.tv/helix/eventsub/conduits/shards', {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${state.appToken}`, 'client-id': state.clientId, 'content-type': 'application/json' },
+      body: JSON.stringify({ conduit_id: conduit.id, shards }),
+    });
+    expect(response.status).toBe(400);
+  });
+
+  it('clips a video without a title or offset, as Twitch’s own example does', async () => {
+    const video = [...state.videos.values()].find((v) => v.user_id === b)!;
+    const created = await createClipFromVod(client, { broadcaster_id: b, editor_id: b, vod_id: video.id });
+    const clip = (await getClips(client, { id: created.data[0]!.id })).data[0]!;
+    expect(clip).toMatchObject({ video_id: video.id, title: video.title, vod_offset: 30 });
   });
 });
 
