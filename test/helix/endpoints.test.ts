@@ -142,7 +142,7 @@ describe('Helix endpoint functions', () => {
     expect(body.data[0]!.all_time_high?.level).toBe(4);
 
     // The old, mis-nested shape (records beside `data`) is now refused.
-    const misnested = stubbed(() => Response.json({ data: [{ current: train }], all_time_high: record, shared_all_time_high: null }));
+    const misnested = stubbed(() => Response.json({ data: [{ current: train }], all_time_high: record, shared_all_time_high: null }), { validate: 'strict' });
     await expect(getHypeTrainStatus(misnested.client, { broadcaster_id: '1' })).rejects.toThrow(/data\.0\.all_time_high/);
   });
 
