@@ -50,8 +50,23 @@ export class InvalidTokenError extends TwitchError {
   }
 }
 
-/** Why an id token was refused. */
-export type IdTokenProblem = 'malformed' | 'algorithm' | 'key' | 'signature' | 'issuer' | 'audience' | 'expired' | 'nonce';
+/**
+ * Why an id token was refused: `authorized_party` is a wrong or (with several audiences) missing
+ * `azp`; `not_before` an `nbf` and `issued_at` an `iat` in the future; `malformed` includes a
+ * non-numeric or absurd `exp`/`iat`/`nbf`.
+ */
+export type IdTokenProblem =
+  | 'malformed'
+  | 'algorithm'
+  | 'key'
+  | 'signature'
+  | 'issuer'
+  | 'audience'
+  | 'authorized_party'
+  | 'expired'
+  | 'not_before'
+  | 'issued_at'
+  | 'nonce';
 
 /** An OpenID Connect id token failed verification; `problem` says which check. */
 export class IdTokenError extends TwitchError {
