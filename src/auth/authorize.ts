@@ -29,7 +29,7 @@ export interface AuthorizeOptions {
   forceVerify?: boolean;
   /** OIDC claims to request, e.g. `{ id_token: { email: null, email_verified: null } }`. */
   claims?: Record<string, unknown>;
-  /** PKCE S256 challenge from `createPkce()` (code flow only; the secret is still needed). */
+  /** PKCE S256 challenge from `createPkce()`, for servers that check PKCE; Twitch does not support it (the secret is still needed). */
   codeChallenge?: string;
   /** Base URL of Twitch's OAuth service. Default `https://id.twitch.tv/oauth2/`. */
   authBaseUrl?: string;
