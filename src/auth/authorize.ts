@@ -4,7 +4,7 @@
  */
 import { AuthError, IdTokenError, StateMismatchError } from './errors.js';
 import { decodeJwt } from './jwt.js';
-import { authUrl, randomString, scopeList } from './request.js';
+import { authUrl, randomString, scopeList, scrub } from './request.js';
 import type { Scope } from './scopes.js';
 
 /** A scope to request: any Twitch scope, plus `openid` for OpenID Connect. */
@@ -29,7 +29,7 @@ export interface AuthorizeOptions {
   forceVerify?: boolean;
   /** OIDC claims to request, e.g. `{ id_token: { email: null, email_verified: null } }`. */
   claims?: Record<string, unknown>;
-  /** PKCE S256 challenge from `createPkce()` (code flow only; the secret is still needed). */
+  /** PKCE S256 challenge from `createPkce()`, for servers that check PKCE; Twitch does not support it (the secret is still needed). */
   codeChallenge?: string;
   /** Base URL of Twitch's OAuth service. Default `https://id.twitch.tv/oauth2/`. */
   authBaseUrl?: string;
@@ -96,13 +96,71 @@ export interface ParseRedirectOptions {
   nonce?: string;
 }
 
-const RESPONSE_KEYS = ['access_token', 'code', 'id_token', 'error', 'state'];
+/** A part of the address holds the answer when it has one of these (`state` alone may be the app's own). */
+const RESPONSE_KEYS = ['access_token', 'code', 'id_token', 'error'];
+/** The fields of an OAuth answer (RFC 6749 §4.1.2, §4.2.2, and OIDC's id_token): what a login consumes. */
+const ANSWER_KEYS = new Set(['access_token', 'code', 'id_token', 'token_type', 'expires_in', 'scope', 'state', 'error', 'error_description', 'error_uri']);
+
+/** An address cut into its raw parts, nothing re-encoded; `query`/`fragment` are absent without `?`/`#`. */
+function split(href: string): { path: string; query?: string; fragment?: string } {
+  const hashAt = href.indexOf('#');
+  const beforeHash = hashAt < 0 ? href : href.slice(0, hashAt);
+  const queryAt = beforeHash.indexOf('?');
+  return {
+    path: queryAt < 0 ? beforeHash : beforeHash.slice(0, queryAt),
+    query: queryAt < 0 ? undefined : beforeHash.slice(queryAt + 1),
+    fragment: hashAt < 0 ? undefined : href.slice(hashAt + 1),
+  };
+}
+
+/**
+ * A query or fragment split into a hash-router route (`/settings?`, kept as it is) and its
+ * `&`-separated fields. Text before a `?` counts as a route only when it holds no `=` or `&`.
+ */
+function fieldsOf(text: string): { route: string; fields: string[] } {
+  const at = text.indexOf('?');
+  const route = at >= 0 && !/[=&]/.test(text.slice(0, at)) ? text.slice(0, at + 1) : '';
+  const rest = text.slice(route.length);
+  return { route, fields: rest === '' ? [] : rest.split('&') };
+}
+
+/** The decoded name of a `name=value` field, as URLSearchParams reads it. */
+function nameOf(field: string): string {
+  const raw = field.split('=', 1)[0]!.replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+const paramsOf = (text: string | undefined) => new URLSearchParams(text === undefined ? '' : fieldsOf(text).fields.join('&'));
+const holdsAnswer = (params: URLSearchParams) => RESPONSE_KEYS.some((key) => params.has(key));
 
 /** The parameters of the redirect: the fragment when it holds a response, else the query. */
 export function redirectParams(url: string | URL): URLSearchParams {
-  const parsed = new URL(url);
-  const fragment = new URLSearchParams(parsed.hash.slice(1));
-  return RESPONSE_KEYS.some((key) => fragment.has(key)) ? fragment : parsed.searchParams;
+  const { query, fragment } = split(String(url));
+  const inFragment = paramsOf(fragment);
+  return holdsAnswer(inFragment) ? inFragment : paramsOf(query);
+}
+
+/**
+ * The address without the OAuth answer: only the answer's fields leave the part (fragment, else
+ * query) that carried them; everything else stays byte for byte. A part left empty loses its `#`/`?`.
+ */
+export function withoutAnswer(href: string): string {
+  const { path, query, fragment } = split(href);
+  const inFragment = holdsAnswer(paramsOf(fragment));
+  const strip = (text: string | undefined, mark: string) => {
+    if (text === undefined) return '';
+    const { route, fields } = fieldsOf(text);
+    const kept = fields.filter((field) => !ANSWER_KEYS.has(nameOf(field)));
+    if (kept.length === fields.length) return mark + text;
+    // A route whose every field was the answer loses the `?` the answer came after.
+    const left = kept.length > 0 ? route + kept.join('&') : route.slice(0, -1);
+    return left === '' ? '' : mark + left;
+  };
+  return path + (inFragment ? (query === undefined ? '' : `?${query}`) + strip(fragment, '#') : strip(query, '?') + (fragment === undefined ? '' : `#${fragment}`));
 }
 
 /**
@@ -114,14 +172,19 @@ export function parseRedirect(url: string | URL, options: ParseRedirectOptions):
   const params = redirectParams(url);
   const state = params.get('state');
   const error = params.get('error');
-  if (error !== null && state === null) {
+  if (error !== null) {
+    // The error's text comes from the address: it must not quote a token that came along.
+    const secrets = ['access_token', 'code', 'id_token'].map((key) => params.get(key) ?? undefined);
+    const failure = new AuthError({
+      error: scrub(error, secrets),
+      description: scrub(params.get('error_description') ?? '', secrets) || undefined,
+      source: 'authorize',
+    });
     // Twitch sends state back with its errors; an error without one carries nothing to misuse.
-    throw new AuthError({ error, description: params.get('error_description') ?? undefined, source: 'authorize' });
+    if (state !== null && !sameString(state, options.state)) throw new StateMismatchError();
+    throw failure;
   }
   if (state === null || !sameString(state, options.state)) throw new StateMismatchError();
-  if (error !== null) {
-    throw new AuthError({ error, description: params.get('error_description') ?? undefined, source: 'authorize' });
-  }
   const result: LoginResult = { scope: scopeList(params.get('scope')), state };
   for (const key of ['access_token', 'code', 'id_token', 'token_type'] as const) {
     const value = params.get(key);

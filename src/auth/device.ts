@@ -3,10 +3,10 @@
  * apps, extensions. The user opens Twitch's activation page elsewhere; the app polls.
  * @see https://dev.twitch.tv/docs/authentication/getting-tokens-oauth/#device-code-grant-flow
  */
-import { looseObject, number, optional, string } from 'valibot';
+import { looseObject, string, unknown } from 'valibot';
 import type { RequestScope } from './authorize.js';
 import { AuthError } from './errors.js';
-import { oauthRequest, type AuthTransport } from './request.js';
+import { oauthRequest, seconds, wait, type AuthTransport } from './request.js';
 import { tokenResponseSchema, type TokenResponse } from './server.js';
 
 /** Twitch's answer to a device authorization request. Field names are Twitch's. */
@@ -17,19 +17,30 @@ export interface DeviceAuth {
   user_code: string;
   /** Send the user here (the code is already in it). */
   verification_uri: string;
-  /** Seconds until the codes expire. */
+  /** Seconds until the codes expire: Twitch's value kept within 1–3600; 1800 when missing, non-finite or ≤ 0. */
   expires_in: number;
-  /** Seconds to wait between polls. */
+  /** Seconds to wait between polls: Twitch's value kept within 1–60; 5 when missing, non-finite or ≤ 0. */
   interval: number;
 }
 
+// The numbers are range-checked in code (see `pollInterval`, `deviceLifetime`), not refused here.
 const deviceSchema = /* @__PURE__ */ looseObject({
   device_code: string(),
   user_code: string(),
   verification_uri: string(),
-  expires_in: number(),
-  interval: optional(number(), 5),
+  expires_in: unknown(),
+  interval: unknown(),
 });
+
+/** Poll interval bounds in seconds (RFC 8628 §3.2 defaults to 5). */
+const INTERVAL = { fallback: 5, min: 1, max: 60 };
+/** Device code lifetime bounds in seconds (Twitch's codes last 1800). */
+const LIFETIME = { fallback: 1800, min: 1, max: 3600 };
+
+/** A server's (or caller's) poll interval, made safe: within 1–60 s; 5 s when absurd. */
+const pollInterval = (value: unknown) => seconds(value, INTERVAL.fallback, INTERVAL.min, INTERVAL.max);
+/** A device code lifetime, made safe: within 1–3600 s; 1800 s when absurd. */
+const deviceLifetime = (value: unknown) => seconds(value, LIFETIME.fallback, LIFETIME.min, LIFETIME.max);
 
 /** Options of {@link startDeviceAuth}. */
 export interface StartDeviceAuthOptions extends AuthTransport {
@@ -38,7 +49,11 @@ export interface StartDeviceAuthOptions extends AuthTransport {
   signal?: AbortSignal;
 }
 
-/** Starts a device code login: returns the code to show and where the user enters it. @see https://dev.twitch.tv/docs/authentication/getting-tokens-oauth/#device-code-grant-flow */
+/**
+ * Starts a device code login: returns the code to show and where the user enters it, with
+ * `interval` and `expires_in` range-checked (see {@link DeviceAuth}).
+ * @see https://dev.twitch.tv/docs/authentication/getting-tokens-oauth/#device-code-grant-flow
+ */
 export async function startDeviceAuth(options: StartDeviceAuthOptions): Promise<DeviceAuth> {
   const found = await oauthRequest(
     options,
@@ -47,7 +62,7 @@ export async function startDeviceAuth(options: StartDeviceAuthOptions): Promise<
     deviceSchema,
     [],
   );
-  return found;
+  return { ...found, interval: pollInterval(found.interval), expires_in: deviceLifetime(found.expires_in) };
 }
 
 /** Options of {@link pollDeviceToken}. */
@@ -55,33 +70,38 @@ export interface PollDeviceTokenOptions extends AuthTransport {
   clientId: string;
   /** `device_code` from {@link startDeviceAuth}. */
   deviceCode: string;
-  /** Seconds between polls (`interval` from {@link startDeviceAuth}). Default 5. */
+  /** Seconds between polls (`interval` from {@link startDeviceAuth}): kept within 1–60; default (and for NaN, Infinity, ≤ 0) 5. */
   interval?: number;
   /** The scopes asked for in {@link startDeviceAuth}. */
   scopes: readonly RequestScope[];
-  /** Seconds until the device code expires (`expires_in`); polling stops then. Default: until Twitch says so. */
+  /**
+   * Seconds until the device code expires (`expires_in`); polling stops then. Kept within
+   * 1–3600; default (and for NaN, Infinity, ≤ 0) 1800, the lifetime of Twitch's codes.
+   */
   expiresIn?: number;
   /** Stops polling; the promise rejects with the signal's reason. */
   signal?: AbortSignal;
 }
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
-/** RFC 8628 §3.5: each `slow_down` adds five seconds to the interval. */
+/** RFC 8628 §3.5: each `slow_down` adds five seconds to the interval (still at most 60). */
 const SLOW_DOWN_STEP = 5;
 
 /**
  * Polls until the user approves, then resolves the token. Waits `interval` seconds before each
- * poll, keeps waiting on `authorization_pending`, adds 5 s on `slow_down`, and rejects with an
- * {@link AuthError} (`expired_token`, `access_denied`, …) when Twitch gives up or the code expires.
+ * poll and keeps waiting on `authorization_pending`; `slow_down` (or a 429) adds 5 s, up to 60 s.
+ * A transient failure (5xx, network error, timeout) is retried at the same interval until the
+ * code expires. Rejects with an {@link AuthError} on a real refusal (`access_denied`, an invalid
+ * client, …) and with `expired_token` when the code expires.
  * @see https://dev.twitch.tv/docs/authentication/getting-tokens-oauth/#device-code-grant-flow
  */
 export async function pollDeviceToken(options: PollDeviceTokenOptions): Promise<TokenResponse> {
   const { signal } = options;
-  let interval = Math.max(options.interval ?? 5, 1);
-  const deadline = options.expiresIn !== undefined ? Date.now() + options.expiresIn * 1000 : Infinity;
+  let interval = pollInterval(options.interval);
+  const deadline = Date.now() + deviceLifetime(options.expiresIn) * 1000;
   for (;;) {
     if (Date.now() + interval * 1000 > deadline) throw expired();
-    await sleep(interval * 1000, signal);
+    await wait(interval * 1000, signal);
     try {
       return await oauthRequest(
         options,
@@ -102,8 +122,10 @@ export async function pollDeviceToken(options: PollDeviceTokenOptions): Promise<
       if (!(error instanceof AuthError)) throw error;
       const code = error.error.toLowerCase();
       if (code === 'authorization_pending') continue;
-      if (code === 'slow_down') {
-        interval += SLOW_DOWN_STEP;
+      // Twitch may fail for a moment; the code stays good until it expires.
+      if (error.status >= 500 || code === 'network_error') continue;
+      if (code === 'slow_down' || error.status === 429) {
+        interval = Math.min(interval + SLOW_DOWN_STEP, INTERVAL.max);
         continue;
       }
       // Twitch answers an expired or already used device code with `invalid device code`.
@@ -115,20 +137,4 @@ export async function pollDeviceToken(options: PollDeviceTokenOptions): Promise<
 
 function expired(): AuthError {
   return new AuthError({ error: 'expired_token', description: 'the device code expired before the user approved it', source: 'oauth2/token' });
-}
-
-/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

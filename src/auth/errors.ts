@@ -50,8 +50,23 @@ export class InvalidTokenError extends TwitchError {
   }
 }
 
-/** Why an id token was refused. */
-export type IdTokenProblem = 'malformed' | 'algorithm' | 'key' | 'signature' | 'issuer' | 'audience' | 'expired' | 'nonce';
+/**
+ * Why an id token was refused: `authorized_party` is a wrong or (with several audiences) missing
+ * `azp`; `not_before` an `nbf` and `issued_at` an `iat` in the future; `malformed` includes a
+ * non-numeric or absurd `exp`/`iat`/`nbf`.
+ */
+export type IdTokenProblem =
+  | 'malformed'
+  | 'algorithm'
+  | 'key'
+  | 'signature'
+  | 'issuer'
+  | 'audience'
+  | 'authorized_party'
+  | 'expired'
+  | 'not_before'
+  | 'issued_at'
+  | 'nonce';
 
 /** An OpenID Connect id token failed verification; `problem` says which check. */
 export class IdTokenError extends TwitchError {
@@ -88,5 +103,32 @@ export class NoTokenError extends TwitchError {
     message: string,
   ) {
     super(`${endpoint}: ${message}`);
+  }
+}
+
+/**
+ * The token store failed a write or delete. The token manager keeps the pair in memory (calls go
+ * on with it) and retries; this reports it. The store's own error is not attached (it may quote
+ * what was written): `reason` is its name only.
+ */
+export class TokenStoreError extends TwitchError {
+  override name = 'TokenStoreError';
+  constructor(
+    /** What failed. */
+    readonly operation: 'write' | 'delete',
+    /** The store key, e.g. `user:123` (keys hold user ids, never tokens). */
+    readonly key: string,
+    /** Failures in a row for this key, from 1. */
+    readonly attempt: number,
+    /** Milliseconds until the next try, or `undefined` when the next use of the token retries. */
+    readonly retryIn: number | undefined,
+    /** The name of the store's error, e.g. `QuotaExceededError`. */
+    readonly reason: string,
+  ) {
+    super(
+      `the token store failed to ${operation} ${key} (${reason}, attempt ${attempt}); ` +
+        (operation === 'delete' ? 'the entry may linger in the store'
+        : `the tokens are kept in memory and written again ${retryIn === undefined ? 'on their next use' : `in ${retryIn / 1000} s`}`),
+    );
   }
 }

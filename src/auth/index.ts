@@ -24,7 +24,7 @@ export { createTokenManager } from './token-manager.js';
 export type { TokenManager, TokenManagerOptions, TokenUser, UserTokenInput } from './token-manager.js';
 export { memoryStore, webStorage } from './stores.js';
 export type { SyncTokenStore, TokenStore, WebStorageLike } from './stores.js';
-export { AuthError, IdTokenError, InvalidTokenError, NoTokenError, PopupError, StateMismatchError } from './errors.js';
+export { AuthError, IdTokenError, InvalidTokenError, NoTokenError, PopupError, StateMismatchError, TokenStoreError } from './errors.js';
 export type { IdTokenProblem, PopupProblem } from './errors.js';
 export { scopes } from './scopes.js';
 export type { Scope } from './scopes.js';

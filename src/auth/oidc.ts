@@ -1,9 +1,10 @@
 /**
  * OpenID Connect: checking an id token's RS256 signature against Twitch's published keys, and
- * its issuer, audience, expiry and nonce, with WebCrypto only.
+ * its issuer, audience, authorized party, times (exp, iat, nbf) and nonce, with WebCrypto only.
  * @see https://dev.twitch.tv/docs/authentication/getting-tokens-oidc/
  */
 import { array, boolean, looseObject, number, optional, string, union, type InferOutput } from 'valibot';
+import { InputError } from '../errors.js';
 import { AuthError, IdTokenError } from './errors.js';
 import { decodeJwt } from './jwt.js';
 import { validate } from '../validate.js';
@@ -18,7 +19,8 @@ const claimsSchema = /* @__PURE__ */ looseObject({
   sub: string(),
   aud: union([string(), array(string())]),
   exp: number(),
-  iat: optional(number()),
+  iat: number(),
+  nbf: optional(number()),
   nonce: optional(string()),
   azp: optional(string()),
   preferred_username: optional(string()),
@@ -45,7 +47,7 @@ export interface VerifyIdTokenOptions extends AuthTransport {
   jwksUrl?: string;
   /** Expected `iss`. Default `https://id.twitch.tv/oauth2`. */
   issuer?: string;
-  /** Seconds of clock skew tolerated on `exp`. Default 60. */
+  /** Seconds of clock skew tolerated on `exp`, `nbf` and `iat` (a finite number ≥ 0). Default 60. */
   leeway?: number;
   /** The current time in milliseconds. Default `Date.now()`. */
   now?: number;
@@ -65,9 +67,16 @@ const quietUntil = /* @__PURE__ */ new Map<string, number>();
  */
 const RELOAD_EVERY = 5 * 60 * 1000;
 
+/** Latest NumericDate taken as sane: 9999-12-31T23:59:59Z, in seconds. */
+const MAX_TIME = 253_402_300_799;
+
 /**
  * Verifies an OIDC id token from Twitch and returns its claims; rejects with an
- * {@link IdTokenError} naming the failed check otherwise.
+ * {@link IdTokenError} naming the failed check otherwise. Beyond the signature it checks: `iss`;
+ * `aud` holds the client id; `azp`, when present, is the client id, and must be present when
+ * `aud` has several values; `exp`, `iat` and (optional) `nbf` are numbers between 0 and year
+ * 9999, with `exp` not passed, `iat` and `nbf` not in the future (each give or take `leeway`);
+ * `nonce`, when one was sent.
  * @see https://dev.twitch.tv/docs/authentication/getting-tokens-oidc/#validating-an-id-token
  */
 export async function verifyIdToken(idToken: string, options: VerifyIdTokenOptions): Promise<IdTokenClaims> {
@@ -84,17 +93,33 @@ export async function verifyIdToken(idToken: string, options: VerifyIdTokenOptio
   const valid = await crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, jwt.signature, new TextEncoder().encode(jwt.signed));
   if (!valid) throw new IdTokenError('signature', 'the signature does not match');
 
+  const leeway = options.leeway ?? 60;
+  if (!(Number.isFinite(leeway) && leeway >= 0)) throw new InputError('leeway', 'must be a finite number of seconds, 0 or more');
+  const payload = jwt.payload;
+  for (const claim of ['exp', 'iat', 'nbf']) {
+    const value = payload[claim];
+    if (value === undefined && claim === 'nbf') continue;
+    if (!(typeof value === 'number' && value >= 0 && value <= MAX_TIME)) {
+      throw new IdTokenError('malformed', `the ${claim} claim is not a time in seconds between 1970 and 9999`);
+    }
+  }
   let claims: IdTokenClaims;
   try {
-    claims = validate(claimsSchema, jwt.payload, 'id_token');
+    claims = validate(claimsSchema, payload, 'id_token');
   } catch {
-    throw new IdTokenError('malformed', 'the claims lack iss, sub, aud or exp');
+    throw new IdTokenError('malformed', 'the claims lack iss, sub or aud, or one has the wrong type');
   }
   if (claims.iss !== (options.issuer ?? TWITCH_ISSUER)) throw new IdTokenError('issuer', 'issued by someone else');
   const audience = typeof claims.aud === 'string' ? [claims.aud] : claims.aud;
   if (!audience.includes(options.clientId)) throw new IdTokenError('audience', 'issued for another client id');
+  // OIDC Core §2: with several audiences, azp names the one the token was issued to.
+  if (claims.azp === undefined ? audience.length > 1 : claims.azp !== options.clientId) {
+    throw new IdTokenError('authorized_party', claims.azp === undefined ? 'the token has several audiences but no azp' : 'azp names another client id');
+  }
   const now = (options.now ?? Date.now()) / 1000;
-  if (now > claims.exp + (options.leeway ?? 60)) throw new IdTokenError('expired', 'the token has expired');
+  if (now > claims.exp + leeway) throw new IdTokenError('expired', 'the token has expired');
+  if (claims.nbf !== undefined && claims.nbf > now + leeway) throw new IdTokenError('not_before', 'the token is not valid yet (nbf is in the future)');
+  if (claims.iat > now + leeway) throw new IdTokenError('issued_at', 'the token claims to be issued in the future (iat)');
   if (options.nonce !== undefined && (claims.nonce === undefined || !sameString(claims.nonce, options.nonce))) {
     throw new IdTokenError('nonce', 'the token does not carry the nonce this app sent');
   }

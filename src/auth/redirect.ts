@@ -9,6 +9,7 @@ import {
   parseRedirect,
   redirectParams,
   expectResponse,
+  withoutAnswer,
   type AuthorizeOptions,
   type LoginResultFor,
   type ResponseType,
@@ -52,12 +53,12 @@ export interface CompleteLoginOptions<T extends ResponseType = 'token'> {
   history?: Pick<History, 'replaceState' | 'state'>;
 }
 
-const ANSWER_KEYS = ['access_token', 'code', 'id_token', 'token_type', 'scope', 'state', 'error', 'error_description'];
-
 /**
  * Finishes a redirect login: removes the answer (token, code, state) from the address bar and
- * the history entry, then checks and returns it. Returns `undefined` when the page was not
- * reached from a login.
+ * the history entry, then checks and returns it. Only the answer's fields go: the app's own
+ * fragment (a hash-router route), query and path stay exactly as they were, and a fragment that
+ * held nothing but the answer leaves no `#`. Returns `undefined` when the page was not reached
+ * from a login.
  */
 export function completeLogin<T extends ResponseType = 'token'>(options: CompleteLoginOptions<T> = {}): LoginResultFor<T> | undefined {
   const href = options.url ?? globalThis.location.href;
@@ -65,15 +66,8 @@ export function completeLogin<T extends ResponseType = 'token'>(options: Complet
   if (!params.has('state') && !params.has('error')) return undefined;
 
   // Wipe first, so the token leaves the address bar and history even if it is refused below.
-  const clean = new URL(href);
-  if (clean.hash.length > 1) {
-    const fragment = new URLSearchParams(clean.hash.slice(1));
-    for (const key of ANSWER_KEYS) fragment.delete(key);
-    clean.hash = fragment.toString();
-  }
-  for (const key of ANSWER_KEYS) clean.searchParams.delete(key);
   const history = options.history ?? globalThis.history;
-  history.replaceState(history.state, '', clean.href.replace(/#$/, ''));
+  history.replaceState(history.state, '', withoutAnswer(href));
 
   const storage = options.storage ?? globalThis.sessionStorage;
   const pending = storage.getItem(PENDING_KEY);

@@ -39,11 +39,52 @@ export function authUrl(path: string, base: string = DEFAULT_AUTH_BASE_URL): URL
   return new URL(path, base.endsWith('/') ? base : `${base}/`);
 }
 
-/** Replaces every secret found in `text` with `[redacted]`. */
+/**
+ * Replaces every secret found in `text` with `[redacted]`, also in the percent- and
+ * form-encoded spellings a server may echo back. Secrets shorter than 4 characters are skipped.
+ */
 export function scrub(text: string, secrets: readonly (string | undefined)[]): string {
   let out = text;
-  for (const secret of secrets) if (secret) out = out.split(secret).join('[redacted]');
+  for (const secret of secrets) {
+    if (!secret || secret.length < 4) continue;
+    for (const form of new Set([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)])) {
+      out = out.split(form).join('[redacted]');
+    }
+  }
   return out;
+}
+
+/** Longest `error` or description an AuthError keeps from a server; the rest is cut. */
+const MAX_ERROR_TEXT = 300;
+
+/** The largest delay `setTimeout` honours (2^31−1 ms); a longer one fires at once. */
+export const MAX_TIMER = 2 ** 31 - 1;
+
+/**
+ * A number of seconds from the network, made safe to become a timer: a finite `value` above 0
+ * is kept within `[min, max]`; a missing, non-numeric, non-finite or non-positive one becomes `fallback`.
+ */
+export function seconds(value: unknown, fallback: number, min: number, max: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.min(Math.max(value, min), max) : fallback;
+}
+
+/** Waits `ms` (at most {@link MAX_TIMER}), or rejects with the signal's reason as soon as it aborts. */
+export function wait(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      Math.min(Math.max(ms, 0), MAX_TIMER),
+    );
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /**
@@ -76,8 +117,10 @@ export async function oauthRequest<T>(
   } catch (error) {
     // The caller's own abort stays an AbortError; a timeout becomes a network_error below.
     if (init.signal?.aborted || (error instanceof Error && error.name === 'AbortError' && !isTimeout(error))) throw error;
+    // Only the failure's message, scrubbed: the error object itself (its cause, a request it
+    // may hold) is not kept.
     const message = error instanceof Error ? error.message : String(error);
-    throw new AuthError({ error: 'network_error', description: scrub(message, secrets), source });
+    throw new AuthError({ error: 'network_error', description: scrub(message, secrets).slice(0, MAX_ERROR_TEXT), source });
   }
   let json: unknown;
   try {
@@ -90,7 +133,24 @@ export async function oauthRequest<T>(
   if (json === undefined) {
     throw new ValidationError(source, [{ path: '', message: 'the response is not JSON' }]);
   }
-  return validate(schema, json, source);
+  try {
+    return validate(schema, json, source);
+  } catch (error) {
+    // A token answer that fails its schema still holds fresh tokens: the error carries no body,
+    // and its messages lose every string the answer held and every secret that was sent.
+    if (!(error instanceof ValidationError)) throw error;
+    const hidden = [...secrets, ...stringsIn(json)];
+    throw new ValidationError(source, error.issues.map(({ path, message }) => ({ path, message: scrub(message, hidden) })));
+  }
+}
+
+/** Every string inside a JSON value (object values, array items), to scrub from messages. */
+function stringsIn(value: unknown, found: string[] = [], depth = 0): string[] {
+  if (typeof value === 'string') found.push(value);
+  else if (typeof value === 'object' && value !== null && depth < 8) {
+    for (const item of Object.values(value)) stringsIn(item, found, depth + 1);
+  }
+  return found;
 }
 
 function isTimeout(error: Error): boolean {
@@ -103,7 +163,8 @@ function isTimeout(error: Error): boolean {
  */
 function errorFromBody(status: number, json: unknown, source: string, secrets: readonly (string | undefined)[]): AuthError {
   const body = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
-  const text = (value: unknown) => (typeof value === 'string' ? scrub(value, secrets) : undefined);
+  // Scrubbed before it is cut, so a cut cannot leave part of a secret behind.
+  const text = (value: unknown) => (typeof value === 'string' ? scrub(value, secrets).slice(0, MAX_ERROR_TEXT) : undefined);
   const code = text(body.error) ?? text(body.message) ?? `http_${status}`;
   const description = text(body.error_description) ?? (body.error !== undefined ? text(body.message) : undefined);
   return new AuthError({ error: code, description, status, source });

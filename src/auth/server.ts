@@ -66,7 +66,7 @@ export interface ExchangeCodeOptions extends AuthTransport {
   code: string;
   /** The same redirect URI the authorize URL used. */
   redirectUri: string;
-  /** The PKCE verifier, when the authorize URL carried its challenge. */
+  /** The PKCE verifier, when the authorize URL carried its challenge; Twitch needs `clientSecret` regardless (it does not support PKCE). */
   codeVerifier?: string;
 }
 

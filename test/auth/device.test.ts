@@ -1,3 +1,4 @@
+import { http } from 'msw';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { pollDeviceToken, startDeviceAuth } from '../../src/auth/device.ts';
 import { AuthError } from '../../src/auth/errors.ts';
@@ -111,5 +112,101 @@ describe('device code flow', () => {
     const result = pollDeviceToken({ clientId: fake.state.clientId, deviceCode: auth.device_code, scopes: [] }).catch((e) => e);
     await vi.advanceTimersByTimeAsync(5000);
     expect((await result).error).toBe('access_denied');
+  });
+});
+
+describe('numbers from the network become bounded timers', () => {
+  const TOKEN_URL = 'https://id.twitch.tv/oauth2/token';
+
+  test('an interval and expires_in of 1e400 (Infinity once parsed) become the defaults, 5 s and 1800 s', async () => {
+    fake.server.use(
+      http.post('https://id.twitch.tv/oauth2/device', () =>
+        new Response('{"device_code":"dc-0123456789","user_code":"ABCDEFGH","verification_uri":"https://www.twitch.tv/activate","expires_in":1e400,"interval":1e400}', {
+          headers: { 'Content-Type': 'application/json' },
+        }),
+      ),
+    );
+    const auth = await startDeviceAuth({ clientId: fake.state.clientId, scopes: [] });
+    expect(auth).toMatchObject({ interval: 5, expires_in: 1800 });
+  });
+
+  test.each([
+    [3e6, 60_000],
+    [Infinity, 5000],
+    [NaN, 5000],
+    [-1, 5000],
+    [0, 5000],
+    [0.001, 1000],
+  ])('interval %s polls every %s ms, never faster', async (interval, gap) => {
+    const { polls, fetch } = timedFetch();
+    const auth = await startDeviceAuth({ clientId: fake.state.clientId, scopes: [] });
+    fake.oauth.devices.get(auth.device_code)!.interval = 0; // the fake itself never says slow_down here
+    const start = Date.now();
+    const result = pollDeviceToken({ clientId: fake.state.clientId, deviceCode: auth.device_code, interval, scopes: [], fetch }).catch((e) => e);
+    await vi.advanceTimersByTimeAsync(gap - 1);
+    expect(polls).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(1 + 2 * gap);
+    expect(polls.map((time) => time - start)).toEqual([gap, 2 * gap, 3 * gap]);
+    fake.oauth.approveDevice(auth.user_code);
+    await vi.advanceTimersByTimeAsync(gap);
+    expect((await result).access_token).toBeTruthy();
+  });
+
+  test('slow_down adds 5 s each time, up to 60 s', async () => {
+    const { polls, fetch } = timedFetch();
+    fake.server.use(http.post(TOKEN_URL, () => Response.json({ status: 400, message: 'slow_down' }, { status: 400 })));
+    const result = pollDeviceToken({ clientId: fake.state.clientId, deviceCode: 'dc-0123456789', scopes: [], fetch }).catch((e) => e);
+    await vi.advanceTimersByTimeAsync(30 * 60_000);
+    expect(gaps(polls).slice(0, 12)).toEqual([10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 60].map((s) => s * 1000));
+    expect(Math.max(...gaps(polls))).toBe(60_000);
+    expect((await result).error).toBe('expired_token');
+  });
+
+  test.each([
+    [undefined, 1800],
+    [Infinity, 1800],
+    [NaN, 1800],
+    [3e6, 3600],
+  ])('expiresIn %s ends polling after %s s', async (expiresIn, lifetime) => {
+    const { polls, fetch } = timedFetch();
+    fake.server.use(http.post(TOKEN_URL, () => Response.json({ status: 400, message: 'authorization_pending' }, { status: 400 })));
+    const options = { clientId: fake.state.clientId, deviceCode: 'dc-0123456789', scopes: [], interval: 60, expiresIn, fetch };
+    const result = pollDeviceToken(options).catch((e) => e);
+    await vi.advanceTimersByTimeAsync(lifetime * 1000);
+    const error = await result;
+    expect(error.error).toBe('expired_token');
+    expect(polls).toHaveLength(lifetime / 60);
+  });
+
+  test('a 500, a dropped connection and a 503 do not end polling; each retry waits the same interval', async () => {
+    const { polls, fetch } = timedFetch();
+    const auth = await startDeviceAuth({ clientId: fake.state.clientId, scopes: ['user:read:chat'] });
+    fake.oauth.devices.get(auth.device_code)!.interval = 0;
+    const failures = [
+      () => Response.json({ status: 500, message: 'Internal Server Error' }, { status: 500 }),
+      () => Response.error(),
+      () => new Response('<html>bad gateway</html>', { status: 503 }),
+    ];
+    fake.server.use(http.post(TOKEN_URL, () => failures.shift()?.(), { once: false }));
+    const result = pollDeviceToken({ clientId: fake.state.clientId, deviceCode: auth.device_code, scopes: ['user:read:chat'], fetch });
+    await vi.advanceTimersByTimeAsync(20_000); // three failures, then authorization_pending
+    fake.oauth.approveDevice(auth.user_code);
+    await vi.advanceTimersByTimeAsync(5000);
+    const token = await result;
+    expect(token.scope).toEqual(['user:read:chat']);
+    expect(gaps(polls)).toEqual([5000, 5000, 5000, 5000]);
+  });
+
+  test.each([
+    ['access_denied', 'access_denied'],
+    ['invalid client', 'invalid client'],
+  ])('a real refusal (%s) ends polling at once', async (message, error) => {
+    const { polls, fetch } = timedFetch();
+    fake.server.use(http.post(TOKEN_URL, () => Response.json({ status: 400, message }, { status: 400 })));
+    const result = pollDeviceToken({ clientId: fake.state.clientId, deviceCode: 'dc-0123456789', scopes: [], fetch }).catch((e) => e);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect((await result).error).toBe(error);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(polls).toHaveLength(1);
   });
 });

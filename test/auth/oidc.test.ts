@@ -97,3 +97,56 @@ describe('verifyIdToken', () => {
     }
   });
 });
+
+describe('verifyIdToken checks times and the authorized party', () => {
+  const now = () => Math.floor(Date.now() / 1000);
+  /** A token signed by the fake's key (served in its JWKS), with `claims` over the defaults. */
+  const forge = (claims: Record<string, unknown>) => fake.oauth.signIdToken(claims);
+
+  test('refuses nbf and iat in the future beyond the leeway, accepts them within it', async () => {
+    expect(await refusal(await forge({ nbf: now() + 120 }))).toBe('not_before');
+    expect(await refusal(await forge({ iat: now() + 120 }))).toBe('issued_at');
+    await expect(verifyIdToken(await forge({ nbf: now() + 30, iat: now() + 30 }), { clientId: fake.state.clientId })).resolves.toBeTruthy();
+    expect(await refusal(await forge({ nbf: now() + 30 }), { leeway: 0 })).toBe('not_before');
+    expect(await refusal(await forge({ iat: now() + 30 }), { leeway: 0 })).toBe('issued_at');
+    await expect(verifyIdToken(await forge({ iat: now() + 200 }), { clientId: fake.state.clientId, leeway: 300 })).resolves.toBeTruthy();
+  });
+
+  test.each([
+    ['exp', 'soon'],
+    ['exp', '9999999999'],
+    ['exp', 1e300],
+    ['exp', -5],
+    ['exp', null],
+    ['iat', 'now'],
+    ['iat', 1e300],
+    ['iat', -1],
+    ['iat', undefined],
+    ['nbf', 'later'],
+    ['nbf', 1e300],
+    ['nbf', null],
+  ])('refuses %s = %s as malformed, naming the claim', async (claim, value) => {
+    const error = await verifyIdToken(await forge({ [claim]: value }), { clientId: fake.state.clientId }).catch((e) => e);
+    expect(error).toBeInstanceOf(IdTokenError);
+    expect(error.problem).toBe('malformed');
+    expect(error.message).toContain(claim);
+  });
+
+  test('with several audiences azp must be present and be the client id; a present azp must be the client id', async () => {
+    const id = fake.state.clientId;
+    expect(await refusal(await forge({ aud: [id, 'other-client'], azp: undefined }))).toBe('authorized_party');
+    expect(await refusal(await forge({ aud: [id, 'other-client'], azp: 'other-client' }))).toBe('authorized_party');
+    expect(await refusal(await forge({ aud: id, azp: 'other-client' }))).toBe('authorized_party');
+    await expect(verifyIdToken(await forge({ aud: [id, 'other-client'], azp: id }), { clientId: id })).resolves.toMatchObject({ azp: id });
+    await expect(verifyIdToken(await forge({ aud: id, azp: undefined }), { clientId: id })).resolves.toMatchObject({ aud: id });
+    await expect(verifyIdToken(await forge({ aud: [id], azp: undefined }), { clientId: id })).resolves.toBeTruthy();
+  });
+
+  test('a leeway that is not a finite number of seconds is refused before any check', async () => {
+    for (const leeway of [NaN, Infinity, -1]) {
+      const error = await verifyIdToken(await forge({}), { clientId: fake.state.clientId, leeway }).catch((e) => e);
+      expect(error.name).toBe('InputError');
+      expect(error.param).toBe('leeway');
+    }
+  });
+});

@@ -97,3 +97,48 @@ describe('loginWithRedirect + completeLogin', () => {
     expectTypeOf<ReturnType<typeof completeLogin<'token id_token'>>>().toEqualTypeOf<LoginResultFor<'token id_token'> | undefined>();
   });
 });
+
+describe('completeLogin leaves the app\'s own address alone', () => {
+  /** A login started here, and the `state` it sent to Twitch. */
+  function started(responseType: 'token' | 'code' = 'token') {
+    const b = browser();
+    loginWithRedirect({ clientId: fake.state.clientId, redirectUri: REDIRECT, scopes: ['user:read:chat'], responseType, storage: b.storage, location: b.location });
+    return { b, state: new URL(b.assigned()).searchParams.get('state')! };
+  }
+
+  const token = 'tok0123456789abcdef';
+  const answer = (state: string) => `access_token=${token}&scope=user%3Aread%3Achat&state=${state}&token_type=bearer`;
+
+  test.each([
+    ['a hash-router route before the answer', (s: string) => `https://app.example/cb#/settings?tab=1&${answer(s)}`, 'https://app.example/cb#/settings?tab=1'],
+    ['a route whose query is only the answer', (s: string) => `https://app.example/cb#/callback?${answer(s)}`, 'https://app.example/cb#/callback'],
+    ['state first, then a route', (s: string) => `https://app.example/cb#state=${s}&/inbox&access_token=${token}`, 'https://app.example/cb#/inbox'],
+    ['a hashbang route', (s: string) => `https://app.example/cb?tab=home#!/inbox&${answer(s)}`, 'https://app.example/cb?tab=home#!/inbox'],
+    ['nothing but the answer', (s: string) => `https://app.example/cb?tab=home#${answer(s)}`, 'https://app.example/cb?tab=home'],
+    [
+      'encoded characters in path, query and fragment',
+      (s: string) => `https://app.example/caf%C3%A9/cb?q=a%20b%2Fc&x=%E2%9C%93#note=caf%C3%A9+ok&${answer(s)}&t=%23x%26y`,
+      'https://app.example/caf%C3%A9/cb?q=a%20b%2Fc&x=%E2%9C%93#note=caf%C3%A9+ok&t=%23x%26y',
+    ],
+    ['an encoded field name of the answer', (s: string) => `https://app.example/cb#/a?b=1&access%5Ftoken=${token}&state=${s}`, 'https://app.example/cb#/a?b=1'],
+  ])('implicit flow, %s', (_, landing, expected) => {
+    const { b, state } = started();
+    const landed = landing(state);
+    b.entries.push(landed);
+    const result = completeLogin({ url: landed, storage: b.storage, history: b.history });
+    expect(result?.access_token).toBe(token);
+    expect(b.entries).toEqual([expected]);
+  });
+
+  test.each([
+    ['an empty fragment (# alone)', (s: string) => `https://app.example/cb?tab=home&code=c0de&scope=&state=${s}#`, 'https://app.example/cb?tab=home#'],
+    ['a hash route', (s: string) => `https://app.example/cb?code=c0de&state=${s}#/settings?state=mine&tab=1`, 'https://app.example/cb#/settings?state=mine&tab=1'],
+    ['an encoded query', (s: string) => `https://app.example/cb?q=%2F%3F%26&code=c0de&state=${s}&z=1+2`, 'https://app.example/cb?q=%2F%3F%26&z=1+2'],
+  ])('code flow, %s', (_, landing, expected) => {
+    const { b, state } = started('code');
+    const landed = landing(state);
+    b.entries.push(landed);
+    expect(completeLogin({ url: landed, storage: b.storage, history: b.history, responseType: 'code' })?.code).toBe('c0de');
+    expect(b.entries).toEqual([expected]);
+  });
+});

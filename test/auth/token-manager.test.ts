@@ -380,6 +380,42 @@ describe('a 401 from Helix', () => {
   });
 });
 
+describe('refresh answers', () => {
+  test.each([
+    ['400 invalid_grant', 400, { error: 'invalid_grant', error_description: 'refresh token is spent' }],
+    ['401', 401, { status: 401, message: 'invalid token' }],
+  ])('a refusal of the refresh token itself (%s) ends the user', async (_, status, body) => {
+    const onInvalid = vi.fn();
+    const manager = createTokenManager({ clientId: fake.state.clientId, onInvalid });
+    const pair = mint();
+    const { id } = await manager.addUser(pair);
+    expire(pair.access_token);
+    fake.server.use(http.post('https://id.twitch.tv/oauth2/token', () => Response.json(body, { status })));
+    const error = await getUsers(createClient({ clientId: fake.state.clientId, auth: manager })).catch((e) => e);
+    expect(error).toBeInstanceOf(InvalidTokenError);
+    expect(onInvalid).toHaveBeenCalledExactlyOnceWith(id);
+  });
+
+  test('an expires_in of 1e400 (Infinity once parsed) does not make every later call refresh', async () => {
+    const store = memoryStore();
+    const manager = createTokenManager({ clientId: fake.state.clientId, store });
+    const pair = mint();
+    await manager.addUser(pair);
+    expire(pair.access_token);
+    fake.server.use(
+      http.post('https://id.twitch.tv/oauth2/token', async () => {
+        const body = await (await fetch('https://id.twitch.tv/oauth2/token', { method: 'POST', body: new URLSearchParams({ client_id: fake.state.clientId, grant_type: 'refresh_token', refresh_token: pair.refresh_token }) })).json();
+        return new Response(JSON.stringify(body).replace(/"expires_in":\d+/, '"expires_in":1e400'), { headers: { 'Content-Type': 'application/json' } });
+      }, { once: true }),
+    );
+    await getUsers(createClient({ clientId: fake.state.clientId, auth: manager }));
+    expect(fake.oauth.grants.refresh_token).toBe(1);
+    const later = createClient({ clientId: fake.state.clientId, auth: createTokenManager({ clientId: fake.state.clientId, store }) });
+    for (let i = 0; i < 3; i++) await getUsers(later);
+    expect(fake.oauth.grants.refresh_token).toBe(1);
+  });
+});
+
 describe('users index', () => {
   test('concurrent addUser calls both end up in users() and in the store', async () => {
     const store = memoryStore();

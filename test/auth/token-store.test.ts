@@ -1,0 +1,245 @@
+// The token manager never loses a pair Twitch issued: not to a store that fails a write, and not
+// to another manager sharing the store that meets the same 401. Runs on the fake Twitch, whose
+// refresh tokens work once (as Twitch's do for public clients), with fake timers for retries.
+import { inspect } from 'node:util';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { createClient } from '../../src/client.ts';
+import { InvalidTokenError, TokenStoreError } from '../../src/auth/errors.ts';
+import { memoryStore, type TokenStore } from '../../src/auth/stores.ts';
+import { createTokenManager } from '../../src/auth/token-manager.ts';
+import { getUsers } from '../../src/helix/users.ts';
+import { issueToken, revokeToken } from '../../src/testing/state.ts';
+import { useFakeTwitch } from './harness.ts';
+
+const fake = useFakeTwitch();
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function mint(userId = fake.state.ids.broadcaster) {
+  const refresh_token = `refresh-${Math.random().toString(36).slice(2)}`;
+  const access_token = issueToken(fake.state, { type: 'user', userId, scopes: [], refreshToken: refresh_token, expiresIn: 24 * 3600_000 });
+  return { access_token, refresh_token };
+}
+
+/** Ends an access token early while its refresh token stays usable. */
+const expire = (accessToken: string) => void (fake.state.tokens.get(accessToken)!.expiresAt = 0);
+const helixTokens = () => fake.helixRequests.map((request) => request.token);
+
+/** A store over `inner` whose user-record writes fail while `failures` > 0; its errors quote what was written. */
+function flakyStore(inner = memoryStore()) {
+  const control = { failures: 0, writes: 0 };
+  const store: TokenStore = {
+    get: (key) => inner.get(key),
+    set: (key, value) => {
+      if (key.startsWith('user:')) {
+        control.writes++;
+        if (control.failures > 0) {
+          control.failures--;
+          throw new Error(`write refused for ${value}`);
+        }
+      }
+      inner.set(key, value);
+    },
+    delete: (key) => inner.delete(key),
+  };
+  return { store, control, stored: (id: string) => JSON.parse(inner.get(`user:${id}`) ?? 'null') };
+}
+
+/** Everything an error shows, the ways a user or a logger may look at it. */
+const shown = (error: unknown) => `${String(error)} ${JSON.stringify(error)} ${inspect(error, { showHidden: true, depth: 10 })}`;
+
+describe('a store write that fails during a refresh', () => {
+  test('the new pair serves calls from memory, is reported without tokens, and is written on the next use', async () => {
+    const { store, control, stored } = flakyStore();
+    const errors: TokenStoreError[] = [];
+    const onInvalid = vi.fn();
+    const manager = createTokenManager({ clientId: fake.state.clientId, store, onInvalid, onError: (error) => errors.push(error) });
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    const pair = mint();
+    const { id } = await manager.addUser(pair);
+    expire(pair.access_token);
+
+    control.failures = 1;
+    const first = await getUsers(client);
+
+    expect(first.data[0]?.id).toBe(id);
+    expect(fake.oauth.grants.refresh_token).toBe(1);
+    const issued = helixTokens().at(-1)!;
+    expect(issued).not.toBe(pair.access_token);
+    expect(stored(id).refresh_token).toBe(pair.refresh_token); // the write did not land
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(TokenStoreError);
+    expect(errors[0]).toMatchObject({ operation: 'write', key: `user:${id}`, attempt: 1, retryIn: 1000, reason: 'Error' });
+    const text = shown(errors[0]);
+    expect(text).not.toContain(issued);
+    expect(text).not.toContain(pair.refresh_token);
+    expect(text).not.toContain('refresh-');
+
+    await getUsers(client); // the next use: same token, no new refresh, and the write lands
+    expect(helixTokens().at(-1)).toBe(issued);
+    expect(fake.oauth.grants.refresh_token).toBe(1);
+    expect(stored(id).access_token).toBe(issued);
+
+    // The stored refresh token is the live one: the next refresh works, nobody is dropped.
+    expire(issued);
+    await getUsers(client);
+    expect(fake.oauth.grants.refresh_token).toBe(2);
+    expect(onInvalid).not.toHaveBeenCalled();
+    const later = createTokenManager({ clientId: fake.state.clientId, store });
+    expect((await getUsers(createClient({ clientId: fake.state.clientId, auth: later }))).data[0]?.id).toBe(id);
+    expect(fake.oauth.grants.refresh_token).toBe(2);
+  });
+
+  test('without any call, the write is retried after 1, 2 and 4 s until it lands', async () => {
+    const { store, control, stored } = flakyStore();
+    const errors: TokenStoreError[] = [];
+    const manager = createTokenManager({ clientId: fake.state.clientId, store, onError: (error) => errors.push(error) });
+    const pair = mint();
+    const { id } = await manager.addUser(pair);
+    expire(pair.access_token);
+    control.failures = 3;
+    await getUsers(createClient({ clientId: fake.state.clientId, auth: manager }));
+    const issued = helixTokens().at(-1)!;
+
+    await vi.advanceTimersByTimeAsync(999);
+    expect(errors.map((error) => error.attempt)).toEqual([1]);
+    await vi.advanceTimersByTimeAsync(1 + 2000 + 4000);
+    expect(errors.map((error) => [error.attempt, error.retryIn])).toEqual([
+      [1, 1000],
+      [2, 2000],
+      [3, 4000],
+    ]);
+    expect(stored(id).access_token).toBe(issued);
+    const writes = control.writes;
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(control.writes).toBe(writes); // landed: no more writes
+  });
+
+  test('a store that keeps failing is tried a bounded number of times, then again on each use', async () => {
+    const { store, control } = flakyStore();
+    const errors: TokenStoreError[] = [];
+    const manager = createTokenManager({ clientId: fake.state.clientId, store, onError: (error) => errors.push(error) });
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    const pair = mint();
+    await manager.addUser(pair);
+    expire(pair.access_token);
+    control.failures = Infinity;
+    await getUsers(client);
+    const before = control.writes;
+
+    await vi.advanceTimersByTimeAsync(60 * 60_000);
+
+    expect(control.writes - before).toBe(6); // after 1, 2, 4, 8, 16 and 30 s, then no timer
+    expect(errors.at(-1)?.retryIn).toBeUndefined();
+    expect(errors.at(-1)?.message).toContain('next use');
+    expect(errors.every((error) => error.retryIn === undefined || error.retryIn <= 30_000)).toBe(true);
+    await getUsers(client);
+    expect(control.writes - before).toBe(7);
+    expect(helixTokens().at(-1)).not.toBe(pair.access_token); // still served from memory
+  });
+});
+
+describe('two managers sharing one store', () => {
+  /** `inner` seen through a store whose writes take `ms` (a slow KV, another region). */
+  function slowed(inner: TokenStore & { set(key: string, value: string): unknown }, ms: number): TokenStore {
+    return {
+      get: (key) => inner.get(key),
+      set: async (key, value) => {
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        inner.set(key, value);
+      },
+      delete: (key) => inner.delete(key),
+    };
+  }
+
+  /** Lets fake-timed work run until `done()` holds (at most 200 fake ms). */
+  async function until(done: () => boolean) {
+    for (let i = 0; i < 200 && !done(); i++) await vi.advanceTimersByTimeAsync(1);
+    expect(done()).toBe(true);
+  }
+
+  /** Advances fake time in 100 ms steps until `promise` settles (at most 60 fake seconds). */
+  async function settled<T>(promise: Promise<T>): Promise<T> {
+    let done = false;
+    void promise.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    for (let i = 0; i < 600 && !done; i++) await vi.advanceTimersByTimeAsync(100);
+    return promise;
+  }
+
+  test('meeting the same 401, the one whose refresh Twitch refuses adopts the pair the other is still writing', async () => {
+    const shared = memoryStore();
+    const invalidA = vi.fn();
+    const invalidB = vi.fn();
+    const a = createTokenManager({ clientId: fake.state.clientId, store: slowed(shared, 3000), onInvalid: invalidA });
+    const b = createTokenManager({ clientId: fake.state.clientId, store: shared, onInvalid: invalidB });
+    const clientA = createClient({ clientId: fake.state.clientId, auth: a });
+    const clientB = createClient({ clientId: fake.state.clientId, auth: b });
+    const pair = mint();
+    const { id } = await settled(a.addUser(pair));
+    await settled(getUsers(clientB, {}, { user: id })); // b holds the same pair
+    expire(pair.access_token);
+
+    const callA = getUsers(clientA); // a refreshes; Twitch spends the refresh token; a's write takes 3 s
+    await until(() => fake.oauth.grants.refresh_token === 1);
+    const callB = getUsers(clientB, {}, { user: id }); // b's refresh with the spent token is refused
+    await until(() => fake.oauth.grants.refresh_token === 2);
+    const [bodyA, bodyB] = await settled(Promise.all([callA, callB]));
+
+    expect(bodyA.data[0]?.id).toBe(id);
+    expect(bodyB.data[0]?.id).toBe(id);
+    expect(invalidA).not.toHaveBeenCalled();
+    expect(invalidB).not.toHaveBeenCalled();
+    const current = JSON.parse(shared.get(`user:${id}`)!);
+    expect(current.access_token).not.toBe(pair.access_token);
+    expect(helixTokens().slice(-2)).toEqual([current.access_token, current.access_token]);
+    expect((await b.users()).map((user) => user.id)).toEqual([id]);
+    expect(JSON.parse(shared.get('users')!)).toEqual([id]);
+  });
+
+  test('a refresh token Twitch really revoked still ends the user, after a bounded wait', async () => {
+    const shared = memoryStore();
+    const onInvalid = vi.fn();
+    const manager = createTokenManager({ clientId: fake.state.clientId, store: shared, onInvalid });
+    const pair = mint();
+    const { id } = await manager.addUser(pair);
+    revokeToken(fake.state, pair.access_token); // and its refresh token with it
+
+    const call = getUsers(createClient({ clientId: fake.state.clientId, auth: manager })).catch((error) => error);
+    await vi.advanceTimersByTimeAsync(7_500);
+    const error = await call;
+
+    expect(error).toBeInstanceOf(InvalidTokenError);
+    expect(onInvalid).toHaveBeenCalledExactlyOnceWith(id);
+    expect(shared.get(`user:${id}`)).toBeUndefined();
+    expect(fake.oauth.grants.refresh_token).toBe(1);
+  });
+
+  test('an older pair left in the store by a failed write is not taken for another instance\'s newer one', async () => {
+    const { store, control } = flakyStore();
+    const onInvalid = vi.fn();
+    const manager = createTokenManager({ clientId: fake.state.clientId, store, onInvalid, onError: () => {} });
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    const pair = mint();
+    const { id } = await manager.addUser(pair);
+    expire(pair.access_token);
+    control.failures = Infinity; // the new pair never reaches the store
+    await getUsers(client);
+    revokeToken(fake.state, helixTokens().at(-1)!); // the user disconnects the app
+
+    const call = getUsers(client).catch((error) => error);
+    await vi.advanceTimersByTimeAsync(7_500);
+
+    expect(await call).toBeInstanceOf(InvalidTokenError);
+    expect(onInvalid).toHaveBeenCalledExactlyOnceWith(id);
+    // No refresh was tried with the spent token from the stale store.
+    expect(fake.oauth.grants.refresh_token).toBe(2);
+  });
+});
