@@ -146,10 +146,6 @@ async function fieldsOf(request: Request): Promise<URLSearchParams> {
   return fields;
 }
 
-async function s256(verifier: string): Promise<string> {
-  return toBase64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
-}
-
 /** The fake's OAuth endpoints as msw handlers, sharing tokens with the Helix fake through `state`. */
 export function oauthHandlers(state: TwitchState, options: OAuthHandlerOptions = {}): HttpHandler[] {
   const base = options.authBaseUrl ?? 'https://id.twitch.tv/oauth2/';
@@ -167,14 +163,15 @@ export function oauthHandlers(state: TwitchState, options: OAuthHandlerOptions =
 
   const grants: Record<string, (fields: URLSearchParams) => Promise<Response>> = {
     async authorization_code(fields) {
+      // Twitch wants the secret even with PKCE (twitchdev/issues#1097: "missing client secret").
+      if (!fields.get('client_secret')) return refuse(400, 'missing client secret');
       if (fields.get('client_secret') !== state.clientSecret) return refuse(403, 'invalid client secret');
       const code = fake.codes.get(fields.get('code') ?? '');
       if (!code || code.expiresAt <= state.now()) return refuse(400, 'Invalid authorization code');
       fake.codes.delete(fields.get('code')!);
       if (code.redirectUri !== fields.get('redirect_uri')) return refuse(400, 'Parameter redirect_uri does not match registered URI');
-      if (code.codeChallenge && (await s256(fields.get('code_verifier') ?? '')) !== code.codeChallenge) {
-        return refuse(400, 'Invalid code verifier');
-      }
+      // No check of code_verifier: Twitch does not support PKCE (twitchdev/issues#1097) and
+      // documents no such check, so the fake does not pretend to make one.
       const body: Record<string, unknown> = issueUser(code.userId, code.scopes);
       if (code.scopes.includes('openid')) body.id_token = await idTokenFor(code.userId, code.nonce);
       return Response.json(body);
