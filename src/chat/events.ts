@@ -96,7 +96,7 @@ export interface ChatClear {
   /** The banned or timed-out user; absent when the whole chat was cleared. */
   login?: string;
   userId?: string;
-  /** Timeout length in seconds; absent for a permanent ban or a full clear. */
+  /** Timeout length in seconds; absent for a permanent ban, a full clear or a value that is not an integer. */
   duration?: number;
   timestamp: number;
   tags: Record<string, string>;
@@ -113,7 +113,10 @@ export interface ChatDelete {
   tags: Record<string, string>;
 }
 
-/** A channel's chat settings (ROOMSTATE); after a change only the changed ones are set. */
+/**
+ * A channel's chat settings (ROOMSTATE); after a change only the changed ones are set. A number
+ * Twitch sends that is not a plain integer is left out rather than read as NaN.
+ */
 export interface ChatRoomState {
   channel: string;
   channelId: string;
@@ -170,7 +173,10 @@ export interface ChatEvents {
   disconnected: { code: number; reconnect: boolean };
   /** A new connection will be tried after `delay` milliseconds. */
   reconnecting: { attempt: number; delay: number };
-  /** A parse error, a refused login, or an exception thrown by one of your handlers. */
+  /**
+   * A parse error (including a line over 65,536 characters, dropped unread), a refused login or
+   * token, or an exception thrown by one of your handlers.
+   */
   error: unknown;
   /** Every line received, parsed, before the typed event. */
   irc: IrcMessage;
