@@ -423,8 +423,8 @@ export class ChatClient {
       }
       case 'PRIVMSG': {
         const parent = (key: string) => t[`reply-parent-${key}`] ?? '';
-        const action = /^\x01ACTION (.*)\x01$/s.exec(text);
-        const body = action ? action[1]! : text;
+        const action = /^\x01ACTION(?: (.*))?\x01$/s.exec(text);
+        const body = action ? (action[1] ?? '') : text;
         return this.#emit('message', {
           channel,
           channelId,
@@ -452,7 +452,7 @@ export class ChatClient {
       case 'USERNOTICE': {
         const params: Record<string, string> = Object.create(null);
         for (const key in t) if (key.startsWith('msg-param-')) params[key.slice(10)] = t[key]!;
-        return this.#emit('usernotice', {
+        const notice = {
           channel,
           channelId,
           id: t.id ?? '',
@@ -464,7 +464,18 @@ export class ChatClient {
           params,
           timestamp,
           tags: t,
-        });
+        };
+        this.#emit('usernotice', notice);
+        if (notice.msgId == 'viewermilestone') {
+          this.#emit('viewermilestone', {
+            ...notice,
+            category: params.category ?? '',
+            milestoneId: params.id ?? '',
+            value: int(params.value),
+            reward: int(params.copoReward),
+          });
+        } else if (notice.msgId == 'modiversary') this.#emit('modiversary', { ...notice, months: int(params.months) });
+        return;
       }
       case 'JOIN':
       case 'PART': {

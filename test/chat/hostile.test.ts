@@ -308,6 +308,7 @@ describe('untrusted shapes', () => {
         '@followers-only=1e400;room-id=1;slow=99999999999999999999;subs-only=0 :tmi.twitch.tv ROOMSTATE #lakeside',
         '@ban-duration=NaN;room-id=1;target-user-id=2;tmi-sent-ts=-Infinity :tmi.twitch.tv CLEARCHAT #lakeside :rowdyrat',
         '@bits=0x10;tmi-sent-ts=9e99 :a!a@a.tmi.twitch.tv PRIVMSG #lakeside :Cheer1',
+        '@msg-id=viewermilestone;msg-param-value=Infinity;msg-param-copoReward=-0x1 :tmi.twitch.tv USERNOTICE #lakeside',
         ':tmi.twitch.tv 001 justinfan1 :Welcome, GLHF!',
         ':tmi.twitch.tv USERNOTICE',
         ':x PRIVMSG',
@@ -317,6 +318,7 @@ describe('untrusted shapes', () => {
     expect(seen.roomstate![0]).toMatchObject({ followersOnly: undefined, slow: undefined, subsOnly: false });
     expect(seen.clearchat![0]).toMatchObject({ duration: undefined, timestamp: 0 });
     expect(seen.message![0]).toMatchObject({ bits: 0, timestamp: 0 });
+    expect(seen.viewermilestone![0]).toMatchObject({ value: undefined, reward: undefined });
     expect(seen.connected).toHaveLength(1); // a second welcome on one connection changes nothing
     expect(seen.message![1]).toMatchObject({ channel: '', text: '' });
     expect(seen.error).toBeUndefined();

@@ -4,7 +4,7 @@ import type { ChatClient, ChatEvents } from '../../src/chat/index.js';
 export type Seen = { [K in keyof ChatEvents]?: ChatEvents[K][] };
 
 const NAMES: (keyof ChatEvents)[] = [
-  'message', 'usernotice', 'join', 'part', 'notice', 'clearchat', 'clearmsg',
+  'message', 'usernotice', 'viewermilestone', 'modiversary', 'join', 'part', 'notice', 'clearchat', 'clearmsg',
   'roomstate', 'userstate', 'globaluserstate', 'whisper', 'connected', 'disconnected', 'reconnecting', 'error', 'irc',
 ];
 
