@@ -12,12 +12,17 @@ import { parseBadges, parseEmotes, parseIrcMessage, type IrcMessage } from './ir
 export interface ChatClientOptions {
   /** Default `wss://irc-ws.chat.twitch.tv:443`. */
   url?: string;
-  /** The token's user login; needed with `token`. Without a token a `justinfan` name is used. */
+  /**
+   * The token's user login; needed with `token`. Without a token a `justinfan` name is used.
+   * Must be a Twitch login (`a-z`, `0-9`, `_`, at most 25), or the constructor throws {@link InputError}.
+   */
   login?: string;
   /**
    * A user access token with `chat:read` (and `chat:edit` to send), with or without `oauth:`,
    * or a function returning one (called on every connect, so a refreshed token is picked up).
-   * Leave out to read anonymously.
+   * Leave out to read anonymously. A token with a space, line break or other control character is
+   * refused with {@link InputError} before anything is sent. The token never appears in an error
+   * or an event: any echo of it from the server is masked as `***` before the line is read.
    */
   token?: string | (() => string | Promise<string>);
   /** Default `globalThis.WebSocket`, read when a connection opens (e.g. the `ws` package in old Node). */
@@ -35,7 +40,10 @@ interface Outgoing {
 
 type Handler = (event: never) => void;
 
-const CHANNEL = /^[a-z0-9_]{1,25}$/;
+/** A Twitch login, which is also a channel name. */
+const LOGIN = /^[a-z0-9_]{1,25}$/;
+/** A connection that stayed logged in this long proves the server healthy and resets the backoff. */
+const HEALTHY = 30_000;
 /** Twitch's limits: 20 joins per 10 s; 20 messages per 30 s, 100 where broadcaster/mod/VIP. */
 const JOINS = 20;
 const JOIN_SPAN = 10_000;
@@ -50,14 +58,25 @@ function slot(times: number[], limit: number, span: number): number {
   return times.length < limit ? 0 : times[times.length - limit]! + span - now;
 }
 
-function channelName(channel: string): string {
-  const name = String(channel).replace(/^#/, '').toLowerCase();
-  if (!CHANNEL.test(name)) throw new InputError('channel', 'must be a channel login');
-  return name;
+/**
+ * Checks an input that goes on the wire, so none can carry a line break (a second IRC command).
+ * The error names the field and the rule, never the value: it may be a token.
+ */
+function check(param: string, value: unknown, pattern: RegExp, rule: string): string {
+  if (typeof value != 'string' || !pattern.test(value)) throw new InputError(param, rule);
+  return value;
 }
 
+const channelName = (channel: string) =>
+  check('channel', String(channel).replace(/^#/, '').toLowerCase(), LOGIN, 'must be a channel login');
+
+/** The token without `oauth:`: printable ASCII only, so it cannot break out of the PASS line. */
+const bareToken = (token: unknown) =>
+  check('token', typeof token == 'string' ? token.replace(/^oauth:/, '') : token, /^[!-~]{1,512}$/, 'must be a token without spaces or line breaks');
+
 const flag = (value: string | undefined) => (value == null ? undefined : value == '1');
-const num = (value: string | undefined) => (value == null ? undefined : +value);
+/** A number from a tag, only when it is a plain integer (so never NaN, Infinity or 1e400). */
+const int = (value: string | undefined) => (value && /^-?\d{1,15}$/.test(value) ? +value : undefined);
 const sets = (value = '') => value.split(',').filter(Boolean);
 
 function userOf(m: IrcMessage, login: string): ChatUser {
@@ -81,6 +100,12 @@ function userOf(m: IrcMessage, login: string): ChatUser {
  * Reads and writes Twitch chat. Without a token it reads anonymously; `say`/`reply` need one.
  * Messages are queued under Twitch's limits and never dropped: each promise resolves when its
  * line is written, or rejects with {@link ChatError} `closed` if the client closes first.
+ *
+ * Whatever the server sends, the client holds these limits: reconnects back off (1 s doubling to
+ * 30 s, with jitter; only a connection logged in for 30 s resets it, and only a server's
+ * RECONNECT after such a connection is followed at once); a line over 65,536 characters is
+ * dropped and reported on `error`; no exception leaves a socket listener; no number from the
+ * server sets a timer, and no timer is longer than a minute.
  * https://dev.twitch.tv/docs/chat/irc/
  */
 export class ChatClient {
@@ -101,6 +126,10 @@ export class ChatClient {
   #ready = false;
   #closed = true;
   #attempt = 0;
+  /** When the current connection was welcomed (0: not yet). */
+  #since = 0;
+  /** The token sent on this connection, masked in everything received. */
+  #secret = '';
   #seen = false;
   #pinged = false;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -112,7 +141,10 @@ export class ChatClient {
     this.#options = options;
     const { token, login } = options;
     if (token && !login) throw new InputError('login', 'needed with a token');
-    this.#login = token ? login!.toLowerCase() : login || `justinfan${Math.floor(Math.random() * 89999) + 10000}`;
+    if (typeof token == 'string') bareToken(token);
+    this.#login = login
+      ? check('login', String(login).toLowerCase(), LOGIN, 'must be a Twitch login')
+      : `justinfan${Math.floor(Math.random() * 89999) + 10000}`;
   }
 
   /** The login used on the connection (a `justinfan` name when anonymous). */
@@ -202,15 +234,13 @@ export class ChatClient {
 
   /** Sends a message as a reply to the message with id `parentMsgId`. */
   reply(channel: string, parentMsgId: string, text: string): Promise<void> {
-    if (!/^[\w-]{1,100}$/.test(parentMsgId)) throw new InputError('parentMsgId', 'must be a message id');
+    check('parentMsgId', parentMsgId, /^[\w-]{1,100}$/, 'must be a message id');
     return this.#queue(channel, text, `@reply-parent-msg-id=${parentMsgId} `);
   }
 
   #queue(channel: string, text: string, tags: string): Promise<void> {
     const name = channelName(channel);
-    if (typeof text != 'string' || !text.trim() || /[\r\n\0]/.test(text)) {
-      throw new InputError('text', 'must be one line');
-    }
+    check('text', text, /^(?=[^]*\S)[^\r\n\0]+$/, 'must be one line');
     if ([...text].length > 500) throw new InputError('text', 'is over 500 characters');
     if (!this.#options.token) return Promise.reject(new ChatError('anonymous', 'sending needs a token'));
     return new Promise((resolve, reject) => {
@@ -247,6 +277,9 @@ export class ChatClient {
   }
 
   #drop(): void {
+    // Only a connection that stayed logged in a while resets the backoff, never a mere welcome.
+    if (this.#since && Date.now() - this.#since >= HEALTHY) this.#attempt = 0;
+    this.#since = 0;
     this.#ws = undefined;
     this.#ready = false;
     this.#joined.clear();
@@ -264,6 +297,8 @@ export class ChatClient {
       return this.#shut(new ChatError('closed', 'no WebSocket'));
     }
     this.#ws = ws;
+    // The close that follows an error is what counts; a listener also keeps the `ws` package from throwing.
+    ws.onerror = () => {};
     ws.onopen = async () => {
       // Twitch pings about every 5 minutes; a minute of silence gets our own PING, two mean a dead link.
       this.#seen = this.#pinged = false;
@@ -276,22 +311,35 @@ export class ChatClient {
         }
         this.#seen = false;
       }, 60_000);
+      let secret = '';
       try {
-        const secret = typeof token == 'function' ? await token() : token;
-        if (ws != this.#ws) return;
-        const caps = this.#options.membership ? ' twitch.tv/membership' : '';
-        ws.send(`CAP REQ :twitch.tv/tags twitch.tv/commands${caps}`);
-        if (secret) ws.send(`PASS oauth:${secret.replace(/^oauth:/, '')}`);
-        ws.send(`NICK ${this.#login}`);
+        if (token) secret = bareToken(typeof token == 'function' ? await token() : token);
       } catch (error) {
+        if (ws != this.#ws) return;
         this.#emit('error', error);
-        ws.close();
+        // A malformed token will not get better; a token function that failed may.
+        return error instanceof InputError ? this.#shut(error) : ws.close();
       }
+      if (ws != this.#ws) return;
+      this.#secret = secret;
+      ws.send(`CAP REQ :twitch.tv/tags twitch.tv/commands${this.#options.membership ? ' twitch.tv/membership' : ''}`);
+      if (secret) ws.send(`PASS oauth:${secret}`);
+      ws.send(`NICK ${this.#login}`);
     };
     ws.onmessage = (event: MessageEvent) => {
       if (ws != this.#ws || typeof event.data != 'string') return;
       this.#seen = true;
-      for (const line of event.data.split('\r\n')) if (line) this.#receive(line);
+      // Split on LF alone (a bare LF ends a line too) and mask any echo of the token first.
+      const data = this.#secret ? event.data.replaceAll(this.#secret, '***') : event.data;
+      for (const line of data.split('\n')) {
+        // A handler may have closed the client, or the server asked for a new connection.
+        if (ws != this.#ws) return;
+        try {
+          if (line && line != '\r') this.#receive(line);
+        } catch (error) {
+          this.#emit('error', error);
+        }
+      }
     };
     ws.onclose = (event: CloseEvent) => {
       if (ws != this.#ws) return;
@@ -301,10 +349,14 @@ export class ChatClient {
     };
   }
 
-  /** Schedules the next connection with exponential backoff and jitter (0 = right away). */
-  #retry(now = false): void {
-    const delay = now ? 0 : Math.round(Math.min(30_000, 1000 * 2 ** this.#attempt) * (0.5 + Math.random() / 2));
-    this.#emit('reconnecting', { attempt: ++this.#attempt, delay });
+  /**
+   * Schedules the next connection with exponential backoff and jitter. Only the first try after a
+   * healthy connection goes right away, and only when asked (`RECONNECT`, a dead link).
+   */
+  #retry(asked = false): void {
+    const attempt = this.#attempt++;
+    const delay = asked && !attempt ? 0 : Math.round(Math.min(30_000, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2));
+    this.#emit('reconnecting', { attempt: attempt + 1, delay });
     clearTimeout(this.#retryTimer);
     this.#retryTimer = setTimeout(() => this.#open(), delay);
   }
@@ -337,7 +389,8 @@ export class ChatClient {
       ws.send(item.line);
       item.resolve();
     }
-    if (wait || sendWait) this.#pumpTimer = setTimeout(() => this.#pump(), Math.min(wait || sendWait, sendWait || wait));
+    // Clamped: a clock set back must not make a huge delay (over 2^31-1 ms a timer fires at once).
+    if (wait || sendWait) this.#pumpTimer = setTimeout(() => this.#pump(), Math.min(wait || sendWait, sendWait || wait, SEND_SPAN));
   }
 
   #receive(line: string): void {
@@ -353,23 +406,25 @@ export class ChatClient {
     const channel = target.replace(/^#/, '');
     const nick = m.prefix?.nick ?? '';
     const channelId = t['room-id'] ?? '';
-    const timestamp = +(t['tmi-sent-ts'] ?? 0) || 0;
+    const timestamp = int(t['tmi-sent-ts']) ?? 0;
     switch (m.command) {
       case 'PING':
         return this.#ws?.send(`PONG :${target || 'tmi.twitch.tv'}`);
       case 'RECONNECT':
         return this.#reopen();
       case '001': {
+        if (this.#ready) return; // a second welcome on one connection changes nothing
         this.#ready = true;
-        this.#attempt = 0;
+        this.#since = Date.now();
         this.#joinQueue = [...this.#channels];
         this.#emit('connected', { login: this.#login });
         for (const [resolve] of this.#connecting.splice(0)) resolve();
         return this.#pump();
       }
       case 'PRIVMSG': {
-        const action = /^\x01ACTION (.*)\x01$/s.exec(text);
-        const body = action ? action[1]! : text;
+        const parent = (key: string) => t[`reply-parent-${key}`] ?? '';
+        const action = /^\x01ACTION(?: (.*))?\x01$/s.exec(text);
+        const body = action ? (action[1] ?? '') : text;
         return this.#emit('message', {
           channel,
           channelId,
@@ -378,16 +433,16 @@ export class ChatClient {
           action: !!action,
           ...userOf(m, nick),
           emotes: parseEmotes(t.emotes, body),
-          bits: +(t.bits ?? 0) || 0,
+          bits: int(t.bits) ?? 0,
           firstMessage: t['first-msg'] == '1',
-          reply: t['reply-parent-msg-id']
+          reply: parent('msg-id')
             ? {
-                msgId: t['reply-parent-msg-id'],
-                userId: t['reply-parent-user-id'] ?? '',
-                login: t['reply-parent-user-login'] ?? '',
-                displayName: t['reply-parent-display-name'] ?? '',
-                text: t['reply-parent-msg-body'] ?? '',
-                threadMsgId: t['reply-thread-parent-msg-id'] ?? t['reply-parent-msg-id'],
+                msgId: parent('msg-id'),
+                userId: parent('user-id'),
+                login: parent('user-login'),
+                displayName: parent('display-name'),
+                text: parent('msg-body'),
+                threadMsgId: t['reply-thread-parent-msg-id'] ?? parent('msg-id'),
               }
             : undefined,
           timestamp,
@@ -395,9 +450,9 @@ export class ChatClient {
         });
       }
       case 'USERNOTICE': {
-        const params: Record<string, string> = {};
+        const params: Record<string, string> = Object.create(null);
         for (const key in t) if (key.startsWith('msg-param-')) params[key.slice(10)] = t[key]!;
-        return this.#emit('usernotice', {
+        const notice = {
           channel,
           channelId,
           id: t.id ?? '',
@@ -409,7 +464,18 @@ export class ChatClient {
           params,
           timestamp,
           tags: t,
-        });
+        };
+        this.#emit('usernotice', notice);
+        if (notice.msgId == 'viewermilestone') {
+          this.#emit('viewermilestone', {
+            ...notice,
+            category: params.category ?? '',
+            milestoneId: params.id ?? '',
+            value: int(params.value),
+            reward: int(params.copoReward),
+          });
+        } else if (notice.msgId == 'modiversary') this.#emit('modiversary', { ...notice, months: int(params.months) });
+        return;
       }
       case 'JOIN':
       case 'PART': {
@@ -441,7 +507,7 @@ export class ChatClient {
           channelId,
           login: text || undefined,
           userId: t['target-user-id'],
-          duration: num(t['ban-duration']),
+          duration: int(t['ban-duration']),
           timestamp,
           tags: t,
         });
@@ -459,9 +525,9 @@ export class ChatClient {
           channel,
           channelId,
           emoteOnly: flag(t['emote-only']),
-          followersOnly: num(t['followers-only']),
+          followersOnly: int(t['followers-only']),
           uniqueChat: flag(t.r9k),
-          slow: num(t.slow),
+          slow: int(t.slow),
           subsOnly: flag(t['subs-only']),
           tags: t,
         });

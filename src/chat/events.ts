@@ -59,7 +59,7 @@ export interface ChatUserNotice extends ChatUser {
   channel: string;
   channelId: string;
   id: string;
-  /** The kind: `sub`, `resub`, `subgift`, `submysterygift`, `raid`, `announcement`, … */
+  /** The kind: `sub`, `resub`, `subgift`, `submysterygift`, `raid`, `announcement`, `viewermilestone`, `modiversary`, … */
   msgId: string;
   /** Twitch's ready-made sentence about the event, unescaped. */
   systemMsg: string;
@@ -70,6 +70,32 @@ export interface ChatUserNotice extends ChatUser {
   params: Record<string, string>;
   timestamp: number;
   tags: Record<string, string>;
+}
+
+/**
+ * A viewer shared a milestone in chat (USERNOTICE `msg-id=viewermilestone`); so far Twitch sends
+ * only watch streaks. Also emitted as `usernotice`.
+ * https://dev.twitch.tv/docs/chat/irc/#usernotice-tags
+ */
+export interface ChatViewerMilestone extends ChatUserNotice {
+  /** `msg-param-category`: `watch-streak` is the only category Twitch documents. */
+  category: string;
+  /** `msg-param-id`: the milestone's own id, not the chat message's. */
+  milestoneId: string;
+  /** `msg-param-value`: for a watch streak, the consecutive streams watched. */
+  value?: number;
+  /** `msg-param-copoReward`: channel points awarded; Twitch's doc example leaves it out. */
+  reward?: number;
+}
+
+/**
+ * A moderator shared their anniversary as moderator (USERNOTICE `msg-id=modiversary`). Also
+ * emitted as `usernotice`.
+ * https://dev.twitch.tv/docs/chat/irc/#usernotice-tags
+ */
+export interface ChatModiversary extends ChatUserNotice {
+  /** `msg-param-months`: months as moderator of this channel. */
+  months?: number;
 }
 
 /** Someone joined or left a channel. Others' joins come only with the `membership` option. */
@@ -96,7 +122,7 @@ export interface ChatClear {
   /** The banned or timed-out user; absent when the whole chat was cleared. */
   login?: string;
   userId?: string;
-  /** Timeout length in seconds; absent for a permanent ban or a full clear. */
+  /** Timeout length in seconds; absent for a permanent ban, a full clear or a value that is not an integer. */
   duration?: number;
   timestamp: number;
   tags: Record<string, string>;
@@ -113,7 +139,10 @@ export interface ChatDelete {
   tags: Record<string, string>;
 }
 
-/** A channel's chat settings (ROOMSTATE); after a change only the changed ones are set. */
+/**
+ * A channel's chat settings (ROOMSTATE); after a change only the changed ones are set. A number
+ * Twitch sends that is not a plain integer is left out rather than read as NaN.
+ */
 export interface ChatRoomState {
   channel: string;
   channelId: string;
@@ -155,6 +184,8 @@ export interface ChatWhisper extends ChatUser {
 export interface ChatEvents {
   message: ChatMessage;
   usernotice: ChatUserNotice;
+  viewermilestone: ChatViewerMilestone;
+  modiversary: ChatModiversary;
   join: ChatMembership;
   part: ChatMembership;
   notice: ChatNotice;
@@ -170,7 +201,10 @@ export interface ChatEvents {
   disconnected: { code: number; reconnect: boolean };
   /** A new connection will be tried after `delay` milliseconds. */
   reconnecting: { attempt: number; delay: number };
-  /** A parse error, a refused login, or an exception thrown by one of your handlers. */
+  /**
+   * A parse error (including a line over 65,536 characters, dropped unread), a refused login or
+   * token, or an exception thrown by one of your handlers.
+   */
   error: unknown;
   /** Every line received, parsed, before the typed event. */
   irc: IrcMessage;

@@ -49,13 +49,22 @@ const fail = (reason: string, line: string): never => {
 };
 
 /**
- * Parses one IRC line from Twitch chat. Throws {@link IrcParseError}, and nothing else, when
- * the line is not valid IRC.
+ * The longest line {@link parseIrcMessage} reads, in UTF-16 code units. Twitch's own lines are a few
+ * KB at most; anything longer is refused unread, so one line can never cost more than this.
+ */
+const MAX_LINE = 65_536;
+
+/**
+ * Parses one IRC line from Twitch chat in time linear in its length. Throws
+ * {@link IrcParseError}, and nothing else, when the line is not valid IRC or is longer than
+ * 65,536 characters. One trailing line ending is allowed; a CR, LF or NUL inside is refused.
  * https://dev.twitch.tv/docs/chat/irc/#parsing-messages
  */
 export function parseIrcMessage(line: string): IrcMessage {
   if (typeof line != 'string') fail('not a string', '');
-  const raw = line.replace(/[\r\n]+$/, '');
+  if (line.length > MAX_LINE) fail(`longer than ${MAX_LINE} characters`, line);
+  // One optional line ending; this pattern never backtracks, so it stays linear.
+  const raw = line.replace(/\r?\n?$/, '');
   if (/[\r\n\0]/.test(raw)) fail('line break inside', raw);
   const tags: Record<string, string> = Object.create(null);
   let pos = 0;
@@ -112,27 +121,31 @@ export function parseIrcMessage(line: string): IrcMessage {
 
 /**
  * Reads the `emotes` tag (`id:start-end,start-end/id:start-end`) against the message text.
- * Positions count Unicode code points, as Twitch does; ranges that do not fit the text are
- * skipped. Sorted by position.
+ * Positions count Unicode code points, as Twitch does. Ranges that do not fit the text, and ranges
+ * overlapping an earlier one (Twitch never sends those), are skipped, so the work stays linear in
+ * the text. Sorted by position.
  * https://dev.twitch.tv/docs/chat/irc/#privmsg-tags
  */
 export function parseEmotes(emotesTag: string | undefined, text: string): Emote[] {
   const emotes: Emote[] = [];
-  if (!emotesTag || typeof text != 'string') return emotes;
-  const chars = Array.from(text);
-  for (const group of emotesTag.split('/')) {
-    const colon = group.lastIndexOf(':');
-    const id = group.slice(0, colon);
-    if (colon < 1) continue;
-    for (const range of group.slice(colon + 1).split(',')) {
-      const match = /^(\d{1,9})-(\d{1,9})$/.exec(range);
-      if (!match) continue;
-      const start = +match[1]!;
-      const end = +match[2]!;
-      if (start <= end && end < chars.length) emotes.push({ id, name: chars.slice(start, end + 1).join(''), start, end });
+  const chars = Array.from(typeof text == 'string' ? text : '');
+  let id = '';
+  for (const group of emotesTag ? emotesTag.split('/') : []) {
+    // An id may hold a slash itself (Twitch sends such ids): a piece without ':' belongs to the next.
+    const colon = (id += group).lastIndexOf(':');
+    if (colon < 0) id += '/';
+    else {
+      for (const range of colon ? id.slice(colon + 1).split(',') : []) {
+        const [, start = 1, end = 0] = /^(\d{1,9})-(\d{1,9})$/.exec(range) ?? [];
+        if (+start <= +end && +end < chars.length) emotes.push({ id: id.slice(0, colon), name: '', start: +start, end: +end });
+      }
+      id = '';
     }
   }
-  return emotes.sort((a, b) => a.start - b.start);
+  let next = 0;
+  return emotes
+    .sort((a, b) => a.start - b.start)
+    .filter((emote) => emote.start >= next && ((next = emote.end + 1), (emote.name = chars.slice(emote.start, next).join(''))));
 }
 
 /**

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket as WsWebSocket } from 'ws';
-import { ChatClient, ChatError, IrcParseError, type ChatEvents } from '../../src/chat/index.js';
+import { ChatClient, ChatError, IrcParseError } from '../../src/chat/index.js';
 import { InputError } from '../../src/errors.js';
 import { corpus } from './corpus.js';
 import { startIrcServer, until, type FakeIrcServer } from './irc-server.js';
+import { record } from './record.js';
 
 const TOKEN = 'tok3nSECRETvalue42';
 let server: FakeIrcServer;
@@ -22,17 +23,6 @@ function chat(options: ConstructorParameters<typeof ChatClient>[0] = {}) {
   const client = new ChatClient({ url: server.url, ...options });
   clients.push(client);
   return client;
-}
-
-/** Records every event the client emits, by name. */
-function record(client: ChatClient) {
-  const seen: { [K in keyof ChatEvents]?: ChatEvents[K][] } = {};
-  const names: (keyof ChatEvents)[] = [
-    'message', 'usernotice', 'join', 'part', 'notice', 'clearchat', 'clearmsg', 'roomstate', 'userstate',
-    'globaluserstate', 'whisper', 'connected', 'disconnected', 'reconnecting', 'error', 'irc',
-  ];
-  for (const name of names) client.on(name, (event) => void ((seen[name] ??= []) as unknown[]).push(event));
-  return seen;
 }
 
 const privmsgCount = () => server.lines.filter((line) => line.includes('PRIVMSG')).length;

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { IrcParseError, parseBadges, parseEmotes, parseIrcMessage } from '../../src/chat/index.js';
 import { corpus } from './corpus.js';
+import { evidence } from './evidence.js';
 
 /** mulberry32: a small seeded PRNG, so a failure replays exactly. */
 function prng(seed: number): () => number {
@@ -20,7 +21,7 @@ it(`${LINES} random lines give a message or IrcParseError, nothing else`, () => 
   const random = prng(SEED);
   const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const int = (n: number) => Math.floor(random() * n);
-  const samples = Object.values(corpus) as string[];
+  const samples = [...Object.values(corpus), ...Object.values(evidence)] as string[];
   const randomChars = (n: number) => Array.from({ length: n }, () => (random() < 0.5 ? pick(ALPHABET) : String.fromCharCode(int(0x10000)))).join('');
   const randomBytes = (n: number) => new TextDecoder().decode(Uint8Array.from({ length: n }, () => int(256)));
   const randomTags = () =>

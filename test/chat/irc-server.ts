@@ -8,8 +8,14 @@ export interface FakeIrcServer {
   lines: string[];
   /** Lines received on each connection, oldest connection first. */
   connections: string[][];
+  /** `Date.now()` when each connection was accepted (fake time under fake timers). */
+  times: number[];
   /** Sends a line to the newest connection. */
   send(line: string): void;
+  /** Sends one WebSocket text message exactly as given (no line ending added). */
+  frame(data: string): void;
+  /** Writes raw bytes on the newest connection's TCP socket, past the WebSocket framing. */
+  raw(bytes: Uint8Array): void;
   /** Drops the newest connection without a closing handshake (an unexpected close). */
   drop(): void;
   /** Closes the server and every connection. */
@@ -21,6 +27,14 @@ export interface FakeIrcServerOptions {
   acceptPass?: string;
   /** Lines sent after a JOIN's confirmation (e.g. a USERSTATE), `#channel` replaced. */
   afterJoin?: string[];
+  /** Hostile: lines sent right after the welcome, e.g. a RECONNECT. */
+  afterWelcome?: string[];
+  /** Hostile: closes each connection right after the welcome. */
+  closeAfterWelcome?: boolean;
+  /** Hostile: closes each connection as soon as it is accepted. */
+  closeOnConnect?: boolean;
+  /** Hostile: sends every line it receives straight back (PASS included). */
+  echo?: boolean;
 }
 
 export async function startIrcServer(options: FakeIrcServerOptions = {}): Promise<FakeIrcServer> {
@@ -28,20 +42,24 @@ export async function startIrcServer(options: FakeIrcServerOptions = {}): Promis
   await new Promise<void>((resolve) => wss.once('listening', resolve));
   const lines: string[] = [];
   const connections: string[][] = [];
+  const times: number[] = [];
   const sockets: WebSocket[] = [];
 
   wss.on('connection', (socket) => {
     const received: string[] = [];
     connections.push(received);
+    times.push(Date.now());
     sockets.push(socket);
     let pass: string | undefined;
     let nick = '';
     const reply = (line: string) => socket.send(`${line}\r\n`);
+    if (options.closeOnConnect) return void socket.close();
     socket.on('message', (data) => {
       for (const line of String(data).split('\r\n')) {
         if (!line) continue;
         lines.push(line);
         received.push(line);
+        if (options.echo) reply(line);
         const [command, arg = ''] = line.split(' ');
         if (command == 'CAP') reply(`:tmi.twitch.tv CAP * ACK :${line.split(':')[1]}`);
         else if (command == 'PASS') pass = arg;
@@ -54,6 +72,8 @@ export async function startIrcServer(options: FakeIrcServerOptions = {}): Promis
           }
           reply(`:tmi.twitch.tv 001 ${nick} :Welcome, GLHF!`);
           reply(`:tmi.twitch.tv 376 ${nick} :>`);
+          for (const extra of options.afterWelcome ?? []) reply(extra);
+          if (options.closeAfterWelcome) socket.close();
         } else if (command == 'JOIN') {
           for (const channel of arg.split(',')) {
             reply(`:${nick}!${nick}@${nick}.tmi.twitch.tv JOIN ${channel}`);
@@ -72,7 +92,10 @@ export async function startIrcServer(options: FakeIrcServerOptions = {}): Promis
     url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`,
     lines,
     connections,
+    times,
     send: (line) => newest().send(`${line}\r\n`),
+    frame: (data) => newest().send(data),
+    raw: (bytes) => (newest() as unknown as { _socket: { write(bytes: Uint8Array): void } })._socket.write(bytes),
     drop: () => newest().terminate(),
     close: () =>
       new Promise<void>((resolve) => {

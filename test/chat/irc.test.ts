@@ -90,6 +90,41 @@ describe('parseIrcMessage on Twitch lines', () => {
     expect(() => parseIrcMessage(42 as unknown as string)).toThrow(IrcParseError);
   });
 
+  it('refuses a line over 65,536 characters unread, whatever it holds, keeping only its start', () => {
+    const huge = [
+      'x'.repeat(1_000_000),
+      `${'\n'.repeat(1_000_000)}PING`, // a run of line breaks: a backtracking trim would take minutes
+      `@${'a=b;'.repeat(250_000)} :tmi.twitch.tv PRIVMSG #lakeside :hi`,
+      `:a!a@a PRIVMSG #lakeside :${'Kappa '.repeat(200_000)}`,
+    ];
+    for (const line of huge) {
+      let caught: IrcParseError | undefined;
+      try {
+        parseIrcMessage(line);
+      } catch (error) {
+        caught = error as IrcParseError;
+      }
+      expect(caught).toBeInstanceOf(IrcParseError);
+      expect(caught!.reason).toBe('longer than 65536 characters');
+      expect(caught!.line.length).toBeLessThanOrEqual(512);
+    }
+  });
+
+  it('reads a long but real-sized line: a text of emoji and 250 emotes, and a long reply body', () => {
+    const text = Array.from({ length: 250 }, () => '\u{1F98A}Kappa').join('');
+    const ranges = Array.from({ length: 250 }, (_, i) => `${i * 6 + 1}-${i * 6 + 5}`).join(',');
+    const line = `@emotes=25:${ranges};reply-parent-msg-body=${'a\\s'.repeat(500)} :a!a@a.tmi.twitch.tv PRIVMSG #lakeside :${text}`;
+    const m = parseIrcMessage(line);
+    expect(parseEmotes(m.tags.emotes, m.params[1]!)).toHaveLength(250);
+    expect(m.tags['reply-parent-msg-body']).toBe('a\\s'.repeat(500).replaceAll('\\s', ' '));
+  });
+
+  it('accepts one trailing line ending, CRLF or LF, and nothing more', () => {
+    expect(parseIrcMessage('PING :x\r\n').params).toEqual(['x']);
+    expect(parseIrcMessage('PING :x\n').params).toEqual(['x']);
+    expect(() => parseIrcMessage('PING :x\r\n\r\n')).toThrow(IrcParseError);
+  });
+
   it('masks an oauth token in the line kept on the error', () => {
     let caught: IrcParseError | undefined;
     try {
@@ -128,6 +163,18 @@ describe('parseEmotes', () => {
     expect(parseEmotes('25:0-40,9-3,x-y/:0-1/nocolon', 'short')).toEqual([]);
     expect(parseEmotes('', 'Kappa')).toEqual([]);
     expect(parseEmotes(undefined, 'Kappa')).toEqual([]);
+  });
+
+  it('skips ranges that overlap an earlier one, so emote names never add up to more than the text', () => {
+    const text = 'Kappa '.repeat(2_000);
+    const tag = `25:${Array.from({ length: 2_000 }, () => `0-${text.length - 1}`).join(',')}/1902:0-4,3-8,6-10`;
+    const emotes = parseEmotes(tag, text);
+    expect(emotes.map(({ id, start, end }) => [id, start, end])).toEqual([['25', 0, text.length - 1]]);
+    expect(emotes.reduce((sum, emote) => sum + emote.name.length, 0)).toBeLessThanOrEqual(text.length);
+    expect(parseEmotes('25:0-4,3-8,6-10', 'Kappa Kappa')).toEqual([
+      { id: '25', name: 'Kappa', start: 0, end: 4 },
+      { id: '25', name: 'Kappa', start: 6, end: 10 },
+    ]);
   });
 });
 
