@@ -1,7 +1,8 @@
 import ky, { isHTTPError, isNetworkError, isTimeoutError, type Options } from 'ky';
 import type { EndpointMeta, EndpointSpec, TokenType } from './endpoint.js';
 import { helixError, InputError, MissingScopeError, NetworkError, RateLimitError, UnauthorizedError, ValidationError } from './errors.js';
-import { createRateLimiter, sleep } from './rate-limit.js';
+import { createRateLimiter } from './rate-limit.js';
+import { sleep } from './sleep.js';
 import { check, modeOf, warnOnce, type ValidateMode } from './validate.js';
 
 /** A token as the pipeline sees it. */

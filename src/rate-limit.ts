@@ -18,8 +18,6 @@ export interface RateLimiter {
 
 /** How many tokens' buckets to keep. */
 const MAX_BUCKETS = 256;
-/** The longest timer a runtime keeps: setTimeout fires at once past 2^31−1 ms. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function createRateLimiter(): RateLimiter {
   /** Per key: requests left, and the local epoch milliseconds when Twitch refills the bucket. */
@@ -50,26 +48,4 @@ export function createRateLimiter(): RateLimiter {
     buckets.set(key, { remaining, resetAt: Date.now() + wait });
   };
   return { take, update };
-}
-
-/**
- * Waits `ms` milliseconds (at most 2^31−1), or rejects with the signal's reason when it aborts
- * first.
- */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const abort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(
-      () => {
-        signal?.removeEventListener('abort', abort);
-        resolve();
-      },
-      Math.min(ms, MAX_TIMER_MS),
-    );
-    signal?.addEventListener('abort', abort, { once: true });
-  });
 }

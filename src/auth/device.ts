@@ -6,7 +6,8 @@
 import { looseObject, string, unknown } from 'valibot';
 import type { RequestScope } from './authorize.js';
 import { AuthError } from './errors.js';
-import { oauthRequest, seconds, wait, type AuthTransport } from './request.js';
+import { sleep } from '../sleep.js';
+import { oauthRequest, seconds, type AuthTransport } from './request.js';
 import { tokenResponseSchema, type TokenResponse } from './server.js';
 
 /** Twitch's answer to a device authorization request. Field names are Twitch's. */
@@ -101,7 +102,7 @@ export async function pollDeviceToken(options: PollDeviceTokenOptions): Promise<
   const deadline = Date.now() + deviceLifetime(options.expiresIn) * 1000;
   for (;;) {
     if (Date.now() + interval * 1000 > deadline) throw expired();
-    await wait(interval * 1000, signal);
+    await sleep(interval * 1000, signal);
     try {
       return await oauthRequest(
         options,

@@ -57,34 +57,12 @@ export function scrub(text: string, secrets: readonly (string | undefined)[]): s
 /** Longest `error` or description an AuthError keeps from a server; the rest is cut. */
 const MAX_ERROR_TEXT = 300;
 
-/** The largest delay `setTimeout` honours (2^31−1 ms); a longer one fires at once. */
-export const MAX_TIMER = 2 ** 31 - 1;
-
 /**
  * A number of seconds from the network, made safe to become a timer: a finite `value` above 0
  * is kept within `[min, max]`; a missing, non-numeric, non-finite or non-positive one becomes `fallback`.
  */
 export function seconds(value: unknown, fallback: number, min: number, max: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.min(Math.max(value, min), max) : fallback;
-}
-
-/** Waits `ms` (at most {@link MAX_TIMER}), or rejects with the signal's reason as soon as it aborts. */
-export function wait(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(
-      () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      Math.min(Math.max(ms, 0), MAX_TIMER),
-    );
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**

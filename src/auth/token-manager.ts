@@ -6,7 +6,8 @@
  */
 import type { AccessToken, AuthProvider, TokenRequest } from '../client.js';
 import { AuthError, InvalidTokenError, NoTokenError, TokenStoreError } from './errors.js';
-import { scopeList, wait, type AuthTransport } from './request.js';
+import { sleep } from '../sleep.js';
+import { scopeList, type AuthTransport } from './request.js';
 import { appToken, refreshToken, validateToken, type TokenResponse } from './server.js';
 import { memoryStore, storeSet, type TokenStore } from './stores.js';
 
@@ -253,15 +254,17 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     const retry = retries.get(id) ?? { failures: 0 };
     retries.set(id, retry);
     retry.failures++;
+    // Read the clock once: a report must say the delay just scheduled, not a millisecond less.
+    const now = Date.now();
     if (retry.timer === undefined && retry.failures <= STORE_RETRY.times) {
       const delay = Math.min(STORE_RETRY.first * 2 ** (retry.failures - 1), STORE_RETRY.max);
-      retry.due = Date.now() + delay;
+      retry.due = now + delay;
       retry.timer = setTimeout(() => {
         retry.timer = retry.due = undefined;
         void persist(id);
       }, delay);
     }
-    report('write', key, retry.failures, retry.due === undefined ? undefined : Math.max(retry.due - Date.now(), 0), error);
+    report('write', key, retry.failures, retry.due === undefined ? undefined : Math.max(retry.due - now, 0), error);
   }
 
   /** The user's record in the store, or `undefined` when absent or unreadable as JSON. */
@@ -301,7 +304,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
    */
   async function rotatedElsewhere(held: StoredUser): Promise<StoredUser | undefined> {
     for (const pause of shared ? RACE_PAUSES : [0]) {
-      if (pause > 0) await wait(pause);
+      if (pause > 0) await sleep(pause);
       const mine = cache.get(held.id);
       if (mine && newer(mine, held)) return mine; // e.g. addUser gave this instance a new pair meanwhile
       const stored = await readStored(held.id).catch(() => undefined);
