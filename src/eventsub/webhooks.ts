@@ -7,6 +7,7 @@ import type { Client } from '../client.js';
 import type { EndpointSpec } from '../endpoint.js';
 import { InputError, ValidationError } from '../errors.js';
 import { createEventSubSubscription, type EventSubSubscription as CreatedSubscription } from '../helix/eventsub.js';
+import { modeOf, warnOnce, type ValidateMode } from '../validate.js';
 import {
   parseEventSubWebhookBody,
   type EventSubSchemas,
@@ -230,10 +231,25 @@ export interface WebhookHandlerOptions {
   /** Called when Twitch revokes a subscription; `message.subscription.status` says why. */
   onRevocation?: (message: WebhookMessage) => unknown;
   /**
-   * Told about what went wrong behind a 400 or 500 answer: a body that did not parse, a
-   * handler that threw, a store that failed. Never told about the secret.
+   * Told about what went wrong behind an answer that dispatched nothing: a body that did not
+   * parse (400), a handler that threw or a store that failed (500), a mismatch in `'strict'`
+   * mode. Never told about the secret.
    */
   onError?: (error: unknown) => void;
+  /**
+   * How the envelope (and events of the types in `schemas`) are checked. `'report'` (default):
+   * a mismatch goes to `onInvalid` and the message is still dispatched. `'strict'` (or `true`):
+   * the message is not dispatched, its `ValidationError` goes to `onError`, and the answer is 204
+   * with the id remembered, since the same body would fail on every retry and Twitch revokes
+   * subscriptions whose deliveries keep failing. `false`: no check beyond what routing needs.
+   * A body without what routing needs is refused (400) in every mode.
+   */
+  validate?: ValidateMode | boolean;
+  /**
+   * Told about mismatches in `'report'` mode, once per dispatched message; the error names paths
+   * and types and carries the body on `.body`. Default: one `console.warn` per type and path.
+   */
+  onInvalid?: (error: ValidationError) => void;
   /**
    * Where handled message ids are remembered. Default {@link memorySeen} with `windowSeconds`
    * twice `maxAgeSeconds`, so no id is forgotten while a redelivery of it could be accepted.
@@ -271,8 +287,9 @@ const answer = (status: number, headers?: HeadersInit) => new Response(null, { s
  * @see https://dev.twitch.tv/docs/eventsub/handling-webhook-events/
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
-  const { secret, on = {}, onNotification, onRevocation, onError, schemas } = options;
+  const { secret, on = {}, onNotification, onRevocation, onError, schemas, onInvalid = warnOnce } = options;
   if (!hasSecret(secret)) throw new InputError('secret', 'is required (the secret you gave Twitch when subscribing)');
+  const mode = modeOf(options.validate);
   const ttl = options.seenTtlSeconds ?? 3600;
   const maxAge = options.maxAgeSeconds ?? DEFAULT_MAX_AGE;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
@@ -283,12 +300,18 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   // Deliveries of a message id still being handled: a retry that overlaps the first attempt waits for it.
   const inflight = new Map<string, Promise<boolean>>();
 
-  const report = (error: unknown) => {
+  const report = (error: unknown, to: ((error: never) => void) | undefined = onError) => {
     try {
-      onError?.(error);
+      to?.(error as never);
     } catch {
       // A failing reporter must not change the answer.
     }
+  };
+
+  /** Whether a message with this mismatch (if any) may be dispatched; reports the mismatch. */
+  const pass = (invalid: ValidationError | undefined): boolean => {
+    if (invalid) report(invalid, mode === 'strict' ? onError : onInvalid);
+    return !invalid || mode !== 'strict';
   };
 
   async function dispatch(kind: string, message: WebhookMessage): Promise<void> {
@@ -330,8 +353,15 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     const id = headers.get(MESSAGE_ID)!;
     const kind = headers.get(MESSAGE_TYPE);
     let body: EventSubWebhookBody;
+    let invalid: ValidationError | undefined;
     try {
-      body = parseEventSubWebhookBody(JSON.parse(new TextDecoder().decode(bytes)), { schemas });
+      // Parsed in report mode whatever `validate` says: what routing needs throws, the rest is
+      // kept aside and settled below, once it is known the message is not a duplicate.
+      body = parseEventSubWebhookBody(JSON.parse(new TextDecoder().decode(bytes)), {
+        schemas,
+        validate: mode && 'report',
+        onInvalid: (error) => void (invalid = error),
+      });
     } catch (error) {
       report(error);
       return answer(400);
@@ -339,10 +369,17 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
 
     if (kind === 'webhook_callback_verification') {
       if (typeof body.challenge !== 'string') return answer(400);
+      // Answering delivers nothing, so a mismatch is only reported.
+      pass(invalid);
       return new Response(body.challenge, { status: 200, headers: { 'Content-Type': 'text/plain' } });
     }
     if (kind === 'notification') {
-      if (body.event === undefined && !Array.isArray(body.events)) return answer(400);
+      // The parser checks `events` when present; whether a body needs `event` only the message type says.
+      const { event } = body as { event?: unknown };
+      if (!body.events && !(typeof event === 'object' && event && !Array.isArray(event))) {
+        report(new ValidationError('eventsub webhook body', [{ path: 'event', message: 'expected object' }], body));
+        return answer(400);
+      }
     } else if (kind !== 'revocation') {
       // Signed, but a kind this version does not know: acknowledge so Twitch does not count a failure.
       return answer(204);
@@ -362,11 +399,12 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     };
     const attempt = (async () => {
       if (await seen.has(id)) return;
-      await dispatch(kind, message);
+      // A strict mismatch is not dispatched but remembered: a retry would fail the same way.
+      if (pass(invalid)) await dispatch(kind, message);
       try {
         await seen.add(id, ttl);
       } catch (error) {
-        // The events were handled: answering 500 now would only make Twitch send them again.
+        // The message was handled: answering 500 now would only make Twitch send it again.
         report(error);
       }
     })();
