@@ -212,9 +212,9 @@ describe('createWebhookHandler', () => {
       has: async (id) => kv.has(id),
       add: async (id, ttl) => void kv.set(id, ttl ?? -1),
     };
-    const { handle, follows } = setup({ seen: store, seenTtlSeconds: 900 });
+    const { handle, follows } = setup({ seen: store, seenTtlSeconds: 1800 });
     await handle(await signedRequest(followNotification(), { id: 'kv-1' }));
-    expect(kv.get('kv-1')).toBe(900);
+    expect(kv.get('kv-1')).toBe(1800);
     // Another instance sharing the store: the id is known already.
     const other = setup({ seen: store });
     expect((await other.handle(await signedRequest(followNotification(), { id: 'kv-1' }))).status).toBe(204);
