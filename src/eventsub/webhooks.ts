@@ -7,6 +7,7 @@ import type { Client } from '../client.js';
 import type { EndpointSpec } from '../endpoint.js';
 import { InputError, ValidationError } from '../errors.js';
 import { createEventSubSubscription, type EventSubSubscription as CreatedSubscription } from '../helix/eventsub.js';
+import { modeOf, warnOnce, type ValidateMode } from '../validate.js';
 import {
   parseEventSubWebhookBody,
   type EventSubSchemas,
@@ -23,18 +24,43 @@ const MESSAGE_SIGNATURE = 'Twitch-Eventsub-Message-Signature';
 const MESSAGE_TYPE = 'Twitch-Eventsub-Message-Type';
 const MESSAGE_RETRY = 'Twitch-Eventsub-Message-Retry';
 
+const CHALLENGE = 'webhook_callback_verification';
+const PENDING = 'webhook_callback_verification_pending';
+
 /** Twitch's guidance: refuse messages older than 10 minutes (replays). */
 const DEFAULT_MAX_AGE = 600;
 /** Twitch's messages are a few kilobytes; anything near this is not from Twitch. */
 const DEFAULT_MAX_BODY = 1024 * 1024;
+/** Handled ids are remembered an hour by default: Twitch may redeliver later than the window. */
+const DEFAULT_TTL = 3600;
+const DAY = 86_400;
+const WEEK = 7 * DAY;
+const MAX_BODY_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * Reads a numeric option: `fallback` when absent, else a number from `min` to `max`, or an
+ * InputError naming the option and the range (and `why`, when the range needs a reason).
+ */
+function bounded(name: string, value: number | undefined, fallback: number, min: number, max: number, why = ''): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value >= min && value <= max)) {
+    throw new InputError(name, `must be a number from ${min} to ${max}${why}`);
+  }
+  return value;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Signature
 
 /** Options of {@link verifyEventSubRequest}. */
 export interface VerifyOptions {
-  /** Refuse a message whose timestamp is further than this from now, either way. Default 600 (10 minutes). */
+  /** Refuse a message whose timestamp is further than this from now, either way. Default 600 (10 minutes); 1 to 86400. */
   maxAgeSeconds?: number;
+  /**
+   * Refuse a body larger than this many bytes: a larger `Content-Length` is refused unread, and a
+   * streamed body is read no further than this. Default 1048576 (1 MiB); 1 to 67108864 (64 MiB).
+   */
+  maxBodyBytes?: number;
   /** The clock, in milliseconds since the epoch. Default `Date.now`. */
   now?: () => number;
 }
@@ -102,8 +128,9 @@ async function verifyParts(
 
 /**
  * Tells whether a request really comes from Twitch: HMAC-SHA256 of message id, timestamp and raw
- * body with your secret, and a timestamp within `maxAgeSeconds` (default 10 minutes) of now.
- * The request's body stays unread, so you can still call `request.json()`.
+ * body with your secret, and a timestamp within `maxAgeSeconds` (default 10 minutes) of now. A body
+ * over `maxBodyBytes` (default 1 MiB) is refused, read no further than that. The request's body
+ * stays unread, so you can still call `request.json()`. Throws `InputError` for an option out of range.
  * @see https://dev.twitch.tv/docs/eventsub/handling-webhook-events/#verifying-the-event-message
  */
 export async function verifyEventSubRequest(
@@ -111,20 +138,51 @@ export async function verifyEventSubRequest(
   secret: string | readonly string[],
   options: VerifyOptions = {},
 ): Promise<boolean> {
+  const maxAge = bounded('maxAgeSeconds', options.maxAgeSeconds, DEFAULT_MAX_AGE, 1, DAY);
+  const maxBody = bounded('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY, 1, MAX_BODY_LIMIT);
   if (!hasSecret(secret)) return false;
-  const body = new Uint8Array(await request.clone().arrayBuffer());
-  return verifyParts(
-    importKeys(secret),
-    request.headers,
-    body,
-    options.maxAgeSeconds ?? DEFAULT_MAX_AGE,
-    (options.now ?? Date.now)(),
-  );
+  const body = await readBody(request, maxBody, true);
+  if (typeof body === 'number') return false;
+  return verifyParts(importKeys(secret), request.headers, body, maxAge, (options.now ?? Date.now)());
 }
 
 function hasSecret(secret: string | readonly string[]): boolean {
   const list = typeof secret === 'string' ? [secret] : secret;
   return Array.isArray(list) && list.length > 0 && list.every((one) => typeof one === 'string' && one.length > 0);
+}
+
+/**
+ * The body's bytes, 413 when it is (or says it is) larger than `max`, 400 when its
+ * `Content-Length` is not a plain count of bytes. Reads no further than `max`, from a clone when
+ * `copy` (so the caller can still read it): every body this module reads comes through here.
+ */
+async function readBody(request: Request, max: number, copy?: boolean): Promise<Uint8Array | 400 | 413> {
+  const declared = request.headers.get('Content-Length');
+  if (declared !== null) {
+    // Number() would take '1e3', '0x10', '' or '-1'; HTTP takes digits only.
+    if (!/^\d+$/.test(declared)) return 400;
+    if (Number(declared) > max) return 413;
+  }
+  const stream = (copy ? request.clone() : request).body;
+  if (!stream) return new Uint8Array(0);
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    size += read.value.byteLength;
+    if (size > max) {
+      reader.cancel().catch(() => undefined);
+      return 413;
+    }
+    chunks.push(read.value);
+  }
+  const bytes = new Uint8Array(size);
+  size = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, size);
+    size += chunk.byteLength;
+  }
+  return bytes;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -139,19 +197,25 @@ export interface SeenStore {
   has(id: string): boolean | Promise<boolean>;
   /** Remember `id`, for at least `ttlSeconds` when given. */
   add(id: string, ttlSeconds?: number): void | Promise<void>;
+  /**
+   * How long the store keeps every id at the least, whatever else makes it forget (a size
+   * limit). Absent: it keeps each id for the `ttlSeconds` it is given. A handler refuses a store
+   * whose window is shorter than 2 × its `maxAgeSeconds`.
+   */
+  readonly windowSeconds?: number;
 }
 
 /** Options of {@link memorySeen}. */
 export interface MemorySeenOptions {
   /**
    * How many ids to keep once they are older than `windowSeconds`; the oldest are forgotten
-   * first. Younger ids are kept even past this count. Default 10000.
+   * first. Younger ids are kept even past this count. Default 10000; 1 to 1e9.
    */
   max?: number;
   /**
    * Ids remembered for less than this are never forgotten to make room, since a redelivery or
-   * replay of them could still pass the timestamp check. Default 1200: a message is accepted up
-   * to 10 minutes either side of its timestamp.
+   * replay of them could still pass the timestamp check: at least 2 × the handler's
+   * `maxAgeSeconds`. Default 1200 (twice the default 600); 0 to 604800 (a week).
    */
   windowSeconds?: number;
   /** The clock, in milliseconds since the epoch. Default `Date.now`. */
@@ -164,27 +228,29 @@ export interface MemorySeenOptions {
  * therefore grows to what arrives in `windowSeconds` (only signed messages are remembered).
  * Fine for one process; use a shared store when several instances answer.
  */
-export function memorySeen(options: MemorySeenOptions = {}): SeenStore {
-  const max = Math.max(1, options.max ?? 10_000);
-  const keepMs = (options.windowSeconds ?? 2 * DEFAULT_MAX_AGE) * 1000;
+export function memorySeen(options: MemorySeenOptions = {}): SeenStore & { readonly windowSeconds: number } {
+  const max = bounded('max', options.max, 10_000, 1, 1e9);
+  const windowSeconds = bounded('windowSeconds', options.windowSeconds, 2 * DEFAULT_MAX_AGE, 0, WEEK);
   const now = options.now ?? Date.now;
   // Insertion order is age order: the first entries are the oldest. Values: [added, until].
   const ids = new Map<string, [number, number]>();
   return {
+    windowSeconds,
     has(id) {
       const entry = ids.get(id);
       if (entry === undefined) return false;
-      if (entry[1] > now()) return true;
+      // Kept through the last millisecond of its time-to-live, as the timestamp window is.
+      if (entry[1] >= now()) return true;
       ids.delete(id);
       return false;
     },
-    add(id, ttlSeconds = 3600) {
+    add(id, ttlSeconds = DEFAULT_TTL) {
       const time = now();
       ids.delete(id);
       ids.set(id, [time, time + ttlSeconds * 1000]);
       for (const [oldest, [added, until]] of ids) {
         // Stop at the first id still inside the window: every later one is younger.
-        if (ids.size <= max || (until > time && time - added < keepMs)) break;
+        if (ids.size <= max || (until >= time && time - added <= windowSeconds * 1000)) break;
         ids.delete(oldest);
       }
     },
@@ -200,7 +266,7 @@ export interface WebhookMessage<T extends string = string> {
   readonly id: string;
   /** `Twitch-Eventsub-Message-Timestamp`, as sent (RFC3339). */
   readonly timestamp: string;
-  /** `Twitch-Eventsub-Message-Retry`: how many times Twitch tried before; 0 when absent. */
+  /** `Twitch-Eventsub-Message-Retry`: how many times Twitch tried before; 0 when absent or not a plain count. */
   readonly retry: number;
   readonly subscription: EventSubSubscription<T>;
   /** The whole body: `event`, or `events` for batched types. */
@@ -216,36 +282,56 @@ export type EventHandler<T extends EventSubType> = (event: EventSubEvent<T>, mes
  */
 export type EventHandlers = { readonly [T in EventSubType]?: EventHandler<T> };
 
-/** Options of {@link createWebhookHandler}. */
+/** Options of {@link createWebhookHandler}. Numeric options out of range throw `InputError` at creation. */
 export interface WebhookHandlerOptions {
   /**
    * The secret you gave Twitch when subscribing. A list accepts any of them (for rotating
    * secrets). It is never put in a response or an error.
    */
   secret: string | readonly string[];
-  /** Called per event of each notification (each item of a batched `events` list). */
+  /** Called per event of each notification (each item of a batched `events` list); own properties only. */
   on?: EventHandlers;
   /** Called once per notification message, before the `on` handlers. */
   onNotification?: (message: WebhookMessage) => unknown;
   /** Called when Twitch revokes a subscription; `message.subscription.status` says why. */
   onRevocation?: (message: WebhookMessage) => unknown;
   /**
-   * Told about what went wrong behind a 400 or 500 answer: a body that did not parse, a
-   * handler that threw, a store that failed. Never told about the secret.
+   * Told about what went wrong behind an answer that dispatched nothing: a body that did not
+   * parse or does not fit its message type (400), a handler that threw or a store that failed
+   * (500), a mismatch in `'strict'` mode. Never told about the secret or the signature.
    */
   onError?: (error: unknown) => void;
+  /**
+   * How the envelope (and events of the types in `schemas`) are checked. `'report'` (default):
+   * a mismatch goes to `onInvalid` and the message is still dispatched. `'strict'` (or `true`):
+   * the message is not dispatched, its `ValidationError` goes to `onError`, and the answer is 204
+   * with the id remembered, since the same body would fail on every retry and Twitch revokes
+   * subscriptions whose deliveries keep failing. `false`: no check beyond what routing needs.
+   * A body without what routing needs is refused (400) in every mode.
+   */
+  validate?: ValidateMode | boolean;
+  /**
+   * Told about mismatches in `'report'` mode, once per dispatched message; the error names paths
+   * and types and carries the body on `.body`. Default: one `console.warn` per type and path.
+   */
+  onInvalid?: (error: ValidationError) => void;
   /**
    * Where handled message ids are remembered. Default {@link memorySeen} with `windowSeconds`
    * twice `maxAgeSeconds`, so no id is forgotten while a redelivery of it could be accepted.
    */
   seen?: SeenStore;
-  /** How long to remember a handled message id, in seconds. Default 3600. */
+  /**
+   * How long to remember a handled message id, in seconds. Default the larger of 3600 and
+   * 2 × `maxAgeSeconds`; at least 2 × `maxAgeSeconds` (a message is accepted up to
+   * `maxAgeSeconds` either side of its timestamp), at most 604800 (a week).
+   */
   seenTtlSeconds?: number;
-  /** Refuse messages whose timestamp is further than this from now (either way). Default 600. */
+  /** Refuse messages whose timestamp is further than this from now (either way). Default 600; 1 to 86400. */
   maxAgeSeconds?: number;
   /**
    * Refuse (413) a body larger than this many bytes: a larger `Content-Length` is refused
-   * unread, and a streamed body is read no further than this. Default 1048576 (1 MiB).
+   * unread, and a streamed body is read no further than this. Default 1048576 (1 MiB); 1 to
+   * 67108864 (64 MiB).
    */
   maxBodyBytes?: number;
   /** Event schemas (from `helixkit/eventsub` schemas) to check events against. Default: envelope only. */
@@ -260,6 +346,25 @@ export type WebhookHandler = (request: Request) => Promise<Response>;
 const answer = (status: number, headers?: HeadersInit) => new Response(null, { status, headers });
 
 /**
+ * The message-type header is not signed, so a captured message could be replayed under another
+ * type: the signed body must look like its type. Returns the path that contradicts it, if any.
+ * A revocation's status is anything but `enabled` and pending: Twitch documents
+ * `authorization_revoked`, `user_removed`, `notification_failures_exceeded`, `version_removed`,
+ * `moderator_removed`, `chat_user_banned`, `beta_maintenance`, `conduit_deleted`, and may add more.
+ */
+function contradiction(kind: string, body: EventSubWebhookBody): string | undefined {
+  const { challenge, subscription, event } = body;
+  const { status } = subscription;
+  // The parser has checked `events` (a list of objects) when present; `event` is checked here,
+  // since only the message type says whether a body needs one.
+  const events = event !== undefined || body.events !== undefined;
+  if (kind === CHALLENGE) return typeof challenge !== 'string' ? 'challenge' : status !== PENDING ? 'subscription.status' : events ? 'event' : undefined;
+  if (challenge !== undefined) return 'challenge';
+  if (kind === 'notification') return body.events || (typeof event === 'object' && event && !Array.isArray(event)) ? undefined : 'event';
+  return events ? 'event' : typeof status !== 'string' || !status || status === 'enabled' || status === PENDING ? 'subscription.status' : undefined;
+}
+
+/**
  * Creates a `(request: Request) => Promise<Response>` for Twitch's EventSub webhooks: answers the
  * challenge, refuses unsigned or stale requests (403) and oversized bodies (413), acknowledges
  * redeliveries without dispatching, and dispatches notifications and revocations.
@@ -271,23 +376,60 @@ const answer = (status: number, headers?: HeadersInit) => new Response(null, { s
  * @see https://dev.twitch.tv/docs/eventsub/handling-webhook-events/
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
-  const { secret, on = {}, onNotification, onRevocation, onError, schemas } = options;
+  const { secret, on = {}, onNotification, onRevocation, onError, schemas, onInvalid = warnOnce } = options;
   if (!hasSecret(secret)) throw new InputError('secret', 'is required (the secret you gave Twitch when subscribing)');
-  const ttl = options.seenTtlSeconds ?? 3600;
-  const maxAge = options.maxAgeSeconds ?? DEFAULT_MAX_AGE;
-  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  // A message passes the timestamp check for maxAge either side of its timestamp.
-  const seen = options.seen ?? memorySeen({ now: options.now, windowSeconds: 2 * maxAge });
+  const mode = modeOf(options.validate);
+  const maxAge = bounded('maxAgeSeconds', options.maxAgeSeconds, DEFAULT_MAX_AGE, 1, DAY);
+  const maxBody = bounded('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY, 1, MAX_BODY_LIMIT);
+  // A message passes the timestamp check for maxAge either side of its timestamp: its id must
+  // be remembered that long, or a replay at the far edge runs the handlers twice.
+  const window = 2 * maxAge;
+  const ttl = bounded(
+    'seenTtlSeconds',
+    options.seenTtlSeconds,
+    Math.max(DEFAULT_TTL, window),
+    window,
+    WEEK,
+    ' (at least 2 × maxAgeSeconds, or a replay could run twice)',
+  );
+  const seen = options.seen ?? memorySeen({ now: options.now, windowSeconds: window });
+  if ((seen.windowSeconds ?? window) < window) {
+    throw new InputError('seen', `keeps ids ${seen.windowSeconds} s, under 2 × maxAgeSeconds: use memorySeen({ windowSeconds: ${window} })`);
+  }
   const now = options.now ?? Date.now;
   let keys: Keys | undefined;
   // Deliveries of a message id still being handled: a retry that overlaps the first attempt waits for it.
   const inflight = new Map<string, Promise<boolean>>();
 
-  const report = (error: unknown) => {
+  const secrets = typeof secret === 'string' ? [secret] : secret;
+  const report = (error: unknown, to: ((error: never) => void) | undefined = onError) => {
+    // Reports name paths, types and the subscription type: from a signed body that quotes the
+    // secret there (only someone holding it could sign one), withhold the details.
+    if (error instanceof ValidationError) {
+      const text = error.message + error.issues.map((issue) => issue.path + issue.message).join();
+      if (secrets.some((one) => text.includes(one))) {
+        error = new ValidationError('eventsub webhook body', [{ path: '', message: 'details withheld (they quote the secret)' }], error.body);
+      }
+    }
     try {
-      onError?.(error);
+      to?.(error as never);
     } catch {
       // A failing reporter must not change the answer.
+    }
+  };
+
+  /** Whether a message with this mismatch (if any) may be dispatched; reports the mismatch. */
+  const pass = (invalid: ValidationError | undefined): boolean => {
+    if (invalid) report(invalid, mode === 'strict' ? onError : onInvalid);
+    return !invalid || mode !== 'strict';
+  };
+
+  const remember = async (id: string) => {
+    try {
+      await seen.add(id, ttl);
+    } catch (error) {
+      // The message was handled: answering 500 now would only make Twitch send it again.
+      report(error);
     }
   };
 
@@ -297,23 +439,24 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       return;
     }
     await onNotification?.(message);
-    type AnyHandler = (event: unknown, message: WebhookMessage) => unknown;
-    const handler = (on as Record<string, AnyHandler | undefined>)[message.subscription.type];
-    if (!handler) return;
+    const { type } = message.subscription;
+    // Own properties only: a type named `constructor` or `__proto__` must not find Object.prototype.
+    const handler = Object.hasOwn(on, type) ? (on as Record<string, unknown>)[type] : undefined;
+    if (typeof handler !== 'function') return;
     const { event, events } = message.body;
     for (const item of events ?? [event]) await handler(item, message);
   }
 
   return async (request) => {
     if (request.method !== 'POST') return answer(405, { Allow: 'POST' });
-    let bytes: Uint8Array | undefined;
+    let bytes: Uint8Array | number;
     try {
       bytes = await readBody(request, maxBody);
     } catch (error) {
       report(error);
       return answer(400);
     }
-    if (!bytes) return answer(413);
+    if (typeof bytes === 'number') return answer(bytes);
     keys ??= importKeys(secret);
     const { headers } = request;
     let signed: boolean;
@@ -329,87 +472,72 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
 
     const id = headers.get(MESSAGE_ID)!;
     const kind = headers.get(MESSAGE_TYPE);
+    // Signed, but a kind this version does not know: acknowledge so Twitch does not count a failure.
+    if (kind !== CHALLENGE && kind !== 'notification' && kind !== 'revocation') return answer(204);
     let body: EventSubWebhookBody;
+    let invalid: ValidationError | undefined;
     try {
-      body = parseEventSubWebhookBody(JSON.parse(new TextDecoder().decode(bytes)), { schemas });
+      // Parsed in report mode whatever `validate` says: what routing needs throws, the rest is
+      // kept aside and settled below, once it is known the message is not a duplicate.
+      body = parseEventSubWebhookBody(new TextDecoder().decode(bytes), {
+        schemas,
+        validate: mode && 'report',
+        onInvalid: (error) => void (invalid = error),
+      });
     } catch (error) {
       report(error);
       return answer(400);
     }
+    const misfit = contradiction(kind, body);
+    const refuse = () => {
+      report(new ValidationError('eventsub webhook body', [{ path: misfit!, message: `does not fit a ${kind} message` }], body));
+      return 400;
+    };
 
-    if (kind === 'webhook_callback_verification') {
-      if (typeof body.challenge !== 'string') return answer(400);
+    if (kind === CHALLENGE) {
+      if (misfit) return answer(refuse());
+      // Answering delivers nothing, so a mismatch is only reported; the id is remembered, so the
+      // same signed body replayed under another message type is acknowledged without dispatch.
+      pass(invalid);
+      await remember(id);
       return new Response(body.challenge, { status: 200, headers: { 'Content-Type': 'text/plain' } });
-    }
-    if (kind === 'notification') {
-      if (body.event === undefined && !Array.isArray(body.events)) return answer(400);
-    } else if (kind !== 'revocation') {
-      // Signed, but a kind this version does not know: acknowledge so Twitch does not count a failure.
-      return answer(204);
     }
 
     // Wait out an attempt of the same id that is still running; if it succeeded, this is a duplicate.
     for (let running = inflight.get(id); running; running = inflight.get(id)) {
       if (await running) return answer(204);
     }
-    const retry = Number(headers.get(MESSAGE_RETRY) ?? 0);
+    const retry = headers.get(MESSAGE_RETRY);
     const message: WebhookMessage = {
       id,
       timestamp: headers.get(MESSAGE_TIMESTAMP)!,
-      retry: Number.isFinite(retry) ? retry : 0,
+      // A plain count only: '1e400', '-1' or '0x10' are not what Twitch sends.
+      retry: retry && /^\d{1,9}$/.test(retry) ? Number(retry) : 0,
       subscription: body.subscription,
       body,
     };
     const attempt = (async () => {
-      if (await seen.has(id)) return;
-      await dispatch(kind, message);
-      try {
-        await seen.add(id, ttl);
-      } catch (error) {
-        // The events were handled: answering 500 now would only make Twitch send them again.
-        report(error);
-      }
+      if (await seen.has(id)) return 204;
+      if (misfit) return refuse();
+      // A strict mismatch is not dispatched but remembered: a retry would fail the same way.
+      if (pass(invalid)) await dispatch(kind, message);
+      await remember(id);
+      return 204;
     })();
     const settled = attempt.then(
-      () => true,
+      (status) => status === 204,
       () => false,
     );
     inflight.set(id, settled);
     // Registered before any waiter's reaction, so waiters never see a finished attempt.
     void settled.then(() => inflight.get(id) === settled && inflight.delete(id));
     try {
-      await attempt;
-      return answer(204);
+      return answer(await attempt);
     } catch (error) {
       report(error);
       return answer(500);
     }
   };
-}
-
-/** The body's bytes, or undefined when it is (or says it is) larger than `max`. */
-async function readBody(request: Request, max: number): Promise<Uint8Array | undefined> {
-  const declared = request.headers.get('Content-Length');
-  if (declared !== null && Number(declared) > max) return undefined;
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    size += read.value.byteLength;
-    if (size > max) {
-      reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(read.value);
-  }
-  const bytes = new Uint8Array(size);
-  size = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, size);
-    size += chunk.byteLength;
-  }
-  return bytes;
 }
 
 // ---------------------------------------------------------------------------------------------

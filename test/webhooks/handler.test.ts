@@ -1,5 +1,4 @@
 import { describe, expect, expectTypeOf, test } from 'vitest';
-import * as v from 'valibot';
 import {
   createWebhookHandler,
   memorySeen,
@@ -213,9 +212,9 @@ describe('createWebhookHandler', () => {
       has: async (id) => kv.has(id),
       add: async (id, ttl) => void kv.set(id, ttl ?? -1),
     };
-    const { handle, follows } = setup({ seen: store, seenTtlSeconds: 900 });
+    const { handle, follows } = setup({ seen: store, seenTtlSeconds: 1800 });
     await handle(await signedRequest(followNotification(), { id: 'kv-1' }));
-    expect(kv.get('kv-1')).toBe(900);
+    expect(kv.get('kv-1')).toBe(1800);
     // Another instance sharing the store: the id is known already.
     const other = setup({ seen: store });
     expect((await other.handle(await signedRequest(followNotification(), { id: 'kv-1' }))).status).toBe(204);
@@ -254,15 +253,6 @@ describe('createWebhookHandler', () => {
     expect((await handle(await signedRequest({ subscription: subscription() }))).status).toBe(400);
     expect(calls).toEqual([]);
     expect(errors.length).toBeGreaterThanOrEqual(2);
-  });
-
-  test('checks events against opt-in schemas', async () => {
-    const schema = { type: 'channel.follow', version: '2', event: v.looseObject({ user_id: v.string(), followed_at: v.string() }) };
-    const { handle, calls } = setup({ schemas: [schema] });
-    const bad = { subscription: subscription(), event: { ...followEvent(), user_id: 42 } };
-    expect((await handle(await signedRequest(bad))).status).toBe(400);
-    expect((await handle(await signedRequest(followNotification()))).status).toBe(204);
-    expect(calls).toEqual(['notification:channel.follow', expect.stringMatching(/^follow:/)]);
   });
 
   test('a handler that throws gives 500 and Twitch’s retry of the same id runs it again', async () => {
