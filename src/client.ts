@@ -1,4 +1,5 @@
 import ky, { isHTTPError, isNetworkError, isTimeoutError, type Options } from 'ky';
+import { readText } from './body.js';
 import type { EndpointMeta, EndpointSpec, TokenType } from './endpoint.js';
 import { helixError, InputError, MissingScopeError, NetworkError, RateLimitError, UnauthorizedError, ValidationError } from './errors.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -71,8 +72,6 @@ export interface ClientOptions {
   timeout?: number | false;
 }
 
-/** A query parameter's value: one, or several (sent as repeated `key=value`). */
-export type QueryValue = string | number | boolean | readonly (string | number | boolean)[];
 
 /** Options every endpoint function takes as its third argument. */
 export interface CallOptions {
@@ -80,13 +79,6 @@ export interface CallOptions {
   user?: string;
   /** Aborts the call, including any wait for the rate limit. */
   signal?: AbortSignal;
-  /**
-   * Query parameters helixkit does not know yet (Twitch adds them faster than SDKs ship), sent
-   * as given and unchecked. Input keys stay checked, so a typo there is still refused.
-   */
-  query?: Readonly<Record<string, QueryValue>>;
-  /** JSON body fields helixkit does not know yet, merged into the body as given and unchecked. */
-  body?: Readonly<Record<string, unknown>>;
 }
 
 /** A configured Helix client. Pass it to endpoint functions: `getUsers(client, { login })`. */
@@ -105,6 +97,8 @@ export interface Client {
  * is a wrong clock or a hostile server, and the call fails at once with `RateLimitError`.
  */
 const MAX_WAIT_MS = 120_000;
+/** Helix's largest answers are a few hundred KB; a body past this is not Twitch's and is not read. */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /** Creates a Helix client. @see https://dev.twitch.tv/docs/api/ */
 export function createClient(options: ClientOptions): Client {
@@ -132,21 +126,19 @@ export function createClient(options: ClientOptions): Client {
   }
 
   async function send(spec: EndpointSpec, input: Record<string, unknown>, token: AccessToken, options: CallOptions) {
-    const { signal, query: extra } = options;
+    const { signal } = options;
     const searchParams = new URLSearchParams();
-    const append = (key: string, value: unknown) => {
+    for (const key of spec.query) {
+      const value = input[key] ?? [];
       // A repeatable parameter takes an array: one `key=value` each.
       for (const item of Array.isArray(value) ? value : [value]) searchParams.append(key, String(item));
-    };
-    for (const key of spec.query) append(key, input[key] ?? []);
-    for (const key in extra) append(key, extra[key]);
+    }
     const bearer = `Bearer ${token.token}`;
     try {
       // Outside ky's per-attempt timeout: an empty bucket may take up to a minute to refill.
       for (let wait; (wait = limiter.take(bearer)); ) {
         if (wait > MAX_WAIT_MS) {
-          const message = `the rate limit resets in ${Math.ceil(wait / 1000)} s; helixkit waits 120 s at most`;
-          throw helixError({ status: 429, error: 'Too Many Requests', message, endpoint: spec.id, headers: new Headers() });
+          throw helixError({ status: 429, error: 'Too Many Requests', message: `resets in ${Math.ceil(wait / 1000)} s`, endpoint: spec.id, headers: new Headers() });
         }
         await sleep(wait, signal);
       }
@@ -166,21 +158,22 @@ export function createClient(options: ClientOptions): Client {
       };
       if (spec.method !== 'GET') request.method = spec.method;
       // (JSON leaves out the fields that are undefined.)
-      if (spec.body[0] || options.body) request.json = { ...Object.fromEntries(spec.body.map((key) => [key, input[key]])), ...options.body };
+      if (spec.body[0]) request.json = Object.fromEntries(spec.body.map((key) => [key, input[key]]));
       if (signal) request.signal = signal;
       // A whole URL: ky resolving a base URL and search params costs more than the rest of the call.
       const query = searchParams.toString();
       const response = await ky(baseUrl + spec.path + (query && `?${query}`), request);
-      const text = await response.text();
-      if (spec.text) return text;
-      if (!spec.response) return;
+      const text = await readText(response, MAX_BODY_BYTES);
+      if (spec.text && text !== undefined) return text;
+      if (!spec.response && !spec.text) return;
       let body: unknown;
       try {
-        body = JSON.parse(text);
+        body = JSON.parse(text!);
       } catch {
-        throw new ValidationError(spec.id, [{ path: '', message: 'not JSON' }], text);
+        // (JSON.parse(undefined) throws too: a body over the cap was not read.)
+        throw new ValidationError(spec.id, [{ path: '', message: text === undefined ? 'a body over 16 MiB' : 'not JSON' }], text);
       }
-      const problem = validate && check(spec.response, body, spec.id);
+      const problem = validate && check(spec.response!, body, spec.id);
       if (problem) {
         if (validate === 'strict') throw problem;
         try {

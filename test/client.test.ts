@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import {
   createClient,
   defineEndpoint,
+  withParameters,
   InputError,
   MissingScopeError,
   NetworkError,
@@ -466,20 +467,44 @@ describe('validation', () => {
 });
 
 describe('parameters helixkit does not know yet', () => {
-  test('the query and body call options are sent as given, while input keys stay checked', async () => {
+  test('withParameters sends them as given, while other input keys stay checked', async () => {
     const stub = fetchStub(() => json({ data: [] }));
     const c = client(stub.fetch);
-    await getUsers(c, { id: '1' }, { query: { brand_new: ['x', 'y'], flag: true } });
-    expect(stub.requests[0]!.url).toBe('https://api.twitch.tv/helix/users?id=1&brand_new=x&brand_new=y&flag=true');
+    const getUsersNext = withParameters(getUsers, { query: ['brand_new'] });
+    await getUsersNext(c, { id: '1', brand_new: ['x', 'y'] });
+    expect(stub.requests[0]!.url).toBe('https://api.twitch.tv/helix/users?id=1&brand_new=x&brand_new=y');
+    expect(getUsersNext.endpoint.query).toEqual(['id', 'login', 'brand_new']);
+    expect(() => getUsersNext(c, { id: '1', brand_nwe: 'x' })).toThrow(InputError);
+    expect(() => getUsers(c, { id: '1', brand_new: 'x' } as never)).toThrow(InputError);
 
     const spec = {
       id: 'test-post', method: 'POST', path: 'things', query: [], body: ['title'],
       tokens: ['user'], scopes: [], paginated: false, response: v.looseObject({ data: v.array(v.unknown()) }),
     } as const;
-    const post = defineEndpoint<{ title: string }, { data: unknown[] }>(spec);
-    await post(c, { title: 'Hi' }, { body: { pin: true } });
+    const post = withParameters(defineEndpoint<{ title: string }, { data: unknown[] }>(spec), { body: ['pin'] });
+    await post(c, { title: 'Hi', pin: true });
     expect(await stub.requests[1]!.json()).toEqual({ title: 'Hi', pin: true });
-    expect(() => getUsers(c, { id: '1', brand_new: 'x' } as never)).toThrow(InputError);
+  });
+});
+
+describe('bodies are capped', () => {
+  test('an answer streaming past 16 MiB is refused with ValidationError and read no further', async () => {
+    let pulled = 0;
+    const endless = () =>
+      new Response(
+        new ReadableStream({
+          pull(controller) {
+            pulled++;
+            controller.enqueue(new Uint8Array(1024 * 1024).fill(32));
+          },
+        }),
+        { headers: { 'content-type': 'application/json' } },
+      );
+    const stub = fetchStub(endless);
+    const error = (await getUsers(client(stub.fetch), { id: '1' }).catch((e: unknown) => e)) as ValidationError;
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toMatch(/over 16 MiB/);
+    expect(pulled).toBeLessThan(20);
   });
 });
 

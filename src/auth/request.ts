@@ -3,6 +3,7 @@
  * posted to it, how its answers are checked, and random, URL-safe strings.
  */
 import type { GenericSchema } from 'valibot';
+import { readText } from '../body.js';
 import { ValidationError } from '../errors.js';
 import { validate } from '../validate.js';
 import { AuthError } from './errors.js';
@@ -90,8 +91,11 @@ export async function oauthRequest<T>(
   try {
     const signal = withTimeout(init.signal, options.timeout ?? DEFAULT_TIMEOUT);
     response = await doFetch(url, { method: init.method ?? (body ? 'POST' : 'GET'), body, headers: init.headers, signal });
-    // Inside the try: the timeout also covers a body that stops arriving.
-    text = await response.text();
+    // Inside the try: the timeout also covers a body that stops arriving. OAuth answers are
+    // small; one over 1 MiB is not Twitch's and is not read further.
+    const read = await readText(response, 1024 * 1024);
+    if (read === undefined) throw new Error('the answer is over 1 MiB');
+    text = read;
   } catch (error) {
     // The caller's own abort stays an AbortError; a timeout becomes a network_error below.
     if (init.signal?.aborted || (error instanceof Error && error.name === 'AbortError' && !isTimeout(error))) throw error;

@@ -3,6 +3,7 @@
  * one handler serves a Cloudflare Worker, `Deno.serve`, `Bun.serve` or any fetch-style server.
  * The handler path imports no HTTP client: a Worker that only receives events stays small.
  */
+import { readBody } from '../body.js';
 import type { Client } from '../client.js';
 import type { EndpointSpec } from '../endpoint.js';
 import { InputError, ValidationError } from '../errors.js';
@@ -149,40 +150,6 @@ export async function verifyEventSubRequest(
 function hasSecret(secret: string | readonly string[]): boolean {
   const list = typeof secret === 'string' ? [secret] : secret;
   return Array.isArray(list) && list.length > 0 && list.every((one) => typeof one === 'string' && one.length > 0);
-}
-
-/**
- * The body's bytes, 413 when it is (or says it is) larger than `max`, 400 when its
- * `Content-Length` is not a plain count of bytes. Reads no further than `max`, from a clone when
- * `copy` (so the caller can still read it): every body this module reads comes through here.
- */
-async function readBody(request: Request, max: number, copy?: boolean): Promise<Uint8Array | 400 | 413> {
-  const declared = request.headers.get('Content-Length');
-  if (declared !== null) {
-    // Number() would take '1e3', '0x10', '' or '-1'; HTTP takes digits only.
-    if (!/^\d+$/.test(declared)) return 400;
-    if (Number(declared) > max) return 413;
-  }
-  const stream = (copy ? request.clone() : request).body;
-  if (!stream) return new Uint8Array(0);
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    size += read.value.byteLength;
-    if (size > max) {
-      reader.cancel().catch(() => undefined);
-      return 413;
-    }
-    chunks.push(read.value);
-  }
-  const bytes = new Uint8Array(size);
-  size = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, size);
-    size += chunk.byteLength;
-  }
-  return bytes;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -108,3 +108,24 @@ describe('responses are validated before use', () => {
     expect(info.scopes).toEqual([]);
   });
 });
+
+describe('OAuth answers are capped', () => {
+  test('an answer streaming past 1 MiB fails as a network error, read no further', async () => {
+    let pulled = 0;
+    const endless: typeof fetch = async () =>
+      new Response(
+        new ReadableStream({
+          pull(controller) {
+            pulled++;
+            controller.enqueue(new Uint8Array(64 * 1024).fill(32));
+          },
+        }),
+        { headers: { 'content-type': 'application/json' } },
+      );
+    const failure = await validateToken('some-token-value', { fetch: endless }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(AuthError);
+    expect((failure as AuthError).error).toBe('network_error');
+    expect(String(failure)).toMatch(/over 1 MiB/);
+    expect(pulled).toBeLessThan(40);
+  });
+});
