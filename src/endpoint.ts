@@ -116,3 +116,24 @@ export function checkInput(spec: EndpointSpec, input: Record<string, unknown>): 
     if (!group.some((key) => count(input[key]))) fail(group[0]!, `one of ${group.join(', ')} is required`);
   }
 }
+
+/**
+ * The same endpoint, also sending parameters helixkit does not know yet: Twitch adds them faster
+ * than SDKs ship. Input keys stay checked against the widened lists, so a typo is still refused;
+ * the new parameters' values are sent as given. Costs nothing unless imported.
+ * ```ts
+ * const getStreamsNew = withParameters(getStreams, { query: ['new_filter'] });
+ * await getStreamsNew(client, { first: 20, new_filter: 'x' });
+ * ```
+ */
+export function withParameters<Input, Result>(
+  fn: Endpoint<Input, Result>,
+  extra: { readonly query?: readonly string[]; readonly body?: readonly string[] },
+): Endpoint<Input & Record<string, unknown>, Result> {
+  const spec = fn.endpoint as EndpointSpec;
+  return defineEndpoint({
+    ...spec,
+    query: [...spec.query, ...(extra.query ?? [])],
+    body: [...spec.body, ...(extra.body ?? [])],
+  }) as never;
+}
