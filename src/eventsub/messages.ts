@@ -204,7 +204,7 @@ const METADATA: Shape = {
   subscription_type: 's?',
   subscription_version: 's?',
 };
-const WEBHOOK_BODY: Shape = { subscription: SUBSCRIPTION, event: 'o?', challenge: 's?' };
+const WEBHOOK_BODY: Shape = { subscription: SUBSCRIPTION, challenge: 's?' };
 
 const NAMES: Record<string, string> = { s: 'string', n: 'number', o: 'object' };
 
@@ -222,10 +222,13 @@ const issue = (path: string, expected: string, value: unknown): ValidationIssue 
   return { path, expected, received, message: `expected ${expected}, received ${received}` };
 };
 
-/** Adds each field of `value` that does not fit `shape` to `found`; a nested shape's fields are routing fields when any is. */
-function misfits(value: unknown, shape: Shape, path: string, found: Findings, routing = false): void {
+/**
+ * Adds each field of `value` that does not fit `shape` to `found`. Every shape holds routing
+ * fields, so a value that is not an object at all stops routing.
+ */
+function misfits(value: unknown, shape: Shape, path: string, found: Findings): void {
   if (!isObject(value)) {
-    found[routing || Object.values(shape).some((kind) => typeof kind === 'string' && kind.endsWith('!')) ? 'routing' : 'other'].push(issue(path.slice(0, -1), 'object', value));
+    found.routing.push(issue(path.slice(0, -1), 'object', value));
     return;
   }
   for (const field in shape) {
@@ -315,17 +318,21 @@ function settle(found: Findings, mode: ValidateMode, options: ParseOptions, sour
 /** The mode of a parse call: strict unless told otherwise. */
 const parseMode = (options: ParseOptions): ValidateMode => modeOf(options.validate ?? true);
 
-/** `eventsub message (channel.follow v2)` once the subscription is known. */
+/**
+ * `eventsub message (channel.follow v2)` once the subscription is known. The names come from the
+ * network, so only plain type and version names go into a report (no text, no line breaks).
+ */
 const named = (source: string, payload: unknown) => {
   const subscription = isObject(payload) && payload.subscription;
-  return isObject(subscription) && typeof subscription.type === 'string' ? `${source} (${subscription.type} v${String(subscription.version)})` : source;
+  const name = isObject(subscription) && `${subscription.type} v${subscription.version}`;
+  return name && /^\w+(\.\w+)+ v\w{1,20}$/.test(name) ? `${source} (${name})` : source;
 };
 
 function parseFrame(message: Record<string, unknown>, options: ParseOptions): EventSubFrame {
   const mode = parseMode(options);
   const { metadata, payload } = message;
   const found: Findings = { routing: [], other: [] };
-  misfits(metadata, METADATA, 'metadata.', found, true);
+  misfits(metadata, METADATA, 'metadata.', found);
   if (!isObject(payload)) found.routing.push(issue('payload', 'object', payload));
   if (found.routing[0]) settle(found, mode, options, FRAME, message);
   const type = (metadata as Record<string, unknown>).message_type;
@@ -335,11 +342,11 @@ function parseFrame(message: Record<string, unknown>, options: ParseOptions): Ev
       break;
     case 'session_welcome':
     case 'session_reconnect':
-      misfits(body.session, SESSION, 'payload.session.', found, true);
+      misfits(body.session, SESSION, 'payload.session.', found);
       break;
     case 'notification':
     case 'revocation':
-      misfits(body.subscription, SUBSCRIPTION, 'payload.subscription.', found, true);
+      misfits(body.subscription, SUBSCRIPTION, 'payload.subscription.', found);
       if (type === 'notification') eventMisfits(body, 'payload.', found);
       if (type === 'notification' && !found.routing[0] && mode) eventIssues(body, options, 'payload.', found);
       break;
@@ -354,7 +361,9 @@ function parseWebhook(body: Record<string, unknown>, options: ParseOptions): Eve
   const mode = parseMode(options);
   const found: Findings = { routing: [], other: [] };
   misfits(body, WEBHOOK_BODY, '', found);
-  if (body.events !== undefined) eventMisfits(body, '', found);
+  // A webhook body has an event only when it is a notification (the header says which): check
+  // one when present, and the handler checks that a notification has one.
+  if (body.event !== undefined || body.events !== undefined) eventMisfits(body, '', found);
   if (!found.routing[0] && mode) eventIssues(body, options, '', found);
   settle(found, mode, options, named(WEBHOOK, body), body);
   return body as unknown as EventSubWebhookBody;
@@ -373,16 +382,16 @@ export function parseEventSubMessage(json: string | unknown, options: ParseOptio
 }
 
 /** A JSON string parsed, or a value as it is; either way it must be an object. */
-function parsedObject(json: string | unknown): Record<string, unknown> {
+function parsedObject(json: string | unknown, source = FRAME): Record<string, unknown> {
   let value: unknown = json;
   if (typeof json === 'string') {
     try {
       value = JSON.parse(json);
     } catch {
-      fail(FRAME, '', 'not JSON', json);
+      fail(source, '', 'not JSON', json);
     }
   }
-  if (!isObject(value)) fail(FRAME, '', 'expected an object', value);
+  if (!isObject(value)) fail(source, '', 'expected an object', value);
   return value;
 }
 
@@ -398,7 +407,7 @@ export function parseEventSubFrame(json: string | unknown, options: ParseOptions
 
 /** Like {@link parseEventSubMessage}, for a webhook request body. */
 export function parseEventSubWebhookBody(json: string | unknown, options: ParseOptions = {}): EventSubWebhookBody {
-  const value = parsedObject(json);
+  const value = parsedObject(json, WEBHOOK);
   if ('metadata' in value) fail(WEBHOOK, 'metadata', 'a WebSocket frame is not a webhook body', value);
   return parseWebhook(value, options);
 }
