@@ -34,11 +34,11 @@ export function createRateLimiter(): RateLimiter {
     return bucket.remaining-- > 0 ? 0 : wait;
   };
   const update = (key: string, headers: Headers, limited = false): void => {
-    const remaining = limited ? 0 : Number(headers.get('ratelimit-remaining') ?? NaN);
+    const remaining = limited ? 0 : +(headers.get('ratelimit-remaining') ?? NaN);
     // The reset is an epoch second on Twitch's clock: measured against its `Date` header, a wrong
     // clock on either side cannot stretch the wait (the header is whole seconds, so the wait errs
     // long by under one). Without a readable `Date` (browsers hide it), the local clock stands in.
-    const reset = Number(headers.get('ratelimit-reset') ?? NaN) * 1000;
+    const reset = +(headers.get('ratelimit-reset') ?? NaN) * 1000;
     const sent = Date.parse(headers.get('date') ?? '');
     let wait = reset - (sent > 0 ? sent : Date.now());
     if (limited) wait = Number.isNaN(wait) ? 1000 : Math.max(0, wait);
