@@ -123,8 +123,9 @@ function url(original: string): string {
 }
 
 function isVocabulary(key: string, value: string): boolean {
+  // Subscription types run to 54 characters (channel.channel_points_automatic_reward_redemption.add).
+  if (VOCABULARY_KEYS.test(key)) return value.length <= 64 && /^[A-Za-z0-9_.:-]+(?: [0-9]+)?$/.test(value);
   if (value.length > 40) return false;
-  if (VOCABULARY_KEYS.test(key)) return /^[A-Za-z0-9_.:-]+(?: [0-9]+)?$/.test(value);
   if (TEXT_KEYS.test(key)) return false;
   return /^[a-z][a-z0-9]*(?:[_.:-][a-z0-9]+)*$/.test(value) || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/.test(value);
 }
