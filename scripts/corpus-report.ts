@@ -1,12 +1,11 @@
 /**
  * Runs the built schemas (dist/, so `npm run build` first) over the evidence corpus and writes
- * test/corpus/known-mismatches.ts (the table test/corpus/corpus.test.ts holds the schemas to) and
- * test/corpus/MISMATCHES.md (the same mismatches grouped by schema component, for errata).
+ * test/corpus/MISMATCHES.md: every refusal grouped by schema component, with the evidence, so a
+ * new case that test/corpus/corpus.test.ts fails on can be judged. Each row ends either as an
+ * erratum of a generator (Twitch sends it) or as an exclusion in gen-corpus.ts (the source is
+ * wrong); the table is empty while every case passes.
  *
  *   npm run build && npx node scripts/corpus-report.ts [../shared/twitch/helix-openapi.json]
- *
- * Run it after changing the corpus or the schemas, and review the diff: every removed line is a
- * mismatch the schemas now accept, every added one a new refusal.
  */
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -109,7 +108,6 @@ function describe(item: CorpusCase, finding: Finding): string {
 // ---------------------------------------------------------------------------------------------
 
 const files = loadCorpus();
-const table: [string, string[]][] = [];
 interface Row {
   component: string;
   expected: string;
@@ -125,7 +123,6 @@ for (const file of files) {
     const found = check(library, item, endpoints);
     if (!found.length) continue;
     failing++;
-    table.push([item.id, found.map((f) => f.path)]);
     for (const finding of found) {
       const name = component(item, finding.path);
       const evidence = describe(item, finding);
@@ -140,16 +137,6 @@ for (const file of files) {
 const cite = (item: CorpusCase) =>
   `${item.from.repo}${item.from.commit ? '@' + item.from.commit.slice(0, 8) : ''} ${item.from.path}${item.from.at ? ` (${item.from.at})` : ''}`;
 const sourceOf = (item: CorpusCase) => item.id.split(':')[0]!;
-
-writeFileSync(
-  join(root, 'test/corpus/known-mismatches.ts'),
-  `// Written by \`npx node scripts/corpus-report.ts\`: the paths our schemas refuse in each corpus case.
-// An entry disappears when a schema learns to accept what the evidence shows; review every diff.
-export const KNOWN_MISMATCHES: Record<string, readonly string[]> = {
-${table.map(([id, paths]) => `  ${JSON.stringify(id)}: ${JSON.stringify(paths)},`).join('\n')}
-};
-`,
-);
 
 // Coverage: which operations with a JSON body, and which (type, version) pairs, have evidence.
 const covered = new Set(files.flatMap((file) => file.cases.map((item) => item.target)));

@@ -15,6 +15,7 @@
  * (what Twitch actually sends) win: see FIXES below, each with its reason.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { eventFieldPaths, loadCorpus, shows, writeErrata, type ErratumChange, type ErratumRecord } from '../test/corpus/check.ts';
 
 const COMMAND = 'npx node scripts/gen-eventsub.ts';
 const source = process.argv[2] ?? '../shared/twitch/eventsub-subscription-types.json';
@@ -58,6 +59,8 @@ interface Field {
   /** Values the docs list for a string; the types offer them, the schemas accept any string. */
   values?: string[];
   fields?: Field[];
+  /** A doc line on the field's type (set by EVENT_ERRATA for a second spelling). */
+  doc?: string;
 }
 
 interface Entry {
@@ -224,6 +227,47 @@ const FIXES: Fix[] = [
     why: 'both examples carry it; the table omits it' },
 ];
 
+/**
+ * How an erratum loosens an event field: it may be null, it may be absent, or Twitch spells it a
+ * second way (both become optional, and `doc` says on both that one of the two is there).
+ */
+type EventChange = 'nullable' | 'optional' | { alias: string; doc: string };
+
+/**
+ * Where notifications differ from the field tables by evidence of the corpus (test/corpus/cases,
+ * from scripts/gen-corpus.ts), unlike FIXES above, which follow Twitch's own examples. Each entry
+ * names `type@version`s, a dotted path in the event, the change, the corpus cases that show it and
+ * one line of evidence. The run stops when an entry is stale or a cited case does not show the
+ * change; test/corpus/errata-eventsub.json records where each case shows it, for the corpus test.
+ * A source that is itself wrong is excluded in gen-corpus.ts instead, with its reason.
+ */
+const EVENT_ERRATA: { types: string[]; path: string; change: EventChange; cases: string[]; evidence: string }[] = [
+  ...['id', 'login', 'name'].map((part) => ({
+    types: ['channel.chat.notification@1'],
+    path: `chatter_user_${part}`,
+    change: 'nullable' as const,
+    cases: ['twitch_api:channel.chat.notification:parse_payload_sub_gift_anon'],
+    evidence: 'twitch_api: an anonymous gift names no chatter (chatter_is_anonymous true, chatter_user_* null)',
+  })),
+  {
+    types: ['channel.suspicious_user.message@1'],
+    path: 'shared_ban_channel_ids',
+    change: 'nullable',
+    cases: ['twitch4j:channel.suspicious_user.message@1:deserializeManualMonitor'],
+    evidence: 'twitch4j captured a manually monitored user, banned nowhere else, with shared_ban_channel_ids null',
+  },
+  ...(['id', 'login', 'name'] as const).map((part) => ({
+    types: ['channel.charity_campaign.donate@1'],
+    path: `broadcaster_user_${part}`,
+    change: {
+      alias: `broadcaster_${part}`,
+      doc: `The broadcaster's ${part}, spelled \`broadcaster_user_${part}\` (Twitch's table) or \`broadcaster_${part}\` (as the other charity events name it): one is there.`,
+    },
+    cases: ['twitch_api:channel.charity_campaign.donate:parse_payload'],
+    evidence: "twitch_api parses broadcaster_id/login/name, taking the docs' broadcaster_user_* only as an alias",
+  })),
+];
+
 /** Extra fields shaped like a sibling the table does describe (shared-chat twins). */
 const TWINS: Record<string, Record<string, string>> = {
   'channel.chat.notification': {
@@ -267,6 +311,57 @@ function applyFixes(entry: Entry): void {
   }
 }
 
+/** The field list and the field an erratum path names in an entry's event. */
+function errataField(entry: Entry, path: string): { fields: Field[]; target: Field } {
+  const steps = path.split('.');
+  const name = steps.pop()!;
+  let fields = entry.event;
+  for (const step of steps) {
+    const next = fields.find((f) => f.name === step)?.fields;
+    if (!next) throw new Error(`EVENT_ERRATA ${entry.type} ${path}: no object at ${step}`);
+    fields = next;
+  }
+  const target = fields.find((f) => f.name === name);
+  if (!target) throw new Error(`EVENT_ERRATA ${entry.type} ${path}: no such field`);
+  return { fields, target };
+}
+
+/** Makes each erratum's change in an entry; a stale one (the table already says so) stops the run. */
+function applyErrata(entry: Entry): void {
+  for (const { types, path, change } of EVENT_ERRATA) {
+    if (!types.includes(`${entry.type}@${entry.version}`)) continue;
+    const { fields, target } = errataField(entry, path);
+    if (change === 'nullable' ? target.nullable : target.optional) {
+      throw new Error(`EVENT_ERRATA ${entry.type} ${path}: the table already says so; remove the entry`);
+    }
+    if (change === 'nullable') target.nullable = true;
+    else target.optional = true;
+    if (typeof change === 'string') continue;
+    target.doc = change.doc;
+    fields.splice(fields.indexOf(target) + 1, 0, { ...structuredClone(target), name: change.alias });
+  }
+}
+
+/** Each erratum with the paths where its cited corpus cases show the change (for the corpus test). */
+function errataRecords(entries: Entry[]): ErratumRecord[] {
+  const corpus = new Map(loadCorpus().flatMap((file) => file.cases.map((item) => [item.id, item] as const)));
+  return EVENT_ERRATA.map(({ types, path, change, cases, evidence }) => {
+    for (const type of types) {
+      if (!entries.some((entry) => `${entry.type}@${entry.version}` === type)) throw new Error(`EVENT_ERRATA: no ${type}`);
+    }
+    const claim: ErratumChange = typeof change === 'string' ? change : { alias: change.alias };
+    const record: ErratumRecord = { at: `${types.join(', ')} ${path}`, change: claim, evidence, cases: {} };
+    for (const id of cases) {
+      const item = corpus.get(id);
+      if (!item || !types.includes(item.target)) throw new Error(`EVENT_ERRATA ${path}: ${id} is not a corpus case of ${types.join(', ')}`);
+      const showing = eventFieldPaths(item, path).filter((at) => shows(item, at, claim));
+      if (!showing.length) throw new Error(`EVENT_ERRATA ${path}: ${id} does not show it`);
+      record.cases[id] = showing;
+    }
+    return record;
+  });
+}
+
 /** channel.raid takes one of two broadcasters; the table marks both optional. */
 const ONE_OF: Record<string, string[]> = {
   'channel.raid': ['from_broadcaster_user_id', 'to_broadcaster_user_id'],
@@ -303,7 +398,7 @@ function tsType(field: Field, indent: string): string {
 
 function tsObject(fields: Field[], indent: string): string {
   const inner = `${indent}  `;
-  const lines = fields.map((f) => `${inner}${f.name}${f.optional ? '?' : ''}: ${tsType(f, inner)};`);
+  const lines = fields.map((f) => `${f.doc ? `${inner}/** ${f.doc} */\n` : ''}${inner}${f.name}${f.optional ? '?' : ''}: ${tsType(f, inner)};`);
   return `{\n${lines.join('\n')}\n${indent}}`;
 }
 
@@ -617,6 +712,7 @@ function main(): void {
   const entries = raw.map(toEntry);
   for (const entry of entries) {
     applyFixes(entry);
+    applyErrata(entry);
     entry.oneOf = ONE_OF[entry.type];
   }
   const byType = new Map<string, Entry[]>();
@@ -636,6 +732,7 @@ function main(): void {
   writeFileSync('src/eventsub/types.ts', generateTypes(entries, names, newest));
   writeFileSync('src/eventsub/versions.ts', generateVersions(byType));
   writeFileSync('src/eventsub/schemas.ts', generateSchemas(entries, names));
+  writeErrata('eventsub', errataRecords(entries));
   console.log(`${entries.length} entries, ${byType.size} types → src/eventsub/{types,versions,schemas}.ts and the test's expectations`);
 }
 

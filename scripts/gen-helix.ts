@@ -11,6 +11,7 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkedBody, loadCorpus, shows, writeErrata, type ErratumChange, type ErratumRecord } from '../test/corpus/check.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const specPath = process.argv[2] ?? join(root, '../shared/twitch/helix-openapi.json');
@@ -35,6 +36,8 @@ interface Schema {
   items?: Schema;
   additionalProperties?: Schema;
   $ref?: string;
+  /** A doc line for the field's type, set by RESPONSE_ERRATA (the reference has none of ours). */
+  'x-doc'?: string;
 }
 interface Parameter {
   name: string;
@@ -293,8 +296,15 @@ const RULE_FACTS: Record<string, Partial<Rules>> = {
  * out. Twitch's answer decides those cases, so helixkit does not refuse the call before sending:
  * the parameters are optional in the input type and absent from `required`. One line of evidence
  * each; every operation's documented examples were checked (twitch-api-swagger f8895f80).
- * Checked and not an erratum: get-guest-star-invites' second example omits moderator_id and
- * session_id, but it requests /guest_star/session (another operation); its first sends all three.
+ *
+ * Checked and kept required: get-guest-star-invites' moderator_id and session_id. Its "Example 2"
+ * sends neither, but that request is `GET /guest_star/session?broadcaster_id=…` under the title
+ * "Get session for host channel": a copy of get-guest-star-session's example, not a call of this
+ * path. The one request of /guest_star/invites (Example 1) sends all three, the field table
+ * requires all three, and invites exist only within a session, so no source shows Twitch
+ * answering without them. Refusing costs a user a call only if Twitch would have answered, which
+ * nothing suggests; not refusing would cost every user who forgets one a 400 round trip instead
+ * of an InputError that names the field.
  */
 const INPUT_ERRATA: Record<string, { optional: string[]; evidence: string }> = {
   'create-clip-from-vod': {
@@ -303,6 +313,128 @@ const INPUT_ERRATA: Record<string, { optional: string[]; evidence: string }> = {
       'reference#create-clip-from-vod, Example request: POST videos/clips?broadcaster_id&editor_id&vod_id, nothing else (twitch_api, twitch_highway follow the table)',
   },
 };
+
+/**
+ * How an erratum loosens a response field: `nullable` (the type gains `| null`), `optional` (the
+ * field may be absent: `?`), or `alias` (Twitch spells it a second way; both become optional, and
+ * `doc` tells the reader that one of the two is there, on both fields).
+ */
+type ResponseChange = 'nullable' | 'optional' | { alias: string; doc: string };
+
+/**
+ * Where Twitch's answers differ from the reference's response schemas, shown by cases of the
+ * evidence corpus (test/corpus/cases, from scripts/gen-corpus.ts). `at` is the innermost named
+ * component and the field's path in it (`[]` steps into array items), as corpus-report names it.
+ * Each change is made to the loaded reference before anything is generated, so schema and type
+ * change together. The run stops when an entry is stale (the reference already says so) or a
+ * cited case does not show the change; test/corpus/errata-helix.json records where each case
+ * shows it, and test/corpus/corpus.test.ts checks that again. Loosen only with evidence: a
+ * source that is itself wrong is excluded in gen-corpus.ts instead, with its reason.
+ */
+const RESPONSE_ERRATA: { at: string; change: ResponseChange; cases: string[]; evidence: string }[] = [
+  {
+    at: 'Stream.tags',
+    change: 'nullable',
+    cases: ['twitch_api:get-streams:test_request_null_tags_issue184'],
+    evidence: 'twitch_api issue 184 (2021): a live stream answered with tags null',
+  },
+  {
+    at: 'Stream.is_mature',
+    change: 'optional',
+    cases: ['docs:get-followed-streams:200'],
+    evidence: "Twitch's get-followed-streams example leaves it out; the field is deprecated (always false)",
+  },
+  {
+    at: 'SearchCategoriesResponse.data',
+    change: 'nullable',
+    cases: ['twitch_api:search-categories:test_request_null'],
+    evidence: 'twitch_api: a search that matches nothing answered data null, not []',
+  },
+  {
+    at: 'GetChannelTeamsResponse.data',
+    change: 'nullable',
+    cases: ['twitch_api:get-channel-teams:test_request_null'],
+    evidence: 'twitch_api ceddb586 (2023) "handle teams/channel returning null data": a broadcaster in no team',
+  },
+  {
+    at: 'Team.thumbnail_url',
+    change: 'nullable',
+    cases: ['twitch_api:get-teams:test_no_thumbnail'],
+    evidence: 'twitch_api ad275ab9 (2023), "from response": a team without a logo answered thumbnail_url null',
+  },
+  {
+    at: 'GetHypeTrainStatusResponse.data[].current.is_shared_train',
+    change: 'optional',
+    cases: ['docs:get-hype-train-status:200', 'twitch_api:get-hype-train-status:test_request'],
+    evidence: "Twitch's example (and twitch_api's copy) leaves it out",
+  },
+  ...['resolved_at', 'resolution_text'].map((field) => ({
+    at: `GetUnbanRequestsResponse.data[].${field}`,
+    change: 'nullable' as const,
+    cases: ['docs:get-unban-requests:200', 'twitch_api:get-unban-requests:test_request_pending'],
+    evidence: "a pending request is not resolved: Twitch's example and twitch_api's pending request send null",
+  })),
+  ...['moderator_id', 'moderator_login', 'moderator_name'].map((field) => ({
+    at: `GetUnbanRequestsResponse.data[].${field}`,
+    change: 'nullable' as const,
+    cases: ['twitch_api:get-unban-requests:test_request_pending'],
+    evidence: 'twitch_api 0790a98d (2024): a pending request names no moderator yet, null',
+  })),
+  {
+    at: 'ResolveUnbanRequestsResponse.data[].resolution_text',
+    change: 'nullable',
+    cases: ['docs:resolve-unban-requests:200'],
+    evidence: "Twitch's example resolves without a text and answers null",
+  },
+  {
+    at: 'Poll.ended_at',
+    change: 'optional',
+    cases: ['docs:get-polls:200', 'docs:create-poll:200', 'nicklaw5-helix:get-polls:TestGetPolls', 'twitch4j:get-polls:deserializePollsList'],
+    evidence: "an ACTIVE poll has not ended: Twitch's examples and three SDKs' fixtures leave ended_at out (the table says null)",
+  },
+  {
+    at: 'Extension.views.config',
+    change: 'optional',
+    cases: ['docs:get-extensions:200', 'docs:get-released-extensions:200'],
+    evidence: "Twitch's examples of an extension whose views include no config view leave it out",
+  },
+  {
+    at: 'StreamMarkers.videos[].markers[].url',
+    change: {
+      alias: 'URL',
+      doc: 'The marker’s link, spelled `url` (the field table) or `URL` (Twitch’s example): read `url ?? URL`.',
+    },
+    cases: ['docs:get-stream-markers:200'],
+    evidence: "Twitch's example spells it URL; its field table and twitch_api's fixture say url",
+  },
+  {
+    at: 'GetAdScheduleResponse.data[].duration',
+    change: {
+      alias: 'length_seconds',
+      doc: 'The next ad break’s length in seconds, named `duration` or (in answers of late 2023) `length_seconds`: one is there.',
+    },
+    cases: ['twitch4j:get-ad-schedule:deserializePartner', 'twitch4j:get-ad-schedule:deserializeActual'],
+    evidence: 'twitch4j captured length_seconds from Twitch in Nov 2023; the docs and later answers (twitchdev/issues#879) say duration',
+  },
+  {
+    at: 'GetAdScheduleResponse.data[].preroll_free_time',
+    change: {
+      alias: 'preroll_free_time_seconds',
+      doc: 'Pre-roll free seconds left, named `preroll_free_time` or (in answers of late 2023) `preroll_free_time_seconds`: one is there.',
+    },
+    cases: ['twitch4j:get-ad-schedule:deserializePartner', 'twitch4j:get-ad-schedule:deserializeActual'],
+    evidence: 'twitch4j captured preroll_free_time_seconds from Twitch in Nov 2023; the docs and later answers say preroll_free_time',
+  },
+  {
+    at: 'Guest.slot_id',
+    change: {
+      alias: 'id',
+      doc: 'The guest’s slot, spelled `slot_id` (field table, Get Guest Star Session) or `id` (Twitch’s create and end examples): one is there.',
+    },
+    cases: ['docs:create-guest-star-session:200', 'docs:end-guest-star-session:200'],
+    evidence: "Twitch's create and end session examples spell it id; its get example and field table say slot_id (beta API)",
+  },
+];
 
 /** Input fields typed as an open string union: Twitch adds values faster than the reference. */
 const OPEN_INPUT_ENUMS = new Set(['create-eventsub-subscription type', 'get-eventsub-subscriptions type']);
@@ -375,6 +507,82 @@ function scopesOf(op: Operation): string[][] {
   }
   // Every multi-scope statement in the reference is an "or"; none needs two scopes at once.
   return group.size > 0 ? [[...group]] : [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Response errata
+
+/** The object schema that holds the field an erratum names, and the field's name. */
+function errataTarget(at: string): { parent: Schema; name: string } {
+  const [component, ...steps] = at.split('.');
+  const name = steps.pop();
+  let schema: Schema | undefined = components[component!];
+  if (!schema || !name) throw new Error(`RESPONSE_ERRATA ${at}: no component ${component}`);
+  for (const step of steps) {
+    let next: Schema | undefined = schema.properties?.[step.replace(/\[\]$/, '')];
+    if (next && step.endsWith('[]')) next = next.items;
+    if (!next || next.$ref) throw new Error(`RESPONSE_ERRATA ${at}: no inline object at ${step} (name the innermost component)`);
+    schema = next;
+  }
+  if (!schema.properties?.[name]) throw new Error(`RESPONSE_ERRATA ${at}: no field ${name}`);
+  return { parent: schema, name };
+}
+
+/** Makes each erratum's change in the loaded reference; a stale entry stops the run. */
+function applyResponseErrata(): void {
+  for (const { at, change } of RESPONSE_ERRATA) {
+    const { parent, name } = errataTarget(at);
+    const field = parent.properties![name]!;
+    if (change === 'nullable') {
+      if (isNullable(field)) throw new Error(`RESPONSE_ERRATA ${at}: the reference already allows null; remove the entry`);
+      field.nullable = true;
+      continue;
+    }
+    if (!parent.required?.includes(name)) throw new Error(`RESPONSE_ERRATA ${at}: the reference does not require it; remove the entry`);
+    parent.required = parent.required.filter((required) => required !== name);
+    if (change === 'optional') continue;
+    if (parent.properties![change.alias]) throw new Error(`RESPONSE_ERRATA ${at}: ${change.alias} is already a field`);
+    field['x-doc'] = change.doc;
+    // The second spelling goes right after the first, so the type reads them together.
+    parent.properties = Object.fromEntries(
+      Object.entries(parent.properties!).flatMap(([key, value]) => (key === name ? [[key, value], [change.alias, { ...field }]] : [[key, value]])),
+    );
+  }
+}
+
+/** Paths in `value` (read along `schema`) of every object that `parent` describes, plus `.name`. */
+function fieldPaths(schema: Schema | undefined, value: unknown, at: string, parent: Schema, name: string, out: string[]): void {
+  if (!schema || typeof value !== 'object' || value === null) return;
+  const shape = resolve(schema);
+  if (Array.isArray(value)) return value.forEach((item, i) => fieldPaths(shape.items, item, `${at}${i}.`, parent, name, out));
+  if (shape === parent) out.push(at + name);
+  for (const [key, property] of Object.entries(shape.properties ?? {})) {
+    fieldPaths(property, (value as Record<string, unknown>)[key], `${at}${key}.`, parent, name, out);
+  }
+}
+
+/**
+ * Each erratum with the paths where its cited corpus cases show the change (for the corpus
+ * test). Stops the run when a case is missing or shows nothing of the kind.
+ */
+function errataRecords(): ErratumRecord[] {
+  const corpus = new Map(loadCorpus().flatMap((file) => file.cases.map((item) => [item.id, item] as const)));
+  return RESPONSE_ERRATA.map(({ at, change, cases, evidence }) => {
+    const { parent, name } = errataTarget(at);
+    const claim: ErratumChange = typeof change === 'string' ? change : { alias: change.alias };
+    const record: ErratumRecord = { at, change: claim, evidence, cases: {} };
+    for (const id of cases) {
+      const item = corpus.get(id);
+      const endpoint = endpoints.find((candidate) => candidate.op.operationId === item?.target);
+      if (!item || !endpoint) throw new Error(`RESPONSE_ERRATA ${at}: ${id} is not a Helix case of the corpus`);
+      const paths: string[] = [];
+      fieldPaths(endpoint.responseSchema, checkedBody(item), '', parent, name, paths);
+      const showing = paths.filter((path) => shows(item, path, claim));
+      if (!showing.length) throw new Error(`RESPONSE_ERRATA ${at}: ${id} does not show it`);
+      record.cases[id] = showing;
+    }
+    return record;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -532,6 +740,10 @@ function leaf(name: keyof typeof LEAVES, file: FileContext): string {
 const leavesCode = (file: FileContext) =>
   [...file.leaves].sort().map((name) => `const ${name} = ${pure(LEAVES[name])};`).join('\n');
 
+/** Null where the reference says so: the flag, deprecation, or its prose. */
+const isNullable = (property: Schema) =>
+  property.nullable === true || property.deprecated === true || /\bnull\b/i.test(property.description ?? '');
+
 /** The TypeScript type and valibot expression of a response schema. */
 function responseShape(schema: Schema, file: FileContext): Shape {
   if (schema.$ref) {
@@ -579,10 +791,11 @@ function responseShape(schema: Schema, file: FileContext): Shape {
     }
     // Tolerance: null where the reference says so (flag or prose); absent where it is not required.
     // Deprecated fields may be dropped or nulled by Twitch without notice: both are accepted.
-    const nullable = property.nullable === true || property.deprecated === true || /\bnull\b/i.test(property.description ?? '');
+    const nullable = isNullable(property);
     const optional = !required.has(name) || property.deprecated === true;
     const wrapper = optional && nullable ? 'nullish' : optional ? 'optional' : nullable ? 'nullable' : '';
-    types.push(`${member(name, optional, shape.type)}${nullable ? ' | null' : ''};`);
+    const doc = property['x-doc'] ? `/** ${property['x-doc']} */\n` : '';
+    types.push(`${doc}${member(name, optional, shape.type)}${nullable ? ' | null' : ''};`);
     entries.push(`${key(name)}: ${wrapper ? pure(`${wrapper}(${shape.valibot})`) : shape.valibot},`);
   }
   return { type: block(types, '{', '}'), valibot: block(entries, pure('looseObject({'), '})') };
@@ -808,6 +1021,7 @@ function sharedCode(names: string[]): string {
 }
 
 function main() {
+  applyResponseErrata();
   checkTables();
   placeComponents();
   const areas = new Map<string, Endpoint[]>();
@@ -822,6 +1036,8 @@ function main() {
   const barrel = [...areas.keys()].sort().map((area) => `export * from './${area}.js';`);
   // Shared shapes are public as types only; their schemas stay internal.
   writeFileSync(join(outDir, 'index.ts'), `${HEADER}${barrel.join('\n')}\nexport type * from './shared.js';\n`);
+
+  writeErrata('helix', errataRecords());
 
   const written = readdirSync(outDir).length;
   console.log(`wrote ${endpoints.length} endpoints in ${areas.size} areas (${written} files) to ${outDir}`);

@@ -461,8 +461,8 @@ export interface ChannelChatNotificationEvent {
   broadcaster_user_id: string;
   broadcaster_user_name: string;
   broadcaster_user_login: string;
-  chatter_user_id: string;
-  chatter_user_name: string;
+  chatter_user_id: string | null;
+  chatter_user_name: string | null;
   chatter_is_anonymous: boolean;
   color: string;
   badges: {
@@ -640,7 +640,7 @@ export interface ChannelChatNotificationEvent {
   shared_chat_modiversary?: {
     months: number;
   } | null;
-  chatter_user_login: string;
+  chatter_user_login: string | null;
   shared_chat_unraid?: Record<string, unknown> | null;
   shared_chat_bits_badge_tier?: {
     tier: number;
@@ -1897,7 +1897,7 @@ export interface ChannelSuspiciousUserMessageEvent {
   user_name: string;
   user_login: string;
   low_trust_status: string;
-  shared_ban_channel_ids: string[];
+  shared_ban_channel_ids: string[] | null;
   types: string[];
   ban_evasion_evaluation: string;
   message: {
@@ -2015,9 +2015,18 @@ export interface ChannelCharityCampaignDonateCondition {
 export interface ChannelCharityCampaignDonateEvent {
   id: string;
   campaign_id: string;
-  broadcaster_user_id: string;
-  broadcaster_user_login: string;
-  broadcaster_user_name: string;
+  /** The broadcaster's id, spelled `broadcaster_user_id` (Twitch's table) or `broadcaster_id` (as the other charity events name it): one is there. */
+  broadcaster_user_id?: string;
+  /** The broadcaster's id, spelled `broadcaster_user_id` (Twitch's table) or `broadcaster_id` (as the other charity events name it): one is there. */
+  broadcaster_id?: string;
+  /** The broadcaster's login, spelled `broadcaster_user_login` (Twitch's table) or `broadcaster_login` (as the other charity events name it): one is there. */
+  broadcaster_user_login?: string;
+  /** The broadcaster's login, spelled `broadcaster_user_login` (Twitch's table) or `broadcaster_login` (as the other charity events name it): one is there. */
+  broadcaster_login?: string;
+  /** The broadcaster's name, spelled `broadcaster_user_name` (Twitch's table) or `broadcaster_name` (as the other charity events name it): one is there. */
+  broadcaster_user_name?: string;
+  /** The broadcaster's name, spelled `broadcaster_user_name` (Twitch's table) or `broadcaster_name` (as the other charity events name it): one is there. */
+  broadcaster_name?: string;
   user_id: string;
   user_login: string;
   user_name: string;

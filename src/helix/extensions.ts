@@ -121,7 +121,7 @@ export interface Extension {
       target_height: number;
       can_link_external_content: boolean;
     };
-    config: {
+    config?: {
       viewer_url: string;
       can_link_external_content: boolean;
     };
@@ -172,10 +172,10 @@ const ExtensionSchema: v.GenericSchema<Extension> = /* @__PURE__ */ v.looseObjec
       target_height: num,
       can_link_external_content: bool,
     }),
-    config: /* @__PURE__ */ v.looseObject({
+    config: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.looseObject({
       viewer_url: str,
       can_link_external_content: bool,
-    }),
+    })),
   }),
   allowlisted_config_urls: /* @__PURE__ */ v.array(str),
   allowlisted_panel_urls: /* @__PURE__ */ v.array(str),

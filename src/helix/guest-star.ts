@@ -8,7 +8,10 @@ const str = /* @__PURE__ */ v.string();
 
 /** Part of what {@link getGuestStarSession}, {@link createGuestStarSession}, {@link endGuestStarSession} resolve to. */
 export interface Guest {
-  slot_id: string;
+  /** The guest’s slot, spelled `slot_id` (field table, Get Guest Star Session) or `id` (Twitch’s create and end examples): one is there. */
+  slot_id?: string;
+  /** The guest’s slot, spelled `slot_id` (field table, Get Guest Star Session) or `id` (Twitch’s create and end examples): one is there. */
+  id?: string;
   is_live: boolean;
   user_id: string;
   user_display_name: string;
@@ -27,7 +30,8 @@ export interface Guest {
   };
 }
 const GuestSchema: v.GenericSchema<Guest> = /* @__PURE__ */ v.looseObject({
-  slot_id: str,
+  slot_id: /* @__PURE__ */ v.optional(str),
+  id: /* @__PURE__ */ v.optional(str),
   is_live: bool,
   user_id: str,
   user_display_name: str,

@@ -37,7 +37,7 @@ export interface GetHypeTrainStatusResponse {
       started_at: string;
       expires_at: string;
       type: 'treasure' | 'golden_kappa' | 'regular' | (string & {});
-      is_shared_train: boolean;
+      is_shared_train?: boolean;
     } | null;
     all_time_high: {
       level: number;
@@ -77,7 +77,7 @@ const GetHypeTrainStatusResponseSchema: v.GenericSchema<GetHypeTrainStatusRespon
       started_at: str,
       expires_at: str,
       type: str,
-      is_shared_train: bool,
+      is_shared_train: /* @__PURE__ */ v.optional(bool),
     })),
     all_time_high: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
       level: num,

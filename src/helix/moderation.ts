@@ -356,17 +356,17 @@ export interface GetUnbanRequestsResponse {
     broadcaster_id: string;
     broadcaster_name: string;
     broadcaster_login: string;
-    moderator_id: string;
-    moderator_login: string;
-    moderator_name: string;
+    moderator_id: string | null;
+    moderator_login: string | null;
+    moderator_name: string | null;
     user_id: string;
     user_login: string;
     user_name: string;
     text: string;
     status: string;
     created_at: string;
-    resolved_at: string;
-    resolution_text: string;
+    resolved_at: string | null;
+    resolution_text: string | null;
   }[];
   pagination?: Pagination;
 }
@@ -376,17 +376,17 @@ const GetUnbanRequestsResponseSchema: v.GenericSchema<GetUnbanRequestsResponse> 
     broadcaster_id: str,
     broadcaster_name: str,
     broadcaster_login: str,
-    moderator_id: str,
-    moderator_login: str,
-    moderator_name: str,
+    moderator_id: /* @__PURE__ */ v.nullable(str),
+    moderator_login: /* @__PURE__ */ v.nullable(str),
+    moderator_name: /* @__PURE__ */ v.nullable(str),
     user_id: str,
     user_login: str,
     user_name: str,
     text: str,
     status: str,
     created_at: str,
-    resolved_at: str,
-    resolution_text: str,
+    resolved_at: /* @__PURE__ */ v.nullable(str),
+    resolution_text: /* @__PURE__ */ v.nullable(str),
   })),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
@@ -434,7 +434,7 @@ export interface ResolveUnbanRequestsResponse {
     status: string;
     created_at: string;
     resolved_at: string;
-    resolution_text: string;
+    resolution_text: string | null;
   }[];
 }
 const ResolveUnbanRequestsResponseSchema: v.GenericSchema<ResolveUnbanRequestsResponse> = /* @__PURE__ */ v.looseObject({
@@ -453,7 +453,7 @@ const ResolveUnbanRequestsResponseSchema: v.GenericSchema<ResolveUnbanRequestsRe
     status: str,
     created_at: str,
     resolved_at: str,
-    resolution_text: str,
+    resolution_text: /* @__PURE__ */ v.nullable(str),
   })),
 });
 

@@ -36,7 +36,7 @@ export interface Poll {
     | (string & {});
   duration: number;
   started_at: string;
-  ended_at: string | null;
+  ended_at?: string | null;
 }
 const PollSchema: v.GenericSchema<Poll> = /* @__PURE__ */ v.looseObject({
   id: str,
@@ -58,7 +58,7 @@ const PollSchema: v.GenericSchema<Poll> = /* @__PURE__ */ v.looseObject({
   status: str,
   duration: num,
   started_at: str,
-  ended_at: /* @__PURE__ */ v.nullable(str),
+  ended_at: /* @__PURE__ */ v.nullish(str),
 });
 
 /** Input of {@link getPolls}: query parameters and body fields by their wire names. */

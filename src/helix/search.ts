@@ -56,11 +56,11 @@ export interface SearchCategoriesInput {
 }
 /** The body {@link searchCategories} resolves to. */
 export interface SearchCategoriesResponse {
-  data: Category[];
+  data: Category[] | null;
   pagination?: Pagination;
 }
 const SearchCategoriesResponseSchema: v.GenericSchema<SearchCategoriesResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(CategorySchema),
+  data: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.array(CategorySchema)),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
 

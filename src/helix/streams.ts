@@ -23,8 +23,8 @@ export interface Stream {
   language: string;
   thumbnail_url: string;
   tag_ids?: string[] | null;
-  tags: string[];
-  is_mature: boolean;
+  tags: string[] | null;
+  is_mature?: boolean;
 }
 const StreamSchema: v.GenericSchema<Stream> = /* @__PURE__ */ v.looseObject({
   id: str,
@@ -40,8 +40,8 @@ const StreamSchema: v.GenericSchema<Stream> = /* @__PURE__ */ v.looseObject({
   language: str,
   thumbnail_url: str,
   tag_ids: /* @__PURE__ */ v.nullish(/* @__PURE__ */ v.array(str)),
-  tags: /* @__PURE__ */ v.array(str),
-  is_mature: bool,
+  tags: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.array(str)),
+  is_mature: /* @__PURE__ */ v.optional(bool),
 });
 
 /** Part of what {@link createStreamMarker} resolves to. */
@@ -70,7 +70,10 @@ export interface StreamMarkers {
       created_at: string;
       description: string;
       position_seconds: number;
-      url: string;
+      /** The marker’s link, spelled `url` (the field table) or `URL` (Twitch’s example): read `url ?? URL`. */
+      url?: string;
+      /** The marker’s link, spelled `url` (the field table) or `URL` (Twitch’s example): read `url ?? URL`. */
+      URL?: string;
     }[];
   }[];
 }
@@ -85,7 +88,8 @@ const StreamMarkersSchema: v.GenericSchema<StreamMarkers> = /* @__PURE__ */ v.lo
       created_at: str,
       description: str,
       position_seconds: num,
-      url: str,
+      url: /* @__PURE__ */ v.optional(str),
+      URL: /* @__PURE__ */ v.optional(str),
     })),
   })),
 });

@@ -46,7 +46,7 @@ export interface Team {
   created_at: string;
   updated_at: string;
   info: string;
-  thumbnail_url: string;
+  thumbnail_url: string | null;
   team_name: string;
   team_display_name: string;
   id: string;
@@ -62,7 +62,7 @@ const TeamSchema: v.GenericSchema<Team> = /* @__PURE__ */ v.looseObject({
   created_at: str,
   updated_at: str,
   info: str,
-  thumbnail_url: str,
+  thumbnail_url: /* @__PURE__ */ v.nullable(str),
   team_name: str,
   team_display_name: str,
   id: str,
@@ -74,10 +74,10 @@ export interface GetChannelTeamsInput {
 }
 /** The body {@link getChannelTeams} resolves to. */
 export interface GetChannelTeamsResponse {
-  data: ChannelTeam[];
+  data: ChannelTeam[] | null;
 }
 const GetChannelTeamsResponseSchema: v.GenericSchema<GetChannelTeamsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ChannelTeamSchema),
+  data: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.array(ChannelTeamSchema)),
 });
 
 /**

@@ -9,6 +9,7 @@ import {
   isModerator,
   mustBeTokenUser,
   notFound,
+  observed,
   omit,
   paginate,
   param,
@@ -57,6 +58,17 @@ function relationList(list: MembershipRecord[], broadcasterId: string, userIds: 
 
 function liveStreams(state: TwitchState): StreamRecord[] {
   return [...state.streams.values()].sort((a, b) => b.viewer_count - a.viewer_count);
+}
+
+/**
+ * A stream as Twitch answers it: a stream without tags has tags null (twitch_api issue 184), and
+ * Get Followed Streams leaves the deprecated is_mature out (Twitch's example), unless documented
+ * shapes are asked for.
+ */
+function publicStream(ctx: HelixContext, stream: StreamRecord, followed = false): object {
+  if (!observed(ctx)) return stream;
+  const { is_mature, ...rest } = stream;
+  return { ...rest, tags: stream.tags.length ? stream.tags : null, ...(followed ? {} : { is_mature }) };
 }
 
 function scheduleBody(ctx: HelixContext, broadcasterId: string, segments: ScheduleSegmentRecord[]) {
@@ -236,13 +248,14 @@ export const channelRoutes: Record<string, RouteHandler> = {
         (games.length === 0 || games.includes(s.game_id)) &&
         (languages.length === 0 || languages.includes(s.language)),
     );
-    return paginate(ctx, streams);
+    return paginate(ctx, streams.map((stream) => publicStream(ctx, stream)));
   },
 
   'get-followed-streams'(ctx) {
     const userId = mustBeTokenUser(ctx, 'user_id');
     const followed = new Set(ctx.state.followers.filter((f) => f.user_id === userId).map((f) => f.broadcaster_id));
-    return paginate(ctx, liveStreams(ctx.state).filter((s) => followed.has(s.user_id)));
+    const streams = liveStreams(ctx.state).filter((s) => followed.has(s.user_id));
+    return paginate(ctx, streams.map((stream) => publicStream(ctx, stream, true)));
   },
 
   'get-stream-key'(ctx) {
@@ -269,6 +282,8 @@ export const channelRoutes: Record<string, RouteHandler> = {
     const found = [...ctx.state.games.values()]
       .filter((g) => g.name.toLowerCase().includes(query))
       .map((g) => ({ box_art_url: g.box_art_url, name: g.name, id: g.id }));
+    // Twitch answers a search without a match with data null (as twitch_api's test records).
+    if (found.length === 0 && observed(ctx)) return { data: null, pagination: {} };
     return paginate(ctx, found);
   },
 
@@ -428,7 +443,8 @@ export const channelRoutes: Record<string, RouteHandler> = {
             created_at: m.created_at,
             description: m.description,
             position_seconds: m.position_seconds,
-            url: `https://twitch.tv/videos/${video_id}?t=${m.position_seconds}s`,
+            // Twitch's example spells the link URL; its field table says url.
+            [observed(ctx) ? 'URL' : 'url']: `https://twitch.tv/videos/${video_id}?t=${m.position_seconds}s`,
           })),
         })),
       };

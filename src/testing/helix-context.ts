@@ -55,6 +55,12 @@ export const forbidden = (message: string) => new HelixFault(403, message);
 export const notFound = (message: string) => new HelixFault(404, message);
 export const conflict = (message: string) => new HelixFault(409, message);
 
+/**
+ * True when answers take the shapes Twitch was seen sending (the default), false for the
+ * documented ones (`createMockTwitch({ shapes: 'documented' })`).
+ */
+export const observed = (ctx: HelixContext): boolean => ctx.state.shapes === 'observed';
+
 /** A query parameter, else a body field, as a string; `undefined` when absent or empty. */
 export function param(ctx: HelixContext, name: string): string | undefined {
   const fromQuery = ctx.query.get(name);

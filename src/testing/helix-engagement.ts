@@ -8,6 +8,7 @@ import {
   forbidden,
   mustBeTokenUser,
   notFound,
+  observed,
   omit,
   paginate,
   param,
@@ -61,6 +62,11 @@ function settlePrediction(ctx: HelixContext, prediction: PredictionRecord): Pred
     prediction.locked_at = isoTime(closes);
   }
   return prediction;
+}
+
+/** A poll as Twitch answers it: a running one has no ended_at at all (null with documented shapes). */
+function publicPoll(ctx: HelixContext, poll: PollRecord): Partial<PollRecord> {
+  return poll.ended_at === null && observed(ctx) ? omit(poll, 'ended_at') : poll;
 }
 
 function byIdsNewestFirst<T extends { id: string; broadcaster_id: string }>(
@@ -122,7 +128,7 @@ export const engagementRoutes: Record<string, RouteHandler> = {
   'get-polls'(ctx) {
     const broadcasterId = mustBeTokenUser(ctx, 'broadcaster_id');
     const polls = byIdsNewestFirst(ctx, ctx.state.polls.values(), broadcasterId, (p) => p.started_at);
-    return paginate(ctx, polls.map((p) => settlePoll(ctx, p)), { max: 20 });
+    return paginate(ctx, polls.map((p) => publicPoll(ctx, settlePoll(ctx, p))), { max: 20 });
   },
 
   'create-poll'(ctx) {
@@ -152,7 +158,7 @@ export const engagementRoutes: Record<string, RouteHandler> = {
       ended_at: null,
     };
     ctx.state.polls.set(poll.id, poll);
-    return { data: [poll] };
+    return { data: [publicPoll(ctx, poll)] };
   },
 
   'end-poll'(ctx) {
@@ -165,7 +171,7 @@ export const engagementRoutes: Record<string, RouteHandler> = {
     if (status === 'TERMINATED' && poll.status !== 'ACTIVE') throw badRequest('The poll is not active');
     poll.status = status;
     poll.ended_at ??= isoTime(ctx.state.now());
-    return { data: [poll] };
+    return { data: [publicPoll(ctx, poll)] };
   },
 
   'get-predictions'(ctx) {

@@ -13,6 +13,7 @@ import {
   mustBeTokenUser,
   mustModerate,
   notFound,
+  observed,
   paginate,
   param,
   params,
@@ -45,20 +46,22 @@ function publicUnbanRequest(ctx: HelixContext, request: UnbanRequestRecord) {
   const broadcaster = ctx.state.users.get(request.broadcaster_id)!;
   const user = ctx.state.users.get(request.user_id)!;
   const mod = ctx.state.users.get(request.moderator_id);
+  // What a request does not have yet (a pending one: no moderator, no resolution), Twitch sends as null.
+  const none = observed(ctx) ? null : '';
   return {
     id: request.id,
     broadcaster_id: broadcaster.id,
     broadcaster_name: broadcaster.display_name,
     broadcaster_login: broadcaster.login,
-    moderator_id: mod?.id ?? '',
-    moderator_login: mod?.login ?? '',
-    moderator_name: mod?.display_name ?? '',
+    moderator_id: mod?.id ?? none,
+    moderator_login: mod?.login ?? none,
+    moderator_name: mod?.display_name ?? none,
     ...userTriple(user),
     text: request.text,
     status: request.status,
     created_at: request.created_at,
-    resolved_at: request.resolved_at,
-    resolution_text: request.resolution_text,
+    resolved_at: request.resolved_at || none,
+    resolution_text: request.resolution_text || none,
   };
 }
 

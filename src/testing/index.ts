@@ -41,6 +41,7 @@ export type {
   RateBucket,
   RateLimitSettings,
   RedemptionRecord,
+  ResponseShapes,
   ScheduleSegmentRecord,
   ScheduleSettingsRecord,
   StreamMarkerRecord,

@@ -11,7 +11,16 @@ import { eventsubWs, type EventSubWsControls, type SentFrame } from './eventsub-
 import { helixHandlers } from './helix.js';
 import { chatIrc, type FakeChatIrc } from './irc.js';
 import { oauthFake, oauthHandlers, type OAuthFake } from './oauth.js';
-import { createState, isoTime, randomUuid, setRateLimit, type SeededUsers, type TwitchState, type UserRecord } from './state.js';
+import {
+  createState,
+  isoTime,
+  randomUuid,
+  setRateLimit,
+  type ResponseShapes,
+  type SeededUsers,
+  type TwitchState,
+  type UserRecord,
+} from './state.js';
 
 /** Options of {@link createMockTwitch}. */
 export interface MockTwitchOptions {
@@ -31,6 +40,16 @@ export interface MockTwitchOptions {
   keepaliveSeconds?: number;
   /** IRC chat WebSocket URL the handler answers on. Default `wss://irc-ws.chat.twitch.tv:443`. */
   chatUrl?: string;
+  /**
+   * How Helix answers are shaped. `'observed'` (default) answers the way Twitch was seen to (the
+   * evidence corpus): null where Twitch sends null (a pending unban request's resolution, a stream
+   * without tags, a team without images, `data` of a search that found nothing or of a broadcaster
+   * in no team), fields left out where Twitch leaves them out (a running poll's `ended_at`), a
+   * marker's link spelled `URL` as in Twitch's example. The same state always gives the same answer.
+   * `'documented'` gives the tidy shapes of Twitch's reference instead: `[]` and `''` for nothing,
+   * every field present, one spelling.
+   */
+  shapes?: ResponseShapes;
 }
 
 /** Tokens the fake already knows, ready to hand to `createClient({ auth })`. */
@@ -105,6 +124,7 @@ export function createMockTwitch(options: MockTwitchOptions = {}): MockTwitch {
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.clientId === undefined ? {} : { clientId: options.clientId }),
     ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.shapes === undefined ? {} : { shapes: options.shapes }),
   });
   let helixUrl = options.helixUrl ?? 'https://api.twitch.tv/helix/';
   if (!helixUrl.endsWith('/')) helixUrl += '/';

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { getResponse, type RequestHandler, type WebSocketHandler } from 'msw';
 import { WebSocketServer, type RawData, type WebSocket as NodeWebSocket } from 'ws';
-import { createMockTwitch, type MockTwitch } from './mock.js';
+import { createMockTwitch, type MockTwitch, type MockTwitchOptions } from './mock.js';
 
 /** Local path prefixes and the Twitch origins they stand for. */
 const UPSTREAMS: Record<string, string> = {
@@ -39,6 +39,8 @@ export interface StartMockTwitchOptions {
   clientId?: string;
   /** Keepalive in seconds when a client asks for none. Default 10. */
   keepaliveSeconds?: number;
+  /** How Helix answers are shaped: `'observed'` (default) or `'documented'`, as in `createMockTwitch`. */
+  shapes?: MockTwitchOptions['shapes'];
 }
 
 /** A running fake Twitch: where it listens, its controls, and how to stop it. */
@@ -73,6 +75,7 @@ export async function startMockTwitch(options: StartMockTwitchOptions = {}): Pro
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.clientId === undefined ? {} : { clientId: options.clientId }),
     ...(options.keepaliveSeconds === undefined ? {} : { keepaliveSeconds: options.keepaliveSeconds }),
+    ...(options.shapes === undefined ? {} : { shapes: options.shapes }),
     // Its reconnect_url must lead back here.
     eventsubUrl,
     chatUrl,

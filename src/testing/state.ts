@@ -262,7 +262,7 @@ export interface UnbanRequestRecord {
   text: string;
   status: 'pending' | 'approved' | 'denied' | 'acknowledged' | 'canceled';
   created_at: string;
-  /** `''` while pending. */
+  /** `''` while pending (sent as null, or `''` with the documented shapes). */
   moderator_id: string;
   resolved_at: string;
   resolution_text: string;
@@ -386,8 +386,17 @@ export interface SeededUsers {
 }
 
 /** The whole fake Twitch. Everything is public and may be inspected or changed by tests. */
+/**
+ * How the fake shapes its answers. `'observed'`: as Twitch's answers vary in the evidence corpus
+ * (test/corpus), null or absent where Twitch sends null or nothing. `'documented'`: the tidy
+ * shapes of Twitch's reference, every field present, empty lists as `[]`, one spelling.
+ */
+export type ResponseShapes = 'observed' | 'documented';
+
 export interface TwitchState {
   readonly seed: number;
+  /** How answers are shaped (see {@link ResponseShapes}). */
+  readonly shapes: ResponseShapes;
   /** Deterministic numbers in [0, 1); the only source of randomness in the fake. */
   random(): number;
   /** Milliseconds since the epoch; `Date.now` unless given, read at each call (fake timers apply). */
@@ -451,6 +460,8 @@ export interface StateOptions {
   clientId?: string;
   /** Use this client secret instead of a generated one. */
   clientSecret?: string;
+  /** How answers are shaped: `'observed'` (default) or `'documented'` (see {@link ResponseShapes}). */
+  shapes?: ResponseShapes;
 }
 
 /** mulberry32: small, fast, good enough for fake ids and sampled bodies. */
@@ -661,6 +672,7 @@ export function createState(options: StateOptions = {}): TwitchState {
 
   const state: TwitchState = {
     seed,
+    shapes: options.shapes ?? 'observed',
     random,
     now,
     clientId: options.clientId ?? randomString(rng, 30),
@@ -725,6 +737,8 @@ export function createState(options: StateOptions = {}): TwitchState {
     return addUser(state, { login: `viewer${n}`, display_name: `Viewer${n}` });
   });
   state.ids = { broadcaster: broadcaster.id, moderator: moderator.id, viewer: viewer.id, other: other.id, crowd: crowd.map((u) => u.id) };
+  // A channel without tags, whose live stream Twitch answers with tags null.
+  state.channels.get(other.id)!.tags = [];
 
   const b = broadcaster.id;
   state.moderators.push({ broadcaster_id: b, user_id: moderator.id, since: at(-9000) });

@@ -3,7 +3,7 @@
  * from src/: the test passes in the source modules, scripts/corpus-report.ts the built ones, so
  * both judge a case the same way.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** One corpus case, as scripts/gen-corpus.ts writes it. */
@@ -21,7 +21,8 @@ export interface CorpusFile {
   repo: string;
   commit: string;
   cases: CorpusCase[];
-  excluded: { id: string; target: string; from: CorpusCase['from']; why: string }[];
+  /** Payloads wrong at their source, with the reason; bodies kept for the default-mode test. */
+  excluded: (CorpusCase & { why: string })[];
 }
 
 /** Where a schema refused a case: the path inside the validated body, what it wanted, what it got. */
@@ -125,4 +126,86 @@ export function check(library: Library, item: CorpusCase, endpoints = endpointsB
   }
   const unique = new Map(out.map((finding) => [finding.path, finding]));
   return [...unique.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errata: what the generators' RESPONSE_ERRATA and EVENT_ERRATA claim, and whether a case shows it.
+
+/** How an erratum loosens a field: it may be null, it may be absent, or it has a second spelling. */
+export type ErratumChange = 'nullable' | 'optional' | { alias: string };
+
+/**
+ * One erratum as the generators write it to test/corpus/errata-*.json: where (`Component.path` or
+ * `type@version path`), what changes, the line of evidence, and per cited case the paths in the
+ * case's body where the field sits (the checked body: `{ data: [body] }` for a wrapped case).
+ */
+export interface ErratumRecord {
+  at: string;
+  change: ErratumChange;
+  evidence: string;
+  cases: Record<string, string[]>;
+}
+
+const errataFile = (kind: 'helix' | 'eventsub') => fileURLToPath(new URL(`./errata-${kind}.json`, import.meta.url));
+
+/** The errata a generator recorded. */
+export function loadErrata(kind: 'helix' | 'eventsub'): ErratumRecord[] {
+  return JSON.parse(readFileSync(errataFile(kind), 'utf8')) as ErratumRecord[];
+}
+
+/** Writes a generator's errata (called by scripts/gen-helix.ts and scripts/gen-eventsub.ts). */
+export function writeErrata(kind: 'helix' | 'eventsub', records: ErratumRecord[]): void {
+  writeFileSync(errataFile(kind), JSON.stringify(records, null, 1) + '\n');
+}
+
+/** The body the checks read: a `data[0]` case wrapped back into its response. */
+export const checkedBody = (item: CorpusCase): unknown => (item.wrap ? { data: [item.body] } : item.body);
+
+/** The object holding the last step of `path` in `body`, and that step; undefined when the path leads nowhere. */
+function parentOf(body: unknown, path: string): { parent: Record<string, unknown>; key: string } | undefined {
+  const steps = path.split('.');
+  const key = steps.pop()!;
+  let value = body;
+  for (const step of steps) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[step];
+  }
+  return isObject(value) ? { parent: value, key } : undefined;
+}
+
+/** True when the case has, at `path`, what the change claims Twitch sends: null, nothing, or the other spelling. */
+export function shows(item: CorpusCase, path: string, change: ErratumChange): boolean {
+  const found = parentOf(checkedBody(item), path);
+  if (!found) return false;
+  const { parent, key } = found;
+  if (change === 'nullable') return parent[key] === null;
+  if (change === 'optional') return !(key in parent);
+  return !(key in parent) && change.alias in parent;
+}
+
+/**
+ * Paths in an EventSub case where `field` (dotted, inside the event; arrays are crossed at every
+ * index) has its parent object: under `event`, each of `events`, or the bare event.
+ */
+export function eventFieldPaths(item: CorpusCase, field: string): string[] {
+  const body = item.body as Record<string, unknown>;
+  const roots: [string, unknown][] = [];
+  if (item.what === 'event') roots.push(['', body]);
+  else {
+    const frame = isObject(body.payload) ? body.payload : body;
+    const prefix = isObject(body.payload) ? 'payload.' : '';
+    if (frame.event !== undefined) roots.push([`${prefix}event.`, frame.event]);
+    if (Array.isArray(frame.events)) frame.events.forEach((event, i) => roots.push([`${prefix}events.${i}.`, event]));
+  }
+  const steps = field.split('.');
+  const name = steps.pop()!;
+  const out: string[] = [];
+  const walk = (value: unknown, at: string, rest: string[]): void => {
+    if (Array.isArray(value)) return value.forEach((entry, i) => walk(entry, `${at}${i}.`, rest));
+    if (!isObject(value)) return;
+    if (rest.length === 0) return void out.push(at + name);
+    walk(value[rest[0]!], `${at}${rest[0]}.`, rest.slice(1));
+  };
+  for (const [at, event] of roots) walk(event, at, steps);
+  return out;
 }

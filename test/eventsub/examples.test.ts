@@ -107,6 +107,14 @@ function issuePaths(schema: v.GenericSchema, value: unknown): string[] {
 }
 
 describe("Twitch's documented notification examples", () => {
+  it('are refused only where the evidence corpus excludes them at the source, with the same reasons', () => {
+    const corpus = JSON.parse(readFileSync(new URL('../corpus/cases/twitch-docs-eventsub.json', import.meta.url), 'utf8')) as {
+      excluded: { id: string }[];
+    };
+    const excluded = corpus.excluded.map((entry) => `${entry.id.replace(/^docs:/, '')}.json`).sort();
+    expect(Object.keys(DOC_ERRATA).sort()).toEqual(excluded);
+  });
+
   it('cover every (type, version) in the registry', () => {
     const covered = new Set(files.map(keyOf));
     expect(Object.keys(registry).filter((key) => !covered.has(key))).toEqual(NO_EXAMPLE);
