@@ -11,7 +11,6 @@ import {
   parseEventSubFrame,
   type ConditionOf,
   type EventOf,
-  type EventSubFrame,
   type EventSubNotificationMessage,
   type EventSubRevocationMessage,
   type EventSubSchemas,
@@ -32,6 +31,13 @@ export const MAX_SOCKETS_PER_TOKEN = 3;
 const HANDOVER_MS = 30_000;
 /** Twitch resends a message for a while; ids are remembered this long. */
 const DUPLICATE_WINDOW_MS = 600_000;
+/** Only the loss of a session welcomed this long ago restarts the backoff. */
+const HEALTHY_MS = 30_000;
+/** While backing off, a new session must stay up this long before subscriptions are re-created (Twitch allows 10 s or more). */
+const SETTLE_MS = 5000;
+
+/** setTimeout, never past 2^31 - 1 ms (beyond it runtimes fire at once). */
+const later = (run: () => void, ms: number) => setTimeout(run, Math.min(ms, 2 ** 31 - 1));
 
 /** What can go wrong on the socket itself (not in Helix calls, which throw `HelixError`s). */
 export type EventSubErrorCode =
@@ -43,7 +49,10 @@ export type EventSubErrorCode =
   | 'timeout' // `waitFor` timed out
   | 'handler' // one of your handlers threw; the socket carries on
   | 'subscription' // a remembered subscription could not be re-created
-  | 'conduit'; // the conduit shard could not be pointed at this session
+  | 'conduit' // the conduit shard could not be pointed at this session
+  | 'frame' // a frame that is not text, or longer than `maxFrameLength`, was dropped unparsed
+  | 'keepalive' // a welcome's keepalive was not a number from 10 to 600 s; the asked one is used
+  | 'reconnect-url'; // `session_reconnect` pointed off the configured host or Twitch: reconnecting to the configured URL
 
 /** An EventSub socket problem. `code` says which; `closeCode` is Twitch's close code, when one applies. */
 export class EventSubError extends TwitchError {
@@ -81,7 +90,10 @@ export interface EventSubSocketOptions {
   client: Client;
   /** Server URL. Default `wss://eventsub.wss.twitch.tv/ws`. */
   url?: string;
-  /** Ask Twitch for this keepalive, in whole seconds from 10 to 600. Default: Twitch's (10). */
+  /**
+   * Ask Twitch for this keepalive, in whole seconds from 10 to 600. Default: Twitch's (10). A
+   * welcome granting one outside 10 to 600 s is reported (`keepalive`) and this one is used.
+   */
   keepaliveTimeoutSeconds?: number;
   /** Extra silence tolerated past the keepalive before the connection counts as dead, in ms. Default 5000. */
   keepaliveGraceMs?: number;
@@ -103,9 +115,13 @@ export interface EventSubSocketOptions {
   onInvalid?: (error: ValidationError) => void;
   /** The `user` call option for Helix calls: whose token, when the auth provider holds several. */
   user?: string;
-  /** Reconnection after a lost connection: exponential backoff with jitter. */
+  /**
+   * Reconnection after a lost connection, and `session_reconnect` handovers: exponential backoff
+   * with jitter, restarted (the next attempt immediate) only when a session welcomed 30 s or more
+   * ago is lost or handed over.
+   */
   reconnect?: {
-    /** First retry delay in ms (the very first reconnect is immediate). Default 1000. */
+    /** First retry delay in ms (the first attempt after a healthy session is immediate). Default 1000. */
     minDelayMs?: number;
     /** Longest delay in ms. Default 60000. */
     maxDelayMs?: number;
@@ -114,6 +130,8 @@ export interface EventSubSocketOptions {
   };
   /** Message ids remembered to drop duplicates (each for ten minutes). Default 10000. */
   maxRememberedIds?: number;
+  /** Longer frames (in UTF-16 code units) are dropped unparsed and reported. Default 1048576 (Twitch's are a few KB). */
+  maxFrameLength?: number;
 }
 
 /** The socket's connection state, for UIs. */
@@ -153,11 +171,13 @@ type Handler = (value: unknown, message?: unknown) => unknown;
 
 interface Connection {
   ws: WebSocket;
-  url: string;
-  /** primary: the live connection; handover: opened for `reconnect_url`; retiring: replaced, draining; dead: ignored. */
-  role: 'primary' | 'handover' | 'retiring' | 'dead';
+  /** primary: the live connection; handover: opened for `reconnect_url`; dead: closed or replaced, ignored. */
+  role: 'primary' | 'handover' | 'dead';
   timer?: ReturnType<typeof setTimeout>;
   watchdogMs: number;
+  /** Twitch sends one welcome and at most one `session_reconnect` per connection; repeats are ignored. */
+  welcomed?: boolean;
+  moved?: boolean;
   /** When the last frame arrived (the watchdog compares against it instead of restarting per frame). */
   heard: number;
 }
@@ -172,7 +192,7 @@ interface Entry {
   ids: Set<string>;
   sessionId?: string;
   pending?: Promise<void>;
-  removed: boolean;
+  removed?: boolean;
 }
 
 interface Deferred<T> {
@@ -196,32 +216,21 @@ function deferred<T>(): Deferred<T> {
  * The three Helix operations the socket calls, as minimal specs for `client.call` (the same ids
  * as `createEventSubSubscription` & co.). Local rather than imported: the generated endpoints
  * bring input checks and response schemas that would cost a socket-only bundle about 1 KB gzip.
+ * Built at each call: there are few, and nothing waits at import time.
  */
-let specs: { create: EndpointSpec; remove: EndpointSpec; shards: EndpointSpec } | undefined;
-function helix() {
-  const base = { query: [], body: [], scopes: [], paginated: false } as const;
-  return (specs ??= {
-    create: {
-      ...base,
-      id: 'create-eventsub-subscription',
-      method: 'POST',
-      path: 'eventsub/subscriptions',
-      body: ['type', 'version', 'condition', 'transport'],
-      tokens: ['user'],
-      response: anything,
-    },
-    remove: { ...base, id: 'delete-eventsub-subscription', method: 'DELETE', path: 'eventsub/subscriptions', query: ['id'], tokens: ['app', 'user'] },
-    shards: {
-      ...base,
-      id: 'update-conduit-shards',
-      method: 'PATCH',
-      path: 'eventsub/conduits/shards',
-      body: ['conduit_id', 'shards'],
-      tokens: ['app'],
-      response: anything,
-    },
-  });
-}
+const spec = (id: string, method: EndpointSpec['method'], path: string, tokens: EndpointSpec['tokens'], extra: Partial<EndpointSpec>): EndpointSpec => ({
+  id,
+  method,
+  path,
+  query: [],
+  body: [],
+  scopes: [],
+  tokens,
+  paginated: false,
+  ...extra,
+});
+/** `delete-eventsub-subscription`, used twice. */
+const removal = () => spec('delete-eventsub-subscription', 'DELETE', 'eventsub/subscriptions', ['app', 'user'], { query: ['id'] });
 
 // Sockets holding subscriptions, per client and user: Twitch allows three per user token.
 const claimed = /* @__PURE__ */ new WeakMap<Client, Map<string, number>>();
@@ -250,6 +259,8 @@ export class EventSubSocket {
   #ready: Deferred<EventSubSession> | undefined;
   #hadSession = false;
   #lastHeard = 0;
+  /** When the latest welcome arrived: a session is healthy once this is HEALTHY_MS ago. */
+  #welcomedAt = 0;
   /** Our clock minus Twitch's, from the last welcome. */
   #skew = 0;
   /** When the last frame arrived before the connection was lost. */
@@ -257,11 +268,11 @@ export class EventSubSocket {
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #slot = false;
-  #conduit: { conduitId: string; shardId: string; sessionId?: string } | undefined;
+  #conduit: { conduitId: string; shardId: string; sessionId?: string; pending?: Promise<void> } | undefined;
   #cost: { total: number; total_cost: number; max_total_cost: number } | undefined;
 
   constructor(options: EventSubSocketOptions) {
-    if (!options || !options.client) throw new InputError('client', 'is required');
+    if (!options?.client) throw new InputError('client', 'is required');
     const keepalive = options.keepaliveTimeoutSeconds;
     if (keepalive !== undefined && (!Number.isInteger(keepalive) || keepalive < 10 || keepalive > 600)) {
       throw new InputError('keepaliveTimeoutSeconds', 'must be a whole number from 10 to 600');
@@ -285,7 +296,7 @@ export class EventSubSocket {
 
   /** The subscriptions this socket remembers and re-creates after a lost connection. */
   get subscriptions(): readonly EventSubSubscription[] {
-    return [...this.#entries].flatMap((entry) => (entry.subscription ? [entry.subscription] : []));
+    return [...this.#entries].map((entry) => entry.subscription!).filter(Boolean);
   }
 
   /** Twitch's cost figures from the latest subscription it created: `total`, `total_cost`, `max_total_cost`. */
@@ -296,21 +307,18 @@ export class EventSubSocket {
   /** Opens the connection; resolves with the session when Twitch's welcome arrives. */
   connect(): Promise<EventSubSession> {
     if (this.#state === 'closed') return Promise.reject(closedError());
-    if (this.#state === 'connected' && this.#session) return Promise.resolve(this.#session);
-    this.#ready ??= deferred();
+    if (this.#session) return Promise.resolve(this.#session); // set only while connected
+    const ready = (this.#ready ??= deferred());
     if (this.#state === 'idle') {
       this.#state = 'connecting';
       this.#attempt = 0;
       try {
         this.#primary = this.#open(this.#baseUrl, 'primary');
       } catch (error) {
-        this.#state = 'idle';
-        const ready = this.#ready;
-        this.#ready = undefined;
-        ready.reject(error);
+        this.#stop(error as Error);
       }
     }
-    return this.#ready!.promise;
+    return ready.promise;
   }
 
   /**
@@ -326,11 +334,11 @@ export class EventSubSocket {
   ): Promise<EventSubSubscription<T>> {
     if (this.#state === 'closed') throw closedError();
     const info = checkCondition(type, options.version, condition);
-    if (info.webhookOnly) throw new InputError('type', `${type} is delivered over webhooks only, not to a WebSocket`);
+    if (info.webhookOnly) throw new InputError('type', `${type} is delivered over webhooks only`);
     if (this.#entries.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
       throw new EventSubError(
         'limit',
-        `a WebSocket session holds at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} enabled subscriptions: open another EventSubSocket or use a conduit`,
+        `a WebSocket session holds at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions: use another socket or a conduit`,
       );
     }
     this.#claimSlot();
@@ -340,12 +348,10 @@ export class EventSubSocket {
       condition: condition as Record<string, unknown>,
       scopes: info.scopes,
       ids: new Set(),
-      removed: false,
     };
     this.#entries.add(entry);
     try {
-      await this.connect();
-      await this.#ensure(entry);
+      await this.#ensure(entry); // connects when needed
     } catch (error) {
       this.#forget(entry);
       throw error;
@@ -361,7 +367,7 @@ export class EventSubSocket {
     const entry = [...this.#entries].find((candidate) => candidate.ids.has(id));
     if (entry) this.#forget(entry);
     try {
-      await this.#client.call(helix().remove, { id: entry?.subscription?.id ?? id }, { user: this.#options.user });
+      await this.#helix(removal(), { id: entry?.subscription?.id ?? id });
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
     }
@@ -375,11 +381,13 @@ export class EventSubSocket {
   async attachToConduit(conduitId: string, shardId: string | number): Promise<void> {
     if (!conduitId) throw new InputError('conduitId', 'is required');
     this.#conduit = { conduitId, shardId: String(shardId) };
-    const session = await this.connect();
-    await this.#attach(session);
+    await this.#attach(await this.connect());
   }
 
-  /** Listens to one of the socket's own events; returns a function that stops listening. */
+  /**
+   * Listens to one of the socket's own events; returns a function that stops listening. Their
+   * names hold no dot and subscription types always do, so no notification can raise one.
+   */
   on<K extends ControlName>(name: K, handler: (value: EventSubSocketEvents[K]) => unknown): () => void;
   /** Listens to notifications of a subscription type; returns a function that stops listening. */
   on<T extends EventSubType>(type: T, handler: (event: EventOf<T>, message: EventSubNotificationMessage<T>) => unknown): () => void;
@@ -455,7 +463,7 @@ export class EventSubSocket {
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
       if (timeout !== undefined) {
-        timer = setTimeout(() => settle(new EventSubError('timeout', `no ${type} notification within ${timeout} ms`)), timeout);
+        timer = later(() => settle(new EventSubError('timeout', `no ${type} notification within ${timeout} ms`)), timeout);
       }
     });
   }
@@ -465,9 +473,8 @@ export class EventSubSocket {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
     clearTimeout(this.#retryTimer);
-    for (const connection of [this.#primary, this.#handover]) if (connection) this.#drop(connection, 1000);
-    this.#primary = this.#handover = undefined;
-    this.#session = undefined;
+    for (const connection of [this.#primary, this.#handover]) if (connection) this.#drop(connection);
+    this.#primary = this.#handover = this.#session = undefined;
     this.#releaseSlot();
     const error = closedError();
     this.#ready?.reject(error);
@@ -482,15 +489,22 @@ export class EventSubSocket {
     const Ctor = this.#options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (!Ctor) throw new EventSubError('connection', 'no WebSocket in this runtime: pass the WebSocket option');
     const ws = new Ctor(url);
-    const connection: Connection = {
+    const connection = {
       ws,
-      url,
       role,
       watchdogMs: role === 'handover' ? HANDOVER_MS : (this.#options.connectTimeoutMs ?? 10_000),
-      heard: Date.now(),
-    };
-    ws.addEventListener('message', (event) => this.#onFrame(connection, (event as MessageEvent).data));
-    ws.addEventListener('close', (event) => this.#onClose(connection, (event as CloseEvent).code, (event as CloseEvent).reason));
+    } as Connection;
+    // Whatever a server sends, nothing escapes a listener: it is reported on `error`.
+    const listen = (type: string, run: (event: MessageEvent & CloseEvent) => void) =>
+      ws.addEventListener(type, (event) => {
+        try {
+          run(event as MessageEvent & CloseEvent);
+        } catch (error) {
+          this.#emit('error', error as Error);
+        }
+      });
+    listen('message', (event) => this.#onFrame(connection, event.data));
+    listen('close', (event) => this.#gone(connection, event.code, event.reason, 'closed'));
     this.#arm(connection);
     return connection;
   }
@@ -504,113 +518,93 @@ export class EventSubSocket {
     connection.heard = Date.now();
     const check = (): void => {
       const left = connection.heard + connection.watchdogMs - Date.now();
-      if (left > 0) connection.timer = setTimeout(check, left);
-      else this.#onSilence(connection);
+      if (left > 0) connection.timer = later(check, left);
+      else this.#gone(connection, 0, connection.welcomed ? 'no message within the keepalive time' : 'no welcome in time', 'keepalive_timeout');
     };
-    connection.timer = setTimeout(check, connection.watchdogMs);
+    connection.timer = later(check, connection.watchdogMs);
   }
 
   /** Stops listening to a connection and closes it. The client never sends anything else. */
-  #drop(connection: Connection, code = 1000): void {
+  #drop(connection: Connection): void {
     connection.role = 'dead';
     clearTimeout(connection.timer);
     try {
-      connection.ws.close(code);
+      connection.ws.close(1000);
     } catch {
       // already closed
     }
   }
 
-  #onSilence(connection: Connection): void {
-    if (connection.role === 'primary') {
-      if (this.#handover) return; // the handover's own timer decides
-      this.#lost(connection, 0, this.#session ? 'no message within the keepalive time' : 'no welcome in time', 'keepalive_timeout');
-    } else if (connection.role === 'handover') {
-      this.#handover = undefined;
-      this.#drop(connection);
-      if (this.#primary) this.#lost(this.#primary, 0, 'the reconnect_url sent no welcome in time', 'keepalive_timeout');
-      else this.#scheduleReconnect('connect_failed');
-    } else if (connection.role === 'retiring') {
-      this.#drop(connection);
-    }
-  }
-
-  #onClose(connection: Connection, code: number, reason: string): void {
+  /**
+   * A connection closed or fell silent. A failed handover counts as the loss of the connection it
+   * was to replace; the old connection ending during a handover leaves the new one to take over.
+   */
+  #gone(connection: Connection, code: number, reason: string, why: ReconnectReason): void {
     const role = connection.role;
-    connection.role = 'dead';
-    clearTimeout(connection.timer);
-    if (role === 'dead' || role === 'retiring' || this.#state === 'closed') return;
-    if (role === 'handover') {
-      // The new connection failed: start over on the base URL with a fresh session.
-      this.#handover = undefined;
-      if (this.#primary) this.#lost(this.#primary, code, reason || 'the reconnect_url connection closed', 'closed');
-      else this.#scheduleReconnect('closed');
-      return;
-    }
-    this.#primary = undefined;
-    if (this.#handover) return; // the old connection closed during a handover: the new one takes over
-    this.#lost(connection, code, reason, 'closed');
+    this.#drop(connection);
+    if (role === 'dead') return; // also every connection once close() was called
+    if (role === 'handover') this.#handover = undefined;
+    else if (this.#handover) return;
+    this.#lost(code, reason, why);
   }
 
-  /** The primary connection is gone (closed, or silent past the watchdog). */
-  #lost(connection: Connection, code: number, reason: string, why: ReconnectReason): void {
-    if (connection.role !== 'dead') this.#drop(connection);
-    if (this.#primary === connection) this.#primary = undefined;
+  /** The primary connection is gone: reconnect with backoff, or stop when nothing can fix it. */
+  #lost(code: number, reason: string, why: ReconnectReason): void {
+    if (this.#primary) this.#drop(this.#primary);
+    this.#primary = undefined;
     const session = this.#session;
+    if (this.#healthy()) this.#attempt = 0;
     this.#session = undefined;
     if (session) this.#lostAt = this.#lastHeard;
     const known = CLOSE_CODES[code];
-    const text = reason || known?.reason || (code === 0 ? 'keepalive timeout' : 'connection closed');
+    const text = reason || known?.reason || 'connection closed';
 
-    if (!session && !this.#hadSession) {
-      // The first connection never got a welcome: connect() fails, nothing is retried.
-      this.#state = 'idle';
-      const ready = this.#ready;
-      this.#ready = undefined;
-      ready?.reject(new EventSubError('connection', `could not connect to EventSub: ${text}`, code || undefined));
-      this.#emit('disconnect', { code, reason: text, willReconnect: false });
-      return;
-    }
+    const action = known?.action;
+    // The first connection never welcomed (connect() fails), a fatal code, or 4003 with nothing to subscribe: stop.
+    const error =
+      !session && !this.#hadSession
+        ? new EventSubError('connection', `could not connect to EventSub: ${text}`, code || undefined)
+        : action === 'fatal'
+          ? new EventSubError('fatal-close', `Twitch closed the session (${code}: ${text}); not reconnecting`, code)
+          : action === 'unused' && !this.#entries.size && !this.#conduit
+            ? new EventSubError('unused', `Twitch closed the session (${code}): subscribe within the keepalive time of the welcome`, code)
+            : undefined;
+    this.#emit('disconnect', { code, reason: text, willReconnect: !error });
+    if (error) this.#stop(error);
+    else this.#scheduleReconnect(why);
+  }
 
-    const action = known?.action ?? 'reconnect';
-    const hasWork = this.#entries.size > 0 || this.#conduit !== undefined;
-    if (action === 'fatal' || (action === 'unused' && !hasWork)) {
-      const error =
-        action === 'unused'
-          ? new EventSubError('unused', `Twitch closed the session (${code}): subscribe within the keepalive time of the welcome; the next subscribe() connects again`, code)
-          : new EventSubError('fatal-close', `Twitch closed the session (${code}: ${text}); not reconnecting`, code);
-      this.#state = 'idle';
-      this.#hadSession = false;
-      this.#ready?.reject(error);
-      this.#ready = undefined;
-      this.#emit('disconnect', { code, reason: text, willReconnect: false });
-      this.#emit('error', error);
-      return;
-    }
-    this.#emit('disconnect', { code, reason: text, willReconnect: true });
-    this.#scheduleReconnect(why);
+  /** Goes idle for good (until the next connect() or subscribe()): connect() rejects and `error` says why. */
+  #stop(error: Error): void {
+    this.#state = 'idle';
+    this.#hadSession = false;
+    this.#ready?.reject(error);
+    this.#ready = undefined;
+    this.#emit('error', error);
+  }
+
+  /** A session welcomed HEALTHY_MS ago or more proved the server works: the backoff starts over. */
+  #healthy(): boolean {
+    return !!this.#session && Date.now() - this.#welcomedAt >= HEALTHY_MS;
+  }
+
+  /**
+   * Runs `run` after the backoff of `attempt` (none for the first, then exponential, with jitter
+   * so many clients spread out), and says so on `reconnect`.
+   */
+  #retry(reason: ReconnectReason, attempt: number, url: string, run: () => void): void {
+    const { minDelayMs = 1000, maxDelayMs = 60_000 } = this.#options.reconnect ?? {};
+    const delay = Math.round((attempt && Math.min(maxDelayMs, minDelayMs * 2 ** (attempt - 1))) * (0.5 + Math.random() / 2));
+    this.#emit('reconnect', { reason, attempt, delay, url });
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = later(run, delay);
   }
 
   #scheduleReconnect(reason: ReconnectReason): void {
-    if (this.#state === 'closed') return;
-    const { minDelayMs = 1000, maxDelayMs = 60_000, attempts = Infinity } = this.#options.reconnect ?? {};
     const attempt = this.#attempt++;
-    if (attempt >= attempts) {
-      this.#state = 'idle';
-      this.#hadSession = false;
-      const error = new EventSubError('connection', `gave up reconnecting after ${attempt} attempts`);
-      this.#ready?.reject(error);
-      this.#ready = undefined;
-      this.#emit('error', error);
-      return;
-    }
+    if (attempt >= (this.#options.reconnect?.attempts ?? Infinity)) return this.#stop(new EventSubError('connection', `gave up reconnecting after ${attempt} attempts`));
     this.#state = 'reconnecting';
-    // The first retry is immediate; then exponential, with jitter so many clients spread out.
-    const ceiling = attempt === 0 ? 0 : Math.min(maxDelayMs, minDelayMs * 2 ** (attempt - 1));
-    const delay = Math.round(ceiling * (0.5 + Math.random() / 2));
-    this.#emit('reconnect', { reason, attempt, delay, url: this.#baseUrl });
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = setTimeout(() => {
+    this.#retry(reason, attempt, this.#baseUrl, () => {
       if (this.#state !== 'reconnecting' || this.#primary) return;
       try {
         this.#primary = this.#open(this.#baseUrl, 'primary');
@@ -618,87 +612,87 @@ export class EventSubSocket {
         this.#emit('error', error as Error);
         this.#scheduleReconnect('connect_failed');
       }
-    }, delay);
+    });
   }
 
   // ---------------------------------------------------------------------------------------------
   // Frames
 
+  /** Runs inside the listener guard of `#open`: whatever this throws is reported on `error`. */
   #onFrame(connection: Connection, data: unknown): void {
     if (connection.role === 'dead') return;
     // Every frame counts as a sign of life.
     this.#lastHeard = connection.heard = Date.now();
-    let frame: EventSubFrame;
-    try {
-      const text = typeof data === 'string' ? data : data instanceof ArrayBuffer ? new TextDecoder().decode(data) : undefined;
-      if (text === undefined) throw new EventSubError('connection', 'received a frame that is not text');
-      frame = parseEventSubFrame(text, {
-        schemas: this.#options.schemas,
-        validate: this.#options.validate ?? this.#client.validate,
-        onInvalid: this.#options.onInvalid ?? this.#client.onInvalid,
-      });
-    } catch (error) {
-      this.#emit('error', error as Error);
-      return;
-    }
-    switch (frame.metadata.message_type) {
-      case 'session_welcome': {
-        // Twitch's clock as seen from ours, so the age check below survives a wrong local clock.
-        const sent = Date.parse(frame.metadata.message_timestamp);
-        if (Number.isFinite(sent)) this.#skew = Date.now() - sent;
-        return this.#onWelcome(connection, (frame.payload as { session: EventSubSession }).session);
-      }
-      case 'session_reconnect':
-        return this.#onReconnect(connection, (frame.payload as { session: EventSubSession }).session);
-      case 'notification':
-        if (this.#isStale(frame.metadata.message_timestamp) || this.#isDuplicate(frame.metadata.message_id)) return;
-        return this.#dispatch(frame as EventSubNotificationMessage);
-      case 'revocation':
-        if (this.#isStale(frame.metadata.message_timestamp) || this.#isDuplicate(frame.metadata.message_id)) return;
-        return this.#onRevocation(frame as EventSubRevocationMessage);
-      default:
-        return; // session_keepalive: the watchdog was already reset
+    const max = this.#options.maxFrameLength ?? 1 << 20;
+    if (typeof data !== 'string' || data.length > max) throw new EventSubError('frame', 'dropped a frame that is not text or is over maxFrameLength');
+    const frame = parseEventSubFrame(data, {
+      schemas: this.#options.schemas,
+      validate: this.#options.validate ?? this.#client.validate,
+      onInvalid: this.#options.onInvalid ?? this.#client.onInvalid,
+    });
+    const { message_type: type, message_timestamp: timestamp } = frame.metadata;
+    if (type === 'session_welcome') {
+      // Twitch's clock as seen from ours, so the age check below survives a wrong local clock.
+      const sent = Date.parse(timestamp);
+      if (Number.isFinite(sent)) this.#skew = Date.now() - sent;
+      this.#onWelcome(connection, (frame.payload as { session: EventSubSession }).session);
+    } else if (type === 'session_reconnect') {
+      this.#onReconnect(connection, (frame.payload as { session: EventSubSession }).session);
+    } else if (type !== 'session_keepalive' && !this.#isStale(timestamp) && !this.#isDuplicate(frame.metadata.message_id)) {
+      if (type === 'notification') this.#dispatch(frame as EventSubNotificationMessage);
+      else this.#onRevocation(frame as EventSubRevocationMessage);
     }
   }
 
   #onWelcome(connection: Connection, session: EventSubSession): void {
-    if (connection.role !== 'primary' && connection.role !== 'handover') return;
-    const keepalive = session.keepalive_timeout_seconds ?? this.#options.keepaliveTimeoutSeconds ?? 10;
-    connection.watchdogMs = keepalive * 1000 + (this.#options.keepaliveGraceMs ?? 5000);
+    if (connection.welcomed) return;
+    connection.welcomed = true;
+    // The keepalive granted is trusted only within Twitch's 10 to 600 s; otherwise the one asked for is used.
+    let keepalive: unknown = session.keepalive_timeout_seconds;
+    if (!(typeof keepalive === 'number' && keepalive >= 10 && keepalive <= 600)) {
+      if (keepalive != null) this.#emit('error', new EventSubError('keepalive', 'keepalive_timeout_seconds not from 10 to 600: ignored'));
+      keepalive = this.#options.keepaliveTimeoutSeconds ?? 10;
+    }
+    connection.watchdogMs = (keepalive as number) * 1000 + (this.#options.keepaliveGraceMs ?? 5000);
     this.#arm(connection);
+    this.#welcomedAt = Date.now();
 
     if (connection.role === 'handover') {
       // Twitch moved the subscriptions: switch over, then close the old connection.
       const old = this.#primary;
+      const previous = this.#session;
       this.#handover = undefined;
       this.#primary = connection;
       connection.role = 'primary';
-      if (old) {
-        old.role = 'retiring';
-        clearTimeout(old.timer);
-        try {
-          old.ws.close(1000);
-        } catch {
-          // already closed
-        }
+      if (old) this.#drop(old);
+      if (previous) {
+        // The subscriptions moved with the session (even if Twitch gave it a new id).
+        for (const entry of this.#entries) if (entry.sessionId === previous.id) entry.sessionId = session.id;
+        this.#session = session;
+        this.#state = 'connected';
+        this.#emit('session', { session, resumed: true });
+        if (this.#conduit) this.#attach(session).catch(() => {});
+        return;
       }
-      // The subscriptions moved with the session (even if Twitch gave it a new id).
-      for (const entry of this.#entries) if (entry.sessionId === this.#session?.id) entry.sessionId = session.id;
-      this.#session = session;
-      this.#state = 'connected';
-      this.#emit('session', { session, resumed: true });
-      if (this.#conduit && this.#conduit.sessionId !== session.id) this.#attach(session).catch(() => {});
-      return;
+      // The session handed over had not settled: this one settles as a new one does.
     }
+    // While backing off, a session is used only once it has stayed up SETTLE_MS: a server that
+    // welcomes and closes gets no Helix calls.
+    const settle = () => connection.role === 'primary' && this.#settle(session);
+    clearTimeout(this.#retryTimer);
+    if (this.#attempt > 1) this.#retryTimer = later(settle, SETTLE_MS);
+    else settle();
+  }
 
+  /** A new session is in use: connect() resolves, remembered subscriptions and the conduit shard move to it. */
+  #settle(session: EventSubSession): void {
     const afterLoss = this.#hadSession;
     const since = new Date(this.#lostAt || Date.now()).toISOString();
     this.#hadSession = true;
     this.#session = session;
     this.#state = 'connected';
-    const ready = this.#ready;
+    this.#ready?.resolve(session);
     this.#ready = undefined;
-    ready?.resolve(session);
     this.#emit('session', { session, resumed: false });
     if (this.#conduit) this.#attach(session).catch(() => {});
     // Create every remembered subscription right away: Twitch closes a session unused past the keepalive.
@@ -714,12 +708,9 @@ export class EventSubSocket {
         }),
       ),
     ).then(() => {
-      // Backoff restarts only once a session is of use: a session where every subscription failed
-      // would be closed by Twitch (4003) and reopened at once, forever, without it.
-      if (entries.length === 0 || failed.length < entries.length) this.#attempt = 0;
       if (!afterLoss || entries.length === 0 || this.#session !== session) return;
       this.#emit('resubscribed', {
-        subscriptions: entries.flatMap((entry) => (entry.subscription && !entry.removed ? [entry.subscription] : [])),
+        subscriptions: this.subscriptions,
         failed,
         since,
         mayHaveMissedEvents: true,
@@ -727,18 +718,38 @@ export class EventSubSocket {
     });
   }
 
+  /**
+   * `session_reconnect`: follows `reconnect_url` only to `wss:` on the configured host or a Twitch
+   * host (`ws:` to the same host when the configured URL is `ws:`), after the backoff (none after a
+   * healthy session). Anywhere else: reported, and a fresh session on the configured URL instead.
+   */
   #onReconnect(connection: Connection, session: EventSubSession): void {
-    if (connection.role !== 'primary' || this.#handover) return;
-    const url = session.reconnect_url;
-    if (!url) {
-      this.#emit('error', new EventSubError('connection', 'session_reconnect without a reconnect_url'));
-      return;
+    if (connection.role !== 'primary' || connection.moved || this.#handover) return;
+    connection.moved = true;
+    const url = session.reconnect_url!;
+    if (!this.#trusted(url)) {
+      this.#emit('error', new EventSubError('reconnect-url', 'untrusted reconnect_url: not followed'));
+      return this.#lost(0, 'untrusted reconnect_url', 'session_reconnect');
     }
-    this.#emit('reconnect', { reason: 'session_reconnect', attempt: 0, delay: 0, url });
+    // A healthy session moves at once and costs no attempt; a young one waits like a reconnect (if
+    // past Twitch's 30 s, Twitch closes the old connection and a fresh session follows; #lost
+    // clears this timer).
+    this.#retry('session_reconnect', this.#healthy() ? (this.#attempt = 0) : this.#attempt++, url, () => {
+      try {
+        this.#handover = this.#open(url, 'handover');
+      } catch (error) {
+        this.#emit('error', error as Error);
+      }
+    });
+  }
+
+  #trusted(url: string): boolean {
     try {
-      this.#handover = this.#open(url, 'handover');
-    } catch (error) {
-      this.#emit('error', error as Error);
+      const { protocol, host, hostname } = new URL(url);
+      const base = new URL(this.#baseUrl);
+      return (protocol === 'wss:' && hostname.endsWith('.twitch.tv')) || (host === base.host && (protocol === 'wss:' || protocol + base.protocol === 'ws:ws:'));
+    } catch {
+      return false; // not a URL at all
     }
   }
 
@@ -751,9 +762,10 @@ export class EventSubSocket {
   #dispatch(message: EventSubNotificationMessage): void {
     this.#emit('notification', message);
     const { subscription, event, events } = message.payload;
-    const handlers = this.#handlers.get(subscription.type);
-    if (!handlers || handlers.size === 0) return;
-    for (const item of events ?? [event]) this.#run(handlers, item, message, subscription.type);
+    const type = subscription.type;
+    // Subscription types all hold a dot and the socket's own events none: no message can raise one.
+    const handlers = type.includes('.') && this.#handlers.get(type);
+    if (handlers) for (const item of events ?? [event]) this.#run(handlers, item, message, type);
   }
 
   /**
@@ -802,15 +814,18 @@ export class EventSubSocket {
           const session = this.#session ?? (await this.connect());
           if (entry.sessionId === session.id) return;
           try {
-            const body = (await this.#client.call(
-              { ...helix().create, scopes: entry.scopes },
+            const body = (await this.#helix(
+              spec('create-eventsub-subscription', 'POST', 'eventsub/subscriptions', ['user'], {
+                body: ['type', 'version', 'condition', 'transport'],
+                scopes: entry.scopes,
+                response: anything,
+              }),
               {
                 type: entry.type,
                 version: entry.version,
                 condition: entry.condition,
                 transport: { method: 'websocket', session_id: session.id },
               },
-              { user: this.#options.user },
             )) as { data?: EventSubSubscription[]; total?: number; total_cost?: number; max_total_cost?: number };
             const created = body?.data?.[0];
             if (created && typeof created.id === 'string') {
@@ -827,12 +842,13 @@ export class EventSubSocket {
               const orphan = entry.subscription;
               if (orphan && orphan.transport?.session_id !== session.id && !retried) {
                 retried = true;
-                await this.#client.call(helix().remove, { id: orphan.id }, { user: this.#options.user }).catch(() => {});
+                await this.#helix(removal(), { id: orphan.id }).catch(() => {});
                 continue;
               }
               // Otherwise it exists on this session, which is what we want.
             } else {
-              if (this.#session && this.#session.id !== session.id) continue; // the session changed mid-call
+              // The session ended mid-call: wait for the next one (which, while backing off, must settle first).
+              if (this.#session?.id !== session.id && this.#state !== 'idle') continue;
               throw error;
             }
           }
@@ -846,6 +862,11 @@ export class EventSubSocket {
     return entry.pending;
   }
 
+  /** A Helix call as this socket's user. */
+  #helix(spec: EndpointSpec, input: Record<string, unknown>): Promise<unknown> {
+    return this.#client.call(spec, input, { user: this.#options.user });
+  }
+
   #forget(entry: Entry): void {
     entry.removed = true;
     this.#entries.delete(entry);
@@ -853,26 +874,28 @@ export class EventSubSocket {
     if (this.#entries.size === 0) this.#releaseSlot();
   }
 
-  async #attach(session: EventSubSession): Promise<void> {
-    const conduit = this.#conduit;
-    if (!conduit) return;
-    try {
-      const body = (await this.#client.call(
-        helix().shards,
-        {
-          conduit_id: conduit.conduitId,
-          shards: [{ id: conduit.shardId, transport: { method: 'websocket', session_id: session.id } }],
-        },
-        { user: this.#options.user },
-      )) as { errors?: { id?: string; message?: string; code?: string }[] };
-      const problem = body?.errors?.[0];
-      if (problem) throw new EventSubError('conduit', `conduit ${conduit.conduitId} shard ${conduit.shardId}: ${problem.message ?? problem.code ?? 'refused'}`);
+  /** Points the conduit shard at `session`, once per session however many callers ask. */
+  #attach(session: EventSubSession): Promise<void> {
+    const conduit = this.#conduit!;
+    if (conduit.sessionId !== session.id) {
       conduit.sessionId = session.id;
-    } catch (error) {
-      const wrapped = error instanceof EventSubError ? error : new EventSubError('conduit', `could not attach conduit shard: ${(error as Error).message}`, undefined, { cause: error });
-      this.#emit('error', wrapped);
-      throw wrapped;
+      conduit.pending = (async () => {
+        try {
+          const body = (await this.#helix(spec('update-conduit-shards', 'PATCH', 'eventsub/conduits/shards', ['app'], { body: ['conduit_id', 'shards'], response: anything }), {
+            conduit_id: conduit.conduitId,
+            shards: [{ id: conduit.shardId, transport: { method: 'websocket', session_id: session.id } }],
+          })) as { errors?: { id?: string; message?: string; code?: string }[] };
+          const problem = body?.errors?.[0];
+          if (problem) throw new EventSubError('conduit', `conduit ${conduit.conduitId} shard ${conduit.shardId}: ${problem.message ?? problem.code ?? 'refused'}`);
+        } catch (error) {
+          conduit.sessionId = undefined;
+          const wrapped = error instanceof EventSubError ? error : new EventSubError('conduit', `could not attach conduit shard: ${(error as Error).message}`, undefined, { cause: error });
+          this.#emit('error', wrapped);
+          throw wrapped;
+        }
+      })();
     }
+    return conduit.pending!;
   }
 
   #claimSlot(): void {
@@ -884,7 +907,7 @@ export class EventSubSocket {
     if (open >= MAX_SOCKETS_PER_TOKEN) {
       throw new EventSubError(
         'limit',
-        `Twitch allows ${MAX_SOCKETS_PER_TOKEN} EventSub WebSocket connections per user token, and this token has ${open} open with subscriptions: reuse one (up to ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions each), close one, or use a conduit`,
+        `Twitch allows ${MAX_SOCKETS_PER_TOKEN} EventSub WebSocket connections per user token, all taken here: reuse or close one, or use a conduit`,
       );
     }
     counts.set(key, open + 1);

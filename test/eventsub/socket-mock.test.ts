@@ -39,7 +39,7 @@ it('follows arrive typed, survive a handover and a lost connection, and are neve
   await tick();
   twitch.reconnect();
   twitch.follow();
-  await tick(2000);
+  await tick(30_000); // a healthy session: its loss is retried at once
   twitch.eventsub.duplicate();
   twitch.close(4006);
   await tick(100);

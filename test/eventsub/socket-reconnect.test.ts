@@ -113,10 +113,30 @@ describe('keepalive watchdog', () => {
     expect(log.reconnect.map((entry) => entry.attempt)).toEqual([0, 1]);
     expect(log.reconnect[1]!.delay).toBeGreaterThan(0);
     h.override.create = undefined; // the token was refreshed
-    await h.tick(2000);
+    await h.tick(1000 + 5000); // the retry, then the new session settles before it is used
+
     expect(socket.state).toBe('connected');
     expect(socket.subscriptions[0]!.transport?.session_id).toBe(socket.session!.id);
     expect(log.resubscribed.at(-1)).toMatchObject({ failed: [] });
+  });
+
+  it('a re-creation refused because its session died mid-call waits for the next session instead of forgetting the subscription', async () => {
+    const { socket, log, follows } = await subscribed();
+    let once = true;
+    h.override.create = () => {
+      // The connection drops while the call is in flight: Helix answers 400 (no such session).
+      if (once) h.fake.close(4006);
+      once = false;
+      return undefined;
+    };
+    h.fake.close(4006);
+    await h.tick(10_000);
+    expect(log.error.filter((error) => (error as { code?: string }).code === 'subscription')).toEqual([]);
+    expect(socket.state).toBe('connected');
+    expect(socket.subscriptions[0]!.transport?.session_id).toBe(socket.session!.id);
+    h.fake.emit('channel.follow', follow('kept'));
+    await h.tick(10);
+    expect(follows).toEqual(['kept']);
   });
 
   it('a subscription that cannot be re-created is reported and dropped', async () => {
@@ -131,7 +151,7 @@ describe('keepalive watchdog', () => {
 });
 
 describe('reconnect backoff', () => {
-  it('retries with exponential backoff and jitter, then resets after a welcome', async () => {
+  it('retries with exponential backoff and jitter, then resets after a healthy session', async () => {
     const { log } = await subscribed();
     h.fake.refuse(4);
     h.fake.close(4000);
@@ -149,7 +169,8 @@ describe('reconnect backoff', () => {
     expect(delays[4]).toBeLessThanOrEqual(8000);
     expect(h.fake.connections).toHaveLength(6);
     expect(log.resubscribed).toHaveLength(1);
-    // a later loss starts from an immediate retry again
+    // the loss of a session up for 30 s starts from an immediate retry again
+    await h.tick(30_000);
     h.fake.close(4000);
     await h.tick(100);
     expect(log.reconnect.at(-1)).toMatchObject({ attempt: 0, delay: 0 });
@@ -175,6 +196,7 @@ describe('reconnect backoff', () => {
     await h.tick(4000 + 1000);
     expect(h.fake.connections).toHaveLength(3);
     expect(h.fake.connections[1]!.closed).toEqual({ by: 'client', code: 1000 });
+    await h.tick(5000); // backing off: the session settles before it is used
     expect(log.resubscribed).toHaveLength(1);
     expect(socket.state).toBe('connected');
   });
@@ -231,6 +253,7 @@ describe('session_reconnect handover', () => {
 
   it('an invalid reconnect_url (4007) falls back to a fresh session on the base URL and re-subscribes', async () => {
     const { socket, log } = await subscribed();
+    await h.tick(30_000); // a healthy session: the handover and the fallback are immediate
     const first = sessionOf(socket);
     h.fake.send({
       metadata: { message_id: 'r1', message_type: 'session_reconnect', message_timestamp: '2024-01-01T00:00:00Z' },
