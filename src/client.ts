@@ -92,11 +92,6 @@ export interface Client {
   call(spec: EndpointSpec, input: Record<string, unknown>, options?: CallOptions): Promise<unknown>;
 }
 
-/**
- * The longest wait for a rate-limit bucket. Twitch refills within a minute; a reset further off
- * is a wrong clock or a hostile server, and the call fails at once with `RateLimitError`.
- */
-const MAX_WAIT_MS = 120_000;
 /** Helix's largest answers are a few hundred KB; a body past this is not Twitch's and is not read. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -137,8 +132,8 @@ export function createClient(options: ClientOptions): Client {
     try {
       // Outside ky's per-attempt timeout: an empty bucket may take up to a minute to refill.
       for (let wait; (wait = limiter.take(bearer)); ) {
-        if (wait > MAX_WAIT_MS) {
-          throw helixError({ status: 429, error: 'Too Many Requests', message: `resets in ${Math.ceil(wait / 1000)} s`, endpoint: spec.id, headers: new Headers() });
+        if (wait === Infinity) {
+          throw helixError({ status: 429, error: 'Too Many Requests', message: 'the bucket resets past 120 s', endpoint: spec.id, headers: new Headers() });
         }
         await sleep(wait, signal);
       }
@@ -164,17 +159,18 @@ export function createClient(options: ClientOptions): Client {
       const query = searchParams.toString();
       const response = await ky(baseUrl + spec.path + (query && `?${query}`), request);
       const text = await readText(response, MAX_BODY_BYTES);
-      if (spec.text && text !== undefined) return text;
-      if (!spec.response && !spec.text) return;
-      let body: unknown;
+      if (text === undefined) throw new ValidationError(spec.id, [{ path: '', message: 'a body over 16 MiB' }]);
+      if (spec.text || !spec.response) return spec.text && text;
+      // Twitch has acted on a 2xx: a body that is missing or not JSON is delivered as it came
+      // (undefined or the text) and reported, like any other mismatch.
+      let body: unknown = text || undefined;
+      let problem: ValidationError | undefined;
       try {
-        body = JSON.parse(text!);
+        body = JSON.parse(text);
       } catch {
-        // (JSON.parse(undefined) throws too: a body over the cap was not read.)
-        throw new ValidationError(spec.id, [{ path: '', message: text === undefined ? 'a body over 16 MiB' : 'not JSON' }], text);
+        problem = new ValidationError(spec.id, [{ path: '', message: text ? 'not JSON' : 'no body' }], body);
       }
-      const problem = validate && check(spec.response!, body, spec.id);
-      if (problem) {
+      if (validate && (problem ??= check(spec.response, body, spec.id))) {
         if (validate === 'strict') throw problem;
         try {
           onInvalid(problem);
@@ -184,7 +180,7 @@ export function createClient(options: ClientOptions): Client {
       }
       return body;
     } catch (error) {
-      throw toTwitchError(spec, error, token.token);
+      throw toTwitchError(spec, error, token.token, input);
     }
   }
 
@@ -212,12 +208,14 @@ export function createClient(options: ClientOptions): Client {
 }
 
 /**
- * Maps ky's errors to ours, with any trace of the token removed: a server may echo it in its
- * error text, its status text or a header.
+ * Maps ky's errors to ours, with any trace of a secret sent removed: a server may echo the token
+ * or a webhook `secret` of the input in its error text, its status text or a header.
  */
-function toTwitchError(spec: EndpointSpec, error: unknown, token: string): unknown {
-  // (`checked` made sure the token is not empty.)
-  const hide = (text: unknown) => String(text).replaceAll(token, '[token]');
+function toTwitchError(spec: EndpointSpec, error: unknown, token: string, input: object): unknown {
+  // (`checked` made sure the token is not empty.) Every `secret` field of the input, at any depth.
+  const secrets = [token];
+  JSON.stringify(input, (key, value) => (key === 'secret' && value && secrets.push(String(value)), value));
+  const hide = (text: unknown) => secrets.reduce((out, secret) => out.replaceAll(secret, '[secret]'), String(text)).slice(0, 300);
   if (isHTTPError(error)) {
     // Twitch's error body: { error, status, message }.
     const body = (error.data ?? {}) as { error?: unknown; message?: unknown };

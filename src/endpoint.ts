@@ -131,9 +131,10 @@ export function withParameters<Input, Result>(
   extra: { readonly query?: readonly string[]; readonly body?: readonly string[] },
 ): Endpoint<Input & Record<string, unknown>, Result> {
   const spec = fn.endpoint as EndpointSpec;
+  if (extra.body?.length && spec.method === 'GET') fail('body', `${spec.id} is a GET: it sends no body`);
   return defineEndpoint({
     ...spec,
-    query: [...spec.query, ...(extra.query ?? [])],
-    body: [...spec.body, ...(extra.body ?? [])],
+    query: [...new Set([...spec.query, ...(extra.query ?? [])])],
+    body: [...new Set([...spec.body, ...(extra.body ?? [])])],
   }) as never;
 }

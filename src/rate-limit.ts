@@ -6,7 +6,8 @@
 export interface RateLimiter {
   /**
    * Counts a request against the key's bucket and returns 0 when it may go now, else the
-   * milliseconds until the bucket refills (then ask again).
+   * milliseconds until the bucket refills (then ask again), or Infinity when Twitch said the
+   * bucket refills later than {@link MAX_WAIT_MS}: then the call should fail at once.
    */
   take(key: string): number;
   /**
@@ -18,10 +19,16 @@ export interface RateLimiter {
 
 /** How many tokens' buckets to keep. */
 const MAX_BUCKETS = 256;
+/**
+ * The longest wait for a bucket. Twitch refills within a minute: a reset further off is a wrong
+ * clock or a hostile server, so calls fail fast instead, and only for this long (then Twitch is
+ * asked again), so a wrong clock cannot lock a token out.
+ */
+export const MAX_WAIT_MS = 120_000;
 
 export function createRateLimiter(): RateLimiter {
-  /** Per key: requests left, and the local epoch milliseconds when Twitch refills the bucket. */
-  const buckets = new Map<string, { remaining: number; resetAt: number }>();
+  /** Per key: requests left, the local epoch ms when the bucket refills, and whether Twitch said later than we wait. */
+  const buckets = new Map<string, { remaining: number; resetAt: number; far: boolean }>();
   const take = (key: string): number => {
     const bucket = buckets.get(key);
     if (!bucket) return 0;
@@ -31,7 +38,7 @@ export function createRateLimiter(): RateLimiter {
       buckets.delete(key);
       return 0;
     }
-    return bucket.remaining-- > 0 ? 0 : wait;
+    return bucket.remaining-- > 0 ? 0 : bucket.far ? Infinity : wait;
   };
   const update = (key: string, headers: Headers, limited = false): void => {
     const remaining = limited ? 0 : +(headers.get('ratelimit-remaining') ?? NaN);
@@ -45,7 +52,7 @@ export function createRateLimiter(): RateLimiter {
     if (!(remaining >= 0 && wait >= 0)) return;
     // Buckets are hints: past MAX_BUCKETS tokens, forget them all (at worst one 429, retried).
     if (buckets.size >= MAX_BUCKETS) buckets.clear();
-    buckets.set(key, { remaining, resetAt: Date.now() + wait });
+    buckets.set(key, { remaining, resetAt: Date.now() + Math.min(wait, MAX_WAIT_MS), far: wait > MAX_WAIT_MS });
   };
   return { take, update };
 }

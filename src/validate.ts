@@ -62,8 +62,17 @@ function failure(issues: readonly StandardIssue[], source: string, prefix: strin
   return new ValidationError(
     source,
     issues.map((issue): ValidationIssue => {
-      // valibot names each step as `{ key }`; Standard Schema also allows the bare key.
-      const path = (prefix + (issue.path ?? []).map((step) => String((step as { key?: PropertyKey }).key ?? step)).join('.')).replace(/\.$/, '');
+      // valibot names each step as `{ key }`; Standard Schema also allows the bare key. A key
+      // that is not a field-like name is data (a record's key could hold anything): shown as `*`.
+      const path = (
+        prefix +
+        (issue.path ?? [])
+          .map((step) => {
+            const key = String((step as { key?: PropertyKey }).key ?? step);
+            return /^\w{1,40}$/.test(key) ? key : '*';
+          })
+          .join('.')
+      ).replace(/\.$/, '');
       // valibot's `expected` comes from the schema (a type or its own literals), never from the data.
       const expected = typeof issue.expected === 'string' ? issue.expected : 'another value';
       const received = 'input' in issue ? typeName(issue.input) : 'another value';

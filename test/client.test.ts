@@ -293,7 +293,7 @@ describe('rate limits from a hostile or wrong server', () => {
       expect(stub.requests).toHaveLength(1);
       // A 429 saying the same is not retried either.
       const refused = fetchStub(limited({ 'ratelimit-remaining': '0', 'ratelimit-reset': reset }));
-      await expect(getUsers(client(refused.fetch), { id: '1' })).rejects.toThrow(/resets in \d+ s/);
+      await expect(getUsers(client(refused.fetch), { id: '1' })).rejects.toThrow(/resets past 120 s/);
       expect(refused.requests).toHaveLength(1);
       expect(vi.getTimerCount()).toBe(0);
     }
@@ -451,12 +451,33 @@ describe('validation', () => {
     await expect(getUsers(client(stub.fetch, { onInvalid }), { id: '1' })).resolves.toEqual(bad());
   });
 
-  test('a body that is not JSON rejects with ValidationError carrying the text', async () => {
-    const stub = fetchStub(() => new Response('<html>gateway</html>', { headers: { 'content-type': 'text/html' } }));
-    const error = (await getUsers(client(stub.fetch), { id: '1' }).catch((e: unknown) => e)) as ValidationError;
+  test('a 2xx body that is missing or not JSON is delivered as it came and reported; strict refuses it with the text', async () => {
+    const html = () => new Response('<html>gateway</html>', { headers: { 'content-type': 'text/html' } });
+    const reports: ValidationError[] = [];
+    const onInvalid = (error: ValidationError) => void reports.push(error);
+    await expect(getUsers(client(fetchStub(html).fetch, { onInvalid }), { id: '1' })).resolves.toBe('<html>gateway</html>');
+    await expect(getUsers(client(fetchStub(() => new Response(null, { status: 204 })).fetch, { onInvalid }), { id: '1' })).resolves.toBeUndefined();
+    expect(reports.map((report) => report.issues[0]!.message)).toEqual(['not JSON', 'no body']);
+    expect(reports[0]!.message).not.toContain('gateway');
+
+    const error = (await getUsers(client(fetchStub(html).fetch, { validate: 'strict' }), { id: '1' }).catch((e: unknown) => e)) as ValidationError;
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.message).toMatch(/not JSON/);
     expect(error.body).toBe('<html>gateway</html>');
+  });
+
+  test('data keys that are not field names never reach a path, message or warning', async () => {
+    const secretKey = 'key with spaces and sk_live_123';
+    const spec = {
+      id: 'test-record', method: 'GET', path: 'things', query: [], body: [], tokens: ['user'], scopes: [], paginated: false,
+      response: v.looseObject({ data: v.record(v.string(), v.looseObject({ active: v.boolean() })) }),
+    } as const;
+    const reports: ValidationError[] = [];
+    const get = defineEndpoint<{}, unknown>(spec);
+    const stub = fetchStub(() => json({ data: { [secretKey]: { active: 'yes' }, slot_1: { active: 3 } } }));
+    await get(client(stub.fetch, { onInvalid: (error) => void reports.push(error) }));
+    expect(reports[0]!.issues.map((issue) => issue.path)).toEqual(['data.*.active', 'data.slot_1.active']);
+    expect(`${reports[0]!.message} ${JSON.stringify(reports[0])}`).not.toContain('sk_live_123');
   });
 
   test('an unknown field is kept', async () => {
@@ -481,9 +502,12 @@ describe('parameters helixkit does not know yet', () => {
       id: 'test-post', method: 'POST', path: 'things', query: [], body: ['title'],
       tokens: ['user'], scopes: [], paginated: false, response: v.looseObject({ data: v.array(v.unknown()) }),
     } as const;
-    const post = withParameters(defineEndpoint<{ title: string }, { data: unknown[] }>(spec), { body: ['pin'] });
+    const post = withParameters(defineEndpoint<{ title: string }, { data: unknown[] }>(spec), { body: ['pin', 'title'] });
     await post(c, { title: 'Hi', pin: true });
     expect(await stub.requests[1]!.json()).toEqual({ title: 'Hi', pin: true });
+    // A name the endpoint has already is not sent twice; a GET takes no body.
+    expect(withParameters(getUsers, { query: ['id'] }).endpoint.query).toEqual(['id', 'login']);
+    expect(() => withParameters(getUsers, { body: ['x'] })).toThrow(InputError);
   });
 });
 

@@ -325,7 +325,7 @@ const parseMode = (options: ParseOptions): ValidateMode => modeOf(options.valida
 const named = (source: string, payload: unknown) => {
   const subscription = isObject(payload) && payload.subscription;
   const name = isObject(subscription) && `${subscription.type} v${subscription.version}`;
-  return name && /^\w+(\.\w+)+ v\w{1,20}$/.test(name) ? `${source} (${name})` : source;
+  return name && name.length < 100 && /^\w+(\.\w+)+ v\w+$/.test(name) ? `${source} (${name})` : source;
 };
 
 function parseFrame(message: Record<string, unknown>, options: ParseOptions): EventSubFrame {

@@ -574,6 +574,6 @@ export async function subscribeWebhook<T extends EventSubType>(
     info.batched ? { ...input, is_batching_enabled: true } : input,
   );
   const created = (body as { data?: CreatedSubscription[] } | undefined)?.data?.[0];
-  if (!created) throw new ValidationError(spec.id, [{ path: 'data', message: 'no subscription in the answer' }]);
+  if (!created) throw new ValidationError(spec.id, [{ path: 'data', message: 'no subscription in the answer' }], body);
   return created;
 }

@@ -385,7 +385,6 @@ export interface SeededUsers {
   crowd: string[];
 }
 
-/** The whole fake Twitch. Everything is public and may be inspected or changed by tests. */
 /**
  * How the fake shapes its answers. `'observed'`: as Twitch's answers vary in the evidence corpus
  * (test/corpus), null or absent where Twitch sends null or nothing. `'documented'`: the tidy
@@ -393,6 +392,7 @@ export interface SeededUsers {
  */
 export type ResponseShapes = 'observed' | 'documented';
 
+/** The whole fake Twitch. Everything is public and may be inspected or changed by tests. */
 export interface TwitchState {
   readonly seed: number;
   /** How answers are shaped (see {@link ResponseShapes}). */

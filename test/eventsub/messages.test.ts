@@ -170,6 +170,19 @@ describe('parseEventSubMessage', () => {
     }
   });
 
+  it('names the type and version in a report only when they are plain names (they come from the network)', () => {
+    const sources: string[] = [];
+    const onInvalid = (error: ValidationError) => void sources.push(error.source);
+    const odd = (type: string, version: string) => ({
+      ...notification,
+      payload: { subscription: { ...subscription, type, version, cost: 'x' }, event: follow },
+    });
+    parseEventSubMessage(odd('channel.follow', '2'), { validate: 'report', onInvalid });
+    parseEventSubMessage(odd('channel.follow\nsk_live_1 injected', '2'), { validate: 'report', onInvalid });
+    parseEventSubMessage(odd(`channel.${'x'.repeat(200)}`, '2'), { validate: 'report', onInvalid });
+    expect(sources).toEqual(['eventsub message (channel.follow v2)', 'eventsub message', 'eventsub message']);
+  });
+
   it("accepts notifications without cost, created_at or transport details, as Twitch's own examples send them", () => {
     const { cost: _c, created_at: _a, transport: _t, ...bare } = subscription;
     const frame = parseEventSubFrame({ ...notification, payload: { subscription: bare, event: follow } });

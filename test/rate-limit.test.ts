@@ -1,7 +1,7 @@
 import { afterEach, expect, test, vi } from 'vitest';
-import { createClient } from '../../src/index.ts';
-import { getUsers } from '../../src/helix/users.ts';
-import { fetchStub, json } from '../fetch-stub.ts';
+import { createClient } from '../src/index.ts';
+import { getUsers } from '../src/helix/users.ts';
+import { fetchStub, json } from './fetch-stub.ts';
 
 afterEach(() => void vi.useRealTimers());
 
