@@ -709,8 +709,28 @@ interface FileContext {
   imported: Set<string>;
   /** Leaf schemas (`str`, `num`, ...) used; one instance each per file serves every field. */
   leaves: Set<keyof typeof LEAVES>;
+  /** Input check functions (`checkRequired`, ...) the file's endpoints use. */
+  checks: Set<string>;
 }
-const newFile = (area: string): FileContext => ({ area, defined: new Map(), imported: new Set(), leaves: new Set() });
+const newFile = (area: string): FileContext => ({ area, defined: new Map(), imported: new Set(), leaves: new Set(), checks: new Set() });
+
+/**
+ * The input checks (src/endpoint.ts) a spec's rules need, one per rule kind present: passed to
+ * defineCall/definePaginated so a bundle carries only the checks of the endpoints it imports.
+ */
+function checksOf(rules: Rules, file: FileContext): string[] {
+  const present: [string, boolean][] = [
+    ['checkRequired', rules.required.length > 0],
+    ['checkLimits', rules.limits.length > 0],
+    ['checkRange', Object.keys(rules.range).length > 0],
+    ['checkMaxLength', Object.keys(rules.maxLength).length > 0],
+    ['checkExclusive', rules.exclusive.length > 0],
+    ['checkOneOf', rules.oneOf.length > 0],
+  ];
+  const names = present.filter(([, used]) => used).map(([name]) => name);
+  for (const name of names) file.checks.add(name);
+  return names;
+}
 
 /** Component name → the area file that defines it, or 'shared' when several areas use it. */
 let placement = new Map<string, string>();
@@ -989,7 +1009,9 @@ function endpointCode(endpoint: Endpoint, file: FileContext): string {
     ...(endpoint.responseSchema ? [`response: ${result}Schema,`] : []),
     ...(endpoint.text ? ['text: true,'] : []),
   ];
-  code += `\n${docCode(endpoint)}export const ${endpoint.name} = /* @__PURE__ */ ${endpoint.paginated ? 'definePaginated' : 'defineCall'}<${Name}Input, ${result}>({\n  ${spec.join('\n  ')}\n});\n`;
+  const checks = checksOf(rules, file);
+  const tail = checks.length ? `, [${checks.join(', ')}]` : '';
+  code += `\n${docCode(endpoint)}export const ${endpoint.name} = /* @__PURE__ */ ${endpoint.paginated ? 'definePaginated' : 'defineCall'}<${Name}Input, ${result}>({\n  ${spec.join('\n  ')}\n}${tail});\n`;
   return code;
 }
 
@@ -1000,7 +1022,9 @@ function areaCode(area: string, members: Endpoint[]): string {
   const shared = [...file.imported].sort().flatMap((name) => [`type ${name}`, `${name}Schema`]);
   const imports = [
     ...(members.some((endpoint) => endpoint.responseSchema) ? ["import * as v from 'valibot';"] : []),
-    ...(members.some((endpoint) => !endpoint.paginated) ? ["import { defineCall } from '../endpoint.js';"] : []),
+    ...(members.some((endpoint) => !endpoint.paginated) || file.checks.size
+      ? [`import { ${[...(members.some((endpoint) => !endpoint.paginated) ? ['defineCall'] : []), ...[...file.checks].sort()].join(', ')} } from '../endpoint.js';`]
+      : []),
     ...(members.some((endpoint) => endpoint.paginated) ? ["import { definePaginated } from '../pagination.js';"] : []),
     ...(shared.length ? [`import { ${shared.join(', ')} } from './shared.js';`] : []),
   ];

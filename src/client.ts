@@ -133,7 +133,7 @@ export function createClient(options: ClientOptions): Client {
       // Outside ky's per-attempt timeout: an empty bucket may take up to a minute to refill.
       for (let wait; (wait = limiter.take(bearer)); ) {
         if (wait === Infinity) {
-          throw helixError({ status: 429, error: 'Too Many Requests', message: 'the bucket resets past 120 s', endpoint: spec.id, headers: new Headers() });
+          throw helixError({ status: 429, error: 'Too Many Requests', message: 'reset past 120 s', endpoint: spec.id, headers: new Headers() });
         }
         await sleep(wait, signal);
       }
@@ -213,9 +213,11 @@ export function createClient(options: ClientOptions): Client {
  */
 function toTwitchError(spec: EndpointSpec, error: unknown, token: string, input: object): unknown {
   // (`checked` made sure the token is not empty.) Every `secret` field of the input, at any depth.
-  const secrets = [token];
-  JSON.stringify(input, (key, value) => (key === 'secret' && value && secrets.push(String(value)), value));
-  const hide = (text: unknown) => secrets.reduce((out, secret) => out.replaceAll(secret, '[secret]'), String(text)).slice(0, 300);
+  const hide = (text: unknown) => {
+    let out = String(text).replaceAll(token, '[secret]');
+    JSON.stringify(input, (key, value) => (key === 'secret' && value && (out = out.replaceAll(value, '[secret]')), value));
+    return out.slice(0, 300);
+  };
   if (isHTTPError(error)) {
     // Twitch's error body: { error, status, message }.
     const body = (error.data ?? {}) as { error?: unknown; message?: unknown };

@@ -58,24 +58,27 @@ export type Endpoint<Input, Result> = ({} extends Input
 export type ItemOf<Body> = Body extends { data: readonly (infer Item)[] } ? Item : never;
 
 /**
- * Turns a spec into an endpoint function. Nothing runs until the function is called, so a
- * bundler drops every endpoint a program does not import.
+ * Turns a spec into an endpoint function that checks every rule kind of {@link InputRules}.
+ * Nothing runs until the function is called, so a bundler drops every endpoint a program does
+ * not import.
  */
 export function defineEndpoint<Input, Body>(
   spec: EndpointSpec & { readonly paginated: true },
 ): Endpoint<Input, Paginator<ItemOf<Body>, Body>>;
 export function defineEndpoint<Input, Body>(spec: EndpointSpec): Endpoint<Input, Promise<Body>>;
 export function defineEndpoint(spec: EndpointSpec): Endpoint<object, unknown> {
-  return spec.paginated ? definePaginated(spec) : defineCall(spec);
+  const checks = [checkRequired, checkLimits, checkRange, checkMaxLength, checkExclusive, checkOneOf];
+  return spec.paginated ? definePaginated(spec, checks) : defineCall(spec, checks);
 }
 
 /**
- * `defineEndpoint` for an endpoint without pagination. Generated code calls this one so that
- * a bundle of non-paginated endpoints carries no `Paginator`.
+ * `defineEndpoint` for an endpoint without pagination, checking only the rule kinds in `checks`.
+ * Generated code calls this one with the kinds each spec uses, so a bundle carries neither a
+ * `Paginator` nor the checks of rules its endpoints do not have.
  */
-export function defineCall<Input, Body>(spec: EndpointSpec): Endpoint<Input, Promise<Body>> {
+export function defineCall<Input, Body>(spec: EndpointSpec, checks: readonly InputCheck[] = []): Endpoint<Input, Promise<Body>> {
   const fn = (client: Client, input: Record<string, unknown> = {}, options?: CallOptions) => {
-    checkInput(spec, input);
+    checkInput(spec, input, checks);
     return client.call(spec, input, options);
   };
   return Object.assign(fn, { endpoint: spec }) as never;
@@ -88,34 +91,65 @@ function fail(param: string, message: string): never {
   throw new InputError(param, message);
 }
 
-/** Refuses input that Twitch would refuse, naming the field, before anything is sent. */
-export function checkInput(spec: EndpointSpec, input: Record<string, unknown>): void {
+/**
+ * Refuses input that Twitch would refuse, naming the field, before anything is sent: input that
+ * is not an object, unknown keys, and the rule kinds in `checks`.
+ */
+export function checkInput(spec: EndpointSpec, input: Record<string, unknown>, checks: readonly InputCheck[]): void {
   if (Object(input) !== input) fail('', `${spec.id}: input must be an object`);
   for (const key in input) {
     if (input[key] != null && !spec.query.includes(key) && !spec.body.includes(key)) fail(key, `not a parameter of ${spec.id}`);
   }
+  for (const check of checks) check(spec, input);
+}
+
+/** Checks one kind of {@link InputRules} of a spec against an input; throws `InputError`. */
+export type InputCheck = (spec: InputRules, input: Record<string, unknown>) => void;
+
+/** {@link InputRules.required}. */
+export const checkRequired: InputCheck = (spec, input) => {
   for (const key of spec.required ?? []) if (!count(input[key])) fail(key, 'is required');
+};
+
+/** {@link InputRules.limits}. */
+export const checkLimits: InputCheck = (spec, input) => {
   for (const { of, max } of spec.limits ?? []) {
     if (of.reduce((sum, key) => sum + count(input[key]), 0) > max) fail(of[0]!, `at most ${max} values across ${of.join(', ')}`);
   }
+};
+
+/** {@link InputRules.range}. */
+export const checkRange: InputCheck = (spec, input) => {
   for (const [key, [min, max]] of Object.entries(spec.range ?? {})) {
     const value = input[key];
     if (value != null && !(Number.isInteger(value) && (value as number) >= min && (value as number) <= max)) {
       fail(key, `must be an integer from ${min} to ${max}`);
     }
   }
+};
+
+/** {@link InputRules.maxLength}. */
+export const checkMaxLength: InputCheck = (spec, input) => {
   for (const [key, max] of Object.entries(spec.maxLength ?? {})) {
     const value = input[key];
     if (typeof value === 'string' && [...value].length > max) fail(key, `must be at most ${max} characters`);
   }
+};
+
+/** {@link InputRules.exclusive}. */
+export const checkExclusive: InputCheck = (spec, input) => {
   for (const group of spec.exclusive ?? []) {
     const [first, second] = group.filter((key) => count(input[key]));
     if (second) fail(second, `cannot be combined with ${first}`);
   }
+};
+
+/** {@link InputRules.oneOf}. */
+export const checkOneOf: InputCheck = (spec, input) => {
   for (const group of spec.oneOf ?? []) {
     if (!group.some((key) => count(input[key]))) fail(group[0]!, `one of ${group.join(', ')} is required`);
   }
-}
+};
 
 /**
  * The same endpoint, also sending parameters helixkit does not know yet: Twitch adds them faster

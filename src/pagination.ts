@@ -1,5 +1,5 @@
 import type { CallOptions, Client } from './client.js';
-import { checkInput, type Endpoint, type EndpointSpec, type ItemOf } from './endpoint.js';
+import { checkInput, type Endpoint, type EndpointSpec, type InputCheck, type ItemOf } from './endpoint.js';
 
 /** Reads the next cursor of a page: Twitch sends `{ cursor }`, and one endpoint a bare string. */
 function cursorOf(body: unknown): string | undefined {
@@ -86,10 +86,10 @@ export class Paginator<Item, Body> implements PromiseLike<Body>, AsyncIterable<I
   }
 }
 
-/** `defineEndpoint` for a paginated endpoint: the function returns a {@link Paginator}. */
-export function definePaginated<Input, Body>(spec: EndpointSpec): Endpoint<Input, Paginator<ItemOf<Body>, Body>> {
+/** `defineEndpoint` for a paginated endpoint (checking the rule kinds in `checks`): the function returns a {@link Paginator}. */
+export function definePaginated<Input, Body>(spec: EndpointSpec, checks: readonly InputCheck[] = []): Endpoint<Input, Paginator<ItemOf<Body>, Body>> {
   const fn = (client: Client, input: Record<string, unknown> = {}, options?: CallOptions) => {
-    checkInput(spec, input);
+    checkInput(spec, input, checks);
     return new Paginator(client, spec, input, options);
   };
   return Object.assign(fn, { endpoint: spec }) as never;

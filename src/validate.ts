@@ -41,6 +41,12 @@ export const anything: Schema = { '~standard': { validate: (value) => ({ value }
 export const typeName = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
 
+/** An issue at `path`: what was expected there, and the type (never the value) that came. */
+export const issueAt = (path: string, expected: string, value: unknown): ValidationIssue => {
+  const received = typeName(value);
+  return { path, expected, received, message: `expected ${expected}, received ${received}` };
+};
+
 /**
  * Checks `value` against a (synchronous) schema. Returns undefined when it fits, else a
  * {@link ValidationError} from `source` that names each issue's path below `prefix` (e.g.
@@ -74,9 +80,7 @@ function failure(issues: readonly StandardIssue[], source: string, prefix: strin
           .join('.')
       ).replace(/\.$/, '');
       // valibot's `expected` comes from the schema (a type or its own literals), never from the data.
-      const expected = typeof issue.expected === 'string' ? issue.expected : 'another value';
-      const received = 'input' in issue ? typeName(issue.input) : 'another value';
-      return { path, expected, received, message: `expected ${expected}, received ${received}` };
+      return issueAt(path, typeof issue.expected === 'string' ? issue.expected : 'another value', issue.input);
     }),
     body,
   );
@@ -94,6 +98,6 @@ export function warnOnce(error: ValidationError): void {
     const key = `${error.source} ${path.replace(/\.\d+(?=\.|$)/g, '.*')}`;
     if (warned.has(key)) continue;
     warned.add(key);
-    console.warn(`helixkit: ${error.source} ${path}: ${message} (delivered as received; see the onInvalid option)`);
+    console.warn(`helixkit: ${error.source} ${path}: ${message} (delivered as received; see onInvalid)`);
   }
 }

@@ -5,7 +5,7 @@
  * the event schemas it asks for.
  */
 import { ValidationError, type ValidationIssue } from '../errors.js';
-import { check, modeOf, typeName, type Schema, type ValidateMode } from '../validate.js';
+import { check, issueAt, modeOf, type Schema, type ValidateMode } from '../validate.js';
 import type { EventSubTypes as KnownTypes } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -217,10 +217,7 @@ interface Findings {
   readonly other: ValidationIssue[];
 }
 
-const issue = (path: string, expected: string, value: unknown): ValidationIssue => {
-  const received = typeName(value);
-  return { path, expected, received, message: `expected ${expected}, received ${received}` };
-};
+const issue = issueAt;
 
 /**
  * Adds each field of `value` that does not fit `shape` to `found`. Every shape holds routing
@@ -248,8 +245,7 @@ function misfits(value: unknown, shape: Shape, path: string, found: Findings): v
 /** `event` (an object) or `events` (an array of objects), one of them present: routing needs it. */
 function eventMisfits(payload: Record<string, unknown>, prefix: string, found: Findings): void {
   const { event, events } = payload;
-  if (event === undefined && events === undefined) found.routing.push(issue(`${prefix}event`, 'object', undefined));
-  if (event !== undefined && !isObject(event)) found.routing.push(issue(`${prefix}event`, 'object', event));
+  if ((event !== undefined || events === undefined) && !isObject(event)) found.routing.push(issue(`${prefix}event`, 'object', event));
   if (events === undefined) return;
   if (!Array.isArray(events)) found.routing.push(issue(`${prefix}events`, 'array', events));
   else events.forEach((item, index) => isObject(item) || found.routing.push(issue(`${prefix}events.${index}`, 'object', item)));
@@ -290,10 +286,10 @@ function eventIssues(payload: Record<string, unknown>, options: ParseOptions, pr
   const { type, version } = payload.subscription as { type: string; version: string };
   const descriptor = findSchema(options.schemas, type, version);
   if (!descriptor) return;
-  const items = Array.isArray(payload.events) ? payload.events : [payload.event];
-  items.forEach((item, index) => {
-    const at = Array.isArray(payload.events) ? `${prefix}events.${index}.` : `${prefix}event.`;
-    const problem = check(descriptor.event, item, '', at);
+  const { event, events } = payload;
+  const batched = Array.isArray(events);
+  (batched ? events : [event]).forEach((item, index) => {
+    const problem = check(descriptor.event, item, '', batched ? `${prefix}events.${index}.` : `${prefix}event.`);
     if (problem) found.other.push(...problem.issues);
   });
 }
@@ -347,8 +343,10 @@ function parseFrame(message: Record<string, unknown>, options: ParseOptions): Ev
     case 'notification':
     case 'revocation':
       misfits(body.subscription, SUBSCRIPTION, 'payload.subscription.', found);
-      if (type === 'notification') eventMisfits(body, 'payload.', found);
-      if (type === 'notification' && !found.routing[0] && mode) eventIssues(body, options, 'payload.', found);
+      if (type === 'notification') {
+        eventMisfits(body, 'payload.', found);
+        if (!found.routing[0] && mode) eventIssues(body, options, 'payload.', found);
+      }
       break;
     default:
       fail(FRAME, 'metadata.message_type', 'expected a known message type', message);

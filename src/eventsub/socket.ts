@@ -624,7 +624,7 @@ export class EventSubSocket {
     // Every frame counts as a sign of life.
     this.#lastHeard = connection.heard = Date.now();
     const max = this.#options.maxFrameLength ?? 1 << 20;
-    if (typeof data !== 'string' || data.length > max) throw new EventSubError('frame', 'dropped a frame that is not text or is over maxFrameLength');
+    if (typeof data !== 'string' || data.length > max) throw new EventSubError('frame', 'a frame not text or over maxFrameLength');
     const frame = parseEventSubFrame(data, {
       schemas: this.#options.schemas,
       validate: this.#options.validate ?? this.#client.validate,
@@ -728,8 +728,9 @@ export class EventSubSocket {
     connection.moved = true;
     const url = session.reconnect_url!;
     if (!this.#trusted(url)) {
-      this.#emit('error', new EventSubError('reconnect-url', 'untrusted reconnect_url: not followed'));
-      return this.#lost(0, 'untrusted reconnect_url', 'session_reconnect');
+      const reason = 'untrusted reconnect_url';
+      this.#emit('error', new EventSubError('reconnect-url', reason));
+      return this.#lost(0, reason, 'session_reconnect');
     }
     // A healthy session moves at once and costs no attempt; a young one waits like a reconnect (if
     // past Twitch's 30 s, Twitch closes the old connection and a fresh session follows; #lost
@@ -907,7 +908,7 @@ export class EventSubSocket {
     if (open >= MAX_SOCKETS_PER_TOKEN) {
       throw new EventSubError(
         'limit',
-        `Twitch allows ${MAX_SOCKETS_PER_TOKEN} EventSub WebSocket connections per user token, all taken here: reuse or close one, or use a conduit`,
+        `Twitch allows ${MAX_SOCKETS_PER_TOKEN} EventSub WebSockets per user token: reuse or close one, or use a conduit`,
       );
     }
     counts.set(key, open + 1);

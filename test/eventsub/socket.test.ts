@@ -106,7 +106,7 @@ describe('EventSubSocket: limits', () => {
     const error = await fourth.subscribe('stream.online', { broadcaster_user_id: '9' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EventSubError);
     expect((error as EventSubError).code).toBe('limit');
-    expect((error as Error).message).toMatch(/3 EventSub WebSocket connections per user token/);
+    expect((error as Error).message).toMatch(/3 EventSub WebSockets per user token/);
     expect(h.fake.connections).toHaveLength(3);
     sockets[0]!.close();
     const retry = fourth.subscribe('stream.online', { broadcaster_user_id: '9' });
