@@ -1,4 +1,4 @@
-// helixkit runs where there is no Node: nothing in src/ (but the Node-only test server) may
+// helixkit runs where there is no Node: nothing in src/ (but the Node-only test server and node.ts) may
 // reach for Node builtins, `process` or `Buffer`, and neither may the built files.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -17,7 +17,7 @@ function files(dir: string, ext: RegExp): string[] {
 
 function offenders(dir: string, ext: RegExp): string[] {
   return files(join(root, dir), ext)
-    .filter((path) => !/testing[\\/]server\./.test(path))
+    .filter((path) => !/testing[\\/]server\.|^(?:src|dist)[\\/]node\./.test(relative(root, path)))
     .filter((path) => NODE_ONLY.test(readFileSync(path, 'utf8')))
     .map((path) => relative(root, path));
 }
