@@ -405,6 +405,8 @@ const RUST_ERRATA: Record<string, string> = {
     'the docs example with shared_train_participants and is_shared_train deleted by the test author to model a train that is not shared; not a capture, and the reference says null then',
   'src/helix/endpoints/eventsub/update_conduit_shards.rs test_successful_unexpected_response':
     'a negative test: twitch_api asserts that it refuses this body, so it is not an answer Twitch sent',
+  'src/eventsub/channel/charity_campaign/donate.rs parse_payload':
+    "written (2022-11) from the old event reference table, which named the broadcaster broadcaster_id/login/name; Twitch sends broadcaster_user_*, as the same file's parse_payload_correct_maybe (2023-03) does: a Twitch developer confirmed it in twitchdev/issues#738 (2023-08), the docs were corrected in 2024-01, and nicklaw5/helix#152 (2022-10) read it from a live event",
 };
 
 interface RustTest {
