@@ -18,7 +18,7 @@ export interface StartCommercialResponse {
     retry_after: number;
   }[];
 }
-const StartCommercialResponseSchema: v.GenericSchema<StartCommercialResponse> = /* @__PURE__ */ v.looseObject({
+const StartCommercialResponseSchema: v.GenericSchema<unknown, StartCommercialResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     length: num,
     message: str,
@@ -58,7 +58,7 @@ export interface GetAdScheduleResponse {
     preroll_free_time: number;
   }[];
 }
-const GetAdScheduleResponseSchema: v.GenericSchema<GetAdScheduleResponse> = /* @__PURE__ */ v.looseObject({
+const GetAdScheduleResponseSchema: v.GenericSchema<unknown, GetAdScheduleResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     snooze_count: num,
     snooze_refresh_at: num,
@@ -98,7 +98,7 @@ export interface SnoozeNextAdResponse {
     next_ad_at: number;
   }[];
 }
-const SnoozeNextAdResponseSchema: v.GenericSchema<SnoozeNextAdResponse> = /* @__PURE__ */ v.looseObject({
+const SnoozeNextAdResponseSchema: v.GenericSchema<unknown, SnoozeNextAdResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     snooze_count: num,
     snooze_refresh_at: num,

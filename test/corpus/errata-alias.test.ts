@@ -1,11 +1,21 @@
-// Alias errata (a field Twitch spells two ways) and the spellings that lack current evidence.
+// A field Twitch spells two ways (an `alias` erratum of scripts/gen-helix.ts) is still a required
+// field: strict mode takes either spelling and refuses a body with neither, naming the field with
+// types only, and the TypeScript type makes a user handle both. Spellings without current evidence
+// are not taken at all (the charity donation's broadcaster_*, the ad schedule's 2023 beta names).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, test } from 'vitest';
 import { createClient } from '../../src/client.ts';
 import { ValidationError } from '../../src/errors.ts';
 import { parseEventSubMessage } from '../../src/eventsub/messages.ts';
 import { subscriptionTypes } from '../../src/eventsub/schemas.ts';
-import { getAdSchedule } from '../../src/helix/index.ts';
+import {
+  createGuestStarSession,
+  getAdSchedule,
+  getGuestStarSession,
+  getStreamMarkers,
+  type GetStreamMarkersResponse,
+  type Guest,
+} from '../../src/helix/index.ts';
 import { json } from '../fetch-stub.ts';
 import { checkedBody, loadCorpus } from './check.ts';
 
@@ -65,6 +75,73 @@ async function refusal(call: PromiseLike<unknown>): Promise<ValidationError> {
   expect(error).toBeInstanceOf(ValidationError);
   return error as ValidationError;
 }
+
+describe('a stream marker’s link, url or URL', () => {
+  const input = { user_id: '1' };
+  const withUrl = bodyOf('twitch_api:get-stream-markers:test_request');
+  const withURL = bodyOf('docs:get-stream-markers:200');
+  const marker = (body: { data: any[] }) => body.data[0].videos[0].markers[0];
+
+  it('takes either spelling in strict mode', async () => {
+    expect(marker(withUrl).url).toBeTypeOf('string');
+    expect(marker(withURL).URL).toBeTypeOf('string');
+    await expect(getStreamMarkers(clientAnswering(withUrl, 'strict'), input)).resolves.toEqual(withUrl);
+    await expect(getStreamMarkers(clientAnswering(withURL, 'strict'), input)).resolves.toEqual(withURL);
+  });
+
+  it('refuses neither in strict mode, naming the field and types only', async () => {
+    const body = structuredClone(withURL);
+    delete marker(body).URL;
+    const error = await refusal(getStreamMarkers(clientAnswering(body, 'strict'), input));
+    expect(issuesOf(error)).toEqual([{ path: 'data.0.videos.0.markers.0.url', expected: '"url" or "URL"', received: 'undefined' }]);
+    expect(error.message).toBe('get-stream-markers: unexpected data at data.0.videos.0.markers.0.url: expected "url" or "URL", received undefined');
+  });
+
+  it('reports neither once in the default mode and delivers the body as sent', async () => {
+    const body = structuredClone(withUrl);
+    delete marker(body).url;
+    const reports: ValidationError[] = [];
+    await expect(getStreamMarkers(clientAnswering(body, 'report', reports), input)).resolves.toEqual(body);
+    expect(reports.map(issuesOf)).toEqual([[{ path: 'data.0.videos.0.markers.0.url', expected: '"url" or "URL"', received: 'undefined' }]]);
+  });
+
+  it('is typed so that a marker has one of the two and `url ?? URL` is a string', () => {
+    type Marker = GetStreamMarkersResponse['data'][number]['videos'][number]['markers'][number];
+    const base = { id: '1', created_at: '2024-01-01T00:00:00Z', description: '', position_seconds: 1 };
+    // @ts-expect-error a marker without either spelling is not a Marker
+    const neither: Marker = base;
+    const markers: Marker[] = [{ ...base, url: 'https://example.com/a' }, { ...base, URL: 'https://example.com/b' }, neither];
+    const link = (m: Marker): string => m.url ?? m.URL;
+    expect(markers.slice(0, 2).map(link)).toEqual(['https://example.com/a', 'https://example.com/b']);
+  });
+});
+
+describe('a Guest Star guest’s slot, slot_id or id', () => {
+  const input = { broadcaster_id: '1', moderator_id: '1' };
+  const withSlotId = bodyOf('docs:get-guest-star-session:200');
+  const withId = bodyOf('docs:create-guest-star-session:200');
+  const guest = (body: { data: any[] }) => body.data[0].guests[0];
+
+  it('takes either spelling in strict mode', async () => {
+    expect(guest(withSlotId).slot_id).toBeTypeOf('string');
+    expect(guest(withId).id).toBeTypeOf('string');
+    await expect(getGuestStarSession(clientAnswering(withSlotId, 'strict'), input)).resolves.toEqual(withSlotId);
+    await expect(createGuestStarSession(clientAnswering(withId, 'strict'), { broadcaster_id: '1' })).resolves.toEqual(withId);
+  });
+
+  it('refuses neither in strict mode, naming the field', async () => {
+    const body = structuredClone(withId);
+    delete guest(body).id;
+    const error = await refusal(createGuestStarSession(clientAnswering(body, 'strict'), { broadcaster_id: '1' }));
+    expect(issuesOf(error)).toEqual([{ path: 'data.0.guests.0.slot_id', expected: '"slot_id" or "id"', received: 'undefined' }]);
+  });
+
+  it('is typed so that `slot_id ?? id` is a string', () => {
+    const slot = (g: Guest): string => g.slot_id ?? g.id;
+    expect(slot(guest(withSlotId))).toBe(guest(withSlotId).slot_id);
+    expect(slot(guest(withId))).toBe(guest(withId).id);
+  });
+});
 
 describe('the ad schedule’s 2023 beta names', () => {
   // twitch4j's captures of the open beta; Twitch renamed the fields before the API left beta.
