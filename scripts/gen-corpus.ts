@@ -405,6 +405,8 @@ const RUST_ERRATA: Record<string, string> = {
     'the docs example with shared_train_participants and is_shared_train deleted by the test author to model a train that is not shared; not a capture, and the reference says null then',
   'src/helix/endpoints/eventsub/update_conduit_shards.rs test_successful_unexpected_response':
     'a negative test: twitch_api asserts that it refuses this body, so it is not an answer Twitch sent',
+  'src/eventsub/channel/charity_campaign/donate.rs parse_payload':
+    "written (2022-11) from the old event reference table, which named the broadcaster broadcaster_id/login/name; Twitch sends broadcaster_user_*, as the same file's parse_payload_correct_maybe (2023-03) does: a Twitch developer confirmed it in twitchdev/issues#738 (2023-08), the docs were corrected in 2024-01, and nicklaw5/helix#152 (2022-10) read it from a live event",
 };
 
 interface RustTest {
@@ -478,14 +480,22 @@ function twitchApi(dir: string): Output {
 const OLD_SHAPE = 'written in 2021 against an older event shape (no *_login fields) and abridged by the test author';
 const BETA_CHAT =
   'captured in the open beta on 2023-11-05, before Twitch added badges; twitch4j added them five days later (#883), and every later example has them';
+/**
+ * Outdated, not wrong when captured: the ad schedule's names moved during its open beta (Twitch's
+ * own answers said lengths_seconds until late October 2023, TwitchLib.Api#374) and settled on
+ * duration and preroll_free_time before it left beta. Accepting the beta names today would make
+ * every user of the type handle a spelling no evidence shows after 2023, so the reference's stand.
+ */
+const AD_BETA =
+  'captured in the open beta (Oct-Nov 2023) under names Twitch replaced: length_seconds and preroll_free_time_seconds became duration and preroll_free_time (twitch_api moved its fields and fixtures to them on 2023-11-17, 5118acdf; a live answer in twitchdev/issues#879, 2023-12; twitch4j added them when the API left beta, #906, 2024-01), as the reference says; no source shows the old names after November 2023';
 
 /**
  * What each JSON-holding twitch4j test deserializes, when the JSON itself does not say it (EventSub
  * messages name their type in `subscription`). Keyed `TestClass.method`.
  */
 const TWITCH4J_TARGETS: Record<string, { target: string; kind: 'helix' | 'eventsub' | 'none'; wrap?: 'data[0]'; why?: string }> = {
-  'AdScheduleTest.deserializePartner': { kind: 'helix', target: 'get-ad-schedule', wrap: 'data[0]' }, // "actual example from a partner"
-  'AdScheduleTest.deserializeActual': { kind: 'helix', target: 'get-ad-schedule', wrap: 'data[0]' }, // "actual example … for a non-affiliate"
+  'AdScheduleTest.deserializePartner': { kind: 'helix', target: 'get-ad-schedule', wrap: 'data[0]', why: AD_BETA }, // "actual example from a partner"
+  'AdScheduleTest.deserializeActual': { kind: 'helix', target: 'get-ad-schedule', wrap: 'data[0]', why: AD_BETA }, // "actual example … for a non-affiliate"
   'AdScheduleTest.deserializeSpec': { kind: 'helix', target: 'get-ad-schedule', wrap: 'data[0]', why: 'hypothetical: what the test author thinks the spec implies, not a response' },
   'AdScheduleTest.deserializeSample': { kind: 'helix', target: 'get-ad-schedule', wrap: 'data[0]', why: "the docs example with its keys renamed by the test author (the docs' own example is in twitch-docs-helix)" },
   'AdScheduleTest.deserializeSampleSpec': { kind: 'helix', target: 'get-ad-schedule', wrap: 'data[0]', why: 'hypothetical: the docs example rewritten to the spec by the test author' },

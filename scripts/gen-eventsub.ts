@@ -59,8 +59,6 @@ interface Field {
   /** Values the docs list for a string; the types offer them, the schemas accept any string. */
   values?: string[];
   fields?: Field[];
-  /** A doc line on the field's type (set by EVENT_ERRATA for a second spelling). */
-  doc?: string;
 }
 
 interface Entry {
@@ -228,10 +226,11 @@ const FIXES: Fix[] = [
 ];
 
 /**
- * How an erratum loosens an event field: it may be null, it may be absent, or Twitch spells it a
- * second way (both become optional, and `doc` says on both that one of the two is there).
+ * How an erratum loosens an event field: it may be null, or it may be absent. (A second spelling,
+ * as gen-helix.ts's RESPONSE_ERRATA take, would need its rule that one of the two is there; no
+ * event has evidence of one.)
  */
-type EventChange = 'nullable' | 'optional' | { alias: string; doc: string };
+type EventChange = 'nullable' | 'optional';
 
 /**
  * Where notifications differ from the field tables by evidence of the corpus (test/corpus/cases,
@@ -256,16 +255,8 @@ const EVENT_ERRATA: { types: string[]; path: string; change: EventChange; cases:
     cases: ['twitch4j:channel.suspicious_user.message@1:deserializeManualMonitor'],
     evidence: 'twitch4j captured a manually monitored user, banned nowhere else, with shared_ban_channel_ids null',
   },
-  ...(['id', 'login', 'name'] as const).map((part) => ({
-    types: ['channel.charity_campaign.donate@1'],
-    path: `broadcaster_user_${part}`,
-    change: {
-      alias: `broadcaster_${part}`,
-      doc: `The broadcaster's ${part}, spelled \`broadcaster_user_${part}\` (Twitch's table) or \`broadcaster_${part}\` (as the other charity events name it): one is there.`,
-    },
-    cases: ['twitch_api:channel.charity_campaign.donate:parse_payload'],
-    evidence: "twitch_api parses broadcaster_id/login/name, taking the docs' broadcaster_user_* only as an alias",
-  })),
+  // Not an erratum: channel.charity_campaign.donate's broadcaster_id/login/name. Its one case copied
+  // an old docs table; Twitch sends broadcaster_user_* (twitchdev/issues#738), see gen-corpus.ts.
 ];
 
 /** Extra fields shaped like a sibling the table does describe (shared-chat twins). */
@@ -311,8 +302,8 @@ function applyFixes(entry: Entry): void {
   }
 }
 
-/** The field list and the field an erratum path names in an entry's event. */
-function errataField(entry: Entry, path: string): { fields: Field[]; target: Field } {
+/** The field an erratum path names in an entry's event. */
+function errataField(entry: Entry, path: string): Field {
   const steps = path.split('.');
   const name = steps.pop()!;
   let fields = entry.event;
@@ -323,22 +314,19 @@ function errataField(entry: Entry, path: string): { fields: Field[]; target: Fie
   }
   const target = fields.find((f) => f.name === name);
   if (!target) throw new Error(`EVENT_ERRATA ${entry.type} ${path}: no such field`);
-  return { fields, target };
+  return target;
 }
 
 /** Makes each erratum's change in an entry; a stale one (the table already says so) stops the run. */
 function applyErrata(entry: Entry): void {
   for (const { types, path, change } of EVENT_ERRATA) {
     if (!types.includes(`${entry.type}@${entry.version}`)) continue;
-    const { fields, target } = errataField(entry, path);
+    const target = errataField(entry, path);
     if (change === 'nullable' ? target.nullable : target.optional) {
       throw new Error(`EVENT_ERRATA ${entry.type} ${path}: the table already says so; remove the entry`);
     }
     if (change === 'nullable') target.nullable = true;
     else target.optional = true;
-    if (typeof change === 'string') continue;
-    target.doc = change.doc;
-    fields.splice(fields.indexOf(target) + 1, 0, { ...structuredClone(target), name: change.alias });
   }
 }
 
@@ -349,7 +337,7 @@ function errataRecords(entries: Entry[]): ErratumRecord[] {
     for (const type of types) {
       if (!entries.some((entry) => `${entry.type}@${entry.version}` === type)) throw new Error(`EVENT_ERRATA: no ${type}`);
     }
-    const claim: ErratumChange = typeof change === 'string' ? change : { alias: change.alias };
+    const claim: ErratumChange = change;
     const record: ErratumRecord = { at: `${types.join(', ')} ${path}`, change: claim, evidence, cases: {} };
     for (const id of cases) {
       const item = corpus.get(id);
@@ -398,7 +386,7 @@ function tsType(field: Field, indent: string): string {
 
 function tsObject(fields: Field[], indent: string): string {
   const inner = `${indent}  `;
-  const lines = fields.map((f) => `${f.doc ? `${inner}/** ${f.doc} */\n` : ''}${inner}${f.name}${f.optional ? '?' : ''}: ${tsType(f, inner)};`);
+  const lines = fields.map((f) => `${inner}${f.name}${f.optional ? '?' : ''}: ${tsType(f, inner)};`);
   return `{\n${lines.join('\n')}\n${indent}}`;
 }
 

@@ -38,6 +38,8 @@ interface Schema {
   $ref?: string;
   /** A doc line for the field's type, set by RESPONSE_ERRATA (the reference has none of ours). */
   'x-doc'?: string;
+  /** Fields of this object that Twitch spells two ways, [reference's, other], set by RESPONSE_ERRATA. */
+  'x-spellings'?: [string, string][];
 }
 interface Parameter {
   name: string;
@@ -316,8 +318,10 @@ const INPUT_ERRATA: Record<string, { optional: string[]; evidence: string }> = {
 
 /**
  * How an erratum loosens a response field: `nullable` (the type gains `| null`), `optional` (the
- * field may be absent: `?`), or `alias` (Twitch spells it a second way; both become optional, and
- * `doc` tells the reader that one of the two is there, on both fields).
+ * field may be absent: `?`), or `alias` (Twitch spells it a second way). An alias still requires
+ * the field: the schema refuses an object with neither spelling, and the type is a union of "the
+ * reference's spelling is there" and "only the other is", so `url ?? URL` reads it; `doc` says so
+ * on both spellings.
  */
 type ResponseChange = 'nullable' | 'optional' | { alias: string; doc: string };
 
@@ -328,8 +332,9 @@ type ResponseChange = 'nullable' | 'optional' | { alias: string; doc: string };
  * Each change is made to the loaded reference before anything is generated, so schema and type
  * change together. The run stops when an entry is stale (the reference already says so) or a
  * cited case does not show the change; test/corpus/errata-helix.json records where each case
- * shows it, and test/corpus/corpus.test.ts checks that again. Loosen only with evidence: a
- * source that is itself wrong is excluded in gen-corpus.ts instead, with its reason.
+ * shows it, and test/corpus/corpus.test.ts checks that again. Loosen only with evidence of what
+ * Twitch sends today: a source that is itself wrong, or shows a shape Twitch has since replaced
+ * (the ad schedule's 2023 beta names), is excluded in gen-corpus.ts instead, with its reason.
  */
 const RESPONSE_ERRATA: { at: string; change: ResponseChange; cases: string[]; evidence: string }[] = [
   {
@@ -402,34 +407,16 @@ const RESPONSE_ERRATA: { at: string; change: ResponseChange; cases: string[]; ev
     at: 'StreamMarkers.videos[].markers[].url',
     change: {
       alias: 'URL',
-      doc: 'The marker’s link, spelled `url` (the field table) or `URL` (Twitch’s example): read `url ?? URL`.',
+      doc: 'The marker’s link, spelled `url` (the field table) or `URL` (Twitch’s example); one is there: read `url ?? URL`.',
     },
     cases: ['docs:get-stream-markers:200'],
     evidence: "Twitch's example spells it URL; its field table and twitch_api's fixture say url",
   },
   {
-    at: 'GetAdScheduleResponse.data[].duration',
-    change: {
-      alias: 'length_seconds',
-      doc: 'The next ad break’s length in seconds, named `duration` or (in answers of late 2023) `length_seconds`: one is there.',
-    },
-    cases: ['twitch4j:get-ad-schedule:deserializePartner', 'twitch4j:get-ad-schedule:deserializeActual'],
-    evidence: 'twitch4j captured length_seconds from Twitch in Nov 2023; the docs and later answers (twitchdev/issues#879) say duration',
-  },
-  {
-    at: 'GetAdScheduleResponse.data[].preroll_free_time',
-    change: {
-      alias: 'preroll_free_time_seconds',
-      doc: 'Pre-roll free seconds left, named `preroll_free_time` or (in answers of late 2023) `preroll_free_time_seconds`: one is there.',
-    },
-    cases: ['twitch4j:get-ad-schedule:deserializePartner', 'twitch4j:get-ad-schedule:deserializeActual'],
-    evidence: 'twitch4j captured preroll_free_time_seconds from Twitch in Nov 2023; the docs and later answers say preroll_free_time',
-  },
-  {
     at: 'Guest.slot_id',
     change: {
       alias: 'id',
-      doc: 'The guest’s slot, spelled `slot_id` (field table, Get Guest Star Session) or `id` (Twitch’s create and end examples): one is there.',
+      doc: 'The guest’s slot, spelled `slot_id` (field table, Get Guest Star Session) or `id` (Twitch’s create and end examples); one is there: read `slot_id ?? id`.',
     },
     cases: ['docs:create-guest-star-session:200', 'docs:end-guest-star-session:200'],
     evidence: "Twitch's create and end session examples spell it id; its get example and field table say slot_id (beta API)",
@@ -543,6 +530,7 @@ function applyResponseErrata(): void {
     if (change === 'optional') continue;
     if (parent.properties![change.alias]) throw new Error(`RESPONSE_ERRATA ${at}: ${change.alias} is already a field`);
     field['x-doc'] = change.doc;
+    parent['x-spellings'] = [...(parent['x-spellings'] ?? []), [name, change.alias]];
     // The second spelling goes right after the first, so the type reads them together.
     parent.properties = Object.fromEntries(
       Object.entries(parent.properties!).flatMap(([key, value]) => (key === name ? [[key, value], [change.alias, { ...field }]] : [[key, value]])),
@@ -681,8 +669,10 @@ function inputType(schema: Schema, open = false): string {
   );
   return `{ ${members.join('; ')} }`;
 }
+/** An object literal type, whose `|` and `&` are inside its braces. */
+const isObjectLiteral = (type: string) => type.startsWith('{') && type.endsWith('}');
 const wrap = (type: string) =>
-  type.startsWith('\n') ? `(${type}\n)` : /[|&]/.test(type) && !type.startsWith('{') ? `(${type})` : type;
+  type.startsWith('\n') ? `(${type}\n)` : /[|&]/.test(type) && !isObjectLiteral(type) ? `(${type})` : type;
 
 /** A union type, one alternative per line when it would make a long line. */
 function union(parts: string[]): string {
@@ -711,8 +701,10 @@ interface FileContext {
   leaves: Set<keyof typeof LEAVES>;
   /** Input check functions (`checkRequired`, ...) the file's endpoints use. */
   checks: Set<string>;
+  /** Whether a schema of the file takes a field spelled two ways (src/either-spelling.ts). */
+  spelling: boolean;
 }
-const newFile = (area: string): FileContext => ({ area, defined: new Map(), imported: new Set(), leaves: new Set(), checks: new Set() });
+const newFile = (area: string): FileContext => ({ area, defined: new Map(), imported: new Set(), leaves: new Set(), checks: new Set(), spelling: false });
 
 /**
  * The input checks (src/endpoint.ts) a spec's rules need, one per rule kind present: passed to
@@ -799,7 +791,10 @@ function responseShape(schema: Schema, file: FileContext): Shape {
   }
 
   const required = new Set(schema.required ?? []);
+  const spellings = schema['x-spellings'] ?? [];
   const types: string[] = [];
+  /** The member of each field spelled two ways, written as present or as optional. */
+  const spelled = new Map<string, (present: boolean) => string>();
   const entries: string[] = [];
   for (const [name, property] of Object.entries(schema.properties)) {
     let shape: Shape;
@@ -815,10 +810,24 @@ function responseShape(schema: Schema, file: FileContext): Shape {
     const optional = !required.has(name) || property.deprecated === true;
     const wrapper = optional && nullable ? 'nullish' : optional ? 'optional' : nullable ? 'nullable' : '';
     const doc = property['x-doc'] ? `/** ${property['x-doc']} */\n` : '';
-    types.push(`${doc}${member(name, optional, shape.type)}${nullable ? ' | null' : ''};`);
+    const line = (optional: boolean, type: string) => `${doc}${member(name, optional, type)}${nullable ? ' | null' : ''};`;
+    if (spellings.some((pair) => pair.includes(name))) spelled.set(name, (present) => line(!present, shape.type));
+    else types.push(line(optional, shape.type));
     entries.push(`${key(name)}: ${wrapper ? pure(`${wrapper}(${shape.valibot})`) : shape.valibot},`);
   }
-  return { type: block(types, '{', '}'), valibot: block(entries, pure('looseObject({'), '})') };
+  let valibot = block(entries, pure('looseObject({'), '})');
+  // A field spelled two ways: one of them is there, the reference's when both are (see RESPONSE_ERRATA).
+  const parts = types.length ? [block(types, '{', '}')] : [];
+  for (const [a, b] of spellings) {
+    const either = [
+      block([spelled.get(a)!(true), spelled.get(b)!(false)], '{', '}'),
+      block([`${member(a, true, 'undefined')};`, spelled.get(b)!(true)], '{', '}'),
+    ];
+    parts.push(`(\n  | ${either.map(indent).join('\n  | ')}\n)`);
+    valibot = `/* @__PURE__ */ eitherSpelling(${valibot}, ${literal(a)}, ${literal(b)})`;
+    file.spelling = true;
+  }
+  return { type: parts.join(' & '), valibot };
 }
 
 /** Makes component `name` available in `file`: defined there after its dependencies, or imported. */
@@ -837,8 +846,9 @@ function componentCode(name: string, shape: Shape, exported = false): string {
   const links = users.slice(0, 3).map((user) => `{@link ${user}}`).join(', ');
   const more = users.length > 3 ? ` and ${users.length - 3} more` : '';
   const doc = users.length ? `/** Part of what ${links}${more} resolve${users.length > 1 ? '' : 's'} to. */\n` : '';
-  const type = shape.type.startsWith('{') ? `export interface ${name} ${shape.type}` : `export type ${name} = ${shape.type};`;
-  return `${doc}${type}\n${exported ? 'export ' : ''}const ${name}Schema: v.GenericSchema<${name}> = ${shape.valibot};\n`;
+  const type = isObjectLiteral(shape.type) ? `export interface ${name} ${shape.type}` : `export type ${name} = ${shape.type};`;
+  // The schema's input is whatever arrives; its output is the type (a union, for a field spelled two ways).
+  return `${doc}${type}\n${exported ? 'export ' : ''}const ${name}Schema: v.GenericSchema<unknown, ${name}> = ${shape.valibot};\n`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1026,6 +1036,7 @@ function areaCode(area: string, members: Endpoint[]): string {
       ? [`import { ${[...(members.some((endpoint) => !endpoint.paginated) ? ['defineCall'] : []), ...[...file.checks].sort()].join(', ')} } from '../endpoint.js';`]
       : []),
     ...(members.some((endpoint) => endpoint.paginated) ? ["import { definePaginated } from '../pagination.js';"] : []),
+    ...(file.spelling ? ["import { eitherSpelling } from '../either-spelling.js';"] : []),
     ...(shared.length ? [`import { ${shared.join(', ')} } from './shared.js';`] : []),
   ];
   const leaves = file.leaves.size ? [`${leavesCode(file)}\n`] : [];
@@ -1039,9 +1050,10 @@ function sharedCode(names: string[]): string {
   const pagination =
     '/** The cursor to the next page; absent or empty on the last page. */\n' +
     'export interface Pagination {\n  cursor?: string;\n}\n' +
-    `export const PaginationSchema: v.GenericSchema<Pagination> = ${pure(`looseObject({ cursor: ${cursor} })`)};\n`;
+    `export const PaginationSchema: v.GenericSchema<unknown, Pagination> = ${pure(`looseObject({ cursor: ${cursor} })`)};\n`;
   const defined = [...file.defined].map(([name, shape]) => componentCode(name, shape, true));
-  return [`${HEADER}import * as v from 'valibot';\n`, `${leavesCode(file)}\n`, pagination, ...defined].join('\n');
+  const spelling = file.spelling ? "import { eitherSpelling } from '../either-spelling.js';\n" : '';
+  return [`${HEADER}import * as v from 'valibot';\n${spelling}`, `${leavesCode(file)}\n`, pagination, ...defined].join('\n');
 }
 
 function main() {

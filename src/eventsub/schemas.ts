@@ -314,7 +314,6 @@ const shape56 = /* @__PURE__ */ v.looseObject({ "id": string, "title": string, "
 const listOfShape9 = /* @__PURE__ */ v.array(shape56);
 const shape57 = /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "outcomes": listOfShape9, "started_at": string, "locks_at": string });
 const shape58 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string });
-const optionalString = /* @__PURE__ */ v.optional(string);
 const shape59 = /* @__PURE__ */ v.looseObject({ "value": number, "decimal_places": number, "currency": string });
 const shape60 = /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "type": string, "description": string, "is_achieved": optional10, "current_amount": number, "target_amount": number, "started_at": string, "ended_at": optional7 });
 const shape61 = /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "type": string, "total": number });
@@ -811,7 +810,7 @@ export const channelCharityCampaignDonateV1: EventSchema<'channel.charity_campai
   type: 'channel.charity_campaign.donate',
   version: '1',
   condition: shape10,
-  event: /* @__PURE__ */ v.looseObject({ "id": string, "campaign_id": string, "broadcaster_user_id": optionalString, "broadcaster_id": optionalString, "broadcaster_user_login": optionalString, "broadcaster_login": optionalString, "broadcaster_user_name": optionalString, "broadcaster_name": optionalString, "user_id": string, "user_login": string, "user_name": string, "charity_name": string, "charity_description": string, "charity_logo": string, "charity_website": string, "amount": shape59 }),
+  event: /* @__PURE__ */ v.looseObject({ "id": string, "campaign_id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "charity_name": string, "charity_description": string, "charity_logo": string, "charity_website": string, "amount": shape59 }),
 };
 
 /** Schemas of `channel.charity_campaign.start` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelcharity_campaignstart) */

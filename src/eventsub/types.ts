@@ -2015,18 +2015,9 @@ export interface ChannelCharityCampaignDonateCondition {
 export interface ChannelCharityCampaignDonateEvent {
   id: string;
   campaign_id: string;
-  /** The broadcaster's id, spelled `broadcaster_user_id` (Twitch's table) or `broadcaster_id` (as the other charity events name it): one is there. */
-  broadcaster_user_id?: string;
-  /** The broadcaster's id, spelled `broadcaster_user_id` (Twitch's table) or `broadcaster_id` (as the other charity events name it): one is there. */
-  broadcaster_id?: string;
-  /** The broadcaster's login, spelled `broadcaster_user_login` (Twitch's table) or `broadcaster_login` (as the other charity events name it): one is there. */
-  broadcaster_user_login?: string;
-  /** The broadcaster's login, spelled `broadcaster_user_login` (Twitch's table) or `broadcaster_login` (as the other charity events name it): one is there. */
-  broadcaster_login?: string;
-  /** The broadcaster's name, spelled `broadcaster_user_name` (Twitch's table) or `broadcaster_name` (as the other charity events name it): one is there. */
-  broadcaster_user_name?: string;
-  /** The broadcaster's name, spelled `broadcaster_user_name` (Twitch's table) or `broadcaster_name` (as the other charity events name it): one is there. */
-  broadcaster_name?: string;
+  broadcaster_user_id: string;
+  broadcaster_user_login: string;
+  broadcaster_user_name: string;
   user_id: string;
   user_login: string;
   user_name: string;

@@ -18,7 +18,7 @@ export interface StartCommercialResponse {
     retry_after: number;
   }[];
 }
-const StartCommercialResponseSchema: v.GenericSchema<StartCommercialResponse> = /* @__PURE__ */ v.looseObject({
+const StartCommercialResponseSchema: v.GenericSchema<unknown, StartCommercialResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     length: num,
     message: str,
@@ -53,27 +53,19 @@ export interface GetAdScheduleResponse {
     snooze_count: number;
     snooze_refresh_at: number;
     next_ad_at: number;
-    /** The next ad break’s length in seconds, named `duration` or (in answers of late 2023) `length_seconds`: one is there. */
-    duration?: number;
-    /** The next ad break’s length in seconds, named `duration` or (in answers of late 2023) `length_seconds`: one is there. */
-    length_seconds?: number;
+    duration: number;
     last_ad_at: number;
-    /** Pre-roll free seconds left, named `preroll_free_time` or (in answers of late 2023) `preroll_free_time_seconds`: one is there. */
-    preroll_free_time?: number;
-    /** Pre-roll free seconds left, named `preroll_free_time` or (in answers of late 2023) `preroll_free_time_seconds`: one is there. */
-    preroll_free_time_seconds?: number;
+    preroll_free_time: number;
   }[];
 }
-const GetAdScheduleResponseSchema: v.GenericSchema<GetAdScheduleResponse> = /* @__PURE__ */ v.looseObject({
+const GetAdScheduleResponseSchema: v.GenericSchema<unknown, GetAdScheduleResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     snooze_count: num,
     snooze_refresh_at: num,
     next_ad_at: num,
-    duration: /* @__PURE__ */ v.optional(num),
-    length_seconds: /* @__PURE__ */ v.optional(num),
+    duration: num,
     last_ad_at: num,
-    preroll_free_time: /* @__PURE__ */ v.optional(num),
-    preroll_free_time_seconds: /* @__PURE__ */ v.optional(num),
+    preroll_free_time: num,
   })),
 });
 
@@ -106,7 +98,7 @@ export interface SnoozeNextAdResponse {
     next_ad_at: number;
   }[];
 }
-const SnoozeNextAdResponseSchema: v.GenericSchema<SnoozeNextAdResponse> = /* @__PURE__ */ v.looseObject({
+const SnoozeNextAdResponseSchema: v.GenericSchema<unknown, SnoozeNextAdResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     snooze_count: num,
     snooze_refresh_at: num,

@@ -16,7 +16,7 @@ export interface ExtensionAnalytics {
     ended_at: string;
   };
 }
-const ExtensionAnalyticsSchema: v.GenericSchema<ExtensionAnalytics> = /* @__PURE__ */ v.looseObject({
+const ExtensionAnalyticsSchema: v.GenericSchema<unknown, ExtensionAnalytics> = /* @__PURE__ */ v.looseObject({
   extension_id: str,
   URL: str,
   type: str,
@@ -36,7 +36,7 @@ export interface GameAnalytics {
     ended_at: string;
   };
 }
-const GameAnalyticsSchema: v.GenericSchema<GameAnalytics> = /* @__PURE__ */ v.looseObject({
+const GameAnalyticsSchema: v.GenericSchema<unknown, GameAnalytics> = /* @__PURE__ */ v.looseObject({
   game_id: str,
   URL: str,
   type: str,
@@ -60,7 +60,7 @@ export interface GetExtensionAnalyticsResponse {
   data: ExtensionAnalytics[];
   pagination?: Pagination;
 }
-const GetExtensionAnalyticsResponseSchema: v.GenericSchema<GetExtensionAnalyticsResponse> = /* @__PURE__ */ v.looseObject({
+const GetExtensionAnalyticsResponseSchema: v.GenericSchema<unknown, GetExtensionAnalyticsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(ExtensionAnalyticsSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
@@ -96,7 +96,7 @@ export interface GetGameAnalyticsResponse {
   data: GameAnalytics[];
   pagination?: Pagination;
 }
-const GetGameAnalyticsResponseSchema: v.GenericSchema<GetGameAnalyticsResponse> = /* @__PURE__ */ v.looseObject({
+const GetGameAnalyticsResponseSchema: v.GenericSchema<unknown, GetGameAnalyticsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(GameAnalyticsSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });

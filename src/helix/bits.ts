@@ -16,7 +16,7 @@ export interface BitsLeaderboard {
   rank: number;
   score: number;
 }
-const BitsLeaderboardSchema: v.GenericSchema<BitsLeaderboard> = /* @__PURE__ */ v.looseObject({
+const BitsLeaderboardSchema: v.GenericSchema<unknown, BitsLeaderboard> = /* @__PURE__ */ v.looseObject({
   user_id: str,
   user_login: str,
   user_name: str,
@@ -32,7 +32,7 @@ export interface CheermoteImageFormat {
   '4'?: string;
   '1.5'?: string;
 }
-const CheermoteImageFormatSchema: v.GenericSchema<CheermoteImageFormat> = /* @__PURE__ */ v.looseObject({
+const CheermoteImageFormatSchema: v.GenericSchema<unknown, CheermoteImageFormat> = /* @__PURE__ */ v.looseObject({
   '1': /* @__PURE__ */ v.optional(str),
   '2': /* @__PURE__ */ v.optional(str),
   '3': /* @__PURE__ */ v.optional(str),
@@ -45,7 +45,7 @@ export interface CheermoteImageTheme {
   animated?: CheermoteImageFormat;
   static?: CheermoteImageFormat;
 }
-const CheermoteImageThemeSchema: v.GenericSchema<CheermoteImageTheme> = /* @__PURE__ */ v.looseObject({
+const CheermoteImageThemeSchema: v.GenericSchema<unknown, CheermoteImageTheme> = /* @__PURE__ */ v.looseObject({
   animated: /* @__PURE__ */ v.optional(CheermoteImageFormatSchema),
   static: /* @__PURE__ */ v.optional(CheermoteImageFormatSchema),
 });
@@ -55,7 +55,7 @@ export interface CheermoteImages {
   light?: CheermoteImageTheme;
   dark?: CheermoteImageTheme;
 }
-const CheermoteImagesSchema: v.GenericSchema<CheermoteImages> = /* @__PURE__ */ v.looseObject({
+const CheermoteImagesSchema: v.GenericSchema<unknown, CheermoteImages> = /* @__PURE__ */ v.looseObject({
   light: /* @__PURE__ */ v.optional(CheermoteImageThemeSchema),
   dark: /* @__PURE__ */ v.optional(CheermoteImageThemeSchema),
 });
@@ -82,7 +82,7 @@ export interface Cheermote {
   last_updated: string;
   is_charitable: boolean;
 }
-const CheermoteSchema: v.GenericSchema<Cheermote> = /* @__PURE__ */ v.looseObject({
+const CheermoteSchema: v.GenericSchema<unknown, Cheermote> = /* @__PURE__ */ v.looseObject({
   prefix: str,
   tiers: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     min_bits: num,
@@ -137,7 +137,7 @@ export interface CustomPowerUp {
   redemptions_redeemed_current_stream: number | null;
   cooldown_expires_at: string | null;
 }
-const CustomPowerUpSchema: v.GenericSchema<CustomPowerUp> = /* @__PURE__ */ v.looseObject({
+const CustomPowerUpSchema: v.GenericSchema<unknown, CustomPowerUp> = /* @__PURE__ */ v.looseObject({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -200,7 +200,7 @@ export interface ExtensionTransaction {
     broadcast: boolean;
   };
 }
-const ExtensionTransactionSchema: v.GenericSchema<ExtensionTransaction> = /* @__PURE__ */ v.looseObject({
+const ExtensionTransactionSchema: v.GenericSchema<unknown, ExtensionTransaction> = /* @__PURE__ */ v.looseObject({
   id: str,
   timestamp: str,
   broadcaster_id: str,
@@ -240,7 +240,7 @@ export interface GetBitsLeaderboardResponse {
   };
   total: number;
 }
-const GetBitsLeaderboardResponseSchema: v.GenericSchema<GetBitsLeaderboardResponse> = /* @__PURE__ */ v.looseObject({
+const GetBitsLeaderboardResponseSchema: v.GenericSchema<unknown, GetBitsLeaderboardResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(BitsLeaderboardSchema),
   date_range: /* @__PURE__ */ v.looseObject({
     started_at: str,
@@ -274,7 +274,7 @@ export interface GetCheermotesInput {
 export interface GetCheermotesResponse {
   data: Cheermote[];
 }
-const GetCheermotesResponseSchema: v.GenericSchema<GetCheermotesResponse> = /* @__PURE__ */ v.looseObject({
+const GetCheermotesResponseSchema: v.GenericSchema<unknown, GetCheermotesResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(CheermoteSchema),
 });
 
@@ -303,7 +303,7 @@ export interface GetCustomPowerUpInput {
 export interface GetCustomPowerUpResponse {
   data: CustomPowerUp[];
 }
-const GetCustomPowerUpResponseSchema: v.GenericSchema<GetCustomPowerUpResponse> = /* @__PURE__ */ v.looseObject({
+const GetCustomPowerUpResponseSchema: v.GenericSchema<unknown, GetCustomPowerUpResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(CustomPowerUpSchema),
 });
 
@@ -337,7 +337,7 @@ export interface GetExtensionTransactionsResponse {
   data: ExtensionTransaction[];
   pagination?: Pagination;
 }
-const GetExtensionTransactionsResponseSchema: v.GenericSchema<GetExtensionTransactionsResponse> = /* @__PURE__ */ v.looseObject({
+const GetExtensionTransactionsResponseSchema: v.GenericSchema<unknown, GetExtensionTransactionsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(ExtensionTransactionSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });

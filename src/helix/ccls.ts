@@ -10,7 +10,7 @@ export interface ContentClassificationLabel {
   description: string;
   name: string;
 }
-const ContentClassificationLabelSchema: v.GenericSchema<ContentClassificationLabel> = /* @__PURE__ */ v.looseObject({
+const ContentClassificationLabelSchema: v.GenericSchema<unknown, ContentClassificationLabel> = /* @__PURE__ */ v.looseObject({
   id: str,
   description: str,
   name: str,
@@ -24,7 +24,7 @@ export interface GetContentClassificationLabelsInput {
 export interface GetContentClassificationLabelsResponse {
   data: ContentClassificationLabel[];
 }
-const GetContentClassificationLabelsResponseSchema: v.GenericSchema<GetContentClassificationLabelsResponse> = /* @__PURE__ */ v.looseObject({
+const GetContentClassificationLabelsResponseSchema: v.GenericSchema<unknown, GetContentClassificationLabelsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(ContentClassificationLabelSchema),
 });
 

@@ -48,7 +48,7 @@ export interface CustomReward {
   redemptions_redeemed_current_stream: number | null;
   cooldown_expires_at: string | null;
 }
-const CustomRewardSchema: v.GenericSchema<CustomReward> = /* @__PURE__ */ v.looseObject({
+const CustomRewardSchema: v.GenericSchema<unknown, CustomReward> = /* @__PURE__ */ v.looseObject({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -107,7 +107,7 @@ export interface CustomRewardRedemption {
   status: 'CANCELED' | 'FULFILLED' | 'UNFULFILLED' | (string & {});
   redeemed_at: string;
 }
-const CustomRewardRedemptionSchema: v.GenericSchema<CustomRewardRedemption> = /* @__PURE__ */ v.looseObject({
+const CustomRewardRedemptionSchema: v.GenericSchema<unknown, CustomRewardRedemption> = /* @__PURE__ */ v.looseObject({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -147,7 +147,7 @@ export interface CreateCustomRewardsInput {
 export interface CreateCustomRewardsResponse {
   data: CustomReward[];
 }
-const CreateCustomRewardsResponseSchema: v.GenericSchema<CreateCustomRewardsResponse> = /* @__PURE__ */ v.looseObject({
+const CreateCustomRewardsResponseSchema: v.GenericSchema<unknown, CreateCustomRewardsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(CustomRewardSchema),
 });
 
@@ -201,7 +201,7 @@ export interface GetCustomRewardInput {
 export interface GetCustomRewardResponse {
   data: CustomReward[];
 }
-const GetCustomRewardResponseSchema: v.GenericSchema<GetCustomRewardResponse> = /* @__PURE__ */ v.looseObject({
+const GetCustomRewardResponseSchema: v.GenericSchema<unknown, GetCustomRewardResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(CustomRewardSchema),
 });
 
@@ -246,7 +246,7 @@ export interface UpdateCustomRewardInput {
 export interface UpdateCustomRewardResponse {
   data: CustomReward[];
 }
-const UpdateCustomRewardResponseSchema: v.GenericSchema<UpdateCustomRewardResponse> = /* @__PURE__ */ v.looseObject({
+const UpdateCustomRewardResponseSchema: v.GenericSchema<unknown, UpdateCustomRewardResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(CustomRewardSchema),
 });
 
@@ -283,7 +283,7 @@ export interface GetCustomRewardRedemptionResponse {
   data: CustomRewardRedemption[];
   pagination?: Pagination;
 }
-const GetCustomRewardRedemptionResponseSchema: v.GenericSchema<GetCustomRewardRedemptionResponse> = /* @__PURE__ */ v.looseObject({
+const GetCustomRewardRedemptionResponseSchema: v.GenericSchema<unknown, GetCustomRewardRedemptionResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(CustomRewardRedemptionSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
@@ -319,7 +319,7 @@ export interface UpdateRedemptionStatusInput {
 export interface UpdateRedemptionStatusResponse {
   data: CustomRewardRedemption[];
 }
-const UpdateRedemptionStatusResponseSchema: v.GenericSchema<UpdateRedemptionStatusResponse> = /* @__PURE__ */ v.looseObject({
+const UpdateRedemptionStatusResponseSchema: v.GenericSchema<unknown, UpdateRedemptionStatusResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(CustomRewardRedemptionSchema),
 });
 

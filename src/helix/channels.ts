@@ -22,7 +22,7 @@ export interface ChannelInformation {
   content_classification_labels: string[];
   is_branded_content: boolean;
 }
-const ChannelInformationSchema: v.GenericSchema<ChannelInformation> = /* @__PURE__ */ v.looseObject({
+const ChannelInformationSchema: v.GenericSchema<unknown, ChannelInformation> = /* @__PURE__ */ v.looseObject({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -42,7 +42,7 @@ export interface ChannelEditor {
   user_name: string;
   created_at: string;
 }
-const ChannelEditorSchema: v.GenericSchema<ChannelEditor> = /* @__PURE__ */ v.looseObject({
+const ChannelEditorSchema: v.GenericSchema<unknown, ChannelEditor> = /* @__PURE__ */ v.looseObject({
   user_id: str,
   user_name: str,
   created_at: str,
@@ -56,7 +56,7 @@ export interface GetChannelInformationInput {
 export interface GetChannelInformationResponse {
   data: ChannelInformation[];
 }
-const GetChannelInformationResponseSchema: v.GenericSchema<GetChannelInformationResponse> = /* @__PURE__ */ v.looseObject({
+const GetChannelInformationResponseSchema: v.GenericSchema<unknown, GetChannelInformationResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(ChannelInformationSchema),
 });
 
@@ -122,7 +122,7 @@ export interface GetChannelEditorsInput {
 export interface GetChannelEditorsResponse {
   data: ChannelEditor[];
 }
-const GetChannelEditorsResponseSchema: v.GenericSchema<GetChannelEditorsResponse> = /* @__PURE__ */ v.looseObject({
+const GetChannelEditorsResponseSchema: v.GenericSchema<unknown, GetChannelEditorsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(ChannelEditorSchema),
 });
 
@@ -161,7 +161,7 @@ export interface GetFollowedChannelsResponse {
   pagination?: Pagination;
   total: number;
 }
-const GetFollowedChannelsResponseSchema: v.GenericSchema<GetFollowedChannelsResponse> = /* @__PURE__ */ v.looseObject({
+const GetFollowedChannelsResponseSchema: v.GenericSchema<unknown, GetFollowedChannelsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     broadcaster_id: str,
     broadcaster_login: str,
@@ -208,7 +208,7 @@ export interface GetChannelFollowersResponse {
   pagination?: Pagination;
   total: number;
 }
-const GetChannelFollowersResponseSchema: v.GenericSchema<GetChannelFollowersResponse> = /* @__PURE__ */ v.looseObject({
+const GetChannelFollowersResponseSchema: v.GenericSchema<unknown, GetChannelFollowersResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     followed_at: str,
     user_id: str,

@@ -28,7 +28,7 @@ export interface CharityCampaign {
     currency: string;
   } | null;
 }
-const CharityCampaignSchema: v.GenericSchema<CharityCampaign> = /* @__PURE__ */ v.looseObject({
+const CharityCampaignSchema: v.GenericSchema<unknown, CharityCampaign> = /* @__PURE__ */ v.looseObject({
   id: str,
   broadcaster_id: str,
   broadcaster_login: str,
@@ -62,7 +62,7 @@ export interface CharityCampaignDonation {
     currency: string;
   };
 }
-const CharityCampaignDonationSchema: v.GenericSchema<CharityCampaignDonation> = /* @__PURE__ */ v.looseObject({
+const CharityCampaignDonationSchema: v.GenericSchema<unknown, CharityCampaignDonation> = /* @__PURE__ */ v.looseObject({
   id: str,
   campaign_id: str,
   user_id: str,
@@ -83,7 +83,7 @@ export interface GetCharityCampaignInput {
 export interface GetCharityCampaignResponse {
   data: CharityCampaign[];
 }
-const GetCharityCampaignResponseSchema: v.GenericSchema<GetCharityCampaignResponse> = /* @__PURE__ */ v.looseObject({
+const GetCharityCampaignResponseSchema: v.GenericSchema<unknown, GetCharityCampaignResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(CharityCampaignSchema),
 });
 
@@ -115,7 +115,7 @@ export interface GetCharityCampaignDonationsResponse {
   data: CharityCampaignDonation[];
   pagination?: Pagination;
 }
-const GetCharityCampaignDonationsResponseSchema: v.GenericSchema<GetCharityCampaignDonationsResponse> = /* @__PURE__ */ v.looseObject({
+const GetCharityCampaignDonationsResponseSchema: v.GenericSchema<unknown, GetCharityCampaignDonationsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(CharityCampaignDonationSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });

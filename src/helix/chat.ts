@@ -14,7 +14,7 @@ export interface Chatter {
   user_login: string;
   user_name: string;
 }
-const ChatterSchema: v.GenericSchema<Chatter> = /* @__PURE__ */ v.looseObject({
+const ChatterSchema: v.GenericSchema<unknown, Chatter> = /* @__PURE__ */ v.looseObject({
   user_id: str,
   user_login: str,
   user_name: str,
@@ -36,7 +36,7 @@ export interface ChannelEmote {
   scale: ('1.0' | '2.0' | '3.0' | (string & {}))[];
   theme_mode: ('dark' | 'light' | (string & {}))[];
 }
-const ChannelEmoteSchema: v.GenericSchema<ChannelEmote> = /* @__PURE__ */ v.looseObject({
+const ChannelEmoteSchema: v.GenericSchema<unknown, ChannelEmote> = /* @__PURE__ */ v.looseObject({
   id: str,
   name: str,
   images: /* @__PURE__ */ v.looseObject({
@@ -65,7 +65,7 @@ export interface GlobalEmote {
   scale: ('1.0' | '2.0' | '3.0' | (string & {}))[];
   theme_mode: ('dark' | 'light' | (string & {}))[];
 }
-const GlobalEmoteSchema: v.GenericSchema<GlobalEmote> = /* @__PURE__ */ v.looseObject({
+const GlobalEmoteSchema: v.GenericSchema<unknown, GlobalEmote> = /* @__PURE__ */ v.looseObject({
   id: str,
   name: str,
   images: /* @__PURE__ */ v.looseObject({
@@ -94,7 +94,7 @@ export interface Emote {
   scale: ('1.0' | '2.0' | '3.0' | (string & {}))[];
   theme_mode: ('dark' | 'light' | (string & {}))[];
 }
-const EmoteSchema: v.GenericSchema<Emote> = /* @__PURE__ */ v.looseObject({
+const EmoteSchema: v.GenericSchema<unknown, Emote> = /* @__PURE__ */ v.looseObject({
   id: str,
   name: str,
   images: /* @__PURE__ */ v.looseObject({
@@ -124,7 +124,7 @@ export interface ChatBadge {
     click_url: string | null;
   }[];
 }
-const ChatBadgeSchema: v.GenericSchema<ChatBadge> = /* @__PURE__ */ v.looseObject({
+const ChatBadgeSchema: v.GenericSchema<unknown, ChatBadge> = /* @__PURE__ */ v.looseObject({
   set_id: str,
   versions: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     id: str,
@@ -152,7 +152,7 @@ export interface ChatSettings {
   subscriber_mode: boolean;
   unique_chat_mode: boolean;
 }
-const ChatSettingsSchema: v.GenericSchema<ChatSettings> = /* @__PURE__ */ v.looseObject({
+const ChatSettingsSchema: v.GenericSchema<unknown, ChatSettings> = /* @__PURE__ */ v.looseObject({
   broadcaster_id: str,
   emote_mode: bool,
   follower_mode: bool,
@@ -180,7 +180,7 @@ export interface ChatSettingsUpdated {
   subscriber_mode: boolean;
   unique_chat_mode: boolean;
 }
-const ChatSettingsUpdatedSchema: v.GenericSchema<ChatSettingsUpdated> = /* @__PURE__ */ v.looseObject({
+const ChatSettingsUpdatedSchema: v.GenericSchema<unknown, ChatSettingsUpdated> = /* @__PURE__ */ v.looseObject({
   broadcaster_id: str,
   emote_mode: bool,
   follower_mode: bool,
@@ -231,7 +231,7 @@ export interface PinnedChatMessage {
   ends_at: string | null;
   updated_at: string;
 }
-const PinnedChatMessageSchema: v.GenericSchema<PinnedChatMessage> = /* @__PURE__ */ v.looseObject({
+const PinnedChatMessageSchema: v.GenericSchema<unknown, PinnedChatMessage> = /* @__PURE__ */ v.looseObject({
   message_id: str,
   broadcaster_id: str,
   sender_user_id: str,
@@ -275,7 +275,7 @@ export interface UserChatColor {
   user_name: string;
   color: string;
 }
-const UserChatColorSchema: v.GenericSchema<UserChatColor> = /* @__PURE__ */ v.looseObject({
+const UserChatColorSchema: v.GenericSchema<unknown, UserChatColor> = /* @__PURE__ */ v.looseObject({
   user_id: str,
   user_login: str,
   user_name: str,
@@ -295,7 +295,7 @@ export interface GetChattersResponse {
   pagination?: Pagination;
   total: number;
 }
-const GetChattersResponseSchema: v.GenericSchema<GetChattersResponse> = /* @__PURE__ */ v.looseObject({
+const GetChattersResponseSchema: v.GenericSchema<unknown, GetChattersResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(ChatterSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
   total: num,
@@ -328,7 +328,7 @@ export interface GetChannelEmotesResponse {
   data: ChannelEmote[];
   template: string;
 }
-const GetChannelEmotesResponseSchema: v.GenericSchema<GetChannelEmotesResponse> = /* @__PURE__ */ v.looseObject({
+const GetChannelEmotesResponseSchema: v.GenericSchema<unknown, GetChannelEmotesResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(ChannelEmoteSchema),
   template: str,
 });
@@ -357,7 +357,7 @@ export interface GetGlobalEmotesResponse {
   data: GlobalEmote[];
   template: string;
 }
-const GetGlobalEmotesResponseSchema: v.GenericSchema<GetGlobalEmotesResponse> = /* @__PURE__ */ v.looseObject({
+const GetGlobalEmotesResponseSchema: v.GenericSchema<unknown, GetGlobalEmotesResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(GlobalEmoteSchema),
   template: str,
 });
@@ -387,7 +387,7 @@ export interface GetEmoteSetsResponse {
   data: Emote[];
   template: string;
 }
-const GetEmoteSetsResponseSchema: v.GenericSchema<GetEmoteSetsResponse> = /* @__PURE__ */ v.looseObject({
+const GetEmoteSetsResponseSchema: v.GenericSchema<unknown, GetEmoteSetsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(EmoteSchema),
   template: str,
 });
@@ -418,7 +418,7 @@ export interface GetChannelChatBadgesInput {
 export interface GetChannelChatBadgesResponse {
   data: ChatBadge[];
 }
-const GetChannelChatBadgesResponseSchema: v.GenericSchema<GetChannelChatBadgesResponse> = /* @__PURE__ */ v.looseObject({
+const GetChannelChatBadgesResponseSchema: v.GenericSchema<unknown, GetChannelChatBadgesResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(ChatBadgeSchema),
 });
 
@@ -445,7 +445,7 @@ export type GetGlobalChatBadgesInput = Record<string, never>;
 export interface GetGlobalChatBadgesResponse {
   data: ChatBadge[];
 }
-const GetGlobalChatBadgesResponseSchema: v.GenericSchema<GetGlobalChatBadgesResponse> = /* @__PURE__ */ v.looseObject({
+const GetGlobalChatBadgesResponseSchema: v.GenericSchema<unknown, GetGlobalChatBadgesResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(ChatBadgeSchema),
 });
 
@@ -474,7 +474,7 @@ export interface GetChatSettingsInput {
 export interface GetChatSettingsResponse {
   data: ChatSettings[];
 }
-const GetChatSettingsResponseSchema: v.GenericSchema<GetChatSettingsResponse> = /* @__PURE__ */ v.looseObject({
+const GetChatSettingsResponseSchema: v.GenericSchema<unknown, GetChatSettingsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(ChatSettingsSchema),
 });
 
@@ -513,7 +513,7 @@ export interface UpdateChatSettingsInput {
 export interface UpdateChatSettingsResponse {
   data: ChatSettingsUpdated[];
 }
-const UpdateChatSettingsResponseSchema: v.GenericSchema<UpdateChatSettingsResponse> = /* @__PURE__ */ v.looseObject({
+const UpdateChatSettingsResponseSchema: v.GenericSchema<unknown, UpdateChatSettingsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(ChatSettingsUpdatedSchema),
 });
 
@@ -550,7 +550,7 @@ export interface GetSharedChatSessionResponse {
     updated_at: string;
   }[];
 }
-const GetSharedChatSessionResponseSchema: v.GenericSchema<GetSharedChatSessionResponse> = /* @__PURE__ */ v.looseObject({
+const GetSharedChatSessionResponseSchema: v.GenericSchema<unknown, GetSharedChatSessionResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     session_id: str,
     host_broadcaster_id: str,
@@ -615,7 +615,7 @@ export interface GetUserEmotesResponse {
   template: string;
   pagination?: Pagination;
 }
-const GetUserEmotesResponseSchema: v.GenericSchema<GetUserEmotesResponse> = /* @__PURE__ */ v.looseObject({
+const GetUserEmotesResponseSchema: v.GenericSchema<unknown, GetUserEmotesResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     id: str,
     name: str,
@@ -715,7 +715,7 @@ export interface SendChatMessageResponse {
     };
   }[];
 }
-const SendChatMessageResponseSchema: v.GenericSchema<SendChatMessageResponse> = /* @__PURE__ */ v.looseObject({
+const SendChatMessageResponseSchema: v.GenericSchema<unknown, SendChatMessageResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     message_id: str,
     is_sent: bool,
@@ -753,7 +753,7 @@ export interface GetPinnedChatMessageInput {
 export interface GetPinnedChatMessageResponse {
   data: PinnedChatMessage[];
 }
-const GetPinnedChatMessageResponseSchema: v.GenericSchema<GetPinnedChatMessageResponse> = /* @__PURE__ */ v.looseObject({
+const GetPinnedChatMessageResponseSchema: v.GenericSchema<unknown, GetPinnedChatMessageResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(PinnedChatMessageSchema),
 });
 
@@ -855,7 +855,7 @@ export interface GetUserChatColorInput {
 export interface GetUserChatColorResponse {
   data: UserChatColor[];
 }
-const GetUserChatColorResponseSchema: v.GenericSchema<GetUserChatColorResponse> = /* @__PURE__ */ v.looseObject({
+const GetUserChatColorResponseSchema: v.GenericSchema<unknown, GetUserChatColorResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(UserChatColorSchema),
 });
 

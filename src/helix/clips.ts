@@ -28,7 +28,7 @@ export interface Clip {
   vod_offset: number | null;
   is_featured: boolean;
 }
-const ClipSchema: v.GenericSchema<Clip> = /* @__PURE__ */ v.looseObject({
+const ClipSchema: v.GenericSchema<unknown, Clip> = /* @__PURE__ */ v.looseObject({
   id: str,
   url: str,
   embed_url: str,
@@ -61,7 +61,7 @@ export interface CreateClipResponse {
     edit_url: string;
   }[];
 }
-const CreateClipResponseSchema: v.GenericSchema<CreateClipResponse> = /* @__PURE__ */ v.looseObject({
+const CreateClipResponseSchema: v.GenericSchema<unknown, CreateClipResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     id: str,
     edit_url: str,
@@ -102,7 +102,7 @@ export interface GetClipsResponse {
   data: Clip[];
   pagination?: Pagination;
 }
-const GetClipsResponseSchema: v.GenericSchema<GetClipsResponse> = /* @__PURE__ */ v.looseObject({
+const GetClipsResponseSchema: v.GenericSchema<unknown, GetClipsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(ClipSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
@@ -143,7 +143,7 @@ export interface CreateClipFromVodResponse {
     edit_url: string;
   }[];
 }
-const CreateClipFromVodResponseSchema: v.GenericSchema<CreateClipFromVodResponse> = /* @__PURE__ */ v.looseObject({
+const CreateClipFromVodResponseSchema: v.GenericSchema<unknown, CreateClipFromVodResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     id: str,
     edit_url: str,
@@ -181,7 +181,7 @@ export interface GetClipsDownloadResponse {
     portrait_download_url: string | null;
   }[];
 }
-const GetClipsDownloadResponseSchema: v.GenericSchema<GetClipsDownloadResponse> = /* @__PURE__ */ v.looseObject({
+const GetClipsDownloadResponseSchema: v.GenericSchema<unknown, GetClipsDownloadResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     clip_id: str,
     landscape_download_url: /* @__PURE__ */ v.nullable(str),

@@ -16,7 +16,7 @@ export interface GetConduitsResponse {
     shard_count: number;
   }[];
 }
-const GetConduitsResponseSchema: v.GenericSchema<GetConduitsResponse> = /* @__PURE__ */ v.looseObject({
+const GetConduitsResponseSchema: v.GenericSchema<unknown, GetConduitsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     id: str,
     shard_count: num,
@@ -50,7 +50,7 @@ export interface CreateConduitsResponse {
     shard_count: number;
   }[];
 }
-const CreateConduitsResponseSchema: v.GenericSchema<CreateConduitsResponse> = /* @__PURE__ */ v.looseObject({
+const CreateConduitsResponseSchema: v.GenericSchema<unknown, CreateConduitsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     id: str,
     shard_count: num,
@@ -86,7 +86,7 @@ export interface UpdateConduitsResponse {
     shard_count: number;
   }[];
 }
-const UpdateConduitsResponseSchema: v.GenericSchema<UpdateConduitsResponse> = /* @__PURE__ */ v.looseObject({
+const UpdateConduitsResponseSchema: v.GenericSchema<unknown, UpdateConduitsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     id: str,
     shard_count: num,
@@ -164,7 +164,7 @@ export interface GetConduitShardsResponse {
   }[];
   pagination?: Pagination;
 }
-const GetConduitShardsResponseSchema: v.GenericSchema<GetConduitShardsResponse> = /* @__PURE__ */ v.looseObject({
+const GetConduitShardsResponseSchema: v.GenericSchema<unknown, GetConduitShardsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     id: str,
     status: str,
@@ -232,7 +232,7 @@ export interface UpdateConduitShardsResponse {
     code: string;
   }[];
 }
-const UpdateConduitShardsResponseSchema: v.GenericSchema<UpdateConduitShardsResponse> = /* @__PURE__ */ v.looseObject({
+const UpdateConduitShardsResponseSchema: v.GenericSchema<unknown, UpdateConduitShardsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     id: str,
     status: str,

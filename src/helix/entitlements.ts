@@ -16,7 +16,7 @@ export interface DropsEntitlement {
   fulfillment_status: 'CLAIMED' | 'FULFILLED' | (string & {});
   last_updated: string;
 }
-const DropsEntitlementSchema: v.GenericSchema<DropsEntitlement> = /* @__PURE__ */ v.looseObject({
+const DropsEntitlementSchema: v.GenericSchema<unknown, DropsEntitlement> = /* @__PURE__ */ v.looseObject({
   id: str,
   benefit_id: str,
   timestamp: str,
@@ -37,7 +37,7 @@ export interface DropsEntitlementUpdated {
     | (string & {});
   ids: string[];
 }
-const DropsEntitlementUpdatedSchema: v.GenericSchema<DropsEntitlementUpdated> = /* @__PURE__ */ v.looseObject({
+const DropsEntitlementUpdatedSchema: v.GenericSchema<unknown, DropsEntitlementUpdated> = /* @__PURE__ */ v.looseObject({
   status: str,
   ids: /* @__PURE__ */ v.array(str),
 });
@@ -56,7 +56,7 @@ export interface GetDropsEntitlementsResponse {
   data: DropsEntitlement[];
   pagination?: Pagination;
 }
-const GetDropsEntitlementsResponseSchema: v.GenericSchema<GetDropsEntitlementsResponse> = /* @__PURE__ */ v.looseObject({
+const GetDropsEntitlementsResponseSchema: v.GenericSchema<unknown, GetDropsEntitlementsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(DropsEntitlementSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
@@ -88,7 +88,7 @@ export interface UpdateDropsEntitlementsInput {
 export interface UpdateDropsEntitlementsResponse {
   data: DropsEntitlementUpdated[];
 }
-const UpdateDropsEntitlementsResponseSchema: v.GenericSchema<UpdateDropsEntitlementsResponse> = /* @__PURE__ */ v.looseObject({
+const UpdateDropsEntitlementsResponseSchema: v.GenericSchema<unknown, UpdateDropsEntitlementsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(DropsEntitlementUpdatedSchema),
 });
 

@@ -122,7 +122,7 @@ export interface EventSubSubscription {
   };
   cost: number;
 }
-const EventSubSubscriptionSchema: v.GenericSchema<EventSubSubscription> = /* @__PURE__ */ v.looseObject({
+const EventSubSubscriptionSchema: v.GenericSchema<unknown, EventSubSubscription> = /* @__PURE__ */ v.looseObject({
   id: str,
   status: str,
   type: str,
@@ -233,7 +233,7 @@ export interface CreateEventSubSubscriptionResponse {
   total_cost: number;
   max_total_cost: number;
 }
-const CreateEventSubSubscriptionResponseSchema: v.GenericSchema<CreateEventSubSubscriptionResponse> = /* @__PURE__ */ v.looseObject({
+const CreateEventSubSubscriptionResponseSchema: v.GenericSchema<unknown, CreateEventSubSubscriptionResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(EventSubSubscriptionSchema),
   total: num,
   total_cost: num,
@@ -394,7 +394,7 @@ export interface GetEventSubSubscriptionsResponse {
   max_total_cost: number;
   pagination?: Pagination;
 }
-const GetEventSubSubscriptionsResponseSchema: v.GenericSchema<GetEventSubSubscriptionsResponse> = /* @__PURE__ */ v.looseObject({
+const GetEventSubSubscriptionsResponseSchema: v.GenericSchema<unknown, GetEventSubSubscriptionsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(EventSubSubscriptionSchema),
   total: num,
   total_cost: num,

@@ -14,7 +14,7 @@ export interface ExtensionConfigurationSegment {
   content: string;
   version: string;
 }
-const ExtensionConfigurationSegmentSchema: v.GenericSchema<ExtensionConfigurationSegment> = /* @__PURE__ */ v.looseObject({
+const ExtensionConfigurationSegmentSchema: v.GenericSchema<unknown, ExtensionConfigurationSegment> = /* @__PURE__ */ v.looseObject({
   segment: str,
   broadcaster_id: /* @__PURE__ */ v.optional(str),
   content: str,
@@ -29,7 +29,7 @@ export interface ExtensionLiveChannel {
   game_id: string;
   title: string;
 }
-const ExtensionLiveChannelSchema: v.GenericSchema<ExtensionLiveChannel> = /* @__PURE__ */ v.looseObject({
+const ExtensionLiveChannelSchema: v.GenericSchema<unknown, ExtensionLiveChannel> = /* @__PURE__ */ v.looseObject({
   broadcaster_id: str,
   broadcaster_name: str,
   game_name: str,
@@ -46,7 +46,7 @@ export interface ExtensionSecret {
     expires_at: string;
   }[];
 }
-const ExtensionSecretSchema: v.GenericSchema<ExtensionSecret> = /* @__PURE__ */ v.looseObject({
+const ExtensionSecretSchema: v.GenericSchema<unknown, ExtensionSecret> = /* @__PURE__ */ v.looseObject({
   format_version: num,
   secrets: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     content: str,
@@ -61,7 +61,7 @@ export interface ExtensionIconUrls {
   '24x24'?: string;
   '300x200'?: string;
 }
-const ExtensionIconUrlsSchema: v.GenericSchema<ExtensionIconUrls> = /* @__PURE__ */ v.looseObject({
+const ExtensionIconUrlsSchema: v.GenericSchema<unknown, ExtensionIconUrls> = /* @__PURE__ */ v.looseObject({
   '100x100': /* @__PURE__ */ v.optional(str),
   '24x24': /* @__PURE__ */ v.optional(str),
   '300x200': /* @__PURE__ */ v.optional(str),
@@ -129,7 +129,7 @@ export interface Extension {
   allowlisted_config_urls: string[];
   allowlisted_panel_urls: string[];
 }
-const ExtensionSchema: v.GenericSchema<Extension> = /* @__PURE__ */ v.looseObject({
+const ExtensionSchema: v.GenericSchema<unknown, Extension> = /* @__PURE__ */ v.looseObject({
   author_name: str,
   bits_enabled: bool,
   can_install: bool,
@@ -193,7 +193,7 @@ export interface ExtensionBitsProduct {
   expiration: string;
   is_broadcast: boolean;
 }
-const ExtensionBitsProductSchema: v.GenericSchema<ExtensionBitsProduct> = /* @__PURE__ */ v.looseObject({
+const ExtensionBitsProductSchema: v.GenericSchema<unknown, ExtensionBitsProduct> = /* @__PURE__ */ v.looseObject({
   sku: str,
   cost: /* @__PURE__ */ v.looseObject({
     amount: num,
@@ -215,7 +215,7 @@ export interface GetExtensionConfigurationSegmentInput {
 export interface GetExtensionConfigurationSegmentResponse {
   data: ExtensionConfigurationSegment[];
 }
-const GetExtensionConfigurationSegmentResponseSchema: v.GenericSchema<GetExtensionConfigurationSegmentResponse> = /* @__PURE__ */ v.looseObject({
+const GetExtensionConfigurationSegmentResponseSchema: v.GenericSchema<unknown, GetExtensionConfigurationSegmentResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(ExtensionConfigurationSegmentSchema),
 });
 
@@ -320,7 +320,7 @@ export interface GetExtensionLiveChannelsResponse {
   data: ExtensionLiveChannel[];
   pagination?: string;
 }
-const GetExtensionLiveChannelsResponseSchema: v.GenericSchema<GetExtensionLiveChannelsResponse> = /* @__PURE__ */ v.looseObject({
+const GetExtensionLiveChannelsResponseSchema: v.GenericSchema<unknown, GetExtensionLiveChannelsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(ExtensionLiveChannelSchema),
   pagination: /* @__PURE__ */ v.optional(str),
 });
@@ -351,7 +351,7 @@ export interface GetExtensionSecretsInput {
 export interface GetExtensionSecretsResponse {
   data: ExtensionSecret[];
 }
-const GetExtensionSecretsResponseSchema: v.GenericSchema<GetExtensionSecretsResponse> = /* @__PURE__ */ v.looseObject({
+const GetExtensionSecretsResponseSchema: v.GenericSchema<unknown, GetExtensionSecretsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(ExtensionSecretSchema),
 });
 
@@ -381,7 +381,7 @@ export interface CreateExtensionSecretInput {
 export interface CreateExtensionSecretResponse {
   data: ExtensionSecret[];
 }
-const CreateExtensionSecretResponseSchema: v.GenericSchema<CreateExtensionSecretResponse> = /* @__PURE__ */ v.looseObject({
+const CreateExtensionSecretResponseSchema: v.GenericSchema<unknown, CreateExtensionSecretResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(ExtensionSecretSchema),
 });
 
@@ -436,7 +436,7 @@ export interface GetExtensionsInput {
 export interface GetExtensionsResponse {
   data: Extension[];
 }
-const GetExtensionsResponseSchema: v.GenericSchema<GetExtensionsResponse> = /* @__PURE__ */ v.looseObject({
+const GetExtensionsResponseSchema: v.GenericSchema<unknown, GetExtensionsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(ExtensionSchema),
 });
 
@@ -466,7 +466,7 @@ export interface GetReleasedExtensionsInput {
 export interface GetReleasedExtensionsResponse {
   data: Extension[];
 }
-const GetReleasedExtensionsResponseSchema: v.GenericSchema<GetReleasedExtensionsResponse> = /* @__PURE__ */ v.looseObject({
+const GetReleasedExtensionsResponseSchema: v.GenericSchema<unknown, GetReleasedExtensionsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(ExtensionSchema),
 });
 
@@ -495,7 +495,7 @@ export interface GetExtensionBitsProductsInput {
 export interface GetExtensionBitsProductsResponse {
   data: ExtensionBitsProduct[];
 }
-const GetExtensionBitsProductsResponseSchema: v.GenericSchema<GetExtensionBitsProductsResponse> = /* @__PURE__ */ v.looseObject({
+const GetExtensionBitsProductsResponseSchema: v.GenericSchema<unknown, GetExtensionBitsProductsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(ExtensionBitsProductSchema),
 });
 
@@ -528,7 +528,7 @@ export interface UpdateExtensionBitsProductInput {
 export interface UpdateExtensionBitsProductResponse {
   data: ExtensionBitsProduct[];
 }
-const UpdateExtensionBitsProductResponseSchema: v.GenericSchema<UpdateExtensionBitsProductResponse> = /* @__PURE__ */ v.looseObject({
+const UpdateExtensionBitsProductResponseSchema: v.GenericSchema<unknown, UpdateExtensionBitsProductResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(ExtensionBitsProductSchema),
 });
 

@@ -13,7 +13,7 @@ export interface Game {
   box_art_url: string;
   igdb_id: string;
 }
-const GameSchema: v.GenericSchema<Game> = /* @__PURE__ */ v.looseObject({
+const GameSchema: v.GenericSchema<unknown, Game> = /* @__PURE__ */ v.looseObject({
   id: str,
   name: str,
   box_art_url: str,
@@ -31,7 +31,7 @@ export interface GetTopGamesResponse {
   data: Game[];
   pagination?: Pagination;
 }
-const GetTopGamesResponseSchema: v.GenericSchema<GetTopGamesResponse> = /* @__PURE__ */ v.looseObject({
+const GetTopGamesResponseSchema: v.GenericSchema<unknown, GetTopGamesResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(GameSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
@@ -63,7 +63,7 @@ export interface GetGamesInput {
 export interface GetGamesResponse {
   data: Game[];
 }
-const GetGamesResponseSchema: v.GenericSchema<GetGamesResponse> = /* @__PURE__ */ v.looseObject({
+const GetGamesResponseSchema: v.GenericSchema<unknown, GetGamesResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(GameSchema),
 });
 

@@ -25,7 +25,7 @@ export interface CreatorGoal {
   target_amount: number;
   created_at: string;
 }
-const CreatorGoalSchema: v.GenericSchema<CreatorGoal> = /* @__PURE__ */ v.looseObject({
+const CreatorGoalSchema: v.GenericSchema<unknown, CreatorGoal> = /* @__PURE__ */ v.looseObject({
   id: str,
   broadcaster_id: str,
   broadcaster_name: str,
@@ -45,7 +45,7 @@ export interface GetCreatorGoalsInput {
 export interface GetCreatorGoalsResponse {
   data: CreatorGoal[];
 }
-const GetCreatorGoalsResponseSchema: v.GenericSchema<GetCreatorGoalsResponse> = /* @__PURE__ */ v.looseObject({
+const GetCreatorGoalsResponseSchema: v.GenericSchema<unknown, GetCreatorGoalsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(CreatorGoalSchema),
 });
 

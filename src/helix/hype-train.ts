@@ -51,7 +51,7 @@ export interface GetHypeTrainStatusResponse {
     } | null;
   }[];
 }
-const GetHypeTrainStatusResponseSchema: v.GenericSchema<GetHypeTrainStatusResponse> = /* @__PURE__ */ v.looseObject({
+const GetHypeTrainStatusResponseSchema: v.GenericSchema<unknown, GetHypeTrainStatusResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     current: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
       id: str,

@@ -13,7 +13,7 @@ export interface AutoModStatus {
   msg_id: string;
   is_permitted: boolean;
 }
-const AutoModStatusSchema: v.GenericSchema<AutoModStatus> = /* @__PURE__ */ v.looseObject({
+const AutoModStatusSchema: v.GenericSchema<unknown, AutoModStatus> = /* @__PURE__ */ v.looseObject({
   msg_id: str,
   is_permitted: bool,
 });
@@ -32,7 +32,7 @@ export interface AutoModSettings {
   race_ethnicity_or_religion: number;
   sex_based_terms: number;
 }
-const AutoModSettingsSchema: v.GenericSchema<AutoModSettings> = /* @__PURE__ */ v.looseObject({
+const AutoModSettingsSchema: v.GenericSchema<unknown, AutoModSettings> = /* @__PURE__ */ v.looseObject({
   broadcaster_id: str,
   moderator_id: str,
   overall_level: /* @__PURE__ */ v.nullable(num),
@@ -58,7 +58,7 @@ export interface BannedUser {
   moderator_login: string;
   moderator_name: string;
 }
-const BannedUserSchema: v.GenericSchema<BannedUser> = /* @__PURE__ */ v.looseObject({
+const BannedUserSchema: v.GenericSchema<unknown, BannedUser> = /* @__PURE__ */ v.looseObject({
   user_id: str,
   user_login: str,
   user_name: str,
@@ -80,7 +80,7 @@ export interface BlockedTerm {
   updated_at: string;
   expires_at: string | null;
 }
-const BlockedTermSchema: v.GenericSchema<BlockedTerm> = /* @__PURE__ */ v.looseObject({
+const BlockedTermSchema: v.GenericSchema<unknown, BlockedTerm> = /* @__PURE__ */ v.looseObject({
   broadcaster_id: str,
   moderator_id: str,
   id: str,
@@ -96,7 +96,7 @@ export interface UserModerator {
   user_login: string;
   user_name: string;
 }
-const UserModeratorSchema: v.GenericSchema<UserModerator> = /* @__PURE__ */ v.looseObject({
+const UserModeratorSchema: v.GenericSchema<unknown, UserModerator> = /* @__PURE__ */ v.looseObject({
   user_id: str,
   user_login: str,
   user_name: str,
@@ -108,7 +108,7 @@ export interface UserVip {
   user_name: string;
   user_login: string;
 }
-const UserVipSchema: v.GenericSchema<UserVip> = /* @__PURE__ */ v.looseObject({
+const UserVipSchema: v.GenericSchema<unknown, UserVip> = /* @__PURE__ */ v.looseObject({
   user_id: str,
   user_name: str,
   user_login: str,
@@ -123,7 +123,7 @@ export interface CheckAutomodStatusInput {
 export interface CheckAutomodStatusResponse {
   data: AutoModStatus[];
 }
-const CheckAutomodStatusResponseSchema: v.GenericSchema<CheckAutomodStatusResponse> = /* @__PURE__ */ v.looseObject({
+const CheckAutomodStatusResponseSchema: v.GenericSchema<unknown, CheckAutomodStatusResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(AutoModStatusSchema),
 });
 
@@ -177,7 +177,7 @@ export interface GetAutomodSettingsInput {
 export interface GetAutomodSettingsResponse {
   data: AutoModSettings[];
 }
-const GetAutomodSettingsResponseSchema: v.GenericSchema<GetAutomodSettingsResponse> = /* @__PURE__ */ v.looseObject({
+const GetAutomodSettingsResponseSchema: v.GenericSchema<unknown, GetAutomodSettingsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(AutoModSettingsSchema),
 });
 
@@ -216,7 +216,7 @@ export interface UpdateAutomodSettingsInput {
 export interface UpdateAutomodSettingsResponse {
   data: AutoModSettings[];
 }
-const UpdateAutomodSettingsResponseSchema: v.GenericSchema<UpdateAutomodSettingsResponse> = /* @__PURE__ */ v.looseObject({
+const UpdateAutomodSettingsResponseSchema: v.GenericSchema<unknown, UpdateAutomodSettingsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(AutoModSettingsSchema),
 });
 
@@ -250,7 +250,7 @@ export interface GetBannedUsersResponse {
   data: BannedUser[];
   pagination?: Pagination;
 }
-const GetBannedUsersResponseSchema: v.GenericSchema<GetBannedUsersResponse> = /* @__PURE__ */ v.looseObject({
+const GetBannedUsersResponseSchema: v.GenericSchema<unknown, GetBannedUsersResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(BannedUserSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
@@ -290,7 +290,7 @@ export interface BanUserResponse {
     end_time: string | null;
   }[];
 }
-const BanUserResponseSchema: v.GenericSchema<BanUserResponse> = /* @__PURE__ */ v.looseObject({
+const BanUserResponseSchema: v.GenericSchema<unknown, BanUserResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     broadcaster_id: str,
     moderator_id: str,
@@ -370,7 +370,7 @@ export interface GetUnbanRequestsResponse {
   }[];
   pagination?: Pagination;
 }
-const GetUnbanRequestsResponseSchema: v.GenericSchema<GetUnbanRequestsResponse> = /* @__PURE__ */ v.looseObject({
+const GetUnbanRequestsResponseSchema: v.GenericSchema<unknown, GetUnbanRequestsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     id: str,
     broadcaster_id: str,
@@ -437,7 +437,7 @@ export interface ResolveUnbanRequestsResponse {
     resolution_text: string | null;
   }[];
 }
-const ResolveUnbanRequestsResponseSchema: v.GenericSchema<ResolveUnbanRequestsResponse> = /* @__PURE__ */ v.looseObject({
+const ResolveUnbanRequestsResponseSchema: v.GenericSchema<unknown, ResolveUnbanRequestsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     id: str,
     broadcaster_id: str,
@@ -487,7 +487,7 @@ export interface GetBlockedTermsResponse {
   data: BlockedTerm[];
   pagination?: Pagination;
 }
-const GetBlockedTermsResponseSchema: v.GenericSchema<GetBlockedTermsResponse> = /* @__PURE__ */ v.looseObject({
+const GetBlockedTermsResponseSchema: v.GenericSchema<unknown, GetBlockedTermsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(BlockedTermSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
@@ -520,7 +520,7 @@ export interface AddBlockedTermInput {
 export interface AddBlockedTermResponse {
   data: BlockedTerm[];
 }
-const AddBlockedTermResponseSchema: v.GenericSchema<AddBlockedTermResponse> = /* @__PURE__ */ v.looseObject({
+const AddBlockedTermResponseSchema: v.GenericSchema<unknown, AddBlockedTermResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(BlockedTermSchema),
 });
 
@@ -603,7 +603,7 @@ export interface GetModeratedChannelsResponse {
   }[];
   pagination?: Pagination;
 }
-const GetModeratedChannelsResponseSchema: v.GenericSchema<GetModeratedChannelsResponse> = /* @__PURE__ */ v.looseObject({
+const GetModeratedChannelsResponseSchema: v.GenericSchema<unknown, GetModeratedChannelsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     broadcaster_id: str,
     broadcaster_login: str,
@@ -642,7 +642,7 @@ export interface GetModeratorsResponse {
   data: UserModerator[];
   pagination?: Pagination;
 }
-const GetModeratorsResponseSchema: v.GenericSchema<GetModeratorsResponse> = /* @__PURE__ */ v.looseObject({
+const GetModeratorsResponseSchema: v.GenericSchema<unknown, GetModeratorsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(UserModeratorSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
@@ -722,7 +722,7 @@ export interface GetVipsResponse {
   data: UserVip[];
   pagination?: Pagination;
 }
-const GetVipsResponseSchema: v.GenericSchema<GetVipsResponse> = /* @__PURE__ */ v.looseObject({
+const GetVipsResponseSchema: v.GenericSchema<unknown, GetVipsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(UserVipSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
@@ -806,7 +806,7 @@ export interface UpdateShieldModeStatusResponse {
     last_activated_at: string;
   }[];
 }
-const UpdateShieldModeStatusResponseSchema: v.GenericSchema<UpdateShieldModeStatusResponse> = /* @__PURE__ */ v.looseObject({
+const UpdateShieldModeStatusResponseSchema: v.GenericSchema<unknown, UpdateShieldModeStatusResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     is_active: bool,
     moderator_id: str,
@@ -848,7 +848,7 @@ export interface GetShieldModeStatusResponse {
     last_activated_at: string;
   }[];
 }
-const GetShieldModeStatusResponseSchema: v.GenericSchema<GetShieldModeStatusResponse> = /* @__PURE__ */ v.looseObject({
+const GetShieldModeStatusResponseSchema: v.GenericSchema<unknown, GetShieldModeStatusResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     is_active: bool,
     moderator_id: str,
@@ -890,7 +890,7 @@ export interface WarnChatUserResponse {
     reason: string;
   }[];
 }
-const WarnChatUserResponseSchema: v.GenericSchema<WarnChatUserResponse> = /* @__PURE__ */ v.looseObject({
+const WarnChatUserResponseSchema: v.GenericSchema<unknown, WarnChatUserResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     broadcaster_id: str,
     user_id: str,
@@ -940,7 +940,7 @@ export interface AddSuspiciousStatusToChatUserResponse {
     )[];
   }[];
 }
-const AddSuspiciousStatusToChatUserResponseSchema: v.GenericSchema<AddSuspiciousStatusToChatUserResponse> = /* @__PURE__ */ v.looseObject({
+const AddSuspiciousStatusToChatUserResponseSchema: v.GenericSchema<unknown, AddSuspiciousStatusToChatUserResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     user_id: str,
     broadcaster_id: str,
@@ -991,7 +991,7 @@ export interface RemoveSuspiciousStatusFromChatUserResponse {
     )[];
   }[];
 }
-const RemoveSuspiciousStatusFromChatUserResponseSchema: v.GenericSchema<RemoveSuspiciousStatusFromChatUserResponse> = /* @__PURE__ */ v.looseObject({
+const RemoveSuspiciousStatusFromChatUserResponseSchema: v.GenericSchema<unknown, RemoveSuspiciousStatusFromChatUserResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     user_id: str,
     broadcaster_id: str,

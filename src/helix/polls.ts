@@ -38,7 +38,7 @@ export interface Poll {
   started_at: string;
   ended_at?: string | null;
 }
-const PollSchema: v.GenericSchema<Poll> = /* @__PURE__ */ v.looseObject({
+const PollSchema: v.GenericSchema<unknown, Poll> = /* @__PURE__ */ v.looseObject({
   id: str,
   broadcaster_id: str,
   broadcaster_name: str,
@@ -73,7 +73,7 @@ export interface GetPollsResponse {
   data: Poll[];
   pagination?: Pagination;
 }
-const GetPollsResponseSchema: v.GenericSchema<GetPollsResponse> = /* @__PURE__ */ v.looseObject({
+const GetPollsResponseSchema: v.GenericSchema<unknown, GetPollsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(PollSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
@@ -110,7 +110,7 @@ export interface CreatePollInput {
 export interface CreatePollResponse {
   data: Poll[];
 }
-const CreatePollResponseSchema: v.GenericSchema<CreatePollResponse> = /* @__PURE__ */ v.looseObject({
+const CreatePollResponseSchema: v.GenericSchema<unknown, CreatePollResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(PollSchema),
 });
 
@@ -144,7 +144,7 @@ export interface EndPollInput {
 export interface EndPollResponse {
   data: Poll[];
 }
-const EndPollResponseSchema: v.GenericSchema<EndPollResponse> = /* @__PURE__ */ v.looseObject({
+const EndPollResponseSchema: v.GenericSchema<unknown, EndPollResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(PollSchema),
 });
 

@@ -22,7 +22,7 @@ export interface PredictionOutcome {
   }[] | null;
   color: 'BLUE' | 'PINK' | (string & {});
 }
-const PredictionOutcomeSchema: v.GenericSchema<PredictionOutcome> = /* @__PURE__ */ v.looseObject({
+const PredictionOutcomeSchema: v.GenericSchema<unknown, PredictionOutcome> = /* @__PURE__ */ v.looseObject({
   id: str,
   title: str,
   users: num,
@@ -52,7 +52,7 @@ export interface Prediction {
   ended_at: string | null;
   locked_at: string | null;
 }
-const PredictionSchema: v.GenericSchema<Prediction> = /* @__PURE__ */ v.looseObject({
+const PredictionSchema: v.GenericSchema<unknown, Prediction> = /* @__PURE__ */ v.looseObject({
   id: str,
   broadcaster_id: str,
   broadcaster_name: str,
@@ -79,7 +79,7 @@ export interface GetPredictionsResponse {
   data: Prediction[];
   pagination?: Pagination;
 }
-const GetPredictionsResponseSchema: v.GenericSchema<GetPredictionsResponse> = /* @__PURE__ */ v.looseObject({
+const GetPredictionsResponseSchema: v.GenericSchema<unknown, GetPredictionsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(PredictionSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
@@ -114,7 +114,7 @@ export interface CreatePredictionInput {
 export interface CreatePredictionResponse {
   data: Prediction[];
 }
-const CreatePredictionResponseSchema: v.GenericSchema<CreatePredictionResponse> = /* @__PURE__ */ v.looseObject({
+const CreatePredictionResponseSchema: v.GenericSchema<unknown, CreatePredictionResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(PredictionSchema),
 });
 
@@ -149,7 +149,7 @@ export interface EndPredictionInput {
 export interface EndPredictionResponse {
   data: Prediction[];
 }
-const EndPredictionResponseSchema: v.GenericSchema<EndPredictionResponse> = /* @__PURE__ */ v.looseObject({
+const EndPredictionResponseSchema: v.GenericSchema<unknown, EndPredictionResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(PredictionSchema),
 });
 

@@ -17,7 +17,7 @@ export interface StartARaidResponse {
     is_mature: boolean;
   }[];
 }
-const StartARaidResponseSchema: v.GenericSchema<StartARaidResponse> = /* @__PURE__ */ v.looseObject({
+const StartARaidResponseSchema: v.GenericSchema<unknown, StartARaidResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     created_at: str,
     is_mature: bool,

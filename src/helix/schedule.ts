@@ -19,7 +19,7 @@ export interface ChannelStreamScheduleSegment {
   } | null;
   is_recurring: boolean;
 }
-const ChannelStreamScheduleSegmentSchema: v.GenericSchema<ChannelStreamScheduleSegment> = /* @__PURE__ */ v.looseObject({
+const ChannelStreamScheduleSegmentSchema: v.GenericSchema<unknown, ChannelStreamScheduleSegment> = /* @__PURE__ */ v.looseObject({
   id: str,
   start_time: str,
   end_time: str,
@@ -55,7 +55,7 @@ export interface GetChannelStreamScheduleResponse {
     pagination?: Pagination;
   };
 }
-const GetChannelStreamScheduleResponseSchema: v.GenericSchema<GetChannelStreamScheduleResponse> = /* @__PURE__ */ v.looseObject({
+const GetChannelStreamScheduleResponseSchema: v.GenericSchema<unknown, GetChannelStreamScheduleResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.looseObject({
     segments: /* @__PURE__ */ v.array(ChannelStreamScheduleSegmentSchema),
     broadcaster_id: str,
@@ -158,7 +158,7 @@ export interface CreateChannelStreamScheduleSegmentResponse {
     } | null;
   };
 }
-const CreateChannelStreamScheduleSegmentResponseSchema: v.GenericSchema<CreateChannelStreamScheduleSegmentResponse> = /* @__PURE__ */ v.looseObject({
+const CreateChannelStreamScheduleSegmentResponseSchema: v.GenericSchema<unknown, CreateChannelStreamScheduleSegmentResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.looseObject({
     segments: /* @__PURE__ */ v.array(ChannelStreamScheduleSegmentSchema),
     broadcaster_id: str,
@@ -213,7 +213,7 @@ export interface UpdateChannelStreamScheduleSegmentResponse {
     } | null;
   };
 }
-const UpdateChannelStreamScheduleSegmentResponseSchema: v.GenericSchema<UpdateChannelStreamScheduleSegmentResponse> = /* @__PURE__ */ v.looseObject({
+const UpdateChannelStreamScheduleSegmentResponseSchema: v.GenericSchema<unknown, UpdateChannelStreamScheduleSegmentResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.looseObject({
     segments: /* @__PURE__ */ v.array(ChannelStreamScheduleSegmentSchema),
     broadcaster_id: str,

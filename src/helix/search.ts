@@ -13,7 +13,7 @@ export interface Category {
   name: string;
   id: string;
 }
-const CategorySchema: v.GenericSchema<Category> = /* @__PURE__ */ v.looseObject({
+const CategorySchema: v.GenericSchema<unknown, Category> = /* @__PURE__ */ v.looseObject({
   box_art_url: str,
   name: str,
   id: str,
@@ -34,7 +34,7 @@ export interface Channel {
   title: string;
   started_at: string;
 }
-const ChannelSchema: v.GenericSchema<Channel> = /* @__PURE__ */ v.looseObject({
+const ChannelSchema: v.GenericSchema<unknown, Channel> = /* @__PURE__ */ v.looseObject({
   broadcaster_language: str,
   broadcaster_login: str,
   display_name: str,
@@ -60,7 +60,7 @@ export interface SearchCategoriesResponse {
   data: Category[] | null;
   pagination?: Pagination;
 }
-const SearchCategoriesResponseSchema: v.GenericSchema<SearchCategoriesResponse> = /* @__PURE__ */ v.looseObject({
+const SearchCategoriesResponseSchema: v.GenericSchema<unknown, SearchCategoriesResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.array(CategorySchema)),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
@@ -95,7 +95,7 @@ export interface SearchChannelsResponse {
   data: Channel[];
   pagination?: Pagination;
 }
-const SearchChannelsResponseSchema: v.GenericSchema<SearchChannelsResponse> = /* @__PURE__ */ v.looseObject({
+const SearchChannelsResponseSchema: v.GenericSchema<unknown, SearchChannelsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(ChannelSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });

@@ -7,4 +7,4 @@ const str = /* @__PURE__ */ v.string();
 export interface Pagination {
   cursor?: string;
 }
-export const PaginationSchema: v.GenericSchema<Pagination> = /* @__PURE__ */ v.looseObject({ cursor: /* @__PURE__ */ v.optional(str) });
+export const PaginationSchema: v.GenericSchema<unknown, Pagination> = /* @__PURE__ */ v.looseObject({ cursor: /* @__PURE__ */ v.optional(str) });

@@ -2,6 +2,7 @@
 import * as v from 'valibot';
 import { defineCall, checkExclusive, checkLimits, checkMaxLength, checkOneOf, checkRange, checkRequired } from '../endpoint.js';
 import { definePaginated } from '../pagination.js';
+import { eitherSpelling } from '../either-spelling.js';
 import { type Pagination, PaginationSchema } from './shared.js';
 
 const bool = /* @__PURE__ */ v.boolean();
@@ -26,7 +27,7 @@ export interface Stream {
   tags: string[] | null;
   is_mature?: boolean;
 }
-const StreamSchema: v.GenericSchema<Stream> = /* @__PURE__ */ v.looseObject({
+const StreamSchema: v.GenericSchema<unknown, Stream> = /* @__PURE__ */ v.looseObject({
   id: str,
   user_id: str,
   user_login: str,
@@ -51,7 +52,7 @@ export interface StreamMarkerCreated {
   position_seconds: number;
   description: string;
 }
-const StreamMarkerCreatedSchema: v.GenericSchema<StreamMarkerCreated> = /* @__PURE__ */ v.looseObject({
+const StreamMarkerCreatedSchema: v.GenericSchema<unknown, StreamMarkerCreated> = /* @__PURE__ */ v.looseObject({
   id: str,
   created_at: str,
   position_seconds: num,
@@ -65,32 +66,40 @@ export interface StreamMarkers {
   user_login: string;
   videos: {
     video_id: string;
-    markers: {
+    markers: ({
       id: string;
       created_at: string;
       description: string;
       position_seconds: number;
-      /** The marker’s link, spelled `url` (the field table) or `URL` (Twitch’s example): read `url ?? URL`. */
-      url?: string;
-      /** The marker’s link, spelled `url` (the field table) or `URL` (Twitch’s example): read `url ?? URL`. */
-      URL?: string;
-    }[];
+    } & (
+      | {
+        /** The marker’s link, spelled `url` (the field table) or `URL` (Twitch’s example); one is there: read `url ?? URL`. */
+        url: string;
+        /** The marker’s link, spelled `url` (the field table) or `URL` (Twitch’s example); one is there: read `url ?? URL`. */
+        URL?: string;
+      }
+      | {
+        url?: undefined;
+        /** The marker’s link, spelled `url` (the field table) or `URL` (Twitch’s example); one is there: read `url ?? URL`. */
+        URL: string;
+      }
+    ))[];
   }[];
 }
-const StreamMarkersSchema: v.GenericSchema<StreamMarkers> = /* @__PURE__ */ v.looseObject({
+const StreamMarkersSchema: v.GenericSchema<unknown, StreamMarkers> = /* @__PURE__ */ v.looseObject({
   user_id: str,
   user_name: str,
   user_login: str,
   videos: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     video_id: str,
-    markers: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    markers: /* @__PURE__ */ v.array(/* @__PURE__ */ eitherSpelling(/* @__PURE__ */ v.looseObject({
       id: str,
       created_at: str,
       description: str,
       position_seconds: num,
       url: /* @__PURE__ */ v.optional(str),
       URL: /* @__PURE__ */ v.optional(str),
-    })),
+    }), 'url', 'URL')),
   })),
 });
 
@@ -104,7 +113,7 @@ export interface GetStreamKeyResponse {
     stream_key: string;
   }[];
 }
-const GetStreamKeyResponseSchema: v.GenericSchema<GetStreamKeyResponse> = /* @__PURE__ */ v.looseObject({
+const GetStreamKeyResponseSchema: v.GenericSchema<unknown, GetStreamKeyResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     stream_key: str,
   })),
@@ -143,7 +152,7 @@ export interface GetStreamsResponse {
   data: Stream[];
   pagination?: Pagination;
 }
-const GetStreamsResponseSchema: v.GenericSchema<GetStreamsResponse> = /* @__PURE__ */ v.looseObject({
+const GetStreamsResponseSchema: v.GenericSchema<unknown, GetStreamsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(StreamSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
@@ -177,7 +186,7 @@ export interface GetFollowedStreamsResponse {
   data: Stream[];
   pagination?: Pagination;
 }
-const GetFollowedStreamsResponseSchema: v.GenericSchema<GetFollowedStreamsResponse> = /* @__PURE__ */ v.looseObject({
+const GetFollowedStreamsResponseSchema: v.GenericSchema<unknown, GetFollowedStreamsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(StreamSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
@@ -209,7 +218,7 @@ export interface CreateStreamMarkerInput {
 export interface CreateStreamMarkerResponse {
   data: StreamMarkerCreated[];
 }
-const CreateStreamMarkerResponseSchema: v.GenericSchema<CreateStreamMarkerResponse> = /* @__PURE__ */ v.looseObject({
+const CreateStreamMarkerResponseSchema: v.GenericSchema<unknown, CreateStreamMarkerResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(StreamMarkerCreatedSchema),
 });
 
@@ -244,7 +253,7 @@ export interface GetStreamMarkersResponse {
   data: StreamMarkers[];
   pagination?: Pagination;
 }
-const GetStreamMarkersResponseSchema: v.GenericSchema<GetStreamMarkersResponse> = /* @__PURE__ */ v.looseObject({
+const GetStreamMarkersResponseSchema: v.GenericSchema<unknown, GetStreamMarkersResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(StreamMarkersSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });

@@ -23,7 +23,7 @@ export interface BroadcasterSubscription {
   user_name: string;
   user_login: string;
 }
-const BroadcasterSubscriptionSchema: v.GenericSchema<BroadcasterSubscription> = /* @__PURE__ */ v.looseObject({
+const BroadcasterSubscriptionSchema: v.GenericSchema<unknown, BroadcasterSubscription> = /* @__PURE__ */ v.looseObject({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -49,7 +49,7 @@ export interface UserSubscription {
   is_gift: boolean;
   tier: '1000' | '2000' | '3000' | (string & {});
 }
-const UserSubscriptionSchema: v.GenericSchema<UserSubscription> = /* @__PURE__ */ v.looseObject({
+const UserSubscriptionSchema: v.GenericSchema<unknown, UserSubscription> = /* @__PURE__ */ v.looseObject({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -75,7 +75,7 @@ export interface GetBroadcasterSubscriptionsResponse {
   points: number;
   total: number;
 }
-const GetBroadcasterSubscriptionsResponseSchema: v.GenericSchema<GetBroadcasterSubscriptionsResponse> = /* @__PURE__ */ v.looseObject({
+const GetBroadcasterSubscriptionsResponseSchema: v.GenericSchema<unknown, GetBroadcasterSubscriptionsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(BroadcasterSubscriptionSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
   points: num,
@@ -110,7 +110,7 @@ export interface CheckUserSubscriptionInput {
 export interface CheckUserSubscriptionResponse {
   data: UserSubscription[];
 }
-const CheckUserSubscriptionResponseSchema: v.GenericSchema<CheckUserSubscriptionResponse> = /* @__PURE__ */ v.looseObject({
+const CheckUserSubscriptionResponseSchema: v.GenericSchema<unknown, CheckUserSubscriptionResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(UserSubscriptionSchema),
 });
 

@@ -14,7 +14,7 @@ export interface StreamTag {
   localization_names: Record<string, string>;
   localization_descriptions: Record<string, string>;
 }
-const StreamTagSchema: v.GenericSchema<StreamTag> = /* @__PURE__ */ v.looseObject({
+const StreamTagSchema: v.GenericSchema<unknown, StreamTag> = /* @__PURE__ */ v.looseObject({
   tag_id: str,
   is_auto: bool,
   localization_names: /* @__PURE__ */ v.record(str, str),
@@ -32,7 +32,7 @@ export interface GetAllStreamTagsResponse {
   data: StreamTag[];
   pagination?: Pagination;
 }
-const GetAllStreamTagsResponseSchema: v.GenericSchema<GetAllStreamTagsResponse> = /* @__PURE__ */ v.looseObject({
+const GetAllStreamTagsResponseSchema: v.GenericSchema<unknown, GetAllStreamTagsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(StreamTagSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
@@ -64,7 +64,7 @@ export interface GetStreamTagsInput {
 export interface GetStreamTagsResponse {
   data: StreamTag[];
 }
-const GetStreamTagsResponseSchema: v.GenericSchema<GetStreamTagsResponse> = /* @__PURE__ */ v.looseObject({
+const GetStreamTagsResponseSchema: v.GenericSchema<unknown, GetStreamTagsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(StreamTagSchema),
 });
 

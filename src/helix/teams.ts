@@ -19,7 +19,7 @@ export interface ChannelTeam {
   team_display_name: string;
   id: string;
 }
-const ChannelTeamSchema: v.GenericSchema<ChannelTeam> = /* @__PURE__ */ v.looseObject({
+const ChannelTeamSchema: v.GenericSchema<unknown, ChannelTeam> = /* @__PURE__ */ v.looseObject({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -51,7 +51,7 @@ export interface Team {
   team_display_name: string;
   id: string;
 }
-const TeamSchema: v.GenericSchema<Team> = /* @__PURE__ */ v.looseObject({
+const TeamSchema: v.GenericSchema<unknown, Team> = /* @__PURE__ */ v.looseObject({
   users: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     user_id: str,
     user_login: str,
@@ -76,7 +76,7 @@ export interface GetChannelTeamsInput {
 export interface GetChannelTeamsResponse {
   data: ChannelTeam[] | null;
 }
-const GetChannelTeamsResponseSchema: v.GenericSchema<GetChannelTeamsResponse> = /* @__PURE__ */ v.looseObject({
+const GetChannelTeamsResponseSchema: v.GenericSchema<unknown, GetChannelTeamsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.array(ChannelTeamSchema)),
 });
 
@@ -106,7 +106,7 @@ export interface GetTeamsInput {
 export interface GetTeamsResponse {
   data: Team[];
 }
-const GetTeamsResponseSchema: v.GenericSchema<GetTeamsResponse> = /* @__PURE__ */ v.looseObject({
+const GetTeamsResponseSchema: v.GenericSchema<unknown, GetTeamsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(TeamSchema),
 });
 

@@ -22,7 +22,7 @@ export interface User {
   email?: string;
   created_at: string;
 }
-const UserSchema: v.GenericSchema<User> = /* @__PURE__ */ v.looseObject({
+const UserSchema: v.GenericSchema<unknown, User> = /* @__PURE__ */ v.looseObject({
   id: str,
   login: str,
   display_name: str,
@@ -42,7 +42,7 @@ export interface UserBlockList {
   user_login: string;
   display_name: string;
 }
-const UserBlockListSchema: v.GenericSchema<UserBlockList> = /* @__PURE__ */ v.looseObject({
+const UserBlockListSchema: v.GenericSchema<unknown, UserBlockList> = /* @__PURE__ */ v.looseObject({
   user_id: str,
   user_login: str,
   display_name: str,
@@ -56,7 +56,7 @@ export interface UserExtension {
   can_activate: boolean;
   type: ('component' | 'mobile' | 'overlay' | 'panel' | (string & {}))[];
 }
-const UserExtensionSchema: v.GenericSchema<UserExtension> = /* @__PURE__ */ v.looseObject({
+const UserExtensionSchema: v.GenericSchema<unknown, UserExtension> = /* @__PURE__ */ v.looseObject({
   id: str,
   version: str,
   name: str,
@@ -71,7 +71,7 @@ export interface UserExtensionPanel {
   version?: string;
   name?: string;
 }
-const UserExtensionPanelSchema: v.GenericSchema<UserExtensionPanel> = /* @__PURE__ */ v.looseObject({
+const UserExtensionPanelSchema: v.GenericSchema<unknown, UserExtensionPanel> = /* @__PURE__ */ v.looseObject({
   active: bool,
   id: /* @__PURE__ */ v.optional(str),
   version: /* @__PURE__ */ v.optional(str),
@@ -85,7 +85,7 @@ export interface UserExtensionOverlay {
   version?: string;
   name?: string;
 }
-const UserExtensionOverlaySchema: v.GenericSchema<UserExtensionOverlay> = /* @__PURE__ */ v.looseObject({
+const UserExtensionOverlaySchema: v.GenericSchema<unknown, UserExtensionOverlay> = /* @__PURE__ */ v.looseObject({
   active: bool,
   id: /* @__PURE__ */ v.optional(str),
   version: /* @__PURE__ */ v.optional(str),
@@ -101,7 +101,7 @@ export interface UserExtensionComponent {
   x?: number;
   y?: number;
 }
-const UserExtensionComponentSchema: v.GenericSchema<UserExtensionComponent> = /* @__PURE__ */ v.looseObject({
+const UserExtensionComponentSchema: v.GenericSchema<unknown, UserExtensionComponent> = /* @__PURE__ */ v.looseObject({
   active: bool,
   id: /* @__PURE__ */ v.optional(str),
   version: /* @__PURE__ */ v.optional(str),
@@ -119,7 +119,7 @@ export interface GetUsersInput {
 export interface GetUsersResponse {
   data: User[];
 }
-const GetUsersResponseSchema: v.GenericSchema<GetUsersResponse> = /* @__PURE__ */ v.looseObject({
+const GetUsersResponseSchema: v.GenericSchema<unknown, GetUsersResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(UserSchema),
 });
 
@@ -148,7 +148,7 @@ export interface UpdateUserInput {
 export interface UpdateUserResponse {
   data: User[];
 }
-const UpdateUserResponseSchema: v.GenericSchema<UpdateUserResponse> = /* @__PURE__ */ v.looseObject({
+const UpdateUserResponseSchema: v.GenericSchema<unknown, UpdateUserResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(UserSchema),
 });
 
@@ -265,7 +265,7 @@ export interface GetAuthorizationByUserResponse {
     )[];
   }[];
 }
-const GetAuthorizationByUserResponseSchema: v.GenericSchema<GetAuthorizationByUserResponse> = /* @__PURE__ */ v.looseObject({
+const GetAuthorizationByUserResponseSchema: v.GenericSchema<unknown, GetAuthorizationByUserResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
     user_id: str,
     user_name: str,
@@ -303,7 +303,7 @@ export interface GetUserBlockListResponse {
   data: UserBlockList[];
   pagination?: Pagination;
 }
-const GetUserBlockListResponseSchema: v.GenericSchema<GetUserBlockListResponse> = /* @__PURE__ */ v.looseObject({
+const GetUserBlockListResponseSchema: v.GenericSchema<unknown, GetUserBlockListResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(UserBlockListSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
@@ -376,7 +376,7 @@ export type GetUserExtensionsInput = Record<string, never>;
 export interface GetUserExtensionsResponse {
   data: UserExtension[];
 }
-const GetUserExtensionsResponseSchema: v.GenericSchema<GetUserExtensionsResponse> = /* @__PURE__ */ v.looseObject({
+const GetUserExtensionsResponseSchema: v.GenericSchema<unknown, GetUserExtensionsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(UserExtensionSchema),
 });
 
@@ -408,7 +408,7 @@ export interface GetUserActiveExtensionsResponse {
     component?: Record<string, UserExtensionComponent>;
   };
 }
-const GetUserActiveExtensionsResponseSchema: v.GenericSchema<GetUserActiveExtensionsResponse> = /* @__PURE__ */ v.looseObject({
+const GetUserActiveExtensionsResponseSchema: v.GenericSchema<unknown, GetUserActiveExtensionsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.looseObject({
     panel: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.record(str, UserExtensionPanelSchema)),
     overlay: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.record(str, UserExtensionOverlaySchema)),
@@ -444,7 +444,7 @@ export interface UpdateUserExtensionsResponse {
     component: Record<string, UserExtensionComponent>;
   };
 }
-const UpdateUserExtensionsResponseSchema: v.GenericSchema<UpdateUserExtensionsResponse> = /* @__PURE__ */ v.looseObject({
+const UpdateUserExtensionsResponseSchema: v.GenericSchema<unknown, UpdateUserExtensionsResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.looseObject({
     panel: /* @__PURE__ */ v.record(str, UserExtensionPanelSchema),
     overlay: /* @__PURE__ */ v.record(str, UserExtensionOverlaySchema),

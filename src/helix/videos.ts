@@ -30,7 +30,7 @@ export interface Video {
     offset: number;
   }[] | null;
 }
-const VideoSchema: v.GenericSchema<Video> = /* @__PURE__ */ v.looseObject({
+const VideoSchema: v.GenericSchema<unknown, Video> = /* @__PURE__ */ v.looseObject({
   id: str,
   stream_id: /* @__PURE__ */ v.nullable(str),
   user_id: str,
@@ -71,7 +71,7 @@ export interface GetVideosResponse {
   data: Video[];
   pagination?: Pagination;
 }
-const GetVideosResponseSchema: v.GenericSchema<GetVideosResponse> = /* @__PURE__ */ v.looseObject({
+const GetVideosResponseSchema: v.GenericSchema<unknown, GetVideosResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(VideoSchema),
   pagination: /* @__PURE__ */ v.optional(PaginationSchema),
 });
@@ -104,7 +104,7 @@ export interface DeleteVideosInput {
 export interface DeleteVideosResponse {
   data: string[];
 }
-const DeleteVideosResponseSchema: v.GenericSchema<DeleteVideosResponse> = /* @__PURE__ */ v.looseObject({
+const DeleteVideosResponseSchema: v.GenericSchema<unknown, DeleteVideosResponse> = /* @__PURE__ */ v.looseObject({
   data: /* @__PURE__ */ v.array(str),
 });
 

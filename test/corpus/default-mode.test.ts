@@ -1,23 +1,31 @@
 // "Validation never costs you data": in the default mode (validate: 'report') every response and
 // notification of the evidence corpus, the excluded ones too (wrong at their source, so the ones a
-// schema may refuse), reaches the caller as it was sent, and each mismatch is reported once per
-// call or message, naming paths and types, never a value.
+// schema refuses), reaches the caller as it was sent; a body that strict mode refuses is reported
+// exactly once per call or message, naming the paths strict mode names, with types and never a
+// value, and a body strict mode takes is not reported at all.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/client.ts';
 import type { EndpointSpec } from '../../src/endpoint.ts';
-import type { ValidationError } from '../../src/errors.ts';
+import { ValidationError } from '../../src/errors.ts';
 import { parseEventSubMessage } from '../../src/eventsub/messages.ts';
 import { subscriptionTypes } from '../../src/eventsub/schemas.ts';
 import { typeInfo } from '../../src/eventsub/versions.ts';
 import * as helix from '../../src/helix/index.ts';
 import { harness, type Harness } from '../eventsub/socket.helpers.ts';
 import { json } from '../fetch-stub.ts';
-import { checkedBody, loadCorpus, type CorpusCase } from './check.ts';
+import { check, checkedBody, endpointsById, loadCorpus, type CorpusCase, type Library } from './check.ts';
 
 type Endpoint = ((client: ReturnType<typeof createClient>, input?: Record<string, unknown>) => PromiseLike<unknown>) & { endpoint: EndpointSpec };
 
 const corpus = loadCorpus();
 const everything: CorpusCase[] = corpus.flatMap((file) => [...file.cases, ...file.excluded]);
+const excludedIds = new Set(corpus.flatMap((file) => file.excluded).map((item) => item.id));
+/** What strict mode refuses in a case, read from the schemas (test/corpus/check.ts), not the client. */
+const library: Library = { helix, eventTypes: subscriptionTypes, parseEventSubMessage };
+const strictEndpoints = endpointsById(library.helix);
+const refusedPaths = (item: CorpusCase) => check(library, item, strictEndpoints).map((finding) => finding.path);
+/** The distinct paths a report names, sorted as check.ts sorts its findings. */
+const reportedPaths = (report: ValidationError) => [...new Set(report.issues.map((issue) => issue.path))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 const endpoints = new Map(
   Object.values(helix as Record<string, unknown>)
     .filter((fn): fn is Endpoint => typeof fn === 'function' && 'endpoint' in fn)
@@ -62,9 +70,10 @@ const helixCases = everything.filter(
 );
 
 describe('default mode: every Helix response of the corpus resolves as sent', () => {
-  it('covers the excluded responses too', () => {
+  it('covers the excluded responses too, each one refused by strict mode', () => {
     const excluded = corpus.flatMap((file) => file.excluded).filter((item) => helixCases.includes(item));
     expect(excluded.length).toBeGreaterThan(20);
+    expect(excluded.filter((item) => refusedPaths(item).length === 0).map((item) => item.id)).toEqual([]);
   });
 
   it.each(helixCases.map((item) => [item.id, item] as const))('%s', async (id, item) => {
@@ -80,7 +89,10 @@ describe('default mode: every Helix response of the corpus resolves as sent', ()
     const fn = endpoints.get(item.target)!;
     // A paginated call resolves to its first page's body; the others to the body.
     expect(await fn(client, inputFor(fn.endpoint)), id).toEqual(body);
-    expect(reports.length, id).toBeLessThanOrEqual(1);
+    // Strict mode refuses the excluded cases (above) and takes the others (corpus.test.ts): one
+    // report, naming what strict mode names, for each excluded case, and none for the others.
+    expect(reports.length, id).toBe(excludedIds.has(id) ? 1 : 0);
+    if (reports.length) expect(reportedPaths(reports[0]!), id).toEqual(refusedPaths(item));
     expectNoValues(reports, body, id);
   });
 });
@@ -97,13 +109,31 @@ function asNotification(item: CorpusCase): Record<string, unknown> {
 
 const notifications = everything.filter((item) => item.kind === 'eventsub' && item.target !== 'envelope' && /notification|event/.test(item.what));
 
+/** The error strict mode throws for a notification (its event against the schemas), if any. */
+function strictRefusal(body: unknown): ValidationError | undefined {
+  try {
+    parseEventSubMessage(structuredClone(body), { validate: 'strict', schemas: subscriptionTypes });
+    return undefined;
+  } catch (error) {
+    if (error instanceof ValidationError) return error;
+    throw error;
+  }
+}
+
 describe('default mode: every EventSub notification of the corpus is returned as sent', () => {
+  it('covers notifications strict mode refuses', () => {
+    expect(notifications.filter((item) => strictRefusal(asNotification(item))).length).toBeGreaterThan(10);
+  });
+
   it.each(notifications.map((item) => [item.id, item] as const))('%s', (id, item) => {
     const body = asNotification(item);
     const reports: ValidationError[] = [];
     const message = parseEventSubMessage(structuredClone(body), { validate: 'report', schemas: subscriptionTypes, onInvalid: (error) => void reports.push(error) });
     expect(message, id).toEqual(body);
-    expect(reports.length, id).toBeLessThanOrEqual(1);
+    // One report, naming what strict mode names, when strict mode refuses it; none otherwise.
+    const refusal = strictRefusal(body);
+    expect(reports.length, id).toBe(refusal ? 1 : 0);
+    if (refusal) expect(reportedPaths(reports[0]!), id).toEqual(reportedPaths(refusal));
     expectNoValues(reports, body, id);
   });
 });
@@ -127,7 +157,7 @@ describe('default mode: an EventSubSocket with schemas hands every kind of corpu
     samples.set(item.target, { type, version, condition, event: frame.event });
   }
 
-  it(`delivers ${samples.size} samples, one per (type, version), each reported at most once`, async () => {
+  it(`delivers ${samples.size} samples, one per (type, version), each reported once when strict mode refuses it`, async () => {
     // Every (type, version) a WebSocket carries and the corpus shows, deprecated versions too.
     const carried = Object.keys(subscriptionTypes).filter((key) => !typeInfo(key.split('@')[0]!)!.webhookOnly);
     const shown = new Set(notifications.map((item) => item.target));
@@ -156,15 +186,19 @@ describe('default mode: an EventSubSocket with schemas hands every kind of corpu
         client_id: h.state.clientId,
       });
     }
-    for (const [key, { type, version, event }] of samples) {
+    let refused = 0;
+    for (const [key, { type, version, condition, event }] of samples) {
       const before = reports.length;
       expect(h.fake.emit(type, structuredClone(event), { version, subscriptionId: key }), key).toHaveLength(1);
       await h.tick(1);
       expect(received.get(type), key).toContainEqual(event);
-      expect(reports.length - before, key).toBeLessThanOrEqual(1);
+      const refusal = strictRefusal({ subscription: { id: key, status: 'enabled', type, version, condition, transport: { method: 'websocket', session_id: session.id }, created_at: '2024-01-01T00:00:00Z' }, event });
+      expect(reports.length - before, key).toBe(refusal ? 1 : 0);
+      if (refusal) expect(reportedPaths(reports[before]!).map((path) => path.replace(/^payload\./, '')), key).toEqual(reportedPaths(refusal));
       expectNoValues(reports.slice(before), event, key);
+      if (refusal) refused++;
     }
     // Twitch's wrong-at-source payloads among the samples are what gets reported.
-    expect(reports.length).toBeGreaterThan(0);
+    expect(refused).toBeGreaterThan(0);
   });
 });
