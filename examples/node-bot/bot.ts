@@ -75,20 +75,25 @@ export async function startBot(options: BotOptions): Promise<Bot> {
   return { login: bot.login, close: () => socket.close() };
 }
 
-// `node bot.ts` (or `deno run`): settings from the environment; Ctrl-C stops.
-if (import.meta.main) {
-  const env = (name: string) => {
-    const value = process.env[name];
-    if (!value) throw new Error(`set ${name}`);
+/** The bot's settings from environment variables (see the README's table). */
+export function settingsFromEnv(env: Record<string, string | undefined>): BotOptions {
+  const need = (name: string) => {
+    const value = env[name];
+    if (!value) throw new Error(`set ${name} (see examples/node-bot/README.md)`);
     return value;
   };
-  const bot = await startBot({
-    clientId: env('TWITCH_CLIENT_ID'),
-    clientSecret: process.env.TWITCH_CLIENT_SECRET,
-    accessToken: env('BOT_ACCESS_TOKEN'),
-    refreshToken: process.env.BOT_REFRESH_TOKEN,
-    channelId: env('CHANNEL_ID'),
-    urls: { helix: process.env.HELIX_URL, auth: process.env.AUTH_URL, eventsub: process.env.EVENTSUB_URL },
-  });
+  return {
+    clientId: need('TWITCH_CLIENT_ID'),
+    ...(env.TWITCH_CLIENT_SECRET ? { clientSecret: env.TWITCH_CLIENT_SECRET } : {}),
+    accessToken: need('BOT_ACCESS_TOKEN'),
+    ...(env.BOT_REFRESH_TOKEN ? { refreshToken: env.BOT_REFRESH_TOKEN } : {}),
+    channelId: need('CHANNEL_ID'),
+    urls: { helix: env.HELIX_URL, auth: env.AUTH_URL, eventsub: env.EVENTSUB_URL },
+  };
+}
+
+// `node bot.ts`: settings from the environment; Ctrl-C stops.
+if (import.meta.main) {
+  const bot = await startBot(settingsFromEnv(process.env));
   process.once('SIGINT', () => bot.close());
 }

@@ -1,24 +1,21 @@
-// The public surface of `helixkit/testing`: re-exports only. The loopback server lives apart,
-// in `helixkit/testing/server`, because it needs Node.
+/**
+ * `helixkit/testing`: the fake Twitch for your tests — `createMockTwitch()` (msw handlers plus the
+ * controls to play a stream) and `webhookRequest()` (a request signed like Twitch's). Needs `msw`
+ * (an optional peer: `npm install --save-dev msw`). The loopback server lives apart, in
+ * `helixkit/testing/server`, because it needs Node (and `ws`).
+ *
+ * Only what a test holds is exported: the functions, their options and the types of the controls
+ * and the state. The fake's building blocks stay internal, free to change between releases.
+ */
 export { createMockTwitch } from './mock.js';
 export type { FromOption, MockTokens, MockTwitch, MockTwitchOptions } from './mock.js';
-export {
-  ALL_SCOPES,
-  addUser,
-  createState,
-  defaultRewardImage,
-  endStream,
-  startStream,
-  takeRateLimit,
-  findToken,
-  isoTime,
-  issueToken,
-  randomNumericId,
-  randomString,
-  randomUuid,
-  revokeToken,
-  setRateLimit,
-} from './state.js';
+export { webhookRequest } from './webhook.js';
+export type { WebhookRequestOptions } from './webhook.js';
+// The types of `twitch.eventsub`, `twitch.oauth` and `twitch.irc`.
+export type { EventSubWsControls, FakeConnection, FakeSessionRecord, SentFrame } from './eventsub-ws.js';
+export type { OAuthFake, PendingCode, PendingDevice } from './oauth.js';
+export type { FakeChatIrc } from './irc.js';
+// The types of `twitch.state` (readable and writable), for helpers that fill or read it.
 export type {
   BanRecord,
   BlockedTermRecord,
@@ -33,8 +30,8 @@ export type {
   EventSubTransportRecord,
   GameRecord,
   ImageSet,
-  IssueTokenOptions,
   MembershipRecord,
+  PinnedMessageRecord,
   PollRecord,
   PredictionOutcomeRecord,
   PredictionRecord,
@@ -44,34 +41,12 @@ export type {
   ResponseShapes,
   ScheduleSegmentRecord,
   ScheduleSettingsRecord,
+  SeededUsers,
   StreamMarkerRecord,
   StreamRecord,
-  UnbanRequestRecord,
-  VideoRecord,
-  SeededUsers,
-  StateOptions,
   TokenRecord,
   TwitchState,
+  UnbanRequestRecord,
   UserRecord,
+  VideoRecord,
 } from './state.js';
-export { helixEndpoints, helixHandlers } from './helix.js';
-export type { HelixHandlerOptions } from './helix.js';
-// For writing your own handlers on top of the fake's state.
-export { HelixFault } from './helix-context.js';
-export type { HelixContext, RouteHandler } from './helix-context.js';
-export { oauthFake, oauthHandlers } from './oauth.js';
-export type { OAuthFake, OAuthHandlerOptions, PendingCode, PendingDevice } from './oauth.js';
-export { eventsubSessions, eventsubWs } from './eventsub-ws.js';
-export type {
-  EventSubWsControls,
-  EventSubWsOptions,
-  FakeConnection,
-  FakeEventSubWs,
-  FakeSessionRecord,
-  SentFrame,
-} from './eventsub-ws.js';
-export { sampleFromSchema } from './sample.js';
-export { webhookRequest } from './webhook.js';
-export type { WebhookRequestOptions } from './webhook.js';
-export { chatIrc } from './irc.js';
-export type { ChatIrcOptions, FakeChatIrc } from './irc.js';

@@ -5,15 +5,19 @@
  * incoming request becomes a fetch `Request` for Twitch's real origin and gets whatever the msw
  * handlers answer; each WebSocket connection is handed to the msw WebSocket handler as if msw
  * had intercepted it. CORS headers let pages on other local origins call it.
+ *
+ * `startMockTwitch` needs the optional peer dependencies `msw` and `ws`
+ * (`npm install --save-dev msw ws`); they are loaded when it is called, so a missing one is named
+ * in the error. `serveFiles` needs neither.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { getResponse, type RequestHandler, type WebSocketHandler } from 'msw';
-import { WebSocketServer, type RawData, type WebSocket as NodeWebSocket } from 'ws';
-import { createMockTwitch, type MockTwitch, type MockTwitchOptions } from './mock.js';
+import type { RequestHandler, WebSocketHandler } from 'msw';
+import type { RawData, WebSocket as NodeWebSocket, WebSocketServer } from 'ws';
+import type { MockTwitch, MockTwitchOptions } from './mock.js';
 
 /** Local path prefixes and the Twitch origins they stand for. */
 const UPSTREAMS: Record<string, string> = {
@@ -66,6 +70,9 @@ export interface RunningMockTwitch {
  * EventSub WebSocket at `/eventsub`, IRC chat over WebSocket at `/chat`. Node-only.
  */
 export async function startMockTwitch(options: StartMockTwitchOptions = {}): Promise<RunningMockTwitch> {
+  const { getResponse } = await peer('msw', () => import('msw'));
+  const { WebSocketServer } = await peer('ws', () => import('ws'));
+  const { createMockTwitch } = await import('./mock.js');
   const server = createServer();
   await listen(server, options.port ?? 0);
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -85,7 +92,7 @@ export async function startMockTwitch(options: StartMockTwitchOptions = {}): Pro
   const socketHandlers = mock.handlers.filter(isSocket);
 
   server.on('request', (incoming: IncomingMessage, outgoing: ServerResponse) => {
-    answer(incoming, outgoing, httpHandlers).catch(() => {
+    answer(incoming, outgoing, httpHandlers, getResponse).catch(() => {
       if (!outgoing.headersSent) outgoing.writeHead(500, CORS);
       outgoing.end('the fake Twitch failed on this request');
     });
@@ -114,6 +121,24 @@ export async function startMockTwitch(options: StartMockTwitchOptions = {}): Pro
     mock,
     close: () => closeServer(server, wss),
   };
+}
+
+/**
+ * Loads an optional peer dependency; when it is not installed, the error says it is one of
+ * helixkit's optional peers and how to install it.
+ */
+async function peer<T>(name: 'msw' | 'ws', load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const missing = (error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && String(error).includes(`'${name}'`);
+    if (!missing) throw error;
+    throw new Error(
+      `helixkit/testing/server needs the package "${name}", an optional peer dependency of helixkit: ` +
+        'install both with `npm install --save-dev msw ws`',
+      { cause: error },
+    );
+  }
 }
 
 /**
@@ -182,7 +207,12 @@ function closeServer(server: Server, wss?: WebSocketServer): Promise<void> {
   });
 }
 
-async function answer(incoming: IncomingMessage, outgoing: ServerResponse, handlers: RequestHandler[]): Promise<void> {
+async function answer(
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  handlers: RequestHandler[],
+  getResponse: typeof import('msw').getResponse,
+): Promise<void> {
   const local = new URL(incoming.url ?? '/', 'http://127.0.0.1');
   if (incoming.method === 'OPTIONS') return void outgoing.writeHead(204, CORS).end();
 

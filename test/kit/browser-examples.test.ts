@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { serveFiles, startMockTwitch, type FileServer, type RunningMockTwitch } from '../../src/testing/server.js';
 import { findChromium, launchChromium } from '../chromium.ts';
+import { fill, runCommand } from './commands.ts';
 
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const chromium = findChromium();
@@ -108,6 +109,67 @@ test.skipIf(!chromium)('esm-web-app: logs in with a popup, reads the user, shows
   expect(granted).toHaveLength(1);
   expect(errors).toEqual([]);
   await page.close();
+});
+
+test.skipIf(!chromium)('npm run example:web: the printed page logs in on the fake Twitch and shows its chat', async () => {
+  const command = runCommand('npm run example:web', { env: { PORT: '0' } });
+  const page = await browser!.newPage();
+  try {
+    const [, address] = await command.waitFor(/open (http:\/\/127\.0\.0\.1:\d+\/examples\/esm-web-app\/\?\S+)/);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(address!);
+    const popup = page.waitForEvent('popup');
+    await page.click('#login');
+    await popup;
+    await page.waitForSelector('body[data-listening="true"]', { timeout: 10_000 });
+    expect(await page.textContent('#who')).toBe('Signed in as FakeStreamer.');
+    // The runner's viewers write every 3 s; the page shows what EventSub delivers.
+    await page.waitForSelector('#chat li', { timeout: 8000 });
+    expect(await page.textContent('#chat li')).toMatch(/^Viewer\d\d: \S/);
+    expect(errors).toEqual([]);
+  } finally {
+    await page.close();
+    expect(await command.interrupt()).toBe(130);
+  }
+  expect(command.output()).toContain('stopped.');
+});
+
+test.skipIf(!chromium)('npm run example:web with TWITCH_CLIENT_ID…: the page loads and sends the login to Twitch', async () => {
+  const command = runCommand(fill('TWITCH_CLIENT_ID=… npm run example:web', { TWITCH_CLIENT_ID: 'my-twitch-client-id' }), { env: { PORT: '0' } });
+  // Twitch's authorize page is answered inside the browser, and nothing else leaves loopback.
+  const context = await browser!.newContext();
+  await context.route(
+    (url) => !['127.0.0.1', 'localhost'].includes(url.hostname),
+    (route) => (route.request().url().startsWith('https://id.twitch.tv/oauth2/authorize?') ? route.fulfill({ contentType: 'text/html', body: '<title>Twitch</title>' }) : route.abort()),
+  );
+  try {
+    const [, address] = await command.waitFor(/open (http:\/\/localhost:\d+\/examples\/esm-web-app\/\?client_id=my-twitch-client-id)\n/);
+    const [, callback] = await command.waitFor(/register (\S+) as an OAuth redirect URL/);
+    expect(command.output()).not.toContain('fake Twitch on');
+    const page = await context.newPage();
+    const errors: string[] = [];
+    const missing: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('response', (response) => void (response.status() >= 400 && missing.push(response.url())));
+    await page.goto(address!);
+    await page.waitForLoadState('networkidle');
+    const popup = page.waitForEvent('popup');
+    await page.click('#login');
+    const authorize = new URL((await popup).url());
+    expect(authorize.origin + authorize.pathname).toBe('https://id.twitch.tv/oauth2/authorize');
+    expect(Object.fromEntries(authorize.searchParams)).toMatchObject({
+      client_id: 'my-twitch-client-id',
+      redirect_uri: callback,
+      response_type: 'token',
+      scope: 'user:read:chat',
+    });
+    expect(callback).toBe(new URL('callback.html', address).href);
+    expect({ errors, missing }).toEqual({ errors: [], missing: [] });
+  } finally {
+    await context.close();
+    await command.interrupt();
+  }
 });
 
 test.skipIf(!chromium)('createMockTwitch works in the browser under setupWorker: Helix, EventSub, a handover', async () => {

@@ -1,11 +1,12 @@
 // examples/cloudflare-worker in workerd (miniflare): Twitch's webhook calls in, an app-token
-// Helix call out to the loopback fake Twitch.
+// Helix call out to the loopback fake Twitch; and the README's `npm run example:worker` commands.
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { webhookRequest } from '../../src/testing/webhook.js';
 import { startMockTwitch, type RunningMockTwitch } from '../../src/testing/server.js';
+import { fill, runCommand } from './commands.ts';
 
 const SECRET = 'a-webhook-secret-for-tests';
 let twitch: RunningMockTwitch;
@@ -115,4 +116,45 @@ test('GET /live reads Helix with the cached app token', async () => {
   const offline = await worker.dispatchFetch('http://worker/live?login=fakeviewer');
   expect(await offline.json()).toEqual({ live: false });
   expect(twitch.mock.oauth.grants.client_credentials).toBe(1);
+});
+
+test('npm run example:worker: workerd on the fake Twitch thanks each follower it delivers', async () => {
+  const command = runCommand('npm run example:worker', { env: { PORT: '0' } });
+  try {
+    const [, origin] = await command.waitFor(/worker on (http:\/\/127\.0\.0\.1:\d+)/, 20_000);
+    await command.waitFor(/twitch → challenge; the worker answers 200 fake-challenge/);
+    await command.waitFor(/chat {3}← FakeMod: Thanks for the follow, Viewer01!/);
+    const live = await fetch(`${origin}/live?login=fakestreamer`);
+    expect(await live.json()).toMatchObject({ live: true, title: "FakeStreamer's stream" });
+  } finally {
+    expect(await command.interrupt()).toBe(130);
+  }
+});
+
+test('npm run example:worker with CLIENT_ID…: the bindings come from the environment', async () => {
+  const secret = 'a-webhook-secret-from-the-environment';
+  const command = runCommand(
+    fill('CLIENT_ID=… CLIENT_SECRET=… WEBHOOK_SECRET=… BOT_USER_ID=… npm run example:worker', {
+      CLIENT_ID: twitch.mock.clientId,
+      CLIENT_SECRET: twitch.mock.clientSecret,
+      WEBHOOK_SECRET: secret,
+      BOT_USER_ID: twitch.mock.users.moderator,
+    }),
+    { env: { PORT: '0', HELIX_URL: twitch.helixUrl, AUTH_URL: twitch.authUrl } },
+  );
+  try {
+    const [, origin] = await command.waitFor(/worker on (http:\/\/127\.0\.0\.1:\d+)/, 20_000);
+    expect(command.output()).not.toContain('fake Twitch on'); // no fake of its own
+    const follow = await webhookRequest(`${origin}/eventsub`, {
+      secret,
+      type: 'channel.follow',
+      version: '2',
+      condition: { broadcaster_user_id: b(), moderator_user_id: b() },
+      event: followEvent('viewer12'),
+    });
+    expect((await fetch(follow)).status).toBe(204);
+    expect(twitch.mock.state.chatMessages.map((m) => m.message)).toContain('Thanks for the follow, Viewer12!');
+  } finally {
+    await command.interrupt();
+  }
 });

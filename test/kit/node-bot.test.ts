@@ -1,9 +1,12 @@
-// examples/node-bot: a chat bot on EventSub chat + sendChatMessage, against the loopback fake.
+// examples/node-bot: a chat bot on EventSub chat + sendChatMessage, against the loopback fake;
+// the README's commands as a user types them.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { issueToken } from '../../src/testing/state.js';
 import { startMockTwitch, type RunningMockTwitch } from '../../src/testing/server.js';
 import { startBot, type Bot } from '../../examples/node-bot/bot.ts';
+import { fill, runCommand } from './commands.ts';
 
 let twitch: RunningMockTwitch;
 let bot: Bot;
@@ -72,4 +75,41 @@ test('node bot.ts runs from the environment and stops on Ctrl-C', async () => {
   } finally {
     clearTimeout(killer);
   }
+});
+
+test('npm run example:bot: the bot in the fake Twitch\'s chat answers the viewers; Ctrl-C stops it', async () => {
+  const command = runCommand('npm run example:bot');
+  try {
+    await command.waitFor(/fake Twitch on http:\/\/127\.0\.0\.1:\d+/);
+    await command.waitFor(/viewer\d\d writes: !hello\nViewer\d\d: !hello {2}→ {2}Hello, Viewer\d\d!/);
+  } finally {
+    expect(await command.interrupt()).toBe(130); // npm's code for an interrupted script
+  }
+  expect(command.output()).toContain('stopped.');
+});
+
+test('npm run example:bot with TWITCH_CLIENT_ID…: the bot runs on the given settings and URLs', async () => {
+  const moderator = twitch.mock.users.moderator;
+  const scopes = ['user:read:chat', 'user:write:chat', 'user:bot'];
+  const access = issueToken(twitch.mock.state, { type: 'user', userId: moderator, scopes, refreshToken: 'a-refresh-token-of-the-fake' });
+  const command = runCommand(
+    fill('TWITCH_CLIENT_ID=… TWITCH_CLIENT_SECRET=… BOT_ACCESS_TOKEN=… BOT_REFRESH_TOKEN=… CHANNEL_ID=… npm run example:bot', {
+      TWITCH_CLIENT_ID: twitch.mock.clientId,
+      TWITCH_CLIENT_SECRET: twitch.mock.clientSecret,
+      BOT_ACCESS_TOKEN: access,
+      BOT_REFRESH_TOKEN: 'a-refresh-token-of-the-fake',
+      CHANNEL_ID: twitch.mock.users.broadcaster,
+    }),
+    { env: { HELIX_URL: twitch.helixUrl, AUTH_URL: twitch.authUrl, EVENTSUB_URL: twitch.eventsubUrl } },
+  );
+  try {
+    await command.waitFor(/fakemod is in FakeStreamer's chat/);
+    expect(command.output()).not.toContain('fake Twitch on'); // no fake of its own
+    twitch.mock.chat('!hello', { from: 'viewer09' });
+    await command.waitFor(/Viewer09: !hello {2}→ {2}Hello, Viewer09!/);
+    expect(botMessages()).toContain('Hello, Viewer09!');
+  } finally {
+    await command.interrupt();
+  }
+  expect(command.output()).not.toContain(access);
 });

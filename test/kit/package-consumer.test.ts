@@ -1,0 +1,114 @@
+// The package as `npm pack` ships it, in a project that installed only helixkit (ky and valibot
+// beside it, no msw, no ws): its declarations type-check with `skipLibCheck: false` under both
+// module resolutions, only the testing kit needs msw, and the testing server names a missing peer.
+// `helixkit/testing` itself exports only what a test holds.
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { repo, runCommand } from './commands.ts';
+
+let project: string;
+
+/** Runs a program to its end (bounded), giving its exit code and everything it printed. */
+function run(file: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { cwd, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+beforeAll(async () => {
+  project = await mkdtemp(join(tmpdir(), 'helixkit-consumer-'));
+  // `--ignore-scripts`: `prepare` would rebuild dist/ under the other tests; npm test built it.
+  const pack = runCommand(`npm pack --ignore-scripts --silent --pack-destination '${project}'`);
+  expect(await pack.exited, pack.output()).toBe(0);
+  const tarball = pack.output().trim().split('\n').at(-1)!;
+  const unpack = await run('tar', ['-xzf', join(project, tarball), '-C', project], project);
+  expect(unpack.code, unpack.output).toBe(0);
+  await mkdir(join(project, 'node_modules'));
+  await rename(join(project, 'package'), join(project, 'node_modules/helixkit'));
+  // Its two dependencies, as npm would install them; nothing else.
+  for (const dependency of ['ky', 'valibot']) await symlink(join(repo, 'node_modules', dependency), join(project, 'node_modules', dependency), 'dir');
+  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  await writeFile(
+    join(project, 'main.ts'),
+    `import { createClient, getUsers, type Client, type HelixError } from 'helixkit';
+import { authorizeUrl, createTokenManager, type Scope } from 'helixkit/auth';
+import { EventSubSocket, type EventSubTypes } from 'helixkit/eventsub';
+import { channelFollowV2 } from 'helixkit/eventsub/schemas';
+import { createWebhookHandler } from 'helixkit/webhooks';
+import { ChatClient, parseIrcMessage } from 'helixkit/chat';
+
+const client: Client = createClient({ clientId: 'id', auth: createTokenManager({ clientId: 'id' }) });
+const scopes: Scope[] = ['user:read:chat'];
+export const used = [getUsers(client, { login: 'twitchdev' }), authorizeUrl, scopes, new EventSubSocket({ client }), channelFollowV2];
+export const handler = createWebhookHandler({ secret: 'a-secret-of-ten', on: { 'channel.follow': (event) => event.user_login } });
+export const chat = [new ChatClient({}), parseIrcMessage('PING :tmi.twitch.tv')];
+export type Follow = EventSubTypes['channel.follow']['event'];
+export type Failure = HelixError['status'];
+`,
+  );
+  // Also the testing kit, whose declarations are the only ones allowed to need msw.
+  await writeFile(join(project, 'testing.ts'), `import { createMockTwitch } from 'helixkit/testing';\nexport const twitch = createMockTwitch();\n`);
+  for (const [name, module, resolution] of [
+    ['bundler', 'esnext', 'bundler'],
+    ['nodenext', 'nodenext', 'nodenext'],
+  ] as const) {
+    const compilerOptions = { target: 'es2022', module, moduleResolution: resolution, lib: ['es2023', 'dom', 'dom.iterable'], types: [], strict: true, skipLibCheck: false, noEmit: true };
+    await writeFile(join(project, `tsconfig.${name}.json`), JSON.stringify({ compilerOptions, files: ['main.ts', 'testing.ts'] }));
+  }
+}, 60_000);
+afterAll(async () => {
+  if (project) await rm(project, { recursive: true, force: true });
+});
+
+const tsc = (config: string) => run(join(repo, 'node_modules/.bin/tsc'), ['-p', config], project);
+
+test.each(['bundler', 'nodenext'])('helixkit, /auth, /eventsub, /webhooks, /chat type-check without msw (skipLibCheck: false, moduleResolution %s)', async (resolution) => {
+  const { code, output } = await tsc(`tsconfig.${resolution}.json`);
+  const errors = output.split('\n').filter((line) => /error TS\d+/.test(line));
+  // Only the testing kit's declarations may reach for msw, which this project does not have.
+  const outsideTesting = errors.filter((line) => !/^node_modules\/helixkit\/dist\/testing\/[\w-]+\.d\.ts\(\d+,\d+\): error TS2307: Cannot find module 'msw'/.test(line));
+  expect(outsideTesting, output).toEqual([]);
+  expect(errors.length, 'the testing kit type-checked without msw: is msw reachable from the project?').toBeGreaterThan(0);
+  expect(code).not.toBe(0);
+});
+
+test('helixkit/testing/server names the missing optional peer, msw first, then ws; serveFiles needs neither', async () => {
+  const script = `
+    const { serveFiles, startMockTwitch } = await import('helixkit/testing/server');
+    const files = await serveFiles({ '/': '.' });
+    await files.close();
+    try { await startMockTwitch(); console.log('started'); process.exit(0); } catch (error) { console.log(error.message); }
+  `;
+  const withoutBoth = await run(process.execPath, ['--input-type=module', '-e', script], project);
+  expect(withoutBoth.output.trim()).toBe(
+    'helixkit/testing/server needs the package "msw", an optional peer dependency of helixkit: install both with `npm install --save-dev msw ws`',
+  );
+  await symlink(join(repo, 'node_modules/msw'), join(project, 'node_modules/msw'), 'dir');
+  try {
+    const withoutWs = await run(process.execPath, ['--input-type=module', '-e', script], project);
+    expect(withoutWs.output.trim()).toBe(
+      'helixkit/testing/server needs the package "ws", an optional peer dependency of helixkit: install both with `npm install --save-dev msw ws`',
+    );
+  } finally {
+    await rm(join(project, 'node_modules/msw'));
+  }
+});
+
+test('the package declares msw and ws as optional peers', async () => {
+  const manifest = JSON.parse(await readFile(join(project, 'node_modules/helixkit/package.json'), 'utf8'));
+  expect(Object.keys(manifest.dependencies).sort()).toEqual(['ky', 'valibot']);
+  expect(manifest.peerDependenciesMeta).toEqual({ msw: { optional: true }, ws: { optional: true } });
+});
+
+test('helixkit/testing exports what a test holds, not the fake\'s internals', async () => {
+  const testing = await import('helixkit/testing');
+  expect(Object.keys(testing).sort()).toEqual(['createMockTwitch', 'webhookRequest']);
+});
