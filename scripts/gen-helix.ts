@@ -314,6 +314,11 @@ const INPUT_ERRATA: Record<string, { optional: string[]; evidence: string }> = {
     evidence:
       'reference#create-clip-from-vod, Example request: POST videos/clips?broadcaster_id&editor_id&vod_id, nothing else (twitch_api, twitch_highway follow the table)',
   },
+  'send-extension-pubsub-message': {
+    optional: ['broadcaster_id'],
+    evidence:
+      'reference#send-extension-pubsub-message, the field itself: leave broadcaster_id out when is_global_broadcast is true, so a required broadcaster_id makes a global message impossible',
+  },
 };
 
 /**
@@ -653,10 +658,17 @@ const key = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : `'${name
 const literal = (value: string | number) =>
   typeof value === 'number' ? String(value) : `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
+/**
+ * An enum value as a type: a literal, or a template type where the reference writes a
+ * placeholder (`whisper-<user-id>` → `` `whisper-${string}` ``), since the value is filled in.
+ */
+const enumType = (value: string | number) =>
+  typeof value === 'string' && /<[\w-]+>/.test(value) ? `\`${value.replace(/<[\w-]+>/g, '${string}')}\`` : literal(value);
+
 /** TypeScript type of an input field: strict enums, nested objects spelled out. */
 function inputType(schema: Schema, open = false): string {
   if (schema.$ref) return inputType(resolve(schema), open);
-  if (schema.enum) return union([...schema.enum.map(literal), ...(open ? ['(string & {})'] : [])]);
+  if (schema.enum) return union([...schema.enum.map(enumType), ...(open ? ['(string & {})'] : [])]);
   if (schema.type === 'array') return `${wrap(inputType(schema.items ?? {}))}[]`;
   if (schema.type === 'integer' || schema.type === 'number') return 'number';
   if (schema.type === 'boolean') return 'boolean';

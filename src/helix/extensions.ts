@@ -287,8 +287,8 @@ export const setExtensionRequiredConfiguration = /* @__PURE__ */ defineCall<SetE
 
 /** Input of {@link sendExtensionPubsubMessage}: query parameters and body fields by their wire names. */
 export interface SendExtensionPubsubMessageInput {
-  target: ('broadcast' | 'global' | 'whisper-<user-id>')[];
-  broadcaster_id: string;
+  target: ('broadcast' | 'global' | `whisper-${string}`)[];
+  broadcaster_id?: string;
   is_global_broadcast?: boolean;
   message: string;
 }
@@ -306,7 +306,7 @@ export const sendExtensionPubsubMessage = /* @__PURE__ */ defineCall<SendExtensi
   tokens: [],
   scopes: [],
   paginated: false,
-  required: ['target', 'broadcaster_id', 'message'],
+  required: ['target', 'message'],
 }, [checkRequired]);
 
 /** Input of {@link getExtensionLiveChannels}: query parameters and body fields by their wire names. */

@@ -18,6 +18,7 @@ import {
   getVideos,
   modifyChannelInformation,
   pinChatMessage,
+  sendExtensionPubsubMessage,
   sendWhisper,
   startCommercial,
   updateConduitShards,
@@ -220,6 +221,16 @@ describe('Helix endpoint functions', () => {
     const { client, sent } = stubbed(() => Response.json({ data: [{ id: 'c', edit_url: 'https://x' }] }, { status: 202 }));
     await createClipFromVod(client, { broadcaster_id: '1', editor_id: '2', vod_id: '3' });
     expect(Object.fromEntries(sent[0]!.url.searchParams)).toEqual({ broadcaster_id: '1', editor_id: '2', vod_id: '3' });
+  });
+
+  it('sends a global extension PubSub message without broadcaster_id, as the reference itself says to', async () => {
+    // INPUT_ERRATA in scripts/gen-helix.ts: the reference marks broadcaster_id required and also
+    // says to leave it out of a global broadcast.
+    const { client, sent } = stubbed(() => new Response(null, { status: 204 }));
+    await sendExtensionPubsubMessage(client, { target: ['global'], is_global_broadcast: true, message: 'hi' });
+    expect(JSON.parse(sent[0]!.body)).toEqual({ target: ['global'], is_global_broadcast: true, message: 'hi' });
+    // A whisper target is typed as the template Twitch fills in.
+    await sendExtensionPubsubMessage(client, { target: ['whisper-1234'], broadcaster_id: '1', message: 'hi' });
   });
 
   it('bundles only the code of the endpoints a program imports', async () => {
