@@ -396,6 +396,25 @@ describe('refresh answers', () => {
     expect(onInvalid).toHaveBeenCalledExactlyOnceWith(id);
   });
 
+  test('an answer whose token_type is not a string still yields the pair Twitch issued', async () => {
+    const manager = createTokenManager({ clientId: fake.state.clientId });
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    const pair = mint();
+    const { id } = await manager.addUser(pair);
+    expire(pair.access_token);
+    // Twitch spends the refresh token and answers a new pair; one field that routing does not need
+    // has a type the schema did not expect. Refusing the answer would lose the only live pair.
+    fake.server.use(
+      http.post('https://id.twitch.tv/oauth2/token', () => {
+        const fresh = mint();
+        fake.state.tokens.delete(pair.access_token);
+        return Response.json({ ...fresh, expires_in: 14_000, scope: [], token_type: null });
+      }),
+    );
+    const body = await getUsers(client);
+    expect(body.data[0]?.id).toBe(id);
+  });
+
   test('an expires_in of 1e400 (Infinity once parsed) does not make every later call refresh', async () => {
     const store = memoryStore();
     const manager = createTokenManager({ clientId: fake.state.clientId, store });
@@ -435,6 +454,39 @@ describe('users index', () => {
     await Promise.all([manager.removeUser(ids[0]!), manager.removeUser(ids[1]!)]);
     expect((await manager.users()).map((user) => user.id)).toEqual([ids[2]]);
     expect(JSON.parse(store.get('users')!)).toEqual([ids[2]]);
+  });
+});
+
+describe('removeUser', () => {
+  test('a user removed while their refresh is in flight stays removed (logout is not undone)', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let asked!: () => void;
+    const refreshing = new Promise<void>((resolve) => (asked = resolve));
+    // Twitch answers the refresh only after the user has logged out.
+    const slowRefresh = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(init?.body ?? '').includes('grant_type=refresh_token')) {
+        asked();
+        await held;
+      }
+      return fetch(input, init);
+    }) as typeof fetch;
+    const store = memoryStore();
+    const manager = createTokenManager({ clientId: fake.state.clientId, store, fetch: slowRefresh });
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    const pair = mint();
+    const { id } = await manager.addUser(pair);
+    expire(pair.access_token);
+
+    const call = getUsers(client).catch((error: unknown) => error);
+    await refreshing;
+    await manager.removeUser(id);
+    release();
+    await call;
+
+    expect(fake.oauth.grants.refresh_token).toBe(1);
+    expect(await manager.users()).toEqual([]);
+    expect(store.get(`user:${id}`)).toBeUndefined();
   });
 });
 

@@ -243,3 +243,67 @@ describe('two managers sharing one store', () => {
     expect(fake.oauth.grants.refresh_token).toBe(2);
   });
 });
+
+describe('a store that fails reads', () => {
+  test('a store that is down (reads and writes fail) does not stop a 401 from refreshing from memory', async () => {
+    const inner = memoryStore();
+    let down = false;
+    const store: TokenStore = {
+      get: (key) => {
+        if (down) throw new Error('store unavailable');
+        return inner.get(key);
+      },
+      set: (key, value) => {
+        if (down) throw new Error('store unavailable');
+        inner.set(key, value);
+      },
+      delete: (key) => inner.delete(key),
+    };
+    const manager = createTokenManager({ clientId: fake.state.clientId, store, onError: () => {} });
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    const pair = mint();
+    const { id } = await manager.addUser(pair);
+    down = true;
+    expire(pair.access_token);
+    // The pair is in memory and Twitch would refresh it: the outage must not fail the call.
+    const body = await getUsers(client);
+    expect(body.data[0]?.id).toBe(id);
+    expect(fake.oauth.grants.refresh_token).toBe(1);
+  });
+});
+
+describe('a record without obtained_at (left by an older release or another writer)', () => {
+  test('does not replace a pair issued while the store failed', async () => {
+    const inner = memoryStore();
+    let failWrites = false;
+    const store: TokenStore = {
+      get: (key) => inner.get(key),
+      set: (key, value) => {
+        if (failWrites && key.startsWith('user:')) throw new Error('write refused');
+        inner.set(key, value);
+      },
+      delete: (key) => inner.delete(key),
+    };
+    const pair = mint();
+    const id = fake.state.ids.broadcaster;
+    inner.set('users', JSON.stringify([id]));
+    inner.set(`user:${id}`, JSON.stringify({ id, login: 'x', ...pair, scopes: [], validated_at: 0 }));
+
+    const onInvalid = vi.fn();
+    const manager = createTokenManager({ clientId: fake.state.clientId, store, onInvalid, onError: () => {} });
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    await getUsers(client); // validated and rewritten, still without obtained_at
+
+    failWrites = true;
+    expire(pair.access_token);
+    await getUsers(client); // refreshed: the new pair lives in memory only
+    const issued = helixTokens().at(-1)!;
+    expect(issued).not.toBe(pair.access_token);
+
+    expire(issued); // the new access token dies; its refresh token is the only live one
+    const call = getUsers(client).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(8_000);
+    expect(await call).toMatchObject({ data: [{ id }] });
+    expect(onInvalid).not.toHaveBeenCalled();
+  });
+});
