@@ -135,7 +135,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   /** Whether other managers may share the store (only the default store is known to be private). */
   const shared = options.store !== undefined;
   const now = options.now ?? Date.now;
-  const transport: AuthTransport = { fetch: options.fetch, authBaseUrl: options.authBaseUrl, timeout: options.timeout };
+  const transport: AuthTransport = { fetch: options.fetch, authBaseUrl: options.authBaseUrl, timeout: options.timeout, onMismatch: options.onMismatch };
 
   const cache = new Map<string, StoredUser>();
   let index: string[] | undefined;

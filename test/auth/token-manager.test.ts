@@ -5,7 +5,7 @@ import { AuthError, InvalidTokenError, NoTokenError } from '../../src/auth/error
 import { validateToken } from '../../src/auth/server.ts';
 import { memoryStore, type TokenStore } from '../../src/auth/stores.ts';
 import { createTokenManager } from '../../src/auth/token-manager.ts';
-import { MissingScopeError, UnauthorizedError } from '../../src/errors.ts';
+import { MissingScopeError, UnauthorizedError, ValidationError } from '../../src/errors.ts';
 import { getChannelEditors } from '../../src/helix/channels.ts';
 import { getUsers } from '../../src/helix/users.ts';
 import { findToken, issueToken, revokeToken } from '../../src/testing/state.ts';
@@ -397,7 +397,8 @@ describe('refresh answers', () => {
   });
 
   test('an answer whose token_type is not a string still yields the pair Twitch issued', async () => {
-    const manager = createTokenManager({ clientId: fake.state.clientId });
+    const reports: ValidationError[] = [];
+    const manager = createTokenManager({ clientId: fake.state.clientId, onMismatch: (error) => reports.push(error) });
     const client = createClient({ clientId: fake.state.clientId, auth: manager });
     const pair = mint();
     const { id } = await manager.addUser(pair);
@@ -413,6 +414,9 @@ describe('refresh answers', () => {
     );
     const body = await getUsers(client);
     expect(body.data[0]?.id).toBe(id);
+    expect(fake.oauth.grants.refresh_token).toBeUndefined(); // the override answered it
+    expect(reports.map((report) => report.path)).toEqual(['token_type']);
+    expect(fake.helixRequests.at(-1)?.token).not.toBe(pair.access_token);
   });
 
   test('an expires_in of 1e400 (Infinity once parsed) does not make every later call refresh', async () => {
