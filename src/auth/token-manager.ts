@@ -26,10 +26,11 @@ export interface TokenManagerOptions extends AuthTransport {
   /** Called when a user's token can no longer be used or refreshed; the user is removed. */
   onInvalid?: (userId: string) => void;
   /**
-   * Called when the store fails a write or delete, with a {@link TokenStoreError} (never holding
-   * a token). A failed write does not lose the tokens: they stay in memory, serve calls, and are
-   * written again after 1, 2, 4, 8, 16 and 30 s, then on each use until the write lands.
-   * Default `console.warn`.
+   * Called when the store fails a read, write or delete, with a {@link TokenStoreError} (never
+   * holding a token). A failed read falls back to the pairs held in memory; a failed write does
+   * not lose the tokens: they stay in memory, serve calls, and are written again after 1, 2, 4,
+   * 8, 16 and 30 s, then on each use until the write lands. The same failed read is reported at
+   * most every 30 s. Default `console.warn`.
    */
   onError?: (error: TokenStoreError) => void;
   /** The clock, in milliseconds. Default `Date.now`. */
@@ -160,9 +161,19 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   /** Whether the app token's write has not landed yet. */
   let appUnsaved = false;
 
-  function report(operation: 'write' | 'delete', key: string, attempt: number, retryIn: number | undefined, cause: unknown) {
+  /** Per key, failed reads in a row, and the pause during which another one is not reported. */
+  const readFailures = new Map<string, { failures: number; quiet?: ReturnType<typeof setTimeout> }>();
+
+  function storeError(operation: TokenStoreError['operation'], key: string, attempt: number, retryIn: number | undefined, cause: unknown) {
     const reason = cause instanceof Error ? cause.name : typeof cause;
-    const error = new TokenStoreError(operation, key, attempt, retryIn, reason);
+    return new TokenStoreError(operation, key, attempt, retryIn, reason);
+  }
+
+  function report(operation: 'write' | 'delete', key: string, attempt: number, retryIn: number | undefined, cause: unknown) {
+    tell(storeError(operation, key, attempt, retryIn, cause));
+  }
+
+  function tell(error: TokenStoreError) {
     try {
       (options.onError ?? console.warn)(error);
     } catch {
@@ -170,8 +181,29 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     }
   }
 
-  async function readJson<T>(key: string): Promise<T | undefined> {
-    const text = await store.get(key);
+  /**
+   * Reads `key` as JSON. A store failure is thrown as a {@link TokenStoreError}, and reported
+   * (once per {@link STORE_RETRY}.max for the same key) unless `quiet`.
+   */
+  async function readJson<T>(key: string, quiet = false): Promise<T | undefined> {
+    let text;
+    try {
+      text = await store.get(key);
+    } catch (cause) {
+      const failed = readFailures.get(key) ?? { failures: 0 };
+      readFailures.set(key, failed);
+      const error = storeError('read', key, ++failed.failures, undefined, cause);
+      if (!quiet && !failed.quiet) {
+        failed.quiet = setTimeout(() => (failed.quiet = undefined), STORE_RETRY.max);
+        tell(error);
+      }
+      throw error;
+    }
+    const failed = readFailures.get(key);
+    if (failed) {
+      clearTimeout(failed.quiet);
+      readFailures.delete(key);
+    }
     if (typeof text !== 'string') return undefined;
     try {
       return JSON.parse(text) as T;
@@ -180,14 +212,20 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     }
   }
 
-  async function storedIndex(): Promise<string[] | undefined> {
-    const ids = await readJson<unknown>(USERS_KEY);
+  async function storedIndex(quiet?: boolean): Promise<string[] | undefined> {
+    const ids = await readJson<unknown>(USERS_KEY, quiet);
     return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : undefined;
   }
 
   async function userIds(): Promise<string[]> {
     if (!index) {
-      const ids = (await storedIndex()) ?? [];
+      let ids;
+      try {
+        ids = (await storedIndex()) ?? [];
+      } catch {
+        // The store cannot be read (reported): the users held in memory, until it can.
+        return [...new Set([...cache.keys(), ...unsaved.keys()])];
+      }
       index ??= ids; // an index write may have landed while the store was read
     }
     // Users whose write has not landed are held all the same.
@@ -204,7 +242,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     if (index) index = change(index);
     const run = indexChain.then(async () => {
       // Read at write time (another instance may share the store), and merge what this one knows.
-      const ids = (await storedIndex()) ?? index ?? [];
+      const ids = (await storedIndex(true)) ?? index ?? [];
       const next = change(ids);
       if (next !== ids) await storeSet(store, USERS_KEY, JSON.stringify(next));
       index = next;
@@ -290,10 +328,15 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     return user;
   }
 
-  /** The later of the pair held in memory and the one in the store (another instance may have rotated it). */
+  /**
+   * The later of the pair held in memory and the one in the store (another instance may have
+   * rotated it). When the store cannot be read (reported), the pair in memory.
+   */
   async function latest(id: string): Promise<StoredUser | undefined> {
     const mine = cache.get(id);
-    const stored = await readStored(id);
+    const stored = await readStored(id).catch((error: unknown) => {
+      if (!mine) throw error;
+    });
     if (stored && (!mine || newer(stored, mine))) return adopt(stored);
     return mine;
   }
@@ -461,7 +504,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   /** Runs `task` for every held user, one after another; a failing user does not stop the rest. */
   async function eachUser(task: (user: StoredUser) => Promise<unknown>): Promise<void> {
     for (const id of [...(await userIds())]) {
-      const user = inflight.has(id) ? await inflight.get(id)!.catch(() => undefined) : await load(id);
+      const user = await (inflight.get(id) ?? load(id)).catch(() => undefined);
       if (!user) continue;
       try {
         await task(user);
@@ -504,7 +547,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   async function appAccess(endpoint: string, stale?: string): Promise<AccessToken> {
     if (!clientSecret) throw new NoTokenError(endpoint, 'needs an app token: give createTokenManager a clientSecret, or add a user');
     if (appInflight) return { token: (await appInflight).access_token, type: 'app' };
-    app ??= await readJson<StoredApp>(APP_KEY);
+    // A store that cannot be read (reported) is as one without an app token: a new one is fetched.
+    app ??= await readJson<StoredApp>(APP_KEY).catch(() => undefined);
     if (appUnsaved) void writeApp();
     const usable = app && app.access_token !== stale && (app.expires_at === undefined || now() < app.expires_at - EXPIRY_MARGIN);
     if (!usable) {

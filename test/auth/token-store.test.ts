@@ -270,6 +270,65 @@ describe('a store that fails reads', () => {
     expect(body.data[0]?.id).toBe(id);
     expect(fake.oauth.grants.refresh_token).toBe(1);
   });
+
+  /** A store that is down from the start: every read and write fails, quoting its key and value. */
+  function downStore(): TokenStore {
+    return {
+      get: (key) => {
+        throw new Error(`cannot read ${key}`);
+      },
+      set: (key, value) => {
+        throw new Error(`cannot write ${value}`);
+      },
+      delete: (key) => {
+        throw new Error(`cannot delete ${key}`);
+      },
+    };
+  }
+
+  test('failed reads are reported as TokenStoreError without tokens, once per 30 s however many calls', async () => {
+    const errors: TokenStoreError[] = [];
+    const manager = createTokenManager({ clientId: fake.state.clientId, store: downStore(), onError: (error) => errors.push(error) });
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    const pair = mint();
+    const { id } = await manager.addUser(pair);
+    const reads = () => errors.filter((error) => error.operation === 'read');
+
+    // The users list cannot be read, so every call asks the store again: served from memory.
+    for (let i = 0; i < 50; i++) expect((await getUsers(client)).data[0]?.id).toBe(id);
+    expect(reads()).toHaveLength(1);
+    expect(reads()[0]).toMatchObject({ operation: 'read', key: 'users', attempt: 1, retryIn: undefined, reason: 'Error' });
+    expect(reads()[0]!.message).toContain('memory');
+
+    await vi.advanceTimersByTimeAsync(30_000);
+    await getUsers(client);
+    expect(reads()).toHaveLength(2);
+    expect(reads()[1]!.attempt).toBeGreaterThan(50);
+    for (const error of errors) {
+      expect(shown(error)).not.toContain(pair.access_token);
+      expect(shown(error)).not.toContain(pair.refresh_token);
+    }
+  });
+
+  test('with nothing in memory, a call fails with the TokenStoreError, never the store\'s own error', async () => {
+    const store = downStore();
+    const manager = createTokenManager({ clientId: fake.state.clientId, store, onError: () => {} });
+    const error = await getUsers(createClient({ clientId: fake.state.clientId, auth: manager }), {}, { user: fake.state.ids.broadcaster }).catch((e) => e);
+    expect(error).toBeInstanceOf(TokenStoreError);
+    expect(error).toMatchObject({ operation: 'read', key: `user:${fake.state.ids.broadcaster}` });
+  });
+
+  test('an app token is fetched when the store cannot be read, and the call succeeds', async () => {
+    const errors: TokenStoreError[] = [];
+    const manager = createTokenManager({ clientId: fake.state.clientId, clientSecret: fake.state.clientSecret, store: downStore(), onError: (error) => errors.push(error) });
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    const body = await getUsers(client, { login: ['fakemod'] });
+    expect(body.data[0]?.login).toBe('fakemod');
+    await getUsers(client, { login: ['fakemod'] });
+    expect(fake.oauth.grants.client_credentials).toBe(1); // the token held in memory serves the next call
+    expect(errors.filter((error) => error.operation === 'read').map((error) => error.key)).toEqual(['users', 'app']);
+    for (const error of errors) expect(shown(error)).not.toContain(helixTokens()[0]!);
+  });
 });
 
 describe('a record without obtained_at (left by an older release or another writer)', () => {
