@@ -108,6 +108,8 @@ const STORE_RETRY = { first: 1000, max: 30_000, times: 6 };
 const RACE_PAUSES = [0, 500, 1000, 2000, 4000];
 /** Longest token lifetime taken from the network (a year, in seconds); longer ones are cut to it. */
 const MAX_LIFETIME = 365 * 24 * 3600;
+/** How many spent refresh tokens are remembered per user (enough for a run of failed writes). */
+const SPENT_KEPT = 8;
 const USERS_KEY = 'users';
 const APP_KEY = 'app';
 const userKey = (id: string) => `user:${id}`;
@@ -126,8 +128,8 @@ const userKey = (id: string) => `user:${id}`;
  *
  * A pair Twitch issued is never lost: it serves calls from memory at once, and a failed store
  * write is reported to `onError` and retried (see there). A refused refresh drops the user only
- * when the store shows no later pair for 7.5 s: another manager sharing the store may have spent
- * the single-use refresh token first and still be writing its new pair, which is then adopted.
+ * when the store shows no other live pair for 7.5 s: another manager sharing the store may have
+ * spent the single-use refresh token first and still be writing its new pair, which is then adopted.
  * @see https://dev.twitch.tv/docs/authentication/
  */
 export function createTokenManager(options: TokenManagerOptions): TokenManager {
@@ -146,6 +148,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   let appInflight: Promise<StoredApp> | undefined;
   /** The token whose refresh failed, and the error every later caller with it gets. */
   const failed = new Map<string, { token: string; error: unknown }>();
+  /** Per user, the last refresh tokens traded or refused here: a stored pair holding one is dead. */
+  const spent = new Map<string, string[]>();
   /** Users whose token was validated (or issued) in this process: a stored `validated_at` is not trusted alone. */
   const checkedHere = new Set<string>();
   /** Per user, when /validate may be tried again after it failed for network reasons. */
@@ -311,14 +315,37 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     return stored && typeof stored.access_token === 'string' ? stored : undefined;
   }
 
+  /** Records that `token` (a user's refresh token) was traded or refused here: it is dead. */
+  function spend(id: string, token: string | undefined) {
+    if (token === undefined) return;
+    const list = spent.get(id) ?? [];
+    spent.set(id, [...list.slice(1 - SPENT_KEPT), token]);
+  }
+
+  /** Whether `user`'s refresh token is one this instance traded or saw refused. */
+  const dead = (user: StoredUser) => user.refresh_token !== undefined && !!spent.get(user.id)?.includes(user.refresh_token);
+
   /**
-   * Whether `other` is a later pair than `held`: by when each was issued when both say so (a
-   * store left behind by a failed write holds an older pair), else by a different refresh token.
+   * Whether the stored pair `other` is later than `held`, the pair in memory. Never one whose
+   * refresh token this instance spent. While `held` is unsaved (the store may hold an older pair
+   * left by the failed write, or a record without `obtained_at`), only a stated later
+   * `obtained_at` wins. Otherwise the later `obtained_at` when both state one, else a different
+   * refresh token.
    */
   function newer(other: StoredUser, held: StoredUser): boolean {
-    if (other.access_token === held.access_token && other.refresh_token === held.refresh_token) return false;
-    if (other.obtained_at !== undefined && held.obtained_at !== undefined) return other.obtained_at > held.obtained_at;
-    return other.refresh_token !== held.refresh_token;
+    if ((other.access_token === held.access_token && other.refresh_token === held.refresh_token) || dead(other)) return false;
+    const stated = other.obtained_at !== undefined && held.obtained_at !== undefined;
+    if (stated) return other.obtained_at! > held.obtained_at!;
+    return !unsaved.has(held.id) && other.refresh_token !== held.refresh_token;
+  }
+
+  /**
+   * After `held` proved dead (Twitch refused its refresh token, or it has none and the access
+   * token is dead): whether `other` is another pair, not known dead, to use instead. Clocks are
+   * not compared: another machine's `obtained_at` may come from a clock that is off.
+   */
+  function alive(other: StoredUser, held: StoredUser): boolean {
+    return other.access_token !== held.access_token && (held.refresh_token === undefined || other.refresh_token !== held.refresh_token) && !dead(other);
   }
 
   /** Takes a pair another instance stored: it is in the store already, so nothing older is written over it. */
@@ -349,9 +376,9 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     for (const pause of shared ? RACE_PAUSES : [0]) {
       if (pause > 0) await sleep(pause);
       const mine = cache.get(held.id);
-      if (mine && newer(mine, held)) return mine; // e.g. addUser gave this instance a new pair meanwhile
+      if (mine && alive(mine, held)) return mine; // e.g. addUser gave this instance a new pair meanwhile
       const stored = await readStored(held.id).catch(() => undefined);
-      if (stored && newer(stored, held)) return adopt(stored);
+      if (stored && alive(stored, held)) return adopt(stored);
     }
     return undefined;
   }
@@ -364,8 +391,12 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     return cache.get(id);
   }
 
-  /** Drops the user here and in the store; a store failure is reported, and thrown when `rethrow`. */
-  async function forget(id: string, rethrow = false) {
+  /**
+   * Drops the user here and in the store; a store failure is reported, and thrown when `rethrow`.
+   * With `deadPair`, the store's record is deleted only when it is not another pair still
+   * {@link alive} (another instance's, which is returned instead) and could be read.
+   */
+  async function forget(id: string, rethrow = false, deadPair?: StoredUser): Promise<StoredUser | undefined> {
     cache.delete(id);
     checkedHere.delete(id);
     unsaved.delete(id);
@@ -374,6 +405,17 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     // A write still running lands first, so it cannot bring the user back after the delete.
     await writes.get(id);
     const key = userKey(id);
+    if (deadPair) {
+      let stored;
+      try {
+        stored = await readStored(id);
+      } catch {
+        // Unreadable (reported): whatever the store holds stays there; this instance lets go.
+        if (index) index = index.filter((other) => other !== id);
+        return undefined;
+      }
+      if (stored && alive(stored, deadPair)) return stored;
+    }
     try {
       await store.delete(key);
     } catch (error) {
@@ -397,13 +439,17 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     return promise;
   }
 
-  async function invalidate(user: StoredUser, reason: string): Promise<never> {
+  /**
+   * `user`'s pair is dead: uses another pair held here or stored by another instance when there
+   * is one, else forgets the user, reports it to `onInvalid` and throws.
+   */
+  async function invalidate(user: StoredUser, reason: string): Promise<StoredUser> {
+    const mine = cache.get(user.id);
+    if (mine && alive(mine, user)) return mine;
+    const stored = await forget(user.id, false, user);
+    if (stored) return adopt(stored);
     const error = new InvalidTokenError(user.id, reason);
     failed.set(user.id, { token: user.access_token, error });
-    // Forget the pair only if the store holds no later one: another instance may have stored it.
-    const stored = await readStored(user.id).catch(() => undefined);
-    if (!stored || !newer(stored, user)) await forget(user.id);
-    else cache.delete(user.id);
     options.onInvalid?.(user.id);
     throw error;
   }
@@ -426,11 +472,13 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       // Twitch refusing the refresh token is final; a network or server failure is not, and
       // neither is a misconfiguration (a missing or wrong client secret, another client id).
       if (!refusedRefreshToken(error)) throw error;
+      spend(id, current.refresh_token);
       // Another instance sharing the store may have spent the (single-use) token first.
       const rotated = await rotatedElsewhere(current);
       if (rotated) return rotated;
       return invalidate(current, `Twitch refused the refresh token (${error.error})`);
     }
+    spend(id, current.refresh_token);
     const next: StoredUser = {
       ...current,
       access_token: fresh.access_token,

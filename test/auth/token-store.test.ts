@@ -222,6 +222,49 @@ describe('two managers sharing one store', () => {
     expect(fake.oauth.grants.refresh_token).toBe(1);
   });
 
+  test('after a refused refresh, the pair another instance stored is adopted even when its clock is an hour behind', async () => {
+    const shared = memoryStore();
+    const invalidA = vi.fn();
+    // a's clock runs an hour ahead of b's: b's pair states an earlier obtained_at than a's.
+    const a = createTokenManager({ clientId: fake.state.clientId, store: shared, onInvalid: invalidA, now: () => Date.now() + 3600_000 });
+    const b = createTokenManager({ clientId: fake.state.clientId, store: shared });
+    const clientA = createClient({ clientId: fake.state.clientId, auth: a });
+    const pair = mint();
+    const { id } = await a.addUser(pair);
+    await settled(getUsers(createClient({ clientId: fake.state.clientId, auth: b }))); // b holds the same pair
+    expire(pair.access_token);
+    await settled(getUsers(createClient({ clientId: fake.state.clientId, auth: b }))); // b refreshes and stores
+    const fromB = JSON.parse(shared.get(`user:${id}`)!);
+    expect(fromB.access_token).not.toBe(pair.access_token);
+
+    const body = await settled(getUsers(clientA)); // a's refresh is refused: the token is spent
+    expect(body.data[0]?.id).toBe(id);
+    expect(helixTokens().at(-1)).toBe(fromB.access_token);
+    expect(invalidA).not.toHaveBeenCalled();
+    expect(JSON.parse(shared.get(`user:${id}`)!).access_token).toBe(fromB.access_token);
+    expect(fake.oauth.grants.refresh_token).toBe(2);
+  });
+
+  test('a dead token without a refresh token gives way to the pair another instance stored, whatever its obtained_at', async () => {
+    const shared = memoryStore();
+    const invalidA = vi.fn();
+    const a = createTokenManager({ clientId: fake.state.clientId, store: shared, onInvalid: invalidA, now: () => Date.now() + 3600_000 });
+    const b = createTokenManager({ clientId: fake.state.clientId, store: shared });
+    const id = fake.state.ids.broadcaster;
+    const implicit = issueToken(fake.state, { type: 'user', userId: id, scopes: [], expiresIn: 24 * 3600_000 }); // no refresh token
+    await a.addUser({ access_token: implicit });
+    const again = issueToken(fake.state, { type: 'user', userId: id, scopes: [], expiresIn: 24 * 3600_000 });
+    await b.addUser({ access_token: again }); // the user logged in again elsewhere
+    expire(implicit);
+
+    const body = await settled(getUsers(createClient({ clientId: fake.state.clientId, auth: a })));
+
+    expect(body.data[0]?.id).toBe(id);
+    expect(helixTokens().at(-1)).toBe(again);
+    expect(invalidA).not.toHaveBeenCalled();
+    expect(JSON.parse(shared.get(`user:${id}`)!).access_token).toBe(again); // b's live pair is not deleted
+  });
+
   test('an older pair left in the store by a failed write is not taken for another instance\'s newer one', async () => {
     const { store, control } = flakyStore();
     const onInvalid = vi.fn();
