@@ -56,7 +56,10 @@ export interface TokenUser {
 export interface TokenManager extends AuthProvider {
   /** Validates a user token with Twitch, stores it, and returns whose it is. */
   addUser(token: UserTokenInput): Promise<TokenUser>;
-  /** Forgets a user's token (it is not revoked: see `revokeToken`). */
+  /**
+   * Forgets a user's token (it is not revoked: see `revokeToken`). A refresh, validation or
+   * `addUser` of that user still running does not bring the user back.
+   */
   removeUser(id: string): Promise<void>;
   /** The users whose tokens are held. */
   users(): Promise<TokenUser[]>;
@@ -148,6 +151,9 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   let appInflight: Promise<StoredApp> | undefined;
   /** The token whose refresh failed, and the error every later caller with it gets. */
   const failed = new Map<string, { token: string; error: unknown }>();
+  /** `removeUser` calls so far, and per user the count at its last removal (see `stillHeld`). */
+  let removals = 0;
+  const removedAt = new Map<string, number>();
   /** Per user, the last refresh tokens traded or refused here: a stored pair holding one is dead. */
   const spent = new Map<string, string[]>();
   /** Users whose token was validated (or issued) in this process: a stored `validated_at` is not trusted alone. */
@@ -430,13 +436,35 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     }
   }
 
-  /** Runs `task` unless one is already running for `id`, whose result is shared instead. */
-  function exclusive(id: string, task: () => Promise<StoredUser>): Promise<StoredUser> {
+  /**
+   * Runs `task` unless one is already running for `id`, whose result is shared instead. `task`
+   * gets the removal count when it began (see {@link stillHeld}); a user removed meanwhile is
+   * not handed out, nor kept in memory.
+   */
+  function exclusive(id: string, task: (since: number) => Promise<StoredUser>): Promise<StoredUser> {
     const running = inflight.get(id);
     if (running) return running;
-    const promise = task().finally(() => inflight.get(id) === promise && inflight.delete(id));
+    const since = removals;
+    const promise = task(since)
+      .then((user) => {
+        if (removedSince(id, since)) {
+          if (cache.get(id) === user) cache.delete(id);
+          throw removedError(id);
+        }
+        return user;
+      })
+      .finally(() => inflight.get(id) === promise && inflight.delete(id));
     inflight.set(id, promise);
     return promise;
+  }
+
+  /** Whether `removeUser(id)` was called after the removal count was `since`. */
+  const removedSince = (id: string, since: number) => (removedAt.get(id) ?? 0) > since;
+  const removedError = (id: string) => new NoTokenError('refresh', `user ${id} was removed`);
+
+  /** Throws when `id` was removed since `since`: work begun before a logout never writes the user back. */
+  function stillHeld(id: string, since: number) {
+    if (removedSince(id, since)) throw removedError(id);
   }
 
   /**
@@ -456,10 +484,10 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
 
   /** Refreshes the pair whose access token is `stale`, unless someone already did. */
   function refreshUser(id: string, stale: string): Promise<StoredUser> {
-    return exclusive(id, () => doRefresh(id, stale));
+    return exclusive(id, (since) => doRefresh(id, stale, since));
   }
 
-  async function doRefresh(id: string, stale: string): Promise<StoredUser> {
+  async function doRefresh(id: string, stale: string, since: number): Promise<StoredUser> {
     // Another instance sharing the store may have refreshed already: the later pair wins.
     const current = await latest(id);
     if (!current) throw new NoTokenError('refresh', `no token is held for user ${id}`);
@@ -490,6 +518,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     };
     // Durable before use when the store works; when it fails, the pair is used from memory and
     // the write retried (see `save`), since Twitch already spent the old refresh token.
+    stillHeld(id, since);
     await save(next);
     failed.delete(id);
     checkedHere.add(id);
@@ -504,19 +533,19 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
 
   /** Asks Twitch whether the token still works; refreshes it if not. */
   function revalidate(user: StoredUser): Promise<StoredUser> {
-    return exclusive(user.id, () => validateOrRefresh(user));
+    return exclusive(user.id, (since) => validateOrRefresh(user, since));
   }
 
   /**
    * Validates `user`'s token: resolves the same token (with fresh scopes) when Twitch still
    * accepts it or cannot be reached, a refreshed pair when Twitch says it is invalid.
    */
-  async function validateOrRefresh(user: StoredUser): Promise<StoredUser> {
+  async function validateOrRefresh(user: StoredUser, since: number): Promise<StoredUser> {
     let info;
     try {
       info = await validateToken(user.access_token, transport);
     } catch (error) {
-      if (error instanceof InvalidTokenError) return doRefresh(user.id, user.access_token);
+      if (error instanceof InvalidTokenError) return doRefresh(user.id, user.access_token, since);
       // Twitch unreachable: keep the token, and do not ask again on every call for a while.
       validateBackoff.set(user.id, now() + VALIDATE_BACKOFF);
       return user;
@@ -529,6 +558,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       expires_at: expiresAt(info.expires_in) ?? user.expires_at,
       validated_at: now(),
     };
+    stillHeld(user.id, since);
     await save(next);
     return next;
   }
@@ -539,13 +569,13 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
    * `stale` when the token is fine (the 401 had another cause) or could not be checked.
    */
   function recheck(id: string, stale: string): Promise<StoredUser> {
-    return exclusive(id, async () => {
+    return exclusive(id, async (since) => {
       // Another instance sharing the store may have refreshed already: the later pair wins.
       const current = await latest(id);
       if (!current) throw new NoTokenError('refresh', `no token is held for user ${id}`);
       if (current.access_token !== stale) return current;
       if ((validateBackoff.get(id) ?? 0) > now()) return current;
-      return validateOrRefresh(current);
+      return validateOrRefresh(current, since);
     });
   }
 
@@ -626,6 +656,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
 
   return {
     async addUser(input) {
+      const since = removals;
       const info = await validateToken(input.access_token, transport);
       if (!info.user_id) throw new InvalidTokenError(undefined, 'it is an app token; addUser takes user tokens');
       if (info.client_id !== clientId) throw new InvalidTokenError(info.user_id, 'it was issued to another client id');
@@ -639,6 +670,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         validated_at: now(),
         obtained_at: now(),
       };
+      if (removedSince(user.id, since)) throw new NoTokenError('addUser', `user ${user.id} was removed while being added`);
       await save(user);
       failed.delete(user.id);
       checkedHere.add(user.id);
@@ -647,6 +679,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     },
 
     async removeUser(id) {
+      removedAt.set(id, ++removals);
+      spent.delete(id);
       failed.delete(id);
       validateBackoff.delete(id);
       await forget(id, true);

@@ -492,6 +492,99 @@ describe('removeUser', () => {
     expect(await manager.users()).toEqual([]);
     expect(store.get(`user:${id}`)).toBeUndefined();
   });
+
+  /** A fetch whose next /validate is answered only when `release()` is called. */
+  function heldValidation() {
+    let hold = false;
+    let release!: () => void;
+    let asked!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const validating = new Promise<void>((resolve) => (asked = resolve));
+    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (hold && String(input).endsWith('/validate')) {
+        asked();
+        await held;
+      }
+      return globalThis.fetch(input, init);
+    }) as typeof globalThis.fetch;
+    return { fetch, validating, release, hold: () => void (hold = true) };
+  }
+
+  test('a user removed during the hourly validation stays removed, and the waiting call gets NoTokenError', async () => {
+    let clock = Date.now();
+    const gate = heldValidation();
+    const store = memoryStore();
+    const manager = createTokenManager({ clientId: fake.state.clientId, store, fetch: gate.fetch, now: () => clock });
+    const { id } = await manager.addUser(mint());
+    clock += 61 * 60_000; // the next call validates first
+    gate.hold();
+
+    const call = getUsers(createClient({ clientId: fake.state.clientId, auth: manager })).catch((error: unknown) => error);
+    await gate.validating;
+    await manager.removeUser(id);
+    gate.release();
+
+    expect(await call).toBeInstanceOf(NoTokenError);
+    expect(await manager.users()).toEqual([]);
+    expect(store.get(`user:${id}`)).toBeUndefined();
+    expect(JSON.parse(store.get('users')!)).toEqual([]);
+  });
+
+  test('a pair another instance stored, read just before the removal, does not bring the user back', async () => {
+    const inner = memoryStore();
+    let held = false;
+    let release: (() => void) | undefined;
+    let reading!: () => void;
+    const read = new Promise<void>((resolve) => (reading = resolve));
+    // Reads of a user record return what the store held when asked, answered only on release.
+    const store: TokenStore = {
+      get: async (key) => {
+        const value = inner.get(key);
+        if (release === undefined && key.startsWith('user:') && held) {
+          reading();
+          await new Promise<void>((resolve) => (release = resolve));
+        }
+        return value;
+      },
+      set: (key, value) => inner.set(key, value),
+      delete: (key) => inner.delete(key),
+    };
+    const a = createTokenManager({ clientId: fake.state.clientId, store });
+    const b = createTokenManager({ clientId: fake.state.clientId, store: inner });
+    const pair = mint();
+    const { id } = await a.addUser(pair);
+    expire(pair.access_token);
+    await getUsers(createClient({ clientId: fake.state.clientId, auth: b }), {}, { user: id }); // b refreshes and stores
+
+    held = true;
+    const call = getUsers(createClient({ clientId: fake.state.clientId, auth: a })).catch((error: unknown) => error);
+    await read; // a's 401 re-check is reading the store, which holds b's pair
+    await a.removeUser(id);
+    release!();
+
+    expect(await call).toBeInstanceOf(NoTokenError);
+    const after = await getUsers(createClient({ clientId: fake.state.clientId, auth: a }), {}, { user: id }).catch((error: unknown) => error);
+    expect(after).toBeInstanceOf(NoTokenError);
+    expect(await a.users()).toEqual([]);
+  });
+
+  test('a user removed while addUser validates the token is not added', async () => {
+    const gate = heldValidation();
+    const store = memoryStore();
+    const manager = createTokenManager({ clientId: fake.state.clientId, store, fetch: gate.fetch });
+    gate.hold();
+    const adding = manager.addUser(mint()).catch((error: unknown) => error);
+    await gate.validating;
+    await manager.removeUser(fake.state.ids.broadcaster);
+    gate.release();
+
+    expect(await adding).toBeInstanceOf(NoTokenError);
+    expect(await manager.users()).toEqual([]);
+    expect(store.get(`user:${fake.state.ids.broadcaster}`)).toBeUndefined();
+    // A later login is not held back by the earlier logout.
+    const again = await manager.addUser(mint());
+    expect((await manager.users()).map((user) => user.id)).toEqual([again.id]);
+  });
 });
 
 describe('validation', () => {
