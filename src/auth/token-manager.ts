@@ -29,8 +29,10 @@ export interface TokenManagerOptions extends AuthTransport {
    * Called when the store fails a read, write or delete, with a {@link TokenStoreError} (never
    * holding a token). A failed read falls back to the pairs held in memory; a failed write does
    * not lose the tokens: they stay in memory, serve calls, and are written again after 1, 2, 4,
-   * 8, 16 and 30 s, then on each use until the write lands. The same failed read is reported at
-   * most every 30 s. Default `console.warn`.
+   * 8, 16 and 30 s, and by the first use in each of those steps; then by a use at most every
+   * 30 s, until the write lands. However many calls come, one write per key is pending at a time
+   * and each failed try is one report. The same failed read is reported at most every 30 s.
+   * Default `console.warn`.
    */
   onError?: (error: TokenStoreError) => void;
   /** The clock, in milliseconds. Default `Date.now`. */
@@ -101,7 +103,7 @@ const VALIDATE_EVERY = 60 * 60 * 1000;
 const VALIDATE_BACKOFF = 30 * 1000;
 /** Refresh this long before the stated expiry, so a call does not race it. */
 const EXPIRY_MARGIN = 60 * 1000;
-/** A failed store write is tried again after 1 s, doubling up to 30 s, six times; then on each use. */
+/** A failed store write is tried again after 1 s, doubling up to 30 s, six times; then on a use, once per 30 s step. */
 const STORE_RETRY = { first: 1000, max: 30_000, times: 6 };
 /**
  * After Twitch refused a refresh token, the store is read again after each of these pauses (ms,
@@ -115,7 +117,8 @@ const MAX_LIFETIME = 365 * 24 * 3600;
 const SPENT_KEPT = 8;
 const USERS_KEY = 'users';
 const APP_KEY = 'app';
-const userKey = (id: string) => `user:${id}`;
+const USER_PREFIX = 'user:';
+const userKey = (id: string) => USER_PREFIX + id;
 
 /**
  * Creates a token manager to pass as `auth` to `createClient`. A call uses the token of
@@ -164,10 +167,17 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   let indexChain: Promise<unknown> = Promise.resolve();
   /** Records held in memory whose write (record and index) has not landed yet, by user id. */
   const unsaved = new Map<string, StoredUser>();
-  /** Per user, the last write: writes run one after another, so an older pair never lands last. */
-  const writes = new Map<string, Promise<void>>();
-  /** Per user, failed writes in a row and the pending retry. */
-  const retries = new Map<string, { failures: number; due?: number; timer?: ReturnType<typeof setTimeout> }>();
+  /**
+   * Per store key (`user:<id>`, `app`), the write running and at most one queued behind it: writes
+   * of a key run one after another (an older pair never lands last), and a slow or hanging store
+   * holds two, not one per call.
+   */
+  const writes = new Map<string, { done: Promise<void>; queued?: Promise<void> }>();
+  /**
+   * Per store key, failed writes in a row; retry steps taken; the timer of the next try or, after
+   * the timed tries, of a 30 s step; and whether a use tried in this step (one may, see `retryOnUse`).
+   */
+  const retries = new Map<string, { failures: number; steps: number; due?: number; timer?: ReturnType<typeof setTimeout>; used?: boolean }>();
   /** Whether the app token's write has not landed yet. */
   let appUnsaved = false;
 
@@ -268,51 +278,78 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   function save(user: StoredUser): Promise<void> {
     cache.set(user.id, user);
     unsaved.set(user.id, user);
-    return persist(user.id);
+    return persist(userKey(user.id));
   }
 
-  /** Writes the user's unsaved record, after any write already running for that user. */
-  function persist(id: string): Promise<void> {
-    const run = (writes.get(id) ?? Promise.resolve()).then(() => writeUser(id));
-    writes.set(id, run);
-    void run.then(() => writes.get(id) === run && writes.delete(id));
-    return run;
+  /**
+   * Writes what is unsaved under `key` once the write running for it (if any) is done; calls
+   * while one is queued share it. Never rejects: a failure is reported and retried.
+   */
+  function persist(key: string): Promise<void> {
+    const running = writes.get(key);
+    if (running) {
+      return (running.queued ??= running.done.then(() => {
+        if (writes.get(key) === running) writes.delete(key);
+        return persist(key);
+      }));
+    }
+    const slot: { done: Promise<void>; queued?: Promise<void> } = { done: write(key) };
+    writes.set(key, slot);
+    void slot.done.then(() => writes.get(key) === slot && !slot.queued && writes.delete(key));
+    return slot.done;
   }
 
-  async function writeUser(id: string): Promise<void> {
-    const user = unsaved.get(id);
-    if (!user) return;
-    let key = userKey(id);
+  /** Writes the record held for `key` (a user's, then the users index; or the app token's). */
+  async function write(key: string): Promise<void> {
+    const id = key === APP_KEY ? undefined : key.slice(USER_PREFIX.length);
+    const record = id === undefined ? (appUnsaved ? app : undefined) : unsaved.get(id);
+    if (!record) return;
+    let failedKey = key;
     try {
-      await storeSet(store, key, JSON.stringify(user));
-      key = USERS_KEY;
-      await updateIndex(id, true);
+      await storeSet(store, key, JSON.stringify(record));
+      failedKey = USERS_KEY;
+      if (id !== undefined) await updateIndex(id, true);
     } catch (error) {
-      return writeFailed(id, key, error);
+      return writeFailed(key, failedKey, error);
     }
-    if (unsaved.get(id) === user) {
-      unsaved.delete(id);
-      clearTimeout(retries.get(id)?.timer);
-      retries.delete(id);
-    }
+    if (id === undefined ? app !== record : unsaved.get(id) !== record) return; // a newer one is queued
+    if (id === undefined) appUnsaved = false;
+    else unsaved.delete(id);
+    clearTimeout(retries.get(key)?.timer);
+    retries.delete(key);
   }
 
-  /** Reports a failed write and schedules the next try (bounded backoff; then on each use). */
-  function writeFailed(id: string, key: string, error: unknown) {
-    const retry = retries.get(id) ?? { failures: 0 };
-    retries.set(id, retry);
+  /**
+   * Reports a failed write and schedules the next step: a try after 1, 2, 4, 8, 16 and 30 s, then
+   * steps of 30 s with no timed try. A use may try once per step, so however many calls come,
+   * a failing store sees (and `onError` reports) at most two tries a step.
+   */
+  function writeFailed(key: string, failedKey: string, error: unknown) {
+    const retry = retries.get(key) ?? { failures: 0, steps: 0 };
+    retries.set(key, retry);
     retry.failures++;
     // Read the clock once: a report must say the delay just scheduled, not a millisecond less.
     const now = Date.now();
-    if (retry.timer === undefined && retry.failures <= STORE_RETRY.times) {
-      const delay = Math.min(STORE_RETRY.first * 2 ** (retry.failures - 1), STORE_RETRY.max);
-      retry.due = now + delay;
+    if (retry.timer === undefined) {
+      const timed = retry.steps < STORE_RETRY.times;
+      const delay = timed ? Math.min(STORE_RETRY.first * 2 ** retry.steps, STORE_RETRY.max) : STORE_RETRY.max;
+      retry.steps++;
+      retry.due = timed ? now + delay : undefined;
       retry.timer = setTimeout(() => {
         retry.timer = retry.due = undefined;
-        void persist(id);
+        retry.used = false;
+        if (timed) void persist(key);
       }, delay);
     }
-    report('write', key, retry.failures, retry.due === undefined ? undefined : Math.max(retry.due - now, 0), error);
+    report('write', failedKey, retry.failures, retry.due === undefined ? undefined : Math.max(retry.due - now, 0), error);
+  }
+
+  /** On a use, writes what is still unsaved under `key`, once per retry step (not awaited: calls go on from memory). */
+  function retryOnUse(key: string) {
+    const retry = retries.get(key);
+    if (retry?.used) return;
+    if (retry) retry.used = true;
+    void persist(key);
   }
 
   /** The user's record in the store, or `undefined` when absent or unreadable as JSON. */
@@ -406,11 +443,11 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     cache.delete(id);
     checkedHere.delete(id);
     unsaved.delete(id);
-    clearTimeout(retries.get(id)?.timer);
-    retries.delete(id);
-    // A write still running lands first, so it cannot bring the user back after the delete.
-    await writes.get(id);
     const key = userKey(id);
+    clearTimeout(retries.get(key)?.timer);
+    retries.delete(key);
+    // A write still running lands first, so it cannot bring the user back after the delete.
+    await writes.get(key)?.done;
     if (deadPair) {
       let stored;
       try {
@@ -596,9 +633,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   async function userToken(id: string, endpoint: string): Promise<AccessToken> {
     let user = inflight.has(id) ? await inflight.get(id)! : await load(id);
     if (!user) throw new NoTokenError(endpoint, `no token is held for user ${id}; add it with addUser()`);
-    // A pair whose write failed is written again on each use until it lands (not awaited: a
-    // failing store must not hold up calls; the pair serves from memory meanwhile).
-    if (unsaved.has(id)) void persist(id);
+    // A pair whose write failed is written again on use until it lands (see `retryOnUse`).
+    if (unsaved.has(id)) retryOnUse(userKey(id));
     const due = !checkedHere.has(id) || !(now() - user.validated_at < VALIDATE_EVERY);
     if (user.expires_at !== undefined && now() >= user.expires_at - EXPIRY_MARGIN) {
       user = await refreshUser(id, user.access_token);
@@ -627,7 +663,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     if (appInflight) return { token: (await appInflight).access_token, type: 'app' };
     // A store that cannot be read (reported) is as one without an app token: a new one is fetched.
     app ??= await readJson<StoredApp>(APP_KEY).catch(() => undefined);
-    if (appUnsaved) void writeApp();
+    if (appUnsaved) retryOnUse(APP_KEY);
     const usable = app && app.access_token !== stale && (app.expires_at === undefined || now() < app.expires_at - EXPIRY_MARGIN);
     if (!usable) {
       appInflight ??= (async () => {
@@ -635,23 +671,12 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         const next: StoredApp = { access_token: fresh.access_token, expires_at: expiresAt(fresh.expires_in) };
         app = next;
         appUnsaved = true;
-        await writeApp();
+        await persist(APP_KEY);
         return next;
       })().finally(() => (appInflight = undefined));
       await appInflight;
     }
     return { token: app!.access_token, type: 'app' };
-  }
-
-  /** Writes the app token held in memory; a failure is reported and retried on its next use. */
-  async function writeApp() {
-    const written = app;
-    try {
-      await storeSet(store, APP_KEY, JSON.stringify(written));
-      if (app === written) appUnsaved = false;
-    } catch (error) {
-      report('write', APP_KEY, 1, undefined, error);
-    }
   }
 
   return {

@@ -144,6 +144,113 @@ describe('a store write that fails during a refresh', () => {
   });
 });
 
+describe('a store that keeps failing or hangs is not hammered', () => {
+  /** A store whose user-record writes work, fail or hang (each hung write can be failed later). */
+  function controlled() {
+    const inner = memoryStore();
+    const control = { mode: 'ok' as 'ok' | 'fail' | 'hang', writes: 0, hung: [] as (() => void)[] };
+    const store: TokenStore = {
+      get: (key) => inner.get(key),
+      set: (key, value) => {
+        if (!key.startsWith('user:') && key !== 'app') return inner.set(key, value);
+        control.writes++;
+        if (control.mode === 'fail') throw new Error('write refused');
+        if (control.mode === 'hang') return new Promise<void>((_, reject) => control.hung.push(() => reject(new Error('gave up'))));
+        inner.set(key, value);
+      },
+      delete: (key) => inner.delete(key),
+    };
+    return { store, control };
+  }
+
+  test('100 calls while the write fails make at most one more try and one more report per retry step', async () => {
+    const { store, control } = controlled();
+    const errors: TokenStoreError[] = [];
+    const manager = createTokenManager({ clientId: fake.state.clientId, store, onError: (error) => errors.push(error) });
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    const pair = mint();
+    await manager.addUser(pair);
+    expire(pair.access_token);
+    control.mode = 'fail';
+    await getUsers(client); // refreshed; the write fails and is retried in 1 s
+    const before = control.writes;
+
+    for (let i = 0; i < 100; i++) await getUsers(client);
+    expect(control.writes - before).toBe(1); // the first call tries once
+    expect(errors).toHaveLength(2);
+
+    await vi.advanceTimersByTimeAsync(1000); // the timed try, and a new step
+    for (let i = 0; i < 100; i++) await getUsers(client);
+    expect(control.writes - before).toBe(3);
+    expect(errors.map((error) => [error.attempt, error.retryIn !== undefined])).toEqual([
+      [1, true],
+      [2, true],
+      [3, true],
+      [4, true],
+    ]);
+
+    await vi.advanceTimersByTimeAsync(60 * 60_000); // the timed tries end: then a step is 30 s
+    const settledWrites = control.writes;
+    const settledErrors = errors.length;
+    for (let i = 0; i < 100; i++) await getUsers(client);
+    await vi.advanceTimersByTimeAsync(29_000);
+    for (let i = 0; i < 100; i++) await getUsers(client);
+    expect(control.writes - settledWrites).toBe(1);
+    expect(errors.length - settledErrors).toBe(1);
+    await vi.advanceTimersByTimeAsync(1000);
+    for (let i = 0; i < 100; i++) await getUsers(client);
+    expect(control.writes - settledWrites).toBe(2);
+    expect(errors.length - settledErrors).toBe(2);
+    expect(errors.every((error) => error.retryIn === undefined || error.retryIn <= 30_000)).toBe(true);
+  });
+
+  test('calls while a write hangs queue one more write, not one per call', async () => {
+    const { store, control } = controlled();
+    const errors: TokenStoreError[] = [];
+    const manager = createTokenManager({ clientId: fake.state.clientId, store, onError: (error) => errors.push(error) });
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    const pair = mint();
+    await manager.addUser(pair);
+    expire(pair.access_token);
+    control.mode = 'fail';
+    await getUsers(client); // the new pair is unsaved
+    control.mode = 'hang';
+    for (let i = 0; i < 100; i++) await getUsers(client);
+    await vi.advanceTimersByTimeAsync(1000); // the timed try waits behind the hung write
+    for (let i = 0; i < 100; i++) await getUsers(client);
+    expect(control.hung).toHaveLength(1);
+
+    // The hung write fails at last: one queued write follows it, not two hundred.
+    control.mode = 'fail';
+    const before = control.writes;
+    for (const fail of control.hung) fail();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(control.writes - before).toBe(1);
+    expect(errors.length).toBeLessThanOrEqual(4);
+  });
+
+  test('the app token\'s write is held to the same steps', async () => {
+    const { store, control } = controlled();
+    const errors: TokenStoreError[] = [];
+    const manager = createTokenManager({ clientId: fake.state.clientId, clientSecret: fake.state.clientSecret, store, onError: (error) => errors.push(error) });
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    control.mode = 'fail';
+    for (let i = 0; i < 100; i++) await getUsers(client, { login: ['fakemod'] });
+    expect(fake.oauth.grants.client_credentials).toBe(1);
+    expect(control.writes).toBe(2); // the fetch's write, and one call's try
+    expect(errors.map((error) => [error.key, error.attempt])).toEqual([
+      ['app', 1],
+      ['app', 2],
+    ]);
+    control.mode = 'ok';
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(control.writes).toBe(3);
+    for (let i = 0; i < 10; i++) await getUsers(client, { login: ['fakemod'] });
+    expect(control.writes).toBe(3); // landed: nothing more to write
+    expect(errors).toHaveLength(2);
+  });
+});
+
 describe('two managers sharing one store', () => {
   /** `inner` seen through a store whose writes take `ms` (a slow KV, another region). */
   function slowed(inner: TokenStore & { set(key: string, value: string): unknown }, ms: number): TokenStore {
