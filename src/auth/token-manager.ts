@@ -32,7 +32,8 @@ export interface TokenManagerOptions extends AuthTransport {
    * 8, 16 and 30 s, and by the first use in each of those steps; then by a use at most every
    * 30 s, until the write lands. However many calls come, one write per key is pending at a time
    * and each failed try is one report. The same failed read is reported at most every 30 s.
-   * Default `console.warn`.
+   * A call waits at most 10 s for the store (a read, a write, a delete), then goes on from memory
+   * and reports a `TimeoutError`. Default `console.warn`.
    */
   onError?: (error: TokenStoreError) => void;
   /** The clock, in milliseconds. Default `Date.now`. */
@@ -113,6 +114,11 @@ const STORE_RETRY = { first: 1000, max: 30_000, times: 6 };
 const RACE_PAUSES = [0, 500, 1000, 2000, 4000];
 /** Longest token lifetime taken from the network (a year, in seconds); longer ones are cut to it. */
 const MAX_LIFETIME = 365 * 24 * 3600;
+/**
+ * How long a call waits on the store (a read, the write of a new pair, a delete) before it goes
+ * on from memory: a store that hangs must not hang calls. The write itself keeps its place.
+ */
+const STORE_WAIT = 10_000;
 /** How many spent refresh tokens are remembered per user (enough for a run of failed writes). */
 const SPENT_KEPT = 8;
 const USERS_KEY = 'users';
@@ -190,7 +196,28 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   }
 
   function report(operation: 'write' | 'delete', key: string, attempt: number, retryIn: number | undefined, cause: unknown) {
-    tell(storeError(operation, key, attempt, retryIn, cause));
+    const error = storeError(operation, key, attempt, retryIn, cause);
+    tell(error);
+    return error;
+  }
+
+  /** `pending`, or a TimeoutError once it has taken {@link STORE_WAIT}; the store's own work goes on. */
+  function timely<T>(pending: T | PromiseLike<T>): T | Promise<T> {
+    if (typeof (pending as PromiseLike<T> | undefined)?.then !== 'function') return pending as T;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DOMException('the store did not answer in time', 'TimeoutError')), STORE_WAIT);
+    });
+    return Promise.race([pending, late]).finally(() => clearTimeout(timer));
+  }
+
+  /** Waits for the write of `key` (see `save`), but only {@link STORE_WAIT}: then it is reported and the call goes on from memory. */
+  async function written(key: string, write: Promise<void>): Promise<void> {
+    try {
+      await timely(write);
+    } catch (error) {
+      report('write', key, (retries.get(key)?.failures ?? 0) + 1, undefined, error);
+    }
   }
 
   function tell(error: TokenStoreError) {
@@ -208,7 +235,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   async function readJson<T>(key: string, quiet = false): Promise<T | undefined> {
     let text;
     try {
-      text = await store.get(key);
+      text = await timely(store.get(key));
     } catch (cause) {
       const failed = readFailures.get(key) ?? { failures: 0 };
       readFailures.set(key, failed);
@@ -435,7 +462,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   }
 
   /**
-   * Drops the user here and in the store; a store failure is reported, and thrown when `rethrow`.
+   * Drops the user here and in the store; a store failure is reported, and thrown (as the
+   * {@link TokenStoreError}) when `rethrow`.
    * With `deadPair`, the store's record is deleted only when it is not another pair still
    * {@link alive} (another instance's, which is returned instead) and could be read.
    */
@@ -446,8 +474,9 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     const key = userKey(id);
     clearTimeout(retries.get(key)?.timer);
     retries.delete(key);
-    // A write still running lands first, so it cannot bring the user back after the delete.
-    await writes.get(key)?.done;
+    // A write still running lands first, so it cannot bring the user back after the delete
+    // (unless the store hangs: then the delete goes ahead, and is reported if it fails).
+    await Promise.resolve(timely(writes.get(key)?.done)).catch(() => undefined);
     if (deadPair) {
       let stored;
       try {
@@ -459,18 +488,19 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       }
       if (stored && alive(stored, deadPair)) return stored;
     }
+    // Both are tried (the index in memory drops the user at once); the first failure is thrown.
+    let failure: TokenStoreError | undefined;
     try {
-      await store.delete(key);
+      await timely(store.delete(key));
     } catch (error) {
-      report('delete', key, 1, undefined, error);
-      if (rethrow) throw error;
+      failure = report('delete', key, 1, undefined, error);
     }
     try {
-      await updateIndex(id, false);
+      await timely(updateIndex(id, false));
     } catch (error) {
-      report('delete', USERS_KEY, 1, undefined, error);
-      if (rethrow) throw error;
+      failure ??= report('delete', USERS_KEY, 1, undefined, error);
     }
+    if (rethrow && failure) throw failure;
   }
 
   /**
@@ -556,7 +586,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     // Durable before use when the store works; when it fails, the pair is used from memory and
     // the write retried (see `save`), since Twitch already spent the old refresh token.
     stillHeld(id, since);
-    await save(next);
+    await written(userKey(id), save(next));
     failed.delete(id);
     checkedHere.add(id);
     await options.onRefresh?.(id, fresh);
@@ -596,7 +626,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       validated_at: now(),
     };
     stillHeld(user.id, since);
-    await save(next);
+    await written(userKey(user.id), save(next));
     return next;
   }
 
@@ -671,7 +701,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         const next: StoredApp = { access_token: fresh.access_token, expires_at: expiresAt(fresh.expires_in) };
         app = next;
         appUnsaved = true;
-        await persist(APP_KEY);
+        await written(APP_KEY, persist(APP_KEY));
         return next;
       })().finally(() => (appInflight = undefined));
       await appInflight;
@@ -696,7 +726,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
         obtained_at: now(),
       };
       if (removedSince(user.id, since)) throw new NoTokenError('addUser', `user ${user.id} was removed while being added`);
-      await save(user);
+      await written(userKey(user.id), save(user));
       failed.delete(user.id);
       checkedHere.add(user.id);
       validateBackoff.delete(user.id);

@@ -50,6 +50,15 @@ function flakyStore(inner = memoryStore()) {
   return { store, control, stored: (id: string) => JSON.parse(inner.get(`user:${id}`) ?? 'null') };
 }
 
+/** Advances fake time in 1 s steps until `promise` settles, for at most a fake minute. */
+async function inFakeMinute<T>(promise: Promise<T>): Promise<T> {
+  let done = false;
+  const settle = () => void (done = true);
+  void promise.then(settle, settle);
+  for (let i = 0; i < 60 && !done; i++) await vi.advanceTimersByTimeAsync(1000);
+  return promise;
+}
+
 /** Everything an error shows, the ways a user or a logger may look at it. */
 const shown = (error: unknown) => `${String(error)} ${JSON.stringify(error)} ${inspect(error, { showHidden: true, depth: 10 })}`;
 
@@ -227,6 +236,44 @@ describe('a store that keeps failing or hangs is not hammered', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(control.writes - before).toBe(1);
     expect(errors.length).toBeLessThanOrEqual(4);
+  });
+
+  test('a store that stops answering holds a call up at most 10 s a wait, and calls go on from memory', async () => {
+    const inner = memoryStore();
+    let hang = false;
+    const calls = { get: 0, set: 0, delete: 0 };
+    const never = new Promise<never>(() => {});
+    const store: TokenStore = {
+      get: (key) => (calls.get++, hang ? never : inner.get(key)),
+      set: (key, value) => (calls.set++, hang ? never : inner.set(key, value)),
+      delete: (key) => (calls.delete++, hang ? never : inner.delete(key)),
+    };
+    const errors: TokenStoreError[] = [];
+    const manager = createTokenManager({ clientId: fake.state.clientId, store, onError: (error) => errors.push(error) });
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    const pair = mint();
+    const { id } = await manager.addUser(pair);
+    hang = true;
+    expire(pair.access_token);
+
+    // The 401's re-check and the refresh each read the store, then the new pair is written: three waits.
+    expect(await inFakeMinute(getUsers(client))).toMatchObject({ data: [{ id }] });
+    expect(fake.oauth.grants.refresh_token).toBe(1);
+    expect(errors.map((error) => [error.operation, error.key, error.reason])).toEqual([
+      ['read', `user:${id}`, 'TimeoutError'],
+      ['write', `user:${id}`, 'TimeoutError'],
+    ]);
+
+    // The pair is in memory: later calls do not wait for the store at all (fake time stands still).
+    for (let i = 0; i < 20; i++) await getUsers(client);
+    expect(calls.set).toBe(3); // addUser's record and index, then the one hung write: no queue per call
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(calls.set).toBe(3);
+
+    const removed = await inFakeMinute(manager.removeUser(id)).catch((error: unknown) => error);
+    expect(removed).toBeInstanceOf(TokenStoreError);
+    expect(removed).toMatchObject({ operation: 'delete', key: `user:${id}`, reason: 'TimeoutError' });
+    expect(await manager.users()).toEqual([]);
   });
 
   test('the app token\'s write is held to the same steps', async () => {
