@@ -334,8 +334,10 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     let failedKey = key;
     try {
       await storeSet(store, key, JSON.stringify(record));
-      failedKey = USERS_KEY;
-      if (id !== undefined) await updateIndex(id, true);
+      if (id !== undefined) {
+        failedKey = USERS_KEY;
+        await updateIndex(id, true);
+      }
     } catch (error) {
       return writeFailed(key, failedKey, error);
     }
@@ -573,7 +575,6 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       if (rotated) return rotated;
       return invalidate(current, `Twitch refused the refresh token (${error.error})`);
     }
-    spend(id, current.refresh_token);
     const next: StoredUser = {
       ...current,
       access_token: fresh.access_token,
@@ -583,6 +584,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       validated_at: now(),
       obtained_at: now(),
     };
+    // The traded token is dead, unless Twitch gave it back (a refresh token that does not rotate).
+    if (next.refresh_token !== current.refresh_token) spend(id, current.refresh_token);
     // Durable before use when the store works; when it fails, the pair is used from memory and
     // the write retried (see `save`), since Twitch already spent the old refresh token.
     stillHeld(id, since);

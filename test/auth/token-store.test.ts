@@ -1,6 +1,7 @@
 // The token manager never loses a pair Twitch issued: not to a store that fails a write, and not
 // to another manager sharing the store that meets the same 401. Runs on the fake Twitch, whose
 // refresh tokens work once (as Twitch's do for public clients), with fake timers for retries.
+import { http } from 'msw';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { createClient } from '../../src/client.ts';
@@ -417,6 +418,38 @@ describe('two managers sharing one store', () => {
     expect(helixTokens().at(-1)).toBe(again);
     expect(invalidA).not.toHaveBeenCalled();
     expect(JSON.parse(shared.get(`user:${id}`)!).access_token).toBe(again); // b's live pair is not deleted
+  });
+
+  test('with a refresh token that does not rotate, a manager still takes the later pair another stored', async () => {
+    const shared = memoryStore();
+    const a = createTokenManager({ clientId: fake.state.clientId, store: shared });
+    const b = createTokenManager({ clientId: fake.state.clientId, store: shared });
+    const clientA = createClient({ clientId: fake.state.clientId, auth: a });
+    const clientB = createClient({ clientId: fake.state.clientId, auth: b });
+    const pair = mint();
+    const id = fake.state.ids.broadcaster;
+    let refreshes = 0;
+    // Each refresh answers a new access token and gives the same refresh token back.
+    fake.server.use(
+      http.post('https://id.twitch.tv/oauth2/token', () => {
+        refreshes++;
+        const access_token = issueToken(fake.state, { type: 'user', userId: id, scopes: [], refreshToken: pair.refresh_token, expiresIn: 24 * 3600_000 });
+        return Response.json({ access_token, refresh_token: pair.refresh_token, expires_in: 14_400, scope: [], token_type: 'bearer' });
+      }),
+    );
+    await settled(a.addUser(pair));
+    await settled(getUsers(clientB, {}, { user: id })); // b holds the pair too
+    expire(pair.access_token);
+    await settled(getUsers(clientA)); // a refreshes and stores
+    const first = helixTokens().at(-1)!;
+    await settled(getUsers(clientB, {}, { user: id })); // b takes a's pair
+    expire(first);
+    await settled(getUsers(clientB, {}, { user: id })); // b refreshes and stores
+    const second = helixTokens().at(-1)!;
+
+    await settled(getUsers(clientA)); // a takes b's pair instead of refreshing again
+    expect(helixTokens().at(-1)).toBe(second);
+    expect(refreshes).toBe(2);
   });
 
   test('an older pair left in the store by a failed write is not taken for another instance\'s newer one', async () => {
