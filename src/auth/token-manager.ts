@@ -190,14 +190,14 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   /** Per key, failed reads in a row, and the pause during which another one is not reported. */
   const readFailures = new Map<string, { failures: number; quiet?: ReturnType<typeof setTimeout> }>();
 
-  function storeError(operation: TokenStoreError['operation'], key: string, attempt: number, retryIn: number | undefined, cause: unknown) {
-    const reason = cause instanceof Error ? cause.name : typeof cause;
-    return new TokenStoreError(operation, key, attempt, retryIn, reason);
-  }
-
-  function report(operation: 'write' | 'delete', key: string, attempt: number, retryIn: number | undefined, cause: unknown) {
-    const error = storeError(operation, key, attempt, retryIn, cause);
-    tell(error);
+  /** The {@link TokenStoreError} of a failed store call (the cause's name only), reported unless `silent`. */
+  function report(operation: TokenStoreError['operation'], key: string, attempt: number, retryIn: number | undefined, cause: unknown, silent = false) {
+    const error = new TokenStoreError(operation, key, attempt, retryIn, cause instanceof Error ? cause.name : typeof cause);
+    try {
+      if (!silent) (options.onError ?? console.warn)(error);
+    } catch {
+      // A failing reporter must not break the call that reported.
+    }
     return error;
   }
 
@@ -220,14 +220,6 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     }
   }
 
-  function tell(error: TokenStoreError) {
-    try {
-      (options.onError ?? console.warn)(error);
-    } catch {
-      // A failing reporter must not break the call that reported.
-    }
-  }
-
   /**
    * Reads `key` as JSON. A store failure is thrown as a {@link TokenStoreError}, and reported
    * (once per {@link STORE_RETRY}.max for the same key) unless `quiet`.
@@ -239,12 +231,9 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     } catch (cause) {
       const failed = readFailures.get(key) ?? { failures: 0 };
       readFailures.set(key, failed);
-      const error = storeError('read', key, ++failed.failures, undefined, cause);
-      if (!quiet && !failed.quiet) {
-        failed.quiet = setTimeout(() => (failed.quiet = undefined), STORE_RETRY.max);
-        tell(error);
-      }
-      throw error;
+      const silent = quiet || !!failed.quiet;
+      if (!silent) failed.quiet = setTimeout(() => (failed.quiet = undefined), STORE_RETRY.max);
+      throw report('read', key, ++failed.failures, undefined, cause, silent);
     }
     const failed = readFailures.get(key);
     if (failed) {
