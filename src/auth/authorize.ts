@@ -135,7 +135,8 @@ function nameOf(field: string): string {
 }
 
 const paramsOf = (text: string | undefined) => new URLSearchParams(text === undefined ? '' : fieldsOf(text).fields.join('&'));
-const holdsAnswer = (params: URLSearchParams) => RESPONSE_KEYS.some((key) => params.has(key));
+/** Whether `params` hold an OAuth answer (not `state` alone, which may be the app's own). */
+export const holdsAnswer = (params: URLSearchParams) => RESPONSE_KEYS.some((key) => params.has(key));
 
 /** The parameters of the redirect: the fragment when it holds a response, else the query. */
 export function redirectParams(url: string | URL): URLSearchParams {

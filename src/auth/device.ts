@@ -8,7 +8,7 @@ import type { RequestScope } from './authorize.js';
 import { AuthError } from './errors.js';
 import { sleep } from '../sleep.js';
 import { oauthRequest, seconds, type AuthTransport } from './request.js';
-import { tokenResponseSchema, type TokenResponse } from './server.js';
+import { tokenExtrasSchema, tokenResponseSchema, type TokenResponse } from './server.js';
 
 /** Twitch's answer to a device authorization request. Field names are Twitch's. */
 export interface DeviceAuth {
@@ -118,6 +118,7 @@ export async function pollDeviceToken(options: PollDeviceTokenOptions): Promise<
         },
         tokenResponseSchema,
         [options.deviceCode],
+        tokenExtrasSchema,
       );
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;

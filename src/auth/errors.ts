@@ -107,15 +107,15 @@ export class NoTokenError extends TwitchError {
 }
 
 /**
- * The token store failed a write or delete. The token manager keeps the pair in memory (calls go
- * on with it) and retries; this reports it. The store's own error is not attached (it may quote
- * what was written): `reason` is its name only.
+ * The token store failed a read, write or delete. The token manager goes on with the pairs it
+ * holds in memory and retries writes; this reports it. The store's own error is not attached (it
+ * may quote what was written): `reason` is its name only.
  */
 export class TokenStoreError extends TwitchError {
   override name = 'TokenStoreError';
   constructor(
     /** What failed. */
-    readonly operation: 'write' | 'delete',
+    readonly operation: 'read' | 'write' | 'delete',
     /** The store key, e.g. `user:123` (keys hold user ids, never tokens). */
     readonly key: string,
     /** Failures in a row for this key, from 1. */
@@ -127,7 +127,8 @@ export class TokenStoreError extends TwitchError {
   ) {
     super(
       `the token store failed to ${operation} ${key} (${reason}, attempt ${attempt}); ` +
-        (operation === 'delete' ? 'the entry may linger in the store'
+        (operation === 'read' ? 'the tokens held in memory are used'
+        : operation === 'delete' ? 'the entry may linger in the store'
         : `the tokens are kept in memory and written again ${retryIn === undefined ? 'on their next use' : `in ${retryIn / 1000} s`}`),
     );
   }

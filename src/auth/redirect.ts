@@ -9,6 +9,7 @@ import {
   parseRedirect,
   redirectParams,
   expectResponse,
+  holdsAnswer,
   withoutAnswer,
   type AuthorizeOptions,
   type LoginResultFor,
@@ -57,13 +58,13 @@ export interface CompleteLoginOptions<T extends ResponseType = 'token'> {
  * Finishes a redirect login: removes the answer (token, code, state) from the address bar and
  * the history entry, then checks and returns it. Only the answer's fields go: the app's own
  * fragment (a hash-router route), query and path stay exactly as they were, and a fragment that
- * held nothing but the answer leaves no `#`. Returns `undefined` when the page was not reached
- * from a login.
+ * held nothing but the answer leaves no `#`. Returns `undefined`, touching nothing, when the page
+ * was not reached from a login: the address holds no `access_token`, `code`, `id_token` or `error`.
  */
 export function completeLogin<T extends ResponseType = 'token'>(options: CompleteLoginOptions<T> = {}): LoginResultFor<T> | undefined {
   const href = options.url ?? globalThis.location.href;
-  const params = redirectParams(href);
-  if (!params.has('state') && !params.has('error')) return undefined;
+  // An answer has a token, code, id token or error; `state` alone is the app's own parameter.
+  if (!holdsAnswer(redirectParams(href))) return undefined;
 
   // Wipe first, so the token leaves the address bar and history even if it is refused below.
   const history = options.history ?? globalThis.history;

@@ -5,7 +5,7 @@
 import type { GenericSchema } from 'valibot';
 import { readText } from '../body.js';
 import { ValidationError } from '../errors.js';
-import { validate } from '../validate.js';
+import { check, validate } from '../validate.js';
 import { AuthError } from './errors.js';
 
 /** Options every auth function takes, so tests and the fake Twitch can stand in. */
@@ -19,6 +19,12 @@ export interface AuthTransport {
    * `network_error` AuthError, so a hung id.twitch.tv cannot stall calls. Default 10000.
    */
   timeout?: number;
+  /**
+   * Called when a field of an OAuth answer that nothing relies on (e.g. a token answer's
+   * `token_type`) has an unexpected type: the answer is used as received, and the report names
+   * paths and types, never values. Default: one `console.warn` per answer and path.
+   */
+  onMismatch?: (error: ValidationError) => void;
 }
 
 /** How long an OAuth request may take by default. */
@@ -66,10 +72,25 @@ export function seconds(value: unknown, fallback: number, min: number, max: numb
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.min(Math.max(value, min), max) : fallback;
 }
 
+let warned: Set<string> | undefined;
+
+/** The default `onMismatch`: one `console.warn` per answer and path per process. */
+function warnMismatch(error: ValidationError): void {
+  warned ??= new Set();
+  for (const { path, message } of error.issues) {
+    const key = `${error.source} ${path}`;
+    if (warned.has(key)) continue;
+    warned.add(key);
+    console.warn(`helixkit: ${key}: ${message} (used as received; see the onMismatch option)`);
+  }
+}
+
 /**
- * Sends one request to the OAuth service and returns its JSON, checked against `schema`.
- * A non-2xx answer becomes an {@link AuthError} carrying Twitch's error code; `secrets` are
- * wiped from anything Twitch echoes back.
+ * Sends one request to the OAuth service and returns its JSON, checked against `schema`, which
+ * holds only what the caller cannot do without. A non-2xx answer becomes an {@link AuthError}
+ * carrying Twitch's error code; `secrets` are wiped from anything Twitch echoes back. `extras`
+ * checks the other fields: a mismatch there is reported to `onMismatch`, never thrown, since
+ * refusing a token answer loses tokens Twitch already issued (and a spent refresh token).
  */
 export async function oauthRequest<T>(
   options: AuthTransport,
@@ -77,6 +98,7 @@ export async function oauthRequest<T>(
   init: { method?: string; form?: Record<string, string | undefined>; headers?: Record<string, string>; signal?: AbortSignal },
   schema: GenericSchema<unknown, T> | undefined,
   secrets: readonly (string | undefined)[],
+  extras?: GenericSchema,
 ): Promise<T> {
   const url = authUrl(path, options.authBaseUrl);
   const source = url.pathname.replace(/^\//, '');
@@ -115,8 +137,9 @@ export async function oauthRequest<T>(
   if (json === undefined) {
     throw new ValidationError(source, [{ path: '', message: 'the response is not JSON' }]);
   }
+  let value: T;
   try {
-    return validate(schema, json, source);
+    value = validate(schema, json, source);
   } catch (error) {
     // A token answer that fails its schema still holds fresh tokens: the error carries no body,
     // and its messages lose every string the answer held and every secret that was sent.
@@ -124,6 +147,16 @@ export async function oauthRequest<T>(
     const hidden = [...secrets, ...stringsIn(json)];
     throw new ValidationError(source, error.issues.map(({ path, message }) => ({ path, message: scrub(message, hidden) })));
   }
+  // The report carries paths and types only: no body (it holds tokens).
+  const mismatch = extras && check(extras, json, source, '', null);
+  if (mismatch) {
+    try {
+      (options.onMismatch ?? warnMismatch)(mismatch);
+    } catch {
+      // A failing reporter must not cost the caller the tokens.
+    }
+  }
+  return value;
 }
 
 /** Every string inside a JSON value (object values, array items), to scrub from messages. */

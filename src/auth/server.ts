@@ -21,18 +21,25 @@ export interface TokenResponse {
 
 const scopeField = nullish(union([array(string()), string()]));
 
-/** Checks a token endpoint answer; unknown fields are kept. */
+/**
+ * Checks what a token answer cannot do without (a null counts as absent); unknown fields are
+ * kept. Refusing an answer loses the pair Twitch issued, so nothing else is required here.
+ */
 export const tokenResponseSchema = /* @__PURE__ */ pipe(
   looseObject({
     access_token: string(),
-    refresh_token: optional(string()),
-    expires_in: optional(number()),
+    refresh_token: nullish(string()),
+    expires_in: nullish(number()),
     scope: scopeField,
-    token_type: optional(string()),
-    id_token: optional(string()),
   }),
-  transform((body) => ({ ...body, scope: scopeList(body.scope) })),
+  transform((body) => ({ ...body, refresh_token: body.refresh_token ?? undefined, expires_in: body.expires_in ?? undefined, scope: scopeList(body.scope) })),
 );
+
+/** The rest of a token answer: checked and reported (`onMismatch`), never refused. */
+export const tokenExtrasSchema = /* @__PURE__ */ looseObject({
+  token_type: optional(string()),
+  id_token: optional(string()),
+});
 
 /** What `validateToken` learns about a token. Field names are Twitch's. */
 export interface ValidatedToken {
@@ -88,6 +95,7 @@ export function exchangeCode(options: ExchangeCodeOptions): Promise<TokenRespons
     },
     tokenResponseSchema,
     [clientSecret, code, codeVerifier],
+    tokenExtrasSchema,
   );
 }
 
@@ -106,6 +114,7 @@ export function appToken(options: AppTokenOptions): Promise<TokenResponse> {
     { form: { client_id: clientId, client_secret: clientSecret, grant_type: 'client_credentials' } },
     tokenResponseSchema,
     [clientSecret],
+    tokenExtrasSchema,
   );
 }
 
@@ -134,6 +143,7 @@ export function refreshToken(options: RefreshTokenOptions): Promise<TokenRespons
     },
     tokenResponseSchema,
     [clientSecret, refresh],
+    tokenExtrasSchema,
   );
 }
 

@@ -79,6 +79,15 @@ describe('loginWithRedirect + completeLogin', () => {
     expect(b.entries).toEqual(['https://app.example/callback?tab=home#section']);
   });
 
+  test('a page whose only answer-like field is its own ?state= is left alone', () => {
+    // Every OAuth answer carries access_token, code, id_token or error; `state` alone is the app's
+    // own parameter (a filter, a UI state), and an app that calls completeLogin on every load keeps it.
+    const b = browser();
+    b.entries.push('https://app.example/issues?state=open#/list');
+    expect(completeLogin({ url: b.entries[0], storage: b.storage, history: b.history })).toBeUndefined();
+    expect(b.entries).toEqual(['https://app.example/issues?state=open#/list']);
+  });
+
   test('the code flow returns a code, and a mismatched responseType is refused', async () => {
     const b = browser();
     loginWithRedirect({ clientId: fake.state.clientId, redirectUri: REDIRECT, scopes: [], responseType: 'code', storage: b.storage, location: b.location });

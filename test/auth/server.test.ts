@@ -1,6 +1,8 @@
 import { http } from 'msw';
-import { describe, expect, test } from 'vitest';
+import { inspect } from 'node:util';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { authorizeUrl, parseRedirect } from '../../src/auth/authorize.ts';
+import { pollDeviceToken } from '../../src/auth/device.ts';
 import { AuthError, InvalidTokenError } from '../../src/auth/errors.ts';
 import { createPkce } from '../../src/auth/pkce.ts';
 import { appToken, exchangeCode, refreshToken, revokeToken, validateToken } from '../../src/auth/server.ts';
@@ -106,6 +108,84 @@ describe('responses are validated before use', () => {
     const info = await validateToken('t', { fetch, authBaseUrl: 'https://id.example/' });
     expect(seen).toEqual(['https://id.example/validate']);
     expect(info.scopes).toEqual([]);
+  });
+});
+
+describe('a token answer is refused only for what its tokens need', () => {
+  beforeEach(() => void vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }));
+  afterEach(() => void vi.useRealTimers());
+
+  const ISSUED = { access_token: 'at-issued-0123456789', refresh_token: 'rt-issued-0123456789' };
+  /** A token endpoint that answers `body` (200) to every request. */
+  const answering = (body: unknown) => (async () => Response.json(body)) as typeof fetch;
+  /** Every way a report or error is looked at. */
+  const shown = (error: unknown) => `${String(error)} ${JSON.stringify(error)} ${inspect(error, { showHidden: true, depth: 10 })}`;
+
+  const grants = {
+    exchangeCode: (fetch: typeof globalThis.fetch, onMismatch?: (error: ValidationError) => void) =>
+      exchangeCode({ ...client(), code: 'code-0123456789', redirectUri: REDIRECT, fetch, onMismatch }),
+    appToken: (fetch: typeof globalThis.fetch, onMismatch?: (error: ValidationError) => void) => appToken({ ...client(), fetch, onMismatch }),
+    refreshToken: (fetch: typeof globalThis.fetch, onMismatch?: (error: ValidationError) => void) =>
+      refreshToken({ clientId: fake.state.clientId, refreshToken: 'rt-spent-0123456789', fetch, onMismatch }),
+    pollDeviceToken: (fetch: typeof globalThis.fetch, onMismatch?: (error: ValidationError) => void) =>
+      pollDeviceToken({ clientId: fake.state.clientId, deviceCode: 'dc-0123456789', interval: 1, scopes: [], fetch, onMismatch }),
+  };
+  /** Runs a grant to its end (the device poll waits its 1 s interval first). */
+  async function run<T>(promise: Promise<T>): Promise<T> {
+    const settled = promise.then((value) => ({ value }), (error: unknown) => ({ error }));
+    await vi.advanceTimersByTimeAsync(1000);
+    const outcome = await settled;
+    if ('error' in outcome) throw outcome.error;
+    return outcome.value;
+  }
+
+  test.each(Object.keys(grants) as (keyof typeof grants)[])('%s: odd token_type and id_token are reported, and the tokens returned', async (grant) => {
+    const reports: ValidationError[] = [];
+    const answer = { ...ISSUED, expires_in: 14400, scope: ['user:read:chat'], token_type: null, id_token: 42 };
+    const token = await run(grants[grant](answering(answer), (error) => reports.push(error)));
+    expect(token).toMatchObject({ ...ISSUED, expires_in: 14400, scope: ['user:read:chat'] });
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toBeInstanceOf(ValidationError);
+    expect(reports[0]!.issues.map((issue) => [issue.path, issue.message])).toEqual([
+      ['token_type', 'expected string, received null'],
+      ['id_token', 'expected string, received number'],
+    ]);
+    expect(reports[0]!.body ?? undefined).toBeUndefined();
+    for (const secret of [...Object.values(ISSUED), 'rt-spent-0123456789', 'code-0123456789', 'dc-0123456789']) expect(shown(reports[0])).not.toContain(secret);
+  });
+
+  test('a null refresh_token, expires_in or scope counts as absent', async () => {
+    const token = await refreshToken({ clientId: fake.state.clientId, refreshToken: 'rt-x-0123456789', fetch: answering({ access_token: ISSUED.access_token, refresh_token: null, expires_in: null, scope: null }) });
+    expect(token).toMatchObject({ access_token: ISSUED.access_token, scope: [] });
+    expect(token.refresh_token).toBeUndefined();
+    expect(token.expires_in).toBeUndefined();
+  });
+
+  test.each([
+    ['access_token', { access_token: 7 }],
+    ['refresh_token', { refresh_token: 7 }],
+    ['expires_in', { expires_in: '14400' }],
+    ['scope', { scope: { read: true } }],
+  ])('a %s of the wrong type refuses the answer, and the error holds no token', async (path, odd) => {
+    const onMismatch = vi.fn();
+    const failure = await refreshToken({ clientId: fake.state.clientId, refreshToken: 'rt-x-0123456789', fetch: answering({ ...ISSUED, ...odd }), onMismatch }).catch((e) => e);
+    expect(failure).toBeInstanceOf(ValidationError);
+    expect(failure.path).toBe(path);
+    expect(failure.body).toBeUndefined();
+    for (const secret of Object.values(ISSUED)) expect(shown(failure)).not.toContain(secret);
+    expect(onMismatch).not.toHaveBeenCalled();
+  });
+
+  test('by default a mismatch is one console.warn per answer and path, without values', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      for (let i = 0; i < 3; i++) await appToken({ ...client(), fetch: answering({ ...ISSUED, token_type: false }) });
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toMatch(/oauth2\/token token_type: expected string, received boolean/);
+      expect(String(warn.mock.calls[0]![0])).not.toContain(ISSUED.access_token);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
 

@@ -5,7 +5,7 @@ import { AuthError, InvalidTokenError, NoTokenError } from '../../src/auth/error
 import { validateToken } from '../../src/auth/server.ts';
 import { memoryStore, type TokenStore } from '../../src/auth/stores.ts';
 import { createTokenManager } from '../../src/auth/token-manager.ts';
-import { MissingScopeError, UnauthorizedError } from '../../src/errors.ts';
+import { MissingScopeError, UnauthorizedError, ValidationError } from '../../src/errors.ts';
 import { getChannelEditors } from '../../src/helix/channels.ts';
 import { getUsers } from '../../src/helix/users.ts';
 import { findToken, issueToken, revokeToken } from '../../src/testing/state.ts';
@@ -396,6 +396,29 @@ describe('refresh answers', () => {
     expect(onInvalid).toHaveBeenCalledExactlyOnceWith(id);
   });
 
+  test('an answer whose token_type is not a string still yields the pair Twitch issued', async () => {
+    const reports: ValidationError[] = [];
+    const manager = createTokenManager({ clientId: fake.state.clientId, onMismatch: (error) => reports.push(error) });
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    const pair = mint();
+    const { id } = await manager.addUser(pair);
+    expire(pair.access_token);
+    // Twitch spends the refresh token and answers a new pair; one field that routing does not need
+    // has a type the schema did not expect. Refusing the answer would lose the only live pair.
+    fake.server.use(
+      http.post('https://id.twitch.tv/oauth2/token', () => {
+        const fresh = mint();
+        fake.state.tokens.delete(pair.access_token);
+        return Response.json({ ...fresh, expires_in: 14_000, scope: [], token_type: null });
+      }),
+    );
+    const body = await getUsers(client);
+    expect(body.data[0]?.id).toBe(id);
+    expect(fake.oauth.grants.refresh_token).toBeUndefined(); // the override answered it
+    expect(reports.map((report) => report.path)).toEqual(['token_type']);
+    expect(fake.helixRequests.at(-1)?.token).not.toBe(pair.access_token);
+  });
+
   test('an expires_in of 1e400 (Infinity once parsed) does not make every later call refresh', async () => {
     const store = memoryStore();
     const manager = createTokenManager({ clientId: fake.state.clientId, store });
@@ -435,6 +458,132 @@ describe('users index', () => {
     await Promise.all([manager.removeUser(ids[0]!), manager.removeUser(ids[1]!)]);
     expect((await manager.users()).map((user) => user.id)).toEqual([ids[2]]);
     expect(JSON.parse(store.get('users')!)).toEqual([ids[2]]);
+  });
+});
+
+describe('removeUser', () => {
+  test('a user removed while their refresh is in flight stays removed (logout is not undone)', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let asked!: () => void;
+    const refreshing = new Promise<void>((resolve) => (asked = resolve));
+    // Twitch answers the refresh only after the user has logged out.
+    const slowRefresh = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(init?.body ?? '').includes('grant_type=refresh_token')) {
+        asked();
+        await held;
+      }
+      return fetch(input, init);
+    }) as typeof fetch;
+    const store = memoryStore();
+    const manager = createTokenManager({ clientId: fake.state.clientId, store, fetch: slowRefresh });
+    const client = createClient({ clientId: fake.state.clientId, auth: manager });
+    const pair = mint();
+    const { id } = await manager.addUser(pair);
+    expire(pair.access_token);
+
+    const call = getUsers(client).catch((error: unknown) => error);
+    await refreshing;
+    await manager.removeUser(id);
+    release();
+    await call;
+
+    expect(fake.oauth.grants.refresh_token).toBe(1);
+    expect(await manager.users()).toEqual([]);
+    expect(store.get(`user:${id}`)).toBeUndefined();
+  });
+
+  /** A fetch whose next /validate is answered only when `release()` is called. */
+  function heldValidation() {
+    let hold = false;
+    let release!: () => void;
+    let asked!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const validating = new Promise<void>((resolve) => (asked = resolve));
+    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (hold && String(input).endsWith('/validate')) {
+        asked();
+        await held;
+      }
+      return globalThis.fetch(input, init);
+    }) as typeof globalThis.fetch;
+    return { fetch, validating, release, hold: () => void (hold = true) };
+  }
+
+  test('a user removed during the hourly validation stays removed, and the waiting call gets NoTokenError', async () => {
+    let clock = Date.now();
+    const gate = heldValidation();
+    const store = memoryStore();
+    const manager = createTokenManager({ clientId: fake.state.clientId, store, fetch: gate.fetch, now: () => clock });
+    const { id } = await manager.addUser(mint());
+    clock += 61 * 60_000; // the next call validates first
+    gate.hold();
+
+    const call = getUsers(createClient({ clientId: fake.state.clientId, auth: manager })).catch((error: unknown) => error);
+    await gate.validating;
+    await manager.removeUser(id);
+    gate.release();
+
+    expect(await call).toBeInstanceOf(NoTokenError);
+    expect(await manager.users()).toEqual([]);
+    expect(store.get(`user:${id}`)).toBeUndefined();
+    expect(JSON.parse(store.get('users')!)).toEqual([]);
+  });
+
+  test('a pair another instance stored, read just before the removal, does not bring the user back', async () => {
+    const inner = memoryStore();
+    let held = false;
+    let release: (() => void) | undefined;
+    let reading!: () => void;
+    const read = new Promise<void>((resolve) => (reading = resolve));
+    // Reads of a user record return what the store held when asked, answered only on release.
+    const store: TokenStore = {
+      get: async (key) => {
+        const value = inner.get(key);
+        if (release === undefined && key.startsWith('user:') && held) {
+          reading();
+          await new Promise<void>((resolve) => (release = resolve));
+        }
+        return value;
+      },
+      set: (key, value) => inner.set(key, value),
+      delete: (key) => inner.delete(key),
+    };
+    const a = createTokenManager({ clientId: fake.state.clientId, store });
+    const b = createTokenManager({ clientId: fake.state.clientId, store: inner });
+    const pair = mint();
+    const { id } = await a.addUser(pair);
+    expire(pair.access_token);
+    await getUsers(createClient({ clientId: fake.state.clientId, auth: b }), {}, { user: id }); // b refreshes and stores
+
+    held = true;
+    const call = getUsers(createClient({ clientId: fake.state.clientId, auth: a })).catch((error: unknown) => error);
+    await read; // a's 401 re-check is reading the store, which holds b's pair
+    await a.removeUser(id);
+    release!();
+
+    expect(await call).toBeInstanceOf(NoTokenError);
+    const after = await getUsers(createClient({ clientId: fake.state.clientId, auth: a }), {}, { user: id }).catch((error: unknown) => error);
+    expect(after).toBeInstanceOf(NoTokenError);
+    expect(await a.users()).toEqual([]);
+  });
+
+  test('a user removed while addUser validates the token is not added', async () => {
+    const gate = heldValidation();
+    const store = memoryStore();
+    const manager = createTokenManager({ clientId: fake.state.clientId, store, fetch: gate.fetch });
+    gate.hold();
+    const adding = manager.addUser(mint()).catch((error: unknown) => error);
+    await gate.validating;
+    await manager.removeUser(fake.state.ids.broadcaster);
+    gate.release();
+
+    expect(await adding).toBeInstanceOf(NoTokenError);
+    expect(await manager.users()).toEqual([]);
+    expect(store.get(`user:${fake.state.ids.broadcaster}`)).toBeUndefined();
+    // A later login is not held back by the earlier logout.
+    const again = await manager.addUser(mint());
+    expect((await manager.users()).map((user) => user.id)).toEqual([again.id]);
   });
 });
 
