@@ -67,9 +67,10 @@ describe('a server that never lets a session live', () => {
       // One re-creation on the first new session (settled at once after a healthy one); none after.
       expect(helix).toBeLessThanOrEqual(1);
       expect(socket.state).not.toBe('idle');
-      // The server behaves again: the socket gets back within one backoff step plus the settle time.
+      // The server behaves again: the socket gets back within one backoff step (at most a minute),
+      // plus the wait for a welcome on a connection still open (10 s) and the settle time (5 s).
       h.behaviour = healthy;
-      await h.tick(MINUTE + 5000);
+      await h.tick(MINUTE + 10_000 + 5000 + 1000);
       expect(socket.state).toBe('connected');
       expect(socket.subscriptions[0]!.transport?.session_id).toBe(socket.session!.id);
       expect(log.resubscribed.length).toBeGreaterThanOrEqual(1);
