@@ -17,7 +17,7 @@ import {
 import { getUsers } from '../src/helix/users.ts';
 import { getStreams } from '../src/helix/streams.ts';
 import { inspect } from 'node:util';
-import { fetchStub, json } from './fetch-stub.ts';
+import { endlessResponse, fetchStub, json } from './fetch-stub.ts';
 
 const TOKEN = 'secret-token-abc123';
 const user = (login: string) => ({
@@ -513,22 +513,12 @@ describe('parameters helixkit does not know yet', () => {
 
 describe('bodies are capped', () => {
   test('an answer streaming past 16 MiB is refused with ValidationError and read no further', async () => {
-    let pulled = 0;
-    const endless = () =>
-      new Response(
-        new ReadableStream({
-          pull(controller) {
-            pulled++;
-            controller.enqueue(new Uint8Array(1024 * 1024).fill(32));
-          },
-        }),
-        { headers: { 'content-type': 'application/json' } },
-      );
-    const stub = fetchStub(endless);
+    const endless = endlessResponse(1024 * 1024);
+    const stub = fetchStub(endless.response);
     const error = (await getUsers(client(stub.fetch), { id: '1' }).catch((e: unknown) => e)) as ValidationError;
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.message).toMatch(/over 16 MiB/);
-    expect(pulled).toBeLessThan(20);
+    expect(endless.pulls()).toBeLessThan(20);
   });
 });
 

@@ -26,3 +26,22 @@ export function fetchStub(...responders: Responder[]): FetchStub {
   };
   return { fetch: stub as typeof fetch, requests };
 }
+
+/**
+ * A JSON response whose body never ends: chunks of `chunkBytes` spaces, pulled one at a time.
+ * `pulls()` tells how many chunks were read, so a test can show a reader stopped at its cap.
+ */
+export function endlessResponse(chunkBytes: number): { response: () => Response; pulls: () => number } {
+  let pulled = 0;
+  const response = () =>
+    new Response(
+      new ReadableStream({
+        pull(controller) {
+          pulled++;
+          controller.enqueue(new Uint8Array(chunkBytes).fill(32));
+        },
+      }),
+      { headers: { 'content-type': 'application/json' } },
+    );
+  return { response, pulls: () => pulled };
+}

@@ -7,6 +7,7 @@ import { AuthError, InvalidTokenError } from '../../src/auth/errors.ts';
 import { createPkce } from '../../src/auth/pkce.ts';
 import { appToken, exchangeCode, refreshToken, revokeToken, validateToken } from '../../src/auth/server.ts';
 import { ValidationError } from '../../src/errors.ts';
+import { endlessResponse } from '../fetch-stub.ts';
 import { useFakeTwitch } from './harness.ts';
 
 const fake = useFakeTwitch();
@@ -191,21 +192,11 @@ describe('a token answer is refused only for what its tokens need', () => {
 
 describe('OAuth answers are capped', () => {
   test('an answer streaming past 1 MiB fails as a network error, read no further', async () => {
-    let pulled = 0;
-    const endless: typeof fetch = async () =>
-      new Response(
-        new ReadableStream({
-          pull(controller) {
-            pulled++;
-            controller.enqueue(new Uint8Array(64 * 1024).fill(32));
-          },
-        }),
-        { headers: { 'content-type': 'application/json' } },
-      );
-    const failure = await validateToken('some-token-value', { fetch: endless }).catch((e: unknown) => e);
+    const endless = endlessResponse(64 * 1024);
+    const failure = await validateToken('some-token-value', { fetch: async () => endless.response() }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(AuthError);
     expect((failure as AuthError).error).toBe('network_error');
     expect(String(failure)).toMatch(/over 1 MiB/);
-    expect(pulled).toBeLessThan(40);
+    expect(endless.pulls()).toBeLessThan(40);
   });
 });

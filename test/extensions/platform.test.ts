@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { weigh } from '../../bench/bundle.ts';
 import { Miniflare } from 'miniflare';
 import { expect, test } from 'vitest';
 import { NOW_S, SECRET, makeToken, viewer } from './jwt.ts';
@@ -15,21 +15,8 @@ test('src/extensions.ts uses no Node builtin and imports only the error classes'
   expect([...text.matchAll(/\bfrom\s+'([^']+)'/g)].map((match) => match[1])).toEqual(['./errors.js']);
 });
 
-/** Bundles `contents` (resolved from the project root) as a browser build would. */
-async function bundle(contents: string, platform: 'browser' | 'neutral') {
-  const result = await build({
-    stdin: { contents, resolveDir: source('.'), loader: 'ts' },
-    bundle: true,
-    minify: true,
-    write: false,
-    format: 'esm',
-    platform,
-    target: 'es2022',
-    conditions: platform === 'neutral' ? ['workerd', 'worker', 'browser'] : ['browser'],
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0]!.text;
-}
+/** Bundles `contents` (resolved from the project root) as a user's bundler would: bench/bundle.ts. */
+const bundle = async (contents: string, platform: 'browser' | 'neutral') => (await weigh(contents, platform)).code;
 
 test('a bundle importing only verifyExtensionJwt is at most 1,450 B gzip, without ky or valibot', async () => {
   const code = await bundle(`import { verifyExtensionJwt } from './src/extensions.ts'; export default verifyExtensionJwt;`, 'browser');
