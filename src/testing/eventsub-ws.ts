@@ -139,6 +139,7 @@ const CLOSE_STATUS: Record<number, string> = {
   4001: 'websocket_received_inbound_traffic',
   4002: 'websocket_failed_ping_pong',
   4003: 'websocket_connection_unused',
+  4004: 'websocket_failed_to_reconnect',
   4005: 'websocket_network_timeout',
   4006: 'websocket_network_error',
 };
