@@ -36,6 +36,33 @@ function hex(bytes: ArrayBuffer): string {
   return [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
+/**
+ * A POST to `url` carrying `body`, with Twitch's EventSub headers and the HMAC-SHA256 signature
+ * over message id + timestamp + body. `headers` adds the subscription type and version where the
+ * message has them (a conduit shard's challenge has none).
+ */
+export async function signedWebhook(
+  url: string | URL,
+  message: { secret: string; messageType: string; messageId: string; timestamp: string; body: string; headers?: Record<string, string> },
+): Promise<Request> {
+  const encoder = new TextEncoder();
+  const key = await crypto.subtle.importKey('raw', encoder.encode(message.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const signature = await crypto.subtle.sign('HMAC', key, encoder.encode(message.messageId + message.timestamp + message.body));
+  return new Request(url, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      'Twitch-Eventsub-Message-Id': message.messageId,
+      'Twitch-Eventsub-Message-Retry': '0',
+      'Twitch-Eventsub-Message-Type': message.messageType,
+      'Twitch-Eventsub-Message-Signature': `sha256=${hex(signature)}`,
+      'Twitch-Eventsub-Message-Timestamp': message.timestamp,
+      ...message.headers,
+    },
+    body: message.body,
+  });
+}
+
 /** Builds a `Request` to `url` that looks and is signed exactly like one from Twitch's EventSub. */
 export async function webhookRequest(url: string | URL, options: WebhookRequestOptions): Promise<Request> {
   const messageType = options.messageType ?? 'notification';
@@ -58,21 +85,12 @@ export async function webhookRequest(url: string | URL, options: WebhookRequestO
         ? { subscription, challenge: options.challenge ?? crypto.randomUUID() }
         : { subscription },
   );
-  const encoder = new TextEncoder();
-  const key = await crypto.subtle.importKey('raw', encoder.encode(options.signWith ?? options.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const signature = await crypto.subtle.sign('HMAC', key, encoder.encode(messageId + timestamp + body));
-  return new Request(url, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      'Twitch-Eventsub-Message-Id': messageId,
-      'Twitch-Eventsub-Message-Retry': '0',
-      'Twitch-Eventsub-Message-Type': messageType,
-      'Twitch-Eventsub-Message-Signature': `sha256=${hex(signature)}`,
-      'Twitch-Eventsub-Message-Timestamp': timestamp,
-      'Twitch-Eventsub-Subscription-Type': options.type,
-      'Twitch-Eventsub-Subscription-Version': subscription.version,
-    },
+  return signedWebhook(url, {
+    secret: options.signWith ?? options.secret,
+    messageType,
+    messageId,
+    timestamp,
     body,
+    headers: { 'Twitch-Eventsub-Subscription-Type': options.type, 'Twitch-Eventsub-Subscription-Version': subscription.version },
   });
 }
