@@ -5,6 +5,8 @@
  * @see https://dev.twitch.tv/docs/eventsub/handling-webhook-events/
  */
 
+import type { TwitchState } from './state.js';
+
 /** Options of {@link webhookRequest}. */
 export interface WebhookRequestOptions {
   /** The secret the subscription was created with. */
@@ -93,4 +95,39 @@ export async function webhookRequest(url: string | URL, options: WebhookRequestO
     body,
     headers: { 'Twitch-Eventsub-Subscription-Type': options.type, 'Twitch-Eventsub-Subscription-Version': subscription.version },
   });
+}
+
+const PENDING = 'eventsub.webhook.pending';
+
+function pendingOf(state: TwitchState): Set<Promise<unknown>> {
+  let pending = state.extra.get(PENDING) as Set<Promise<unknown>> | undefined;
+  if (!pending) state.extra.set(PENDING, (pending = new Set()));
+  return pending;
+}
+
+/**
+ * Sends a request built by `build` to the state's webhook sink and hands the answer (undefined
+ * when the sink threw) to `then`; the whole exchange is tracked for {@link webhooksSettled}.
+ */
+export function postWebhook(state: TwitchState, build: () => Promise<Request>, then: (response: Response | undefined) => unknown): void {
+  const sink = state.webhook;
+  if (!sink) return;
+  const pending = pendingOf(state);
+  const exchange = (async () => {
+    let response: Response | undefined;
+    try {
+      response = await sink(await build());
+    } catch {
+      // A callback that cannot be reached is a failed delivery, as on Twitch.
+    }
+    await then(response);
+  })().catch(() => {});
+  pending.add(exchange);
+  void exchange.finally(() => pending.delete(exchange));
+}
+
+/** Resolves once every webhook request the fake started (and what follows from its answer) is done. */
+export async function webhooksSettled(state: TwitchState): Promise<void> {
+  const pending = pendingOf(state);
+  while (pending.size) await Promise.allSettled([...pending]);
 }
