@@ -5,6 +5,27 @@
  * Subscriptions live in the shared state (`state.eventSubSubscriptions`); the Helix fake creates
  * them, and should refuse a WebSocket transport whose `session_id` is not an open session
  * (see {@link eventsubSessions}).
+ *
+ * It also delivers conduit subscriptions over the conduit's shards, as Twitch's conduit guide
+ * (dev.twitch.tv/docs/eventsub/handling-conduit-events, 2026) says, in my words:
+ * - Twitch hashes the channel id to pick the shard a notification goes to ("Adding subscriptions").
+ *   The fake hashes the subscription's channel (condition `broadcaster_user_id`, else
+ *   `to_broadcaster_user_id`, `user_id`, the first condition value) with FNV-1a: one channel always
+ *   lands on one shard, channels spread over shards, and every run repeats.
+ * - A notification for a shard that is disabled is sent to one other shard; if that one is disabled
+ *   too, it is dropped ("Failure scenarios"). The other shard is picked by hash as well, among all
+ *   the others, enabled or not: so with two shards down, notifications are lost although enabled
+ *   shards remain (twitch4j's conduit guide warns of the same). Drops are in `state.conduitDeliveries`.
+ * - A webhook shard is disabled only after a long run of failures; a notification its callback
+ *   fails is not resent to another shard ("Failure scenarios", note).
+ * - When a shard is disabled (its WebSocket closed for any reason), `conduit.shard.disabled` goes to
+ *   the client's subscriptions of that type (condition `client_id`, optionally `conduit_id`), with the
+ *   shard's new status and transport (the subscription type's reference and example).
+ * - Subscriptions stay enabled while shards are down; if every shard stays disabled for 72 hours Twitch
+ *   deletes the conduit ("Handling disabled shards"; the fake does not).
+ * - A new WebSocket must be attached to a shard within 10 s of its welcome or it is closed ("Assigning
+ *   transports"); for plain WebSocket subscriptions the WebSocket guide says 10 s unless the connection
+ *   asked otherwise. The fake gives both the keepalive the client asked for (default 10 s), then 4003.
  */
 import { ws, type WebSocketHandler } from 'msw';
 import {
@@ -12,9 +33,13 @@ import {
   isoTime,
   randomString,
   randomUuid,
+  type ConduitDeliveryRecord,
+  type ConduitShardRecord,
   type EventSubSubscriptionRecord,
+  type EventSubTransportRecord,
   type TwitchState,
 } from './state.js';
+import { postWebhook, signedWebhook, webhooksSettled } from './webhook.js';
 
 /** An open session as the Helix fake needs to see it. */
 export interface FakeSessionRecord {
@@ -124,6 +149,14 @@ export interface EventSubWsControls {
   readonly received: readonly string[];
   /** Every connection opened, oldest first: when (state clock), and how it closed. */
   readonly connections: readonly FakeConnection[];
+  /**
+   * Takes an enabled conduit shard down: a WebSocket shard's connection is closed with `code`
+   * (default 4006, network error), a webhook shard gets `status` (default
+   * `notification_failures_exceeded`). `conduit.shard.disabled` follows. Returns whether a shard was enabled.
+   */
+  disableShard(conduitId: string, shardId: string | number, options?: { code?: number; status?: string }): boolean;
+  /** Resolves once every webhook request started so far (shard challenges, notifications) has been answered. */
+  settled(): Promise<void>;
 }
 
 /** The fake EventSub WebSocket: msw handlers to install and controls to drive it. */
@@ -139,9 +172,35 @@ const CLOSE_STATUS: Record<number, string> = {
   4001: 'websocket_received_inbound_traffic',
   4002: 'websocket_failed_ping_pong',
   4003: 'websocket_connection_unused',
+  4004: 'websocket_failed_to_reconnect',
   4005: 'websocket_network_timeout',
   4006: 'websocket_network_error',
 };
+
+/** FNV-1a, 32 bits: a small stable hash, so the same channel always picks the same shard. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** The channel a conduit subscription's notifications are hashed on. */
+function channelOf(sub: EventSubSubscriptionRecord): string {
+  const c = sub.condition;
+  return c.broadcaster_user_id ?? c.to_broadcaster_user_id ?? c.user_id ?? Object.values(c)[0] ?? sub.id;
+}
+
+/** The shards tried for a channel's notification: the hashed one, then one other (see the file's notes). */
+function candidates(shards: readonly ConduitShardRecord[], channel: string): ConduitShardRecord[] {
+  const n = shards.length;
+  if (n === 0) return [];
+  const first = hash(channel) % n;
+  if (n === 1) return [shards[first]!];
+  return [shards[first]!, shards[(first + 1 + (hash(`${channel}#retry`) % (n - 1))) % n]!];
+}
+
+const publicTransport = (transport: EventSubTransportRecord) =>
+  Object.fromEntries(Object.entries(transport).filter(([key]) => key !== 'secret'));
 
 /** Builds the fake EventSub WebSocket on a (new or shared) fake Twitch state. */
 export function eventsubWs(state: TwitchState = createState(), options: EventSubWsOptions = {}): FakeEventSubWs {
@@ -217,7 +276,7 @@ export function eventsubWs(state: TwitchState = createState(), options: EventSub
     session.timers.add(timer);
   }
 
-  /** The session is over: its subscriptions and shards are disabled, as Twitch does. */
+  /** The session is over: its WebSocket subscriptions and its shards are disabled, as Twitch does. */
   function endSession(session: Session, code: number): void {
     if (!sessions.has(session.id)) return;
     sessions.delete(session.id);
@@ -231,13 +290,26 @@ export function eventsubWs(state: TwitchState = createState(), options: EventSub
         sub.transport.disconnected_at = at;
       }
     }
-    for (const shards of state.shards.values()) {
+    for (const [conduitId, shards] of state.shards) {
       for (const shard of shards) {
         if (shard.transport.method === 'websocket' && shard.transport.session_id === session.id) {
+          const wasEnabled = shard.status === 'enabled';
           shard.status = status;
           shard.transport.disconnected_at = at;
+          if (wasEnabled) shardDisabled(conduitId, shard);
         }
       }
+    }
+  }
+
+  /** Tells the owner's `conduit.shard.disabled` subscriptions (all of the client, or of this conduit). */
+  function shardDisabled(conduitId: string, shard: ConduitShardRecord): void {
+    const owner = state.conduits.get(conduitId)?.client_id;
+    const event = { conduit_id: conduitId, shard_id: shard.id, status: shard.status, transport: publicTransport(shard.transport) };
+    for (const sub of [...state.eventSubSubscriptions.values()]) {
+      const { client_id: clientId, conduit_id: only } = sub.condition;
+      if (sub.type !== 'conduit.shard.disabled' || sub.status !== 'enabled' || sub.client_id !== owner || clientId !== owner) continue;
+      if (only === undefined || only === conduitId) notify(sub, event);
     }
   }
 
@@ -340,17 +412,67 @@ export function eventsubWs(state: TwitchState = createState(), options: EventSub
     return session ? [session] : [];
   };
 
-  /** Where a subscription's notifications go: its session, or a connected shard of its conduit. */
-  function route(sub: EventSubSubscriptionRecord): Session | undefined {
-    if (sub.transport.method === 'websocket') return sub.transport.session_id ? sessions.get(sub.transport.session_id) : undefined;
-    if (sub.transport.method === 'conduit' && sub.transport.conduit_id) {
-      for (const shard of state.shards.get(sub.transport.conduit_id) ?? []) {
-        const session = shard.transport.method === 'websocket' && shard.transport.session_id ? sessions.get(shard.transport.session_id) : undefined;
-        if (session && shard.status === 'enabled') return session;
-      }
+  /** The open session of an enabled WebSocket shard, `webhook` for an enabled webhook shard, else nothing. */
+  function takerOf(shard: ConduitShardRecord): Session | 'webhook' | undefined {
+    if (shard.status !== 'enabled') return undefined;
+    if (shard.transport.method === 'webhook') return 'webhook';
+    return shard.transport.session_id ? sessions.get(shard.transport.session_id) : undefined;
+  }
+
+  /** Picks the shard for a conduit subscription's message: the shards tried and the one that can take it. */
+  function pick(sub: EventSubSubscriptionRecord) {
+    const tried: ConduitShardRecord[] = [];
+    for (const shard of candidates(state.shards.get(sub.transport.conduit_id ?? '') ?? [], channelOf(sub))) {
+      tried.push(shard);
+      const taker = takerOf(shard);
+      if (taker) return { tried, shard, taker };
     }
+    return { tried };
+  }
+
+  /** Sends a message of a subscription where Twitch would: its session, or a shard of its conduit. */
+  function dispatch(sub: EventSubSubscriptionRecord, messageType: 'notification' | 'revocation', payload: object): SentFrame | undefined {
+    const extra = { subscription_type: sub.type, subscription_version: sub.version };
+    if (sub.transport.method === 'websocket') {
+      const session = sub.transport.session_id ? sessions.get(sub.transport.session_id) : undefined;
+      return session && send(session.conn, messageType, payload, extra);
+    }
+    if (sub.transport.method !== 'conduit') return undefined;
+    const { tried, shard, taker } = pick(sub);
+    const record: ConduitDeliveryRecord = {
+      conduit_id: sub.transport.conduit_id!,
+      subscription_id: sub.id,
+      type: sub.type,
+      channel: channelOf(sub),
+      tried: tried.map((t) => t.id),
+      dropped: !shard,
+    };
+    if (messageType === 'notification') state.conduitDeliveries.push(record);
+    if (!shard) return undefined;
+    record.shard_id = shard.id;
+    if (taker !== 'webhook') {
+      const frameSent = send(taker!.conn, messageType, payload, extra);
+      if (frameSent) record.message_id = frameSent.messageId;
+      return frameSent;
+    }
+    // With no webhook sink nothing goes out (and no id is drawn, so later ids stay as they were).
+    if (!state.webhook) return undefined;
+    const { callback, secret } = shard.transport;
+    const messageId = (record.message_id = randomUuid(state));
+    const timestamp = isoTime(state.now());
+    const headers = { 'Twitch-Eventsub-Subscription-Type': sub.type, 'Twitch-Eventsub-Subscription-Version': sub.version };
+    postWebhook(
+      state,
+      () => signedWebhook(callback!, { secret: secret ?? '', messageType, messageId, timestamp, body: JSON.stringify(payload), headers }),
+      (response) => {
+        if (!response?.ok) record.failed = true;
+      },
+    );
     return undefined;
   }
+
+  /** A notification for one subscription; the frame, when one went out on a WebSocket. */
+  const notify = (sub: EventSubSubscriptionRecord, event: object) => dispatch(sub, 'notification', { subscription: publicSubscription(sub), event });
 
   const publicSubscription = (sub: EventSubSubscriptionRecord) => ({
     id: sub.id,
@@ -358,7 +480,7 @@ export function eventsubWs(state: TwitchState = createState(), options: EventSub
     type: sub.type,
     version: sub.version,
     condition: sub.condition,
-    transport: Object.fromEntries(Object.entries(sub.transport).filter(([key]) => key !== 'secret')),
+    transport: publicTransport(sub.transport),
     created_at: sub.created_at,
     cost: sub.cost,
   });
@@ -370,12 +492,7 @@ export function eventsubWs(state: TwitchState = createState(), options: EventSub
         if (sub.type !== type || sub.status !== 'enabled') continue;
         if (version !== undefined && sub.version !== version) continue;
         if (subscriptionId !== undefined && sub.id !== subscriptionId) continue;
-        const session = route(sub);
-        if (!session) continue;
-        const frameSent = send(session.conn, 'notification', { subscription: publicSubscription(sub), event }, {
-          subscription_type: sub.type,
-          subscription_version: sub.version,
-        });
+        const frameSent = notify(sub, event);
         if (frameSent) out.push(frameSent);
       }
       return out;
@@ -405,13 +522,7 @@ export function eventsubWs(state: TwitchState = createState(), options: EventSub
       const sub = state.eventSubSubscriptions.get(subscriptionId);
       if (!sub) return false;
       sub.status = status;
-      const session = route({ ...sub, status: 'enabled' });
-      if (session) {
-        send(session.conn, 'revocation', { subscription: publicSubscription(sub) }, {
-          subscription_type: sub.type,
-          subscription_version: sub.version,
-        });
-      }
+      dispatch(sub, 'revocation', { subscription: publicSubscription(sub) });
       state.eventSubSubscriptions.delete(subscriptionId);
       return true;
     },
@@ -439,6 +550,21 @@ export function eventsubWs(state: TwitchState = createState(), options: EventSub
     sent,
     received,
     connections,
+    disableShard(conduitId, shardId, { code = 4006, status = 'notification_failures_exceeded' } = {}) {
+      const shard = state.shards.get(conduitId)?.find((candidate) => candidate.id === String(shardId));
+      if (!shard || shard.status !== 'enabled') return false;
+      const websocket = shard.transport.method === 'websocket';
+      const session = websocket && shard.transport.session_id ? sessions.get(shard.transport.session_id) : undefined;
+      if (session) {
+        controls.close(code, session.id);
+        return true;
+      }
+      shard.status = websocket ? (CLOSE_STATUS[code] ?? 'websocket_disconnected') : status;
+      if (websocket) shard.transport.disconnected_at = isoTime(state.now());
+      shardDisabled(conduitId, shard);
+      return true;
+    },
+    settled: () => webhooksSettled(state),
   };
 
   return { handlers: [handler], controls, state };

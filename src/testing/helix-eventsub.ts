@@ -1,16 +1,39 @@
 /**
  * Fake Helix routes for EventSub subscriptions (webhook, WebSocket and conduit transports),
  * conduits and conduit shards.
+ *
+ * Conduit rules kept here, with their sources ("guide": dev.twitch.tv/docs/eventsub/handling-conduit-events,
+ * "reference": dev.twitch.tv/docs/api/reference, both as of 2026):
+ * - Shard ids run from 0 to shard_count - 1 (guide, "Creating a conduit"; reference, update-conduit-shards).
+ * - A client has at most 5 enabled conduits and a conduit 1 to 20,000 shards (guide, "Limits"); past the
+ *   conduit limit create-conduits answers 429, a bad count 400 (reference, create-conduits).
+ * - Lowering shard_count removes the shards from the new count up (reference, update-conduits; the guide
+ *   says they are disabled). twitchdev/issues#914 reports Twitch once keeping them listed: a bug report,
+ *   so the fake follows the reference.
+ * - update-conduit-shards takes at most 100 shards (reference, since 2026-06-18) and reports each shard it
+ *   could not update in `errors`: a bad secret length, a callback that is not https on port 443, a bad
+ *   method, a missing callback or session_id, a session that is not connected, an id outside the conduit
+ *   (reference, the `errors[].message` list). Every code seen in practice is `invalid_parameter`
+ *   (twitchdev/issues#1198, 2026-08).
+ * - A webhook shard starts `webhook_callback_verification_pending`; Twitch posts it a challenge
+ *   `{ challenge, conduit_shard: { conduit_id, shard } }` and enables it when the callback answers 200
+ *   with the raw challenge (guide, "Assigning transports" and "Verifying a conduit").
+ * - Deleting a conduit disables its subscriptions (guide, "Adding subscriptions"); they are listed with
+ *   status `conduit_deleted` (reference, get-eventsub-subscriptions status filter).
  */
 import { badRequest, conflict, HelixFault, forbidden, notFound, paginate, param, required, type HelixContext, type RouteHandler } from './helix-context.js';
 import { eventsubSessions } from './eventsub-ws.js';
 import {
   isoTime,
+  randomString,
   randomUuid,
   type ConduitRecord,
+  type ConduitShardRecord,
   type EventSubSubscriptionRecord,
   type EventSubTransportRecord,
+  type TwitchState,
 } from './state.js';
+import { postWebhook, signedWebhook } from './webhook.js';
 
 /** Twitch's caps on the summed cost of subscriptions: per client (app token), per user (WebSocket). */
 const MAX_APP_COST = 10_000;
@@ -113,6 +136,71 @@ function resizeShards(ctx: HelixContext, conduit: ConduitRecord): void {
   }
   shards.length = conduit.shard_count;
   ctx.state.shards.set(conduit.id, shards);
+}
+
+/** A shard as Get Conduit Shards shows it (no secret, no bookkeeping). */
+function publicShard(shard: ConduitShardRecord) {
+  return { id: shard.id, status: shard.status, transport: publicTransport(shard.transport) };
+}
+
+/** The transport an update asks for, or why it cannot be used (a message for `errors`). */
+function shardTransport(ctx: HelixContext, raw: unknown, shard: ConduitShardRecord): EventSubTransportRecord | string {
+  const t = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const text = (key: string) => (typeof t[key] === 'string' ? (t[key] as string) : '');
+  if (t.method === 'websocket') {
+    const sessionId = text('session_id');
+    if (!sessionId) return 'transport.session_id is required with the websocket method';
+    const session = eventsubSessions(ctx.state).get(sessionId);
+    if (!session) return 'The WebSocket session is not connected';
+    // Not in Twitch's list: the fake refuses one session for two shards, so a double attach shows up in tests.
+    for (const shards of ctx.state.shards.values()) {
+      if (shards.some((other) => other !== shard && other.status === 'enabled' && other.transport.session_id === sessionId)) {
+        return 'The WebSocket session already serves another shard';
+      }
+    }
+    return { method: 'websocket', session_id: sessionId, connected_at: session.connected_at };
+  }
+  if (t.method === 'webhook') {
+    const callback = text('callback');
+    if (!callback) return 'transport.callback is required with the webhook method';
+    let url: URL | undefined;
+    try {
+      url = new URL(callback);
+    } catch {
+      // refused below
+    }
+    if (url?.protocol !== 'https:' || (url.port !== '' && url.port !== '443')) return 'transport.callback must be an https URL on port 443';
+    const secret = text('secret');
+    if (secret.length < 10 || secret.length > 100 || !/^[\x20-\x7e]*$/.test(secret)) return 'transport.secret must be 10 to 100 ASCII characters';
+    return { method: 'webhook', callback, secret };
+  }
+  return 'transport.method must be webhook or websocket';
+}
+
+/**
+ * Verifies a webhook shard: with a webhook sink, posts Twitch's challenge and enables the shard
+ * when the answer is 200 with the raw challenge (else `webhook_callback_verification_failed`);
+ * with none, the callback cannot be reached and counts as verified.
+ */
+function verifyShard(state: TwitchState, conduit: ConduitRecord, shard: ConduitShardRecord): void {
+  const transport = shard.transport;
+  if (!state.webhook) {
+    shard.status = 'enabled';
+    return;
+  }
+  const challenge = randomString(state, 32);
+  const messageId = randomUuid(state);
+  const timestamp = isoTime(state.now());
+  const body = JSON.stringify({ challenge, conduit_shard: { conduit_id: conduit.id, shard: shard.id } });
+  postWebhook(
+    state,
+    () => signedWebhook(transport.callback!, { secret: transport.secret!, messageType: 'webhook_callback_verification', messageId, timestamp, body }),
+    async (response) => {
+      if (shard.transport !== transport) return; // pointed elsewhere meanwhile
+      const answered = response?.status === 200 ? await response.text() : undefined;
+      shard.status = answered === challenge ? 'enabled' : 'webhook_callback_verification_failed';
+    },
+  );
 }
 
 function shardCount(value: unknown): number {
@@ -231,9 +319,7 @@ export const eventSubRoutes: Record<string, RouteHandler> = {
   'get-conduit-shards'(ctx) {
     const conduit = conduitOf(ctx, required(ctx, 'conduit_id'));
     const status = param(ctx, 'status');
-    const shards = (ctx.state.shards.get(conduit.id) ?? [])
-      .filter((s) => status === undefined || s.status === status)
-      .map((s) => ({ ...s, transport: publicTransport(s.transport) }));
+    const shards = (ctx.state.shards.get(conduit.id) ?? []).filter((s) => status === undefined || s.status === status).map(publicShard);
     return paginate(ctx, shards, { defaultFirst: 100, max: 1000 });
   },
 
@@ -245,32 +331,19 @@ export const eventSubRoutes: Record<string, RouteHandler> = {
     if (updates.length > MAX_SHARDS_PER_UPDATE) throw badRequest(`At most ${MAX_SHARDS_PER_UPDATE} shards per request`);
     const data = [];
     const errors = [];
-    for (const update of updates as { id?: unknown; transport?: Record<string, unknown> }[]) {
+    for (const update of updates as { id?: unknown; transport?: unknown }[]) {
       const id = String(update?.id ?? '');
-      const shard = shards.find((s) => s.id === id);
-      const t = update?.transport ?? {};
-      if (!shard) {
-        errors.push({ id, message: 'The shard id is outside the conduit range', code: 'invalid_parameter' });
+      const shard = /^(0|[1-9]\d*)$/.test(id) ? shards[Number(id)] : undefined;
+      const transport = shard ? shardTransport(ctx, update?.transport, shard) : "The shard id is outside the conduit's range";
+      if (!shard || typeof transport === 'string') {
+        errors.push({ id, message: transport as string, code: 'invalid_parameter' });
         continue;
       }
-      if (t.method === 'websocket' && typeof t.session_id === 'string' && t.session_id !== '') {
-        const session = eventsubSessions(ctx.state).get(t.session_id);
-        if (!session) {
-          errors.push({ id, message: 'The WebSocket session does not exist or has disconnected', code: 'websocket_session_not_found' });
-          continue;
-        }
-        shard.transport = { method: 'websocket', session_id: t.session_id, connected_at: session.connected_at };
-        shard.status = 'enabled';
-      } else if (t.method === 'webhook' && typeof t.callback === 'string' && t.callback.startsWith('https://') && typeof t.secret === 'string') {
-        shard.transport = { method: 'webhook', callback: t.callback, secret: t.secret };
-        shard.status = 'webhook_callback_verification_pending';
-      } else {
-        errors.push({ id, message: 'The transport is missing or not valid', code: 'invalid_parameter' });
-        continue;
-      }
-      data.push({ id: shard.id, status: shard.status, transport: publicTransport(shard.transport) });
+      shard.transport = transport;
+      shard.status = transport.method === 'websocket' ? 'enabled' : 'webhook_callback_verification_pending';
+      if (transport.method === 'webhook') verifyShard(ctx.state, conduit, shard);
+      data.push(publicShard(shard));
     }
     return { data, errors };
   },
 };
-

@@ -23,6 +23,7 @@ export type {
   ChatMessageRecord,
   ChatSettingsRecord,
   ClipRecord,
+  ConduitDeliveryRecord,
   ConduitRecord,
   ConduitShardRecord,
   CustomRewardRecord,
@@ -49,4 +50,5 @@ export type {
   UnbanRequestRecord,
   UserRecord,
   VideoRecord,
+  WebhookSink,
 } from './state.js';

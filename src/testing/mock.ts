@@ -20,6 +20,7 @@ import {
   type SeededUsers,
   type TwitchState,
   type UserRecord,
+  type WebhookSink,
 } from './state.js';
 
 /** Options of {@link createMockTwitch}. */
@@ -50,6 +51,12 @@ export interface MockTwitchOptions {
    * every field present, one spelling.
    */
   shapes?: ResponseShapes;
+  /**
+   * Where webhook conduit shards' challenges and notifications go, signed as Twitch signs them:
+   * e.g. your `createWebhookHandler(…)`, or `fetch`. Unset, nothing is sent: webhook shards count as
+   * verified and what they take is only recorded in `state.conduitDeliveries`. Also `state.webhook`.
+   */
+  webhook?: WebhookSink;
 }
 
 /** Tokens the fake already knows, ready to hand to `createClient({ auth })`. */
@@ -82,13 +89,14 @@ export interface MockTwitch {
   users: SeededUsers;
   /** The OAuth side's knobs: approve a device login, deny the authorize page, sign id tokens. */
   oauth: OAuthFake;
-  /** Lower-level EventSub controls: every frame sent, duplicates, refusals, raw frames. */
+  /** Lower-level EventSub controls: every frame sent, duplicates, refusals, raw frames, conduit shards taken down. */
   eventsub: EventSubWsControls;
   /** The IRC chat (for `ChatClient`): Twitch's RECONNECT, lines clients sent. */
   irc: Pick<FakeChatIrc, 'reconnect' | 'received'>;
   /**
-   * Sends a notification of `type` to every enabled WebSocket subscription of that type whose
-   * condition fits the event. Returns how many were delivered (0 when nobody subscribed).
+   * Sends a notification of `type` to every enabled subscription of that type whose condition fits
+   * the event: on its WebSocket, or on one shard of its conduit, picked as Twitch does (see
+   * `state.conduitDeliveries`). Returns how many WebSocket frames went out (0 when nobody subscribed).
    */
   emit<T extends EventSubType>(type: T, event: EventOf<T>, options?: { version?: string; subscriptionId?: string }): number;
   /** Sends `session_reconnect`: clients should move to the new URL without losing anything. */
@@ -125,6 +133,7 @@ export function createMockTwitch(options: MockTwitchOptions = {}): MockTwitch {
     ...(options.clientId === undefined ? {} : { clientId: options.clientId }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.shapes === undefined ? {} : { shapes: options.shapes }),
+    ...(options.webhook === undefined ? {} : { webhook: options.webhook }),
   });
   let helixUrl = options.helixUrl ?? 'https://api.twitch.tv/helix/';
   if (!helixUrl.endsWith('/')) helixUrl += '/';

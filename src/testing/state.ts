@@ -336,9 +336,39 @@ export interface ConduitRecord {
 
 export interface ConduitShardRecord {
   id: string;
+  /**
+   * As Get Conduit Shards reports it: `enabled`, `webhook_callback_verification_pending`,
+   * `webhook_callback_verification_failed`, `notification_failures_exceeded`, or a `websocket_*`
+   * reason the shard's connection ended. Only an `enabled` shard takes notifications.
+   */
   status: string;
   transport: EventSubTransportRecord;
 }
+
+/**
+ * What became of one notification of a conduit subscription: the shards Twitch tried (the one
+ * hashed from the channel, then at most one other) and the one that took it, or that it was dropped.
+ */
+export interface ConduitDeliveryRecord {
+  conduit_id: string;
+  subscription_id: string;
+  type: string;
+  /** The channel (condition) id the first shard was hashed from. */
+  channel: string;
+  /** Shard ids tried, in order. */
+  tried: string[];
+  /** The shard that took it; absent when dropped. */
+  shard_id?: string;
+  /** No shard tried could take it: Twitch drops such a notification. */
+  dropped: boolean;
+  /** The notification's message id (also in the WebSocket frame or webhook request). */
+  message_id?: string;
+  /** A webhook shard took it but its callback did not answer 2xx (Twitch does not resend it to another shard). */
+  failed?: boolean;
+}
+
+/** Where the fake sends webhook requests: a handler such as `createWebhookHandler(…)`, or `fetch`. */
+export type WebhookSink = (request: Request) => Response | Promise<Response>;
 
 export interface ChatSettingsRecord {
   broadcaster_id: string;
@@ -445,7 +475,15 @@ export interface TwitchState {
   powerUps: Map<string, CustomPowerUp>;
   eventSubSubscriptions: Map<string, EventSubSubscriptionRecord>;
   conduits: Map<string, ConduitRecord>;
+  /** Each conduit's shards by conduit id, shard `i` at index `i`. */
   shards: Map<string, ConduitShardRecord[]>;
+  /** Every notification of a conduit subscription, oldest first: which shard took it, or that it was dropped. */
+  conduitDeliveries: ConduitDeliveryRecord[];
+  /**
+   * Where webhook conduit shards' challenges and notifications go. Unset, the fake sends nothing:
+   * a webhook shard counts as verified at once, and what it takes is only recorded.
+   */
+  webhook?: WebhookSink;
   /** Anything a handler wants to remember that has no typed home (shield mode, raids, ...). */
   extra: Map<string, unknown>;
 }
@@ -462,6 +500,8 @@ export interface StateOptions {
   clientSecret?: string;
   /** How answers are shaped: `'observed'` (default) or `'documented'` (see {@link ResponseShapes}). */
   shapes?: ResponseShapes;
+  /** Where webhook requests go (see {@link TwitchState.webhook}). */
+  webhook?: WebhookSink;
 }
 
 /** mulberry32: small, fast, good enough for fake ids and sampled bodies. */
@@ -714,6 +754,8 @@ export function createState(options: StateOptions = {}): TwitchState {
     eventSubSubscriptions: new Map(),
     conduits: new Map(),
     shards: new Map(),
+    conduitDeliveries: [],
+    ...(options.webhook ? { webhook: options.webhook } : {}),
     extra: new Map(),
   };
 
@@ -928,7 +970,7 @@ export function createState(options: StateOptions = {}): TwitchState {
   const conduitId = randomUuid(state);
   state.conduits.set(conduitId, { id: conduitId, shard_count: 1, client_id: state.clientId });
   state.shards.set(conduitId, [
-    { id: '0', status: 'enabled', transport: { method: 'webhook', callback: 'https://example.com/eventsub' } },
+    { id: '0', status: 'enabled', transport: { method: 'webhook', callback: 'https://example.com/eventsub', secret: 'fake-webhook-secret' } },
   ]);
 
   const subscriptionId = randomUuid(state);

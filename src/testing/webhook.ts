@@ -5,6 +5,8 @@
  * @see https://dev.twitch.tv/docs/eventsub/handling-webhook-events/
  */
 
+import type { TwitchState } from './state.js';
+
 /** Options of {@link webhookRequest}. */
 export interface WebhookRequestOptions {
   /** The secret the subscription was created with. */
@@ -36,6 +38,33 @@ function hex(bytes: ArrayBuffer): string {
   return [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
+/**
+ * A POST to `url` carrying `body`, with Twitch's EventSub headers and the HMAC-SHA256 signature
+ * over message id + timestamp + body. `headers` adds the subscription type and version where the
+ * message has them (a conduit shard's challenge has none).
+ */
+export async function signedWebhook(
+  url: string | URL,
+  message: { secret: string; messageType: string; messageId: string; timestamp: string; body: string; headers?: Record<string, string> },
+): Promise<Request> {
+  const encoder = new TextEncoder();
+  const key = await crypto.subtle.importKey('raw', encoder.encode(message.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const signature = await crypto.subtle.sign('HMAC', key, encoder.encode(message.messageId + message.timestamp + message.body));
+  return new Request(url, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      'Twitch-Eventsub-Message-Id': message.messageId,
+      'Twitch-Eventsub-Message-Retry': '0',
+      'Twitch-Eventsub-Message-Type': message.messageType,
+      'Twitch-Eventsub-Message-Signature': `sha256=${hex(signature)}`,
+      'Twitch-Eventsub-Message-Timestamp': message.timestamp,
+      ...message.headers,
+    },
+    body: message.body,
+  });
+}
+
 /** Builds a `Request` to `url` that looks and is signed exactly like one from Twitch's EventSub. */
 export async function webhookRequest(url: string | URL, options: WebhookRequestOptions): Promise<Request> {
   const messageType = options.messageType ?? 'notification';
@@ -58,21 +87,47 @@ export async function webhookRequest(url: string | URL, options: WebhookRequestO
         ? { subscription, challenge: options.challenge ?? crypto.randomUUID() }
         : { subscription },
   );
-  const encoder = new TextEncoder();
-  const key = await crypto.subtle.importKey('raw', encoder.encode(options.signWith ?? options.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const signature = await crypto.subtle.sign('HMAC', key, encoder.encode(messageId + timestamp + body));
-  return new Request(url, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      'Twitch-Eventsub-Message-Id': messageId,
-      'Twitch-Eventsub-Message-Retry': '0',
-      'Twitch-Eventsub-Message-Type': messageType,
-      'Twitch-Eventsub-Message-Signature': `sha256=${hex(signature)}`,
-      'Twitch-Eventsub-Message-Timestamp': timestamp,
-      'Twitch-Eventsub-Subscription-Type': options.type,
-      'Twitch-Eventsub-Subscription-Version': subscription.version,
-    },
+  return signedWebhook(url, {
+    secret: options.signWith ?? options.secret,
+    messageType,
+    messageId,
+    timestamp,
     body,
+    headers: { 'Twitch-Eventsub-Subscription-Type': options.type, 'Twitch-Eventsub-Subscription-Version': subscription.version },
   });
+}
+
+const PENDING = 'eventsub.webhook.pending';
+
+function pendingOf(state: TwitchState): Set<Promise<unknown>> {
+  let pending = state.extra.get(PENDING) as Set<Promise<unknown>> | undefined;
+  if (!pending) state.extra.set(PENDING, (pending = new Set()));
+  return pending;
+}
+
+/**
+ * Sends a request built by `build` to the state's webhook sink and hands the answer (undefined
+ * when the sink threw) to `then`; the whole exchange is tracked for {@link webhooksSettled}.
+ */
+export function postWebhook(state: TwitchState, build: () => Promise<Request>, then: (response: Response | undefined) => unknown): void {
+  const sink = state.webhook;
+  if (!sink) return;
+  const pending = pendingOf(state);
+  const exchange = (async () => {
+    let response: Response | undefined;
+    try {
+      response = await sink(await build());
+    } catch {
+      // A callback that cannot be reached is a failed delivery, as on Twitch.
+    }
+    await then(response);
+  })().catch(() => {});
+  pending.add(exchange);
+  void exchange.finally(() => pending.delete(exchange));
+}
+
+/** Resolves once every webhook request the fake started (and what follows from its answer) is done. */
+export async function webhooksSettled(state: TwitchState): Promise<void> {
+  const pending = pendingOf(state);
+  while (pending.size) await Promise.allSettled([...pending]);
 }
