@@ -193,8 +193,10 @@ export function createClient(options: ClientOptions): Client {
         return await send(spec, input, token, options);
       } catch (error) {
         // Twitch did not act on a request it answered 429, so any method may go again: `send`
-        // waits until the bucket (emptied by that 429) refills.
-        if (error instanceof RateLimitError && limited++ < retries) continue;
+        // waits until the bucket (emptied by that 429) refills. A 429 with requests left in the
+        // bucket is another limit (a subscription's cost, five conduits): retrying cannot help.
+        // (`>` reads the header as a number; an absent one is null, which is not > 0.)
+        if (error instanceof RateLimitError && !((error.headers.get('ratelimit-remaining') as unknown as number) > 0) && limited++ < retries) continue;
         // (A string token has no `refresh`.)
         const fresh = error instanceof UnauthorizedError && !refreshed && (await (auth as AuthProvider).refresh?.(token, asked));
         if (!fresh) throw error;

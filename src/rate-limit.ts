@@ -12,7 +12,8 @@ export interface RateLimiter {
   take(key: string): number;
   /**
    * Records what Twitch said about the bucket in a response's headers. `limited`: the response
-   * was a 429, so the bucket is empty whatever the headers say (a second if they say nothing).
+   * was a 429, so the bucket is empty (for a second if the headers say nothing), unless the
+   * headers say requests are left: then the 429 is about another limit.
    */
   update(key: string, headers: Headers, limited?: boolean): void;
 }
@@ -41,7 +42,10 @@ export function createRateLimiter(): RateLimiter {
     return bucket.remaining-- > 0 ? 0 : bucket.far ? Infinity : wait;
   };
   const update = (key: string, headers: Headers, limited = false): void => {
-    const remaining = limited ? 0 : +(headers.get('ratelimit-remaining') ?? NaN);
+    let remaining = +(headers.get('ratelimit-remaining') ?? NaN);
+    // A 429 with requests left in the bucket is another limit (a subscription's cost, five
+    // conduits): it says nothing about the bucket.
+    if ((limited &&= !(remaining > 0))) remaining = 0;
     // The reset is an epoch second on Twitch's clock: measured against its `Date` header, a wrong
     // clock on either side cannot stretch the wait (the header is whole seconds, so the wait errs
     // long by under one). Without a readable `Date` (browsers hide it), the local clock stands in.

@@ -299,6 +299,18 @@ describe('rate limits from a hostile or wrong server', () => {
     }
   });
 
+  test('a 429 with requests left in the bucket (a cost or count limit) fails at once and slows nothing', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-23T12:00:00Z') });
+    const reset = epoch(Date.now() + 30_000);
+    const stub = fetchStub(limited({ 'ratelimit-remaining': '799', 'ratelimit-reset': reset }), ok());
+    const c = client(stub.fetch);
+    await expect(getUsers(c, { id: '1' })).rejects.toBeInstanceOf(RateLimitError);
+    expect(stub.requests).toHaveLength(1);
+    // The bucket was not emptied: the next call goes at once.
+    await expect(getUsers(c, { id: '2' })).resolves.toEqual({ data: [] });
+    expect(stub.requests).toHaveLength(2);
+  });
+
   test('a 429 without usable headers waits a second before each retry, then gives up', async () => {
     vi.useFakeTimers({ now: new Date('2026-11-23T12:00:00Z') });
     for (const headers of [{}, { 'ratelimit-reset': 'soon', 'ratelimit-remaining': '-5' }] as Record<string, string>[]) {

@@ -40,6 +40,7 @@ export type {
   EventSubSubscription,
   EventSubTransport,
   EventSubTypeShape,
+  EventSubShardChallenge,
   EventSubWebhookBody,
   EventSubWelcomeMessage,
   FrameOf,

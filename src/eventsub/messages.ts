@@ -136,8 +136,20 @@ export interface EventSubWebhookBody<T extends string = EventSubType> {
   readonly challenge?: string;
 }
 
-/** What `parseEventSubMessage` returns: a WebSocket frame, or a webhook body. */
-export type EventSubMessage = EventSubFrame | EventSubWebhookBody;
+/**
+ * The challenge Twitch sends a webhook shard of a conduit: it names the shard instead of a
+ * subscription (Twitch's conduit guide, "Verifying a conduit").
+ */
+export interface EventSubShardChallenge {
+  readonly challenge: string;
+  readonly conduit_shard: { readonly conduit_id: string; readonly shard: string };
+  readonly subscription?: undefined;
+  readonly event?: undefined;
+  readonly events?: undefined;
+}
+
+/** What `parseEventSubMessage` returns: a WebSocket frame, a webhook body, or a shard's challenge. */
+export type EventSubMessage = EventSubFrame | EventSubWebhookBody | EventSubShardChallenge;
 
 /** A schema descriptor for one (type, version), as ./schemas.ts exports them. */
 export interface EventSubSchema<T extends string = string> {
@@ -204,7 +216,10 @@ const METADATA: Shape = {
   subscription_type: 's?',
   subscription_version: 's?',
 };
+/** A frame: its metadata, and a payload that is an object (what is in it depends on the type). */
+const FRAME_SHAPE: Shape = { metadata: METADATA, payload: {} };
 const WEBHOOK_BODY: Shape = { subscription: SUBSCRIPTION, challenge: 's?' };
+const SHARD_CHALLENGE: Shape = { challenge: 's!', conduit_shard: { conduit_id: 's!', shard: 's!' } };
 
 const NAMES: Record<string, string> = { s: 'string', n: 'number', o: 'object' };
 
@@ -283,7 +298,8 @@ export function findSchema(list: EventSubSchemas | undefined, type: string, vers
 
 /** Adds the issues of each event whose (type, version) has a schema in `options.schemas`. */
 function eventIssues(payload: Record<string, unknown>, options: ParseOptions, prefix: string, found: Findings): void {
-  const { type, version } = payload.subscription as { type: string; version: string };
+  // (A shard's challenge has no subscription, and no event to check.)
+  const { type, version } = (payload.subscription ?? {}) as { type: string; version: string };
   const descriptor = findSchema(options.schemas, type, version);
   if (!descriptor) return;
   const { event, events } = payload;
@@ -321,15 +337,14 @@ const parseMode = (options: ParseOptions): ValidateMode => modeOf(options.valida
 const named = (source: string, payload: unknown) => {
   const subscription = isObject(payload) && payload.subscription;
   const name = isObject(subscription) && `${subscription.type} v${subscription.version}`;
-  return name && name.length < 100 && /^\w+(\.\w+)+ v\w+$/.test(name) ? `${source} (${name})` : source;
+  return /^\w+\.[\w.]{1,80} v\w{1,9}$/.test(name as string) ? `${source} (${name})` : source;
 };
 
 function parseFrame(message: Record<string, unknown>, options: ParseOptions): EventSubFrame {
   const mode = parseMode(options);
   const { metadata, payload } = message;
   const found: Findings = { routing: [], other: [] };
-  misfits(metadata, METADATA, 'metadata.', found);
-  if (!isObject(payload)) found.routing.push(issue('payload', 'object', payload));
+  misfits(message, FRAME_SHAPE, '', found);
   if (found.routing[0]) settle(found, mode, options, FRAME, message);
   const type = (metadata as Record<string, unknown>).message_type;
   const body = payload as Record<string, unknown>;
@@ -355,16 +370,17 @@ function parseFrame(message: Record<string, unknown>, options: ParseOptions): Ev
   return message as unknown as EventSubFrame;
 }
 
-function parseWebhook(body: Record<string, unknown>, options: ParseOptions): EventSubWebhookBody {
+function parseWebhook(body: Record<string, unknown>, options: ParseOptions): EventSubWebhookBody | EventSubShardChallenge {
   const mode = parseMode(options);
   const found: Findings = { routing: [], other: [] };
-  misfits(body, WEBHOOK_BODY, '', found);
+  // A conduit shard's challenge has no subscription, only the shard it verifies.
+  misfits(body, body.subscription === undefined && body.conduit_shard !== undefined ? SHARD_CHALLENGE : WEBHOOK_BODY, '', found);
   // A webhook body has an event only when it is a notification (the header says which): check
   // one when present, and the handler checks that a notification has one.
   if (body.event !== undefined || body.events !== undefined) eventMisfits(body, '', found);
   if (!found.routing[0] && mode) eventIssues(body, options, '', found);
   settle(found, mode, options, named(WEBHOOK, body), body);
-  return body as unknown as EventSubWebhookBody;
+  return body as unknown as EventSubWebhookBody | EventSubShardChallenge;
 }
 
 /**
@@ -398,13 +414,12 @@ function parsedObject(json: string | unknown, source = FRAME): Record<string, un
  * does not reach the webhook parser, so a socket-only bundle leaves that out.)
  */
 export function parseEventSubFrame(json: string | unknown, options: ParseOptions = {}): EventSubFrame {
-  const value = parsedObject(json);
-  if (!('metadata' in value)) fail(FRAME, 'metadata', 'missing', value);
-  return parseFrame(value, options);
+  // (A body without metadata is refused by the frame's shape: `metadata` must be an object.)
+  return parseFrame(parsedObject(json), options);
 }
 
 /** Like {@link parseEventSubMessage}, for a webhook request body. */
-export function parseEventSubWebhookBody(json: string | unknown, options: ParseOptions = {}): EventSubWebhookBody {
+export function parseEventSubWebhookBody(json: string | unknown, options: ParseOptions = {}): EventSubWebhookBody | EventSubShardChallenge {
   const value = parsedObject(json, WEBHOOK);
   if ('metadata' in value) fail(WEBHOOK, 'metadata', 'a WebSocket frame is not a webhook body', value);
   return parseWebhook(value, options);

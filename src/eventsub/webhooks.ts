@@ -13,6 +13,7 @@ import {
   parseEventSubWebhookBody,
   type EventSubSchemas,
   type EventSubSubscription,
+  type EventSubShardChallenge,
   type EventSubWebhookBody,
 } from './messages.js';
 import type { EventSubCondition, EventSubEvent, EventSubType } from './types.js';
@@ -319,7 +320,9 @@ const answer = (status: number, headers?: HeadersInit) => new Response(null, { s
  * `authorization_revoked`, `user_removed`, `notification_failures_exceeded`, `version_removed`,
  * `moderator_removed`, `chat_user_banned`, `beta_maintenance`, `conduit_deleted`, and may add more.
  */
-function contradiction(kind: string, body: EventSubWebhookBody): string | undefined {
+function contradiction(kind: string, body: EventSubWebhookBody | EventSubShardChallenge): string | undefined {
+  // A conduit shard's challenge verifies a shard and names no subscription; only a challenge may.
+  if (!body.subscription) return kind === CHALLENGE ? undefined : 'subscription';
   const { challenge, subscription, event } = body;
   const { status } = subscription;
   // The parser has checked `events` (a list of objects) when present; `event` is checked here,
@@ -441,7 +444,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     const kind = headers.get(MESSAGE_TYPE);
     // Signed, but a kind this version does not know: acknowledge so Twitch does not count a failure.
     if (kind !== CHALLENGE && kind !== 'notification' && kind !== 'revocation') return answer(204);
-    let body: EventSubWebhookBody;
+    let body: EventSubWebhookBody | EventSubShardChallenge;
     let invalid: ValidationError | undefined;
     try {
       // Parsed in report mode whatever `validate` says: what routing needs throws, the rest is
@@ -480,8 +483,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       timestamp: headers.get(MESSAGE_TIMESTAMP)!,
       // A plain count only: '1e400', '-1' or '0x10' are not what Twitch sends.
       retry: retry && /^\d{1,9}$/.test(retry) ? Number(retry) : 0,
-      subscription: body.subscription,
-      body,
+      // (A body without a subscription is a shard's challenge: `misfit` refuses it below.)
+      subscription: body.subscription!,
+      body: body as EventSubWebhookBody,
     };
     const attempt = (async () => {
       if (await seen.has(id)) return 204;

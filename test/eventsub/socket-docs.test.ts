@@ -23,14 +23,17 @@ it('the EventSub docs examples (quick start, a conduit shard) run against create
     condition: { broadcaster_user_id: me, user_id: me },
     transport: { method: 'conduit', conduit_id: conduit!.id },
   });
-  const shard = new EventSubSocket({ client: app });
+  // One socket per shard, as the README's "each of the 4 processes": Twitch sends a channel's
+  // events to one shard (a hash of the channel), and loses them when that shard and its one
+  // retry are both down.
   const texts: string[] = [];
-  shard.on('channel.chat.message', (e) => void texts.push(e.message.text));
-  await shard.attachToConduit(conduit!.id, 2);
-  const got = shard.waitFor('channel.chat.message');
+  const shards = [0, 1, 2, 3].map(() => new EventSubSocket({ client: app }));
+  for (const shard of shards) shard.on('channel.chat.message', (e) => void texts.push(e.message.text));
+  await Promise.all(shards.map((shard, n) => shard.attachToConduit(conduit!.id, n)));
+  const got = Promise.race(shards.map((shard) => shard.waitFor('channel.chat.message')));
   twitch.chat('hello');
   await got;
   expect(texts).toEqual(['hello']);
-  shard.close();
+  for (const shard of shards) shard.close();
   server.close();
 });

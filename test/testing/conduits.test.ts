@@ -16,7 +16,7 @@ import {
   updateConduitShards,
 } from '../../src/helix/index.js';
 import { EventSubSocket } from '../../src/eventsub/socket.js';
-import { verifyEventSubRequest } from '../../src/webhooks.js';
+import { createWebhookHandler, verifyEventSubRequest } from '../../src/webhooks.js';
 import { createMockTwitch, type MockTwitch } from '../../src/testing/mock.js';
 
 const server = setupServer();
@@ -236,6 +236,20 @@ describe('shards', () => {
       { id: '0', status: 'enabled' },
       { id: '1', status: 'webhook_callback_verification_failed' },
     ]);
+  });
+
+  it("helixkit's own webhook handler verifies a conduit's webhook shard (the challenge names the shard, not a subscription)", async () => {
+    const id = await conduit(1);
+    const secret = 'shard-secret-123';
+    const errors: unknown[] = [];
+    twitch.state.webhook = createWebhookHandler({ secret, onError: (error) => void errors.push(error) });
+    await updateConduitShards(app, {
+      conduit_id: id,
+      shards: [{ id: '0', transport: { method: 'webhook', callback: 'https://hooks.example/eventsub', secret } }],
+    });
+    await twitch.eventsub.settled();
+    expect(errors).toEqual([]);
+    expect(await shardsOf(id)).toEqual([{ id: '0', status: 'enabled' }]);
   });
 
   it('a WebSocket not attached to a shard (nor subscribed) within 10 s of its welcome is closed with 4003', async () => {

@@ -207,6 +207,19 @@ describe('the unsigned message-type header cannot turn one message into another'
     expect(calls).toEqual([]);
   });
 
+  test("a conduit shard's challenge (a shard, no subscription) is answered, and refused under any other type", async () => {
+    const { handle, calls, errors } = setup();
+    const shard = { challenge: 'shard-challenge', conduit_shard: { conduit_id: 'c1', shard: '3' } };
+    const answered = await handle(await forge(shard, 'webhook_callback_verification'));
+    expect(answered.status).toBe(200);
+    expect(await answered.text()).toBe('shard-challenge');
+    for (const kind of ['revocation', 'notification']) expect((await handle(await forge(shard, kind))).status).toBe(400);
+    // Without the shard's fields, a subscription-less challenge is not routable.
+    expect((await handle(await forge({ challenge: 'x', conduit_shard: { conduit_id: 'c1' } }, 'webhook_callback_verification'))).status).toBe(400);
+    expect(calls).toEqual([]);
+    expect(errors.map((error) => (error as ValidationError).path)).toEqual(['subscription', 'subscription', 'conduit_shard.shard']);
+  });
+
   test('bodies that do not look like their message type are refused with 400, even when their id is new', async () => {
     const { handle, calls, errors } = setup();
     const forgeries: [object, string, string][] = [
