@@ -2,6 +2,7 @@
 // them), and every internal link and anchor of the docs site, which this test builds once with the
 // project's typedoc setup (the same as `npm run docs`, where a warning is an error).
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
@@ -46,7 +47,7 @@ describe('the checkers find what is broken', () => {
   });
 
   test('a Markdown link to a missing file or heading', () => {
-    const dir = mkdtempSync(join(repo, '.tmp/links-md-'));
+    const dir = mkdtempSync(join(tmpdir(), 'helixkit-links-md-'));
     try {
       mkdirSync(join(dir, 'docs'));
       writeFileSync(join(dir, 'docs/a.md'), '# A\n\n## Setup\n\n[ok](b.md#usage) [no file](c.md) [no heading](b.md#setup) [here](#setup) `[code](x.md)`\n');
@@ -61,7 +62,7 @@ describe('the checkers find what is broken', () => {
   });
 
   test('a site link to a missing page or anchor, in a page or in the navigation data', () => {
-    const dir = mkdtempSync(join(repo, '.tmp/links-site-'));
+    const dir = mkdtempSync(join(tmpdir(), 'helixkit-links-site-'));
     try {
       const data = (value: unknown) => `window.x = "${deflateSync(JSON.stringify(value)).toString('base64')}"`;
       mkdirSync(join(dir, 'assets'));
