@@ -857,7 +857,12 @@ function componentCode(name: string, shape: Shape, exported = false): string {
   const users = usersOf.get(name) ?? [];
   const links = users.slice(0, 3).map((user) => `{@link ${user}}`).join(', ');
   const more = users.length > 3 ? ` and ${users.length - 3} more` : '';
-  const doc = users.length ? `/** Part of what ${links}${more} resolve${users.length > 1 ? '' : 's'} to. */\n` : '';
+  // The docs site groups a shape with its area's functions; one used by several areas stands apart.
+  const area = placement.get(name);
+  const category = area === 'shared' ? 'Shared shapes' : endpoints.find((endpoint) => endpoint.area === area)?.op.tags[0];
+  const doc = users.length
+    ? `/**\n * Part of what ${links}${more} resolve${users.length > 1 ? '' : 's'} to.\n${category ? ` * @category ${category}\n` : ''} */\n`
+    : '';
   const type = isObjectLiteral(shape.type) ? `export interface ${name} ${shape.type}` : `export type ${name} = ${shape.type};`;
   // The schema's input is whatever arrives; its output is the type (a union, for a field spelled two ways).
   return `${doc}${type}\n${exported ? 'export ' : ''}const ${name}Schema: v.GenericSchema<unknown, ${name}> = ${shape.valibot};\n`;
@@ -994,16 +999,133 @@ function inputCode(endpoint: Endpoint, rules: Rules): string {
     `${member(field.name, !required.has(field.name), fieldType(id, field, inQuery))};`;
   const members = [...endpoint.query.map((f) => line(f, true)), ...endpoint.body.map((f) => line(f, false))];
   const name = `${pascal(endpoint.name)}Input`;
-  const doc = `/** Input of {@link ${endpoint.name}}: query parameters and body fields by their wire names. */\n`;
+  const doc = `/**\n * Input of {@link ${endpoint.name}}: query parameters and body fields by their wire names.\n * @inline\n */\n`;
   return doc + (members.length ? `export interface ${name} ${block(members, '{', '}')}\n` : `export type ${name} = Record<string, never>;\n`);
 }
 
-function docCode(endpoint: Endpoint): string {
+// ---------------------------------------------------------------------------------------------
+// Doc comments: what the API reference shows for each function (comments never reach a bundle)
+
+/** User ids in examples: TwitchDev's account, the id Twitch's own examples use. */
+const EXAMPLE_USER_ID = '141981764';
+/** A second user's id (Twitch's own account), for the other side of a raid, shoutout or whisper. */
+const EXAMPLE_OTHER_USER_ID = '12826';
+const USER_ID_FIELD = /^(?:(?:broadcaster|user|moderator|sender|editor|from_user|from_broadcaster)_id)$/;
+const OTHER_USER_ID_FIELD = /^to_(?:user|broadcaster)_id$/;
+
+/**
+ * Inputs of `@example`s where the required fields alone would not show a useful call (a
+ * subscription needs a real type, condition and transport).
+ */
+const EXAMPLE_INPUT: Record<string, string[]> = {
+  'create-eventsub-subscription': [
+    "type: 'channel.follow'",
+    "version: '2'",
+    `condition: { broadcaster_user_id: '${EXAMPLE_USER_ID}', moderator_user_id: '${EXAMPLE_USER_ID}' }`,
+    "transport: { method: 'webhook', callback: 'https://example.com/eventsub', secret: '<your webhook secret>' }",
+  ],
+  'update-conduit-shards': [
+    "conduit_id: '<conduit_id>'",
+    "shards: [{ id: '0', transport: { method: 'websocket', session_id: '<session_id>' } }]",
+  ],
+};
+
+/** A plausible value of an input field for an `@example`, typed as the field is. */
+function exampleValue(name: string, schema: Schema, range?: [number, number]): string {
+  if (schema.$ref) return exampleValue(name, resolve(schema), range);
+  if (schema.enum) {
+    const first = schema.enum[0]!;
+    return typeof first === 'string' ? literal(first.replace(/<[\w-]+>/g, EXAMPLE_USER_ID)) : String(first);
+  }
+  if (schema.type === 'array') return `[${exampleValue(name, schema.items ?? { type: 'string' })}]`;
+  if (schema.type === 'integer' || schema.type === 'number' || NUMERIC_QUERY.has(name)) {
+    return String(range?.[0] ?? (name === 'first' ? 20 : /duration|length|seconds/.test(name) ? 60 : 1));
+  }
+  if (schema.type === 'boolean') return 'true';
+  if (schema.type === 'string') {
+    if (USER_ID_FIELD.test(name)) return literal(EXAMPLE_USER_ID);
+    if (OTHER_USER_ID_FIELD.test(name)) return literal(EXAMPLE_OTHER_USER_ID);
+    if (name === 'game_id') return literal('509658');
+    if (/(^|_)login$/.test(name)) return literal('twitchdev');
+    if (schema.format === 'date-time' || /_at$/.test(name)) return literal('2026-01-01T00:00:00Z');
+    if (/^(message|text)$/.test(name)) return literal('Hello, chat!');
+    if (name === 'title') return literal('My stream');
+    if (/url|callback/.test(name)) return literal('https://example.com/eventsub');
+    return literal(`<${name}>`);
+  }
+  if (schema.additionalProperties || !schema.properties) return '{}';
+  const required = schema.required ?? [];
+  const fields = Object.entries(schema.properties).filter(([field]) => required.includes(field));
+  if (!fields.length) return '{}';
+  return `{ ${fields.map(([field, property]) => `${key(field)}: ${exampleValue(field, property)}`).join(', ')} }`;
+}
+
+/** The call of an `@example`: the required input (one of each "one of" group) with example values. */
+function exampleCode(endpoint: Endpoint, rules: Rules): string[] {
+  const fields = [...endpoint.query, ...endpoint.body];
+  const names = [...rules.required];
+  for (const group of rules.oneOf) if (!group.some((name) => names.includes(name))) names.push(group[0]!);
+  const entries =
+    EXAMPLE_INPUT[endpoint.op.operationId] ??
+    names.map((name) => {
+      const field = fields.find((candidate) => candidate.name === name)!;
+      return `${key(name)}: ${exampleValue(name, field.schema, rules.range[name])}`;
+    });
+  const input = entries.length ? `, { ${entries.join(', ')} }` : '';
+  const multiline = input.length > 70;
+  const args = multiline ? `client, {\n${entries.map((entry) => `  ${entry},`).join('\n')}\n}` : `client${input}`;
+  const call = `${endpoint.name}(${args})`;
+  const root = endpoint.responseSchema ? resolve(endpoint.responseSchema) : undefined;
+  const lines = [`import { ${endpoint.name} } from 'helixkit';`, ''];
+  if (endpoint.paginated) lines.push(`for await (const item of ${call}) {`, '  console.log(item);', '}');
+  else if (endpoint.text) lines.push(`const calendar = await ${call};`);
+  else if (!root) lines.push(`await ${call};`);
+  else if (root.properties && 'data' in root.properties) lines.push(`const { data } = await ${call};`);
+  else lines.push(`const body = await ${call};`);
+  return lines.flatMap((line) => line.split('\n'));
+}
+
+/** `a`, `b` or `c` */
+const orList = (values: readonly string[]) => {
+  const quoted = values.map((value) => `\`${value}\``);
+  return quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}` : quoted[0]!;
+};
+
+function tokenLine(tokens: readonly ('app' | 'user')[]): string {
+  if (tokens.length === 2) return 'an app or a user access token.';
+  if (tokens[0] === 'app') return 'an app access token (client credentials).';
+  if (tokens[0] === 'user') return 'a user access token.';
+  return 'no OAuth token: Twitch’s reference names neither an app nor a user token (an extension JWT for extension endpoints, none for the public iCalendar feed).';
+}
+
+function scopeLine(id: string, scopes: readonly (readonly string[])[]): string {
+  const why = SCOPE_FACTS[id]?.why;
+  if (!scopes.length) return why ? `none checked before sending: ${why}.` : 'none.';
+  const groups = scopes.map((group) => (group.length > 1 ? `one of ${orList(group)}` : orList(group)));
+  return `${groups.join(', and ')}.`;
+}
+
+function docCode(endpoint: Endpoint, rules: Rules): string {
   const id = endpoint.op.operationId;
-  const lines = [DOC[id]!];
+  const tokens = tokensOf(endpoint.op);
+  const lines = [DOC[id]!, ''];
+  lines.push(
+    '@remarks',
+    `- Token: ${tokenLine(tokens)}`,
+    `- Scopes: ${scopeLine(id, scopesOf(endpoint.op))}`,
+    endpoint.paginated
+      ? '- Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.'
+      : '- Paginated: no.',
+    `- Request: \`${endpoint.method} /helix/${endpoint.path}\`.`,
+    '',
+    '@example',
+    '```ts',
+    ...exampleCode(endpoint, rules),
+    '```',
+  );
   if (endpoint.op.deprecated) lines.push(`@deprecated ${DEPRECATION[id]}`);
-  lines.push(`@see ${endpoint.op.externalDocs.url}`);
-  return `/**\n${lines.map((line) => ` * ${line}`).join('\n')}\n */\n`;
+  lines.push(`@see ${endpoint.op.externalDocs.url}`, `@category ${endpoint.op.tags[0]}`, '@function');
+  return `/**\n${lines.map((line) => (line ? ` * ${line}` : ' *')).join('\n')}\n */\n`;
 }
 
 function endpointCode(endpoint: Endpoint, file: FileContext): string {
@@ -1016,7 +1138,7 @@ function endpointCode(endpoint: Endpoint, file: FileContext): string {
   if (endpoint.responseSchema) {
     result = `${Name}Response`;
     const shape = responseShape(resolve(endpoint.responseSchema), file);
-    code += `/** The body {@link ${endpoint.name}} resolves to. */\n${componentCode(result, shape)}`;
+    code += `/**\n * The body {@link ${endpoint.name}} resolves to.\n * @inline\n */\n${componentCode(result, shape)}`;
   }
   const spec = [
     `id: ${literal(id)},`,
@@ -1033,7 +1155,7 @@ function endpointCode(endpoint: Endpoint, file: FileContext): string {
   ];
   const checks = checksOf(rules, file);
   const tail = checks.length ? `, [${checks.join(', ')}]` : '';
-  code += `\n${docCode(endpoint)}export const ${endpoint.name} = /* @__PURE__ */ ${endpoint.paginated ? 'definePaginated' : 'defineCall'}<${Name}Input, ${result}>({\n  ${spec.join('\n  ')}\n}${tail});\n`;
+  code += `\n${docCode(endpoint, rules)}export const ${endpoint.name} = /* @__PURE__ */ ${endpoint.paginated ? 'definePaginated' : 'defineCall'}<${Name}Input, ${result}>({\n  ${spec.join('\n  ')}\n}${tail});\n`;
   return code;
 }
 

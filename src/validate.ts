@@ -27,6 +27,7 @@ interface StandardIssue {
 /**
  * How data from the network is checked: `'report'` delivers it as received and reports each
  * mismatch, `'strict'` refuses it with a `ValidationError`, `false` does not check.
+ * @inline
  */
 export type ValidateMode = 'report' | 'strict' | false;
 

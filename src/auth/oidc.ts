@@ -30,7 +30,10 @@ const claimsSchema = /* @__PURE__ */ looseObject({
   updated_at: optional(string()),
 });
 
-/** The claims of a verified id token (Twitch's names). `sub` is the user id. */
+/**
+ * The claims of a verified id token (Twitch's names). `sub` is the user id.
+ * @useDeclaredType
+ */
 export type IdTokenClaims = InferOutput<typeof claimsSchema>;
 
 const jwksSchema = /* @__PURE__ */ looseObject({

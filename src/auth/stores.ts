@@ -4,6 +4,7 @@
  * a Cloudflare Workers KV namespace fits as it is.
  */
 
+/** @inline */
 type MaybePromise<T> = T | Promise<T>;
 
 /** A key-value store of strings. Sync or async; a Workers KV namespace (`get`/`put`/`delete`) fits. */

@@ -5,12 +5,18 @@ import { defineCall, checkRequired } from '../endpoint.js';
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
-/** Input of {@link startCommercial}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link startCommercial}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface StartCommercialInput {
   broadcaster_id: string;
   length: number;
 }
-/** The body {@link startCommercial} resolves to. */
+/**
+ * The body {@link startCommercial} resolves to.
+ * @inline
+ */
 export interface StartCommercialResponse {
   data: {
     length: number;
@@ -28,7 +34,22 @@ const StartCommercialResponseSchema: v.GenericSchema<unknown, StartCommercialRes
 
 /**
  * Runs an ad break of the given length on the broadcaster’s live channel.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `channel:edit:commercial`.
+ * - Paginated: no.
+ * - Request: `POST /helix/channels/commercial`.
+ *
+ * @example
+ * ```ts
+ * import { startCommercial } from 'helixkit';
+ *
+ * const { data } = await startCommercial(client, { broadcaster_id: '141981764', length: 60 });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#start-commercial
+ * @category Ads
+ * @function
  */
 export const startCommercial = /* @__PURE__ */ defineCall<StartCommercialInput, StartCommercialResponse>({
   id: 'start-commercial',
@@ -43,11 +64,17 @@ export const startCommercial = /* @__PURE__ */ defineCall<StartCommercialInput, 
   response: StartCommercialResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link getAdSchedule}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getAdSchedule}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetAdScheduleInput {
   broadcaster_id: string;
 }
-/** The body {@link getAdSchedule} resolves to. */
+/**
+ * The body {@link getAdSchedule} resolves to.
+ * @inline
+ */
 export interface GetAdScheduleResponse {
   data: {
     snooze_count: number;
@@ -71,7 +98,22 @@ const GetAdScheduleResponseSchema: v.GenericSchema<unknown, GetAdScheduleRespons
 
 /**
  * Reads when the next ad break is due, snoozes left and the last ad’s time.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `channel:read:ads`.
+ * - Paginated: no.
+ * - Request: `GET /helix/channels/ads`.
+ *
+ * @example
+ * ```ts
+ * import { getAdSchedule } from 'helixkit';
+ *
+ * const { data } = await getAdSchedule(client, { broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-ad-schedule
+ * @category Ads
+ * @function
  */
 export const getAdSchedule = /* @__PURE__ */ defineCall<GetAdScheduleInput, GetAdScheduleResponse>({
   id: 'get-ad-schedule',
@@ -86,11 +128,17 @@ export const getAdSchedule = /* @__PURE__ */ defineCall<GetAdScheduleInput, GetA
   response: GetAdScheduleResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link snoozeNextAd}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link snoozeNextAd}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface SnoozeNextAdInput {
   broadcaster_id: string;
 }
-/** The body {@link snoozeNextAd} resolves to. */
+/**
+ * The body {@link snoozeNextAd} resolves to.
+ * @inline
+ */
 export interface SnoozeNextAdResponse {
   data: {
     snooze_count: number;
@@ -108,7 +156,22 @@ const SnoozeNextAdResponseSchema: v.GenericSchema<unknown, SnoozeNextAdResponse>
 
 /**
  * Delays the next scheduled ad break, using up one snooze.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `channel:manage:ads`.
+ * - Paginated: no.
+ * - Request: `POST /helix/channels/ads/schedule/snooze`.
+ *
+ * @example
+ * ```ts
+ * import { snoozeNextAd } from 'helixkit';
+ *
+ * const { data } = await snoozeNextAd(client, { broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#snooze-next-ad
+ * @category Ads
+ * @function
  */
 export const snoozeNextAd = /* @__PURE__ */ defineCall<SnoozeNextAdInput, SnoozeNextAdResponse>({
   id: 'snooze-next-ad',

@@ -6,7 +6,10 @@ import { type Pagination, PaginationSchema } from './shared.js';
 
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link getExtensionAnalytics} resolves to. */
+/**
+ * Part of what {@link getExtensionAnalytics} resolves to.
+ * @category Analytics
+ */
 export interface ExtensionAnalytics {
   extension_id: string;
   URL: string;
@@ -26,7 +29,10 @@ const ExtensionAnalyticsSchema: v.GenericSchema<unknown, ExtensionAnalytics> = /
   }),
 });
 
-/** Part of what {@link getGameAnalytics} resolves to. */
+/**
+ * Part of what {@link getGameAnalytics} resolves to.
+ * @category Analytics
+ */
 export interface GameAnalytics {
   game_id: string;
   URL: string;
@@ -46,7 +52,10 @@ const GameAnalyticsSchema: v.GenericSchema<unknown, GameAnalytics> = /* @__PURE_
   }),
 });
 
-/** Input of {@link getExtensionAnalytics}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getExtensionAnalytics}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetExtensionAnalyticsInput {
   extension_id?: string;
   type?: 'overview_v2';
@@ -55,7 +64,10 @@ export interface GetExtensionAnalyticsInput {
   first?: number;
   after?: string;
 }
-/** The body {@link getExtensionAnalytics} resolves to. */
+/**
+ * The body {@link getExtensionAnalytics} resolves to.
+ * @inline
+ */
 export interface GetExtensionAnalyticsResponse {
   data: ExtensionAnalytics[];
   pagination?: Pagination;
@@ -67,7 +79,24 @@ const GetExtensionAnalyticsResponseSchema: v.GenericSchema<unknown, GetExtension
 
 /**
  * Lists download links for analytics reports of your extensions.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `analytics:read:extensions`.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/analytics/extensions`.
+ *
+ * @example
+ * ```ts
+ * import { getExtensionAnalytics } from 'helixkit';
+ *
+ * for await (const item of getExtensionAnalytics(client)) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-extension-analytics
+ * @category Analytics
+ * @function
  */
 export const getExtensionAnalytics = /* @__PURE__ */ definePaginated<GetExtensionAnalyticsInput, GetExtensionAnalyticsResponse>({
   id: 'get-extension-analytics',
@@ -82,7 +111,10 @@ export const getExtensionAnalytics = /* @__PURE__ */ definePaginated<GetExtensio
   response: GetExtensionAnalyticsResponseSchema,
 }, [checkRange]);
 
-/** Input of {@link getGameAnalytics}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getGameAnalytics}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetGameAnalyticsInput {
   game_id?: string;
   type?: 'overview_v2';
@@ -91,7 +123,10 @@ export interface GetGameAnalyticsInput {
   first?: number;
   after?: string;
 }
-/** The body {@link getGameAnalytics} resolves to. */
+/**
+ * The body {@link getGameAnalytics} resolves to.
+ * @inline
+ */
 export interface GetGameAnalyticsResponse {
   data: GameAnalytics[];
   pagination?: Pagination;
@@ -103,7 +138,24 @@ const GetGameAnalyticsResponseSchema: v.GenericSchema<unknown, GetGameAnalyticsR
 
 /**
  * Lists download links for analytics reports of your games.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `analytics:read:games`.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/analytics/games`.
+ *
+ * @example
+ * ```ts
+ * import { getGameAnalytics } from 'helixkit';
+ *
+ * for await (const item of getGameAnalytics(client)) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-game-analytics
+ * @category Analytics
+ * @function
  */
 export const getGameAnalytics = /* @__PURE__ */ definePaginated<GetGameAnalyticsInput, GetGameAnalyticsResponse>({
   id: 'get-game-analytics',

@@ -8,7 +8,10 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link getBitsLeaderboard} resolves to. */
+/**
+ * Part of what {@link getBitsLeaderboard} resolves to.
+ * @category Bits
+ */
 export interface BitsLeaderboard {
   user_id: string;
   user_login: string;
@@ -24,7 +27,10 @@ const BitsLeaderboardSchema: v.GenericSchema<unknown, BitsLeaderboard> = /* @__P
   score: num,
 });
 
-/** Part of what {@link getCheermotes} resolves to. */
+/**
+ * Part of what {@link getCheermotes} resolves to.
+ * @category Bits
+ */
 export interface CheermoteImageFormat {
   '1'?: string;
   '2'?: string;
@@ -40,7 +46,10 @@ const CheermoteImageFormatSchema: v.GenericSchema<unknown, CheermoteImageFormat>
   '1.5': /* @__PURE__ */ v.optional(str),
 });
 
-/** Part of what {@link getCheermotes} resolves to. */
+/**
+ * Part of what {@link getCheermotes} resolves to.
+ * @category Bits
+ */
 export interface CheermoteImageTheme {
   animated?: CheermoteImageFormat;
   static?: CheermoteImageFormat;
@@ -50,7 +59,10 @@ const CheermoteImageThemeSchema: v.GenericSchema<unknown, CheermoteImageTheme> =
   static: /* @__PURE__ */ v.optional(CheermoteImageFormatSchema),
 });
 
-/** Part of what {@link getCheermotes} resolves to. */
+/**
+ * Part of what {@link getCheermotes} resolves to.
+ * @category Bits
+ */
 export interface CheermoteImages {
   light?: CheermoteImageTheme;
   dark?: CheermoteImageTheme;
@@ -60,7 +72,10 @@ const CheermoteImagesSchema: v.GenericSchema<unknown, CheermoteImages> = /* @__P
   dark: /* @__PURE__ */ v.optional(CheermoteImageThemeSchema),
 });
 
-/** Part of what {@link getCheermotes} resolves to. */
+/**
+ * Part of what {@link getCheermotes} resolves to.
+ * @category Bits
+ */
 export interface Cheermote {
   prefix: string;
   tiers: {
@@ -98,7 +113,10 @@ const CheermoteSchema: v.GenericSchema<unknown, Cheermote> = /* @__PURE__ */ v.l
   is_charitable: bool,
 });
 
-/** Part of what {@link getCustomPowerUp} resolves to. */
+/**
+ * Part of what {@link getCustomPowerUp} resolves to.
+ * @category Bits
+ */
 export interface CustomPowerUp {
   broadcaster_id: string;
   broadcaster_login: string;
@@ -176,7 +194,10 @@ const CustomPowerUpSchema: v.GenericSchema<unknown, CustomPowerUp> = /* @__PURE_
   cooldown_expires_at: /* @__PURE__ */ v.nullable(str),
 });
 
-/** Part of what {@link getExtensionTransactions} resolves to. */
+/**
+ * Part of what {@link getExtensionTransactions} resolves to.
+ * @category Bits
+ */
 export interface ExtensionTransaction {
   id: string;
   timestamp: string;
@@ -224,14 +245,20 @@ const ExtensionTransactionSchema: v.GenericSchema<unknown, ExtensionTransaction>
   }),
 });
 
-/** Input of {@link getBitsLeaderboard}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getBitsLeaderboard}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetBitsLeaderboardInput {
   count?: number;
   period?: 'day' | 'week' | 'month' | 'year' | 'all';
   started_at?: string;
   user_id?: string;
 }
-/** The body {@link getBitsLeaderboard} resolves to. */
+/**
+ * The body {@link getBitsLeaderboard} resolves to.
+ * @inline
+ */
 export interface GetBitsLeaderboardResponse {
   data: BitsLeaderboard[];
   date_range: {
@@ -251,7 +278,22 @@ const GetBitsLeaderboardResponseSchema: v.GenericSchema<unknown, GetBitsLeaderbo
 
 /**
  * Ranks the users who cheered the most Bits in the broadcaster’s channel.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `bits:read`.
+ * - Paginated: no.
+ * - Request: `GET /helix/bits/leaderboard`.
+ *
+ * @example
+ * ```ts
+ * import { getBitsLeaderboard } from 'helixkit';
+ *
+ * const { data } = await getBitsLeaderboard(client);
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-bits-leaderboard
+ * @category Bits
+ * @function
  */
 export const getBitsLeaderboard = /* @__PURE__ */ defineCall<GetBitsLeaderboardInput, GetBitsLeaderboardResponse>({
   id: 'get-bits-leaderboard',
@@ -266,11 +308,17 @@ export const getBitsLeaderboard = /* @__PURE__ */ defineCall<GetBitsLeaderboardI
   response: GetBitsLeaderboardResponseSchema,
 }, [checkRange]);
 
-/** Input of {@link getCheermotes}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getCheermotes}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetCheermotesInput {
   broadcaster_id?: string;
 }
-/** The body {@link getCheermotes} resolves to. */
+/**
+ * The body {@link getCheermotes} resolves to.
+ * @inline
+ */
 export interface GetCheermotesResponse {
   data: Cheermote[];
 }
@@ -280,7 +328,22 @@ const GetCheermotesResponseSchema: v.GenericSchema<unknown, GetCheermotesRespons
 
 /**
  * Lists the animated cheer emotes, globally or as seen in one channel.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/bits/cheermotes`.
+ *
+ * @example
+ * ```ts
+ * import { getCheermotes } from 'helixkit';
+ *
+ * const { data } = await getCheermotes(client);
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-cheermotes
+ * @category Bits
+ * @function
  */
 export const getCheermotes = /* @__PURE__ */ defineCall<GetCheermotesInput, GetCheermotesResponse>({
   id: 'get-cheermotes',
@@ -294,12 +357,18 @@ export const getCheermotes = /* @__PURE__ */ defineCall<GetCheermotesInput, GetC
   response: GetCheermotesResponseSchema,
 });
 
-/** Input of {@link getCustomPowerUp}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getCustomPowerUp}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetCustomPowerUpInput {
   broadcaster_id: string;
   id?: string | string[];
 }
-/** The body {@link getCustomPowerUp} resolves to. */
+/**
+ * The body {@link getCustomPowerUp} resolves to.
+ * @inline
+ */
 export interface GetCustomPowerUpResponse {
   data: CustomPowerUp[];
 }
@@ -309,7 +378,22 @@ const GetCustomPowerUpResponseSchema: v.GenericSchema<unknown, GetCustomPowerUpR
 
 /**
  * Lists the Power-ups a broadcaster designed for viewers to buy with Bits.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `bits:read`.
+ * - Paginated: no.
+ * - Request: `GET /helix/bits/custom_power_ups`.
+ *
+ * @example
+ * ```ts
+ * import { getCustomPowerUp } from 'helixkit';
+ *
+ * const { data } = await getCustomPowerUp(client, { broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-custom-power-up
+ * @category Bits
+ * @function
  */
 export const getCustomPowerUp = /* @__PURE__ */ defineCall<GetCustomPowerUpInput, GetCustomPowerUpResponse>({
   id: 'get-custom-power-up',
@@ -325,14 +409,20 @@ export const getCustomPowerUp = /* @__PURE__ */ defineCall<GetCustomPowerUpInput
   response: GetCustomPowerUpResponseSchema,
 }, [checkRequired, checkLimits]);
 
-/** Input of {@link getExtensionTransactions}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getExtensionTransactions}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetExtensionTransactionsInput {
   extension_id: string;
   id?: string | string[];
   first?: number;
   after?: string;
 }
-/** The body {@link getExtensionTransactions} resolves to. */
+/**
+ * The body {@link getExtensionTransactions} resolves to.
+ * @inline
+ */
 export interface GetExtensionTransactionsResponse {
   data: ExtensionTransaction[];
   pagination?: Pagination;
@@ -344,7 +434,24 @@ const GetExtensionTransactionsResponseSchema: v.GenericSchema<unknown, GetExtens
 
 /**
  * Lists Bits purchases made inside one of your extensions.
+ *
+ * @remarks
+ * - Token: an app access token (client credentials).
+ * - Scopes: none.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/extensions/transactions`.
+ *
+ * @example
+ * ```ts
+ * import { getExtensionTransactions } from 'helixkit';
+ *
+ * for await (const item of getExtensionTransactions(client, { extension_id: '<extension_id>' })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-extension-transactions
+ * @category Bits
+ * @function
  */
 export const getExtensionTransactions = /* @__PURE__ */ definePaginated<GetExtensionTransactionsInput, GetExtensionTransactionsResponse>({
   id: 'get-extension-transactions',

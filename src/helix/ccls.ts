@@ -4,7 +4,10 @@ import { defineCall } from '../endpoint.js';
 
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link getContentClassificationLabels} resolves to. */
+/**
+ * Part of what {@link getContentClassificationLabels} resolves to.
+ * @category CCLs
+ */
 export interface ContentClassificationLabel {
   id: string;
   description: string;
@@ -16,11 +19,17 @@ const ContentClassificationLabelSchema: v.GenericSchema<unknown, ContentClassifi
   name: str,
 });
 
-/** Input of {@link getContentClassificationLabels}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getContentClassificationLabels}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetContentClassificationLabelsInput {
   locale?: string;
 }
-/** The body {@link getContentClassificationLabels} resolves to. */
+/**
+ * The body {@link getContentClassificationLabels} resolves to.
+ * @inline
+ */
 export interface GetContentClassificationLabelsResponse {
   data: ContentClassificationLabel[];
 }
@@ -30,7 +39,22 @@ const GetContentClassificationLabelsResponseSchema: v.GenericSchema<unknown, Get
 
 /**
  * Lists the content classification labels a channel may carry.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/content_classification_labels`.
+ *
+ * @example
+ * ```ts
+ * import { getContentClassificationLabels } from 'helixkit';
+ *
+ * const { data } = await getContentClassificationLabels(client);
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-content-classification-labels
+ * @category CCLs
+ * @function
  */
 export const getContentClassificationLabels = /* @__PURE__ */ defineCall<GetContentClassificationLabelsInput, GetContentClassificationLabelsResponse>({
   id: 'get-content-classification-labels',

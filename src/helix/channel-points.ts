@@ -8,7 +8,10 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link createCustomRewards}, {@link getCustomReward}, {@link updateCustomReward} resolve to. */
+/**
+ * Part of what {@link createCustomRewards}, {@link getCustomReward}, {@link updateCustomReward} resolve to.
+ * @category Channel Points
+ */
 export interface CustomReward {
   broadcaster_id: string;
   broadcaster_login: string;
@@ -88,7 +91,10 @@ const CustomRewardSchema: v.GenericSchema<unknown, CustomReward> = /* @__PURE__ 
   cooldown_expires_at: /* @__PURE__ */ v.nullable(str),
 });
 
-/** Part of what {@link getCustomRewardRedemption}, {@link updateRedemptionStatus} resolve to. */
+/**
+ * Part of what {@link getCustomRewardRedemption}, {@link updateRedemptionStatus} resolve to.
+ * @category Channel Points
+ */
 export interface CustomRewardRedemption {
   broadcaster_id: string;
   broadcaster_login: string;
@@ -126,7 +132,10 @@ const CustomRewardRedemptionSchema: v.GenericSchema<unknown, CustomRewardRedempt
   redeemed_at: str,
 });
 
-/** Input of {@link createCustomRewards}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link createCustomRewards}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface CreateCustomRewardsInput {
   broadcaster_id: string;
   title: string;
@@ -143,7 +152,10 @@ export interface CreateCustomRewardsInput {
   global_cooldown_seconds?: number;
   should_redemptions_skip_request_queue?: boolean;
 }
-/** The body {@link createCustomRewards} resolves to. */
+/**
+ * The body {@link createCustomRewards} resolves to.
+ * @inline
+ */
 export interface CreateCustomRewardsResponse {
   data: CustomReward[];
 }
@@ -153,7 +165,22 @@ const CreateCustomRewardsResponseSchema: v.GenericSchema<unknown, CreateCustomRe
 
 /**
  * Adds a Channel Points reward to the broadcaster’s channel.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:redemptions`.
+ * - Paginated: no.
+ * - Request: `POST /helix/channel_points/custom_rewards`.
+ *
+ * @example
+ * ```ts
+ * import { createCustomRewards } from 'helixkit';
+ *
+ * const { data } = await createCustomRewards(client, { broadcaster_id: '141981764', title: 'My stream', cost: 1 });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#create-custom-rewards
+ * @category Channel Points
+ * @function
  */
 export const createCustomRewards = /* @__PURE__ */ defineCall<CreateCustomRewardsInput, CreateCustomRewardsResponse>({
   id: 'create-custom-rewards',
@@ -169,7 +196,10 @@ export const createCustomRewards = /* @__PURE__ */ defineCall<CreateCustomReward
   response: CreateCustomRewardsResponseSchema,
 }, [checkRequired, checkMaxLength]);
 
-/** Input of {@link deleteCustomReward}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link deleteCustomReward}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface DeleteCustomRewardInput {
   broadcaster_id: string;
   id: string;
@@ -177,7 +207,22 @@ export interface DeleteCustomRewardInput {
 
 /**
  * Removes a Channel Points reward your app created.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:redemptions`.
+ * - Paginated: no.
+ * - Request: `DELETE /helix/channel_points/custom_rewards`.
+ *
+ * @example
+ * ```ts
+ * import { deleteCustomReward } from 'helixkit';
+ *
+ * await deleteCustomReward(client, { broadcaster_id: '141981764', id: '<id>' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#delete-custom-reward
+ * @category Channel Points
+ * @function
  */
 export const deleteCustomReward = /* @__PURE__ */ defineCall<DeleteCustomRewardInput, void>({
   id: 'delete-custom-reward',
@@ -191,13 +236,19 @@ export const deleteCustomReward = /* @__PURE__ */ defineCall<DeleteCustomRewardI
   required: ['broadcaster_id', 'id'],
 }, [checkRequired]);
 
-/** Input of {@link getCustomReward}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getCustomReward}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetCustomRewardInput {
   broadcaster_id: string;
   id?: string | string[];
   only_manageable_rewards?: boolean;
 }
-/** The body {@link getCustomReward} resolves to. */
+/**
+ * The body {@link getCustomReward} resolves to.
+ * @inline
+ */
 export interface GetCustomRewardResponse {
   data: CustomReward[];
 }
@@ -207,7 +258,22 @@ const GetCustomRewardResponseSchema: v.GenericSchema<unknown, GetCustomRewardRes
 
 /**
  * Lists the broadcaster’s Channel Points rewards.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: one of `channel:read:redemptions` or `channel:manage:redemptions`.
+ * - Paginated: no.
+ * - Request: `GET /helix/channel_points/custom_rewards`.
+ *
+ * @example
+ * ```ts
+ * import { getCustomReward } from 'helixkit';
+ *
+ * const { data } = await getCustomReward(client, { broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-custom-reward
+ * @category Channel Points
+ * @function
  */
 export const getCustomReward = /* @__PURE__ */ defineCall<GetCustomRewardInput, GetCustomRewardResponse>({
   id: 'get-custom-reward',
@@ -223,7 +289,10 @@ export const getCustomReward = /* @__PURE__ */ defineCall<GetCustomRewardInput, 
   response: GetCustomRewardResponseSchema,
 }, [checkRequired, checkLimits]);
 
-/** Input of {@link updateCustomReward}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link updateCustomReward}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface UpdateCustomRewardInput {
   broadcaster_id: string;
   id: string;
@@ -242,7 +311,10 @@ export interface UpdateCustomRewardInput {
   is_paused?: boolean;
   should_redemptions_skip_request_queue?: boolean;
 }
-/** The body {@link updateCustomReward} resolves to. */
+/**
+ * The body {@link updateCustomReward} resolves to.
+ * @inline
+ */
 export interface UpdateCustomRewardResponse {
   data: CustomReward[];
 }
@@ -252,7 +324,22 @@ const UpdateCustomRewardResponseSchema: v.GenericSchema<unknown, UpdateCustomRew
 
 /**
  * Edits a Channel Points reward your app created.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:redemptions`.
+ * - Paginated: no.
+ * - Request: `PATCH /helix/channel_points/custom_rewards`.
+ *
+ * @example
+ * ```ts
+ * import { updateCustomReward } from 'helixkit';
+ *
+ * const { data } = await updateCustomReward(client, { broadcaster_id: '141981764', id: '<id>' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#update-custom-reward
+ * @category Channel Points
+ * @function
  */
 export const updateCustomReward = /* @__PURE__ */ defineCall<UpdateCustomRewardInput, UpdateCustomRewardResponse>({
   id: 'update-custom-reward',
@@ -268,7 +355,10 @@ export const updateCustomReward = /* @__PURE__ */ defineCall<UpdateCustomRewardI
   response: UpdateCustomRewardResponseSchema,
 }, [checkRequired, checkMaxLength]);
 
-/** Input of {@link getCustomRewardRedemption}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getCustomRewardRedemption}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetCustomRewardRedemptionInput {
   broadcaster_id: string;
   reward_id: string;
@@ -278,7 +368,10 @@ export interface GetCustomRewardRedemptionInput {
   after?: string;
   first?: number;
 }
-/** The body {@link getCustomRewardRedemption} resolves to. */
+/**
+ * The body {@link getCustomRewardRedemption} resolves to.
+ * @inline
+ */
 export interface GetCustomRewardRedemptionResponse {
   data: CustomRewardRedemption[];
   pagination?: Pagination;
@@ -290,7 +383,28 @@ const GetCustomRewardRedemptionResponseSchema: v.GenericSchema<unknown, GetCusto
 
 /**
  * Lists redemptions of one Channel Points reward.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: one of `channel:read:redemptions` or `channel:manage:redemptions`.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/channel_points/custom_rewards/redemptions`.
+ *
+ * @example
+ * ```ts
+ * import { getCustomRewardRedemption } from 'helixkit';
+ *
+ * for await (const item of getCustomRewardRedemption(client, {
+ *   broadcaster_id: '141981764',
+ *   reward_id: '<reward_id>',
+ *   status: 'CANCELED',
+ * })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-custom-reward-redemption
+ * @category Channel Points
+ * @function
  */
 export const getCustomRewardRedemption = /* @__PURE__ */ definePaginated<GetCustomRewardRedemptionInput, GetCustomRewardRedemptionResponse>({
   id: 'get-custom-reward-redemption',
@@ -308,14 +422,20 @@ export const getCustomRewardRedemption = /* @__PURE__ */ definePaginated<GetCust
   response: GetCustomRewardRedemptionResponseSchema,
 }, [checkRequired, checkLimits, checkRange, checkOneOf]);
 
-/** Input of {@link updateRedemptionStatus}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link updateRedemptionStatus}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface UpdateRedemptionStatusInput {
   id: string | string[];
   broadcaster_id: string;
   reward_id: string;
   status: 'CANCELED' | 'FULFILLED';
 }
-/** The body {@link updateRedemptionStatus} resolves to. */
+/**
+ * The body {@link updateRedemptionStatus} resolves to.
+ * @inline
+ */
 export interface UpdateRedemptionStatusResponse {
   data: CustomRewardRedemption[];
 }
@@ -325,7 +445,27 @@ const UpdateRedemptionStatusResponseSchema: v.GenericSchema<unknown, UpdateRedem
 
 /**
  * Marks reward redemptions as fulfilled or cancels (refunds) them.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:redemptions`.
+ * - Paginated: no.
+ * - Request: `PATCH /helix/channel_points/custom_rewards/redemptions`.
+ *
+ * @example
+ * ```ts
+ * import { updateRedemptionStatus } from 'helixkit';
+ *
+ * const { data } = await updateRedemptionStatus(client, {
+ *   id: ['<id>'],
+ *   broadcaster_id: '141981764',
+ *   reward_id: '<reward_id>',
+ *   status: 'CANCELED',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#update-redemption-status
+ * @category Channel Points
+ * @function
  */
 export const updateRedemptionStatus = /* @__PURE__ */ defineCall<UpdateRedemptionStatusInput, UpdateRedemptionStatusResponse>({
   id: 'update-redemption-status',

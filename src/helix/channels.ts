@@ -8,7 +8,10 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link getChannelInformation} resolves to. */
+/**
+ * Part of what {@link getChannelInformation} resolves to.
+ * @category Channels
+ */
 export interface ChannelInformation {
   broadcaster_id: string;
   broadcaster_login: string;
@@ -36,7 +39,10 @@ const ChannelInformationSchema: v.GenericSchema<unknown, ChannelInformation> = /
   is_branded_content: bool,
 });
 
-/** Part of what {@link getChannelEditors} resolves to. */
+/**
+ * Part of what {@link getChannelEditors} resolves to.
+ * @category Channels
+ */
 export interface ChannelEditor {
   user_id: string;
   user_name: string;
@@ -48,11 +54,17 @@ const ChannelEditorSchema: v.GenericSchema<unknown, ChannelEditor> = /* @__PURE_
   created_at: str,
 });
 
-/** Input of {@link getChannelInformation}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getChannelInformation}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetChannelInformationInput {
   broadcaster_id: string | string[];
 }
-/** The body {@link getChannelInformation} resolves to. */
+/**
+ * The body {@link getChannelInformation} resolves to.
+ * @inline
+ */
 export interface GetChannelInformationResponse {
   data: ChannelInformation[];
 }
@@ -62,7 +74,22 @@ const GetChannelInformationResponseSchema: v.GenericSchema<unknown, GetChannelIn
 
 /**
  * Reads title, category, language and tags of up to 100 channels.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/channels`.
+ *
+ * @example
+ * ```ts
+ * import { getChannelInformation } from 'helixkit';
+ *
+ * const { data } = await getChannelInformation(client, { broadcaster_id: ['141981764'] });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-channel-information
+ * @category Channels
+ * @function
  */
 export const getChannelInformation = /* @__PURE__ */ defineCall<GetChannelInformationInput, GetChannelInformationResponse>({
   id: 'get-channel-information',
@@ -78,7 +105,10 @@ export const getChannelInformation = /* @__PURE__ */ defineCall<GetChannelInform
   response: GetChannelInformationResponseSchema,
 }, [checkRequired, checkLimits]);
 
-/** Input of {@link modifyChannelInformation}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link modifyChannelInformation}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface ModifyChannelInformationInput {
   broadcaster_id: string;
   game_id?: string;
@@ -98,7 +128,22 @@ export interface ModifyChannelInformationInput {
 
 /**
  * Changes a channel’s title, category, language, tags or delay.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:broadcast`.
+ * - Paginated: no.
+ * - Request: `PATCH /helix/channels`.
+ *
+ * @example
+ * ```ts
+ * import { modifyChannelInformation } from 'helixkit';
+ *
+ * await modifyChannelInformation(client, { broadcaster_id: '141981764', game_id: '509658' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#modify-channel-information
+ * @category Channels
+ * @function
  */
 export const modifyChannelInformation = /* @__PURE__ */ defineCall<ModifyChannelInformationInput, void>({
   id: 'modify-channel-information',
@@ -114,11 +159,17 @@ export const modifyChannelInformation = /* @__PURE__ */ defineCall<ModifyChannel
   oneOf: [['game_id', 'broadcaster_language', 'title', 'delay', 'tags', 'content_classification_labels', 'is_branded_content']],
 }, [checkRequired, checkLimits, checkOneOf]);
 
-/** Input of {@link getChannelEditors}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getChannelEditors}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetChannelEditorsInput {
   broadcaster_id: string;
 }
-/** The body {@link getChannelEditors} resolves to. */
+/**
+ * The body {@link getChannelEditors} resolves to.
+ * @inline
+ */
 export interface GetChannelEditorsResponse {
   data: ChannelEditor[];
 }
@@ -128,7 +179,22 @@ const GetChannelEditorsResponseSchema: v.GenericSchema<unknown, GetChannelEditor
 
 /**
  * Lists the users who hold the editor role in a channel.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:read:editors`.
+ * - Paginated: no.
+ * - Request: `GET /helix/channels/editors`.
+ *
+ * @example
+ * ```ts
+ * import { getChannelEditors } from 'helixkit';
+ *
+ * const { data } = await getChannelEditors(client, { broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-channel-editors
+ * @category Channels
+ * @function
  */
 export const getChannelEditors = /* @__PURE__ */ defineCall<GetChannelEditorsInput, GetChannelEditorsResponse>({
   id: 'get-channel-editors',
@@ -143,14 +209,20 @@ export const getChannelEditors = /* @__PURE__ */ defineCall<GetChannelEditorsInp
   response: GetChannelEditorsResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link getFollowedChannels}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getFollowedChannels}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetFollowedChannelsInput {
   user_id: string;
   broadcaster_id?: string;
   first?: number;
   after?: string;
 }
-/** The body {@link getFollowedChannels} resolves to. */
+/**
+ * The body {@link getFollowedChannels} resolves to.
+ * @inline
+ */
 export interface GetFollowedChannelsResponse {
   data: {
     broadcaster_id: string;
@@ -174,7 +246,24 @@ const GetFollowedChannelsResponseSchema: v.GenericSchema<unknown, GetFollowedCha
 
 /**
  * Lists the channels a user follows, or checks whether they follow one.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `user:read:follows`.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/channels/followed`.
+ *
+ * @example
+ * ```ts
+ * import { getFollowedChannels } from 'helixkit';
+ *
+ * for await (const item of getFollowedChannels(client, { user_id: '141981764' })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-followed-channels
+ * @category Channels
+ * @function
  */
 export const getFollowedChannels = /* @__PURE__ */ definePaginated<GetFollowedChannelsInput, GetFollowedChannelsResponse>({
   id: 'get-followed-channels',
@@ -190,14 +279,20 @@ export const getFollowedChannels = /* @__PURE__ */ definePaginated<GetFollowedCh
   response: GetFollowedChannelsResponseSchema,
 }, [checkRequired, checkRange]);
 
-/** Input of {@link getChannelFollowers}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getChannelFollowers}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetChannelFollowersInput {
   user_id?: string;
   broadcaster_id: string;
   first?: number;
   after?: string;
 }
-/** The body {@link getChannelFollowers} resolves to. */
+/**
+ * The body {@link getChannelFollowers} resolves to.
+ * @inline
+ */
 export interface GetChannelFollowersResponse {
   data: {
     followed_at: string;
@@ -221,7 +316,24 @@ const GetChannelFollowersResponseSchema: v.GenericSchema<unknown, GetChannelFoll
 
 /**
  * Lists who follows a channel (full list for its broadcaster or moderators).
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: none checked before sending: without the scope Twitch still answers, with the total only, so refusing before sending would break that use.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/channels/followers`.
+ *
+ * @example
+ * ```ts
+ * import { getChannelFollowers } from 'helixkit';
+ *
+ * for await (const item of getChannelFollowers(client, { broadcaster_id: '141981764' })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-channel-followers
+ * @category Channels
+ * @function
  */
 export const getChannelFollowers = /* @__PURE__ */ definePaginated<GetChannelFollowersInput, GetChannelFollowersResponse>({
   id: 'get-channel-followers',

@@ -7,7 +7,10 @@ import { type Pagination, PaginationSchema } from './shared.js';
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link getCharityCampaign} resolves to. */
+/**
+ * Part of what {@link getCharityCampaign} resolves to.
+ * @category Charity
+ */
 export interface CharityCampaign {
   id: string;
   broadcaster_id: string;
@@ -49,7 +52,10 @@ const CharityCampaignSchema: v.GenericSchema<unknown, CharityCampaign> = /* @__P
   })),
 });
 
-/** Part of what {@link getCharityCampaignDonations} resolves to. */
+/**
+ * Part of what {@link getCharityCampaignDonations} resolves to.
+ * @category Charity
+ */
 export interface CharityCampaignDonation {
   id: string;
   campaign_id: string;
@@ -75,11 +81,17 @@ const CharityCampaignDonationSchema: v.GenericSchema<unknown, CharityCampaignDon
   }),
 });
 
-/** Input of {@link getCharityCampaign}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getCharityCampaign}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetCharityCampaignInput {
   broadcaster_id: string;
 }
-/** The body {@link getCharityCampaign} resolves to. */
+/**
+ * The body {@link getCharityCampaign} resolves to.
+ * @inline
+ */
 export interface GetCharityCampaignResponse {
   data: CharityCampaign[];
 }
@@ -89,7 +101,22 @@ const GetCharityCampaignResponseSchema: v.GenericSchema<unknown, GetCharityCampa
 
 /**
  * Reads the charity fundraiser running in the channel, if any.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:read:charity`.
+ * - Paginated: no.
+ * - Request: `GET /helix/charity/campaigns`.
+ *
+ * @example
+ * ```ts
+ * import { getCharityCampaign } from 'helixkit';
+ *
+ * const { data } = await getCharityCampaign(client, { broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-charity-campaign
+ * @category Charity
+ * @function
  */
 export const getCharityCampaign = /* @__PURE__ */ defineCall<GetCharityCampaignInput, GetCharityCampaignResponse>({
   id: 'get-charity-campaign',
@@ -104,13 +131,19 @@ export const getCharityCampaign = /* @__PURE__ */ defineCall<GetCharityCampaignI
   response: GetCharityCampaignResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link getCharityCampaignDonations}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getCharityCampaignDonations}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetCharityCampaignDonationsInput {
   broadcaster_id: string;
   first?: number;
   after?: string;
 }
-/** The body {@link getCharityCampaignDonations} resolves to. */
+/**
+ * The body {@link getCharityCampaignDonations} resolves to.
+ * @inline
+ */
 export interface GetCharityCampaignDonationsResponse {
   data: CharityCampaignDonation[];
   pagination?: Pagination;
@@ -122,7 +155,24 @@ const GetCharityCampaignDonationsResponseSchema: v.GenericSchema<unknown, GetCha
 
 /**
  * Lists donations made to the channel’s running charity fundraiser.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:read:charity`.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/charity/donations`.
+ *
+ * @example
+ * ```ts
+ * import { getCharityCampaignDonations } from 'helixkit';
+ *
+ * for await (const item of getCharityCampaignDonations(client, { broadcaster_id: '141981764' })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-charity-campaign-donations
+ * @category Charity
+ * @function
  */
 export const getCharityCampaignDonations = /* @__PURE__ */ definePaginated<GetCharityCampaignDonationsInput, GetCharityCampaignDonationsResponse>({
   id: 'get-charity-campaign-donations',

@@ -8,7 +8,10 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link getChatters} resolves to. */
+/**
+ * Part of what {@link getChatters} resolves to.
+ * @category Chat
+ */
 export interface Chatter {
   user_id: string;
   user_login: string;
@@ -20,7 +23,10 @@ const ChatterSchema: v.GenericSchema<unknown, Chatter> = /* @__PURE__ */ v.loose
   user_name: str,
 });
 
-/** Part of what {@link getChannelEmotes} resolves to. */
+/**
+ * Part of what {@link getChannelEmotes} resolves to.
+ * @category Chat
+ */
 export interface ChannelEmote {
   id: string;
   name: string;
@@ -52,7 +58,10 @@ const ChannelEmoteSchema: v.GenericSchema<unknown, ChannelEmote> = /* @__PURE__ 
   theme_mode: /* @__PURE__ */ v.array(str),
 });
 
-/** Part of what {@link getGlobalEmotes} resolves to. */
+/**
+ * Part of what {@link getGlobalEmotes} resolves to.
+ * @category Chat
+ */
 export interface GlobalEmote {
   id: string;
   name: string;
@@ -78,7 +87,10 @@ const GlobalEmoteSchema: v.GenericSchema<unknown, GlobalEmote> = /* @__PURE__ */
   theme_mode: /* @__PURE__ */ v.array(str),
 });
 
-/** Part of what {@link getEmoteSets} resolves to. */
+/**
+ * Part of what {@link getEmoteSets} resolves to.
+ * @category Chat
+ */
 export interface Emote {
   id: string;
   name: string;
@@ -110,7 +122,10 @@ const EmoteSchema: v.GenericSchema<unknown, Emote> = /* @__PURE__ */ v.looseObje
   theme_mode: /* @__PURE__ */ v.array(str),
 });
 
-/** Part of what {@link getChannelChatBadges}, {@link getGlobalChatBadges} resolve to. */
+/**
+ * Part of what {@link getChannelChatBadges}, {@link getGlobalChatBadges} resolve to.
+ * @category Chat
+ */
 export interface ChatBadge {
   set_id: string;
   versions: {
@@ -138,7 +153,10 @@ const ChatBadgeSchema: v.GenericSchema<unknown, ChatBadge> = /* @__PURE__ */ v.l
   })),
 });
 
-/** Part of what {@link getChatSettings} resolves to. */
+/**
+ * Part of what {@link getChatSettings} resolves to.
+ * @category Chat
+ */
 export interface ChatSettings {
   broadcaster_id: string;
   emote_mode: boolean;
@@ -166,7 +184,10 @@ const ChatSettingsSchema: v.GenericSchema<unknown, ChatSettings> = /* @__PURE__ 
   unique_chat_mode: bool,
 });
 
-/** Part of what {@link updateChatSettings} resolves to. */
+/**
+ * Part of what {@link updateChatSettings} resolves to.
+ * @category Chat
+ */
 export interface ChatSettingsUpdated {
   broadcaster_id: string;
   emote_mode: boolean;
@@ -194,7 +215,10 @@ const ChatSettingsUpdatedSchema: v.GenericSchema<unknown, ChatSettingsUpdated> =
   unique_chat_mode: bool,
 });
 
-/** Part of what {@link getPinnedChatMessage} resolves to. */
+/**
+ * Part of what {@link getPinnedChatMessage} resolves to.
+ * @category Chat
+ */
 export interface PinnedChatMessage {
   message_id: string;
   broadcaster_id: string;
@@ -268,7 +292,10 @@ const PinnedChatMessageSchema: v.GenericSchema<unknown, PinnedChatMessage> = /* 
   updated_at: str,
 });
 
-/** Part of what {@link getUserChatColor} resolves to. */
+/**
+ * Part of what {@link getUserChatColor} resolves to.
+ * @category Chat
+ */
 export interface UserChatColor {
   user_id: string;
   user_login: string;
@@ -282,14 +309,20 @@ const UserChatColorSchema: v.GenericSchema<unknown, UserChatColor> = /* @__PURE_
   color: str,
 });
 
-/** Input of {@link getChatters}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getChatters}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetChattersInput {
   broadcaster_id: string;
   moderator_id: string;
   first?: number;
   after?: string;
 }
-/** The body {@link getChatters} resolves to. */
+/**
+ * The body {@link getChatters} resolves to.
+ * @inline
+ */
 export interface GetChattersResponse {
   data: Chatter[];
   pagination?: Pagination;
@@ -303,7 +336,24 @@ const GetChattersResponseSchema: v.GenericSchema<unknown, GetChattersResponse> =
 
 /**
  * Lists the users currently present in a channel’s chat.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `moderator:read:chatters`.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/chat/chatters`.
+ *
+ * @example
+ * ```ts
+ * import { getChatters } from 'helixkit';
+ *
+ * for await (const item of getChatters(client, { broadcaster_id: '141981764', moderator_id: '141981764' })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-chatters
+ * @category Chat
+ * @function
  */
 export const getChatters = /* @__PURE__ */ definePaginated<GetChattersInput, GetChattersResponse>({
   id: 'get-chatters',
@@ -319,11 +369,17 @@ export const getChatters = /* @__PURE__ */ definePaginated<GetChattersInput, Get
   response: GetChattersResponseSchema,
 }, [checkRequired, checkRange]);
 
-/** Input of {@link getChannelEmotes}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getChannelEmotes}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetChannelEmotesInput {
   broadcaster_id: string;
 }
-/** The body {@link getChannelEmotes} resolves to. */
+/**
+ * The body {@link getChannelEmotes} resolves to.
+ * @inline
+ */
 export interface GetChannelEmotesResponse {
   data: ChannelEmote[];
   template: string;
@@ -335,7 +391,22 @@ const GetChannelEmotesResponseSchema: v.GenericSchema<unknown, GetChannelEmotesR
 
 /**
  * Lists the emotes a broadcaster made (subscriber, follower, Bits tiers).
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/chat/emotes`.
+ *
+ * @example
+ * ```ts
+ * import { getChannelEmotes } from 'helixkit';
+ *
+ * const { data } = await getChannelEmotes(client, { broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-channel-emotes
+ * @category Chat
+ * @function
  */
 export const getChannelEmotes = /* @__PURE__ */ defineCall<GetChannelEmotesInput, GetChannelEmotesResponse>({
   id: 'get-channel-emotes',
@@ -350,9 +421,15 @@ export const getChannelEmotes = /* @__PURE__ */ defineCall<GetChannelEmotesInput
   response: GetChannelEmotesResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link getGlobalEmotes}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getGlobalEmotes}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export type GetGlobalEmotesInput = Record<string, never>;
-/** The body {@link getGlobalEmotes} resolves to. */
+/**
+ * The body {@link getGlobalEmotes} resolves to.
+ * @inline
+ */
 export interface GetGlobalEmotesResponse {
   data: GlobalEmote[];
   template: string;
@@ -364,7 +441,22 @@ const GetGlobalEmotesResponseSchema: v.GenericSchema<unknown, GetGlobalEmotesRes
 
 /**
  * Lists the emotes every Twitch user can use.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/chat/emotes/global`.
+ *
+ * @example
+ * ```ts
+ * import { getGlobalEmotes } from 'helixkit';
+ *
+ * const { data } = await getGlobalEmotes(client);
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-global-emotes
+ * @category Chat
+ * @function
  */
 export const getGlobalEmotes = /* @__PURE__ */ defineCall<GetGlobalEmotesInput, GetGlobalEmotesResponse>({
   id: 'get-global-emotes',
@@ -378,11 +470,17 @@ export const getGlobalEmotes = /* @__PURE__ */ defineCall<GetGlobalEmotesInput, 
   response: GetGlobalEmotesResponseSchema,
 });
 
-/** Input of {@link getEmoteSets}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getEmoteSets}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetEmoteSetsInput {
   emote_set_id: string | string[];
 }
-/** The body {@link getEmoteSets} resolves to. */
+/**
+ * The body {@link getEmoteSets} resolves to.
+ * @inline
+ */
 export interface GetEmoteSetsResponse {
   data: Emote[];
   template: string;
@@ -394,7 +492,22 @@ const GetEmoteSetsResponseSchema: v.GenericSchema<unknown, GetEmoteSetsResponse>
 
 /**
  * Lists the emotes contained in the given emote sets.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/chat/emotes/set`.
+ *
+ * @example
+ * ```ts
+ * import { getEmoteSets } from 'helixkit';
+ *
+ * const { data } = await getEmoteSets(client, { emote_set_id: ['<emote_set_id>'] });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-emote-sets
+ * @category Chat
+ * @function
  */
 export const getEmoteSets = /* @__PURE__ */ defineCall<GetEmoteSetsInput, GetEmoteSetsResponse>({
   id: 'get-emote-sets',
@@ -410,11 +523,17 @@ export const getEmoteSets = /* @__PURE__ */ defineCall<GetEmoteSetsInput, GetEmo
   response: GetEmoteSetsResponseSchema,
 }, [checkRequired, checkLimits]);
 
-/** Input of {@link getChannelChatBadges}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getChannelChatBadges}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetChannelChatBadgesInput {
   broadcaster_id: string;
 }
-/** The body {@link getChannelChatBadges} resolves to. */
+/**
+ * The body {@link getChannelChatBadges} resolves to.
+ * @inline
+ */
 export interface GetChannelChatBadgesResponse {
   data: ChatBadge[];
 }
@@ -424,7 +543,22 @@ const GetChannelChatBadgesResponseSchema: v.GenericSchema<unknown, GetChannelCha
 
 /**
  * Lists the chat badges a broadcaster made.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/chat/badges`.
+ *
+ * @example
+ * ```ts
+ * import { getChannelChatBadges } from 'helixkit';
+ *
+ * const { data } = await getChannelChatBadges(client, { broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-channel-chat-badges
+ * @category Chat
+ * @function
  */
 export const getChannelChatBadges = /* @__PURE__ */ defineCall<GetChannelChatBadgesInput, GetChannelChatBadgesResponse>({
   id: 'get-channel-chat-badges',
@@ -439,9 +573,15 @@ export const getChannelChatBadges = /* @__PURE__ */ defineCall<GetChannelChatBad
   response: GetChannelChatBadgesResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link getGlobalChatBadges}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getGlobalChatBadges}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export type GetGlobalChatBadgesInput = Record<string, never>;
-/** The body {@link getGlobalChatBadges} resolves to. */
+/**
+ * The body {@link getGlobalChatBadges} resolves to.
+ * @inline
+ */
 export interface GetGlobalChatBadgesResponse {
   data: ChatBadge[];
 }
@@ -451,7 +591,22 @@ const GetGlobalChatBadgesResponseSchema: v.GenericSchema<unknown, GetGlobalChatB
 
 /**
  * Lists the chat badges Twitch provides for everyone.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/chat/badges/global`.
+ *
+ * @example
+ * ```ts
+ * import { getGlobalChatBadges } from 'helixkit';
+ *
+ * const { data } = await getGlobalChatBadges(client);
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-global-chat-badges
+ * @category Chat
+ * @function
  */
 export const getGlobalChatBadges = /* @__PURE__ */ defineCall<GetGlobalChatBadgesInput, GetGlobalChatBadgesResponse>({
   id: 'get-global-chat-badges',
@@ -465,12 +620,18 @@ export const getGlobalChatBadges = /* @__PURE__ */ defineCall<GetGlobalChatBadge
   response: GetGlobalChatBadgesResponseSchema,
 });
 
-/** Input of {@link getChatSettings}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getChatSettings}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetChatSettingsInput {
   broadcaster_id: string;
   moderator_id?: string;
 }
-/** The body {@link getChatSettings} resolves to. */
+/**
+ * The body {@link getChatSettings} resolves to.
+ * @inline
+ */
 export interface GetChatSettingsResponse {
   data: ChatSettings[];
 }
@@ -480,7 +641,22 @@ const GetChatSettingsResponseSchema: v.GenericSchema<unknown, GetChatSettingsRes
 
 /**
  * Reads a chat room’s modes: slow, follower-only, emote-only and the rest.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/chat/settings`.
+ *
+ * @example
+ * ```ts
+ * import { getChatSettings } from 'helixkit';
+ *
+ * const { data } = await getChatSettings(client, { broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-chat-settings
+ * @category Chat
+ * @function
  */
 export const getChatSettings = /* @__PURE__ */ defineCall<GetChatSettingsInput, GetChatSettingsResponse>({
   id: 'get-chat-settings',
@@ -495,7 +671,10 @@ export const getChatSettings = /* @__PURE__ */ defineCall<GetChatSettingsInput, 
   response: GetChatSettingsResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link updateChatSettings}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link updateChatSettings}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface UpdateChatSettingsInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -509,7 +688,10 @@ export interface UpdateChatSettingsInput {
   subscriber_mode?: boolean;
   unique_chat_mode?: boolean;
 }
-/** The body {@link updateChatSettings} resolves to. */
+/**
+ * The body {@link updateChatSettings} resolves to.
+ * @inline
+ */
 export interface UpdateChatSettingsResponse {
   data: ChatSettingsUpdated[];
 }
@@ -519,7 +701,22 @@ const UpdateChatSettingsResponseSchema: v.GenericSchema<unknown, UpdateChatSetti
 
 /**
  * Turns chat modes on or off and sets their durations.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `moderator:manage:chat_settings`.
+ * - Paginated: no.
+ * - Request: `PATCH /helix/chat/settings`.
+ *
+ * @example
+ * ```ts
+ * import { updateChatSettings } from 'helixkit';
+ *
+ * const { data } = await updateChatSettings(client, { broadcaster_id: '141981764', moderator_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#update-chat-settings
+ * @category Chat
+ * @function
  */
 export const updateChatSettings = /* @__PURE__ */ defineCall<UpdateChatSettingsInput, UpdateChatSettingsResponse>({
   id: 'update-chat-settings',
@@ -534,11 +731,17 @@ export const updateChatSettings = /* @__PURE__ */ defineCall<UpdateChatSettingsI
   response: UpdateChatSettingsResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link getSharedChatSession}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getSharedChatSession}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetSharedChatSessionInput {
   broadcaster_id: string;
 }
-/** The body {@link getSharedChatSession} resolves to. */
+/**
+ * The body {@link getSharedChatSession} resolves to.
+ * @inline
+ */
 export interface GetSharedChatSessionResponse {
   data: {
     session_id: string;
@@ -564,7 +767,22 @@ const GetSharedChatSessionResponseSchema: v.GenericSchema<unknown, GetSharedChat
 
 /**
  * Reads the shared chat session a channel takes part in, if any.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/shared_chat/session`.
+ *
+ * @example
+ * ```ts
+ * import { getSharedChatSession } from 'helixkit';
+ *
+ * const { data } = await getSharedChatSession(client, { broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-shared-chat-session
+ * @category Chat
+ * @function
  */
 export const getSharedChatSession = /* @__PURE__ */ defineCall<GetSharedChatSessionInput, GetSharedChatSessionResponse>({
   id: 'get-shared-chat-session',
@@ -579,13 +797,19 @@ export const getSharedChatSession = /* @__PURE__ */ defineCall<GetSharedChatSess
   response: GetSharedChatSessionResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link getUserEmotes}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getUserEmotes}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetUserEmotesInput {
   user_id: string;
   after?: string;
   broadcaster_id?: string;
 }
-/** The body {@link getUserEmotes} resolves to. */
+/**
+ * The body {@link getUserEmotes} resolves to.
+ * @inline
+ */
 export interface GetUserEmotesResponse {
   data: {
     id: string;
@@ -632,7 +856,24 @@ const GetUserEmotesResponseSchema: v.GenericSchema<unknown, GetUserEmotesRespons
 
 /**
  * Lists every emote a user may use, across all channels.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `user:read:emotes`.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/chat/emotes/user`.
+ *
+ * @example
+ * ```ts
+ * import { getUserEmotes } from 'helixkit';
+ *
+ * for await (const item of getUserEmotes(client, { user_id: '141981764' })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-user-emotes
+ * @category Chat
+ * @function
  */
 export const getUserEmotes = /* @__PURE__ */ definePaginated<GetUserEmotesInput, GetUserEmotesResponse>({
   id: 'get-user-emotes',
@@ -647,7 +888,10 @@ export const getUserEmotes = /* @__PURE__ */ definePaginated<GetUserEmotesInput,
   response: GetUserEmotesResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link sendChatAnnouncement}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link sendChatAnnouncement}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface SendChatAnnouncementInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -658,7 +902,26 @@ export interface SendChatAnnouncementInput {
 
 /**
  * Posts a highlighted announcement in a channel’s chat.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `moderator:manage:announcements`.
+ * - Paginated: no.
+ * - Request: `POST /helix/chat/announcements`.
+ *
+ * @example
+ * ```ts
+ * import { sendChatAnnouncement } from 'helixkit';
+ *
+ * await sendChatAnnouncement(client, {
+ *   broadcaster_id: '141981764',
+ *   moderator_id: '141981764',
+ *   message: 'Hello, chat!',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#send-chat-announcement
+ * @category Chat
+ * @function
  */
 export const sendChatAnnouncement = /* @__PURE__ */ defineCall<SendChatAnnouncementInput, void>({
   id: 'send-chat-announcement',
@@ -672,7 +935,10 @@ export const sendChatAnnouncement = /* @__PURE__ */ defineCall<SendChatAnnouncem
   required: ['broadcaster_id', 'moderator_id', 'message'],
 }, [checkRequired]);
 
-/** Input of {@link sendAShoutout}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link sendAShoutout}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface SendAShoutoutInput {
   from_broadcaster_id: string;
   to_broadcaster_id: string;
@@ -681,7 +947,26 @@ export interface SendAShoutoutInput {
 
 /**
  * Promotes another broadcaster in the channel’s chat with a Shoutout.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `moderator:manage:shoutouts`.
+ * - Paginated: no.
+ * - Request: `POST /helix/chat/shoutouts`.
+ *
+ * @example
+ * ```ts
+ * import { sendAShoutout } from 'helixkit';
+ *
+ * await sendAShoutout(client, {
+ *   from_broadcaster_id: '141981764',
+ *   to_broadcaster_id: '12826',
+ *   moderator_id: '141981764',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#send-a-shoutout
+ * @category Chat
+ * @function
  */
 export const sendAShoutout = /* @__PURE__ */ defineCall<SendAShoutoutInput, void>({
   id: 'send-a-shoutout',
@@ -695,7 +980,10 @@ export const sendAShoutout = /* @__PURE__ */ defineCall<SendAShoutoutInput, void
   required: ['from_broadcaster_id', 'to_broadcaster_id', 'moderator_id'],
 }, [checkRequired]);
 
-/** Input of {@link sendChatMessage}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link sendChatMessage}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface SendChatMessageInput {
   broadcaster_id: string;
   sender_id: string;
@@ -704,7 +992,10 @@ export interface SendChatMessageInput {
   for_source_only?: boolean;
   pin?: boolean;
 }
-/** The body {@link sendChatMessage} resolves to. */
+/**
+ * The body {@link sendChatMessage} resolves to.
+ * @inline
+ */
 export interface SendChatMessageResponse {
   data: {
     message_id: string;
@@ -728,7 +1019,26 @@ const SendChatMessageResponseSchema: v.GenericSchema<unknown, SendChatMessageRes
 
 /**
  * Posts a chat message as a user or bot, optionally as a reply or pinned.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `user:write:chat`.
+ * - Paginated: no.
+ * - Request: `POST /helix/chat/messages`.
+ *
+ * @example
+ * ```ts
+ * import { sendChatMessage } from 'helixkit';
+ *
+ * const { data } = await sendChatMessage(client, {
+ *   broadcaster_id: '141981764',
+ *   sender_id: '141981764',
+ *   message: 'Hello, chat!',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#send-chat-message
+ * @category Chat
+ * @function
  */
 export const sendChatMessage = /* @__PURE__ */ defineCall<SendChatMessageInput, SendChatMessageResponse>({
   id: 'send-chat-message',
@@ -744,12 +1054,18 @@ export const sendChatMessage = /* @__PURE__ */ defineCall<SendChatMessageInput, 
   response: SendChatMessageResponseSchema,
 }, [checkRequired, checkMaxLength]);
 
-/** Input of {@link getPinnedChatMessage}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getPinnedChatMessage}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetPinnedChatMessageInput {
   broadcaster_id: string;
   moderator_id: string;
 }
-/** The body {@link getPinnedChatMessage} resolves to. */
+/**
+ * The body {@link getPinnedChatMessage} resolves to.
+ * @inline
+ */
 export interface GetPinnedChatMessageResponse {
   data: PinnedChatMessage[];
 }
@@ -759,7 +1075,22 @@ const GetPinnedChatMessageResponseSchema: v.GenericSchema<unknown, GetPinnedChat
 
 /**
  * Reads the message a moderator pinned to the top of a chat, if any.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: one of `moderator:read:chat_messages` or `moderator:manage:chat_messages`.
+ * - Paginated: no.
+ * - Request: `GET /helix/chat/pins`.
+ *
+ * @example
+ * ```ts
+ * import { getPinnedChatMessage } from 'helixkit';
+ *
+ * const { data } = await getPinnedChatMessage(client, { broadcaster_id: '141981764', moderator_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-pinned-chat-message
+ * @category Chat
+ * @function
  */
 export const getPinnedChatMessage = /* @__PURE__ */ defineCall<GetPinnedChatMessageInput, GetPinnedChatMessageResponse>({
   id: 'get-pinned-chat-message',
@@ -774,7 +1105,10 @@ export const getPinnedChatMessage = /* @__PURE__ */ defineCall<GetPinnedChatMess
   response: GetPinnedChatMessageResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link pinChatMessage}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link pinChatMessage}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface PinChatMessageInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -784,7 +1118,26 @@ export interface PinChatMessageInput {
 
 /**
  * Pins a chat message above the chat, for a while or until the stream ends.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `moderator:manage:chat_messages`.
+ * - Paginated: no.
+ * - Request: `PUT /helix/chat/pins`.
+ *
+ * @example
+ * ```ts
+ * import { pinChatMessage } from 'helixkit';
+ *
+ * await pinChatMessage(client, {
+ *   broadcaster_id: '141981764',
+ *   moderator_id: '141981764',
+ *   message_id: '<message_id>',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#pin-chat-message
+ * @category Chat
+ * @function
  */
 export const pinChatMessage = /* @__PURE__ */ defineCall<PinChatMessageInput, void>({
   id: 'pin-chat-message',
@@ -799,7 +1152,10 @@ export const pinChatMessage = /* @__PURE__ */ defineCall<PinChatMessageInput, vo
   range: { duration_seconds: [30, 1800] },
 }, [checkRequired, checkRange]);
 
-/** Input of {@link updatePinnedChatMessage}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link updatePinnedChatMessage}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface UpdatePinnedChatMessageInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -809,7 +1165,26 @@ export interface UpdatePinnedChatMessageInput {
 
 /**
  * Changes how much longer the pinned chat message stays pinned.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `moderator:manage:chat_messages`.
+ * - Paginated: no.
+ * - Request: `PATCH /helix/chat/pins`.
+ *
+ * @example
+ * ```ts
+ * import { updatePinnedChatMessage } from 'helixkit';
+ *
+ * await updatePinnedChatMessage(client, {
+ *   broadcaster_id: '141981764',
+ *   moderator_id: '141981764',
+ *   message_id: '<message_id>',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#update-pinned-chat-message
+ * @category Chat
+ * @function
  */
 export const updatePinnedChatMessage = /* @__PURE__ */ defineCall<UpdatePinnedChatMessageInput, void>({
   id: 'update-pinned-chat-message',
@@ -824,7 +1199,10 @@ export const updatePinnedChatMessage = /* @__PURE__ */ defineCall<UpdatePinnedCh
   range: { duration_seconds: [30, 1800] },
 }, [checkRequired, checkRange]);
 
-/** Input of {@link unpinChatMessage}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link unpinChatMessage}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface UnpinChatMessageInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -833,7 +1211,26 @@ export interface UnpinChatMessageInput {
 
 /**
  * Takes the pinned message down from the top of a chat.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `moderator:manage:chat_messages`.
+ * - Paginated: no.
+ * - Request: `DELETE /helix/chat/pins`.
+ *
+ * @example
+ * ```ts
+ * import { unpinChatMessage } from 'helixkit';
+ *
+ * await unpinChatMessage(client, {
+ *   broadcaster_id: '141981764',
+ *   moderator_id: '141981764',
+ *   message_id: '<message_id>',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#unpin-chat-message
+ * @category Chat
+ * @function
  */
 export const unpinChatMessage = /* @__PURE__ */ defineCall<UnpinChatMessageInput, void>({
   id: 'unpin-chat-message',
@@ -847,11 +1244,17 @@ export const unpinChatMessage = /* @__PURE__ */ defineCall<UnpinChatMessageInput
   required: ['broadcaster_id', 'moderator_id', 'message_id'],
 }, [checkRequired]);
 
-/** Input of {@link getUserChatColor}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getUserChatColor}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetUserChatColorInput {
   user_id: string | string[];
 }
-/** The body {@link getUserChatColor} resolves to. */
+/**
+ * The body {@link getUserChatColor} resolves to.
+ * @inline
+ */
 export interface GetUserChatColorResponse {
   data: UserChatColor[];
 }
@@ -861,7 +1264,22 @@ const GetUserChatColorResponseSchema: v.GenericSchema<unknown, GetUserChatColorR
 
 /**
  * Reads the name colour users picked for chat.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/chat/color`.
+ *
+ * @example
+ * ```ts
+ * import { getUserChatColor } from 'helixkit';
+ *
+ * const { data } = await getUserChatColor(client, { user_id: ['141981764'] });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-user-chat-color
+ * @category Chat
+ * @function
  */
 export const getUserChatColor = /* @__PURE__ */ defineCall<GetUserChatColorInput, GetUserChatColorResponse>({
   id: 'get-user-chat-color',
@@ -877,7 +1295,10 @@ export const getUserChatColor = /* @__PURE__ */ defineCall<GetUserChatColorInput
   response: GetUserChatColorResponseSchema,
 }, [checkRequired, checkLimits]);
 
-/** Input of {@link updateUserChatColor}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link updateUserChatColor}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface UpdateUserChatColorInput {
   user_id: string;
   color:
@@ -900,7 +1321,22 @@ export interface UpdateUserChatColorInput {
 
 /**
  * Sets the colour of a user’s name in chat.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `user:manage:chat_color`.
+ * - Paginated: no.
+ * - Request: `PUT /helix/chat/color`.
+ *
+ * @example
+ * ```ts
+ * import { updateUserChatColor } from 'helixkit';
+ *
+ * await updateUserChatColor(client, { user_id: '141981764', color: 'blue' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#update-user-chat-color
+ * @category Chat
+ * @function
  */
 export const updateUserChatColor = /* @__PURE__ */ defineCall<UpdateUserChatColorInput, void>({
   id: 'update-user-chat-color',

@@ -8,7 +8,10 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link getClips} resolves to. */
+/**
+ * Part of what {@link getClips} resolves to.
+ * @category Clips
+ */
 export interface Clip {
   id: string;
   url: string;
@@ -48,13 +51,19 @@ const ClipSchema: v.GenericSchema<unknown, Clip> = /* @__PURE__ */ v.looseObject
   is_featured: bool,
 });
 
-/** Input of {@link createClip}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link createClip}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface CreateClipInput {
   broadcaster_id: string;
   title?: string;
   duration?: number;
 }
-/** The body {@link createClip} resolves to. */
+/**
+ * The body {@link createClip} resolves to.
+ * @inline
+ */
 export interface CreateClipResponse {
   data: {
     id: string;
@@ -70,7 +79,22 @@ const CreateClipResponseSchema: v.GenericSchema<unknown, CreateClipResponse> = /
 
 /**
  * Starts making a clip from a live broadcast; the clip id comes back at once.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `clips:edit`.
+ * - Paginated: no.
+ * - Request: `POST /helix/clips`.
+ *
+ * @example
+ * ```ts
+ * import { createClip } from 'helixkit';
+ *
+ * const { data } = await createClip(client, { broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#create-clip
+ * @category Clips
+ * @function
  */
 export const createClip = /* @__PURE__ */ defineCall<CreateClipInput, CreateClipResponse>({
   id: 'create-clip',
@@ -85,7 +109,10 @@ export const createClip = /* @__PURE__ */ defineCall<CreateClipInput, CreateClip
   response: CreateClipResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link getClips}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getClips}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetClipsInput {
   broadcaster_id?: string;
   game_id?: string;
@@ -97,7 +124,10 @@ export interface GetClipsInput {
   after?: string;
   is_featured?: boolean;
 }
-/** The body {@link getClips} resolves to. */
+/**
+ * The body {@link getClips} resolves to.
+ * @inline
+ */
 export interface GetClipsResponse {
   data: Clip[];
   pagination?: Pagination;
@@ -109,7 +139,24 @@ const GetClipsResponseSchema: v.GenericSchema<unknown, GetClipsResponse> = /* @_
 
 /**
  * Finds clips by id, or lists a channel’s or a game’s clips.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/clips`.
+ *
+ * @example
+ * ```ts
+ * import { getClips } from 'helixkit';
+ *
+ * for await (const item of getClips(client, { broadcaster_id: '141981764' })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-clips
+ * @category Clips
+ * @function
  */
 export const getClips = /* @__PURE__ */ definePaginated<GetClipsInput, GetClipsResponse>({
   id: 'get-clips',
@@ -127,7 +174,10 @@ export const getClips = /* @__PURE__ */ definePaginated<GetClipsInput, GetClipsR
   response: GetClipsResponseSchema,
 }, [checkLimits, checkRange, checkExclusive, checkOneOf]);
 
-/** Input of {@link createClipFromVod}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link createClipFromVod}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface CreateClipFromVodInput {
   editor_id: string;
   broadcaster_id: string;
@@ -136,7 +186,10 @@ export interface CreateClipFromVodInput {
   duration?: number;
   title?: string;
 }
-/** The body {@link createClipFromVod} resolves to. */
+/**
+ * The body {@link createClipFromVod} resolves to.
+ * @inline
+ */
 export interface CreateClipFromVodResponse {
   data: {
     id: string;
@@ -152,7 +205,26 @@ const CreateClipFromVodResponseSchema: v.GenericSchema<unknown, CreateClipFromVo
 
 /**
  * Cuts a clip out of a past broadcast’s video.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: one of `editor:manage:clips` or `channel:manage:clips`.
+ * - Paginated: no.
+ * - Request: `POST /helix/videos/clips`.
+ *
+ * @example
+ * ```ts
+ * import { createClipFromVod } from 'helixkit';
+ *
+ * const { data } = await createClipFromVod(client, {
+ *   editor_id: '141981764',
+ *   broadcaster_id: '141981764',
+ *   vod_id: '<vod_id>',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#create-clip-from-vod
+ * @category Clips
+ * @function
  */
 export const createClipFromVod = /* @__PURE__ */ defineCall<CreateClipFromVodInput, CreateClipFromVodResponse>({
   id: 'create-clip-from-vod',
@@ -167,13 +239,19 @@ export const createClipFromVod = /* @__PURE__ */ defineCall<CreateClipFromVodInp
   response: CreateClipFromVodResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link getClipsDownload}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getClipsDownload}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetClipsDownloadInput {
   editor_id: string;
   broadcaster_id: string;
   clip_id: string | string[];
 }
-/** The body {@link getClipsDownload} resolves to. */
+/**
+ * The body {@link getClipsDownload} resolves to.
+ * @inline
+ */
 export interface GetClipsDownloadResponse {
   data: {
     clip_id: string;
@@ -191,7 +269,26 @@ const GetClipsDownloadResponseSchema: v.GenericSchema<unknown, GetClipsDownloadR
 
 /**
  * Gets download links for the video files of up to 10 clips.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: one of `editor:manage:clips` or `channel:manage:clips`.
+ * - Paginated: no.
+ * - Request: `GET /helix/clips/downloads`.
+ *
+ * @example
+ * ```ts
+ * import { getClipsDownload } from 'helixkit';
+ *
+ * const { data } = await getClipsDownload(client, {
+ *   editor_id: '141981764',
+ *   broadcaster_id: '141981764',
+ *   clip_id: ['<clip_id>'],
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-clips-download
+ * @category Clips
+ * @function
  */
 export const getClipsDownload = /* @__PURE__ */ defineCall<GetClipsDownloadInput, GetClipsDownloadResponse>({
   id: 'get-clips-download',

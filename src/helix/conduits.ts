@@ -7,9 +7,15 @@ import { type Pagination, PaginationSchema } from './shared.js';
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
-/** Input of {@link getConduits}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getConduits}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export type GetConduitsInput = Record<string, never>;
-/** The body {@link getConduits} resolves to. */
+/**
+ * The body {@link getConduits} resolves to.
+ * @inline
+ */
 export interface GetConduitsResponse {
   data: {
     id: string;
@@ -25,7 +31,22 @@ const GetConduitsResponseSchema: v.GenericSchema<unknown, GetConduitsResponse> =
 
 /**
  * Lists the EventSub conduits of your application.
+ *
+ * @remarks
+ * - Token: an app access token (client credentials).
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/eventsub/conduits`.
+ *
+ * @example
+ * ```ts
+ * import { getConduits } from 'helixkit';
+ *
+ * const { data } = await getConduits(client);
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-conduits
+ * @category Conduits
+ * @function
  */
 export const getConduits = /* @__PURE__ */ defineCall<GetConduitsInput, GetConduitsResponse>({
   id: 'get-conduits',
@@ -39,11 +60,17 @@ export const getConduits = /* @__PURE__ */ defineCall<GetConduitsInput, GetCondu
   response: GetConduitsResponseSchema,
 });
 
-/** Input of {@link createConduits}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link createConduits}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface CreateConduitsInput {
   shard_count: number;
 }
-/** The body {@link createConduits} resolves to. */
+/**
+ * The body {@link createConduits} resolves to.
+ * @inline
+ */
 export interface CreateConduitsResponse {
   data: {
     id: string;
@@ -59,7 +86,22 @@ const CreateConduitsResponseSchema: v.GenericSchema<unknown, CreateConduitsRespo
 
 /**
  * Creates an EventSub conduit with a number of shards.
+ *
+ * @remarks
+ * - Token: an app access token (client credentials).
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `POST /helix/eventsub/conduits`.
+ *
+ * @example
+ * ```ts
+ * import { createConduits } from 'helixkit';
+ *
+ * const { data } = await createConduits(client, { shard_count: 1 });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#create-conduits
+ * @category Conduits
+ * @function
  */
 export const createConduits = /* @__PURE__ */ defineCall<CreateConduitsInput, CreateConduitsResponse>({
   id: 'create-conduits',
@@ -74,12 +116,18 @@ export const createConduits = /* @__PURE__ */ defineCall<CreateConduitsInput, Cr
   response: CreateConduitsResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link updateConduits}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link updateConduits}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface UpdateConduitsInput {
   id: string;
   shard_count: number;
 }
-/** The body {@link updateConduits} resolves to. */
+/**
+ * The body {@link updateConduits} resolves to.
+ * @inline
+ */
 export interface UpdateConduitsResponse {
   data: {
     id: string;
@@ -95,7 +143,22 @@ const UpdateConduitsResponseSchema: v.GenericSchema<unknown, UpdateConduitsRespo
 
 /**
  * Changes how many shards an EventSub conduit has.
+ *
+ * @remarks
+ * - Token: an app access token (client credentials).
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `PATCH /helix/eventsub/conduits`.
+ *
+ * @example
+ * ```ts
+ * import { updateConduits } from 'helixkit';
+ *
+ * const { data } = await updateConduits(client, { id: '<id>', shard_count: 1 });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#update-conduits
+ * @category Conduits
+ * @function
  */
 export const updateConduits = /* @__PURE__ */ defineCall<UpdateConduitsInput, UpdateConduitsResponse>({
   id: 'update-conduits',
@@ -110,14 +173,32 @@ export const updateConduits = /* @__PURE__ */ defineCall<UpdateConduitsInput, Up
   response: UpdateConduitsResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link deleteConduit}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link deleteConduit}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface DeleteConduitInput {
   id: string;
 }
 
 /**
  * Removes an EventSub conduit and its subscriptions.
+ *
+ * @remarks
+ * - Token: an app access token (client credentials).
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `DELETE /helix/eventsub/conduits`.
+ *
+ * @example
+ * ```ts
+ * import { deleteConduit } from 'helixkit';
+ *
+ * await deleteConduit(client, { id: '<id>' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#delete-conduit
+ * @category Conduits
+ * @function
  */
 export const deleteConduit = /* @__PURE__ */ defineCall<DeleteConduitInput, void>({
   id: 'delete-conduit',
@@ -131,13 +212,19 @@ export const deleteConduit = /* @__PURE__ */ defineCall<DeleteConduitInput, void
   required: ['id'],
 }, [checkRequired]);
 
-/** Input of {@link getConduitShards}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getConduitShards}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetConduitShardsInput {
   conduit_id: string;
   status?: string;
   after?: string;
 }
-/** The body {@link getConduitShards} resolves to. */
+/**
+ * The body {@link getConduitShards} resolves to.
+ * @inline
+ */
 export interface GetConduitShardsResponse {
   data: {
     id: string;
@@ -181,7 +268,24 @@ const GetConduitShardsResponseSchema: v.GenericSchema<unknown, GetConduitShardsR
 
 /**
  * Lists the shards of a conduit and the transport each one uses.
+ *
+ * @remarks
+ * - Token: an app access token (client credentials).
+ * - Scopes: none.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/eventsub/conduits/shards`.
+ *
+ * @example
+ * ```ts
+ * import { getConduitShards } from 'helixkit';
+ *
+ * for await (const item of getConduitShards(client, { conduit_id: '<conduit_id>' })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-conduit-shards
+ * @category Conduits
+ * @function
  */
 export const getConduitShards = /* @__PURE__ */ definePaginated<GetConduitShardsInput, GetConduitShardsResponse>({
   id: 'get-conduit-shards',
@@ -196,12 +300,18 @@ export const getConduitShards = /* @__PURE__ */ definePaginated<GetConduitShards
   response: GetConduitShardsResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link updateConduitShards}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link updateConduitShards}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface UpdateConduitShardsInput {
   conduit_id: string;
   shards: { id: string; transport: { method?: 'webhook' | 'websocket'; callback?: string; secret?: string; session_id?: string } }[];
 }
-/** The body {@link updateConduitShards} resolves to. */
+/**
+ * The body {@link updateConduitShards} resolves to.
+ * @inline
+ */
 export interface UpdateConduitShardsResponse {
   data: {
     id: string;
@@ -253,7 +363,25 @@ const UpdateConduitShardsResponseSchema: v.GenericSchema<unknown, UpdateConduitS
 
 /**
  * Points conduit shards at WebSocket sessions or webhook callbacks.
+ *
+ * @remarks
+ * - Token: an app access token (client credentials).
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `PATCH /helix/eventsub/conduits/shards`.
+ *
+ * @example
+ * ```ts
+ * import { updateConduitShards } from 'helixkit';
+ *
+ * const { data } = await updateConduitShards(client, {
+ *   conduit_id: '<conduit_id>',
+ *   shards: [{ id: '0', transport: { method: 'websocket', session_id: '<session_id>' } }],
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#update-conduit-shards
+ * @category Conduits
+ * @function
  */
 export const updateConduitShards = /* @__PURE__ */ defineCall<UpdateConduitShardsInput, UpdateConduitShardsResponse>({
   id: 'update-conduit-shards',

@@ -6,7 +6,10 @@ import { type Pagination, PaginationSchema } from './shared.js';
 
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link getDropsEntitlements} resolves to. */
+/**
+ * Part of what {@link getDropsEntitlements} resolves to.
+ * @category Entitlements
+ */
 export interface DropsEntitlement {
   id: string;
   benefit_id: string;
@@ -26,7 +29,10 @@ const DropsEntitlementSchema: v.GenericSchema<unknown, DropsEntitlement> = /* @_
   last_updated: str,
 });
 
-/** Part of what {@link updateDropsEntitlements} resolves to. */
+/**
+ * Part of what {@link updateDropsEntitlements} resolves to.
+ * @category Entitlements
+ */
 export interface DropsEntitlementUpdated {
   status:
     | 'INVALID_ID'
@@ -42,7 +48,10 @@ const DropsEntitlementUpdatedSchema: v.GenericSchema<unknown, DropsEntitlementUp
   ids: /* @__PURE__ */ v.array(str),
 });
 
-/** Input of {@link getDropsEntitlements}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getDropsEntitlements}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetDropsEntitlementsInput {
   id?: string | string[];
   user_id?: string;
@@ -51,7 +60,10 @@ export interface GetDropsEntitlementsInput {
   after?: string;
   first?: number;
 }
-/** The body {@link getDropsEntitlements} resolves to. */
+/**
+ * The body {@link getDropsEntitlements} resolves to.
+ * @inline
+ */
 export interface GetDropsEntitlementsResponse {
   data: DropsEntitlement[];
   pagination?: Pagination;
@@ -63,7 +75,24 @@ const GetDropsEntitlementsResponseSchema: v.GenericSchema<unknown, GetDropsEntit
 
 /**
  * Lists Drops rewards granted to users for your games.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/entitlements/drops`.
+ *
+ * @example
+ * ```ts
+ * import { getDropsEntitlements } from 'helixkit';
+ *
+ * for await (const item of getDropsEntitlements(client)) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-drops-entitlements
+ * @category Entitlements
+ * @function
  */
 export const getDropsEntitlements = /* @__PURE__ */ definePaginated<GetDropsEntitlementsInput, GetDropsEntitlementsResponse>({
   id: 'get-drops-entitlements',
@@ -79,12 +108,18 @@ export const getDropsEntitlements = /* @__PURE__ */ definePaginated<GetDropsEnti
   response: GetDropsEntitlementsResponseSchema,
 }, [checkLimits, checkRange]);
 
-/** Input of {@link updateDropsEntitlements}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link updateDropsEntitlements}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface UpdateDropsEntitlementsInput {
   entitlement_ids?: string[];
   fulfillment_status?: 'CLAIMED' | 'FULFILLED';
 }
-/** The body {@link updateDropsEntitlements} resolves to. */
+/**
+ * The body {@link updateDropsEntitlements} resolves to.
+ * @inline
+ */
 export interface UpdateDropsEntitlementsResponse {
   data: DropsEntitlementUpdated[];
 }
@@ -94,7 +129,22 @@ const UpdateDropsEntitlementsResponseSchema: v.GenericSchema<unknown, UpdateDrop
 
 /**
  * Marks Drops rewards as claimed or fulfilled.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `PATCH /helix/entitlements/drops`.
+ *
+ * @example
+ * ```ts
+ * import { updateDropsEntitlements } from 'helixkit';
+ *
+ * const { data } = await updateDropsEntitlements(client);
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#update-drops-entitlements
+ * @category Entitlements
+ * @function
  */
 export const updateDropsEntitlements = /* @__PURE__ */ defineCall<UpdateDropsEntitlementsInput, UpdateDropsEntitlementsResponse>({
   id: 'update-drops-entitlements',

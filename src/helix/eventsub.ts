@@ -8,7 +8,10 @@ const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 const unknown = /* @__PURE__ */ v.unknown();
 
-/** Part of what {@link createEventSubSubscription}, {@link getEventSubSubscriptions} resolve to. */
+/**
+ * Part of what {@link createEventSubSubscription}, {@link getEventSubSubscriptions} resolve to.
+ * @category EventSub
+ */
 export interface EventSubSubscription {
   id: string;
   status:
@@ -139,7 +142,10 @@ const EventSubSubscriptionSchema: v.GenericSchema<unknown, EventSubSubscription>
   cost: num,
 });
 
-/** Input of {@link createEventSubSubscription}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link createEventSubSubscription}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface CreateEventSubSubscriptionInput {
   type:
     | 'automod.message.hold'
@@ -226,7 +232,10 @@ export interface CreateEventSubSubscriptionInput {
   condition: Record<string, unknown>;
   transport: { method: 'webhook' | 'websocket' | 'conduit'; callback?: string; secret?: string; session_id?: string; conduit_id?: string };
 }
-/** The body {@link createEventSubSubscription} resolves to. */
+/**
+ * The body {@link createEventSubSubscription} resolves to.
+ * @inline
+ */
 export interface CreateEventSubSubscriptionResponse {
   data: EventSubSubscription[];
   total: number;
@@ -242,7 +251,27 @@ const CreateEventSubSubscriptionResponseSchema: v.GenericSchema<unknown, CreateE
 
 /**
  * Subscribes to an EventSub event type over a WebSocket, webhook or conduit.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none checked before sending: the scope needed depends on the subscription type; the reference names one as an example.
+ * - Paginated: no.
+ * - Request: `POST /helix/eventsub/subscriptions`.
+ *
+ * @example
+ * ```ts
+ * import { createEventSubSubscription } from 'helixkit';
+ *
+ * const { data } = await createEventSubSubscription(client, {
+ *   type: 'channel.follow',
+ *   version: '2',
+ *   condition: { broadcaster_user_id: '141981764', moderator_user_id: '141981764' },
+ *   transport: { method: 'webhook', callback: 'https://example.com/eventsub', secret: '<your webhook secret>' },
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#create-eventsub-subscription
+ * @category EventSub
+ * @function
  */
 export const createEventSubSubscription = /* @__PURE__ */ defineCall<CreateEventSubSubscriptionInput, CreateEventSubSubscriptionResponse>({
   id: 'create-eventsub-subscription',
@@ -257,14 +286,32 @@ export const createEventSubSubscription = /* @__PURE__ */ defineCall<CreateEvent
   response: CreateEventSubSubscriptionResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link deleteEventSubSubscription}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link deleteEventSubSubscription}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface DeleteEventSubSubscriptionInput {
   id: string;
 }
 
 /**
  * Cancels an EventSub subscription.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `DELETE /helix/eventsub/subscriptions`.
+ *
+ * @example
+ * ```ts
+ * import { deleteEventSubSubscription } from 'helixkit';
+ *
+ * await deleteEventSubSubscription(client, { id: '<id>' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#delete-eventsub-subscription
+ * @category EventSub
+ * @function
  */
 export const deleteEventSubSubscription = /* @__PURE__ */ defineCall<DeleteEventSubSubscriptionInput, void>({
   id: 'delete-eventsub-subscription',
@@ -278,7 +325,10 @@ export const deleteEventSubSubscription = /* @__PURE__ */ defineCall<DeleteEvent
   required: ['id'],
 }, [checkRequired]);
 
-/** Input of {@link getEventSubSubscriptions}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getEventSubSubscriptions}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetEventSubSubscriptionsInput {
   status?:
     | 'enabled'
@@ -386,7 +436,10 @@ export interface GetEventSubSubscriptionsInput {
   conduit_id?: string;
   after?: string;
 }
-/** The body {@link getEventSubSubscriptions} resolves to. */
+/**
+ * The body {@link getEventSubSubscriptions} resolves to.
+ * @inline
+ */
 export interface GetEventSubSubscriptionsResponse {
   data: EventSubSubscription[];
   total: number;
@@ -404,7 +457,24 @@ const GetEventSubSubscriptionsResponseSchema: v.GenericSchema<unknown, GetEventS
 
 /**
  * Lists your EventSub subscriptions, filtered by status, type or user.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/eventsub/subscriptions`.
+ *
+ * @example
+ * ```ts
+ * import { getEventSubSubscriptions } from 'helixkit';
+ *
+ * for await (const item of getEventSubSubscriptions(client)) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-eventsub-subscriptions
+ * @category EventSub
+ * @function
  */
 export const getEventSubSubscriptions = /* @__PURE__ */ definePaginated<GetEventSubSubscriptionsInput, GetEventSubSubscriptionsResponse>({
   id: 'get-eventsub-subscriptions',

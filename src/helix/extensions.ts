@@ -7,7 +7,10 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link getExtensionConfigurationSegment} resolves to. */
+/**
+ * Part of what {@link getExtensionConfigurationSegment} resolves to.
+ * @category Extensions
+ */
 export interface ExtensionConfigurationSegment {
   segment: 'broadcaster' | 'developer' | 'global' | (string & {});
   broadcaster_id?: string;
@@ -21,7 +24,10 @@ const ExtensionConfigurationSegmentSchema: v.GenericSchema<unknown, ExtensionCon
   version: str,
 });
 
-/** Part of what {@link getExtensionLiveChannels} resolves to. */
+/**
+ * Part of what {@link getExtensionLiveChannels} resolves to.
+ * @category Extensions
+ */
 export interface ExtensionLiveChannel {
   broadcaster_id: string;
   broadcaster_name: string;
@@ -37,7 +43,10 @@ const ExtensionLiveChannelSchema: v.GenericSchema<unknown, ExtensionLiveChannel>
   title: str,
 });
 
-/** Part of what {@link getExtensionSecrets}, {@link createExtensionSecret} resolve to. */
+/**
+ * Part of what {@link getExtensionSecrets}, {@link createExtensionSecret} resolve to.
+ * @category Extensions
+ */
 export interface ExtensionSecret {
   format_version: number;
   secrets: {
@@ -55,7 +64,10 @@ const ExtensionSecretSchema: v.GenericSchema<unknown, ExtensionSecret> = /* @__P
   })),
 });
 
-/** Part of what {@link getExtensions}, {@link getReleasedExtensions} resolve to. */
+/**
+ * Part of what {@link getExtensions}, {@link getReleasedExtensions} resolve to.
+ * @category Extensions
+ */
 export interface ExtensionIconUrls {
   '100x100'?: string;
   '24x24'?: string;
@@ -67,7 +79,10 @@ const ExtensionIconUrlsSchema: v.GenericSchema<unknown, ExtensionIconUrls> = /* 
   '300x200': /* @__PURE__ */ v.optional(str),
 });
 
-/** Part of what {@link getExtensions}, {@link getReleasedExtensions} resolve to. */
+/**
+ * Part of what {@link getExtensions}, {@link getReleasedExtensions} resolve to.
+ * @category Extensions
+ */
 export interface Extension {
   author_name: string;
   bits_enabled: boolean;
@@ -181,7 +196,10 @@ const ExtensionSchema: v.GenericSchema<unknown, Extension> = /* @__PURE__ */ v.l
   allowlisted_panel_urls: /* @__PURE__ */ v.array(str),
 });
 
-/** Part of what {@link getExtensionBitsProducts}, {@link updateExtensionBitsProduct} resolve to. */
+/**
+ * Part of what {@link getExtensionBitsProducts}, {@link updateExtensionBitsProduct} resolve to.
+ * @category Extensions
+ */
 export interface ExtensionBitsProduct {
   sku: string;
   cost: {
@@ -205,13 +223,19 @@ const ExtensionBitsProductSchema: v.GenericSchema<unknown, ExtensionBitsProduct>
   is_broadcast: bool,
 });
 
-/** Input of {@link getExtensionConfigurationSegment}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getExtensionConfigurationSegment}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetExtensionConfigurationSegmentInput {
   broadcaster_id?: string;
   extension_id: string;
   segment: 'broadcaster' | 'developer' | 'global';
 }
-/** The body {@link getExtensionConfigurationSegment} resolves to. */
+/**
+ * The body {@link getExtensionConfigurationSegment} resolves to.
+ * @inline
+ */
 export interface GetExtensionConfigurationSegmentResponse {
   data: ExtensionConfigurationSegment[];
 }
@@ -221,7 +245,22 @@ const GetExtensionConfigurationSegmentResponseSchema: v.GenericSchema<unknown, G
 
 /**
  * Reads one configuration segment of an extension.
+ *
+ * @remarks
+ * - Token: no OAuth token: Twitch’s reference names neither an app nor a user token (an extension JWT for extension endpoints, none for the public iCalendar feed).
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/extensions/configurations`.
+ *
+ * @example
+ * ```ts
+ * import { getExtensionConfigurationSegment } from 'helixkit';
+ *
+ * const { data } = await getExtensionConfigurationSegment(client, { extension_id: '<extension_id>', segment: 'broadcaster' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-extension-configuration-segment
+ * @category Extensions
+ * @function
  */
 export const getExtensionConfigurationSegment = /* @__PURE__ */ defineCall<GetExtensionConfigurationSegmentInput, GetExtensionConfigurationSegmentResponse>({
   id: 'get-extension-configuration-segment',
@@ -236,7 +275,10 @@ export const getExtensionConfigurationSegment = /* @__PURE__ */ defineCall<GetEx
   response: GetExtensionConfigurationSegmentResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link setExtensionConfigurationSegment}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link setExtensionConfigurationSegment}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface SetExtensionConfigurationSegmentInput {
   extension_id: string;
   segment: 'broadcaster' | 'developer' | 'global';
@@ -247,7 +289,22 @@ export interface SetExtensionConfigurationSegmentInput {
 
 /**
  * Writes one configuration segment of an extension.
+ *
+ * @remarks
+ * - Token: no OAuth token: Twitch’s reference names neither an app nor a user token (an extension JWT for extension endpoints, none for the public iCalendar feed).
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `PUT /helix/extensions/configurations`.
+ *
+ * @example
+ * ```ts
+ * import { setExtensionConfigurationSegment } from 'helixkit';
+ *
+ * await setExtensionConfigurationSegment(client, { extension_id: '<extension_id>', segment: 'broadcaster' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#set-extension-configuration-segment
+ * @category Extensions
+ * @function
  */
 export const setExtensionConfigurationSegment = /* @__PURE__ */ defineCall<SetExtensionConfigurationSegmentInput, void>({
   id: 'set-extension-configuration-segment',
@@ -261,7 +318,10 @@ export const setExtensionConfigurationSegment = /* @__PURE__ */ defineCall<SetEx
   required: ['extension_id', 'segment'],
 }, [checkRequired]);
 
-/** Input of {@link setExtensionRequiredConfiguration}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link setExtensionRequiredConfiguration}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface SetExtensionRequiredConfigurationInput {
   broadcaster_id: string;
   extension_id: string;
@@ -271,7 +331,27 @@ export interface SetExtensionRequiredConfigurationInput {
 
 /**
  * Tells Twitch which configuration a channel completed for an extension.
+ *
+ * @remarks
+ * - Token: no OAuth token: Twitch’s reference names neither an app nor a user token (an extension JWT for extension endpoints, none for the public iCalendar feed).
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `PUT /helix/extensions/required_configuration`.
+ *
+ * @example
+ * ```ts
+ * import { setExtensionRequiredConfiguration } from 'helixkit';
+ *
+ * await setExtensionRequiredConfiguration(client, {
+ *   broadcaster_id: '141981764',
+ *   extension_id: '<extension_id>',
+ *   extension_version: '<extension_version>',
+ *   required_configuration: '<required_configuration>',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#set-extension-required-configuration
+ * @category Extensions
+ * @function
  */
 export const setExtensionRequiredConfiguration = /* @__PURE__ */ defineCall<SetExtensionRequiredConfigurationInput, void>({
   id: 'set-extension-required-configuration',
@@ -285,7 +365,10 @@ export const setExtensionRequiredConfiguration = /* @__PURE__ */ defineCall<SetE
   required: ['broadcaster_id', 'extension_id', 'extension_version', 'required_configuration'],
 }, [checkRequired]);
 
-/** Input of {@link sendExtensionPubsubMessage}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link sendExtensionPubsubMessage}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface SendExtensionPubsubMessageInput {
   target: ('broadcast' | 'global' | `whisper-${string}`)[];
   broadcaster_id?: string;
@@ -295,7 +378,22 @@ export interface SendExtensionPubsubMessageInput {
 
 /**
  * Broadcasts a PubSub message to an extension’s viewers.
+ *
+ * @remarks
+ * - Token: no OAuth token: Twitch’s reference names neither an app nor a user token (an extension JWT for extension endpoints, none for the public iCalendar feed).
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `POST /helix/extensions/pubsub`.
+ *
+ * @example
+ * ```ts
+ * import { sendExtensionPubsubMessage } from 'helixkit';
+ *
+ * await sendExtensionPubsubMessage(client, { target: ['broadcast'], message: 'Hello, chat!' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#send-extension-pubsub-message
+ * @category Extensions
+ * @function
  */
 export const sendExtensionPubsubMessage = /* @__PURE__ */ defineCall<SendExtensionPubsubMessageInput, void>({
   id: 'send-extension-pubsub-message',
@@ -309,13 +407,19 @@ export const sendExtensionPubsubMessage = /* @__PURE__ */ defineCall<SendExtensi
   required: ['target', 'message'],
 }, [checkRequired]);
 
-/** Input of {@link getExtensionLiveChannels}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getExtensionLiveChannels}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetExtensionLiveChannelsInput {
   extension_id: string;
   first?: number;
   after?: string;
 }
-/** The body {@link getExtensionLiveChannels} resolves to. */
+/**
+ * The body {@link getExtensionLiveChannels} resolves to.
+ * @inline
+ */
 export interface GetExtensionLiveChannelsResponse {
   data: ExtensionLiveChannel[];
   pagination?: string;
@@ -327,7 +431,24 @@ const GetExtensionLiveChannelsResponseSchema: v.GenericSchema<unknown, GetExtens
 
 /**
  * Lists live channels that have an extension installed or active.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/extensions/live`.
+ *
+ * @example
+ * ```ts
+ * import { getExtensionLiveChannels } from 'helixkit';
+ *
+ * for await (const item of getExtensionLiveChannels(client, { extension_id: '<extension_id>' })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-extension-live-channels
+ * @category Extensions
+ * @function
  */
 export const getExtensionLiveChannels = /* @__PURE__ */ definePaginated<GetExtensionLiveChannelsInput, GetExtensionLiveChannelsResponse>({
   id: 'get-extension-live-channels',
@@ -343,11 +464,17 @@ export const getExtensionLiveChannels = /* @__PURE__ */ definePaginated<GetExten
   response: GetExtensionLiveChannelsResponseSchema,
 }, [checkRequired, checkRange]);
 
-/** Input of {@link getExtensionSecrets}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getExtensionSecrets}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetExtensionSecretsInput {
   extension_id: string;
 }
-/** The body {@link getExtensionSecrets} resolves to. */
+/**
+ * The body {@link getExtensionSecrets} resolves to.
+ * @inline
+ */
 export interface GetExtensionSecretsResponse {
   data: ExtensionSecret[];
 }
@@ -357,7 +484,22 @@ const GetExtensionSecretsResponseSchema: v.GenericSchema<unknown, GetExtensionSe
 
 /**
  * Lists the shared secrets an extension signs its JWTs with.
+ *
+ * @remarks
+ * - Token: no OAuth token: Twitch’s reference names neither an app nor a user token (an extension JWT for extension endpoints, none for the public iCalendar feed).
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/extensions/jwt/secrets`.
+ *
+ * @example
+ * ```ts
+ * import { getExtensionSecrets } from 'helixkit';
+ *
+ * const { data } = await getExtensionSecrets(client, { extension_id: '<extension_id>' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-extension-secrets
+ * @category Extensions
+ * @function
  */
 export const getExtensionSecrets = /* @__PURE__ */ defineCall<GetExtensionSecretsInput, GetExtensionSecretsResponse>({
   id: 'get-extension-secrets',
@@ -372,12 +514,18 @@ export const getExtensionSecrets = /* @__PURE__ */ defineCall<GetExtensionSecret
   response: GetExtensionSecretsResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link createExtensionSecret}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link createExtensionSecret}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface CreateExtensionSecretInput {
   extension_id: string;
   delay?: number;
 }
-/** The body {@link createExtensionSecret} resolves to. */
+/**
+ * The body {@link createExtensionSecret} resolves to.
+ * @inline
+ */
 export interface CreateExtensionSecretResponse {
   data: ExtensionSecret[];
 }
@@ -387,7 +535,22 @@ const CreateExtensionSecretResponseSchema: v.GenericSchema<unknown, CreateExtens
 
 /**
  * Rotates in a new shared secret for an extension.
+ *
+ * @remarks
+ * - Token: no OAuth token: Twitch’s reference names neither an app nor a user token (an extension JWT for extension endpoints, none for the public iCalendar feed).
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `POST /helix/extensions/jwt/secrets`.
+ *
+ * @example
+ * ```ts
+ * import { createExtensionSecret } from 'helixkit';
+ *
+ * const { data } = await createExtensionSecret(client, { extension_id: '<extension_id>' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#create-extension-secret
+ * @category Extensions
+ * @function
  */
 export const createExtensionSecret = /* @__PURE__ */ defineCall<CreateExtensionSecretInput, CreateExtensionSecretResponse>({
   id: 'create-extension-secret',
@@ -402,7 +565,10 @@ export const createExtensionSecret = /* @__PURE__ */ defineCall<CreateExtensionS
   response: CreateExtensionSecretResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link sendExtensionChatMessage}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link sendExtensionChatMessage}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface SendExtensionChatMessageInput {
   broadcaster_id: string;
   text: string;
@@ -412,7 +578,27 @@ export interface SendExtensionChatMessageInput {
 
 /**
  * Posts a chat message in a channel on behalf of an extension.
+ *
+ * @remarks
+ * - Token: no OAuth token: Twitch’s reference names neither an app nor a user token (an extension JWT for extension endpoints, none for the public iCalendar feed).
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `POST /helix/extensions/chat`.
+ *
+ * @example
+ * ```ts
+ * import { sendExtensionChatMessage } from 'helixkit';
+ *
+ * await sendExtensionChatMessage(client, {
+ *   broadcaster_id: '141981764',
+ *   text: 'Hello, chat!',
+ *   extension_id: '<extension_id>',
+ *   extension_version: '<extension_version>',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#send-extension-chat-message
+ * @category Extensions
+ * @function
  */
 export const sendExtensionChatMessage = /* @__PURE__ */ defineCall<SendExtensionChatMessageInput, void>({
   id: 'send-extension-chat-message',
@@ -427,12 +613,18 @@ export const sendExtensionChatMessage = /* @__PURE__ */ defineCall<SendExtension
   maxLength: { text: 280 },
 }, [checkRequired, checkMaxLength]);
 
-/** Input of {@link getExtensions}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getExtensions}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetExtensionsInput {
   extension_id: string;
   extension_version?: string;
 }
-/** The body {@link getExtensions} resolves to. */
+/**
+ * The body {@link getExtensions} resolves to.
+ * @inline
+ */
 export interface GetExtensionsResponse {
   data: Extension[];
 }
@@ -442,7 +634,22 @@ const GetExtensionsResponseSchema: v.GenericSchema<unknown, GetExtensionsRespons
 
 /**
  * Reads an extension’s details, including unreleased versions.
+ *
+ * @remarks
+ * - Token: no OAuth token: Twitch’s reference names neither an app nor a user token (an extension JWT for extension endpoints, none for the public iCalendar feed).
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/extensions`.
+ *
+ * @example
+ * ```ts
+ * import { getExtensions } from 'helixkit';
+ *
+ * const { data } = await getExtensions(client, { extension_id: '<extension_id>' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-extensions
+ * @category Extensions
+ * @function
  */
 export const getExtensions = /* @__PURE__ */ defineCall<GetExtensionsInput, GetExtensionsResponse>({
   id: 'get-extensions',
@@ -457,12 +664,18 @@ export const getExtensions = /* @__PURE__ */ defineCall<GetExtensionsInput, GetE
   response: GetExtensionsResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link getReleasedExtensions}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getReleasedExtensions}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetReleasedExtensionsInput {
   extension_id: string;
   extension_version?: string;
 }
-/** The body {@link getReleasedExtensions} resolves to. */
+/**
+ * The body {@link getReleasedExtensions} resolves to.
+ * @inline
+ */
 export interface GetReleasedExtensionsResponse {
   data: Extension[];
 }
@@ -472,7 +685,22 @@ const GetReleasedExtensionsResponseSchema: v.GenericSchema<unknown, GetReleasedE
 
 /**
  * Reads a released extension’s public details.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/extensions/released`.
+ *
+ * @example
+ * ```ts
+ * import { getReleasedExtensions } from 'helixkit';
+ *
+ * const { data } = await getReleasedExtensions(client, { extension_id: '<extension_id>' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-released-extensions
+ * @category Extensions
+ * @function
  */
 export const getReleasedExtensions = /* @__PURE__ */ defineCall<GetReleasedExtensionsInput, GetReleasedExtensionsResponse>({
   id: 'get-released-extensions',
@@ -487,11 +715,17 @@ export const getReleasedExtensions = /* @__PURE__ */ defineCall<GetReleasedExten
   response: GetReleasedExtensionsResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link getExtensionBitsProducts}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getExtensionBitsProducts}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetExtensionBitsProductsInput {
   should_include_all?: boolean;
 }
-/** The body {@link getExtensionBitsProducts} resolves to. */
+/**
+ * The body {@link getExtensionBitsProducts} resolves to.
+ * @inline
+ */
 export interface GetExtensionBitsProductsResponse {
   data: ExtensionBitsProduct[];
 }
@@ -501,7 +735,22 @@ const GetExtensionBitsProductsResponseSchema: v.GenericSchema<unknown, GetExtens
 
 /**
  * Lists the Bits products an extension sells.
+ *
+ * @remarks
+ * - Token: an app access token (client credentials).
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/bits/extensions`.
+ *
+ * @example
+ * ```ts
+ * import { getExtensionBitsProducts } from 'helixkit';
+ *
+ * const { data } = await getExtensionBitsProducts(client);
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-extension-bits-products
+ * @category Extensions
+ * @function
  */
 export const getExtensionBitsProducts = /* @__PURE__ */ defineCall<GetExtensionBitsProductsInput, GetExtensionBitsProductsResponse>({
   id: 'get-extension-bits-products',
@@ -515,7 +764,10 @@ export const getExtensionBitsProducts = /* @__PURE__ */ defineCall<GetExtensionB
   response: GetExtensionBitsProductsResponseSchema,
 });
 
-/** Input of {@link updateExtensionBitsProduct}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link updateExtensionBitsProduct}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface UpdateExtensionBitsProductInput {
   sku: string;
   cost: { amount: number; type: 'bits' };
@@ -524,7 +776,10 @@ export interface UpdateExtensionBitsProductInput {
   expiration?: string;
   is_broadcast?: boolean;
 }
-/** The body {@link updateExtensionBitsProduct} resolves to. */
+/**
+ * The body {@link updateExtensionBitsProduct} resolves to.
+ * @inline
+ */
 export interface UpdateExtensionBitsProductResponse {
   data: ExtensionBitsProduct[];
 }
@@ -534,7 +789,26 @@ const UpdateExtensionBitsProductResponseSchema: v.GenericSchema<unknown, UpdateE
 
 /**
  * Adds or changes a Bits product an extension sells.
+ *
+ * @remarks
+ * - Token: an app access token (client credentials).
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `PUT /helix/bits/extensions`.
+ *
+ * @example
+ * ```ts
+ * import { updateExtensionBitsProduct } from 'helixkit';
+ *
+ * const { data } = await updateExtensionBitsProduct(client, {
+ *   sku: '<sku>',
+ *   cost: { amount: 1, type: 'bits' },
+ *   display_name: '<display_name>',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#update-extension-bits-product
+ * @category Extensions
+ * @function
  */
 export const updateExtensionBitsProduct = /* @__PURE__ */ defineCall<UpdateExtensionBitsProductInput, UpdateExtensionBitsProductResponse>({
   id: 'update-extension-bits-product',

@@ -6,7 +6,10 @@ import { type Pagination, PaginationSchema } from './shared.js';
 
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link getTopGames}, {@link getGames} resolve to. */
+/**
+ * Part of what {@link getTopGames}, {@link getGames} resolve to.
+ * @category Games
+ */
 export interface Game {
   id: string;
   name: string;
@@ -20,13 +23,19 @@ const GameSchema: v.GenericSchema<unknown, Game> = /* @__PURE__ */ v.looseObject
   igdb_id: str,
 });
 
-/** Input of {@link getTopGames}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getTopGames}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetTopGamesInput {
   first?: number;
   after?: string;
   before?: string;
 }
-/** The body {@link getTopGames} resolves to. */
+/**
+ * The body {@link getTopGames} resolves to.
+ * @inline
+ */
 export interface GetTopGamesResponse {
   data: Game[];
   pagination?: Pagination;
@@ -38,7 +47,24 @@ const GetTopGamesResponseSchema: v.GenericSchema<unknown, GetTopGamesResponse> =
 
 /**
  * Lists the categories with the most viewers right now.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/games/top`.
+ *
+ * @example
+ * ```ts
+ * import { getTopGames } from 'helixkit';
+ *
+ * for await (const item of getTopGames(client)) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-top-games
+ * @category Games
+ * @function
  */
 export const getTopGames = /* @__PURE__ */ definePaginated<GetTopGamesInput, GetTopGamesResponse>({
   id: 'get-top-games',
@@ -53,13 +79,19 @@ export const getTopGames = /* @__PURE__ */ definePaginated<GetTopGamesInput, Get
   response: GetTopGamesResponseSchema,
 }, [checkRange]);
 
-/** Input of {@link getGames}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getGames}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetGamesInput {
   id?: string | string[];
   name?: string | string[];
   igdb_id?: string | string[];
 }
-/** The body {@link getGames} resolves to. */
+/**
+ * The body {@link getGames} resolves to.
+ * @inline
+ */
 export interface GetGamesResponse {
   data: Game[];
 }
@@ -69,7 +101,22 @@ const GetGamesResponseSchema: v.GenericSchema<unknown, GetGamesResponse> = /* @_
 
 /**
  * Looks up categories or games by id, name or IGDB id.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/games`.
+ *
+ * @example
+ * ```ts
+ * import { getGames } from 'helixkit';
+ *
+ * const { data } = await getGames(client, { id: ['<id>'] });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-games
+ * @category Games
+ * @function
  */
 export const getGames = /* @__PURE__ */ defineCall<GetGamesInput, GetGamesResponse>({
   id: 'get-games',

@@ -5,7 +5,10 @@ import { defineCall, checkRequired } from '../endpoint.js';
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link getCreatorGoals} resolves to. */
+/**
+ * Part of what {@link getCreatorGoals} resolves to.
+ * @category Goals
+ */
 export interface CreatorGoal {
   id: string;
   broadcaster_id: string;
@@ -37,11 +40,17 @@ const CreatorGoalSchema: v.GenericSchema<unknown, CreatorGoal> = /* @__PURE__ */
   created_at: str,
 });
 
-/** Input of {@link getCreatorGoals}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getCreatorGoals}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetCreatorGoalsInput {
   broadcaster_id: string;
 }
-/** The body {@link getCreatorGoals} resolves to. */
+/**
+ * The body {@link getCreatorGoals} resolves to.
+ * @inline
+ */
 export interface GetCreatorGoalsResponse {
   data: CreatorGoal[];
 }
@@ -51,7 +60,22 @@ const GetCreatorGoalsResponseSchema: v.GenericSchema<unknown, GetCreatorGoalsRes
 
 /**
  * Lists the goals a broadcaster is currently working towards.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:read:goals`.
+ * - Paginated: no.
+ * - Request: `GET /helix/goals`.
+ *
+ * @example
+ * ```ts
+ * import { getCreatorGoals } from 'helixkit';
+ *
+ * const { data } = await getCreatorGoals(client, { broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-creator-goals
+ * @category Goals
+ * @function
  */
 export const getCreatorGoals = /* @__PURE__ */ defineCall<GetCreatorGoalsInput, GetCreatorGoalsResponse>({
   id: 'get-creator-goals',

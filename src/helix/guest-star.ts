@@ -7,7 +7,10 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link getGuestStarSession}, {@link createGuestStarSession}, {@link endGuestStarSession} resolve to. */
+/**
+ * Part of what {@link getGuestStarSession}, {@link createGuestStarSession}, {@link endGuestStarSession} resolve to.
+ * @category Guest Star
+ */
 export type Guest = {
   is_live: boolean;
   user_id: string;
@@ -59,7 +62,10 @@ const GuestSchema: v.GenericSchema<unknown, Guest> = /* @__PURE__ */ eitherSpell
   }),
 }), 'slot_id', 'id');
 
-/** Part of what {@link getGuestStarSession}, {@link createGuestStarSession}, {@link endGuestStarSession} resolve to. */
+/**
+ * Part of what {@link getGuestStarSession}, {@link createGuestStarSession}, {@link endGuestStarSession} resolve to.
+ * @category Guest Star
+ */
 export interface GuestStarSession {
   id: string;
   guests: Guest[];
@@ -69,7 +75,10 @@ const GuestStarSessionSchema: v.GenericSchema<unknown, GuestStarSession> = /* @_
   guests: /* @__PURE__ */ v.array(GuestSchema),
 });
 
-/** Part of what {@link getGuestStarInvites} resolves to. */
+/**
+ * Part of what {@link getGuestStarInvites} resolves to.
+ * @category Guest Star
+ */
 export interface GuestStarInvite {
   user_id: string;
   invited_at: string;
@@ -89,12 +98,18 @@ const GuestStarInviteSchema: v.GenericSchema<unknown, GuestStarInvite> = /* @__P
   is_audio_available: bool,
 });
 
-/** Input of {@link getChannelGuestStarSettings}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getChannelGuestStarSettings}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetChannelGuestStarSettingsInput {
   broadcaster_id: string;
   moderator_id: string;
 }
-/** The body {@link getChannelGuestStarSettings} resolves to. */
+/**
+ * The body {@link getChannelGuestStarSettings} resolves to.
+ * @inline
+ */
 export interface GetChannelGuestStarSettingsResponse {
   is_moderator_send_live_enabled: boolean;
   slot_count: number;
@@ -112,7 +127,22 @@ const GetChannelGuestStarSettingsResponseSchema: v.GenericSchema<unknown, GetCha
 
 /**
  * Reads a channel’s Guest Star configuration (beta).
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: one of `channel:read:guest_star`, `channel:manage:guest_star`, `moderator:read:guest_star` or `moderator:manage:guest_star`.
+ * - Paginated: no.
+ * - Request: `GET /helix/guest_star/channel_settings`.
+ *
+ * @example
+ * ```ts
+ * import { getChannelGuestStarSettings } from 'helixkit';
+ *
+ * const body = await getChannelGuestStarSettings(client, { broadcaster_id: '141981764', moderator_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-channel-guest-star-settings
+ * @category Guest Star
+ * @function
  */
 export const getChannelGuestStarSettings = /* @__PURE__ */ defineCall<GetChannelGuestStarSettingsInput, GetChannelGuestStarSettingsResponse>({
   id: 'get-channel-guest-star-settings',
@@ -127,7 +157,10 @@ export const getChannelGuestStarSettings = /* @__PURE__ */ defineCall<GetChannel
   response: GetChannelGuestStarSettingsResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link updateChannelGuestStarSettings}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link updateChannelGuestStarSettings}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface UpdateChannelGuestStarSettingsInput {
   broadcaster_id: string;
   is_moderator_send_live_enabled?: boolean;
@@ -139,7 +172,22 @@ export interface UpdateChannelGuestStarSettingsInput {
 
 /**
  * Changes a channel’s Guest Star configuration (beta).
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:guest_star`.
+ * - Paginated: no.
+ * - Request: `PUT /helix/guest_star/channel_settings`.
+ *
+ * @example
+ * ```ts
+ * import { updateChannelGuestStarSettings } from 'helixkit';
+ *
+ * await updateChannelGuestStarSettings(client, { broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#update-channel-guest-star-settings
+ * @category Guest Star
+ * @function
  */
 export const updateChannelGuestStarSettings = /* @__PURE__ */ defineCall<UpdateChannelGuestStarSettingsInput, void>({
   id: 'update-channel-guest-star-settings',
@@ -154,12 +202,18 @@ export const updateChannelGuestStarSettings = /* @__PURE__ */ defineCall<UpdateC
   range: { slot_count: [1, 6] },
 }, [checkRequired, checkRange]);
 
-/** Input of {@link getGuestStarSession}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getGuestStarSession}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetGuestStarSessionInput {
   broadcaster_id: string;
   moderator_id: string;
 }
-/** The body {@link getGuestStarSession} resolves to. */
+/**
+ * The body {@link getGuestStarSession} resolves to.
+ * @inline
+ */
 export interface GetGuestStarSessionResponse {
   data: GuestStarSession[];
 }
@@ -169,7 +223,22 @@ const GetGuestStarSessionResponseSchema: v.GenericSchema<unknown, GetGuestStarSe
 
 /**
  * Reads the Guest Star session running in a channel (beta).
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: one of `channel:read:guest_star`, `channel:manage:guest_star`, `moderator:read:guest_star` or `moderator:manage:guest_star`.
+ * - Paginated: no.
+ * - Request: `GET /helix/guest_star/session`.
+ *
+ * @example
+ * ```ts
+ * import { getGuestStarSession } from 'helixkit';
+ *
+ * const { data } = await getGuestStarSession(client, { broadcaster_id: '141981764', moderator_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-guest-star-session
+ * @category Guest Star
+ * @function
  */
 export const getGuestStarSession = /* @__PURE__ */ defineCall<GetGuestStarSessionInput, GetGuestStarSessionResponse>({
   id: 'get-guest-star-session',
@@ -184,11 +253,17 @@ export const getGuestStarSession = /* @__PURE__ */ defineCall<GetGuestStarSessio
   response: GetGuestStarSessionResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link createGuestStarSession}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link createGuestStarSession}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface CreateGuestStarSessionInput {
   broadcaster_id: string;
 }
-/** The body {@link createGuestStarSession} resolves to. */
+/**
+ * The body {@link createGuestStarSession} resolves to.
+ * @inline
+ */
 export interface CreateGuestStarSessionResponse {
   data: GuestStarSession[];
 }
@@ -198,7 +273,22 @@ const CreateGuestStarSessionResponseSchema: v.GenericSchema<unknown, CreateGuest
 
 /**
  * Opens a Guest Star session for the broadcaster (beta).
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:guest_star`.
+ * - Paginated: no.
+ * - Request: `POST /helix/guest_star/session`.
+ *
+ * @example
+ * ```ts
+ * import { createGuestStarSession } from 'helixkit';
+ *
+ * const { data } = await createGuestStarSession(client, { broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#create-guest-star-session
+ * @category Guest Star
+ * @function
  */
 export const createGuestStarSession = /* @__PURE__ */ defineCall<CreateGuestStarSessionInput, CreateGuestStarSessionResponse>({
   id: 'create-guest-star-session',
@@ -213,12 +303,18 @@ export const createGuestStarSession = /* @__PURE__ */ defineCall<CreateGuestStar
   response: CreateGuestStarSessionResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link endGuestStarSession}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link endGuestStarSession}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface EndGuestStarSessionInput {
   broadcaster_id: string;
   session_id: string;
 }
-/** The body {@link endGuestStarSession} resolves to. */
+/**
+ * The body {@link endGuestStarSession} resolves to.
+ * @inline
+ */
 export interface EndGuestStarSessionResponse {
   data: GuestStarSession[];
 }
@@ -228,7 +324,22 @@ const EndGuestStarSessionResponseSchema: v.GenericSchema<unknown, EndGuestStarSe
 
 /**
  * Closes the broadcaster’s Guest Star session (beta).
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:guest_star`.
+ * - Paginated: no.
+ * - Request: `DELETE /helix/guest_star/session`.
+ *
+ * @example
+ * ```ts
+ * import { endGuestStarSession } from 'helixkit';
+ *
+ * const { data } = await endGuestStarSession(client, { broadcaster_id: '141981764', session_id: '<session_id>' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#end-guest-star-session
+ * @category Guest Star
+ * @function
  */
 export const endGuestStarSession = /* @__PURE__ */ defineCall<EndGuestStarSessionInput, EndGuestStarSessionResponse>({
   id: 'end-guest-star-session',
@@ -243,13 +354,19 @@ export const endGuestStarSession = /* @__PURE__ */ defineCall<EndGuestStarSessio
   response: EndGuestStarSessionResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link getGuestStarInvites}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getGuestStarInvites}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetGuestStarInvitesInput {
   broadcaster_id: string;
   moderator_id: string;
   session_id: string;
 }
-/** The body {@link getGuestStarInvites} resolves to. */
+/**
+ * The body {@link getGuestStarInvites} resolves to.
+ * @inline
+ */
 export interface GetGuestStarInvitesResponse {
   data: GuestStarInvite[];
 }
@@ -259,7 +376,26 @@ const GetGuestStarInvitesResponseSchema: v.GenericSchema<unknown, GetGuestStarIn
 
 /**
  * Lists pending invitations to a Guest Star session (beta).
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: one of `channel:read:guest_star`, `channel:manage:guest_star`, `moderator:read:guest_star` or `moderator:manage:guest_star`.
+ * - Paginated: no.
+ * - Request: `GET /helix/guest_star/invites`.
+ *
+ * @example
+ * ```ts
+ * import { getGuestStarInvites } from 'helixkit';
+ *
+ * const { data } = await getGuestStarInvites(client, {
+ *   broadcaster_id: '141981764',
+ *   moderator_id: '141981764',
+ *   session_id: '<session_id>',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-guest-star-invites
+ * @category Guest Star
+ * @function
  */
 export const getGuestStarInvites = /* @__PURE__ */ defineCall<GetGuestStarInvitesInput, GetGuestStarInvitesResponse>({
   id: 'get-guest-star-invites',
@@ -274,7 +410,10 @@ export const getGuestStarInvites = /* @__PURE__ */ defineCall<GetGuestStarInvite
   response: GetGuestStarInvitesResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link sendGuestStarInvite}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link sendGuestStarInvite}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface SendGuestStarInviteInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -284,7 +423,27 @@ export interface SendGuestStarInviteInput {
 
 /**
  * Invites a user to join a Guest Star session (beta).
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: one of `channel:manage:guest_star` or `moderator:manage:guest_star`.
+ * - Paginated: no.
+ * - Request: `POST /helix/guest_star/invites`.
+ *
+ * @example
+ * ```ts
+ * import { sendGuestStarInvite } from 'helixkit';
+ *
+ * await sendGuestStarInvite(client, {
+ *   broadcaster_id: '141981764',
+ *   moderator_id: '141981764',
+ *   session_id: '<session_id>',
+ *   guest_id: '<guest_id>',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#send-guest-star-invite
+ * @category Guest Star
+ * @function
  */
 export const sendGuestStarInvite = /* @__PURE__ */ defineCall<SendGuestStarInviteInput, void>({
   id: 'send-guest-star-invite',
@@ -298,7 +457,10 @@ export const sendGuestStarInvite = /* @__PURE__ */ defineCall<SendGuestStarInvit
   required: ['broadcaster_id', 'moderator_id', 'session_id', 'guest_id'],
 }, [checkRequired]);
 
-/** Input of {@link deleteGuestStarInvite}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link deleteGuestStarInvite}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface DeleteGuestStarInviteInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -308,7 +470,27 @@ export interface DeleteGuestStarInviteInput {
 
 /**
  * Withdraws an invitation to a Guest Star session (beta).
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: one of `channel:manage:guest_star` or `moderator:manage:guest_star`.
+ * - Paginated: no.
+ * - Request: `DELETE /helix/guest_star/invites`.
+ *
+ * @example
+ * ```ts
+ * import { deleteGuestStarInvite } from 'helixkit';
+ *
+ * await deleteGuestStarInvite(client, {
+ *   broadcaster_id: '141981764',
+ *   moderator_id: '141981764',
+ *   session_id: '<session_id>',
+ *   guest_id: '<guest_id>',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#delete-guest-star-invite
+ * @category Guest Star
+ * @function
  */
 export const deleteGuestStarInvite = /* @__PURE__ */ defineCall<DeleteGuestStarInviteInput, void>({
   id: 'delete-guest-star-invite',
@@ -322,7 +504,10 @@ export const deleteGuestStarInvite = /* @__PURE__ */ defineCall<DeleteGuestStarI
   required: ['broadcaster_id', 'moderator_id', 'session_id', 'guest_id'],
 }, [checkRequired]);
 
-/** Input of {@link assignGuestStarSlot}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link assignGuestStarSlot}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface AssignGuestStarSlotInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -333,7 +518,28 @@ export interface AssignGuestStarSlotInput {
 
 /**
  * Places an invited guest into a Guest Star slot (beta).
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: one of `channel:manage:guest_star` or `moderator:manage:guest_star`.
+ * - Paginated: no.
+ * - Request: `POST /helix/guest_star/slot`.
+ *
+ * @example
+ * ```ts
+ * import { assignGuestStarSlot } from 'helixkit';
+ *
+ * await assignGuestStarSlot(client, {
+ *   broadcaster_id: '141981764',
+ *   moderator_id: '141981764',
+ *   session_id: '<session_id>',
+ *   guest_id: '<guest_id>',
+ *   slot_id: '<slot_id>',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#assign-guest-star-slot
+ * @category Guest Star
+ * @function
  */
 export const assignGuestStarSlot = /* @__PURE__ */ defineCall<AssignGuestStarSlotInput, void>({
   id: 'assign-guest-star-slot',
@@ -347,7 +553,10 @@ export const assignGuestStarSlot = /* @__PURE__ */ defineCall<AssignGuestStarSlo
   required: ['broadcaster_id', 'moderator_id', 'session_id', 'guest_id', 'slot_id'],
 }, [checkRequired]);
 
-/** Input of {@link updateGuestStarSlot}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link updateGuestStarSlot}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface UpdateGuestStarSlotInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -358,7 +567,27 @@ export interface UpdateGuestStarSlotInput {
 
 /**
  * Moves a guest to another Guest Star slot (beta).
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: one of `channel:manage:guest_star` or `moderator:manage:guest_star`.
+ * - Paginated: no.
+ * - Request: `PATCH /helix/guest_star/slot`.
+ *
+ * @example
+ * ```ts
+ * import { updateGuestStarSlot } from 'helixkit';
+ *
+ * await updateGuestStarSlot(client, {
+ *   broadcaster_id: '141981764',
+ *   moderator_id: '141981764',
+ *   session_id: '<session_id>',
+ *   source_slot_id: '<source_slot_id>',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#update-guest-star-slot
+ * @category Guest Star
+ * @function
  */
 export const updateGuestStarSlot = /* @__PURE__ */ defineCall<UpdateGuestStarSlotInput, void>({
   id: 'update-guest-star-slot',
@@ -372,7 +601,10 @@ export const updateGuestStarSlot = /* @__PURE__ */ defineCall<UpdateGuestStarSlo
   required: ['broadcaster_id', 'moderator_id', 'session_id', 'source_slot_id'],
 }, [checkRequired]);
 
-/** Input of {@link deleteGuestStarSlot}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link deleteGuestStarSlot}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface DeleteGuestStarSlotInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -384,7 +616,28 @@ export interface DeleteGuestStarSlotInput {
 
 /**
  * Takes a guest out of their Guest Star slot (beta).
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: one of `channel:manage:guest_star` or `moderator:manage:guest_star`.
+ * - Paginated: no.
+ * - Request: `DELETE /helix/guest_star/slot`.
+ *
+ * @example
+ * ```ts
+ * import { deleteGuestStarSlot } from 'helixkit';
+ *
+ * await deleteGuestStarSlot(client, {
+ *   broadcaster_id: '141981764',
+ *   moderator_id: '141981764',
+ *   session_id: '<session_id>',
+ *   guest_id: '<guest_id>',
+ *   slot_id: '<slot_id>',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#delete-guest-star-slot
+ * @category Guest Star
+ * @function
  */
 export const deleteGuestStarSlot = /* @__PURE__ */ defineCall<DeleteGuestStarSlotInput, void>({
   id: 'delete-guest-star-slot',
@@ -398,7 +651,10 @@ export const deleteGuestStarSlot = /* @__PURE__ */ defineCall<DeleteGuestStarSlo
   required: ['broadcaster_id', 'moderator_id', 'session_id', 'guest_id', 'slot_id'],
 }, [checkRequired]);
 
-/** Input of {@link updateGuestStarSlotSettings}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link updateGuestStarSlotSettings}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface UpdateGuestStarSlotSettingsInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -412,7 +668,27 @@ export interface UpdateGuestStarSlotSettingsInput {
 
 /**
  * Changes a Guest Star slot’s audio, video, volume or live state (beta).
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: one of `channel:manage:guest_star` or `moderator:manage:guest_star`.
+ * - Paginated: no.
+ * - Request: `PATCH /helix/guest_star/slot_settings`.
+ *
+ * @example
+ * ```ts
+ * import { updateGuestStarSlotSettings } from 'helixkit';
+ *
+ * await updateGuestStarSlotSettings(client, {
+ *   broadcaster_id: '141981764',
+ *   moderator_id: '141981764',
+ *   session_id: '<session_id>',
+ *   slot_id: '<slot_id>',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#update-guest-star-slot-settings
+ * @category Guest Star
+ * @function
  */
 export const updateGuestStarSlotSettings = /* @__PURE__ */ defineCall<UpdateGuestStarSlotSettingsInput, void>({
   id: 'update-guest-star-slot-settings',

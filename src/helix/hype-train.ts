@@ -6,11 +6,17 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
-/** Input of {@link getHypeTrainStatus}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getHypeTrainStatus}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetHypeTrainStatusInput {
   broadcaster_id: string;
 }
-/** The body {@link getHypeTrainStatus} resolves to. */
+/**
+ * The body {@link getHypeTrainStatus} resolves to.
+ * @inline
+ */
 export interface GetHypeTrainStatusResponse {
   data: {
     current: {
@@ -94,7 +100,22 @@ const GetHypeTrainStatusResponseSchema: v.GenericSchema<unknown, GetHypeTrainSta
 
 /**
  * Reads the channel’s current Hype Train and its records.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:read:hype_train`.
+ * - Paginated: no.
+ * - Request: `GET /helix/hypetrain/status`.
+ *
+ * @example
+ * ```ts
+ * import { getHypeTrainStatus } from 'helixkit';
+ *
+ * const { data } = await getHypeTrainStatus(client, { broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-hype-train-status
+ * @category Hype Train
+ * @function
  */
 export const getHypeTrainStatus = /* @__PURE__ */ defineCall<GetHypeTrainStatusInput, GetHypeTrainStatusResponse>({
   id: 'get-hype-train-status',

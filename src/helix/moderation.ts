@@ -8,7 +8,10 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link checkAutomodStatus} resolves to. */
+/**
+ * Part of what {@link checkAutomodStatus} resolves to.
+ * @category Moderation
+ */
 export interface AutoModStatus {
   msg_id: string;
   is_permitted: boolean;
@@ -18,7 +21,10 @@ const AutoModStatusSchema: v.GenericSchema<unknown, AutoModStatus> = /* @__PURE_
   is_permitted: bool,
 });
 
-/** Part of what {@link getAutomodSettings}, {@link updateAutomodSettings} resolve to. */
+/**
+ * Part of what {@link getAutomodSettings}, {@link updateAutomodSettings} resolve to.
+ * @category Moderation
+ */
 export interface AutoModSettings {
   broadcaster_id: string;
   moderator_id: string;
@@ -46,7 +52,10 @@ const AutoModSettingsSchema: v.GenericSchema<unknown, AutoModSettings> = /* @__P
   sex_based_terms: num,
 });
 
-/** Part of what {@link getBannedUsers} resolves to. */
+/**
+ * Part of what {@link getBannedUsers} resolves to.
+ * @category Moderation
+ */
 export interface BannedUser {
   user_id: string;
   user_login: string;
@@ -70,7 +79,10 @@ const BannedUserSchema: v.GenericSchema<unknown, BannedUser> = /* @__PURE__ */ v
   moderator_name: str,
 });
 
-/** Part of what {@link getBlockedTerms}, {@link addBlockedTerm} resolve to. */
+/**
+ * Part of what {@link getBlockedTerms}, {@link addBlockedTerm} resolve to.
+ * @category Moderation
+ */
 export interface BlockedTerm {
   broadcaster_id: string;
   moderator_id: string;
@@ -90,7 +102,10 @@ const BlockedTermSchema: v.GenericSchema<unknown, BlockedTerm> = /* @__PURE__ */
   expires_at: /* @__PURE__ */ v.nullable(str),
 });
 
-/** Part of what {@link getModerators} resolves to. */
+/**
+ * Part of what {@link getModerators} resolves to.
+ * @category Moderation
+ */
 export interface UserModerator {
   user_id: string;
   user_login: string;
@@ -102,7 +117,10 @@ const UserModeratorSchema: v.GenericSchema<unknown, UserModerator> = /* @__PURE_
   user_name: str,
 });
 
-/** Part of what {@link getVips} resolves to. */
+/**
+ * Part of what {@link getVips} resolves to.
+ * @category Moderation
+ */
 export interface UserVip {
   user_id: string;
   user_name: string;
@@ -114,12 +132,18 @@ const UserVipSchema: v.GenericSchema<unknown, UserVip> = /* @__PURE__ */ v.loose
   user_login: str,
 });
 
-/** Input of {@link checkAutomodStatus}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link checkAutomodStatus}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface CheckAutomodStatusInput {
   broadcaster_id: string;
   data: { msg_id: string; msg_text: string }[];
 }
-/** The body {@link checkAutomodStatus} resolves to. */
+/**
+ * The body {@link checkAutomodStatus} resolves to.
+ * @inline
+ */
 export interface CheckAutomodStatusResponse {
   data: AutoModStatus[];
 }
@@ -129,7 +153,25 @@ const CheckAutomodStatusResponseSchema: v.GenericSchema<unknown, CheckAutomodSta
 
 /**
  * Asks whether AutoMod would hold the given messages.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `moderation:read`.
+ * - Paginated: no.
+ * - Request: `POST /helix/moderation/enforcements/status`.
+ *
+ * @example
+ * ```ts
+ * import { checkAutomodStatus } from 'helixkit';
+ *
+ * const { data } = await checkAutomodStatus(client, {
+ *   broadcaster_id: '141981764',
+ *   data: [{ msg_id: '<msg_id>', msg_text: '<msg_text>' }],
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#check-automod-status
+ * @category Moderation
+ * @function
  */
 export const checkAutomodStatus = /* @__PURE__ */ defineCall<CheckAutomodStatusInput, CheckAutomodStatusResponse>({
   id: 'check-automod-status',
@@ -145,7 +187,10 @@ export const checkAutomodStatus = /* @__PURE__ */ defineCall<CheckAutomodStatusI
   response: CheckAutomodStatusResponseSchema,
 }, [checkRequired, checkLimits]);
 
-/** Input of {@link manageHeldAutomodMessages}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link manageHeldAutomodMessages}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface ManageHeldAutomodMessagesInput {
   user_id: string;
   msg_id: string;
@@ -154,7 +199,22 @@ export interface ManageHeldAutomodMessagesInput {
 
 /**
  * Allows or denies a chat message AutoMod is holding.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `moderator:manage:automod`.
+ * - Paginated: no.
+ * - Request: `POST /helix/moderation/automod/message`.
+ *
+ * @example
+ * ```ts
+ * import { manageHeldAutomodMessages } from 'helixkit';
+ *
+ * await manageHeldAutomodMessages(client, { user_id: '141981764', msg_id: '<msg_id>', action: 'ALLOW' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#manage-held-automod-messages
+ * @category Moderation
+ * @function
  */
 export const manageHeldAutomodMessages = /* @__PURE__ */ defineCall<ManageHeldAutomodMessagesInput, void>({
   id: 'manage-held-automod-messages',
@@ -168,12 +228,18 @@ export const manageHeldAutomodMessages = /* @__PURE__ */ defineCall<ManageHeldAu
   required: ['user_id', 'msg_id', 'action'],
 }, [checkRequired]);
 
-/** Input of {@link getAutomodSettings}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getAutomodSettings}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetAutomodSettingsInput {
   broadcaster_id: string;
   moderator_id: string;
 }
-/** The body {@link getAutomodSettings} resolves to. */
+/**
+ * The body {@link getAutomodSettings} resolves to.
+ * @inline
+ */
 export interface GetAutomodSettingsResponse {
   data: AutoModSettings[];
 }
@@ -183,7 +249,22 @@ const GetAutomodSettingsResponseSchema: v.GenericSchema<unknown, GetAutomodSetti
 
 /**
  * Reads a channel’s AutoMod levels.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: one of `moderator:read:automod_settings` or `moderator:manage:automod_settings`.
+ * - Paginated: no.
+ * - Request: `GET /helix/moderation/automod/settings`.
+ *
+ * @example
+ * ```ts
+ * import { getAutomodSettings } from 'helixkit';
+ *
+ * const { data } = await getAutomodSettings(client, { broadcaster_id: '141981764', moderator_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-automod-settings
+ * @category Moderation
+ * @function
  */
 export const getAutomodSettings = /* @__PURE__ */ defineCall<GetAutomodSettingsInput, GetAutomodSettingsResponse>({
   id: 'get-automod-settings',
@@ -198,7 +279,10 @@ export const getAutomodSettings = /* @__PURE__ */ defineCall<GetAutomodSettingsI
   response: GetAutomodSettingsResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link updateAutomodSettings}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link updateAutomodSettings}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface UpdateAutomodSettingsInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -212,7 +296,10 @@ export interface UpdateAutomodSettingsInput {
   sexuality_sex_or_gender?: number;
   swearing?: number;
 }
-/** The body {@link updateAutomodSettings} resolves to. */
+/**
+ * The body {@link updateAutomodSettings} resolves to.
+ * @inline
+ */
 export interface UpdateAutomodSettingsResponse {
   data: AutoModSettings[];
 }
@@ -222,7 +309,22 @@ const UpdateAutomodSettingsResponseSchema: v.GenericSchema<unknown, UpdateAutomo
 
 /**
  * Sets a channel’s AutoMod levels, overall or per category.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `moderator:manage:automod_settings`.
+ * - Paginated: no.
+ * - Request: `PUT /helix/moderation/automod/settings`.
+ *
+ * @example
+ * ```ts
+ * import { updateAutomodSettings } from 'helixkit';
+ *
+ * const { data } = await updateAutomodSettings(client, { broadcaster_id: '141981764', moderator_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#update-automod-settings
+ * @category Moderation
+ * @function
  */
 export const updateAutomodSettings = /* @__PURE__ */ defineCall<UpdateAutomodSettingsInput, UpdateAutomodSettingsResponse>({
   id: 'update-automod-settings',
@@ -237,7 +339,10 @@ export const updateAutomodSettings = /* @__PURE__ */ defineCall<UpdateAutomodSet
   response: UpdateAutomodSettingsResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link getBannedUsers}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getBannedUsers}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetBannedUsersInput {
   broadcaster_id: string;
   user_id?: string | string[];
@@ -245,7 +350,10 @@ export interface GetBannedUsersInput {
   after?: string;
   before?: string;
 }
-/** The body {@link getBannedUsers} resolves to. */
+/**
+ * The body {@link getBannedUsers} resolves to.
+ * @inline
+ */
 export interface GetBannedUsersResponse {
   data: BannedUser[];
   pagination?: Pagination;
@@ -257,7 +365,24 @@ const GetBannedUsersResponseSchema: v.GenericSchema<unknown, GetBannedUsersRespo
 
 /**
  * Lists users banned or timed out in a channel.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: one of `moderation:read` or `moderator:manage:banned_users`.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/moderation/banned`.
+ *
+ * @example
+ * ```ts
+ * import { getBannedUsers } from 'helixkit';
+ *
+ * for await (const item of getBannedUsers(client, { broadcaster_id: '141981764' })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-banned-users
+ * @category Moderation
+ * @function
  */
 export const getBannedUsers = /* @__PURE__ */ definePaginated<GetBannedUsersInput, GetBannedUsersResponse>({
   id: 'get-banned-users',
@@ -274,13 +399,19 @@ export const getBannedUsers = /* @__PURE__ */ definePaginated<GetBannedUsersInpu
   response: GetBannedUsersResponseSchema,
 }, [checkRequired, checkLimits, checkRange]);
 
-/** Input of {@link banUser}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link banUser}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface BanUserInput {
   broadcaster_id: string;
   moderator_id: string;
   data: { user_id: string; duration?: number; reason?: string };
 }
-/** The body {@link banUser} resolves to. */
+/**
+ * The body {@link banUser} resolves to.
+ * @inline
+ */
 export interface BanUserResponse {
   data: {
     broadcaster_id: string;
@@ -302,7 +433,26 @@ const BanUserResponseSchema: v.GenericSchema<unknown, BanUserResponse> = /* @__P
 
 /**
  * Bans a user from a channel’s chat, or times them out for a while.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `moderator:manage:banned_users`.
+ * - Paginated: no.
+ * - Request: `POST /helix/moderation/bans`.
+ *
+ * @example
+ * ```ts
+ * import { banUser } from 'helixkit';
+ *
+ * const { data } = await banUser(client, {
+ *   broadcaster_id: '141981764',
+ *   moderator_id: '141981764',
+ *   data: { user_id: '141981764' },
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#ban-user
+ * @category Moderation
+ * @function
  */
 export const banUser = /* @__PURE__ */ defineCall<BanUserInput, BanUserResponse>({
   id: 'ban-user',
@@ -317,7 +467,10 @@ export const banUser = /* @__PURE__ */ defineCall<BanUserInput, BanUserResponse>
   response: BanUserResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link unbanUser}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link unbanUser}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface UnbanUserInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -326,7 +479,26 @@ export interface UnbanUserInput {
 
 /**
  * Lifts a ban or timeout in a channel’s chat.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `moderator:manage:banned_users`.
+ * - Paginated: no.
+ * - Request: `DELETE /helix/moderation/bans`.
+ *
+ * @example
+ * ```ts
+ * import { unbanUser } from 'helixkit';
+ *
+ * await unbanUser(client, {
+ *   broadcaster_id: '141981764',
+ *   moderator_id: '141981764',
+ *   user_id: '141981764',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#unban-user
+ * @category Moderation
+ * @function
  */
 export const unbanUser = /* @__PURE__ */ defineCall<UnbanUserInput, void>({
   id: 'unban-user',
@@ -340,7 +512,10 @@ export const unbanUser = /* @__PURE__ */ defineCall<UnbanUserInput, void>({
   required: ['broadcaster_id', 'moderator_id', 'user_id'],
 }, [checkRequired]);
 
-/** Input of {@link getUnbanRequests}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getUnbanRequests}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetUnbanRequestsInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -349,7 +524,10 @@ export interface GetUnbanRequestsInput {
   after?: string;
   first?: number;
 }
-/** The body {@link getUnbanRequests} resolves to. */
+/**
+ * The body {@link getUnbanRequests} resolves to.
+ * @inline
+ */
 export interface GetUnbanRequestsResponse {
   data: {
     id: string;
@@ -393,7 +571,28 @@ const GetUnbanRequestsResponseSchema: v.GenericSchema<unknown, GetUnbanRequestsR
 
 /**
  * Lists requests from banned users asking to be unbanned.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: one of `moderator:read:unban_requests` or `moderator:manage:unban_requests`.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/moderation/unban_requests`.
+ *
+ * @example
+ * ```ts
+ * import { getUnbanRequests } from 'helixkit';
+ *
+ * for await (const item of getUnbanRequests(client, {
+ *   broadcaster_id: '141981764',
+ *   moderator_id: '141981764',
+ *   status: '<status>',
+ * })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-unban-requests
+ * @category Moderation
+ * @function
  */
 export const getUnbanRequests = /* @__PURE__ */ definePaginated<GetUnbanRequestsInput, GetUnbanRequestsResponse>({
   id: 'get-unban-requests',
@@ -409,7 +608,10 @@ export const getUnbanRequests = /* @__PURE__ */ definePaginated<GetUnbanRequests
   response: GetUnbanRequestsResponseSchema,
 }, [checkRequired, checkRange]);
 
-/** Input of {@link resolveUnbanRequests}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link resolveUnbanRequests}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface ResolveUnbanRequestsInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -417,7 +619,10 @@ export interface ResolveUnbanRequestsInput {
   status: string;
   resolution_text?: string;
 }
-/** The body {@link resolveUnbanRequests} resolves to. */
+/**
+ * The body {@link resolveUnbanRequests} resolves to.
+ * @inline
+ */
 export interface ResolveUnbanRequestsResponse {
   data: {
     id: string;
@@ -459,7 +664,27 @@ const ResolveUnbanRequestsResponseSchema: v.GenericSchema<unknown, ResolveUnbanR
 
 /**
  * Approves or denies an unban request.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `moderator:manage:unban_requests`.
+ * - Paginated: no.
+ * - Request: `PATCH /helix/moderation/unban_requests`.
+ *
+ * @example
+ * ```ts
+ * import { resolveUnbanRequests } from 'helixkit';
+ *
+ * const { data } = await resolveUnbanRequests(client, {
+ *   broadcaster_id: '141981764',
+ *   moderator_id: '141981764',
+ *   unban_request_id: '<unban_request_id>',
+ *   status: '<status>',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#resolve-unban-requests
+ * @category Moderation
+ * @function
  */
 export const resolveUnbanRequests = /* @__PURE__ */ defineCall<ResolveUnbanRequestsInput, ResolveUnbanRequestsResponse>({
   id: 'resolve-unban-requests',
@@ -475,14 +700,20 @@ export const resolveUnbanRequests = /* @__PURE__ */ defineCall<ResolveUnbanReque
   response: ResolveUnbanRequestsResponseSchema,
 }, [checkRequired, checkMaxLength]);
 
-/** Input of {@link getBlockedTerms}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getBlockedTerms}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetBlockedTermsInput {
   broadcaster_id: string;
   moderator_id: string;
   first?: number;
   after?: string;
 }
-/** The body {@link getBlockedTerms} resolves to. */
+/**
+ * The body {@link getBlockedTerms} resolves to.
+ * @inline
+ */
 export interface GetBlockedTermsResponse {
   data: BlockedTerm[];
   pagination?: Pagination;
@@ -494,7 +725,24 @@ const GetBlockedTermsResponseSchema: v.GenericSchema<unknown, GetBlockedTermsRes
 
 /**
  * Lists the words and phrases blocked in a channel’s chat.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: one of `moderator:read:blocked_terms` or `moderator:manage:blocked_terms`.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/moderation/blocked_terms`.
+ *
+ * @example
+ * ```ts
+ * import { getBlockedTerms } from 'helixkit';
+ *
+ * for await (const item of getBlockedTerms(client, { broadcaster_id: '141981764', moderator_id: '141981764' })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-blocked-terms
+ * @category Moderation
+ * @function
  */
 export const getBlockedTerms = /* @__PURE__ */ definePaginated<GetBlockedTermsInput, GetBlockedTermsResponse>({
   id: 'get-blocked-terms',
@@ -510,13 +758,19 @@ export const getBlockedTerms = /* @__PURE__ */ definePaginated<GetBlockedTermsIn
   response: GetBlockedTermsResponseSchema,
 }, [checkRequired, checkRange]);
 
-/** Input of {@link addBlockedTerm}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link addBlockedTerm}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface AddBlockedTermInput {
   broadcaster_id: string;
   moderator_id: string;
   text: string;
 }
-/** The body {@link addBlockedTerm} resolves to. */
+/**
+ * The body {@link addBlockedTerm} resolves to.
+ * @inline
+ */
 export interface AddBlockedTermResponse {
   data: BlockedTerm[];
 }
@@ -526,7 +780,26 @@ const AddBlockedTermResponseSchema: v.GenericSchema<unknown, AddBlockedTermRespo
 
 /**
  * Blocks a word or phrase in a channel’s chat.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `moderator:manage:blocked_terms`.
+ * - Paginated: no.
+ * - Request: `POST /helix/moderation/blocked_terms`.
+ *
+ * @example
+ * ```ts
+ * import { addBlockedTerm } from 'helixkit';
+ *
+ * const { data } = await addBlockedTerm(client, {
+ *   broadcaster_id: '141981764',
+ *   moderator_id: '141981764',
+ *   text: 'Hello, chat!',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#add-blocked-term
+ * @category Moderation
+ * @function
  */
 export const addBlockedTerm = /* @__PURE__ */ defineCall<AddBlockedTermInput, AddBlockedTermResponse>({
   id: 'add-blocked-term',
@@ -542,7 +815,10 @@ export const addBlockedTerm = /* @__PURE__ */ defineCall<AddBlockedTermInput, Ad
   response: AddBlockedTermResponseSchema,
 }, [checkRequired, checkMaxLength]);
 
-/** Input of {@link removeBlockedTerm}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link removeBlockedTerm}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface RemoveBlockedTermInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -551,7 +827,26 @@ export interface RemoveBlockedTermInput {
 
 /**
  * Unblocks a word or phrase in a channel’s chat.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `moderator:manage:blocked_terms`.
+ * - Paginated: no.
+ * - Request: `DELETE /helix/moderation/blocked_terms`.
+ *
+ * @example
+ * ```ts
+ * import { removeBlockedTerm } from 'helixkit';
+ *
+ * await removeBlockedTerm(client, {
+ *   broadcaster_id: '141981764',
+ *   moderator_id: '141981764',
+ *   id: '<id>',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#remove-blocked-term
+ * @category Moderation
+ * @function
  */
 export const removeBlockedTerm = /* @__PURE__ */ defineCall<RemoveBlockedTermInput, void>({
   id: 'remove-blocked-term',
@@ -565,7 +860,10 @@ export const removeBlockedTerm = /* @__PURE__ */ defineCall<RemoveBlockedTermInp
   required: ['broadcaster_id', 'moderator_id', 'id'],
 }, [checkRequired]);
 
-/** Input of {@link deleteChatMessages}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link deleteChatMessages}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface DeleteChatMessagesInput {
   broadcaster_id: string;
   moderator_id: string;
@@ -574,7 +872,22 @@ export interface DeleteChatMessagesInput {
 
 /**
  * Deletes one chat message, or clears the whole chat.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `moderator:manage:chat_messages`.
+ * - Paginated: no.
+ * - Request: `DELETE /helix/moderation/chat`.
+ *
+ * @example
+ * ```ts
+ * import { deleteChatMessages } from 'helixkit';
+ *
+ * await deleteChatMessages(client, { broadcaster_id: '141981764', moderator_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#delete-chat-messages
+ * @category Moderation
+ * @function
  */
 export const deleteChatMessages = /* @__PURE__ */ defineCall<DeleteChatMessagesInput, void>({
   id: 'delete-chat-messages',
@@ -588,13 +901,19 @@ export const deleteChatMessages = /* @__PURE__ */ defineCall<DeleteChatMessagesI
   required: ['broadcaster_id', 'moderator_id'],
 }, [checkRequired]);
 
-/** Input of {@link getModeratedChannels}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getModeratedChannels}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetModeratedChannelsInput {
   user_id: string;
   after?: string;
   first?: number;
 }
-/** The body {@link getModeratedChannels} resolves to. */
+/**
+ * The body {@link getModeratedChannels} resolves to.
+ * @inline
+ */
 export interface GetModeratedChannelsResponse {
   data: {
     broadcaster_id: string;
@@ -614,7 +933,24 @@ const GetModeratedChannelsResponseSchema: v.GenericSchema<unknown, GetModeratedC
 
 /**
  * Lists the channels in which a user is a moderator.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `user:read:moderated_channels`.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/moderation/channels`.
+ *
+ * @example
+ * ```ts
+ * import { getModeratedChannels } from 'helixkit';
+ *
+ * for await (const item of getModeratedChannels(client, { user_id: '141981764' })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-moderated-channels
+ * @category Moderation
+ * @function
  */
 export const getModeratedChannels = /* @__PURE__ */ definePaginated<GetModeratedChannelsInput, GetModeratedChannelsResponse>({
   id: 'get-moderated-channels',
@@ -630,14 +966,20 @@ export const getModeratedChannels = /* @__PURE__ */ definePaginated<GetModerated
   response: GetModeratedChannelsResponseSchema,
 }, [checkRequired, checkRange]);
 
-/** Input of {@link getModerators}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getModerators}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetModeratorsInput {
   broadcaster_id: string;
   user_id?: string | string[];
   first?: number;
   after?: string;
 }
-/** The body {@link getModerators} resolves to. */
+/**
+ * The body {@link getModerators} resolves to.
+ * @inline
+ */
 export interface GetModeratorsResponse {
   data: UserModerator[];
   pagination?: Pagination;
@@ -649,7 +991,24 @@ const GetModeratorsResponseSchema: v.GenericSchema<unknown, GetModeratorsRespons
 
 /**
  * Lists a channel’s moderators.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: one of `moderation:read` or `channel:manage:moderators`.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/moderation/moderators`.
+ *
+ * @example
+ * ```ts
+ * import { getModerators } from 'helixkit';
+ *
+ * for await (const item of getModerators(client, { broadcaster_id: '141981764' })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-moderators
+ * @category Moderation
+ * @function
  */
 export const getModerators = /* @__PURE__ */ definePaginated<GetModeratorsInput, GetModeratorsResponse>({
   id: 'get-moderators',
@@ -666,7 +1025,10 @@ export const getModerators = /* @__PURE__ */ definePaginated<GetModeratorsInput,
   response: GetModeratorsResponseSchema,
 }, [checkRequired, checkLimits, checkRange]);
 
-/** Input of {@link addChannelModerator}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link addChannelModerator}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface AddChannelModeratorInput {
   broadcaster_id: string;
   user_id: string;
@@ -674,7 +1036,22 @@ export interface AddChannelModeratorInput {
 
 /**
  * Makes a user a moderator of the channel.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:moderators`.
+ * - Paginated: no.
+ * - Request: `POST /helix/moderation/moderators`.
+ *
+ * @example
+ * ```ts
+ * import { addChannelModerator } from 'helixkit';
+ *
+ * await addChannelModerator(client, { broadcaster_id: '141981764', user_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#add-channel-moderator
+ * @category Moderation
+ * @function
  */
 export const addChannelModerator = /* @__PURE__ */ defineCall<AddChannelModeratorInput, void>({
   id: 'add-channel-moderator',
@@ -688,7 +1065,10 @@ export const addChannelModerator = /* @__PURE__ */ defineCall<AddChannelModerato
   required: ['broadcaster_id', 'user_id'],
 }, [checkRequired]);
 
-/** Input of {@link removeChannelModerator}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link removeChannelModerator}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface RemoveChannelModeratorInput {
   broadcaster_id: string;
   user_id: string;
@@ -696,7 +1076,22 @@ export interface RemoveChannelModeratorInput {
 
 /**
  * Takes moderator status away from a user.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:moderators`.
+ * - Paginated: no.
+ * - Request: `DELETE /helix/moderation/moderators`.
+ *
+ * @example
+ * ```ts
+ * import { removeChannelModerator } from 'helixkit';
+ *
+ * await removeChannelModerator(client, { broadcaster_id: '141981764', user_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#remove-channel-moderator
+ * @category Moderation
+ * @function
  */
 export const removeChannelModerator = /* @__PURE__ */ defineCall<RemoveChannelModeratorInput, void>({
   id: 'remove-channel-moderator',
@@ -710,14 +1105,20 @@ export const removeChannelModerator = /* @__PURE__ */ defineCall<RemoveChannelMo
   required: ['broadcaster_id', 'user_id'],
 }, [checkRequired]);
 
-/** Input of {@link getVips}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getVips}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetVipsInput {
   user_id?: string | string[];
   broadcaster_id: string;
   first?: number;
   after?: string;
 }
-/** The body {@link getVips} resolves to. */
+/**
+ * The body {@link getVips} resolves to.
+ * @inline
+ */
 export interface GetVipsResponse {
   data: UserVip[];
   pagination?: Pagination;
@@ -729,7 +1130,24 @@ const GetVipsResponseSchema: v.GenericSchema<unknown, GetVipsResponse> = /* @__P
 
 /**
  * Lists a channel’s VIPs.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: one of `channel:read:vips` or `channel:manage:vips`.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/channels/vips`.
+ *
+ * @example
+ * ```ts
+ * import { getVips } from 'helixkit';
+ *
+ * for await (const item of getVips(client, { broadcaster_id: '141981764' })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-vips
+ * @category Moderation
+ * @function
  */
 export const getVips = /* @__PURE__ */ definePaginated<GetVipsInput, GetVipsResponse>({
   id: 'get-vips',
@@ -746,7 +1164,10 @@ export const getVips = /* @__PURE__ */ definePaginated<GetVipsInput, GetVipsResp
   response: GetVipsResponseSchema,
 }, [checkRequired, checkLimits, checkRange]);
 
-/** Input of {@link addChannelVip}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link addChannelVip}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface AddChannelVipInput {
   user_id: string;
   broadcaster_id: string;
@@ -754,7 +1175,22 @@ export interface AddChannelVipInput {
 
 /**
  * Gives a user VIP status in the channel.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:vips`.
+ * - Paginated: no.
+ * - Request: `POST /helix/channels/vips`.
+ *
+ * @example
+ * ```ts
+ * import { addChannelVip } from 'helixkit';
+ *
+ * await addChannelVip(client, { user_id: '141981764', broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#add-channel-vip
+ * @category Moderation
+ * @function
  */
 export const addChannelVip = /* @__PURE__ */ defineCall<AddChannelVipInput, void>({
   id: 'add-channel-vip',
@@ -768,7 +1204,10 @@ export const addChannelVip = /* @__PURE__ */ defineCall<AddChannelVipInput, void
   required: ['user_id', 'broadcaster_id'],
 }, [checkRequired]);
 
-/** Input of {@link removeChannelVip}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link removeChannelVip}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface RemoveChannelVipInput {
   user_id: string;
   broadcaster_id: string;
@@ -776,7 +1215,22 @@ export interface RemoveChannelVipInput {
 
 /**
  * Takes VIP status away from a user.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:vips`.
+ * - Paginated: no.
+ * - Request: `DELETE /helix/channels/vips`.
+ *
+ * @example
+ * ```ts
+ * import { removeChannelVip } from 'helixkit';
+ *
+ * await removeChannelVip(client, { user_id: '141981764', broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#remove-channel-vip
+ * @category Moderation
+ * @function
  */
 export const removeChannelVip = /* @__PURE__ */ defineCall<RemoveChannelVipInput, void>({
   id: 'remove-channel-vip',
@@ -790,13 +1244,19 @@ export const removeChannelVip = /* @__PURE__ */ defineCall<RemoveChannelVipInput
   required: ['user_id', 'broadcaster_id'],
 }, [checkRequired]);
 
-/** Input of {@link updateShieldModeStatus}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link updateShieldModeStatus}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface UpdateShieldModeStatusInput {
   broadcaster_id: string;
   moderator_id: string;
   is_active: boolean;
 }
-/** The body {@link updateShieldModeStatus} resolves to. */
+/**
+ * The body {@link updateShieldModeStatus} resolves to.
+ * @inline
+ */
 export interface UpdateShieldModeStatusResponse {
   data: {
     is_active: boolean;
@@ -818,7 +1278,26 @@ const UpdateShieldModeStatusResponseSchema: v.GenericSchema<unknown, UpdateShiel
 
 /**
  * Turns Shield Mode on or off for a channel.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `moderator:manage:shield_mode`.
+ * - Paginated: no.
+ * - Request: `PUT /helix/moderation/shield_mode`.
+ *
+ * @example
+ * ```ts
+ * import { updateShieldModeStatus } from 'helixkit';
+ *
+ * const { data } = await updateShieldModeStatus(client, {
+ *   broadcaster_id: '141981764',
+ *   moderator_id: '141981764',
+ *   is_active: true,
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#update-shield-mode-status
+ * @category Moderation
+ * @function
  */
 export const updateShieldModeStatus = /* @__PURE__ */ defineCall<UpdateShieldModeStatusInput, UpdateShieldModeStatusResponse>({
   id: 'update-shield-mode-status',
@@ -833,12 +1312,18 @@ export const updateShieldModeStatus = /* @__PURE__ */ defineCall<UpdateShieldMod
   response: UpdateShieldModeStatusResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link getShieldModeStatus}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getShieldModeStatus}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetShieldModeStatusInput {
   broadcaster_id: string;
   moderator_id: string;
 }
-/** The body {@link getShieldModeStatus} resolves to. */
+/**
+ * The body {@link getShieldModeStatus} resolves to.
+ * @inline
+ */
 export interface GetShieldModeStatusResponse {
   data: {
     is_active: boolean;
@@ -860,7 +1345,22 @@ const GetShieldModeStatusResponseSchema: v.GenericSchema<unknown, GetShieldModeS
 
 /**
  * Reads whether Shield Mode is on and who last turned it on.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: one of `moderator:read:shield_mode` or `moderator:manage:shield_mode`.
+ * - Paginated: no.
+ * - Request: `GET /helix/moderation/shield_mode`.
+ *
+ * @example
+ * ```ts
+ * import { getShieldModeStatus } from 'helixkit';
+ *
+ * const { data } = await getShieldModeStatus(client, { broadcaster_id: '141981764', moderator_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-shield-mode-status
+ * @category Moderation
+ * @function
  */
 export const getShieldModeStatus = /* @__PURE__ */ defineCall<GetShieldModeStatusInput, GetShieldModeStatusResponse>({
   id: 'get-shield-mode-status',
@@ -875,13 +1375,19 @@ export const getShieldModeStatus = /* @__PURE__ */ defineCall<GetShieldModeStatu
   response: GetShieldModeStatusResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link warnChatUser}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link warnChatUser}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface WarnChatUserInput {
   broadcaster_id: string;
   moderator_id: string;
   data: { user_id: string; reason: string };
 }
-/** The body {@link warnChatUser} resolves to. */
+/**
+ * The body {@link warnChatUser} resolves to.
+ * @inline
+ */
 export interface WarnChatUserResponse {
   data: {
     broadcaster_id: string;
@@ -901,7 +1407,26 @@ const WarnChatUserResponseSchema: v.GenericSchema<unknown, WarnChatUserResponse>
 
 /**
  * Sends a warning a chatter must acknowledge before chatting again.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `moderator:manage:warnings`.
+ * - Paginated: no.
+ * - Request: `POST /helix/moderation/warnings`.
+ *
+ * @example
+ * ```ts
+ * import { warnChatUser } from 'helixkit';
+ *
+ * const { data } = await warnChatUser(client, {
+ *   broadcaster_id: '141981764',
+ *   moderator_id: '141981764',
+ *   data: { user_id: '141981764', reason: '<reason>' },
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#warn-chat-user
+ * @category Moderation
+ * @function
  */
 export const warnChatUser = /* @__PURE__ */ defineCall<WarnChatUserInput, WarnChatUserResponse>({
   id: 'warn-chat-user',
@@ -916,14 +1441,20 @@ export const warnChatUser = /* @__PURE__ */ defineCall<WarnChatUserInput, WarnCh
   response: WarnChatUserResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link addSuspiciousStatusToChatUser}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link addSuspiciousStatusToChatUser}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface AddSuspiciousStatusToChatUserInput {
   broadcaster_id: string;
   moderator_id: string;
   user_id: string;
   status: 'ACTIVE_MONITORING' | 'RESTRICTED';
 }
-/** The body {@link addSuspiciousStatusToChatUser} resolves to. */
+/**
+ * The body {@link addSuspiciousStatusToChatUser} resolves to.
+ * @inline
+ */
 export interface AddSuspiciousStatusToChatUserResponse {
   data: {
     user_id: string;
@@ -953,7 +1484,27 @@ const AddSuspiciousStatusToChatUserResponseSchema: v.GenericSchema<unknown, AddS
 
 /**
  * Flags a chatter as monitored or restricted.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `moderator:manage:suspicious_users`.
+ * - Paginated: no.
+ * - Request: `POST /helix/moderation/suspicious_users`.
+ *
+ * @example
+ * ```ts
+ * import { addSuspiciousStatusToChatUser } from 'helixkit';
+ *
+ * const { data } = await addSuspiciousStatusToChatUser(client, {
+ *   broadcaster_id: '141981764',
+ *   moderator_id: '141981764',
+ *   user_id: '141981764',
+ *   status: 'ACTIVE_MONITORING',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#add-suspicious-status-to-chat-user
+ * @category Moderation
+ * @function
  */
 export const addSuspiciousStatusToChatUser = /* @__PURE__ */ defineCall<AddSuspiciousStatusToChatUserInput, AddSuspiciousStatusToChatUserResponse>({
   id: 'add-suspicious-status-to-chat-user',
@@ -968,13 +1519,19 @@ export const addSuspiciousStatusToChatUser = /* @__PURE__ */ defineCall<AddSuspi
   response: AddSuspiciousStatusToChatUserResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link removeSuspiciousStatusFromChatUser}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link removeSuspiciousStatusFromChatUser}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface RemoveSuspiciousStatusFromChatUserInput {
   broadcaster_id: string;
   moderator_id: string;
   user_id: string;
 }
-/** The body {@link removeSuspiciousStatusFromChatUser} resolves to. */
+/**
+ * The body {@link removeSuspiciousStatusFromChatUser} resolves to.
+ * @inline
+ */
 export interface RemoveSuspiciousStatusFromChatUserResponse {
   data: {
     user_id: string;
@@ -1004,7 +1561,26 @@ const RemoveSuspiciousStatusFromChatUserResponseSchema: v.GenericSchema<unknown,
 
 /**
  * Clears the suspicious-user flag from a chatter.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `moderator:manage:suspicious_users`.
+ * - Paginated: no.
+ * - Request: `DELETE /helix/moderation/suspicious_users`.
+ *
+ * @example
+ * ```ts
+ * import { removeSuspiciousStatusFromChatUser } from 'helixkit';
+ *
+ * const { data } = await removeSuspiciousStatusFromChatUser(client, {
+ *   broadcaster_id: '141981764',
+ *   moderator_id: '141981764',
+ *   user_id: '141981764',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#remove-suspicious-status-from-chat-user
+ * @category Moderation
+ * @function
  */
 export const removeSuspiciousStatusFromChatUser = /* @__PURE__ */ defineCall<RemoveSuspiciousStatusFromChatUserInput, RemoveSuspiciousStatusFromChatUserResponse>({
   id: 'remove-suspicious-status-from-chat-user',

@@ -8,7 +8,10 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link getPolls}, {@link createPoll}, {@link endPoll} resolve to. */
+/**
+ * Part of what {@link getPolls}, {@link createPoll}, {@link endPoll} resolve to.
+ * @category Polls
+ */
 export interface Poll {
   id: string;
   broadcaster_id: string;
@@ -61,14 +64,20 @@ const PollSchema: v.GenericSchema<unknown, Poll> = /* @__PURE__ */ v.looseObject
   ended_at: /* @__PURE__ */ v.nullish(str),
 });
 
-/** Input of {@link getPolls}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getPolls}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetPollsInput {
   broadcaster_id: string;
   id?: string | string[];
   first?: number;
   after?: string;
 }
-/** The body {@link getPolls} resolves to. */
+/**
+ * The body {@link getPolls} resolves to.
+ * @inline
+ */
 export interface GetPollsResponse {
   data: Poll[];
   pagination?: Pagination;
@@ -80,7 +89,24 @@ const GetPollsResponseSchema: v.GenericSchema<unknown, GetPollsResponse> = /* @_
 
 /**
  * Lists polls a broadcaster ran, newest first, or looks them up by id.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: one of `channel:read:polls` or `channel:manage:polls`.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/polls`.
+ *
+ * @example
+ * ```ts
+ * import { getPolls } from 'helixkit';
+ *
+ * for await (const item of getPolls(client, { broadcaster_id: '141981764' })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-polls
+ * @category Polls
+ * @function
  */
 export const getPolls = /* @__PURE__ */ definePaginated<GetPollsInput, GetPollsResponse>({
   id: 'get-polls',
@@ -97,7 +123,10 @@ export const getPolls = /* @__PURE__ */ definePaginated<GetPollsInput, GetPollsR
   response: GetPollsResponseSchema,
 }, [checkRequired, checkLimits, checkRange]);
 
-/** Input of {@link createPoll}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link createPoll}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface CreatePollInput {
   broadcaster_id: string;
   title: string;
@@ -106,7 +135,10 @@ export interface CreatePollInput {
   channel_points_voting_enabled?: boolean;
   channel_points_per_vote?: number;
 }
-/** The body {@link createPoll} resolves to. */
+/**
+ * The body {@link createPoll} resolves to.
+ * @inline
+ */
 export interface CreatePollResponse {
   data: Poll[];
 }
@@ -116,7 +148,27 @@ const CreatePollResponseSchema: v.GenericSchema<unknown, CreatePollResponse> = /
 
 /**
  * Starts a poll in the channel.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:polls`.
+ * - Paginated: no.
+ * - Request: `POST /helix/polls`.
+ *
+ * @example
+ * ```ts
+ * import { createPoll } from 'helixkit';
+ *
+ * const { data } = await createPoll(client, {
+ *   broadcaster_id: '141981764',
+ *   title: 'My stream',
+ *   choices: [{ title: 'My stream' }],
+ *   duration: 15,
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#create-poll
+ * @category Polls
+ * @function
  */
 export const createPoll = /* @__PURE__ */ defineCall<CreatePollInput, CreatePollResponse>({
   id: 'create-poll',
@@ -134,13 +186,19 @@ export const createPoll = /* @__PURE__ */ defineCall<CreatePollInput, CreatePoll
   response: CreatePollResponseSchema,
 }, [checkRequired, checkLimits, checkRange, checkMaxLength]);
 
-/** Input of {@link endPoll}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link endPoll}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface EndPollInput {
   broadcaster_id: string;
   id: string;
   status: 'TERMINATED' | 'ARCHIVED';
 }
-/** The body {@link endPoll} resolves to. */
+/**
+ * The body {@link endPoll} resolves to.
+ * @inline
+ */
 export interface EndPollResponse {
   data: Poll[];
 }
@@ -150,7 +208,22 @@ const EndPollResponseSchema: v.GenericSchema<unknown, EndPollResponse> = /* @__P
 
 /**
  * Ends a running poll, showing or hiding its results.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:polls`.
+ * - Paginated: no.
+ * - Request: `PATCH /helix/polls`.
+ *
+ * @example
+ * ```ts
+ * import { endPoll } from 'helixkit';
+ *
+ * const { data } = await endPoll(client, { broadcaster_id: '141981764', id: '<id>', status: 'TERMINATED' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#end-poll
+ * @category Polls
+ * @function
  */
 export const endPoll = /* @__PURE__ */ defineCall<EndPollInput, EndPollResponse>({
   id: 'end-poll',

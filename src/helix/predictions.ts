@@ -7,7 +7,10 @@ import { type Pagination, PaginationSchema } from './shared.js';
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link getPredictions}, {@link createPrediction}, {@link endPrediction} resolve to. */
+/**
+ * Part of what {@link getPredictions}, {@link createPrediction}, {@link endPrediction} resolve to.
+ * @category Predictions
+ */
 export interface PredictionOutcome {
   id: string;
   title: string;
@@ -37,7 +40,10 @@ const PredictionOutcomeSchema: v.GenericSchema<unknown, PredictionOutcome> = /* 
   color: str,
 });
 
-/** Part of what {@link getPredictions}, {@link createPrediction}, {@link endPrediction} resolve to. */
+/**
+ * Part of what {@link getPredictions}, {@link createPrediction}, {@link endPrediction} resolve to.
+ * @category Predictions
+ */
 export interface Prediction {
   id: string;
   broadcaster_id: string;
@@ -67,14 +73,20 @@ const PredictionSchema: v.GenericSchema<unknown, Prediction> = /* @__PURE__ */ v
   locked_at: /* @__PURE__ */ v.nullable(str),
 });
 
-/** Input of {@link getPredictions}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getPredictions}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetPredictionsInput {
   broadcaster_id: string;
   id?: string | string[];
   first?: number;
   after?: string;
 }
-/** The body {@link getPredictions} resolves to. */
+/**
+ * The body {@link getPredictions} resolves to.
+ * @inline
+ */
 export interface GetPredictionsResponse {
   data: Prediction[];
   pagination?: Pagination;
@@ -86,7 +98,24 @@ const GetPredictionsResponseSchema: v.GenericSchema<unknown, GetPredictionsRespo
 
 /**
  * Lists Channel Points Predictions a broadcaster ran.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: one of `channel:read:predictions` or `channel:manage:predictions`.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/predictions`.
+ *
+ * @example
+ * ```ts
+ * import { getPredictions } from 'helixkit';
+ *
+ * for await (const item of getPredictions(client, { broadcaster_id: '141981764' })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-predictions
+ * @category Predictions
+ * @function
  */
 export const getPredictions = /* @__PURE__ */ definePaginated<GetPredictionsInput, GetPredictionsResponse>({
   id: 'get-predictions',
@@ -103,14 +132,20 @@ export const getPredictions = /* @__PURE__ */ definePaginated<GetPredictionsInpu
   response: GetPredictionsResponseSchema,
 }, [checkRequired, checkLimits, checkRange]);
 
-/** Input of {@link createPrediction}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link createPrediction}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface CreatePredictionInput {
   broadcaster_id: string;
   title: string;
   outcomes: { title: string }[];
   prediction_window: number;
 }
-/** The body {@link createPrediction} resolves to. */
+/**
+ * The body {@link createPrediction} resolves to.
+ * @inline
+ */
 export interface CreatePredictionResponse {
   data: Prediction[];
 }
@@ -120,7 +155,27 @@ const CreatePredictionResponseSchema: v.GenericSchema<unknown, CreatePredictionR
 
 /**
  * Starts a Channel Points Prediction in the channel.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:predictions`.
+ * - Paginated: no.
+ * - Request: `POST /helix/predictions`.
+ *
+ * @example
+ * ```ts
+ * import { createPrediction } from 'helixkit';
+ *
+ * const { data } = await createPrediction(client, {
+ *   broadcaster_id: '141981764',
+ *   title: 'My stream',
+ *   outcomes: [{ title: 'My stream' }],
+ *   prediction_window: 30,
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#create-prediction
+ * @category Predictions
+ * @function
  */
 export const createPrediction = /* @__PURE__ */ defineCall<CreatePredictionInput, CreatePredictionResponse>({
   id: 'create-prediction',
@@ -138,14 +193,20 @@ export const createPrediction = /* @__PURE__ */ defineCall<CreatePredictionInput
   response: CreatePredictionResponseSchema,
 }, [checkRequired, checkLimits, checkRange, checkMaxLength]);
 
-/** Input of {@link endPrediction}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link endPrediction}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface EndPredictionInput {
   broadcaster_id: string;
   id: string;
   status: 'RESOLVED' | 'CANCELED' | 'LOCKED';
   winning_outcome_id?: string;
 }
-/** The body {@link endPrediction} resolves to. */
+/**
+ * The body {@link endPrediction} resolves to.
+ * @inline
+ */
 export interface EndPredictionResponse {
   data: Prediction[];
 }
@@ -155,7 +216,22 @@ const EndPredictionResponseSchema: v.GenericSchema<unknown, EndPredictionRespons
 
 /**
  * Locks, settles or cancels a Channel Points Prediction.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:predictions`.
+ * - Paginated: no.
+ * - Request: `PATCH /helix/predictions`.
+ *
+ * @example
+ * ```ts
+ * import { endPrediction } from 'helixkit';
+ *
+ * const { data } = await endPrediction(client, { broadcaster_id: '141981764', id: '<id>', status: 'RESOLVED' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#end-prediction
+ * @category Predictions
+ * @function
  */
 export const endPrediction = /* @__PURE__ */ defineCall<EndPredictionInput, EndPredictionResponse>({
   id: 'end-prediction',

@@ -5,12 +5,18 @@ import { defineCall, checkRequired } from '../endpoint.js';
 const bool = /* @__PURE__ */ v.boolean();
 const str = /* @__PURE__ */ v.string();
 
-/** Input of {@link startARaid}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link startARaid}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface StartARaidInput {
   from_broadcaster_id: string;
   to_broadcaster_id: string;
 }
-/** The body {@link startARaid} resolves to. */
+/**
+ * The body {@link startARaid} resolves to.
+ * @inline
+ */
 export interface StartARaidResponse {
   data: {
     created_at: string;
@@ -26,7 +32,22 @@ const StartARaidResponseSchema: v.GenericSchema<unknown, StartARaidResponse> = /
 
 /**
  * Starts sending the broadcaster’s viewers to another channel.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:raids`.
+ * - Paginated: no.
+ * - Request: `POST /helix/raids`.
+ *
+ * @example
+ * ```ts
+ * import { startARaid } from 'helixkit';
+ *
+ * const { data } = await startARaid(client, { from_broadcaster_id: '141981764', to_broadcaster_id: '12826' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#start-a-raid
+ * @category Raids
+ * @function
  */
 export const startARaid = /* @__PURE__ */ defineCall<StartARaidInput, StartARaidResponse>({
   id: 'start-a-raid',
@@ -41,14 +62,32 @@ export const startARaid = /* @__PURE__ */ defineCall<StartARaidInput, StartARaid
   response: StartARaidResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link cancelARaid}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link cancelARaid}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface CancelARaidInput {
   broadcaster_id: string;
 }
 
 /**
  * Calls off a raid that has not gone out yet.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:raids`.
+ * - Paginated: no.
+ * - Request: `DELETE /helix/raids`.
+ *
+ * @example
+ * ```ts
+ * import { cancelARaid } from 'helixkit';
+ *
+ * await cancelARaid(client, { broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#cancel-a-raid
+ * @category Raids
+ * @function
  */
 export const cancelARaid = /* @__PURE__ */ defineCall<CancelARaidInput, void>({
   id: 'cancel-a-raid',

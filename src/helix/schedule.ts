@@ -6,7 +6,10 @@ import { type Pagination, PaginationSchema } from './shared.js';
 const bool = /* @__PURE__ */ v.boolean();
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link getChannelStreamSchedule}, {@link createChannelStreamScheduleSegment}, {@link updateChannelStreamScheduleSegment} resolve to. */
+/**
+ * Part of what {@link getChannelStreamSchedule}, {@link createChannelStreamScheduleSegment}, {@link updateChannelStreamScheduleSegment} resolve to.
+ * @category Schedule
+ */
 export interface ChannelStreamScheduleSegment {
   id: string;
   start_time: string;
@@ -32,7 +35,10 @@ const ChannelStreamScheduleSegmentSchema: v.GenericSchema<unknown, ChannelStream
   is_recurring: bool,
 });
 
-/** Input of {@link getChannelStreamSchedule}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getChannelStreamSchedule}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetChannelStreamScheduleInput {
   broadcaster_id: string;
   id?: string | string[];
@@ -41,7 +47,10 @@ export interface GetChannelStreamScheduleInput {
   first?: number;
   after?: string;
 }
-/** The body {@link getChannelStreamSchedule} resolves to. */
+/**
+ * The body {@link getChannelStreamSchedule} resolves to.
+ * @inline
+ */
 export interface GetChannelStreamScheduleResponse {
   data: {
     segments: ChannelStreamScheduleSegment[];
@@ -71,7 +80,22 @@ const GetChannelStreamScheduleResponseSchema: v.GenericSchema<unknown, GetChanne
 
 /**
  * Reads a broadcaster’s planned streams and vacation.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/schedule`.
+ *
+ * @example
+ * ```ts
+ * import { getChannelStreamSchedule } from 'helixkit';
+ *
+ * const { data } = await getChannelStreamSchedule(client, { broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-channel-stream-schedule
+ * @category Schedule
+ * @function
  */
 export const getChannelStreamSchedule = /* @__PURE__ */ defineCall<GetChannelStreamScheduleInput, GetChannelStreamScheduleResponse>({
   id: 'get-channel-stream-schedule',
@@ -88,14 +112,32 @@ export const getChannelStreamSchedule = /* @__PURE__ */ defineCall<GetChannelStr
   response: GetChannelStreamScheduleResponseSchema,
 }, [checkRequired, checkLimits, checkRange]);
 
-/** Input of {@link getChannelIcalendar}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getChannelIcalendar}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetChannelIcalendarInput {
   broadcaster_id: string;
 }
 
 /**
  * Downloads a broadcaster’s schedule as iCalendar text.
+ *
+ * @remarks
+ * - Token: no OAuth token: Twitch’s reference names neither an app nor a user token (an extension JWT for extension endpoints, none for the public iCalendar feed).
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/schedule/icalendar`.
+ *
+ * @example
+ * ```ts
+ * import { getChannelIcalendar } from 'helixkit';
+ *
+ * const calendar = await getChannelIcalendar(client, { broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-channel-icalendar
+ * @category Schedule
+ * @function
  */
 export const getChannelIcalendar = /* @__PURE__ */ defineCall<GetChannelIcalendarInput, string>({
   id: 'get-channel-icalendar',
@@ -110,7 +152,10 @@ export const getChannelIcalendar = /* @__PURE__ */ defineCall<GetChannelIcalenda
   text: true,
 }, [checkRequired]);
 
-/** Input of {@link updateChannelStreamSchedule}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link updateChannelStreamSchedule}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface UpdateChannelStreamScheduleInput {
   broadcaster_id: string;
   is_vacation_enabled?: boolean;
@@ -121,7 +166,22 @@ export interface UpdateChannelStreamScheduleInput {
 
 /**
  * Sets or clears a vacation in the broadcaster’s schedule.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:schedule`.
+ * - Paginated: no.
+ * - Request: `PATCH /helix/schedule/settings`.
+ *
+ * @example
+ * ```ts
+ * import { updateChannelStreamSchedule } from 'helixkit';
+ *
+ * await updateChannelStreamSchedule(client, { broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#update-channel-stream-schedule
+ * @category Schedule
+ * @function
  */
 export const updateChannelStreamSchedule = /* @__PURE__ */ defineCall<UpdateChannelStreamScheduleInput, void>({
   id: 'update-channel-stream-schedule',
@@ -135,7 +195,10 @@ export const updateChannelStreamSchedule = /* @__PURE__ */ defineCall<UpdateChan
   required: ['broadcaster_id'],
 }, [checkRequired]);
 
-/** Input of {@link createChannelStreamScheduleSegment}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link createChannelStreamScheduleSegment}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface CreateChannelStreamScheduleSegmentInput {
   broadcaster_id: string;
   start_time: string;
@@ -145,7 +208,10 @@ export interface CreateChannelStreamScheduleSegmentInput {
   category_id?: string;
   title?: string;
 }
-/** The body {@link createChannelStreamScheduleSegment} resolves to. */
+/**
+ * The body {@link createChannelStreamScheduleSegment} resolves to.
+ * @inline
+ */
 export interface CreateChannelStreamScheduleSegmentResponse {
   data: {
     segments: ChannelStreamScheduleSegment[];
@@ -173,7 +239,27 @@ const CreateChannelStreamScheduleSegmentResponseSchema: v.GenericSchema<unknown,
 
 /**
  * Adds a one-off or weekly stream to the broadcaster’s schedule.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:schedule`.
+ * - Paginated: no.
+ * - Request: `POST /helix/schedule/segment`.
+ *
+ * @example
+ * ```ts
+ * import { createChannelStreamScheduleSegment } from 'helixkit';
+ *
+ * const { data } = await createChannelStreamScheduleSegment(client, {
+ *   broadcaster_id: '141981764',
+ *   start_time: '2026-01-01T00:00:00Z',
+ *   timezone: '<timezone>',
+ *   duration: '<duration>',
+ * });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#create-channel-stream-schedule-segment
+ * @category Schedule
+ * @function
  */
 export const createChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<CreateChannelStreamScheduleSegmentInput, CreateChannelStreamScheduleSegmentResponse>({
   id: 'create-channel-stream-schedule-segment',
@@ -189,7 +275,10 @@ export const createChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<Cre
   response: CreateChannelStreamScheduleSegmentResponseSchema,
 }, [checkRequired, checkMaxLength]);
 
-/** Input of {@link updateChannelStreamScheduleSegment}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link updateChannelStreamScheduleSegment}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface UpdateChannelStreamScheduleSegmentInput {
   broadcaster_id: string;
   id: string;
@@ -200,7 +289,10 @@ export interface UpdateChannelStreamScheduleSegmentInput {
   is_canceled?: boolean;
   timezone?: string;
 }
-/** The body {@link updateChannelStreamScheduleSegment} resolves to. */
+/**
+ * The body {@link updateChannelStreamScheduleSegment} resolves to.
+ * @inline
+ */
 export interface UpdateChannelStreamScheduleSegmentResponse {
   data: {
     segments: ChannelStreamScheduleSegment[];
@@ -228,7 +320,22 @@ const UpdateChannelStreamScheduleSegmentResponseSchema: v.GenericSchema<unknown,
 
 /**
  * Changes or cancels a stream in the broadcaster’s schedule.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:schedule`.
+ * - Paginated: no.
+ * - Request: `PATCH /helix/schedule/segment`.
+ *
+ * @example
+ * ```ts
+ * import { updateChannelStreamScheduleSegment } from 'helixkit';
+ *
+ * const { data } = await updateChannelStreamScheduleSegment(client, { broadcaster_id: '141981764', id: '<id>' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#update-channel-stream-schedule-segment
+ * @category Schedule
+ * @function
  */
 export const updateChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<UpdateChannelStreamScheduleSegmentInput, UpdateChannelStreamScheduleSegmentResponse>({
   id: 'update-channel-stream-schedule-segment',
@@ -244,7 +351,10 @@ export const updateChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<Upd
   response: UpdateChannelStreamScheduleSegmentResponseSchema,
 }, [checkRequired, checkMaxLength]);
 
-/** Input of {@link deleteChannelStreamScheduleSegment}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link deleteChannelStreamScheduleSegment}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface DeleteChannelStreamScheduleSegmentInput {
   broadcaster_id: string;
   id: string;
@@ -252,7 +362,22 @@ export interface DeleteChannelStreamScheduleSegmentInput {
 
 /**
  * Removes a stream from the broadcaster’s schedule.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:schedule`.
+ * - Paginated: no.
+ * - Request: `DELETE /helix/schedule/segment`.
+ *
+ * @example
+ * ```ts
+ * import { deleteChannelStreamScheduleSegment } from 'helixkit';
+ *
+ * await deleteChannelStreamScheduleSegment(client, { broadcaster_id: '141981764', id: '<id>' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#delete-channel-stream-schedule-segment
+ * @category Schedule
+ * @function
  */
 export const deleteChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<DeleteChannelStreamScheduleSegmentInput, void>({
   id: 'delete-channel-stream-schedule-segment',

@@ -7,7 +7,10 @@ import { type Pagination, PaginationSchema } from './shared.js';
 const bool = /* @__PURE__ */ v.boolean();
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link searchCategories} resolves to. */
+/**
+ * Part of what {@link searchCategories} resolves to.
+ * @category Search
+ */
 export interface Category {
   box_art_url: string;
   name: string;
@@ -19,7 +22,10 @@ const CategorySchema: v.GenericSchema<unknown, Category> = /* @__PURE__ */ v.loo
   id: str,
 });
 
-/** Part of what {@link searchChannels} resolves to. */
+/**
+ * Part of what {@link searchChannels} resolves to.
+ * @category Search
+ */
 export interface Channel {
   broadcaster_language: string;
   broadcaster_login: string;
@@ -49,13 +55,19 @@ const ChannelSchema: v.GenericSchema<unknown, Channel> = /* @__PURE__ */ v.loose
   started_at: str,
 });
 
-/** Input of {@link searchCategories}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link searchCategories}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface SearchCategoriesInput {
   query: string;
   first?: number;
   after?: string;
 }
-/** The body {@link searchCategories} resolves to. */
+/**
+ * The body {@link searchCategories} resolves to.
+ * @inline
+ */
 export interface SearchCategoriesResponse {
   data: Category[] | null;
   pagination?: Pagination;
@@ -67,7 +79,24 @@ const SearchCategoriesResponseSchema: v.GenericSchema<unknown, SearchCategoriesR
 
 /**
  * Searches categories and games by name.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/search/categories`.
+ *
+ * @example
+ * ```ts
+ * import { searchCategories } from 'helixkit';
+ *
+ * for await (const item of searchCategories(client, { query: '<query>' })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#search-categories
+ * @category Search
+ * @function
  */
 export const searchCategories = /* @__PURE__ */ definePaginated<SearchCategoriesInput, SearchCategoriesResponse>({
   id: 'search-categories',
@@ -83,14 +112,20 @@ export const searchCategories = /* @__PURE__ */ definePaginated<SearchCategories
   response: SearchCategoriesResponseSchema,
 }, [checkRequired, checkRange]);
 
-/** Input of {@link searchChannels}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link searchChannels}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface SearchChannelsInput {
   query: string;
   live_only?: boolean;
   first?: number;
   after?: string;
 }
-/** The body {@link searchChannels} resolves to. */
+/**
+ * The body {@link searchChannels} resolves to.
+ * @inline
+ */
 export interface SearchChannelsResponse {
   data: Channel[];
   pagination?: Pagination;
@@ -102,7 +137,24 @@ const SearchChannelsResponseSchema: v.GenericSchema<unknown, SearchChannelsRespo
 
 /**
  * Searches channels by name, optionally only live ones.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/search/channels`.
+ *
+ * @example
+ * ```ts
+ * import { searchChannels } from 'helixkit';
+ *
+ * for await (const item of searchChannels(client, { query: '<query>' })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#search-channels
+ * @category Search
+ * @function
  */
 export const searchChannels = /* @__PURE__ */ definePaginated<SearchChannelsInput, SearchChannelsResponse>({
   id: 'search-channels',

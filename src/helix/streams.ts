@@ -9,7 +9,10 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link getStreams}, {@link getFollowedStreams} resolve to. */
+/**
+ * Part of what {@link getStreams}, {@link getFollowedStreams} resolve to.
+ * @category Streams
+ */
 export interface Stream {
   id: string;
   user_id: string;
@@ -45,7 +48,10 @@ const StreamSchema: v.GenericSchema<unknown, Stream> = /* @__PURE__ */ v.looseOb
   is_mature: /* @__PURE__ */ v.optional(bool),
 });
 
-/** Part of what {@link createStreamMarker} resolves to. */
+/**
+ * Part of what {@link createStreamMarker} resolves to.
+ * @category Streams
+ */
 export interface StreamMarkerCreated {
   id: string;
   created_at: string;
@@ -59,7 +65,10 @@ const StreamMarkerCreatedSchema: v.GenericSchema<unknown, StreamMarkerCreated> =
   description: str,
 });
 
-/** Part of what {@link getStreamMarkers} resolves to. */
+/**
+ * Part of what {@link getStreamMarkers} resolves to.
+ * @category Streams
+ */
 export interface StreamMarkers {
   user_id: string;
   user_name: string;
@@ -103,11 +112,17 @@ const StreamMarkersSchema: v.GenericSchema<unknown, StreamMarkers> = /* @__PURE_
   })),
 });
 
-/** Input of {@link getStreamKey}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getStreamKey}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetStreamKeyInput {
   broadcaster_id: string;
 }
-/** The body {@link getStreamKey} resolves to. */
+/**
+ * The body {@link getStreamKey} resolves to.
+ * @inline
+ */
 export interface GetStreamKeyResponse {
   data: {
     stream_key: string;
@@ -121,7 +136,22 @@ const GetStreamKeyResponseSchema: v.GenericSchema<unknown, GetStreamKeyResponse>
 
 /**
  * Reads the broadcaster’s secret stream key.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:read:stream_key`.
+ * - Paginated: no.
+ * - Request: `GET /helix/streams/key`.
+ *
+ * @example
+ * ```ts
+ * import { getStreamKey } from 'helixkit';
+ *
+ * const { data } = await getStreamKey(client, { broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-stream-key
+ * @category Streams
+ * @function
  */
 export const getStreamKey = /* @__PURE__ */ defineCall<GetStreamKeyInput, GetStreamKeyResponse>({
   id: 'get-stream-key',
@@ -136,7 +166,10 @@ export const getStreamKey = /* @__PURE__ */ defineCall<GetStreamKeyInput, GetStr
   response: GetStreamKeyResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link getStreams}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getStreams}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetStreamsInput {
   user_id?: string | string[];
   user_login?: string | string[];
@@ -147,7 +180,10 @@ export interface GetStreamsInput {
   before?: string;
   after?: string;
 }
-/** The body {@link getStreams} resolves to. */
+/**
+ * The body {@link getStreams} resolves to.
+ * @inline
+ */
 export interface GetStreamsResponse {
   data: Stream[];
   pagination?: Pagination;
@@ -159,7 +195,24 @@ const GetStreamsResponseSchema: v.GenericSchema<unknown, GetStreamsResponse> = /
 
 /**
  * Lists live streams, optionally by user, game or language.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/streams`.
+ *
+ * @example
+ * ```ts
+ * import { getStreams } from 'helixkit';
+ *
+ * for await (const item of getStreams(client)) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-streams
+ * @category Streams
+ * @function
  */
 export const getStreams = /* @__PURE__ */ definePaginated<GetStreamsInput, GetStreamsResponse>({
   id: 'get-streams',
@@ -175,13 +228,19 @@ export const getStreams = /* @__PURE__ */ definePaginated<GetStreamsInput, GetSt
   response: GetStreamsResponseSchema,
 }, [checkLimits, checkRange]);
 
-/** Input of {@link getFollowedStreams}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getFollowedStreams}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetFollowedStreamsInput {
   user_id: string;
   first?: number;
   after?: string;
 }
-/** The body {@link getFollowedStreams} resolves to. */
+/**
+ * The body {@link getFollowedStreams} resolves to.
+ * @inline
+ */
 export interface GetFollowedStreamsResponse {
   data: Stream[];
   pagination?: Pagination;
@@ -193,7 +252,24 @@ const GetFollowedStreamsResponseSchema: v.GenericSchema<unknown, GetFollowedStre
 
 /**
  * Lists the live streams of channels a user follows.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `user:read:follows`.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/streams/followed`.
+ *
+ * @example
+ * ```ts
+ * import { getFollowedStreams } from 'helixkit';
+ *
+ * for await (const item of getFollowedStreams(client, { user_id: '141981764' })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-followed-streams
+ * @category Streams
+ * @function
  */
 export const getFollowedStreams = /* @__PURE__ */ definePaginated<GetFollowedStreamsInput, GetFollowedStreamsResponse>({
   id: 'get-followed-streams',
@@ -209,12 +285,18 @@ export const getFollowedStreams = /* @__PURE__ */ definePaginated<GetFollowedStr
   response: GetFollowedStreamsResponseSchema,
 }, [checkRequired, checkRange]);
 
-/** Input of {@link createStreamMarker}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link createStreamMarker}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface CreateStreamMarkerInput {
   user_id: string;
   description?: string;
 }
-/** The body {@link createStreamMarker} resolves to. */
+/**
+ * The body {@link createStreamMarker} resolves to.
+ * @inline
+ */
 export interface CreateStreamMarkerResponse {
   data: StreamMarkerCreated[];
 }
@@ -224,7 +306,22 @@ const CreateStreamMarkerResponseSchema: v.GenericSchema<unknown, CreateStreamMar
 
 /**
  * Marks the current moment of a live stream for later editing.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:broadcast`.
+ * - Paginated: no.
+ * - Request: `POST /helix/streams/markers`.
+ *
+ * @example
+ * ```ts
+ * import { createStreamMarker } from 'helixkit';
+ *
+ * const { data } = await createStreamMarker(client, { user_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#create-stream-marker
+ * @category Streams
+ * @function
  */
 export const createStreamMarker = /* @__PURE__ */ defineCall<CreateStreamMarkerInput, CreateStreamMarkerResponse>({
   id: 'create-stream-marker',
@@ -240,7 +337,10 @@ export const createStreamMarker = /* @__PURE__ */ defineCall<CreateStreamMarkerI
   response: CreateStreamMarkerResponseSchema,
 }, [checkRequired, checkMaxLength]);
 
-/** Input of {@link getStreamMarkers}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getStreamMarkers}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetStreamMarkersInput {
   user_id?: string;
   video_id?: string;
@@ -248,7 +348,10 @@ export interface GetStreamMarkersInput {
   before?: string;
   after?: string;
 }
-/** The body {@link getStreamMarkers} resolves to. */
+/**
+ * The body {@link getStreamMarkers} resolves to.
+ * @inline
+ */
 export interface GetStreamMarkersResponse {
   data: StreamMarkers[];
   pagination?: Pagination;
@@ -260,7 +363,24 @@ const GetStreamMarkersResponseSchema: v.GenericSchema<unknown, GetStreamMarkersR
 
 /**
  * Lists stream markers of a user’s latest broadcast or of a video.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: one of `user:read:broadcast` or `channel:manage:broadcast`.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/streams/markers`.
+ *
+ * @example
+ * ```ts
+ * import { getStreamMarkers } from 'helixkit';
+ *
+ * for await (const item of getStreamMarkers(client, { user_id: '141981764' })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-stream-markers
+ * @category Streams
+ * @function
  */
 export const getStreamMarkers = /* @__PURE__ */ definePaginated<GetStreamMarkersInput, GetStreamMarkersResponse>({
   id: 'get-stream-markers',

@@ -8,7 +8,10 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link getBroadcasterSubscriptions} resolves to. */
+/**
+ * Part of what {@link getBroadcasterSubscriptions} resolves to.
+ * @category Subscriptions
+ */
 export interface BroadcasterSubscription {
   broadcaster_id: string;
   broadcaster_login: string;
@@ -38,7 +41,10 @@ const BroadcasterSubscriptionSchema: v.GenericSchema<unknown, BroadcasterSubscri
   user_login: str,
 });
 
-/** Part of what {@link checkUserSubscription} resolves to. */
+/**
+ * Part of what {@link checkUserSubscription} resolves to.
+ * @category Subscriptions
+ */
 export interface UserSubscription {
   broadcaster_id: string;
   broadcaster_login: string;
@@ -60,7 +66,10 @@ const UserSubscriptionSchema: v.GenericSchema<unknown, UserSubscription> = /* @_
   tier: str,
 });
 
-/** Input of {@link getBroadcasterSubscriptions}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getBroadcasterSubscriptions}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetBroadcasterSubscriptionsInput {
   broadcaster_id: string;
   user_id?: string | string[];
@@ -68,7 +77,10 @@ export interface GetBroadcasterSubscriptionsInput {
   after?: string;
   before?: string;
 }
-/** The body {@link getBroadcasterSubscriptions} resolves to. */
+/**
+ * The body {@link getBroadcasterSubscriptions} resolves to.
+ * @inline
+ */
 export interface GetBroadcasterSubscriptionsResponse {
   data: BroadcasterSubscription[];
   pagination?: Pagination;
@@ -84,7 +96,24 @@ const GetBroadcasterSubscriptionsResponseSchema: v.GenericSchema<unknown, GetBro
 
 /**
  * Lists a broadcaster’s subscribers, with totals and points.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `channel:read:subscriptions`.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/subscriptions`.
+ *
+ * @example
+ * ```ts
+ * import { getBroadcasterSubscriptions } from 'helixkit';
+ *
+ * for await (const item of getBroadcasterSubscriptions(client, { broadcaster_id: '141981764' })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-broadcaster-subscriptions
+ * @category Subscriptions
+ * @function
  */
 export const getBroadcasterSubscriptions = /* @__PURE__ */ definePaginated<GetBroadcasterSubscriptionsInput, GetBroadcasterSubscriptionsResponse>({
   id: 'get-broadcaster-subscriptions',
@@ -101,12 +130,18 @@ export const getBroadcasterSubscriptions = /* @__PURE__ */ definePaginated<GetBr
   response: GetBroadcasterSubscriptionsResponseSchema,
 }, [checkRequired, checkLimits, checkRange]);
 
-/** Input of {@link checkUserSubscription}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link checkUserSubscription}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface CheckUserSubscriptionInput {
   broadcaster_id: string;
   user_id: string;
 }
-/** The body {@link checkUserSubscription} resolves to. */
+/**
+ * The body {@link checkUserSubscription} resolves to.
+ * @inline
+ */
 export interface CheckUserSubscriptionResponse {
   data: UserSubscription[];
 }
@@ -116,7 +151,22 @@ const CheckUserSubscriptionResponseSchema: v.GenericSchema<unknown, CheckUserSub
 
 /**
  * Checks whether a user subscribes to a channel.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: `user:read:subscriptions`.
+ * - Paginated: no.
+ * - Request: `GET /helix/subscriptions/user`.
+ *
+ * @example
+ * ```ts
+ * import { checkUserSubscription } from 'helixkit';
+ *
+ * const { data } = await checkUserSubscription(client, { broadcaster_id: '141981764', user_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#check-user-subscription
+ * @category Subscriptions
+ * @function
  */
 export const checkUserSubscription = /* @__PURE__ */ defineCall<CheckUserSubscriptionInput, CheckUserSubscriptionResponse>({
   id: 'check-user-subscription',

@@ -7,7 +7,10 @@ import { type Pagination, PaginationSchema } from './shared.js';
 const bool = /* @__PURE__ */ v.boolean();
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link getAllStreamTags}, {@link getStreamTags} resolve to. */
+/**
+ * Part of what {@link getAllStreamTags}, {@link getStreamTags} resolve to.
+ * @category Tags
+ */
 export interface StreamTag {
   tag_id: string;
   is_auto: boolean;
@@ -21,13 +24,19 @@ const StreamTagSchema: v.GenericSchema<unknown, StreamTag> = /* @__PURE__ */ v.l
   localization_descriptions: /* @__PURE__ */ v.record(str, str),
 });
 
-/** Input of {@link getAllStreamTags}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getAllStreamTags}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetAllStreamTagsInput {
   tag_id?: string | string[];
   first?: number;
   after?: string;
 }
-/** The body {@link getAllStreamTags} resolves to. */
+/**
+ * The body {@link getAllStreamTags} resolves to.
+ * @inline
+ */
 export interface GetAllStreamTagsResponse {
   data: StreamTag[];
   pagination?: Pagination;
@@ -39,8 +48,25 @@ const GetAllStreamTagsResponseSchema: v.GenericSchema<unknown, GetAllStreamTagsR
 
 /**
  * Lists Twitch’s old stream tags (retired in favour of free-form tags).
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/tags/streams`.
+ *
+ * @example
+ * ```ts
+ * import { getAllStreamTags } from 'helixkit';
+ *
+ * for await (const item of getAllStreamTags(client)) {
+ *   console.log(item);
+ * }
+ * ```
  * @deprecated Twitch replaced stream tags with the free-form `tags` of channels and streams.
  * @see https://dev.twitch.tv/docs/api/reference#get-all-stream-tags
+ * @category Tags
+ * @function
  */
 export const getAllStreamTags = /* @__PURE__ */ definePaginated<GetAllStreamTagsInput, GetAllStreamTagsResponse>({
   id: 'get-all-stream-tags',
@@ -56,11 +82,17 @@ export const getAllStreamTags = /* @__PURE__ */ definePaginated<GetAllStreamTags
   response: GetAllStreamTagsResponseSchema,
 }, [checkLimits, checkRange]);
 
-/** Input of {@link getStreamTags}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getStreamTags}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetStreamTagsInput {
   broadcaster_id: string;
 }
-/** The body {@link getStreamTags} resolves to. */
+/**
+ * The body {@link getStreamTags} resolves to.
+ * @inline
+ */
 export interface GetStreamTagsResponse {
   data: StreamTag[];
 }
@@ -70,8 +102,23 @@ const GetStreamTagsResponseSchema: v.GenericSchema<unknown, GetStreamTagsRespons
 
 /**
  * Lists a channel’s old stream tags (retired in favour of free-form tags).
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/streams/tags`.
+ *
+ * @example
+ * ```ts
+ * import { getStreamTags } from 'helixkit';
+ *
+ * const { data } = await getStreamTags(client, { broadcaster_id: '141981764' });
+ * ```
  * @deprecated Twitch replaced stream tags with the free-form `tags` of channels and streams.
  * @see https://dev.twitch.tv/docs/api/reference#get-stream-tags
+ * @category Tags
+ * @function
  */
 export const getStreamTags = /* @__PURE__ */ defineCall<GetStreamTagsInput, GetStreamTagsResponse>({
   id: 'get-stream-tags',

@@ -4,7 +4,10 @@ import { defineCall, checkExclusive, checkOneOf, checkRequired } from '../endpoi
 
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link getChannelTeams} resolves to. */
+/**
+ * Part of what {@link getChannelTeams} resolves to.
+ * @category Teams
+ */
 export interface ChannelTeam {
   broadcaster_id: string;
   broadcaster_login: string;
@@ -34,7 +37,10 @@ const ChannelTeamSchema: v.GenericSchema<unknown, ChannelTeam> = /* @__PURE__ */
   id: str,
 });
 
-/** Part of what {@link getTeams} resolves to. */
+/**
+ * Part of what {@link getTeams} resolves to.
+ * @category Teams
+ */
 export interface Team {
   users: {
     user_id: string;
@@ -68,11 +74,17 @@ const TeamSchema: v.GenericSchema<unknown, Team> = /* @__PURE__ */ v.looseObject
   id: str,
 });
 
-/** Input of {@link getChannelTeams}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getChannelTeams}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetChannelTeamsInput {
   broadcaster_id: string;
 }
-/** The body {@link getChannelTeams} resolves to. */
+/**
+ * The body {@link getChannelTeams} resolves to.
+ * @inline
+ */
 export interface GetChannelTeamsResponse {
   data: ChannelTeam[] | null;
 }
@@ -82,7 +94,22 @@ const GetChannelTeamsResponseSchema: v.GenericSchema<unknown, GetChannelTeamsRes
 
 /**
  * Lists the teams a broadcaster belongs to.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/teams/channel`.
+ *
+ * @example
+ * ```ts
+ * import { getChannelTeams } from 'helixkit';
+ *
+ * const { data } = await getChannelTeams(client, { broadcaster_id: '141981764' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-channel-teams
+ * @category Teams
+ * @function
  */
 export const getChannelTeams = /* @__PURE__ */ defineCall<GetChannelTeamsInput, GetChannelTeamsResponse>({
   id: 'get-channel-teams',
@@ -97,12 +124,18 @@ export const getChannelTeams = /* @__PURE__ */ defineCall<GetChannelTeamsInput, 
   response: GetChannelTeamsResponseSchema,
 }, [checkRequired]);
 
-/** Input of {@link getTeams}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getTeams}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetTeamsInput {
   name?: string;
   id?: string;
 }
-/** The body {@link getTeams} resolves to. */
+/**
+ * The body {@link getTeams} resolves to.
+ * @inline
+ */
 export interface GetTeamsResponse {
   data: Team[];
 }
@@ -112,7 +145,22 @@ const GetTeamsResponseSchema: v.GenericSchema<unknown, GetTeamsResponse> = /* @_
 
 /**
  * Reads a team and its members, by name or id.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/teams`.
+ *
+ * @example
+ * ```ts
+ * import { getTeams } from 'helixkit';
+ *
+ * const { data } = await getTeams(client, { name: '<name>' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-teams
+ * @category Teams
+ * @function
  */
 export const getTeams = /* @__PURE__ */ defineCall<GetTeamsInput, GetTeamsResponse>({
   id: 'get-teams',

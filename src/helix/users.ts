@@ -8,7 +8,10 @@ const bool = /* @__PURE__ */ v.boolean();
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link getUsers}, {@link updateUser} resolve to. */
+/**
+ * Part of what {@link getUsers}, {@link updateUser} resolve to.
+ * @category Users
+ */
 export interface User {
   id: string;
   login: string;
@@ -36,7 +39,10 @@ const UserSchema: v.GenericSchema<unknown, User> = /* @__PURE__ */ v.looseObject
   created_at: str,
 });
 
-/** Part of what {@link getUserBlockList} resolves to. */
+/**
+ * Part of what {@link getUserBlockList} resolves to.
+ * @category Users
+ */
 export interface UserBlockList {
   user_id: string;
   user_login: string;
@@ -48,7 +54,10 @@ const UserBlockListSchema: v.GenericSchema<unknown, UserBlockList> = /* @__PURE_
   display_name: str,
 });
 
-/** Part of what {@link getUserExtensions} resolves to. */
+/**
+ * Part of what {@link getUserExtensions} resolves to.
+ * @category Users
+ */
 export interface UserExtension {
   id: string;
   version: string;
@@ -64,7 +73,10 @@ const UserExtensionSchema: v.GenericSchema<unknown, UserExtension> = /* @__PURE_
   type: /* @__PURE__ */ v.array(str),
 });
 
-/** Part of what {@link getUserActiveExtensions}, {@link updateUserExtensions} resolve to. */
+/**
+ * Part of what {@link getUserActiveExtensions}, {@link updateUserExtensions} resolve to.
+ * @category Users
+ */
 export interface UserExtensionPanel {
   active: boolean;
   id?: string;
@@ -78,7 +90,10 @@ const UserExtensionPanelSchema: v.GenericSchema<unknown, UserExtensionPanel> = /
   name: /* @__PURE__ */ v.optional(str),
 });
 
-/** Part of what {@link getUserActiveExtensions}, {@link updateUserExtensions} resolve to. */
+/**
+ * Part of what {@link getUserActiveExtensions}, {@link updateUserExtensions} resolve to.
+ * @category Users
+ */
 export interface UserExtensionOverlay {
   active: boolean;
   id?: string;
@@ -92,7 +107,10 @@ const UserExtensionOverlaySchema: v.GenericSchema<unknown, UserExtensionOverlay>
   name: /* @__PURE__ */ v.optional(str),
 });
 
-/** Part of what {@link getUserActiveExtensions}, {@link updateUserExtensions} resolve to. */
+/**
+ * Part of what {@link getUserActiveExtensions}, {@link updateUserExtensions} resolve to.
+ * @category Users
+ */
 export interface UserExtensionComponent {
   active: boolean;
   id?: string;
@@ -110,12 +128,18 @@ const UserExtensionComponentSchema: v.GenericSchema<unknown, UserExtensionCompon
   y: /* @__PURE__ */ v.optional(num),
 });
 
-/** Input of {@link getUsers}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getUsers}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetUsersInput {
   id?: string | string[];
   login?: string | string[];
 }
-/** The body {@link getUsers} resolves to. */
+/**
+ * The body {@link getUsers} resolves to.
+ * @inline
+ */
 export interface GetUsersResponse {
   data: User[];
 }
@@ -125,7 +149,22 @@ const GetUsersResponseSchema: v.GenericSchema<unknown, GetUsersResponse> = /* @_
 
 /**
  * Looks up users by id or login, or the token’s own user when given neither.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/users`.
+ *
+ * @example
+ * ```ts
+ * import { getUsers } from 'helixkit';
+ *
+ * const { data } = await getUsers(client);
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-users
+ * @category Users
+ * @function
  */
 export const getUsers = /* @__PURE__ */ defineCall<GetUsersInput, GetUsersResponse>({
   id: 'get-users',
@@ -140,11 +179,17 @@ export const getUsers = /* @__PURE__ */ defineCall<GetUsersInput, GetUsersRespon
   response: GetUsersResponseSchema,
 }, [checkLimits]);
 
-/** Input of {@link updateUser}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link updateUser}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface UpdateUserInput {
   description?: string;
 }
-/** The body {@link updateUser} resolves to. */
+/**
+ * The body {@link updateUser} resolves to.
+ * @inline
+ */
 export interface UpdateUserResponse {
   data: User[];
 }
@@ -154,7 +199,22 @@ const UpdateUserResponseSchema: v.GenericSchema<unknown, UpdateUserResponse> = /
 
 /**
  * Changes the token user’s channel description.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `user:edit`.
+ * - Paginated: no.
+ * - Request: `PUT /helix/users`.
+ *
+ * @example
+ * ```ts
+ * import { updateUser } from 'helixkit';
+ *
+ * const { data } = await updateUser(client);
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#update-user
+ * @category Users
+ * @function
  */
 export const updateUser = /* @__PURE__ */ defineCall<UpdateUserInput, UpdateUserResponse>({
   id: 'update-user',
@@ -169,11 +229,17 @@ export const updateUser = /* @__PURE__ */ defineCall<UpdateUserInput, UpdateUser
   response: UpdateUserResponseSchema,
 }, [checkMaxLength]);
 
-/** Input of {@link getAuthorizationByUser}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getAuthorizationByUser}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetAuthorizationByUserInput {
   user_id: string | string[];
 }
-/** The body {@link getAuthorizationByUser} resolves to. */
+/**
+ * The body {@link getAuthorizationByUser} resolves to.
+ * @inline
+ */
 export interface GetAuthorizationByUserResponse {
   data: {
     user_id: string;
@@ -276,7 +342,22 @@ const GetAuthorizationByUserResponseSchema: v.GenericSchema<unknown, GetAuthoriz
 
 /**
  * Lists the scopes each given user granted your application.
+ *
+ * @remarks
+ * - Token: an app access token (client credentials).
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/authorization/users`.
+ *
+ * @example
+ * ```ts
+ * import { getAuthorizationByUser } from 'helixkit';
+ *
+ * const { data } = await getAuthorizationByUser(client, { user_id: ['141981764'] });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-authorization-by-user
+ * @category Users
+ * @function
  */
 export const getAuthorizationByUser = /* @__PURE__ */ defineCall<GetAuthorizationByUserInput, GetAuthorizationByUserResponse>({
   id: 'get-authorization-by-user',
@@ -292,13 +373,19 @@ export const getAuthorizationByUser = /* @__PURE__ */ defineCall<GetAuthorizatio
   response: GetAuthorizationByUserResponseSchema,
 }, [checkRequired, checkLimits]);
 
-/** Input of {@link getUserBlockList}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getUserBlockList}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetUserBlockListInput {
   broadcaster_id: string;
   first?: number;
   after?: string;
 }
-/** The body {@link getUserBlockList} resolves to. */
+/**
+ * The body {@link getUserBlockList} resolves to.
+ * @inline
+ */
 export interface GetUserBlockListResponse {
   data: UserBlockList[];
   pagination?: Pagination;
@@ -310,7 +397,24 @@ const GetUserBlockListResponseSchema: v.GenericSchema<unknown, GetUserBlockListR
 
 /**
  * Lists the users a broadcaster has blocked.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `user:read:blocked_users`.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/users/blocks`.
+ *
+ * @example
+ * ```ts
+ * import { getUserBlockList } from 'helixkit';
+ *
+ * for await (const item of getUserBlockList(client, { broadcaster_id: '141981764' })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-user-block-list
+ * @category Users
+ * @function
  */
 export const getUserBlockList = /* @__PURE__ */ definePaginated<GetUserBlockListInput, GetUserBlockListResponse>({
   id: 'get-user-block-list',
@@ -326,7 +430,10 @@ export const getUserBlockList = /* @__PURE__ */ definePaginated<GetUserBlockList
   response: GetUserBlockListResponseSchema,
 }, [checkRequired, checkRange]);
 
-/** Input of {@link blockUser}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link blockUser}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface BlockUserInput {
   target_user_id: string;
   source_context?: 'chat' | 'whisper';
@@ -335,7 +442,22 @@ export interface BlockUserInput {
 
 /**
  * Blocks a user for the token’s user.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `user:manage:blocked_users`.
+ * - Paginated: no.
+ * - Request: `PUT /helix/users/blocks`.
+ *
+ * @example
+ * ```ts
+ * import { blockUser } from 'helixkit';
+ *
+ * await blockUser(client, { target_user_id: '<target_user_id>' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#block-user
+ * @category Users
+ * @function
  */
 export const blockUser = /* @__PURE__ */ defineCall<BlockUserInput, void>({
   id: 'block-user',
@@ -349,14 +471,32 @@ export const blockUser = /* @__PURE__ */ defineCall<BlockUserInput, void>({
   required: ['target_user_id'],
 }, [checkRequired]);
 
-/** Input of {@link unblockUser}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link unblockUser}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface UnblockUserInput {
   target_user_id: string;
 }
 
 /**
  * Unblocks a user for the token’s user.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `user:manage:blocked_users`.
+ * - Paginated: no.
+ * - Request: `DELETE /helix/users/blocks`.
+ *
+ * @example
+ * ```ts
+ * import { unblockUser } from 'helixkit';
+ *
+ * await unblockUser(client, { target_user_id: '<target_user_id>' });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#unblock-user
+ * @category Users
+ * @function
  */
 export const unblockUser = /* @__PURE__ */ defineCall<UnblockUserInput, void>({
   id: 'unblock-user',
@@ -370,9 +510,15 @@ export const unblockUser = /* @__PURE__ */ defineCall<UnblockUserInput, void>({
   required: ['target_user_id'],
 }, [checkRequired]);
 
-/** Input of {@link getUserExtensions}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getUserExtensions}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export type GetUserExtensionsInput = Record<string, never>;
-/** The body {@link getUserExtensions} resolves to. */
+/**
+ * The body {@link getUserExtensions} resolves to.
+ * @inline
+ */
 export interface GetUserExtensionsResponse {
   data: UserExtension[];
 }
@@ -382,7 +528,22 @@ const GetUserExtensionsResponseSchema: v.GenericSchema<unknown, GetUserExtension
 
 /**
  * Lists the extensions a user has installed, active or not.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: one of `user:read:broadcast` or `user:edit:broadcast`.
+ * - Paginated: no.
+ * - Request: `GET /helix/users/extensions/list`.
+ *
+ * @example
+ * ```ts
+ * import { getUserExtensions } from 'helixkit';
+ *
+ * const { data } = await getUserExtensions(client);
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-user-extensions
+ * @category Users
+ * @function
  */
 export const getUserExtensions = /* @__PURE__ */ defineCall<GetUserExtensionsInput, GetUserExtensionsResponse>({
   id: 'get-user-extensions',
@@ -396,11 +557,17 @@ export const getUserExtensions = /* @__PURE__ */ defineCall<GetUserExtensionsInp
   response: GetUserExtensionsResponseSchema,
 });
 
-/** Input of {@link getUserActiveExtensions}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getUserActiveExtensions}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetUserActiveExtensionsInput {
   user_id?: string;
 }
-/** The body {@link getUserActiveExtensions} resolves to. */
+/**
+ * The body {@link getUserActiveExtensions} resolves to.
+ * @inline
+ */
 export interface GetUserActiveExtensionsResponse {
   data?: {
     panel?: Record<string, UserExtensionPanel>;
@@ -418,7 +585,22 @@ const GetUserActiveExtensionsResponseSchema: v.GenericSchema<unknown, GetUserAct
 
 /**
  * Reads which extensions a user has active in each panel, overlay and component slot.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: no.
+ * - Request: `GET /helix/users/extensions`.
+ *
+ * @example
+ * ```ts
+ * import { getUserActiveExtensions } from 'helixkit';
+ *
+ * const { data } = await getUserActiveExtensions(client);
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-user-active-extensions
+ * @category Users
+ * @function
  */
 export const getUserActiveExtensions = /* @__PURE__ */ defineCall<GetUserActiveExtensionsInput, GetUserActiveExtensionsResponse>({
   id: 'get-user-active-extensions',
@@ -432,11 +614,17 @@ export const getUserActiveExtensions = /* @__PURE__ */ defineCall<GetUserActiveE
   response: GetUserActiveExtensionsResponseSchema,
 });
 
-/** Input of {@link updateUserExtensions}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link updateUserExtensions}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface UpdateUserExtensionsInput {
   data: { panel?: Record<string, { active: boolean; id?: string; version?: string }>; overlay?: Record<string, { active: boolean; id?: string; version?: string }>; component?: Record<string, { active: boolean; id?: string; version?: string; x?: number; y?: number }> };
 }
-/** The body {@link updateUserExtensions} resolves to. */
+/**
+ * The body {@link updateUserExtensions} resolves to.
+ * @inline
+ */
 export interface UpdateUserExtensionsResponse {
   data: {
     panel: Record<string, UserExtensionPanel>;
@@ -454,7 +642,22 @@ const UpdateUserExtensionsResponseSchema: v.GenericSchema<unknown, UpdateUserExt
 
 /**
  * Activates, deactivates or moves a user’s installed extensions.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: one of `user:edit:broadcast` or `channel:manage:extensions`.
+ * - Paginated: no.
+ * - Request: `PUT /helix/users/extensions`.
+ *
+ * @example
+ * ```ts
+ * import { updateUserExtensions } from 'helixkit';
+ *
+ * const { data } = await updateUserExtensions(client, { data: {} });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#update-user-extensions
+ * @category Users
+ * @function
  */
 export const updateUserExtensions = /* @__PURE__ */ defineCall<UpdateUserExtensionsInput, UpdateUserExtensionsResponse>({
   id: 'update-user-extensions',

@@ -7,7 +7,10 @@ import { type Pagination, PaginationSchema } from './shared.js';
 const num = /* @__PURE__ */ v.number();
 const str = /* @__PURE__ */ v.string();
 
-/** Part of what {@link getVideos} resolves to. */
+/**
+ * Part of what {@link getVideos} resolves to.
+ * @category Videos
+ */
 export interface Video {
   id: string;
   stream_id: string | null;
@@ -53,7 +56,10 @@ const VideoSchema: v.GenericSchema<unknown, Video> = /* @__PURE__ */ v.looseObje
   }))),
 });
 
-/** Input of {@link getVideos}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link getVideos}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface GetVideosInput {
   id?: string | string[];
   user_id?: string;
@@ -66,7 +72,10 @@ export interface GetVideosInput {
   after?: string;
   before?: string;
 }
-/** The body {@link getVideos} resolves to. */
+/**
+ * The body {@link getVideos} resolves to.
+ * @inline
+ */
 export interface GetVideosResponse {
   data: Video[];
   pagination?: Pagination;
@@ -78,7 +87,24 @@ const GetVideosResponseSchema: v.GenericSchema<unknown, GetVideosResponse> = /* 
 
 /**
  * Finds videos by id, or lists a user’s or a game’s videos.
+ *
+ * @remarks
+ * - Token: an app or a user access token.
+ * - Scopes: none.
+ * - Paginated: yes. `await` resolves to the first page’s body; `for await` yields every item, following cursors; `.pages()` yields each body, `.all({ limit })` collects.
+ * - Request: `GET /helix/videos`.
+ *
+ * @example
+ * ```ts
+ * import { getVideos } from 'helixkit';
+ *
+ * for await (const item of getVideos(client, { id: ['<id>'] })) {
+ *   console.log(item);
+ * }
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#get-videos
+ * @category Videos
+ * @function
  */
 export const getVideos = /* @__PURE__ */ definePaginated<GetVideosInput, GetVideosResponse>({
   id: 'get-videos',
@@ -96,11 +122,17 @@ export const getVideos = /* @__PURE__ */ definePaginated<GetVideosInput, GetVide
   response: GetVideosResponseSchema,
 }, [checkLimits, checkRange, checkExclusive, checkOneOf]);
 
-/** Input of {@link deleteVideos}: query parameters and body fields by their wire names. */
+/**
+ * Input of {@link deleteVideos}: query parameters and body fields by their wire names.
+ * @inline
+ */
 export interface DeleteVideosInput {
   id: string | string[];
 }
-/** The body {@link deleteVideos} resolves to. */
+/**
+ * The body {@link deleteVideos} resolves to.
+ * @inline
+ */
 export interface DeleteVideosResponse {
   data: string[];
 }
@@ -110,7 +142,22 @@ const DeleteVideosResponseSchema: v.GenericSchema<unknown, DeleteVideosResponse>
 
 /**
  * Deletes up to five of the broadcaster’s videos.
+ *
+ * @remarks
+ * - Token: a user access token.
+ * - Scopes: `channel:manage:videos`.
+ * - Paginated: no.
+ * - Request: `DELETE /helix/videos`.
+ *
+ * @example
+ * ```ts
+ * import { deleteVideos } from 'helixkit';
+ *
+ * const { data } = await deleteVideos(client, { id: ['<id>'] });
+ * ```
  * @see https://dev.twitch.tv/docs/api/reference#delete-videos
+ * @category Videos
+ * @function
  */
 export const deleteVideos = /* @__PURE__ */ defineCall<DeleteVideosInput, DeleteVideosResponse>({
   id: 'delete-videos',
