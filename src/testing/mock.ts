@@ -6,7 +6,7 @@
  * @see https://dev.twitch.tv/docs/eventsub/handling-websocket-events/
  */
 import { getResponse, http, type HttpHandler, type WebSocketHandler } from 'msw';
-import type { EventOf, EventSubType } from '../eventsub/messages.js';
+import type { EventOf, EventSubTypeName } from '../eventsub/messages.js';
 import { eventsubWs, type EventSubWsControls, type SentFrame } from './eventsub-ws.js';
 import { helixHandlers } from './helix.js';
 import { chatIrc, type FakeChatIrc } from './irc.js';
@@ -90,7 +90,7 @@ export interface MockTwitch {
    * Sends a notification of `type` to every enabled WebSocket subscription of that type whose
    * condition fits the event. Returns how many were delivered (0 when nobody subscribed).
    */
-  emit<T extends EventSubType>(type: T, event: EventOf<T>, options?: { version?: string; subscriptionId?: string }): number;
+  emit<T extends EventSubTypeName>(type: T, event: EventOf<T>, options?: { version?: string; subscriptionId?: string }): number;
   /** Sends `session_reconnect`: clients should move to the new URL without losing anything. */
   reconnect(sessionId?: string): void;
   /** Sends nothing, not even keepalives, for `ms` milliseconds. */
