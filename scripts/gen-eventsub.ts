@@ -431,21 +431,39 @@ function generateTypes(entries: Entry[], names: Map<Entry, string>, newest: Map<
 // ---------------------------------------------------------------------------------------------
 // Output: versions.ts
 
-function generateVersions(byType: Map<string, Entry[]>): string {
-  const rows = [...byType].map(([type, entries]) => {
-    const lines = entries.map((entry) => {
-      const condition = entry.oneOf
-        ? entry.oneOf.join('|')
-        : entry.condition.map((f) => f.name + (f.optional ? '?' : '')).join(' ');
+/**
+ * The runtime table, sized for the bundle: one row per distinct (version, condition, scopes,
+ * flags), naming every type that shares it, so the common lines are written once. Rows of newer
+ * versions come first, so a type's lines come out newest first; the rest is sorted for gzip.
+ */
+function versionsTable(byType: Map<string, Entry[]>): string {
+  const rows = new Map<string, { version: string; types: string[] }>();
+  for (const [type, entries] of byType) {
+    for (const entry of entries) {
+      const condition = entry.oneOf ? entry.oneOf.join('|') : entry.condition.map((f) => f.name + (f.optional ? '?' : '')).join(',');
       // `x:read:y|x:manage:y`, the most common group, is written `x:*:y`.
       const scopes = entry.scopes
         .map((group) => group.join('|').replace(/\b([\w-]+):read:([\w-]+)\|\1:manage:\2\b/g, '$1:*:$2'))
-        .join(' ');
+        .join(',');
       const flags = (entry.webhookOnly ? 'w' : '') + (entry.batched ? 'b' : '');
-      return `'${[entry.version, condition, scopes, flags].join(';').replace(/;+$/, '')}'`;
-    });
-    return `  '${type}': [${lines.join(', ')}],`;
-  });
+      const line = [entry.version, condition, scopes, flags].join(';').replace(/;+$/, '');
+      // checkCondition tells an unknown type by its nameless condition field: every known type names one.
+      if (!condition || /[^\w;,|?:*-]/.test(line) || !/^[a-z0-9_]+(\.[a-z0-9_]+)+$/.test(type)) {
+        throw new Error(`versions table: ${type} v${entry.version} has no condition, or a character the table's encoding reserves`);
+      }
+      const row = rows.get(line) ?? rows.set(line, { version: entry.version, types: [] }).get(line)!;
+      row.types.push(type);
+    }
+  }
+  const rank = (version: string) => Number(version) || 0;
+  return [...rows]
+    .map(([line, row]) => ({ line, version: row.version, types: row.types.sort() }))
+    .sort((a, b) => rank(b.version) - rank(a.version) || (a.line < b.line ? -1 : 1))
+    .map(({ line, types }) => `${line}=${types.map((type) => type.replace(/^channel\./, '.')).join(' ')}`)
+    .join('\n');
+}
+
+function generateVersions(byType: Map<string, Entry[]>): string {
   return `${header('What the socket and webhook handler need to know about each subscription type.')}
 import { InputError } from '../errors.js';
 
@@ -472,47 +490,66 @@ export interface TypeInfo {
   readonly batched: boolean;
 }
 
-// type → its versions, newest first, each 'version;condition;scopes;flags' where
-//   condition: field names split by ' ', '?' after an optional one, '|' between one-of fields
-//   scopes: all-of groups split by ' ', any-of alternatives by '|'; 'x:*:y' stands for 'x:read:y|x:manage:y'
+// One row per line a (type, version) can have, 'version;condition;scopes;flags=types', rows of
+// newer versions first, where
+//   condition: field names split by ',', '?' after an optional one, '|' between one-of fields
+//   scopes: all-of groups split by ',', any-of alternatives by '|'; 'x:*:y' stands for 'x:read:y|x:manage:y'
 //   flags: 'w' webhook only, 'b' batched
-const TABLE: Record<string, readonly string[]> = {
-${rows.join('\n')}
-};
+//   types: split by ' '; a leading '.' stands for 'channel.'
+const TABLE = \`${versionsTable(byType)}\`;
 
-/**
- * Looks up a subscription type, at \`version\` or else its newest; undefined when unknown.
- * [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/)
- */
-export function typeInfo(type: string, version?: string): TypeInfo | undefined {
-  const lines = Object.hasOwn(TABLE, type) ? TABLE[type]! : undefined;
-  const line = version === undefined ? lines?.[0] : lines?.find((l) => l.split(';', 1)[0] === version);
-  if (!lines || !line) return undefined;
+let rows: string[][] | undefined;
+
+/** The lines of a type, newest version first; the table is split once, on first use. */
+const linesOf = (type: string): string[] =>
+  (rows ??= TABLE.replace(/([= ])\\./g, '$1channel.')
+    .split('\\n')
+    .map((row) => row.split(/[= ]/)))
+    .filter((row) => row.includes(type, 1))
+    .map((row) => row[0]!);
+
+/** The info of \`type\` at \`version\` (else the newest) among its \`lines\`. */
+function infoOf(type: string, lines: string[], version?: string): TypeInfo | undefined {
+  const line = version === undefined ? lines[0] : lines.find((l) => l.split(';', 1)[0] === version);
+  if (!line) return undefined;
   const [v = '', condition = '', scopes = '', flags = ''] = line.split(';');
   const oneOf = condition.includes('|') ? condition.split('|') : undefined;
   return {
     type,
     version: v,
     versions: lines.map((l) => l.split(';', 1)[0]!),
-    condition: (oneOf ?? condition.split(' ')).map((name) => ({
+    condition: (oneOf ?? condition.split(',')).map((name) => ({
       name: name.replace('?', ''),
       required: !oneOf && !name.endsWith('?'),
     })),
-    ...(oneOf && { oneOf }),
-    scopes: scopes ? scopes.split(' ').map((group) => group.replace(/([\\w-]+):\\*:([\\w-]+)/g, '$1:read:$2|$1:manage:$2').split('|')) : [],
+    oneOf,
+    scopes: scopes ? scopes.split(',').map((group) => group.replace(/([\\w-]+):\\*:([\\w-]+)/g, '$1:read:$2|$1:manage:$2').split('|')) : [],
     webhookOnly: flags.includes('w'),
     batched: flags.includes('b'),
   };
 }
 
 /**
+ * Looks up a subscription type, at \`version\` or else its newest; undefined when unknown.
+ * [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/)
+ */
+export const typeInfo = (type: string, version?: string): TypeInfo | undefined => infoOf(type, linesOf(type), version);
+
+/**
  * Refuses a condition Twitch would reject: an unknown type or version, a missing required
  * field, a field the type does not take, a value that is not a string. Returns the type's info.
+ *
+ * A type helixkit does not know yet (see \`unknownType\`) passes when given its \`version\`: its
+ * condition is checked for string values only, no scopes are asked of the token, and its info
+ * lists one optional condition field named \`''\`, standing for any.
  */
 export function checkCondition(type: string, version: string | undefined, condition: unknown): TypeInfo {
-  const info = typeInfo(type, version);
+  const lines = linesOf(type);
+  // A type not in the table, with a version: one optional field named '' (which lets any
+  // field through, below), no scopes.
+  const info = infoOf(type, lines[0] || !version ? lines : [version + ';?'], version);
   if (!info) {
-    throw typeInfo(type)
+    throw lines[0]
       ? new InputError('version', \`\${type} has no version \${version}\`)
       : new InputError('type', \`unknown EventSub subscription type \${type}\`);
   }
@@ -523,7 +560,7 @@ export function checkCondition(type: string, version: string | undefined, condit
   const names = info.condition.map((field) => field.name);
   const given = Object.entries(condition).filter(([, value]) => value !== undefined);
   for (const [name, value] of given) {
-    if (!names.includes(name)) {
+    if (!names.includes(name) && names[0]) {
       throw new InputError(name, \`is not a condition of \${what} (it takes \${names.join(', ')})\`);
     }
     if (typeof value !== 'string') throw new InputError(name, 'must be a string');

@@ -2,6 +2,7 @@ import ky, { isHTTPError, isNetworkError, isTimeoutError, type Options } from 'k
 import { readText } from './body.js';
 import type { EndpointMeta, EndpointSpec, TokenType } from './endpoint.js';
 import { helixError, InputError, MissingScopeError, NetworkError, RateLimitError, UnauthorizedError, ValidationError } from './errors.js';
+import type { Log, LogEntry } from './log.js';
 import { createRateLimiter } from './rate-limit.js';
 import { sleep } from './sleep.js';
 import { check, modeOf, warnOnce, type ValidateMode } from './validate.js';
@@ -22,6 +23,8 @@ export interface TokenRequest {
   readonly endpoint: EndpointMeta;
   /** The `user` call option: whose token to use. */
   readonly user?: string;
+  /** The client's `log`: a provider without a `log` of its own may write there (the token manager does). */
+  readonly log?: Log;
 }
 
 /**
@@ -70,6 +73,15 @@ export interface ClientOptions {
   retry?: { limit?: number };
   /** Milliseconds to wait for each response. Default 10000; `false` for none. */
   timeout?: number | false;
+  /**
+   * Told what the client does, as {@link LogEntry} objects (`source: 'helix'`): each request and
+   * response (status, milliseconds), each retry and its cause, each wait for the rate limit, each
+   * validation report. Entries never hold a token, a secret or an input value. EventSub sockets
+   * on this client and a token manager passed as `auth` write here too unless given their own.
+   * `log: console.debug` shows everything. Called synchronously and must not throw: what it
+   * throws fails the call it was logging. Default: none (and then no entry is built).
+   */
+  log?: Log;
 }
 
 
@@ -88,6 +100,8 @@ export interface Client {
   readonly validate: ValidateMode;
   /** Where mismatches go in `'report'` mode; EventSub sockets built on this client use it too. */
   readonly onInvalid: (error: ValidationError) => void;
+  /** The `log` option; EventSub sockets built on this client, and a token manager it asks, use it too. */
+  readonly log?: Log;
   /** Sends one request for an endpoint; endpoint functions call this. */
   call(spec: EndpointSpec, input: Record<string, unknown>, options?: CallOptions): Promise<unknown>;
 }
@@ -100,16 +114,16 @@ export function createClient(options: ClientOptions): Client {
   const { clientId, auth, fetch: fetcher } = options;
   const validate = modeOf(options.validate);
   const onInvalid = options.onInvalid ?? warnOnce;
+  const { log } = options;
   const limiter = createRateLimiter();
   const retries = options.retry?.limit ?? 2;
   const baseUrl = (options.baseUrl ?? 'https://api.twitch.tv/helix/').replace(/\/?$/, '/');
 
   // ky retries GET, PUT and DELETE after 5xx and network errors, with its own short backoff: it
   // is never given a server's delay (Retry-After, Ratelimit-Reset), which is unchecked input.
-  // A 429 comes back to `call`, which waits for the bucket through the checked limiter. Only
-  // options that differ from ky's go in: ky merges options key by key on every call.
-  const shared: Options = { retry: { limit: retries, statusCodes: [408, 500, 502, 503, 504], afterStatusCodes: [] } };
-  if (options.timeout !== undefined) shared.timeout = options.timeout;
+  // A 429 comes back to `call`, which waits for the bucket through the checked limiter. (ky
+  // takes an option set to undefined as not set: `timeout` then defaults to 10 s.)
+  const shared: Options = { retry: { limit: retries, statusCodes: [408, 500, 502, 503, 504], afterStatusCodes: [] }, timeout: options.timeout };
 
   /** Refuses, before sending, a token that cannot go in a header or lacks a scope it is known to lack. */
   function checked(spec: EndpointSpec, token: AccessToken): AccessToken {
@@ -120,83 +134,86 @@ export function createClient(options: ClientOptions): Client {
     return token;
   }
 
-  async function send(spec: EndpointSpec, input: Record<string, unknown>, token: AccessToken, options: CallOptions) {
-    const { signal } = options;
-    const searchParams = new URLSearchParams();
-    for (const key of spec.query) {
-      const value = input[key] ?? [];
-      // A repeatable parameter takes an array: one `key=value` each.
-      for (const item of Array.isArray(value) ? value : [value]) searchParams.append(key, String(item));
-    }
-    const bearer = `Bearer ${token.token}`;
-    try {
-      // Outside ky's per-attempt timeout: an empty bucket may take up to a minute to refill.
-      for (let wait; (wait = limiter.take(bearer)); ) {
-        if (wait === Infinity) {
-          throw helixError({ status: 429, error: 'Too Many Requests', message: 'reset past 120 s', endpoint: spec.id, headers: new Headers() });
-        }
-        await sleep(wait, signal);
-      }
-      const request: Options = {
-        ...shared,
-        // Every attempt (retries included) passes here. The two headers are set on ky's Request
-        // rather than passed as `headers`, which ky would copy through three Headers objects
-        // (half of ky's own cost per call). Then the bucket is updated from Twitch's headers.
-        fetch: async (request, init) => {
-          const { headers } = request as Request;
-          headers.set('authorization', bearer);
-          headers.set('client-id', clientId);
-          const answer = await (fetcher ?? globalThis.fetch)(request, init);
-          limiter.update(bearer, answer.headers, answer.status === 429);
-          return answer;
-        },
-      };
-      if (spec.method !== 'GET') request.method = spec.method;
-      // (JSON leaves out the fields that are undefined.)
-      if (spec.body[0]) request.json = Object.fromEntries(spec.body.map((key) => [key, input[key]]));
-      if (signal) request.signal = signal;
-      // A whole URL: ky resolving a base URL and search params costs more than the rest of the call.
-      const query = searchParams.toString();
-      const response = await ky(baseUrl + spec.path + (query && `?${query}`), request);
-      const text = await readText(response, MAX_BODY_BYTES);
-      if (text === undefined) throw new ValidationError(spec.id, [{ path: '', message: 'a body over 16 MiB' }]);
-      if (spec.text || !spec.response) return spec.text && text;
-      // Twitch has acted on a 2xx: a body that is missing or not JSON is delivered as it came
-      // (undefined or the text) and reported, like any other mismatch.
-      let body: unknown = text || undefined;
-      let problem: ValidationError | undefined;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        problem = new ValidationError(spec.id, [{ path: '', message: text ? 'not JSON' : 'no body' }], body);
-      }
-      if (validate && (problem ??= check(spec.response, body, spec.id))) {
-        if (validate === 'strict') throw problem;
-        try {
-          onInvalid(problem);
-        } catch {
-          // A failing reporter must not cost the caller the body.
-        }
-      }
-      return body;
-    } catch (error) {
-      throw toTwitchError(spec, error, token.token, input);
-    }
-  }
-
   async function call(spec: EndpointSpec, input: Record<string, unknown>, options: CallOptions = {}) {
-    const asked: TokenRequest = { endpoint: spec, user: options.user };
+    const { signal } = options;
+    const { method, path } = spec;
+    const asked: TokenRequest = { endpoint: spec, user: options.user, log };
     let token = checked(spec, typeof auth === 'string' ? { token: auth } : await auth.getToken(asked));
     let refreshed = false;
-    for (let limited = 0; ; ) {
+    let limited = 0;
+    // For the log: requests sent so far (ky's retries included), and why the last one failed.
+    let attempt = 0;
+    let cause: number | 'network' | undefined;
+    // (`note?.(…)` builds no entry when there is no log.)
+    const note = log && ((entry: object) => log({ source: 'helix', method, path, attempt, ...entry } as LogEntry));
+
+    // A whole URL: ky resolving a base URL and search params costs more than the rest of the call.
+    // A repeatable parameter takes an array: one `key=value` each.
+    const query = new URLSearchParams(spec.query.flatMap((key) => [input[key] ?? []].flat().map((item) => [key, String(item)]))).toString();
+    const url = baseUrl + path + (query && `?${query}`);
+
+    for (;;) {
+      const bearer = `Bearer ${token.token}`;
       try {
-        return await send(spec, input, token, options);
-      } catch (error) {
-        // Twitch did not act on a request it answered 429, so any method may go again: `send`
-        // waits until the bucket (emptied by that 429) refills. A 429 with requests left in the
-        // bucket is another limit (a subscription's cost, five conduits): retrying cannot help.
-        // (`>` reads the header as a number; an absent one is null, which is not > 0.)
-        if (error instanceof RateLimitError && !((error.headers.get('ratelimit-remaining') as unknown as number) > 0) && limited++ < retries) continue;
+        // Outside ky's per-attempt timeout: an empty bucket may take up to a minute to refill.
+        for (let wait; (wait = limiter.take(bearer)); ) {
+          if (wait === Infinity) {
+            throw helixError({ status: 429, error: 'Too Many Requests', message: 'reset past 120 s', endpoint: spec.id, headers: new Headers() });
+          }
+          note?.({ type: 'wait', ms: wait, cause });
+          await sleep(wait, signal);
+        }
+        const request: Options = {
+          ...shared,
+          method,
+          signal,
+          // (JSON leaves out the fields that are undefined.)
+          json: spec.body[0] && Object.fromEntries(spec.body.map((key) => [key, input[key]])),
+          // Every attempt (retries included) passes here. The two headers are set on ky's Request
+          // rather than passed as `headers`, which ky would copy through three Headers objects
+          // (half of ky's own cost per call). Then the bucket is updated from Twitch's headers.
+          fetch: async (request, init) => {
+            const { headers } = request as Request;
+            headers.set('authorization', bearer);
+            headers.set('client-id', clientId);
+            const sent = Date.now();
+            note?.({ type: attempt++ ? 'retry' : 'request', cause });
+            cause = 'network';
+            const answer = await (fetcher ?? globalThis.fetch)(request, init);
+            note?.({ type: 'response', status: (cause = answer.status), ms: Date.now() - sent });
+            limiter.update(bearer, answer.headers, answer.status === 429);
+            return answer;
+          },
+        };
+        // (Undefined when the body passed the cap: it was read no further.)
+        const text = await readText(await ky(url, request), MAX_BODY_BYTES);
+        if (spec.text || !spec.response) return spec.text && text;
+        // Twitch has acted on a 2xx: a body that is missing, not JSON or too large is delivered
+        // as it came (undefined or the text) and reported, like any other mismatch.
+        let body: unknown = text || undefined;
+        let problem: ValidationError | undefined;
+        try {
+          body = JSON.parse(text!);
+        } catch {
+          problem = new ValidationError(spec.id, [{ path: '', message: text === undefined ? 'a body over 16 MiB' : text ? 'not JSON' : 'no body' }], body);
+        }
+        if (validate && (problem ??= check(spec.response, body, spec.id))) {
+          if (validate === 'strict') throw problem;
+          try {
+            note?.({ type: 'invalid', error: problem });
+            onInvalid(problem);
+          } catch {
+            // A failing reporter must not cost the caller the body.
+          }
+        }
+        return body;
+      } catch (caught) {
+        const error = toTwitchError(spec, caught, token.token, input);
+        // Twitch did not act on a request it answered 429, so any method may go again, once
+        // the bucket (emptied by that 429) refills. (A 429 with requests left in the bucket is
+        // another limit, a subscription's cost or five conduits: the limiter leaves the bucket
+        // as it is, and the retries go at once and end as this one did.)
+        if (error instanceof RateLimitError && limited++ < retries) continue;
         // (A string token has no `refresh`.)
         const fresh = error instanceof UnauthorizedError && !refreshed && (await (auth as AuthProvider).refresh?.(token, asked));
         if (!fresh) throw error;
@@ -206,7 +223,7 @@ export function createClient(options: ClientOptions): Client {
     }
   }
 
-  return { clientId, validate, onInvalid, call };
+  return { clientId, validate, onInvalid, log, call };
 }
 
 /**

@@ -8,5 +8,6 @@ export {
   checkCondition,
   parseEventSubMessage,
   typeInfo,
+  unknownType,
 } from './eventsub/index.js';
 export { ChatClient, ChatError, IrcParseError, messageParts, parseBadges, parseEmotes, parseIrcMessage } from './chat/index.js';

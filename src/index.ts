@@ -1,6 +1,7 @@
 // The public surface of `helixkit`: re-exports only.
 export { createClient } from './client.js';
 export type { AccessToken, AuthProvider, CallOptions, Client, ClientOptions, TokenRequest } from './client.js';
+export type { Log, LogEntry, LogSource } from './log.js';
 export { defineEndpoint, withParameters } from './endpoint.js';
 export type { Endpoint, EndpointMeta, EndpointSpec, InputRules, ItemOf, TokenType } from './endpoint.js';
 export { Paginator } from './pagination.js';

@@ -29,34 +29,30 @@ export const MAX_WAIT_MS = 120_000;
 
 export function createRateLimiter(): RateLimiter {
   /** Per key: requests left, the local epoch ms when the bucket refills, and whether Twitch said later than we wait. */
-  const buckets = new Map<string, { remaining: number; resetAt: number; far: boolean }>();
+  const buckets = new Map<string, [remaining: number, resetAt: number, far: boolean]>();
   const take = (key: string): number => {
     const bucket = buckets.get(key);
-    if (!bucket) return 0;
-    const wait = bucket.resetAt - Date.now();
-    if (wait <= 0) {
-      // Refilled: the next response's headers say by how much.
-      buckets.delete(key);
-      return 0;
-    }
-    return bucket.remaining-- > 0 ? 0 : bucket.far ? Infinity : wait;
+    const wait = bucket ? bucket[1] - Date.now() : 0;
+    // Refilled (or never seen): the next response's headers say by how much.
+    if (wait <= 0) return buckets.delete(key), 0;
+    return bucket![0]-- > 0 ? 0 : bucket![2] ? Infinity : wait;
   };
   const update = (key: string, headers: Headers, limited = false): void => {
-    let remaining = +(headers.get('ratelimit-remaining') ?? NaN);
+    const read = (name: string) => +(headers.get(name) ?? NaN);
+    let remaining = read('ratelimit-remaining');
     // A 429 with requests left in the bucket is another limit (a subscription's cost, five
     // conduits): it says nothing about the bucket.
     if ((limited &&= !(remaining > 0))) remaining = 0;
     // The reset is an epoch second on Twitch's clock: measured against its `Date` header, a wrong
     // clock on either side cannot stretch the wait (the header is whole seconds, so the wait errs
     // long by under one). Without a readable `Date` (browsers hide it), the local clock stands in.
-    const reset = +(headers.get('ratelimit-reset') ?? NaN) * 1000;
     const sent = Date.parse(headers.get('date') ?? '');
-    let wait = reset - (sent > 0 ? sent : Date.now());
+    let wait = read('ratelimit-reset') * 1000 - (sent > 0 ? sent : Date.now());
     if (limited) wait = Number.isNaN(wait) ? 1000 : Math.max(0, wait);
     if (!(remaining >= 0 && wait >= 0)) return;
     // Buckets are hints: past MAX_BUCKETS tokens, forget them all (at worst one 429, retried).
     if (buckets.size >= MAX_BUCKETS) buckets.clear();
-    buckets.set(key, { remaining, resetAt: Date.now() + Math.min(wait, MAX_WAIT_MS), far: wait > MAX_WAIT_MS });
+    buckets.set(key, [remaining, Date.now() + Math.min(wait, MAX_WAIT_MS), wait > MAX_WAIT_MS]);
   };
   return { take, update };
 }

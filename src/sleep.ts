@@ -2,8 +2,9 @@
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * Waits `ms` milliseconds, clamped to 0…2^31−1 so no number from the network can turn into a
- * timer that fires at once, or rejects with the signal's reason as soon as it aborts.
+ * Waits `ms` milliseconds, clamped to 2^31−1 so no number from the network can turn into a
+ * timer that fires at once (setTimeout itself takes a negative or NaN delay as 0), or rejects
+ * with the signal's reason as soon as it aborts.
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -17,7 +18,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
         signal?.removeEventListener('abort', abort);
         resolve();
       },
-      Math.min(Math.max(ms, 0), MAX_TIMER_MS),
+      Math.min(ms, MAX_TIMER_MS),
     );
     signal?.addEventListener('abort', abort, { once: true });
   });

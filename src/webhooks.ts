@@ -4,7 +4,9 @@ export {
   memorySeen,
   subscribeWebhook,
   verifyEventSubRequest,
+  WebhookError,
 } from './eventsub/webhooks.js';
+export { unknownType } from './eventsub/messages.js';
 export type {
   EventHandler,
   EventHandlers,
@@ -13,6 +15,8 @@ export type {
   SubscribeWebhookOptions,
   VerifyOptions,
   WebhookHandler,
+  WebhookErrorCode,
   WebhookHandlerOptions,
   WebhookMessage,
 } from './eventsub/webhooks.js';
+export type { EventSubTypeName, UnknownEventSubType } from './eventsub/messages.js';

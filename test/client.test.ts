@@ -299,16 +299,18 @@ describe('rate limits from a hostile or wrong server', () => {
     }
   });
 
-  test('a 429 with requests left in the bucket (a cost or count limit) fails at once and slows nothing', async () => {
+  test('a 429 with requests left in the bucket (a cost or count limit) waits for nothing and slows nothing', async () => {
     vi.useFakeTimers({ now: new Date('2026-11-23T12:00:00Z') });
     const reset = epoch(Date.now() + 30_000);
-    const stub = fetchStub(limited({ 'ratelimit-remaining': '799', 'ratelimit-reset': reset }), ok());
+    const refused = limited({ 'ratelimit-remaining': '799', 'ratelimit-reset': reset });
+    const stub = fetchStub(refused, refused, refused, ok());
     const c = client(stub.fetch);
+    // Retried at once (Twitch did not act on it), and refused the same way: no wait for a reset.
     await expect(getUsers(c, { id: '1' })).rejects.toBeInstanceOf(RateLimitError);
-    expect(stub.requests).toHaveLength(1);
+    expect(stub.requests).toHaveLength(3);
     // The bucket was not emptied: the next call goes at once.
     await expect(getUsers(c, { id: '2' })).resolves.toEqual({ data: [] });
-    expect(stub.requests).toHaveLength(2);
+    expect(stub.requests).toHaveLength(4);
   });
 
   test('a 429 without usable headers waits a second before each retry, then gives up', async () => {
@@ -524,13 +526,16 @@ describe('parameters helixkit does not know yet', () => {
 });
 
 describe('bodies are capped', () => {
-  test('an answer streaming past 16 MiB is refused with ValidationError and read no further', async () => {
+  test('an answer streaming past 16 MiB is read no further: reported by default, refused in strict mode', async () => {
     const endless = endlessResponse(1024 * 1024);
+    const reports: ValidationError[] = [];
     const stub = fetchStub(endless.response);
-    const error = (await getUsers(client(stub.fetch), { id: '1' }).catch((e: unknown) => e)) as ValidationError;
+    await expect(getUsers(client(stub.fetch, { onInvalid: (error) => void reports.push(error) }), { id: '1' })).resolves.toBeUndefined();
+    expect(reports[0]!.message).toMatch(/over 16 MiB/);
+    const error = (await getUsers(client(stub.fetch, { validate: 'strict' }), { id: '1' }).catch((e: unknown) => e)) as ValidationError;
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.message).toMatch(/over 16 MiB/);
-    expect(endless.pulls()).toBeLessThan(20);
+    expect(endless.pulls()).toBeLessThan(40);
   });
 });
 

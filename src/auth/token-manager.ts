@@ -5,6 +5,7 @@
  * that fails or to another instance that shares it.
  */
 import type { AccessToken, AuthProvider, TokenRequest } from '../client.js';
+import type { Log, LogEntry } from '../log.js';
 import { AuthError, InvalidTokenError, NoTokenError, TokenStoreError } from './errors.js';
 import { sleep } from '../sleep.js';
 import { scopeList, type AuthTransport } from './request.js';
@@ -38,6 +39,12 @@ export interface TokenManagerOptions extends AuthTransport {
   onError?: (error: TokenStoreError) => void;
   /** The clock, in milliseconds. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Told about refreshes and validations as {@link LogEntry} objects (`source: 'auth'`, the user
+   * id, never a token or the secret). Default: the `log` of the first client that asks this
+   * manager for a token. `log: console.debug` shows them.
+   */
+  log?: Log;
 }
 
 /** A token to add: what a token endpoint or a login redirect returned (Twitch's field names). */
@@ -186,6 +193,14 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   const retries = new Map<string, { failures: number; steps: number; due?: number; timer?: ReturnType<typeof setTimeout>; used?: boolean }>();
   /** Whether the app token's write has not landed yet. */
   let appUnsaved = false;
+  let log = options.log;
+  const note = (entry: LogEntry) => {
+    try {
+      log?.(entry);
+    } catch {
+      // Logging is best effort.
+    }
+  };
 
   /** Per key, failed reads in a row, and the pause during which another one is not reported. */
   const readFailures = new Map<string, { failures: number; quiet?: ReturnType<typeof setTimeout> }>();
@@ -554,7 +569,9 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     let fresh: TokenResponse;
     try {
       fresh = await refreshToken({ ...transport, clientId, clientSecret, refreshToken: current.refresh_token });
+      note({ type: 'refresh', source: 'auth', user: id, ok: true });
     } catch (error) {
+      note({ type: 'refresh', source: 'auth', user: id, ok: false });
       // Twitch refusing the refresh token is final; a network or server failure is not, and
       // neither is a misconfiguration (a missing or wrong client secret, another client id).
       if (!refusedRefreshToken(error)) throw error;
@@ -603,8 +620,11 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     let info;
     try {
       info = await validateToken(user.access_token, transport);
+      note({ type: 'validate', source: 'auth', user: user.id, result: 'valid' });
     } catch (error) {
-      if (error instanceof InvalidTokenError) return doRefresh(user.id, user.access_token, since);
+      const invalid = error instanceof InvalidTokenError;
+      note({ type: 'validate', source: 'auth', user: user.id, result: invalid ? 'invalid' : 'unreachable' });
+      if (invalid) return doRefresh(user.id, user.access_token, since);
       // Twitch unreachable: keep the token, and do not ask again on every call for a while.
       validateBackoff.set(user.id, now() + VALIDATE_BACKOFF);
       return user;
@@ -689,7 +709,11 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     const usable = app && app.access_token !== stale && (app.expires_at === undefined || now() < app.expires_at - EXPIRY_MARGIN);
     if (!usable) {
       appInflight ??= (async () => {
-        const fresh = await appToken({ ...transport, clientId, clientSecret });
+        const fresh = await appToken({ ...transport, clientId, clientSecret }).catch((error: unknown) => {
+          note({ type: 'refresh', source: 'auth', ok: false });
+          throw error;
+        });
+        note({ type: 'refresh', source: 'auth', ok: true });
         const next: StoredApp = { access_token: fresh.access_token, expires_at: expiresAt(fresh.expires_in) };
         app = next;
         appUnsaved = true;
@@ -740,7 +764,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
 
     users: listUsers,
 
-    async getToken({ endpoint, user }) {
+    async getToken({ endpoint, user, log: clientLog }) {
+      log ??= clientLog;
       if (user !== undefined) return userToken(user, endpoint.id);
       const accepts = (type: 'app' | 'user') => endpoint.tokens.length === 0 || endpoint.tokens.includes(type);
       const ids = await userIds();
@@ -753,7 +778,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       throw new NoTokenError(endpoint.id, 'needs a user token; add one with addUser()');
     },
 
-    async refresh(rejected, { endpoint }) {
+    async refresh(rejected, { endpoint, log: clientLog }) {
+      log ??= clientLog;
       if (rejected.type === 'app' || rejected.userId === undefined) {
         return rejected.type === 'app' ? appAccess(endpoint.id, rejected.token) : undefined;
       }

@@ -4,7 +4,8 @@
  * https://dev.twitch.tv/docs/chat/irc/
  */
 import { InputError } from '../errors.js';
-import { ChatError } from './errors.js';
+import type { Log, LogEntry } from '../log.js';
+import { ChatError, type IrcParseError } from './errors.js';
 import type { ChatEvents, ChatUser } from './events.js';
 import { parseBadges, parseEmotes, parseIrcMessage, type IrcMessage } from './irc.js';
 
@@ -29,6 +30,11 @@ export interface ChatClientOptions {
   WebSocket?: new (url: string) => WebSocket;
   /** Also receive other users' JOIN and PART (the `twitch.tv/membership` capability). */
   membership?: boolean;
+  /**
+   * Told about reconnects as {@link LogEntry} objects (`source: 'chat'`), never the token.
+   * `log: console.debug` shows them. A log that throws is reported on `error`, like a handler.
+   */
+  log?: Log;
 }
 
 interface Outgoing {
@@ -130,8 +136,8 @@ export class ChatClient {
   #since = 0;
   /** The token sent on this connection, masked in everything received. */
   #secret = '';
-  #seen = false;
-  #pinged = false;
+  /** Alive-timer ticks since the last line arrived (0: a line came since the last tick). */
+  #quiet = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #pumpTimer: ReturnType<typeof setTimeout> | undefined;
   #aliveTimer: ReturnType<typeof setInterval> | undefined;
@@ -139,12 +145,14 @@ export class ChatClient {
 
   constructor(options: ChatClientOptions = {}) {
     this.#options = options;
-    const { token, login } = options;
+    const { token, login, log } = options;
     if (token && !login) throw new InputError('login', 'needed with a token');
     if (typeof token == 'string') bareToken(token);
     this.#login = login
       ? check('login', String(login).toLowerCase(), LOGIN, 'must be a Twitch login')
       : `justinfan${Math.floor(Math.random() * 89999) + 10000}`;
+    // The `reconnecting` payload is the log entry.
+    if (log) this.on('reconnecting', log);
   }
 
   /** The login used on the connection (a `justinfan` name when anonymous). */
@@ -173,9 +181,16 @@ export class ChatClient {
       try {
         (handler as (event: ChatEvents[K]) => void)(data);
       } catch (error) {
-        if (event != 'error') this.#emit('error', error);
+        if (event != 'error') this.#fail('handler', error);
       }
     }
+  }
+
+  /** Reports on `error` what something outside the client threw, wrapped; returns the wrapper. */
+  #fail(code: 'handler' | 'token' | 'websocket', cause: unknown): ChatError {
+    const error = new ChatError(code, `${code} threw`, { cause });
+    this.#emit('error', error);
+    return error;
   }
 
   /**
@@ -251,7 +266,6 @@ export class ChatClient {
 
   /** Closes the connection for good; rejects whatever is still queued with {@link ChatError} `closed`. */
   close(): void {
-    this.#closed = true;
     this.#shut(new ChatError('closed', 'client closed'));
   }
 
@@ -259,21 +273,13 @@ export class ChatClient {
     this.#closed = true;
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#pumpTimer);
-    const ws = this.#ws;
-    if (ws) {
-      this.#drop();
-      ws.close();
-      this.#emit('disconnected', { code: 1000, reconnect: false });
-    }
-    const pending = [
-      ...this.#connecting,
-      ...[...this.#joinWaiters.values()].flat(),
-      ...this.#sendQueue.map((item) => [item.resolve, item.reject] as const),
-    ];
+    this.#leave(false);
+    // (Rejecting runs no code before the queues are cleared: reactions wait for a microtask.)
+    for (const [, reject] of [...this.#connecting, ...[...this.#joinWaiters.values()].flat()]) reject(error);
+    for (const { reject } of this.#sendQueue) reject(error);
     this.#connecting = [];
     this.#joinWaiters.clear();
     this.#sendQueue = [];
-    for (const [, reject] of pending) reject(error);
   }
 
   #drop(): void {
@@ -292,31 +298,26 @@ export class ChatClient {
     try {
       ws = new Socket(url);
     } catch (error) {
-      // A bad URL or a missing WebSocket never gets better by retrying.
-      this.#emit('error', error);
-      return this.#shut(new ChatError('closed', 'no WebSocket'));
+      // A bad URL or a missing WebSocket never gets better by retrying: the client stops.
+      return this.#shut(this.#fail('websocket', error));
     }
     this.#ws = ws;
     // The close that follows an error is what counts; a listener also keeps the `ws` package from throwing.
     ws.onerror = () => {};
     ws.onopen = async () => {
       // Twitch pings about every 5 minutes; a minute of silence gets our own PING, two mean a dead link.
-      this.#seen = this.#pinged = false;
+      this.#quiet = 1;
       this.#aliveTimer = setInterval(() => {
-        if (this.#seen) this.#pinged = false;
-        else if (this.#pinged) return this.#reopen();
-        else {
-          this.#pinged = true;
-          ws.send('PING :tmi.twitch.tv');
-        }
-        this.#seen = false;
+        const quiet = this.#quiet++;
+        if (quiet > 1) this.#reopen();
+        else if (quiet) ws.send('PING :tmi.twitch.tv');
       }, 60_000);
       let secret = '';
       try {
         if (token) secret = bareToken(typeof token == 'function' ? await token() : token);
       } catch (error) {
         if (ws != this.#ws) return;
-        this.#emit('error', error);
+        this.#fail('token', error);
         // A malformed token will not get better; a token function that failed may.
         return error instanceof InputError ? this.#shut(error) : ws.close();
       }
@@ -328,7 +329,7 @@ export class ChatClient {
     };
     ws.onmessage = (event: MessageEvent) => {
       if (ws != this.#ws || typeof event.data != 'string') return;
-      this.#seen = true;
+      this.#quiet = 0;
       // Split on LF alone (a bare LF ends a line too) and mask any echo of the token first.
       const data = this.#secret ? event.data.replaceAll(this.#secret, '***') : event.data;
       for (const line of data.split('\n')) {
@@ -337,7 +338,7 @@ export class ChatClient {
         try {
           if (line && line != '\r') this.#receive(line);
         } catch (error) {
-          this.#emit('error', error);
+          this.#fail('websocket', error);
         }
       }
     };
@@ -356,18 +357,25 @@ export class ChatClient {
   #retry(asked = false): void {
     const attempt = this.#attempt++;
     const delay = asked && !attempt ? 0 : Math.round(Math.min(30_000, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2));
-    this.#emit('reconnecting', { attempt: attempt + 1, delay });
+    this.#emit('reconnecting', { type: 'reconnect', source: 'chat', attempt: attempt + 1, delay });
     clearTimeout(this.#retryTimer);
     this.#retryTimer = setTimeout(() => this.#open(), delay);
   }
 
   /** Leaves the current connection on purpose (RECONNECT, dead link) and opens a new one. */
   #reopen(): void {
-    const ws = this.#ws;
-    this.#drop();
-    ws?.close();
-    this.#emit('disconnected', { code: 1000, reconnect: true });
+    this.#leave(true);
     this.#retry(true);
+  }
+
+  /** Closes the current connection, if any, and says so on `disconnected`. */
+  #leave(reconnect: boolean): void {
+    const ws = this.#ws;
+    if (ws) {
+      this.#drop();
+      ws.close();
+      this.#emit('disconnected', { code: 1000, reconnect });
+    }
   }
 
   /** Writes queued joins and messages as far as Twitch's limits allow, then waits for room. */
@@ -398,7 +406,7 @@ export class ChatClient {
     try {
       m = parseIrcMessage(line);
     } catch (error) {
-      return this.#emit('error', error);
+      return this.#emit('error', error as IrcParseError);
     }
     this.#emit('irc', m);
     const t = m.tags;

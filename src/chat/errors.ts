@@ -6,13 +6,12 @@ import { TwitchError } from '../errors.js';
  */
 export class IrcParseError extends TwitchError {
   override name = 'IrcParseError';
-  readonly line: string;
-  constructor(
-    /** What is wrong with the line, e.g. `no command`. */
-    readonly reason: string,
-    line: string,
-  ) {
+  /** What is wrong with the line, e.g. `no command`. */
+  declare readonly reason: string;
+  declare readonly line: string;
+  constructor(reason: string, line: string) {
     super(`unparseable IRC line: ${reason}`);
+    this.reason = reason;
     this.line = line.slice(0, 512).replace(/oauth:\S*/gi, 'oauth:***');
   }
 }
@@ -26,15 +25,26 @@ export type ChatErrorCode =
   /** Sending needs a token; anonymous connections can only read. */
   | 'anonymous'
   /** Twitch refused to join the channel (suspended or unknown). */
-  | 'join';
+  | 'join'
+  /** One of your event handlers threw; what it threw is `cause`. The client carries on. */
+  | 'handler'
+  /**
+   * Your `token` function threw or rejected (`cause`; the client tries again on the next
+   * connection), or returned a malformed token (`cause` an `InputError`; the client stops).
+   */
+  | 'token'
+  /**
+   * The WebSocket threw (`cause`): it could not be created (a bad `url`, no WebSocket in this
+   * runtime; the client stops, and `connect()` rejects with this error), or a line could not be handled.
+   */
+  | 'websocket';
 
-/** A chat operation that could not complete; `code` says why. */
+/** A chat operation that could not complete, or a problem reported on `error`; `code` says which. */
 export class ChatError extends TwitchError {
   override name = 'ChatError';
-  constructor(
-    readonly code: ChatErrorCode,
-    message: string,
-  ) {
-    super(message);
+  declare readonly code: ChatErrorCode;
+  constructor(code: ChatErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
   }
 }

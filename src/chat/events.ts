@@ -3,6 +3,7 @@
  * (unescaped) so nothing Twitch sends is out of reach.
  * https://dev.twitch.tv/docs/chat/irc/#twitch-specific-irc-messages
  */
+import type { ChatError, IrcParseError } from './errors.js';
 import type { Emote, IrcMessage } from './irc.js';
 
 /** Who sent a message, from its tags. */
@@ -199,13 +200,16 @@ export interface ChatEvents {
   connected: { login: string };
   /** The connection closed; `reconnect` says whether the client will open a new one. */
   disconnected: { code: number; reconnect: boolean };
-  /** A new connection will be tried after `delay` milliseconds. */
-  reconnecting: { attempt: number; delay: number };
+  /** A new connection will be tried after `delay` milliseconds. The payload is also the client's `reconnect` log entry. */
+  reconnecting: { type: 'reconnect'; source: 'chat'; attempt: number; delay: number };
   /**
-   * A parse error (including a line over 65,536 characters, dropped unread), a refused login or
-   * token, or an exception thrown by one of your handlers.
+   * Something went wrong that the client reports rather than throws: a line that does not parse
+   * (`IrcParseError`, also for a line over 65,536 characters, dropped unread), a refused login
+   * (`ChatError` `login`), or a `ChatError` wrapping in `cause` what was thrown by one of your
+   * handlers (`handler`), by your token function or its malformed token (`token`), or by the
+   * WebSocket (`websocket`).
    */
-  error: unknown;
+  error: ChatError | IrcParseError;
   /** Every line received, parsed, before the typed event. */
   irc: IrcMessage;
 }

@@ -6,3 +6,4 @@ export type { ChatErrorCode } from './errors.js';
 export { messageParts, parseBadges, parseEmotes, parseIrcMessage } from './irc.js';
 export type { Emote, IrcMessage, IrcPrefix, MessagePart } from './irc.js';
 export type * from './events.js';
+export type { Log, LogEntry, LogSource } from '../log.js';

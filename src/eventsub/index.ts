@@ -9,14 +9,17 @@ export {
 } from './socket.js';
 export type {
   EventSubErrorCode,
+  EventSubSocketEventName,
   EventSubSocketEvents,
   EventSubSocketOptions,
   EventSubSocketState,
+  EventSubSocketValue,
   ReconnectReason,
   WebSocketConstructor,
 } from './socket.js';
 export {
   findSchema,
+  unknownType,
   isFrameOf,
   isNotificationOf,
   parseEventSubFrame,
@@ -39,16 +42,21 @@ export type {
   EventSubSession,
   EventSubSubscription,
   EventSubTransport,
+  EventSubTypeName,
   EventSubTypeShape,
   EventSubShardChallenge,
   EventSubWebhookBody,
   EventSubWelcomeMessage,
   FrameOf,
   ParseOptions,
+  SubscribeOptionsFor,
+  UnknownEventSubType,
+  VersionOption,
 } from './messages.js';
 export { checkCondition, typeInfo } from './versions.js';
 export type { ConditionField, TypeInfo } from './versions.js';
 export type * from './types.js';
+export type { Log, LogEntry, LogSource } from '../log.js';
 export * from './schemas.js';
 // Conduits and subscriptions over Helix, so one import serves an EventSub program.
 export {

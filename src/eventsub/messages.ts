@@ -6,7 +6,8 @@
  */
 import { ValidationError, type ValidationIssue } from '../errors.js';
 import { check, issueAt, modeOf, type Schema, type ValidateMode } from '../validate.js';
-import type { EventSubTypes as KnownTypes } from './types.js';
+import type { Log, LogEntry } from '../log.js';
+import type { EventSubType, EventSubTypes as KnownTypes } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -21,18 +22,62 @@ export interface EventSubTypeShape {
   readonly event: object;
 }
 
-/** Every subscription type name the registry knows, plus any other string (types Twitch adds later). */
-export type EventSubType = keyof KnownTypes | (string & {});
+declare const unknownTypeBrand: unique symbol;
+
+/**
+ * A subscription type name helixkit does not know yet, as {@link unknownType} makes it: a string
+ * at runtime, a type of its own to the compiler, which no string literal (so no typo) has.
+ */
+export type UnknownEventSubType<N extends string = string> = N & { readonly [unknownTypeBrand]: N };
+
+/**
+ * The subscription type names `subscribe`, `on`, `events`, `waitFor` and the webhook handler's
+ * `on` take: one the registry knows (so a misspelt name fails to compile), or one made with
+ * {@link unknownType}.
+ */
+export type EventSubTypeName = EventSubType | UnknownEventSubType;
+
+/**
+ * The one way to use a subscription type that Twitch added after this version of helixkit:
+ * `socket.subscribe(unknownType('channel.new_type'), condition, { version: '1' })`, then
+ * `socket.on(unknownType('channel.new_type'), (event) => …)` or, in a webhook handler,
+ * `on: { [unknownType('channel.new_type')]: (event) => … }`. Its events and condition are plain
+ * objects; subscribing needs the version, and checks only that condition values are strings.
+ *
+ * Why a branded helper: a plain string can only become a type name by this visible call, so a
+ * string literal that is not a known name still fails to compile and every escape can be found
+ * by searching for `unknownType(`. A `string & {}` member (what 0.1 had) or a generic
+ * `on<T extends string>` overload would accept any string, typos included. Once helixkit knows
+ * the type, `unknownType('that.type')` gets its typed events; drop the call when convenient.
+ */
+export const unknownType = <const N extends string>(name: N): UnknownEventSubType<N> => name as UnknownEventSubType<N>;
+
+/** The plain name inside an {@link UnknownEventSubType}, or the name itself. */
+type PlainName<T extends string> = T extends { readonly [unknownTypeBrand]: infer N extends string } ? N : T;
+
+/** Any subscription type name as data carries it: Twitch may send a type helixkit does not know. */
+type AnyTypeName = EventSubType | (string & {});
 
 /** The event object of a subscription type (a plain object for types the registry lacks). */
-export type EventOf<T extends string> = T extends keyof KnownTypes
-  ? KnownTypes[T] extends { event: infer E } ? E : Record<string, unknown>
-  : Record<string, unknown>;
+export type EventOf<T extends string> = T extends unknown
+  ? PlainName<T> extends infer N extends keyof KnownTypes ? KnownTypes[N]['event'] : Record<string, unknown>
+  : never;
 
-/** The condition object of a subscription type. */
-export type ConditionOf<T extends string> = T extends keyof KnownTypes
-  ? KnownTypes[T] extends { condition: infer C } ? C : Record<string, string>
-  : Record<string, string>;
+/** The condition object of a subscription type (string values for types the registry lacks). */
+export type ConditionOf<T extends string> = T extends unknown
+  ? PlainName<T> extends infer N extends keyof KnownTypes ? KnownTypes[N]['condition'] : Record<string, string>
+  : never;
+
+/**
+ * The `version` option for a type: it may be left out (the newest is used) for a type the
+ * registry knows, and must be given for an {@link unknownType}.
+ */
+export type VersionOption<T extends string> = PlainName<T> extends keyof KnownTypes ? { version?: string } : { version: string };
+
+/** `subscribe`'s options for a type: optional, except for an {@link unknownType}, whose version is needed. */
+export type SubscribeOptionsFor<T extends string> = PlainName<T> extends keyof KnownTypes
+  ? [options?: VersionOption<T>]
+  : [options: VersionOption<T>];
 
 /** The kinds of frame Twitch sends on an EventSub WebSocket. */
 export type EventSubMessageType =
@@ -78,7 +123,7 @@ export interface EventSubTransport {
  * examples sometimes leave out `cost`, `created_at` or transport details, so only what routing
  * needs is promised.
  */
-export interface EventSubSubscription<T extends string = EventSubType> {
+export interface EventSubSubscription<T extends string = AnyTypeName> {
   readonly id: string;
   readonly status: string;
   readonly type: T;
@@ -110,7 +155,7 @@ export interface EventSubRevocationMessage {
   readonly payload: { readonly subscription: EventSubSubscription };
 }
 /** `notification` for one subscription type. */
-export interface EventSubNotificationMessage<T extends string = EventSubType> {
+export interface EventSubNotificationMessage<T extends string = AnyTypeName> {
   readonly metadata: EventSubMetadata<'notification'>;
   readonly payload: {
     readonly subscription: EventSubSubscription<T>;
@@ -129,7 +174,7 @@ export type EventSubFrame =
   | EventSubNotificationMessage;
 
 /** A webhook body: a challenge, a notification (`event`, or `events` when batched), or a revocation. */
-export interface EventSubWebhookBody<T extends string = EventSubType> {
+export interface EventSubWebhookBody<T extends string = AnyTypeName> {
   readonly subscription: EventSubSubscription<T>;
   readonly event?: EventOf<T>;
   readonly events?: readonly EventOf<T>[];
@@ -178,6 +223,8 @@ export interface ParseOptions {
   readonly validate?: ValidateMode | boolean;
   /** Told about mismatches in `'report'` mode; the error carries the whole message on `.body`. */
   readonly onInvalid?: (error: ValidationError) => void;
+  /** Also told about those mismatches, first, as `invalid` {@link LogEntry} objects. */
+  readonly log?: Log;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -321,6 +368,7 @@ function settle(found: Findings, mode: ValidateMode, options: ParseOptions, sour
   const error = new ValidationError(source, found.other, message);
   if (mode === 'strict') throw error;
   try {
+    options.log?.({ type: 'invalid', source: 'eventsub', error });
     options.onInvalid?.(error);
   } catch {
     // A failing reporter must not cost the event.

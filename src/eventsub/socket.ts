@@ -16,8 +16,12 @@ import {
   type EventSubSchemas,
   type EventSubSession,
   type EventSubSubscription,
-  type EventSubType,
+  type EventSubTypeName,
+  type ParseOptions,
+  type SubscribeOptionsFor,
 } from './messages.js';
+import type { Log, LogEntry } from '../log.js';
+import { MAX_TIMER_MS } from '../sleep.js';
 import { anything } from '../validate.js';
 import { checkCondition } from './versions.js';
 
@@ -37,7 +41,7 @@ const HEALTHY_MS = 30_000;
 const SETTLE_MS = 5000;
 
 /** setTimeout, never past 2^31 - 1 ms (beyond it runtimes fire at once). */
-const later = (run: () => void, ms: number) => setTimeout(run, Math.min(ms, 2 ** 31 - 1));
+const later = (run: () => void, ms: number) => setTimeout(run, Math.min(ms, MAX_TIMER_MS));
 
 /** What can go wrong on the socket itself (not in Helix calls, which throw `HelixError`s). */
 export type EventSubErrorCode =
@@ -57,13 +61,12 @@ export type EventSubErrorCode =
 /** An EventSub socket problem. `code` says which; `closeCode` is Twitch's close code, when one applies. */
 export class EventSubError extends TwitchError {
   override name = 'EventSubError';
-  constructor(
-    readonly code: EventSubErrorCode,
-    message: string,
-    readonly closeCode?: number,
-    options?: { cause?: unknown },
-  ) {
+  declare readonly code: EventSubErrorCode;
+  declare readonly closeCode?: number;
+  constructor(code: EventSubErrorCode, message: string, closeCode?: number, options?: { cause?: unknown }) {
     super(message, options);
+    this.code = code;
+    this.closeCode = closeCode;
   }
 }
 
@@ -113,6 +116,13 @@ export interface EventSubSocketOptions {
   validate?: 'report' | 'strict' | boolean;
   /** Told about mismatches in `'report'` mode. Default: the client's `onInvalid`. */
   onInvalid?: (error: ValidationError) => void;
+  /**
+   * Told about reconnects and validation reports as {@link LogEntry} objects (`source:
+   * 'eventsub'`); never a token or secret. Default: the client's `log`, which also sees the
+   * socket's Helix calls. `log: console.debug` shows everything. What it throws never disturbs
+   * the socket (a throw from a `reconnect` entry is reported on `error`, like a handler's).
+   */
+  log?: Log;
   /** The `user` call option for Helix calls: whose token, when the auth provider holds several. */
   user?: string;
   /**
@@ -144,8 +154,18 @@ export type ReconnectReason = 'session_reconnect' | 'keepalive_timeout' | 'close
 export interface EventSubSocketEvents {
   /** A welcome arrived: a new session, or (`resumed`) the same subscriptions on a new connection. */
   session: { readonly session: EventSubSession; readonly resumed: boolean };
-  /** A reconnect is starting. `delay` is the wait before the attempt, in ms. */
-  reconnect: { readonly reason: ReconnectReason; readonly attempt: number; readonly delay: number; readonly url: string };
+  /**
+   * A reconnect is starting: `delay` ms before the attempt, to `url` (the configured one, or
+   * Twitch's `reconnect_url`). The payload is also the socket's `reconnect` {@link LogEntry}.
+   */
+  reconnect: {
+    readonly type: 'reconnect';
+    readonly source: 'eventsub';
+    readonly reason: ReconnectReason;
+    readonly attempt: number;
+    readonly delay: number;
+    readonly url: string;
+  };
   /** The connection was lost (not during a handover). `code` 0 means the keepalive watchdog gave up. */
   disconnect: { readonly code: number; readonly reason: string; readonly willReconnect: boolean };
   /**
@@ -167,6 +187,12 @@ export interface EventSubSocketEvents {
 }
 
 type ControlName = keyof EventSubSocketEvents;
+
+/** The names `on`, `events` and `waitFor` take: the socket's own events, and subscription types. */
+export type EventSubSocketEventName = ControlName | EventSubTypeName;
+
+/** What `events` and `waitFor` deliver for a name: the socket event's payload, or the notification's event. */
+export type EventSubSocketValue<K extends string> = K extends ControlName ? EventSubSocketEvents[K] : EventOf<K>;
 type Handler = (value: unknown, message?: unknown) => unknown;
 
 interface Connection {
@@ -243,6 +269,8 @@ const claimed = /* @__PURE__ */ new WeakMap<Client, Map<string, number>>();
 export class EventSubSocket {
   readonly #client: Client;
   readonly #options: EventSubSocketOptions;
+  /** How frames are parsed: with the options' (or the client's) `validate`, `onInvalid` and `log`. */
+  readonly #parse: ParseOptions;
   readonly #baseUrl: string;
   readonly #handlers = new Map<string, Set<Handler>>();
   readonly #entries = new Set<Entry>();
@@ -279,6 +307,16 @@ export class EventSubSocket {
     }
     this.#client = options.client;
     this.#options = options;
+    const log = options.log ?? options.client.log;
+    this.#parse = {
+      schemas: options.schemas,
+      validate: options.validate ?? options.client.validate,
+      onInvalid: options.onInvalid ?? options.client.onInvalid,
+      log,
+    };
+    // The `reconnect` payload is a log entry. As a listener, a log that throws is reported on
+    // `error` like any handler, never up the socket.
+    if (log) this.on('reconnect', log);
     const url = new URL(options.url ?? EVENTSUB_WS_URL);
     if (keepalive !== undefined) url.searchParams.set('keepalive_timeout_seconds', String(keepalive));
     this.#baseUrl = url.href;
@@ -327,11 +365,8 @@ export class EventSubSocket {
    * after a lost connection.
    * @see https://dev.twitch.tv/docs/api/reference/#create-eventsub-subscription
    */
-  async subscribe<T extends EventSubType>(
-    type: T,
-    condition: ConditionOf<T>,
-    options: { version?: string } = {},
-  ): Promise<EventSubSubscription<T>> {
+  subscribe<T extends EventSubTypeName>(type: T, condition: ConditionOf<T>, ...options: SubscribeOptionsFor<T>): Promise<EventSubSubscription<T>>;
+  async subscribe(type: string, condition: object, options: { version?: string } = {}): Promise<EventSubSubscription> {
     if (this.#state === 'closed') throw closedError();
     const info = checkCondition(type, options.version, condition);
     if (info.webhookOnly) throw new InputError('type', `${type} is delivered over webhooks only`);
@@ -356,7 +391,7 @@ export class EventSubSocket {
       this.#forget(entry);
       throw error;
     }
-    return entry.subscription as EventSubSubscription<T>;
+    return entry.subscription!;
   }
 
   /**
@@ -390,7 +425,7 @@ export class EventSubSocket {
    */
   on<K extends ControlName>(name: K, handler: (value: EventSubSocketEvents[K]) => unknown): () => void;
   /** Listens to notifications of a subscription type; returns a function that stops listening. */
-  on<T extends EventSubType>(type: T, handler: (event: EventOf<T>, message: EventSubNotificationMessage<T>) => unknown): () => void;
+  on<T extends EventSubTypeName>(type: T, handler: (event: EventOf<T>, message: EventSubNotificationMessage<T>) => unknown): () => void;
   on(name: string, handler: (...args: never[]) => unknown): () => void {
     const call = handler as Handler;
     let set = this.#handlers.get(name);
@@ -403,9 +438,13 @@ export class EventSubSocket {
     };
   }
 
-  /** Notifications of a type as an async iterator; ends when the socket is closed or the loop breaks. */
-  events<T extends EventSubType>(type: T, options: { signal?: AbortSignal } = {}): AsyncIterableIterator<EventOf<T>> {
-    const queue: EventOf<T>[] = [];
+  /**
+   * Notifications of a type (or payloads of one of the socket's own events) as an async iterator;
+   * ends when the socket is closed or the loop breaks.
+   */
+  events<K extends EventSubSocketEventName>(name: K, options: { signal?: AbortSignal } = {}): AsyncIterableIterator<EventSubSocketValue<K>> {
+    type Value = EventSubSocketValue<K>;
+    const queue: Value[] = [];
     let wake: (() => void) | undefined;
     let done = false;
     const finish = () => {
@@ -416,14 +455,14 @@ export class EventSubSocket {
       options.signal?.removeEventListener('abort', finish);
       wake?.();
     };
-    const off = this.on(type, (event) => {
-      queue.push(event);
+    const off = this.on(name as EventSubTypeName, (event) => {
+      queue.push(event as Value);
       wake?.();
     });
     this.#closers.add(finish);
     if (options.signal?.aborted) finish();
     options.signal?.addEventListener('abort', finish, { once: true });
-    const iterator: AsyncIterableIterator<EventOf<T>> = {
+    const iterator: AsyncIterableIterator<Value> = {
       [Symbol.asyncIterator]: () => iterator,
       next: async () => {
         while (queue.length === 0 && !done) await new Promise<void>((resolve) => (wake = resolve));
@@ -439,15 +478,19 @@ export class EventSubSocket {
     return iterator;
   }
 
-  /** Resolves with the next notification of a type that matches `predicate`. */
-  waitFor<T extends EventSubType>(
-    type: T,
-    options: { predicate?: (event: EventOf<T>) => boolean; timeout?: number; signal?: AbortSignal } = {},
-  ): Promise<EventOf<T>> {
+  /**
+   * Resolves with the next notification of a type (or payload of one of the socket's own events,
+   * e.g. `session`) that matches `predicate`.
+   */
+  waitFor<K extends EventSubSocketEventName>(
+    name: K,
+    options: { predicate?: (value: EventSubSocketValue<K>) => boolean; timeout?: number; signal?: AbortSignal } = {},
+  ): Promise<EventSubSocketValue<K>> {
+    type Value = EventSubSocketValue<K>;
     return new Promise((resolve, reject) => {
       const { predicate, timeout, signal } = options;
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const settle = (error: unknown, event?: EventOf<T>) => {
+      const settle = (error: unknown, event?: Value) => {
         off();
         clearTimeout(timer);
         this.#closers.delete(settle);
@@ -455,15 +498,16 @@ export class EventSubSocket {
         if (error) reject(error);
         else resolve(event!);
       };
-      const onAbort = () => settle(signal!.reason ?? new EventSubError('closed', 'aborted'));
-      const off = this.on(type, (event) => {
-        if (!predicate || predicate(event)) settle(undefined, event);
+      // (An aborted signal always has a reason: AbortSignal makes one when not given one.)
+      const onAbort = () => settle(signal!.reason);
+      const off = this.on(name as EventSubTypeName, (event) => {
+        if (!predicate || predicate(event as Value)) settle(undefined, event as Value);
       });
       this.#closers.add(settle);
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
       if (timeout !== undefined) {
-        timer = later(() => settle(new EventSubError('timeout', `no ${type} notification within ${timeout} ms`)), timeout);
+        timer = later(() => settle(new EventSubError('timeout', `no ${name} within ${timeout} ms`)), timeout);
       }
     });
   }
@@ -595,7 +639,7 @@ export class EventSubSocket {
   #retry(reason: ReconnectReason, attempt: number, url: string, run: () => void): void {
     const { minDelayMs = 1000, maxDelayMs = 60_000 } = this.#options.reconnect ?? {};
     const delay = Math.round((attempt && Math.min(maxDelayMs, minDelayMs * 2 ** (attempt - 1))) * (0.5 + Math.random() / 2));
-    this.#emit('reconnect', { reason, attempt, delay, url });
+    this.#emit('reconnect', { type: 'reconnect', source: 'eventsub', reason, attempt, delay, url });
     clearTimeout(this.#retryTimer);
     this.#retryTimer = later(run, delay);
   }
@@ -625,11 +669,7 @@ export class EventSubSocket {
     this.#lastHeard = connection.heard = Date.now();
     const max = this.#options.maxFrameLength ?? 1 << 20;
     if (typeof data !== 'string' || data.length > max) throw new EventSubError('frame', 'a frame not text or over maxFrameLength');
-    const frame = parseEventSubFrame(data, {
-      schemas: this.#options.schemas,
-      validate: this.#options.validate ?? this.#client.validate,
-      onInvalid: this.#options.onInvalid ?? this.#client.onInvalid,
-    });
+    const frame = parseEventSubFrame(data, this.#parse);
     const { message_type: type, message_timestamp: timestamp } = frame.metadata;
     if (type === 'session_welcome') {
       // Twitch's clock as seen from ours, so the age check below survives a wrong local clock.
@@ -668,11 +708,7 @@ export class EventSubSocket {
       if (previous) {
         // The subscriptions moved with the session (even if Twitch gave it a new id).
         for (const entry of this.#entries) if (entry.sessionId === previous.id) entry.sessionId = session.id;
-        this.#session = session;
-        this.#state = 'connected';
-        this.#emit('session', { session, resumed: true });
-        if (this.#conduit) this.#attach(session).catch(() => {});
-        return;
+        return this.#settle(session, true);
       }
       // The session handed over had not settled: this one settles as a new one does.
     }
@@ -684,8 +720,11 @@ export class EventSubSocket {
     else settle();
   }
 
-  /** A new session is in use: connect() resolves, remembered subscriptions and the conduit shard move to it. */
-  #settle(session: EventSubSession): void {
+  /**
+   * A session is in use: connect() resolves and the conduit shard moves to it; unless it was
+   * `resumed` (the subscriptions moved with it), the remembered subscriptions are created on it.
+   */
+  #settle(session: EventSubSession, resumed = false): void {
     const afterLoss = this.#hadSession;
     const since = new Date(this.#lostAt || Date.now()).toISOString();
     this.#hadSession = true;
@@ -693,8 +732,9 @@ export class EventSubSocket {
     this.#state = 'connected';
     this.#ready?.resolve(session);
     this.#ready = undefined;
-    this.#emit('session', { session, resumed: false });
+    this.#emit('session', { session, resumed });
     if (this.#conduit) this.#attach(session).catch(() => {});
+    if (resumed) return;
     // Create every remembered subscription right away: Twitch closes a session unused past the keepalive.
     const entries = [...this.#entries];
     const failed: { type: string; error: unknown }[] = [];

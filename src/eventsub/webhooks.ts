@@ -6,17 +6,22 @@
 import { readBody } from '../body.js';
 import type { Client } from '../client.js';
 import type { EndpointSpec } from '../endpoint.js';
-import { InputError, ValidationError } from '../errors.js';
+import { InputError, TwitchError, ValidationError } from '../errors.js';
 import { createEventSubSubscription, type EventSubSubscription as CreatedSubscription } from '../helix/eventsub.js';
 import { modeOf, warnOnce, type ValidateMode } from '../validate.js';
 import {
   parseEventSubWebhookBody,
+  type ConditionOf,
+  type EventOf,
   type EventSubSchemas,
   type EventSubSubscription,
   type EventSubShardChallenge,
+  type EventSubTypeName,
   type EventSubWebhookBody,
+  type UnknownEventSubType,
+  type VersionOption,
 } from './messages.js';
-import type { EventSubCondition, EventSubEvent, EventSubType } from './types.js';
+import type { EventSubType } from './types.js';
 import { checkCondition } from './versions.js';
 
 // Twitch's request headers (Headers lookups ignore case).
@@ -242,13 +247,42 @@ export interface WebhookMessage<T extends string = string> {
 }
 
 /** A handler for one subscription type's events; may be async. */
-export type EventHandler<T extends EventSubType> = (event: EventSubEvent<T>, message: WebhookMessage<T>) => unknown;
+export type EventHandler<T extends EventSubTypeName> = (event: EventOf<T>, message: WebhookMessage<T>) => unknown;
 
 /**
  * Handlers per subscription type, typed from the EventSub registry: `{ 'channel.follow': (e) => … }`.
- * Types the registry lacks reach `onNotification`.
+ * A misspelt key fails to compile; a type the registry lacks takes a computed key made with
+ * `unknownType` (`{ [unknownType('channel.new_type')]: (e: Record<string, unknown>) => … }`), or
+ * reaches `onNotification`.
  */
-export type EventHandlers = { readonly [T in EventSubType]?: EventHandler<T> };
+export type EventHandlers = { readonly [T in EventSubType]?: EventHandler<T> } & {
+  /**
+   * A type made with `unknownType`. Its handler's arguments are `any` (annotate them): TypeScript
+   * types an object literal with a computed key by one index signature covering all its
+   * handlers, the typed ones included, and only `any` accepts them all.
+   */
+  readonly [name: UnknownEventSubType]: (event: any, message: WebhookMessage<any>) => unknown;
+};
+
+/** What went wrong behind a webhook answer, besides a {@link ValidationError}. */
+export type WebhookErrorCode =
+  | 'body' // the request body could not be read (answered 400)
+  | 'crypto' // WebCrypto failed while checking the signature (500)
+  | 'handler' // one of your handlers threw or rejected (500: Twitch sends the message again)
+  | 'store'; // the `seen` store failed (500 before dispatch; after it, the answer stays 204)
+
+/**
+ * A webhook handler problem that is not Twitch's data: `code` says which, and what was thrown is
+ * on `cause` (a handler can throw anything). The message never holds the secret.
+ */
+export class WebhookError extends TwitchError {
+  override name = 'WebhookError';
+  declare readonly code: WebhookErrorCode;
+  constructor(code: WebhookErrorCode, cause: unknown) {
+    super(`${code === 'handler' ? 'a handler' : code === 'store' ? 'the seen store' : code === 'body' ? 'reading the body' : 'WebCrypto'} failed (see cause)`, { cause });
+    this.code = code;
+  }
+}
 
 /** Options of {@link createWebhookHandler}. Numeric options out of range throw `InputError` at creation. */
 export interface WebhookHandlerOptions {
@@ -264,11 +298,13 @@ export interface WebhookHandlerOptions {
   /** Called when Twitch revokes a subscription; `message.subscription.status` says why. */
   onRevocation?: (message: WebhookMessage) => unknown;
   /**
-   * Told about what went wrong behind an answer that dispatched nothing: a body that did not
-   * parse or does not fit its message type (400), a handler that threw or a store that failed
-   * (500), a mismatch in `'strict'` mode. Never told about the secret or the signature.
+   * Told about what went wrong behind an answer: a `ValidationError` for a body that did not
+   * parse or does not fit its message type (400) or a mismatch in `'strict'` mode; a
+   * {@link WebhookError} for a handler that threw or a store that failed (its `cause` is what
+   * was thrown), a body that could not be read or WebCrypto failing. Never told about the secret
+   * or the signature.
    */
-  onError?: (error: unknown) => void;
+  onError?: (error: ValidationError | WebhookError) => void;
   /**
    * How the envelope (and events of the types in `schemas`) are checked. `'report'` (default):
    * a mismatch goes to `onInvalid` and the message is still dispatched. `'strict'` (or `true`):
@@ -372,7 +408,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   const inflight = new Map<string, Promise<boolean>>();
 
   const secrets = typeof secret === 'string' ? [secret] : secret;
-  const report = (error: unknown, to: ((error: never) => void) | undefined = onError) => {
+  const report = (error: ValidationError | WebhookError, to: ((error: never) => void) | undefined = onError) => {
     // Reports name paths, types and the subscription type: from a signed body that quotes the
     // secret there (only someone holding it could sign one), withhold the details.
     if (error instanceof ValidationError) {
@@ -399,7 +435,16 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       await seen.add(id, ttl);
     } catch (error) {
       // The message was handled: answering 500 now would only make Twitch send it again.
-      report(error);
+      report(new WebhookError('store', error));
+    }
+  };
+
+  /** Runs `task`; what it throws comes out as a {@link WebhookError} of `code`, with it as `cause`. */
+  const guard = async <T>(code: WebhookErrorCode, task: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await task();
+    } catch (error) {
+      throw new WebhookError(code, error);
     }
   };
 
@@ -423,7 +468,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     try {
       bytes = await readBody(request, maxBody);
     } catch (error) {
-      report(error);
+      report(new WebhookError('body', error));
       return answer(400);
     }
     if (typeof bytes === 'number') return answer(bytes);
@@ -435,7 +480,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     } catch (error) {
       // WebCrypto itself failed (not a bad signature): say so without ever naming the secret.
       keys = undefined;
-      report(error);
+      report(new WebhookError('crypto', error));
       return answer(500);
     }
     if (!signed) return answer(403);
@@ -455,7 +500,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
         onInvalid: (error) => void (invalid = error),
       });
     } catch (error) {
-      report(error);
+      // (The parser throws nothing but ValidationError.)
+      report(error as ValidationError);
       return answer(400);
     }
     const misfit = contradiction(kind, body);
@@ -488,10 +534,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       body: body as EventSubWebhookBody,
     };
     const attempt = (async () => {
-      if (await seen.has(id)) return 204;
+      if (await guard('store', () => seen.has(id))) return 204;
       if (misfit) return refuse();
       // A strict mismatch is not dispatched but remembered: a retry would fail the same way.
-      if (pass(invalid)) await dispatch(kind, message);
+      if (pass(invalid)) await guard('handler', () => dispatch(kind, message));
       await remember(id);
       return 204;
     })();
@@ -505,7 +551,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     try {
       return answer(await attempt);
     } catch (error) {
-      report(error);
+      // (Only `guard` throws there.)
+      report(error as WebhookError);
       return answer(500);
     }
   };
@@ -550,11 +597,11 @@ function checkCallback(callback: unknown): void {
  * Twitch's challenge.
  * @see https://dev.twitch.tv/docs/eventsub/manage-subscriptions/
  */
-export async function subscribeWebhook<T extends EventSubType>(
+export async function subscribeWebhook<T extends EventSubTypeName>(
   client: Client,
   type: T,
-  condition: EventSubCondition<T>,
-  options: SubscribeWebhookOptions,
+  condition: ConditionOf<T>,
+  options: SubscribeWebhookOptions & VersionOption<T>,
 ): Promise<CreatedSubscription> {
   const { callback, secret, version } = options;
   // The message names the rule only: the secret itself never goes into an error.

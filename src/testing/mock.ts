@@ -6,7 +6,7 @@
  * @see https://dev.twitch.tv/docs/eventsub/handling-websocket-events/
  */
 import { getResponse, http, type HttpHandler, type WebSocketHandler } from 'msw';
-import type { EventOf, EventSubType } from '../eventsub/messages.js';
+import type { EventOf, EventSubTypeName } from '../eventsub/messages.js';
 import { eventsubWs, type EventSubWsControls, type SentFrame } from './eventsub-ws.js';
 import { helixHandlers } from './helix.js';
 import { chatIrc, type FakeChatIrc } from './irc.js';
@@ -98,7 +98,7 @@ export interface MockTwitch {
    * the event: on its WebSocket, or on one shard of its conduit, picked as Twitch does (see
    * `state.conduitDeliveries`). Returns how many WebSocket frames went out (0 when nobody subscribed).
    */
-  emit<T extends EventSubType>(type: T, event: EventOf<T>, options?: { version?: string; subscriptionId?: string }): number;
+  emit<T extends EventSubTypeName>(type: T, event: EventOf<T>, options?: { version?: string; subscriptionId?: string }): number;
   /** Sends `session_reconnect`: clients should move to the new URL without losing anything. */
   reconnect(sessionId?: string): void;
   /** Sends nothing, not even keepalives, for `ms` milliseconds. */

@@ -148,7 +148,9 @@ describe('reading chat anonymously', () => {
     server.send(':a!a@a PRIVMSG #lakeside :still here');
     await until(() => seen.message?.length == 2, 'both messages');
     expect(seen.error).toHaveLength(2);
-    expect((seen.error![0] as Error).message).toBe('handler failed');
+    // A handler's error comes wrapped: a ChatError `handler` with what it threw as `cause`.
+    expect(seen.error![0]).toBeInstanceOf(ChatError);
+    expect(seen.error![0]).toMatchObject({ code: 'handler', cause: new Error('handler failed') });
     expect(seen.error![1]).toBeInstanceOf(IrcParseError);
   });
 

@@ -104,7 +104,7 @@ describe('reconnect storms', () => {
     await vi.advanceTimersByTimeAsync(31_000); // healthy again
     server.send(corpus.reconnect); // Twitch's own RECONNECT after a good run is followed at once
     await planned(3);
-    expect(seen.reconnecting![2]).toEqual({ attempt: 1, delay: 0 });
+    expect(seen.reconnecting![2]).toEqual({ type: 'reconnect', source: 'chat', attempt: 1, delay: 0 });
     await vi.advanceTimersByTimeAsync(0);
     await welcomed(4);
   });
@@ -117,7 +117,7 @@ describe('reconnect storms', () => {
     server.frame(`${corpus.reconnect}\r\n`.repeat(1_000));
     await until(() => seen.connected?.length == 2, 'the new connection');
     await settle();
-    expect(seen.reconnecting).toEqual([{ attempt: 1, delay: 0 }]);
+    expect(seen.reconnecting).toEqual([{ type: 'reconnect', source: 'chat', attempt: 1, delay: 0 }]);
     expect(seen.disconnected).toHaveLength(1);
     expect(server.connections).toHaveLength(2);
   });
@@ -206,7 +206,8 @@ describe('nothing that would add an IRC line is ever written', () => {
     const error = await client.connect().then(() => undefined, (reason: unknown) => reason);
     expect(error).toBeInstanceOf(InputError);
     expect(error).toMatchObject({ param: 'token' });
-    expect(seen.error).toEqual([error]);
+    // reported as a ChatError `token` whose cause is the InputError
+    expect(seen.error).toEqual([expect.objectContaining({ code: 'token', cause: error })]);
     await settle();
     expect(server.connections).toHaveLength(1);
     expect(server.lines).toEqual([]);
@@ -292,7 +293,10 @@ describe('untrusted shapes', () => {
     server.send(corpus.privmsg);
     server.send(corpus.action);
     await until(() => seen.message?.length == 2, 'both messages');
-    expect(seen.error!.map((error) => (error as Error).message)).toEqual(['message handler', 'message handler']);
+    expect(seen.error!.map((error) => [(error as ChatError).code, (error.cause as Error).message])).toEqual([
+      ['handler', 'message handler'],
+      ['handler', 'message handler'],
+    ]);
   });
 
   it('reads numbers only when they are plain integers, and no server line adds a timer', async () => {

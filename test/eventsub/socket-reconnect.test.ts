@@ -231,7 +231,7 @@ describe('session_reconnect handover', () => {
     expect(log.disconnect).toEqual([]);
     expect(log.resubscribed).toEqual([]);
     expect(sessionOf(socket)).toBe(session);
-    expect(log.reconnect).toEqual([{ reason: 'session_reconnect', attempt: 0, delay: 0, url: h.fake.connections[1]!.url }]);
+    expect(log.reconnect).toEqual([{ type: 'reconnect', source: 'eventsub', reason: 'session_reconnect', attempt: 0, delay: 0, url: h.fake.connections[1]!.url }]);
     // the client itself closed the old connection once the new one was welcomed
     expect(h.fake.connections[0]!.closed).toEqual({ by: 'client', code: 1000 });
     expect(h.fake.connections[1]!.closed).toBeUndefined();

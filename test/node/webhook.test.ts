@@ -91,7 +91,9 @@ describe('the webhook handler behind toNodeHandler', () => {
     await raw(running.port, [head, '{"subscription":', 50], { hangUp: true });
     await done;
     expect(finished).toEqual([{ status: 400, aborted: true }]);
-    expect(String(errors[0])).toMatch(/disconnected/);
+    // Reported as a WebhookError `body`, whose cause is the stream's own error.
+    expect(errors[0]).toMatchObject({ code: 'body' });
+    expect(String((errors[0] as Error).cause)).toMatch(/disconnected/);
     expect(followed).toEqual([]);
     // The next delivery is served as usual.
     expect((await forward(await signedRequest(followNotification('after_disconnect')), running.origin)).status).toBe(204);

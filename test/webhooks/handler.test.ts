@@ -3,6 +3,7 @@ import {
   createWebhookHandler,
   memorySeen,
   verifyEventSubRequest,
+  WebhookError,
   type SeenStore,
   type WebhookMessage,
 } from '../../src/webhooks.ts';
@@ -270,7 +271,9 @@ describe('createWebhookHandler', () => {
       onError: (error) => void errors.push(error),
     });
     expect((await handle(await signedRequest(followNotification('bob'), { id: 'retry-1' }))).status).toBe(500);
-    expect(errors).toEqual([new Error('database down')]);
+    // What the handler threw comes wrapped, so onError's type is a closed union.
+    expect(errors).toEqual([expect.objectContaining({ name: 'WebhookError', code: 'handler', cause: new Error('database down') })]);
+    expect(errors[0]).toBeInstanceOf(WebhookError);
     fail = false;
     expect((await handle(await signedRequest(followNotification('bob'), { id: 'retry-1', retry: 1 }))).status).toBe(204);
     expect((await handle(await signedRequest(followNotification('bob'), { id: 'retry-1', retry: 2 }))).status).toBe(204);
@@ -281,11 +284,12 @@ describe('createWebhookHandler', () => {
     const broken = setup({ seen: { has: () => Promise.reject(new Error('kv down')), add: () => {} } });
     expect((await broken.handle(await signedRequest(followNotification()))).status).toBe(500);
     expect(broken.follows).toHaveLength(0);
+    expect(broken.errors).toEqual([expect.objectContaining({ code: 'store', cause: new Error('kv down') })]);
 
     const forgetful = setup({ seen: { has: () => false, add: () => Promise.reject(new Error('kv full')) } });
     expect((await forgetful.handle(await signedRequest(followNotification()))).status).toBe(204);
     expect(forgetful.follows).toHaveLength(1);
-    expect(forgetful.errors).toEqual([new Error('kv full')]);
+    expect(forgetful.errors).toEqual([expect.objectContaining({ code: 'store', cause: new Error('kv full') })]);
   });
 
   test('answers 405 with Allow: POST to other methods', async () => {
