@@ -2,7 +2,7 @@
 export { authorizeUrl, createState, parseRedirect } from './authorize.js';
 export type { AuthorizeOptions, LoginResult, LoginResultFor, ParseRedirectOptions, RequestScope, ResponseType } from './authorize.js';
 export { loginWithPopup, POPUP_CHANNEL } from './popup.js';
-export type { PopupLoginOptions } from './popup.js';
+export type { PopupHost, PopupLoginOptions, PopupMessage } from './popup.js';
 export { completeLogin, loginWithRedirect } from './redirect.js';
 export type { CompleteLoginOptions, RedirectLoginOptions } from './redirect.js';
 export { pollDeviceToken, startDeviceAuth } from './device.js';

@@ -48,7 +48,29 @@ export interface PopupLoginOptions<T extends ResponseType = 'token'> extends Omi
    */
   detectClose?: boolean;
   /** The window that opens the popup. Default `globalThis.window`. */
-  window?: Window;
+  window?: PopupHost;
+}
+
+/** A message posted to the opener, as the popup login reads it. */
+export interface PopupMessage {
+  readonly data: unknown;
+  readonly origin: string;
+  readonly source: unknown;
+}
+
+/**
+ * The parts of a browser window the popup login uses: a `Window` fits. Spelled out here so that
+ * helixkit's types do not need the DOM library (a Node project type-checks without it).
+ */
+export interface PopupHost {
+  open(url: string, target: string, features: string): { readonly closed: boolean; close(): void; readonly location: { readonly href: string } } | null;
+  readonly location: { readonly href: string };
+  addEventListener(type: 'message', listener: (event: PopupMessage) => void): void;
+  removeEventListener(type: 'message', listener: (event: PopupMessage) => void): void;
+  setInterval(handler: () => void, ms: number): number;
+  clearInterval(id: number | undefined): void;
+  setTimeout(handler: () => void, ms: number): number;
+  clearTimeout(id: number | undefined): void;
 }
 
 /**
@@ -58,7 +80,7 @@ export interface PopupLoginOptions<T extends ResponseType = 'token'> extends Omi
  * @see https://dev.twitch.tv/docs/authentication/getting-tokens-oauth/#implicit-grant-flow
  */
 export function loginWithPopup<T extends ResponseType = 'token'>(options: PopupLoginOptions<T>): Promise<LoginResultFor<T>> {
-  const win = options.window ?? globalThis.window;
+  const win: PopupHost = options.window ?? globalThis.window;
   const responseType = options.responseType ?? ('token' as T);
   const state = options.state ?? createState();
   const nonce = options.nonce ?? (responseType.includes('id_token') ? createState() : undefined);
@@ -110,7 +132,7 @@ export function loginWithPopup<T extends ResponseType = 'token'>(options: PopupL
       if (redirectParams(data).get('state') !== state) return;
       finish(data);
     };
-    const onMessage = (event: MessageEvent) => {
+    const onMessage = (event: PopupMessage) => {
       if (event.origin !== redirect.origin || (event.source && event.source !== popup)) return;
       fromMessage(event.data);
     };

@@ -29,8 +29,8 @@ export interface RedirectLoginOptions extends Omit<AuthorizeOptions, 'state'> {
   nonce?: string;
   /** Keeps state and nonce until the return. Default `sessionStorage`. */
   storage?: WebStorageLike;
-  /** Navigates. Default `location`. */
-  location?: Pick<Location, 'assign'>;
+  /** Navigates. Default `location` (anything with `assign(url)`). */
+  location?: { assign(url: string): void };
 }
 
 /** Sends the browser to Twitch's authorize page; call {@link completeLogin} on the page it returns to. @see https://dev.twitch.tv/docs/authentication/getting-tokens-oauth/#implicit-grant-flow */
@@ -50,8 +50,8 @@ export interface CompleteLoginOptions<T extends ResponseType = 'token'> {
   url?: string;
   /** Where {@link loginWithRedirect} kept the state. Default `sessionStorage`. */
   storage?: WebStorageLike;
-  /** Used to rewrite the address without the answer. Default `history`. */
-  history?: Pick<History, 'replaceState' | 'state'>;
+  /** Used to rewrite the address without the answer. Default `history` (its `state` and `replaceState`). */
+  history?: { readonly state: unknown; replaceState(data: unknown, unused: string, url?: string | null): void };
 }
 
 /**

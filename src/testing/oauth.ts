@@ -57,7 +57,8 @@ export interface OAuthFake {
   /** Signs an id token with the fake's key; claims default to a fresh token for `loginAs`. */
   signIdToken(claims?: Record<string, unknown>): Promise<string>;
   /** The public key set served at `keys`. */
-  jwks(): Promise<{ keys: JsonWebKey[] }>;
+  /** The fake's public signing key as a JWK set (RSA: `kty`, `n`, `e`, `kid`, `alg`, `use`). */
+  jwks(): Promise<{ keys: Record<string, string>[] }>;
 }
 
 const FAKE_KEY = 'oauth';
@@ -122,7 +123,7 @@ export function oauthFake(state: TwitchState): OAuthFake {
     },
     async jwks() {
       const { kty, n, e } = await crypto.subtle.exportKey('jwk', (await keys()).publicKey);
-      return { keys: [{ kty, n, e, kid: fake.kid, alg: 'RS256', use: 'sig' } as JsonWebKey] };
+      return { keys: [{ kty: kty!, n: n!, e: e!, kid: fake.kid, alg: 'RS256', use: 'sig' }] };
     },
   };
   state.extra.set(FAKE_KEY, fake);

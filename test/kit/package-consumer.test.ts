@@ -56,11 +56,16 @@ export type Failure = HelixError['status'];
   );
   // Also the testing kit, whose declarations are the only ones allowed to need msw.
   await writeFile(join(project, 'testing.ts'), `import { createMockTwitch } from 'helixkit/testing';\nexport const twitch = createMockTwitch();\n`);
-  for (const [name, module, resolution] of [
-    ['bundler', 'esnext', 'bundler'],
-    ['nodenext', 'nodenext', 'nodenext'],
+  // A Node project has Node's types and no DOM library: helixkit's declarations must not need it.
+  await mkdir(join(project, 'node_modules/@types'), { recursive: true });
+  await symlink(join(repo, 'node_modules/@types/node'), join(project, 'node_modules/@types/node'), 'dir');
+  const dom = { lib: ['es2023', 'dom', 'dom.iterable'], types: [] };
+  for (const [name, module, resolution, libs] of [
+    ['bundler', 'esnext', 'bundler', dom],
+    ['nodenext', 'nodenext', 'nodenext', dom],
+    ['node', 'nodenext', 'nodenext', { lib: ['es2023'], types: ['node'] }],
   ] as const) {
-    const compilerOptions = { target: 'es2022', module, moduleResolution: resolution, lib: ['es2023', 'dom', 'dom.iterable'], types: [], strict: true, skipLibCheck: false, noEmit: true };
+    const compilerOptions = { target: 'es2022', module, moduleResolution: resolution, ...libs, strict: true, skipLibCheck: false, noEmit: true };
     await writeFile(join(project, `tsconfig.${name}.json`), JSON.stringify({ compilerOptions, files: ['main.ts', 'testing.ts'] }));
   }
 }, 60_000);
@@ -70,7 +75,7 @@ afterAll(async () => {
 
 const tsc = (config: string) => run(join(repo, 'node_modules/.bin/tsc'), ['-p', config], project);
 
-test.each(['bundler', 'nodenext'])('helixkit, /auth, /eventsub, /webhooks, /chat type-check without msw (skipLibCheck: false, moduleResolution %s)', async (resolution) => {
+test.each(['bundler', 'nodenext', 'node'])('helixkit, /auth, /eventsub, /webhooks, /chat type-check without msw (skipLibCheck: false, config %s)', async (resolution) => {
   const { code, output } = await tsc(`tsconfig.${resolution}.json`);
   const errors = output.split('\n').filter((line) => /error TS\d+/.test(line));
   // Only the testing kit's declarations may reach for msw, which this project does not have.
