@@ -750,11 +750,17 @@ const isPagination = (name: string, schema: Schema) =>
   name === 'pagination' && schema.type === 'object' && Object.keys(schema.properties ?? {}).join() === 'cursor';
 
 /**
- * A valibot call marked pure. valibot marks its functions `@__NO_SIDE_EFFECTS__`, but esbuild only
- * honours that inside one module (evanw/esbuild#4369), so each call is marked where it is made;
- * otherwise every schema of an area would stay in a bundle that imports one of its endpoints.
+ * A valibot call marked pure, for the module-level leaves. valibot marks its functions
+ * `@__NO_SIDE_EFFECTS__`, but esbuild only honours that inside one module (evanw/esbuild#4369), so
+ * each call is marked where it is made; otherwise a leaf would stay in every bundle of its area.
  */
 const pure = (call: string) => `/* @__PURE__ */ v.${call}`;
+
+/**
+ * A valibot call inside a schema factory: it runs only when the factory first runs, and a bundler
+ * keeps or drops the whole factory, so it needs no purity mark.
+ */
+const call = (text: string) => `v.${text}`;
 
 const LEAVES = { str: 'string()', num: 'number()', bool: 'boolean()', unknown: 'unknown()' };
 function leaf(name: keyof typeof LEAVES, file: FileContext): string {
@@ -773,7 +779,7 @@ function responseShape(schema: Schema, file: FileContext): Shape {
   if (schema.$ref) {
     const name = refName(schema.$ref);
     use(name, file);
-    return { type: name, valibot: `${name}Schema` };
+    return { type: name, valibot: `${name}Schema()` };
   }
   if (schema.enum) {
     // Known values for autocompletion; any value of the type is accepted, as Twitch adds values
@@ -791,15 +797,15 @@ function responseShape(schema: Schema, file: FileContext): Shape {
       return { type: 'boolean', valibot: leaf('bool', file) };
     case 'array': {
       const item = responseShape(schema.items ?? {}, file);
-      return { type: `${wrap(item.type)}[]`, valibot: pure(`array(${item.valibot})`) };
+      return { type: `${wrap(item.type)}[]`, valibot: call(`array(${item.valibot})`) };
     }
   }
   if (schema.additionalProperties) {
     const value = responseShape(schema.additionalProperties, file);
-    return { type: `Record<string, ${value.type}>`, valibot: pure(`record(${leaf('str', file)}, ${value.valibot})`) };
+    return { type: `Record<string, ${value.type}>`, valibot: call(`record(${leaf('str', file)}, ${value.valibot})`) };
   }
   if (!schema.properties) {
-    return { type: 'Record<string, unknown>', valibot: pure(`record(${leaf('str', file)}, ${leaf('unknown', file)})`) };
+    return { type: 'Record<string, unknown>', valibot: call(`record(${leaf('str', file)}, ${leaf('unknown', file)})`) };
   }
 
   const required = new Set(schema.required ?? []);
@@ -812,7 +818,7 @@ function responseShape(schema: Schema, file: FileContext): Shape {
     let shape: Shape;
     if (isPagination(name, property)) {
       file.imported.add('Pagination');
-      shape = { type: 'Pagination', valibot: 'PaginationSchema' };
+      shape = { type: 'Pagination', valibot: 'PaginationSchema()' };
     } else {
       shape = responseShape(property, file);
     }
@@ -825,9 +831,9 @@ function responseShape(schema: Schema, file: FileContext): Shape {
     const line = (optional: boolean, type: string) => `${doc}${member(name, optional, type)}${nullable ? ' | null' : ''};`;
     if (spellings.some((pair) => pair.includes(name))) spelled.set(name, (present) => line(!present, shape.type));
     else types.push(line(optional, shape.type));
-    entries.push(`${key(name)}: ${wrapper ? pure(`${wrapper}(${shape.valibot})`) : shape.valibot},`);
+    entries.push(`${key(name)}: ${wrapper ? call(`${wrapper}(${shape.valibot})`) : shape.valibot},`);
   }
-  let valibot = block(entries, pure('looseObject({'), '})');
+  let valibot = block(entries, call('looseObject({'), '})');
   // A field spelled two ways: one of them is there, the reference's when both are (see RESPONSE_ERRATA).
   const parts = types.length ? [block(types, '{', '}')] : [];
   for (const [a, b] of spellings) {
@@ -836,7 +842,7 @@ function responseShape(schema: Schema, file: FileContext): Shape {
       block([`${member(a, true, 'undefined')};`, spelled.get(b)!(true)], '{', '}'),
     ];
     parts.push(`(\n  | ${either.map(indent).join('\n  | ')}\n)`);
-    valibot = `/* @__PURE__ */ eitherSpelling(${valibot}, ${literal(a)}, ${literal(b)})`;
+    valibot = `eitherSpelling(${valibot}, ${literal(a)}, ${literal(b)})`;
     file.spelling = true;
   }
   return { type: parts.join(' & '), valibot };
@@ -859,8 +865,17 @@ function componentCode(name: string, shape: Shape, exported = false): string {
   const more = users.length > 3 ? ` and ${users.length - 3} more` : '';
   const doc = users.length ? `/** Part of what ${links}${more} resolve${users.length > 1 ? '' : 's'} to. */\n` : '';
   const type = isObjectLiteral(shape.type) ? `export interface ${name} ${shape.type}` : `export type ${name} = ${shape.type};`;
-  // The schema's input is whatever arrives; its output is the type (a union, for a field spelled two ways).
-  return `${doc}${type}\n${exported ? 'export ' : ''}const ${name}Schema: v.GenericSchema<unknown, ${name}> = ${shape.valibot};\n`;
+  return `${doc}${type}\n${factoryCode(name, shape.valibot, exported)}`;
+}
+
+/**
+ * `<name>Schema()`: the schema of type `name`, built on the first call and kept, so importing any
+ * number of endpoints builds no schema; a response's first check builds the ones it needs. The
+ * schema's input is whatever arrives; its output is the type (a union, for a field spelled two ways).
+ */
+function factoryCode(name: string, valibot: string, exported = false): string {
+  const type = `v.GenericSchema<unknown, ${name}>`;
+  return `let ${name}Memo: ${type} | undefined;\n${exported ? 'export ' : ''}const ${name}Schema = (): ${type} => (${name}Memo ??= ${valibot});\n`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1028,7 +1043,8 @@ function endpointCode(endpoint: Endpoint, file: FileContext): string {
     `scopes: [${scopesOf(endpoint.op).map(list).join(', ')}],`,
     `paginated: ${endpoint.paginated},`,
     ...rulesCode(rules),
-    ...(endpoint.responseSchema ? [`response: ${result}Schema,`] : []),
+    // A getter: the schema is built when a response is first checked (or a test reads it), not at import.
+    ...(endpoint.responseSchema ? [`get response() {\n    return ${result}Schema();\n  },`] : []),
     ...(endpoint.text ? ['text: true,'] : []),
   ];
   const checks = checksOf(rules, file);
@@ -1058,11 +1074,11 @@ function areaCode(area: string, members: Endpoint[]): string {
 function sharedCode(names: string[]): string {
   const file = newFile('shared');
   for (const name of names) use(name, file);
-  const cursor = pure(`optional(${leaf('str', file)})`);
+  const cursor = call(`optional(${leaf('str', file)})`);
   const pagination =
     '/** The cursor to the next page; absent or empty on the last page. */\n' +
     'export interface Pagination {\n  cursor?: string;\n}\n' +
-    `export const PaginationSchema: v.GenericSchema<unknown, Pagination> = ${pure(`looseObject({ cursor: ${cursor} })`)};\n`;
+    factoryCode('Pagination', call(`looseObject({ cursor: ${cursor} })`), true);
   const defined = [...file.defined].map(([name, shape]) => componentCode(name, shape, true));
   const spelling = file.spelling ? "import { eitherSpelling } from '../either-spelling.js';\n" : '';
   return [`${HEADER}import * as v from 'valibot';\n${spelling}`, `${leavesCode(file)}\n`, pagination, ...defined].join('\n');

@@ -166,9 +166,11 @@ export function withParameters<Input, Result>(
 ): Endpoint<Input & Record<string, unknown>, Result> {
   const spec = fn.endpoint as EndpointSpec;
   if (extra.body?.length && spec.method === 'GET') fail('body', `${spec.id} is a GET: it sends no body`);
-  return defineEndpoint({
-    ...spec,
-    query: [...new Set([...spec.query, ...(extra.query ?? [])])],
-    body: [...new Set([...spec.body, ...(extra.body ?? [])])],
-  }) as never;
+  // Copied by descriptor, not spread: a spread would build the response schema, which waits for a first response.
+  const widened: EndpointSpec = Object.defineProperties({} as EndpointSpec, {
+    ...Object.getOwnPropertyDescriptors(spec),
+    query: { value: [...new Set([...spec.query, ...(extra.query ?? [])])], enumerable: true },
+    body: { value: [...new Set([...spec.body, ...(extra.body ?? [])])], enumerable: true },
+  });
+  return defineEndpoint(widened) as never;
 }

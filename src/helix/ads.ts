@@ -18,13 +18,14 @@ export interface StartCommercialResponse {
     retry_after: number;
   }[];
 }
-const StartCommercialResponseSchema: v.GenericSchema<unknown, StartCommercialResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let StartCommercialResponseMemo: v.GenericSchema<unknown, StartCommercialResponse> | undefined;
+const StartCommercialResponseSchema = (): v.GenericSchema<unknown, StartCommercialResponse> => (StartCommercialResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     length: num,
     message: str,
     retry_after: num,
   })),
-});
+}));
 
 /**
  * Runs an ad break of the given length on the broadcaster’s live channel.
@@ -40,7 +41,9 @@ export const startCommercial = /* @__PURE__ */ defineCall<StartCommercialInput, 
   scopes: [['channel:edit:commercial']],
   paginated: false,
   required: ['broadcaster_id', 'length'],
-  response: StartCommercialResponseSchema,
+  get response() {
+    return StartCommercialResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link getAdSchedule}: query parameters and body fields by their wire names. */
@@ -58,8 +61,9 @@ export interface GetAdScheduleResponse {
     preroll_free_time: number;
   }[];
 }
-const GetAdScheduleResponseSchema: v.GenericSchema<unknown, GetAdScheduleResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let GetAdScheduleResponseMemo: v.GenericSchema<unknown, GetAdScheduleResponse> | undefined;
+const GetAdScheduleResponseSchema = (): v.GenericSchema<unknown, GetAdScheduleResponse> => (GetAdScheduleResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     snooze_count: num,
     snooze_refresh_at: num,
     next_ad_at: num,
@@ -67,7 +71,7 @@ const GetAdScheduleResponseSchema: v.GenericSchema<unknown, GetAdScheduleRespons
     last_ad_at: num,
     preroll_free_time: num,
   })),
-});
+}));
 
 /**
  * Reads when the next ad break is due, snoozes left and the last ad’s time.
@@ -83,7 +87,9 @@ export const getAdSchedule = /* @__PURE__ */ defineCall<GetAdScheduleInput, GetA
   scopes: [['channel:read:ads']],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetAdScheduleResponseSchema,
+  get response() {
+    return GetAdScheduleResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link snoozeNextAd}: query parameters and body fields by their wire names. */
@@ -98,13 +104,14 @@ export interface SnoozeNextAdResponse {
     next_ad_at: number;
   }[];
 }
-const SnoozeNextAdResponseSchema: v.GenericSchema<unknown, SnoozeNextAdResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let SnoozeNextAdResponseMemo: v.GenericSchema<unknown, SnoozeNextAdResponse> | undefined;
+const SnoozeNextAdResponseSchema = (): v.GenericSchema<unknown, SnoozeNextAdResponse> => (SnoozeNextAdResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     snooze_count: num,
     snooze_refresh_at: num,
     next_ad_at: num,
   })),
-});
+}));
 
 /**
  * Delays the next scheduled ad break, using up one snooze.
@@ -120,5 +127,7 @@ export const snoozeNextAd = /* @__PURE__ */ defineCall<SnoozeNextAdInput, Snooze
   scopes: [['channel:manage:ads']],
   paginated: false,
   required: ['broadcaster_id'],
-  response: SnoozeNextAdResponseSchema,
+  get response() {
+    return SnoozeNextAdResponseSchema();
+  },
 }, [checkRequired]);

@@ -16,15 +16,16 @@ export interface ExtensionAnalytics {
     ended_at: string;
   };
 }
-const ExtensionAnalyticsSchema: v.GenericSchema<unknown, ExtensionAnalytics> = /* @__PURE__ */ v.looseObject({
+let ExtensionAnalyticsMemo: v.GenericSchema<unknown, ExtensionAnalytics> | undefined;
+const ExtensionAnalyticsSchema = (): v.GenericSchema<unknown, ExtensionAnalytics> => (ExtensionAnalyticsMemo ??= v.looseObject({
   extension_id: str,
   URL: str,
   type: str,
-  date_range: /* @__PURE__ */ v.looseObject({
+  date_range: v.looseObject({
     started_at: str,
     ended_at: str,
   }),
-});
+}));
 
 /** Part of what {@link getGameAnalytics} resolves to. */
 export interface GameAnalytics {
@@ -36,15 +37,16 @@ export interface GameAnalytics {
     ended_at: string;
   };
 }
-const GameAnalyticsSchema: v.GenericSchema<unknown, GameAnalytics> = /* @__PURE__ */ v.looseObject({
+let GameAnalyticsMemo: v.GenericSchema<unknown, GameAnalytics> | undefined;
+const GameAnalyticsSchema = (): v.GenericSchema<unknown, GameAnalytics> => (GameAnalyticsMemo ??= v.looseObject({
   game_id: str,
   URL: str,
   type: str,
-  date_range: /* @__PURE__ */ v.looseObject({
+  date_range: v.looseObject({
     started_at: str,
     ended_at: str,
   }),
-});
+}));
 
 /** Input of {@link getExtensionAnalytics}: query parameters and body fields by their wire names. */
 export interface GetExtensionAnalyticsInput {
@@ -60,10 +62,11 @@ export interface GetExtensionAnalyticsResponse {
   data: ExtensionAnalytics[];
   pagination?: Pagination;
 }
-const GetExtensionAnalyticsResponseSchema: v.GenericSchema<unknown, GetExtensionAnalyticsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ExtensionAnalyticsSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetExtensionAnalyticsResponseMemo: v.GenericSchema<unknown, GetExtensionAnalyticsResponse> | undefined;
+const GetExtensionAnalyticsResponseSchema = (): v.GenericSchema<unknown, GetExtensionAnalyticsResponse> => (GetExtensionAnalyticsResponseMemo ??= v.looseObject({
+  data: v.array(ExtensionAnalyticsSchema()),
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Lists download links for analytics reports of your extensions.
@@ -79,7 +82,9 @@ export const getExtensionAnalytics = /* @__PURE__ */ definePaginated<GetExtensio
   scopes: [['analytics:read:extensions']],
   paginated: true,
   range: { first: [1, 100] },
-  response: GetExtensionAnalyticsResponseSchema,
+  get response() {
+    return GetExtensionAnalyticsResponseSchema();
+  },
 }, [checkRange]);
 
 /** Input of {@link getGameAnalytics}: query parameters and body fields by their wire names. */
@@ -96,10 +101,11 @@ export interface GetGameAnalyticsResponse {
   data: GameAnalytics[];
   pagination?: Pagination;
 }
-const GetGameAnalyticsResponseSchema: v.GenericSchema<unknown, GetGameAnalyticsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(GameAnalyticsSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetGameAnalyticsResponseMemo: v.GenericSchema<unknown, GetGameAnalyticsResponse> | undefined;
+const GetGameAnalyticsResponseSchema = (): v.GenericSchema<unknown, GetGameAnalyticsResponse> => (GetGameAnalyticsResponseMemo ??= v.looseObject({
+  data: v.array(GameAnalyticsSchema()),
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Lists download links for analytics reports of your games.
@@ -115,5 +121,7 @@ export const getGameAnalytics = /* @__PURE__ */ definePaginated<GetGameAnalytics
   scopes: [['analytics:read:games']],
   paginated: true,
   range: { first: [1, 100] },
-  response: GetGameAnalyticsResponseSchema,
+  get response() {
+    return GetGameAnalyticsResponseSchema();
+  },
 }, [checkRange]);

@@ -16,13 +16,14 @@ export interface BitsLeaderboard {
   rank: number;
   score: number;
 }
-const BitsLeaderboardSchema: v.GenericSchema<unknown, BitsLeaderboard> = /* @__PURE__ */ v.looseObject({
+let BitsLeaderboardMemo: v.GenericSchema<unknown, BitsLeaderboard> | undefined;
+const BitsLeaderboardSchema = (): v.GenericSchema<unknown, BitsLeaderboard> => (BitsLeaderboardMemo ??= v.looseObject({
   user_id: str,
   user_login: str,
   user_name: str,
   rank: num,
   score: num,
-});
+}));
 
 /** Part of what {@link getCheermotes} resolves to. */
 export interface CheermoteImageFormat {
@@ -32,33 +33,36 @@ export interface CheermoteImageFormat {
   '4'?: string;
   '1.5'?: string;
 }
-const CheermoteImageFormatSchema: v.GenericSchema<unknown, CheermoteImageFormat> = /* @__PURE__ */ v.looseObject({
-  '1': /* @__PURE__ */ v.optional(str),
-  '2': /* @__PURE__ */ v.optional(str),
-  '3': /* @__PURE__ */ v.optional(str),
-  '4': /* @__PURE__ */ v.optional(str),
-  '1.5': /* @__PURE__ */ v.optional(str),
-});
+let CheermoteImageFormatMemo: v.GenericSchema<unknown, CheermoteImageFormat> | undefined;
+const CheermoteImageFormatSchema = (): v.GenericSchema<unknown, CheermoteImageFormat> => (CheermoteImageFormatMemo ??= v.looseObject({
+  '1': v.optional(str),
+  '2': v.optional(str),
+  '3': v.optional(str),
+  '4': v.optional(str),
+  '1.5': v.optional(str),
+}));
 
 /** Part of what {@link getCheermotes} resolves to. */
 export interface CheermoteImageTheme {
   animated?: CheermoteImageFormat;
   static?: CheermoteImageFormat;
 }
-const CheermoteImageThemeSchema: v.GenericSchema<unknown, CheermoteImageTheme> = /* @__PURE__ */ v.looseObject({
-  animated: /* @__PURE__ */ v.optional(CheermoteImageFormatSchema),
-  static: /* @__PURE__ */ v.optional(CheermoteImageFormatSchema),
-});
+let CheermoteImageThemeMemo: v.GenericSchema<unknown, CheermoteImageTheme> | undefined;
+const CheermoteImageThemeSchema = (): v.GenericSchema<unknown, CheermoteImageTheme> => (CheermoteImageThemeMemo ??= v.looseObject({
+  animated: v.optional(CheermoteImageFormatSchema()),
+  static: v.optional(CheermoteImageFormatSchema()),
+}));
 
 /** Part of what {@link getCheermotes} resolves to. */
 export interface CheermoteImages {
   light?: CheermoteImageTheme;
   dark?: CheermoteImageTheme;
 }
-const CheermoteImagesSchema: v.GenericSchema<unknown, CheermoteImages> = /* @__PURE__ */ v.looseObject({
-  light: /* @__PURE__ */ v.optional(CheermoteImageThemeSchema),
-  dark: /* @__PURE__ */ v.optional(CheermoteImageThemeSchema),
-});
+let CheermoteImagesMemo: v.GenericSchema<unknown, CheermoteImages> | undefined;
+const CheermoteImagesSchema = (): v.GenericSchema<unknown, CheermoteImages> => (CheermoteImagesMemo ??= v.looseObject({
+  light: v.optional(CheermoteImageThemeSchema()),
+  dark: v.optional(CheermoteImageThemeSchema()),
+}));
 
 /** Part of what {@link getCheermotes} resolves to. */
 export interface Cheermote {
@@ -82,13 +86,14 @@ export interface Cheermote {
   last_updated: string;
   is_charitable: boolean;
 }
-const CheermoteSchema: v.GenericSchema<unknown, Cheermote> = /* @__PURE__ */ v.looseObject({
+let CheermoteMemo: v.GenericSchema<unknown, Cheermote> | undefined;
+const CheermoteSchema = (): v.GenericSchema<unknown, Cheermote> => (CheermoteMemo ??= v.looseObject({
   prefix: str,
-  tiers: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+  tiers: v.array(v.looseObject({
     min_bits: num,
     id: str,
     color: str,
-    images: CheermoteImagesSchema,
+    images: CheermoteImagesSchema(),
     can_cheer: bool,
     show_in_bits_card: bool,
   })),
@@ -96,7 +101,7 @@ const CheermoteSchema: v.GenericSchema<unknown, Cheermote> = /* @__PURE__ */ v.l
   order: num,
   last_updated: str,
   is_charitable: bool,
-});
+}));
 
 /** Part of what {@link getCustomPowerUp} resolves to. */
 export interface CustomPowerUp {
@@ -137,7 +142,8 @@ export interface CustomPowerUp {
   redemptions_redeemed_current_stream: number | null;
   cooldown_expires_at: string | null;
 }
-const CustomPowerUpSchema: v.GenericSchema<unknown, CustomPowerUp> = /* @__PURE__ */ v.looseObject({
+let CustomPowerUpMemo: v.GenericSchema<unknown, CustomPowerUp> | undefined;
+const CustomPowerUpSchema = (): v.GenericSchema<unknown, CustomPowerUp> => (CustomPowerUpMemo ??= v.looseObject({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -145,12 +151,12 @@ const CustomPowerUpSchema: v.GenericSchema<unknown, CustomPowerUp> = /* @__PURE_
   title: str,
   prompt: str,
   bits: num,
-  image: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+  image: v.nullable(v.looseObject({
     url_1x: str,
     url_2x: str,
     url_4x: str,
   })),
-  default_image: /* @__PURE__ */ v.looseObject({
+  default_image: v.looseObject({
     url_1x: str,
     url_2x: str,
     url_4x: str,
@@ -158,23 +164,23 @@ const CustomPowerUpSchema: v.GenericSchema<unknown, CustomPowerUp> = /* @__PURE_
   background_color: str,
   is_enabled: bool,
   is_user_input_required: bool,
-  max_per_stream_setting: /* @__PURE__ */ v.looseObject({
+  max_per_stream_setting: v.looseObject({
     is_enabled: bool,
     max_per_stream: num,
   }),
-  max_per_user_per_stream_setting: /* @__PURE__ */ v.looseObject({
+  max_per_user_per_stream_setting: v.looseObject({
     is_enabled: bool,
     max_per_user_per_stream: num,
   }),
-  global_cooldown_setting: /* @__PURE__ */ v.looseObject({
+  global_cooldown_setting: v.looseObject({
     is_enabled: bool,
     global_cooldown_seconds: num,
   }),
   is_paused: bool,
   is_in_stock: bool,
-  redemptions_redeemed_current_stream: /* @__PURE__ */ v.nullable(num),
-  cooldown_expires_at: /* @__PURE__ */ v.nullable(str),
-});
+  redemptions_redeemed_current_stream: v.nullable(num),
+  cooldown_expires_at: v.nullable(str),
+}));
 
 /** Part of what {@link getExtensionTransactions} resolves to. */
 export interface ExtensionTransaction {
@@ -200,7 +206,8 @@ export interface ExtensionTransaction {
     broadcast: boolean;
   };
 }
-const ExtensionTransactionSchema: v.GenericSchema<unknown, ExtensionTransaction> = /* @__PURE__ */ v.looseObject({
+let ExtensionTransactionMemo: v.GenericSchema<unknown, ExtensionTransaction> | undefined;
+const ExtensionTransactionSchema = (): v.GenericSchema<unknown, ExtensionTransaction> => (ExtensionTransactionMemo ??= v.looseObject({
   id: str,
   timestamp: str,
   broadcaster_id: str,
@@ -210,10 +217,10 @@ const ExtensionTransactionSchema: v.GenericSchema<unknown, ExtensionTransaction>
   user_login: str,
   user_name: str,
   product_type: str,
-  product_data: /* @__PURE__ */ v.looseObject({
+  product_data: v.looseObject({
     sku: str,
     domain: str,
-    cost: /* @__PURE__ */ v.looseObject({
+    cost: v.looseObject({
       amount: num,
       type: str,
     }),
@@ -222,7 +229,7 @@ const ExtensionTransactionSchema: v.GenericSchema<unknown, ExtensionTransaction>
     expiration: str,
     broadcast: bool,
   }),
-});
+}));
 
 /** Input of {@link getBitsLeaderboard}: query parameters and body fields by their wire names. */
 export interface GetBitsLeaderboardInput {
@@ -240,14 +247,15 @@ export interface GetBitsLeaderboardResponse {
   };
   total: number;
 }
-const GetBitsLeaderboardResponseSchema: v.GenericSchema<unknown, GetBitsLeaderboardResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(BitsLeaderboardSchema),
-  date_range: /* @__PURE__ */ v.looseObject({
+let GetBitsLeaderboardResponseMemo: v.GenericSchema<unknown, GetBitsLeaderboardResponse> | undefined;
+const GetBitsLeaderboardResponseSchema = (): v.GenericSchema<unknown, GetBitsLeaderboardResponse> => (GetBitsLeaderboardResponseMemo ??= v.looseObject({
+  data: v.array(BitsLeaderboardSchema()),
+  date_range: v.looseObject({
     started_at: str,
     ended_at: str,
   }),
   total: num,
-});
+}));
 
 /**
  * Ranks the users who cheered the most Bits in the broadcaster’s channel.
@@ -263,7 +271,9 @@ export const getBitsLeaderboard = /* @__PURE__ */ defineCall<GetBitsLeaderboardI
   scopes: [['bits:read']],
   paginated: false,
   range: { count: [1, 100] },
-  response: GetBitsLeaderboardResponseSchema,
+  get response() {
+    return GetBitsLeaderboardResponseSchema();
+  },
 }, [checkRange]);
 
 /** Input of {@link getCheermotes}: query parameters and body fields by their wire names. */
@@ -274,9 +284,10 @@ export interface GetCheermotesInput {
 export interface GetCheermotesResponse {
   data: Cheermote[];
 }
-const GetCheermotesResponseSchema: v.GenericSchema<unknown, GetCheermotesResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(CheermoteSchema),
-});
+let GetCheermotesResponseMemo: v.GenericSchema<unknown, GetCheermotesResponse> | undefined;
+const GetCheermotesResponseSchema = (): v.GenericSchema<unknown, GetCheermotesResponse> => (GetCheermotesResponseMemo ??= v.looseObject({
+  data: v.array(CheermoteSchema()),
+}));
 
 /**
  * Lists the animated cheer emotes, globally or as seen in one channel.
@@ -291,7 +302,9 @@ export const getCheermotes = /* @__PURE__ */ defineCall<GetCheermotesInput, GetC
   tokens: ['app', 'user'],
   scopes: [],
   paginated: false,
-  response: GetCheermotesResponseSchema,
+  get response() {
+    return GetCheermotesResponseSchema();
+  },
 });
 
 /** Input of {@link getCustomPowerUp}: query parameters and body fields by their wire names. */
@@ -303,9 +316,10 @@ export interface GetCustomPowerUpInput {
 export interface GetCustomPowerUpResponse {
   data: CustomPowerUp[];
 }
-const GetCustomPowerUpResponseSchema: v.GenericSchema<unknown, GetCustomPowerUpResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(CustomPowerUpSchema),
-});
+let GetCustomPowerUpResponseMemo: v.GenericSchema<unknown, GetCustomPowerUpResponse> | undefined;
+const GetCustomPowerUpResponseSchema = (): v.GenericSchema<unknown, GetCustomPowerUpResponse> => (GetCustomPowerUpResponseMemo ??= v.looseObject({
+  data: v.array(CustomPowerUpSchema()),
+}));
 
 /**
  * Lists the Power-ups a broadcaster designed for viewers to buy with Bits.
@@ -322,7 +336,9 @@ export const getCustomPowerUp = /* @__PURE__ */ defineCall<GetCustomPowerUpInput
   paginated: false,
   required: ['broadcaster_id'],
   limits: [{ of: ['id'], max: 50 }],
-  response: GetCustomPowerUpResponseSchema,
+  get response() {
+    return GetCustomPowerUpResponseSchema();
+  },
 }, [checkRequired, checkLimits]);
 
 /** Input of {@link getExtensionTransactions}: query parameters and body fields by their wire names. */
@@ -337,10 +353,11 @@ export interface GetExtensionTransactionsResponse {
   data: ExtensionTransaction[];
   pagination?: Pagination;
 }
-const GetExtensionTransactionsResponseSchema: v.GenericSchema<unknown, GetExtensionTransactionsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ExtensionTransactionSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetExtensionTransactionsResponseMemo: v.GenericSchema<unknown, GetExtensionTransactionsResponse> | undefined;
+const GetExtensionTransactionsResponseSchema = (): v.GenericSchema<unknown, GetExtensionTransactionsResponse> => (GetExtensionTransactionsResponseMemo ??= v.looseObject({
+  data: v.array(ExtensionTransactionSchema()),
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Lists Bits purchases made inside one of your extensions.
@@ -358,5 +375,7 @@ export const getExtensionTransactions = /* @__PURE__ */ definePaginated<GetExten
   required: ['extension_id'],
   limits: [{ of: ['id'], max: 100 }],
   range: { first: [1, 100] },
-  response: GetExtensionTransactionsResponseSchema,
+  get response() {
+    return GetExtensionTransactionsResponseSchema();
+  },
 }, [checkRequired, checkLimits, checkRange]);

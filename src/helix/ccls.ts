@@ -10,11 +10,12 @@ export interface ContentClassificationLabel {
   description: string;
   name: string;
 }
-const ContentClassificationLabelSchema: v.GenericSchema<unknown, ContentClassificationLabel> = /* @__PURE__ */ v.looseObject({
+let ContentClassificationLabelMemo: v.GenericSchema<unknown, ContentClassificationLabel> | undefined;
+const ContentClassificationLabelSchema = (): v.GenericSchema<unknown, ContentClassificationLabel> => (ContentClassificationLabelMemo ??= v.looseObject({
   id: str,
   description: str,
   name: str,
-});
+}));
 
 /** Input of {@link getContentClassificationLabels}: query parameters and body fields by their wire names. */
 export interface GetContentClassificationLabelsInput {
@@ -24,9 +25,10 @@ export interface GetContentClassificationLabelsInput {
 export interface GetContentClassificationLabelsResponse {
   data: ContentClassificationLabel[];
 }
-const GetContentClassificationLabelsResponseSchema: v.GenericSchema<unknown, GetContentClassificationLabelsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ContentClassificationLabelSchema),
-});
+let GetContentClassificationLabelsResponseMemo: v.GenericSchema<unknown, GetContentClassificationLabelsResponse> | undefined;
+const GetContentClassificationLabelsResponseSchema = (): v.GenericSchema<unknown, GetContentClassificationLabelsResponse> => (GetContentClassificationLabelsResponseMemo ??= v.looseObject({
+  data: v.array(ContentClassificationLabelSchema()),
+}));
 
 /**
  * Lists the content classification labels a channel may carry.
@@ -41,5 +43,7 @@ export const getContentClassificationLabels = /* @__PURE__ */ defineCall<GetCont
   tokens: ['app', 'user'],
   scopes: [],
   paginated: false,
-  response: GetContentClassificationLabelsResponseSchema,
+  get response() {
+    return GetContentClassificationLabelsResponseSchema();
+  },
 });

@@ -48,7 +48,8 @@ export interface CustomReward {
   redemptions_redeemed_current_stream: number | null;
   cooldown_expires_at: string | null;
 }
-const CustomRewardSchema: v.GenericSchema<unknown, CustomReward> = /* @__PURE__ */ v.looseObject({
+let CustomRewardMemo: v.GenericSchema<unknown, CustomReward> | undefined;
+const CustomRewardSchema = (): v.GenericSchema<unknown, CustomReward> => (CustomRewardMemo ??= v.looseObject({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -56,12 +57,12 @@ const CustomRewardSchema: v.GenericSchema<unknown, CustomReward> = /* @__PURE__ 
   title: str,
   prompt: str,
   cost: num,
-  image: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+  image: v.nullable(v.looseObject({
     url_1x: str,
     url_2x: str,
     url_4x: str,
   })),
-  default_image: /* @__PURE__ */ v.looseObject({
+  default_image: v.looseObject({
     url_1x: str,
     url_2x: str,
     url_4x: str,
@@ -69,24 +70,24 @@ const CustomRewardSchema: v.GenericSchema<unknown, CustomReward> = /* @__PURE__ 
   background_color: str,
   is_enabled: bool,
   is_user_input_required: bool,
-  max_per_stream_setting: /* @__PURE__ */ v.looseObject({
+  max_per_stream_setting: v.looseObject({
     is_enabled: bool,
     max_per_stream: num,
   }),
-  max_per_user_per_stream_setting: /* @__PURE__ */ v.looseObject({
+  max_per_user_per_stream_setting: v.looseObject({
     is_enabled: bool,
     max_per_user_per_stream: num,
   }),
-  global_cooldown_setting: /* @__PURE__ */ v.looseObject({
+  global_cooldown_setting: v.looseObject({
     is_enabled: bool,
     global_cooldown_seconds: num,
   }),
   is_paused: bool,
   is_in_stock: bool,
   should_redemptions_skip_request_queue: bool,
-  redemptions_redeemed_current_stream: /* @__PURE__ */ v.nullable(num),
-  cooldown_expires_at: /* @__PURE__ */ v.nullable(str),
-});
+  redemptions_redeemed_current_stream: v.nullable(num),
+  cooldown_expires_at: v.nullable(str),
+}));
 
 /** Part of what {@link getCustomRewardRedemption}, {@link updateRedemptionStatus} resolve to. */
 export interface CustomRewardRedemption {
@@ -107,7 +108,8 @@ export interface CustomRewardRedemption {
   status: 'CANCELED' | 'FULFILLED' | 'UNFULFILLED' | (string & {});
   redeemed_at: string;
 }
-const CustomRewardRedemptionSchema: v.GenericSchema<unknown, CustomRewardRedemption> = /* @__PURE__ */ v.looseObject({
+let CustomRewardRedemptionMemo: v.GenericSchema<unknown, CustomRewardRedemption> | undefined;
+const CustomRewardRedemptionSchema = (): v.GenericSchema<unknown, CustomRewardRedemption> => (CustomRewardRedemptionMemo ??= v.looseObject({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -115,7 +117,7 @@ const CustomRewardRedemptionSchema: v.GenericSchema<unknown, CustomRewardRedempt
   user_id: str,
   user_name: str,
   user_login: str,
-  reward: /* @__PURE__ */ v.looseObject({
+  reward: v.looseObject({
     id: str,
     title: str,
     prompt: str,
@@ -124,7 +126,7 @@ const CustomRewardRedemptionSchema: v.GenericSchema<unknown, CustomRewardRedempt
   user_input: str,
   status: str,
   redeemed_at: str,
-});
+}));
 
 /** Input of {@link createCustomRewards}: query parameters and body fields by their wire names. */
 export interface CreateCustomRewardsInput {
@@ -147,9 +149,10 @@ export interface CreateCustomRewardsInput {
 export interface CreateCustomRewardsResponse {
   data: CustomReward[];
 }
-const CreateCustomRewardsResponseSchema: v.GenericSchema<unknown, CreateCustomRewardsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(CustomRewardSchema),
-});
+let CreateCustomRewardsResponseMemo: v.GenericSchema<unknown, CreateCustomRewardsResponse> | undefined;
+const CreateCustomRewardsResponseSchema = (): v.GenericSchema<unknown, CreateCustomRewardsResponse> => (CreateCustomRewardsResponseMemo ??= v.looseObject({
+  data: v.array(CustomRewardSchema()),
+}));
 
 /**
  * Adds a Channel Points reward to the broadcaster’s channel.
@@ -166,7 +169,9 @@ export const createCustomRewards = /* @__PURE__ */ defineCall<CreateCustomReward
   paginated: false,
   required: ['broadcaster_id', 'title', 'cost'],
   maxLength: { title: 45, prompt: 200 },
-  response: CreateCustomRewardsResponseSchema,
+  get response() {
+    return CreateCustomRewardsResponseSchema();
+  },
 }, [checkRequired, checkMaxLength]);
 
 /** Input of {@link deleteCustomReward}: query parameters and body fields by their wire names. */
@@ -201,9 +206,10 @@ export interface GetCustomRewardInput {
 export interface GetCustomRewardResponse {
   data: CustomReward[];
 }
-const GetCustomRewardResponseSchema: v.GenericSchema<unknown, GetCustomRewardResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(CustomRewardSchema),
-});
+let GetCustomRewardResponseMemo: v.GenericSchema<unknown, GetCustomRewardResponse> | undefined;
+const GetCustomRewardResponseSchema = (): v.GenericSchema<unknown, GetCustomRewardResponse> => (GetCustomRewardResponseMemo ??= v.looseObject({
+  data: v.array(CustomRewardSchema()),
+}));
 
 /**
  * Lists the broadcaster’s Channel Points rewards.
@@ -220,7 +226,9 @@ export const getCustomReward = /* @__PURE__ */ defineCall<GetCustomRewardInput, 
   paginated: false,
   required: ['broadcaster_id'],
   limits: [{ of: ['id'], max: 50 }],
-  response: GetCustomRewardResponseSchema,
+  get response() {
+    return GetCustomRewardResponseSchema();
+  },
 }, [checkRequired, checkLimits]);
 
 /** Input of {@link updateCustomReward}: query parameters and body fields by their wire names. */
@@ -246,9 +254,10 @@ export interface UpdateCustomRewardInput {
 export interface UpdateCustomRewardResponse {
   data: CustomReward[];
 }
-const UpdateCustomRewardResponseSchema: v.GenericSchema<unknown, UpdateCustomRewardResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(CustomRewardSchema),
-});
+let UpdateCustomRewardResponseMemo: v.GenericSchema<unknown, UpdateCustomRewardResponse> | undefined;
+const UpdateCustomRewardResponseSchema = (): v.GenericSchema<unknown, UpdateCustomRewardResponse> => (UpdateCustomRewardResponseMemo ??= v.looseObject({
+  data: v.array(CustomRewardSchema()),
+}));
 
 /**
  * Edits a Channel Points reward your app created.
@@ -265,7 +274,9 @@ export const updateCustomReward = /* @__PURE__ */ defineCall<UpdateCustomRewardI
   paginated: false,
   required: ['broadcaster_id', 'id'],
   maxLength: { title: 45, prompt: 200 },
-  response: UpdateCustomRewardResponseSchema,
+  get response() {
+    return UpdateCustomRewardResponseSchema();
+  },
 }, [checkRequired, checkMaxLength]);
 
 /** Input of {@link getCustomRewardRedemption}: query parameters and body fields by their wire names. */
@@ -283,10 +294,11 @@ export interface GetCustomRewardRedemptionResponse {
   data: CustomRewardRedemption[];
   pagination?: Pagination;
 }
-const GetCustomRewardRedemptionResponseSchema: v.GenericSchema<unknown, GetCustomRewardRedemptionResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(CustomRewardRedemptionSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetCustomRewardRedemptionResponseMemo: v.GenericSchema<unknown, GetCustomRewardRedemptionResponse> | undefined;
+const GetCustomRewardRedemptionResponseSchema = (): v.GenericSchema<unknown, GetCustomRewardRedemptionResponse> => (GetCustomRewardRedemptionResponseMemo ??= v.looseObject({
+  data: v.array(CustomRewardRedemptionSchema()),
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Lists redemptions of one Channel Points reward.
@@ -305,7 +317,9 @@ export const getCustomRewardRedemption = /* @__PURE__ */ definePaginated<GetCust
   limits: [{ of: ['id'], max: 50 }],
   range: { first: [1, 50] },
   oneOf: [['status', 'id']],
-  response: GetCustomRewardRedemptionResponseSchema,
+  get response() {
+    return GetCustomRewardRedemptionResponseSchema();
+  },
 }, [checkRequired, checkLimits, checkRange, checkOneOf]);
 
 /** Input of {@link updateRedemptionStatus}: query parameters and body fields by their wire names. */
@@ -319,9 +333,10 @@ export interface UpdateRedemptionStatusInput {
 export interface UpdateRedemptionStatusResponse {
   data: CustomRewardRedemption[];
 }
-const UpdateRedemptionStatusResponseSchema: v.GenericSchema<unknown, UpdateRedemptionStatusResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(CustomRewardRedemptionSchema),
-});
+let UpdateRedemptionStatusResponseMemo: v.GenericSchema<unknown, UpdateRedemptionStatusResponse> | undefined;
+const UpdateRedemptionStatusResponseSchema = (): v.GenericSchema<unknown, UpdateRedemptionStatusResponse> => (UpdateRedemptionStatusResponseMemo ??= v.looseObject({
+  data: v.array(CustomRewardRedemptionSchema()),
+}));
 
 /**
  * Marks reward redemptions as fulfilled or cancels (refunds) them.
@@ -338,5 +353,7 @@ export const updateRedemptionStatus = /* @__PURE__ */ defineCall<UpdateRedemptio
   paginated: false,
   required: ['id', 'broadcaster_id', 'reward_id', 'status'],
   limits: [{ of: ['id'], max: 50 }],
-  response: UpdateRedemptionStatusResponseSchema,
+  get response() {
+    return UpdateRedemptionStatusResponseSchema();
+  },
 }, [checkRequired, checkLimits]);

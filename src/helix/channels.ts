@@ -22,7 +22,8 @@ export interface ChannelInformation {
   content_classification_labels: string[];
   is_branded_content: boolean;
 }
-const ChannelInformationSchema: v.GenericSchema<unknown, ChannelInformation> = /* @__PURE__ */ v.looseObject({
+let ChannelInformationMemo: v.GenericSchema<unknown, ChannelInformation> | undefined;
+const ChannelInformationSchema = (): v.GenericSchema<unknown, ChannelInformation> => (ChannelInformationMemo ??= v.looseObject({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -31,10 +32,10 @@ const ChannelInformationSchema: v.GenericSchema<unknown, ChannelInformation> = /
   game_id: str,
   title: str,
   delay: num,
-  tags: /* @__PURE__ */ v.array(str),
-  content_classification_labels: /* @__PURE__ */ v.array(str),
+  tags: v.array(str),
+  content_classification_labels: v.array(str),
   is_branded_content: bool,
-});
+}));
 
 /** Part of what {@link getChannelEditors} resolves to. */
 export interface ChannelEditor {
@@ -42,11 +43,12 @@ export interface ChannelEditor {
   user_name: string;
   created_at: string;
 }
-const ChannelEditorSchema: v.GenericSchema<unknown, ChannelEditor> = /* @__PURE__ */ v.looseObject({
+let ChannelEditorMemo: v.GenericSchema<unknown, ChannelEditor> | undefined;
+const ChannelEditorSchema = (): v.GenericSchema<unknown, ChannelEditor> => (ChannelEditorMemo ??= v.looseObject({
   user_id: str,
   user_name: str,
   created_at: str,
-});
+}));
 
 /** Input of {@link getChannelInformation}: query parameters and body fields by their wire names. */
 export interface GetChannelInformationInput {
@@ -56,9 +58,10 @@ export interface GetChannelInformationInput {
 export interface GetChannelInformationResponse {
   data: ChannelInformation[];
 }
-const GetChannelInformationResponseSchema: v.GenericSchema<unknown, GetChannelInformationResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ChannelInformationSchema),
-});
+let GetChannelInformationResponseMemo: v.GenericSchema<unknown, GetChannelInformationResponse> | undefined;
+const GetChannelInformationResponseSchema = (): v.GenericSchema<unknown, GetChannelInformationResponse> => (GetChannelInformationResponseMemo ??= v.looseObject({
+  data: v.array(ChannelInformationSchema()),
+}));
 
 /**
  * Reads title, category, language and tags of up to 100 channels.
@@ -75,7 +78,9 @@ export const getChannelInformation = /* @__PURE__ */ defineCall<GetChannelInform
   paginated: false,
   required: ['broadcaster_id'],
   limits: [{ of: ['broadcaster_id'], max: 100 }],
-  response: GetChannelInformationResponseSchema,
+  get response() {
+    return GetChannelInformationResponseSchema();
+  },
 }, [checkRequired, checkLimits]);
 
 /** Input of {@link modifyChannelInformation}: query parameters and body fields by their wire names. */
@@ -122,9 +127,10 @@ export interface GetChannelEditorsInput {
 export interface GetChannelEditorsResponse {
   data: ChannelEditor[];
 }
-const GetChannelEditorsResponseSchema: v.GenericSchema<unknown, GetChannelEditorsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ChannelEditorSchema),
-});
+let GetChannelEditorsResponseMemo: v.GenericSchema<unknown, GetChannelEditorsResponse> | undefined;
+const GetChannelEditorsResponseSchema = (): v.GenericSchema<unknown, GetChannelEditorsResponse> => (GetChannelEditorsResponseMemo ??= v.looseObject({
+  data: v.array(ChannelEditorSchema()),
+}));
 
 /**
  * Lists the users who hold the editor role in a channel.
@@ -140,7 +146,9 @@ export const getChannelEditors = /* @__PURE__ */ defineCall<GetChannelEditorsInp
   scopes: [['channel:read:editors']],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetChannelEditorsResponseSchema,
+  get response() {
+    return GetChannelEditorsResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link getFollowedChannels}: query parameters and body fields by their wire names. */
@@ -161,16 +169,17 @@ export interface GetFollowedChannelsResponse {
   pagination?: Pagination;
   total: number;
 }
-const GetFollowedChannelsResponseSchema: v.GenericSchema<unknown, GetFollowedChannelsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let GetFollowedChannelsResponseMemo: v.GenericSchema<unknown, GetFollowedChannelsResponse> | undefined;
+const GetFollowedChannelsResponseSchema = (): v.GenericSchema<unknown, GetFollowedChannelsResponse> => (GetFollowedChannelsResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     broadcaster_id: str,
     broadcaster_login: str,
     broadcaster_name: str,
     followed_at: str,
   })),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
+  pagination: v.optional(PaginationSchema()),
   total: num,
-});
+}));
 
 /**
  * Lists the channels a user follows, or checks whether they follow one.
@@ -187,7 +196,9 @@ export const getFollowedChannels = /* @__PURE__ */ definePaginated<GetFollowedCh
   paginated: true,
   required: ['user_id'],
   range: { first: [1, 100] },
-  response: GetFollowedChannelsResponseSchema,
+  get response() {
+    return GetFollowedChannelsResponseSchema();
+  },
 }, [checkRequired, checkRange]);
 
 /** Input of {@link getChannelFollowers}: query parameters and body fields by their wire names. */
@@ -208,16 +219,17 @@ export interface GetChannelFollowersResponse {
   pagination?: Pagination;
   total: number;
 }
-const GetChannelFollowersResponseSchema: v.GenericSchema<unknown, GetChannelFollowersResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let GetChannelFollowersResponseMemo: v.GenericSchema<unknown, GetChannelFollowersResponse> | undefined;
+const GetChannelFollowersResponseSchema = (): v.GenericSchema<unknown, GetChannelFollowersResponse> => (GetChannelFollowersResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     followed_at: str,
     user_id: str,
     user_login: str,
     user_name: str,
   })),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
+  pagination: v.optional(PaginationSchema()),
   total: num,
-});
+}));
 
 /**
  * Lists who follows a channel (full list for its broadcaster or moderators).
@@ -234,5 +246,7 @@ export const getChannelFollowers = /* @__PURE__ */ definePaginated<GetChannelFol
   paginated: true,
   required: ['broadcaster_id'],
   range: { first: [1, 100] },
-  response: GetChannelFollowersResponseSchema,
+  get response() {
+    return GetChannelFollowersResponseSchema();
+  },
 }, [checkRequired, checkRange]);

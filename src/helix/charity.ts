@@ -28,7 +28,8 @@ export interface CharityCampaign {
     currency: string;
   } | null;
 }
-const CharityCampaignSchema: v.GenericSchema<unknown, CharityCampaign> = /* @__PURE__ */ v.looseObject({
+let CharityCampaignMemo: v.GenericSchema<unknown, CharityCampaign> | undefined;
+const CharityCampaignSchema = (): v.GenericSchema<unknown, CharityCampaign> => (CharityCampaignMemo ??= v.looseObject({
   id: str,
   broadcaster_id: str,
   broadcaster_login: str,
@@ -37,17 +38,17 @@ const CharityCampaignSchema: v.GenericSchema<unknown, CharityCampaign> = /* @__P
   charity_description: str,
   charity_logo: str,
   charity_website: str,
-  current_amount: /* @__PURE__ */ v.looseObject({
+  current_amount: v.looseObject({
     value: num,
     decimal_places: num,
     currency: str,
   }),
-  target_amount: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+  target_amount: v.nullable(v.looseObject({
     value: num,
     decimal_places: num,
     currency: str,
   })),
-});
+}));
 
 /** Part of what {@link getCharityCampaignDonations} resolves to. */
 export interface CharityCampaignDonation {
@@ -62,18 +63,19 @@ export interface CharityCampaignDonation {
     currency: string;
   };
 }
-const CharityCampaignDonationSchema: v.GenericSchema<unknown, CharityCampaignDonation> = /* @__PURE__ */ v.looseObject({
+let CharityCampaignDonationMemo: v.GenericSchema<unknown, CharityCampaignDonation> | undefined;
+const CharityCampaignDonationSchema = (): v.GenericSchema<unknown, CharityCampaignDonation> => (CharityCampaignDonationMemo ??= v.looseObject({
   id: str,
   campaign_id: str,
   user_id: str,
   user_login: str,
   user_name: str,
-  amount: /* @__PURE__ */ v.looseObject({
+  amount: v.looseObject({
     value: num,
     decimal_places: num,
     currency: str,
   }),
-});
+}));
 
 /** Input of {@link getCharityCampaign}: query parameters and body fields by their wire names. */
 export interface GetCharityCampaignInput {
@@ -83,9 +85,10 @@ export interface GetCharityCampaignInput {
 export interface GetCharityCampaignResponse {
   data: CharityCampaign[];
 }
-const GetCharityCampaignResponseSchema: v.GenericSchema<unknown, GetCharityCampaignResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(CharityCampaignSchema),
-});
+let GetCharityCampaignResponseMemo: v.GenericSchema<unknown, GetCharityCampaignResponse> | undefined;
+const GetCharityCampaignResponseSchema = (): v.GenericSchema<unknown, GetCharityCampaignResponse> => (GetCharityCampaignResponseMemo ??= v.looseObject({
+  data: v.array(CharityCampaignSchema()),
+}));
 
 /**
  * Reads the charity fundraiser running in the channel, if any.
@@ -101,7 +104,9 @@ export const getCharityCampaign = /* @__PURE__ */ defineCall<GetCharityCampaignI
   scopes: [['channel:read:charity']],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetCharityCampaignResponseSchema,
+  get response() {
+    return GetCharityCampaignResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link getCharityCampaignDonations}: query parameters and body fields by their wire names. */
@@ -115,10 +120,11 @@ export interface GetCharityCampaignDonationsResponse {
   data: CharityCampaignDonation[];
   pagination?: Pagination;
 }
-const GetCharityCampaignDonationsResponseSchema: v.GenericSchema<unknown, GetCharityCampaignDonationsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(CharityCampaignDonationSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetCharityCampaignDonationsResponseMemo: v.GenericSchema<unknown, GetCharityCampaignDonationsResponse> | undefined;
+const GetCharityCampaignDonationsResponseSchema = (): v.GenericSchema<unknown, GetCharityCampaignDonationsResponse> => (GetCharityCampaignDonationsResponseMemo ??= v.looseObject({
+  data: v.array(CharityCampaignDonationSchema()),
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Lists donations made to the channel’s running charity fundraiser.
@@ -135,5 +141,7 @@ export const getCharityCampaignDonations = /* @__PURE__ */ definePaginated<GetCh
   paginated: true,
   required: ['broadcaster_id'],
   range: { first: [1, 100] },
-  response: GetCharityCampaignDonationsResponseSchema,
+  get response() {
+    return GetCharityCampaignDonationsResponseSchema();
+  },
 }, [checkRequired, checkRange]);

@@ -14,11 +14,12 @@ export interface Chatter {
   user_login: string;
   user_name: string;
 }
-const ChatterSchema: v.GenericSchema<unknown, Chatter> = /* @__PURE__ */ v.looseObject({
+let ChatterMemo: v.GenericSchema<unknown, Chatter> | undefined;
+const ChatterSchema = (): v.GenericSchema<unknown, Chatter> => (ChatterMemo ??= v.looseObject({
   user_id: str,
   user_login: str,
   user_name: str,
-});
+}));
 
 /** Part of what {@link getChannelEmotes} resolves to. */
 export interface ChannelEmote {
@@ -36,10 +37,11 @@ export interface ChannelEmote {
   scale: ('1.0' | '2.0' | '3.0' | (string & {}))[];
   theme_mode: ('dark' | 'light' | (string & {}))[];
 }
-const ChannelEmoteSchema: v.GenericSchema<unknown, ChannelEmote> = /* @__PURE__ */ v.looseObject({
+let ChannelEmoteMemo: v.GenericSchema<unknown, ChannelEmote> | undefined;
+const ChannelEmoteSchema = (): v.GenericSchema<unknown, ChannelEmote> => (ChannelEmoteMemo ??= v.looseObject({
   id: str,
   name: str,
-  images: /* @__PURE__ */ v.looseObject({
+  images: v.looseObject({
     url_1x: str,
     url_2x: str,
     url_4x: str,
@@ -47,10 +49,10 @@ const ChannelEmoteSchema: v.GenericSchema<unknown, ChannelEmote> = /* @__PURE__ 
   tier: str,
   emote_type: str,
   emote_set_id: str,
-  format: /* @__PURE__ */ v.array(str),
-  scale: /* @__PURE__ */ v.array(str),
-  theme_mode: /* @__PURE__ */ v.array(str),
-});
+  format: v.array(str),
+  scale: v.array(str),
+  theme_mode: v.array(str),
+}));
 
 /** Part of what {@link getGlobalEmotes} resolves to. */
 export interface GlobalEmote {
@@ -65,18 +67,19 @@ export interface GlobalEmote {
   scale: ('1.0' | '2.0' | '3.0' | (string & {}))[];
   theme_mode: ('dark' | 'light' | (string & {}))[];
 }
-const GlobalEmoteSchema: v.GenericSchema<unknown, GlobalEmote> = /* @__PURE__ */ v.looseObject({
+let GlobalEmoteMemo: v.GenericSchema<unknown, GlobalEmote> | undefined;
+const GlobalEmoteSchema = (): v.GenericSchema<unknown, GlobalEmote> => (GlobalEmoteMemo ??= v.looseObject({
   id: str,
   name: str,
-  images: /* @__PURE__ */ v.looseObject({
+  images: v.looseObject({
     url_1x: str,
     url_2x: str,
     url_4x: str,
   }),
-  format: /* @__PURE__ */ v.array(str),
-  scale: /* @__PURE__ */ v.array(str),
-  theme_mode: /* @__PURE__ */ v.array(str),
-});
+  format: v.array(str),
+  scale: v.array(str),
+  theme_mode: v.array(str),
+}));
 
 /** Part of what {@link getEmoteSets} resolves to. */
 export interface Emote {
@@ -94,10 +97,11 @@ export interface Emote {
   scale: ('1.0' | '2.0' | '3.0' | (string & {}))[];
   theme_mode: ('dark' | 'light' | (string & {}))[];
 }
-const EmoteSchema: v.GenericSchema<unknown, Emote> = /* @__PURE__ */ v.looseObject({
+let EmoteMemo: v.GenericSchema<unknown, Emote> | undefined;
+const EmoteSchema = (): v.GenericSchema<unknown, Emote> => (EmoteMemo ??= v.looseObject({
   id: str,
   name: str,
-  images: /* @__PURE__ */ v.looseObject({
+  images: v.looseObject({
     url_1x: str,
     url_2x: str,
     url_4x: str,
@@ -105,10 +109,10 @@ const EmoteSchema: v.GenericSchema<unknown, Emote> = /* @__PURE__ */ v.looseObje
   emote_type: str,
   emote_set_id: str,
   owner_id: str,
-  format: /* @__PURE__ */ v.array(str),
-  scale: /* @__PURE__ */ v.array(str),
-  theme_mode: /* @__PURE__ */ v.array(str),
-});
+  format: v.array(str),
+  scale: v.array(str),
+  theme_mode: v.array(str),
+}));
 
 /** Part of what {@link getChannelChatBadges}, {@link getGlobalChatBadges} resolve to. */
 export interface ChatBadge {
@@ -124,19 +128,20 @@ export interface ChatBadge {
     click_url: string | null;
   }[];
 }
-const ChatBadgeSchema: v.GenericSchema<unknown, ChatBadge> = /* @__PURE__ */ v.looseObject({
+let ChatBadgeMemo: v.GenericSchema<unknown, ChatBadge> | undefined;
+const ChatBadgeSchema = (): v.GenericSchema<unknown, ChatBadge> => (ChatBadgeMemo ??= v.looseObject({
   set_id: str,
-  versions: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+  versions: v.array(v.looseObject({
     id: str,
     image_url_1x: str,
     image_url_2x: str,
     image_url_4x: str,
     title: str,
     description: str,
-    click_action: /* @__PURE__ */ v.nullable(str),
-    click_url: /* @__PURE__ */ v.nullable(str),
+    click_action: v.nullable(str),
+    click_url: v.nullable(str),
   })),
-});
+}));
 
 /** Part of what {@link getChatSettings} resolves to. */
 export interface ChatSettings {
@@ -152,19 +157,20 @@ export interface ChatSettings {
   subscriber_mode: boolean;
   unique_chat_mode: boolean;
 }
-const ChatSettingsSchema: v.GenericSchema<unknown, ChatSettings> = /* @__PURE__ */ v.looseObject({
+let ChatSettingsMemo: v.GenericSchema<unknown, ChatSettings> | undefined;
+const ChatSettingsSchema = (): v.GenericSchema<unknown, ChatSettings> => (ChatSettingsMemo ??= v.looseObject({
   broadcaster_id: str,
   emote_mode: bool,
   follower_mode: bool,
-  follower_mode_duration: /* @__PURE__ */ v.nullable(num),
-  moderator_id: /* @__PURE__ */ v.optional(str),
-  non_moderator_chat_delay: /* @__PURE__ */ v.optional(bool),
-  non_moderator_chat_delay_duration: /* @__PURE__ */ v.nullish(num),
+  follower_mode_duration: v.nullable(num),
+  moderator_id: v.optional(str),
+  non_moderator_chat_delay: v.optional(bool),
+  non_moderator_chat_delay_duration: v.nullish(num),
   slow_mode: bool,
-  slow_mode_wait_time: /* @__PURE__ */ v.nullable(num),
+  slow_mode_wait_time: v.nullable(num),
   subscriber_mode: bool,
   unique_chat_mode: bool,
-});
+}));
 
 /** Part of what {@link updateChatSettings} resolves to. */
 export interface ChatSettingsUpdated {
@@ -180,19 +186,20 @@ export interface ChatSettingsUpdated {
   subscriber_mode: boolean;
   unique_chat_mode: boolean;
 }
-const ChatSettingsUpdatedSchema: v.GenericSchema<unknown, ChatSettingsUpdated> = /* @__PURE__ */ v.looseObject({
+let ChatSettingsUpdatedMemo: v.GenericSchema<unknown, ChatSettingsUpdated> | undefined;
+const ChatSettingsUpdatedSchema = (): v.GenericSchema<unknown, ChatSettingsUpdated> => (ChatSettingsUpdatedMemo ??= v.looseObject({
   broadcaster_id: str,
   emote_mode: bool,
   follower_mode: bool,
-  follower_mode_duration: /* @__PURE__ */ v.nullable(num),
-  moderator_id: /* @__PURE__ */ v.optional(str),
+  follower_mode_duration: v.nullable(num),
+  moderator_id: v.optional(str),
   non_moderator_chat_delay: bool,
-  non_moderator_chat_delay_duration: /* @__PURE__ */ v.nullable(num),
+  non_moderator_chat_delay_duration: v.nullable(num),
   slow_mode: bool,
-  slow_mode_wait_time: /* @__PURE__ */ v.nullable(num),
+  slow_mode_wait_time: v.nullable(num),
   subscriber_mode: bool,
   unique_chat_mode: bool,
-});
+}));
 
 /** Part of what {@link getPinnedChatMessage} resolves to. */
 export interface PinnedChatMessage {
@@ -231,7 +238,8 @@ export interface PinnedChatMessage {
   ends_at: string | null;
   updated_at: string;
 }
-const PinnedChatMessageSchema: v.GenericSchema<unknown, PinnedChatMessage> = /* @__PURE__ */ v.looseObject({
+let PinnedChatMessageMemo: v.GenericSchema<unknown, PinnedChatMessage> | undefined;
+const PinnedChatMessageSchema = (): v.GenericSchema<unknown, PinnedChatMessage> => (PinnedChatMessageMemo ??= v.looseObject({
   message_id: str,
   broadcaster_id: str,
   sender_user_id: str,
@@ -240,23 +248,23 @@ const PinnedChatMessageSchema: v.GenericSchema<unknown, PinnedChatMessage> = /* 
   pinned_by_user_id: str,
   pinned_by_user_login: str,
   pinned_by_user_name: str,
-  message: /* @__PURE__ */ v.looseObject({
+  message: v.looseObject({
     text: str,
-    fragments: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    fragments: v.array(v.looseObject({
       type: str,
       text: str,
-      cheermote: /* @__PURE__ */ v.nullish(/* @__PURE__ */ v.looseObject({
+      cheermote: v.nullish(v.looseObject({
         prefix: str,
         bits: num,
         tier: num,
       })),
-      emote: /* @__PURE__ */ v.nullish(/* @__PURE__ */ v.looseObject({
+      emote: v.nullish(v.looseObject({
         id: str,
         emote_set_id: str,
         owner_id: str,
-        format: /* @__PURE__ */ v.array(str),
+        format: v.array(str),
       })),
-      mention: /* @__PURE__ */ v.nullish(/* @__PURE__ */ v.looseObject({
+      mention: v.nullish(v.looseObject({
         user_id: str,
         user_login: str,
         user_name: str,
@@ -264,9 +272,9 @@ const PinnedChatMessageSchema: v.GenericSchema<unknown, PinnedChatMessage> = /* 
     })),
   }),
   starts_at: str,
-  ends_at: /* @__PURE__ */ v.nullable(str),
+  ends_at: v.nullable(str),
   updated_at: str,
-});
+}));
 
 /** Part of what {@link getUserChatColor} resolves to. */
 export interface UserChatColor {
@@ -275,12 +283,13 @@ export interface UserChatColor {
   user_name: string;
   color: string;
 }
-const UserChatColorSchema: v.GenericSchema<unknown, UserChatColor> = /* @__PURE__ */ v.looseObject({
+let UserChatColorMemo: v.GenericSchema<unknown, UserChatColor> | undefined;
+const UserChatColorSchema = (): v.GenericSchema<unknown, UserChatColor> => (UserChatColorMemo ??= v.looseObject({
   user_id: str,
   user_login: str,
   user_name: str,
   color: str,
-});
+}));
 
 /** Input of {@link getChatters}: query parameters and body fields by their wire names. */
 export interface GetChattersInput {
@@ -295,11 +304,12 @@ export interface GetChattersResponse {
   pagination?: Pagination;
   total: number;
 }
-const GetChattersResponseSchema: v.GenericSchema<unknown, GetChattersResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ChatterSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
+let GetChattersResponseMemo: v.GenericSchema<unknown, GetChattersResponse> | undefined;
+const GetChattersResponseSchema = (): v.GenericSchema<unknown, GetChattersResponse> => (GetChattersResponseMemo ??= v.looseObject({
+  data: v.array(ChatterSchema()),
+  pagination: v.optional(PaginationSchema()),
   total: num,
-});
+}));
 
 /**
  * Lists the users currently present in a channel’s chat.
@@ -316,7 +326,9 @@ export const getChatters = /* @__PURE__ */ definePaginated<GetChattersInput, Get
   paginated: true,
   required: ['broadcaster_id', 'moderator_id'],
   range: { first: [1, 1000] },
-  response: GetChattersResponseSchema,
+  get response() {
+    return GetChattersResponseSchema();
+  },
 }, [checkRequired, checkRange]);
 
 /** Input of {@link getChannelEmotes}: query parameters and body fields by their wire names. */
@@ -328,10 +340,11 @@ export interface GetChannelEmotesResponse {
   data: ChannelEmote[];
   template: string;
 }
-const GetChannelEmotesResponseSchema: v.GenericSchema<unknown, GetChannelEmotesResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ChannelEmoteSchema),
+let GetChannelEmotesResponseMemo: v.GenericSchema<unknown, GetChannelEmotesResponse> | undefined;
+const GetChannelEmotesResponseSchema = (): v.GenericSchema<unknown, GetChannelEmotesResponse> => (GetChannelEmotesResponseMemo ??= v.looseObject({
+  data: v.array(ChannelEmoteSchema()),
   template: str,
-});
+}));
 
 /**
  * Lists the emotes a broadcaster made (subscriber, follower, Bits tiers).
@@ -347,7 +360,9 @@ export const getChannelEmotes = /* @__PURE__ */ defineCall<GetChannelEmotesInput
   scopes: [],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetChannelEmotesResponseSchema,
+  get response() {
+    return GetChannelEmotesResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link getGlobalEmotes}: query parameters and body fields by their wire names. */
@@ -357,10 +372,11 @@ export interface GetGlobalEmotesResponse {
   data: GlobalEmote[];
   template: string;
 }
-const GetGlobalEmotesResponseSchema: v.GenericSchema<unknown, GetGlobalEmotesResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(GlobalEmoteSchema),
+let GetGlobalEmotesResponseMemo: v.GenericSchema<unknown, GetGlobalEmotesResponse> | undefined;
+const GetGlobalEmotesResponseSchema = (): v.GenericSchema<unknown, GetGlobalEmotesResponse> => (GetGlobalEmotesResponseMemo ??= v.looseObject({
+  data: v.array(GlobalEmoteSchema()),
   template: str,
-});
+}));
 
 /**
  * Lists the emotes every Twitch user can use.
@@ -375,7 +391,9 @@ export const getGlobalEmotes = /* @__PURE__ */ defineCall<GetGlobalEmotesInput, 
   tokens: ['app', 'user'],
   scopes: [],
   paginated: false,
-  response: GetGlobalEmotesResponseSchema,
+  get response() {
+    return GetGlobalEmotesResponseSchema();
+  },
 });
 
 /** Input of {@link getEmoteSets}: query parameters and body fields by their wire names. */
@@ -387,10 +405,11 @@ export interface GetEmoteSetsResponse {
   data: Emote[];
   template: string;
 }
-const GetEmoteSetsResponseSchema: v.GenericSchema<unknown, GetEmoteSetsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(EmoteSchema),
+let GetEmoteSetsResponseMemo: v.GenericSchema<unknown, GetEmoteSetsResponse> | undefined;
+const GetEmoteSetsResponseSchema = (): v.GenericSchema<unknown, GetEmoteSetsResponse> => (GetEmoteSetsResponseMemo ??= v.looseObject({
+  data: v.array(EmoteSchema()),
   template: str,
-});
+}));
 
 /**
  * Lists the emotes contained in the given emote sets.
@@ -407,7 +426,9 @@ export const getEmoteSets = /* @__PURE__ */ defineCall<GetEmoteSetsInput, GetEmo
   paginated: false,
   required: ['emote_set_id'],
   limits: [{ of: ['emote_set_id'], max: 25 }],
-  response: GetEmoteSetsResponseSchema,
+  get response() {
+    return GetEmoteSetsResponseSchema();
+  },
 }, [checkRequired, checkLimits]);
 
 /** Input of {@link getChannelChatBadges}: query parameters and body fields by their wire names. */
@@ -418,9 +439,10 @@ export interface GetChannelChatBadgesInput {
 export interface GetChannelChatBadgesResponse {
   data: ChatBadge[];
 }
-const GetChannelChatBadgesResponseSchema: v.GenericSchema<unknown, GetChannelChatBadgesResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ChatBadgeSchema),
-});
+let GetChannelChatBadgesResponseMemo: v.GenericSchema<unknown, GetChannelChatBadgesResponse> | undefined;
+const GetChannelChatBadgesResponseSchema = (): v.GenericSchema<unknown, GetChannelChatBadgesResponse> => (GetChannelChatBadgesResponseMemo ??= v.looseObject({
+  data: v.array(ChatBadgeSchema()),
+}));
 
 /**
  * Lists the chat badges a broadcaster made.
@@ -436,7 +458,9 @@ export const getChannelChatBadges = /* @__PURE__ */ defineCall<GetChannelChatBad
   scopes: [],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetChannelChatBadgesResponseSchema,
+  get response() {
+    return GetChannelChatBadgesResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link getGlobalChatBadges}: query parameters and body fields by their wire names. */
@@ -445,9 +469,10 @@ export type GetGlobalChatBadgesInput = Record<string, never>;
 export interface GetGlobalChatBadgesResponse {
   data: ChatBadge[];
 }
-const GetGlobalChatBadgesResponseSchema: v.GenericSchema<unknown, GetGlobalChatBadgesResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ChatBadgeSchema),
-});
+let GetGlobalChatBadgesResponseMemo: v.GenericSchema<unknown, GetGlobalChatBadgesResponse> | undefined;
+const GetGlobalChatBadgesResponseSchema = (): v.GenericSchema<unknown, GetGlobalChatBadgesResponse> => (GetGlobalChatBadgesResponseMemo ??= v.looseObject({
+  data: v.array(ChatBadgeSchema()),
+}));
 
 /**
  * Lists the chat badges Twitch provides for everyone.
@@ -462,7 +487,9 @@ export const getGlobalChatBadges = /* @__PURE__ */ defineCall<GetGlobalChatBadge
   tokens: ['app', 'user'],
   scopes: [],
   paginated: false,
-  response: GetGlobalChatBadgesResponseSchema,
+  get response() {
+    return GetGlobalChatBadgesResponseSchema();
+  },
 });
 
 /** Input of {@link getChatSettings}: query parameters and body fields by their wire names. */
@@ -474,9 +501,10 @@ export interface GetChatSettingsInput {
 export interface GetChatSettingsResponse {
   data: ChatSettings[];
 }
-const GetChatSettingsResponseSchema: v.GenericSchema<unknown, GetChatSettingsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ChatSettingsSchema),
-});
+let GetChatSettingsResponseMemo: v.GenericSchema<unknown, GetChatSettingsResponse> | undefined;
+const GetChatSettingsResponseSchema = (): v.GenericSchema<unknown, GetChatSettingsResponse> => (GetChatSettingsResponseMemo ??= v.looseObject({
+  data: v.array(ChatSettingsSchema()),
+}));
 
 /**
  * Reads a chat room’s modes: slow, follower-only, emote-only and the rest.
@@ -492,7 +520,9 @@ export const getChatSettings = /* @__PURE__ */ defineCall<GetChatSettingsInput, 
   scopes: [],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetChatSettingsResponseSchema,
+  get response() {
+    return GetChatSettingsResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link updateChatSettings}: query parameters and body fields by their wire names. */
@@ -513,9 +543,10 @@ export interface UpdateChatSettingsInput {
 export interface UpdateChatSettingsResponse {
   data: ChatSettingsUpdated[];
 }
-const UpdateChatSettingsResponseSchema: v.GenericSchema<unknown, UpdateChatSettingsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ChatSettingsUpdatedSchema),
-});
+let UpdateChatSettingsResponseMemo: v.GenericSchema<unknown, UpdateChatSettingsResponse> | undefined;
+const UpdateChatSettingsResponseSchema = (): v.GenericSchema<unknown, UpdateChatSettingsResponse> => (UpdateChatSettingsResponseMemo ??= v.looseObject({
+  data: v.array(ChatSettingsUpdatedSchema()),
+}));
 
 /**
  * Turns chat modes on or off and sets their durations.
@@ -531,7 +562,9 @@ export const updateChatSettings = /* @__PURE__ */ defineCall<UpdateChatSettingsI
   scopes: [['moderator:manage:chat_settings']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
-  response: UpdateChatSettingsResponseSchema,
+  get response() {
+    return UpdateChatSettingsResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link getSharedChatSession}: query parameters and body fields by their wire names. */
@@ -550,17 +583,18 @@ export interface GetSharedChatSessionResponse {
     updated_at: string;
   }[];
 }
-const GetSharedChatSessionResponseSchema: v.GenericSchema<unknown, GetSharedChatSessionResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let GetSharedChatSessionResponseMemo: v.GenericSchema<unknown, GetSharedChatSessionResponse> | undefined;
+const GetSharedChatSessionResponseSchema = (): v.GenericSchema<unknown, GetSharedChatSessionResponse> => (GetSharedChatSessionResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     session_id: str,
     host_broadcaster_id: str,
-    participants: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    participants: v.array(v.looseObject({
       broadcaster_id: str,
     })),
     created_at: str,
     updated_at: str,
   })),
-});
+}));
 
 /**
  * Reads the shared chat session a channel takes part in, if any.
@@ -576,7 +610,9 @@ export const getSharedChatSession = /* @__PURE__ */ defineCall<GetSharedChatSess
   scopes: [],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetSharedChatSessionResponseSchema,
+  get response() {
+    return GetSharedChatSessionResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link getUserEmotes}: query parameters and body fields by their wire names. */
@@ -615,20 +651,21 @@ export interface GetUserEmotesResponse {
   template: string;
   pagination?: Pagination;
 }
-const GetUserEmotesResponseSchema: v.GenericSchema<unknown, GetUserEmotesResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let GetUserEmotesResponseMemo: v.GenericSchema<unknown, GetUserEmotesResponse> | undefined;
+const GetUserEmotesResponseSchema = (): v.GenericSchema<unknown, GetUserEmotesResponse> => (GetUserEmotesResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     id: str,
     name: str,
     emote_type: str,
     emote_set_id: str,
     owner_id: str,
-    format: /* @__PURE__ */ v.array(str),
-    scale: /* @__PURE__ */ v.array(str),
-    theme_mode: /* @__PURE__ */ v.array(str),
+    format: v.array(str),
+    scale: v.array(str),
+    theme_mode: v.array(str),
   })),
   template: str,
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Lists every emote a user may use, across all channels.
@@ -644,7 +681,9 @@ export const getUserEmotes = /* @__PURE__ */ definePaginated<GetUserEmotesInput,
   scopes: [['user:read:emotes']],
   paginated: true,
   required: ['user_id'],
-  response: GetUserEmotesResponseSchema,
+  get response() {
+    return GetUserEmotesResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link sendChatAnnouncement}: query parameters and body fields by their wire names. */
@@ -715,16 +754,17 @@ export interface SendChatMessageResponse {
     };
   }[];
 }
-const SendChatMessageResponseSchema: v.GenericSchema<unknown, SendChatMessageResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let SendChatMessageResponseMemo: v.GenericSchema<unknown, SendChatMessageResponse> | undefined;
+const SendChatMessageResponseSchema = (): v.GenericSchema<unknown, SendChatMessageResponse> => (SendChatMessageResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     message_id: str,
     is_sent: bool,
-    drop_reason: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.looseObject({
+    drop_reason: v.optional(v.looseObject({
       code: str,
       message: str,
     })),
   })),
-});
+}));
 
 /**
  * Posts a chat message as a user or bot, optionally as a reply or pinned.
@@ -741,7 +781,9 @@ export const sendChatMessage = /* @__PURE__ */ defineCall<SendChatMessageInput, 
   paginated: false,
   required: ['broadcaster_id', 'sender_id', 'message'],
   maxLength: { message: 500 },
-  response: SendChatMessageResponseSchema,
+  get response() {
+    return SendChatMessageResponseSchema();
+  },
 }, [checkRequired, checkMaxLength]);
 
 /** Input of {@link getPinnedChatMessage}: query parameters and body fields by their wire names. */
@@ -753,9 +795,10 @@ export interface GetPinnedChatMessageInput {
 export interface GetPinnedChatMessageResponse {
   data: PinnedChatMessage[];
 }
-const GetPinnedChatMessageResponseSchema: v.GenericSchema<unknown, GetPinnedChatMessageResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(PinnedChatMessageSchema),
-});
+let GetPinnedChatMessageResponseMemo: v.GenericSchema<unknown, GetPinnedChatMessageResponse> | undefined;
+const GetPinnedChatMessageResponseSchema = (): v.GenericSchema<unknown, GetPinnedChatMessageResponse> => (GetPinnedChatMessageResponseMemo ??= v.looseObject({
+  data: v.array(PinnedChatMessageSchema()),
+}));
 
 /**
  * Reads the message a moderator pinned to the top of a chat, if any.
@@ -771,7 +814,9 @@ export const getPinnedChatMessage = /* @__PURE__ */ defineCall<GetPinnedChatMess
   scopes: [['moderator:read:chat_messages', 'moderator:manage:chat_messages']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
-  response: GetPinnedChatMessageResponseSchema,
+  get response() {
+    return GetPinnedChatMessageResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link pinChatMessage}: query parameters and body fields by their wire names. */
@@ -855,9 +900,10 @@ export interface GetUserChatColorInput {
 export interface GetUserChatColorResponse {
   data: UserChatColor[];
 }
-const GetUserChatColorResponseSchema: v.GenericSchema<unknown, GetUserChatColorResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(UserChatColorSchema),
-});
+let GetUserChatColorResponseMemo: v.GenericSchema<unknown, GetUserChatColorResponse> | undefined;
+const GetUserChatColorResponseSchema = (): v.GenericSchema<unknown, GetUserChatColorResponse> => (GetUserChatColorResponseMemo ??= v.looseObject({
+  data: v.array(UserChatColorSchema()),
+}));
 
 /**
  * Reads the name colour users picked for chat.
@@ -874,7 +920,9 @@ export const getUserChatColor = /* @__PURE__ */ defineCall<GetUserChatColorInput
   paginated: false,
   required: ['user_id'],
   limits: [{ of: ['user_id'], max: 100 }],
-  response: GetUserChatColorResponseSchema,
+  get response() {
+    return GetUserChatColorResponseSchema();
+  },
 }, [checkRequired, checkLimits]);
 
 /** Input of {@link updateUserChatColor}: query parameters and body fields by their wire names. */

@@ -28,7 +28,8 @@ export interface Clip {
   vod_offset: number | null;
   is_featured: boolean;
 }
-const ClipSchema: v.GenericSchema<unknown, Clip> = /* @__PURE__ */ v.looseObject({
+let ClipMemo: v.GenericSchema<unknown, Clip> | undefined;
+const ClipSchema = (): v.GenericSchema<unknown, Clip> => (ClipMemo ??= v.looseObject({
   id: str,
   url: str,
   embed_url: str,
@@ -44,9 +45,9 @@ const ClipSchema: v.GenericSchema<unknown, Clip> = /* @__PURE__ */ v.looseObject
   created_at: str,
   thumbnail_url: str,
   duration: num,
-  vod_offset: /* @__PURE__ */ v.nullable(num),
+  vod_offset: v.nullable(num),
   is_featured: bool,
-});
+}));
 
 /** Input of {@link createClip}: query parameters and body fields by their wire names. */
 export interface CreateClipInput {
@@ -61,12 +62,13 @@ export interface CreateClipResponse {
     edit_url: string;
   }[];
 }
-const CreateClipResponseSchema: v.GenericSchema<unknown, CreateClipResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let CreateClipResponseMemo: v.GenericSchema<unknown, CreateClipResponse> | undefined;
+const CreateClipResponseSchema = (): v.GenericSchema<unknown, CreateClipResponse> => (CreateClipResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     id: str,
     edit_url: str,
   })),
-});
+}));
 
 /**
  * Starts making a clip from a live broadcast; the clip id comes back at once.
@@ -82,7 +84,9 @@ export const createClip = /* @__PURE__ */ defineCall<CreateClipInput, CreateClip
   scopes: [['clips:edit']],
   paginated: false,
   required: ['broadcaster_id'],
-  response: CreateClipResponseSchema,
+  get response() {
+    return CreateClipResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link getClips}: query parameters and body fields by their wire names. */
@@ -102,10 +106,11 @@ export interface GetClipsResponse {
   data: Clip[];
   pagination?: Pagination;
 }
-const GetClipsResponseSchema: v.GenericSchema<unknown, GetClipsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ClipSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetClipsResponseMemo: v.GenericSchema<unknown, GetClipsResponse> | undefined;
+const GetClipsResponseSchema = (): v.GenericSchema<unknown, GetClipsResponse> => (GetClipsResponseMemo ??= v.looseObject({
+  data: v.array(ClipSchema()),
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Finds clips by id, or lists a channel’s or a game’s clips.
@@ -124,7 +129,9 @@ export const getClips = /* @__PURE__ */ definePaginated<GetClipsInput, GetClipsR
   range: { first: [1, 100] },
   exclusive: [['broadcaster_id', 'game_id', 'id']],
   oneOf: [['broadcaster_id', 'game_id', 'id']],
-  response: GetClipsResponseSchema,
+  get response() {
+    return GetClipsResponseSchema();
+  },
 }, [checkLimits, checkRange, checkExclusive, checkOneOf]);
 
 /** Input of {@link createClipFromVod}: query parameters and body fields by their wire names. */
@@ -143,12 +150,13 @@ export interface CreateClipFromVodResponse {
     edit_url: string;
   }[];
 }
-const CreateClipFromVodResponseSchema: v.GenericSchema<unknown, CreateClipFromVodResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let CreateClipFromVodResponseMemo: v.GenericSchema<unknown, CreateClipFromVodResponse> | undefined;
+const CreateClipFromVodResponseSchema = (): v.GenericSchema<unknown, CreateClipFromVodResponse> => (CreateClipFromVodResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     id: str,
     edit_url: str,
   })),
-});
+}));
 
 /**
  * Cuts a clip out of a past broadcast’s video.
@@ -164,7 +172,9 @@ export const createClipFromVod = /* @__PURE__ */ defineCall<CreateClipFromVodInp
   scopes: [['editor:manage:clips', 'channel:manage:clips']],
   paginated: false,
   required: ['editor_id', 'broadcaster_id', 'vod_id'],
-  response: CreateClipFromVodResponseSchema,
+  get response() {
+    return CreateClipFromVodResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link getClipsDownload}: query parameters and body fields by their wire names. */
@@ -181,13 +191,14 @@ export interface GetClipsDownloadResponse {
     portrait_download_url: string | null;
   }[];
 }
-const GetClipsDownloadResponseSchema: v.GenericSchema<unknown, GetClipsDownloadResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let GetClipsDownloadResponseMemo: v.GenericSchema<unknown, GetClipsDownloadResponse> | undefined;
+const GetClipsDownloadResponseSchema = (): v.GenericSchema<unknown, GetClipsDownloadResponse> => (GetClipsDownloadResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     clip_id: str,
-    landscape_download_url: /* @__PURE__ */ v.nullable(str),
-    portrait_download_url: /* @__PURE__ */ v.nullable(str),
+    landscape_download_url: v.nullable(str),
+    portrait_download_url: v.nullable(str),
   })),
-});
+}));
 
 /**
  * Gets download links for the video files of up to 10 clips.
@@ -204,5 +215,7 @@ export const getClipsDownload = /* @__PURE__ */ defineCall<GetClipsDownloadInput
   paginated: false,
   required: ['editor_id', 'broadcaster_id', 'clip_id'],
   limits: [{ of: ['clip_id'], max: 10 }],
-  response: GetClipsDownloadResponseSchema,
+  get response() {
+    return GetClipsDownloadResponseSchema();
+  },
 }, [checkRequired, checkLimits]);

@@ -16,12 +16,13 @@ export interface GetConduitsResponse {
     shard_count: number;
   }[];
 }
-const GetConduitsResponseSchema: v.GenericSchema<unknown, GetConduitsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let GetConduitsResponseMemo: v.GenericSchema<unknown, GetConduitsResponse> | undefined;
+const GetConduitsResponseSchema = (): v.GenericSchema<unknown, GetConduitsResponse> => (GetConduitsResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     id: str,
     shard_count: num,
   })),
-});
+}));
 
 /**
  * Lists the EventSub conduits of your application.
@@ -36,7 +37,9 @@ export const getConduits = /* @__PURE__ */ defineCall<GetConduitsInput, GetCondu
   tokens: ['app'],
   scopes: [],
   paginated: false,
-  response: GetConduitsResponseSchema,
+  get response() {
+    return GetConduitsResponseSchema();
+  },
 });
 
 /** Input of {@link createConduits}: query parameters and body fields by their wire names. */
@@ -50,12 +53,13 @@ export interface CreateConduitsResponse {
     shard_count: number;
   }[];
 }
-const CreateConduitsResponseSchema: v.GenericSchema<unknown, CreateConduitsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let CreateConduitsResponseMemo: v.GenericSchema<unknown, CreateConduitsResponse> | undefined;
+const CreateConduitsResponseSchema = (): v.GenericSchema<unknown, CreateConduitsResponse> => (CreateConduitsResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     id: str,
     shard_count: num,
   })),
-});
+}));
 
 /**
  * Creates an EventSub conduit with a number of shards.
@@ -71,7 +75,9 @@ export const createConduits = /* @__PURE__ */ defineCall<CreateConduitsInput, Cr
   scopes: [],
   paginated: false,
   required: ['shard_count'],
-  response: CreateConduitsResponseSchema,
+  get response() {
+    return CreateConduitsResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link updateConduits}: query parameters and body fields by their wire names. */
@@ -86,12 +92,13 @@ export interface UpdateConduitsResponse {
     shard_count: number;
   }[];
 }
-const UpdateConduitsResponseSchema: v.GenericSchema<unknown, UpdateConduitsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let UpdateConduitsResponseMemo: v.GenericSchema<unknown, UpdateConduitsResponse> | undefined;
+const UpdateConduitsResponseSchema = (): v.GenericSchema<unknown, UpdateConduitsResponse> => (UpdateConduitsResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     id: str,
     shard_count: num,
   })),
-});
+}));
 
 /**
  * Changes how many shards an EventSub conduit has.
@@ -107,7 +114,9 @@ export const updateConduits = /* @__PURE__ */ defineCall<UpdateConduitsInput, Up
   scopes: [],
   paginated: false,
   required: ['id', 'shard_count'],
-  response: UpdateConduitsResponseSchema,
+  get response() {
+    return UpdateConduitsResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link deleteConduit}: query parameters and body fields by their wire names. */
@@ -164,20 +173,21 @@ export interface GetConduitShardsResponse {
   }[];
   pagination?: Pagination;
 }
-const GetConduitShardsResponseSchema: v.GenericSchema<unknown, GetConduitShardsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let GetConduitShardsResponseMemo: v.GenericSchema<unknown, GetConduitShardsResponse> | undefined;
+const GetConduitShardsResponseSchema = (): v.GenericSchema<unknown, GetConduitShardsResponse> => (GetConduitShardsResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     id: str,
     status: str,
-    transport: /* @__PURE__ */ v.looseObject({
+    transport: v.looseObject({
       method: str,
-      callback: /* @__PURE__ */ v.optional(str),
-      session_id: /* @__PURE__ */ v.optional(str),
-      connected_at: /* @__PURE__ */ v.optional(str),
-      disconnected_at: /* @__PURE__ */ v.optional(str),
+      callback: v.optional(str),
+      session_id: v.optional(str),
+      connected_at: v.optional(str),
+      disconnected_at: v.optional(str),
     }),
   })),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Lists the shards of a conduit and the transport each one uses.
@@ -193,7 +203,9 @@ export const getConduitShards = /* @__PURE__ */ definePaginated<GetConduitShards
   scopes: [],
   paginated: true,
   required: ['conduit_id'],
-  response: GetConduitShardsResponseSchema,
+  get response() {
+    return GetConduitShardsResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link updateConduitShards}: query parameters and body fields by their wire names. */
@@ -232,24 +244,25 @@ export interface UpdateConduitShardsResponse {
     code: string;
   }[];
 }
-const UpdateConduitShardsResponseSchema: v.GenericSchema<unknown, UpdateConduitShardsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let UpdateConduitShardsResponseMemo: v.GenericSchema<unknown, UpdateConduitShardsResponse> | undefined;
+const UpdateConduitShardsResponseSchema = (): v.GenericSchema<unknown, UpdateConduitShardsResponse> => (UpdateConduitShardsResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     id: str,
     status: str,
-    transport: /* @__PURE__ */ v.looseObject({
+    transport: v.looseObject({
       method: str,
-      callback: /* @__PURE__ */ v.optional(str),
-      session_id: /* @__PURE__ */ v.optional(str),
-      connected_at: /* @__PURE__ */ v.optional(str),
-      disconnected_at: /* @__PURE__ */ v.optional(str),
+      callback: v.optional(str),
+      session_id: v.optional(str),
+      connected_at: v.optional(str),
+      disconnected_at: v.optional(str),
     }),
   })),
-  errors: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+  errors: v.array(v.looseObject({
     id: str,
     message: str,
     code: str,
   })),
-});
+}));
 
 /**
  * Points conduit shards at WebSocket sessions or webhook callbacks.
@@ -266,5 +279,7 @@ export const updateConduitShards = /* @__PURE__ */ defineCall<UpdateConduitShard
   paginated: false,
   required: ['conduit_id', 'shards'],
   limits: [{ of: ['shards'], max: 100 }],
-  response: UpdateConduitShardsResponseSchema,
+  get response() {
+    return UpdateConduitShardsResponseSchema();
+  },
 }, [checkRequired, checkLimits]);

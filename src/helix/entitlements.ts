@@ -16,7 +16,8 @@ export interface DropsEntitlement {
   fulfillment_status: 'CLAIMED' | 'FULFILLED' | (string & {});
   last_updated: string;
 }
-const DropsEntitlementSchema: v.GenericSchema<unknown, DropsEntitlement> = /* @__PURE__ */ v.looseObject({
+let DropsEntitlementMemo: v.GenericSchema<unknown, DropsEntitlement> | undefined;
+const DropsEntitlementSchema = (): v.GenericSchema<unknown, DropsEntitlement> => (DropsEntitlementMemo ??= v.looseObject({
   id: str,
   benefit_id: str,
   timestamp: str,
@@ -24,7 +25,7 @@ const DropsEntitlementSchema: v.GenericSchema<unknown, DropsEntitlement> = /* @_
   game_id: str,
   fulfillment_status: str,
   last_updated: str,
-});
+}));
 
 /** Part of what {@link updateDropsEntitlements} resolves to. */
 export interface DropsEntitlementUpdated {
@@ -37,10 +38,11 @@ export interface DropsEntitlementUpdated {
     | (string & {});
   ids: string[];
 }
-const DropsEntitlementUpdatedSchema: v.GenericSchema<unknown, DropsEntitlementUpdated> = /* @__PURE__ */ v.looseObject({
+let DropsEntitlementUpdatedMemo: v.GenericSchema<unknown, DropsEntitlementUpdated> | undefined;
+const DropsEntitlementUpdatedSchema = (): v.GenericSchema<unknown, DropsEntitlementUpdated> => (DropsEntitlementUpdatedMemo ??= v.looseObject({
   status: str,
-  ids: /* @__PURE__ */ v.array(str),
-});
+  ids: v.array(str),
+}));
 
 /** Input of {@link getDropsEntitlements}: query parameters and body fields by their wire names. */
 export interface GetDropsEntitlementsInput {
@@ -56,10 +58,11 @@ export interface GetDropsEntitlementsResponse {
   data: DropsEntitlement[];
   pagination?: Pagination;
 }
-const GetDropsEntitlementsResponseSchema: v.GenericSchema<unknown, GetDropsEntitlementsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(DropsEntitlementSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetDropsEntitlementsResponseMemo: v.GenericSchema<unknown, GetDropsEntitlementsResponse> | undefined;
+const GetDropsEntitlementsResponseSchema = (): v.GenericSchema<unknown, GetDropsEntitlementsResponse> => (GetDropsEntitlementsResponseMemo ??= v.looseObject({
+  data: v.array(DropsEntitlementSchema()),
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Lists Drops rewards granted to users for your games.
@@ -76,7 +79,9 @@ export const getDropsEntitlements = /* @__PURE__ */ definePaginated<GetDropsEnti
   paginated: true,
   limits: [{ of: ['id'], max: 100 }],
   range: { first: [1, 1000] },
-  response: GetDropsEntitlementsResponseSchema,
+  get response() {
+    return GetDropsEntitlementsResponseSchema();
+  },
 }, [checkLimits, checkRange]);
 
 /** Input of {@link updateDropsEntitlements}: query parameters and body fields by their wire names. */
@@ -88,9 +93,10 @@ export interface UpdateDropsEntitlementsInput {
 export interface UpdateDropsEntitlementsResponse {
   data: DropsEntitlementUpdated[];
 }
-const UpdateDropsEntitlementsResponseSchema: v.GenericSchema<unknown, UpdateDropsEntitlementsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(DropsEntitlementUpdatedSchema),
-});
+let UpdateDropsEntitlementsResponseMemo: v.GenericSchema<unknown, UpdateDropsEntitlementsResponse> | undefined;
+const UpdateDropsEntitlementsResponseSchema = (): v.GenericSchema<unknown, UpdateDropsEntitlementsResponse> => (UpdateDropsEntitlementsResponseMemo ??= v.looseObject({
+  data: v.array(DropsEntitlementUpdatedSchema()),
+}));
 
 /**
  * Marks Drops rewards as claimed or fulfilled.
@@ -106,5 +112,7 @@ export const updateDropsEntitlements = /* @__PURE__ */ defineCall<UpdateDropsEnt
   scopes: [],
   paginated: false,
   limits: [{ of: ['entitlement_ids'], max: 100 }],
-  response: UpdateDropsEntitlementsResponseSchema,
+  get response() {
+    return UpdateDropsEntitlementsResponseSchema();
+  },
 }, [checkLimits]);

@@ -122,22 +122,23 @@ export interface EventSubSubscription {
   };
   cost: number;
 }
-const EventSubSubscriptionSchema: v.GenericSchema<unknown, EventSubSubscription> = /* @__PURE__ */ v.looseObject({
+let EventSubSubscriptionMemo: v.GenericSchema<unknown, EventSubSubscription> | undefined;
+const EventSubSubscriptionSchema = (): v.GenericSchema<unknown, EventSubSubscription> => (EventSubSubscriptionMemo ??= v.looseObject({
   id: str,
   status: str,
   type: str,
   version: str,
-  condition: /* @__PURE__ */ v.record(str, unknown),
+  condition: v.record(str, unknown),
   created_at: str,
-  transport: /* @__PURE__ */ v.looseObject({
+  transport: v.looseObject({
     method: str,
-    callback: /* @__PURE__ */ v.optional(str),
-    session_id: /* @__PURE__ */ v.optional(str),
-    connected_at: /* @__PURE__ */ v.optional(str),
-    disconnected_at: /* @__PURE__ */ v.optional(str),
+    callback: v.optional(str),
+    session_id: v.optional(str),
+    connected_at: v.optional(str),
+    disconnected_at: v.optional(str),
   }),
   cost: num,
-});
+}));
 
 /** Input of {@link createEventSubSubscription}: query parameters and body fields by their wire names. */
 export interface CreateEventSubSubscriptionInput {
@@ -233,12 +234,13 @@ export interface CreateEventSubSubscriptionResponse {
   total_cost: number;
   max_total_cost: number;
 }
-const CreateEventSubSubscriptionResponseSchema: v.GenericSchema<unknown, CreateEventSubSubscriptionResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(EventSubSubscriptionSchema),
+let CreateEventSubSubscriptionResponseMemo: v.GenericSchema<unknown, CreateEventSubSubscriptionResponse> | undefined;
+const CreateEventSubSubscriptionResponseSchema = (): v.GenericSchema<unknown, CreateEventSubSubscriptionResponse> => (CreateEventSubSubscriptionResponseMemo ??= v.looseObject({
+  data: v.array(EventSubSubscriptionSchema()),
   total: num,
   total_cost: num,
   max_total_cost: num,
-});
+}));
 
 /**
  * Subscribes to an EventSub event type over a WebSocket, webhook or conduit.
@@ -254,7 +256,9 @@ export const createEventSubSubscription = /* @__PURE__ */ defineCall<CreateEvent
   scopes: [],
   paginated: false,
   required: ['type', 'version', 'condition', 'transport'],
-  response: CreateEventSubSubscriptionResponseSchema,
+  get response() {
+    return CreateEventSubSubscriptionResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link deleteEventSubSubscription}: query parameters and body fields by their wire names. */
@@ -394,13 +398,14 @@ export interface GetEventSubSubscriptionsResponse {
   max_total_cost: number;
   pagination?: Pagination;
 }
-const GetEventSubSubscriptionsResponseSchema: v.GenericSchema<unknown, GetEventSubSubscriptionsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(EventSubSubscriptionSchema),
+let GetEventSubSubscriptionsResponseMemo: v.GenericSchema<unknown, GetEventSubSubscriptionsResponse> | undefined;
+const GetEventSubSubscriptionsResponseSchema = (): v.GenericSchema<unknown, GetEventSubSubscriptionsResponse> => (GetEventSubSubscriptionsResponseMemo ??= v.looseObject({
+  data: v.array(EventSubSubscriptionSchema()),
   total: num,
   total_cost: num,
   max_total_cost: num,
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Lists your EventSub subscriptions, filtered by status, type or user.
@@ -416,5 +421,7 @@ export const getEventSubSubscriptions = /* @__PURE__ */ definePaginated<GetEvent
   scopes: [],
   paginated: true,
   exclusive: [['status', 'type', 'user_id', 'subscription_id', 'conduit_id']],
-  response: GetEventSubSubscriptionsResponseSchema,
+  get response() {
+    return GetEventSubSubscriptionsResponseSchema();
+  },
 }, [checkExclusive]);

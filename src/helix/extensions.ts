@@ -14,12 +14,13 @@ export interface ExtensionConfigurationSegment {
   content: string;
   version: string;
 }
-const ExtensionConfigurationSegmentSchema: v.GenericSchema<unknown, ExtensionConfigurationSegment> = /* @__PURE__ */ v.looseObject({
+let ExtensionConfigurationSegmentMemo: v.GenericSchema<unknown, ExtensionConfigurationSegment> | undefined;
+const ExtensionConfigurationSegmentSchema = (): v.GenericSchema<unknown, ExtensionConfigurationSegment> => (ExtensionConfigurationSegmentMemo ??= v.looseObject({
   segment: str,
-  broadcaster_id: /* @__PURE__ */ v.optional(str),
+  broadcaster_id: v.optional(str),
   content: str,
   version: str,
-});
+}));
 
 /** Part of what {@link getExtensionLiveChannels} resolves to. */
 export interface ExtensionLiveChannel {
@@ -29,13 +30,14 @@ export interface ExtensionLiveChannel {
   game_id: string;
   title: string;
 }
-const ExtensionLiveChannelSchema: v.GenericSchema<unknown, ExtensionLiveChannel> = /* @__PURE__ */ v.looseObject({
+let ExtensionLiveChannelMemo: v.GenericSchema<unknown, ExtensionLiveChannel> | undefined;
+const ExtensionLiveChannelSchema = (): v.GenericSchema<unknown, ExtensionLiveChannel> => (ExtensionLiveChannelMemo ??= v.looseObject({
   broadcaster_id: str,
   broadcaster_name: str,
   game_name: str,
   game_id: str,
   title: str,
-});
+}));
 
 /** Part of what {@link getExtensionSecrets}, {@link createExtensionSecret} resolve to. */
 export interface ExtensionSecret {
@@ -46,14 +48,15 @@ export interface ExtensionSecret {
     expires_at: string;
   }[];
 }
-const ExtensionSecretSchema: v.GenericSchema<unknown, ExtensionSecret> = /* @__PURE__ */ v.looseObject({
+let ExtensionSecretMemo: v.GenericSchema<unknown, ExtensionSecret> | undefined;
+const ExtensionSecretSchema = (): v.GenericSchema<unknown, ExtensionSecret> => (ExtensionSecretMemo ??= v.looseObject({
   format_version: num,
-  secrets: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+  secrets: v.array(v.looseObject({
     content: str,
     active_at: str,
     expires_at: str,
   })),
-});
+}));
 
 /** Part of what {@link getExtensions}, {@link getReleasedExtensions} resolve to. */
 export interface ExtensionIconUrls {
@@ -61,11 +64,12 @@ export interface ExtensionIconUrls {
   '24x24'?: string;
   '300x200'?: string;
 }
-const ExtensionIconUrlsSchema: v.GenericSchema<unknown, ExtensionIconUrls> = /* @__PURE__ */ v.looseObject({
-  '100x100': /* @__PURE__ */ v.optional(str),
-  '24x24': /* @__PURE__ */ v.optional(str),
-  '300x200': /* @__PURE__ */ v.optional(str),
-});
+let ExtensionIconUrlsMemo: v.GenericSchema<unknown, ExtensionIconUrls> | undefined;
+const ExtensionIconUrlsSchema = (): v.GenericSchema<unknown, ExtensionIconUrls> => (ExtensionIconUrlsMemo ??= v.looseObject({
+  '100x100': v.optional(str),
+  '24x24': v.optional(str),
+  '300x200': v.optional(str),
+}));
 
 /** Part of what {@link getExtensions}, {@link getReleasedExtensions} resolve to. */
 export interface Extension {
@@ -129,7 +133,8 @@ export interface Extension {
   allowlisted_config_urls: string[];
   allowlisted_panel_urls: string[];
 }
-const ExtensionSchema: v.GenericSchema<unknown, Extension> = /* @__PURE__ */ v.looseObject({
+let ExtensionMemo: v.GenericSchema<unknown, Extension> | undefined;
+const ExtensionSchema = (): v.GenericSchema<unknown, Extension> => (ExtensionMemo ??= v.looseObject({
   author_name: str,
   bits_enabled: bool,
   can_install: bool,
@@ -138,32 +143,32 @@ const ExtensionSchema: v.GenericSchema<unknown, Extension> = /* @__PURE__ */ v.l
   eula_tos_url: str,
   has_chat_support: bool,
   icon_url: str,
-  icon_urls: ExtensionIconUrlsSchema,
+  icon_urls: ExtensionIconUrlsSchema(),
   id: str,
   name: str,
   privacy_policy_url: str,
   request_identity_link: bool,
-  screenshot_urls: /* @__PURE__ */ v.array(str),
+  screenshot_urls: v.array(str),
   state: str,
   subscriptions_support_level: str,
   summary: str,
   support_email: str,
   version: str,
   viewer_summary: str,
-  views: /* @__PURE__ */ v.looseObject({
-    mobile: /* @__PURE__ */ v.looseObject({
+  views: v.looseObject({
+    mobile: v.looseObject({
       viewer_url: str,
     }),
-    panel: /* @__PURE__ */ v.looseObject({
+    panel: v.looseObject({
       viewer_url: str,
       height: num,
       can_link_external_content: bool,
     }),
-    video_overlay: /* @__PURE__ */ v.looseObject({
+    video_overlay: v.looseObject({
       viewer_url: str,
       can_link_external_content: bool,
     }),
-    component: /* @__PURE__ */ v.looseObject({
+    component: v.looseObject({
       viewer_url: str,
       aspect_ratio_x: num,
       aspect_ratio_y: num,
@@ -172,14 +177,14 @@ const ExtensionSchema: v.GenericSchema<unknown, Extension> = /* @__PURE__ */ v.l
       target_height: num,
       can_link_external_content: bool,
     }),
-    config: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.looseObject({
+    config: v.optional(v.looseObject({
       viewer_url: str,
       can_link_external_content: bool,
     })),
   }),
-  allowlisted_config_urls: /* @__PURE__ */ v.array(str),
-  allowlisted_panel_urls: /* @__PURE__ */ v.array(str),
-});
+  allowlisted_config_urls: v.array(str),
+  allowlisted_panel_urls: v.array(str),
+}));
 
 /** Part of what {@link getExtensionBitsProducts}, {@link updateExtensionBitsProduct} resolve to. */
 export interface ExtensionBitsProduct {
@@ -193,9 +198,10 @@ export interface ExtensionBitsProduct {
   expiration: string;
   is_broadcast: boolean;
 }
-const ExtensionBitsProductSchema: v.GenericSchema<unknown, ExtensionBitsProduct> = /* @__PURE__ */ v.looseObject({
+let ExtensionBitsProductMemo: v.GenericSchema<unknown, ExtensionBitsProduct> | undefined;
+const ExtensionBitsProductSchema = (): v.GenericSchema<unknown, ExtensionBitsProduct> => (ExtensionBitsProductMemo ??= v.looseObject({
   sku: str,
-  cost: /* @__PURE__ */ v.looseObject({
+  cost: v.looseObject({
     amount: num,
     type: str,
   }),
@@ -203,7 +209,7 @@ const ExtensionBitsProductSchema: v.GenericSchema<unknown, ExtensionBitsProduct>
   display_name: str,
   expiration: str,
   is_broadcast: bool,
-});
+}));
 
 /** Input of {@link getExtensionConfigurationSegment}: query parameters and body fields by their wire names. */
 export interface GetExtensionConfigurationSegmentInput {
@@ -215,9 +221,10 @@ export interface GetExtensionConfigurationSegmentInput {
 export interface GetExtensionConfigurationSegmentResponse {
   data: ExtensionConfigurationSegment[];
 }
-const GetExtensionConfigurationSegmentResponseSchema: v.GenericSchema<unknown, GetExtensionConfigurationSegmentResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ExtensionConfigurationSegmentSchema),
-});
+let GetExtensionConfigurationSegmentResponseMemo: v.GenericSchema<unknown, GetExtensionConfigurationSegmentResponse> | undefined;
+const GetExtensionConfigurationSegmentResponseSchema = (): v.GenericSchema<unknown, GetExtensionConfigurationSegmentResponse> => (GetExtensionConfigurationSegmentResponseMemo ??= v.looseObject({
+  data: v.array(ExtensionConfigurationSegmentSchema()),
+}));
 
 /**
  * Reads one configuration segment of an extension.
@@ -233,7 +240,9 @@ export const getExtensionConfigurationSegment = /* @__PURE__ */ defineCall<GetEx
   scopes: [],
   paginated: false,
   required: ['extension_id', 'segment'],
-  response: GetExtensionConfigurationSegmentResponseSchema,
+  get response() {
+    return GetExtensionConfigurationSegmentResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link setExtensionConfigurationSegment}: query parameters and body fields by their wire names. */
@@ -320,10 +329,11 @@ export interface GetExtensionLiveChannelsResponse {
   data: ExtensionLiveChannel[];
   pagination?: string;
 }
-const GetExtensionLiveChannelsResponseSchema: v.GenericSchema<unknown, GetExtensionLiveChannelsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ExtensionLiveChannelSchema),
-  pagination: /* @__PURE__ */ v.optional(str),
-});
+let GetExtensionLiveChannelsResponseMemo: v.GenericSchema<unknown, GetExtensionLiveChannelsResponse> | undefined;
+const GetExtensionLiveChannelsResponseSchema = (): v.GenericSchema<unknown, GetExtensionLiveChannelsResponse> => (GetExtensionLiveChannelsResponseMemo ??= v.looseObject({
+  data: v.array(ExtensionLiveChannelSchema()),
+  pagination: v.optional(str),
+}));
 
 /**
  * Lists live channels that have an extension installed or active.
@@ -340,7 +350,9 @@ export const getExtensionLiveChannels = /* @__PURE__ */ definePaginated<GetExten
   paginated: true,
   required: ['extension_id'],
   range: { first: [1, 100] },
-  response: GetExtensionLiveChannelsResponseSchema,
+  get response() {
+    return GetExtensionLiveChannelsResponseSchema();
+  },
 }, [checkRequired, checkRange]);
 
 /** Input of {@link getExtensionSecrets}: query parameters and body fields by their wire names. */
@@ -351,9 +363,10 @@ export interface GetExtensionSecretsInput {
 export interface GetExtensionSecretsResponse {
   data: ExtensionSecret[];
 }
-const GetExtensionSecretsResponseSchema: v.GenericSchema<unknown, GetExtensionSecretsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ExtensionSecretSchema),
-});
+let GetExtensionSecretsResponseMemo: v.GenericSchema<unknown, GetExtensionSecretsResponse> | undefined;
+const GetExtensionSecretsResponseSchema = (): v.GenericSchema<unknown, GetExtensionSecretsResponse> => (GetExtensionSecretsResponseMemo ??= v.looseObject({
+  data: v.array(ExtensionSecretSchema()),
+}));
 
 /**
  * Lists the shared secrets an extension signs its JWTs with.
@@ -369,7 +382,9 @@ export const getExtensionSecrets = /* @__PURE__ */ defineCall<GetExtensionSecret
   scopes: [],
   paginated: false,
   required: ['extension_id'],
-  response: GetExtensionSecretsResponseSchema,
+  get response() {
+    return GetExtensionSecretsResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link createExtensionSecret}: query parameters and body fields by their wire names. */
@@ -381,9 +396,10 @@ export interface CreateExtensionSecretInput {
 export interface CreateExtensionSecretResponse {
   data: ExtensionSecret[];
 }
-const CreateExtensionSecretResponseSchema: v.GenericSchema<unknown, CreateExtensionSecretResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ExtensionSecretSchema),
-});
+let CreateExtensionSecretResponseMemo: v.GenericSchema<unknown, CreateExtensionSecretResponse> | undefined;
+const CreateExtensionSecretResponseSchema = (): v.GenericSchema<unknown, CreateExtensionSecretResponse> => (CreateExtensionSecretResponseMemo ??= v.looseObject({
+  data: v.array(ExtensionSecretSchema()),
+}));
 
 /**
  * Rotates in a new shared secret for an extension.
@@ -399,7 +415,9 @@ export const createExtensionSecret = /* @__PURE__ */ defineCall<CreateExtensionS
   scopes: [],
   paginated: false,
   required: ['extension_id'],
-  response: CreateExtensionSecretResponseSchema,
+  get response() {
+    return CreateExtensionSecretResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link sendExtensionChatMessage}: query parameters and body fields by their wire names. */
@@ -436,9 +454,10 @@ export interface GetExtensionsInput {
 export interface GetExtensionsResponse {
   data: Extension[];
 }
-const GetExtensionsResponseSchema: v.GenericSchema<unknown, GetExtensionsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ExtensionSchema),
-});
+let GetExtensionsResponseMemo: v.GenericSchema<unknown, GetExtensionsResponse> | undefined;
+const GetExtensionsResponseSchema = (): v.GenericSchema<unknown, GetExtensionsResponse> => (GetExtensionsResponseMemo ??= v.looseObject({
+  data: v.array(ExtensionSchema()),
+}));
 
 /**
  * Reads an extension’s details, including unreleased versions.
@@ -454,7 +473,9 @@ export const getExtensions = /* @__PURE__ */ defineCall<GetExtensionsInput, GetE
   scopes: [],
   paginated: false,
   required: ['extension_id'],
-  response: GetExtensionsResponseSchema,
+  get response() {
+    return GetExtensionsResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link getReleasedExtensions}: query parameters and body fields by their wire names. */
@@ -466,9 +487,10 @@ export interface GetReleasedExtensionsInput {
 export interface GetReleasedExtensionsResponse {
   data: Extension[];
 }
-const GetReleasedExtensionsResponseSchema: v.GenericSchema<unknown, GetReleasedExtensionsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ExtensionSchema),
-});
+let GetReleasedExtensionsResponseMemo: v.GenericSchema<unknown, GetReleasedExtensionsResponse> | undefined;
+const GetReleasedExtensionsResponseSchema = (): v.GenericSchema<unknown, GetReleasedExtensionsResponse> => (GetReleasedExtensionsResponseMemo ??= v.looseObject({
+  data: v.array(ExtensionSchema()),
+}));
 
 /**
  * Reads a released extension’s public details.
@@ -484,7 +506,9 @@ export const getReleasedExtensions = /* @__PURE__ */ defineCall<GetReleasedExten
   scopes: [],
   paginated: false,
   required: ['extension_id'],
-  response: GetReleasedExtensionsResponseSchema,
+  get response() {
+    return GetReleasedExtensionsResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link getExtensionBitsProducts}: query parameters and body fields by their wire names. */
@@ -495,9 +519,10 @@ export interface GetExtensionBitsProductsInput {
 export interface GetExtensionBitsProductsResponse {
   data: ExtensionBitsProduct[];
 }
-const GetExtensionBitsProductsResponseSchema: v.GenericSchema<unknown, GetExtensionBitsProductsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ExtensionBitsProductSchema),
-});
+let GetExtensionBitsProductsResponseMemo: v.GenericSchema<unknown, GetExtensionBitsProductsResponse> | undefined;
+const GetExtensionBitsProductsResponseSchema = (): v.GenericSchema<unknown, GetExtensionBitsProductsResponse> => (GetExtensionBitsProductsResponseMemo ??= v.looseObject({
+  data: v.array(ExtensionBitsProductSchema()),
+}));
 
 /**
  * Lists the Bits products an extension sells.
@@ -512,7 +537,9 @@ export const getExtensionBitsProducts = /* @__PURE__ */ defineCall<GetExtensionB
   tokens: ['app'],
   scopes: [],
   paginated: false,
-  response: GetExtensionBitsProductsResponseSchema,
+  get response() {
+    return GetExtensionBitsProductsResponseSchema();
+  },
 });
 
 /** Input of {@link updateExtensionBitsProduct}: query parameters and body fields by their wire names. */
@@ -528,9 +555,10 @@ export interface UpdateExtensionBitsProductInput {
 export interface UpdateExtensionBitsProductResponse {
   data: ExtensionBitsProduct[];
 }
-const UpdateExtensionBitsProductResponseSchema: v.GenericSchema<unknown, UpdateExtensionBitsProductResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ExtensionBitsProductSchema),
-});
+let UpdateExtensionBitsProductResponseMemo: v.GenericSchema<unknown, UpdateExtensionBitsProductResponse> | undefined;
+const UpdateExtensionBitsProductResponseSchema = (): v.GenericSchema<unknown, UpdateExtensionBitsProductResponse> => (UpdateExtensionBitsProductResponseMemo ??= v.looseObject({
+  data: v.array(ExtensionBitsProductSchema()),
+}));
 
 /**
  * Adds or changes a Bits product an extension sells.
@@ -547,5 +575,7 @@ export const updateExtensionBitsProduct = /* @__PURE__ */ defineCall<UpdateExten
   paginated: false,
   required: ['sku', 'cost', 'display_name'],
   maxLength: { sku: 255, display_name: 255 },
-  response: UpdateExtensionBitsProductResponseSchema,
+  get response() {
+    return UpdateExtensionBitsProductResponseSchema();
+  },
 }, [checkRequired, checkMaxLength]);

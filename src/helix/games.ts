@@ -13,12 +13,13 @@ export interface Game {
   box_art_url: string;
   igdb_id: string;
 }
-const GameSchema: v.GenericSchema<unknown, Game> = /* @__PURE__ */ v.looseObject({
+let GameMemo: v.GenericSchema<unknown, Game> | undefined;
+const GameSchema = (): v.GenericSchema<unknown, Game> => (GameMemo ??= v.looseObject({
   id: str,
   name: str,
   box_art_url: str,
   igdb_id: str,
-});
+}));
 
 /** Input of {@link getTopGames}: query parameters and body fields by their wire names. */
 export interface GetTopGamesInput {
@@ -31,10 +32,11 @@ export interface GetTopGamesResponse {
   data: Game[];
   pagination?: Pagination;
 }
-const GetTopGamesResponseSchema: v.GenericSchema<unknown, GetTopGamesResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(GameSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetTopGamesResponseMemo: v.GenericSchema<unknown, GetTopGamesResponse> | undefined;
+const GetTopGamesResponseSchema = (): v.GenericSchema<unknown, GetTopGamesResponse> => (GetTopGamesResponseMemo ??= v.looseObject({
+  data: v.array(GameSchema()),
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Lists the categories with the most viewers right now.
@@ -50,7 +52,9 @@ export const getTopGames = /* @__PURE__ */ definePaginated<GetTopGamesInput, Get
   scopes: [],
   paginated: true,
   range: { first: [1, 100] },
-  response: GetTopGamesResponseSchema,
+  get response() {
+    return GetTopGamesResponseSchema();
+  },
 }, [checkRange]);
 
 /** Input of {@link getGames}: query parameters and body fields by their wire names. */
@@ -63,9 +67,10 @@ export interface GetGamesInput {
 export interface GetGamesResponse {
   data: Game[];
 }
-const GetGamesResponseSchema: v.GenericSchema<unknown, GetGamesResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(GameSchema),
-});
+let GetGamesResponseMemo: v.GenericSchema<unknown, GetGamesResponse> | undefined;
+const GetGamesResponseSchema = (): v.GenericSchema<unknown, GetGamesResponse> => (GetGamesResponseMemo ??= v.looseObject({
+  data: v.array(GameSchema()),
+}));
 
 /**
  * Looks up categories or games by id, name or IGDB id.
@@ -82,5 +87,7 @@ export const getGames = /* @__PURE__ */ defineCall<GetGamesInput, GetGamesRespon
   paginated: false,
   limits: [{ of: ['id', 'name', 'igdb_id'], max: 100 }],
   oneOf: [['id', 'name', 'igdb_id']],
-  response: GetGamesResponseSchema,
+  get response() {
+    return GetGamesResponseSchema();
+  },
 }, [checkLimits, checkOneOf]);

@@ -25,7 +25,8 @@ export interface CreatorGoal {
   target_amount: number;
   created_at: string;
 }
-const CreatorGoalSchema: v.GenericSchema<unknown, CreatorGoal> = /* @__PURE__ */ v.looseObject({
+let CreatorGoalMemo: v.GenericSchema<unknown, CreatorGoal> | undefined;
+const CreatorGoalSchema = (): v.GenericSchema<unknown, CreatorGoal> => (CreatorGoalMemo ??= v.looseObject({
   id: str,
   broadcaster_id: str,
   broadcaster_name: str,
@@ -35,7 +36,7 @@ const CreatorGoalSchema: v.GenericSchema<unknown, CreatorGoal> = /* @__PURE__ */
   current_amount: num,
   target_amount: num,
   created_at: str,
-});
+}));
 
 /** Input of {@link getCreatorGoals}: query parameters and body fields by their wire names. */
 export interface GetCreatorGoalsInput {
@@ -45,9 +46,10 @@ export interface GetCreatorGoalsInput {
 export interface GetCreatorGoalsResponse {
   data: CreatorGoal[];
 }
-const GetCreatorGoalsResponseSchema: v.GenericSchema<unknown, GetCreatorGoalsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(CreatorGoalSchema),
-});
+let GetCreatorGoalsResponseMemo: v.GenericSchema<unknown, GetCreatorGoalsResponse> | undefined;
+const GetCreatorGoalsResponseSchema = (): v.GenericSchema<unknown, GetCreatorGoalsResponse> => (GetCreatorGoalsResponseMemo ??= v.looseObject({
+  data: v.array(CreatorGoalSchema()),
+}));
 
 /**
  * Lists the goals a broadcaster is currently working towards.
@@ -63,5 +65,7 @@ export const getCreatorGoals = /* @__PURE__ */ defineCall<GetCreatorGoalsInput, 
   scopes: [['channel:read:goals']],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetCreatorGoalsResponseSchema,
+  get response() {
+    return GetCreatorGoalsResponseSchema();
+  },
 }, [checkRequired]);

@@ -38,36 +38,38 @@ export type Guest = {
     id: string;
   }
 );
-const GuestSchema: v.GenericSchema<unknown, Guest> = /* @__PURE__ */ eitherSpelling(/* @__PURE__ */ v.looseObject({
-  slot_id: /* @__PURE__ */ v.optional(str),
-  id: /* @__PURE__ */ v.optional(str),
+let GuestMemo: v.GenericSchema<unknown, Guest> | undefined;
+const GuestSchema = (): v.GenericSchema<unknown, Guest> => (GuestMemo ??= eitherSpelling(v.looseObject({
+  slot_id: v.optional(str),
+  id: v.optional(str),
   is_live: bool,
   user_id: str,
   user_display_name: str,
   user_login: str,
   volume: num,
   assigned_at: str,
-  audio_settings: /* @__PURE__ */ v.looseObject({
+  audio_settings: v.looseObject({
     is_host_enabled: bool,
     is_guest_enabled: bool,
     is_available: bool,
   }),
-  video_settings: /* @__PURE__ */ v.looseObject({
+  video_settings: v.looseObject({
     is_host_enabled: bool,
     is_guest_enabled: bool,
     is_available: bool,
   }),
-}), 'slot_id', 'id');
+}), 'slot_id', 'id'));
 
 /** Part of what {@link getGuestStarSession}, {@link createGuestStarSession}, {@link endGuestStarSession} resolve to. */
 export interface GuestStarSession {
   id: string;
   guests: Guest[];
 }
-const GuestStarSessionSchema: v.GenericSchema<unknown, GuestStarSession> = /* @__PURE__ */ v.looseObject({
+let GuestStarSessionMemo: v.GenericSchema<unknown, GuestStarSession> | undefined;
+const GuestStarSessionSchema = (): v.GenericSchema<unknown, GuestStarSession> => (GuestStarSessionMemo ??= v.looseObject({
   id: str,
-  guests: /* @__PURE__ */ v.array(GuestSchema),
-});
+  guests: v.array(GuestSchema()),
+}));
 
 /** Part of what {@link getGuestStarInvites} resolves to. */
 export interface GuestStarInvite {
@@ -79,7 +81,8 @@ export interface GuestStarInvite {
   is_video_available: boolean;
   is_audio_available: boolean;
 }
-const GuestStarInviteSchema: v.GenericSchema<unknown, GuestStarInvite> = /* @__PURE__ */ v.looseObject({
+let GuestStarInviteMemo: v.GenericSchema<unknown, GuestStarInvite> | undefined;
+const GuestStarInviteSchema = (): v.GenericSchema<unknown, GuestStarInvite> => (GuestStarInviteMemo ??= v.looseObject({
   user_id: str,
   invited_at: str,
   status: str,
@@ -87,7 +90,7 @@ const GuestStarInviteSchema: v.GenericSchema<unknown, GuestStarInvite> = /* @__P
   is_audio_enabled: bool,
   is_video_available: bool,
   is_audio_available: bool,
-});
+}));
 
 /** Input of {@link getChannelGuestStarSettings}: query parameters and body fields by their wire names. */
 export interface GetChannelGuestStarSettingsInput {
@@ -102,13 +105,14 @@ export interface GetChannelGuestStarSettingsResponse {
   group_layout: 'TILED_LAYOUT' | 'SCREENSHARE_LAYOUT' | (string & {});
   browser_source_token: string;
 }
-const GetChannelGuestStarSettingsResponseSchema: v.GenericSchema<unknown, GetChannelGuestStarSettingsResponse> = /* @__PURE__ */ v.looseObject({
+let GetChannelGuestStarSettingsResponseMemo: v.GenericSchema<unknown, GetChannelGuestStarSettingsResponse> | undefined;
+const GetChannelGuestStarSettingsResponseSchema = (): v.GenericSchema<unknown, GetChannelGuestStarSettingsResponse> => (GetChannelGuestStarSettingsResponseMemo ??= v.looseObject({
   is_moderator_send_live_enabled: bool,
   slot_count: num,
   is_browser_source_audio_enabled: bool,
   group_layout: str,
   browser_source_token: str,
-});
+}));
 
 /**
  * Reads a channel’s Guest Star configuration (beta).
@@ -124,7 +128,9 @@ export const getChannelGuestStarSettings = /* @__PURE__ */ defineCall<GetChannel
   scopes: [['channel:read:guest_star', 'channel:manage:guest_star', 'moderator:read:guest_star', 'moderator:manage:guest_star']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
-  response: GetChannelGuestStarSettingsResponseSchema,
+  get response() {
+    return GetChannelGuestStarSettingsResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link updateChannelGuestStarSettings}: query parameters and body fields by their wire names. */
@@ -163,9 +169,10 @@ export interface GetGuestStarSessionInput {
 export interface GetGuestStarSessionResponse {
   data: GuestStarSession[];
 }
-const GetGuestStarSessionResponseSchema: v.GenericSchema<unknown, GetGuestStarSessionResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(GuestStarSessionSchema),
-});
+let GetGuestStarSessionResponseMemo: v.GenericSchema<unknown, GetGuestStarSessionResponse> | undefined;
+const GetGuestStarSessionResponseSchema = (): v.GenericSchema<unknown, GetGuestStarSessionResponse> => (GetGuestStarSessionResponseMemo ??= v.looseObject({
+  data: v.array(GuestStarSessionSchema()),
+}));
 
 /**
  * Reads the Guest Star session running in a channel (beta).
@@ -181,7 +188,9 @@ export const getGuestStarSession = /* @__PURE__ */ defineCall<GetGuestStarSessio
   scopes: [['channel:read:guest_star', 'channel:manage:guest_star', 'moderator:read:guest_star', 'moderator:manage:guest_star']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
-  response: GetGuestStarSessionResponseSchema,
+  get response() {
+    return GetGuestStarSessionResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link createGuestStarSession}: query parameters and body fields by their wire names. */
@@ -192,9 +201,10 @@ export interface CreateGuestStarSessionInput {
 export interface CreateGuestStarSessionResponse {
   data: GuestStarSession[];
 }
-const CreateGuestStarSessionResponseSchema: v.GenericSchema<unknown, CreateGuestStarSessionResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(GuestStarSessionSchema),
-});
+let CreateGuestStarSessionResponseMemo: v.GenericSchema<unknown, CreateGuestStarSessionResponse> | undefined;
+const CreateGuestStarSessionResponseSchema = (): v.GenericSchema<unknown, CreateGuestStarSessionResponse> => (CreateGuestStarSessionResponseMemo ??= v.looseObject({
+  data: v.array(GuestStarSessionSchema()),
+}));
 
 /**
  * Opens a Guest Star session for the broadcaster (beta).
@@ -210,7 +220,9 @@ export const createGuestStarSession = /* @__PURE__ */ defineCall<CreateGuestStar
   scopes: [['channel:manage:guest_star']],
   paginated: false,
   required: ['broadcaster_id'],
-  response: CreateGuestStarSessionResponseSchema,
+  get response() {
+    return CreateGuestStarSessionResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link endGuestStarSession}: query parameters and body fields by their wire names. */
@@ -222,9 +234,10 @@ export interface EndGuestStarSessionInput {
 export interface EndGuestStarSessionResponse {
   data: GuestStarSession[];
 }
-const EndGuestStarSessionResponseSchema: v.GenericSchema<unknown, EndGuestStarSessionResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(GuestStarSessionSchema),
-});
+let EndGuestStarSessionResponseMemo: v.GenericSchema<unknown, EndGuestStarSessionResponse> | undefined;
+const EndGuestStarSessionResponseSchema = (): v.GenericSchema<unknown, EndGuestStarSessionResponse> => (EndGuestStarSessionResponseMemo ??= v.looseObject({
+  data: v.array(GuestStarSessionSchema()),
+}));
 
 /**
  * Closes the broadcaster’s Guest Star session (beta).
@@ -240,7 +253,9 @@ export const endGuestStarSession = /* @__PURE__ */ defineCall<EndGuestStarSessio
   scopes: [['channel:manage:guest_star']],
   paginated: false,
   required: ['broadcaster_id', 'session_id'],
-  response: EndGuestStarSessionResponseSchema,
+  get response() {
+    return EndGuestStarSessionResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link getGuestStarInvites}: query parameters and body fields by their wire names. */
@@ -253,9 +268,10 @@ export interface GetGuestStarInvitesInput {
 export interface GetGuestStarInvitesResponse {
   data: GuestStarInvite[];
 }
-const GetGuestStarInvitesResponseSchema: v.GenericSchema<unknown, GetGuestStarInvitesResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(GuestStarInviteSchema),
-});
+let GetGuestStarInvitesResponseMemo: v.GenericSchema<unknown, GetGuestStarInvitesResponse> | undefined;
+const GetGuestStarInvitesResponseSchema = (): v.GenericSchema<unknown, GetGuestStarInvitesResponse> => (GetGuestStarInvitesResponseMemo ??= v.looseObject({
+  data: v.array(GuestStarInviteSchema()),
+}));
 
 /**
  * Lists pending invitations to a Guest Star session (beta).
@@ -271,7 +287,9 @@ export const getGuestStarInvites = /* @__PURE__ */ defineCall<GetGuestStarInvite
   scopes: [['channel:read:guest_star', 'channel:manage:guest_star', 'moderator:read:guest_star', 'moderator:manage:guest_star']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'session_id'],
-  response: GetGuestStarInvitesResponseSchema,
+  get response() {
+    return GetGuestStarInvitesResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link sendGuestStarInvite}: query parameters and body fields by their wire names. */

@@ -51,9 +51,10 @@ export interface GetHypeTrainStatusResponse {
     } | null;
   }[];
 }
-const GetHypeTrainStatusResponseSchema: v.GenericSchema<unknown, GetHypeTrainStatusResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    current: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+let GetHypeTrainStatusResponseMemo: v.GenericSchema<unknown, GetHypeTrainStatusResponse> | undefined;
+const GetHypeTrainStatusResponseSchema = (): v.GenericSchema<unknown, GetHypeTrainStatusResponse> => (GetHypeTrainStatusResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
+    current: v.nullable(v.looseObject({
       id: str,
       broadcaster_user_id: str,
       broadcaster_user_login: str,
@@ -62,14 +63,14 @@ const GetHypeTrainStatusResponseSchema: v.GenericSchema<unknown, GetHypeTrainSta
       total: num,
       progress: num,
       goal: num,
-      top_contributions: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+      top_contributions: v.array(v.looseObject({
         user_id: str,
         user_login: str,
         user_name: str,
         type: str,
         total: num,
       })),
-      shared_train_participants: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+      shared_train_participants: v.nullable(v.array(v.looseObject({
         broadcaster_user_id: str,
         broadcaster_user_login: str,
         broadcaster_user_name: str,
@@ -77,20 +78,20 @@ const GetHypeTrainStatusResponseSchema: v.GenericSchema<unknown, GetHypeTrainSta
       started_at: str,
       expires_at: str,
       type: str,
-      is_shared_train: /* @__PURE__ */ v.optional(bool),
+      is_shared_train: v.optional(bool),
     })),
-    all_time_high: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+    all_time_high: v.nullable(v.looseObject({
       level: num,
       total: num,
       achieved_at: str,
     })),
-    shared_all_time_high: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+    shared_all_time_high: v.nullable(v.looseObject({
       level: num,
       total: num,
       achieved_at: str,
     })),
   })),
-});
+}));
 
 /**
  * Reads the channel’s current Hype Train and its records.
@@ -106,5 +107,7 @@ export const getHypeTrainStatus = /* @__PURE__ */ defineCall<GetHypeTrainStatusI
   scopes: [['channel:read:hype_train']],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetHypeTrainStatusResponseSchema,
+  get response() {
+    return GetHypeTrainStatusResponseSchema();
+  },
 }, [checkRequired]);

@@ -13,10 +13,11 @@ export interface AutoModStatus {
   msg_id: string;
   is_permitted: boolean;
 }
-const AutoModStatusSchema: v.GenericSchema<unknown, AutoModStatus> = /* @__PURE__ */ v.looseObject({
+let AutoModStatusMemo: v.GenericSchema<unknown, AutoModStatus> | undefined;
+const AutoModStatusSchema = (): v.GenericSchema<unknown, AutoModStatus> => (AutoModStatusMemo ??= v.looseObject({
   msg_id: str,
   is_permitted: bool,
-});
+}));
 
 /** Part of what {@link getAutomodSettings}, {@link updateAutomodSettings} resolve to. */
 export interface AutoModSettings {
@@ -32,10 +33,11 @@ export interface AutoModSettings {
   race_ethnicity_or_religion: number;
   sex_based_terms: number;
 }
-const AutoModSettingsSchema: v.GenericSchema<unknown, AutoModSettings> = /* @__PURE__ */ v.looseObject({
+let AutoModSettingsMemo: v.GenericSchema<unknown, AutoModSettings> | undefined;
+const AutoModSettingsSchema = (): v.GenericSchema<unknown, AutoModSettings> => (AutoModSettingsMemo ??= v.looseObject({
   broadcaster_id: str,
   moderator_id: str,
-  overall_level: /* @__PURE__ */ v.nullable(num),
+  overall_level: v.nullable(num),
   disability: num,
   aggression: num,
   sexuality_sex_or_gender: num,
@@ -44,7 +46,7 @@ const AutoModSettingsSchema: v.GenericSchema<unknown, AutoModSettings> = /* @__P
   swearing: num,
   race_ethnicity_or_religion: num,
   sex_based_terms: num,
-});
+}));
 
 /** Part of what {@link getBannedUsers} resolves to. */
 export interface BannedUser {
@@ -58,7 +60,8 @@ export interface BannedUser {
   moderator_login: string;
   moderator_name: string;
 }
-const BannedUserSchema: v.GenericSchema<unknown, BannedUser> = /* @__PURE__ */ v.looseObject({
+let BannedUserMemo: v.GenericSchema<unknown, BannedUser> | undefined;
+const BannedUserSchema = (): v.GenericSchema<unknown, BannedUser> => (BannedUserMemo ??= v.looseObject({
   user_id: str,
   user_login: str,
   user_name: str,
@@ -68,7 +71,7 @@ const BannedUserSchema: v.GenericSchema<unknown, BannedUser> = /* @__PURE__ */ v
   moderator_id: str,
   moderator_login: str,
   moderator_name: str,
-});
+}));
 
 /** Part of what {@link getBlockedTerms}, {@link addBlockedTerm} resolve to. */
 export interface BlockedTerm {
@@ -80,15 +83,16 @@ export interface BlockedTerm {
   updated_at: string;
   expires_at: string | null;
 }
-const BlockedTermSchema: v.GenericSchema<unknown, BlockedTerm> = /* @__PURE__ */ v.looseObject({
+let BlockedTermMemo: v.GenericSchema<unknown, BlockedTerm> | undefined;
+const BlockedTermSchema = (): v.GenericSchema<unknown, BlockedTerm> => (BlockedTermMemo ??= v.looseObject({
   broadcaster_id: str,
   moderator_id: str,
   id: str,
   text: str,
   created_at: str,
   updated_at: str,
-  expires_at: /* @__PURE__ */ v.nullable(str),
-});
+  expires_at: v.nullable(str),
+}));
 
 /** Part of what {@link getModerators} resolves to. */
 export interface UserModerator {
@@ -96,11 +100,12 @@ export interface UserModerator {
   user_login: string;
   user_name: string;
 }
-const UserModeratorSchema: v.GenericSchema<unknown, UserModerator> = /* @__PURE__ */ v.looseObject({
+let UserModeratorMemo: v.GenericSchema<unknown, UserModerator> | undefined;
+const UserModeratorSchema = (): v.GenericSchema<unknown, UserModerator> => (UserModeratorMemo ??= v.looseObject({
   user_id: str,
   user_login: str,
   user_name: str,
-});
+}));
 
 /** Part of what {@link getVips} resolves to. */
 export interface UserVip {
@@ -108,11 +113,12 @@ export interface UserVip {
   user_name: string;
   user_login: string;
 }
-const UserVipSchema: v.GenericSchema<unknown, UserVip> = /* @__PURE__ */ v.looseObject({
+let UserVipMemo: v.GenericSchema<unknown, UserVip> | undefined;
+const UserVipSchema = (): v.GenericSchema<unknown, UserVip> => (UserVipMemo ??= v.looseObject({
   user_id: str,
   user_name: str,
   user_login: str,
-});
+}));
 
 /** Input of {@link checkAutomodStatus}: query parameters and body fields by their wire names. */
 export interface CheckAutomodStatusInput {
@@ -123,9 +129,10 @@ export interface CheckAutomodStatusInput {
 export interface CheckAutomodStatusResponse {
   data: AutoModStatus[];
 }
-const CheckAutomodStatusResponseSchema: v.GenericSchema<unknown, CheckAutomodStatusResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(AutoModStatusSchema),
-});
+let CheckAutomodStatusResponseMemo: v.GenericSchema<unknown, CheckAutomodStatusResponse> | undefined;
+const CheckAutomodStatusResponseSchema = (): v.GenericSchema<unknown, CheckAutomodStatusResponse> => (CheckAutomodStatusResponseMemo ??= v.looseObject({
+  data: v.array(AutoModStatusSchema()),
+}));
 
 /**
  * Asks whether AutoMod would hold the given messages.
@@ -142,7 +149,9 @@ export const checkAutomodStatus = /* @__PURE__ */ defineCall<CheckAutomodStatusI
   paginated: false,
   required: ['broadcaster_id', 'data'],
   limits: [{ of: ['data'], max: 100 }],
-  response: CheckAutomodStatusResponseSchema,
+  get response() {
+    return CheckAutomodStatusResponseSchema();
+  },
 }, [checkRequired, checkLimits]);
 
 /** Input of {@link manageHeldAutomodMessages}: query parameters and body fields by their wire names. */
@@ -177,9 +186,10 @@ export interface GetAutomodSettingsInput {
 export interface GetAutomodSettingsResponse {
   data: AutoModSettings[];
 }
-const GetAutomodSettingsResponseSchema: v.GenericSchema<unknown, GetAutomodSettingsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(AutoModSettingsSchema),
-});
+let GetAutomodSettingsResponseMemo: v.GenericSchema<unknown, GetAutomodSettingsResponse> | undefined;
+const GetAutomodSettingsResponseSchema = (): v.GenericSchema<unknown, GetAutomodSettingsResponse> => (GetAutomodSettingsResponseMemo ??= v.looseObject({
+  data: v.array(AutoModSettingsSchema()),
+}));
 
 /**
  * Reads a channel’s AutoMod levels.
@@ -195,7 +205,9 @@ export const getAutomodSettings = /* @__PURE__ */ defineCall<GetAutomodSettingsI
   scopes: [['moderator:read:automod_settings', 'moderator:manage:automod_settings']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
-  response: GetAutomodSettingsResponseSchema,
+  get response() {
+    return GetAutomodSettingsResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link updateAutomodSettings}: query parameters and body fields by their wire names. */
@@ -216,9 +228,10 @@ export interface UpdateAutomodSettingsInput {
 export interface UpdateAutomodSettingsResponse {
   data: AutoModSettings[];
 }
-const UpdateAutomodSettingsResponseSchema: v.GenericSchema<unknown, UpdateAutomodSettingsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(AutoModSettingsSchema),
-});
+let UpdateAutomodSettingsResponseMemo: v.GenericSchema<unknown, UpdateAutomodSettingsResponse> | undefined;
+const UpdateAutomodSettingsResponseSchema = (): v.GenericSchema<unknown, UpdateAutomodSettingsResponse> => (UpdateAutomodSettingsResponseMemo ??= v.looseObject({
+  data: v.array(AutoModSettingsSchema()),
+}));
 
 /**
  * Sets a channel’s AutoMod levels, overall or per category.
@@ -234,7 +247,9 @@ export const updateAutomodSettings = /* @__PURE__ */ defineCall<UpdateAutomodSet
   scopes: [['moderator:manage:automod_settings']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
-  response: UpdateAutomodSettingsResponseSchema,
+  get response() {
+    return UpdateAutomodSettingsResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link getBannedUsers}: query parameters and body fields by their wire names. */
@@ -250,10 +265,11 @@ export interface GetBannedUsersResponse {
   data: BannedUser[];
   pagination?: Pagination;
 }
-const GetBannedUsersResponseSchema: v.GenericSchema<unknown, GetBannedUsersResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(BannedUserSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetBannedUsersResponseMemo: v.GenericSchema<unknown, GetBannedUsersResponse> | undefined;
+const GetBannedUsersResponseSchema = (): v.GenericSchema<unknown, GetBannedUsersResponse> => (GetBannedUsersResponseMemo ??= v.looseObject({
+  data: v.array(BannedUserSchema()),
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Lists users banned or timed out in a channel.
@@ -271,7 +287,9 @@ export const getBannedUsers = /* @__PURE__ */ definePaginated<GetBannedUsersInpu
   required: ['broadcaster_id'],
   limits: [{ of: ['user_id'], max: 100 }],
   range: { first: [1, 100] },
-  response: GetBannedUsersResponseSchema,
+  get response() {
+    return GetBannedUsersResponseSchema();
+  },
 }, [checkRequired, checkLimits, checkRange]);
 
 /** Input of {@link banUser}: query parameters and body fields by their wire names. */
@@ -290,15 +308,16 @@ export interface BanUserResponse {
     end_time: string | null;
   }[];
 }
-const BanUserResponseSchema: v.GenericSchema<unknown, BanUserResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let BanUserResponseMemo: v.GenericSchema<unknown, BanUserResponse> | undefined;
+const BanUserResponseSchema = (): v.GenericSchema<unknown, BanUserResponse> => (BanUserResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     broadcaster_id: str,
     moderator_id: str,
     user_id: str,
     created_at: str,
-    end_time: /* @__PURE__ */ v.nullable(str),
+    end_time: v.nullable(str),
   })),
-});
+}));
 
 /**
  * Bans a user from a channel’s chat, or times them out for a while.
@@ -314,7 +333,9 @@ export const banUser = /* @__PURE__ */ defineCall<BanUserInput, BanUserResponse>
   scopes: [['moderator:manage:banned_users']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'data'],
-  response: BanUserResponseSchema,
+  get response() {
+    return BanUserResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link unbanUser}: query parameters and body fields by their wire names. */
@@ -370,26 +391,27 @@ export interface GetUnbanRequestsResponse {
   }[];
   pagination?: Pagination;
 }
-const GetUnbanRequestsResponseSchema: v.GenericSchema<unknown, GetUnbanRequestsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let GetUnbanRequestsResponseMemo: v.GenericSchema<unknown, GetUnbanRequestsResponse> | undefined;
+const GetUnbanRequestsResponseSchema = (): v.GenericSchema<unknown, GetUnbanRequestsResponse> => (GetUnbanRequestsResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     id: str,
     broadcaster_id: str,
     broadcaster_name: str,
     broadcaster_login: str,
-    moderator_id: /* @__PURE__ */ v.nullable(str),
-    moderator_login: /* @__PURE__ */ v.nullable(str),
-    moderator_name: /* @__PURE__ */ v.nullable(str),
+    moderator_id: v.nullable(str),
+    moderator_login: v.nullable(str),
+    moderator_name: v.nullable(str),
     user_id: str,
     user_login: str,
     user_name: str,
     text: str,
     status: str,
     created_at: str,
-    resolved_at: /* @__PURE__ */ v.nullable(str),
-    resolution_text: /* @__PURE__ */ v.nullable(str),
+    resolved_at: v.nullable(str),
+    resolution_text: v.nullable(str),
   })),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Lists requests from banned users asking to be unbanned.
@@ -406,7 +428,9 @@ export const getUnbanRequests = /* @__PURE__ */ definePaginated<GetUnbanRequests
   paginated: true,
   required: ['broadcaster_id', 'moderator_id', 'status'],
   range: { first: [1, 100] },
-  response: GetUnbanRequestsResponseSchema,
+  get response() {
+    return GetUnbanRequestsResponseSchema();
+  },
 }, [checkRequired, checkRange]);
 
 /** Input of {@link resolveUnbanRequests}: query parameters and body fields by their wire names. */
@@ -437,8 +461,9 @@ export interface ResolveUnbanRequestsResponse {
     resolution_text: string | null;
   }[];
 }
-const ResolveUnbanRequestsResponseSchema: v.GenericSchema<unknown, ResolveUnbanRequestsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let ResolveUnbanRequestsResponseMemo: v.GenericSchema<unknown, ResolveUnbanRequestsResponse> | undefined;
+const ResolveUnbanRequestsResponseSchema = (): v.GenericSchema<unknown, ResolveUnbanRequestsResponse> => (ResolveUnbanRequestsResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     id: str,
     broadcaster_id: str,
     broadcaster_login: str,
@@ -453,9 +478,9 @@ const ResolveUnbanRequestsResponseSchema: v.GenericSchema<unknown, ResolveUnbanR
     status: str,
     created_at: str,
     resolved_at: str,
-    resolution_text: /* @__PURE__ */ v.nullable(str),
+    resolution_text: v.nullable(str),
   })),
-});
+}));
 
 /**
  * Approves or denies an unban request.
@@ -472,7 +497,9 @@ export const resolveUnbanRequests = /* @__PURE__ */ defineCall<ResolveUnbanReque
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'unban_request_id', 'status'],
   maxLength: { resolution_text: 500 },
-  response: ResolveUnbanRequestsResponseSchema,
+  get response() {
+    return ResolveUnbanRequestsResponseSchema();
+  },
 }, [checkRequired, checkMaxLength]);
 
 /** Input of {@link getBlockedTerms}: query parameters and body fields by their wire names. */
@@ -487,10 +514,11 @@ export interface GetBlockedTermsResponse {
   data: BlockedTerm[];
   pagination?: Pagination;
 }
-const GetBlockedTermsResponseSchema: v.GenericSchema<unknown, GetBlockedTermsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(BlockedTermSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetBlockedTermsResponseMemo: v.GenericSchema<unknown, GetBlockedTermsResponse> | undefined;
+const GetBlockedTermsResponseSchema = (): v.GenericSchema<unknown, GetBlockedTermsResponse> => (GetBlockedTermsResponseMemo ??= v.looseObject({
+  data: v.array(BlockedTermSchema()),
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Lists the words and phrases blocked in a channel’s chat.
@@ -507,7 +535,9 @@ export const getBlockedTerms = /* @__PURE__ */ definePaginated<GetBlockedTermsIn
   paginated: true,
   required: ['broadcaster_id', 'moderator_id'],
   range: { first: [1, 100] },
-  response: GetBlockedTermsResponseSchema,
+  get response() {
+    return GetBlockedTermsResponseSchema();
+  },
 }, [checkRequired, checkRange]);
 
 /** Input of {@link addBlockedTerm}: query parameters and body fields by their wire names. */
@@ -520,9 +550,10 @@ export interface AddBlockedTermInput {
 export interface AddBlockedTermResponse {
   data: BlockedTerm[];
 }
-const AddBlockedTermResponseSchema: v.GenericSchema<unknown, AddBlockedTermResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(BlockedTermSchema),
-});
+let AddBlockedTermResponseMemo: v.GenericSchema<unknown, AddBlockedTermResponse> | undefined;
+const AddBlockedTermResponseSchema = (): v.GenericSchema<unknown, AddBlockedTermResponse> => (AddBlockedTermResponseMemo ??= v.looseObject({
+  data: v.array(BlockedTermSchema()),
+}));
 
 /**
  * Blocks a word or phrase in a channel’s chat.
@@ -539,7 +570,9 @@ export const addBlockedTerm = /* @__PURE__ */ defineCall<AddBlockedTermInput, Ad
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'text'],
   maxLength: { text: 500 },
-  response: AddBlockedTermResponseSchema,
+  get response() {
+    return AddBlockedTermResponseSchema();
+  },
 }, [checkRequired, checkMaxLength]);
 
 /** Input of {@link removeBlockedTerm}: query parameters and body fields by their wire names. */
@@ -603,14 +636,15 @@ export interface GetModeratedChannelsResponse {
   }[];
   pagination?: Pagination;
 }
-const GetModeratedChannelsResponseSchema: v.GenericSchema<unknown, GetModeratedChannelsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let GetModeratedChannelsResponseMemo: v.GenericSchema<unknown, GetModeratedChannelsResponse> | undefined;
+const GetModeratedChannelsResponseSchema = (): v.GenericSchema<unknown, GetModeratedChannelsResponse> => (GetModeratedChannelsResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     broadcaster_id: str,
     broadcaster_login: str,
     broadcaster_name: str,
   })),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Lists the channels in which a user is a moderator.
@@ -627,7 +661,9 @@ export const getModeratedChannels = /* @__PURE__ */ definePaginated<GetModerated
   paginated: true,
   required: ['user_id'],
   range: { first: [1, 100] },
-  response: GetModeratedChannelsResponseSchema,
+  get response() {
+    return GetModeratedChannelsResponseSchema();
+  },
 }, [checkRequired, checkRange]);
 
 /** Input of {@link getModerators}: query parameters and body fields by their wire names. */
@@ -642,10 +678,11 @@ export interface GetModeratorsResponse {
   data: UserModerator[];
   pagination?: Pagination;
 }
-const GetModeratorsResponseSchema: v.GenericSchema<unknown, GetModeratorsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(UserModeratorSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetModeratorsResponseMemo: v.GenericSchema<unknown, GetModeratorsResponse> | undefined;
+const GetModeratorsResponseSchema = (): v.GenericSchema<unknown, GetModeratorsResponse> => (GetModeratorsResponseMemo ??= v.looseObject({
+  data: v.array(UserModeratorSchema()),
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Lists a channel’s moderators.
@@ -663,7 +700,9 @@ export const getModerators = /* @__PURE__ */ definePaginated<GetModeratorsInput,
   required: ['broadcaster_id'],
   limits: [{ of: ['user_id'], max: 100 }],
   range: { first: [1, 100] },
-  response: GetModeratorsResponseSchema,
+  get response() {
+    return GetModeratorsResponseSchema();
+  },
 }, [checkRequired, checkLimits, checkRange]);
 
 /** Input of {@link addChannelModerator}: query parameters and body fields by their wire names. */
@@ -722,10 +761,11 @@ export interface GetVipsResponse {
   data: UserVip[];
   pagination?: Pagination;
 }
-const GetVipsResponseSchema: v.GenericSchema<unknown, GetVipsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(UserVipSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetVipsResponseMemo: v.GenericSchema<unknown, GetVipsResponse> | undefined;
+const GetVipsResponseSchema = (): v.GenericSchema<unknown, GetVipsResponse> => (GetVipsResponseMemo ??= v.looseObject({
+  data: v.array(UserVipSchema()),
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Lists a channel’s VIPs.
@@ -743,7 +783,9 @@ export const getVips = /* @__PURE__ */ definePaginated<GetVipsInput, GetVipsResp
   required: ['broadcaster_id'],
   limits: [{ of: ['user_id'], max: 100 }],
   range: { first: [1, 100] },
-  response: GetVipsResponseSchema,
+  get response() {
+    return GetVipsResponseSchema();
+  },
 }, [checkRequired, checkLimits, checkRange]);
 
 /** Input of {@link addChannelVip}: query parameters and body fields by their wire names. */
@@ -806,15 +848,16 @@ export interface UpdateShieldModeStatusResponse {
     last_activated_at: string;
   }[];
 }
-const UpdateShieldModeStatusResponseSchema: v.GenericSchema<unknown, UpdateShieldModeStatusResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let UpdateShieldModeStatusResponseMemo: v.GenericSchema<unknown, UpdateShieldModeStatusResponse> | undefined;
+const UpdateShieldModeStatusResponseSchema = (): v.GenericSchema<unknown, UpdateShieldModeStatusResponse> => (UpdateShieldModeStatusResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     is_active: bool,
     moderator_id: str,
     moderator_login: str,
     moderator_name: str,
     last_activated_at: str,
   })),
-});
+}));
 
 /**
  * Turns Shield Mode on or off for a channel.
@@ -830,7 +873,9 @@ export const updateShieldModeStatus = /* @__PURE__ */ defineCall<UpdateShieldMod
   scopes: [['moderator:manage:shield_mode']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'is_active'],
-  response: UpdateShieldModeStatusResponseSchema,
+  get response() {
+    return UpdateShieldModeStatusResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link getShieldModeStatus}: query parameters and body fields by their wire names. */
@@ -848,15 +893,16 @@ export interface GetShieldModeStatusResponse {
     last_activated_at: string;
   }[];
 }
-const GetShieldModeStatusResponseSchema: v.GenericSchema<unknown, GetShieldModeStatusResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let GetShieldModeStatusResponseMemo: v.GenericSchema<unknown, GetShieldModeStatusResponse> | undefined;
+const GetShieldModeStatusResponseSchema = (): v.GenericSchema<unknown, GetShieldModeStatusResponse> => (GetShieldModeStatusResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     is_active: bool,
     moderator_id: str,
     moderator_login: str,
     moderator_name: str,
     last_activated_at: str,
   })),
-});
+}));
 
 /**
  * Reads whether Shield Mode is on and who last turned it on.
@@ -872,7 +918,9 @@ export const getShieldModeStatus = /* @__PURE__ */ defineCall<GetShieldModeStatu
   scopes: [['moderator:read:shield_mode', 'moderator:manage:shield_mode']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
-  response: GetShieldModeStatusResponseSchema,
+  get response() {
+    return GetShieldModeStatusResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link warnChatUser}: query parameters and body fields by their wire names. */
@@ -890,14 +938,15 @@ export interface WarnChatUserResponse {
     reason: string;
   }[];
 }
-const WarnChatUserResponseSchema: v.GenericSchema<unknown, WarnChatUserResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let WarnChatUserResponseMemo: v.GenericSchema<unknown, WarnChatUserResponse> | undefined;
+const WarnChatUserResponseSchema = (): v.GenericSchema<unknown, WarnChatUserResponse> => (WarnChatUserResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     broadcaster_id: str,
     user_id: str,
     moderator_id: str,
     reason: str,
   })),
-});
+}));
 
 /**
  * Sends a warning a chatter must acknowledge before chatting again.
@@ -913,7 +962,9 @@ export const warnChatUser = /* @__PURE__ */ defineCall<WarnChatUserInput, WarnCh
   scopes: [['moderator:manage:warnings']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'data'],
-  response: WarnChatUserResponseSchema,
+  get response() {
+    return WarnChatUserResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link addSuspiciousStatusToChatUser}: query parameters and body fields by their wire names. */
@@ -940,16 +991,17 @@ export interface AddSuspiciousStatusToChatUserResponse {
     )[];
   }[];
 }
-const AddSuspiciousStatusToChatUserResponseSchema: v.GenericSchema<unknown, AddSuspiciousStatusToChatUserResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let AddSuspiciousStatusToChatUserResponseMemo: v.GenericSchema<unknown, AddSuspiciousStatusToChatUserResponse> | undefined;
+const AddSuspiciousStatusToChatUserResponseSchema = (): v.GenericSchema<unknown, AddSuspiciousStatusToChatUserResponse> => (AddSuspiciousStatusToChatUserResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     user_id: str,
     broadcaster_id: str,
     moderator_id: str,
     updated_at: str,
     status: str,
-    types: /* @__PURE__ */ v.array(str),
+    types: v.array(str),
   })),
-});
+}));
 
 /**
  * Flags a chatter as monitored or restricted.
@@ -965,7 +1017,9 @@ export const addSuspiciousStatusToChatUser = /* @__PURE__ */ defineCall<AddSuspi
   scopes: [['moderator:manage:suspicious_users']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'user_id', 'status'],
-  response: AddSuspiciousStatusToChatUserResponseSchema,
+  get response() {
+    return AddSuspiciousStatusToChatUserResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link removeSuspiciousStatusFromChatUser}: query parameters and body fields by their wire names. */
@@ -991,16 +1045,17 @@ export interface RemoveSuspiciousStatusFromChatUserResponse {
     )[];
   }[];
 }
-const RemoveSuspiciousStatusFromChatUserResponseSchema: v.GenericSchema<unknown, RemoveSuspiciousStatusFromChatUserResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let RemoveSuspiciousStatusFromChatUserResponseMemo: v.GenericSchema<unknown, RemoveSuspiciousStatusFromChatUserResponse> | undefined;
+const RemoveSuspiciousStatusFromChatUserResponseSchema = (): v.GenericSchema<unknown, RemoveSuspiciousStatusFromChatUserResponse> => (RemoveSuspiciousStatusFromChatUserResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     user_id: str,
     broadcaster_id: str,
     moderator_id: str,
     updated_at: str,
     status: str,
-    types: /* @__PURE__ */ v.array(str),
+    types: v.array(str),
   })),
-});
+}));
 
 /**
  * Clears the suspicious-user flag from a chatter.
@@ -1016,5 +1071,7 @@ export const removeSuspiciousStatusFromChatUser = /* @__PURE__ */ defineCall<Rem
   scopes: [['moderator:manage:suspicious_users']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'user_id'],
-  response: RemoveSuspiciousStatusFromChatUserResponseSchema,
+  get response() {
+    return RemoveSuspiciousStatusFromChatUserResponseSchema();
+  },
 }, [checkRequired]);

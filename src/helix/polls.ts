@@ -38,13 +38,14 @@ export interface Poll {
   started_at: string;
   ended_at?: string | null;
 }
-const PollSchema: v.GenericSchema<unknown, Poll> = /* @__PURE__ */ v.looseObject({
+let PollMemo: v.GenericSchema<unknown, Poll> | undefined;
+const PollSchema = (): v.GenericSchema<unknown, Poll> => (PollMemo ??= v.looseObject({
   id: str,
   broadcaster_id: str,
   broadcaster_name: str,
   broadcaster_login: str,
   title: str,
-  choices: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+  choices: v.array(v.looseObject({
     id: str,
     title: str,
     votes: num,
@@ -58,8 +59,8 @@ const PollSchema: v.GenericSchema<unknown, Poll> = /* @__PURE__ */ v.looseObject
   status: str,
   duration: num,
   started_at: str,
-  ended_at: /* @__PURE__ */ v.nullish(str),
-});
+  ended_at: v.nullish(str),
+}));
 
 /** Input of {@link getPolls}: query parameters and body fields by their wire names. */
 export interface GetPollsInput {
@@ -73,10 +74,11 @@ export interface GetPollsResponse {
   data: Poll[];
   pagination?: Pagination;
 }
-const GetPollsResponseSchema: v.GenericSchema<unknown, GetPollsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(PollSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetPollsResponseMemo: v.GenericSchema<unknown, GetPollsResponse> | undefined;
+const GetPollsResponseSchema = (): v.GenericSchema<unknown, GetPollsResponse> => (GetPollsResponseMemo ??= v.looseObject({
+  data: v.array(PollSchema()),
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Lists polls a broadcaster ran, newest first, or looks them up by id.
@@ -94,7 +96,9 @@ export const getPolls = /* @__PURE__ */ definePaginated<GetPollsInput, GetPollsR
   required: ['broadcaster_id'],
   limits: [{ of: ['id'], max: 20 }],
   range: { first: [1, 20] },
-  response: GetPollsResponseSchema,
+  get response() {
+    return GetPollsResponseSchema();
+  },
 }, [checkRequired, checkLimits, checkRange]);
 
 /** Input of {@link createPoll}: query parameters and body fields by their wire names. */
@@ -110,9 +114,10 @@ export interface CreatePollInput {
 export interface CreatePollResponse {
   data: Poll[];
 }
-const CreatePollResponseSchema: v.GenericSchema<unknown, CreatePollResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(PollSchema),
-});
+let CreatePollResponseMemo: v.GenericSchema<unknown, CreatePollResponse> | undefined;
+const CreatePollResponseSchema = (): v.GenericSchema<unknown, CreatePollResponse> => (CreatePollResponseMemo ??= v.looseObject({
+  data: v.array(PollSchema()),
+}));
 
 /**
  * Starts a poll in the channel.
@@ -131,7 +136,9 @@ export const createPoll = /* @__PURE__ */ defineCall<CreatePollInput, CreatePoll
   limits: [{ of: ['choices'], max: 5 }],
   range: { duration: [15, 1800], channel_points_per_vote: [1, 1000000] },
   maxLength: { title: 60 },
-  response: CreatePollResponseSchema,
+  get response() {
+    return CreatePollResponseSchema();
+  },
 }, [checkRequired, checkLimits, checkRange, checkMaxLength]);
 
 /** Input of {@link endPoll}: query parameters and body fields by their wire names. */
@@ -144,9 +151,10 @@ export interface EndPollInput {
 export interface EndPollResponse {
   data: Poll[];
 }
-const EndPollResponseSchema: v.GenericSchema<unknown, EndPollResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(PollSchema),
-});
+let EndPollResponseMemo: v.GenericSchema<unknown, EndPollResponse> | undefined;
+const EndPollResponseSchema = (): v.GenericSchema<unknown, EndPollResponse> => (EndPollResponseMemo ??= v.looseObject({
+  data: v.array(PollSchema()),
+}));
 
 /**
  * Ends a running poll, showing or hiding its results.
@@ -162,5 +170,7 @@ export const endPoll = /* @__PURE__ */ defineCall<EndPollInput, EndPollResponse>
   scopes: [['channel:manage:polls']],
   paginated: false,
   required: ['broadcaster_id', 'id', 'status'],
-  response: EndPollResponseSchema,
+  get response() {
+    return EndPollResponseSchema();
+  },
 }, [checkRequired]);

@@ -17,12 +17,13 @@ export interface StartARaidResponse {
     is_mature: boolean;
   }[];
 }
-const StartARaidResponseSchema: v.GenericSchema<unknown, StartARaidResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let StartARaidResponseMemo: v.GenericSchema<unknown, StartARaidResponse> | undefined;
+const StartARaidResponseSchema = (): v.GenericSchema<unknown, StartARaidResponse> => (StartARaidResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     created_at: str,
     is_mature: bool,
   })),
-});
+}));
 
 /**
  * Starts sending the broadcaster’s viewers to another channel.
@@ -38,7 +39,9 @@ export const startARaid = /* @__PURE__ */ defineCall<StartARaidInput, StartARaid
   scopes: [['channel:manage:raids']],
   paginated: false,
   required: ['from_broadcaster_id', 'to_broadcaster_id'],
-  response: StartARaidResponseSchema,
+  get response() {
+    return StartARaidResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link cancelARaid}: query parameters and body fields by their wire names. */

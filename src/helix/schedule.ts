@@ -19,18 +19,19 @@ export interface ChannelStreamScheduleSegment {
   } | null;
   is_recurring: boolean;
 }
-const ChannelStreamScheduleSegmentSchema: v.GenericSchema<unknown, ChannelStreamScheduleSegment> = /* @__PURE__ */ v.looseObject({
+let ChannelStreamScheduleSegmentMemo: v.GenericSchema<unknown, ChannelStreamScheduleSegment> | undefined;
+const ChannelStreamScheduleSegmentSchema = (): v.GenericSchema<unknown, ChannelStreamScheduleSegment> => (ChannelStreamScheduleSegmentMemo ??= v.looseObject({
   id: str,
   start_time: str,
   end_time: str,
   title: str,
-  canceled_until: /* @__PURE__ */ v.nullable(str),
-  category: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+  canceled_until: v.nullable(str),
+  category: v.nullable(v.looseObject({
     id: str,
     name: str,
   })),
   is_recurring: bool,
-});
+}));
 
 /** Input of {@link getChannelStreamSchedule}: query parameters and body fields by their wire names. */
 export interface GetChannelStreamScheduleInput {
@@ -55,19 +56,20 @@ export interface GetChannelStreamScheduleResponse {
     pagination?: Pagination;
   };
 }
-const GetChannelStreamScheduleResponseSchema: v.GenericSchema<unknown, GetChannelStreamScheduleResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.looseObject({
-    segments: /* @__PURE__ */ v.array(ChannelStreamScheduleSegmentSchema),
+let GetChannelStreamScheduleResponseMemo: v.GenericSchema<unknown, GetChannelStreamScheduleResponse> | undefined;
+const GetChannelStreamScheduleResponseSchema = (): v.GenericSchema<unknown, GetChannelStreamScheduleResponse> => (GetChannelStreamScheduleResponseMemo ??= v.looseObject({
+  data: v.looseObject({
+    segments: v.array(ChannelStreamScheduleSegmentSchema()),
     broadcaster_id: str,
     broadcaster_name: str,
     broadcaster_login: str,
-    vacation: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+    vacation: v.nullable(v.looseObject({
       start_time: str,
       end_time: str,
     })),
-    pagination: /* @__PURE__ */ v.optional(PaginationSchema),
+    pagination: v.optional(PaginationSchema()),
   }),
-});
+}));
 
 /**
  * Reads a broadcaster’s planned streams and vacation.
@@ -85,7 +87,9 @@ export const getChannelStreamSchedule = /* @__PURE__ */ defineCall<GetChannelStr
   required: ['broadcaster_id'],
   limits: [{ of: ['id'], max: 100 }],
   range: { first: [1, 25] },
-  response: GetChannelStreamScheduleResponseSchema,
+  get response() {
+    return GetChannelStreamScheduleResponseSchema();
+  },
 }, [checkRequired, checkLimits, checkRange]);
 
 /** Input of {@link getChannelIcalendar}: query parameters and body fields by their wire names. */
@@ -158,18 +162,19 @@ export interface CreateChannelStreamScheduleSegmentResponse {
     } | null;
   };
 }
-const CreateChannelStreamScheduleSegmentResponseSchema: v.GenericSchema<unknown, CreateChannelStreamScheduleSegmentResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.looseObject({
-    segments: /* @__PURE__ */ v.array(ChannelStreamScheduleSegmentSchema),
+let CreateChannelStreamScheduleSegmentResponseMemo: v.GenericSchema<unknown, CreateChannelStreamScheduleSegmentResponse> | undefined;
+const CreateChannelStreamScheduleSegmentResponseSchema = (): v.GenericSchema<unknown, CreateChannelStreamScheduleSegmentResponse> => (CreateChannelStreamScheduleSegmentResponseMemo ??= v.looseObject({
+  data: v.looseObject({
+    segments: v.array(ChannelStreamScheduleSegmentSchema()),
     broadcaster_id: str,
     broadcaster_name: str,
     broadcaster_login: str,
-    vacation: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+    vacation: v.nullable(v.looseObject({
       start_time: str,
       end_time: str,
     })),
   }),
-});
+}));
 
 /**
  * Adds a one-off or weekly stream to the broadcaster’s schedule.
@@ -186,7 +191,9 @@ export const createChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<Cre
   paginated: false,
   required: ['broadcaster_id', 'start_time', 'timezone', 'duration'],
   maxLength: { title: 140 },
-  response: CreateChannelStreamScheduleSegmentResponseSchema,
+  get response() {
+    return CreateChannelStreamScheduleSegmentResponseSchema();
+  },
 }, [checkRequired, checkMaxLength]);
 
 /** Input of {@link updateChannelStreamScheduleSegment}: query parameters and body fields by their wire names. */
@@ -213,18 +220,19 @@ export interface UpdateChannelStreamScheduleSegmentResponse {
     } | null;
   };
 }
-const UpdateChannelStreamScheduleSegmentResponseSchema: v.GenericSchema<unknown, UpdateChannelStreamScheduleSegmentResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.looseObject({
-    segments: /* @__PURE__ */ v.array(ChannelStreamScheduleSegmentSchema),
+let UpdateChannelStreamScheduleSegmentResponseMemo: v.GenericSchema<unknown, UpdateChannelStreamScheduleSegmentResponse> | undefined;
+const UpdateChannelStreamScheduleSegmentResponseSchema = (): v.GenericSchema<unknown, UpdateChannelStreamScheduleSegmentResponse> => (UpdateChannelStreamScheduleSegmentResponseMemo ??= v.looseObject({
+  data: v.looseObject({
+    segments: v.array(ChannelStreamScheduleSegmentSchema()),
     broadcaster_id: str,
     broadcaster_name: str,
     broadcaster_login: str,
-    vacation: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+    vacation: v.nullable(v.looseObject({
       start_time: str,
       end_time: str,
     })),
   }),
-});
+}));
 
 /**
  * Changes or cancels a stream in the broadcaster’s schedule.
@@ -241,7 +249,9 @@ export const updateChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<Upd
   paginated: false,
   required: ['broadcaster_id', 'id'],
   maxLength: { title: 140 },
-  response: UpdateChannelStreamScheduleSegmentResponseSchema,
+  get response() {
+    return UpdateChannelStreamScheduleSegmentResponseSchema();
+  },
 }, [checkRequired, checkMaxLength]);
 
 /** Input of {@link deleteChannelStreamScheduleSegment}: query parameters and body fields by their wire names. */

@@ -13,11 +13,12 @@ export interface Category {
   name: string;
   id: string;
 }
-const CategorySchema: v.GenericSchema<unknown, Category> = /* @__PURE__ */ v.looseObject({
+let CategoryMemo: v.GenericSchema<unknown, Category> | undefined;
+const CategorySchema = (): v.GenericSchema<unknown, Category> => (CategoryMemo ??= v.looseObject({
   box_art_url: str,
   name: str,
   id: str,
-});
+}));
 
 /** Part of what {@link searchChannels} resolves to. */
 export interface Channel {
@@ -34,7 +35,8 @@ export interface Channel {
   title: string;
   started_at: string;
 }
-const ChannelSchema: v.GenericSchema<unknown, Channel> = /* @__PURE__ */ v.looseObject({
+let ChannelMemo: v.GenericSchema<unknown, Channel> | undefined;
+const ChannelSchema = (): v.GenericSchema<unknown, Channel> => (ChannelMemo ??= v.looseObject({
   broadcaster_language: str,
   broadcaster_login: str,
   display_name: str,
@@ -42,12 +44,12 @@ const ChannelSchema: v.GenericSchema<unknown, Channel> = /* @__PURE__ */ v.loose
   game_name: str,
   id: str,
   is_live: bool,
-  tag_ids: /* @__PURE__ */ v.nullish(/* @__PURE__ */ v.array(str)),
-  tags: /* @__PURE__ */ v.array(str),
+  tag_ids: v.nullish(v.array(str)),
+  tags: v.array(str),
   thumbnail_url: str,
   title: str,
   started_at: str,
-});
+}));
 
 /** Input of {@link searchCategories}: query parameters and body fields by their wire names. */
 export interface SearchCategoriesInput {
@@ -60,10 +62,11 @@ export interface SearchCategoriesResponse {
   data: Category[] | null;
   pagination?: Pagination;
 }
-const SearchCategoriesResponseSchema: v.GenericSchema<unknown, SearchCategoriesResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.array(CategorySchema)),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let SearchCategoriesResponseMemo: v.GenericSchema<unknown, SearchCategoriesResponse> | undefined;
+const SearchCategoriesResponseSchema = (): v.GenericSchema<unknown, SearchCategoriesResponse> => (SearchCategoriesResponseMemo ??= v.looseObject({
+  data: v.nullable(v.array(CategorySchema())),
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Searches categories and games by name.
@@ -80,7 +83,9 @@ export const searchCategories = /* @__PURE__ */ definePaginated<SearchCategories
   paginated: true,
   required: ['query'],
   range: { first: [1, 100] },
-  response: SearchCategoriesResponseSchema,
+  get response() {
+    return SearchCategoriesResponseSchema();
+  },
 }, [checkRequired, checkRange]);
 
 /** Input of {@link searchChannels}: query parameters and body fields by their wire names. */
@@ -95,10 +100,11 @@ export interface SearchChannelsResponse {
   data: Channel[];
   pagination?: Pagination;
 }
-const SearchChannelsResponseSchema: v.GenericSchema<unknown, SearchChannelsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ChannelSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let SearchChannelsResponseMemo: v.GenericSchema<unknown, SearchChannelsResponse> | undefined;
+const SearchChannelsResponseSchema = (): v.GenericSchema<unknown, SearchChannelsResponse> => (SearchChannelsResponseMemo ??= v.looseObject({
+  data: v.array(ChannelSchema()),
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Searches channels by name, optionally only live ones.
@@ -115,5 +121,7 @@ export const searchChannels = /* @__PURE__ */ definePaginated<SearchChannelsInpu
   paginated: true,
   required: ['query'],
   range: { first: [1, 100] },
-  response: SearchChannelsResponseSchema,
+  get response() {
+    return SearchChannelsResponseSchema();
+  },
 }, [checkRequired, checkRange]);

@@ -27,7 +27,8 @@ export interface Stream {
   tags: string[] | null;
   is_mature?: boolean;
 }
-const StreamSchema: v.GenericSchema<unknown, Stream> = /* @__PURE__ */ v.looseObject({
+let StreamMemo: v.GenericSchema<unknown, Stream> | undefined;
+const StreamSchema = (): v.GenericSchema<unknown, Stream> => (StreamMemo ??= v.looseObject({
   id: str,
   user_id: str,
   user_login: str,
@@ -40,10 +41,10 @@ const StreamSchema: v.GenericSchema<unknown, Stream> = /* @__PURE__ */ v.looseOb
   started_at: str,
   language: str,
   thumbnail_url: str,
-  tag_ids: /* @__PURE__ */ v.nullish(/* @__PURE__ */ v.array(str)),
-  tags: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.array(str)),
-  is_mature: /* @__PURE__ */ v.optional(bool),
-});
+  tag_ids: v.nullish(v.array(str)),
+  tags: v.nullable(v.array(str)),
+  is_mature: v.optional(bool),
+}));
 
 /** Part of what {@link createStreamMarker} resolves to. */
 export interface StreamMarkerCreated {
@@ -52,12 +53,13 @@ export interface StreamMarkerCreated {
   position_seconds: number;
   description: string;
 }
-const StreamMarkerCreatedSchema: v.GenericSchema<unknown, StreamMarkerCreated> = /* @__PURE__ */ v.looseObject({
+let StreamMarkerCreatedMemo: v.GenericSchema<unknown, StreamMarkerCreated> | undefined;
+const StreamMarkerCreatedSchema = (): v.GenericSchema<unknown, StreamMarkerCreated> => (StreamMarkerCreatedMemo ??= v.looseObject({
   id: str,
   created_at: str,
   position_seconds: num,
   description: str,
-});
+}));
 
 /** Part of what {@link getStreamMarkers} resolves to. */
 export interface StreamMarkers {
@@ -86,22 +88,23 @@ export interface StreamMarkers {
     ))[];
   }[];
 }
-const StreamMarkersSchema: v.GenericSchema<unknown, StreamMarkers> = /* @__PURE__ */ v.looseObject({
+let StreamMarkersMemo: v.GenericSchema<unknown, StreamMarkers> | undefined;
+const StreamMarkersSchema = (): v.GenericSchema<unknown, StreamMarkers> => (StreamMarkersMemo ??= v.looseObject({
   user_id: str,
   user_name: str,
   user_login: str,
-  videos: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+  videos: v.array(v.looseObject({
     video_id: str,
-    markers: /* @__PURE__ */ v.array(/* @__PURE__ */ eitherSpelling(/* @__PURE__ */ v.looseObject({
+    markers: v.array(eitherSpelling(v.looseObject({
       id: str,
       created_at: str,
       description: str,
       position_seconds: num,
-      url: /* @__PURE__ */ v.optional(str),
-      URL: /* @__PURE__ */ v.optional(str),
+      url: v.optional(str),
+      URL: v.optional(str),
     }), 'url', 'URL')),
   })),
-});
+}));
 
 /** Input of {@link getStreamKey}: query parameters and body fields by their wire names. */
 export interface GetStreamKeyInput {
@@ -113,11 +116,12 @@ export interface GetStreamKeyResponse {
     stream_key: string;
   }[];
 }
-const GetStreamKeyResponseSchema: v.GenericSchema<unknown, GetStreamKeyResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let GetStreamKeyResponseMemo: v.GenericSchema<unknown, GetStreamKeyResponse> | undefined;
+const GetStreamKeyResponseSchema = (): v.GenericSchema<unknown, GetStreamKeyResponse> => (GetStreamKeyResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     stream_key: str,
   })),
-});
+}));
 
 /**
  * Reads the broadcaster’s secret stream key.
@@ -133,7 +137,9 @@ export const getStreamKey = /* @__PURE__ */ defineCall<GetStreamKeyInput, GetStr
   scopes: [['channel:read:stream_key']],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetStreamKeyResponseSchema,
+  get response() {
+    return GetStreamKeyResponseSchema();
+  },
 }, [checkRequired]);
 
 /** Input of {@link getStreams}: query parameters and body fields by their wire names. */
@@ -152,10 +158,11 @@ export interface GetStreamsResponse {
   data: Stream[];
   pagination?: Pagination;
 }
-const GetStreamsResponseSchema: v.GenericSchema<unknown, GetStreamsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(StreamSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetStreamsResponseMemo: v.GenericSchema<unknown, GetStreamsResponse> | undefined;
+const GetStreamsResponseSchema = (): v.GenericSchema<unknown, GetStreamsResponse> => (GetStreamsResponseMemo ??= v.looseObject({
+  data: v.array(StreamSchema()),
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Lists live streams, optionally by user, game or language.
@@ -172,7 +179,9 @@ export const getStreams = /* @__PURE__ */ definePaginated<GetStreamsInput, GetSt
   paginated: true,
   limits: [{ of: ['user_id'], max: 100 }, { of: ['user_login'], max: 100 }, { of: ['game_id'], max: 100 }, { of: ['language'], max: 100 }],
   range: { first: [1, 100] },
-  response: GetStreamsResponseSchema,
+  get response() {
+    return GetStreamsResponseSchema();
+  },
 }, [checkLimits, checkRange]);
 
 /** Input of {@link getFollowedStreams}: query parameters and body fields by their wire names. */
@@ -186,10 +195,11 @@ export interface GetFollowedStreamsResponse {
   data: Stream[];
   pagination?: Pagination;
 }
-const GetFollowedStreamsResponseSchema: v.GenericSchema<unknown, GetFollowedStreamsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(StreamSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetFollowedStreamsResponseMemo: v.GenericSchema<unknown, GetFollowedStreamsResponse> | undefined;
+const GetFollowedStreamsResponseSchema = (): v.GenericSchema<unknown, GetFollowedStreamsResponse> => (GetFollowedStreamsResponseMemo ??= v.looseObject({
+  data: v.array(StreamSchema()),
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Lists the live streams of channels a user follows.
@@ -206,7 +216,9 @@ export const getFollowedStreams = /* @__PURE__ */ definePaginated<GetFollowedStr
   paginated: true,
   required: ['user_id'],
   range: { first: [1, 100] },
-  response: GetFollowedStreamsResponseSchema,
+  get response() {
+    return GetFollowedStreamsResponseSchema();
+  },
 }, [checkRequired, checkRange]);
 
 /** Input of {@link createStreamMarker}: query parameters and body fields by their wire names. */
@@ -218,9 +230,10 @@ export interface CreateStreamMarkerInput {
 export interface CreateStreamMarkerResponse {
   data: StreamMarkerCreated[];
 }
-const CreateStreamMarkerResponseSchema: v.GenericSchema<unknown, CreateStreamMarkerResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(StreamMarkerCreatedSchema),
-});
+let CreateStreamMarkerResponseMemo: v.GenericSchema<unknown, CreateStreamMarkerResponse> | undefined;
+const CreateStreamMarkerResponseSchema = (): v.GenericSchema<unknown, CreateStreamMarkerResponse> => (CreateStreamMarkerResponseMemo ??= v.looseObject({
+  data: v.array(StreamMarkerCreatedSchema()),
+}));
 
 /**
  * Marks the current moment of a live stream for later editing.
@@ -237,7 +250,9 @@ export const createStreamMarker = /* @__PURE__ */ defineCall<CreateStreamMarkerI
   paginated: false,
   required: ['user_id'],
   maxLength: { description: 140 },
-  response: CreateStreamMarkerResponseSchema,
+  get response() {
+    return CreateStreamMarkerResponseSchema();
+  },
 }, [checkRequired, checkMaxLength]);
 
 /** Input of {@link getStreamMarkers}: query parameters and body fields by their wire names. */
@@ -253,10 +268,11 @@ export interface GetStreamMarkersResponse {
   data: StreamMarkers[];
   pagination?: Pagination;
 }
-const GetStreamMarkersResponseSchema: v.GenericSchema<unknown, GetStreamMarkersResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(StreamMarkersSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetStreamMarkersResponseMemo: v.GenericSchema<unknown, GetStreamMarkersResponse> | undefined;
+const GetStreamMarkersResponseSchema = (): v.GenericSchema<unknown, GetStreamMarkersResponse> => (GetStreamMarkersResponseMemo ??= v.looseObject({
+  data: v.array(StreamMarkersSchema()),
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Lists stream markers of a user’s latest broadcast or of a video.
@@ -274,5 +290,7 @@ export const getStreamMarkers = /* @__PURE__ */ definePaginated<GetStreamMarkers
   range: { first: [1, 100] },
   exclusive: [['user_id', 'video_id']],
   oneOf: [['user_id', 'video_id']],
-  response: GetStreamMarkersResponseSchema,
+  get response() {
+    return GetStreamMarkersResponseSchema();
+  },
 }, [checkRange, checkExclusive, checkOneOf]);

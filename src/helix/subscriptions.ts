@@ -23,7 +23,8 @@ export interface BroadcasterSubscription {
   user_name: string;
   user_login: string;
 }
-const BroadcasterSubscriptionSchema: v.GenericSchema<unknown, BroadcasterSubscription> = /* @__PURE__ */ v.looseObject({
+let BroadcasterSubscriptionMemo: v.GenericSchema<unknown, BroadcasterSubscription> | undefined;
+const BroadcasterSubscriptionSchema = (): v.GenericSchema<unknown, BroadcasterSubscription> => (BroadcasterSubscriptionMemo ??= v.looseObject({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -36,7 +37,7 @@ const BroadcasterSubscriptionSchema: v.GenericSchema<unknown, BroadcasterSubscri
   user_id: str,
   user_name: str,
   user_login: str,
-});
+}));
 
 /** Part of what {@link checkUserSubscription} resolves to. */
 export interface UserSubscription {
@@ -49,16 +50,17 @@ export interface UserSubscription {
   is_gift: boolean;
   tier: '1000' | '2000' | '3000' | (string & {});
 }
-const UserSubscriptionSchema: v.GenericSchema<unknown, UserSubscription> = /* @__PURE__ */ v.looseObject({
+let UserSubscriptionMemo: v.GenericSchema<unknown, UserSubscription> | undefined;
+const UserSubscriptionSchema = (): v.GenericSchema<unknown, UserSubscription> => (UserSubscriptionMemo ??= v.looseObject({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
-  gifter_id: /* @__PURE__ */ v.optional(str),
-  gifter_login: /* @__PURE__ */ v.optional(str),
-  gifter_name: /* @__PURE__ */ v.optional(str),
+  gifter_id: v.optional(str),
+  gifter_login: v.optional(str),
+  gifter_name: v.optional(str),
   is_gift: bool,
   tier: str,
-});
+}));
 
 /** Input of {@link getBroadcasterSubscriptions}: query parameters and body fields by their wire names. */
 export interface GetBroadcasterSubscriptionsInput {
@@ -75,12 +77,13 @@ export interface GetBroadcasterSubscriptionsResponse {
   points: number;
   total: number;
 }
-const GetBroadcasterSubscriptionsResponseSchema: v.GenericSchema<unknown, GetBroadcasterSubscriptionsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(BroadcasterSubscriptionSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
+let GetBroadcasterSubscriptionsResponseMemo: v.GenericSchema<unknown, GetBroadcasterSubscriptionsResponse> | undefined;
+const GetBroadcasterSubscriptionsResponseSchema = (): v.GenericSchema<unknown, GetBroadcasterSubscriptionsResponse> => (GetBroadcasterSubscriptionsResponseMemo ??= v.looseObject({
+  data: v.array(BroadcasterSubscriptionSchema()),
+  pagination: v.optional(PaginationSchema()),
   points: num,
   total: num,
-});
+}));
 
 /**
  * Lists a broadcaster’s subscribers, with totals and points.
@@ -98,7 +101,9 @@ export const getBroadcasterSubscriptions = /* @__PURE__ */ definePaginated<GetBr
   required: ['broadcaster_id'],
   limits: [{ of: ['user_id'], max: 100 }],
   range: { first: [1, 100] },
-  response: GetBroadcasterSubscriptionsResponseSchema,
+  get response() {
+    return GetBroadcasterSubscriptionsResponseSchema();
+  },
 }, [checkRequired, checkLimits, checkRange]);
 
 /** Input of {@link checkUserSubscription}: query parameters and body fields by their wire names. */
@@ -110,9 +115,10 @@ export interface CheckUserSubscriptionInput {
 export interface CheckUserSubscriptionResponse {
   data: UserSubscription[];
 }
-const CheckUserSubscriptionResponseSchema: v.GenericSchema<unknown, CheckUserSubscriptionResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(UserSubscriptionSchema),
-});
+let CheckUserSubscriptionResponseMemo: v.GenericSchema<unknown, CheckUserSubscriptionResponse> | undefined;
+const CheckUserSubscriptionResponseSchema = (): v.GenericSchema<unknown, CheckUserSubscriptionResponse> => (CheckUserSubscriptionResponseMemo ??= v.looseObject({
+  data: v.array(UserSubscriptionSchema()),
+}));
 
 /**
  * Checks whether a user subscribes to a channel.
@@ -128,5 +134,7 @@ export const checkUserSubscription = /* @__PURE__ */ defineCall<CheckUserSubscri
   scopes: [['user:read:subscriptions']],
   paginated: false,
   required: ['broadcaster_id', 'user_id'],
-  response: CheckUserSubscriptionResponseSchema,
+  get response() {
+    return CheckUserSubscriptionResponseSchema();
+  },
 }, [checkRequired]);

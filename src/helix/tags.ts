@@ -14,12 +14,13 @@ export interface StreamTag {
   localization_names: Record<string, string>;
   localization_descriptions: Record<string, string>;
 }
-const StreamTagSchema: v.GenericSchema<unknown, StreamTag> = /* @__PURE__ */ v.looseObject({
+let StreamTagMemo: v.GenericSchema<unknown, StreamTag> | undefined;
+const StreamTagSchema = (): v.GenericSchema<unknown, StreamTag> => (StreamTagMemo ??= v.looseObject({
   tag_id: str,
   is_auto: bool,
-  localization_names: /* @__PURE__ */ v.record(str, str),
-  localization_descriptions: /* @__PURE__ */ v.record(str, str),
-});
+  localization_names: v.record(str, str),
+  localization_descriptions: v.record(str, str),
+}));
 
 /** Input of {@link getAllStreamTags}: query parameters and body fields by their wire names. */
 export interface GetAllStreamTagsInput {
@@ -32,10 +33,11 @@ export interface GetAllStreamTagsResponse {
   data: StreamTag[];
   pagination?: Pagination;
 }
-const GetAllStreamTagsResponseSchema: v.GenericSchema<unknown, GetAllStreamTagsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(StreamTagSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetAllStreamTagsResponseMemo: v.GenericSchema<unknown, GetAllStreamTagsResponse> | undefined;
+const GetAllStreamTagsResponseSchema = (): v.GenericSchema<unknown, GetAllStreamTagsResponse> => (GetAllStreamTagsResponseMemo ??= v.looseObject({
+  data: v.array(StreamTagSchema()),
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Lists Twitch’s old stream tags (retired in favour of free-form tags).
@@ -53,7 +55,9 @@ export const getAllStreamTags = /* @__PURE__ */ definePaginated<GetAllStreamTags
   paginated: true,
   limits: [{ of: ['tag_id'], max: 100 }],
   range: { first: [1, 100] },
-  response: GetAllStreamTagsResponseSchema,
+  get response() {
+    return GetAllStreamTagsResponseSchema();
+  },
 }, [checkLimits, checkRange]);
 
 /** Input of {@link getStreamTags}: query parameters and body fields by their wire names. */
@@ -64,9 +68,10 @@ export interface GetStreamTagsInput {
 export interface GetStreamTagsResponse {
   data: StreamTag[];
 }
-const GetStreamTagsResponseSchema: v.GenericSchema<unknown, GetStreamTagsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(StreamTagSchema),
-});
+let GetStreamTagsResponseMemo: v.GenericSchema<unknown, GetStreamTagsResponse> | undefined;
+const GetStreamTagsResponseSchema = (): v.GenericSchema<unknown, GetStreamTagsResponse> => (GetStreamTagsResponseMemo ??= v.looseObject({
+  data: v.array(StreamTagSchema()),
+}));
 
 /**
  * Lists a channel’s old stream tags (retired in favour of free-form tags).
@@ -83,5 +88,7 @@ export const getStreamTags = /* @__PURE__ */ defineCall<GetStreamTagsInput, GetS
   scopes: [],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetStreamTagsResponseSchema,
+  get response() {
+    return GetStreamTagsResponseSchema();
+  },
 }, [checkRequired]);

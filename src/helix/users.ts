@@ -22,7 +22,8 @@ export interface User {
   email?: string;
   created_at: string;
 }
-const UserSchema: v.GenericSchema<unknown, User> = /* @__PURE__ */ v.looseObject({
+let UserMemo: v.GenericSchema<unknown, User> | undefined;
+const UserSchema = (): v.GenericSchema<unknown, User> => (UserMemo ??= v.looseObject({
   id: str,
   login: str,
   display_name: str,
@@ -31,10 +32,10 @@ const UserSchema: v.GenericSchema<unknown, User> = /* @__PURE__ */ v.looseObject
   description: str,
   profile_image_url: str,
   offline_image_url: str,
-  view_count: /* @__PURE__ */ v.nullish(num),
-  email: /* @__PURE__ */ v.optional(str),
+  view_count: v.nullish(num),
+  email: v.optional(str),
   created_at: str,
-});
+}));
 
 /** Part of what {@link getUserBlockList} resolves to. */
 export interface UserBlockList {
@@ -42,11 +43,12 @@ export interface UserBlockList {
   user_login: string;
   display_name: string;
 }
-const UserBlockListSchema: v.GenericSchema<unknown, UserBlockList> = /* @__PURE__ */ v.looseObject({
+let UserBlockListMemo: v.GenericSchema<unknown, UserBlockList> | undefined;
+const UserBlockListSchema = (): v.GenericSchema<unknown, UserBlockList> => (UserBlockListMemo ??= v.looseObject({
   user_id: str,
   user_login: str,
   display_name: str,
-});
+}));
 
 /** Part of what {@link getUserExtensions} resolves to. */
 export interface UserExtension {
@@ -56,13 +58,14 @@ export interface UserExtension {
   can_activate: boolean;
   type: ('component' | 'mobile' | 'overlay' | 'panel' | (string & {}))[];
 }
-const UserExtensionSchema: v.GenericSchema<unknown, UserExtension> = /* @__PURE__ */ v.looseObject({
+let UserExtensionMemo: v.GenericSchema<unknown, UserExtension> | undefined;
+const UserExtensionSchema = (): v.GenericSchema<unknown, UserExtension> => (UserExtensionMemo ??= v.looseObject({
   id: str,
   version: str,
   name: str,
   can_activate: bool,
-  type: /* @__PURE__ */ v.array(str),
-});
+  type: v.array(str),
+}));
 
 /** Part of what {@link getUserActiveExtensions}, {@link updateUserExtensions} resolve to. */
 export interface UserExtensionPanel {
@@ -71,12 +74,13 @@ export interface UserExtensionPanel {
   version?: string;
   name?: string;
 }
-const UserExtensionPanelSchema: v.GenericSchema<unknown, UserExtensionPanel> = /* @__PURE__ */ v.looseObject({
+let UserExtensionPanelMemo: v.GenericSchema<unknown, UserExtensionPanel> | undefined;
+const UserExtensionPanelSchema = (): v.GenericSchema<unknown, UserExtensionPanel> => (UserExtensionPanelMemo ??= v.looseObject({
   active: bool,
-  id: /* @__PURE__ */ v.optional(str),
-  version: /* @__PURE__ */ v.optional(str),
-  name: /* @__PURE__ */ v.optional(str),
-});
+  id: v.optional(str),
+  version: v.optional(str),
+  name: v.optional(str),
+}));
 
 /** Part of what {@link getUserActiveExtensions}, {@link updateUserExtensions} resolve to. */
 export interface UserExtensionOverlay {
@@ -85,12 +89,13 @@ export interface UserExtensionOverlay {
   version?: string;
   name?: string;
 }
-const UserExtensionOverlaySchema: v.GenericSchema<unknown, UserExtensionOverlay> = /* @__PURE__ */ v.looseObject({
+let UserExtensionOverlayMemo: v.GenericSchema<unknown, UserExtensionOverlay> | undefined;
+const UserExtensionOverlaySchema = (): v.GenericSchema<unknown, UserExtensionOverlay> => (UserExtensionOverlayMemo ??= v.looseObject({
   active: bool,
-  id: /* @__PURE__ */ v.optional(str),
-  version: /* @__PURE__ */ v.optional(str),
-  name: /* @__PURE__ */ v.optional(str),
-});
+  id: v.optional(str),
+  version: v.optional(str),
+  name: v.optional(str),
+}));
 
 /** Part of what {@link getUserActiveExtensions}, {@link updateUserExtensions} resolve to. */
 export interface UserExtensionComponent {
@@ -101,14 +106,15 @@ export interface UserExtensionComponent {
   x?: number;
   y?: number;
 }
-const UserExtensionComponentSchema: v.GenericSchema<unknown, UserExtensionComponent> = /* @__PURE__ */ v.looseObject({
+let UserExtensionComponentMemo: v.GenericSchema<unknown, UserExtensionComponent> | undefined;
+const UserExtensionComponentSchema = (): v.GenericSchema<unknown, UserExtensionComponent> => (UserExtensionComponentMemo ??= v.looseObject({
   active: bool,
-  id: /* @__PURE__ */ v.optional(str),
-  version: /* @__PURE__ */ v.optional(str),
-  name: /* @__PURE__ */ v.optional(str),
-  x: /* @__PURE__ */ v.optional(num),
-  y: /* @__PURE__ */ v.optional(num),
-});
+  id: v.optional(str),
+  version: v.optional(str),
+  name: v.optional(str),
+  x: v.optional(num),
+  y: v.optional(num),
+}));
 
 /** Input of {@link getUsers}: query parameters and body fields by their wire names. */
 export interface GetUsersInput {
@@ -119,9 +125,10 @@ export interface GetUsersInput {
 export interface GetUsersResponse {
   data: User[];
 }
-const GetUsersResponseSchema: v.GenericSchema<unknown, GetUsersResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(UserSchema),
-});
+let GetUsersResponseMemo: v.GenericSchema<unknown, GetUsersResponse> | undefined;
+const GetUsersResponseSchema = (): v.GenericSchema<unknown, GetUsersResponse> => (GetUsersResponseMemo ??= v.looseObject({
+  data: v.array(UserSchema()),
+}));
 
 /**
  * Looks up users by id or login, or the token’s own user when given neither.
@@ -137,7 +144,9 @@ export const getUsers = /* @__PURE__ */ defineCall<GetUsersInput, GetUsersRespon
   scopes: [],
   paginated: false,
   limits: [{ of: ['id', 'login'], max: 100 }],
-  response: GetUsersResponseSchema,
+  get response() {
+    return GetUsersResponseSchema();
+  },
 }, [checkLimits]);
 
 /** Input of {@link updateUser}: query parameters and body fields by their wire names. */
@@ -148,9 +157,10 @@ export interface UpdateUserInput {
 export interface UpdateUserResponse {
   data: User[];
 }
-const UpdateUserResponseSchema: v.GenericSchema<unknown, UpdateUserResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(UserSchema),
-});
+let UpdateUserResponseMemo: v.GenericSchema<unknown, UpdateUserResponse> | undefined;
+const UpdateUserResponseSchema = (): v.GenericSchema<unknown, UpdateUserResponse> => (UpdateUserResponseMemo ??= v.looseObject({
+  data: v.array(UserSchema()),
+}));
 
 /**
  * Changes the token user’s channel description.
@@ -166,7 +176,9 @@ export const updateUser = /* @__PURE__ */ defineCall<UpdateUserInput, UpdateUser
   scopes: [['user:edit']],
   paginated: false,
   maxLength: { description: 300 },
-  response: UpdateUserResponseSchema,
+  get response() {
+    return UpdateUserResponseSchema();
+  },
 }, [checkMaxLength]);
 
 /** Input of {@link getAuthorizationByUser}: query parameters and body fields by their wire names. */
@@ -265,14 +277,15 @@ export interface GetAuthorizationByUserResponse {
     )[];
   }[];
 }
-const GetAuthorizationByUserResponseSchema: v.GenericSchema<unknown, GetAuthorizationByUserResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let GetAuthorizationByUserResponseMemo: v.GenericSchema<unknown, GetAuthorizationByUserResponse> | undefined;
+const GetAuthorizationByUserResponseSchema = (): v.GenericSchema<unknown, GetAuthorizationByUserResponse> => (GetAuthorizationByUserResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
     user_id: str,
     user_name: str,
     user_login: str,
-    scopes: /* @__PURE__ */ v.array(str),
+    scopes: v.array(str),
   })),
-});
+}));
 
 /**
  * Lists the scopes each given user granted your application.
@@ -289,7 +302,9 @@ export const getAuthorizationByUser = /* @__PURE__ */ defineCall<GetAuthorizatio
   paginated: false,
   required: ['user_id'],
   limits: [{ of: ['user_id'], max: 10 }],
-  response: GetAuthorizationByUserResponseSchema,
+  get response() {
+    return GetAuthorizationByUserResponseSchema();
+  },
 }, [checkRequired, checkLimits]);
 
 /** Input of {@link getUserBlockList}: query parameters and body fields by their wire names. */
@@ -303,10 +318,11 @@ export interface GetUserBlockListResponse {
   data: UserBlockList[];
   pagination?: Pagination;
 }
-const GetUserBlockListResponseSchema: v.GenericSchema<unknown, GetUserBlockListResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(UserBlockListSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetUserBlockListResponseMemo: v.GenericSchema<unknown, GetUserBlockListResponse> | undefined;
+const GetUserBlockListResponseSchema = (): v.GenericSchema<unknown, GetUserBlockListResponse> => (GetUserBlockListResponseMemo ??= v.looseObject({
+  data: v.array(UserBlockListSchema()),
+  pagination: v.optional(PaginationSchema()),
+}));
 
 /**
  * Lists the users a broadcaster has blocked.
@@ -323,7 +339,9 @@ export const getUserBlockList = /* @__PURE__ */ definePaginated<GetUserBlockList
   paginated: true,
   required: ['broadcaster_id'],
   range: { first: [1, 100] },
-  response: GetUserBlockListResponseSchema,
+  get response() {
+    return GetUserBlockListResponseSchema();
+  },
 }, [checkRequired, checkRange]);
 
 /** Input of {@link blockUser}: query parameters and body fields by their wire names. */
@@ -376,9 +394,10 @@ export type GetUserExtensionsInput = Record<string, never>;
 export interface GetUserExtensionsResponse {
   data: UserExtension[];
 }
-const GetUserExtensionsResponseSchema: v.GenericSchema<unknown, GetUserExtensionsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(UserExtensionSchema),
-});
+let GetUserExtensionsResponseMemo: v.GenericSchema<unknown, GetUserExtensionsResponse> | undefined;
+const GetUserExtensionsResponseSchema = (): v.GenericSchema<unknown, GetUserExtensionsResponse> => (GetUserExtensionsResponseMemo ??= v.looseObject({
+  data: v.array(UserExtensionSchema()),
+}));
 
 /**
  * Lists the extensions a user has installed, active or not.
@@ -393,7 +412,9 @@ export const getUserExtensions = /* @__PURE__ */ defineCall<GetUserExtensionsInp
   tokens: ['user'],
   scopes: [['user:read:broadcast', 'user:edit:broadcast']],
   paginated: false,
-  response: GetUserExtensionsResponseSchema,
+  get response() {
+    return GetUserExtensionsResponseSchema();
+  },
 });
 
 /** Input of {@link getUserActiveExtensions}: query parameters and body fields by their wire names. */
@@ -408,13 +429,14 @@ export interface GetUserActiveExtensionsResponse {
     component?: Record<string, UserExtensionComponent>;
   };
 }
-const GetUserActiveExtensionsResponseSchema: v.GenericSchema<unknown, GetUserActiveExtensionsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.looseObject({
-    panel: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.record(str, UserExtensionPanelSchema)),
-    overlay: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.record(str, UserExtensionOverlaySchema)),
-    component: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.record(str, UserExtensionComponentSchema)),
+let GetUserActiveExtensionsResponseMemo: v.GenericSchema<unknown, GetUserActiveExtensionsResponse> | undefined;
+const GetUserActiveExtensionsResponseSchema = (): v.GenericSchema<unknown, GetUserActiveExtensionsResponse> => (GetUserActiveExtensionsResponseMemo ??= v.looseObject({
+  data: v.optional(v.looseObject({
+    panel: v.optional(v.record(str, UserExtensionPanelSchema())),
+    overlay: v.optional(v.record(str, UserExtensionOverlaySchema())),
+    component: v.optional(v.record(str, UserExtensionComponentSchema())),
   })),
-});
+}));
 
 /**
  * Reads which extensions a user has active in each panel, overlay and component slot.
@@ -429,7 +451,9 @@ export const getUserActiveExtensions = /* @__PURE__ */ defineCall<GetUserActiveE
   tokens: ['app', 'user'],
   scopes: [],
   paginated: false,
-  response: GetUserActiveExtensionsResponseSchema,
+  get response() {
+    return GetUserActiveExtensionsResponseSchema();
+  },
 });
 
 /** Input of {@link updateUserExtensions}: query parameters and body fields by their wire names. */
@@ -444,13 +468,14 @@ export interface UpdateUserExtensionsResponse {
     component: Record<string, UserExtensionComponent>;
   };
 }
-const UpdateUserExtensionsResponseSchema: v.GenericSchema<unknown, UpdateUserExtensionsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.looseObject({
-    panel: /* @__PURE__ */ v.record(str, UserExtensionPanelSchema),
-    overlay: /* @__PURE__ */ v.record(str, UserExtensionOverlaySchema),
-    component: /* @__PURE__ */ v.record(str, UserExtensionComponentSchema),
+let UpdateUserExtensionsResponseMemo: v.GenericSchema<unknown, UpdateUserExtensionsResponse> | undefined;
+const UpdateUserExtensionsResponseSchema = (): v.GenericSchema<unknown, UpdateUserExtensionsResponse> => (UpdateUserExtensionsResponseMemo ??= v.looseObject({
+  data: v.looseObject({
+    panel: v.record(str, UserExtensionPanelSchema()),
+    overlay: v.record(str, UserExtensionOverlaySchema()),
+    component: v.record(str, UserExtensionComponentSchema()),
   }),
-});
+}));
 
 /**
  * Activates, deactivates or moves a user’s installed extensions.
@@ -466,5 +491,7 @@ export const updateUserExtensions = /* @__PURE__ */ defineCall<UpdateUserExtensi
   scopes: [['user:edit:broadcast', 'channel:manage:extensions']],
   paginated: false,
   required: ['data'],
-  response: UpdateUserExtensionsResponseSchema,
+  get response() {
+    return UpdateUserExtensionsResponseSchema();
+  },
 }, [checkRequired]);
