@@ -294,6 +294,43 @@ const RULE_FACTS: Record<string, Partial<Rules>> = {
 };
 
 /**
+ * What `batch()` may do with each batch candidate (see batchCandidates), read from the
+ * parameter's and the item's field text: 'one' where the value identifies one item (a lookup),
+ * 'many' where several items share it (an emote set's emotes), 'filter' where it only narrows a
+ * listing (streams of a game). A candidate missing here, or an entry that is no candidate, stops the run.
+ */
+const BATCH_FACTS: Record<string, 'one' | 'many' | 'filter'> = {
+  'get-custom-power-up id': 'one',
+  'get-extension-transactions id': 'one',
+  'get-channel-information broadcaster_id': 'one',
+  'get-custom-reward id': 'one',
+  'get-custom-reward-redemption id': 'one',
+  'get-emote-sets emote_set_id': 'many',
+  'get-user-chat-color user_id': 'one',
+  'get-clips id': 'one',
+  'get-clips-download clip_id': 'one',
+  'get-drops-entitlements id': 'one',
+  'get-games id': 'one',
+  'get-games name': 'one',
+  'get-games igdb_id': 'one',
+  'get-banned-users user_id': 'one',
+  'get-moderators user_id': 'one',
+  'get-vips user_id': 'one',
+  'get-polls id': 'one',
+  'get-predictions id': 'one',
+  'get-streams user_id': 'one',
+  'get-streams user_login': 'one',
+  'get-streams game_id': 'filter',
+  'get-streams language': 'filter',
+  'get-broadcaster-subscriptions user_id': 'one',
+  'get-all-stream-tags tag_id': 'one',
+  'get-users id': 'one',
+  'get-users login': 'one',
+  'get-authorization-by-user user_id': 'one',
+  'get-videos id': 'one',
+};
+
+/**
  * Parameters the reference marks required that Twitch's own documented request example leaves
  * out. Twitch's answer decides those cases, so helixkit does not refuse the call before sending:
  * the parameters are optional in the input type and absent from `required`. One line of evidence
@@ -970,6 +1007,70 @@ function placeComponents() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Batching (src/batch.ts)
+
+interface BatchCandidate {
+  endpoint: Endpoint;
+  key: string;
+  /** Twitch's limit of values per request for the key (its input rule). */
+  max: number;
+}
+
+/** Logins are lower-case at Twitch: a login key matches its field whatever the case. */
+const isLogin = (key: string) => /(^|_)login$/.test(key);
+
+/**
+ * src/helix/batch-keys.ts: per operation, the keys `batch()` groups and how. A key's requests ask
+ * for the largest page (`first`) unless the reference allows `first` only with other parameters;
+ * `batch()` never follows a cursor (some endpoints refuse `after` beside the ids).
+ */
+function batchKeysCode(): string {
+  const byOperation = new Map<string, string[]>();
+  const candidates = batchCandidates();
+  for (const fact of Object.keys(BATCH_FACTS)) {
+    if (!candidates.some((c) => `${c.endpoint.op.operationId} ${c.key}` === fact)) throw new Error(`BATCH_FACTS: ${fact} is no batch candidate; remove it`);
+  }
+  for (const { endpoint, key: name, max } of candidates) {
+    const id = endpoint.op.operationId;
+    const kind = BATCH_FACTS[`${id} ${name}`];
+    if (!kind) throw new Error(`classify ${id} ${name} in BATCH_FACTS`);
+    if (kind === 'filter') continue;
+    const first = endpoint.query.find((field) => field.name === 'first');
+    const only = first && sentences(first.description).find((sentence) => /only if/i.test(sentence));
+    const page = first && !(only && !italicNames(only).includes(name)) ? rulesOf(endpoint.op, endpoint.query).range.first?.[1] : undefined;
+    const entry = [`field: ${literal(name)}`, `max: ${max}`, ...(isLogin(name) ? ['fold: true'] : []), ...(kind === 'many' ? ['many: true'] : []), ...(page ? [`first: ${page}`] : [])];
+    byOperation.set(id, [...(byOperation.get(id) ?? []), `${key(name)}: { ${entry.join(', ')} },`]);
+  }
+  const rows = [...byOperation].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, keys]) => `${literal(id)}: ${block(keys, '{', '}')},`);
+  return (
+    `${HEADER}import type { BatchKey } from '../batch.js';\n\n` +
+    '/** Per Helix operation that looks items up by a list of values: each input key `batch()` can group, and how. */\n' +
+    `export const batchKeys = ${block(rows, '{', '}')} as const satisfies Record<string, Record<string, BatchKey>>;\n\n` +
+    '/** The type of {@link batchKeys}, which `batch()` reads to refuse, before running, a key an endpoint cannot batch. */\n' +
+    'export type BatchKeys = typeof batchKeys;\n'
+  );
+}
+
+/**
+ * Every (GET operation, query parameter) that `batch()` could group: a repeatable parameter with a
+ * limit of values per request, answered with a `data` array whose items carry a field of the same
+ * name. Whether that field identifies the item (a lookup) or only filters is in BATCH_FACTS.
+ */
+function batchCandidates(): BatchCandidate[] {
+  return endpoints.flatMap((endpoint) => {
+    if (endpoint.method !== 'GET' || !endpoint.responseSchema) return [];
+    const data = resolve(endpoint.responseSchema).properties?.data;
+    const item = data && resolve(data).type === 'array' ? resolve(resolve(data).items ?? {}) : undefined;
+    if (!item?.properties) return [];
+    const rules = rulesOf(endpoint.op, [...endpoint.query, ...endpoint.body]);
+    return endpoint.query.flatMap((field) => {
+      const max = Math.min(...rules.limits.filter((limit) => limit.of.includes(field.name)).map((limit) => limit.max));
+      return field.repeatable && Number.isFinite(max) && item.properties![field.name] ? [{ endpoint, key: field.name, max }] : [];
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Writing
 
 function list(values: readonly string[]) {
@@ -1049,7 +1150,7 @@ function endpointCode(endpoint: Endpoint, file: FileContext): string {
   ];
   const checks = checksOf(rules, file);
   const tail = checks.length ? `, [${checks.join(', ')}]` : '';
-  code += `\n${docCode(endpoint)}export const ${endpoint.name} = /* @__PURE__ */ ${endpoint.paginated ? 'definePaginated' : 'defineCall'}<${Name}Input, ${result}>({\n  ${spec.join('\n  ')}\n}${tail});\n`;
+  code += `\n${docCode(endpoint)}export const ${endpoint.name} = /* @__PURE__ */ ${endpoint.paginated ? 'definePaginated' : 'defineCall'}<${Name}Input, ${result}, ${literal(id)}>({\n  ${spec.join('\n  ')}\n}${tail});\n`;
   return code;
 }
 
@@ -1100,6 +1201,8 @@ function main() {
   const barrel = [...areas.keys()].sort().map((area) => `export * from './${area}.js';`);
   // Shared shapes are public as types only; their schemas stay internal.
   writeFileSync(join(outDir, 'index.ts'), `${HEADER}${barrel.join('\n')}\nexport type * from './shared.js';\n`);
+  // Read by src/batch.ts only, so a bundle without `batch` carries none of it.
+  writeFileSync(join(outDir, 'batch-keys.ts'), batchKeysCode());
 
   writeErrata('helix', errataRecords());
 

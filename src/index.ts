@@ -4,6 +4,8 @@ export type { AccessToken, AuthProvider, CallOptions, Client, ClientOptions, Tok
 export { defineEndpoint, withParameters } from './endpoint.js';
 export type { Endpoint, EndpointMeta, EndpointSpec, InputRules, ItemOf, TokenType } from './endpoint.js';
 export { Paginator } from './pagination.js';
+export { batch } from './batch.js';
+export type { BatchKey, BatchKeyOf, BatchOptions, Batched } from './batch.js';
 export * from './errors.js';
 export * from './helix/index.js';
 export * from './auth/index.js';

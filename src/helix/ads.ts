@@ -31,7 +31,7 @@ const StartCommercialResponseSchema = (): v.GenericSchema<unknown, StartCommerci
  * Runs an ad break of the given length on the broadcaster’s live channel.
  * @see https://dev.twitch.tv/docs/api/reference#start-commercial
  */
-export const startCommercial = /* @__PURE__ */ defineCall<StartCommercialInput, StartCommercialResponse>({
+export const startCommercial = /* @__PURE__ */ defineCall<StartCommercialInput, StartCommercialResponse, 'start-commercial'>({
   id: 'start-commercial',
   method: 'POST',
   path: 'channels/commercial',
@@ -77,7 +77,7 @@ const GetAdScheduleResponseSchema = (): v.GenericSchema<unknown, GetAdScheduleRe
  * Reads when the next ad break is due, snoozes left and the last ad’s time.
  * @see https://dev.twitch.tv/docs/api/reference#get-ad-schedule
  */
-export const getAdSchedule = /* @__PURE__ */ defineCall<GetAdScheduleInput, GetAdScheduleResponse>({
+export const getAdSchedule = /* @__PURE__ */ defineCall<GetAdScheduleInput, GetAdScheduleResponse, 'get-ad-schedule'>({
   id: 'get-ad-schedule',
   method: 'GET',
   path: 'channels/ads',
@@ -117,7 +117,7 @@ const SnoozeNextAdResponseSchema = (): v.GenericSchema<unknown, SnoozeNextAdResp
  * Delays the next scheduled ad break, using up one snooze.
  * @see https://dev.twitch.tv/docs/api/reference#snooze-next-ad
  */
-export const snoozeNextAd = /* @__PURE__ */ defineCall<SnoozeNextAdInput, SnoozeNextAdResponse>({
+export const snoozeNextAd = /* @__PURE__ */ defineCall<SnoozeNextAdInput, SnoozeNextAdResponse, 'snooze-next-ad'>({
   id: 'snooze-next-ad',
   method: 'POST',
   path: 'channels/ads/schedule/snooze',

@@ -72,7 +72,7 @@ const GetExtensionAnalyticsResponseSchema = (): v.GenericSchema<unknown, GetExte
  * Lists download links for analytics reports of your extensions.
  * @see https://dev.twitch.tv/docs/api/reference#get-extension-analytics
  */
-export const getExtensionAnalytics = /* @__PURE__ */ definePaginated<GetExtensionAnalyticsInput, GetExtensionAnalyticsResponse>({
+export const getExtensionAnalytics = /* @__PURE__ */ definePaginated<GetExtensionAnalyticsInput, GetExtensionAnalyticsResponse, 'get-extension-analytics'>({
   id: 'get-extension-analytics',
   method: 'GET',
   path: 'analytics/extensions',
@@ -111,7 +111,7 @@ const GetGameAnalyticsResponseSchema = (): v.GenericSchema<unknown, GetGameAnaly
  * Lists download links for analytics reports of your games.
  * @see https://dev.twitch.tv/docs/api/reference#get-game-analytics
  */
-export const getGameAnalytics = /* @__PURE__ */ definePaginated<GetGameAnalyticsInput, GetGameAnalyticsResponse>({
+export const getGameAnalytics = /* @__PURE__ */ definePaginated<GetGameAnalyticsInput, GetGameAnalyticsResponse, 'get-game-analytics'>({
   id: 'get-game-analytics',
   method: 'GET',
   path: 'analytics/games',

@@ -261,7 +261,7 @@ const GetBitsLeaderboardResponseSchema = (): v.GenericSchema<unknown, GetBitsLea
  * Ranks the users who cheered the most Bits in the broadcaster’s channel.
  * @see https://dev.twitch.tv/docs/api/reference#get-bits-leaderboard
  */
-export const getBitsLeaderboard = /* @__PURE__ */ defineCall<GetBitsLeaderboardInput, GetBitsLeaderboardResponse>({
+export const getBitsLeaderboard = /* @__PURE__ */ defineCall<GetBitsLeaderboardInput, GetBitsLeaderboardResponse, 'get-bits-leaderboard'>({
   id: 'get-bits-leaderboard',
   method: 'GET',
   path: 'bits/leaderboard',
@@ -293,7 +293,7 @@ const GetCheermotesResponseSchema = (): v.GenericSchema<unknown, GetCheermotesRe
  * Lists the animated cheer emotes, globally or as seen in one channel.
  * @see https://dev.twitch.tv/docs/api/reference#get-cheermotes
  */
-export const getCheermotes = /* @__PURE__ */ defineCall<GetCheermotesInput, GetCheermotesResponse>({
+export const getCheermotes = /* @__PURE__ */ defineCall<GetCheermotesInput, GetCheermotesResponse, 'get-cheermotes'>({
   id: 'get-cheermotes',
   method: 'GET',
   path: 'bits/cheermotes',
@@ -325,7 +325,7 @@ const GetCustomPowerUpResponseSchema = (): v.GenericSchema<unknown, GetCustomPow
  * Lists the Power-ups a broadcaster designed for viewers to buy with Bits.
  * @see https://dev.twitch.tv/docs/api/reference#get-custom-power-up
  */
-export const getCustomPowerUp = /* @__PURE__ */ defineCall<GetCustomPowerUpInput, GetCustomPowerUpResponse>({
+export const getCustomPowerUp = /* @__PURE__ */ defineCall<GetCustomPowerUpInput, GetCustomPowerUpResponse, 'get-custom-power-up'>({
   id: 'get-custom-power-up',
   method: 'GET',
   path: 'bits/custom_power_ups',
@@ -363,7 +363,7 @@ const GetExtensionTransactionsResponseSchema = (): v.GenericSchema<unknown, GetE
  * Lists Bits purchases made inside one of your extensions.
  * @see https://dev.twitch.tv/docs/api/reference#get-extension-transactions
  */
-export const getExtensionTransactions = /* @__PURE__ */ definePaginated<GetExtensionTransactionsInput, GetExtensionTransactionsResponse>({
+export const getExtensionTransactions = /* @__PURE__ */ definePaginated<GetExtensionTransactionsInput, GetExtensionTransactionsResponse, 'get-extension-transactions'>({
   id: 'get-extension-transactions',
   method: 'GET',
   path: 'extensions/transactions',

@@ -34,7 +34,7 @@ const GetContentClassificationLabelsResponseSchema = (): v.GenericSchema<unknown
  * Lists the content classification labels a channel may carry.
  * @see https://dev.twitch.tv/docs/api/reference#get-content-classification-labels
  */
-export const getContentClassificationLabels = /* @__PURE__ */ defineCall<GetContentClassificationLabelsInput, GetContentClassificationLabelsResponse>({
+export const getContentClassificationLabels = /* @__PURE__ */ defineCall<GetContentClassificationLabelsInput, GetContentClassificationLabelsResponse, 'get-content-classification-labels'>({
   id: 'get-content-classification-labels',
   method: 'GET',
   path: 'content_classification_labels',

@@ -158,7 +158,7 @@ const CreateCustomRewardsResponseSchema = (): v.GenericSchema<unknown, CreateCus
  * Adds a Channel Points reward to the broadcaster’s channel.
  * @see https://dev.twitch.tv/docs/api/reference#create-custom-rewards
  */
-export const createCustomRewards = /* @__PURE__ */ defineCall<CreateCustomRewardsInput, CreateCustomRewardsResponse>({
+export const createCustomRewards = /* @__PURE__ */ defineCall<CreateCustomRewardsInput, CreateCustomRewardsResponse, 'create-custom-rewards'>({
   id: 'create-custom-rewards',
   method: 'POST',
   path: 'channel_points/custom_rewards',
@@ -184,7 +184,7 @@ export interface DeleteCustomRewardInput {
  * Removes a Channel Points reward your app created.
  * @see https://dev.twitch.tv/docs/api/reference#delete-custom-reward
  */
-export const deleteCustomReward = /* @__PURE__ */ defineCall<DeleteCustomRewardInput, void>({
+export const deleteCustomReward = /* @__PURE__ */ defineCall<DeleteCustomRewardInput, void, 'delete-custom-reward'>({
   id: 'delete-custom-reward',
   method: 'DELETE',
   path: 'channel_points/custom_rewards',
@@ -215,7 +215,7 @@ const GetCustomRewardResponseSchema = (): v.GenericSchema<unknown, GetCustomRewa
  * Lists the broadcaster’s Channel Points rewards.
  * @see https://dev.twitch.tv/docs/api/reference#get-custom-reward
  */
-export const getCustomReward = /* @__PURE__ */ defineCall<GetCustomRewardInput, GetCustomRewardResponse>({
+export const getCustomReward = /* @__PURE__ */ defineCall<GetCustomRewardInput, GetCustomRewardResponse, 'get-custom-reward'>({
   id: 'get-custom-reward',
   method: 'GET',
   path: 'channel_points/custom_rewards',
@@ -263,7 +263,7 @@ const UpdateCustomRewardResponseSchema = (): v.GenericSchema<unknown, UpdateCust
  * Edits a Channel Points reward your app created.
  * @see https://dev.twitch.tv/docs/api/reference#update-custom-reward
  */
-export const updateCustomReward = /* @__PURE__ */ defineCall<UpdateCustomRewardInput, UpdateCustomRewardResponse>({
+export const updateCustomReward = /* @__PURE__ */ defineCall<UpdateCustomRewardInput, UpdateCustomRewardResponse, 'update-custom-reward'>({
   id: 'update-custom-reward',
   method: 'PATCH',
   path: 'channel_points/custom_rewards',
@@ -304,7 +304,7 @@ const GetCustomRewardRedemptionResponseSchema = (): v.GenericSchema<unknown, Get
  * Lists redemptions of one Channel Points reward.
  * @see https://dev.twitch.tv/docs/api/reference#get-custom-reward-redemption
  */
-export const getCustomRewardRedemption = /* @__PURE__ */ definePaginated<GetCustomRewardRedemptionInput, GetCustomRewardRedemptionResponse>({
+export const getCustomRewardRedemption = /* @__PURE__ */ definePaginated<GetCustomRewardRedemptionInput, GetCustomRewardRedemptionResponse, 'get-custom-reward-redemption'>({
   id: 'get-custom-reward-redemption',
   method: 'GET',
   path: 'channel_points/custom_rewards/redemptions',
@@ -342,7 +342,7 @@ const UpdateRedemptionStatusResponseSchema = (): v.GenericSchema<unknown, Update
  * Marks reward redemptions as fulfilled or cancels (refunds) them.
  * @see https://dev.twitch.tv/docs/api/reference#update-redemption-status
  */
-export const updateRedemptionStatus = /* @__PURE__ */ defineCall<UpdateRedemptionStatusInput, UpdateRedemptionStatusResponse>({
+export const updateRedemptionStatus = /* @__PURE__ */ defineCall<UpdateRedemptionStatusInput, UpdateRedemptionStatusResponse, 'update-redemption-status'>({
   id: 'update-redemption-status',
   method: 'PATCH',
   path: 'channel_points/custom_rewards/redemptions',

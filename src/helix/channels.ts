@@ -67,7 +67,7 @@ const GetChannelInformationResponseSchema = (): v.GenericSchema<unknown, GetChan
  * Reads title, category, language and tags of up to 100 channels.
  * @see https://dev.twitch.tv/docs/api/reference#get-channel-information
  */
-export const getChannelInformation = /* @__PURE__ */ defineCall<GetChannelInformationInput, GetChannelInformationResponse>({
+export const getChannelInformation = /* @__PURE__ */ defineCall<GetChannelInformationInput, GetChannelInformationResponse, 'get-channel-information'>({
   id: 'get-channel-information',
   method: 'GET',
   path: 'channels',
@@ -105,7 +105,7 @@ export interface ModifyChannelInformationInput {
  * Changes a channel’s title, category, language, tags or delay.
  * @see https://dev.twitch.tv/docs/api/reference#modify-channel-information
  */
-export const modifyChannelInformation = /* @__PURE__ */ defineCall<ModifyChannelInformationInput, void>({
+export const modifyChannelInformation = /* @__PURE__ */ defineCall<ModifyChannelInformationInput, void, 'modify-channel-information'>({
   id: 'modify-channel-information',
   method: 'PATCH',
   path: 'channels',
@@ -136,7 +136,7 @@ const GetChannelEditorsResponseSchema = (): v.GenericSchema<unknown, GetChannelE
  * Lists the users who hold the editor role in a channel.
  * @see https://dev.twitch.tv/docs/api/reference#get-channel-editors
  */
-export const getChannelEditors = /* @__PURE__ */ defineCall<GetChannelEditorsInput, GetChannelEditorsResponse>({
+export const getChannelEditors = /* @__PURE__ */ defineCall<GetChannelEditorsInput, GetChannelEditorsResponse, 'get-channel-editors'>({
   id: 'get-channel-editors',
   method: 'GET',
   path: 'channels/editors',
@@ -185,7 +185,7 @@ const GetFollowedChannelsResponseSchema = (): v.GenericSchema<unknown, GetFollow
  * Lists the channels a user follows, or checks whether they follow one.
  * @see https://dev.twitch.tv/docs/api/reference#get-followed-channels
  */
-export const getFollowedChannels = /* @__PURE__ */ definePaginated<GetFollowedChannelsInput, GetFollowedChannelsResponse>({
+export const getFollowedChannels = /* @__PURE__ */ definePaginated<GetFollowedChannelsInput, GetFollowedChannelsResponse, 'get-followed-channels'>({
   id: 'get-followed-channels',
   method: 'GET',
   path: 'channels/followed',
@@ -235,7 +235,7 @@ const GetChannelFollowersResponseSchema = (): v.GenericSchema<unknown, GetChanne
  * Lists who follows a channel (full list for its broadcaster or moderators).
  * @see https://dev.twitch.tv/docs/api/reference#get-channel-followers
  */
-export const getChannelFollowers = /* @__PURE__ */ definePaginated<GetChannelFollowersInput, GetChannelFollowersResponse>({
+export const getChannelFollowers = /* @__PURE__ */ definePaginated<GetChannelFollowersInput, GetChannelFollowersResponse, 'get-channel-followers'>({
   id: 'get-channel-followers',
   method: 'GET',
   path: 'channels/followers',

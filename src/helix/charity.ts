@@ -94,7 +94,7 @@ const GetCharityCampaignResponseSchema = (): v.GenericSchema<unknown, GetCharity
  * Reads the charity fundraiser running in the channel, if any.
  * @see https://dev.twitch.tv/docs/api/reference#get-charity-campaign
  */
-export const getCharityCampaign = /* @__PURE__ */ defineCall<GetCharityCampaignInput, GetCharityCampaignResponse>({
+export const getCharityCampaign = /* @__PURE__ */ defineCall<GetCharityCampaignInput, GetCharityCampaignResponse, 'get-charity-campaign'>({
   id: 'get-charity-campaign',
   method: 'GET',
   path: 'charity/campaigns',
@@ -130,7 +130,7 @@ const GetCharityCampaignDonationsResponseSchema = (): v.GenericSchema<unknown, G
  * Lists donations made to the channel’s running charity fundraiser.
  * @see https://dev.twitch.tv/docs/api/reference#get-charity-campaign-donations
  */
-export const getCharityCampaignDonations = /* @__PURE__ */ definePaginated<GetCharityCampaignDonationsInput, GetCharityCampaignDonationsResponse>({
+export const getCharityCampaignDonations = /* @__PURE__ */ definePaginated<GetCharityCampaignDonationsInput, GetCharityCampaignDonationsResponse, 'get-charity-campaign-donations'>({
   id: 'get-charity-campaign-donations',
   method: 'GET',
   path: 'charity/donations',

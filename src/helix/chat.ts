@@ -315,7 +315,7 @@ const GetChattersResponseSchema = (): v.GenericSchema<unknown, GetChattersRespon
  * Lists the users currently present in a channel’s chat.
  * @see https://dev.twitch.tv/docs/api/reference#get-chatters
  */
-export const getChatters = /* @__PURE__ */ definePaginated<GetChattersInput, GetChattersResponse>({
+export const getChatters = /* @__PURE__ */ definePaginated<GetChattersInput, GetChattersResponse, 'get-chatters'>({
   id: 'get-chatters',
   method: 'GET',
   path: 'chat/chatters',
@@ -350,7 +350,7 @@ const GetChannelEmotesResponseSchema = (): v.GenericSchema<unknown, GetChannelEm
  * Lists the emotes a broadcaster made (subscriber, follower, Bits tiers).
  * @see https://dev.twitch.tv/docs/api/reference#get-channel-emotes
  */
-export const getChannelEmotes = /* @__PURE__ */ defineCall<GetChannelEmotesInput, GetChannelEmotesResponse>({
+export const getChannelEmotes = /* @__PURE__ */ defineCall<GetChannelEmotesInput, GetChannelEmotesResponse, 'get-channel-emotes'>({
   id: 'get-channel-emotes',
   method: 'GET',
   path: 'chat/emotes',
@@ -382,7 +382,7 @@ const GetGlobalEmotesResponseSchema = (): v.GenericSchema<unknown, GetGlobalEmot
  * Lists the emotes every Twitch user can use.
  * @see https://dev.twitch.tv/docs/api/reference#get-global-emotes
  */
-export const getGlobalEmotes = /* @__PURE__ */ defineCall<GetGlobalEmotesInput, GetGlobalEmotesResponse>({
+export const getGlobalEmotes = /* @__PURE__ */ defineCall<GetGlobalEmotesInput, GetGlobalEmotesResponse, 'get-global-emotes'>({
   id: 'get-global-emotes',
   method: 'GET',
   path: 'chat/emotes/global',
@@ -415,7 +415,7 @@ const GetEmoteSetsResponseSchema = (): v.GenericSchema<unknown, GetEmoteSetsResp
  * Lists the emotes contained in the given emote sets.
  * @see https://dev.twitch.tv/docs/api/reference#get-emote-sets
  */
-export const getEmoteSets = /* @__PURE__ */ defineCall<GetEmoteSetsInput, GetEmoteSetsResponse>({
+export const getEmoteSets = /* @__PURE__ */ defineCall<GetEmoteSetsInput, GetEmoteSetsResponse, 'get-emote-sets'>({
   id: 'get-emote-sets',
   method: 'GET',
   path: 'chat/emotes/set',
@@ -448,7 +448,7 @@ const GetChannelChatBadgesResponseSchema = (): v.GenericSchema<unknown, GetChann
  * Lists the chat badges a broadcaster made.
  * @see https://dev.twitch.tv/docs/api/reference#get-channel-chat-badges
  */
-export const getChannelChatBadges = /* @__PURE__ */ defineCall<GetChannelChatBadgesInput, GetChannelChatBadgesResponse>({
+export const getChannelChatBadges = /* @__PURE__ */ defineCall<GetChannelChatBadgesInput, GetChannelChatBadgesResponse, 'get-channel-chat-badges'>({
   id: 'get-channel-chat-badges',
   method: 'GET',
   path: 'chat/badges',
@@ -478,7 +478,7 @@ const GetGlobalChatBadgesResponseSchema = (): v.GenericSchema<unknown, GetGlobal
  * Lists the chat badges Twitch provides for everyone.
  * @see https://dev.twitch.tv/docs/api/reference#get-global-chat-badges
  */
-export const getGlobalChatBadges = /* @__PURE__ */ defineCall<GetGlobalChatBadgesInput, GetGlobalChatBadgesResponse>({
+export const getGlobalChatBadges = /* @__PURE__ */ defineCall<GetGlobalChatBadgesInput, GetGlobalChatBadgesResponse, 'get-global-chat-badges'>({
   id: 'get-global-chat-badges',
   method: 'GET',
   path: 'chat/badges/global',
@@ -510,7 +510,7 @@ const GetChatSettingsResponseSchema = (): v.GenericSchema<unknown, GetChatSettin
  * Reads a chat room’s modes: slow, follower-only, emote-only and the rest.
  * @see https://dev.twitch.tv/docs/api/reference#get-chat-settings
  */
-export const getChatSettings = /* @__PURE__ */ defineCall<GetChatSettingsInput, GetChatSettingsResponse>({
+export const getChatSettings = /* @__PURE__ */ defineCall<GetChatSettingsInput, GetChatSettingsResponse, 'get-chat-settings'>({
   id: 'get-chat-settings',
   method: 'GET',
   path: 'chat/settings',
@@ -552,7 +552,7 @@ const UpdateChatSettingsResponseSchema = (): v.GenericSchema<unknown, UpdateChat
  * Turns chat modes on or off and sets their durations.
  * @see https://dev.twitch.tv/docs/api/reference#update-chat-settings
  */
-export const updateChatSettings = /* @__PURE__ */ defineCall<UpdateChatSettingsInput, UpdateChatSettingsResponse>({
+export const updateChatSettings = /* @__PURE__ */ defineCall<UpdateChatSettingsInput, UpdateChatSettingsResponse, 'update-chat-settings'>({
   id: 'update-chat-settings',
   method: 'PATCH',
   path: 'chat/settings',
@@ -600,7 +600,7 @@ const GetSharedChatSessionResponseSchema = (): v.GenericSchema<unknown, GetShare
  * Reads the shared chat session a channel takes part in, if any.
  * @see https://dev.twitch.tv/docs/api/reference#get-shared-chat-session
  */
-export const getSharedChatSession = /* @__PURE__ */ defineCall<GetSharedChatSessionInput, GetSharedChatSessionResponse>({
+export const getSharedChatSession = /* @__PURE__ */ defineCall<GetSharedChatSessionInput, GetSharedChatSessionResponse, 'get-shared-chat-session'>({
   id: 'get-shared-chat-session',
   method: 'GET',
   path: 'shared_chat/session',
@@ -671,7 +671,7 @@ const GetUserEmotesResponseSchema = (): v.GenericSchema<unknown, GetUserEmotesRe
  * Lists every emote a user may use, across all channels.
  * @see https://dev.twitch.tv/docs/api/reference#get-user-emotes
  */
-export const getUserEmotes = /* @__PURE__ */ definePaginated<GetUserEmotesInput, GetUserEmotesResponse>({
+export const getUserEmotes = /* @__PURE__ */ definePaginated<GetUserEmotesInput, GetUserEmotesResponse, 'get-user-emotes'>({
   id: 'get-user-emotes',
   method: 'GET',
   path: 'chat/emotes/user',
@@ -699,7 +699,7 @@ export interface SendChatAnnouncementInput {
  * Posts a highlighted announcement in a channel’s chat.
  * @see https://dev.twitch.tv/docs/api/reference#send-chat-announcement
  */
-export const sendChatAnnouncement = /* @__PURE__ */ defineCall<SendChatAnnouncementInput, void>({
+export const sendChatAnnouncement = /* @__PURE__ */ defineCall<SendChatAnnouncementInput, void, 'send-chat-announcement'>({
   id: 'send-chat-announcement',
   method: 'POST',
   path: 'chat/announcements',
@@ -722,7 +722,7 @@ export interface SendAShoutoutInput {
  * Promotes another broadcaster in the channel’s chat with a Shoutout.
  * @see https://dev.twitch.tv/docs/api/reference#send-a-shoutout
  */
-export const sendAShoutout = /* @__PURE__ */ defineCall<SendAShoutoutInput, void>({
+export const sendAShoutout = /* @__PURE__ */ defineCall<SendAShoutoutInput, void, 'send-a-shoutout'>({
   id: 'send-a-shoutout',
   method: 'POST',
   path: 'chat/shoutouts',
@@ -770,7 +770,7 @@ const SendChatMessageResponseSchema = (): v.GenericSchema<unknown, SendChatMessa
  * Posts a chat message as a user or bot, optionally as a reply or pinned.
  * @see https://dev.twitch.tv/docs/api/reference#send-chat-message
  */
-export const sendChatMessage = /* @__PURE__ */ defineCall<SendChatMessageInput, SendChatMessageResponse>({
+export const sendChatMessage = /* @__PURE__ */ defineCall<SendChatMessageInput, SendChatMessageResponse, 'send-chat-message'>({
   id: 'send-chat-message',
   method: 'POST',
   path: 'chat/messages',
@@ -804,7 +804,7 @@ const GetPinnedChatMessageResponseSchema = (): v.GenericSchema<unknown, GetPinne
  * Reads the message a moderator pinned to the top of a chat, if any.
  * @see https://dev.twitch.tv/docs/api/reference#get-pinned-chat-message
  */
-export const getPinnedChatMessage = /* @__PURE__ */ defineCall<GetPinnedChatMessageInput, GetPinnedChatMessageResponse>({
+export const getPinnedChatMessage = /* @__PURE__ */ defineCall<GetPinnedChatMessageInput, GetPinnedChatMessageResponse, 'get-pinned-chat-message'>({
   id: 'get-pinned-chat-message',
   method: 'GET',
   path: 'chat/pins',
@@ -831,7 +831,7 @@ export interface PinChatMessageInput {
  * Pins a chat message above the chat, for a while or until the stream ends.
  * @see https://dev.twitch.tv/docs/api/reference#pin-chat-message
  */
-export const pinChatMessage = /* @__PURE__ */ defineCall<PinChatMessageInput, void>({
+export const pinChatMessage = /* @__PURE__ */ defineCall<PinChatMessageInput, void, 'pin-chat-message'>({
   id: 'pin-chat-message',
   method: 'PUT',
   path: 'chat/pins',
@@ -856,7 +856,7 @@ export interface UpdatePinnedChatMessageInput {
  * Changes how much longer the pinned chat message stays pinned.
  * @see https://dev.twitch.tv/docs/api/reference#update-pinned-chat-message
  */
-export const updatePinnedChatMessage = /* @__PURE__ */ defineCall<UpdatePinnedChatMessageInput, void>({
+export const updatePinnedChatMessage = /* @__PURE__ */ defineCall<UpdatePinnedChatMessageInput, void, 'update-pinned-chat-message'>({
   id: 'update-pinned-chat-message',
   method: 'PATCH',
   path: 'chat/pins',
@@ -880,7 +880,7 @@ export interface UnpinChatMessageInput {
  * Takes the pinned message down from the top of a chat.
  * @see https://dev.twitch.tv/docs/api/reference#unpin-chat-message
  */
-export const unpinChatMessage = /* @__PURE__ */ defineCall<UnpinChatMessageInput, void>({
+export const unpinChatMessage = /* @__PURE__ */ defineCall<UnpinChatMessageInput, void, 'unpin-chat-message'>({
   id: 'unpin-chat-message',
   method: 'DELETE',
   path: 'chat/pins',
@@ -909,7 +909,7 @@ const GetUserChatColorResponseSchema = (): v.GenericSchema<unknown, GetUserChatC
  * Reads the name colour users picked for chat.
  * @see https://dev.twitch.tv/docs/api/reference#get-user-chat-color
  */
-export const getUserChatColor = /* @__PURE__ */ defineCall<GetUserChatColorInput, GetUserChatColorResponse>({
+export const getUserChatColor = /* @__PURE__ */ defineCall<GetUserChatColorInput, GetUserChatColorResponse, 'get-user-chat-color'>({
   id: 'get-user-chat-color',
   method: 'GET',
   path: 'chat/color',
@@ -950,7 +950,7 @@ export interface UpdateUserChatColorInput {
  * Sets the colour of a user’s name in chat.
  * @see https://dev.twitch.tv/docs/api/reference#update-user-chat-color
  */
-export const updateUserChatColor = /* @__PURE__ */ defineCall<UpdateUserChatColorInput, void>({
+export const updateUserChatColor = /* @__PURE__ */ defineCall<UpdateUserChatColorInput, void, 'update-user-chat-color'>({
   id: 'update-user-chat-color',
   method: 'PUT',
   path: 'chat/color',

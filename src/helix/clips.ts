@@ -74,7 +74,7 @@ const CreateClipResponseSchema = (): v.GenericSchema<unknown, CreateClipResponse
  * Starts making a clip from a live broadcast; the clip id comes back at once.
  * @see https://dev.twitch.tv/docs/api/reference#create-clip
  */
-export const createClip = /* @__PURE__ */ defineCall<CreateClipInput, CreateClipResponse>({
+export const createClip = /* @__PURE__ */ defineCall<CreateClipInput, CreateClipResponse, 'create-clip'>({
   id: 'create-clip',
   method: 'POST',
   path: 'clips',
@@ -116,7 +116,7 @@ const GetClipsResponseSchema = (): v.GenericSchema<unknown, GetClipsResponse> =>
  * Finds clips by id, or lists a channel’s or a game’s clips.
  * @see https://dev.twitch.tv/docs/api/reference#get-clips
  */
-export const getClips = /* @__PURE__ */ definePaginated<GetClipsInput, GetClipsResponse>({
+export const getClips = /* @__PURE__ */ definePaginated<GetClipsInput, GetClipsResponse, 'get-clips'>({
   id: 'get-clips',
   method: 'GET',
   path: 'clips',
@@ -162,7 +162,7 @@ const CreateClipFromVodResponseSchema = (): v.GenericSchema<unknown, CreateClipF
  * Cuts a clip out of a past broadcast’s video.
  * @see https://dev.twitch.tv/docs/api/reference#create-clip-from-vod
  */
-export const createClipFromVod = /* @__PURE__ */ defineCall<CreateClipFromVodInput, CreateClipFromVodResponse>({
+export const createClipFromVod = /* @__PURE__ */ defineCall<CreateClipFromVodInput, CreateClipFromVodResponse, 'create-clip-from-vod'>({
   id: 'create-clip-from-vod',
   method: 'POST',
   path: 'videos/clips',
@@ -204,7 +204,7 @@ const GetClipsDownloadResponseSchema = (): v.GenericSchema<unknown, GetClipsDown
  * Gets download links for the video files of up to 10 clips.
  * @see https://dev.twitch.tv/docs/api/reference#get-clips-download
  */
-export const getClipsDownload = /* @__PURE__ */ defineCall<GetClipsDownloadInput, GetClipsDownloadResponse>({
+export const getClipsDownload = /* @__PURE__ */ defineCall<GetClipsDownloadInput, GetClipsDownloadResponse, 'get-clips-download'>({
   id: 'get-clips-download',
   method: 'GET',
   path: 'clips/downloads',

@@ -28,7 +28,7 @@ const GetConduitsResponseSchema = (): v.GenericSchema<unknown, GetConduitsRespon
  * Lists the EventSub conduits of your application.
  * @see https://dev.twitch.tv/docs/api/reference#get-conduits
  */
-export const getConduits = /* @__PURE__ */ defineCall<GetConduitsInput, GetConduitsResponse>({
+export const getConduits = /* @__PURE__ */ defineCall<GetConduitsInput, GetConduitsResponse, 'get-conduits'>({
   id: 'get-conduits',
   method: 'GET',
   path: 'eventsub/conduits',
@@ -65,7 +65,7 @@ const CreateConduitsResponseSchema = (): v.GenericSchema<unknown, CreateConduits
  * Creates an EventSub conduit with a number of shards.
  * @see https://dev.twitch.tv/docs/api/reference#create-conduits
  */
-export const createConduits = /* @__PURE__ */ defineCall<CreateConduitsInput, CreateConduitsResponse>({
+export const createConduits = /* @__PURE__ */ defineCall<CreateConduitsInput, CreateConduitsResponse, 'create-conduits'>({
   id: 'create-conduits',
   method: 'POST',
   path: 'eventsub/conduits',
@@ -104,7 +104,7 @@ const UpdateConduitsResponseSchema = (): v.GenericSchema<unknown, UpdateConduits
  * Changes how many shards an EventSub conduit has.
  * @see https://dev.twitch.tv/docs/api/reference#update-conduits
  */
-export const updateConduits = /* @__PURE__ */ defineCall<UpdateConduitsInput, UpdateConduitsResponse>({
+export const updateConduits = /* @__PURE__ */ defineCall<UpdateConduitsInput, UpdateConduitsResponse, 'update-conduits'>({
   id: 'update-conduits',
   method: 'PATCH',
   path: 'eventsub/conduits',
@@ -128,7 +128,7 @@ export interface DeleteConduitInput {
  * Removes an EventSub conduit and its subscriptions.
  * @see https://dev.twitch.tv/docs/api/reference#delete-conduit
  */
-export const deleteConduit = /* @__PURE__ */ defineCall<DeleteConduitInput, void>({
+export const deleteConduit = /* @__PURE__ */ defineCall<DeleteConduitInput, void, 'delete-conduit'>({
   id: 'delete-conduit',
   method: 'DELETE',
   path: 'eventsub/conduits',
@@ -193,7 +193,7 @@ const GetConduitShardsResponseSchema = (): v.GenericSchema<unknown, GetConduitSh
  * Lists the shards of a conduit and the transport each one uses.
  * @see https://dev.twitch.tv/docs/api/reference#get-conduit-shards
  */
-export const getConduitShards = /* @__PURE__ */ definePaginated<GetConduitShardsInput, GetConduitShardsResponse>({
+export const getConduitShards = /* @__PURE__ */ definePaginated<GetConduitShardsInput, GetConduitShardsResponse, 'get-conduit-shards'>({
   id: 'get-conduit-shards',
   method: 'GET',
   path: 'eventsub/conduits/shards',
@@ -268,7 +268,7 @@ const UpdateConduitShardsResponseSchema = (): v.GenericSchema<unknown, UpdateCon
  * Points conduit shards at WebSocket sessions or webhook callbacks.
  * @see https://dev.twitch.tv/docs/api/reference#update-conduit-shards
  */
-export const updateConduitShards = /* @__PURE__ */ defineCall<UpdateConduitShardsInput, UpdateConduitShardsResponse>({
+export const updateConduitShards = /* @__PURE__ */ defineCall<UpdateConduitShardsInput, UpdateConduitShardsResponse, 'update-conduit-shards'>({
   id: 'update-conduit-shards',
   method: 'PATCH',
   path: 'eventsub/conduits/shards',

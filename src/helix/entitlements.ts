@@ -68,7 +68,7 @@ const GetDropsEntitlementsResponseSchema = (): v.GenericSchema<unknown, GetDrops
  * Lists Drops rewards granted to users for your games.
  * @see https://dev.twitch.tv/docs/api/reference#get-drops-entitlements
  */
-export const getDropsEntitlements = /* @__PURE__ */ definePaginated<GetDropsEntitlementsInput, GetDropsEntitlementsResponse>({
+export const getDropsEntitlements = /* @__PURE__ */ definePaginated<GetDropsEntitlementsInput, GetDropsEntitlementsResponse, 'get-drops-entitlements'>({
   id: 'get-drops-entitlements',
   method: 'GET',
   path: 'entitlements/drops',
@@ -102,7 +102,7 @@ const UpdateDropsEntitlementsResponseSchema = (): v.GenericSchema<unknown, Updat
  * Marks Drops rewards as claimed or fulfilled.
  * @see https://dev.twitch.tv/docs/api/reference#update-drops-entitlements
  */
-export const updateDropsEntitlements = /* @__PURE__ */ defineCall<UpdateDropsEntitlementsInput, UpdateDropsEntitlementsResponse>({
+export const updateDropsEntitlements = /* @__PURE__ */ defineCall<UpdateDropsEntitlementsInput, UpdateDropsEntitlementsResponse, 'update-drops-entitlements'>({
   id: 'update-drops-entitlements',
   method: 'PATCH',
   path: 'entitlements/drops',

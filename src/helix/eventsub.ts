@@ -246,7 +246,7 @@ const CreateEventSubSubscriptionResponseSchema = (): v.GenericSchema<unknown, Cr
  * Subscribes to an EventSub event type over a WebSocket, webhook or conduit.
  * @see https://dev.twitch.tv/docs/api/reference#create-eventsub-subscription
  */
-export const createEventSubSubscription = /* @__PURE__ */ defineCall<CreateEventSubSubscriptionInput, CreateEventSubSubscriptionResponse>({
+export const createEventSubSubscription = /* @__PURE__ */ defineCall<CreateEventSubSubscriptionInput, CreateEventSubSubscriptionResponse, 'create-eventsub-subscription'>({
   id: 'create-eventsub-subscription',
   method: 'POST',
   path: 'eventsub/subscriptions',
@@ -270,7 +270,7 @@ export interface DeleteEventSubSubscriptionInput {
  * Cancels an EventSub subscription.
  * @see https://dev.twitch.tv/docs/api/reference#delete-eventsub-subscription
  */
-export const deleteEventSubSubscription = /* @__PURE__ */ defineCall<DeleteEventSubSubscriptionInput, void>({
+export const deleteEventSubSubscription = /* @__PURE__ */ defineCall<DeleteEventSubSubscriptionInput, void, 'delete-eventsub-subscription'>({
   id: 'delete-eventsub-subscription',
   method: 'DELETE',
   path: 'eventsub/subscriptions',
@@ -411,7 +411,7 @@ const GetEventSubSubscriptionsResponseSchema = (): v.GenericSchema<unknown, GetE
  * Lists your EventSub subscriptions, filtered by status, type or user.
  * @see https://dev.twitch.tv/docs/api/reference#get-eventsub-subscriptions
  */
-export const getEventSubSubscriptions = /* @__PURE__ */ definePaginated<GetEventSubSubscriptionsInput, GetEventSubSubscriptionsResponse>({
+export const getEventSubSubscriptions = /* @__PURE__ */ definePaginated<GetEventSubSubscriptionsInput, GetEventSubSubscriptionsResponse, 'get-eventsub-subscriptions'>({
   id: 'get-eventsub-subscriptions',
   method: 'GET',
   path: 'eventsub/subscriptions',

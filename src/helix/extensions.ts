@@ -230,7 +230,7 @@ const GetExtensionConfigurationSegmentResponseSchema = (): v.GenericSchema<unkno
  * Reads one configuration segment of an extension.
  * @see https://dev.twitch.tv/docs/api/reference#get-extension-configuration-segment
  */
-export const getExtensionConfigurationSegment = /* @__PURE__ */ defineCall<GetExtensionConfigurationSegmentInput, GetExtensionConfigurationSegmentResponse>({
+export const getExtensionConfigurationSegment = /* @__PURE__ */ defineCall<GetExtensionConfigurationSegmentInput, GetExtensionConfigurationSegmentResponse, 'get-extension-configuration-segment'>({
   id: 'get-extension-configuration-segment',
   method: 'GET',
   path: 'extensions/configurations',
@@ -258,7 +258,7 @@ export interface SetExtensionConfigurationSegmentInput {
  * Writes one configuration segment of an extension.
  * @see https://dev.twitch.tv/docs/api/reference#set-extension-configuration-segment
  */
-export const setExtensionConfigurationSegment = /* @__PURE__ */ defineCall<SetExtensionConfigurationSegmentInput, void>({
+export const setExtensionConfigurationSegment = /* @__PURE__ */ defineCall<SetExtensionConfigurationSegmentInput, void, 'set-extension-configuration-segment'>({
   id: 'set-extension-configuration-segment',
   method: 'PUT',
   path: 'extensions/configurations',
@@ -282,7 +282,7 @@ export interface SetExtensionRequiredConfigurationInput {
  * Tells Twitch which configuration a channel completed for an extension.
  * @see https://dev.twitch.tv/docs/api/reference#set-extension-required-configuration
  */
-export const setExtensionRequiredConfiguration = /* @__PURE__ */ defineCall<SetExtensionRequiredConfigurationInput, void>({
+export const setExtensionRequiredConfiguration = /* @__PURE__ */ defineCall<SetExtensionRequiredConfigurationInput, void, 'set-extension-required-configuration'>({
   id: 'set-extension-required-configuration',
   method: 'PUT',
   path: 'extensions/required_configuration',
@@ -306,7 +306,7 @@ export interface SendExtensionPubsubMessageInput {
  * Broadcasts a PubSub message to an extension’s viewers.
  * @see https://dev.twitch.tv/docs/api/reference#send-extension-pubsub-message
  */
-export const sendExtensionPubsubMessage = /* @__PURE__ */ defineCall<SendExtensionPubsubMessageInput, void>({
+export const sendExtensionPubsubMessage = /* @__PURE__ */ defineCall<SendExtensionPubsubMessageInput, void, 'send-extension-pubsub-message'>({
   id: 'send-extension-pubsub-message',
   method: 'POST',
   path: 'extensions/pubsub',
@@ -339,7 +339,7 @@ const GetExtensionLiveChannelsResponseSchema = (): v.GenericSchema<unknown, GetE
  * Lists live channels that have an extension installed or active.
  * @see https://dev.twitch.tv/docs/api/reference#get-extension-live-channels
  */
-export const getExtensionLiveChannels = /* @__PURE__ */ definePaginated<GetExtensionLiveChannelsInput, GetExtensionLiveChannelsResponse>({
+export const getExtensionLiveChannels = /* @__PURE__ */ definePaginated<GetExtensionLiveChannelsInput, GetExtensionLiveChannelsResponse, 'get-extension-live-channels'>({
   id: 'get-extension-live-channels',
   method: 'GET',
   path: 'extensions/live',
@@ -372,7 +372,7 @@ const GetExtensionSecretsResponseSchema = (): v.GenericSchema<unknown, GetExtens
  * Lists the shared secrets an extension signs its JWTs with.
  * @see https://dev.twitch.tv/docs/api/reference#get-extension-secrets
  */
-export const getExtensionSecrets = /* @__PURE__ */ defineCall<GetExtensionSecretsInput, GetExtensionSecretsResponse>({
+export const getExtensionSecrets = /* @__PURE__ */ defineCall<GetExtensionSecretsInput, GetExtensionSecretsResponse, 'get-extension-secrets'>({
   id: 'get-extension-secrets',
   method: 'GET',
   path: 'extensions/jwt/secrets',
@@ -405,7 +405,7 @@ const CreateExtensionSecretResponseSchema = (): v.GenericSchema<unknown, CreateE
  * Rotates in a new shared secret for an extension.
  * @see https://dev.twitch.tv/docs/api/reference#create-extension-secret
  */
-export const createExtensionSecret = /* @__PURE__ */ defineCall<CreateExtensionSecretInput, CreateExtensionSecretResponse>({
+export const createExtensionSecret = /* @__PURE__ */ defineCall<CreateExtensionSecretInput, CreateExtensionSecretResponse, 'create-extension-secret'>({
   id: 'create-extension-secret',
   method: 'POST',
   path: 'extensions/jwt/secrets',
@@ -432,7 +432,7 @@ export interface SendExtensionChatMessageInput {
  * Posts a chat message in a channel on behalf of an extension.
  * @see https://dev.twitch.tv/docs/api/reference#send-extension-chat-message
  */
-export const sendExtensionChatMessage = /* @__PURE__ */ defineCall<SendExtensionChatMessageInput, void>({
+export const sendExtensionChatMessage = /* @__PURE__ */ defineCall<SendExtensionChatMessageInput, void, 'send-extension-chat-message'>({
   id: 'send-extension-chat-message',
   method: 'POST',
   path: 'extensions/chat',
@@ -463,7 +463,7 @@ const GetExtensionsResponseSchema = (): v.GenericSchema<unknown, GetExtensionsRe
  * Reads an extension’s details, including unreleased versions.
  * @see https://dev.twitch.tv/docs/api/reference#get-extensions
  */
-export const getExtensions = /* @__PURE__ */ defineCall<GetExtensionsInput, GetExtensionsResponse>({
+export const getExtensions = /* @__PURE__ */ defineCall<GetExtensionsInput, GetExtensionsResponse, 'get-extensions'>({
   id: 'get-extensions',
   method: 'GET',
   path: 'extensions',
@@ -496,7 +496,7 @@ const GetReleasedExtensionsResponseSchema = (): v.GenericSchema<unknown, GetRele
  * Reads a released extension’s public details.
  * @see https://dev.twitch.tv/docs/api/reference#get-released-extensions
  */
-export const getReleasedExtensions = /* @__PURE__ */ defineCall<GetReleasedExtensionsInput, GetReleasedExtensionsResponse>({
+export const getReleasedExtensions = /* @__PURE__ */ defineCall<GetReleasedExtensionsInput, GetReleasedExtensionsResponse, 'get-released-extensions'>({
   id: 'get-released-extensions',
   method: 'GET',
   path: 'extensions/released',
@@ -528,7 +528,7 @@ const GetExtensionBitsProductsResponseSchema = (): v.GenericSchema<unknown, GetE
  * Lists the Bits products an extension sells.
  * @see https://dev.twitch.tv/docs/api/reference#get-extension-bits-products
  */
-export const getExtensionBitsProducts = /* @__PURE__ */ defineCall<GetExtensionBitsProductsInput, GetExtensionBitsProductsResponse>({
+export const getExtensionBitsProducts = /* @__PURE__ */ defineCall<GetExtensionBitsProductsInput, GetExtensionBitsProductsResponse, 'get-extension-bits-products'>({
   id: 'get-extension-bits-products',
   method: 'GET',
   path: 'bits/extensions',
@@ -564,7 +564,7 @@ const UpdateExtensionBitsProductResponseSchema = (): v.GenericSchema<unknown, Up
  * Adds or changes a Bits product an extension sells.
  * @see https://dev.twitch.tv/docs/api/reference#update-extension-bits-product
  */
-export const updateExtensionBitsProduct = /* @__PURE__ */ defineCall<UpdateExtensionBitsProductInput, UpdateExtensionBitsProductResponse>({
+export const updateExtensionBitsProduct = /* @__PURE__ */ defineCall<UpdateExtensionBitsProductInput, UpdateExtensionBitsProductResponse, 'update-extension-bits-product'>({
   id: 'update-extension-bits-product',
   method: 'PUT',
   path: 'bits/extensions',

@@ -42,7 +42,7 @@ const GetTopGamesResponseSchema = (): v.GenericSchema<unknown, GetTopGamesRespon
  * Lists the categories with the most viewers right now.
  * @see https://dev.twitch.tv/docs/api/reference#get-top-games
  */
-export const getTopGames = /* @__PURE__ */ definePaginated<GetTopGamesInput, GetTopGamesResponse>({
+export const getTopGames = /* @__PURE__ */ definePaginated<GetTopGamesInput, GetTopGamesResponse, 'get-top-games'>({
   id: 'get-top-games',
   method: 'GET',
   path: 'games/top',
@@ -76,7 +76,7 @@ const GetGamesResponseSchema = (): v.GenericSchema<unknown, GetGamesResponse> =>
  * Looks up categories or games by id, name or IGDB id.
  * @see https://dev.twitch.tv/docs/api/reference#get-games
  */
-export const getGames = /* @__PURE__ */ defineCall<GetGamesInput, GetGamesResponse>({
+export const getGames = /* @__PURE__ */ defineCall<GetGamesInput, GetGamesResponse, 'get-games'>({
   id: 'get-games',
   method: 'GET',
   path: 'games',

@@ -55,7 +55,7 @@ const GetCreatorGoalsResponseSchema = (): v.GenericSchema<unknown, GetCreatorGoa
  * Lists the goals a broadcaster is currently working towards.
  * @see https://dev.twitch.tv/docs/api/reference#get-creator-goals
  */
-export const getCreatorGoals = /* @__PURE__ */ defineCall<GetCreatorGoalsInput, GetCreatorGoalsResponse>({
+export const getCreatorGoals = /* @__PURE__ */ defineCall<GetCreatorGoalsInput, GetCreatorGoalsResponse, 'get-creator-goals'>({
   id: 'get-creator-goals',
   method: 'GET',
   path: 'goals',

@@ -118,7 +118,7 @@ const GetChannelGuestStarSettingsResponseSchema = (): v.GenericSchema<unknown, G
  * Reads a channel’s Guest Star configuration (beta).
  * @see https://dev.twitch.tv/docs/api/reference#get-channel-guest-star-settings
  */
-export const getChannelGuestStarSettings = /* @__PURE__ */ defineCall<GetChannelGuestStarSettingsInput, GetChannelGuestStarSettingsResponse>({
+export const getChannelGuestStarSettings = /* @__PURE__ */ defineCall<GetChannelGuestStarSettingsInput, GetChannelGuestStarSettingsResponse, 'get-channel-guest-star-settings'>({
   id: 'get-channel-guest-star-settings',
   method: 'GET',
   path: 'guest_star/channel_settings',
@@ -147,7 +147,7 @@ export interface UpdateChannelGuestStarSettingsInput {
  * Changes a channel’s Guest Star configuration (beta).
  * @see https://dev.twitch.tv/docs/api/reference#update-channel-guest-star-settings
  */
-export const updateChannelGuestStarSettings = /* @__PURE__ */ defineCall<UpdateChannelGuestStarSettingsInput, void>({
+export const updateChannelGuestStarSettings = /* @__PURE__ */ defineCall<UpdateChannelGuestStarSettingsInput, void, 'update-channel-guest-star-settings'>({
   id: 'update-channel-guest-star-settings',
   method: 'PUT',
   path: 'guest_star/channel_settings',
@@ -178,7 +178,7 @@ const GetGuestStarSessionResponseSchema = (): v.GenericSchema<unknown, GetGuestS
  * Reads the Guest Star session running in a channel (beta).
  * @see https://dev.twitch.tv/docs/api/reference#get-guest-star-session
  */
-export const getGuestStarSession = /* @__PURE__ */ defineCall<GetGuestStarSessionInput, GetGuestStarSessionResponse>({
+export const getGuestStarSession = /* @__PURE__ */ defineCall<GetGuestStarSessionInput, GetGuestStarSessionResponse, 'get-guest-star-session'>({
   id: 'get-guest-star-session',
   method: 'GET',
   path: 'guest_star/session',
@@ -210,7 +210,7 @@ const CreateGuestStarSessionResponseSchema = (): v.GenericSchema<unknown, Create
  * Opens a Guest Star session for the broadcaster (beta).
  * @see https://dev.twitch.tv/docs/api/reference#create-guest-star-session
  */
-export const createGuestStarSession = /* @__PURE__ */ defineCall<CreateGuestStarSessionInput, CreateGuestStarSessionResponse>({
+export const createGuestStarSession = /* @__PURE__ */ defineCall<CreateGuestStarSessionInput, CreateGuestStarSessionResponse, 'create-guest-star-session'>({
   id: 'create-guest-star-session',
   method: 'POST',
   path: 'guest_star/session',
@@ -243,7 +243,7 @@ const EndGuestStarSessionResponseSchema = (): v.GenericSchema<unknown, EndGuestS
  * Closes the broadcaster’s Guest Star session (beta).
  * @see https://dev.twitch.tv/docs/api/reference#end-guest-star-session
  */
-export const endGuestStarSession = /* @__PURE__ */ defineCall<EndGuestStarSessionInput, EndGuestStarSessionResponse>({
+export const endGuestStarSession = /* @__PURE__ */ defineCall<EndGuestStarSessionInput, EndGuestStarSessionResponse, 'end-guest-star-session'>({
   id: 'end-guest-star-session',
   method: 'DELETE',
   path: 'guest_star/session',
@@ -277,7 +277,7 @@ const GetGuestStarInvitesResponseSchema = (): v.GenericSchema<unknown, GetGuestS
  * Lists pending invitations to a Guest Star session (beta).
  * @see https://dev.twitch.tv/docs/api/reference#get-guest-star-invites
  */
-export const getGuestStarInvites = /* @__PURE__ */ defineCall<GetGuestStarInvitesInput, GetGuestStarInvitesResponse>({
+export const getGuestStarInvites = /* @__PURE__ */ defineCall<GetGuestStarInvitesInput, GetGuestStarInvitesResponse, 'get-guest-star-invites'>({
   id: 'get-guest-star-invites',
   method: 'GET',
   path: 'guest_star/invites',
@@ -304,7 +304,7 @@ export interface SendGuestStarInviteInput {
  * Invites a user to join a Guest Star session (beta).
  * @see https://dev.twitch.tv/docs/api/reference#send-guest-star-invite
  */
-export const sendGuestStarInvite = /* @__PURE__ */ defineCall<SendGuestStarInviteInput, void>({
+export const sendGuestStarInvite = /* @__PURE__ */ defineCall<SendGuestStarInviteInput, void, 'send-guest-star-invite'>({
   id: 'send-guest-star-invite',
   method: 'POST',
   path: 'guest_star/invites',
@@ -328,7 +328,7 @@ export interface DeleteGuestStarInviteInput {
  * Withdraws an invitation to a Guest Star session (beta).
  * @see https://dev.twitch.tv/docs/api/reference#delete-guest-star-invite
  */
-export const deleteGuestStarInvite = /* @__PURE__ */ defineCall<DeleteGuestStarInviteInput, void>({
+export const deleteGuestStarInvite = /* @__PURE__ */ defineCall<DeleteGuestStarInviteInput, void, 'delete-guest-star-invite'>({
   id: 'delete-guest-star-invite',
   method: 'DELETE',
   path: 'guest_star/invites',
@@ -353,7 +353,7 @@ export interface AssignGuestStarSlotInput {
  * Places an invited guest into a Guest Star slot (beta).
  * @see https://dev.twitch.tv/docs/api/reference#assign-guest-star-slot
  */
-export const assignGuestStarSlot = /* @__PURE__ */ defineCall<AssignGuestStarSlotInput, void>({
+export const assignGuestStarSlot = /* @__PURE__ */ defineCall<AssignGuestStarSlotInput, void, 'assign-guest-star-slot'>({
   id: 'assign-guest-star-slot',
   method: 'POST',
   path: 'guest_star/slot',
@@ -378,7 +378,7 @@ export interface UpdateGuestStarSlotInput {
  * Moves a guest to another Guest Star slot (beta).
  * @see https://dev.twitch.tv/docs/api/reference#update-guest-star-slot
  */
-export const updateGuestStarSlot = /* @__PURE__ */ defineCall<UpdateGuestStarSlotInput, void>({
+export const updateGuestStarSlot = /* @__PURE__ */ defineCall<UpdateGuestStarSlotInput, void, 'update-guest-star-slot'>({
   id: 'update-guest-star-slot',
   method: 'PATCH',
   path: 'guest_star/slot',
@@ -404,7 +404,7 @@ export interface DeleteGuestStarSlotInput {
  * Takes a guest out of their Guest Star slot (beta).
  * @see https://dev.twitch.tv/docs/api/reference#delete-guest-star-slot
  */
-export const deleteGuestStarSlot = /* @__PURE__ */ defineCall<DeleteGuestStarSlotInput, void>({
+export const deleteGuestStarSlot = /* @__PURE__ */ defineCall<DeleteGuestStarSlotInput, void, 'delete-guest-star-slot'>({
   id: 'delete-guest-star-slot',
   method: 'DELETE',
   path: 'guest_star/slot',
@@ -432,7 +432,7 @@ export interface UpdateGuestStarSlotSettingsInput {
  * Changes a Guest Star slot’s audio, video, volume or live state (beta).
  * @see https://dev.twitch.tv/docs/api/reference#update-guest-star-slot-settings
  */
-export const updateGuestStarSlotSettings = /* @__PURE__ */ defineCall<UpdateGuestStarSlotSettingsInput, void>({
+export const updateGuestStarSlotSettings = /* @__PURE__ */ defineCall<UpdateGuestStarSlotSettingsInput, void, 'update-guest-star-slot-settings'>({
   id: 'update-guest-star-slot-settings',
   method: 'PATCH',
   path: 'guest_star/slot_settings',

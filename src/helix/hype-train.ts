@@ -97,7 +97,7 @@ const GetHypeTrainStatusResponseSchema = (): v.GenericSchema<unknown, GetHypeTra
  * Reads the channel’s current Hype Train and its records.
  * @see https://dev.twitch.tv/docs/api/reference#get-hype-train-status
  */
-export const getHypeTrainStatus = /* @__PURE__ */ defineCall<GetHypeTrainStatusInput, GetHypeTrainStatusResponse>({
+export const getHypeTrainStatus = /* @__PURE__ */ defineCall<GetHypeTrainStatusInput, GetHypeTrainStatusResponse, 'get-hype-train-status'>({
   id: 'get-hype-train-status',
   method: 'GET',
   path: 'hypetrain/status',

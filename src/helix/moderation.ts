@@ -138,7 +138,7 @@ const CheckAutomodStatusResponseSchema = (): v.GenericSchema<unknown, CheckAutom
  * Asks whether AutoMod would hold the given messages.
  * @see https://dev.twitch.tv/docs/api/reference#check-automod-status
  */
-export const checkAutomodStatus = /* @__PURE__ */ defineCall<CheckAutomodStatusInput, CheckAutomodStatusResponse>({
+export const checkAutomodStatus = /* @__PURE__ */ defineCall<CheckAutomodStatusInput, CheckAutomodStatusResponse, 'check-automod-status'>({
   id: 'check-automod-status',
   method: 'POST',
   path: 'moderation/enforcements/status',
@@ -165,7 +165,7 @@ export interface ManageHeldAutomodMessagesInput {
  * Allows or denies a chat message AutoMod is holding.
  * @see https://dev.twitch.tv/docs/api/reference#manage-held-automod-messages
  */
-export const manageHeldAutomodMessages = /* @__PURE__ */ defineCall<ManageHeldAutomodMessagesInput, void>({
+export const manageHeldAutomodMessages = /* @__PURE__ */ defineCall<ManageHeldAutomodMessagesInput, void, 'manage-held-automod-messages'>({
   id: 'manage-held-automod-messages',
   method: 'POST',
   path: 'moderation/automod/message',
@@ -195,7 +195,7 @@ const GetAutomodSettingsResponseSchema = (): v.GenericSchema<unknown, GetAutomod
  * Reads a channel’s AutoMod levels.
  * @see https://dev.twitch.tv/docs/api/reference#get-automod-settings
  */
-export const getAutomodSettings = /* @__PURE__ */ defineCall<GetAutomodSettingsInput, GetAutomodSettingsResponse>({
+export const getAutomodSettings = /* @__PURE__ */ defineCall<GetAutomodSettingsInput, GetAutomodSettingsResponse, 'get-automod-settings'>({
   id: 'get-automod-settings',
   method: 'GET',
   path: 'moderation/automod/settings',
@@ -237,7 +237,7 @@ const UpdateAutomodSettingsResponseSchema = (): v.GenericSchema<unknown, UpdateA
  * Sets a channel’s AutoMod levels, overall or per category.
  * @see https://dev.twitch.tv/docs/api/reference#update-automod-settings
  */
-export const updateAutomodSettings = /* @__PURE__ */ defineCall<UpdateAutomodSettingsInput, UpdateAutomodSettingsResponse>({
+export const updateAutomodSettings = /* @__PURE__ */ defineCall<UpdateAutomodSettingsInput, UpdateAutomodSettingsResponse, 'update-automod-settings'>({
   id: 'update-automod-settings',
   method: 'PUT',
   path: 'moderation/automod/settings',
@@ -275,7 +275,7 @@ const GetBannedUsersResponseSchema = (): v.GenericSchema<unknown, GetBannedUsers
  * Lists users banned or timed out in a channel.
  * @see https://dev.twitch.tv/docs/api/reference#get-banned-users
  */
-export const getBannedUsers = /* @__PURE__ */ definePaginated<GetBannedUsersInput, GetBannedUsersResponse>({
+export const getBannedUsers = /* @__PURE__ */ definePaginated<GetBannedUsersInput, GetBannedUsersResponse, 'get-banned-users'>({
   id: 'get-banned-users',
   method: 'GET',
   path: 'moderation/banned',
@@ -323,7 +323,7 @@ const BanUserResponseSchema = (): v.GenericSchema<unknown, BanUserResponse> => (
  * Bans a user from a channel’s chat, or times them out for a while.
  * @see https://dev.twitch.tv/docs/api/reference#ban-user
  */
-export const banUser = /* @__PURE__ */ defineCall<BanUserInput, BanUserResponse>({
+export const banUser = /* @__PURE__ */ defineCall<BanUserInput, BanUserResponse, 'ban-user'>({
   id: 'ban-user',
   method: 'POST',
   path: 'moderation/bans',
@@ -349,7 +349,7 @@ export interface UnbanUserInput {
  * Lifts a ban or timeout in a channel’s chat.
  * @see https://dev.twitch.tv/docs/api/reference#unban-user
  */
-export const unbanUser = /* @__PURE__ */ defineCall<UnbanUserInput, void>({
+export const unbanUser = /* @__PURE__ */ defineCall<UnbanUserInput, void, 'unban-user'>({
   id: 'unban-user',
   method: 'DELETE',
   path: 'moderation/bans',
@@ -417,7 +417,7 @@ const GetUnbanRequestsResponseSchema = (): v.GenericSchema<unknown, GetUnbanRequ
  * Lists requests from banned users asking to be unbanned.
  * @see https://dev.twitch.tv/docs/api/reference#get-unban-requests
  */
-export const getUnbanRequests = /* @__PURE__ */ definePaginated<GetUnbanRequestsInput, GetUnbanRequestsResponse>({
+export const getUnbanRequests = /* @__PURE__ */ definePaginated<GetUnbanRequestsInput, GetUnbanRequestsResponse, 'get-unban-requests'>({
   id: 'get-unban-requests',
   method: 'GET',
   path: 'moderation/unban_requests',
@@ -486,7 +486,7 @@ const ResolveUnbanRequestsResponseSchema = (): v.GenericSchema<unknown, ResolveU
  * Approves or denies an unban request.
  * @see https://dev.twitch.tv/docs/api/reference#resolve-unban-requests
  */
-export const resolveUnbanRequests = /* @__PURE__ */ defineCall<ResolveUnbanRequestsInput, ResolveUnbanRequestsResponse>({
+export const resolveUnbanRequests = /* @__PURE__ */ defineCall<ResolveUnbanRequestsInput, ResolveUnbanRequestsResponse, 'resolve-unban-requests'>({
   id: 'resolve-unban-requests',
   method: 'PATCH',
   path: 'moderation/unban_requests',
@@ -524,7 +524,7 @@ const GetBlockedTermsResponseSchema = (): v.GenericSchema<unknown, GetBlockedTer
  * Lists the words and phrases blocked in a channel’s chat.
  * @see https://dev.twitch.tv/docs/api/reference#get-blocked-terms
  */
-export const getBlockedTerms = /* @__PURE__ */ definePaginated<GetBlockedTermsInput, GetBlockedTermsResponse>({
+export const getBlockedTerms = /* @__PURE__ */ definePaginated<GetBlockedTermsInput, GetBlockedTermsResponse, 'get-blocked-terms'>({
   id: 'get-blocked-terms',
   method: 'GET',
   path: 'moderation/blocked_terms',
@@ -559,7 +559,7 @@ const AddBlockedTermResponseSchema = (): v.GenericSchema<unknown, AddBlockedTerm
  * Blocks a word or phrase in a channel’s chat.
  * @see https://dev.twitch.tv/docs/api/reference#add-blocked-term
  */
-export const addBlockedTerm = /* @__PURE__ */ defineCall<AddBlockedTermInput, AddBlockedTermResponse>({
+export const addBlockedTerm = /* @__PURE__ */ defineCall<AddBlockedTermInput, AddBlockedTermResponse, 'add-blocked-term'>({
   id: 'add-blocked-term',
   method: 'POST',
   path: 'moderation/blocked_terms',
@@ -586,7 +586,7 @@ export interface RemoveBlockedTermInput {
  * Unblocks a word or phrase in a channel’s chat.
  * @see https://dev.twitch.tv/docs/api/reference#remove-blocked-term
  */
-export const removeBlockedTerm = /* @__PURE__ */ defineCall<RemoveBlockedTermInput, void>({
+export const removeBlockedTerm = /* @__PURE__ */ defineCall<RemoveBlockedTermInput, void, 'remove-blocked-term'>({
   id: 'remove-blocked-term',
   method: 'DELETE',
   path: 'moderation/blocked_terms',
@@ -609,7 +609,7 @@ export interface DeleteChatMessagesInput {
  * Deletes one chat message, or clears the whole chat.
  * @see https://dev.twitch.tv/docs/api/reference#delete-chat-messages
  */
-export const deleteChatMessages = /* @__PURE__ */ defineCall<DeleteChatMessagesInput, void>({
+export const deleteChatMessages = /* @__PURE__ */ defineCall<DeleteChatMessagesInput, void, 'delete-chat-messages'>({
   id: 'delete-chat-messages',
   method: 'DELETE',
   path: 'moderation/chat',
@@ -650,7 +650,7 @@ const GetModeratedChannelsResponseSchema = (): v.GenericSchema<unknown, GetModer
  * Lists the channels in which a user is a moderator.
  * @see https://dev.twitch.tv/docs/api/reference#get-moderated-channels
  */
-export const getModeratedChannels = /* @__PURE__ */ definePaginated<GetModeratedChannelsInput, GetModeratedChannelsResponse>({
+export const getModeratedChannels = /* @__PURE__ */ definePaginated<GetModeratedChannelsInput, GetModeratedChannelsResponse, 'get-moderated-channels'>({
   id: 'get-moderated-channels',
   method: 'GET',
   path: 'moderation/channels',
@@ -688,7 +688,7 @@ const GetModeratorsResponseSchema = (): v.GenericSchema<unknown, GetModeratorsRe
  * Lists a channel’s moderators.
  * @see https://dev.twitch.tv/docs/api/reference#get-moderators
  */
-export const getModerators = /* @__PURE__ */ definePaginated<GetModeratorsInput, GetModeratorsResponse>({
+export const getModerators = /* @__PURE__ */ definePaginated<GetModeratorsInput, GetModeratorsResponse, 'get-moderators'>({
   id: 'get-moderators',
   method: 'GET',
   path: 'moderation/moderators',
@@ -715,7 +715,7 @@ export interface AddChannelModeratorInput {
  * Makes a user a moderator of the channel.
  * @see https://dev.twitch.tv/docs/api/reference#add-channel-moderator
  */
-export const addChannelModerator = /* @__PURE__ */ defineCall<AddChannelModeratorInput, void>({
+export const addChannelModerator = /* @__PURE__ */ defineCall<AddChannelModeratorInput, void, 'add-channel-moderator'>({
   id: 'add-channel-moderator',
   method: 'POST',
   path: 'moderation/moderators',
@@ -737,7 +737,7 @@ export interface RemoveChannelModeratorInput {
  * Takes moderator status away from a user.
  * @see https://dev.twitch.tv/docs/api/reference#remove-channel-moderator
  */
-export const removeChannelModerator = /* @__PURE__ */ defineCall<RemoveChannelModeratorInput, void>({
+export const removeChannelModerator = /* @__PURE__ */ defineCall<RemoveChannelModeratorInput, void, 'remove-channel-moderator'>({
   id: 'remove-channel-moderator',
   method: 'DELETE',
   path: 'moderation/moderators',
@@ -771,7 +771,7 @@ const GetVipsResponseSchema = (): v.GenericSchema<unknown, GetVipsResponse> => (
  * Lists a channel’s VIPs.
  * @see https://dev.twitch.tv/docs/api/reference#get-vips
  */
-export const getVips = /* @__PURE__ */ definePaginated<GetVipsInput, GetVipsResponse>({
+export const getVips = /* @__PURE__ */ definePaginated<GetVipsInput, GetVipsResponse, 'get-vips'>({
   id: 'get-vips',
   method: 'GET',
   path: 'channels/vips',
@@ -798,7 +798,7 @@ export interface AddChannelVipInput {
  * Gives a user VIP status in the channel.
  * @see https://dev.twitch.tv/docs/api/reference#add-channel-vip
  */
-export const addChannelVip = /* @__PURE__ */ defineCall<AddChannelVipInput, void>({
+export const addChannelVip = /* @__PURE__ */ defineCall<AddChannelVipInput, void, 'add-channel-vip'>({
   id: 'add-channel-vip',
   method: 'POST',
   path: 'channels/vips',
@@ -820,7 +820,7 @@ export interface RemoveChannelVipInput {
  * Takes VIP status away from a user.
  * @see https://dev.twitch.tv/docs/api/reference#remove-channel-vip
  */
-export const removeChannelVip = /* @__PURE__ */ defineCall<RemoveChannelVipInput, void>({
+export const removeChannelVip = /* @__PURE__ */ defineCall<RemoveChannelVipInput, void, 'remove-channel-vip'>({
   id: 'remove-channel-vip',
   method: 'DELETE',
   path: 'channels/vips',
@@ -863,7 +863,7 @@ const UpdateShieldModeStatusResponseSchema = (): v.GenericSchema<unknown, Update
  * Turns Shield Mode on or off for a channel.
  * @see https://dev.twitch.tv/docs/api/reference#update-shield-mode-status
  */
-export const updateShieldModeStatus = /* @__PURE__ */ defineCall<UpdateShieldModeStatusInput, UpdateShieldModeStatusResponse>({
+export const updateShieldModeStatus = /* @__PURE__ */ defineCall<UpdateShieldModeStatusInput, UpdateShieldModeStatusResponse, 'update-shield-mode-status'>({
   id: 'update-shield-mode-status',
   method: 'PUT',
   path: 'moderation/shield_mode',
@@ -908,7 +908,7 @@ const GetShieldModeStatusResponseSchema = (): v.GenericSchema<unknown, GetShield
  * Reads whether Shield Mode is on and who last turned it on.
  * @see https://dev.twitch.tv/docs/api/reference#get-shield-mode-status
  */
-export const getShieldModeStatus = /* @__PURE__ */ defineCall<GetShieldModeStatusInput, GetShieldModeStatusResponse>({
+export const getShieldModeStatus = /* @__PURE__ */ defineCall<GetShieldModeStatusInput, GetShieldModeStatusResponse, 'get-shield-mode-status'>({
   id: 'get-shield-mode-status',
   method: 'GET',
   path: 'moderation/shield_mode',
@@ -952,7 +952,7 @@ const WarnChatUserResponseSchema = (): v.GenericSchema<unknown, WarnChatUserResp
  * Sends a warning a chatter must acknowledge before chatting again.
  * @see https://dev.twitch.tv/docs/api/reference#warn-chat-user
  */
-export const warnChatUser = /* @__PURE__ */ defineCall<WarnChatUserInput, WarnChatUserResponse>({
+export const warnChatUser = /* @__PURE__ */ defineCall<WarnChatUserInput, WarnChatUserResponse, 'warn-chat-user'>({
   id: 'warn-chat-user',
   method: 'POST',
   path: 'moderation/warnings',
@@ -1007,7 +1007,7 @@ const AddSuspiciousStatusToChatUserResponseSchema = (): v.GenericSchema<unknown,
  * Flags a chatter as monitored or restricted.
  * @see https://dev.twitch.tv/docs/api/reference#add-suspicious-status-to-chat-user
  */
-export const addSuspiciousStatusToChatUser = /* @__PURE__ */ defineCall<AddSuspiciousStatusToChatUserInput, AddSuspiciousStatusToChatUserResponse>({
+export const addSuspiciousStatusToChatUser = /* @__PURE__ */ defineCall<AddSuspiciousStatusToChatUserInput, AddSuspiciousStatusToChatUserResponse, 'add-suspicious-status-to-chat-user'>({
   id: 'add-suspicious-status-to-chat-user',
   method: 'POST',
   path: 'moderation/suspicious_users',
@@ -1061,7 +1061,7 @@ const RemoveSuspiciousStatusFromChatUserResponseSchema = (): v.GenericSchema<unk
  * Clears the suspicious-user flag from a chatter.
  * @see https://dev.twitch.tv/docs/api/reference#remove-suspicious-status-from-chat-user
  */
-export const removeSuspiciousStatusFromChatUser = /* @__PURE__ */ defineCall<RemoveSuspiciousStatusFromChatUserInput, RemoveSuspiciousStatusFromChatUserResponse>({
+export const removeSuspiciousStatusFromChatUser = /* @__PURE__ */ defineCall<RemoveSuspiciousStatusFromChatUserInput, RemoveSuspiciousStatusFromChatUserResponse, 'remove-suspicious-status-from-chat-user'>({
   id: 'remove-suspicious-status-from-chat-user',
   method: 'DELETE',
   path: 'moderation/suspicious_users',

@@ -84,7 +84,7 @@ const GetPollsResponseSchema = (): v.GenericSchema<unknown, GetPollsResponse> =>
  * Lists polls a broadcaster ran, newest first, or looks them up by id.
  * @see https://dev.twitch.tv/docs/api/reference#get-polls
  */
-export const getPolls = /* @__PURE__ */ definePaginated<GetPollsInput, GetPollsResponse>({
+export const getPolls = /* @__PURE__ */ definePaginated<GetPollsInput, GetPollsResponse, 'get-polls'>({
   id: 'get-polls',
   method: 'GET',
   path: 'polls',
@@ -123,7 +123,7 @@ const CreatePollResponseSchema = (): v.GenericSchema<unknown, CreatePollResponse
  * Starts a poll in the channel.
  * @see https://dev.twitch.tv/docs/api/reference#create-poll
  */
-export const createPoll = /* @__PURE__ */ defineCall<CreatePollInput, CreatePollResponse>({
+export const createPoll = /* @__PURE__ */ defineCall<CreatePollInput, CreatePollResponse, 'create-poll'>({
   id: 'create-poll',
   method: 'POST',
   path: 'polls',
@@ -160,7 +160,7 @@ const EndPollResponseSchema = (): v.GenericSchema<unknown, EndPollResponse> => (
  * Ends a running poll, showing or hiding its results.
  * @see https://dev.twitch.tv/docs/api/reference#end-poll
  */
-export const endPoll = /* @__PURE__ */ defineCall<EndPollInput, EndPollResponse>({
+export const endPoll = /* @__PURE__ */ defineCall<EndPollInput, EndPollResponse, 'end-poll'>({
   id: 'end-poll',
   method: 'PATCH',
   path: 'polls',

@@ -91,7 +91,7 @@ const GetPredictionsResponseSchema = (): v.GenericSchema<unknown, GetPredictions
  * Lists Channel Points Predictions a broadcaster ran.
  * @see https://dev.twitch.tv/docs/api/reference#get-predictions
  */
-export const getPredictions = /* @__PURE__ */ definePaginated<GetPredictionsInput, GetPredictionsResponse>({
+export const getPredictions = /* @__PURE__ */ definePaginated<GetPredictionsInput, GetPredictionsResponse, 'get-predictions'>({
   id: 'get-predictions',
   method: 'GET',
   path: 'predictions',
@@ -128,7 +128,7 @@ const CreatePredictionResponseSchema = (): v.GenericSchema<unknown, CreatePredic
  * Starts a Channel Points Prediction in the channel.
  * @see https://dev.twitch.tv/docs/api/reference#create-prediction
  */
-export const createPrediction = /* @__PURE__ */ defineCall<CreatePredictionInput, CreatePredictionResponse>({
+export const createPrediction = /* @__PURE__ */ defineCall<CreatePredictionInput, CreatePredictionResponse, 'create-prediction'>({
   id: 'create-prediction',
   method: 'POST',
   path: 'predictions',
@@ -166,7 +166,7 @@ const EndPredictionResponseSchema = (): v.GenericSchema<unknown, EndPredictionRe
  * Locks, settles or cancels a Channel Points Prediction.
  * @see https://dev.twitch.tv/docs/api/reference#end-prediction
  */
-export const endPrediction = /* @__PURE__ */ defineCall<EndPredictionInput, EndPredictionResponse>({
+export const endPrediction = /* @__PURE__ */ defineCall<EndPredictionInput, EndPredictionResponse, 'end-prediction'>({
   id: 'end-prediction',
   method: 'PATCH',
   path: 'predictions',

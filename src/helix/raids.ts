@@ -29,7 +29,7 @@ const StartARaidResponseSchema = (): v.GenericSchema<unknown, StartARaidResponse
  * Starts sending the broadcaster’s viewers to another channel.
  * @see https://dev.twitch.tv/docs/api/reference#start-a-raid
  */
-export const startARaid = /* @__PURE__ */ defineCall<StartARaidInput, StartARaidResponse>({
+export const startARaid = /* @__PURE__ */ defineCall<StartARaidInput, StartARaidResponse, 'start-a-raid'>({
   id: 'start-a-raid',
   method: 'POST',
   path: 'raids',
@@ -53,7 +53,7 @@ export interface CancelARaidInput {
  * Calls off a raid that has not gone out yet.
  * @see https://dev.twitch.tv/docs/api/reference#cancel-a-raid
  */
-export const cancelARaid = /* @__PURE__ */ defineCall<CancelARaidInput, void>({
+export const cancelARaid = /* @__PURE__ */ defineCall<CancelARaidInput, void, 'cancel-a-raid'>({
   id: 'cancel-a-raid',
   method: 'DELETE',
   path: 'raids',

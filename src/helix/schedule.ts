@@ -75,7 +75,7 @@ const GetChannelStreamScheduleResponseSchema = (): v.GenericSchema<unknown, GetC
  * Reads a broadcaster’s planned streams and vacation.
  * @see https://dev.twitch.tv/docs/api/reference#get-channel-stream-schedule
  */
-export const getChannelStreamSchedule = /* @__PURE__ */ defineCall<GetChannelStreamScheduleInput, GetChannelStreamScheduleResponse>({
+export const getChannelStreamSchedule = /* @__PURE__ */ defineCall<GetChannelStreamScheduleInput, GetChannelStreamScheduleResponse, 'get-channel-stream-schedule'>({
   id: 'get-channel-stream-schedule',
   method: 'GET',
   path: 'schedule',
@@ -101,7 +101,7 @@ export interface GetChannelIcalendarInput {
  * Downloads a broadcaster’s schedule as iCalendar text.
  * @see https://dev.twitch.tv/docs/api/reference#get-channel-icalendar
  */
-export const getChannelIcalendar = /* @__PURE__ */ defineCall<GetChannelIcalendarInput, string>({
+export const getChannelIcalendar = /* @__PURE__ */ defineCall<GetChannelIcalendarInput, string, 'get-channel-icalendar'>({
   id: 'get-channel-icalendar',
   method: 'GET',
   path: 'schedule/icalendar',
@@ -127,7 +127,7 @@ export interface UpdateChannelStreamScheduleInput {
  * Sets or clears a vacation in the broadcaster’s schedule.
  * @see https://dev.twitch.tv/docs/api/reference#update-channel-stream-schedule
  */
-export const updateChannelStreamSchedule = /* @__PURE__ */ defineCall<UpdateChannelStreamScheduleInput, void>({
+export const updateChannelStreamSchedule = /* @__PURE__ */ defineCall<UpdateChannelStreamScheduleInput, void, 'update-channel-stream-schedule'>({
   id: 'update-channel-stream-schedule',
   method: 'PATCH',
   path: 'schedule/settings',
@@ -180,7 +180,7 @@ const CreateChannelStreamScheduleSegmentResponseSchema = (): v.GenericSchema<unk
  * Adds a one-off or weekly stream to the broadcaster’s schedule.
  * @see https://dev.twitch.tv/docs/api/reference#create-channel-stream-schedule-segment
  */
-export const createChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<CreateChannelStreamScheduleSegmentInput, CreateChannelStreamScheduleSegmentResponse>({
+export const createChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<CreateChannelStreamScheduleSegmentInput, CreateChannelStreamScheduleSegmentResponse, 'create-channel-stream-schedule-segment'>({
   id: 'create-channel-stream-schedule-segment',
   method: 'POST',
   path: 'schedule/segment',
@@ -238,7 +238,7 @@ const UpdateChannelStreamScheduleSegmentResponseSchema = (): v.GenericSchema<unk
  * Changes or cancels a stream in the broadcaster’s schedule.
  * @see https://dev.twitch.tv/docs/api/reference#update-channel-stream-schedule-segment
  */
-export const updateChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<UpdateChannelStreamScheduleSegmentInput, UpdateChannelStreamScheduleSegmentResponse>({
+export const updateChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<UpdateChannelStreamScheduleSegmentInput, UpdateChannelStreamScheduleSegmentResponse, 'update-channel-stream-schedule-segment'>({
   id: 'update-channel-stream-schedule-segment',
   method: 'PATCH',
   path: 'schedule/segment',
@@ -264,7 +264,7 @@ export interface DeleteChannelStreamScheduleSegmentInput {
  * Removes a stream from the broadcaster’s schedule.
  * @see https://dev.twitch.tv/docs/api/reference#delete-channel-stream-schedule-segment
  */
-export const deleteChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<DeleteChannelStreamScheduleSegmentInput, void>({
+export const deleteChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<DeleteChannelStreamScheduleSegmentInput, void, 'delete-channel-stream-schedule-segment'>({
   id: 'delete-channel-stream-schedule-segment',
   method: 'DELETE',
   path: 'schedule/segment',

@@ -72,7 +72,7 @@ const SearchCategoriesResponseSchema = (): v.GenericSchema<unknown, SearchCatego
  * Searches categories and games by name.
  * @see https://dev.twitch.tv/docs/api/reference#search-categories
  */
-export const searchCategories = /* @__PURE__ */ definePaginated<SearchCategoriesInput, SearchCategoriesResponse>({
+export const searchCategories = /* @__PURE__ */ definePaginated<SearchCategoriesInput, SearchCategoriesResponse, 'search-categories'>({
   id: 'search-categories',
   method: 'GET',
   path: 'search/categories',
@@ -110,7 +110,7 @@ const SearchChannelsResponseSchema = (): v.GenericSchema<unknown, SearchChannels
  * Searches channels by name, optionally only live ones.
  * @see https://dev.twitch.tv/docs/api/reference#search-channels
  */
-export const searchChannels = /* @__PURE__ */ definePaginated<SearchChannelsInput, SearchChannelsResponse>({
+export const searchChannels = /* @__PURE__ */ definePaginated<SearchChannelsInput, SearchChannelsResponse, 'search-channels'>({
   id: 'search-channels',
   method: 'GET',
   path: 'search/channels',

@@ -127,7 +127,7 @@ const GetStreamKeyResponseSchema = (): v.GenericSchema<unknown, GetStreamKeyResp
  * Reads the broadcaster’s secret stream key.
  * @see https://dev.twitch.tv/docs/api/reference#get-stream-key
  */
-export const getStreamKey = /* @__PURE__ */ defineCall<GetStreamKeyInput, GetStreamKeyResponse>({
+export const getStreamKey = /* @__PURE__ */ defineCall<GetStreamKeyInput, GetStreamKeyResponse, 'get-stream-key'>({
   id: 'get-stream-key',
   method: 'GET',
   path: 'streams/key',
@@ -168,7 +168,7 @@ const GetStreamsResponseSchema = (): v.GenericSchema<unknown, GetStreamsResponse
  * Lists live streams, optionally by user, game or language.
  * @see https://dev.twitch.tv/docs/api/reference#get-streams
  */
-export const getStreams = /* @__PURE__ */ definePaginated<GetStreamsInput, GetStreamsResponse>({
+export const getStreams = /* @__PURE__ */ definePaginated<GetStreamsInput, GetStreamsResponse, 'get-streams'>({
   id: 'get-streams',
   method: 'GET',
   path: 'streams',
@@ -205,7 +205,7 @@ const GetFollowedStreamsResponseSchema = (): v.GenericSchema<unknown, GetFollowe
  * Lists the live streams of channels a user follows.
  * @see https://dev.twitch.tv/docs/api/reference#get-followed-streams
  */
-export const getFollowedStreams = /* @__PURE__ */ definePaginated<GetFollowedStreamsInput, GetFollowedStreamsResponse>({
+export const getFollowedStreams = /* @__PURE__ */ definePaginated<GetFollowedStreamsInput, GetFollowedStreamsResponse, 'get-followed-streams'>({
   id: 'get-followed-streams',
   method: 'GET',
   path: 'streams/followed',
@@ -239,7 +239,7 @@ const CreateStreamMarkerResponseSchema = (): v.GenericSchema<unknown, CreateStre
  * Marks the current moment of a live stream for later editing.
  * @see https://dev.twitch.tv/docs/api/reference#create-stream-marker
  */
-export const createStreamMarker = /* @__PURE__ */ defineCall<CreateStreamMarkerInput, CreateStreamMarkerResponse>({
+export const createStreamMarker = /* @__PURE__ */ defineCall<CreateStreamMarkerInput, CreateStreamMarkerResponse, 'create-stream-marker'>({
   id: 'create-stream-marker',
   method: 'POST',
   path: 'streams/markers',
@@ -278,7 +278,7 @@ const GetStreamMarkersResponseSchema = (): v.GenericSchema<unknown, GetStreamMar
  * Lists stream markers of a user’s latest broadcast or of a video.
  * @see https://dev.twitch.tv/docs/api/reference#get-stream-markers
  */
-export const getStreamMarkers = /* @__PURE__ */ definePaginated<GetStreamMarkersInput, GetStreamMarkersResponse>({
+export const getStreamMarkers = /* @__PURE__ */ definePaginated<GetStreamMarkersInput, GetStreamMarkersResponse, 'get-stream-markers'>({
   id: 'get-stream-markers',
   method: 'GET',
   path: 'streams/markers',

@@ -89,7 +89,7 @@ const GetBroadcasterSubscriptionsResponseSchema = (): v.GenericSchema<unknown, G
  * Lists a broadcaster’s subscribers, with totals and points.
  * @see https://dev.twitch.tv/docs/api/reference#get-broadcaster-subscriptions
  */
-export const getBroadcasterSubscriptions = /* @__PURE__ */ definePaginated<GetBroadcasterSubscriptionsInput, GetBroadcasterSubscriptionsResponse>({
+export const getBroadcasterSubscriptions = /* @__PURE__ */ definePaginated<GetBroadcasterSubscriptionsInput, GetBroadcasterSubscriptionsResponse, 'get-broadcaster-subscriptions'>({
   id: 'get-broadcaster-subscriptions',
   method: 'GET',
   path: 'subscriptions',
@@ -124,7 +124,7 @@ const CheckUserSubscriptionResponseSchema = (): v.GenericSchema<unknown, CheckUs
  * Checks whether a user subscribes to a channel.
  * @see https://dev.twitch.tv/docs/api/reference#check-user-subscription
  */
-export const checkUserSubscription = /* @__PURE__ */ defineCall<CheckUserSubscriptionInput, CheckUserSubscriptionResponse>({
+export const checkUserSubscription = /* @__PURE__ */ defineCall<CheckUserSubscriptionInput, CheckUserSubscriptionResponse, 'check-user-subscription'>({
   id: 'check-user-subscription',
   method: 'GET',
   path: 'subscriptions/user',

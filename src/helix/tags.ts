@@ -44,7 +44,7 @@ const GetAllStreamTagsResponseSchema = (): v.GenericSchema<unknown, GetAllStream
  * @deprecated Twitch replaced stream tags with the free-form `tags` of channels and streams.
  * @see https://dev.twitch.tv/docs/api/reference#get-all-stream-tags
  */
-export const getAllStreamTags = /* @__PURE__ */ definePaginated<GetAllStreamTagsInput, GetAllStreamTagsResponse>({
+export const getAllStreamTags = /* @__PURE__ */ definePaginated<GetAllStreamTagsInput, GetAllStreamTagsResponse, 'get-all-stream-tags'>({
   id: 'get-all-stream-tags',
   method: 'GET',
   path: 'tags/streams',
@@ -78,7 +78,7 @@ const GetStreamTagsResponseSchema = (): v.GenericSchema<unknown, GetStreamTagsRe
  * @deprecated Twitch replaced stream tags with the free-form `tags` of channels and streams.
  * @see https://dev.twitch.tv/docs/api/reference#get-stream-tags
  */
-export const getStreamTags = /* @__PURE__ */ defineCall<GetStreamTagsInput, GetStreamTagsResponse>({
+export const getStreamTags = /* @__PURE__ */ defineCall<GetStreamTagsInput, GetStreamTagsResponse, 'get-stream-tags'>({
   id: 'get-stream-tags',
   method: 'GET',
   path: 'streams/tags',

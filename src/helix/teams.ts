@@ -87,7 +87,7 @@ const GetChannelTeamsResponseSchema = (): v.GenericSchema<unknown, GetChannelTea
  * Lists the teams a broadcaster belongs to.
  * @see https://dev.twitch.tv/docs/api/reference#get-channel-teams
  */
-export const getChannelTeams = /* @__PURE__ */ defineCall<GetChannelTeamsInput, GetChannelTeamsResponse>({
+export const getChannelTeams = /* @__PURE__ */ defineCall<GetChannelTeamsInput, GetChannelTeamsResponse, 'get-channel-teams'>({
   id: 'get-channel-teams',
   method: 'GET',
   path: 'teams/channel',
@@ -120,7 +120,7 @@ const GetTeamsResponseSchema = (): v.GenericSchema<unknown, GetTeamsResponse> =>
  * Reads a team and its members, by name or id.
  * @see https://dev.twitch.tv/docs/api/reference#get-teams
  */
-export const getTeams = /* @__PURE__ */ defineCall<GetTeamsInput, GetTeamsResponse>({
+export const getTeams = /* @__PURE__ */ defineCall<GetTeamsInput, GetTeamsResponse, 'get-teams'>({
   id: 'get-teams',
   method: 'GET',
   path: 'teams',

@@ -134,7 +134,7 @@ const GetUsersResponseSchema = (): v.GenericSchema<unknown, GetUsersResponse> =>
  * Looks up users by id or login, or the token’s own user when given neither.
  * @see https://dev.twitch.tv/docs/api/reference#get-users
  */
-export const getUsers = /* @__PURE__ */ defineCall<GetUsersInput, GetUsersResponse>({
+export const getUsers = /* @__PURE__ */ defineCall<GetUsersInput, GetUsersResponse, 'get-users'>({
   id: 'get-users',
   method: 'GET',
   path: 'users',
@@ -166,7 +166,7 @@ const UpdateUserResponseSchema = (): v.GenericSchema<unknown, UpdateUserResponse
  * Changes the token user’s channel description.
  * @see https://dev.twitch.tv/docs/api/reference#update-user
  */
-export const updateUser = /* @__PURE__ */ defineCall<UpdateUserInput, UpdateUserResponse>({
+export const updateUser = /* @__PURE__ */ defineCall<UpdateUserInput, UpdateUserResponse, 'update-user'>({
   id: 'update-user',
   method: 'PUT',
   path: 'users',
@@ -291,7 +291,7 @@ const GetAuthorizationByUserResponseSchema = (): v.GenericSchema<unknown, GetAut
  * Lists the scopes each given user granted your application.
  * @see https://dev.twitch.tv/docs/api/reference#get-authorization-by-user
  */
-export const getAuthorizationByUser = /* @__PURE__ */ defineCall<GetAuthorizationByUserInput, GetAuthorizationByUserResponse>({
+export const getAuthorizationByUser = /* @__PURE__ */ defineCall<GetAuthorizationByUserInput, GetAuthorizationByUserResponse, 'get-authorization-by-user'>({
   id: 'get-authorization-by-user',
   method: 'GET',
   path: 'authorization/users',
@@ -328,7 +328,7 @@ const GetUserBlockListResponseSchema = (): v.GenericSchema<unknown, GetUserBlock
  * Lists the users a broadcaster has blocked.
  * @see https://dev.twitch.tv/docs/api/reference#get-user-block-list
  */
-export const getUserBlockList = /* @__PURE__ */ definePaginated<GetUserBlockListInput, GetUserBlockListResponse>({
+export const getUserBlockList = /* @__PURE__ */ definePaginated<GetUserBlockListInput, GetUserBlockListResponse, 'get-user-block-list'>({
   id: 'get-user-block-list',
   method: 'GET',
   path: 'users/blocks',
@@ -355,7 +355,7 @@ export interface BlockUserInput {
  * Blocks a user for the token’s user.
  * @see https://dev.twitch.tv/docs/api/reference#block-user
  */
-export const blockUser = /* @__PURE__ */ defineCall<BlockUserInput, void>({
+export const blockUser = /* @__PURE__ */ defineCall<BlockUserInput, void, 'block-user'>({
   id: 'block-user',
   method: 'PUT',
   path: 'users/blocks',
@@ -376,7 +376,7 @@ export interface UnblockUserInput {
  * Unblocks a user for the token’s user.
  * @see https://dev.twitch.tv/docs/api/reference#unblock-user
  */
-export const unblockUser = /* @__PURE__ */ defineCall<UnblockUserInput, void>({
+export const unblockUser = /* @__PURE__ */ defineCall<UnblockUserInput, void, 'unblock-user'>({
   id: 'unblock-user',
   method: 'DELETE',
   path: 'users/blocks',
@@ -403,7 +403,7 @@ const GetUserExtensionsResponseSchema = (): v.GenericSchema<unknown, GetUserExte
  * Lists the extensions a user has installed, active or not.
  * @see https://dev.twitch.tv/docs/api/reference#get-user-extensions
  */
-export const getUserExtensions = /* @__PURE__ */ defineCall<GetUserExtensionsInput, GetUserExtensionsResponse>({
+export const getUserExtensions = /* @__PURE__ */ defineCall<GetUserExtensionsInput, GetUserExtensionsResponse, 'get-user-extensions'>({
   id: 'get-user-extensions',
   method: 'GET',
   path: 'users/extensions/list',
@@ -442,7 +442,7 @@ const GetUserActiveExtensionsResponseSchema = (): v.GenericSchema<unknown, GetUs
  * Reads which extensions a user has active in each panel, overlay and component slot.
  * @see https://dev.twitch.tv/docs/api/reference#get-user-active-extensions
  */
-export const getUserActiveExtensions = /* @__PURE__ */ defineCall<GetUserActiveExtensionsInput, GetUserActiveExtensionsResponse>({
+export const getUserActiveExtensions = /* @__PURE__ */ defineCall<GetUserActiveExtensionsInput, GetUserActiveExtensionsResponse, 'get-user-active-extensions'>({
   id: 'get-user-active-extensions',
   method: 'GET',
   path: 'users/extensions',
@@ -481,7 +481,7 @@ const UpdateUserExtensionsResponseSchema = (): v.GenericSchema<unknown, UpdateUs
  * Activates, deactivates or moves a user’s installed extensions.
  * @see https://dev.twitch.tv/docs/api/reference#update-user-extensions
  */
-export const updateUserExtensions = /* @__PURE__ */ defineCall<UpdateUserExtensionsInput, UpdateUserExtensionsResponse>({
+export const updateUserExtensions = /* @__PURE__ */ defineCall<UpdateUserExtensionsInput, UpdateUserExtensionsResponse, 'update-user-extensions'>({
   id: 'update-user-extensions',
   method: 'PUT',
   path: 'users/extensions',

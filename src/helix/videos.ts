@@ -82,7 +82,7 @@ const GetVideosResponseSchema = (): v.GenericSchema<unknown, GetVideosResponse> 
  * Finds videos by id, or lists a user’s or a game’s videos.
  * @see https://dev.twitch.tv/docs/api/reference#get-videos
  */
-export const getVideos = /* @__PURE__ */ definePaginated<GetVideosInput, GetVideosResponse>({
+export const getVideos = /* @__PURE__ */ definePaginated<GetVideosInput, GetVideosResponse, 'get-videos'>({
   id: 'get-videos',
   method: 'GET',
   path: 'videos',
@@ -117,7 +117,7 @@ const DeleteVideosResponseSchema = (): v.GenericSchema<unknown, DeleteVideosResp
  * Deletes up to five of the broadcaster’s videos.
  * @see https://dev.twitch.tv/docs/api/reference#delete-videos
  */
-export const deleteVideos = /* @__PURE__ */ defineCall<DeleteVideosInput, DeleteVideosResponse>({
+export const deleteVideos = /* @__PURE__ */ defineCall<DeleteVideosInput, DeleteVideosResponse, 'delete-videos'>({
   id: 'delete-videos',
   method: 'DELETE',
   path: 'videos',

@@ -12,7 +12,7 @@ export interface SendWhisperInput {
  * Sends a private whisper from one user to another.
  * @see https://dev.twitch.tv/docs/api/reference#send-whisper
  */
-export const sendWhisper = /* @__PURE__ */ defineCall<SendWhisperInput, void>({
+export const sendWhisper = /* @__PURE__ */ defineCall<SendWhisperInput, void, 'send-whisper'>({
   id: 'send-whisper',
   method: 'POST',
   path: 'whispers',
