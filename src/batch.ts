@@ -48,7 +48,7 @@ type Rest<Fn, Key extends string> = Omit<InputOf<Fn>, Key>;
 type OptionsArgs<R> = {} extends R ? [options?: BatchOptions<R>] : [options: BatchOptions<R> & { input: R }];
 
 /** A batched lookup: resolves the item whose field equals `id` (undefined when Twitch has none), or every such item for a `many` key. */
-export type Batched<Found> = (client: Client, id: string, options?: CallOptions) => Promise<Found>;
+export type Batched<Result> = (client: Client, id: string, options?: CallOptions) => Promise<Result>;
 
 interface Lookup {
   /** The value as compared: lower case for a folded key. */
