@@ -7,6 +7,8 @@ import { pathToFileURL } from 'node:url';
 export interface Figure {
   value: number;
   cpu: number;
+  /** Something the round counted (requests sent), where the bench counts anything. */
+  count?: number;
 }
 
 export interface Prepared {

@@ -13,11 +13,13 @@ export interface Series {
   /** The same figures from the process's CPU time (less disturbed by other work on the machine). */
   cpuRounds: number[];
   cpuMedian: number;
+  /** What each round counted (bench/child.ts `Figure.count`), where the bench counts anything. */
+  counts: number[];
   /** Set when the contender could not run; its rounds are then empty. */
   error?: string;
 }
 
-type Reply = { ready?: true; value?: number; cpu?: number; error?: string };
+type Reply = { ready?: true; value?: number; cpu?: number; count?: number; error?: string };
 
 function next(child: ChildProcess): Promise<Reply> {
   return new Promise((resolve) => {
@@ -40,7 +42,7 @@ function next(child: ChildProcess): Promise<Reply> {
  */
 export async function interleave(file: string, ids: readonly string[], rounds: number, execArgv: string[] = []): Promise<Series[]> {
   const children = new Map<string, ChildProcess>();
-  const series = new Map<string, Series>(ids.map((id) => [id, { id, rounds: [], median: NaN, cpuRounds: [], cpuMedian: NaN }]));
+  const series = new Map<string, Series>(ids.map((id) => [id, { id, rounds: [], median: NaN, cpuRounds: [], cpuMedian: NaN, counts: [] }]));
   try {
     for (const id of ids) {
       const child = fork(CHILD, [file, id], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -62,6 +64,7 @@ export async function interleave(file: string, ids: readonly string[], rounds: n
         else {
           entry.rounds.push(reply.value!);
           entry.cpuRounds.push(reply.cpu!);
+          if (reply.count !== undefined) entry.counts.push(reply.count);
         }
       }
     }

@@ -10,20 +10,24 @@ import { CALLS, contenders as callContenders } from './calls.ts';
 import { BROWSER_CALLS, browserCalls, browserContenders } from './calls-browser.ts';
 import { FRAMES, contenders as eventsubContenders } from './eventsub.ts';
 import { interleave, type Series } from './interleave.ts';
+import { BUCKET_PER_MINUTE, LATENCY_MS, LOOKUPS, contenders as lookupContenders } from './lookups.ts';
 import { SOCKETS } from './memory.ts';
 import { measureSizes } from './size.ts';
-import { importTime } from './startup.ts';
+import { fetchStartupTime, importTime } from './startup.ts';
 
 const CALL_ROUNDS = 7;
 const EVENTSUB_ROUNDS = 5;
+const LOOKUP_ROUNDS = 5;
 /** Our layers may add this much to a bare ky call. */
 const LAYER_BUDGET_US = 3;
 /** helixkit should parse, check and dispatch this many times Twurple's notifications per second. */
 const EVENTSUB_AIM = 3;
+/** Importing all of helixkit in a fresh Node process may take this long. */
+const IMPORT_BUDGET_MS = 30;
 
-// `node bench/run.ts calls eventsub` runs only those sections (size, calls, eventsub, startup) and
+// `node bench/run.ts calls eventsub` runs only those sections (size, calls, eventsub, startup, lookups) and
 // leaves RESULTS.md alone: the file only ever holds a complete run.
-const SECTIONS = ['size', 'calls', 'eventsub', 'startup'] as const;
+const SECTIONS = ['size', 'calls', 'eventsub', 'startup', 'lookups'] as const;
 const chosen = process.argv.slice(2);
 for (const name of chosen) if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`unknown section ${name}; pick from ${SECTIONS.join(', ')}`);
 const runs = (section: (typeof SECTIONS)[number]) => chosen.length === 0 || chosen.includes(section);
@@ -195,10 +199,18 @@ if (runs('startup')) {
     ['tmi.js 1.8.5', 'tmi.js'],
     ['@tmi.js/chat 0.4.1', '@tmi.js/chat'],
   ] as const;
+  const times = targets.map(([name, specifier]) => [name, importTime(specifier), importTime(specifier, { fetchStarted: true })] as const);
   table(
-    ['module', 'cold import() (median of 7 fresh processes)'],
-    targets.map(([name, specifier]) => [name, `${importTime(specifier).toFixed(1)} ms`]),
+    ['module', 'cold import() (median of 7 fresh processes)', 'the same, with fetch already started'],
+    times.map(([name, cold, warm]) => [name, `${cold.toFixed(1)} ms`, `${warm.toFixed(1)} ms`]),
   );
+  const [, ours] = times[0]!;
+  const fetchStartup = fetchStartupTime();
+  out(
+    `- Importing all of helixkit: ${ours.toFixed(1)} ms — ${flag(ours <= IMPORT_BUDGET_MS, `helixkit import ${ours.toFixed(1)} ms > ${IMPORT_BUDGET_MS} ms`)} (budget ≤ ${IMPORT_BUDGET_MS} ms). ` +
+      `Starting Node's fetch alone (the first read of \`globalThis.Request\`, which ky makes at import and any program makes at its first request) takes ${fetchStartup.toFixed(1)} ms here.`,
+  );
+  out();
   const memory = (contender: string) =>
     (JSON.parse(execFileSync(process.execPath, ['--expose-gc', here('./memory.ts'), contender, String(SOCKETS)], { cwd: root, encoding: 'utf8' })) as { bytes: number }).bytes;
   table(
@@ -208,6 +220,44 @@ if (runs('startup')) {
       ['Twurple EventSubWsListener + ApiClient', kb(memory('twurple'))],
     ],
   );
+}
+
+// --- 5. Many lookups at once --------------------------------------------------------------------
+if (runs('lookups')) {
+  out(
+    `## 5. Looking up ${LOOKUPS.toLocaleString('en-US')} users at once (stub fetch answering after ${LATENCY_MS} ms, median of ${LOOKUP_ROUNDS} rounds, one process per contender, rounds interleaved)`,
+  );
+  out();
+  const ids = Object.keys(lookupContenders) as (keyof typeof lookupContenders)[];
+  const series = await interleave(here('./lookups.ts'), ids, LOOKUP_ROUNDS);
+  const by = new Map(series.map((s) => [s.id, s]));
+  const requests = (s: Series) => Math.max(...s.counts);
+  // Twitch's bucket starts full and refills at its rate: anything beyond one bucket waits.
+  const bucketWait = (n: number) => (n <= BUCKET_PER_MINUTE ? 'no wait' : `≥ ${((n - BUCKET_PER_MINUTE) / BUCKET_PER_MINUTE).toFixed(1)} min of waiting`);
+  const ms = (n: number) => `${Math.round(n).toLocaleString('en-US')} ms`;
+  table(
+    ['contender', 'Helix requests', 'wall time', 'wall rounds min – max', 'CPU time', `at Twitch's ${BUCKET_PER_MINUTE} requests a minute`],
+    series.map((s) => [
+      lookupContenders[s.id as keyof typeof lookupContenders],
+      s.error ? `failed: ${s.error.split('\n')[0]}` : requests(s).toLocaleString('en-US'),
+      s.error ? '' : ms(s.median),
+      spread(s, (n) => Math.round(n).toLocaleString('en-US')),
+      s.error ? '' : ms(s.cpuMedian),
+      s.error ? '' : bucketWait(requests(s)),
+    ]),
+  );
+  const ours = by.get('helixkit-batch')!;
+  const twurple = by.get('twurple-batch')!;
+  const fewest = Math.ceil(LOOKUPS / 100);
+  out(
+    `- helixkit batch sends ${requests(ours)} requests for ${LOOKUPS.toLocaleString('en-US')} ids — ` +
+      `${flag(requests(ours) <= fewest, `batch sent ${requests(ours)} requests for ${LOOKUPS} ids (budget ${fewest})`)} (budget: ${fewest}, Twitch's 100 ids a request)`,
+  );
+  out(
+    `- and takes ${ms(ours.median)} against Twurple's batched lookup ${ms(twurple.median)} — ` +
+      `${flag(ours.median <= twurple.median, `batch lookup ${ms(ours.median)} slower than Twurple's ${ms(twurple.median)}`)} (budget: no slower)`,
+  );
+  out();
 }
 
 out(misses.length ? `**${misses.length} budget(s) missed:** ${misses.join('; ')}.` : 'Every budget met.');

@@ -52,6 +52,29 @@ export const uses: SizeUse[] = [
     ],
   },
   {
+    // Lookups by id that share requests: what `batch` adds to the getUsers bundle.
+    name: 'batch (users by id)',
+    budget: 14 * 1024,
+    ours: `
+      import { batch, createClient, getUsers } from './dist/index.js';
+      const client = createClient({ clientId: 'cid', auth: 'token' });
+      const userById = batch(getUsers, 'id');
+      userById(client, '141981764').then((user) => console.log(user?.login));
+    `,
+    anchors: [
+      {
+        name: 'Twurple 8.1.4 (api+auth)',
+        requires: '@twurple/api',
+        source: `
+          import { ApiClient } from '@twurple/api';
+          import { StaticAuthProvider } from '@twurple/auth';
+          const api = new ApiClient({ authProvider: new StaticAuthProvider('cid', 'token') });
+          api.users.getUserByIdBatched('141981764').then((user) => console.log(user?.name));
+        `,
+      },
+    ],
+  },
+  {
     name: 'follow (EventSub WS)',
     budget: 16 * 1024,
     ours: `

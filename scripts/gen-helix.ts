@@ -294,6 +294,43 @@ const RULE_FACTS: Record<string, Partial<Rules>> = {
 };
 
 /**
+ * What `batch()` may do with each batch candidate (see batchCandidates), read from the
+ * parameter's and the item's field text: 'one' where the value identifies one item (a lookup),
+ * 'many' where several items share it (an emote set's emotes), 'filter' where it only narrows a
+ * listing (streams of a game). A candidate missing here, or an entry that is no candidate, stops the run.
+ */
+const BATCH_FACTS: Record<string, 'one' | 'many' | 'filter'> = {
+  'get-custom-power-up id': 'one',
+  'get-extension-transactions id': 'one',
+  'get-channel-information broadcaster_id': 'one',
+  'get-custom-reward id': 'one',
+  'get-custom-reward-redemption id': 'one',
+  'get-emote-sets emote_set_id': 'many',
+  'get-user-chat-color user_id': 'one',
+  'get-clips id': 'one',
+  'get-clips-download clip_id': 'one',
+  'get-drops-entitlements id': 'one',
+  'get-games id': 'one',
+  'get-games name': 'one',
+  'get-games igdb_id': 'one',
+  'get-banned-users user_id': 'one',
+  'get-moderators user_id': 'one',
+  'get-vips user_id': 'one',
+  'get-polls id': 'one',
+  'get-predictions id': 'one',
+  'get-streams user_id': 'one',
+  'get-streams user_login': 'one',
+  'get-streams game_id': 'filter',
+  'get-streams language': 'filter',
+  'get-broadcaster-subscriptions user_id': 'one',
+  'get-all-stream-tags tag_id': 'one',
+  'get-users id': 'one',
+  'get-users login': 'one',
+  'get-authorization-by-user user_id': 'one',
+  'get-videos id': 'one',
+};
+
+/**
  * Parameters the reference marks required that Twitch's own documented request example leaves
  * out. Twitch's answer decides those cases, so helixkit does not refuse the call before sending:
  * the parameters are optional in the input type and absent from `required`. One line of evidence
@@ -750,11 +787,17 @@ const isPagination = (name: string, schema: Schema) =>
   name === 'pagination' && schema.type === 'object' && Object.keys(schema.properties ?? {}).join() === 'cursor';
 
 /**
- * A valibot call marked pure. valibot marks its functions `@__NO_SIDE_EFFECTS__`, but esbuild only
- * honours that inside one module (evanw/esbuild#4369), so each call is marked where it is made;
- * otherwise every schema of an area would stay in a bundle that imports one of its endpoints.
+ * A valibot call marked pure, for the module-level leaves. valibot marks its functions
+ * `@__NO_SIDE_EFFECTS__`, but esbuild only honours that inside one module (evanw/esbuild#4369), so
+ * each call is marked where it is made; otherwise a leaf would stay in every bundle of its area.
  */
 const pure = (call: string) => `/* @__PURE__ */ v.${call}`;
+
+/**
+ * A valibot call inside a schema factory: it runs only when the factory first runs, and a bundler
+ * keeps or drops the whole factory, so it needs no purity mark.
+ */
+const call = (text: string) => `v.${text}`;
 
 const LEAVES = { str: 'string()', num: 'number()', bool: 'boolean()', unknown: 'unknown()' };
 function leaf(name: keyof typeof LEAVES, file: FileContext): string {
@@ -773,7 +816,7 @@ function responseShape(schema: Schema, file: FileContext): Shape {
   if (schema.$ref) {
     const name = refName(schema.$ref);
     use(name, file);
-    return { type: name, valibot: `${name}Schema` };
+    return { type: name, valibot: `${name}Schema()` };
   }
   if (schema.enum) {
     // Known values for autocompletion; any value of the type is accepted, as Twitch adds values
@@ -791,15 +834,15 @@ function responseShape(schema: Schema, file: FileContext): Shape {
       return { type: 'boolean', valibot: leaf('bool', file) };
     case 'array': {
       const item = responseShape(schema.items ?? {}, file);
-      return { type: `${wrap(item.type)}[]`, valibot: pure(`array(${item.valibot})`) };
+      return { type: `${wrap(item.type)}[]`, valibot: call(`array(${item.valibot})`) };
     }
   }
   if (schema.additionalProperties) {
     const value = responseShape(schema.additionalProperties, file);
-    return { type: `Record<string, ${value.type}>`, valibot: pure(`record(${leaf('str', file)}, ${value.valibot})`) };
+    return { type: `Record<string, ${value.type}>`, valibot: call(`record(${leaf('str', file)}, ${value.valibot})`) };
   }
   if (!schema.properties) {
-    return { type: 'Record<string, unknown>', valibot: pure(`record(${leaf('str', file)}, ${leaf('unknown', file)})`) };
+    return { type: 'Record<string, unknown>', valibot: call(`record(${leaf('str', file)}, ${leaf('unknown', file)})`) };
   }
 
   const required = new Set(schema.required ?? []);
@@ -812,7 +855,7 @@ function responseShape(schema: Schema, file: FileContext): Shape {
     let shape: Shape;
     if (isPagination(name, property)) {
       file.imported.add('Pagination');
-      shape = { type: 'Pagination', valibot: 'PaginationSchema' };
+      shape = { type: 'Pagination', valibot: 'PaginationSchema()' };
     } else {
       shape = responseShape(property, file);
     }
@@ -825,9 +868,9 @@ function responseShape(schema: Schema, file: FileContext): Shape {
     const line = (optional: boolean, type: string) => `${doc}${member(name, optional, type)}${nullable ? ' | null' : ''};`;
     if (spellings.some((pair) => pair.includes(name))) spelled.set(name, (present) => line(!present, shape.type));
     else types.push(line(optional, shape.type));
-    entries.push(`${key(name)}: ${wrapper ? pure(`${wrapper}(${shape.valibot})`) : shape.valibot},`);
+    entries.push(`${key(name)}: ${wrapper ? call(`${wrapper}(${shape.valibot})`) : shape.valibot},`);
   }
-  let valibot = block(entries, pure('looseObject({'), '})');
+  let valibot = block(entries, call('looseObject({'), '})');
   // A field spelled two ways: one of them is there, the reference's when both are (see RESPONSE_ERRATA).
   const parts = types.length ? [block(types, '{', '}')] : [];
   for (const [a, b] of spellings) {
@@ -836,7 +879,7 @@ function responseShape(schema: Schema, file: FileContext): Shape {
       block([`${member(a, true, 'undefined')};`, spelled.get(b)!(true)], '{', '}'),
     ];
     parts.push(`(\n  | ${either.map(indent).join('\n  | ')}\n)`);
-    valibot = `/* @__PURE__ */ eitherSpelling(${valibot}, ${literal(a)}, ${literal(b)})`;
+    valibot = `eitherSpelling(${valibot}, ${literal(a)}, ${literal(b)})`;
     file.spelling = true;
   }
   return { type: parts.join(' & '), valibot };
@@ -853,7 +896,7 @@ function use(name: string, file: FileContext) {
   file.defined.set(name, shape);
 }
 
-function componentCode(name: string, shape: Shape, exported = false): string {
+function componentCode(name: string, shape: Shape, exported = false, factory = true): string {
   const users = usersOf.get(name) ?? [];
   const links = users.slice(0, 3).map((user) => `{@link ${user}}`).join(', ');
   const more = users.length > 3 ? ` and ${users.length - 3} more` : '';
@@ -864,8 +907,19 @@ function componentCode(name: string, shape: Shape, exported = false): string {
     ? `/**\n * Part of what ${links}${more} resolve${users.length > 1 ? '' : 's'} to.\n${category ? ` * @category ${category}\n` : ''} */\n`
     : '';
   const type = isObjectLiteral(shape.type) ? `export interface ${name} ${shape.type}` : `export type ${name} = ${shape.type};`;
-  // The schema's input is whatever arrives; its output is the type (a union, for a field spelled two ways).
-  return `${doc}${type}\n${exported ? 'export ' : ''}const ${name}Schema: v.GenericSchema<unknown, ${name}> = ${shape.valibot};\n`;
+  // A response body's schema is built by its endpoint's `response` getter (no factory to share).
+  const memo = factory ? factoryCode(name, shape.valibot, exported) : `let ${name}Memo: v.GenericSchema<unknown, ${name}> | undefined;\n`;
+  return `${doc}${type}\n${memo}`;
+}
+
+/**
+ * `<name>Schema()`: the schema of type `name`, built on the first call and kept, so importing any
+ * number of endpoints builds no schema; a response's first check builds the ones it needs. The
+ * schema's input is whatever arrives; its output is the type (a union, for a field spelled two ways).
+ */
+function factoryCode(name: string, valibot: string, exported = false): string {
+  const type = `v.GenericSchema<unknown, ${name}>`;
+  return `let ${name}Memo: ${type} | undefined;\n${exported ? 'export ' : ''}const ${name}Schema = (): ${type} => (${name}Memo ??= ${valibot});\n`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -957,6 +1011,70 @@ function placeComponents() {
     for (const property of Object.values(root?.properties ?? {})) visit(property, endpoint);
   }
   placement = new Map([...areasOf].map(([name, areas]) => [name, areas.size > 1 ? 'shared' : [...areas][0]!]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batching (src/batch.ts)
+
+interface BatchCandidate {
+  endpoint: Endpoint;
+  key: string;
+  /** Twitch's limit of values per request for the key (its input rule). */
+  max: number;
+}
+
+/** Logins are lower-case at Twitch: a login key matches its field whatever the case. */
+const isLogin = (key: string) => /(^|_)login$/.test(key);
+
+/**
+ * src/helix/batch-keys.ts: per operation, the keys `batch()` groups and how. A key's requests ask
+ * for the largest page (`first`) unless the reference allows `first` only with other parameters;
+ * `batch()` never follows a cursor (some endpoints refuse `after` beside the ids).
+ */
+function batchKeysCode(): string {
+  const byOperation = new Map<string, string[]>();
+  const candidates = batchCandidates();
+  for (const fact of Object.keys(BATCH_FACTS)) {
+    if (!candidates.some((c) => `${c.endpoint.op.operationId} ${c.key}` === fact)) throw new Error(`BATCH_FACTS: ${fact} is no batch candidate; remove it`);
+  }
+  for (const { endpoint, key: name, max } of candidates) {
+    const id = endpoint.op.operationId;
+    const kind = BATCH_FACTS[`${id} ${name}`];
+    if (!kind) throw new Error(`classify ${id} ${name} in BATCH_FACTS`);
+    if (kind === 'filter') continue;
+    const first = endpoint.query.find((field) => field.name === 'first');
+    const only = first && sentences(first.description).find((sentence) => /only if/i.test(sentence));
+    const page = first && !(only && !italicNames(only).includes(name)) ? rulesOf(endpoint.op, endpoint.query).range.first?.[1] : undefined;
+    const entry = [`field: ${literal(name)}`, `max: ${max}`, ...(isLogin(name) ? ['fold: true'] : []), ...(kind === 'many' ? ['many: true'] : []), ...(page ? [`first: ${page}`] : [])];
+    byOperation.set(id, [...(byOperation.get(id) ?? []), `${key(name)}: { ${entry.join(', ')} },`]);
+  }
+  const rows = [...byOperation].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, keys]) => `${literal(id)}: ${block(keys, '{', '}')},`);
+  return (
+    `${HEADER}import type { BatchKey } from '../batch.js';\n\n` +
+    '/** Per Helix operation that looks items up by a list of values: each input key `batch()` can group, and how. */\n' +
+    `export const batchKeys = ${block(rows, '{', '}')} as const satisfies Record<string, Record<string, BatchKey>>;\n\n` +
+    '/** The type of {@link batchKeys}, which `batch()` reads to refuse, before running, a key an endpoint cannot batch. */\n' +
+    'export type BatchKeys = typeof batchKeys;\n'
+  );
+}
+
+/**
+ * Every (GET operation, query parameter) that `batch()` could group: a repeatable parameter with a
+ * limit of values per request, answered with a `data` array whose items carry a field of the same
+ * name. Whether that field identifies the item (a lookup) or only filters is in BATCH_FACTS.
+ */
+function batchCandidates(): BatchCandidate[] {
+  return endpoints.flatMap((endpoint) => {
+    if (endpoint.method !== 'GET' || !endpoint.responseSchema) return [];
+    const data = resolve(endpoint.responseSchema).properties?.data;
+    const item = data && resolve(data).type === 'array' ? resolve(resolve(data).items ?? {}) : undefined;
+    if (!item?.properties) return [];
+    const rules = rulesOf(endpoint.op, [...endpoint.query, ...endpoint.body]);
+    return endpoint.query.flatMap((field) => {
+      const max = Math.min(...rules.limits.filter((limit) => limit.of.includes(field.name)).map((limit) => limit.max));
+      return field.repeatable && Number.isFinite(max) && item.properties![field.name] ? [{ endpoint, key: field.name, max }] : [];
+    });
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1134,11 +1252,13 @@ function endpointCode(endpoint: Endpoint, file: FileContext): string {
   const Name = pascal(endpoint.name);
   let code = inputCode(endpoint, rules);
   let result = 'void';
+  let responseCode = '';
   if (endpoint.text) result = 'string';
   if (endpoint.responseSchema) {
     result = `${Name}Response`;
     const shape = responseShape(resolve(endpoint.responseSchema), file);
-    code += `/**\n * The body {@link ${endpoint.name}} resolves to.\n * @inline\n */\n${componentCode(result, shape)}`;
+    code += `/**\n * The body {@link ${endpoint.name}} resolves to.\n * @inline\n */\n${componentCode(result, shape, false, false)}`;
+    responseCode = `(${result}Memo ??= ${indent(shape.valibot)})`;
   }
   const spec = [
     `id: ${literal(id)},`,
@@ -1150,12 +1270,13 @@ function endpointCode(endpoint: Endpoint, file: FileContext): string {
     `scopes: [${scopesOf(endpoint.op).map(list).join(', ')}],`,
     `paginated: ${endpoint.paginated},`,
     ...rulesCode(rules),
-    ...(endpoint.responseSchema ? [`response: ${result}Schema,`] : []),
+    // A getter: the schema is built when a response is first checked (or a test reads it), not at import.
+    ...(responseCode ? [`get response() {\n    return ${responseCode};\n  },`] : []),
     ...(endpoint.text ? ['text: true,'] : []),
   ];
   const checks = checksOf(rules, file);
   const tail = checks.length ? `, [${checks.join(', ')}]` : '';
-  code += `\n${docCode(endpoint, rules)}export const ${endpoint.name} = /* @__PURE__ */ ${endpoint.paginated ? 'definePaginated' : 'defineCall'}<${Name}Input, ${result}>({\n  ${spec.join('\n  ')}\n}${tail});\n`;
+  code += `\n${docCode(endpoint, rules)}export const ${endpoint.name} = /* @__PURE__ */ ${endpoint.paginated ? 'definePaginated' : 'defineCall'}<${Name}Input, ${result}, ${literal(id)}>({\n  ${spec.join('\n  ')}\n}${tail});\n`;
   return code;
 }
 
@@ -1180,11 +1301,11 @@ function areaCode(area: string, members: Endpoint[]): string {
 function sharedCode(names: string[]): string {
   const file = newFile('shared');
   for (const name of names) use(name, file);
-  const cursor = pure(`optional(${leaf('str', file)})`);
+  const cursor = call(`optional(${leaf('str', file)})`);
   const pagination =
     '/** The cursor to the next page; absent or empty on the last page. */\n' +
     'export interface Pagination {\n  cursor?: string;\n}\n' +
-    `export const PaginationSchema: v.GenericSchema<unknown, Pagination> = ${pure(`looseObject({ cursor: ${cursor} })`)};\n`;
+    factoryCode('Pagination', call(`looseObject({ cursor: ${cursor} })`), true);
   const defined = [...file.defined].map(([name, shape]) => componentCode(name, shape, true));
   const spelling = file.spelling ? "import { eitherSpelling } from '../either-spelling.js';\n" : '';
   return [`${HEADER}import * as v from 'valibot';\n${spelling}`, `${leavesCode(file)}\n`, pagination, ...defined].join('\n');
@@ -1206,6 +1327,8 @@ function main() {
   const barrel = [...areas.keys()].sort().map((area) => `export * from './${area}.js';`);
   // Shared shapes are public as types only; their schemas stay internal.
   writeFileSync(join(outDir, 'index.ts'), `${HEADER}${barrel.join('\n')}\nexport type * from './shared.js';\n`);
+  // Read by src/batch.ts only, so a bundle without `batch` carries none of it.
+  writeFileSync(join(outDir, 'batch-keys.ts'), batchKeysCode());
 
   writeErrata('helix', errataRecords());
 

@@ -49,10 +49,13 @@ export interface EndpointSpec extends EndpointMeta, InputRules {
   readonly text?: true;
 }
 
-/** An endpoint function: `fn(client, input, options)`, with its metadata on `fn.endpoint`. */
-export type Endpoint<Input, Result> = ({} extends Input
+/**
+ * An endpoint function: `fn(client, input, options)`, with its metadata on `fn.endpoint`. `Id` is
+ * the operation id as a literal type where known, which lets `batch()` check its keys.
+ */
+export type Endpoint<Input, Result, Id extends string = string> = ({} extends Input
   ? (client: Client, input?: Input, options?: CallOptions) => Result
-  : (client: Client, input: Input, options?: CallOptions) => Result) & { readonly endpoint: EndpointMeta };
+  : (client: Client, input: Input, options?: CallOptions) => Result) & { readonly endpoint: EndpointMeta & { readonly id: Id } };
 
 /** The item type of a paginated body: the element type of its `data` array. */
 export type ItemOf<Body> = Body extends { data: readonly (infer Item)[] } ? Item : never;
@@ -62,10 +65,10 @@ export type ItemOf<Body> = Body extends { data: readonly (infer Item)[] } ? Item
  * Nothing runs until the function is called, so a bundler drops every endpoint a program does
  * not import.
  */
-export function defineEndpoint<Input, Body>(
+export function defineEndpoint<Input, Body, Id extends string = string>(
   spec: EndpointSpec & { readonly paginated: true },
-): Endpoint<Input, Paginator<ItemOf<Body>, Body>>;
-export function defineEndpoint<Input, Body>(spec: EndpointSpec): Endpoint<Input, Promise<Body>>;
+): Endpoint<Input, Paginator<ItemOf<Body>, Body>, Id>;
+export function defineEndpoint<Input, Body, Id extends string = string>(spec: EndpointSpec): Endpoint<Input, Promise<Body>, Id>;
 export function defineEndpoint(spec: EndpointSpec): Endpoint<object, unknown> {
   const checks = [checkRequired, checkLimits, checkRange, checkMaxLength, checkExclusive, checkOneOf];
   return spec.paginated ? definePaginated(spec, checks) : defineCall(spec, checks);
@@ -76,7 +79,7 @@ export function defineEndpoint(spec: EndpointSpec): Endpoint<object, unknown> {
  * Generated code calls this one with the kinds each spec uses, so a bundle carries neither a
  * `Paginator` nor the checks of rules its endpoints do not have.
  */
-export function defineCall<Input, Body>(spec: EndpointSpec, checks: readonly InputCheck[] = []): Endpoint<Input, Promise<Body>> {
+export function defineCall<Input, Body, Id extends string = string>(spec: EndpointSpec, checks: readonly InputCheck[] = []): Endpoint<Input, Promise<Body>, Id> {
   const fn = (client: Client, input: Record<string, unknown> = {}, options?: CallOptions) => {
     checkInput(spec, input, checks);
     return client.call(spec, input, options);
@@ -160,15 +163,17 @@ export const checkOneOf: InputCheck = (spec, input) => {
  * await getStreamsNew(client, { first: 20, new_filter: 'x' });
  * ```
  */
-export function withParameters<Input, Result>(
-  fn: Endpoint<Input, Result>,
+export function withParameters<Input, Result, Id extends string>(
+  fn: Endpoint<Input, Result, Id>,
   extra: { readonly query?: readonly string[]; readonly body?: readonly string[] },
-): Endpoint<Input & Record<string, unknown>, Result> {
+): Endpoint<Input & Record<string, unknown>, Result, Id> {
   const spec = fn.endpoint as EndpointSpec;
   if (extra.body?.length && spec.method === 'GET') fail('body', `${spec.id} is a GET: it sends no body`);
-  return defineEndpoint({
-    ...spec,
-    query: [...new Set([...spec.query, ...(extra.query ?? [])])],
-    body: [...new Set([...spec.body, ...(extra.body ?? [])])],
-  }) as never;
+  // Copied by descriptor, not spread: a spread would build the response schema, which waits for a first response.
+  const widened: EndpointSpec = Object.defineProperties({} as EndpointSpec, {
+    ...Object.getOwnPropertyDescriptors(spec),
+    query: { value: [...new Set([...spec.query, ...(extra.query ?? [])])], enumerable: true },
+    body: { value: [...new Set([...spec.body, ...(extra.body ?? [])])], enumerable: true },
+  });
+  return defineEndpoint(widened) as never;
 }

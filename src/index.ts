@@ -5,6 +5,8 @@ export type { Log, LogEntry, LogSource } from './log.js';
 export { defineEndpoint, withParameters } from './endpoint.js';
 export type { Endpoint, EndpointMeta, EndpointSpec, InputRules, ItemOf, TokenType } from './endpoint.js';
 export { Paginator } from './pagination.js';
+export { batch } from './batch.js';
+export type { BatchKey, BatchKeyOf, BatchOptions, Batched } from './batch.js';
 export * from './errors.js';
 export * from './helix/index.js';
 export * from './auth/index.js';

@@ -87,7 +87,10 @@ export class Paginator<Item, Body> implements PromiseLike<Body>, AsyncIterable<I
 }
 
 /** `defineEndpoint` for a paginated endpoint (checking the rule kinds in `checks`): the function returns a {@link Paginator}. */
-export function definePaginated<Input, Body>(spec: EndpointSpec, checks: readonly InputCheck[] = []): Endpoint<Input, Paginator<ItemOf<Body>, Body>> {
+export function definePaginated<Input, Body, Id extends string = string>(
+  spec: EndpointSpec,
+  checks: readonly InputCheck[] = [],
+): Endpoint<Input, Paginator<ItemOf<Body>, Body>, Id> {
   const fn = (client: Client, input: Record<string, unknown> = {}, options?: CallOptions) => {
     checkInput(spec, input, checks);
     return new Paginator(client, spec, input, options);

@@ -96,7 +96,8 @@ let warned: Set<string> | undefined;
 export function warnOnce(error: ValidationError): void {
   warned ??= new Set();
   for (const { path, message } of error.issues) {
-    const key = `${error.source} ${path.replace(/\.\d+(?=\.|$)/g, '.*')}`;
+    // (Digits folded: `data.0.x` and `data.1.x` are one place; a key is never shown.)
+    const key = error.source + path.replace(/\d+/g, '*');
     if (warned.has(key)) continue;
     warned.add(key);
     console.warn(`helixkit: ${error.source} ${path}: ${message} (delivered as received; see onInvalid)`);

@@ -33,4 +33,14 @@ describe('bundle size', () => {
       expect(code, marker).not.toContain(marker);
     }
   });
+
+  test('a getUsers bundle holds no batching code, which only `batch` brings', async () => {
+    const { code } = await weigh(uses.find((use) => use.name === 'getUsers')!.ours);
+    const batched = await weigh(uses.find((use) => use.name === 'batch (users by id)')!.ours);
+    // The table of batchable operations and batch's own refusal, present only where batch is imported.
+    for (const marker of ['get-emote-sets', 'cannot batch lookups']) {
+      expect(batched.code, marker).toContain(marker);
+      expect(code, marker).not.toContain(marker);
+    }
+  });
 });

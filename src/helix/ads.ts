@@ -24,13 +24,7 @@ export interface StartCommercialResponse {
     retry_after: number;
   }[];
 }
-const StartCommercialResponseSchema: v.GenericSchema<unknown, StartCommercialResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    length: num,
-    message: str,
-    retry_after: num,
-  })),
-});
+let StartCommercialResponseMemo: v.GenericSchema<unknown, StartCommercialResponse> | undefined;
 
 /**
  * Runs an ad break of the given length on the broadcaster’s live channel.
@@ -51,7 +45,7 @@ const StartCommercialResponseSchema: v.GenericSchema<unknown, StartCommercialRes
  * @category Ads
  * @function
  */
-export const startCommercial = /* @__PURE__ */ defineCall<StartCommercialInput, StartCommercialResponse>({
+export const startCommercial = /* @__PURE__ */ defineCall<StartCommercialInput, StartCommercialResponse, 'start-commercial'>({
   id: 'start-commercial',
   method: 'POST',
   path: 'channels/commercial',
@@ -61,7 +55,15 @@ export const startCommercial = /* @__PURE__ */ defineCall<StartCommercialInput, 
   scopes: [['channel:edit:commercial']],
   paginated: false,
   required: ['broadcaster_id', 'length'],
-  response: StartCommercialResponseSchema,
+  get response() {
+    return (StartCommercialResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      length: num,
+      message: str,
+      retry_after: num,
+    })),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -85,16 +87,7 @@ export interface GetAdScheduleResponse {
     preroll_free_time: number;
   }[];
 }
-const GetAdScheduleResponseSchema: v.GenericSchema<unknown, GetAdScheduleResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    snooze_count: num,
-    snooze_refresh_at: num,
-    next_ad_at: num,
-    duration: num,
-    last_ad_at: num,
-    preroll_free_time: num,
-  })),
-});
+let GetAdScheduleResponseMemo: v.GenericSchema<unknown, GetAdScheduleResponse> | undefined;
 
 /**
  * Reads when the next ad break is due, snoozes left and the last ad’s time.
@@ -115,7 +108,7 @@ const GetAdScheduleResponseSchema: v.GenericSchema<unknown, GetAdScheduleRespons
  * @category Ads
  * @function
  */
-export const getAdSchedule = /* @__PURE__ */ defineCall<GetAdScheduleInput, GetAdScheduleResponse>({
+export const getAdSchedule = /* @__PURE__ */ defineCall<GetAdScheduleInput, GetAdScheduleResponse, 'get-ad-schedule'>({
   id: 'get-ad-schedule',
   method: 'GET',
   path: 'channels/ads',
@@ -125,7 +118,18 @@ export const getAdSchedule = /* @__PURE__ */ defineCall<GetAdScheduleInput, GetA
   scopes: [['channel:read:ads']],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetAdScheduleResponseSchema,
+  get response() {
+    return (GetAdScheduleResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      snooze_count: num,
+      snooze_refresh_at: num,
+      next_ad_at: num,
+      duration: num,
+      last_ad_at: num,
+      preroll_free_time: num,
+    })),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -146,13 +150,7 @@ export interface SnoozeNextAdResponse {
     next_ad_at: number;
   }[];
 }
-const SnoozeNextAdResponseSchema: v.GenericSchema<unknown, SnoozeNextAdResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    snooze_count: num,
-    snooze_refresh_at: num,
-    next_ad_at: num,
-  })),
-});
+let SnoozeNextAdResponseMemo: v.GenericSchema<unknown, SnoozeNextAdResponse> | undefined;
 
 /**
  * Delays the next scheduled ad break, using up one snooze.
@@ -173,7 +171,7 @@ const SnoozeNextAdResponseSchema: v.GenericSchema<unknown, SnoozeNextAdResponse>
  * @category Ads
  * @function
  */
-export const snoozeNextAd = /* @__PURE__ */ defineCall<SnoozeNextAdInput, SnoozeNextAdResponse>({
+export const snoozeNextAd = /* @__PURE__ */ defineCall<SnoozeNextAdInput, SnoozeNextAdResponse, 'snooze-next-ad'>({
   id: 'snooze-next-ad',
   method: 'POST',
   path: 'channels/ads/schedule/snooze',
@@ -183,5 +181,13 @@ export const snoozeNextAd = /* @__PURE__ */ defineCall<SnoozeNextAdInput, Snooze
   scopes: [['channel:manage:ads']],
   paginated: false,
   required: ['broadcaster_id'],
-  response: SnoozeNextAdResponseSchema,
+  get response() {
+    return (SnoozeNextAdResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      snooze_count: num,
+      snooze_refresh_at: num,
+      next_ad_at: num,
+    })),
+  }));
+  },
 }, [checkRequired]);

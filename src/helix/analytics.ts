@@ -19,15 +19,16 @@ export interface ExtensionAnalytics {
     ended_at: string;
   };
 }
-const ExtensionAnalyticsSchema: v.GenericSchema<unknown, ExtensionAnalytics> = /* @__PURE__ */ v.looseObject({
+let ExtensionAnalyticsMemo: v.GenericSchema<unknown, ExtensionAnalytics> | undefined;
+const ExtensionAnalyticsSchema = (): v.GenericSchema<unknown, ExtensionAnalytics> => (ExtensionAnalyticsMemo ??= v.looseObject({
   extension_id: str,
   URL: str,
   type: str,
-  date_range: /* @__PURE__ */ v.looseObject({
+  date_range: v.looseObject({
     started_at: str,
     ended_at: str,
   }),
-});
+}));
 
 /**
  * Part of what {@link getGameAnalytics} resolves to.
@@ -42,15 +43,16 @@ export interface GameAnalytics {
     ended_at: string;
   };
 }
-const GameAnalyticsSchema: v.GenericSchema<unknown, GameAnalytics> = /* @__PURE__ */ v.looseObject({
+let GameAnalyticsMemo: v.GenericSchema<unknown, GameAnalytics> | undefined;
+const GameAnalyticsSchema = (): v.GenericSchema<unknown, GameAnalytics> => (GameAnalyticsMemo ??= v.looseObject({
   game_id: str,
   URL: str,
   type: str,
-  date_range: /* @__PURE__ */ v.looseObject({
+  date_range: v.looseObject({
     started_at: str,
     ended_at: str,
   }),
-});
+}));
 
 /**
  * Input of {@link getExtensionAnalytics}: query parameters and body fields by their wire names.
@@ -72,10 +74,7 @@ export interface GetExtensionAnalyticsResponse {
   data: ExtensionAnalytics[];
   pagination?: Pagination;
 }
-const GetExtensionAnalyticsResponseSchema: v.GenericSchema<unknown, GetExtensionAnalyticsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ExtensionAnalyticsSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetExtensionAnalyticsResponseMemo: v.GenericSchema<unknown, GetExtensionAnalyticsResponse> | undefined;
 
 /**
  * Lists download links for analytics reports of your extensions.
@@ -98,7 +97,7 @@ const GetExtensionAnalyticsResponseSchema: v.GenericSchema<unknown, GetExtension
  * @category Analytics
  * @function
  */
-export const getExtensionAnalytics = /* @__PURE__ */ definePaginated<GetExtensionAnalyticsInput, GetExtensionAnalyticsResponse>({
+export const getExtensionAnalytics = /* @__PURE__ */ definePaginated<GetExtensionAnalyticsInput, GetExtensionAnalyticsResponse, 'get-extension-analytics'>({
   id: 'get-extension-analytics',
   method: 'GET',
   path: 'analytics/extensions',
@@ -108,7 +107,12 @@ export const getExtensionAnalytics = /* @__PURE__ */ definePaginated<GetExtensio
   scopes: [['analytics:read:extensions']],
   paginated: true,
   range: { first: [1, 100] },
-  response: GetExtensionAnalyticsResponseSchema,
+  get response() {
+    return (GetExtensionAnalyticsResponseMemo ??= v.looseObject({
+    data: v.array(ExtensionAnalyticsSchema()),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkRange]);
 
 /**
@@ -131,10 +135,7 @@ export interface GetGameAnalyticsResponse {
   data: GameAnalytics[];
   pagination?: Pagination;
 }
-const GetGameAnalyticsResponseSchema: v.GenericSchema<unknown, GetGameAnalyticsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(GameAnalyticsSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetGameAnalyticsResponseMemo: v.GenericSchema<unknown, GetGameAnalyticsResponse> | undefined;
 
 /**
  * Lists download links for analytics reports of your games.
@@ -157,7 +158,7 @@ const GetGameAnalyticsResponseSchema: v.GenericSchema<unknown, GetGameAnalyticsR
  * @category Analytics
  * @function
  */
-export const getGameAnalytics = /* @__PURE__ */ definePaginated<GetGameAnalyticsInput, GetGameAnalyticsResponse>({
+export const getGameAnalytics = /* @__PURE__ */ definePaginated<GetGameAnalyticsInput, GetGameAnalyticsResponse, 'get-game-analytics'>({
   id: 'get-game-analytics',
   method: 'GET',
   path: 'analytics/games',
@@ -167,5 +168,10 @@ export const getGameAnalytics = /* @__PURE__ */ definePaginated<GetGameAnalytics
   scopes: [['analytics:read:games']],
   paginated: true,
   range: { first: [1, 100] },
-  response: GetGameAnalyticsResponseSchema,
+  get response() {
+    return (GetGameAnalyticsResponseMemo ??= v.looseObject({
+    data: v.array(GameAnalyticsSchema()),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkRange]);

@@ -19,13 +19,14 @@ export interface BitsLeaderboard {
   rank: number;
   score: number;
 }
-const BitsLeaderboardSchema: v.GenericSchema<unknown, BitsLeaderboard> = /* @__PURE__ */ v.looseObject({
+let BitsLeaderboardMemo: v.GenericSchema<unknown, BitsLeaderboard> | undefined;
+const BitsLeaderboardSchema = (): v.GenericSchema<unknown, BitsLeaderboard> => (BitsLeaderboardMemo ??= v.looseObject({
   user_id: str,
   user_login: str,
   user_name: str,
   rank: num,
   score: num,
-});
+}));
 
 /**
  * Part of what {@link getCheermotes} resolves to.
@@ -38,13 +39,14 @@ export interface CheermoteImageFormat {
   '4'?: string;
   '1.5'?: string;
 }
-const CheermoteImageFormatSchema: v.GenericSchema<unknown, CheermoteImageFormat> = /* @__PURE__ */ v.looseObject({
-  '1': /* @__PURE__ */ v.optional(str),
-  '2': /* @__PURE__ */ v.optional(str),
-  '3': /* @__PURE__ */ v.optional(str),
-  '4': /* @__PURE__ */ v.optional(str),
-  '1.5': /* @__PURE__ */ v.optional(str),
-});
+let CheermoteImageFormatMemo: v.GenericSchema<unknown, CheermoteImageFormat> | undefined;
+const CheermoteImageFormatSchema = (): v.GenericSchema<unknown, CheermoteImageFormat> => (CheermoteImageFormatMemo ??= v.looseObject({
+  '1': v.optional(str),
+  '2': v.optional(str),
+  '3': v.optional(str),
+  '4': v.optional(str),
+  '1.5': v.optional(str),
+}));
 
 /**
  * Part of what {@link getCheermotes} resolves to.
@@ -54,10 +56,11 @@ export interface CheermoteImageTheme {
   animated?: CheermoteImageFormat;
   static?: CheermoteImageFormat;
 }
-const CheermoteImageThemeSchema: v.GenericSchema<unknown, CheermoteImageTheme> = /* @__PURE__ */ v.looseObject({
-  animated: /* @__PURE__ */ v.optional(CheermoteImageFormatSchema),
-  static: /* @__PURE__ */ v.optional(CheermoteImageFormatSchema),
-});
+let CheermoteImageThemeMemo: v.GenericSchema<unknown, CheermoteImageTheme> | undefined;
+const CheermoteImageThemeSchema = (): v.GenericSchema<unknown, CheermoteImageTheme> => (CheermoteImageThemeMemo ??= v.looseObject({
+  animated: v.optional(CheermoteImageFormatSchema()),
+  static: v.optional(CheermoteImageFormatSchema()),
+}));
 
 /**
  * Part of what {@link getCheermotes} resolves to.
@@ -67,10 +70,11 @@ export interface CheermoteImages {
   light?: CheermoteImageTheme;
   dark?: CheermoteImageTheme;
 }
-const CheermoteImagesSchema: v.GenericSchema<unknown, CheermoteImages> = /* @__PURE__ */ v.looseObject({
-  light: /* @__PURE__ */ v.optional(CheermoteImageThemeSchema),
-  dark: /* @__PURE__ */ v.optional(CheermoteImageThemeSchema),
-});
+let CheermoteImagesMemo: v.GenericSchema<unknown, CheermoteImages> | undefined;
+const CheermoteImagesSchema = (): v.GenericSchema<unknown, CheermoteImages> => (CheermoteImagesMemo ??= v.looseObject({
+  light: v.optional(CheermoteImageThemeSchema()),
+  dark: v.optional(CheermoteImageThemeSchema()),
+}));
 
 /**
  * Part of what {@link getCheermotes} resolves to.
@@ -97,13 +101,14 @@ export interface Cheermote {
   last_updated: string;
   is_charitable: boolean;
 }
-const CheermoteSchema: v.GenericSchema<unknown, Cheermote> = /* @__PURE__ */ v.looseObject({
+let CheermoteMemo: v.GenericSchema<unknown, Cheermote> | undefined;
+const CheermoteSchema = (): v.GenericSchema<unknown, Cheermote> => (CheermoteMemo ??= v.looseObject({
   prefix: str,
-  tiers: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+  tiers: v.array(v.looseObject({
     min_bits: num,
     id: str,
     color: str,
-    images: CheermoteImagesSchema,
+    images: CheermoteImagesSchema(),
     can_cheer: bool,
     show_in_bits_card: bool,
   })),
@@ -111,7 +116,7 @@ const CheermoteSchema: v.GenericSchema<unknown, Cheermote> = /* @__PURE__ */ v.l
   order: num,
   last_updated: str,
   is_charitable: bool,
-});
+}));
 
 /**
  * Part of what {@link getCustomPowerUp} resolves to.
@@ -155,7 +160,8 @@ export interface CustomPowerUp {
   redemptions_redeemed_current_stream: number | null;
   cooldown_expires_at: string | null;
 }
-const CustomPowerUpSchema: v.GenericSchema<unknown, CustomPowerUp> = /* @__PURE__ */ v.looseObject({
+let CustomPowerUpMemo: v.GenericSchema<unknown, CustomPowerUp> | undefined;
+const CustomPowerUpSchema = (): v.GenericSchema<unknown, CustomPowerUp> => (CustomPowerUpMemo ??= v.looseObject({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -163,12 +169,12 @@ const CustomPowerUpSchema: v.GenericSchema<unknown, CustomPowerUp> = /* @__PURE_
   title: str,
   prompt: str,
   bits: num,
-  image: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+  image: v.nullable(v.looseObject({
     url_1x: str,
     url_2x: str,
     url_4x: str,
   })),
-  default_image: /* @__PURE__ */ v.looseObject({
+  default_image: v.looseObject({
     url_1x: str,
     url_2x: str,
     url_4x: str,
@@ -176,23 +182,23 @@ const CustomPowerUpSchema: v.GenericSchema<unknown, CustomPowerUp> = /* @__PURE_
   background_color: str,
   is_enabled: bool,
   is_user_input_required: bool,
-  max_per_stream_setting: /* @__PURE__ */ v.looseObject({
+  max_per_stream_setting: v.looseObject({
     is_enabled: bool,
     max_per_stream: num,
   }),
-  max_per_user_per_stream_setting: /* @__PURE__ */ v.looseObject({
+  max_per_user_per_stream_setting: v.looseObject({
     is_enabled: bool,
     max_per_user_per_stream: num,
   }),
-  global_cooldown_setting: /* @__PURE__ */ v.looseObject({
+  global_cooldown_setting: v.looseObject({
     is_enabled: bool,
     global_cooldown_seconds: num,
   }),
   is_paused: bool,
   is_in_stock: bool,
-  redemptions_redeemed_current_stream: /* @__PURE__ */ v.nullable(num),
-  cooldown_expires_at: /* @__PURE__ */ v.nullable(str),
-});
+  redemptions_redeemed_current_stream: v.nullable(num),
+  cooldown_expires_at: v.nullable(str),
+}));
 
 /**
  * Part of what {@link getExtensionTransactions} resolves to.
@@ -221,7 +227,8 @@ export interface ExtensionTransaction {
     broadcast: boolean;
   };
 }
-const ExtensionTransactionSchema: v.GenericSchema<unknown, ExtensionTransaction> = /* @__PURE__ */ v.looseObject({
+let ExtensionTransactionMemo: v.GenericSchema<unknown, ExtensionTransaction> | undefined;
+const ExtensionTransactionSchema = (): v.GenericSchema<unknown, ExtensionTransaction> => (ExtensionTransactionMemo ??= v.looseObject({
   id: str,
   timestamp: str,
   broadcaster_id: str,
@@ -231,10 +238,10 @@ const ExtensionTransactionSchema: v.GenericSchema<unknown, ExtensionTransaction>
   user_login: str,
   user_name: str,
   product_type: str,
-  product_data: /* @__PURE__ */ v.looseObject({
+  product_data: v.looseObject({
     sku: str,
     domain: str,
-    cost: /* @__PURE__ */ v.looseObject({
+    cost: v.looseObject({
       amount: num,
       type: str,
     }),
@@ -243,7 +250,7 @@ const ExtensionTransactionSchema: v.GenericSchema<unknown, ExtensionTransaction>
     expiration: str,
     broadcast: bool,
   }),
-});
+}));
 
 /**
  * Input of {@link getBitsLeaderboard}: query parameters and body fields by their wire names.
@@ -267,14 +274,7 @@ export interface GetBitsLeaderboardResponse {
   };
   total: number;
 }
-const GetBitsLeaderboardResponseSchema: v.GenericSchema<unknown, GetBitsLeaderboardResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(BitsLeaderboardSchema),
-  date_range: /* @__PURE__ */ v.looseObject({
-    started_at: str,
-    ended_at: str,
-  }),
-  total: num,
-});
+let GetBitsLeaderboardResponseMemo: v.GenericSchema<unknown, GetBitsLeaderboardResponse> | undefined;
 
 /**
  * Ranks the users who cheered the most Bits in the broadcaster’s channel.
@@ -295,7 +295,7 @@ const GetBitsLeaderboardResponseSchema: v.GenericSchema<unknown, GetBitsLeaderbo
  * @category Bits
  * @function
  */
-export const getBitsLeaderboard = /* @__PURE__ */ defineCall<GetBitsLeaderboardInput, GetBitsLeaderboardResponse>({
+export const getBitsLeaderboard = /* @__PURE__ */ defineCall<GetBitsLeaderboardInput, GetBitsLeaderboardResponse, 'get-bits-leaderboard'>({
   id: 'get-bits-leaderboard',
   method: 'GET',
   path: 'bits/leaderboard',
@@ -305,7 +305,16 @@ export const getBitsLeaderboard = /* @__PURE__ */ defineCall<GetBitsLeaderboardI
   scopes: [['bits:read']],
   paginated: false,
   range: { count: [1, 100] },
-  response: GetBitsLeaderboardResponseSchema,
+  get response() {
+    return (GetBitsLeaderboardResponseMemo ??= v.looseObject({
+    data: v.array(BitsLeaderboardSchema()),
+    date_range: v.looseObject({
+      started_at: str,
+      ended_at: str,
+    }),
+    total: num,
+  }));
+  },
 }, [checkRange]);
 
 /**
@@ -322,9 +331,7 @@ export interface GetCheermotesInput {
 export interface GetCheermotesResponse {
   data: Cheermote[];
 }
-const GetCheermotesResponseSchema: v.GenericSchema<unknown, GetCheermotesResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(CheermoteSchema),
-});
+let GetCheermotesResponseMemo: v.GenericSchema<unknown, GetCheermotesResponse> | undefined;
 
 /**
  * Lists the animated cheer emotes, globally or as seen in one channel.
@@ -345,7 +352,7 @@ const GetCheermotesResponseSchema: v.GenericSchema<unknown, GetCheermotesRespons
  * @category Bits
  * @function
  */
-export const getCheermotes = /* @__PURE__ */ defineCall<GetCheermotesInput, GetCheermotesResponse>({
+export const getCheermotes = /* @__PURE__ */ defineCall<GetCheermotesInput, GetCheermotesResponse, 'get-cheermotes'>({
   id: 'get-cheermotes',
   method: 'GET',
   path: 'bits/cheermotes',
@@ -354,7 +361,11 @@ export const getCheermotes = /* @__PURE__ */ defineCall<GetCheermotesInput, GetC
   tokens: ['app', 'user'],
   scopes: [],
   paginated: false,
-  response: GetCheermotesResponseSchema,
+  get response() {
+    return (GetCheermotesResponseMemo ??= v.looseObject({
+    data: v.array(CheermoteSchema()),
+  }));
+  },
 });
 
 /**
@@ -372,9 +383,7 @@ export interface GetCustomPowerUpInput {
 export interface GetCustomPowerUpResponse {
   data: CustomPowerUp[];
 }
-const GetCustomPowerUpResponseSchema: v.GenericSchema<unknown, GetCustomPowerUpResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(CustomPowerUpSchema),
-});
+let GetCustomPowerUpResponseMemo: v.GenericSchema<unknown, GetCustomPowerUpResponse> | undefined;
 
 /**
  * Lists the Power-ups a broadcaster designed for viewers to buy with Bits.
@@ -395,7 +404,7 @@ const GetCustomPowerUpResponseSchema: v.GenericSchema<unknown, GetCustomPowerUpR
  * @category Bits
  * @function
  */
-export const getCustomPowerUp = /* @__PURE__ */ defineCall<GetCustomPowerUpInput, GetCustomPowerUpResponse>({
+export const getCustomPowerUp = /* @__PURE__ */ defineCall<GetCustomPowerUpInput, GetCustomPowerUpResponse, 'get-custom-power-up'>({
   id: 'get-custom-power-up',
   method: 'GET',
   path: 'bits/custom_power_ups',
@@ -406,7 +415,11 @@ export const getCustomPowerUp = /* @__PURE__ */ defineCall<GetCustomPowerUpInput
   paginated: false,
   required: ['broadcaster_id'],
   limits: [{ of: ['id'], max: 50 }],
-  response: GetCustomPowerUpResponseSchema,
+  get response() {
+    return (GetCustomPowerUpResponseMemo ??= v.looseObject({
+    data: v.array(CustomPowerUpSchema()),
+  }));
+  },
 }, [checkRequired, checkLimits]);
 
 /**
@@ -427,10 +440,7 @@ export interface GetExtensionTransactionsResponse {
   data: ExtensionTransaction[];
   pagination?: Pagination;
 }
-const GetExtensionTransactionsResponseSchema: v.GenericSchema<unknown, GetExtensionTransactionsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ExtensionTransactionSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetExtensionTransactionsResponseMemo: v.GenericSchema<unknown, GetExtensionTransactionsResponse> | undefined;
 
 /**
  * Lists Bits purchases made inside one of your extensions.
@@ -453,7 +463,7 @@ const GetExtensionTransactionsResponseSchema: v.GenericSchema<unknown, GetExtens
  * @category Bits
  * @function
  */
-export const getExtensionTransactions = /* @__PURE__ */ definePaginated<GetExtensionTransactionsInput, GetExtensionTransactionsResponse>({
+export const getExtensionTransactions = /* @__PURE__ */ definePaginated<GetExtensionTransactionsInput, GetExtensionTransactionsResponse, 'get-extension-transactions'>({
   id: 'get-extension-transactions',
   method: 'GET',
   path: 'extensions/transactions',
@@ -465,5 +475,10 @@ export const getExtensionTransactions = /* @__PURE__ */ definePaginated<GetExten
   required: ['extension_id'],
   limits: [{ of: ['id'], max: 100 }],
   range: { first: [1, 100] },
-  response: GetExtensionTransactionsResponseSchema,
+  get response() {
+    return (GetExtensionTransactionsResponseMemo ??= v.looseObject({
+    data: v.array(ExtensionTransactionSchema()),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkRequired, checkLimits, checkRange]);

@@ -13,11 +13,12 @@ export interface ContentClassificationLabel {
   description: string;
   name: string;
 }
-const ContentClassificationLabelSchema: v.GenericSchema<unknown, ContentClassificationLabel> = /* @__PURE__ */ v.looseObject({
+let ContentClassificationLabelMemo: v.GenericSchema<unknown, ContentClassificationLabel> | undefined;
+const ContentClassificationLabelSchema = (): v.GenericSchema<unknown, ContentClassificationLabel> => (ContentClassificationLabelMemo ??= v.looseObject({
   id: str,
   description: str,
   name: str,
-});
+}));
 
 /**
  * Input of {@link getContentClassificationLabels}: query parameters and body fields by their wire names.
@@ -33,9 +34,7 @@ export interface GetContentClassificationLabelsInput {
 export interface GetContentClassificationLabelsResponse {
   data: ContentClassificationLabel[];
 }
-const GetContentClassificationLabelsResponseSchema: v.GenericSchema<unknown, GetContentClassificationLabelsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ContentClassificationLabelSchema),
-});
+let GetContentClassificationLabelsResponseMemo: v.GenericSchema<unknown, GetContentClassificationLabelsResponse> | undefined;
 
 /**
  * Lists the content classification labels a channel may carry.
@@ -56,7 +55,7 @@ const GetContentClassificationLabelsResponseSchema: v.GenericSchema<unknown, Get
  * @category CCLs
  * @function
  */
-export const getContentClassificationLabels = /* @__PURE__ */ defineCall<GetContentClassificationLabelsInput, GetContentClassificationLabelsResponse>({
+export const getContentClassificationLabels = /* @__PURE__ */ defineCall<GetContentClassificationLabelsInput, GetContentClassificationLabelsResponse, 'get-content-classification-labels'>({
   id: 'get-content-classification-labels',
   method: 'GET',
   path: 'content_classification_labels',
@@ -65,5 +64,9 @@ export const getContentClassificationLabels = /* @__PURE__ */ defineCall<GetCont
   tokens: ['app', 'user'],
   scopes: [],
   paginated: false,
-  response: GetContentClassificationLabelsResponseSchema,
+  get response() {
+    return (GetContentClassificationLabelsResponseMemo ??= v.looseObject({
+    data: v.array(ContentClassificationLabelSchema()),
+  }));
+  },
 });

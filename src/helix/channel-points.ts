@@ -51,7 +51,8 @@ export interface CustomReward {
   redemptions_redeemed_current_stream: number | null;
   cooldown_expires_at: string | null;
 }
-const CustomRewardSchema: v.GenericSchema<unknown, CustomReward> = /* @__PURE__ */ v.looseObject({
+let CustomRewardMemo: v.GenericSchema<unknown, CustomReward> | undefined;
+const CustomRewardSchema = (): v.GenericSchema<unknown, CustomReward> => (CustomRewardMemo ??= v.looseObject({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -59,12 +60,12 @@ const CustomRewardSchema: v.GenericSchema<unknown, CustomReward> = /* @__PURE__ 
   title: str,
   prompt: str,
   cost: num,
-  image: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+  image: v.nullable(v.looseObject({
     url_1x: str,
     url_2x: str,
     url_4x: str,
   })),
-  default_image: /* @__PURE__ */ v.looseObject({
+  default_image: v.looseObject({
     url_1x: str,
     url_2x: str,
     url_4x: str,
@@ -72,24 +73,24 @@ const CustomRewardSchema: v.GenericSchema<unknown, CustomReward> = /* @__PURE__ 
   background_color: str,
   is_enabled: bool,
   is_user_input_required: bool,
-  max_per_stream_setting: /* @__PURE__ */ v.looseObject({
+  max_per_stream_setting: v.looseObject({
     is_enabled: bool,
     max_per_stream: num,
   }),
-  max_per_user_per_stream_setting: /* @__PURE__ */ v.looseObject({
+  max_per_user_per_stream_setting: v.looseObject({
     is_enabled: bool,
     max_per_user_per_stream: num,
   }),
-  global_cooldown_setting: /* @__PURE__ */ v.looseObject({
+  global_cooldown_setting: v.looseObject({
     is_enabled: bool,
     global_cooldown_seconds: num,
   }),
   is_paused: bool,
   is_in_stock: bool,
   should_redemptions_skip_request_queue: bool,
-  redemptions_redeemed_current_stream: /* @__PURE__ */ v.nullable(num),
-  cooldown_expires_at: /* @__PURE__ */ v.nullable(str),
-});
+  redemptions_redeemed_current_stream: v.nullable(num),
+  cooldown_expires_at: v.nullable(str),
+}));
 
 /**
  * Part of what {@link getCustomRewardRedemption}, {@link updateRedemptionStatus} resolve to.
@@ -113,7 +114,8 @@ export interface CustomRewardRedemption {
   status: 'CANCELED' | 'FULFILLED' | 'UNFULFILLED' | (string & {});
   redeemed_at: string;
 }
-const CustomRewardRedemptionSchema: v.GenericSchema<unknown, CustomRewardRedemption> = /* @__PURE__ */ v.looseObject({
+let CustomRewardRedemptionMemo: v.GenericSchema<unknown, CustomRewardRedemption> | undefined;
+const CustomRewardRedemptionSchema = (): v.GenericSchema<unknown, CustomRewardRedemption> => (CustomRewardRedemptionMemo ??= v.looseObject({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -121,7 +123,7 @@ const CustomRewardRedemptionSchema: v.GenericSchema<unknown, CustomRewardRedempt
   user_id: str,
   user_name: str,
   user_login: str,
-  reward: /* @__PURE__ */ v.looseObject({
+  reward: v.looseObject({
     id: str,
     title: str,
     prompt: str,
@@ -130,7 +132,7 @@ const CustomRewardRedemptionSchema: v.GenericSchema<unknown, CustomRewardRedempt
   user_input: str,
   status: str,
   redeemed_at: str,
-});
+}));
 
 /**
  * Input of {@link createCustomRewards}: query parameters and body fields by their wire names.
@@ -159,9 +161,7 @@ export interface CreateCustomRewardsInput {
 export interface CreateCustomRewardsResponse {
   data: CustomReward[];
 }
-const CreateCustomRewardsResponseSchema: v.GenericSchema<unknown, CreateCustomRewardsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(CustomRewardSchema),
-});
+let CreateCustomRewardsResponseMemo: v.GenericSchema<unknown, CreateCustomRewardsResponse> | undefined;
 
 /**
  * Adds a Channel Points reward to the broadcaster’s channel.
@@ -182,7 +182,7 @@ const CreateCustomRewardsResponseSchema: v.GenericSchema<unknown, CreateCustomRe
  * @category Channel Points
  * @function
  */
-export const createCustomRewards = /* @__PURE__ */ defineCall<CreateCustomRewardsInput, CreateCustomRewardsResponse>({
+export const createCustomRewards = /* @__PURE__ */ defineCall<CreateCustomRewardsInput, CreateCustomRewardsResponse, 'create-custom-rewards'>({
   id: 'create-custom-rewards',
   method: 'POST',
   path: 'channel_points/custom_rewards',
@@ -193,7 +193,11 @@ export const createCustomRewards = /* @__PURE__ */ defineCall<CreateCustomReward
   paginated: false,
   required: ['broadcaster_id', 'title', 'cost'],
   maxLength: { title: 45, prompt: 200 },
-  response: CreateCustomRewardsResponseSchema,
+  get response() {
+    return (CreateCustomRewardsResponseMemo ??= v.looseObject({
+    data: v.array(CustomRewardSchema()),
+  }));
+  },
 }, [checkRequired, checkMaxLength]);
 
 /**
@@ -224,7 +228,7 @@ export interface DeleteCustomRewardInput {
  * @category Channel Points
  * @function
  */
-export const deleteCustomReward = /* @__PURE__ */ defineCall<DeleteCustomRewardInput, void>({
+export const deleteCustomReward = /* @__PURE__ */ defineCall<DeleteCustomRewardInput, void, 'delete-custom-reward'>({
   id: 'delete-custom-reward',
   method: 'DELETE',
   path: 'channel_points/custom_rewards',
@@ -252,9 +256,7 @@ export interface GetCustomRewardInput {
 export interface GetCustomRewardResponse {
   data: CustomReward[];
 }
-const GetCustomRewardResponseSchema: v.GenericSchema<unknown, GetCustomRewardResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(CustomRewardSchema),
-});
+let GetCustomRewardResponseMemo: v.GenericSchema<unknown, GetCustomRewardResponse> | undefined;
 
 /**
  * Lists the broadcaster’s Channel Points rewards.
@@ -275,7 +277,7 @@ const GetCustomRewardResponseSchema: v.GenericSchema<unknown, GetCustomRewardRes
  * @category Channel Points
  * @function
  */
-export const getCustomReward = /* @__PURE__ */ defineCall<GetCustomRewardInput, GetCustomRewardResponse>({
+export const getCustomReward = /* @__PURE__ */ defineCall<GetCustomRewardInput, GetCustomRewardResponse, 'get-custom-reward'>({
   id: 'get-custom-reward',
   method: 'GET',
   path: 'channel_points/custom_rewards',
@@ -286,7 +288,11 @@ export const getCustomReward = /* @__PURE__ */ defineCall<GetCustomRewardInput, 
   paginated: false,
   required: ['broadcaster_id'],
   limits: [{ of: ['id'], max: 50 }],
-  response: GetCustomRewardResponseSchema,
+  get response() {
+    return (GetCustomRewardResponseMemo ??= v.looseObject({
+    data: v.array(CustomRewardSchema()),
+  }));
+  },
 }, [checkRequired, checkLimits]);
 
 /**
@@ -318,9 +324,7 @@ export interface UpdateCustomRewardInput {
 export interface UpdateCustomRewardResponse {
   data: CustomReward[];
 }
-const UpdateCustomRewardResponseSchema: v.GenericSchema<unknown, UpdateCustomRewardResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(CustomRewardSchema),
-});
+let UpdateCustomRewardResponseMemo: v.GenericSchema<unknown, UpdateCustomRewardResponse> | undefined;
 
 /**
  * Edits a Channel Points reward your app created.
@@ -341,7 +345,7 @@ const UpdateCustomRewardResponseSchema: v.GenericSchema<unknown, UpdateCustomRew
  * @category Channel Points
  * @function
  */
-export const updateCustomReward = /* @__PURE__ */ defineCall<UpdateCustomRewardInput, UpdateCustomRewardResponse>({
+export const updateCustomReward = /* @__PURE__ */ defineCall<UpdateCustomRewardInput, UpdateCustomRewardResponse, 'update-custom-reward'>({
   id: 'update-custom-reward',
   method: 'PATCH',
   path: 'channel_points/custom_rewards',
@@ -352,7 +356,11 @@ export const updateCustomReward = /* @__PURE__ */ defineCall<UpdateCustomRewardI
   paginated: false,
   required: ['broadcaster_id', 'id'],
   maxLength: { title: 45, prompt: 200 },
-  response: UpdateCustomRewardResponseSchema,
+  get response() {
+    return (UpdateCustomRewardResponseMemo ??= v.looseObject({
+    data: v.array(CustomRewardSchema()),
+  }));
+  },
 }, [checkRequired, checkMaxLength]);
 
 /**
@@ -376,10 +384,7 @@ export interface GetCustomRewardRedemptionResponse {
   data: CustomRewardRedemption[];
   pagination?: Pagination;
 }
-const GetCustomRewardRedemptionResponseSchema: v.GenericSchema<unknown, GetCustomRewardRedemptionResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(CustomRewardRedemptionSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetCustomRewardRedemptionResponseMemo: v.GenericSchema<unknown, GetCustomRewardRedemptionResponse> | undefined;
 
 /**
  * Lists redemptions of one Channel Points reward.
@@ -406,7 +411,7 @@ const GetCustomRewardRedemptionResponseSchema: v.GenericSchema<unknown, GetCusto
  * @category Channel Points
  * @function
  */
-export const getCustomRewardRedemption = /* @__PURE__ */ definePaginated<GetCustomRewardRedemptionInput, GetCustomRewardRedemptionResponse>({
+export const getCustomRewardRedemption = /* @__PURE__ */ definePaginated<GetCustomRewardRedemptionInput, GetCustomRewardRedemptionResponse, 'get-custom-reward-redemption'>({
   id: 'get-custom-reward-redemption',
   method: 'GET',
   path: 'channel_points/custom_rewards/redemptions',
@@ -419,7 +424,12 @@ export const getCustomRewardRedemption = /* @__PURE__ */ definePaginated<GetCust
   limits: [{ of: ['id'], max: 50 }],
   range: { first: [1, 50] },
   oneOf: [['status', 'id']],
-  response: GetCustomRewardRedemptionResponseSchema,
+  get response() {
+    return (GetCustomRewardRedemptionResponseMemo ??= v.looseObject({
+    data: v.array(CustomRewardRedemptionSchema()),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkRequired, checkLimits, checkRange, checkOneOf]);
 
 /**
@@ -439,9 +449,7 @@ export interface UpdateRedemptionStatusInput {
 export interface UpdateRedemptionStatusResponse {
   data: CustomRewardRedemption[];
 }
-const UpdateRedemptionStatusResponseSchema: v.GenericSchema<unknown, UpdateRedemptionStatusResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(CustomRewardRedemptionSchema),
-});
+let UpdateRedemptionStatusResponseMemo: v.GenericSchema<unknown, UpdateRedemptionStatusResponse> | undefined;
 
 /**
  * Marks reward redemptions as fulfilled or cancels (refunds) them.
@@ -467,7 +475,7 @@ const UpdateRedemptionStatusResponseSchema: v.GenericSchema<unknown, UpdateRedem
  * @category Channel Points
  * @function
  */
-export const updateRedemptionStatus = /* @__PURE__ */ defineCall<UpdateRedemptionStatusInput, UpdateRedemptionStatusResponse>({
+export const updateRedemptionStatus = /* @__PURE__ */ defineCall<UpdateRedemptionStatusInput, UpdateRedemptionStatusResponse, 'update-redemption-status'>({
   id: 'update-redemption-status',
   method: 'PATCH',
   path: 'channel_points/custom_rewards/redemptions',
@@ -478,5 +486,9 @@ export const updateRedemptionStatus = /* @__PURE__ */ defineCall<UpdateRedemptio
   paginated: false,
   required: ['id', 'broadcaster_id', 'reward_id', 'status'],
   limits: [{ of: ['id'], max: 50 }],
-  response: UpdateRedemptionStatusResponseSchema,
+  get response() {
+    return (UpdateRedemptionStatusResponseMemo ??= v.looseObject({
+    data: v.array(CustomRewardRedemptionSchema()),
+  }));
+  },
 }, [checkRequired, checkLimits]);

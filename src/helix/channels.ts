@@ -25,7 +25,8 @@ export interface ChannelInformation {
   content_classification_labels: string[];
   is_branded_content: boolean;
 }
-const ChannelInformationSchema: v.GenericSchema<unknown, ChannelInformation> = /* @__PURE__ */ v.looseObject({
+let ChannelInformationMemo: v.GenericSchema<unknown, ChannelInformation> | undefined;
+const ChannelInformationSchema = (): v.GenericSchema<unknown, ChannelInformation> => (ChannelInformationMemo ??= v.looseObject({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -34,10 +35,10 @@ const ChannelInformationSchema: v.GenericSchema<unknown, ChannelInformation> = /
   game_id: str,
   title: str,
   delay: num,
-  tags: /* @__PURE__ */ v.array(str),
-  content_classification_labels: /* @__PURE__ */ v.array(str),
+  tags: v.array(str),
+  content_classification_labels: v.array(str),
   is_branded_content: bool,
-});
+}));
 
 /**
  * Part of what {@link getChannelEditors} resolves to.
@@ -48,11 +49,12 @@ export interface ChannelEditor {
   user_name: string;
   created_at: string;
 }
-const ChannelEditorSchema: v.GenericSchema<unknown, ChannelEditor> = /* @__PURE__ */ v.looseObject({
+let ChannelEditorMemo: v.GenericSchema<unknown, ChannelEditor> | undefined;
+const ChannelEditorSchema = (): v.GenericSchema<unknown, ChannelEditor> => (ChannelEditorMemo ??= v.looseObject({
   user_id: str,
   user_name: str,
   created_at: str,
-});
+}));
 
 /**
  * Input of {@link getChannelInformation}: query parameters and body fields by their wire names.
@@ -68,9 +70,7 @@ export interface GetChannelInformationInput {
 export interface GetChannelInformationResponse {
   data: ChannelInformation[];
 }
-const GetChannelInformationResponseSchema: v.GenericSchema<unknown, GetChannelInformationResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ChannelInformationSchema),
-});
+let GetChannelInformationResponseMemo: v.GenericSchema<unknown, GetChannelInformationResponse> | undefined;
 
 /**
  * Reads title, category, language and tags of up to 100 channels.
@@ -91,7 +91,7 @@ const GetChannelInformationResponseSchema: v.GenericSchema<unknown, GetChannelIn
  * @category Channels
  * @function
  */
-export const getChannelInformation = /* @__PURE__ */ defineCall<GetChannelInformationInput, GetChannelInformationResponse>({
+export const getChannelInformation = /* @__PURE__ */ defineCall<GetChannelInformationInput, GetChannelInformationResponse, 'get-channel-information'>({
   id: 'get-channel-information',
   method: 'GET',
   path: 'channels',
@@ -102,7 +102,11 @@ export const getChannelInformation = /* @__PURE__ */ defineCall<GetChannelInform
   paginated: false,
   required: ['broadcaster_id'],
   limits: [{ of: ['broadcaster_id'], max: 100 }],
-  response: GetChannelInformationResponseSchema,
+  get response() {
+    return (GetChannelInformationResponseMemo ??= v.looseObject({
+    data: v.array(ChannelInformationSchema()),
+  }));
+  },
 }, [checkRequired, checkLimits]);
 
 /**
@@ -145,7 +149,7 @@ export interface ModifyChannelInformationInput {
  * @category Channels
  * @function
  */
-export const modifyChannelInformation = /* @__PURE__ */ defineCall<ModifyChannelInformationInput, void>({
+export const modifyChannelInformation = /* @__PURE__ */ defineCall<ModifyChannelInformationInput, void, 'modify-channel-information'>({
   id: 'modify-channel-information',
   method: 'PATCH',
   path: 'channels',
@@ -173,9 +177,7 @@ export interface GetChannelEditorsInput {
 export interface GetChannelEditorsResponse {
   data: ChannelEditor[];
 }
-const GetChannelEditorsResponseSchema: v.GenericSchema<unknown, GetChannelEditorsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ChannelEditorSchema),
-});
+let GetChannelEditorsResponseMemo: v.GenericSchema<unknown, GetChannelEditorsResponse> | undefined;
 
 /**
  * Lists the users who hold the editor role in a channel.
@@ -196,7 +198,7 @@ const GetChannelEditorsResponseSchema: v.GenericSchema<unknown, GetChannelEditor
  * @category Channels
  * @function
  */
-export const getChannelEditors = /* @__PURE__ */ defineCall<GetChannelEditorsInput, GetChannelEditorsResponse>({
+export const getChannelEditors = /* @__PURE__ */ defineCall<GetChannelEditorsInput, GetChannelEditorsResponse, 'get-channel-editors'>({
   id: 'get-channel-editors',
   method: 'GET',
   path: 'channels/editors',
@@ -206,7 +208,11 @@ export const getChannelEditors = /* @__PURE__ */ defineCall<GetChannelEditorsInp
   scopes: [['channel:read:editors']],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetChannelEditorsResponseSchema,
+  get response() {
+    return (GetChannelEditorsResponseMemo ??= v.looseObject({
+    data: v.array(ChannelEditorSchema()),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -233,16 +239,7 @@ export interface GetFollowedChannelsResponse {
   pagination?: Pagination;
   total: number;
 }
-const GetFollowedChannelsResponseSchema: v.GenericSchema<unknown, GetFollowedChannelsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    broadcaster_id: str,
-    broadcaster_login: str,
-    broadcaster_name: str,
-    followed_at: str,
-  })),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-  total: num,
-});
+let GetFollowedChannelsResponseMemo: v.GenericSchema<unknown, GetFollowedChannelsResponse> | undefined;
 
 /**
  * Lists the channels a user follows, or checks whether they follow one.
@@ -265,7 +262,7 @@ const GetFollowedChannelsResponseSchema: v.GenericSchema<unknown, GetFollowedCha
  * @category Channels
  * @function
  */
-export const getFollowedChannels = /* @__PURE__ */ definePaginated<GetFollowedChannelsInput, GetFollowedChannelsResponse>({
+export const getFollowedChannels = /* @__PURE__ */ definePaginated<GetFollowedChannelsInput, GetFollowedChannelsResponse, 'get-followed-channels'>({
   id: 'get-followed-channels',
   method: 'GET',
   path: 'channels/followed',
@@ -276,7 +273,18 @@ export const getFollowedChannels = /* @__PURE__ */ definePaginated<GetFollowedCh
   paginated: true,
   required: ['user_id'],
   range: { first: [1, 100] },
-  response: GetFollowedChannelsResponseSchema,
+  get response() {
+    return (GetFollowedChannelsResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      broadcaster_id: str,
+      broadcaster_login: str,
+      broadcaster_name: str,
+      followed_at: str,
+    })),
+    pagination: v.optional(PaginationSchema()),
+    total: num,
+  }));
+  },
 }, [checkRequired, checkRange]);
 
 /**
@@ -303,16 +311,7 @@ export interface GetChannelFollowersResponse {
   pagination?: Pagination;
   total: number;
 }
-const GetChannelFollowersResponseSchema: v.GenericSchema<unknown, GetChannelFollowersResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    followed_at: str,
-    user_id: str,
-    user_login: str,
-    user_name: str,
-  })),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-  total: num,
-});
+let GetChannelFollowersResponseMemo: v.GenericSchema<unknown, GetChannelFollowersResponse> | undefined;
 
 /**
  * Lists who follows a channel (full list for its broadcaster or moderators).
@@ -335,7 +334,7 @@ const GetChannelFollowersResponseSchema: v.GenericSchema<unknown, GetChannelFoll
  * @category Channels
  * @function
  */
-export const getChannelFollowers = /* @__PURE__ */ definePaginated<GetChannelFollowersInput, GetChannelFollowersResponse>({
+export const getChannelFollowers = /* @__PURE__ */ definePaginated<GetChannelFollowersInput, GetChannelFollowersResponse, 'get-channel-followers'>({
   id: 'get-channel-followers',
   method: 'GET',
   path: 'channels/followers',
@@ -346,5 +345,16 @@ export const getChannelFollowers = /* @__PURE__ */ definePaginated<GetChannelFol
   paginated: true,
   required: ['broadcaster_id'],
   range: { first: [1, 100] },
-  response: GetChannelFollowersResponseSchema,
+  get response() {
+    return (GetChannelFollowersResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      followed_at: str,
+      user_id: str,
+      user_login: str,
+      user_name: str,
+    })),
+    pagination: v.optional(PaginationSchema()),
+    total: num,
+  }));
+  },
 }, [checkRequired, checkRange]);

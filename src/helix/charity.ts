@@ -31,7 +31,8 @@ export interface CharityCampaign {
     currency: string;
   } | null;
 }
-const CharityCampaignSchema: v.GenericSchema<unknown, CharityCampaign> = /* @__PURE__ */ v.looseObject({
+let CharityCampaignMemo: v.GenericSchema<unknown, CharityCampaign> | undefined;
+const CharityCampaignSchema = (): v.GenericSchema<unknown, CharityCampaign> => (CharityCampaignMemo ??= v.looseObject({
   id: str,
   broadcaster_id: str,
   broadcaster_login: str,
@@ -40,17 +41,17 @@ const CharityCampaignSchema: v.GenericSchema<unknown, CharityCampaign> = /* @__P
   charity_description: str,
   charity_logo: str,
   charity_website: str,
-  current_amount: /* @__PURE__ */ v.looseObject({
+  current_amount: v.looseObject({
     value: num,
     decimal_places: num,
     currency: str,
   }),
-  target_amount: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+  target_amount: v.nullable(v.looseObject({
     value: num,
     decimal_places: num,
     currency: str,
   })),
-});
+}));
 
 /**
  * Part of what {@link getCharityCampaignDonations} resolves to.
@@ -68,18 +69,19 @@ export interface CharityCampaignDonation {
     currency: string;
   };
 }
-const CharityCampaignDonationSchema: v.GenericSchema<unknown, CharityCampaignDonation> = /* @__PURE__ */ v.looseObject({
+let CharityCampaignDonationMemo: v.GenericSchema<unknown, CharityCampaignDonation> | undefined;
+const CharityCampaignDonationSchema = (): v.GenericSchema<unknown, CharityCampaignDonation> => (CharityCampaignDonationMemo ??= v.looseObject({
   id: str,
   campaign_id: str,
   user_id: str,
   user_login: str,
   user_name: str,
-  amount: /* @__PURE__ */ v.looseObject({
+  amount: v.looseObject({
     value: num,
     decimal_places: num,
     currency: str,
   }),
-});
+}));
 
 /**
  * Input of {@link getCharityCampaign}: query parameters and body fields by their wire names.
@@ -95,9 +97,7 @@ export interface GetCharityCampaignInput {
 export interface GetCharityCampaignResponse {
   data: CharityCampaign[];
 }
-const GetCharityCampaignResponseSchema: v.GenericSchema<unknown, GetCharityCampaignResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(CharityCampaignSchema),
-});
+let GetCharityCampaignResponseMemo: v.GenericSchema<unknown, GetCharityCampaignResponse> | undefined;
 
 /**
  * Reads the charity fundraiser running in the channel, if any.
@@ -118,7 +118,7 @@ const GetCharityCampaignResponseSchema: v.GenericSchema<unknown, GetCharityCampa
  * @category Charity
  * @function
  */
-export const getCharityCampaign = /* @__PURE__ */ defineCall<GetCharityCampaignInput, GetCharityCampaignResponse>({
+export const getCharityCampaign = /* @__PURE__ */ defineCall<GetCharityCampaignInput, GetCharityCampaignResponse, 'get-charity-campaign'>({
   id: 'get-charity-campaign',
   method: 'GET',
   path: 'charity/campaigns',
@@ -128,7 +128,11 @@ export const getCharityCampaign = /* @__PURE__ */ defineCall<GetCharityCampaignI
   scopes: [['channel:read:charity']],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetCharityCampaignResponseSchema,
+  get response() {
+    return (GetCharityCampaignResponseMemo ??= v.looseObject({
+    data: v.array(CharityCampaignSchema()),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -148,10 +152,7 @@ export interface GetCharityCampaignDonationsResponse {
   data: CharityCampaignDonation[];
   pagination?: Pagination;
 }
-const GetCharityCampaignDonationsResponseSchema: v.GenericSchema<unknown, GetCharityCampaignDonationsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(CharityCampaignDonationSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetCharityCampaignDonationsResponseMemo: v.GenericSchema<unknown, GetCharityCampaignDonationsResponse> | undefined;
 
 /**
  * Lists donations made to the channel’s running charity fundraiser.
@@ -174,7 +175,7 @@ const GetCharityCampaignDonationsResponseSchema: v.GenericSchema<unknown, GetCha
  * @category Charity
  * @function
  */
-export const getCharityCampaignDonations = /* @__PURE__ */ definePaginated<GetCharityCampaignDonationsInput, GetCharityCampaignDonationsResponse>({
+export const getCharityCampaignDonations = /* @__PURE__ */ definePaginated<GetCharityCampaignDonationsInput, GetCharityCampaignDonationsResponse, 'get-charity-campaign-donations'>({
   id: 'get-charity-campaign-donations',
   method: 'GET',
   path: 'charity/donations',
@@ -185,5 +186,10 @@ export const getCharityCampaignDonations = /* @__PURE__ */ definePaginated<GetCh
   paginated: true,
   required: ['broadcaster_id'],
   range: { first: [1, 100] },
-  response: GetCharityCampaignDonationsResponseSchema,
+  get response() {
+    return (GetCharityCampaignDonationsResponseMemo ??= v.looseObject({
+    data: v.array(CharityCampaignDonationSchema()),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkRequired, checkRange]);

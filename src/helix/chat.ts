@@ -17,11 +17,12 @@ export interface Chatter {
   user_login: string;
   user_name: string;
 }
-const ChatterSchema: v.GenericSchema<unknown, Chatter> = /* @__PURE__ */ v.looseObject({
+let ChatterMemo: v.GenericSchema<unknown, Chatter> | undefined;
+const ChatterSchema = (): v.GenericSchema<unknown, Chatter> => (ChatterMemo ??= v.looseObject({
   user_id: str,
   user_login: str,
   user_name: str,
-});
+}));
 
 /**
  * Part of what {@link getChannelEmotes} resolves to.
@@ -42,10 +43,11 @@ export interface ChannelEmote {
   scale: ('1.0' | '2.0' | '3.0' | (string & {}))[];
   theme_mode: ('dark' | 'light' | (string & {}))[];
 }
-const ChannelEmoteSchema: v.GenericSchema<unknown, ChannelEmote> = /* @__PURE__ */ v.looseObject({
+let ChannelEmoteMemo: v.GenericSchema<unknown, ChannelEmote> | undefined;
+const ChannelEmoteSchema = (): v.GenericSchema<unknown, ChannelEmote> => (ChannelEmoteMemo ??= v.looseObject({
   id: str,
   name: str,
-  images: /* @__PURE__ */ v.looseObject({
+  images: v.looseObject({
     url_1x: str,
     url_2x: str,
     url_4x: str,
@@ -53,10 +55,10 @@ const ChannelEmoteSchema: v.GenericSchema<unknown, ChannelEmote> = /* @__PURE__ 
   tier: str,
   emote_type: str,
   emote_set_id: str,
-  format: /* @__PURE__ */ v.array(str),
-  scale: /* @__PURE__ */ v.array(str),
-  theme_mode: /* @__PURE__ */ v.array(str),
-});
+  format: v.array(str),
+  scale: v.array(str),
+  theme_mode: v.array(str),
+}));
 
 /**
  * Part of what {@link getGlobalEmotes} resolves to.
@@ -74,18 +76,19 @@ export interface GlobalEmote {
   scale: ('1.0' | '2.0' | '3.0' | (string & {}))[];
   theme_mode: ('dark' | 'light' | (string & {}))[];
 }
-const GlobalEmoteSchema: v.GenericSchema<unknown, GlobalEmote> = /* @__PURE__ */ v.looseObject({
+let GlobalEmoteMemo: v.GenericSchema<unknown, GlobalEmote> | undefined;
+const GlobalEmoteSchema = (): v.GenericSchema<unknown, GlobalEmote> => (GlobalEmoteMemo ??= v.looseObject({
   id: str,
   name: str,
-  images: /* @__PURE__ */ v.looseObject({
+  images: v.looseObject({
     url_1x: str,
     url_2x: str,
     url_4x: str,
   }),
-  format: /* @__PURE__ */ v.array(str),
-  scale: /* @__PURE__ */ v.array(str),
-  theme_mode: /* @__PURE__ */ v.array(str),
-});
+  format: v.array(str),
+  scale: v.array(str),
+  theme_mode: v.array(str),
+}));
 
 /**
  * Part of what {@link getEmoteSets} resolves to.
@@ -106,10 +109,11 @@ export interface Emote {
   scale: ('1.0' | '2.0' | '3.0' | (string & {}))[];
   theme_mode: ('dark' | 'light' | (string & {}))[];
 }
-const EmoteSchema: v.GenericSchema<unknown, Emote> = /* @__PURE__ */ v.looseObject({
+let EmoteMemo: v.GenericSchema<unknown, Emote> | undefined;
+const EmoteSchema = (): v.GenericSchema<unknown, Emote> => (EmoteMemo ??= v.looseObject({
   id: str,
   name: str,
-  images: /* @__PURE__ */ v.looseObject({
+  images: v.looseObject({
     url_1x: str,
     url_2x: str,
     url_4x: str,
@@ -117,10 +121,10 @@ const EmoteSchema: v.GenericSchema<unknown, Emote> = /* @__PURE__ */ v.looseObje
   emote_type: str,
   emote_set_id: str,
   owner_id: str,
-  format: /* @__PURE__ */ v.array(str),
-  scale: /* @__PURE__ */ v.array(str),
-  theme_mode: /* @__PURE__ */ v.array(str),
-});
+  format: v.array(str),
+  scale: v.array(str),
+  theme_mode: v.array(str),
+}));
 
 /**
  * Part of what {@link getChannelChatBadges}, {@link getGlobalChatBadges} resolve to.
@@ -139,19 +143,20 @@ export interface ChatBadge {
     click_url: string | null;
   }[];
 }
-const ChatBadgeSchema: v.GenericSchema<unknown, ChatBadge> = /* @__PURE__ */ v.looseObject({
+let ChatBadgeMemo: v.GenericSchema<unknown, ChatBadge> | undefined;
+const ChatBadgeSchema = (): v.GenericSchema<unknown, ChatBadge> => (ChatBadgeMemo ??= v.looseObject({
   set_id: str,
-  versions: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+  versions: v.array(v.looseObject({
     id: str,
     image_url_1x: str,
     image_url_2x: str,
     image_url_4x: str,
     title: str,
     description: str,
-    click_action: /* @__PURE__ */ v.nullable(str),
-    click_url: /* @__PURE__ */ v.nullable(str),
+    click_action: v.nullable(str),
+    click_url: v.nullable(str),
   })),
-});
+}));
 
 /**
  * Part of what {@link getChatSettings} resolves to.
@@ -170,19 +175,20 @@ export interface ChatSettings {
   subscriber_mode: boolean;
   unique_chat_mode: boolean;
 }
-const ChatSettingsSchema: v.GenericSchema<unknown, ChatSettings> = /* @__PURE__ */ v.looseObject({
+let ChatSettingsMemo: v.GenericSchema<unknown, ChatSettings> | undefined;
+const ChatSettingsSchema = (): v.GenericSchema<unknown, ChatSettings> => (ChatSettingsMemo ??= v.looseObject({
   broadcaster_id: str,
   emote_mode: bool,
   follower_mode: bool,
-  follower_mode_duration: /* @__PURE__ */ v.nullable(num),
-  moderator_id: /* @__PURE__ */ v.optional(str),
-  non_moderator_chat_delay: /* @__PURE__ */ v.optional(bool),
-  non_moderator_chat_delay_duration: /* @__PURE__ */ v.nullish(num),
+  follower_mode_duration: v.nullable(num),
+  moderator_id: v.optional(str),
+  non_moderator_chat_delay: v.optional(bool),
+  non_moderator_chat_delay_duration: v.nullish(num),
   slow_mode: bool,
-  slow_mode_wait_time: /* @__PURE__ */ v.nullable(num),
+  slow_mode_wait_time: v.nullable(num),
   subscriber_mode: bool,
   unique_chat_mode: bool,
-});
+}));
 
 /**
  * Part of what {@link updateChatSettings} resolves to.
@@ -201,19 +207,20 @@ export interface ChatSettingsUpdated {
   subscriber_mode: boolean;
   unique_chat_mode: boolean;
 }
-const ChatSettingsUpdatedSchema: v.GenericSchema<unknown, ChatSettingsUpdated> = /* @__PURE__ */ v.looseObject({
+let ChatSettingsUpdatedMemo: v.GenericSchema<unknown, ChatSettingsUpdated> | undefined;
+const ChatSettingsUpdatedSchema = (): v.GenericSchema<unknown, ChatSettingsUpdated> => (ChatSettingsUpdatedMemo ??= v.looseObject({
   broadcaster_id: str,
   emote_mode: bool,
   follower_mode: bool,
-  follower_mode_duration: /* @__PURE__ */ v.nullable(num),
-  moderator_id: /* @__PURE__ */ v.optional(str),
+  follower_mode_duration: v.nullable(num),
+  moderator_id: v.optional(str),
   non_moderator_chat_delay: bool,
-  non_moderator_chat_delay_duration: /* @__PURE__ */ v.nullable(num),
+  non_moderator_chat_delay_duration: v.nullable(num),
   slow_mode: bool,
-  slow_mode_wait_time: /* @__PURE__ */ v.nullable(num),
+  slow_mode_wait_time: v.nullable(num),
   subscriber_mode: bool,
   unique_chat_mode: bool,
-});
+}));
 
 /**
  * Part of what {@link getPinnedChatMessage} resolves to.
@@ -255,7 +262,8 @@ export interface PinnedChatMessage {
   ends_at: string | null;
   updated_at: string;
 }
-const PinnedChatMessageSchema: v.GenericSchema<unknown, PinnedChatMessage> = /* @__PURE__ */ v.looseObject({
+let PinnedChatMessageMemo: v.GenericSchema<unknown, PinnedChatMessage> | undefined;
+const PinnedChatMessageSchema = (): v.GenericSchema<unknown, PinnedChatMessage> => (PinnedChatMessageMemo ??= v.looseObject({
   message_id: str,
   broadcaster_id: str,
   sender_user_id: str,
@@ -264,23 +272,23 @@ const PinnedChatMessageSchema: v.GenericSchema<unknown, PinnedChatMessage> = /* 
   pinned_by_user_id: str,
   pinned_by_user_login: str,
   pinned_by_user_name: str,
-  message: /* @__PURE__ */ v.looseObject({
+  message: v.looseObject({
     text: str,
-    fragments: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+    fragments: v.array(v.looseObject({
       type: str,
       text: str,
-      cheermote: /* @__PURE__ */ v.nullish(/* @__PURE__ */ v.looseObject({
+      cheermote: v.nullish(v.looseObject({
         prefix: str,
         bits: num,
         tier: num,
       })),
-      emote: /* @__PURE__ */ v.nullish(/* @__PURE__ */ v.looseObject({
+      emote: v.nullish(v.looseObject({
         id: str,
         emote_set_id: str,
         owner_id: str,
-        format: /* @__PURE__ */ v.array(str),
+        format: v.array(str),
       })),
-      mention: /* @__PURE__ */ v.nullish(/* @__PURE__ */ v.looseObject({
+      mention: v.nullish(v.looseObject({
         user_id: str,
         user_login: str,
         user_name: str,
@@ -288,9 +296,9 @@ const PinnedChatMessageSchema: v.GenericSchema<unknown, PinnedChatMessage> = /* 
     })),
   }),
   starts_at: str,
-  ends_at: /* @__PURE__ */ v.nullable(str),
+  ends_at: v.nullable(str),
   updated_at: str,
-});
+}));
 
 /**
  * Part of what {@link getUserChatColor} resolves to.
@@ -302,12 +310,13 @@ export interface UserChatColor {
   user_name: string;
   color: string;
 }
-const UserChatColorSchema: v.GenericSchema<unknown, UserChatColor> = /* @__PURE__ */ v.looseObject({
+let UserChatColorMemo: v.GenericSchema<unknown, UserChatColor> | undefined;
+const UserChatColorSchema = (): v.GenericSchema<unknown, UserChatColor> => (UserChatColorMemo ??= v.looseObject({
   user_id: str,
   user_login: str,
   user_name: str,
   color: str,
-});
+}));
 
 /**
  * Input of {@link getChatters}: query parameters and body fields by their wire names.
@@ -328,11 +337,7 @@ export interface GetChattersResponse {
   pagination?: Pagination;
   total: number;
 }
-const GetChattersResponseSchema: v.GenericSchema<unknown, GetChattersResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ChatterSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-  total: num,
-});
+let GetChattersResponseMemo: v.GenericSchema<unknown, GetChattersResponse> | undefined;
 
 /**
  * Lists the users currently present in a channel’s chat.
@@ -355,7 +360,7 @@ const GetChattersResponseSchema: v.GenericSchema<unknown, GetChattersResponse> =
  * @category Chat
  * @function
  */
-export const getChatters = /* @__PURE__ */ definePaginated<GetChattersInput, GetChattersResponse>({
+export const getChatters = /* @__PURE__ */ definePaginated<GetChattersInput, GetChattersResponse, 'get-chatters'>({
   id: 'get-chatters',
   method: 'GET',
   path: 'chat/chatters',
@@ -366,7 +371,13 @@ export const getChatters = /* @__PURE__ */ definePaginated<GetChattersInput, Get
   paginated: true,
   required: ['broadcaster_id', 'moderator_id'],
   range: { first: [1, 1000] },
-  response: GetChattersResponseSchema,
+  get response() {
+    return (GetChattersResponseMemo ??= v.looseObject({
+    data: v.array(ChatterSchema()),
+    pagination: v.optional(PaginationSchema()),
+    total: num,
+  }));
+  },
 }, [checkRequired, checkRange]);
 
 /**
@@ -384,10 +395,7 @@ export interface GetChannelEmotesResponse {
   data: ChannelEmote[];
   template: string;
 }
-const GetChannelEmotesResponseSchema: v.GenericSchema<unknown, GetChannelEmotesResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ChannelEmoteSchema),
-  template: str,
-});
+let GetChannelEmotesResponseMemo: v.GenericSchema<unknown, GetChannelEmotesResponse> | undefined;
 
 /**
  * Lists the emotes a broadcaster made (subscriber, follower, Bits tiers).
@@ -408,7 +416,7 @@ const GetChannelEmotesResponseSchema: v.GenericSchema<unknown, GetChannelEmotesR
  * @category Chat
  * @function
  */
-export const getChannelEmotes = /* @__PURE__ */ defineCall<GetChannelEmotesInput, GetChannelEmotesResponse>({
+export const getChannelEmotes = /* @__PURE__ */ defineCall<GetChannelEmotesInput, GetChannelEmotesResponse, 'get-channel-emotes'>({
   id: 'get-channel-emotes',
   method: 'GET',
   path: 'chat/emotes',
@@ -418,7 +426,12 @@ export const getChannelEmotes = /* @__PURE__ */ defineCall<GetChannelEmotesInput
   scopes: [],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetChannelEmotesResponseSchema,
+  get response() {
+    return (GetChannelEmotesResponseMemo ??= v.looseObject({
+    data: v.array(ChannelEmoteSchema()),
+    template: str,
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -434,10 +447,7 @@ export interface GetGlobalEmotesResponse {
   data: GlobalEmote[];
   template: string;
 }
-const GetGlobalEmotesResponseSchema: v.GenericSchema<unknown, GetGlobalEmotesResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(GlobalEmoteSchema),
-  template: str,
-});
+let GetGlobalEmotesResponseMemo: v.GenericSchema<unknown, GetGlobalEmotesResponse> | undefined;
 
 /**
  * Lists the emotes every Twitch user can use.
@@ -458,7 +468,7 @@ const GetGlobalEmotesResponseSchema: v.GenericSchema<unknown, GetGlobalEmotesRes
  * @category Chat
  * @function
  */
-export const getGlobalEmotes = /* @__PURE__ */ defineCall<GetGlobalEmotesInput, GetGlobalEmotesResponse>({
+export const getGlobalEmotes = /* @__PURE__ */ defineCall<GetGlobalEmotesInput, GetGlobalEmotesResponse, 'get-global-emotes'>({
   id: 'get-global-emotes',
   method: 'GET',
   path: 'chat/emotes/global',
@@ -467,7 +477,12 @@ export const getGlobalEmotes = /* @__PURE__ */ defineCall<GetGlobalEmotesInput, 
   tokens: ['app', 'user'],
   scopes: [],
   paginated: false,
-  response: GetGlobalEmotesResponseSchema,
+  get response() {
+    return (GetGlobalEmotesResponseMemo ??= v.looseObject({
+    data: v.array(GlobalEmoteSchema()),
+    template: str,
+  }));
+  },
 });
 
 /**
@@ -485,10 +500,7 @@ export interface GetEmoteSetsResponse {
   data: Emote[];
   template: string;
 }
-const GetEmoteSetsResponseSchema: v.GenericSchema<unknown, GetEmoteSetsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(EmoteSchema),
-  template: str,
-});
+let GetEmoteSetsResponseMemo: v.GenericSchema<unknown, GetEmoteSetsResponse> | undefined;
 
 /**
  * Lists the emotes contained in the given emote sets.
@@ -509,7 +521,7 @@ const GetEmoteSetsResponseSchema: v.GenericSchema<unknown, GetEmoteSetsResponse>
  * @category Chat
  * @function
  */
-export const getEmoteSets = /* @__PURE__ */ defineCall<GetEmoteSetsInput, GetEmoteSetsResponse>({
+export const getEmoteSets = /* @__PURE__ */ defineCall<GetEmoteSetsInput, GetEmoteSetsResponse, 'get-emote-sets'>({
   id: 'get-emote-sets',
   method: 'GET',
   path: 'chat/emotes/set',
@@ -520,7 +532,12 @@ export const getEmoteSets = /* @__PURE__ */ defineCall<GetEmoteSetsInput, GetEmo
   paginated: false,
   required: ['emote_set_id'],
   limits: [{ of: ['emote_set_id'], max: 25 }],
-  response: GetEmoteSetsResponseSchema,
+  get response() {
+    return (GetEmoteSetsResponseMemo ??= v.looseObject({
+    data: v.array(EmoteSchema()),
+    template: str,
+  }));
+  },
 }, [checkRequired, checkLimits]);
 
 /**
@@ -537,9 +554,7 @@ export interface GetChannelChatBadgesInput {
 export interface GetChannelChatBadgesResponse {
   data: ChatBadge[];
 }
-const GetChannelChatBadgesResponseSchema: v.GenericSchema<unknown, GetChannelChatBadgesResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ChatBadgeSchema),
-});
+let GetChannelChatBadgesResponseMemo: v.GenericSchema<unknown, GetChannelChatBadgesResponse> | undefined;
 
 /**
  * Lists the chat badges a broadcaster made.
@@ -560,7 +575,7 @@ const GetChannelChatBadgesResponseSchema: v.GenericSchema<unknown, GetChannelCha
  * @category Chat
  * @function
  */
-export const getChannelChatBadges = /* @__PURE__ */ defineCall<GetChannelChatBadgesInput, GetChannelChatBadgesResponse>({
+export const getChannelChatBadges = /* @__PURE__ */ defineCall<GetChannelChatBadgesInput, GetChannelChatBadgesResponse, 'get-channel-chat-badges'>({
   id: 'get-channel-chat-badges',
   method: 'GET',
   path: 'chat/badges',
@@ -570,7 +585,11 @@ export const getChannelChatBadges = /* @__PURE__ */ defineCall<GetChannelChatBad
   scopes: [],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetChannelChatBadgesResponseSchema,
+  get response() {
+    return (GetChannelChatBadgesResponseMemo ??= v.looseObject({
+    data: v.array(ChatBadgeSchema()),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -585,9 +604,7 @@ export type GetGlobalChatBadgesInput = Record<string, never>;
 export interface GetGlobalChatBadgesResponse {
   data: ChatBadge[];
 }
-const GetGlobalChatBadgesResponseSchema: v.GenericSchema<unknown, GetGlobalChatBadgesResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ChatBadgeSchema),
-});
+let GetGlobalChatBadgesResponseMemo: v.GenericSchema<unknown, GetGlobalChatBadgesResponse> | undefined;
 
 /**
  * Lists the chat badges Twitch provides for everyone.
@@ -608,7 +625,7 @@ const GetGlobalChatBadgesResponseSchema: v.GenericSchema<unknown, GetGlobalChatB
  * @category Chat
  * @function
  */
-export const getGlobalChatBadges = /* @__PURE__ */ defineCall<GetGlobalChatBadgesInput, GetGlobalChatBadgesResponse>({
+export const getGlobalChatBadges = /* @__PURE__ */ defineCall<GetGlobalChatBadgesInput, GetGlobalChatBadgesResponse, 'get-global-chat-badges'>({
   id: 'get-global-chat-badges',
   method: 'GET',
   path: 'chat/badges/global',
@@ -617,7 +634,11 @@ export const getGlobalChatBadges = /* @__PURE__ */ defineCall<GetGlobalChatBadge
   tokens: ['app', 'user'],
   scopes: [],
   paginated: false,
-  response: GetGlobalChatBadgesResponseSchema,
+  get response() {
+    return (GetGlobalChatBadgesResponseMemo ??= v.looseObject({
+    data: v.array(ChatBadgeSchema()),
+  }));
+  },
 });
 
 /**
@@ -635,9 +656,7 @@ export interface GetChatSettingsInput {
 export interface GetChatSettingsResponse {
   data: ChatSettings[];
 }
-const GetChatSettingsResponseSchema: v.GenericSchema<unknown, GetChatSettingsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ChatSettingsSchema),
-});
+let GetChatSettingsResponseMemo: v.GenericSchema<unknown, GetChatSettingsResponse> | undefined;
 
 /**
  * Reads a chat room’s modes: slow, follower-only, emote-only and the rest.
@@ -658,7 +677,7 @@ const GetChatSettingsResponseSchema: v.GenericSchema<unknown, GetChatSettingsRes
  * @category Chat
  * @function
  */
-export const getChatSettings = /* @__PURE__ */ defineCall<GetChatSettingsInput, GetChatSettingsResponse>({
+export const getChatSettings = /* @__PURE__ */ defineCall<GetChatSettingsInput, GetChatSettingsResponse, 'get-chat-settings'>({
   id: 'get-chat-settings',
   method: 'GET',
   path: 'chat/settings',
@@ -668,7 +687,11 @@ export const getChatSettings = /* @__PURE__ */ defineCall<GetChatSettingsInput, 
   scopes: [],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetChatSettingsResponseSchema,
+  get response() {
+    return (GetChatSettingsResponseMemo ??= v.looseObject({
+    data: v.array(ChatSettingsSchema()),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -695,9 +718,7 @@ export interface UpdateChatSettingsInput {
 export interface UpdateChatSettingsResponse {
   data: ChatSettingsUpdated[];
 }
-const UpdateChatSettingsResponseSchema: v.GenericSchema<unknown, UpdateChatSettingsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ChatSettingsUpdatedSchema),
-});
+let UpdateChatSettingsResponseMemo: v.GenericSchema<unknown, UpdateChatSettingsResponse> | undefined;
 
 /**
  * Turns chat modes on or off and sets their durations.
@@ -718,7 +739,7 @@ const UpdateChatSettingsResponseSchema: v.GenericSchema<unknown, UpdateChatSetti
  * @category Chat
  * @function
  */
-export const updateChatSettings = /* @__PURE__ */ defineCall<UpdateChatSettingsInput, UpdateChatSettingsResponse>({
+export const updateChatSettings = /* @__PURE__ */ defineCall<UpdateChatSettingsInput, UpdateChatSettingsResponse, 'update-chat-settings'>({
   id: 'update-chat-settings',
   method: 'PATCH',
   path: 'chat/settings',
@@ -728,7 +749,11 @@ export const updateChatSettings = /* @__PURE__ */ defineCall<UpdateChatSettingsI
   scopes: [['moderator:manage:chat_settings']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
-  response: UpdateChatSettingsResponseSchema,
+  get response() {
+    return (UpdateChatSettingsResponseMemo ??= v.looseObject({
+    data: v.array(ChatSettingsUpdatedSchema()),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -753,17 +778,7 @@ export interface GetSharedChatSessionResponse {
     updated_at: string;
   }[];
 }
-const GetSharedChatSessionResponseSchema: v.GenericSchema<unknown, GetSharedChatSessionResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    session_id: str,
-    host_broadcaster_id: str,
-    participants: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-      broadcaster_id: str,
-    })),
-    created_at: str,
-    updated_at: str,
-  })),
-});
+let GetSharedChatSessionResponseMemo: v.GenericSchema<unknown, GetSharedChatSessionResponse> | undefined;
 
 /**
  * Reads the shared chat session a channel takes part in, if any.
@@ -784,7 +799,7 @@ const GetSharedChatSessionResponseSchema: v.GenericSchema<unknown, GetSharedChat
  * @category Chat
  * @function
  */
-export const getSharedChatSession = /* @__PURE__ */ defineCall<GetSharedChatSessionInput, GetSharedChatSessionResponse>({
+export const getSharedChatSession = /* @__PURE__ */ defineCall<GetSharedChatSessionInput, GetSharedChatSessionResponse, 'get-shared-chat-session'>({
   id: 'get-shared-chat-session',
   method: 'GET',
   path: 'shared_chat/session',
@@ -794,7 +809,19 @@ export const getSharedChatSession = /* @__PURE__ */ defineCall<GetSharedChatSess
   scopes: [],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetSharedChatSessionResponseSchema,
+  get response() {
+    return (GetSharedChatSessionResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      session_id: str,
+      host_broadcaster_id: str,
+      participants: v.array(v.looseObject({
+        broadcaster_id: str,
+      })),
+      created_at: str,
+      updated_at: str,
+    })),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -839,20 +866,7 @@ export interface GetUserEmotesResponse {
   template: string;
   pagination?: Pagination;
 }
-const GetUserEmotesResponseSchema: v.GenericSchema<unknown, GetUserEmotesResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    id: str,
-    name: str,
-    emote_type: str,
-    emote_set_id: str,
-    owner_id: str,
-    format: /* @__PURE__ */ v.array(str),
-    scale: /* @__PURE__ */ v.array(str),
-    theme_mode: /* @__PURE__ */ v.array(str),
-  })),
-  template: str,
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetUserEmotesResponseMemo: v.GenericSchema<unknown, GetUserEmotesResponse> | undefined;
 
 /**
  * Lists every emote a user may use, across all channels.
@@ -875,7 +889,7 @@ const GetUserEmotesResponseSchema: v.GenericSchema<unknown, GetUserEmotesRespons
  * @category Chat
  * @function
  */
-export const getUserEmotes = /* @__PURE__ */ definePaginated<GetUserEmotesInput, GetUserEmotesResponse>({
+export const getUserEmotes = /* @__PURE__ */ definePaginated<GetUserEmotesInput, GetUserEmotesResponse, 'get-user-emotes'>({
   id: 'get-user-emotes',
   method: 'GET',
   path: 'chat/emotes/user',
@@ -885,7 +899,22 @@ export const getUserEmotes = /* @__PURE__ */ definePaginated<GetUserEmotesInput,
   scopes: [['user:read:emotes']],
   paginated: true,
   required: ['user_id'],
-  response: GetUserEmotesResponseSchema,
+  get response() {
+    return (GetUserEmotesResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      id: str,
+      name: str,
+      emote_type: str,
+      emote_set_id: str,
+      owner_id: str,
+      format: v.array(str),
+      scale: v.array(str),
+      theme_mode: v.array(str),
+    })),
+    template: str,
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -923,7 +952,7 @@ export interface SendChatAnnouncementInput {
  * @category Chat
  * @function
  */
-export const sendChatAnnouncement = /* @__PURE__ */ defineCall<SendChatAnnouncementInput, void>({
+export const sendChatAnnouncement = /* @__PURE__ */ defineCall<SendChatAnnouncementInput, void, 'send-chat-announcement'>({
   id: 'send-chat-announcement',
   method: 'POST',
   path: 'chat/announcements',
@@ -968,7 +997,7 @@ export interface SendAShoutoutInput {
  * @category Chat
  * @function
  */
-export const sendAShoutout = /* @__PURE__ */ defineCall<SendAShoutoutInput, void>({
+export const sendAShoutout = /* @__PURE__ */ defineCall<SendAShoutoutInput, void, 'send-a-shoutout'>({
   id: 'send-a-shoutout',
   method: 'POST',
   path: 'chat/shoutouts',
@@ -1006,16 +1035,7 @@ export interface SendChatMessageResponse {
     };
   }[];
 }
-const SendChatMessageResponseSchema: v.GenericSchema<unknown, SendChatMessageResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    message_id: str,
-    is_sent: bool,
-    drop_reason: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.looseObject({
-      code: str,
-      message: str,
-    })),
-  })),
-});
+let SendChatMessageResponseMemo: v.GenericSchema<unknown, SendChatMessageResponse> | undefined;
 
 /**
  * Posts a chat message as a user or bot, optionally as a reply or pinned.
@@ -1040,7 +1060,7 @@ const SendChatMessageResponseSchema: v.GenericSchema<unknown, SendChatMessageRes
  * @category Chat
  * @function
  */
-export const sendChatMessage = /* @__PURE__ */ defineCall<SendChatMessageInput, SendChatMessageResponse>({
+export const sendChatMessage = /* @__PURE__ */ defineCall<SendChatMessageInput, SendChatMessageResponse, 'send-chat-message'>({
   id: 'send-chat-message',
   method: 'POST',
   path: 'chat/messages',
@@ -1051,7 +1071,18 @@ export const sendChatMessage = /* @__PURE__ */ defineCall<SendChatMessageInput, 
   paginated: false,
   required: ['broadcaster_id', 'sender_id', 'message'],
   maxLength: { message: 500 },
-  response: SendChatMessageResponseSchema,
+  get response() {
+    return (SendChatMessageResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      message_id: str,
+      is_sent: bool,
+      drop_reason: v.optional(v.looseObject({
+        code: str,
+        message: str,
+      })),
+    })),
+  }));
+  },
 }, [checkRequired, checkMaxLength]);
 
 /**
@@ -1069,9 +1100,7 @@ export interface GetPinnedChatMessageInput {
 export interface GetPinnedChatMessageResponse {
   data: PinnedChatMessage[];
 }
-const GetPinnedChatMessageResponseSchema: v.GenericSchema<unknown, GetPinnedChatMessageResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(PinnedChatMessageSchema),
-});
+let GetPinnedChatMessageResponseMemo: v.GenericSchema<unknown, GetPinnedChatMessageResponse> | undefined;
 
 /**
  * Reads the message a moderator pinned to the top of a chat, if any.
@@ -1092,7 +1121,7 @@ const GetPinnedChatMessageResponseSchema: v.GenericSchema<unknown, GetPinnedChat
  * @category Chat
  * @function
  */
-export const getPinnedChatMessage = /* @__PURE__ */ defineCall<GetPinnedChatMessageInput, GetPinnedChatMessageResponse>({
+export const getPinnedChatMessage = /* @__PURE__ */ defineCall<GetPinnedChatMessageInput, GetPinnedChatMessageResponse, 'get-pinned-chat-message'>({
   id: 'get-pinned-chat-message',
   method: 'GET',
   path: 'chat/pins',
@@ -1102,7 +1131,11 @@ export const getPinnedChatMessage = /* @__PURE__ */ defineCall<GetPinnedChatMess
   scopes: [['moderator:read:chat_messages', 'moderator:manage:chat_messages']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
-  response: GetPinnedChatMessageResponseSchema,
+  get response() {
+    return (GetPinnedChatMessageResponseMemo ??= v.looseObject({
+    data: v.array(PinnedChatMessageSchema()),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -1139,7 +1172,7 @@ export interface PinChatMessageInput {
  * @category Chat
  * @function
  */
-export const pinChatMessage = /* @__PURE__ */ defineCall<PinChatMessageInput, void>({
+export const pinChatMessage = /* @__PURE__ */ defineCall<PinChatMessageInput, void, 'pin-chat-message'>({
   id: 'pin-chat-message',
   method: 'PUT',
   path: 'chat/pins',
@@ -1186,7 +1219,7 @@ export interface UpdatePinnedChatMessageInput {
  * @category Chat
  * @function
  */
-export const updatePinnedChatMessage = /* @__PURE__ */ defineCall<UpdatePinnedChatMessageInput, void>({
+export const updatePinnedChatMessage = /* @__PURE__ */ defineCall<UpdatePinnedChatMessageInput, void, 'update-pinned-chat-message'>({
   id: 'update-pinned-chat-message',
   method: 'PATCH',
   path: 'chat/pins',
@@ -1232,7 +1265,7 @@ export interface UnpinChatMessageInput {
  * @category Chat
  * @function
  */
-export const unpinChatMessage = /* @__PURE__ */ defineCall<UnpinChatMessageInput, void>({
+export const unpinChatMessage = /* @__PURE__ */ defineCall<UnpinChatMessageInput, void, 'unpin-chat-message'>({
   id: 'unpin-chat-message',
   method: 'DELETE',
   path: 'chat/pins',
@@ -1258,9 +1291,7 @@ export interface GetUserChatColorInput {
 export interface GetUserChatColorResponse {
   data: UserChatColor[];
 }
-const GetUserChatColorResponseSchema: v.GenericSchema<unknown, GetUserChatColorResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(UserChatColorSchema),
-});
+let GetUserChatColorResponseMemo: v.GenericSchema<unknown, GetUserChatColorResponse> | undefined;
 
 /**
  * Reads the name colour users picked for chat.
@@ -1281,7 +1312,7 @@ const GetUserChatColorResponseSchema: v.GenericSchema<unknown, GetUserChatColorR
  * @category Chat
  * @function
  */
-export const getUserChatColor = /* @__PURE__ */ defineCall<GetUserChatColorInput, GetUserChatColorResponse>({
+export const getUserChatColor = /* @__PURE__ */ defineCall<GetUserChatColorInput, GetUserChatColorResponse, 'get-user-chat-color'>({
   id: 'get-user-chat-color',
   method: 'GET',
   path: 'chat/color',
@@ -1292,7 +1323,11 @@ export const getUserChatColor = /* @__PURE__ */ defineCall<GetUserChatColorInput
   paginated: false,
   required: ['user_id'],
   limits: [{ of: ['user_id'], max: 100 }],
-  response: GetUserChatColorResponseSchema,
+  get response() {
+    return (GetUserChatColorResponseMemo ??= v.looseObject({
+    data: v.array(UserChatColorSchema()),
+  }));
+  },
 }, [checkRequired, checkLimits]);
 
 /**
@@ -1338,7 +1373,7 @@ export interface UpdateUserChatColorInput {
  * @category Chat
  * @function
  */
-export const updateUserChatColor = /* @__PURE__ */ defineCall<UpdateUserChatColorInput, void>({
+export const updateUserChatColor = /* @__PURE__ */ defineCall<UpdateUserChatColorInput, void, 'update-user-chat-color'>({
   id: 'update-user-chat-color',
   method: 'PUT',
   path: 'chat/color',

@@ -31,7 +31,8 @@ export interface Clip {
   vod_offset: number | null;
   is_featured: boolean;
 }
-const ClipSchema: v.GenericSchema<unknown, Clip> = /* @__PURE__ */ v.looseObject({
+let ClipMemo: v.GenericSchema<unknown, Clip> | undefined;
+const ClipSchema = (): v.GenericSchema<unknown, Clip> => (ClipMemo ??= v.looseObject({
   id: str,
   url: str,
   embed_url: str,
@@ -47,9 +48,9 @@ const ClipSchema: v.GenericSchema<unknown, Clip> = /* @__PURE__ */ v.looseObject
   created_at: str,
   thumbnail_url: str,
   duration: num,
-  vod_offset: /* @__PURE__ */ v.nullable(num),
+  vod_offset: v.nullable(num),
   is_featured: bool,
-});
+}));
 
 /**
  * Input of {@link createClip}: query parameters and body fields by their wire names.
@@ -70,12 +71,7 @@ export interface CreateClipResponse {
     edit_url: string;
   }[];
 }
-const CreateClipResponseSchema: v.GenericSchema<unknown, CreateClipResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    id: str,
-    edit_url: str,
-  })),
-});
+let CreateClipResponseMemo: v.GenericSchema<unknown, CreateClipResponse> | undefined;
 
 /**
  * Starts making a clip from a live broadcast; the clip id comes back at once.
@@ -96,7 +92,7 @@ const CreateClipResponseSchema: v.GenericSchema<unknown, CreateClipResponse> = /
  * @category Clips
  * @function
  */
-export const createClip = /* @__PURE__ */ defineCall<CreateClipInput, CreateClipResponse>({
+export const createClip = /* @__PURE__ */ defineCall<CreateClipInput, CreateClipResponse, 'create-clip'>({
   id: 'create-clip',
   method: 'POST',
   path: 'clips',
@@ -106,7 +102,14 @@ export const createClip = /* @__PURE__ */ defineCall<CreateClipInput, CreateClip
   scopes: [['clips:edit']],
   paginated: false,
   required: ['broadcaster_id'],
-  response: CreateClipResponseSchema,
+  get response() {
+    return (CreateClipResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      id: str,
+      edit_url: str,
+    })),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -132,10 +135,7 @@ export interface GetClipsResponse {
   data: Clip[];
   pagination?: Pagination;
 }
-const GetClipsResponseSchema: v.GenericSchema<unknown, GetClipsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ClipSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetClipsResponseMemo: v.GenericSchema<unknown, GetClipsResponse> | undefined;
 
 /**
  * Finds clips by id, or lists a channel’s or a game’s clips.
@@ -158,7 +158,7 @@ const GetClipsResponseSchema: v.GenericSchema<unknown, GetClipsResponse> = /* @_
  * @category Clips
  * @function
  */
-export const getClips = /* @__PURE__ */ definePaginated<GetClipsInput, GetClipsResponse>({
+export const getClips = /* @__PURE__ */ definePaginated<GetClipsInput, GetClipsResponse, 'get-clips'>({
   id: 'get-clips',
   method: 'GET',
   path: 'clips',
@@ -171,7 +171,12 @@ export const getClips = /* @__PURE__ */ definePaginated<GetClipsInput, GetClipsR
   range: { first: [1, 100] },
   exclusive: [['broadcaster_id', 'game_id', 'id']],
   oneOf: [['broadcaster_id', 'game_id', 'id']],
-  response: GetClipsResponseSchema,
+  get response() {
+    return (GetClipsResponseMemo ??= v.looseObject({
+    data: v.array(ClipSchema()),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkLimits, checkRange, checkExclusive, checkOneOf]);
 
 /**
@@ -196,12 +201,7 @@ export interface CreateClipFromVodResponse {
     edit_url: string;
   }[];
 }
-const CreateClipFromVodResponseSchema: v.GenericSchema<unknown, CreateClipFromVodResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    id: str,
-    edit_url: str,
-  })),
-});
+let CreateClipFromVodResponseMemo: v.GenericSchema<unknown, CreateClipFromVodResponse> | undefined;
 
 /**
  * Cuts a clip out of a past broadcast’s video.
@@ -226,7 +226,7 @@ const CreateClipFromVodResponseSchema: v.GenericSchema<unknown, CreateClipFromVo
  * @category Clips
  * @function
  */
-export const createClipFromVod = /* @__PURE__ */ defineCall<CreateClipFromVodInput, CreateClipFromVodResponse>({
+export const createClipFromVod = /* @__PURE__ */ defineCall<CreateClipFromVodInput, CreateClipFromVodResponse, 'create-clip-from-vod'>({
   id: 'create-clip-from-vod',
   method: 'POST',
   path: 'videos/clips',
@@ -236,7 +236,14 @@ export const createClipFromVod = /* @__PURE__ */ defineCall<CreateClipFromVodInp
   scopes: [['editor:manage:clips', 'channel:manage:clips']],
   paginated: false,
   required: ['editor_id', 'broadcaster_id', 'vod_id'],
-  response: CreateClipFromVodResponseSchema,
+  get response() {
+    return (CreateClipFromVodResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      id: str,
+      edit_url: str,
+    })),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -259,13 +266,7 @@ export interface GetClipsDownloadResponse {
     portrait_download_url: string | null;
   }[];
 }
-const GetClipsDownloadResponseSchema: v.GenericSchema<unknown, GetClipsDownloadResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    clip_id: str,
-    landscape_download_url: /* @__PURE__ */ v.nullable(str),
-    portrait_download_url: /* @__PURE__ */ v.nullable(str),
-  })),
-});
+let GetClipsDownloadResponseMemo: v.GenericSchema<unknown, GetClipsDownloadResponse> | undefined;
 
 /**
  * Gets download links for the video files of up to 10 clips.
@@ -290,7 +291,7 @@ const GetClipsDownloadResponseSchema: v.GenericSchema<unknown, GetClipsDownloadR
  * @category Clips
  * @function
  */
-export const getClipsDownload = /* @__PURE__ */ defineCall<GetClipsDownloadInput, GetClipsDownloadResponse>({
+export const getClipsDownload = /* @__PURE__ */ defineCall<GetClipsDownloadInput, GetClipsDownloadResponse, 'get-clips-download'>({
   id: 'get-clips-download',
   method: 'GET',
   path: 'clips/downloads',
@@ -301,5 +302,13 @@ export const getClipsDownload = /* @__PURE__ */ defineCall<GetClipsDownloadInput
   paginated: false,
   required: ['editor_id', 'broadcaster_id', 'clip_id'],
   limits: [{ of: ['clip_id'], max: 10 }],
-  response: GetClipsDownloadResponseSchema,
+  get response() {
+    return (GetClipsDownloadResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      clip_id: str,
+      landscape_download_url: v.nullable(str),
+      portrait_download_url: v.nullable(str),
+    })),
+  }));
+  },
 }, [checkRequired, checkLimits]);

@@ -22,12 +22,7 @@ export interface GetConduitsResponse {
     shard_count: number;
   }[];
 }
-const GetConduitsResponseSchema: v.GenericSchema<unknown, GetConduitsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    id: str,
-    shard_count: num,
-  })),
-});
+let GetConduitsResponseMemo: v.GenericSchema<unknown, GetConduitsResponse> | undefined;
 
 /**
  * Lists the EventSub conduits of your application.
@@ -48,7 +43,7 @@ const GetConduitsResponseSchema: v.GenericSchema<unknown, GetConduitsResponse> =
  * @category Conduits
  * @function
  */
-export const getConduits = /* @__PURE__ */ defineCall<GetConduitsInput, GetConduitsResponse>({
+export const getConduits = /* @__PURE__ */ defineCall<GetConduitsInput, GetConduitsResponse, 'get-conduits'>({
   id: 'get-conduits',
   method: 'GET',
   path: 'eventsub/conduits',
@@ -57,7 +52,14 @@ export const getConduits = /* @__PURE__ */ defineCall<GetConduitsInput, GetCondu
   tokens: ['app'],
   scopes: [],
   paginated: false,
-  response: GetConduitsResponseSchema,
+  get response() {
+    return (GetConduitsResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      id: str,
+      shard_count: num,
+    })),
+  }));
+  },
 });
 
 /**
@@ -77,12 +79,7 @@ export interface CreateConduitsResponse {
     shard_count: number;
   }[];
 }
-const CreateConduitsResponseSchema: v.GenericSchema<unknown, CreateConduitsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    id: str,
-    shard_count: num,
-  })),
-});
+let CreateConduitsResponseMemo: v.GenericSchema<unknown, CreateConduitsResponse> | undefined;
 
 /**
  * Creates an EventSub conduit with a number of shards.
@@ -103,7 +100,7 @@ const CreateConduitsResponseSchema: v.GenericSchema<unknown, CreateConduitsRespo
  * @category Conduits
  * @function
  */
-export const createConduits = /* @__PURE__ */ defineCall<CreateConduitsInput, CreateConduitsResponse>({
+export const createConduits = /* @__PURE__ */ defineCall<CreateConduitsInput, CreateConduitsResponse, 'create-conduits'>({
   id: 'create-conduits',
   method: 'POST',
   path: 'eventsub/conduits',
@@ -113,7 +110,14 @@ export const createConduits = /* @__PURE__ */ defineCall<CreateConduitsInput, Cr
   scopes: [],
   paginated: false,
   required: ['shard_count'],
-  response: CreateConduitsResponseSchema,
+  get response() {
+    return (CreateConduitsResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      id: str,
+      shard_count: num,
+    })),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -134,12 +138,7 @@ export interface UpdateConduitsResponse {
     shard_count: number;
   }[];
 }
-const UpdateConduitsResponseSchema: v.GenericSchema<unknown, UpdateConduitsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    id: str,
-    shard_count: num,
-  })),
-});
+let UpdateConduitsResponseMemo: v.GenericSchema<unknown, UpdateConduitsResponse> | undefined;
 
 /**
  * Changes how many shards an EventSub conduit has.
@@ -160,7 +159,7 @@ const UpdateConduitsResponseSchema: v.GenericSchema<unknown, UpdateConduitsRespo
  * @category Conduits
  * @function
  */
-export const updateConduits = /* @__PURE__ */ defineCall<UpdateConduitsInput, UpdateConduitsResponse>({
+export const updateConduits = /* @__PURE__ */ defineCall<UpdateConduitsInput, UpdateConduitsResponse, 'update-conduits'>({
   id: 'update-conduits',
   method: 'PATCH',
   path: 'eventsub/conduits',
@@ -170,7 +169,14 @@ export const updateConduits = /* @__PURE__ */ defineCall<UpdateConduitsInput, Up
   scopes: [],
   paginated: false,
   required: ['id', 'shard_count'],
-  response: UpdateConduitsResponseSchema,
+  get response() {
+    return (UpdateConduitsResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      id: str,
+      shard_count: num,
+    })),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -200,7 +206,7 @@ export interface DeleteConduitInput {
  * @category Conduits
  * @function
  */
-export const deleteConduit = /* @__PURE__ */ defineCall<DeleteConduitInput, void>({
+export const deleteConduit = /* @__PURE__ */ defineCall<DeleteConduitInput, void, 'delete-conduit'>({
   id: 'delete-conduit',
   method: 'DELETE',
   path: 'eventsub/conduits',
@@ -251,20 +257,7 @@ export interface GetConduitShardsResponse {
   }[];
   pagination?: Pagination;
 }
-const GetConduitShardsResponseSchema: v.GenericSchema<unknown, GetConduitShardsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    id: str,
-    status: str,
-    transport: /* @__PURE__ */ v.looseObject({
-      method: str,
-      callback: /* @__PURE__ */ v.optional(str),
-      session_id: /* @__PURE__ */ v.optional(str),
-      connected_at: /* @__PURE__ */ v.optional(str),
-      disconnected_at: /* @__PURE__ */ v.optional(str),
-    }),
-  })),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetConduitShardsResponseMemo: v.GenericSchema<unknown, GetConduitShardsResponse> | undefined;
 
 /**
  * Lists the shards of a conduit and the transport each one uses.
@@ -287,7 +280,7 @@ const GetConduitShardsResponseSchema: v.GenericSchema<unknown, GetConduitShardsR
  * @category Conduits
  * @function
  */
-export const getConduitShards = /* @__PURE__ */ definePaginated<GetConduitShardsInput, GetConduitShardsResponse>({
+export const getConduitShards = /* @__PURE__ */ definePaginated<GetConduitShardsInput, GetConduitShardsResponse, 'get-conduit-shards'>({
   id: 'get-conduit-shards',
   method: 'GET',
   path: 'eventsub/conduits/shards',
@@ -297,7 +290,22 @@ export const getConduitShards = /* @__PURE__ */ definePaginated<GetConduitShards
   scopes: [],
   paginated: true,
   required: ['conduit_id'],
-  response: GetConduitShardsResponseSchema,
+  get response() {
+    return (GetConduitShardsResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      id: str,
+      status: str,
+      transport: v.looseObject({
+        method: str,
+        callback: v.optional(str),
+        session_id: v.optional(str),
+        connected_at: v.optional(str),
+        disconnected_at: v.optional(str),
+      }),
+    })),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -342,24 +350,7 @@ export interface UpdateConduitShardsResponse {
     code: string;
   }[];
 }
-const UpdateConduitShardsResponseSchema: v.GenericSchema<unknown, UpdateConduitShardsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    id: str,
-    status: str,
-    transport: /* @__PURE__ */ v.looseObject({
-      method: str,
-      callback: /* @__PURE__ */ v.optional(str),
-      session_id: /* @__PURE__ */ v.optional(str),
-      connected_at: /* @__PURE__ */ v.optional(str),
-      disconnected_at: /* @__PURE__ */ v.optional(str),
-    }),
-  })),
-  errors: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    id: str,
-    message: str,
-    code: str,
-  })),
-});
+let UpdateConduitShardsResponseMemo: v.GenericSchema<unknown, UpdateConduitShardsResponse> | undefined;
 
 /**
  * Points conduit shards at WebSocket sessions or webhook callbacks.
@@ -383,7 +374,7 @@ const UpdateConduitShardsResponseSchema: v.GenericSchema<unknown, UpdateConduitS
  * @category Conduits
  * @function
  */
-export const updateConduitShards = /* @__PURE__ */ defineCall<UpdateConduitShardsInput, UpdateConduitShardsResponse>({
+export const updateConduitShards = /* @__PURE__ */ defineCall<UpdateConduitShardsInput, UpdateConduitShardsResponse, 'update-conduit-shards'>({
   id: 'update-conduit-shards',
   method: 'PATCH',
   path: 'eventsub/conduits/shards',
@@ -394,5 +385,24 @@ export const updateConduitShards = /* @__PURE__ */ defineCall<UpdateConduitShard
   paginated: false,
   required: ['conduit_id', 'shards'],
   limits: [{ of: ['shards'], max: 100 }],
-  response: UpdateConduitShardsResponseSchema,
+  get response() {
+    return (UpdateConduitShardsResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      id: str,
+      status: str,
+      transport: v.looseObject({
+        method: str,
+        callback: v.optional(str),
+        session_id: v.optional(str),
+        connected_at: v.optional(str),
+        disconnected_at: v.optional(str),
+      }),
+    })),
+    errors: v.array(v.looseObject({
+      id: str,
+      message: str,
+      code: str,
+    })),
+  }));
+  },
 }, [checkRequired, checkLimits]);

@@ -19,7 +19,8 @@ export interface DropsEntitlement {
   fulfillment_status: 'CLAIMED' | 'FULFILLED' | (string & {});
   last_updated: string;
 }
-const DropsEntitlementSchema: v.GenericSchema<unknown, DropsEntitlement> = /* @__PURE__ */ v.looseObject({
+let DropsEntitlementMemo: v.GenericSchema<unknown, DropsEntitlement> | undefined;
+const DropsEntitlementSchema = (): v.GenericSchema<unknown, DropsEntitlement> => (DropsEntitlementMemo ??= v.looseObject({
   id: str,
   benefit_id: str,
   timestamp: str,
@@ -27,7 +28,7 @@ const DropsEntitlementSchema: v.GenericSchema<unknown, DropsEntitlement> = /* @_
   game_id: str,
   fulfillment_status: str,
   last_updated: str,
-});
+}));
 
 /**
  * Part of what {@link updateDropsEntitlements} resolves to.
@@ -43,10 +44,11 @@ export interface DropsEntitlementUpdated {
     | (string & {});
   ids: string[];
 }
-const DropsEntitlementUpdatedSchema: v.GenericSchema<unknown, DropsEntitlementUpdated> = /* @__PURE__ */ v.looseObject({
+let DropsEntitlementUpdatedMemo: v.GenericSchema<unknown, DropsEntitlementUpdated> | undefined;
+const DropsEntitlementUpdatedSchema = (): v.GenericSchema<unknown, DropsEntitlementUpdated> => (DropsEntitlementUpdatedMemo ??= v.looseObject({
   status: str,
-  ids: /* @__PURE__ */ v.array(str),
-});
+  ids: v.array(str),
+}));
 
 /**
  * Input of {@link getDropsEntitlements}: query parameters and body fields by their wire names.
@@ -68,10 +70,7 @@ export interface GetDropsEntitlementsResponse {
   data: DropsEntitlement[];
   pagination?: Pagination;
 }
-const GetDropsEntitlementsResponseSchema: v.GenericSchema<unknown, GetDropsEntitlementsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(DropsEntitlementSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetDropsEntitlementsResponseMemo: v.GenericSchema<unknown, GetDropsEntitlementsResponse> | undefined;
 
 /**
  * Lists Drops rewards granted to users for your games.
@@ -94,7 +93,7 @@ const GetDropsEntitlementsResponseSchema: v.GenericSchema<unknown, GetDropsEntit
  * @category Entitlements
  * @function
  */
-export const getDropsEntitlements = /* @__PURE__ */ definePaginated<GetDropsEntitlementsInput, GetDropsEntitlementsResponse>({
+export const getDropsEntitlements = /* @__PURE__ */ definePaginated<GetDropsEntitlementsInput, GetDropsEntitlementsResponse, 'get-drops-entitlements'>({
   id: 'get-drops-entitlements',
   method: 'GET',
   path: 'entitlements/drops',
@@ -105,7 +104,12 @@ export const getDropsEntitlements = /* @__PURE__ */ definePaginated<GetDropsEnti
   paginated: true,
   limits: [{ of: ['id'], max: 100 }],
   range: { first: [1, 1000] },
-  response: GetDropsEntitlementsResponseSchema,
+  get response() {
+    return (GetDropsEntitlementsResponseMemo ??= v.looseObject({
+    data: v.array(DropsEntitlementSchema()),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkLimits, checkRange]);
 
 /**
@@ -123,9 +127,7 @@ export interface UpdateDropsEntitlementsInput {
 export interface UpdateDropsEntitlementsResponse {
   data: DropsEntitlementUpdated[];
 }
-const UpdateDropsEntitlementsResponseSchema: v.GenericSchema<unknown, UpdateDropsEntitlementsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(DropsEntitlementUpdatedSchema),
-});
+let UpdateDropsEntitlementsResponseMemo: v.GenericSchema<unknown, UpdateDropsEntitlementsResponse> | undefined;
 
 /**
  * Marks Drops rewards as claimed or fulfilled.
@@ -146,7 +148,7 @@ const UpdateDropsEntitlementsResponseSchema: v.GenericSchema<unknown, UpdateDrop
  * @category Entitlements
  * @function
  */
-export const updateDropsEntitlements = /* @__PURE__ */ defineCall<UpdateDropsEntitlementsInput, UpdateDropsEntitlementsResponse>({
+export const updateDropsEntitlements = /* @__PURE__ */ defineCall<UpdateDropsEntitlementsInput, UpdateDropsEntitlementsResponse, 'update-drops-entitlements'>({
   id: 'update-drops-entitlements',
   method: 'PATCH',
   path: 'entitlements/drops',
@@ -156,5 +158,9 @@ export const updateDropsEntitlements = /* @__PURE__ */ defineCall<UpdateDropsEnt
   scopes: [],
   paginated: false,
   limits: [{ of: ['entitlement_ids'], max: 100 }],
-  response: UpdateDropsEntitlementsResponseSchema,
+  get response() {
+    return (UpdateDropsEntitlementsResponseMemo ??= v.looseObject({
+    data: v.array(DropsEntitlementUpdatedSchema()),
+  }));
+  },
 }, [checkLimits]);

@@ -125,22 +125,23 @@ export interface EventSubSubscription {
   };
   cost: number;
 }
-const EventSubSubscriptionSchema: v.GenericSchema<unknown, EventSubSubscription> = /* @__PURE__ */ v.looseObject({
+let EventSubSubscriptionMemo: v.GenericSchema<unknown, EventSubSubscription> | undefined;
+const EventSubSubscriptionSchema = (): v.GenericSchema<unknown, EventSubSubscription> => (EventSubSubscriptionMemo ??= v.looseObject({
   id: str,
   status: str,
   type: str,
   version: str,
-  condition: /* @__PURE__ */ v.record(str, unknown),
+  condition: v.record(str, unknown),
   created_at: str,
-  transport: /* @__PURE__ */ v.looseObject({
+  transport: v.looseObject({
     method: str,
-    callback: /* @__PURE__ */ v.optional(str),
-    session_id: /* @__PURE__ */ v.optional(str),
-    connected_at: /* @__PURE__ */ v.optional(str),
-    disconnected_at: /* @__PURE__ */ v.optional(str),
+    callback: v.optional(str),
+    session_id: v.optional(str),
+    connected_at: v.optional(str),
+    disconnected_at: v.optional(str),
   }),
   cost: num,
-});
+}));
 
 /**
  * Input of {@link createEventSubSubscription}: query parameters and body fields by their wire names.
@@ -242,12 +243,7 @@ export interface CreateEventSubSubscriptionResponse {
   total_cost: number;
   max_total_cost: number;
 }
-const CreateEventSubSubscriptionResponseSchema: v.GenericSchema<unknown, CreateEventSubSubscriptionResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(EventSubSubscriptionSchema),
-  total: num,
-  total_cost: num,
-  max_total_cost: num,
-});
+let CreateEventSubSubscriptionResponseMemo: v.GenericSchema<unknown, CreateEventSubSubscriptionResponse> | undefined;
 
 /**
  * Subscribes to an EventSub event type over a WebSocket, webhook or conduit.
@@ -273,7 +269,7 @@ const CreateEventSubSubscriptionResponseSchema: v.GenericSchema<unknown, CreateE
  * @category EventSub
  * @function
  */
-export const createEventSubSubscription = /* @__PURE__ */ defineCall<CreateEventSubSubscriptionInput, CreateEventSubSubscriptionResponse>({
+export const createEventSubSubscription = /* @__PURE__ */ defineCall<CreateEventSubSubscriptionInput, CreateEventSubSubscriptionResponse, 'create-eventsub-subscription'>({
   id: 'create-eventsub-subscription',
   method: 'POST',
   path: 'eventsub/subscriptions',
@@ -283,7 +279,14 @@ export const createEventSubSubscription = /* @__PURE__ */ defineCall<CreateEvent
   scopes: [],
   paginated: false,
   required: ['type', 'version', 'condition', 'transport'],
-  response: CreateEventSubSubscriptionResponseSchema,
+  get response() {
+    return (CreateEventSubSubscriptionResponseMemo ??= v.looseObject({
+    data: v.array(EventSubSubscriptionSchema()),
+    total: num,
+    total_cost: num,
+    max_total_cost: num,
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -313,7 +316,7 @@ export interface DeleteEventSubSubscriptionInput {
  * @category EventSub
  * @function
  */
-export const deleteEventSubSubscription = /* @__PURE__ */ defineCall<DeleteEventSubSubscriptionInput, void>({
+export const deleteEventSubSubscription = /* @__PURE__ */ defineCall<DeleteEventSubSubscriptionInput, void, 'delete-eventsub-subscription'>({
   id: 'delete-eventsub-subscription',
   method: 'DELETE',
   path: 'eventsub/subscriptions',
@@ -447,13 +450,7 @@ export interface GetEventSubSubscriptionsResponse {
   max_total_cost: number;
   pagination?: Pagination;
 }
-const GetEventSubSubscriptionsResponseSchema: v.GenericSchema<unknown, GetEventSubSubscriptionsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(EventSubSubscriptionSchema),
-  total: num,
-  total_cost: num,
-  max_total_cost: num,
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetEventSubSubscriptionsResponseMemo: v.GenericSchema<unknown, GetEventSubSubscriptionsResponse> | undefined;
 
 /**
  * Lists your EventSub subscriptions, filtered by status, type or user.
@@ -476,7 +473,7 @@ const GetEventSubSubscriptionsResponseSchema: v.GenericSchema<unknown, GetEventS
  * @category EventSub
  * @function
  */
-export const getEventSubSubscriptions = /* @__PURE__ */ definePaginated<GetEventSubSubscriptionsInput, GetEventSubSubscriptionsResponse>({
+export const getEventSubSubscriptions = /* @__PURE__ */ definePaginated<GetEventSubSubscriptionsInput, GetEventSubSubscriptionsResponse, 'get-eventsub-subscriptions'>({
   id: 'get-eventsub-subscriptions',
   method: 'GET',
   path: 'eventsub/subscriptions',
@@ -486,5 +483,13 @@ export const getEventSubSubscriptions = /* @__PURE__ */ definePaginated<GetEvent
   scopes: [],
   paginated: true,
   exclusive: [['status', 'type', 'user_id', 'subscription_id', 'conduit_id']],
-  response: GetEventSubSubscriptionsResponseSchema,
+  get response() {
+    return (GetEventSubSubscriptionsResponseMemo ??= v.looseObject({
+    data: v.array(EventSubSubscriptionSchema()),
+    total: num,
+    total_cost: num,
+    max_total_cost: num,
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkExclusive]);

@@ -17,12 +17,13 @@ export interface ExtensionConfigurationSegment {
   content: string;
   version: string;
 }
-const ExtensionConfigurationSegmentSchema: v.GenericSchema<unknown, ExtensionConfigurationSegment> = /* @__PURE__ */ v.looseObject({
+let ExtensionConfigurationSegmentMemo: v.GenericSchema<unknown, ExtensionConfigurationSegment> | undefined;
+const ExtensionConfigurationSegmentSchema = (): v.GenericSchema<unknown, ExtensionConfigurationSegment> => (ExtensionConfigurationSegmentMemo ??= v.looseObject({
   segment: str,
-  broadcaster_id: /* @__PURE__ */ v.optional(str),
+  broadcaster_id: v.optional(str),
   content: str,
   version: str,
-});
+}));
 
 /**
  * Part of what {@link getExtensionLiveChannels} resolves to.
@@ -35,13 +36,14 @@ export interface ExtensionLiveChannel {
   game_id: string;
   title: string;
 }
-const ExtensionLiveChannelSchema: v.GenericSchema<unknown, ExtensionLiveChannel> = /* @__PURE__ */ v.looseObject({
+let ExtensionLiveChannelMemo: v.GenericSchema<unknown, ExtensionLiveChannel> | undefined;
+const ExtensionLiveChannelSchema = (): v.GenericSchema<unknown, ExtensionLiveChannel> => (ExtensionLiveChannelMemo ??= v.looseObject({
   broadcaster_id: str,
   broadcaster_name: str,
   game_name: str,
   game_id: str,
   title: str,
-});
+}));
 
 /**
  * Part of what {@link getExtensionSecrets}, {@link createExtensionSecret} resolve to.
@@ -55,14 +57,15 @@ export interface ExtensionSecret {
     expires_at: string;
   }[];
 }
-const ExtensionSecretSchema: v.GenericSchema<unknown, ExtensionSecret> = /* @__PURE__ */ v.looseObject({
+let ExtensionSecretMemo: v.GenericSchema<unknown, ExtensionSecret> | undefined;
+const ExtensionSecretSchema = (): v.GenericSchema<unknown, ExtensionSecret> => (ExtensionSecretMemo ??= v.looseObject({
   format_version: num,
-  secrets: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+  secrets: v.array(v.looseObject({
     content: str,
     active_at: str,
     expires_at: str,
   })),
-});
+}));
 
 /**
  * Part of what {@link getExtensions}, {@link getReleasedExtensions} resolve to.
@@ -73,11 +76,12 @@ export interface ExtensionIconUrls {
   '24x24'?: string;
   '300x200'?: string;
 }
-const ExtensionIconUrlsSchema: v.GenericSchema<unknown, ExtensionIconUrls> = /* @__PURE__ */ v.looseObject({
-  '100x100': /* @__PURE__ */ v.optional(str),
-  '24x24': /* @__PURE__ */ v.optional(str),
-  '300x200': /* @__PURE__ */ v.optional(str),
-});
+let ExtensionIconUrlsMemo: v.GenericSchema<unknown, ExtensionIconUrls> | undefined;
+const ExtensionIconUrlsSchema = (): v.GenericSchema<unknown, ExtensionIconUrls> => (ExtensionIconUrlsMemo ??= v.looseObject({
+  '100x100': v.optional(str),
+  '24x24': v.optional(str),
+  '300x200': v.optional(str),
+}));
 
 /**
  * Part of what {@link getExtensions}, {@link getReleasedExtensions} resolve to.
@@ -144,7 +148,8 @@ export interface Extension {
   allowlisted_config_urls: string[];
   allowlisted_panel_urls: string[];
 }
-const ExtensionSchema: v.GenericSchema<unknown, Extension> = /* @__PURE__ */ v.looseObject({
+let ExtensionMemo: v.GenericSchema<unknown, Extension> | undefined;
+const ExtensionSchema = (): v.GenericSchema<unknown, Extension> => (ExtensionMemo ??= v.looseObject({
   author_name: str,
   bits_enabled: bool,
   can_install: bool,
@@ -153,32 +158,32 @@ const ExtensionSchema: v.GenericSchema<unknown, Extension> = /* @__PURE__ */ v.l
   eula_tos_url: str,
   has_chat_support: bool,
   icon_url: str,
-  icon_urls: ExtensionIconUrlsSchema,
+  icon_urls: ExtensionIconUrlsSchema(),
   id: str,
   name: str,
   privacy_policy_url: str,
   request_identity_link: bool,
-  screenshot_urls: /* @__PURE__ */ v.array(str),
+  screenshot_urls: v.array(str),
   state: str,
   subscriptions_support_level: str,
   summary: str,
   support_email: str,
   version: str,
   viewer_summary: str,
-  views: /* @__PURE__ */ v.looseObject({
-    mobile: /* @__PURE__ */ v.looseObject({
+  views: v.looseObject({
+    mobile: v.looseObject({
       viewer_url: str,
     }),
-    panel: /* @__PURE__ */ v.looseObject({
+    panel: v.looseObject({
       viewer_url: str,
       height: num,
       can_link_external_content: bool,
     }),
-    video_overlay: /* @__PURE__ */ v.looseObject({
+    video_overlay: v.looseObject({
       viewer_url: str,
       can_link_external_content: bool,
     }),
-    component: /* @__PURE__ */ v.looseObject({
+    component: v.looseObject({
       viewer_url: str,
       aspect_ratio_x: num,
       aspect_ratio_y: num,
@@ -187,14 +192,14 @@ const ExtensionSchema: v.GenericSchema<unknown, Extension> = /* @__PURE__ */ v.l
       target_height: num,
       can_link_external_content: bool,
     }),
-    config: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.looseObject({
+    config: v.optional(v.looseObject({
       viewer_url: str,
       can_link_external_content: bool,
     })),
   }),
-  allowlisted_config_urls: /* @__PURE__ */ v.array(str),
-  allowlisted_panel_urls: /* @__PURE__ */ v.array(str),
-});
+  allowlisted_config_urls: v.array(str),
+  allowlisted_panel_urls: v.array(str),
+}));
 
 /**
  * Part of what {@link getExtensionBitsProducts}, {@link updateExtensionBitsProduct} resolve to.
@@ -211,9 +216,10 @@ export interface ExtensionBitsProduct {
   expiration: string;
   is_broadcast: boolean;
 }
-const ExtensionBitsProductSchema: v.GenericSchema<unknown, ExtensionBitsProduct> = /* @__PURE__ */ v.looseObject({
+let ExtensionBitsProductMemo: v.GenericSchema<unknown, ExtensionBitsProduct> | undefined;
+const ExtensionBitsProductSchema = (): v.GenericSchema<unknown, ExtensionBitsProduct> => (ExtensionBitsProductMemo ??= v.looseObject({
   sku: str,
-  cost: /* @__PURE__ */ v.looseObject({
+  cost: v.looseObject({
     amount: num,
     type: str,
   }),
@@ -221,7 +227,7 @@ const ExtensionBitsProductSchema: v.GenericSchema<unknown, ExtensionBitsProduct>
   display_name: str,
   expiration: str,
   is_broadcast: bool,
-});
+}));
 
 /**
  * Input of {@link getExtensionConfigurationSegment}: query parameters and body fields by their wire names.
@@ -239,9 +245,7 @@ export interface GetExtensionConfigurationSegmentInput {
 export interface GetExtensionConfigurationSegmentResponse {
   data: ExtensionConfigurationSegment[];
 }
-const GetExtensionConfigurationSegmentResponseSchema: v.GenericSchema<unknown, GetExtensionConfigurationSegmentResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ExtensionConfigurationSegmentSchema),
-});
+let GetExtensionConfigurationSegmentResponseMemo: v.GenericSchema<unknown, GetExtensionConfigurationSegmentResponse> | undefined;
 
 /**
  * Reads one configuration segment of an extension.
@@ -262,7 +266,7 @@ const GetExtensionConfigurationSegmentResponseSchema: v.GenericSchema<unknown, G
  * @category Extensions
  * @function
  */
-export const getExtensionConfigurationSegment = /* @__PURE__ */ defineCall<GetExtensionConfigurationSegmentInput, GetExtensionConfigurationSegmentResponse>({
+export const getExtensionConfigurationSegment = /* @__PURE__ */ defineCall<GetExtensionConfigurationSegmentInput, GetExtensionConfigurationSegmentResponse, 'get-extension-configuration-segment'>({
   id: 'get-extension-configuration-segment',
   method: 'GET',
   path: 'extensions/configurations',
@@ -272,7 +276,11 @@ export const getExtensionConfigurationSegment = /* @__PURE__ */ defineCall<GetEx
   scopes: [],
   paginated: false,
   required: ['extension_id', 'segment'],
-  response: GetExtensionConfigurationSegmentResponseSchema,
+  get response() {
+    return (GetExtensionConfigurationSegmentResponseMemo ??= v.looseObject({
+    data: v.array(ExtensionConfigurationSegmentSchema()),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -306,7 +314,7 @@ export interface SetExtensionConfigurationSegmentInput {
  * @category Extensions
  * @function
  */
-export const setExtensionConfigurationSegment = /* @__PURE__ */ defineCall<SetExtensionConfigurationSegmentInput, void>({
+export const setExtensionConfigurationSegment = /* @__PURE__ */ defineCall<SetExtensionConfigurationSegmentInput, void, 'set-extension-configuration-segment'>({
   id: 'set-extension-configuration-segment',
   method: 'PUT',
   path: 'extensions/configurations',
@@ -353,7 +361,7 @@ export interface SetExtensionRequiredConfigurationInput {
  * @category Extensions
  * @function
  */
-export const setExtensionRequiredConfiguration = /* @__PURE__ */ defineCall<SetExtensionRequiredConfigurationInput, void>({
+export const setExtensionRequiredConfiguration = /* @__PURE__ */ defineCall<SetExtensionRequiredConfigurationInput, void, 'set-extension-required-configuration'>({
   id: 'set-extension-required-configuration',
   method: 'PUT',
   path: 'extensions/required_configuration',
@@ -395,7 +403,7 @@ export interface SendExtensionPubsubMessageInput {
  * @category Extensions
  * @function
  */
-export const sendExtensionPubsubMessage = /* @__PURE__ */ defineCall<SendExtensionPubsubMessageInput, void>({
+export const sendExtensionPubsubMessage = /* @__PURE__ */ defineCall<SendExtensionPubsubMessageInput, void, 'send-extension-pubsub-message'>({
   id: 'send-extension-pubsub-message',
   method: 'POST',
   path: 'extensions/pubsub',
@@ -424,10 +432,7 @@ export interface GetExtensionLiveChannelsResponse {
   data: ExtensionLiveChannel[];
   pagination?: string;
 }
-const GetExtensionLiveChannelsResponseSchema: v.GenericSchema<unknown, GetExtensionLiveChannelsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ExtensionLiveChannelSchema),
-  pagination: /* @__PURE__ */ v.optional(str),
-});
+let GetExtensionLiveChannelsResponseMemo: v.GenericSchema<unknown, GetExtensionLiveChannelsResponse> | undefined;
 
 /**
  * Lists live channels that have an extension installed or active.
@@ -450,7 +455,7 @@ const GetExtensionLiveChannelsResponseSchema: v.GenericSchema<unknown, GetExtens
  * @category Extensions
  * @function
  */
-export const getExtensionLiveChannels = /* @__PURE__ */ definePaginated<GetExtensionLiveChannelsInput, GetExtensionLiveChannelsResponse>({
+export const getExtensionLiveChannels = /* @__PURE__ */ definePaginated<GetExtensionLiveChannelsInput, GetExtensionLiveChannelsResponse, 'get-extension-live-channels'>({
   id: 'get-extension-live-channels',
   method: 'GET',
   path: 'extensions/live',
@@ -461,7 +466,12 @@ export const getExtensionLiveChannels = /* @__PURE__ */ definePaginated<GetExten
   paginated: true,
   required: ['extension_id'],
   range: { first: [1, 100] },
-  response: GetExtensionLiveChannelsResponseSchema,
+  get response() {
+    return (GetExtensionLiveChannelsResponseMemo ??= v.looseObject({
+    data: v.array(ExtensionLiveChannelSchema()),
+    pagination: v.optional(str),
+  }));
+  },
 }, [checkRequired, checkRange]);
 
 /**
@@ -478,9 +488,7 @@ export interface GetExtensionSecretsInput {
 export interface GetExtensionSecretsResponse {
   data: ExtensionSecret[];
 }
-const GetExtensionSecretsResponseSchema: v.GenericSchema<unknown, GetExtensionSecretsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ExtensionSecretSchema),
-});
+let GetExtensionSecretsResponseMemo: v.GenericSchema<unknown, GetExtensionSecretsResponse> | undefined;
 
 /**
  * Lists the shared secrets an extension signs its JWTs with.
@@ -501,7 +509,7 @@ const GetExtensionSecretsResponseSchema: v.GenericSchema<unknown, GetExtensionSe
  * @category Extensions
  * @function
  */
-export const getExtensionSecrets = /* @__PURE__ */ defineCall<GetExtensionSecretsInput, GetExtensionSecretsResponse>({
+export const getExtensionSecrets = /* @__PURE__ */ defineCall<GetExtensionSecretsInput, GetExtensionSecretsResponse, 'get-extension-secrets'>({
   id: 'get-extension-secrets',
   method: 'GET',
   path: 'extensions/jwt/secrets',
@@ -511,7 +519,11 @@ export const getExtensionSecrets = /* @__PURE__ */ defineCall<GetExtensionSecret
   scopes: [],
   paginated: false,
   required: ['extension_id'],
-  response: GetExtensionSecretsResponseSchema,
+  get response() {
+    return (GetExtensionSecretsResponseMemo ??= v.looseObject({
+    data: v.array(ExtensionSecretSchema()),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -529,9 +541,7 @@ export interface CreateExtensionSecretInput {
 export interface CreateExtensionSecretResponse {
   data: ExtensionSecret[];
 }
-const CreateExtensionSecretResponseSchema: v.GenericSchema<unknown, CreateExtensionSecretResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ExtensionSecretSchema),
-});
+let CreateExtensionSecretResponseMemo: v.GenericSchema<unknown, CreateExtensionSecretResponse> | undefined;
 
 /**
  * Rotates in a new shared secret for an extension.
@@ -552,7 +562,7 @@ const CreateExtensionSecretResponseSchema: v.GenericSchema<unknown, CreateExtens
  * @category Extensions
  * @function
  */
-export const createExtensionSecret = /* @__PURE__ */ defineCall<CreateExtensionSecretInput, CreateExtensionSecretResponse>({
+export const createExtensionSecret = /* @__PURE__ */ defineCall<CreateExtensionSecretInput, CreateExtensionSecretResponse, 'create-extension-secret'>({
   id: 'create-extension-secret',
   method: 'POST',
   path: 'extensions/jwt/secrets',
@@ -562,7 +572,11 @@ export const createExtensionSecret = /* @__PURE__ */ defineCall<CreateExtensionS
   scopes: [],
   paginated: false,
   required: ['extension_id'],
-  response: CreateExtensionSecretResponseSchema,
+  get response() {
+    return (CreateExtensionSecretResponseMemo ??= v.looseObject({
+    data: v.array(ExtensionSecretSchema()),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -600,7 +614,7 @@ export interface SendExtensionChatMessageInput {
  * @category Extensions
  * @function
  */
-export const sendExtensionChatMessage = /* @__PURE__ */ defineCall<SendExtensionChatMessageInput, void>({
+export const sendExtensionChatMessage = /* @__PURE__ */ defineCall<SendExtensionChatMessageInput, void, 'send-extension-chat-message'>({
   id: 'send-extension-chat-message',
   method: 'POST',
   path: 'extensions/chat',
@@ -628,9 +642,7 @@ export interface GetExtensionsInput {
 export interface GetExtensionsResponse {
   data: Extension[];
 }
-const GetExtensionsResponseSchema: v.GenericSchema<unknown, GetExtensionsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ExtensionSchema),
-});
+let GetExtensionsResponseMemo: v.GenericSchema<unknown, GetExtensionsResponse> | undefined;
 
 /**
  * Reads an extension’s details, including unreleased versions.
@@ -651,7 +663,7 @@ const GetExtensionsResponseSchema: v.GenericSchema<unknown, GetExtensionsRespons
  * @category Extensions
  * @function
  */
-export const getExtensions = /* @__PURE__ */ defineCall<GetExtensionsInput, GetExtensionsResponse>({
+export const getExtensions = /* @__PURE__ */ defineCall<GetExtensionsInput, GetExtensionsResponse, 'get-extensions'>({
   id: 'get-extensions',
   method: 'GET',
   path: 'extensions',
@@ -661,7 +673,11 @@ export const getExtensions = /* @__PURE__ */ defineCall<GetExtensionsInput, GetE
   scopes: [],
   paginated: false,
   required: ['extension_id'],
-  response: GetExtensionsResponseSchema,
+  get response() {
+    return (GetExtensionsResponseMemo ??= v.looseObject({
+    data: v.array(ExtensionSchema()),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -679,9 +695,7 @@ export interface GetReleasedExtensionsInput {
 export interface GetReleasedExtensionsResponse {
   data: Extension[];
 }
-const GetReleasedExtensionsResponseSchema: v.GenericSchema<unknown, GetReleasedExtensionsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ExtensionSchema),
-});
+let GetReleasedExtensionsResponseMemo: v.GenericSchema<unknown, GetReleasedExtensionsResponse> | undefined;
 
 /**
  * Reads a released extension’s public details.
@@ -702,7 +716,7 @@ const GetReleasedExtensionsResponseSchema: v.GenericSchema<unknown, GetReleasedE
  * @category Extensions
  * @function
  */
-export const getReleasedExtensions = /* @__PURE__ */ defineCall<GetReleasedExtensionsInput, GetReleasedExtensionsResponse>({
+export const getReleasedExtensions = /* @__PURE__ */ defineCall<GetReleasedExtensionsInput, GetReleasedExtensionsResponse, 'get-released-extensions'>({
   id: 'get-released-extensions',
   method: 'GET',
   path: 'extensions/released',
@@ -712,7 +726,11 @@ export const getReleasedExtensions = /* @__PURE__ */ defineCall<GetReleasedExten
   scopes: [],
   paginated: false,
   required: ['extension_id'],
-  response: GetReleasedExtensionsResponseSchema,
+  get response() {
+    return (GetReleasedExtensionsResponseMemo ??= v.looseObject({
+    data: v.array(ExtensionSchema()),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -729,9 +747,7 @@ export interface GetExtensionBitsProductsInput {
 export interface GetExtensionBitsProductsResponse {
   data: ExtensionBitsProduct[];
 }
-const GetExtensionBitsProductsResponseSchema: v.GenericSchema<unknown, GetExtensionBitsProductsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ExtensionBitsProductSchema),
-});
+let GetExtensionBitsProductsResponseMemo: v.GenericSchema<unknown, GetExtensionBitsProductsResponse> | undefined;
 
 /**
  * Lists the Bits products an extension sells.
@@ -752,7 +768,7 @@ const GetExtensionBitsProductsResponseSchema: v.GenericSchema<unknown, GetExtens
  * @category Extensions
  * @function
  */
-export const getExtensionBitsProducts = /* @__PURE__ */ defineCall<GetExtensionBitsProductsInput, GetExtensionBitsProductsResponse>({
+export const getExtensionBitsProducts = /* @__PURE__ */ defineCall<GetExtensionBitsProductsInput, GetExtensionBitsProductsResponse, 'get-extension-bits-products'>({
   id: 'get-extension-bits-products',
   method: 'GET',
   path: 'bits/extensions',
@@ -761,7 +777,11 @@ export const getExtensionBitsProducts = /* @__PURE__ */ defineCall<GetExtensionB
   tokens: ['app'],
   scopes: [],
   paginated: false,
-  response: GetExtensionBitsProductsResponseSchema,
+  get response() {
+    return (GetExtensionBitsProductsResponseMemo ??= v.looseObject({
+    data: v.array(ExtensionBitsProductSchema()),
+  }));
+  },
 });
 
 /**
@@ -783,9 +803,7 @@ export interface UpdateExtensionBitsProductInput {
 export interface UpdateExtensionBitsProductResponse {
   data: ExtensionBitsProduct[];
 }
-const UpdateExtensionBitsProductResponseSchema: v.GenericSchema<unknown, UpdateExtensionBitsProductResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ExtensionBitsProductSchema),
-});
+let UpdateExtensionBitsProductResponseMemo: v.GenericSchema<unknown, UpdateExtensionBitsProductResponse> | undefined;
 
 /**
  * Adds or changes a Bits product an extension sells.
@@ -810,7 +828,7 @@ const UpdateExtensionBitsProductResponseSchema: v.GenericSchema<unknown, UpdateE
  * @category Extensions
  * @function
  */
-export const updateExtensionBitsProduct = /* @__PURE__ */ defineCall<UpdateExtensionBitsProductInput, UpdateExtensionBitsProductResponse>({
+export const updateExtensionBitsProduct = /* @__PURE__ */ defineCall<UpdateExtensionBitsProductInput, UpdateExtensionBitsProductResponse, 'update-extension-bits-product'>({
   id: 'update-extension-bits-product',
   method: 'PUT',
   path: 'bits/extensions',
@@ -821,5 +839,9 @@ export const updateExtensionBitsProduct = /* @__PURE__ */ defineCall<UpdateExten
   paginated: false,
   required: ['sku', 'cost', 'display_name'],
   maxLength: { sku: 255, display_name: 255 },
-  response: UpdateExtensionBitsProductResponseSchema,
+  get response() {
+    return (UpdateExtensionBitsProductResponseMemo ??= v.looseObject({
+    data: v.array(ExtensionBitsProductSchema()),
+  }));
+  },
 }, [checkRequired, checkMaxLength]);

@@ -16,12 +16,13 @@ export interface Game {
   box_art_url: string;
   igdb_id: string;
 }
-const GameSchema: v.GenericSchema<unknown, Game> = /* @__PURE__ */ v.looseObject({
+let GameMemo: v.GenericSchema<unknown, Game> | undefined;
+const GameSchema = (): v.GenericSchema<unknown, Game> => (GameMemo ??= v.looseObject({
   id: str,
   name: str,
   box_art_url: str,
   igdb_id: str,
-});
+}));
 
 /**
  * Input of {@link getTopGames}: query parameters and body fields by their wire names.
@@ -40,10 +41,7 @@ export interface GetTopGamesResponse {
   data: Game[];
   pagination?: Pagination;
 }
-const GetTopGamesResponseSchema: v.GenericSchema<unknown, GetTopGamesResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(GameSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetTopGamesResponseMemo: v.GenericSchema<unknown, GetTopGamesResponse> | undefined;
 
 /**
  * Lists the categories with the most viewers right now.
@@ -66,7 +64,7 @@ const GetTopGamesResponseSchema: v.GenericSchema<unknown, GetTopGamesResponse> =
  * @category Games
  * @function
  */
-export const getTopGames = /* @__PURE__ */ definePaginated<GetTopGamesInput, GetTopGamesResponse>({
+export const getTopGames = /* @__PURE__ */ definePaginated<GetTopGamesInput, GetTopGamesResponse, 'get-top-games'>({
   id: 'get-top-games',
   method: 'GET',
   path: 'games/top',
@@ -76,7 +74,12 @@ export const getTopGames = /* @__PURE__ */ definePaginated<GetTopGamesInput, Get
   scopes: [],
   paginated: true,
   range: { first: [1, 100] },
-  response: GetTopGamesResponseSchema,
+  get response() {
+    return (GetTopGamesResponseMemo ??= v.looseObject({
+    data: v.array(GameSchema()),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkRange]);
 
 /**
@@ -95,9 +98,7 @@ export interface GetGamesInput {
 export interface GetGamesResponse {
   data: Game[];
 }
-const GetGamesResponseSchema: v.GenericSchema<unknown, GetGamesResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(GameSchema),
-});
+let GetGamesResponseMemo: v.GenericSchema<unknown, GetGamesResponse> | undefined;
 
 /**
  * Looks up categories or games by id, name or IGDB id.
@@ -118,7 +119,7 @@ const GetGamesResponseSchema: v.GenericSchema<unknown, GetGamesResponse> = /* @_
  * @category Games
  * @function
  */
-export const getGames = /* @__PURE__ */ defineCall<GetGamesInput, GetGamesResponse>({
+export const getGames = /* @__PURE__ */ defineCall<GetGamesInput, GetGamesResponse, 'get-games'>({
   id: 'get-games',
   method: 'GET',
   path: 'games',
@@ -129,5 +130,9 @@ export const getGames = /* @__PURE__ */ defineCall<GetGamesInput, GetGamesRespon
   paginated: false,
   limits: [{ of: ['id', 'name', 'igdb_id'], max: 100 }],
   oneOf: [['id', 'name', 'igdb_id']],
-  response: GetGamesResponseSchema,
+  get response() {
+    return (GetGamesResponseMemo ??= v.looseObject({
+    data: v.array(GameSchema()),
+  }));
+  },
 }, [checkLimits, checkOneOf]);

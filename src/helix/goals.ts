@@ -28,7 +28,8 @@ export interface CreatorGoal {
   target_amount: number;
   created_at: string;
 }
-const CreatorGoalSchema: v.GenericSchema<unknown, CreatorGoal> = /* @__PURE__ */ v.looseObject({
+let CreatorGoalMemo: v.GenericSchema<unknown, CreatorGoal> | undefined;
+const CreatorGoalSchema = (): v.GenericSchema<unknown, CreatorGoal> => (CreatorGoalMemo ??= v.looseObject({
   id: str,
   broadcaster_id: str,
   broadcaster_name: str,
@@ -38,7 +39,7 @@ const CreatorGoalSchema: v.GenericSchema<unknown, CreatorGoal> = /* @__PURE__ */
   current_amount: num,
   target_amount: num,
   created_at: str,
-});
+}));
 
 /**
  * Input of {@link getCreatorGoals}: query parameters and body fields by their wire names.
@@ -54,9 +55,7 @@ export interface GetCreatorGoalsInput {
 export interface GetCreatorGoalsResponse {
   data: CreatorGoal[];
 }
-const GetCreatorGoalsResponseSchema: v.GenericSchema<unknown, GetCreatorGoalsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(CreatorGoalSchema),
-});
+let GetCreatorGoalsResponseMemo: v.GenericSchema<unknown, GetCreatorGoalsResponse> | undefined;
 
 /**
  * Lists the goals a broadcaster is currently working towards.
@@ -77,7 +76,7 @@ const GetCreatorGoalsResponseSchema: v.GenericSchema<unknown, GetCreatorGoalsRes
  * @category Goals
  * @function
  */
-export const getCreatorGoals = /* @__PURE__ */ defineCall<GetCreatorGoalsInput, GetCreatorGoalsResponse>({
+export const getCreatorGoals = /* @__PURE__ */ defineCall<GetCreatorGoalsInput, GetCreatorGoalsResponse, 'get-creator-goals'>({
   id: 'get-creator-goals',
   method: 'GET',
   path: 'goals',
@@ -87,5 +86,9 @@ export const getCreatorGoals = /* @__PURE__ */ defineCall<GetCreatorGoalsInput, 
   scopes: [['channel:read:goals']],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetCreatorGoalsResponseSchema,
+  get response() {
+    return (GetCreatorGoalsResponseMemo ??= v.looseObject({
+    data: v.array(CreatorGoalSchema()),
+  }));
+  },
 }, [checkRequired]);

@@ -41,26 +41,27 @@ export type Guest = {
     id: string;
   }
 );
-const GuestSchema: v.GenericSchema<unknown, Guest> = /* @__PURE__ */ eitherSpelling(/* @__PURE__ */ v.looseObject({
-  slot_id: /* @__PURE__ */ v.optional(str),
-  id: /* @__PURE__ */ v.optional(str),
+let GuestMemo: v.GenericSchema<unknown, Guest> | undefined;
+const GuestSchema = (): v.GenericSchema<unknown, Guest> => (GuestMemo ??= eitherSpelling(v.looseObject({
+  slot_id: v.optional(str),
+  id: v.optional(str),
   is_live: bool,
   user_id: str,
   user_display_name: str,
   user_login: str,
   volume: num,
   assigned_at: str,
-  audio_settings: /* @__PURE__ */ v.looseObject({
+  audio_settings: v.looseObject({
     is_host_enabled: bool,
     is_guest_enabled: bool,
     is_available: bool,
   }),
-  video_settings: /* @__PURE__ */ v.looseObject({
+  video_settings: v.looseObject({
     is_host_enabled: bool,
     is_guest_enabled: bool,
     is_available: bool,
   }),
-}), 'slot_id', 'id');
+}), 'slot_id', 'id'));
 
 /**
  * Part of what {@link getGuestStarSession}, {@link createGuestStarSession}, {@link endGuestStarSession} resolve to.
@@ -70,10 +71,11 @@ export interface GuestStarSession {
   id: string;
   guests: Guest[];
 }
-const GuestStarSessionSchema: v.GenericSchema<unknown, GuestStarSession> = /* @__PURE__ */ v.looseObject({
+let GuestStarSessionMemo: v.GenericSchema<unknown, GuestStarSession> | undefined;
+const GuestStarSessionSchema = (): v.GenericSchema<unknown, GuestStarSession> => (GuestStarSessionMemo ??= v.looseObject({
   id: str,
-  guests: /* @__PURE__ */ v.array(GuestSchema),
-});
+  guests: v.array(GuestSchema()),
+}));
 
 /**
  * Part of what {@link getGuestStarInvites} resolves to.
@@ -88,7 +90,8 @@ export interface GuestStarInvite {
   is_video_available: boolean;
   is_audio_available: boolean;
 }
-const GuestStarInviteSchema: v.GenericSchema<unknown, GuestStarInvite> = /* @__PURE__ */ v.looseObject({
+let GuestStarInviteMemo: v.GenericSchema<unknown, GuestStarInvite> | undefined;
+const GuestStarInviteSchema = (): v.GenericSchema<unknown, GuestStarInvite> => (GuestStarInviteMemo ??= v.looseObject({
   user_id: str,
   invited_at: str,
   status: str,
@@ -96,7 +99,7 @@ const GuestStarInviteSchema: v.GenericSchema<unknown, GuestStarInvite> = /* @__P
   is_audio_enabled: bool,
   is_video_available: bool,
   is_audio_available: bool,
-});
+}));
 
 /**
  * Input of {@link getChannelGuestStarSettings}: query parameters and body fields by their wire names.
@@ -117,13 +120,7 @@ export interface GetChannelGuestStarSettingsResponse {
   group_layout: 'TILED_LAYOUT' | 'SCREENSHARE_LAYOUT' | (string & {});
   browser_source_token: string;
 }
-const GetChannelGuestStarSettingsResponseSchema: v.GenericSchema<unknown, GetChannelGuestStarSettingsResponse> = /* @__PURE__ */ v.looseObject({
-  is_moderator_send_live_enabled: bool,
-  slot_count: num,
-  is_browser_source_audio_enabled: bool,
-  group_layout: str,
-  browser_source_token: str,
-});
+let GetChannelGuestStarSettingsResponseMemo: v.GenericSchema<unknown, GetChannelGuestStarSettingsResponse> | undefined;
 
 /**
  * Reads a channel’s Guest Star configuration (beta).
@@ -144,7 +141,7 @@ const GetChannelGuestStarSettingsResponseSchema: v.GenericSchema<unknown, GetCha
  * @category Guest Star
  * @function
  */
-export const getChannelGuestStarSettings = /* @__PURE__ */ defineCall<GetChannelGuestStarSettingsInput, GetChannelGuestStarSettingsResponse>({
+export const getChannelGuestStarSettings = /* @__PURE__ */ defineCall<GetChannelGuestStarSettingsInput, GetChannelGuestStarSettingsResponse, 'get-channel-guest-star-settings'>({
   id: 'get-channel-guest-star-settings',
   method: 'GET',
   path: 'guest_star/channel_settings',
@@ -154,7 +151,15 @@ export const getChannelGuestStarSettings = /* @__PURE__ */ defineCall<GetChannel
   scopes: [['channel:read:guest_star', 'channel:manage:guest_star', 'moderator:read:guest_star', 'moderator:manage:guest_star']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
-  response: GetChannelGuestStarSettingsResponseSchema,
+  get response() {
+    return (GetChannelGuestStarSettingsResponseMemo ??= v.looseObject({
+    is_moderator_send_live_enabled: bool,
+    slot_count: num,
+    is_browser_source_audio_enabled: bool,
+    group_layout: str,
+    browser_source_token: str,
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -189,7 +194,7 @@ export interface UpdateChannelGuestStarSettingsInput {
  * @category Guest Star
  * @function
  */
-export const updateChannelGuestStarSettings = /* @__PURE__ */ defineCall<UpdateChannelGuestStarSettingsInput, void>({
+export const updateChannelGuestStarSettings = /* @__PURE__ */ defineCall<UpdateChannelGuestStarSettingsInput, void, 'update-channel-guest-star-settings'>({
   id: 'update-channel-guest-star-settings',
   method: 'PUT',
   path: 'guest_star/channel_settings',
@@ -217,9 +222,7 @@ export interface GetGuestStarSessionInput {
 export interface GetGuestStarSessionResponse {
   data: GuestStarSession[];
 }
-const GetGuestStarSessionResponseSchema: v.GenericSchema<unknown, GetGuestStarSessionResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(GuestStarSessionSchema),
-});
+let GetGuestStarSessionResponseMemo: v.GenericSchema<unknown, GetGuestStarSessionResponse> | undefined;
 
 /**
  * Reads the Guest Star session running in a channel (beta).
@@ -240,7 +243,7 @@ const GetGuestStarSessionResponseSchema: v.GenericSchema<unknown, GetGuestStarSe
  * @category Guest Star
  * @function
  */
-export const getGuestStarSession = /* @__PURE__ */ defineCall<GetGuestStarSessionInput, GetGuestStarSessionResponse>({
+export const getGuestStarSession = /* @__PURE__ */ defineCall<GetGuestStarSessionInput, GetGuestStarSessionResponse, 'get-guest-star-session'>({
   id: 'get-guest-star-session',
   method: 'GET',
   path: 'guest_star/session',
@@ -250,7 +253,11 @@ export const getGuestStarSession = /* @__PURE__ */ defineCall<GetGuestStarSessio
   scopes: [['channel:read:guest_star', 'channel:manage:guest_star', 'moderator:read:guest_star', 'moderator:manage:guest_star']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
-  response: GetGuestStarSessionResponseSchema,
+  get response() {
+    return (GetGuestStarSessionResponseMemo ??= v.looseObject({
+    data: v.array(GuestStarSessionSchema()),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -267,9 +274,7 @@ export interface CreateGuestStarSessionInput {
 export interface CreateGuestStarSessionResponse {
   data: GuestStarSession[];
 }
-const CreateGuestStarSessionResponseSchema: v.GenericSchema<unknown, CreateGuestStarSessionResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(GuestStarSessionSchema),
-});
+let CreateGuestStarSessionResponseMemo: v.GenericSchema<unknown, CreateGuestStarSessionResponse> | undefined;
 
 /**
  * Opens a Guest Star session for the broadcaster (beta).
@@ -290,7 +295,7 @@ const CreateGuestStarSessionResponseSchema: v.GenericSchema<unknown, CreateGuest
  * @category Guest Star
  * @function
  */
-export const createGuestStarSession = /* @__PURE__ */ defineCall<CreateGuestStarSessionInput, CreateGuestStarSessionResponse>({
+export const createGuestStarSession = /* @__PURE__ */ defineCall<CreateGuestStarSessionInput, CreateGuestStarSessionResponse, 'create-guest-star-session'>({
   id: 'create-guest-star-session',
   method: 'POST',
   path: 'guest_star/session',
@@ -300,7 +305,11 @@ export const createGuestStarSession = /* @__PURE__ */ defineCall<CreateGuestStar
   scopes: [['channel:manage:guest_star']],
   paginated: false,
   required: ['broadcaster_id'],
-  response: CreateGuestStarSessionResponseSchema,
+  get response() {
+    return (CreateGuestStarSessionResponseMemo ??= v.looseObject({
+    data: v.array(GuestStarSessionSchema()),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -318,9 +327,7 @@ export interface EndGuestStarSessionInput {
 export interface EndGuestStarSessionResponse {
   data: GuestStarSession[];
 }
-const EndGuestStarSessionResponseSchema: v.GenericSchema<unknown, EndGuestStarSessionResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(GuestStarSessionSchema),
-});
+let EndGuestStarSessionResponseMemo: v.GenericSchema<unknown, EndGuestStarSessionResponse> | undefined;
 
 /**
  * Closes the broadcaster’s Guest Star session (beta).
@@ -341,7 +348,7 @@ const EndGuestStarSessionResponseSchema: v.GenericSchema<unknown, EndGuestStarSe
  * @category Guest Star
  * @function
  */
-export const endGuestStarSession = /* @__PURE__ */ defineCall<EndGuestStarSessionInput, EndGuestStarSessionResponse>({
+export const endGuestStarSession = /* @__PURE__ */ defineCall<EndGuestStarSessionInput, EndGuestStarSessionResponse, 'end-guest-star-session'>({
   id: 'end-guest-star-session',
   method: 'DELETE',
   path: 'guest_star/session',
@@ -351,7 +358,11 @@ export const endGuestStarSession = /* @__PURE__ */ defineCall<EndGuestStarSessio
   scopes: [['channel:manage:guest_star']],
   paginated: false,
   required: ['broadcaster_id', 'session_id'],
-  response: EndGuestStarSessionResponseSchema,
+  get response() {
+    return (EndGuestStarSessionResponseMemo ??= v.looseObject({
+    data: v.array(GuestStarSessionSchema()),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -370,9 +381,7 @@ export interface GetGuestStarInvitesInput {
 export interface GetGuestStarInvitesResponse {
   data: GuestStarInvite[];
 }
-const GetGuestStarInvitesResponseSchema: v.GenericSchema<unknown, GetGuestStarInvitesResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(GuestStarInviteSchema),
-});
+let GetGuestStarInvitesResponseMemo: v.GenericSchema<unknown, GetGuestStarInvitesResponse> | undefined;
 
 /**
  * Lists pending invitations to a Guest Star session (beta).
@@ -397,7 +406,7 @@ const GetGuestStarInvitesResponseSchema: v.GenericSchema<unknown, GetGuestStarIn
  * @category Guest Star
  * @function
  */
-export const getGuestStarInvites = /* @__PURE__ */ defineCall<GetGuestStarInvitesInput, GetGuestStarInvitesResponse>({
+export const getGuestStarInvites = /* @__PURE__ */ defineCall<GetGuestStarInvitesInput, GetGuestStarInvitesResponse, 'get-guest-star-invites'>({
   id: 'get-guest-star-invites',
   method: 'GET',
   path: 'guest_star/invites',
@@ -407,7 +416,11 @@ export const getGuestStarInvites = /* @__PURE__ */ defineCall<GetGuestStarInvite
   scopes: [['channel:read:guest_star', 'channel:manage:guest_star', 'moderator:read:guest_star', 'moderator:manage:guest_star']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'session_id'],
-  response: GetGuestStarInvitesResponseSchema,
+  get response() {
+    return (GetGuestStarInvitesResponseMemo ??= v.looseObject({
+    data: v.array(GuestStarInviteSchema()),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -445,7 +458,7 @@ export interface SendGuestStarInviteInput {
  * @category Guest Star
  * @function
  */
-export const sendGuestStarInvite = /* @__PURE__ */ defineCall<SendGuestStarInviteInput, void>({
+export const sendGuestStarInvite = /* @__PURE__ */ defineCall<SendGuestStarInviteInput, void, 'send-guest-star-invite'>({
   id: 'send-guest-star-invite',
   method: 'POST',
   path: 'guest_star/invites',
@@ -492,7 +505,7 @@ export interface DeleteGuestStarInviteInput {
  * @category Guest Star
  * @function
  */
-export const deleteGuestStarInvite = /* @__PURE__ */ defineCall<DeleteGuestStarInviteInput, void>({
+export const deleteGuestStarInvite = /* @__PURE__ */ defineCall<DeleteGuestStarInviteInput, void, 'delete-guest-star-invite'>({
   id: 'delete-guest-star-invite',
   method: 'DELETE',
   path: 'guest_star/invites',
@@ -541,7 +554,7 @@ export interface AssignGuestStarSlotInput {
  * @category Guest Star
  * @function
  */
-export const assignGuestStarSlot = /* @__PURE__ */ defineCall<AssignGuestStarSlotInput, void>({
+export const assignGuestStarSlot = /* @__PURE__ */ defineCall<AssignGuestStarSlotInput, void, 'assign-guest-star-slot'>({
   id: 'assign-guest-star-slot',
   method: 'POST',
   path: 'guest_star/slot',
@@ -589,7 +602,7 @@ export interface UpdateGuestStarSlotInput {
  * @category Guest Star
  * @function
  */
-export const updateGuestStarSlot = /* @__PURE__ */ defineCall<UpdateGuestStarSlotInput, void>({
+export const updateGuestStarSlot = /* @__PURE__ */ defineCall<UpdateGuestStarSlotInput, void, 'update-guest-star-slot'>({
   id: 'update-guest-star-slot',
   method: 'PATCH',
   path: 'guest_star/slot',
@@ -639,7 +652,7 @@ export interface DeleteGuestStarSlotInput {
  * @category Guest Star
  * @function
  */
-export const deleteGuestStarSlot = /* @__PURE__ */ defineCall<DeleteGuestStarSlotInput, void>({
+export const deleteGuestStarSlot = /* @__PURE__ */ defineCall<DeleteGuestStarSlotInput, void, 'delete-guest-star-slot'>({
   id: 'delete-guest-star-slot',
   method: 'DELETE',
   path: 'guest_star/slot',
@@ -690,7 +703,7 @@ export interface UpdateGuestStarSlotSettingsInput {
  * @category Guest Star
  * @function
  */
-export const updateGuestStarSlotSettings = /* @__PURE__ */ defineCall<UpdateGuestStarSlotSettingsInput, void>({
+export const updateGuestStarSlotSettings = /* @__PURE__ */ defineCall<UpdateGuestStarSlotSettingsInput, void, 'update-guest-star-slot-settings'>({
   id: 'update-guest-star-slot-settings',
   method: 'PATCH',
   path: 'guest_star/slot_settings',

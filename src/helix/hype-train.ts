@@ -57,46 +57,7 @@ export interface GetHypeTrainStatusResponse {
     } | null;
   }[];
 }
-const GetHypeTrainStatusResponseSchema: v.GenericSchema<unknown, GetHypeTrainStatusResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    current: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
-      id: str,
-      broadcaster_user_id: str,
-      broadcaster_user_login: str,
-      broadcaster_user_name: str,
-      level: num,
-      total: num,
-      progress: num,
-      goal: num,
-      top_contributions: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-        user_id: str,
-        user_login: str,
-        user_name: str,
-        type: str,
-        total: num,
-      })),
-      shared_train_participants: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-        broadcaster_user_id: str,
-        broadcaster_user_login: str,
-        broadcaster_user_name: str,
-      }))),
-      started_at: str,
-      expires_at: str,
-      type: str,
-      is_shared_train: /* @__PURE__ */ v.optional(bool),
-    })),
-    all_time_high: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
-      level: num,
-      total: num,
-      achieved_at: str,
-    })),
-    shared_all_time_high: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
-      level: num,
-      total: num,
-      achieved_at: str,
-    })),
-  })),
-});
+let GetHypeTrainStatusResponseMemo: v.GenericSchema<unknown, GetHypeTrainStatusResponse> | undefined;
 
 /**
  * Reads the channel’s current Hype Train and its records.
@@ -117,7 +78,7 @@ const GetHypeTrainStatusResponseSchema: v.GenericSchema<unknown, GetHypeTrainSta
  * @category Hype Train
  * @function
  */
-export const getHypeTrainStatus = /* @__PURE__ */ defineCall<GetHypeTrainStatusInput, GetHypeTrainStatusResponse>({
+export const getHypeTrainStatus = /* @__PURE__ */ defineCall<GetHypeTrainStatusInput, GetHypeTrainStatusResponse, 'get-hype-train-status'>({
   id: 'get-hype-train-status',
   method: 'GET',
   path: 'hypetrain/status',
@@ -127,5 +88,46 @@ export const getHypeTrainStatus = /* @__PURE__ */ defineCall<GetHypeTrainStatusI
   scopes: [['channel:read:hype_train']],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetHypeTrainStatusResponseSchema,
+  get response() {
+    return (GetHypeTrainStatusResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      current: v.nullable(v.looseObject({
+        id: str,
+        broadcaster_user_id: str,
+        broadcaster_user_login: str,
+        broadcaster_user_name: str,
+        level: num,
+        total: num,
+        progress: num,
+        goal: num,
+        top_contributions: v.array(v.looseObject({
+          user_id: str,
+          user_login: str,
+          user_name: str,
+          type: str,
+          total: num,
+        })),
+        shared_train_participants: v.nullable(v.array(v.looseObject({
+          broadcaster_user_id: str,
+          broadcaster_user_login: str,
+          broadcaster_user_name: str,
+        }))),
+        started_at: str,
+        expires_at: str,
+        type: str,
+        is_shared_train: v.optional(bool),
+      })),
+      all_time_high: v.nullable(v.looseObject({
+        level: num,
+        total: num,
+        achieved_at: str,
+      })),
+      shared_all_time_high: v.nullable(v.looseObject({
+        level: num,
+        total: num,
+        achieved_at: str,
+      })),
+    })),
+  }));
+  },
 }, [checkRequired]);

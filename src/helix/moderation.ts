@@ -16,10 +16,11 @@ export interface AutoModStatus {
   msg_id: string;
   is_permitted: boolean;
 }
-const AutoModStatusSchema: v.GenericSchema<unknown, AutoModStatus> = /* @__PURE__ */ v.looseObject({
+let AutoModStatusMemo: v.GenericSchema<unknown, AutoModStatus> | undefined;
+const AutoModStatusSchema = (): v.GenericSchema<unknown, AutoModStatus> => (AutoModStatusMemo ??= v.looseObject({
   msg_id: str,
   is_permitted: bool,
-});
+}));
 
 /**
  * Part of what {@link getAutomodSettings}, {@link updateAutomodSettings} resolve to.
@@ -38,10 +39,11 @@ export interface AutoModSettings {
   race_ethnicity_or_religion: number;
   sex_based_terms: number;
 }
-const AutoModSettingsSchema: v.GenericSchema<unknown, AutoModSettings> = /* @__PURE__ */ v.looseObject({
+let AutoModSettingsMemo: v.GenericSchema<unknown, AutoModSettings> | undefined;
+const AutoModSettingsSchema = (): v.GenericSchema<unknown, AutoModSettings> => (AutoModSettingsMemo ??= v.looseObject({
   broadcaster_id: str,
   moderator_id: str,
-  overall_level: /* @__PURE__ */ v.nullable(num),
+  overall_level: v.nullable(num),
   disability: num,
   aggression: num,
   sexuality_sex_or_gender: num,
@@ -50,7 +52,7 @@ const AutoModSettingsSchema: v.GenericSchema<unknown, AutoModSettings> = /* @__P
   swearing: num,
   race_ethnicity_or_religion: num,
   sex_based_terms: num,
-});
+}));
 
 /**
  * Part of what {@link getBannedUsers} resolves to.
@@ -67,7 +69,8 @@ export interface BannedUser {
   moderator_login: string;
   moderator_name: string;
 }
-const BannedUserSchema: v.GenericSchema<unknown, BannedUser> = /* @__PURE__ */ v.looseObject({
+let BannedUserMemo: v.GenericSchema<unknown, BannedUser> | undefined;
+const BannedUserSchema = (): v.GenericSchema<unknown, BannedUser> => (BannedUserMemo ??= v.looseObject({
   user_id: str,
   user_login: str,
   user_name: str,
@@ -77,7 +80,7 @@ const BannedUserSchema: v.GenericSchema<unknown, BannedUser> = /* @__PURE__ */ v
   moderator_id: str,
   moderator_login: str,
   moderator_name: str,
-});
+}));
 
 /**
  * Part of what {@link getBlockedTerms}, {@link addBlockedTerm} resolve to.
@@ -92,15 +95,16 @@ export interface BlockedTerm {
   updated_at: string;
   expires_at: string | null;
 }
-const BlockedTermSchema: v.GenericSchema<unknown, BlockedTerm> = /* @__PURE__ */ v.looseObject({
+let BlockedTermMemo: v.GenericSchema<unknown, BlockedTerm> | undefined;
+const BlockedTermSchema = (): v.GenericSchema<unknown, BlockedTerm> => (BlockedTermMemo ??= v.looseObject({
   broadcaster_id: str,
   moderator_id: str,
   id: str,
   text: str,
   created_at: str,
   updated_at: str,
-  expires_at: /* @__PURE__ */ v.nullable(str),
-});
+  expires_at: v.nullable(str),
+}));
 
 /**
  * Part of what {@link getModerators} resolves to.
@@ -111,11 +115,12 @@ export interface UserModerator {
   user_login: string;
   user_name: string;
 }
-const UserModeratorSchema: v.GenericSchema<unknown, UserModerator> = /* @__PURE__ */ v.looseObject({
+let UserModeratorMemo: v.GenericSchema<unknown, UserModerator> | undefined;
+const UserModeratorSchema = (): v.GenericSchema<unknown, UserModerator> => (UserModeratorMemo ??= v.looseObject({
   user_id: str,
   user_login: str,
   user_name: str,
-});
+}));
 
 /**
  * Part of what {@link getVips} resolves to.
@@ -126,11 +131,12 @@ export interface UserVip {
   user_name: string;
   user_login: string;
 }
-const UserVipSchema: v.GenericSchema<unknown, UserVip> = /* @__PURE__ */ v.looseObject({
+let UserVipMemo: v.GenericSchema<unknown, UserVip> | undefined;
+const UserVipSchema = (): v.GenericSchema<unknown, UserVip> => (UserVipMemo ??= v.looseObject({
   user_id: str,
   user_name: str,
   user_login: str,
-});
+}));
 
 /**
  * Input of {@link checkAutomodStatus}: query parameters and body fields by their wire names.
@@ -147,9 +153,7 @@ export interface CheckAutomodStatusInput {
 export interface CheckAutomodStatusResponse {
   data: AutoModStatus[];
 }
-const CheckAutomodStatusResponseSchema: v.GenericSchema<unknown, CheckAutomodStatusResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(AutoModStatusSchema),
-});
+let CheckAutomodStatusResponseMemo: v.GenericSchema<unknown, CheckAutomodStatusResponse> | undefined;
 
 /**
  * Asks whether AutoMod would hold the given messages.
@@ -173,7 +177,7 @@ const CheckAutomodStatusResponseSchema: v.GenericSchema<unknown, CheckAutomodSta
  * @category Moderation
  * @function
  */
-export const checkAutomodStatus = /* @__PURE__ */ defineCall<CheckAutomodStatusInput, CheckAutomodStatusResponse>({
+export const checkAutomodStatus = /* @__PURE__ */ defineCall<CheckAutomodStatusInput, CheckAutomodStatusResponse, 'check-automod-status'>({
   id: 'check-automod-status',
   method: 'POST',
   path: 'moderation/enforcements/status',
@@ -184,7 +188,11 @@ export const checkAutomodStatus = /* @__PURE__ */ defineCall<CheckAutomodStatusI
   paginated: false,
   required: ['broadcaster_id', 'data'],
   limits: [{ of: ['data'], max: 100 }],
-  response: CheckAutomodStatusResponseSchema,
+  get response() {
+    return (CheckAutomodStatusResponseMemo ??= v.looseObject({
+    data: v.array(AutoModStatusSchema()),
+  }));
+  },
 }, [checkRequired, checkLimits]);
 
 /**
@@ -216,7 +224,7 @@ export interface ManageHeldAutomodMessagesInput {
  * @category Moderation
  * @function
  */
-export const manageHeldAutomodMessages = /* @__PURE__ */ defineCall<ManageHeldAutomodMessagesInput, void>({
+export const manageHeldAutomodMessages = /* @__PURE__ */ defineCall<ManageHeldAutomodMessagesInput, void, 'manage-held-automod-messages'>({
   id: 'manage-held-automod-messages',
   method: 'POST',
   path: 'moderation/automod/message',
@@ -243,9 +251,7 @@ export interface GetAutomodSettingsInput {
 export interface GetAutomodSettingsResponse {
   data: AutoModSettings[];
 }
-const GetAutomodSettingsResponseSchema: v.GenericSchema<unknown, GetAutomodSettingsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(AutoModSettingsSchema),
-});
+let GetAutomodSettingsResponseMemo: v.GenericSchema<unknown, GetAutomodSettingsResponse> | undefined;
 
 /**
  * Reads a channel’s AutoMod levels.
@@ -266,7 +272,7 @@ const GetAutomodSettingsResponseSchema: v.GenericSchema<unknown, GetAutomodSetti
  * @category Moderation
  * @function
  */
-export const getAutomodSettings = /* @__PURE__ */ defineCall<GetAutomodSettingsInput, GetAutomodSettingsResponse>({
+export const getAutomodSettings = /* @__PURE__ */ defineCall<GetAutomodSettingsInput, GetAutomodSettingsResponse, 'get-automod-settings'>({
   id: 'get-automod-settings',
   method: 'GET',
   path: 'moderation/automod/settings',
@@ -276,7 +282,11 @@ export const getAutomodSettings = /* @__PURE__ */ defineCall<GetAutomodSettingsI
   scopes: [['moderator:read:automod_settings', 'moderator:manage:automod_settings']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
-  response: GetAutomodSettingsResponseSchema,
+  get response() {
+    return (GetAutomodSettingsResponseMemo ??= v.looseObject({
+    data: v.array(AutoModSettingsSchema()),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -303,9 +313,7 @@ export interface UpdateAutomodSettingsInput {
 export interface UpdateAutomodSettingsResponse {
   data: AutoModSettings[];
 }
-const UpdateAutomodSettingsResponseSchema: v.GenericSchema<unknown, UpdateAutomodSettingsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(AutoModSettingsSchema),
-});
+let UpdateAutomodSettingsResponseMemo: v.GenericSchema<unknown, UpdateAutomodSettingsResponse> | undefined;
 
 /**
  * Sets a channel’s AutoMod levels, overall or per category.
@@ -326,7 +334,7 @@ const UpdateAutomodSettingsResponseSchema: v.GenericSchema<unknown, UpdateAutomo
  * @category Moderation
  * @function
  */
-export const updateAutomodSettings = /* @__PURE__ */ defineCall<UpdateAutomodSettingsInput, UpdateAutomodSettingsResponse>({
+export const updateAutomodSettings = /* @__PURE__ */ defineCall<UpdateAutomodSettingsInput, UpdateAutomodSettingsResponse, 'update-automod-settings'>({
   id: 'update-automod-settings',
   method: 'PUT',
   path: 'moderation/automod/settings',
@@ -336,7 +344,11 @@ export const updateAutomodSettings = /* @__PURE__ */ defineCall<UpdateAutomodSet
   scopes: [['moderator:manage:automod_settings']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
-  response: UpdateAutomodSettingsResponseSchema,
+  get response() {
+    return (UpdateAutomodSettingsResponseMemo ??= v.looseObject({
+    data: v.array(AutoModSettingsSchema()),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -358,10 +370,7 @@ export interface GetBannedUsersResponse {
   data: BannedUser[];
   pagination?: Pagination;
 }
-const GetBannedUsersResponseSchema: v.GenericSchema<unknown, GetBannedUsersResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(BannedUserSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetBannedUsersResponseMemo: v.GenericSchema<unknown, GetBannedUsersResponse> | undefined;
 
 /**
  * Lists users banned or timed out in a channel.
@@ -384,7 +393,7 @@ const GetBannedUsersResponseSchema: v.GenericSchema<unknown, GetBannedUsersRespo
  * @category Moderation
  * @function
  */
-export const getBannedUsers = /* @__PURE__ */ definePaginated<GetBannedUsersInput, GetBannedUsersResponse>({
+export const getBannedUsers = /* @__PURE__ */ definePaginated<GetBannedUsersInput, GetBannedUsersResponse, 'get-banned-users'>({
   id: 'get-banned-users',
   method: 'GET',
   path: 'moderation/banned',
@@ -396,7 +405,12 @@ export const getBannedUsers = /* @__PURE__ */ definePaginated<GetBannedUsersInpu
   required: ['broadcaster_id'],
   limits: [{ of: ['user_id'], max: 100 }],
   range: { first: [1, 100] },
-  response: GetBannedUsersResponseSchema,
+  get response() {
+    return (GetBannedUsersResponseMemo ??= v.looseObject({
+    data: v.array(BannedUserSchema()),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkRequired, checkLimits, checkRange]);
 
 /**
@@ -421,15 +435,7 @@ export interface BanUserResponse {
     end_time: string | null;
   }[];
 }
-const BanUserResponseSchema: v.GenericSchema<unknown, BanUserResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    broadcaster_id: str,
-    moderator_id: str,
-    user_id: str,
-    created_at: str,
-    end_time: /* @__PURE__ */ v.nullable(str),
-  })),
-});
+let BanUserResponseMemo: v.GenericSchema<unknown, BanUserResponse> | undefined;
 
 /**
  * Bans a user from a channel’s chat, or times them out for a while.
@@ -454,7 +460,7 @@ const BanUserResponseSchema: v.GenericSchema<unknown, BanUserResponse> = /* @__P
  * @category Moderation
  * @function
  */
-export const banUser = /* @__PURE__ */ defineCall<BanUserInput, BanUserResponse>({
+export const banUser = /* @__PURE__ */ defineCall<BanUserInput, BanUserResponse, 'ban-user'>({
   id: 'ban-user',
   method: 'POST',
   path: 'moderation/bans',
@@ -464,7 +470,17 @@ export const banUser = /* @__PURE__ */ defineCall<BanUserInput, BanUserResponse>
   scopes: [['moderator:manage:banned_users']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'data'],
-  response: BanUserResponseSchema,
+  get response() {
+    return (BanUserResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      broadcaster_id: str,
+      moderator_id: str,
+      user_id: str,
+      created_at: str,
+      end_time: v.nullable(str),
+    })),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -500,7 +516,7 @@ export interface UnbanUserInput {
  * @category Moderation
  * @function
  */
-export const unbanUser = /* @__PURE__ */ defineCall<UnbanUserInput, void>({
+export const unbanUser = /* @__PURE__ */ defineCall<UnbanUserInput, void, 'unban-user'>({
   id: 'unban-user',
   method: 'DELETE',
   path: 'moderation/bans',
@@ -548,26 +564,7 @@ export interface GetUnbanRequestsResponse {
   }[];
   pagination?: Pagination;
 }
-const GetUnbanRequestsResponseSchema: v.GenericSchema<unknown, GetUnbanRequestsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    id: str,
-    broadcaster_id: str,
-    broadcaster_name: str,
-    broadcaster_login: str,
-    moderator_id: /* @__PURE__ */ v.nullable(str),
-    moderator_login: /* @__PURE__ */ v.nullable(str),
-    moderator_name: /* @__PURE__ */ v.nullable(str),
-    user_id: str,
-    user_login: str,
-    user_name: str,
-    text: str,
-    status: str,
-    created_at: str,
-    resolved_at: /* @__PURE__ */ v.nullable(str),
-    resolution_text: /* @__PURE__ */ v.nullable(str),
-  })),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetUnbanRequestsResponseMemo: v.GenericSchema<unknown, GetUnbanRequestsResponse> | undefined;
 
 /**
  * Lists requests from banned users asking to be unbanned.
@@ -594,7 +591,7 @@ const GetUnbanRequestsResponseSchema: v.GenericSchema<unknown, GetUnbanRequestsR
  * @category Moderation
  * @function
  */
-export const getUnbanRequests = /* @__PURE__ */ definePaginated<GetUnbanRequestsInput, GetUnbanRequestsResponse>({
+export const getUnbanRequests = /* @__PURE__ */ definePaginated<GetUnbanRequestsInput, GetUnbanRequestsResponse, 'get-unban-requests'>({
   id: 'get-unban-requests',
   method: 'GET',
   path: 'moderation/unban_requests',
@@ -605,7 +602,28 @@ export const getUnbanRequests = /* @__PURE__ */ definePaginated<GetUnbanRequests
   paginated: true,
   required: ['broadcaster_id', 'moderator_id', 'status'],
   range: { first: [1, 100] },
-  response: GetUnbanRequestsResponseSchema,
+  get response() {
+    return (GetUnbanRequestsResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      id: str,
+      broadcaster_id: str,
+      broadcaster_name: str,
+      broadcaster_login: str,
+      moderator_id: v.nullable(str),
+      moderator_login: v.nullable(str),
+      moderator_name: v.nullable(str),
+      user_id: str,
+      user_login: str,
+      user_name: str,
+      text: str,
+      status: str,
+      created_at: str,
+      resolved_at: v.nullable(str),
+      resolution_text: v.nullable(str),
+    })),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkRequired, checkRange]);
 
 /**
@@ -642,25 +660,7 @@ export interface ResolveUnbanRequestsResponse {
     resolution_text: string | null;
   }[];
 }
-const ResolveUnbanRequestsResponseSchema: v.GenericSchema<unknown, ResolveUnbanRequestsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    id: str,
-    broadcaster_id: str,
-    broadcaster_login: str,
-    broadcaster_name: str,
-    moderator_id: str,
-    moderator_login: str,
-    moderator_name: str,
-    user_id: str,
-    user_login: str,
-    user_name: str,
-    text: str,
-    status: str,
-    created_at: str,
-    resolved_at: str,
-    resolution_text: /* @__PURE__ */ v.nullable(str),
-  })),
-});
+let ResolveUnbanRequestsResponseMemo: v.GenericSchema<unknown, ResolveUnbanRequestsResponse> | undefined;
 
 /**
  * Approves or denies an unban request.
@@ -686,7 +686,7 @@ const ResolveUnbanRequestsResponseSchema: v.GenericSchema<unknown, ResolveUnbanR
  * @category Moderation
  * @function
  */
-export const resolveUnbanRequests = /* @__PURE__ */ defineCall<ResolveUnbanRequestsInput, ResolveUnbanRequestsResponse>({
+export const resolveUnbanRequests = /* @__PURE__ */ defineCall<ResolveUnbanRequestsInput, ResolveUnbanRequestsResponse, 'resolve-unban-requests'>({
   id: 'resolve-unban-requests',
   method: 'PATCH',
   path: 'moderation/unban_requests',
@@ -697,7 +697,27 @@ export const resolveUnbanRequests = /* @__PURE__ */ defineCall<ResolveUnbanReque
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'unban_request_id', 'status'],
   maxLength: { resolution_text: 500 },
-  response: ResolveUnbanRequestsResponseSchema,
+  get response() {
+    return (ResolveUnbanRequestsResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      id: str,
+      broadcaster_id: str,
+      broadcaster_login: str,
+      broadcaster_name: str,
+      moderator_id: str,
+      moderator_login: str,
+      moderator_name: str,
+      user_id: str,
+      user_login: str,
+      user_name: str,
+      text: str,
+      status: str,
+      created_at: str,
+      resolved_at: str,
+      resolution_text: v.nullable(str),
+    })),
+  }));
+  },
 }, [checkRequired, checkMaxLength]);
 
 /**
@@ -718,10 +738,7 @@ export interface GetBlockedTermsResponse {
   data: BlockedTerm[];
   pagination?: Pagination;
 }
-const GetBlockedTermsResponseSchema: v.GenericSchema<unknown, GetBlockedTermsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(BlockedTermSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetBlockedTermsResponseMemo: v.GenericSchema<unknown, GetBlockedTermsResponse> | undefined;
 
 /**
  * Lists the words and phrases blocked in a channel’s chat.
@@ -744,7 +761,7 @@ const GetBlockedTermsResponseSchema: v.GenericSchema<unknown, GetBlockedTermsRes
  * @category Moderation
  * @function
  */
-export const getBlockedTerms = /* @__PURE__ */ definePaginated<GetBlockedTermsInput, GetBlockedTermsResponse>({
+export const getBlockedTerms = /* @__PURE__ */ definePaginated<GetBlockedTermsInput, GetBlockedTermsResponse, 'get-blocked-terms'>({
   id: 'get-blocked-terms',
   method: 'GET',
   path: 'moderation/blocked_terms',
@@ -755,7 +772,12 @@ export const getBlockedTerms = /* @__PURE__ */ definePaginated<GetBlockedTermsIn
   paginated: true,
   required: ['broadcaster_id', 'moderator_id'],
   range: { first: [1, 100] },
-  response: GetBlockedTermsResponseSchema,
+  get response() {
+    return (GetBlockedTermsResponseMemo ??= v.looseObject({
+    data: v.array(BlockedTermSchema()),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkRequired, checkRange]);
 
 /**
@@ -774,9 +796,7 @@ export interface AddBlockedTermInput {
 export interface AddBlockedTermResponse {
   data: BlockedTerm[];
 }
-const AddBlockedTermResponseSchema: v.GenericSchema<unknown, AddBlockedTermResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(BlockedTermSchema),
-});
+let AddBlockedTermResponseMemo: v.GenericSchema<unknown, AddBlockedTermResponse> | undefined;
 
 /**
  * Blocks a word or phrase in a channel’s chat.
@@ -801,7 +821,7 @@ const AddBlockedTermResponseSchema: v.GenericSchema<unknown, AddBlockedTermRespo
  * @category Moderation
  * @function
  */
-export const addBlockedTerm = /* @__PURE__ */ defineCall<AddBlockedTermInput, AddBlockedTermResponse>({
+export const addBlockedTerm = /* @__PURE__ */ defineCall<AddBlockedTermInput, AddBlockedTermResponse, 'add-blocked-term'>({
   id: 'add-blocked-term',
   method: 'POST',
   path: 'moderation/blocked_terms',
@@ -812,7 +832,11 @@ export const addBlockedTerm = /* @__PURE__ */ defineCall<AddBlockedTermInput, Ad
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'text'],
   maxLength: { text: 500 },
-  response: AddBlockedTermResponseSchema,
+  get response() {
+    return (AddBlockedTermResponseMemo ??= v.looseObject({
+    data: v.array(BlockedTermSchema()),
+  }));
+  },
 }, [checkRequired, checkMaxLength]);
 
 /**
@@ -848,7 +872,7 @@ export interface RemoveBlockedTermInput {
  * @category Moderation
  * @function
  */
-export const removeBlockedTerm = /* @__PURE__ */ defineCall<RemoveBlockedTermInput, void>({
+export const removeBlockedTerm = /* @__PURE__ */ defineCall<RemoveBlockedTermInput, void, 'remove-blocked-term'>({
   id: 'remove-blocked-term',
   method: 'DELETE',
   path: 'moderation/blocked_terms',
@@ -889,7 +913,7 @@ export interface DeleteChatMessagesInput {
  * @category Moderation
  * @function
  */
-export const deleteChatMessages = /* @__PURE__ */ defineCall<DeleteChatMessagesInput, void>({
+export const deleteChatMessages = /* @__PURE__ */ defineCall<DeleteChatMessagesInput, void, 'delete-chat-messages'>({
   id: 'delete-chat-messages',
   method: 'DELETE',
   path: 'moderation/chat',
@@ -922,14 +946,7 @@ export interface GetModeratedChannelsResponse {
   }[];
   pagination?: Pagination;
 }
-const GetModeratedChannelsResponseSchema: v.GenericSchema<unknown, GetModeratedChannelsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    broadcaster_id: str,
-    broadcaster_login: str,
-    broadcaster_name: str,
-  })),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetModeratedChannelsResponseMemo: v.GenericSchema<unknown, GetModeratedChannelsResponse> | undefined;
 
 /**
  * Lists the channels in which a user is a moderator.
@@ -952,7 +969,7 @@ const GetModeratedChannelsResponseSchema: v.GenericSchema<unknown, GetModeratedC
  * @category Moderation
  * @function
  */
-export const getModeratedChannels = /* @__PURE__ */ definePaginated<GetModeratedChannelsInput, GetModeratedChannelsResponse>({
+export const getModeratedChannels = /* @__PURE__ */ definePaginated<GetModeratedChannelsInput, GetModeratedChannelsResponse, 'get-moderated-channels'>({
   id: 'get-moderated-channels',
   method: 'GET',
   path: 'moderation/channels',
@@ -963,7 +980,16 @@ export const getModeratedChannels = /* @__PURE__ */ definePaginated<GetModerated
   paginated: true,
   required: ['user_id'],
   range: { first: [1, 100] },
-  response: GetModeratedChannelsResponseSchema,
+  get response() {
+    return (GetModeratedChannelsResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      broadcaster_id: str,
+      broadcaster_login: str,
+      broadcaster_name: str,
+    })),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkRequired, checkRange]);
 
 /**
@@ -984,10 +1010,7 @@ export interface GetModeratorsResponse {
   data: UserModerator[];
   pagination?: Pagination;
 }
-const GetModeratorsResponseSchema: v.GenericSchema<unknown, GetModeratorsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(UserModeratorSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetModeratorsResponseMemo: v.GenericSchema<unknown, GetModeratorsResponse> | undefined;
 
 /**
  * Lists a channel’s moderators.
@@ -1010,7 +1033,7 @@ const GetModeratorsResponseSchema: v.GenericSchema<unknown, GetModeratorsRespons
  * @category Moderation
  * @function
  */
-export const getModerators = /* @__PURE__ */ definePaginated<GetModeratorsInput, GetModeratorsResponse>({
+export const getModerators = /* @__PURE__ */ definePaginated<GetModeratorsInput, GetModeratorsResponse, 'get-moderators'>({
   id: 'get-moderators',
   method: 'GET',
   path: 'moderation/moderators',
@@ -1022,7 +1045,12 @@ export const getModerators = /* @__PURE__ */ definePaginated<GetModeratorsInput,
   required: ['broadcaster_id'],
   limits: [{ of: ['user_id'], max: 100 }],
   range: { first: [1, 100] },
-  response: GetModeratorsResponseSchema,
+  get response() {
+    return (GetModeratorsResponseMemo ??= v.looseObject({
+    data: v.array(UserModeratorSchema()),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkRequired, checkLimits, checkRange]);
 
 /**
@@ -1053,7 +1081,7 @@ export interface AddChannelModeratorInput {
  * @category Moderation
  * @function
  */
-export const addChannelModerator = /* @__PURE__ */ defineCall<AddChannelModeratorInput, void>({
+export const addChannelModerator = /* @__PURE__ */ defineCall<AddChannelModeratorInput, void, 'add-channel-moderator'>({
   id: 'add-channel-moderator',
   method: 'POST',
   path: 'moderation/moderators',
@@ -1093,7 +1121,7 @@ export interface RemoveChannelModeratorInput {
  * @category Moderation
  * @function
  */
-export const removeChannelModerator = /* @__PURE__ */ defineCall<RemoveChannelModeratorInput, void>({
+export const removeChannelModerator = /* @__PURE__ */ defineCall<RemoveChannelModeratorInput, void, 'remove-channel-moderator'>({
   id: 'remove-channel-moderator',
   method: 'DELETE',
   path: 'moderation/moderators',
@@ -1123,10 +1151,7 @@ export interface GetVipsResponse {
   data: UserVip[];
   pagination?: Pagination;
 }
-const GetVipsResponseSchema: v.GenericSchema<unknown, GetVipsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(UserVipSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetVipsResponseMemo: v.GenericSchema<unknown, GetVipsResponse> | undefined;
 
 /**
  * Lists a channel’s VIPs.
@@ -1149,7 +1174,7 @@ const GetVipsResponseSchema: v.GenericSchema<unknown, GetVipsResponse> = /* @__P
  * @category Moderation
  * @function
  */
-export const getVips = /* @__PURE__ */ definePaginated<GetVipsInput, GetVipsResponse>({
+export const getVips = /* @__PURE__ */ definePaginated<GetVipsInput, GetVipsResponse, 'get-vips'>({
   id: 'get-vips',
   method: 'GET',
   path: 'channels/vips',
@@ -1161,7 +1186,12 @@ export const getVips = /* @__PURE__ */ definePaginated<GetVipsInput, GetVipsResp
   required: ['broadcaster_id'],
   limits: [{ of: ['user_id'], max: 100 }],
   range: { first: [1, 100] },
-  response: GetVipsResponseSchema,
+  get response() {
+    return (GetVipsResponseMemo ??= v.looseObject({
+    data: v.array(UserVipSchema()),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkRequired, checkLimits, checkRange]);
 
 /**
@@ -1192,7 +1222,7 @@ export interface AddChannelVipInput {
  * @category Moderation
  * @function
  */
-export const addChannelVip = /* @__PURE__ */ defineCall<AddChannelVipInput, void>({
+export const addChannelVip = /* @__PURE__ */ defineCall<AddChannelVipInput, void, 'add-channel-vip'>({
   id: 'add-channel-vip',
   method: 'POST',
   path: 'channels/vips',
@@ -1232,7 +1262,7 @@ export interface RemoveChannelVipInput {
  * @category Moderation
  * @function
  */
-export const removeChannelVip = /* @__PURE__ */ defineCall<RemoveChannelVipInput, void>({
+export const removeChannelVip = /* @__PURE__ */ defineCall<RemoveChannelVipInput, void, 'remove-channel-vip'>({
   id: 'remove-channel-vip',
   method: 'DELETE',
   path: 'channels/vips',
@@ -1266,15 +1296,7 @@ export interface UpdateShieldModeStatusResponse {
     last_activated_at: string;
   }[];
 }
-const UpdateShieldModeStatusResponseSchema: v.GenericSchema<unknown, UpdateShieldModeStatusResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    is_active: bool,
-    moderator_id: str,
-    moderator_login: str,
-    moderator_name: str,
-    last_activated_at: str,
-  })),
-});
+let UpdateShieldModeStatusResponseMemo: v.GenericSchema<unknown, UpdateShieldModeStatusResponse> | undefined;
 
 /**
  * Turns Shield Mode on or off for a channel.
@@ -1299,7 +1321,7 @@ const UpdateShieldModeStatusResponseSchema: v.GenericSchema<unknown, UpdateShiel
  * @category Moderation
  * @function
  */
-export const updateShieldModeStatus = /* @__PURE__ */ defineCall<UpdateShieldModeStatusInput, UpdateShieldModeStatusResponse>({
+export const updateShieldModeStatus = /* @__PURE__ */ defineCall<UpdateShieldModeStatusInput, UpdateShieldModeStatusResponse, 'update-shield-mode-status'>({
   id: 'update-shield-mode-status',
   method: 'PUT',
   path: 'moderation/shield_mode',
@@ -1309,7 +1331,17 @@ export const updateShieldModeStatus = /* @__PURE__ */ defineCall<UpdateShieldMod
   scopes: [['moderator:manage:shield_mode']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'is_active'],
-  response: UpdateShieldModeStatusResponseSchema,
+  get response() {
+    return (UpdateShieldModeStatusResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      is_active: bool,
+      moderator_id: str,
+      moderator_login: str,
+      moderator_name: str,
+      last_activated_at: str,
+    })),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -1333,15 +1365,7 @@ export interface GetShieldModeStatusResponse {
     last_activated_at: string;
   }[];
 }
-const GetShieldModeStatusResponseSchema: v.GenericSchema<unknown, GetShieldModeStatusResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    is_active: bool,
-    moderator_id: str,
-    moderator_login: str,
-    moderator_name: str,
-    last_activated_at: str,
-  })),
-});
+let GetShieldModeStatusResponseMemo: v.GenericSchema<unknown, GetShieldModeStatusResponse> | undefined;
 
 /**
  * Reads whether Shield Mode is on and who last turned it on.
@@ -1362,7 +1386,7 @@ const GetShieldModeStatusResponseSchema: v.GenericSchema<unknown, GetShieldModeS
  * @category Moderation
  * @function
  */
-export const getShieldModeStatus = /* @__PURE__ */ defineCall<GetShieldModeStatusInput, GetShieldModeStatusResponse>({
+export const getShieldModeStatus = /* @__PURE__ */ defineCall<GetShieldModeStatusInput, GetShieldModeStatusResponse, 'get-shield-mode-status'>({
   id: 'get-shield-mode-status',
   method: 'GET',
   path: 'moderation/shield_mode',
@@ -1372,7 +1396,17 @@ export const getShieldModeStatus = /* @__PURE__ */ defineCall<GetShieldModeStatu
   scopes: [['moderator:read:shield_mode', 'moderator:manage:shield_mode']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
-  response: GetShieldModeStatusResponseSchema,
+  get response() {
+    return (GetShieldModeStatusResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      is_active: bool,
+      moderator_id: str,
+      moderator_login: str,
+      moderator_name: str,
+      last_activated_at: str,
+    })),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -1396,14 +1430,7 @@ export interface WarnChatUserResponse {
     reason: string;
   }[];
 }
-const WarnChatUserResponseSchema: v.GenericSchema<unknown, WarnChatUserResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    broadcaster_id: str,
-    user_id: str,
-    moderator_id: str,
-    reason: str,
-  })),
-});
+let WarnChatUserResponseMemo: v.GenericSchema<unknown, WarnChatUserResponse> | undefined;
 
 /**
  * Sends a warning a chatter must acknowledge before chatting again.
@@ -1428,7 +1455,7 @@ const WarnChatUserResponseSchema: v.GenericSchema<unknown, WarnChatUserResponse>
  * @category Moderation
  * @function
  */
-export const warnChatUser = /* @__PURE__ */ defineCall<WarnChatUserInput, WarnChatUserResponse>({
+export const warnChatUser = /* @__PURE__ */ defineCall<WarnChatUserInput, WarnChatUserResponse, 'warn-chat-user'>({
   id: 'warn-chat-user',
   method: 'POST',
   path: 'moderation/warnings',
@@ -1438,7 +1465,16 @@ export const warnChatUser = /* @__PURE__ */ defineCall<WarnChatUserInput, WarnCh
   scopes: [['moderator:manage:warnings']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'data'],
-  response: WarnChatUserResponseSchema,
+  get response() {
+    return (WarnChatUserResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      broadcaster_id: str,
+      user_id: str,
+      moderator_id: str,
+      reason: str,
+    })),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -1471,16 +1507,7 @@ export interface AddSuspiciousStatusToChatUserResponse {
     )[];
   }[];
 }
-const AddSuspiciousStatusToChatUserResponseSchema: v.GenericSchema<unknown, AddSuspiciousStatusToChatUserResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    user_id: str,
-    broadcaster_id: str,
-    moderator_id: str,
-    updated_at: str,
-    status: str,
-    types: /* @__PURE__ */ v.array(str),
-  })),
-});
+let AddSuspiciousStatusToChatUserResponseMemo: v.GenericSchema<unknown, AddSuspiciousStatusToChatUserResponse> | undefined;
 
 /**
  * Flags a chatter as monitored or restricted.
@@ -1506,7 +1533,7 @@ const AddSuspiciousStatusToChatUserResponseSchema: v.GenericSchema<unknown, AddS
  * @category Moderation
  * @function
  */
-export const addSuspiciousStatusToChatUser = /* @__PURE__ */ defineCall<AddSuspiciousStatusToChatUserInput, AddSuspiciousStatusToChatUserResponse>({
+export const addSuspiciousStatusToChatUser = /* @__PURE__ */ defineCall<AddSuspiciousStatusToChatUserInput, AddSuspiciousStatusToChatUserResponse, 'add-suspicious-status-to-chat-user'>({
   id: 'add-suspicious-status-to-chat-user',
   method: 'POST',
   path: 'moderation/suspicious_users',
@@ -1516,7 +1543,18 @@ export const addSuspiciousStatusToChatUser = /* @__PURE__ */ defineCall<AddSuspi
   scopes: [['moderator:manage:suspicious_users']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'user_id', 'status'],
-  response: AddSuspiciousStatusToChatUserResponseSchema,
+  get response() {
+    return (AddSuspiciousStatusToChatUserResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      user_id: str,
+      broadcaster_id: str,
+      moderator_id: str,
+      updated_at: str,
+      status: str,
+      types: v.array(str),
+    })),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -1548,16 +1586,7 @@ export interface RemoveSuspiciousStatusFromChatUserResponse {
     )[];
   }[];
 }
-const RemoveSuspiciousStatusFromChatUserResponseSchema: v.GenericSchema<unknown, RemoveSuspiciousStatusFromChatUserResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    user_id: str,
-    broadcaster_id: str,
-    moderator_id: str,
-    updated_at: str,
-    status: str,
-    types: /* @__PURE__ */ v.array(str),
-  })),
-});
+let RemoveSuspiciousStatusFromChatUserResponseMemo: v.GenericSchema<unknown, RemoveSuspiciousStatusFromChatUserResponse> | undefined;
 
 /**
  * Clears the suspicious-user flag from a chatter.
@@ -1582,7 +1611,7 @@ const RemoveSuspiciousStatusFromChatUserResponseSchema: v.GenericSchema<unknown,
  * @category Moderation
  * @function
  */
-export const removeSuspiciousStatusFromChatUser = /* @__PURE__ */ defineCall<RemoveSuspiciousStatusFromChatUserInput, RemoveSuspiciousStatusFromChatUserResponse>({
+export const removeSuspiciousStatusFromChatUser = /* @__PURE__ */ defineCall<RemoveSuspiciousStatusFromChatUserInput, RemoveSuspiciousStatusFromChatUserResponse, 'remove-suspicious-status-from-chat-user'>({
   id: 'remove-suspicious-status-from-chat-user',
   method: 'DELETE',
   path: 'moderation/suspicious_users',
@@ -1592,5 +1621,16 @@ export const removeSuspiciousStatusFromChatUser = /* @__PURE__ */ defineCall<Rem
   scopes: [['moderator:manage:suspicious_users']],
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'user_id'],
-  response: RemoveSuspiciousStatusFromChatUserResponseSchema,
+  get response() {
+    return (RemoveSuspiciousStatusFromChatUserResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      user_id: str,
+      broadcaster_id: str,
+      moderator_id: str,
+      updated_at: str,
+      status: str,
+      types: v.array(str),
+    })),
+  }));
+  },
 }, [checkRequired]);

@@ -41,13 +41,14 @@ export interface Poll {
   started_at: string;
   ended_at?: string | null;
 }
-const PollSchema: v.GenericSchema<unknown, Poll> = /* @__PURE__ */ v.looseObject({
+let PollMemo: v.GenericSchema<unknown, Poll> | undefined;
+const PollSchema = (): v.GenericSchema<unknown, Poll> => (PollMemo ??= v.looseObject({
   id: str,
   broadcaster_id: str,
   broadcaster_name: str,
   broadcaster_login: str,
   title: str,
-  choices: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+  choices: v.array(v.looseObject({
     id: str,
     title: str,
     votes: num,
@@ -61,8 +62,8 @@ const PollSchema: v.GenericSchema<unknown, Poll> = /* @__PURE__ */ v.looseObject
   status: str,
   duration: num,
   started_at: str,
-  ended_at: /* @__PURE__ */ v.nullish(str),
-});
+  ended_at: v.nullish(str),
+}));
 
 /**
  * Input of {@link getPolls}: query parameters and body fields by their wire names.
@@ -82,10 +83,7 @@ export interface GetPollsResponse {
   data: Poll[];
   pagination?: Pagination;
 }
-const GetPollsResponseSchema: v.GenericSchema<unknown, GetPollsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(PollSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetPollsResponseMemo: v.GenericSchema<unknown, GetPollsResponse> | undefined;
 
 /**
  * Lists polls a broadcaster ran, newest first, or looks them up by id.
@@ -108,7 +106,7 @@ const GetPollsResponseSchema: v.GenericSchema<unknown, GetPollsResponse> = /* @_
  * @category Polls
  * @function
  */
-export const getPolls = /* @__PURE__ */ definePaginated<GetPollsInput, GetPollsResponse>({
+export const getPolls = /* @__PURE__ */ definePaginated<GetPollsInput, GetPollsResponse, 'get-polls'>({
   id: 'get-polls',
   method: 'GET',
   path: 'polls',
@@ -120,7 +118,12 @@ export const getPolls = /* @__PURE__ */ definePaginated<GetPollsInput, GetPollsR
   required: ['broadcaster_id'],
   limits: [{ of: ['id'], max: 20 }],
   range: { first: [1, 20] },
-  response: GetPollsResponseSchema,
+  get response() {
+    return (GetPollsResponseMemo ??= v.looseObject({
+    data: v.array(PollSchema()),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkRequired, checkLimits, checkRange]);
 
 /**
@@ -142,9 +145,7 @@ export interface CreatePollInput {
 export interface CreatePollResponse {
   data: Poll[];
 }
-const CreatePollResponseSchema: v.GenericSchema<unknown, CreatePollResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(PollSchema),
-});
+let CreatePollResponseMemo: v.GenericSchema<unknown, CreatePollResponse> | undefined;
 
 /**
  * Starts a poll in the channel.
@@ -170,7 +171,7 @@ const CreatePollResponseSchema: v.GenericSchema<unknown, CreatePollResponse> = /
  * @category Polls
  * @function
  */
-export const createPoll = /* @__PURE__ */ defineCall<CreatePollInput, CreatePollResponse>({
+export const createPoll = /* @__PURE__ */ defineCall<CreatePollInput, CreatePollResponse, 'create-poll'>({
   id: 'create-poll',
   method: 'POST',
   path: 'polls',
@@ -183,7 +184,11 @@ export const createPoll = /* @__PURE__ */ defineCall<CreatePollInput, CreatePoll
   limits: [{ of: ['choices'], max: 5 }],
   range: { duration: [15, 1800], channel_points_per_vote: [1, 1000000] },
   maxLength: { title: 60 },
-  response: CreatePollResponseSchema,
+  get response() {
+    return (CreatePollResponseMemo ??= v.looseObject({
+    data: v.array(PollSchema()),
+  }));
+  },
 }, [checkRequired, checkLimits, checkRange, checkMaxLength]);
 
 /**
@@ -202,9 +207,7 @@ export interface EndPollInput {
 export interface EndPollResponse {
   data: Poll[];
 }
-const EndPollResponseSchema: v.GenericSchema<unknown, EndPollResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(PollSchema),
-});
+let EndPollResponseMemo: v.GenericSchema<unknown, EndPollResponse> | undefined;
 
 /**
  * Ends a running poll, showing or hiding its results.
@@ -225,7 +228,7 @@ const EndPollResponseSchema: v.GenericSchema<unknown, EndPollResponse> = /* @__P
  * @category Polls
  * @function
  */
-export const endPoll = /* @__PURE__ */ defineCall<EndPollInput, EndPollResponse>({
+export const endPoll = /* @__PURE__ */ defineCall<EndPollInput, EndPollResponse, 'end-poll'>({
   id: 'end-poll',
   method: 'PATCH',
   path: 'polls',
@@ -235,5 +238,9 @@ export const endPoll = /* @__PURE__ */ defineCall<EndPollInput, EndPollResponse>
   scopes: [['channel:manage:polls']],
   paginated: false,
   required: ['broadcaster_id', 'id', 'status'],
-  response: EndPollResponseSchema,
+  get response() {
+    return (EndPollResponseMemo ??= v.looseObject({
+    data: v.array(PollSchema()),
+  }));
+  },
 }, [checkRequired]);

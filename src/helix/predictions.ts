@@ -25,12 +25,13 @@ export interface PredictionOutcome {
   }[] | null;
   color: 'BLUE' | 'PINK' | (string & {});
 }
-const PredictionOutcomeSchema: v.GenericSchema<unknown, PredictionOutcome> = /* @__PURE__ */ v.looseObject({
+let PredictionOutcomeMemo: v.GenericSchema<unknown, PredictionOutcome> | undefined;
+const PredictionOutcomeSchema = (): v.GenericSchema<unknown, PredictionOutcome> => (PredictionOutcomeMemo ??= v.looseObject({
   id: str,
   title: str,
   users: num,
   channel_points: num,
-  top_predictors: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+  top_predictors: v.nullable(v.array(v.looseObject({
     user_id: str,
     user_name: str,
     user_login: str,
@@ -38,7 +39,7 @@ const PredictionOutcomeSchema: v.GenericSchema<unknown, PredictionOutcome> = /* 
     channel_points_won: num,
   }))),
   color: str,
-});
+}));
 
 /**
  * Part of what {@link getPredictions}, {@link createPrediction}, {@link endPrediction} resolve to.
@@ -58,20 +59,21 @@ export interface Prediction {
   ended_at: string | null;
   locked_at: string | null;
 }
-const PredictionSchema: v.GenericSchema<unknown, Prediction> = /* @__PURE__ */ v.looseObject({
+let PredictionMemo: v.GenericSchema<unknown, Prediction> | undefined;
+const PredictionSchema = (): v.GenericSchema<unknown, Prediction> => (PredictionMemo ??= v.looseObject({
   id: str,
   broadcaster_id: str,
   broadcaster_name: str,
   broadcaster_login: str,
   title: str,
-  winning_outcome_id: /* @__PURE__ */ v.nullable(str),
-  outcomes: /* @__PURE__ */ v.array(PredictionOutcomeSchema),
+  winning_outcome_id: v.nullable(str),
+  outcomes: v.array(PredictionOutcomeSchema()),
   prediction_window: num,
   status: str,
   created_at: str,
-  ended_at: /* @__PURE__ */ v.nullable(str),
-  locked_at: /* @__PURE__ */ v.nullable(str),
-});
+  ended_at: v.nullable(str),
+  locked_at: v.nullable(str),
+}));
 
 /**
  * Input of {@link getPredictions}: query parameters and body fields by their wire names.
@@ -91,10 +93,7 @@ export interface GetPredictionsResponse {
   data: Prediction[];
   pagination?: Pagination;
 }
-const GetPredictionsResponseSchema: v.GenericSchema<unknown, GetPredictionsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(PredictionSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetPredictionsResponseMemo: v.GenericSchema<unknown, GetPredictionsResponse> | undefined;
 
 /**
  * Lists Channel Points Predictions a broadcaster ran.
@@ -117,7 +116,7 @@ const GetPredictionsResponseSchema: v.GenericSchema<unknown, GetPredictionsRespo
  * @category Predictions
  * @function
  */
-export const getPredictions = /* @__PURE__ */ definePaginated<GetPredictionsInput, GetPredictionsResponse>({
+export const getPredictions = /* @__PURE__ */ definePaginated<GetPredictionsInput, GetPredictionsResponse, 'get-predictions'>({
   id: 'get-predictions',
   method: 'GET',
   path: 'predictions',
@@ -129,7 +128,12 @@ export const getPredictions = /* @__PURE__ */ definePaginated<GetPredictionsInpu
   required: ['broadcaster_id'],
   limits: [{ of: ['id'], max: 25 }],
   range: { first: [1, 25] },
-  response: GetPredictionsResponseSchema,
+  get response() {
+    return (GetPredictionsResponseMemo ??= v.looseObject({
+    data: v.array(PredictionSchema()),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkRequired, checkLimits, checkRange]);
 
 /**
@@ -149,9 +153,7 @@ export interface CreatePredictionInput {
 export interface CreatePredictionResponse {
   data: Prediction[];
 }
-const CreatePredictionResponseSchema: v.GenericSchema<unknown, CreatePredictionResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(PredictionSchema),
-});
+let CreatePredictionResponseMemo: v.GenericSchema<unknown, CreatePredictionResponse> | undefined;
 
 /**
  * Starts a Channel Points Prediction in the channel.
@@ -177,7 +179,7 @@ const CreatePredictionResponseSchema: v.GenericSchema<unknown, CreatePredictionR
  * @category Predictions
  * @function
  */
-export const createPrediction = /* @__PURE__ */ defineCall<CreatePredictionInput, CreatePredictionResponse>({
+export const createPrediction = /* @__PURE__ */ defineCall<CreatePredictionInput, CreatePredictionResponse, 'create-prediction'>({
   id: 'create-prediction',
   method: 'POST',
   path: 'predictions',
@@ -190,7 +192,11 @@ export const createPrediction = /* @__PURE__ */ defineCall<CreatePredictionInput
   limits: [{ of: ['outcomes'], max: 10 }],
   range: { prediction_window: [30, 1800] },
   maxLength: { title: 45 },
-  response: CreatePredictionResponseSchema,
+  get response() {
+    return (CreatePredictionResponseMemo ??= v.looseObject({
+    data: v.array(PredictionSchema()),
+  }));
+  },
 }, [checkRequired, checkLimits, checkRange, checkMaxLength]);
 
 /**
@@ -210,9 +216,7 @@ export interface EndPredictionInput {
 export interface EndPredictionResponse {
   data: Prediction[];
 }
-const EndPredictionResponseSchema: v.GenericSchema<unknown, EndPredictionResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(PredictionSchema),
-});
+let EndPredictionResponseMemo: v.GenericSchema<unknown, EndPredictionResponse> | undefined;
 
 /**
  * Locks, settles or cancels a Channel Points Prediction.
@@ -233,7 +237,7 @@ const EndPredictionResponseSchema: v.GenericSchema<unknown, EndPredictionRespons
  * @category Predictions
  * @function
  */
-export const endPrediction = /* @__PURE__ */ defineCall<EndPredictionInput, EndPredictionResponse>({
+export const endPrediction = /* @__PURE__ */ defineCall<EndPredictionInput, EndPredictionResponse, 'end-prediction'>({
   id: 'end-prediction',
   method: 'PATCH',
   path: 'predictions',
@@ -243,5 +247,9 @@ export const endPrediction = /* @__PURE__ */ defineCall<EndPredictionInput, EndP
   scopes: [['channel:manage:predictions']],
   paginated: false,
   required: ['broadcaster_id', 'id', 'status'],
-  response: EndPredictionResponseSchema,
+  get response() {
+    return (EndPredictionResponseMemo ??= v.looseObject({
+    data: v.array(PredictionSchema()),
+  }));
+  },
 }, [checkRequired]);

@@ -23,12 +23,7 @@ export interface StartARaidResponse {
     is_mature: boolean;
   }[];
 }
-const StartARaidResponseSchema: v.GenericSchema<unknown, StartARaidResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    created_at: str,
-    is_mature: bool,
-  })),
-});
+let StartARaidResponseMemo: v.GenericSchema<unknown, StartARaidResponse> | undefined;
 
 /**
  * Starts sending the broadcaster’s viewers to another channel.
@@ -49,7 +44,7 @@ const StartARaidResponseSchema: v.GenericSchema<unknown, StartARaidResponse> = /
  * @category Raids
  * @function
  */
-export const startARaid = /* @__PURE__ */ defineCall<StartARaidInput, StartARaidResponse>({
+export const startARaid = /* @__PURE__ */ defineCall<StartARaidInput, StartARaidResponse, 'start-a-raid'>({
   id: 'start-a-raid',
   method: 'POST',
   path: 'raids',
@@ -59,7 +54,14 @@ export const startARaid = /* @__PURE__ */ defineCall<StartARaidInput, StartARaid
   scopes: [['channel:manage:raids']],
   paginated: false,
   required: ['from_broadcaster_id', 'to_broadcaster_id'],
-  response: StartARaidResponseSchema,
+  get response() {
+    return (StartARaidResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      created_at: str,
+      is_mature: bool,
+    })),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -89,7 +91,7 @@ export interface CancelARaidInput {
  * @category Raids
  * @function
  */
-export const cancelARaid = /* @__PURE__ */ defineCall<CancelARaidInput, void>({
+export const cancelARaid = /* @__PURE__ */ defineCall<CancelARaidInput, void, 'cancel-a-raid'>({
   id: 'cancel-a-raid',
   method: 'DELETE',
   path: 'raids',

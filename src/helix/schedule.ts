@@ -22,18 +22,19 @@ export interface ChannelStreamScheduleSegment {
   } | null;
   is_recurring: boolean;
 }
-const ChannelStreamScheduleSegmentSchema: v.GenericSchema<unknown, ChannelStreamScheduleSegment> = /* @__PURE__ */ v.looseObject({
+let ChannelStreamScheduleSegmentMemo: v.GenericSchema<unknown, ChannelStreamScheduleSegment> | undefined;
+const ChannelStreamScheduleSegmentSchema = (): v.GenericSchema<unknown, ChannelStreamScheduleSegment> => (ChannelStreamScheduleSegmentMemo ??= v.looseObject({
   id: str,
   start_time: str,
   end_time: str,
   title: str,
-  canceled_until: /* @__PURE__ */ v.nullable(str),
-  category: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
+  canceled_until: v.nullable(str),
+  category: v.nullable(v.looseObject({
     id: str,
     name: str,
   })),
   is_recurring: bool,
-});
+}));
 
 /**
  * Input of {@link getChannelStreamSchedule}: query parameters and body fields by their wire names.
@@ -64,19 +65,7 @@ export interface GetChannelStreamScheduleResponse {
     pagination?: Pagination;
   };
 }
-const GetChannelStreamScheduleResponseSchema: v.GenericSchema<unknown, GetChannelStreamScheduleResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.looseObject({
-    segments: /* @__PURE__ */ v.array(ChannelStreamScheduleSegmentSchema),
-    broadcaster_id: str,
-    broadcaster_name: str,
-    broadcaster_login: str,
-    vacation: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
-      start_time: str,
-      end_time: str,
-    })),
-    pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-  }),
-});
+let GetChannelStreamScheduleResponseMemo: v.GenericSchema<unknown, GetChannelStreamScheduleResponse> | undefined;
 
 /**
  * Reads a broadcaster’s planned streams and vacation.
@@ -97,7 +86,7 @@ const GetChannelStreamScheduleResponseSchema: v.GenericSchema<unknown, GetChanne
  * @category Schedule
  * @function
  */
-export const getChannelStreamSchedule = /* @__PURE__ */ defineCall<GetChannelStreamScheduleInput, GetChannelStreamScheduleResponse>({
+export const getChannelStreamSchedule = /* @__PURE__ */ defineCall<GetChannelStreamScheduleInput, GetChannelStreamScheduleResponse, 'get-channel-stream-schedule'>({
   id: 'get-channel-stream-schedule',
   method: 'GET',
   path: 'schedule',
@@ -109,7 +98,21 @@ export const getChannelStreamSchedule = /* @__PURE__ */ defineCall<GetChannelStr
   required: ['broadcaster_id'],
   limits: [{ of: ['id'], max: 100 }],
   range: { first: [1, 25] },
-  response: GetChannelStreamScheduleResponseSchema,
+  get response() {
+    return (GetChannelStreamScheduleResponseMemo ??= v.looseObject({
+    data: v.looseObject({
+      segments: v.array(ChannelStreamScheduleSegmentSchema()),
+      broadcaster_id: str,
+      broadcaster_name: str,
+      broadcaster_login: str,
+      vacation: v.nullable(v.looseObject({
+        start_time: str,
+        end_time: str,
+      })),
+      pagination: v.optional(PaginationSchema()),
+    }),
+  }));
+  },
 }, [checkRequired, checkLimits, checkRange]);
 
 /**
@@ -139,7 +142,7 @@ export interface GetChannelIcalendarInput {
  * @category Schedule
  * @function
  */
-export const getChannelIcalendar = /* @__PURE__ */ defineCall<GetChannelIcalendarInput, string>({
+export const getChannelIcalendar = /* @__PURE__ */ defineCall<GetChannelIcalendarInput, string, 'get-channel-icalendar'>({
   id: 'get-channel-icalendar',
   method: 'GET',
   path: 'schedule/icalendar',
@@ -183,7 +186,7 @@ export interface UpdateChannelStreamScheduleInput {
  * @category Schedule
  * @function
  */
-export const updateChannelStreamSchedule = /* @__PURE__ */ defineCall<UpdateChannelStreamScheduleInput, void>({
+export const updateChannelStreamSchedule = /* @__PURE__ */ defineCall<UpdateChannelStreamScheduleInput, void, 'update-channel-stream-schedule'>({
   id: 'update-channel-stream-schedule',
   method: 'PATCH',
   path: 'schedule/settings',
@@ -224,18 +227,7 @@ export interface CreateChannelStreamScheduleSegmentResponse {
     } | null;
   };
 }
-const CreateChannelStreamScheduleSegmentResponseSchema: v.GenericSchema<unknown, CreateChannelStreamScheduleSegmentResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.looseObject({
-    segments: /* @__PURE__ */ v.array(ChannelStreamScheduleSegmentSchema),
-    broadcaster_id: str,
-    broadcaster_name: str,
-    broadcaster_login: str,
-    vacation: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
-      start_time: str,
-      end_time: str,
-    })),
-  }),
-});
+let CreateChannelStreamScheduleSegmentResponseMemo: v.GenericSchema<unknown, CreateChannelStreamScheduleSegmentResponse> | undefined;
 
 /**
  * Adds a one-off or weekly stream to the broadcaster’s schedule.
@@ -261,7 +253,7 @@ const CreateChannelStreamScheduleSegmentResponseSchema: v.GenericSchema<unknown,
  * @category Schedule
  * @function
  */
-export const createChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<CreateChannelStreamScheduleSegmentInput, CreateChannelStreamScheduleSegmentResponse>({
+export const createChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<CreateChannelStreamScheduleSegmentInput, CreateChannelStreamScheduleSegmentResponse, 'create-channel-stream-schedule-segment'>({
   id: 'create-channel-stream-schedule-segment',
   method: 'POST',
   path: 'schedule/segment',
@@ -272,7 +264,20 @@ export const createChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<Cre
   paginated: false,
   required: ['broadcaster_id', 'start_time', 'timezone', 'duration'],
   maxLength: { title: 140 },
-  response: CreateChannelStreamScheduleSegmentResponseSchema,
+  get response() {
+    return (CreateChannelStreamScheduleSegmentResponseMemo ??= v.looseObject({
+    data: v.looseObject({
+      segments: v.array(ChannelStreamScheduleSegmentSchema()),
+      broadcaster_id: str,
+      broadcaster_name: str,
+      broadcaster_login: str,
+      vacation: v.nullable(v.looseObject({
+        start_time: str,
+        end_time: str,
+      })),
+    }),
+  }));
+  },
 }, [checkRequired, checkMaxLength]);
 
 /**
@@ -305,18 +310,7 @@ export interface UpdateChannelStreamScheduleSegmentResponse {
     } | null;
   };
 }
-const UpdateChannelStreamScheduleSegmentResponseSchema: v.GenericSchema<unknown, UpdateChannelStreamScheduleSegmentResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.looseObject({
-    segments: /* @__PURE__ */ v.array(ChannelStreamScheduleSegmentSchema),
-    broadcaster_id: str,
-    broadcaster_name: str,
-    broadcaster_login: str,
-    vacation: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({
-      start_time: str,
-      end_time: str,
-    })),
-  }),
-});
+let UpdateChannelStreamScheduleSegmentResponseMemo: v.GenericSchema<unknown, UpdateChannelStreamScheduleSegmentResponse> | undefined;
 
 /**
  * Changes or cancels a stream in the broadcaster’s schedule.
@@ -337,7 +331,7 @@ const UpdateChannelStreamScheduleSegmentResponseSchema: v.GenericSchema<unknown,
  * @category Schedule
  * @function
  */
-export const updateChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<UpdateChannelStreamScheduleSegmentInput, UpdateChannelStreamScheduleSegmentResponse>({
+export const updateChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<UpdateChannelStreamScheduleSegmentInput, UpdateChannelStreamScheduleSegmentResponse, 'update-channel-stream-schedule-segment'>({
   id: 'update-channel-stream-schedule-segment',
   method: 'PATCH',
   path: 'schedule/segment',
@@ -348,7 +342,20 @@ export const updateChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<Upd
   paginated: false,
   required: ['broadcaster_id', 'id'],
   maxLength: { title: 140 },
-  response: UpdateChannelStreamScheduleSegmentResponseSchema,
+  get response() {
+    return (UpdateChannelStreamScheduleSegmentResponseMemo ??= v.looseObject({
+    data: v.looseObject({
+      segments: v.array(ChannelStreamScheduleSegmentSchema()),
+      broadcaster_id: str,
+      broadcaster_name: str,
+      broadcaster_login: str,
+      vacation: v.nullable(v.looseObject({
+        start_time: str,
+        end_time: str,
+      })),
+    }),
+  }));
+  },
 }, [checkRequired, checkMaxLength]);
 
 /**
@@ -379,7 +386,7 @@ export interface DeleteChannelStreamScheduleSegmentInput {
  * @category Schedule
  * @function
  */
-export const deleteChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<DeleteChannelStreamScheduleSegmentInput, void>({
+export const deleteChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<DeleteChannelStreamScheduleSegmentInput, void, 'delete-channel-stream-schedule-segment'>({
   id: 'delete-channel-stream-schedule-segment',
   method: 'DELETE',
   path: 'schedule/segment',

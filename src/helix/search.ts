@@ -16,11 +16,12 @@ export interface Category {
   name: string;
   id: string;
 }
-const CategorySchema: v.GenericSchema<unknown, Category> = /* @__PURE__ */ v.looseObject({
+let CategoryMemo: v.GenericSchema<unknown, Category> | undefined;
+const CategorySchema = (): v.GenericSchema<unknown, Category> => (CategoryMemo ??= v.looseObject({
   box_art_url: str,
   name: str,
   id: str,
-});
+}));
 
 /**
  * Part of what {@link searchChannels} resolves to.
@@ -40,7 +41,8 @@ export interface Channel {
   title: string;
   started_at: string;
 }
-const ChannelSchema: v.GenericSchema<unknown, Channel> = /* @__PURE__ */ v.looseObject({
+let ChannelMemo: v.GenericSchema<unknown, Channel> | undefined;
+const ChannelSchema = (): v.GenericSchema<unknown, Channel> => (ChannelMemo ??= v.looseObject({
   broadcaster_language: str,
   broadcaster_login: str,
   display_name: str,
@@ -48,12 +50,12 @@ const ChannelSchema: v.GenericSchema<unknown, Channel> = /* @__PURE__ */ v.loose
   game_name: str,
   id: str,
   is_live: bool,
-  tag_ids: /* @__PURE__ */ v.nullish(/* @__PURE__ */ v.array(str)),
-  tags: /* @__PURE__ */ v.array(str),
+  tag_ids: v.nullish(v.array(str)),
+  tags: v.array(str),
   thumbnail_url: str,
   title: str,
   started_at: str,
-});
+}));
 
 /**
  * Input of {@link searchCategories}: query parameters and body fields by their wire names.
@@ -72,10 +74,7 @@ export interface SearchCategoriesResponse {
   data: Category[] | null;
   pagination?: Pagination;
 }
-const SearchCategoriesResponseSchema: v.GenericSchema<unknown, SearchCategoriesResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.array(CategorySchema)),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let SearchCategoriesResponseMemo: v.GenericSchema<unknown, SearchCategoriesResponse> | undefined;
 
 /**
  * Searches categories and games by name.
@@ -98,7 +97,7 @@ const SearchCategoriesResponseSchema: v.GenericSchema<unknown, SearchCategoriesR
  * @category Search
  * @function
  */
-export const searchCategories = /* @__PURE__ */ definePaginated<SearchCategoriesInput, SearchCategoriesResponse>({
+export const searchCategories = /* @__PURE__ */ definePaginated<SearchCategoriesInput, SearchCategoriesResponse, 'search-categories'>({
   id: 'search-categories',
   method: 'GET',
   path: 'search/categories',
@@ -109,7 +108,12 @@ export const searchCategories = /* @__PURE__ */ definePaginated<SearchCategories
   paginated: true,
   required: ['query'],
   range: { first: [1, 100] },
-  response: SearchCategoriesResponseSchema,
+  get response() {
+    return (SearchCategoriesResponseMemo ??= v.looseObject({
+    data: v.nullable(v.array(CategorySchema())),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkRequired, checkRange]);
 
 /**
@@ -130,10 +134,7 @@ export interface SearchChannelsResponse {
   data: Channel[];
   pagination?: Pagination;
 }
-const SearchChannelsResponseSchema: v.GenericSchema<unknown, SearchChannelsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(ChannelSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let SearchChannelsResponseMemo: v.GenericSchema<unknown, SearchChannelsResponse> | undefined;
 
 /**
  * Searches channels by name, optionally only live ones.
@@ -156,7 +157,7 @@ const SearchChannelsResponseSchema: v.GenericSchema<unknown, SearchChannelsRespo
  * @category Search
  * @function
  */
-export const searchChannels = /* @__PURE__ */ definePaginated<SearchChannelsInput, SearchChannelsResponse>({
+export const searchChannels = /* @__PURE__ */ definePaginated<SearchChannelsInput, SearchChannelsResponse, 'search-channels'>({
   id: 'search-channels',
   method: 'GET',
   path: 'search/channels',
@@ -167,5 +168,10 @@ export const searchChannels = /* @__PURE__ */ definePaginated<SearchChannelsInpu
   paginated: true,
   required: ['query'],
   range: { first: [1, 100] },
-  response: SearchChannelsResponseSchema,
+  get response() {
+    return (SearchChannelsResponseMemo ??= v.looseObject({
+    data: v.array(ChannelSchema()),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkRequired, checkRange]);

@@ -7,4 +7,5 @@ const str = /* @__PURE__ */ v.string();
 export interface Pagination {
   cursor?: string;
 }
-export const PaginationSchema: v.GenericSchema<unknown, Pagination> = /* @__PURE__ */ v.looseObject({ cursor: /* @__PURE__ */ v.optional(str) });
+let PaginationMemo: v.GenericSchema<unknown, Pagination> | undefined;
+export const PaginationSchema = (): v.GenericSchema<unknown, Pagination> => (PaginationMemo ??= v.looseObject({ cursor: v.optional(str) }));

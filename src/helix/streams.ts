@@ -30,7 +30,8 @@ export interface Stream {
   tags: string[] | null;
   is_mature?: boolean;
 }
-const StreamSchema: v.GenericSchema<unknown, Stream> = /* @__PURE__ */ v.looseObject({
+let StreamMemo: v.GenericSchema<unknown, Stream> | undefined;
+const StreamSchema = (): v.GenericSchema<unknown, Stream> => (StreamMemo ??= v.looseObject({
   id: str,
   user_id: str,
   user_login: str,
@@ -43,10 +44,10 @@ const StreamSchema: v.GenericSchema<unknown, Stream> = /* @__PURE__ */ v.looseOb
   started_at: str,
   language: str,
   thumbnail_url: str,
-  tag_ids: /* @__PURE__ */ v.nullish(/* @__PURE__ */ v.array(str)),
-  tags: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.array(str)),
-  is_mature: /* @__PURE__ */ v.optional(bool),
-});
+  tag_ids: v.nullish(v.array(str)),
+  tags: v.nullable(v.array(str)),
+  is_mature: v.optional(bool),
+}));
 
 /**
  * Part of what {@link createStreamMarker} resolves to.
@@ -58,12 +59,13 @@ export interface StreamMarkerCreated {
   position_seconds: number;
   description: string;
 }
-const StreamMarkerCreatedSchema: v.GenericSchema<unknown, StreamMarkerCreated> = /* @__PURE__ */ v.looseObject({
+let StreamMarkerCreatedMemo: v.GenericSchema<unknown, StreamMarkerCreated> | undefined;
+const StreamMarkerCreatedSchema = (): v.GenericSchema<unknown, StreamMarkerCreated> => (StreamMarkerCreatedMemo ??= v.looseObject({
   id: str,
   created_at: str,
   position_seconds: num,
   description: str,
-});
+}));
 
 /**
  * Part of what {@link getStreamMarkers} resolves to.
@@ -95,22 +97,23 @@ export interface StreamMarkers {
     ))[];
   }[];
 }
-const StreamMarkersSchema: v.GenericSchema<unknown, StreamMarkers> = /* @__PURE__ */ v.looseObject({
+let StreamMarkersMemo: v.GenericSchema<unknown, StreamMarkers> | undefined;
+const StreamMarkersSchema = (): v.GenericSchema<unknown, StreamMarkers> => (StreamMarkersMemo ??= v.looseObject({
   user_id: str,
   user_name: str,
   user_login: str,
-  videos: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+  videos: v.array(v.looseObject({
     video_id: str,
-    markers: /* @__PURE__ */ v.array(/* @__PURE__ */ eitherSpelling(/* @__PURE__ */ v.looseObject({
+    markers: v.array(eitherSpelling(v.looseObject({
       id: str,
       created_at: str,
       description: str,
       position_seconds: num,
-      url: /* @__PURE__ */ v.optional(str),
-      URL: /* @__PURE__ */ v.optional(str),
+      url: v.optional(str),
+      URL: v.optional(str),
     }), 'url', 'URL')),
   })),
-});
+}));
 
 /**
  * Input of {@link getStreamKey}: query parameters and body fields by their wire names.
@@ -128,11 +131,7 @@ export interface GetStreamKeyResponse {
     stream_key: string;
   }[];
 }
-const GetStreamKeyResponseSchema: v.GenericSchema<unknown, GetStreamKeyResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    stream_key: str,
-  })),
-});
+let GetStreamKeyResponseMemo: v.GenericSchema<unknown, GetStreamKeyResponse> | undefined;
 
 /**
  * Reads the broadcaster’s secret stream key.
@@ -153,7 +152,7 @@ const GetStreamKeyResponseSchema: v.GenericSchema<unknown, GetStreamKeyResponse>
  * @category Streams
  * @function
  */
-export const getStreamKey = /* @__PURE__ */ defineCall<GetStreamKeyInput, GetStreamKeyResponse>({
+export const getStreamKey = /* @__PURE__ */ defineCall<GetStreamKeyInput, GetStreamKeyResponse, 'get-stream-key'>({
   id: 'get-stream-key',
   method: 'GET',
   path: 'streams/key',
@@ -163,7 +162,13 @@ export const getStreamKey = /* @__PURE__ */ defineCall<GetStreamKeyInput, GetStr
   scopes: [['channel:read:stream_key']],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetStreamKeyResponseSchema,
+  get response() {
+    return (GetStreamKeyResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      stream_key: str,
+    })),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -188,10 +193,7 @@ export interface GetStreamsResponse {
   data: Stream[];
   pagination?: Pagination;
 }
-const GetStreamsResponseSchema: v.GenericSchema<unknown, GetStreamsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(StreamSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetStreamsResponseMemo: v.GenericSchema<unknown, GetStreamsResponse> | undefined;
 
 /**
  * Lists live streams, optionally by user, game or language.
@@ -214,7 +216,7 @@ const GetStreamsResponseSchema: v.GenericSchema<unknown, GetStreamsResponse> = /
  * @category Streams
  * @function
  */
-export const getStreams = /* @__PURE__ */ definePaginated<GetStreamsInput, GetStreamsResponse>({
+export const getStreams = /* @__PURE__ */ definePaginated<GetStreamsInput, GetStreamsResponse, 'get-streams'>({
   id: 'get-streams',
   method: 'GET',
   path: 'streams',
@@ -225,7 +227,12 @@ export const getStreams = /* @__PURE__ */ definePaginated<GetStreamsInput, GetSt
   paginated: true,
   limits: [{ of: ['user_id'], max: 100 }, { of: ['user_login'], max: 100 }, { of: ['game_id'], max: 100 }, { of: ['language'], max: 100 }],
   range: { first: [1, 100] },
-  response: GetStreamsResponseSchema,
+  get response() {
+    return (GetStreamsResponseMemo ??= v.looseObject({
+    data: v.array(StreamSchema()),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkLimits, checkRange]);
 
 /**
@@ -245,10 +252,7 @@ export interface GetFollowedStreamsResponse {
   data: Stream[];
   pagination?: Pagination;
 }
-const GetFollowedStreamsResponseSchema: v.GenericSchema<unknown, GetFollowedStreamsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(StreamSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetFollowedStreamsResponseMemo: v.GenericSchema<unknown, GetFollowedStreamsResponse> | undefined;
 
 /**
  * Lists the live streams of channels a user follows.
@@ -271,7 +275,7 @@ const GetFollowedStreamsResponseSchema: v.GenericSchema<unknown, GetFollowedStre
  * @category Streams
  * @function
  */
-export const getFollowedStreams = /* @__PURE__ */ definePaginated<GetFollowedStreamsInput, GetFollowedStreamsResponse>({
+export const getFollowedStreams = /* @__PURE__ */ definePaginated<GetFollowedStreamsInput, GetFollowedStreamsResponse, 'get-followed-streams'>({
   id: 'get-followed-streams',
   method: 'GET',
   path: 'streams/followed',
@@ -282,7 +286,12 @@ export const getFollowedStreams = /* @__PURE__ */ definePaginated<GetFollowedStr
   paginated: true,
   required: ['user_id'],
   range: { first: [1, 100] },
-  response: GetFollowedStreamsResponseSchema,
+  get response() {
+    return (GetFollowedStreamsResponseMemo ??= v.looseObject({
+    data: v.array(StreamSchema()),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkRequired, checkRange]);
 
 /**
@@ -300,9 +309,7 @@ export interface CreateStreamMarkerInput {
 export interface CreateStreamMarkerResponse {
   data: StreamMarkerCreated[];
 }
-const CreateStreamMarkerResponseSchema: v.GenericSchema<unknown, CreateStreamMarkerResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(StreamMarkerCreatedSchema),
-});
+let CreateStreamMarkerResponseMemo: v.GenericSchema<unknown, CreateStreamMarkerResponse> | undefined;
 
 /**
  * Marks the current moment of a live stream for later editing.
@@ -323,7 +330,7 @@ const CreateStreamMarkerResponseSchema: v.GenericSchema<unknown, CreateStreamMar
  * @category Streams
  * @function
  */
-export const createStreamMarker = /* @__PURE__ */ defineCall<CreateStreamMarkerInput, CreateStreamMarkerResponse>({
+export const createStreamMarker = /* @__PURE__ */ defineCall<CreateStreamMarkerInput, CreateStreamMarkerResponse, 'create-stream-marker'>({
   id: 'create-stream-marker',
   method: 'POST',
   path: 'streams/markers',
@@ -334,7 +341,11 @@ export const createStreamMarker = /* @__PURE__ */ defineCall<CreateStreamMarkerI
   paginated: false,
   required: ['user_id'],
   maxLength: { description: 140 },
-  response: CreateStreamMarkerResponseSchema,
+  get response() {
+    return (CreateStreamMarkerResponseMemo ??= v.looseObject({
+    data: v.array(StreamMarkerCreatedSchema()),
+  }));
+  },
 }, [checkRequired, checkMaxLength]);
 
 /**
@@ -356,10 +367,7 @@ export interface GetStreamMarkersResponse {
   data: StreamMarkers[];
   pagination?: Pagination;
 }
-const GetStreamMarkersResponseSchema: v.GenericSchema<unknown, GetStreamMarkersResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(StreamMarkersSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetStreamMarkersResponseMemo: v.GenericSchema<unknown, GetStreamMarkersResponse> | undefined;
 
 /**
  * Lists stream markers of a user’s latest broadcast or of a video.
@@ -382,7 +390,7 @@ const GetStreamMarkersResponseSchema: v.GenericSchema<unknown, GetStreamMarkersR
  * @category Streams
  * @function
  */
-export const getStreamMarkers = /* @__PURE__ */ definePaginated<GetStreamMarkersInput, GetStreamMarkersResponse>({
+export const getStreamMarkers = /* @__PURE__ */ definePaginated<GetStreamMarkersInput, GetStreamMarkersResponse, 'get-stream-markers'>({
   id: 'get-stream-markers',
   method: 'GET',
   path: 'streams/markers',
@@ -394,5 +402,10 @@ export const getStreamMarkers = /* @__PURE__ */ definePaginated<GetStreamMarkers
   range: { first: [1, 100] },
   exclusive: [['user_id', 'video_id']],
   oneOf: [['user_id', 'video_id']],
-  response: GetStreamMarkersResponseSchema,
+  get response() {
+    return (GetStreamMarkersResponseMemo ??= v.looseObject({
+    data: v.array(StreamMarkersSchema()),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkRange, checkExclusive, checkOneOf]);

@@ -26,7 +26,8 @@ export interface BroadcasterSubscription {
   user_name: string;
   user_login: string;
 }
-const BroadcasterSubscriptionSchema: v.GenericSchema<unknown, BroadcasterSubscription> = /* @__PURE__ */ v.looseObject({
+let BroadcasterSubscriptionMemo: v.GenericSchema<unknown, BroadcasterSubscription> | undefined;
+const BroadcasterSubscriptionSchema = (): v.GenericSchema<unknown, BroadcasterSubscription> => (BroadcasterSubscriptionMemo ??= v.looseObject({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -39,7 +40,7 @@ const BroadcasterSubscriptionSchema: v.GenericSchema<unknown, BroadcasterSubscri
   user_id: str,
   user_name: str,
   user_login: str,
-});
+}));
 
 /**
  * Part of what {@link checkUserSubscription} resolves to.
@@ -55,16 +56,17 @@ export interface UserSubscription {
   is_gift: boolean;
   tier: '1000' | '2000' | '3000' | (string & {});
 }
-const UserSubscriptionSchema: v.GenericSchema<unknown, UserSubscription> = /* @__PURE__ */ v.looseObject({
+let UserSubscriptionMemo: v.GenericSchema<unknown, UserSubscription> | undefined;
+const UserSubscriptionSchema = (): v.GenericSchema<unknown, UserSubscription> => (UserSubscriptionMemo ??= v.looseObject({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
-  gifter_id: /* @__PURE__ */ v.optional(str),
-  gifter_login: /* @__PURE__ */ v.optional(str),
-  gifter_name: /* @__PURE__ */ v.optional(str),
+  gifter_id: v.optional(str),
+  gifter_login: v.optional(str),
+  gifter_name: v.optional(str),
   is_gift: bool,
   tier: str,
-});
+}));
 
 /**
  * Input of {@link getBroadcasterSubscriptions}: query parameters and body fields by their wire names.
@@ -87,12 +89,7 @@ export interface GetBroadcasterSubscriptionsResponse {
   points: number;
   total: number;
 }
-const GetBroadcasterSubscriptionsResponseSchema: v.GenericSchema<unknown, GetBroadcasterSubscriptionsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(BroadcasterSubscriptionSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-  points: num,
-  total: num,
-});
+let GetBroadcasterSubscriptionsResponseMemo: v.GenericSchema<unknown, GetBroadcasterSubscriptionsResponse> | undefined;
 
 /**
  * Lists a broadcaster’s subscribers, with totals and points.
@@ -115,7 +112,7 @@ const GetBroadcasterSubscriptionsResponseSchema: v.GenericSchema<unknown, GetBro
  * @category Subscriptions
  * @function
  */
-export const getBroadcasterSubscriptions = /* @__PURE__ */ definePaginated<GetBroadcasterSubscriptionsInput, GetBroadcasterSubscriptionsResponse>({
+export const getBroadcasterSubscriptions = /* @__PURE__ */ definePaginated<GetBroadcasterSubscriptionsInput, GetBroadcasterSubscriptionsResponse, 'get-broadcaster-subscriptions'>({
   id: 'get-broadcaster-subscriptions',
   method: 'GET',
   path: 'subscriptions',
@@ -127,7 +124,14 @@ export const getBroadcasterSubscriptions = /* @__PURE__ */ definePaginated<GetBr
   required: ['broadcaster_id'],
   limits: [{ of: ['user_id'], max: 100 }],
   range: { first: [1, 100] },
-  response: GetBroadcasterSubscriptionsResponseSchema,
+  get response() {
+    return (GetBroadcasterSubscriptionsResponseMemo ??= v.looseObject({
+    data: v.array(BroadcasterSubscriptionSchema()),
+    pagination: v.optional(PaginationSchema()),
+    points: num,
+    total: num,
+  }));
+  },
 }, [checkRequired, checkLimits, checkRange]);
 
 /**
@@ -145,9 +149,7 @@ export interface CheckUserSubscriptionInput {
 export interface CheckUserSubscriptionResponse {
   data: UserSubscription[];
 }
-const CheckUserSubscriptionResponseSchema: v.GenericSchema<unknown, CheckUserSubscriptionResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(UserSubscriptionSchema),
-});
+let CheckUserSubscriptionResponseMemo: v.GenericSchema<unknown, CheckUserSubscriptionResponse> | undefined;
 
 /**
  * Checks whether a user subscribes to a channel.
@@ -168,7 +170,7 @@ const CheckUserSubscriptionResponseSchema: v.GenericSchema<unknown, CheckUserSub
  * @category Subscriptions
  * @function
  */
-export const checkUserSubscription = /* @__PURE__ */ defineCall<CheckUserSubscriptionInput, CheckUserSubscriptionResponse>({
+export const checkUserSubscription = /* @__PURE__ */ defineCall<CheckUserSubscriptionInput, CheckUserSubscriptionResponse, 'check-user-subscription'>({
   id: 'check-user-subscription',
   method: 'GET',
   path: 'subscriptions/user',
@@ -178,5 +180,9 @@ export const checkUserSubscription = /* @__PURE__ */ defineCall<CheckUserSubscri
   scopes: [['user:read:subscriptions']],
   paginated: false,
   required: ['broadcaster_id', 'user_id'],
-  response: CheckUserSubscriptionResponseSchema,
+  get response() {
+    return (CheckUserSubscriptionResponseMemo ??= v.looseObject({
+    data: v.array(UserSubscriptionSchema()),
+  }));
+  },
 }, [checkRequired]);

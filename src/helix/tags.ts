@@ -17,12 +17,13 @@ export interface StreamTag {
   localization_names: Record<string, string>;
   localization_descriptions: Record<string, string>;
 }
-const StreamTagSchema: v.GenericSchema<unknown, StreamTag> = /* @__PURE__ */ v.looseObject({
+let StreamTagMemo: v.GenericSchema<unknown, StreamTag> | undefined;
+const StreamTagSchema = (): v.GenericSchema<unknown, StreamTag> => (StreamTagMemo ??= v.looseObject({
   tag_id: str,
   is_auto: bool,
-  localization_names: /* @__PURE__ */ v.record(str, str),
-  localization_descriptions: /* @__PURE__ */ v.record(str, str),
-});
+  localization_names: v.record(str, str),
+  localization_descriptions: v.record(str, str),
+}));
 
 /**
  * Input of {@link getAllStreamTags}: query parameters and body fields by their wire names.
@@ -41,10 +42,7 @@ export interface GetAllStreamTagsResponse {
   data: StreamTag[];
   pagination?: Pagination;
 }
-const GetAllStreamTagsResponseSchema: v.GenericSchema<unknown, GetAllStreamTagsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(StreamTagSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetAllStreamTagsResponseMemo: v.GenericSchema<unknown, GetAllStreamTagsResponse> | undefined;
 
 /**
  * Lists Twitch’s old stream tags (retired in favour of free-form tags).
@@ -68,7 +66,7 @@ const GetAllStreamTagsResponseSchema: v.GenericSchema<unknown, GetAllStreamTagsR
  * @category Tags
  * @function
  */
-export const getAllStreamTags = /* @__PURE__ */ definePaginated<GetAllStreamTagsInput, GetAllStreamTagsResponse>({
+export const getAllStreamTags = /* @__PURE__ */ definePaginated<GetAllStreamTagsInput, GetAllStreamTagsResponse, 'get-all-stream-tags'>({
   id: 'get-all-stream-tags',
   method: 'GET',
   path: 'tags/streams',
@@ -79,7 +77,12 @@ export const getAllStreamTags = /* @__PURE__ */ definePaginated<GetAllStreamTags
   paginated: true,
   limits: [{ of: ['tag_id'], max: 100 }],
   range: { first: [1, 100] },
-  response: GetAllStreamTagsResponseSchema,
+  get response() {
+    return (GetAllStreamTagsResponseMemo ??= v.looseObject({
+    data: v.array(StreamTagSchema()),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkLimits, checkRange]);
 
 /**
@@ -96,9 +99,7 @@ export interface GetStreamTagsInput {
 export interface GetStreamTagsResponse {
   data: StreamTag[];
 }
-const GetStreamTagsResponseSchema: v.GenericSchema<unknown, GetStreamTagsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(StreamTagSchema),
-});
+let GetStreamTagsResponseMemo: v.GenericSchema<unknown, GetStreamTagsResponse> | undefined;
 
 /**
  * Lists a channel’s old stream tags (retired in favour of free-form tags).
@@ -120,7 +121,7 @@ const GetStreamTagsResponseSchema: v.GenericSchema<unknown, GetStreamTagsRespons
  * @category Tags
  * @function
  */
-export const getStreamTags = /* @__PURE__ */ defineCall<GetStreamTagsInput, GetStreamTagsResponse>({
+export const getStreamTags = /* @__PURE__ */ defineCall<GetStreamTagsInput, GetStreamTagsResponse, 'get-stream-tags'>({
   id: 'get-stream-tags',
   method: 'GET',
   path: 'streams/tags',
@@ -130,5 +131,9 @@ export const getStreamTags = /* @__PURE__ */ defineCall<GetStreamTagsInput, GetS
   scopes: [],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetStreamTagsResponseSchema,
+  get response() {
+    return (GetStreamTagsResponseMemo ??= v.looseObject({
+    data: v.array(StreamTagSchema()),
+  }));
+  },
 }, [checkRequired]);

@@ -22,12 +22,13 @@ export interface ChannelTeam {
   team_display_name: string;
   id: string;
 }
-const ChannelTeamSchema: v.GenericSchema<unknown, ChannelTeam> = /* @__PURE__ */ v.looseObject({
+let ChannelTeamMemo: v.GenericSchema<unknown, ChannelTeam> | undefined;
+const ChannelTeamSchema = (): v.GenericSchema<unknown, ChannelTeam> => (ChannelTeamMemo ??= v.looseObject({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
-  background_image_url: /* @__PURE__ */ v.nullable(str),
-  banner: /* @__PURE__ */ v.nullable(str),
+  background_image_url: v.nullable(str),
+  banner: v.nullable(str),
   created_at: str,
   updated_at: str,
   info: str,
@@ -35,7 +36,7 @@ const ChannelTeamSchema: v.GenericSchema<unknown, ChannelTeam> = /* @__PURE__ */
   team_name: str,
   team_display_name: str,
   id: str,
-});
+}));
 
 /**
  * Part of what {@link getTeams} resolves to.
@@ -57,22 +58,23 @@ export interface Team {
   team_display_name: string;
   id: string;
 }
-const TeamSchema: v.GenericSchema<unknown, Team> = /* @__PURE__ */ v.looseObject({
-  users: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+let TeamMemo: v.GenericSchema<unknown, Team> | undefined;
+const TeamSchema = (): v.GenericSchema<unknown, Team> => (TeamMemo ??= v.looseObject({
+  users: v.array(v.looseObject({
     user_id: str,
     user_login: str,
     user_name: str,
   })),
-  background_image_url: /* @__PURE__ */ v.nullable(str),
-  banner: /* @__PURE__ */ v.nullable(str),
+  background_image_url: v.nullable(str),
+  banner: v.nullable(str),
   created_at: str,
   updated_at: str,
   info: str,
-  thumbnail_url: /* @__PURE__ */ v.nullable(str),
+  thumbnail_url: v.nullable(str),
   team_name: str,
   team_display_name: str,
   id: str,
-});
+}));
 
 /**
  * Input of {@link getChannelTeams}: query parameters and body fields by their wire names.
@@ -88,9 +90,7 @@ export interface GetChannelTeamsInput {
 export interface GetChannelTeamsResponse {
   data: ChannelTeam[] | null;
 }
-const GetChannelTeamsResponseSchema: v.GenericSchema<unknown, GetChannelTeamsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.array(ChannelTeamSchema)),
-});
+let GetChannelTeamsResponseMemo: v.GenericSchema<unknown, GetChannelTeamsResponse> | undefined;
 
 /**
  * Lists the teams a broadcaster belongs to.
@@ -111,7 +111,7 @@ const GetChannelTeamsResponseSchema: v.GenericSchema<unknown, GetChannelTeamsRes
  * @category Teams
  * @function
  */
-export const getChannelTeams = /* @__PURE__ */ defineCall<GetChannelTeamsInput, GetChannelTeamsResponse>({
+export const getChannelTeams = /* @__PURE__ */ defineCall<GetChannelTeamsInput, GetChannelTeamsResponse, 'get-channel-teams'>({
   id: 'get-channel-teams',
   method: 'GET',
   path: 'teams/channel',
@@ -121,7 +121,11 @@ export const getChannelTeams = /* @__PURE__ */ defineCall<GetChannelTeamsInput, 
   scopes: [],
   paginated: false,
   required: ['broadcaster_id'],
-  response: GetChannelTeamsResponseSchema,
+  get response() {
+    return (GetChannelTeamsResponseMemo ??= v.looseObject({
+    data: v.nullable(v.array(ChannelTeamSchema())),
+  }));
+  },
 }, [checkRequired]);
 
 /**
@@ -139,9 +143,7 @@ export interface GetTeamsInput {
 export interface GetTeamsResponse {
   data: Team[];
 }
-const GetTeamsResponseSchema: v.GenericSchema<unknown, GetTeamsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(TeamSchema),
-});
+let GetTeamsResponseMemo: v.GenericSchema<unknown, GetTeamsResponse> | undefined;
 
 /**
  * Reads a team and its members, by name or id.
@@ -162,7 +164,7 @@ const GetTeamsResponseSchema: v.GenericSchema<unknown, GetTeamsResponse> = /* @_
  * @category Teams
  * @function
  */
-export const getTeams = /* @__PURE__ */ defineCall<GetTeamsInput, GetTeamsResponse>({
+export const getTeams = /* @__PURE__ */ defineCall<GetTeamsInput, GetTeamsResponse, 'get-teams'>({
   id: 'get-teams',
   method: 'GET',
   path: 'teams',
@@ -173,5 +175,9 @@ export const getTeams = /* @__PURE__ */ defineCall<GetTeamsInput, GetTeamsRespon
   paginated: false,
   exclusive: [['name', 'id']],
   oneOf: [['name', 'id']],
-  response: GetTeamsResponseSchema,
+  get response() {
+    return (GetTeamsResponseMemo ??= v.looseObject({
+    data: v.array(TeamSchema()),
+  }));
+  },
 }, [checkExclusive, checkOneOf]);

@@ -25,7 +25,8 @@ export interface User {
   email?: string;
   created_at: string;
 }
-const UserSchema: v.GenericSchema<unknown, User> = /* @__PURE__ */ v.looseObject({
+let UserMemo: v.GenericSchema<unknown, User> | undefined;
+const UserSchema = (): v.GenericSchema<unknown, User> => (UserMemo ??= v.looseObject({
   id: str,
   login: str,
   display_name: str,
@@ -34,10 +35,10 @@ const UserSchema: v.GenericSchema<unknown, User> = /* @__PURE__ */ v.looseObject
   description: str,
   profile_image_url: str,
   offline_image_url: str,
-  view_count: /* @__PURE__ */ v.nullish(num),
-  email: /* @__PURE__ */ v.optional(str),
+  view_count: v.nullish(num),
+  email: v.optional(str),
   created_at: str,
-});
+}));
 
 /**
  * Part of what {@link getUserBlockList} resolves to.
@@ -48,11 +49,12 @@ export interface UserBlockList {
   user_login: string;
   display_name: string;
 }
-const UserBlockListSchema: v.GenericSchema<unknown, UserBlockList> = /* @__PURE__ */ v.looseObject({
+let UserBlockListMemo: v.GenericSchema<unknown, UserBlockList> | undefined;
+const UserBlockListSchema = (): v.GenericSchema<unknown, UserBlockList> => (UserBlockListMemo ??= v.looseObject({
   user_id: str,
   user_login: str,
   display_name: str,
-});
+}));
 
 /**
  * Part of what {@link getUserExtensions} resolves to.
@@ -65,13 +67,14 @@ export interface UserExtension {
   can_activate: boolean;
   type: ('component' | 'mobile' | 'overlay' | 'panel' | (string & {}))[];
 }
-const UserExtensionSchema: v.GenericSchema<unknown, UserExtension> = /* @__PURE__ */ v.looseObject({
+let UserExtensionMemo: v.GenericSchema<unknown, UserExtension> | undefined;
+const UserExtensionSchema = (): v.GenericSchema<unknown, UserExtension> => (UserExtensionMemo ??= v.looseObject({
   id: str,
   version: str,
   name: str,
   can_activate: bool,
-  type: /* @__PURE__ */ v.array(str),
-});
+  type: v.array(str),
+}));
 
 /**
  * Part of what {@link getUserActiveExtensions}, {@link updateUserExtensions} resolve to.
@@ -83,12 +86,13 @@ export interface UserExtensionPanel {
   version?: string;
   name?: string;
 }
-const UserExtensionPanelSchema: v.GenericSchema<unknown, UserExtensionPanel> = /* @__PURE__ */ v.looseObject({
+let UserExtensionPanelMemo: v.GenericSchema<unknown, UserExtensionPanel> | undefined;
+const UserExtensionPanelSchema = (): v.GenericSchema<unknown, UserExtensionPanel> => (UserExtensionPanelMemo ??= v.looseObject({
   active: bool,
-  id: /* @__PURE__ */ v.optional(str),
-  version: /* @__PURE__ */ v.optional(str),
-  name: /* @__PURE__ */ v.optional(str),
-});
+  id: v.optional(str),
+  version: v.optional(str),
+  name: v.optional(str),
+}));
 
 /**
  * Part of what {@link getUserActiveExtensions}, {@link updateUserExtensions} resolve to.
@@ -100,12 +104,13 @@ export interface UserExtensionOverlay {
   version?: string;
   name?: string;
 }
-const UserExtensionOverlaySchema: v.GenericSchema<unknown, UserExtensionOverlay> = /* @__PURE__ */ v.looseObject({
+let UserExtensionOverlayMemo: v.GenericSchema<unknown, UserExtensionOverlay> | undefined;
+const UserExtensionOverlaySchema = (): v.GenericSchema<unknown, UserExtensionOverlay> => (UserExtensionOverlayMemo ??= v.looseObject({
   active: bool,
-  id: /* @__PURE__ */ v.optional(str),
-  version: /* @__PURE__ */ v.optional(str),
-  name: /* @__PURE__ */ v.optional(str),
-});
+  id: v.optional(str),
+  version: v.optional(str),
+  name: v.optional(str),
+}));
 
 /**
  * Part of what {@link getUserActiveExtensions}, {@link updateUserExtensions} resolve to.
@@ -119,14 +124,15 @@ export interface UserExtensionComponent {
   x?: number;
   y?: number;
 }
-const UserExtensionComponentSchema: v.GenericSchema<unknown, UserExtensionComponent> = /* @__PURE__ */ v.looseObject({
+let UserExtensionComponentMemo: v.GenericSchema<unknown, UserExtensionComponent> | undefined;
+const UserExtensionComponentSchema = (): v.GenericSchema<unknown, UserExtensionComponent> => (UserExtensionComponentMemo ??= v.looseObject({
   active: bool,
-  id: /* @__PURE__ */ v.optional(str),
-  version: /* @__PURE__ */ v.optional(str),
-  name: /* @__PURE__ */ v.optional(str),
-  x: /* @__PURE__ */ v.optional(num),
-  y: /* @__PURE__ */ v.optional(num),
-});
+  id: v.optional(str),
+  version: v.optional(str),
+  name: v.optional(str),
+  x: v.optional(num),
+  y: v.optional(num),
+}));
 
 /**
  * Input of {@link getUsers}: query parameters and body fields by their wire names.
@@ -143,9 +149,7 @@ export interface GetUsersInput {
 export interface GetUsersResponse {
   data: User[];
 }
-const GetUsersResponseSchema: v.GenericSchema<unknown, GetUsersResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(UserSchema),
-});
+let GetUsersResponseMemo: v.GenericSchema<unknown, GetUsersResponse> | undefined;
 
 /**
  * Looks up users by id or login, or the token’s own user when given neither.
@@ -166,7 +170,7 @@ const GetUsersResponseSchema: v.GenericSchema<unknown, GetUsersResponse> = /* @_
  * @category Users
  * @function
  */
-export const getUsers = /* @__PURE__ */ defineCall<GetUsersInput, GetUsersResponse>({
+export const getUsers = /* @__PURE__ */ defineCall<GetUsersInput, GetUsersResponse, 'get-users'>({
   id: 'get-users',
   method: 'GET',
   path: 'users',
@@ -176,7 +180,11 @@ export const getUsers = /* @__PURE__ */ defineCall<GetUsersInput, GetUsersRespon
   scopes: [],
   paginated: false,
   limits: [{ of: ['id', 'login'], max: 100 }],
-  response: GetUsersResponseSchema,
+  get response() {
+    return (GetUsersResponseMemo ??= v.looseObject({
+    data: v.array(UserSchema()),
+  }));
+  },
 }, [checkLimits]);
 
 /**
@@ -193,9 +201,7 @@ export interface UpdateUserInput {
 export interface UpdateUserResponse {
   data: User[];
 }
-const UpdateUserResponseSchema: v.GenericSchema<unknown, UpdateUserResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(UserSchema),
-});
+let UpdateUserResponseMemo: v.GenericSchema<unknown, UpdateUserResponse> | undefined;
 
 /**
  * Changes the token user’s channel description.
@@ -216,7 +222,7 @@ const UpdateUserResponseSchema: v.GenericSchema<unknown, UpdateUserResponse> = /
  * @category Users
  * @function
  */
-export const updateUser = /* @__PURE__ */ defineCall<UpdateUserInput, UpdateUserResponse>({
+export const updateUser = /* @__PURE__ */ defineCall<UpdateUserInput, UpdateUserResponse, 'update-user'>({
   id: 'update-user',
   method: 'PUT',
   path: 'users',
@@ -226,7 +232,11 @@ export const updateUser = /* @__PURE__ */ defineCall<UpdateUserInput, UpdateUser
   scopes: [['user:edit']],
   paginated: false,
   maxLength: { description: 300 },
-  response: UpdateUserResponseSchema,
+  get response() {
+    return (UpdateUserResponseMemo ??= v.looseObject({
+    data: v.array(UserSchema()),
+  }));
+  },
 }, [checkMaxLength]);
 
 /**
@@ -331,14 +341,7 @@ export interface GetAuthorizationByUserResponse {
     )[];
   }[];
 }
-const GetAuthorizationByUserResponseSchema: v.GenericSchema<unknown, GetAuthorizationByUserResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
-    user_id: str,
-    user_name: str,
-    user_login: str,
-    scopes: /* @__PURE__ */ v.array(str),
-  })),
-});
+let GetAuthorizationByUserResponseMemo: v.GenericSchema<unknown, GetAuthorizationByUserResponse> | undefined;
 
 /**
  * Lists the scopes each given user granted your application.
@@ -359,7 +362,7 @@ const GetAuthorizationByUserResponseSchema: v.GenericSchema<unknown, GetAuthoriz
  * @category Users
  * @function
  */
-export const getAuthorizationByUser = /* @__PURE__ */ defineCall<GetAuthorizationByUserInput, GetAuthorizationByUserResponse>({
+export const getAuthorizationByUser = /* @__PURE__ */ defineCall<GetAuthorizationByUserInput, GetAuthorizationByUserResponse, 'get-authorization-by-user'>({
   id: 'get-authorization-by-user',
   method: 'GET',
   path: 'authorization/users',
@@ -370,7 +373,16 @@ export const getAuthorizationByUser = /* @__PURE__ */ defineCall<GetAuthorizatio
   paginated: false,
   required: ['user_id'],
   limits: [{ of: ['user_id'], max: 10 }],
-  response: GetAuthorizationByUserResponseSchema,
+  get response() {
+    return (GetAuthorizationByUserResponseMemo ??= v.looseObject({
+    data: v.array(v.looseObject({
+      user_id: str,
+      user_name: str,
+      user_login: str,
+      scopes: v.array(str),
+    })),
+  }));
+  },
 }, [checkRequired, checkLimits]);
 
 /**
@@ -390,10 +402,7 @@ export interface GetUserBlockListResponse {
   data: UserBlockList[];
   pagination?: Pagination;
 }
-const GetUserBlockListResponseSchema: v.GenericSchema<unknown, GetUserBlockListResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(UserBlockListSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetUserBlockListResponseMemo: v.GenericSchema<unknown, GetUserBlockListResponse> | undefined;
 
 /**
  * Lists the users a broadcaster has blocked.
@@ -416,7 +425,7 @@ const GetUserBlockListResponseSchema: v.GenericSchema<unknown, GetUserBlockListR
  * @category Users
  * @function
  */
-export const getUserBlockList = /* @__PURE__ */ definePaginated<GetUserBlockListInput, GetUserBlockListResponse>({
+export const getUserBlockList = /* @__PURE__ */ definePaginated<GetUserBlockListInput, GetUserBlockListResponse, 'get-user-block-list'>({
   id: 'get-user-block-list',
   method: 'GET',
   path: 'users/blocks',
@@ -427,7 +436,12 @@ export const getUserBlockList = /* @__PURE__ */ definePaginated<GetUserBlockList
   paginated: true,
   required: ['broadcaster_id'],
   range: { first: [1, 100] },
-  response: GetUserBlockListResponseSchema,
+  get response() {
+    return (GetUserBlockListResponseMemo ??= v.looseObject({
+    data: v.array(UserBlockListSchema()),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkRequired, checkRange]);
 
 /**
@@ -459,7 +473,7 @@ export interface BlockUserInput {
  * @category Users
  * @function
  */
-export const blockUser = /* @__PURE__ */ defineCall<BlockUserInput, void>({
+export const blockUser = /* @__PURE__ */ defineCall<BlockUserInput, void, 'block-user'>({
   id: 'block-user',
   method: 'PUT',
   path: 'users/blocks',
@@ -498,7 +512,7 @@ export interface UnblockUserInput {
  * @category Users
  * @function
  */
-export const unblockUser = /* @__PURE__ */ defineCall<UnblockUserInput, void>({
+export const unblockUser = /* @__PURE__ */ defineCall<UnblockUserInput, void, 'unblock-user'>({
   id: 'unblock-user',
   method: 'DELETE',
   path: 'users/blocks',
@@ -522,9 +536,7 @@ export type GetUserExtensionsInput = Record<string, never>;
 export interface GetUserExtensionsResponse {
   data: UserExtension[];
 }
-const GetUserExtensionsResponseSchema: v.GenericSchema<unknown, GetUserExtensionsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(UserExtensionSchema),
-});
+let GetUserExtensionsResponseMemo: v.GenericSchema<unknown, GetUserExtensionsResponse> | undefined;
 
 /**
  * Lists the extensions a user has installed, active or not.
@@ -545,7 +557,7 @@ const GetUserExtensionsResponseSchema: v.GenericSchema<unknown, GetUserExtension
  * @category Users
  * @function
  */
-export const getUserExtensions = /* @__PURE__ */ defineCall<GetUserExtensionsInput, GetUserExtensionsResponse>({
+export const getUserExtensions = /* @__PURE__ */ defineCall<GetUserExtensionsInput, GetUserExtensionsResponse, 'get-user-extensions'>({
   id: 'get-user-extensions',
   method: 'GET',
   path: 'users/extensions/list',
@@ -554,7 +566,11 @@ export const getUserExtensions = /* @__PURE__ */ defineCall<GetUserExtensionsInp
   tokens: ['user'],
   scopes: [['user:read:broadcast', 'user:edit:broadcast']],
   paginated: false,
-  response: GetUserExtensionsResponseSchema,
+  get response() {
+    return (GetUserExtensionsResponseMemo ??= v.looseObject({
+    data: v.array(UserExtensionSchema()),
+  }));
+  },
 });
 
 /**
@@ -575,13 +591,7 @@ export interface GetUserActiveExtensionsResponse {
     component?: Record<string, UserExtensionComponent>;
   };
 }
-const GetUserActiveExtensionsResponseSchema: v.GenericSchema<unknown, GetUserActiveExtensionsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.looseObject({
-    panel: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.record(str, UserExtensionPanelSchema)),
-    overlay: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.record(str, UserExtensionOverlaySchema)),
-    component: /* @__PURE__ */ v.optional(/* @__PURE__ */ v.record(str, UserExtensionComponentSchema)),
-  })),
-});
+let GetUserActiveExtensionsResponseMemo: v.GenericSchema<unknown, GetUserActiveExtensionsResponse> | undefined;
 
 /**
  * Reads which extensions a user has active in each panel, overlay and component slot.
@@ -602,7 +612,7 @@ const GetUserActiveExtensionsResponseSchema: v.GenericSchema<unknown, GetUserAct
  * @category Users
  * @function
  */
-export const getUserActiveExtensions = /* @__PURE__ */ defineCall<GetUserActiveExtensionsInput, GetUserActiveExtensionsResponse>({
+export const getUserActiveExtensions = /* @__PURE__ */ defineCall<GetUserActiveExtensionsInput, GetUserActiveExtensionsResponse, 'get-user-active-extensions'>({
   id: 'get-user-active-extensions',
   method: 'GET',
   path: 'users/extensions',
@@ -611,7 +621,15 @@ export const getUserActiveExtensions = /* @__PURE__ */ defineCall<GetUserActiveE
   tokens: ['app', 'user'],
   scopes: [],
   paginated: false,
-  response: GetUserActiveExtensionsResponseSchema,
+  get response() {
+    return (GetUserActiveExtensionsResponseMemo ??= v.looseObject({
+    data: v.optional(v.looseObject({
+      panel: v.optional(v.record(str, UserExtensionPanelSchema())),
+      overlay: v.optional(v.record(str, UserExtensionOverlaySchema())),
+      component: v.optional(v.record(str, UserExtensionComponentSchema())),
+    })),
+  }));
+  },
 });
 
 /**
@@ -632,13 +650,7 @@ export interface UpdateUserExtensionsResponse {
     component: Record<string, UserExtensionComponent>;
   };
 }
-const UpdateUserExtensionsResponseSchema: v.GenericSchema<unknown, UpdateUserExtensionsResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.looseObject({
-    panel: /* @__PURE__ */ v.record(str, UserExtensionPanelSchema),
-    overlay: /* @__PURE__ */ v.record(str, UserExtensionOverlaySchema),
-    component: /* @__PURE__ */ v.record(str, UserExtensionComponentSchema),
-  }),
-});
+let UpdateUserExtensionsResponseMemo: v.GenericSchema<unknown, UpdateUserExtensionsResponse> | undefined;
 
 /**
  * Activates, deactivates or moves a user’s installed extensions.
@@ -659,7 +671,7 @@ const UpdateUserExtensionsResponseSchema: v.GenericSchema<unknown, UpdateUserExt
  * @category Users
  * @function
  */
-export const updateUserExtensions = /* @__PURE__ */ defineCall<UpdateUserExtensionsInput, UpdateUserExtensionsResponse>({
+export const updateUserExtensions = /* @__PURE__ */ defineCall<UpdateUserExtensionsInput, UpdateUserExtensionsResponse, 'update-user-extensions'>({
   id: 'update-user-extensions',
   method: 'PUT',
   path: 'users/extensions',
@@ -669,5 +681,13 @@ export const updateUserExtensions = /* @__PURE__ */ defineCall<UpdateUserExtensi
   scopes: [['user:edit:broadcast', 'channel:manage:extensions']],
   paginated: false,
   required: ['data'],
-  response: UpdateUserExtensionsResponseSchema,
+  get response() {
+    return (UpdateUserExtensionsResponseMemo ??= v.looseObject({
+    data: v.looseObject({
+      panel: v.record(str, UserExtensionPanelSchema()),
+      overlay: v.record(str, UserExtensionOverlaySchema()),
+      component: v.record(str, UserExtensionComponentSchema()),
+    }),
+  }));
+  },
 }, [checkRequired]);

@@ -33,9 +33,10 @@ export interface Video {
     offset: number;
   }[] | null;
 }
-const VideoSchema: v.GenericSchema<unknown, Video> = /* @__PURE__ */ v.looseObject({
+let VideoMemo: v.GenericSchema<unknown, Video> | undefined;
+const VideoSchema = (): v.GenericSchema<unknown, Video> => (VideoMemo ??= v.looseObject({
   id: str,
-  stream_id: /* @__PURE__ */ v.nullable(str),
+  stream_id: v.nullable(str),
   user_id: str,
   user_login: str,
   user_name: str,
@@ -50,11 +51,11 @@ const VideoSchema: v.GenericSchema<unknown, Video> = /* @__PURE__ */ v.looseObje
   language: str,
   type: str,
   duration: str,
-  muted_segments: /* @__PURE__ */ v.nullable(/* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({
+  muted_segments: v.nullable(v.array(v.looseObject({
     duration: num,
     offset: num,
   }))),
-});
+}));
 
 /**
  * Input of {@link getVideos}: query parameters and body fields by their wire names.
@@ -80,10 +81,7 @@ export interface GetVideosResponse {
   data: Video[];
   pagination?: Pagination;
 }
-const GetVideosResponseSchema: v.GenericSchema<unknown, GetVideosResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(VideoSchema),
-  pagination: /* @__PURE__ */ v.optional(PaginationSchema),
-});
+let GetVideosResponseMemo: v.GenericSchema<unknown, GetVideosResponse> | undefined;
 
 /**
  * Finds videos by id, or lists a user’s or a game’s videos.
@@ -106,7 +104,7 @@ const GetVideosResponseSchema: v.GenericSchema<unknown, GetVideosResponse> = /* 
  * @category Videos
  * @function
  */
-export const getVideos = /* @__PURE__ */ definePaginated<GetVideosInput, GetVideosResponse>({
+export const getVideos = /* @__PURE__ */ definePaginated<GetVideosInput, GetVideosResponse, 'get-videos'>({
   id: 'get-videos',
   method: 'GET',
   path: 'videos',
@@ -119,7 +117,12 @@ export const getVideos = /* @__PURE__ */ definePaginated<GetVideosInput, GetVide
   range: { first: [1, 100] },
   exclusive: [['id', 'user_id', 'game_id']],
   oneOf: [['id', 'user_id', 'game_id']],
-  response: GetVideosResponseSchema,
+  get response() {
+    return (GetVideosResponseMemo ??= v.looseObject({
+    data: v.array(VideoSchema()),
+    pagination: v.optional(PaginationSchema()),
+  }));
+  },
 }, [checkLimits, checkRange, checkExclusive, checkOneOf]);
 
 /**
@@ -136,9 +139,7 @@ export interface DeleteVideosInput {
 export interface DeleteVideosResponse {
   data: string[];
 }
-const DeleteVideosResponseSchema: v.GenericSchema<unknown, DeleteVideosResponse> = /* @__PURE__ */ v.looseObject({
-  data: /* @__PURE__ */ v.array(str),
-});
+let DeleteVideosResponseMemo: v.GenericSchema<unknown, DeleteVideosResponse> | undefined;
 
 /**
  * Deletes up to five of the broadcaster’s videos.
@@ -159,7 +160,7 @@ const DeleteVideosResponseSchema: v.GenericSchema<unknown, DeleteVideosResponse>
  * @category Videos
  * @function
  */
-export const deleteVideos = /* @__PURE__ */ defineCall<DeleteVideosInput, DeleteVideosResponse>({
+export const deleteVideos = /* @__PURE__ */ defineCall<DeleteVideosInput, DeleteVideosResponse, 'delete-videos'>({
   id: 'delete-videos',
   method: 'DELETE',
   path: 'videos',
@@ -170,5 +171,9 @@ export const deleteVideos = /* @__PURE__ */ defineCall<DeleteVideosInput, Delete
   paginated: false,
   required: ['id'],
   limits: [{ of: ['id'], max: 5 }],
-  response: DeleteVideosResponseSchema,
+  get response() {
+    return (DeleteVideosResponseMemo ??= v.looseObject({
+    data: v.array(str),
+  }));
+  },
 }, [checkRequired, checkLimits]);

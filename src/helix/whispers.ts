@@ -34,7 +34,7 @@ export interface SendWhisperInput {
  * @category Whispers
  * @function
  */
-export const sendWhisper = /* @__PURE__ */ defineCall<SendWhisperInput, void>({
+export const sendWhisper = /* @__PURE__ */ defineCall<SendWhisperInput, void, 'send-whisper'>({
   id: 'send-whisper',
   method: 'POST',
   path: 'whispers',
