@@ -705,6 +705,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     if (appInflight) return { token: (await appInflight).access_token, type: 'app' };
     // A store that cannot be read (reported) is as one without an app token: a new one is fetched.
     app ??= await readJson<StoredApp>(APP_KEY).catch(() => undefined);
+    // Twitch refused the token held here (and stored): another manager sharing the store may have replaced it.
+    if (shared && !appUnsaved && stale !== undefined && app?.access_token === stale) app = (await readJson<StoredApp>(APP_KEY).catch(() => undefined)) ?? app;
     if (appUnsaved) retryOnUse(APP_KEY);
     const usable = app && app.access_token !== stale && (app.expires_at === undefined || now() < app.expires_at - EXPIRY_MARGIN);
     if (!usable) {
