@@ -19,7 +19,8 @@ export interface TokenManagerOptions extends AuthTransport {
   clientSecret?: string;
   /**
    * Where tokens live. Default `memoryStore()`. A store may be shared by several managers
-   * (processes, Workers, tabs over `localStorage`): each adopts the pairs the others store.
+   * (processes, Workers, tabs over `localStorage`): each adopts the pairs the others store, and
+   * the app token another fetched after Twitch refused the old one.
    */
   store?: TokenStore;
   /** Called after a user's new token pair is stored (or its write failed and is retried), before any call uses it. */
