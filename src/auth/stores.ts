@@ -7,7 +7,12 @@
 /** @inline */
 type MaybePromise<T> = T | Promise<T>;
 
-/** A key-value store of strings. Sync or async; a Workers KV namespace (`get`/`put`/`delete`) fits. */
+/**
+ * A key-value store of strings. Sync or async; a Workers KV namespace (`get`/`put`/`delete`) fits.
+ * Managers sharing one adopt what the others wrote (a refreshed pair, a new app token) instead of
+ * fetching their own, as far as a read shows the last write: a Durable Object or a database does
+ * at once, KV after up to a minute (examples/cloudflare-conduit has a Durable Object store).
+ */
 export type TokenStore = {
   get(key: string): MaybePromise<string | null | undefined>;
   delete(key: string): MaybePromise<unknown>;

@@ -19,7 +19,8 @@ export interface TokenManagerOptions extends AuthTransport {
   clientSecret?: string;
   /**
    * Where tokens live. Default `memoryStore()`. A store may be shared by several managers
-   * (processes, Workers, tabs over `localStorage`): each adopts the pairs the others store.
+   * (processes, Workers, tabs over `localStorage`): each adopts the pairs the others store, and
+   * the app token another fetched after Twitch refused the old one.
    */
   store?: TokenStore;
   /** Called after a user's new token pair is stored (or its write failed and is retried), before any call uses it. */
@@ -705,6 +706,8 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     if (appInflight) return { token: (await appInflight).access_token, type: 'app' };
     // A store that cannot be read (reported) is as one without an app token: a new one is fetched.
     app ??= await readJson<StoredApp>(APP_KEY).catch(() => undefined);
+    // Twitch refused the token held here (and stored): another manager sharing the store may have replaced it.
+    if (shared && !appUnsaved && stale !== undefined && app?.access_token === stale) app = (await readJson<StoredApp>(APP_KEY).catch(() => undefined)) ?? app;
     if (appUnsaved) retryOnUse(APP_KEY);
     const usable = app && app.access_token !== stale && (app.expires_at === undefined || now() < app.expires_at - EXPIRY_MARGIN);
     if (!usable) {

@@ -322,7 +322,11 @@ export class EventSubSocket {
     this.#baseUrl = url.href;
   }
 
-  /** The connection state. */
+  /**
+   * The connection state, for UIs and for supervisors (a Durable Object's alarm): `closed` needs
+   * a new socket; `idle` (it gave up, or never started) connects again on `connect()` or
+   * `attachToConduit()`; the others recover by themselves.
+   */
   get state(): EventSubSocketState {
     return this.#state;
   }
@@ -410,12 +414,16 @@ export class EventSubSocket {
 
   /**
    * Points a conduit shard at this socket's session now and after every new session, so the
-   * conduit's subscriptions arrive here. Needs an app token.
+   * conduit's subscriptions arrive here. Needs an app token. Calling it again costs nothing while
+   * the shard points at the current session, and retries after a failed attempt: a supervisor's
+   * periodic check may simply call it.
    * @see https://dev.twitch.tv/docs/api/reference/#update-conduit-shards
    */
   async attachToConduit(conduitId: string, shardId: string | number): Promise<void> {
     if (!conduitId) throw new InputError('conduitId', 'is required');
-    this.#conduit = { conduitId, shardId: String(shardId) };
+    shardId = String(shardId);
+    // The same shard keeps its record, so a shard attached to this session is not attached again.
+    if (this.#conduit?.conduitId !== conduitId || this.#conduit.shardId !== shardId) this.#conduit = { conduitId, shardId };
     await this.#attach(await this.connect());
   }
 
@@ -927,10 +935,11 @@ export class EventSubSocket {
             shards: [{ id: conduit.shardId, transport: { method: 'websocket', session_id: session.id } }],
           })) as { errors?: { id?: string; message?: string; code?: string }[] };
           const problem = body?.errors?.[0];
-          if (problem) throw new EventSubError('conduit', `conduit ${conduit.conduitId} shard ${conduit.shardId}: ${problem.message ?? problem.code ?? 'refused'}`);
+          if (problem) throw new Error(problem.message ?? problem.code ?? 'refused');
         } catch (error) {
           conduit.sessionId = undefined;
-          const wrapped = error instanceof EventSubError ? error : new EventSubError('conduit', `could not attach conduit shard: ${(error as Error).message}`, undefined, { cause: error });
+          // A refusal in `errors` and a failed call alike: the shard named, what went wrong as cause.
+          const wrapped = new EventSubError('conduit', `conduit ${conduit.conduitId} shard ${conduit.shardId}: ${(error as Error).message}`, undefined, { cause: error });
           this.#emit('error', wrapped);
           throw wrapped;
         }

@@ -165,8 +165,15 @@ function hasSecret(secret: string | readonly string[]): boolean {
  * Where the handler remembers the message ids it has handled, so a redelivery is acknowledged
  * without running your code twice. Any store with these two methods fits, sync or async, such
  * as a Workers KV namespace wrapped in two lines (see the docs).
+ *
+ * Per delivery the handler asks `has(id)` once, right before dispatching, and calls `add(id)`
+ * once its handlers succeeded (a failed dispatch adds nothing, so Twitch's retry runs it). A
+ * store shared by several instances that answers `false` to one caller per id at a time (and
+ * makes the next wait until `add`, or until a lease runs out) therefore dispatches each message
+ * once, even when deliveries race: examples/cloudflare-conduit keeps one in a Durable Object.
  */
 export interface SeenStore {
+  /** Whether `id` was handled; `false` is the handler's leave to dispatch it. */
   has(id: string): boolean | Promise<boolean>;
   /** Remember `id`, for at least `ttlSeconds` when given. */
   add(id: string, ttlSeconds?: number): void | Promise<void>;

@@ -400,6 +400,26 @@ describe('two managers sharing one store', () => {
     expect(fake.oauth.grants.refresh_token).toBe(2);
   });
 
+  test('an app token Twitch refused is replaced once for all of them: the next manager to meet the 401 adopts the stored one', async () => {
+    const shared = memoryStore();
+    const managers = [0, 1, 2].map(() => createTokenManager({ clientId: fake.state.clientId, clientSecret: fake.state.clientSecret, store: shared }));
+    const clients = managers.map((auth) => createClient({ clientId: fake.state.clientId, auth }));
+    await settled(getUsers(clients[0]!, { login: ['fakemod'] }));
+    for (const client of clients.slice(1)) await settled(getUsers(client, { login: ['fakemod'] })); // they adopt it from the store
+    expect(fake.oauth.grants.client_credentials).toBe(1);
+    const first = helixTokens().at(-1)!;
+    revokeToken(fake.state, first);
+    const sent = helixTokens().length;
+
+    for (const client of clients) await settled(getUsers(client, { login: ['fakemod'] }));
+
+    expect(fake.oauth.grants.client_credentials).toBe(2);
+    const second = JSON.parse(shared.get('app')!).access_token;
+    expect(second).not.toBe(first);
+    // Each manager's call is refused once with the old token, then retried with the one new token.
+    expect(helixTokens().slice(sent)).toEqual([first, second, first, second, first, second]);
+  });
+
   test('a dead token without a refresh token gives way to the pair another instance stored, whatever its obtained_at', async () => {
     const shared = memoryStore();
     const invalidA = vi.fn();

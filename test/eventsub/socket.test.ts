@@ -297,6 +297,31 @@ describe('EventSubSocket: conduits', () => {
     await h.tick(10);
     expect(seen).toEqual(['1', '2']);
   });
+
+  it('attachToConduit again for the same shard calls Helix only when the shard is not attached to this session', async () => {
+    const conduitId = [...h.state.conduits.keys()][0]!;
+    const socket = h.socket();
+    const errors: EventSubError[] = [];
+    socket.on('error', (error) => void errors.push(error as EventSubError));
+    const patches = () => h.calls.filter((call) => call.method === 'PATCH').map((call) => (call.body as { shards: { id: string }[] }).shards[0]!.id);
+    const first = socket.attachToConduit(conduitId, 0);
+    await h.tick(10);
+    await first;
+    // A supervisor checking every so often, and two callers at once: no call while attached.
+    await socket.attachToConduit(conduitId, '0');
+    await Promise.all([socket.attachToConduit(conduitId, 0), socket.attachToConduit(conduitId, 0)]);
+    expect(patches()).toEqual(['0']);
+
+    // Twitch refuses a shard the conduit does not have: reported naming the shard; the next call tries again.
+    const refused = await socket.attachToConduit(conduitId, 99).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(EventSubError);
+    expect(refused).toMatchObject({ code: 'conduit', message: `conduit ${conduitId} shard 99: shard or session not found` });
+    expect(errors).toEqual([refused]);
+    await expect(socket.attachToConduit(conduitId, 99)).rejects.toMatchObject({ code: 'conduit' });
+    await socket.attachToConduit(conduitId, 0);
+    expect(patches()).toEqual(['0', '99', '99', '0']);
+    socket.close();
+  });
 });
 
 describe('EventSubSocket: types', () => {
