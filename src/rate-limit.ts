@@ -53,7 +53,7 @@ function createBucket(): Take {
   let at = 0;
   /** `Ratelimit-Limit`; 1 while unknown. */
   let max = 1;
-  /** Twitch's `Ratelimit-Reset` in the latest answer taken: an answer with an earlier one is stale. */
+  /** Twitch's `Ratelimit-Reset` of the latest window seen: answers from it (or earlier) can only lower `left`. */
   let reset = -Infinity;
   /** Twitch said the refill is further off than MAX_WAIT_MS. */
   let far = false;
@@ -76,19 +76,22 @@ function createBucket(): Take {
     let ms = r * 1000 - (Date.parse(headers.get('date')!) || Date.now());
     if (limited) ms = isNaN(ms) ? 1000 : Math.max(0, ms);
     if (!(remaining >= 0 && ms >= 0)) {
-      // Nothing to go by, and nothing ever taught the bucket: no limit.
+      // Nothing to go by, and no `Ratelimit-Limit` came yet (a browser may hide them all): no limit.
       if (max < 2) max = Infinity;
     } else {
       // This call still holds its place, and Twitch has counted it.
       remaining -= held - 1;
       if (limited || !(r <= reset)) {
-        // A later window, or a 429 about this one.
+        // A later window, or a 429 about this one: taken as told.
         left = remaining;
         at = Date.now() + Math.min(ms, MAX_WAIT_MS);
         far = ms > MAX_WAIT_MS;
         reset = r;
         max = Math.max(read('ratelimit-limit') || max, 1);
-      } else if (remaining < left) left = remaining;
+      }
+      // The same window (or an earlier one) only ever lowers what is left: an answer that overtook
+      // others, or points spent by costlier endpoints, cannot make the bucket look fuller.
+      else if (remaining < left) left = remaining;
     }
   };
 
@@ -111,6 +114,8 @@ function createBucket(): Take {
       signal?.throwIfAborted();
       const abort = () => {
         queue.splice(queue.indexOf(go), 1);
+        // Nothing left to wait for: no timer holds the process open.
+        if (!queue[0]) clearTimeout(timer);
         reject(signal!.reason);
       };
       const go = (given?: Place) => {
