@@ -8,16 +8,24 @@ import { fileURLToPath } from 'node:url';
 import { root } from './bundle.ts';
 import { CALLS, contenders as callContenders } from './calls.ts';
 import { BROWSER_CALLS, browserCalls, browserContenders } from './calls-browser.ts';
+import { EDGE_CALLS, EDGE_LATENCY_MS, EDGE_LIMIT, EDGE_MINIMUM_MS, EDGE_WINDOW_MS, contenders as edgeContenders } from './edge.ts';
 import { FRAMES, contenders as eventsubContenders } from './eventsub.ts';
 import { interleave, type Series } from './interleave.ts';
 import { BUCKET_PER_MINUTE, LATENCY_MS, LOOKUPS, contenders as lookupContenders } from './lookups.ts';
 import { SOCKETS } from './memory.ts';
+import { RECREATE_LATENCY_MS, RECREATE_SUBSCRIPTIONS, contenders as recreateContenders } from './recreate.ts';
 import { measureSizes } from './size.ts';
 import { fetchStartupTime, importTime } from './startup.ts';
 
 const CALL_ROUNDS = 7;
 const EVENTSUB_ROUNDS = 5;
 const LOOKUP_ROUNDS = 5;
+const EDGE_ROUNDS = 3;
+const RECREATE_ROUNDS = 5;
+/** Calls at the bucket's edge may take this much longer than the least time the bucket allows. */
+const EDGE_BUDGET = 0.05;
+/** All subscriptions back within this long after a lost connection. */
+const RECREATE_BUDGET_MS = 2000;
 /** Our layers may add this much to a bare ky call. */
 const LAYER_BUDGET_US = 3;
 /** helixkit should parse, check and dispatch this many times Twurple's notifications per second. */
@@ -25,9 +33,9 @@ const EVENTSUB_AIM = 3;
 /** Importing all of helixkit in a fresh Node process may take this long. */
 const IMPORT_BUDGET_MS = 30;
 
-// `node bench/run.ts calls eventsub` runs only those sections (size, calls, eventsub, startup, lookups) and
-// leaves RESULTS.md alone: the file only ever holds a complete run.
-const SECTIONS = ['size', 'calls', 'eventsub', 'startup', 'lookups'] as const;
+// `node bench/run.ts calls eventsub` runs only those sections (size, calls, eventsub, startup, lookups,
+// edge, recreate) and leaves RESULTS.md alone: the file only ever holds a complete run.
+const SECTIONS = ['size', 'calls', 'eventsub', 'startup', 'lookups', 'edge', 'recreate'] as const;
 const chosen = process.argv.slice(2);
 for (const name of chosen) if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`unknown section ${name}; pick from ${SECTIONS.join(', ')}`);
 const runs = (section: (typeof SECTIONS)[number]) => chosen.length === 0 || chosen.includes(section);
@@ -256,6 +264,67 @@ if (runs('lookups')) {
   out(
     `- and takes ${ms(ours.median)} against Twurple's batched lookup ${ms(twurple.median)} — ` +
       `${flag(ours.median <= twurple.median, `batch lookup ${ms(ours.median)} slower than Twurple's ${ms(twurple.median)}`)} (budget: no slower)`,
+  );
+  out();
+}
+
+// --- 6. Calls at the bucket's edge ------------------------------------------------------------
+if (runs('edge')) {
+  out(
+    `## 6. ${EDGE_CALLS.toLocaleString('en-US')} calls at once on one token, against Twitch's bucket (${EDGE_LIMIT} points a window, the minute scaled to ${EDGE_WINDOW_MS / 1000} s; ` +
+      `answers ${EDGE_LATENCY_MS} ms after their requests; median of ${EDGE_ROUNDS} rounds, one process per contender, rounds interleaved)`,
+  );
+  out();
+  const ids = Object.keys(edgeContenders) as (keyof typeof edgeContenders)[];
+  const series = await interleave(here('./edge.ts'), ids, EDGE_ROUNDS);
+  const ms = (n: number) => `${Math.round(n).toLocaleString('en-US')} ms`;
+  const over = (n: number) => `${n >= EDGE_MINIMUM_MS ? '+' : ''}${((100 * (n - EDGE_MINIMUM_MS)) / EDGE_MINIMUM_MS).toFixed(1)}%`;
+  const refused = (s: Series) => Math.max(0, ...s.counts);
+  table(
+    ['contender', 'wall time', 'wall rounds min – max', `vs the least the bucket allows (${ms(EDGE_MINIMUM_MS)})`, '429s (most in a round)', 'CPU time'],
+    series.map((s) => [
+      edgeContenders[s.id as keyof typeof edgeContenders],
+      s.error ? `failed: ${s.error.split('\n')[0]}` : ms(s.median),
+      spread(s, (n) => Math.round(n).toLocaleString('en-US')),
+      s.error ? '' : over(s.median),
+      s.error ? '' : String(refused(s)),
+      s.error ? '' : ms(s.cpuMedian),
+    ]),
+  );
+  const ours = series.find((s) => s.id === 'helixkit')!;
+  const fits = !ours.error && ours.median <= EDGE_MINIMUM_MS * (1 + EDGE_BUDGET) && refused(ours) === 0;
+  out(
+    `- helixkit takes ${ours.error ? 'no figure' : `${ms(ours.median)} (${over(ours.median)})`} and Helix refuses ${ours.error ? '?' : refused(ours)} of its requests (429) — ` +
+      `${flag(fits, `calls at the bucket's edge ${ours.error ? 'failed' : `${over(ours.median)} over the least time, ${refused(ours)} 429s`} (budget ${EDGE_BUDGET * 100}%, no 429)`)} ` +
+      `(budget: within ${EDGE_BUDGET * 100}% of the least time the bucket allows, no 429)`,
+  );
+  out();
+}
+
+// --- 7. Recovery after a lost connection ---------------------------------------------------------
+if (runs('recreate')) {
+  out(
+    `## 7. Re-creating ${RECREATE_SUBSCRIPTIONS} EventSub subscriptions after a lost connection (fake WebSocket, Helix answers ${RECREATE_LATENCY_MS} ms after each request, ` +
+      `Twitch's bucket metered; from the drop to the last one re-created, median of ${RECREATE_ROUNDS} rounds, one process per contender, rounds interleaved)`,
+  );
+  out();
+  const ids = Object.keys(recreateContenders) as (keyof typeof recreateContenders)[];
+  const series = await interleave(here('./recreate.ts'), ids, RECREATE_ROUNDS);
+  const ms = (n: number) => `${Math.round(n).toLocaleString('en-US')} ms`;
+  table(
+    ['contender', 'wall time', 'wall rounds min – max', '429s (most in a round)', 'CPU time'],
+    series.map((s) => [
+      recreateContenders[s.id as keyof typeof recreateContenders],
+      s.error ? `failed: ${s.error.split('\n')[0]}` : ms(s.median),
+      spread(s, (n) => Math.round(n).toLocaleString('en-US')),
+      s.error ? '' : String(Math.max(0, ...s.counts)),
+      s.error ? '' : ms(s.cpuMedian),
+    ]),
+  );
+  const ours = series.find((s) => s.id === 'helixkit')!;
+  out(
+    `- helixkit has all ${RECREATE_SUBSCRIPTIONS} back in ${ours.error ? 'no figure' : ms(ours.median)} — ` +
+      `${flag(!ours.error && ours.median < RECREATE_BUDGET_MS, `re-creating ${RECREATE_SUBSCRIPTIONS} subscriptions took ${ours.error ? 'no figure' : ms(ours.median)} (budget < ${ms(RECREATE_BUDGET_MS)})`)} (budget < ${ms(RECREATE_BUDGET_MS)})`,
   );
   out();
 }

@@ -4,7 +4,6 @@ import type { EndpointMeta, EndpointSpec, TokenType } from './endpoint.js';
 import { helixError, InputError, MissingScopeError, NetworkError, RateLimitError, UnauthorizedError, ValidationError } from './errors.js';
 import type { Log, LogEntry } from './log.js';
 import { createRateLimiter } from './rate-limit.js';
-import { sleep } from './sleep.js';
 import { check, warnOnce, type ValidateMode } from './validate.js';
 
 /** A token as the pipeline sees it. */
@@ -150,20 +149,15 @@ export function createClient(options: ClientOptions): Client {
 
     // A whole URL: ky resolving a base URL and search params costs more than the rest of the call.
     // A repeatable parameter takes an array: one `key=value` each.
-    const query = new URLSearchParams(spec.query.flatMap((key) => [input[key] ?? []].flat().map((item) => [key, String(item)]))).toString();
+    const query = new URLSearchParams(spec.query.flatMap((key) => [input[key] ?? []].flat().map((item) => [key, item as string]))).toString();
     const url = baseUrl + path + (query && `?${query}`);
 
     for (;;) {
       const bearer = `Bearer ${token.token}`;
       try {
         // Outside ky's per-attempt timeout: an empty bucket may take up to a minute to refill.
-        for (let wait; (wait = limiter.take(bearer)); ) {
-          if (wait === Infinity) {
-            throw helixError({ status: 429, error: 'Too Many Requests', message: 'reset past 120 s', endpoint: spec.id, headers: new Headers() });
-          }
-          note?.({ type: 'wait', ms: wait, cause });
-          await sleep(wait, signal);
-        }
+        const place = await limiter(bearer, signal, note && ((ms) => note({ type: 'wait', ms, cause })));
+        if (!place) throw helixError({ status: 429, error: 'Too Many Requests', message: 'reset past 120 s', endpoint: spec.id, headers: new Headers() });
         const request: Options = {
           ...shared,
           method,
@@ -182,12 +176,19 @@ export function createClient(options: ClientOptions): Client {
             cause = 'network';
             const answer = await (fetcher ?? globalThis.fetch)(request, init);
             note?.({ type: 'response', status: (cause = answer.status), ms: Date.now() - sent });
-            limiter.update(bearer, answer.headers, answer.status === 429);
+            place(answer.headers, answer.status === 429);
             return answer;
           },
         };
+        // The place passes on once the call is answered, or failed (even before sending).
+        let response;
+        try {
+          response = await ky(url, request);
+        } finally {
+          place();
+        }
         // (Undefined when the body passed the cap: it was read no further.)
-        const text = await readText(await ky(url, request), MAX_BODY_BYTES);
+        const text = await readText(response, MAX_BODY_BYTES);
         if (spec.text || !spec.response) return spec.text && text;
         // Twitch has acted on a 2xx: a body that is missing, not JSON or too large is delivered
         // as it came (undefined or the text) and reported, like any other mismatch.

@@ -34,11 +34,11 @@ export type LogEntry =
    */
   | (HelixRequest & { readonly type: 'retry'; readonly cause: number | 'network' })
   /**
-   * The call waits `ms` for its token's rate-limit bucket to refill before sending: `reason`
-   * `limit` when Twitch's `Ratelimit-Remaining` said the bucket is empty, `429` when Twitch
-   * answered this call 429.
+   * The call waits `ms` for its token's rate-limit bucket to refill before sending (calls
+   * queued behind others in flight wait without an entry). `cause`: the status of this call's
+   * last answer, 429 when Twitch refused it; absent before its first request.
    */
-  | (HelixRequest & { readonly type: 'wait'; readonly ms: number; readonly reason: 'limit' | '429' })
+  | (HelixRequest & { readonly type: 'wait'; readonly ms: number; readonly cause?: number | 'network' })
   /** A report in `validate: 'report'` mode, as `onInvalid` gets it: paths and types, never values (`body` stays off JSON). */
   | { readonly type: 'invalid'; readonly source: 'helix' | 'eventsub'; readonly error: ValidationError }
   /**
