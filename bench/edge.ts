@@ -1,5 +1,5 @@
 // Calls at the bucket's edge: 2,000 calls made at once on one token, against a Helix that meters
-// Twitch's bucket (800 points a window, the window scaled down from a minute so a round takes
+// Twitch's bucket (800 points, refilled 800 a "minute" scaled down so a round takes
 // seconds), each answer 50 ms after its request. What matters: how close the whole run comes to
 // the least time the bucket allows, and how many requests Twitch would have refused (429).
 // Each contender runs in its own Node process (bench/interleave.ts).
@@ -12,14 +12,14 @@ import { metered } from './metered.ts';
 export const EDGE_CALLS = 2_000;
 /** Twitch's bucket: 800 points, one a call. */
 export const EDGE_LIMIT = 800;
-/** Twitch's window is a minute; here 30 times shorter. */
+/** Twitch refills the bucket in a minute; here 30 times faster. */
 export const EDGE_WINDOW_MS = 2_000;
 export const EDGE_LATENCY_MS = 50;
 /**
- * The least time the bucket allows: the calls fill ⌈calls / limit⌉ windows, each starting when
- * the previous one ends, and the last answer comes one latency after the last window opens.
+ * The least time the bucket allows: a full bucket's points go at once, the rest as they flow
+ * back (`limit` a window), and the last answer comes one latency after the last point.
  */
-export const EDGE_MINIMUM_MS = (Math.ceil(EDGE_CALLS / EDGE_LIMIT) - 1) * EDGE_WINDOW_MS + EDGE_LATENCY_MS;
+export const EDGE_MINIMUM_MS = ((EDGE_CALLS - EDGE_LIMIT) * EDGE_WINDOW_MS) / EDGE_LIMIT + EDGE_LATENCY_MS;
 
 export const contenders = {
   helixkit: 'helixkit getUsers, one call per id, all at once',

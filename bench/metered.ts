@@ -1,8 +1,10 @@
-// Helix as Twitch meters it, for the benches that run into its rate limit: a bucket of points per
-// token, each request counted when it arrives (and refused 429 once the bucket is empty), each
-// answer sent `latencyMs` later, so the points it reports leave out the requests still in flight,
-// as Twitch's do. The window may be shorter than Twitch's minute, so a bench takes seconds: its
-// logic is Twitch's, and `Ratelimit-Reset` then carries the milliseconds as a fraction of a second.
+// Helix as Twitch meters it, for the benches that run into its rate limit: the fake Twitch's
+// bucket per token (refilled continuously, as Twitch's is), each request counted when it arrives
+// (and refused 429 when less than a point is left), each answer sent `latencyMs` later, so the
+// points it reports leave out the requests still in flight, as Twitch's do. The window may be
+// shorter than Twitch's minute, so a bench takes seconds: its logic is Twitch's, and
+// `Ratelimit-Reset` then carries the milliseconds as a fraction of a second.
+import { takeRateLimit } from '../dist/testing/state.js';
 
 export interface Metered {
   fetch: typeof fetch;
@@ -15,7 +17,7 @@ export interface Metered {
 export interface MeteredOptions {
   /** Points per window (Twitch: 800). */
   limit: number;
-  /** Window in ms (Twitch: 60,000); it starts with the first request after the last one ended. */
+  /** Milliseconds in which `limit` points flow back (Twitch: 60,000). */
   windowMs: number;
   latencyMs: number;
   /** Scopes the token check reports (Twurple checks them). */
@@ -24,7 +26,8 @@ export interface MeteredOptions {
 
 /** Answers get-users (a user per id asked), create-eventsub-subscription (echoing it) and the token check. */
 export function metered({ limit, windowMs, latencyMs, scopes = [] }: MeteredOptions): Metered {
-  const buckets = new Map<string, { remaining: number; resetAt: number }>();
+  // The fake Twitch's own bucket (continuous refill, as Twitch's), on this process's clock.
+  const state = { now: () => Date.now(), rateLimit: { limit, windowMs, buckets: new Map() } };
   let requests = 0;
   let refused = 0;
   let ids = 0;
@@ -36,21 +39,18 @@ export function metered({ limit, windowMs, latencyMs, scopes = [] }: MeteredOpti
       return later(Response.json({ client_id: 'cid', login: 'cool_user', scopes, user_id: '1337', expires_in: 5_000_000 }));
     }
     requests++;
-    const token = request.headers.get('authorization') ?? '';
     const now = Date.now();
-    let bucket = buckets.get(token);
-    if (!bucket || bucket.resetAt <= now) buckets.set(token, (bucket = { remaining: limit, resetAt: now + windowMs }));
-    const headers = (remaining: number) => ({
+    const bucket = takeRateLimit(state, request.headers.get('authorization') ?? '');
+    const told = {
       'content-type': 'application/json',
       'ratelimit-limit': String(limit),
-      'ratelimit-remaining': String(remaining),
+      'ratelimit-remaining': String(bucket.remaining),
       'ratelimit-reset': String(bucket.resetAt / 1000),
-    });
-    if (bucket.remaining <= 0) {
+    };
+    if (!bucket.allowed) {
       refused++;
-      return later(Response.json({ error: 'Too Many Requests', status: 429, message: '' }, { status: 429, headers: headers(0) }));
+      return later(Response.json({ error: 'Too Many Requests', status: 429, message: '' }, { status: 429, headers: told }));
     }
-    const told = headers(--bucket.remaining);
     if (url.pathname.endsWith('eventsub/subscriptions') && request.method === 'POST') {
       const body = (await request.json()) as { type: string; version: string; condition: object; transport: object };
       const data = { id: `sub-${++ids}`, status: 'enabled', cost: 0, created_at: new Date(now).toISOString(), ...body };

@@ -25,7 +25,7 @@ const broadcasters = Array.from({ length: RECREATE_SUBSCRIPTIONS }, (_, i) => St
 
 // Before each loss the clock moves on a minute, as if the session had run that long: a session
 // that lived 30 s is healthy, and helixkit then reconnects at once (as Twurple always does); the
-// metered bucket starts a new window, as it would have.
+// metered bucket is full again, as it would be.
 const realNow = Date.now.bind(Date);
 let offset = 0;
 Date.now = () => realNow() + offset;

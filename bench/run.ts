@@ -271,7 +271,7 @@ if (runs('lookups')) {
 // --- 6. Calls at the bucket's edge ------------------------------------------------------------
 if (runs('edge')) {
   out(
-    `## 6. ${EDGE_CALLS.toLocaleString('en-US')} calls at once on one token, against Twitch's bucket (${EDGE_LIMIT} points a window, the minute scaled to ${EDGE_WINDOW_MS / 1000} s; ` +
+    `## 6. ${EDGE_CALLS.toLocaleString('en-US')} calls at once on one token, against Twitch's bucket (${EDGE_LIMIT} points, refilled continuously, ${EDGE_LIMIT} per minute scaled to ${EDGE_WINDOW_MS / 1000} s; ` +
       `answers ${EDGE_LATENCY_MS} ms after their requests; median of ${EDGE_ROUNDS} rounds, one process per contender, rounds interleaved)`,
   );
   out();

@@ -165,6 +165,7 @@ describe('errors', () => {
 });
 
 describe('rate limits', () => {
+  // (A bucket of one point says the most about waiting: nothing flows back before its reset.)
   test('a 429 with Ratelimit-Reset one second ahead resolves after waiting, in two calls', async () => {
     vi.useFakeTimers({ now: new Date('2026-11-23T12:00:00Z') });
     const reset = String(Math.floor(Date.now() / 1000) + 1);
@@ -174,7 +175,7 @@ describe('rate limits', () => {
         times.push(Date.now());
         return json({ error: 'Too Many Requests', status: 429, message: '' }, {
           status: 429,
-          headers: { 'ratelimit-limit': '800', 'ratelimit-remaining': '0', 'ratelimit-reset': reset },
+          headers: { 'ratelimit-limit': '1', 'ratelimit-remaining': '0', 'ratelimit-reset': reset },
         });
       },
       () => {
@@ -195,7 +196,7 @@ describe('rate limits', () => {
     const limited = () =>
       json({ error: 'Too Many Requests', status: 429, message: '' }, {
         status: 429,
-        headers: { 'ratelimit-limit': '800', 'ratelimit-remaining': '0', 'ratelimit-reset': reset },
+        headers: { 'ratelimit-limit': '1', 'ratelimit-remaining': '0', 'ratelimit-reset': reset },
       });
     const spec = { id: 'test-post', method: 'POST', path: 'x', query: [], body: [], tokens: ['user'], scopes: [], paginated: false } as const;
     const post = defineEndpoint<{}, void>(spec);
@@ -217,7 +218,7 @@ describe('rate limits', () => {
     vi.useFakeTimers({ now: new Date('2026-11-23T12:00:00Z') });
     const reset = String(Math.floor(Date.now() / 1000) + 5);
     const stub = fetchStub(() =>
-      json({ data: [] }, { headers: { 'ratelimit-limit': '800', 'ratelimit-remaining': '0', 'ratelimit-reset': reset } }),
+      json({ data: [] }, { headers: { 'ratelimit-limit': '1', 'ratelimit-remaining': '0', 'ratelimit-reset': reset } }),
     );
     const c = client(stub.fetch);
     await getUsers(c, { id: '1' });
@@ -235,7 +236,7 @@ describe('rate limits', () => {
     vi.useFakeTimers({ now: new Date('2026-11-23T12:00:00Z') });
     const reset = String(Math.floor(Date.now() / 1000) + 30);
     const stub = fetchStub(() =>
-      json({ data: [] }, { headers: { 'ratelimit-limit': '800', 'ratelimit-remaining': '0', 'ratelimit-reset': reset } }),
+      json({ data: [] }, { headers: { 'ratelimit-limit': '1', 'ratelimit-remaining': '0', 'ratelimit-reset': reset } }),
     );
     const c = client(stub.fetch, { timeout: 10_000 });
     await getUsers(c, { id: '1' });
@@ -249,7 +250,7 @@ describe('rate limits', () => {
     vi.useFakeTimers({ now: new Date('2026-11-23T12:00:00Z') });
     const reset = String(Math.floor(Date.now() / 1000) + 60);
     const stub = fetchStub(() =>
-      json({ data: [] }, { headers: { 'ratelimit-limit': '800', 'ratelimit-remaining': '0', 'ratelimit-reset': reset } }),
+      json({ data: [] }, { headers: { 'ratelimit-limit': '1', 'ratelimit-remaining': '0', 'ratelimit-reset': reset } }),
     );
     const c = client(stub.fetch);
     await getUsers(c, { id: '1' });

@@ -37,6 +37,7 @@ export type {
   PredictionOutcomeRecord,
   PredictionRecord,
   RateBucket,
+  RateBucketState,
   RateLimitSettings,
   RedemptionRecord,
   ResponseShapes,

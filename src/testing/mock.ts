@@ -108,8 +108,10 @@ export interface MockTwitch {
   /** Closes the EventSub connection(s) with a close code (4000-4007 as Twitch uses them). */
   close(code: number, sessionId?: string): void;
   /**
-   * Leaves `remaining` requests in every token's rate-limit bucket; after them Helix answers 429
-   * until the bucket resets (`resetIn` ms, default one minute).
+   * Leaves `remaining` requests in every token's rate-limit bucket and stops its refill: after
+   * them Helix answers 429 until the bucket is full again (`resetIn` ms, default one minute), as
+   * if another program had spent the token's points. Otherwise buckets refill continuously, 800
+   * points a minute, as Twitch's do.
    */
   rateLimit(remaining: number, options?: { resetIn?: number; token?: string }): void;
   /** A viewer follows the broadcaster: emits `channel.follow` (v2) and records the follower. */

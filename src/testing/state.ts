@@ -46,16 +46,27 @@ export interface TokenRecord {
 /** A per-token rate-limit bucket, as Twitch reports it in `Ratelimit-*` headers. */
 export interface RateBucket {
   limit: number;
+  /** Whole points left (`Ratelimit-Remaining`). */
   remaining: number;
-  /** Epoch milliseconds when the bucket refills. */
+  /** Epoch milliseconds when the bucket is full again (`Ratelimit-Reset`, in seconds). */
   resetAt: number;
 }
 
-/** Rate-limit settings: every token gets `limit` points per `windowMs`. */
+/**
+ * Rate-limit settings: every token's bucket holds `limit` points and refills continuously,
+ * `limit` points per `windowMs`, as Twitch's does (twitchdev/issues#597).
+ */
 export interface RateLimitSettings {
   limit: number;
   windowMs: number;
-  buckets: Map<string, RateBucket>;
+  buckets: Map<string, RateBucketState>;
+}
+
+/** A bucket as kept: points (fractional while refilling) as of `at`; no refill before `frozenUntil` (set by `setRateLimit`). */
+export interface RateBucketState {
+  points: number;
+  at: number;
+  frozenUntil: number;
 }
 
 export interface UserRecord {
@@ -582,9 +593,11 @@ export function findToken(state: TwitchState, token: string): TokenRecord | unde
 }
 
 /**
- * Sets the rate limit every token sees. `remaining: 0` makes the next request answer 429
- * until `resetIn` milliseconds pass (default one window). Applies to one token when given,
- * else to every token (buckets are recreated from `limit` on their next request).
+ * Sets the rate limit every token sees. With `remaining`, the bucket holds that many points and
+ * does not refill until `resetIn` milliseconds pass (default one window), when it is full again:
+ * so `remaining: 0` makes Helix answer 429 until then, as if another program had spent the
+ * token's points. Applies to one token when given, else to every token (buckets are recreated
+ * from `limit` on their next request).
  */
 export function setRateLimit(
   state: TwitchState,
@@ -597,30 +610,32 @@ export function setRateLimit(
     else settings.buckets.clear();
     return;
   }
-  const bucket: RateBucket = {
-    limit: settings.limit,
-    remaining: options.remaining,
-    resetAt: state.now() + (options.resetIn ?? settings.windowMs),
-  };
+  const now = state.now();
+  const bucket: RateBucketState = { points: options.remaining, at: now, frozenUntil: now + (options.resetIn ?? settings.windowMs) };
   const tokens = options.token ? [options.token] : [...state.tokens.keys()];
   for (const token of tokens) settings.buckets.set(token, { ...bucket });
 }
 
 /**
  * Counts one request against a token's bucket and tells what to put in the `Ratelimit-*`
- * headers; `allowed` is false when the bucket was already empty (a 429).
+ * headers; `allowed` is false when the bucket held less than a point (a 429). Takes only the
+ * clock and the settings, so a bench can meter its own Helix with it.
  */
-export function takeRateLimit(state: TwitchState, key: string): RateBucket & { allowed: boolean } {
+export function takeRateLimit(state: Pick<TwitchState, 'now' | 'rateLimit'>, key: string): RateBucket & { allowed: boolean } {
   const { buckets, limit, windowMs } = state.rateLimit;
   const now = state.now();
   let bucket = buckets.get(key);
-  if (!bucket || bucket.resetAt <= now) {
-    bucket = { limit, remaining: limit, resetAt: now + windowMs };
-    buckets.set(key, bucket);
+  if (!bucket) buckets.set(key, (bucket = { points: limit, at: now, frozenUntil: 0 }));
+  if (bucket.frozenUntil) {
+    if (now >= bucket.frozenUntil) Object.assign(bucket, { points: limit, at: now, frozenUntil: 0 });
+  } else {
+    bucket.points = Math.min(limit, bucket.points + ((now - bucket.at) * limit) / windowMs);
+    bucket.at = now;
   }
-  if (bucket.remaining <= 0) return { ...bucket, allowed: false };
-  bucket.remaining--;
-  return { ...bucket, allowed: true };
+  const allowed = bucket.points >= 1;
+  if (allowed) bucket.points--;
+  const resetAt = bucket.frozenUntil || now + ((limit - bucket.points) * windowMs) / limit;
+  return { limit, remaining: Math.floor(bucket.points), resetAt, allowed };
 }
 
 const SEED_EPOCH = Date.UTC(2024, 0, 15, 12, 0, 0);

@@ -73,17 +73,18 @@ test(`${COUNT} remembered subscriptions come back together after a lost connecti
   expect(onNewSession()).toHaveLength(COUNT);
 });
 
-test('the subscriptions and their re-creation stay within the bucket: what it holds goes at once, the rest after its reset, with no 429', async () => {
-  // 250 points a minute: fewer than the subscriptions.
+test('the subscriptions and their re-creation stay within the bucket: what it holds goes at once, the rest as points flow back, with no 429', async () => {
+  // 250 points, refilled continuously: fewer than the subscriptions, a point every 240 ms.
   setRateLimit(twitch.state, { limit: 250 });
   expect(await subscribeAll()).toEqual(Array(COUNT).fill(202));
-  // Past the bucket's second reset: the next window starts with the first request after the loss.
+  // The bucket is full again before the loss.
   await tick(60_000);
   twitch.close(4006);
   await tick(1000);
-  expect(created).toEqual(Array(250).fill(202));
-  expect(onNewSession()).toHaveLength(250);
-  await tick(60_000);
+  // 250 at once, then the few points that flowed back in that second.
+  expect(created.length).toBeGreaterThanOrEqual(250);
+  expect(created.length).toBeLessThanOrEqual(255);
+  await tick(15_000);
   expect(created).toEqual(Array(COUNT).fill(202));
   expect(onNewSession()).toHaveLength(COUNT);
 });

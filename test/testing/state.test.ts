@@ -45,6 +45,22 @@ describe('createState', () => {
     expect(takeRateLimit(state, 'a')).toMatchObject({ remaining: 799, allowed: true });
   });
 
+  it('refills a bucket continuously, 800 points a minute, as Twitch does, and says when it is full', () => {
+    let now = 0;
+    const state = createState({ now: () => now });
+    for (let i = 0; i < 800; i++) takeRateLimit(state, 'a');
+    expect(takeRateLimit(state, 'a')).toMatchObject({ remaining: 0, resetAt: 60_000, allowed: false });
+    // A point flows back every 75 ms.
+    now = 74;
+    expect(takeRateLimit(state, 'a').allowed).toBe(false);
+    now = 75;
+    expect(takeRateLimit(state, 'a')).toMatchObject({ remaining: 0, allowed: true });
+    now = 30_075;
+    expect(takeRateLimit(state, 'a')).toMatchObject({ remaining: 399, resetAt: 30_075 + 401 * 75, allowed: true });
+    now = 120_000;
+    expect(takeRateLimit(state, 'a')).toMatchObject({ remaining: 799, allowed: true });
+  });
+
   it('adds users with a channel, and takes them live and offline', () => {
     const state = createState();
     const user = addUser(state, { login: 'newcomer', display_name: 'Newcomer' });
