@@ -1268,6 +1268,8 @@ function endpointCode(endpoint: Endpoint, file: FileContext): string {
     `body: ${list(endpoint.body.map((f) => f.name))},`,
     `tokens: ${list(tokensOf(endpoint.op))},`,
     `scopes: [${scopesOf(endpoint.op).map(list).join(', ')}],`,
+    // Only a spec with scopes brings the check (and its error) into a bundle.
+    ...(scopesOf(endpoint.op).length ? (file.checks.add('checkScopes'), ['checkScopes,']) : []),
     `paginated: ${endpoint.paginated},`,
     ...rulesCode(rules),
     // A getter: the schema is built when a response is first checked (or a test reads it), not at import.

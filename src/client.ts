@@ -1,7 +1,7 @@
 import ky, { isHTTPError, isNetworkError, isTimeoutError, type Options } from 'ky';
 import { readText } from './body.js';
 import type { EndpointMeta, EndpointSpec, TokenType } from './endpoint.js';
-import { helixError, InputError, MissingScopeError, NetworkError, RateLimitError, UnauthorizedError, ValidationError } from './errors.js';
+import { helixError, InputError, NetworkError, RateLimitError, UnauthorizedError, ValidationError } from './errors.js';
 import type { Log, LogEntry } from './log.js';
 import { createRateLimiter } from './rate-limit.js';
 import { check, warnOnce, type ValidateMode } from './validate.js';
@@ -125,12 +125,11 @@ export function createClient(options: ClientOptions): Client {
   // takes an option set to undefined as not set: `timeout` then defaults to 10 s.)
   const shared: Options = { retry: { limit: retries, statusCodes: [408, 500, 502, 503, 504], afterStatusCodes: [] }, timeout: options.timeout };
 
-  /** Refuses, before sending, a token that cannot go in a header or lacks a scope it is known to lack. */
+  /** Refuses, before sending, a token that cannot go in a header or (for a spec with scopes) lacks a scope it is known to lack. */
   function checked(spec: EndpointSpec, token: AccessToken): AccessToken {
     // A control character would make the Headers constructor throw with the token in its message.
     if (!/^[\x21-\x7e]+$/.test(token.token)) throw new InputError('auth', 'invalid characters in the token');
-    const missing = spec.scopes.filter((group) => token.scopes && !group.some((scope) => token.scopes!.includes(scope)));
-    if (missing[0]) throw new MissingScopeError(spec.id, missing);
+    spec.checkScopes?.(spec, token);
     return token;
   }
 

@@ -1,5 +1,5 @@
-import type { CallOptions, Client } from './client.js';
-import { InputError } from './errors.js';
+import type { AccessToken, CallOptions, Client } from './client.js';
+import { InputError, MissingScopeError } from './errors.js';
 import { definePaginated, type Paginator } from './pagination.js';
 import type { Schema } from './validate.js';
 
@@ -21,6 +21,11 @@ export interface EndpointMeta {
   readonly tokens: readonly TokenType[];
   /** Scopes needed: every group must be satisfied by at least one of its scopes. */
   readonly scopes: readonly (readonly string[])[];
+  /**
+   * Refuses a token known to lack a scope in `scopes` ({@link checkScopes}); set on every spec
+   * with scopes, so that only bundles calling such an endpoint carry the check.
+   */
+  readonly checkScopes?: (spec: EndpointMeta, token: AccessToken) => void;
   /** True when the response carries a pagination cursor; the function then returns a {@link Paginator}. */
   readonly paginated: boolean;
 }
@@ -70,6 +75,8 @@ export function defineEndpoint<Input, Body, Id extends string = string>(
 ): Endpoint<Input, Paginator<ItemOf<Body>, Body>, Id>;
 export function defineEndpoint<Input, Body, Id extends string = string>(spec: EndpointSpec): Endpoint<Input, Promise<Body>, Id>;
 export function defineEndpoint(spec: EndpointSpec): Endpoint<object, unknown> {
+  // (A spec written by hand may leave the scope check out; on the prototype, the response getter is not read.)
+  if (spec.scopes[0] && !spec.checkScopes) spec = Object.create(spec, { checkScopes: { value: checkScopes, enumerable: true } });
   const checks = [checkRequired, checkLimits, checkRange, checkMaxLength, checkExclusive, checkOneOf];
   return spec.paginated ? definePaginated(spec, checks) : defineCall(spec, checks);
 }
@@ -85,6 +92,12 @@ export function defineCall<Input, Body, Id extends string = string>(spec: Endpoi
     return client.call(spec, input, options);
   };
   return Object.assign(fn, { endpoint: spec }) as never;
+}
+
+/** Throws `MissingScopeError` when the token's scopes are known and some scope group of the spec has none of them. */
+export function checkScopes(spec: EndpointMeta, token: AccessToken): void {
+  const missing = spec.scopes.filter((group) => token.scopes && !group.some((scope) => token.scopes!.includes(scope)));
+  if (missing[0]) throw new MissingScopeError(spec.id, missing);
 }
 
 /** How many values a parameter holds: an array's length, else 1 when given. */

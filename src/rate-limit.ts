@@ -65,68 +65,58 @@ function createBucket(): Take {
   let far = 0;
   /** Places held: calls sent, or about to be, and not answered yet. */
   let held = 0;
-  let seen = false;
-  /** Answers that told the bucket so far. */
+  /** Answers so far. */
   let answers = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  /** When the first queued call may go (local ms), for the `wait` entry. */
-  let wake = 0;
   const queue: ((place?: Place) => void)[] = [];
 
   const free = (now: number) => (now < pause ? 0 : Math.min(max - held, left + rate * (now - since)));
 
   /** A place for a call sent after `asOf` answers: its own answer is fresh if none came in between. */
-  const placeAfter = (asOf: number): Place => (headers, limited = false) => {
-    // (Before any answer told, a call that got none gives its point of the first burst back.)
-    if (!headers) return held--, seen || left++, pump();
+  const placeAfter = (asOf: number): Place => (headers, limited) => {
+    // (Before any answer, a call that got none gives its point of the first burst back.)
+    if (!headers) return held--, answers || left++, pump();
     const read = (name: string) => +(headers.get(name) ?? NaN);
     const remaining = read('ratelimit-remaining');
     const now = Date.now();
-    const fresh = asOf === answers++;
-    if (!(remaining >= 0)) {
-      // Nothing to go by. A 429 then means "not now": a second. Else, if no answer ever told
-      // (a browser may hide the headers), there is no limit to keep to.
-      if (limited) pause = now + 1000;
-      else if (!seen) left = max = Infinity;
-      return;
-    }
-    // A 429 with points left in the bucket is another limit (a subscription's cost, five
-    // conduits): the bucket is as its headers say.
-    limited &&= !remaining;
+    // An answer to a request sent before another answer came may be older than that one: it can
+    // only lower what is free. A fresh answer, or a 429, is taken as told.
+    const fresh = asOf === answers++ || (limited &&= !remaining);
     // The reset is an epoch second on Twitch's clock: measured against its `Date` header, a wrong
     // clock on either side cannot stretch the wait (the header is whole seconds, so the wait errs
     // long by under one). Without a readable `Date` (browsers hide it), the local clock stands in.
     const ms = read('ratelimit-reset') * 1000 - (Date.parse(headers.get('date')!) || now);
-    max = read('ratelimit-limit') || (seen ? max : remaining + 1);
-    // This call still holds its place, and Twitch has counted it.
-    const told = remaining - held + 1;
-    // An answer to a request sent before another answer came may be older than that one: it can
-    // only lower what is free. A fresh answer, or a 429, is taken as told.
-    left = !seen || fresh || limited ? told : Math.min(told, free(now));
-    since = now;
-    seen = true;
-    const horizon = Math.min(ms, MAX_WAIT_MS);
-    // The refill rate, from how long the spent points take to return: only once half the bucket
-    // is spent, since whole-second resets say little about a short horizon. Else a minute's worth.
-    rate = (max - remaining) * 2 >= max && horizon > 0 ? (max - remaining) / horizon : rate || max / 60_000;
-    far = ms > MAX_WAIT_MS ? now + MAX_WAIT_MS : 0;
+    if (remaining >= 0) {
+      // (A 429 with points left is another limit, a subscription's cost or five conduits: the
+      // bucket is as the headers say.) This call still holds its place, and Twitch counted it.
+      left = Math.min(remaining - held + 1, fresh ? Infinity : free(now));
+      since = now;
+      max = read('ratelimit-limit') || remaining + 1;
+      // The refill rate, from how long the spent points take to return: only once half the bucket
+      // is spent, since whole-second resets say little about a short horizon. Else a minute's worth.
+      rate = (max - remaining) * 2 >= max && ms > 0 ? (max - remaining) / Math.min(ms, MAX_WAIT_MS) : rate || max / 60_000;
+      far = ms > MAX_WAIT_MS ? now + MAX_WAIT_MS : 0;
+    } else if (!limited) {
+      // Nothing to go by: if no answer ever told (a browser may hide the headers), no limit.
+      if (max == Infinity) left = max;
+      return;
+    }
+    // A 429 that said nothing of its reset means "not now": a second.
     if (limited && !(ms > 0)) pause = now + 1000;
   };
 
-  /** Lets queued calls go while points are free; else waits for the refill, or refuses them all if it is too far off. */
-  const pump = () => {
+  /** Lets queued calls go while points are free; else waits for the refill (returning how long), or refuses them all if it is too far off. */
+  const pump = (): number | void => {
     const now = Date.now();
     clearTimeout(timer);
     let n = free(now);
     while (queue[0] && n >= 1) n--, held++, queue.shift()!(placeAfter(answers));
     if (now >= pause) (left = n), (since = now);
     if (!queue[0]) return;
-    if (now < far) for (const go of queue.splice(0)) go();
-    else {
-      // With no refill known, the answers in flight wake the queue.
-      wake = Math.max(pause, rate && now + Math.min(Math.ceil((1 - n) / rate), MAX_WAIT_MS));
-      if (wake > now) timer = setTimeout(pump, wake - now);
-    }
+    if (now < far) return void queue.splice(0).map((go) => go());
+    // With no refill known, the answers in flight wake the queue.
+    const ms = Math.max(pause - now, rate && Math.min(Math.ceil((1 - n) / rate), MAX_WAIT_MS));
+    if (ms > 0) return (timer = setTimeout(pump, ms)), ms;
   };
 
   return (signal, wait) =>
@@ -144,8 +134,8 @@ function createBucket(): Take {
       };
       signal?.addEventListener('abort', abort);
       queue.push(go);
-      pump();
-      // Still queued (it went in last) until a refill: say how long.
-      if (queue.at(-1) === go && wake > Date.now()) wait?.(wake - Date.now());
+      const ms = pump();
+      // Still queued until a refill: say how long.
+      if (ms && queue.includes(go)) wait?.(ms);
     });
 }
