@@ -11,12 +11,13 @@
 export type Place = (headers?: Headers, limited?: boolean) => void;
 
 /**
- * Resolves with a {@link Place} when the call may send, in the order calls asked for one, or
+ * Gives a {@link Place} when the call may send (at once when nobody waits and a point is free,
+ * else as a promise), in the order calls asked for one, or
  * with nothing when Twitch said the bucket refills later than {@link MAX_WAIT_MS}: the call should
  * then fail at once. Rejects with the signal's reason when it aborts first. `wait` is told the
  * milliseconds to the refill when the call must wait for one.
  */
-export type RateLimiter = (key: string, signal?: AbortSignal, wait?: (ms: number) => void) => Promise<Place | undefined>;
+export type RateLimiter = (key: string, signal?: AbortSignal, wait?: (ms: number) => void) => Place | Promise<Place | undefined>;
 
 /** How many tokens' buckets to keep. */
 const MAX_BUCKETS = 256;
@@ -38,7 +39,7 @@ export function createRateLimiter(): RateLimiter {
   };
 }
 
-type Take = (signal?: AbortSignal, wait?: (ms: number) => void) => Promise<Place | undefined>;
+type Take = (signal?: AbortSignal, wait?: (ms: number) => void) => Place | Promise<Place | undefined>;
 
 /** Requests that may go at once before any answer has told what the bucket holds. */
 export const UNSEEN_BURST = 8;
@@ -119,9 +120,13 @@ function createBucket(): Take {
     if (ms > 0) return (timer = setTimeout(pump, ms)), ms;
   };
 
-  return (signal, wait) =>
-    new Promise((resolve, reject) => {
-      signal?.throwIfAborted();
+  return (signal, wait) => {
+    signal?.throwIfAborted();
+    const now = Date.now();
+    const n = queue[0] ? 0 : free(now);
+    // Nobody waiting and a point free: the place, at once (no promise, no timer).
+    if (n >= 1) return (left = n - 1), (since = now), held++, placeAfter(answers);
+    return new Promise((resolve, reject) => {
       const abort = () => {
         queue.splice(queue.indexOf(go), 1);
         // Nothing left to wait for: no timer holds the process open.
@@ -138,4 +143,5 @@ function createBucket(): Take {
       // Still queued until a refill: say how long.
       if (ms && queue.includes(go)) wait?.(ms);
     });
+  };
 }
