@@ -106,17 +106,19 @@ function createBucket(): Take {
     if (limited && !(ms > 0)) pause = now + 1000;
   };
 
+  /** A place for a call that goes now, with `n` points free. */
+  const grant = (now: number, n: number) => ((left = n - 1), (since = now), held++, placeAfter(answers));
+
   /** Lets queued calls go while points are free; else waits for the refill (returning how long), or refuses them all if it is too far off. */
   const pump = (): number | void => {
     const now = Date.now();
+    let n;
     clearTimeout(timer);
-    let n = free(now);
-    while (queue[0] && n >= 1) n--, held++, queue.shift()!(placeAfter(answers));
-    if (now >= pause) (left = n), (since = now);
+    while (queue[0] && (n = free(now)) >= 1) queue.shift()!(grant(now, n));
     if (!queue[0]) return;
     if (now < far) return void queue.splice(0).map((go) => go());
     // With no refill known, the answers in flight wake the queue.
-    const ms = Math.max(pause - now, rate && Math.min(Math.ceil((1 - n) / rate), MAX_WAIT_MS));
+    const ms = Math.max(pause - now, rate && Math.min(Math.ceil((1 - free(now)) / rate), MAX_WAIT_MS));
     if (ms > 0) return (timer = setTimeout(pump, ms)), ms;
   };
 
@@ -125,7 +127,7 @@ function createBucket(): Take {
     const now = Date.now();
     const n = queue[0] ? 0 : free(now);
     // Nobody waiting and a point free: the place, at once (no promise, no timer).
-    if (n >= 1) return (left = n - 1), (since = now), held++, placeAfter(answers);
+    if (n >= 1) return grant(now, n);
     return new Promise((resolve, reject) => {
       const abort = () => {
         queue.splice(queue.indexOf(go), 1);
