@@ -98,6 +98,24 @@ describe('many calls on one token', () => {
     await Promise.all(calls);
   });
 
+  test('calls that fail without an answer give their places back: the calls behind them still go, in order', async () => {
+    vi.useFakeTimers({ now: START });
+    const helix = meteredHelix({ limit: 100 });
+    const arrived: string[] = [];
+    // The first 8 requests (the first burst) never get an answer: the network fails.
+    const flaky = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const id = new URL(new Request(input, init).url).searchParams.get('id')!;
+      arrived.push(id);
+      if (arrived.length <= UNSEEN_BURST) throw new TypeError('fetch failed');
+      return helix.fetch(input, init);
+    }) as typeof fetch;
+    const client = createClient({ clientId: 'c', auth: 'token', fetch: flaky, retry: { limit: 0 } });
+    const calls = ids(1, 12).map((id) => getUsers(client, { id }).then(() => 'ok', (error: Error) => error.name));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await Promise.all(calls)).toEqual([...Array(UNSEEN_BURST).fill('NetworkError'), ...Array(12 - UNSEEN_BURST).fill('ok')]);
+    expect(arrived).toEqual(ids(1, 12));
+  });
+
   test('a call aborted while queued is never sent, and the calls behind it keep their order', async () => {
     vi.useFakeTimers({ now: START });
     const helix = meteredHelix({ limit: 10 });
