@@ -25,8 +25,9 @@ const deferKy: NonNullable<Options['esbuildPlugins']>[number] = {
 // tsup's dts step needs the old compiler API.
 export default defineConfig([
   {
-    // ESM for bundlers, Deno, Bun, Node and Workers: one file per module (not one bundle), so
-    // that with `sideEffects: false` a bundler drops every module a program does not import.
+    // ESM for bundlers, browsers and Workers (Node, Deno and Bun get the Node build below): one
+    // file per module (not one bundle), so that with `sideEffects: false` a bundler drops every
+    // module a program does not import.
     entry: ['src/**/*.ts', '!src/global.ts', '!src/lazy-ky.ts'],
     bundle: false,
     format: ['esm'],
@@ -53,9 +54,10 @@ export default defineConfig([
     outDir: `dist/${NODE_BUILD}`,
     clean: true,
     dts: false,
-    sourcemap: true,
+    // (Unminified, each module marked with its source path; maps would add 1.7 MB to the package.)
+    sourcemap: false,
     noExternal: ['ky', 'valibot'],
-    // (Deno wants the `node:` prefix on builtins.)
+    // (Builtins keep their `node:` prefix, as the source writes them.)
     removeNodeProtocol: false,
     esbuildPlugins: [deferKy],
   },
