@@ -1,6 +1,6 @@
 // helixkit runs where there is no Node: nothing in src/ (but the Node-only test server, node.ts
 // and the `helixkit` command in src/cli/) may reach for Node builtins, `process` or `Buffer`, and
-// neither may the built files.
+// neither may the built files, the Node build's included (Deno and Bun load that one too).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ function files(dir: string, ext: RegExp): string[] {
 
 function offenders(dir: string, ext: RegExp): string[] {
   return files(join(root, dir), ext)
-    .filter((path) => !/^\w+[\\/](?:testing[\\/]server\.|cli[\\/]|node\.)/.test(relative(root, path)))
+    .filter((path) => !/^\w+[\\/](?:node-bundle[\\/])?(?:testing[\\/]server\.|cli[\\/]|node\.)/.test(relative(root, path)))
     .filter((path) => NODE_ONLY.test(readFileSync(path, 'utf8')))
     .map((path) => relative(root, path));
 }

@@ -117,3 +117,76 @@ test('helixkit/testing exports what a test holds, not the fake\'s internals', as
   const testing = await import('helixkit/testing');
   expect(Object.keys(testing).sort()).toEqual(['createMockTwitch', 'webhookRequest']);
 });
+
+// Node (and Deno, Bun) load the `node` build of every entry: a few shared files with ky loaded at
+// the first request, since ky's evaluation reads `globalThis.Request`, which starts Node's fetch.
+const entries = async () => {
+  const manifest = JSON.parse(await readFile(join(project, 'node_modules/helixkit/package.json'), 'utf8')) as { exports: Record<string, unknown> };
+  // The testing kit needs msw, which this project does not have.
+  return Object.keys(manifest.exports)
+    .filter((subpath) => subpath !== './package.json' && !subpath.startsWith('./testing'))
+    .map((subpath) => (subpath === '.' ? 'helixkit' : `helixkit/${subpath.slice(2)}`));
+};
+
+test("importing every entry in Node reads none of fetch's globals (the first read starts Node's fetch)", async () => {
+  const script = `
+    const read = [];
+    for (const name of ['fetch', 'Request', 'Response', 'Headers', 'FormData', 'ReadableStream', 'WebSocket']) {
+      Object.defineProperty(globalThis, name, { configurable: true, get: () => void read.push(name) });
+    }
+    for (const entry of ${JSON.stringify(await entries())}) await import(entry);
+    console.log(JSON.stringify(read));
+  `;
+  const { code, output } = await run(process.execPath, ['--input-type=module', '-e', script], project);
+  expect(code, output).toBe(0);
+  expect(JSON.parse(output)).toEqual([]);
+});
+
+// The same script in each runtime that reads the `node` condition.
+const sharing = `
+    import { createServer } from 'node:http';
+    const core = await import('helixkit');
+    const user = { id: '1', login: 'alice', display_name: 'Alice', type: '', broadcaster_type: '', description: '', profile_image_url: '', offline_image_url: '', created_at: '2020-01-01T00:00:00Z' };
+    const server = createServer((request, response) => {
+      response.setHeader('content-type', 'application/json');
+      if (request.url.includes('alice')) response.end(JSON.stringify({ data: [user] }));
+      else response.writeHead(404).end(JSON.stringify({ error: 'Not Found', status: 404, message: 'no such user' }));
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = core.createClient({ clientId: 'id', auth: 'token', baseUrl: 'http://127.0.0.1:' + server.address().port + '/helix/', retry: { limit: 0 } });
+    const login = (await core.getUsers(client, { login: 'alice' })).data[0].login;
+    const failed = (error) => error.constructor.name + ' ' + (error instanceof core.TwitchError);
+    const missing = await core.getUsers(client, { login: 'bob' }).catch(failed);
+    await new Promise((resolve) => server.close(resolve));
+    const refused = await core.getUsers(client, { login: 'alice' }).catch(failed);
+    // Errors thrown by other entries are instances of the classes 'helixkit' exports.
+    const errors = [];
+    for (const fail of [
+      async () => (await import('helixkit/chat')).parseIrcMessage(''),
+      async () => (await import('helixkit/eventsub')).parseEventSubMessage('not json'),
+      async () => (await import('helixkit/auth')).parseRedirect('https://app.example/#state=a', { state: 'b' }),
+      async () => (await import('helixkit/extensions')).verifyExtensionJwt('a.b.c', 'c2VjcmV0'),
+    ]) {
+      try { await fail(); errors.push('no error'); } catch (error) { errors.push(error instanceof core.TwitchError); }
+    }
+    console.log(JSON.stringify({ login, missing, refused, errors }));
+`;
+
+test.each([
+  ['Node', process.execPath, []],
+  ['Deno', join(repo, 'node_modules/.bin/deno'), ['run', '--quiet', '--allow-net=127.0.0.1', '--allow-read']],
+  ['Bun', join(repo, 'node_modules/.bin/bun'), []],
+] as const)("in %s, the entries share one copy of each module, and calls load ky at the first one and map ky's errors", async (runtime, bin, args) => {
+  await writeFile(join(project, 'sharing.mjs'), sharing);
+  const { code, output } = await run(bin, [...args, 'sharing.mjs'], project);
+  expect(code, output).toBe(0);
+  const result = JSON.parse(output);
+  const expected: Record<string, unknown> = { login: 'alice', missing: 'NotFoundError true', refused: 'NetworkError true', errors: [true, true, true, true] };
+  // Bun's refused connection is an error ky does not take for a network error, so it stays a
+  // TypeError there (in the per-module build too).
+  if (runtime === 'Bun') {
+    delete result.refused;
+    delete expected.refused;
+  }
+  expect(result).toEqual(expected);
+});
