@@ -209,7 +209,7 @@ export function createClient(options: ClientOptions): Client {
         }
         return body;
       } catch (caught) {
-        const error = toTwitchError(spec, caught, token.token, input);
+        const error = toTwitchError(spec, caught, token.token, input, cause === 'network');
         // Twitch did not act on a request it answered 429, so any method may go again, once
         // the bucket (emptied by that 429) refills. (A 429 with requests left in the bucket is
         // another limit, a subscription's cost or five conduits: the limiter leaves the bucket
@@ -229,9 +229,12 @@ export function createClient(options: ClientOptions): Client {
 
 /**
  * Maps ky's errors to ours, with any trace of a secret sent removed: a server may echo the token
- * or a webhook `secret` of the input in its error text, its status text or a header.
+ * or a webhook `secret` of the input in its error text, its status text or a header. `unanswered`:
+ * the last request got no response; then a TypeError with a system error code is the connection's
+ * failure, in words ky does not know (Bun's `ECONNREFUSED: Unable to connect…`), while one without
+ * is a bug in a custom fetch and surfaces as itself.
  */
-function toTwitchError(spec: EndpointSpec, error: unknown, token: string, input: object): unknown {
+function toTwitchError(spec: EndpointSpec, error: unknown, token: string, input: object, unanswered: boolean): unknown {
   // (`checked` made sure the token is not empty.) Every `secret` field of the input, at any depth.
   const hide = (text: unknown) => {
     let out = String(text).replaceAll(token, '[secret]');
@@ -252,6 +255,6 @@ function toTwitchError(spec: EndpointSpec, error: unknown, token: string, input:
       headers,
     });
   }
-  if (isNetworkError(error) || isTimeoutError(error)) return new NetworkError(spec.id, hide(error.message));
+  if (isNetworkError(error) || isTimeoutError(error) || (unanswered && error instanceof TypeError && 'code' in error)) return new NetworkError(spec.id, hide(error.message));
   return error;
 }

@@ -149,6 +149,15 @@ describe('errors', () => {
     expect(stub.requests).toHaveLength(2);
   });
 
+  test("a connection failure in words ky does not know (Bun's) is NetworkError too", async () => {
+    const stub = fetchStub(() => {
+      throw Object.assign(new TypeError('ECONNREFUSED: Unable to connect. Is the computer able to access the url?'), { code: 'ECONNREFUSED', errno: 0 });
+    });
+    const error = await getUsers(client(stub.fetch, { retry: { limit: 0 } }), { id: '1' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(String(error)).toContain('Unable to connect');
+  });
+
   test('the timeout option ends a request that gets no answer with NetworkError', async () => {
     vi.useFakeTimers();
     // Answers only when aborted, as a hung server would.
