@@ -654,10 +654,63 @@ interface Expr {
   code: string;
 }
 
+/**
+ * Builds each event schema's quick test: plain property reads, true only where the valibot
+ * schema accepts too (a looseObject walk copies the event, several times the cost of reading it).
+ * A nested object gets a function of its own, shared wherever the same object recurs.
+ */
+class FitsWriter {
+  private names = new Map<string, string>();
+  private decls: string[] = [];
+
+  declarations(): string {
+    return this.decls.join('\n');
+  }
+
+  /** A function expression for an object with `fields` (to be written where it is used). */
+  object(fields: Field[]): string {
+    const checks = fields.map((field) => {
+      const at = /^[A-Za-z_$][\w$]*$/.test(field.name) ? `x.${field.name}` : `x[${JSON.stringify(field.name)}]`;
+      return this.field(field, at);
+    });
+    return `(x: any): boolean => !!x && typeof x === 'object'${checks.map((check) => ` && ${check}`).join('')}`;
+  }
+
+  private field(field: Field, at: string): string {
+    let check = field.array ? `Array.isArray(${at}) && ${at}.every(${this.item(field)})` : this.base(field, at);
+    if (field.nullable) check = `${at} === null || ${check}`;
+    if (field.optional) check = `${at} === undefined || ${check}`;
+    return field.array || field.nullable || field.optional ? `(${check})` : check;
+  }
+
+  /** The test of one value of the field's kind. (valibot's number refuses NaN.) */
+  private base(field: Field, at: string): string {
+    if (field.kind === 'object') return `${this.shared(field.fields ?? [])}(${at})`;
+    return field.kind === 'number' ? `typeof ${at} === 'number' && ${at} === ${at}` : `typeof ${at} === '${field.kind}'`;
+  }
+
+  private item(field: Field): string {
+    return field.kind === 'object' ? this.shared(field.fields ?? []) : `(x: unknown) => ${this.base(field, 'x')}`;
+  }
+
+  /** The name of a module-level function for an object with `fields`. */
+  private shared(fields: Field[]): string {
+    const code = this.object(fields);
+    let name = this.names.get(code);
+    if (!name) {
+      name = `fits${this.names.size + 1}`;
+      this.names.set(code, name);
+      this.decls.push(`const ${name} = ${code};`);
+    }
+    return name;
+  }
+}
+
 const PURE = '/* @__PURE__ */ ';
 
 function generateSchemas(entries: Entry[], names: Map<Entry, string>): string {
   const writer = new SchemaWriter();
+  const fits = new FitsWriter();
   for (const entry of entries) {
     writer.count(entry.condition);
     writer.count(entry.event);
@@ -672,6 +725,7 @@ export const ${exportName(entry)}: EventSchema<'${entry.type}', '${entry.version
   version: '${entry.version}',
   condition: ${condition},
   event: ${event},
+  fits: ${fits.object(entry.event)},
 };`;
   });
   const typeImports = entries.flatMap((e) => [`${names.get(e)}Condition`, `${names.get(e)}Event`]);
@@ -692,9 +746,13 @@ export interface EventSchema<
   readonly version: Version;
   readonly condition: v.GenericSchema<unknown, Condition>;
   readonly event: v.GenericSchema<unknown, Event>;
+  /** True only for events \`event\` accepts, told by plain property reads: helixkit runs \`event\` only on events this refuses. */
+  readonly fits: (event: unknown) => boolean;
 }
 
 ${writer.declarations()}
+
+${fits.declarations()}
 
 ${descriptors.join('\n\n')}
 
