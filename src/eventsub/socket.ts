@@ -40,6 +40,36 @@ const HEALTHY_MS = 30_000;
 /** While backing off, a new session must stay up this long before subscriptions are re-created (Twitch allows 10 s or more). */
 const SETTLE_MS = 5000;
 
+/** The number in `text` from `start` to `end`; NaN unless all digits. */
+function digits(text: string, start: number, end: number): number {
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    value = digit >= 0 && digit <= 9 ? value * 10 + digit : NaN;
+  }
+  return value;
+}
+
+/** The timestamp whose second (`2023-07-19T14:56:51`) `sentAt` read last, and its ms: frames of one second share it. */
+let second = '-';
+let secondMs = NaN;
+
+/**
+ * Twitch's timestamps (`2023-07-19T14:56:51.634234626Z`) in ms, read by hand: Date.parse costs
+ * a tenth of a frame's JSON.parse, and not every runtime takes nine digits. Other forms go to it.
+ */
+function sentAt(text: string): number {
+  const end = Math.min(text.length - 1, 23);
+  if (text.length < 20 || text[10] !== 'T' || !text.endsWith('Z') || (end > 19 && text[19] !== '.')) return Date.parse(text);
+  let same = true;
+  for (let i = 0; same && i < 19; i++) same = text.charCodeAt(i) === second.charCodeAt(i);
+  if (!same) {
+    second = text;
+    secondMs = Date.UTC(digits(text, 0, 4), digits(text, 5, 7) - 1, digits(text, 8, 10), digits(text, 11, 13), digits(text, 14, 16), digits(text, 17, 19));
+  }
+  return secondMs + (end > 20 ? digits(text, 20, end) * 10 ** (23 - end) : 0);
+}
+
 /** setTimeout, never past 2^31 - 1 ms (beyond it runtimes fire at once). */
 const later = (run: () => void, ms: number) => setTimeout(run, Math.min(ms, MAX_TIMER_MS));
 
@@ -274,11 +304,21 @@ export class EventSubSocket {
   readonly #baseUrl: string;
   readonly #handlers = new Map<string, Set<Handler>>();
   readonly #entries = new Set<Entry>();
-  /** Message ids seen; `#queue` and `#times` from `#head` on hold them and when, in arrival order. */
-  readonly #seen = new Set<string>();
-  #queue: string[] = [];
+  /** Message ids seen, from `#head` on, in arrival order; with each one's hash and arrival time. */
+  #ids: string[] = [];
+  #hashes: number[] = [];
   #times: number[] = [];
   #head = 0;
+  /**
+   * A hash table over `#ids`: pairs of (index + 1, hash), 0 when empty; a clash takes the next
+   * pair. An id that left (index below `#head`) keeps its pair, free to take, until the next
+   * rebuild. (A Set of the strings costs several times as much per frame: hashing, cache misses.)
+   */
+  #slots = new Int32Array(0);
+  /** Pairs taken, by ids kept or left. */
+  #filled = 0;
+  /** Where the id hash starts, drawn per socket: no server can choose ids that crowd one run of slots. */
+  readonly #seed = (Math.random() * 2 ** 32) | 0;
   readonly #closers = new Set<(error?: unknown) => void>();
   #state: EventSubSocketState = 'idle';
   #primary: Connection | undefined;
@@ -674,19 +714,19 @@ export class EventSubSocket {
   #onFrame(connection: Connection, data: unknown): void {
     if (connection.role === 'dead') return;
     // Every frame counts as a sign of life.
-    this.#lastHeard = connection.heard = Date.now();
+    const now = (this.#lastHeard = connection.heard = Date.now());
     const max = this.#options.maxFrameLength ?? 1 << 20;
     if (typeof data !== 'string' || data.length > max) throw new EventSubError('frame', 'a frame not text or over maxFrameLength');
     const frame = parseEventSubFrame(data, this.#parse);
     const { message_type: type, message_timestamp: timestamp } = frame.metadata;
     if (type === 'session_welcome') {
       // Twitch's clock as seen from ours, so the age check below survives a wrong local clock.
-      const sent = Date.parse(timestamp);
-      if (Number.isFinite(sent)) this.#skew = Date.now() - sent;
+      const sent = sentAt(timestamp);
+      if (Number.isFinite(sent)) this.#skew = now - sent;
       this.#onWelcome(connection, (frame.payload as { session: EventSubSession }).session);
     } else if (type === 'session_reconnect') {
       this.#onReconnect(connection, (frame.payload as { session: EventSubSession }).session);
-    } else if (type !== 'session_keepalive' && !this.#isStale(timestamp) && !this.#isDuplicate(frame.metadata.message_id)) {
+    } else if (type !== 'session_keepalive' && !this.#isStale(timestamp, now) && !this.#isDuplicate(frame.metadata.message_id, now)) {
       if (type === 'notification') this.#dispatch(frame as EventSubNotificationMessage);
       else this.#onRevocation(frame as EventSubRevocationMessage);
     }
@@ -821,34 +861,65 @@ export class EventSubSocket {
    * A message older than the duplicate window could be a replay whose id was already forgotten:
    * drop it. Age is measured on Twitch's clock (offset learned from the welcome).
    */
-  #isStale(timestamp: string): boolean {
-    const sent = Date.parse(timestamp);
-    return Number.isFinite(sent) && Date.now() - this.#skew - sent > DUPLICATE_WINDOW_MS;
+  #isStale(timestamp: string, now: number): boolean {
+    return now - this.#skew - sentAt(timestamp) > DUPLICATE_WINDOW_MS;
   }
 
   /** Drops a message id seen in the last ten minutes; remembers at most `maxRememberedIds`. */
-  #isDuplicate(id: string): boolean {
-    const now = Date.now();
+  #isDuplicate(id: string, now: number): boolean {
+    // Expired ids leave at the head (and below, surplus ones once the id proves new).
+    const { length } = this.#ids;
+    let head = this.#head;
+    while (head < length && now - this.#times[head]! >= DUPLICATE_WINDOW_MS) head++;
+    this.#head = head;
+    if ((head > 1024 && head > length - head) || 4 * this.#filled >= this.#slots.length) this.#rebuild();
+    let hash = this.#seed;
+    for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x1000193);
+    // Mixed (murmur3's finalizer) so the low bits, which pick the pair, depend on every bit.
+    hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+    hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+    hash = (hash ^ (hash >>> 16)) & 0x3fffffff; // a small integer, kept unboxed
+    const slots = this.#slots;
+    const ids = this.#ids;
+    const last = slots.length - 2;
+    head = this.#head;
+    let free = -1;
+    let i = (hash << 1) & last;
+    for (let entry; (entry = slots[i]!); i = (i + 2) & last) {
+      if (entry <= head) free = free < 0 ? i : free;
+      else if (slots[i + 1] === hash && ids[entry - 1] === id) return true;
+    }
+    if (free < 0) {
+      free = i;
+      this.#filled++;
+    }
+    // Room for this one: the oldest go. (The pairs they leave are free to take.)
     const max = this.#options.maxRememberedIds ?? 10_000;
-    // A queue in arrival order (not the Map's own order: deleting from a Map's front and iterating
-    // again costs time proportional to what was deleted). Expired or surplus ids leave at the head.
-    const queue = this.#queue;
-    const times = this.#times;
-    while (this.#head < queue.length) {
-      if (now - times[this.#head]! < DUPLICATE_WINDOW_MS && queue.length - this.#head < max) break;
-      this.#seen.delete(queue[this.#head]!);
-      this.#head++;
-    }
-    if (this.#head > 1024 && this.#head * 2 > queue.length) {
-      this.#queue = queue.slice(this.#head);
-      this.#times = times.slice(this.#head);
-      this.#head = 0;
-    }
-    if (this.#seen.has(id)) return true;
-    this.#seen.add(id);
-    this.#queue.push(id);
+    this.#head = Math.max(head, ids.length + 1 - max);
+    slots[free] = ids.push(id);
+    slots[free + 1] = hash;
+    this.#hashes.push(hash);
     this.#times.push(now);
     return false;
+  }
+
+  /** Drops the ids before `#head` and sizes the table to four pairs or more per id kept. */
+  #rebuild(): void {
+    const head = this.#head;
+    const ids = (this.#ids = this.#ids.slice(head));
+    const hashes = (this.#hashes = this.#hashes.slice(head));
+    this.#times = this.#times.slice(head);
+    this.#head = 0;
+    this.#filled = ids.length;
+    let size = 128;
+    while (size < 8 * ids.length) size *= 2;
+    const slots = (this.#slots = new Int32Array(size));
+    for (let at = 0; at < ids.length; at++) {
+      let i = (hashes[at]! << 1) & (size - 2);
+      while (slots[i]) i = (i + 2) & (size - 2);
+      slots[i] = at + 1;
+      slots[i + 1] = hashes[at]!;
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
