@@ -302,7 +302,11 @@ export class EventSubSocket {
   /** How frames are parsed: with the options' (or the client's) `validate`, `onInvalid` and `log`. */
   readonly #parse: ParseOptions;
   readonly #baseUrl: string;
-  readonly #handlers = new Map<string, Set<Handler>>();
+  /** Listeners by name. A list is replaced, never changed, so a delivery walks the one it began with. */
+  readonly #handlers = new Map<string, readonly Handler[]>();
+  /** The last notification's type and its listeners (notifications mostly repeat one type); `on` clears it. */
+  #lastType = '';
+  #lastHandlers: readonly Handler[] | undefined;
   readonly #entries = new Set<Entry>();
   /** Message ids seen, from `#head` on, in arrival order; with each one's hash and arrival time. */
   #ids: string[] = [];
@@ -476,13 +480,14 @@ export class EventSubSocket {
   on<T extends EventSubTypeName>(type: T, handler: (event: EventOf<T>, message: EventSubNotificationMessage<T>) => unknown): () => void;
   on(name: string, handler: (...args: never[]) => unknown): () => void {
     const call = handler as Handler;
-    let set = this.#handlers.get(name);
-    if (!set) this.#handlers.set(name, (set = new Set()));
+    const handlers = this.#handlers;
     // Wrapped, so the same function registered twice is two listeners with two removers.
     const listener: Handler = (value, message) => call(value, message);
-    set.add(listener);
+    handlers.set(name, [...(handlers.get(name) ?? []), listener]);
+    this.#lastType = '';
     return () => {
-      set.delete(listener);
+      handlers.set(name, handlers.get(name)!.filter((one) => one !== listener));
+      this.#lastType = '';
     };
   }
 
@@ -852,9 +857,15 @@ export class EventSubSocket {
     this.#emit('notification', message);
     const { subscription, event, events } = message.payload;
     const type = subscription.type;
-    // Subscription types all hold a dot and the socket's own events none: no message can raise one.
-    const handlers = type.includes('.') && this.#handlers.get(type);
-    if (handlers) for (const item of events ?? [event]) this.#run(handlers, item, message, type);
+    if (type !== this.#lastType) {
+      // Subscription types all hold a dot and the socket's own events none: no message can raise one.
+      this.#lastHandlers = type.includes('.') ? this.#handlers.get(type) : undefined;
+      this.#lastType = type;
+    }
+    const handlers = this.#lastHandlers;
+    if (!handlers) return;
+    if (events) for (const item of events) this.#run(handlers, item, message, type);
+    else this.#run(handlers, event, message, type);
   }
 
   /**
@@ -1053,10 +1064,10 @@ export class EventSubSocket {
 
   /**
    * Runs listeners; whatever one throws (or rejects with) goes to `error`, never up the socket.
-   * A copy is walked, so a listener added meanwhile waits for the next value.
+   * A listener added meanwhile waits for the next value (`on` replaces the list).
    */
-  #run(handlers: Set<Handler>, value: unknown, message: unknown, name: string): void {
-    for (const handler of [...handlers]) {
+  #run(handlers: readonly Handler[], value: unknown, message: unknown, name: string): void {
+    for (const handler of handlers) {
       try {
         const result = handler(value, message);
         if (result && typeof (result as Promise<unknown>).then === 'function') {

@@ -133,6 +133,29 @@ describe('message timestamps', () => {
   });
 });
 
+describe('listeners', () => {
+  it('a listener added after notifications of its type arrived gets the next one; one added while one is delivered waits for the next', async () => {
+    const { socket, follows } = await subscribed();
+    h.fake.emit('channel.follow', follow('1'));
+    await h.tick(10);
+    const late: string[] = [];
+    const inner: string[] = [];
+    const off = socket.on('channel.follow', (event) => {
+      late.push(event.user_id);
+      if (late.length === 1) socket.on('channel.follow', (added) => void inner.push(added.user_id));
+    });
+    h.fake.emit('channel.follow', follow('2'));
+    h.fake.emit('channel.follow', follow('3'));
+    await h.tick(10);
+    off();
+    h.fake.emit('channel.follow', follow('4'));
+    await h.tick(10);
+    expect(follows).toEqual(['1', '2', '3', '4']);
+    expect(late).toEqual(['2', '3']);
+    expect(inner).toEqual(['3', '4']);
+  });
+});
+
 describe('revocations', () => {
   it('are emitted, final, and never re-created after a reconnect', async () => {
     const { socket, revocations, subscription } = await subscribed();
