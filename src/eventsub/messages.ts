@@ -309,13 +309,22 @@ function misfits(value: unknown, shape: Shape, path: string, found: Findings): v
   }
 }
 
-/** `event` (an object) or `events` (an array of objects), one of them present: routing needs it. */
-function eventMisfits(payload: Record<string, unknown>, prefix: string, found: Findings): void {
+/**
+ * `event` (an object) or `events` (an array of objects), one of them present: routing needs it.
+ * With `options` (a mode that checks), each event is also checked against the schema that
+ * `options.schemas` holds for the subscription's type and version, if any.
+ */
+function eventMisfits(payload: Record<string, any>, prefix: string, found: Findings, options?: ParseOptions | false): void {
   const { event, events } = payload;
+  const batched = Array.isArray(events);
   if ((event !== undefined || events === undefined) && !isObject(event)) found.routing.push(issue(`${prefix}event`, 'object', event));
-  if (events === undefined) return;
-  if (!Array.isArray(events)) found.routing.push(issue(`${prefix}events`, 'array', events));
-  else events.forEach((item, index) => isObject(item) || found.routing.push(issue(`${prefix}events.${index}`, 'object', item)));
+  if (events !== undefined && !batched) found.routing.push(issue(`${prefix}events`, 'array', events));
+  const descriptor = options && findSchema(options.schemas, payload.subscription?.type, payload.subscription?.version);
+  (batched ? events : [event]).forEach((item: unknown, index: number) => {
+    const path = batched ? `${prefix}events.${index}` : `${prefix}event`;
+    if (batched && !isObject(item)) found.routing.push(issue(path, 'object', item));
+    else if (descriptor) found.other.push(...(check(descriptor.event, item, '', `${path}.`)?.issues ?? []));
+  });
 }
 
 function fail(source: string, path: string, message: string, body?: unknown): never {
@@ -325,27 +334,20 @@ function fail(source: string, path: string, message: string, body?: unknown): ne
 const FRAME = 'eventsub message';
 const WEBHOOK = 'eventsub webhook body';
 
-// Descriptor lookups by `type@version`, cached per schemas option object.
+// Descriptor lookups by `type@version`, one Map per schemas option object; and the last answer,
+// since notifications mostly repeat one type.
 const lookups = /* @__PURE__ */ new WeakMap<object, Map<string, EventSubSchema>>();
-let last: { list: object; type: string; version: string; found: EventSubSchema | undefined } | undefined;
+let last: [list?: object, type?: string, version?: string, found?: EventSubSchema] = [];
 
 /** Finds the schema descriptor for a (type, version) in the `schemas` option. */
 export function findSchema(list: EventSubSchemas | undefined, type: string, version: string): EventSubSchema | undefined {
   if (!list) return undefined;
-  // Notifications mostly repeat one type: remember the last answer.
-  if (last && last.list === list && last.type === type && last.version === version) return last.found;
-  let map = lookups.get(list);
-  if (!map) {
-    map = new Map();
-    const items = Array.isArray(list) ? list : Object.values(list);
-    for (const item of items as EventSubSchema[]) {
-      if (item && typeof item.type === 'string') map.set(`${item.type}@${item.version}`, item);
-    }
-    lookups.set(list, map);
+  if (last[0] !== list || last[1] !== type || last[2] !== version) {
+    let map = lookups.get(list);
+    if (!map) lookups.set(list, (map = new Map(Object.values(list).map((item: EventSubSchema) => [`${item?.type}@${item?.version}`, item]))));
+    last = [list, type, version, map.get(`${type}@${version}`)];
   }
-  const found = map.get(`${type}@${version}`);
-  last = { list, type, version, found };
-  return found;
+  return last[3];
 }
 
 /** Whether an event fits the schema `options.schemas` holds for its subscription's type and version (or none is held). */
@@ -353,20 +355,6 @@ function eventFits(payload: Record<string, any>, options: ParseOptions): boolean
   const { type, version } = payload.subscription;
   const descriptor = findSchema(options.schemas, type, version);
   return !descriptor || (descriptor.fits ? descriptor.fits(payload.event) : !check(descriptor.event, payload.event, ''));
-}
-
-/** Adds the issues of each event whose (type, version) has a schema in `options.schemas`. */
-function eventIssues(payload: Record<string, unknown>, options: ParseOptions, prefix: string, found: Findings): void {
-  // (A shard's challenge has no subscription, and no event to check.)
-  const { type, version } = (payload.subscription ?? {}) as { type: string; version: string };
-  const descriptor = findSchema(options.schemas, type, version);
-  if (!descriptor) return;
-  const { event, events } = payload;
-  const batched = Array.isArray(events);
-  (batched ? events : [event]).forEach((item, index) => {
-    const problem = check(descriptor.event, item, '', batched ? `${prefix}events.${index}.` : `${prefix}event.`);
-    if (problem) found.other.push(...problem.issues);
-  });
 }
 
 /**
@@ -454,8 +442,7 @@ function parseFrame(message: Record<string, unknown>, options: ParseOptions): Ev
     case 'revocation':
       misfits(body.subscription, SUBSCRIPTION, 'payload.subscription.', found);
       if (type === 'notification') {
-        eventMisfits(body, 'payload.', found);
-        if (!found.routing[0] && mode) eventIssues(body, options, 'payload.', found);
+        eventMisfits(body, 'payload.', found, mode && options);
       }
       break;
     default:
@@ -472,8 +459,7 @@ function parseWebhook(body: Record<string, unknown>, options: ParseOptions): Eve
   misfits(body, body.subscription === undefined && body.conduit_shard !== undefined ? SHARD_CHALLENGE : WEBHOOK_BODY, '', found);
   // A webhook body has an event only when it is a notification (the header says which): check
   // one when present, and the handler checks that a notification has one.
-  if (body.event !== undefined || body.events !== undefined) eventMisfits(body, '', found);
-  if (!found.routing[0] && mode) eventIssues(body, options, '', found);
+  if (body.event !== undefined || body.events !== undefined) eventMisfits(body, '', found, mode && options);
   settle(found, mode, options, named(WEBHOOK, body), body);
   return body as unknown as EventSubWebhookBody | EventSubShardChallenge;
 }
