@@ -75,13 +75,13 @@ export interface VerifyOptions {
 /** One HMAC key per secret; several let a handler accept subscriptions made with a rotated secret. */
 type Keys = Promise<CryptoKey[]>;
 
-const encode = (text: string) => new TextEncoder().encode(text);
+/** The secret or secrets, as a list. */
+const listOf = (secret: string | readonly string[]): string[] => [secret].flat();
 
 function importKeys(secret: string | readonly string[]): Keys {
-  const secrets = typeof secret === 'string' ? [secret] : [...secret];
   return Promise.all(
-    secrets.map((one) =>
-      crypto.subtle.importKey('raw', encode(one), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']),
+    listOf(secret).map((one) =>
+      crypto.subtle.importKey('raw', new TextEncoder().encode(one), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']),
     ),
   );
 }
@@ -90,18 +90,10 @@ function importKeys(secret: string | readonly string[]): Keys {
  * Reads Twitch's RFC3339 timestamp (nanosecond precision) as milliseconds; NaN when it is not one.
  * Fractions are cut to milliseconds first, since not every runtime's Date.parse takes nine digits.
  */
-function parseTimestamp(text: string): number {
-  const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/i.exec(text);
-  if (!match) return NaN;
-  const fraction = match[2] ? `.${match[2].slice(0, 3).padEnd(3, '0')}` : '';
-  return Date.parse(`${match[1]}${fraction}${match[3]!.toUpperCase()}`);
-}
-
-function hexBytes(hex: string): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return bytes;
-}
+const parseTimestamp = (text: string): number =>
+  /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i.test(text)
+    ? Date.parse(text.toUpperCase().replace(/\.(\d+)/, (_, fraction: string) => `.${fraction.slice(0, 3).padEnd(3, '0')}`))
+    : NaN;
 
 /** Checks the three signed headers and the raw body; false for anything missing or wrong. */
 async function verifyParts(
@@ -121,11 +113,8 @@ async function verifyParts(
   // Outside the window either way, or no date at all: a replay, a wrong clock, or a forgery.
   if (!(Math.abs(now - sent) <= maxAgeSeconds * 1000)) return false;
 
-  const prefix = encode(id + timestamp);
-  const signed = new Uint8Array(prefix.length + body.length);
-  signed.set(prefix);
-  signed.set(body, prefix.length);
-  const mac = hexBytes(match[1]!);
+  const signed = await new Blob([id + timestamp, body as Uint8Array<ArrayBuffer>]).arrayBuffer();
+  const mac = new Uint8Array(match[1]!.match(/../g)!.map((hex) => parseInt(hex, 16)));
   // crypto.subtle.verify compares MACs in constant time in every runtime we target.
   for (const key of await keys) {
     if (await crypto.subtle.verify('HMAC', key, mac, signed)) return true;
@@ -154,8 +143,8 @@ export async function verifyEventSubRequest(
 }
 
 function hasSecret(secret: string | readonly string[]): boolean {
-  const list = typeof secret === 'string' ? [secret] : secret;
-  return Array.isArray(list) && list.length > 0 && list.every((one) => typeof one === 'string' && one.length > 0);
+  const list = listOf(secret);
+  return list.length > 0 && list.every((one) => typeof one === 'string' && one !== '');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -286,7 +275,7 @@ export class WebhookError extends TwitchError {
   override name = 'WebhookError';
   declare readonly code: WebhookErrorCode;
   constructor(code: WebhookErrorCode, cause: unknown) {
-    super(`${code === 'handler' ? 'a handler' : code === 'store' ? 'the seen store' : code === 'body' ? 'reading the body' : 'WebCrypto'} failed (see cause)`, { cause });
+    super(`webhook ${code} failed (see cause)`, { cause });
     this.code = code;
   }
 }
@@ -354,7 +343,7 @@ export interface WebhookHandlerOptions {
 /** What {@link createWebhookHandler} returns: a Fetch API handler. */
 export type WebhookHandler = (request: Request) => Promise<Response>;
 
-const answer = (status: number, headers?: HeadersInit) => new Response(null, { status, headers });
+const answer = (status: number, headers?: HeadersInit, body: string | null = null) => new Response(body, { status, headers });
 
 /**
  * The message-type header is not signed, so a captured message could be replayed under another
@@ -414,7 +403,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   // Deliveries of a message id still being handled: a retry that overlaps the first attempt waits for it.
   const inflight = new Map<string, Promise<boolean>>();
 
-  const secrets = typeof secret === 'string' ? [secret] : secret;
+  const secrets = listOf(secret);
   const report = (error: ValidationError | WebhookError, to: ((error: never) => void) | undefined = onError) => {
     // Reports name paths, types and the subscription type: from a signed body that quotes the
     // secret there (only someone holding it could sign one), withhold the details.
@@ -442,17 +431,14 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       await seen.add(id, ttl);
     } catch (error) {
       // The message was handled: answering 500 now would only make Twitch send it again.
-      report(new WebhookError('store', error));
+      failed('store', error, 0);
     }
   };
 
-  /** Runs `task`; what it throws comes out as a {@link WebhookError} of `code`, with it as `cause`. */
-  const guard = async <T>(code: WebhookErrorCode, task: () => T | Promise<T>): Promise<T> => {
-    try {
-      return await task();
-    } catch (error) {
-      throw new WebhookError(code, error);
-    }
+  /** Reports what was thrown as a {@link WebhookError} of `code`, and returns `status`. */
+  const failed = (code: WebhookErrorCode, error: unknown, status: number) => {
+    report(new WebhookError(code, error));
+    return status;
   };
 
   async function dispatch(kind: string, message: WebhookMessage): Promise<void> {
@@ -471,26 +457,15 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
 
   return async (request) => {
     if (request.method !== 'POST') return answer(405, { Allow: 'POST' });
-    let bytes: Uint8Array | number;
-    try {
-      bytes = await readBody(request, maxBody);
-    } catch (error) {
-      report(new WebhookError('body', error));
-      return answer(400);
-    }
+    const bytes = await readBody(request, maxBody).catch((error: unknown) => failed('body', error, 400));
     if (typeof bytes === 'number') return answer(bytes);
-    keys ??= importKeys(secret);
     const { headers } = request;
-    let signed: boolean;
-    try {
-      signed = await verifyParts(keys, headers, bytes, maxAge, now());
-    } catch (error) {
+    const signed = await verifyParts((keys ??= importKeys(secret)), headers, bytes, maxAge, now()).catch((error: unknown) => {
       // WebCrypto itself failed (not a bad signature): say so without ever naming the secret.
       keys = undefined;
-      report(new WebhookError('crypto', error));
-      return answer(500);
-    }
-    if (!signed) return answer(403);
+      return failed('crypto', error, 500);
+    });
+    if (signed !== true) return answer(signed || 403);
 
     const id = headers.get(MESSAGE_ID)!;
     const kind = headers.get(MESSAGE_TYPE);
@@ -523,7 +498,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       // same signed body replayed under another message type is acknowledged without dispatch.
       pass(invalid);
       await remember(id);
-      return new Response(body.challenge, { status: 200, headers: { 'Content-Type': 'text/plain' } });
+      return answer(200, { 'Content-Type': 'text/plain' }, body.challenge!);
     }
 
     // Wait out an attempt of the same id that is still running; if it succeeded, this is a duplicate.
@@ -541,27 +516,24 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       body: body as EventSubWebhookBody,
     };
     const attempt = (async () => {
-      if (await guard('store', () => seen.has(id))) return 204;
-      if (misfit) return refuse();
-      // A strict mismatch is not dispatched but remembered: a retry would fail the same way.
-      if (pass(invalid)) await guard('handler', () => dispatch(kind, message));
+      let step: WebhookErrorCode = 'store';
+      try {
+        if (await seen.has(id)) return 204;
+        if (misfit) return refuse();
+        step = 'handler';
+        // A strict mismatch is not dispatched but remembered: a retry would fail the same way.
+        if (pass(invalid)) await dispatch(kind, message);
+      } catch (error) {
+        return failed(step, error, 500);
+      }
       await remember(id);
       return 204;
     })();
-    const settled = attempt.then(
-      (status) => status === 204,
-      () => false,
-    );
+    const settled = attempt.then((status) => status === 204);
     inflight.set(id, settled);
     // Registered before any waiter's reaction, so waiters never see a finished attempt.
     void settled.then(() => inflight.get(id) === settled && inflight.delete(id));
-    try {
-      return answer(await attempt);
-    } catch (error) {
-      // (Only `guard` throws there.)
-      report(error as WebhookError);
-      return answer(500);
-    }
+    return answer(await attempt);
   };
 }
 
