@@ -236,7 +236,7 @@ export interface ParseOptions {
 // The envelope's shape, as plain data checked by one small loop: no copying, so a frame costs
 // next to nothing beyond JSON.parse, and each problem is named by its path. (Events are checked
 // by the valibot schemas of ./schemas.ts, when asked for.)
-//   s string · n number · o object · ? may be absent · ~ may be null · a nested object: its shape
+//   a typeof name (object: not null, not an array) · ? may be absent · ~ may be null · a nested object: its shape
 //   ! needed for routing: checked in every mode, and a message without it is refused
 
 interface Shape {
@@ -244,36 +244,34 @@ interface Shape {
 }
 
 const SUBSCRIPTION: Shape = {
-  id: 's!',
-  status: 's',
-  type: 's!',
-  version: 's!',
-  condition: 'o',
-  transport: 'o?',
-  created_at: 's?',
-  cost: 'n?',
+  id: 'string!',
+  status: 'string',
+  type: 'string!',
+  version: 'string!',
+  condition: 'object',
+  transport: 'object?',
+  created_at: 'string?',
+  cost: 'number?',
 };
 const SESSION: Shape = {
-  id: 's!',
-  status: 's',
-  keepalive_timeout_seconds: 'n~',
-  reconnect_url: 's~',
-  connected_at: 's',
-  recovery_url: 's~?',
+  id: 'string!',
+  status: 'string',
+  keepalive_timeout_seconds: 'number~',
+  reconnect_url: 'string~',
+  connected_at: 'string',
+  recovery_url: 'string~?',
 };
 const METADATA: Shape = {
-  message_id: 's!',
-  message_type: 's!',
-  message_timestamp: 's!',
-  subscription_type: 's?',
-  subscription_version: 's?',
+  message_id: 'string!',
+  message_type: 'string!',
+  message_timestamp: 'string!',
+  subscription_type: 'string?',
+  subscription_version: 'string?',
 };
 /** A frame: its metadata, and a payload that is an object (what is in it depends on the type). */
 const FRAME_SHAPE: Shape = { metadata: METADATA, payload: {} };
-const WEBHOOK_BODY: Shape = { subscription: SUBSCRIPTION, challenge: 's?' };
-const SHARD_CHALLENGE: Shape = { challenge: 's!', conduit_shard: { conduit_id: 's!', shard: 's!' } };
-
-const NAMES: Record<string, string> = { s: 'string', n: 'number', o: 'object' };
+const WEBHOOK_BODY: Shape = { subscription: SUBSCRIPTION, challenge: 'string?' };
+const SHARD_CHALLENGE: Shape = { challenge: 'string!', conduit_shard: { conduit_id: 'string!', shard: 'string!' } };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -302,10 +300,10 @@ function misfits(value: unknown, shape: Shape, path: string, found: Findings): v
       misfits(item, kind, `${path}${field}.`, found);
       continue;
     }
-    const want = kind[0]!;
-    if (want === 's' ? typeof item === 'string' : want === 'n' ? typeof item === 'number' : isObject(item)) continue;
+    const want = kind.replace(/\W/g, '');
+    if (want === 'object' ? isObject(item) : typeof item === want) continue;
     if (item === undefined ? kind.includes('?') : item === null && kind.includes('~')) continue;
-    found[kind.endsWith('!') ? 'routing' : 'other'].push(issue(path + field, NAMES[want]!, item));
+    found[kind.endsWith('!') ? 'routing' : 'other'].push(issue(path + field, want, item));
   }
 }
 
@@ -327,12 +325,15 @@ function eventMisfits(payload: Record<string, any>, prefix: string, found: Findi
   });
 }
 
+const FRAME = 'eventsub message';
+const WEBHOOK = 'eventsub webhook body';
+
+/** A webhook body's ValidationError of one issue (the webhook handler's too). */
+export const invalidBody = (path: string, message: string, body: unknown) => new ValidationError(WEBHOOK, [{ path, message }], body);
+
 function fail(source: string, path: string, message: string, body?: unknown): never {
   throw new ValidationError(source, [{ path, message }], body);
 }
-
-const FRAME = 'eventsub message';
-const WEBHOOK = 'eventsub webhook body';
 
 // Descriptor lookups by `type@version`, one Map per schemas option object; and the last answer,
 // since notifications mostly repeat one type.

@@ -10,6 +10,7 @@ import { InputError, TwitchError, ValidationError } from '../errors.js';
 import { createEventSubSubscription, type EventSubSubscription as CreatedSubscription } from '../helix/eventsub.js';
 import { modeOf, warnOnce, type ValidateMode } from '../validate.js';
 import {
+  invalidBody,
   parseEventSubWebhookBody,
   type ConditionOf,
   type EventOf,
@@ -32,7 +33,7 @@ const MESSAGE_TYPE = 'Twitch-Eventsub-Message-Type';
 const MESSAGE_RETRY = 'Twitch-Eventsub-Message-Retry';
 
 const CHALLENGE = 'webhook_callback_verification';
-const PENDING = 'webhook_callback_verification_pending';
+const PENDING = `${CHALLENGE}_pending`;
 
 /** Twitch's guidance: refuse messages older than 10 minutes (replays). */
 const DEFAULT_MAX_AGE = 600;
@@ -99,7 +100,7 @@ const parseTimestamp = (text: string): number =>
 async function verifyParts(
   keys: Keys,
   headers: Headers,
-  body: Uint8Array,
+  body: Blob,
   maxAgeSeconds: number,
   now: number,
 ): Promise<boolean> {
@@ -113,7 +114,7 @@ async function verifyParts(
   // Outside the window either way, or no date at all: a replay, a wrong clock, or a forgery.
   if (!(Math.abs(now - sent) <= maxAgeSeconds * 1000)) return false;
 
-  const signed = await new Blob([id + timestamp, body as Uint8Array<ArrayBuffer>]).arrayBuffer();
+  const signed = await new Blob([id + timestamp, body]).arrayBuffer();
   const mac = new Uint8Array(match[1]!.match(/../g)!.map((hex) => parseInt(hex, 16)));
   // crypto.subtle.verify compares MACs in constant time in every runtime we target.
   for (const key of await keys) {
@@ -205,14 +206,8 @@ export function memorySeen(options: MemorySeenOptions = {}): SeenStore & { reado
   const ids = new Map<string, [number, number]>();
   return {
     windowSeconds,
-    has(id) {
-      const entry = ids.get(id);
-      if (entry === undefined) return false;
-      // Kept through the last millisecond of its time-to-live, as the timestamp window is.
-      if (entry[1] >= now()) return true;
-      ids.delete(id);
-      return false;
-    },
+    // Kept through the last millisecond of its time-to-live, as the timestamp window is.
+    has: (id) => (ids.get(id)?.[1] ?? NaN) >= now() || (ids.delete(id), false),
     add(id, ttlSeconds = DEFAULT_TTL) {
       const time = now();
       ids.delete(id);
@@ -352,18 +347,20 @@ const answer = (status: number, headers?: HeadersInit, body: string | null = nul
  * `authorization_revoked`, `user_removed`, `notification_failures_exceeded`, `version_removed`,
  * `moderator_removed`, `chat_user_banned`, `beta_maintenance`, `conduit_deleted`, and may add more.
  */
-function contradiction(kind: string, body: EventSubWebhookBody | EventSubShardChallenge): string | undefined {
+function contradiction(kind: string, { challenge, subscription, event, events }: EventSubWebhookBody | EventSubShardChallenge): string | undefined {
+  const status = subscription?.status;
+  // The parser has checked that `event` is an object and `events` a list of objects, when present.
+  const carries = event !== undefined || events !== undefined;
   // A conduit shard's challenge verifies a shard and names no subscription; only a challenge may.
-  if (!body.subscription) return kind === CHALLENGE ? undefined : 'subscription';
-  const { challenge, subscription, event } = body;
-  const { status } = subscription;
-  // The parser has checked `events` (a list of objects) when present; `event` is checked here,
-  // since only the message type says whether a body needs one.
-  const events = event !== undefined || body.events !== undefined;
-  if (kind === CHALLENGE) return typeof challenge !== 'string' ? 'challenge' : status !== PENDING ? 'subscription.status' : events ? 'event' : undefined;
-  if (challenge !== undefined) return 'challenge';
-  if (kind === 'notification') return body.events || (typeof event === 'object' && event && !Array.isArray(event)) ? undefined : 'event';
-  return events ? 'event' : typeof status !== 'string' || !status || status === 'enabled' || status === PENDING ? 'subscription.status' : undefined;
+  return !subscription
+    ? kind === CHALLENGE ? undefined : 'subscription'
+    : kind === CHALLENGE
+      ? typeof challenge !== 'string' ? 'challenge' : status !== PENDING ? 'subscription.status' : carries ? 'event' : undefined
+      : challenge !== undefined
+        ? 'challenge'
+        : kind === 'notification'
+          ? carries ? undefined : 'event'
+          : carries ? 'event' : typeof status !== 'string' || !status || status === 'enabled' || status === PENDING ? 'subscription.status' : undefined;
 }
 
 /**
@@ -386,84 +383,44 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   // A message passes the timestamp check for maxAge either side of its timestamp: its id must
   // be remembered that long, or a replay at the far edge runs the handlers twice.
   const window = 2 * maxAge;
-  const ttl = bounded(
-    'seenTtlSeconds',
-    options.seenTtlSeconds,
-    Math.max(DEFAULT_TTL, window),
-    window,
-    WEEK,
-    ' (at least 2 × maxAgeSeconds, or a replay could run twice)',
-  );
+  const ttl = bounded('seenTtlSeconds', options.seenTtlSeconds, Math.max(DEFAULT_TTL, window), window, WEEK, ' (2 × maxAgeSeconds or more)');
   const seen = options.seen ?? memorySeen({ now: options.now, windowSeconds: window });
   if ((seen.windowSeconds ?? window) < window) {
-    throw new InputError('seen', `keeps ids ${seen.windowSeconds} s, under 2 × maxAgeSeconds: use memorySeen({ windowSeconds: ${window} })`);
+    throw new InputError('seen', `keeps ids ${seen.windowSeconds} s: memorySeen({ windowSeconds: ${window} }) or more (2 × maxAgeSeconds)`);
   }
   const now = options.now ?? Date.now;
   let keys: Keys | undefined;
   // Deliveries of a message id still being handled: a retry that overlaps the first attempt waits for it.
   const inflight = new Map<string, Promise<boolean>>();
 
-  const secrets = listOf(secret);
-  const report = (error: ValidationError | WebhookError, to: ((error: never) => void) | undefined = onError) => {
+  /** Tells `to` (default onError) about `error`, and returns `status`: what it throws changes no answer. */
+  const report = <T>(status: T, error: ValidationError | WebhookError, to: ((error: never) => void) | undefined = onError): T => {
     // Reports name paths, types and the subscription type: from a signed body that quotes the
     // secret there (only someone holding it could sign one), withhold the details.
-    if (error instanceof ValidationError) {
-      const text = error.message + error.issues.map((issue) => issue.path + issue.message).join();
-      if (secrets.some((one) => text.includes(one))) {
-        error = new ValidationError('eventsub webhook body', [{ path: '', message: 'details withheld (they quote the secret)' }], error.body);
-      }
+    const text = error instanceof ValidationError && error.message + error.issues.map((issue) => issue.path + issue.message);
+    if (text && listOf(secret).some((one) => text.includes(one))) {
+      error = invalidBody('', 'details withheld (they quote the secret)', (error as ValidationError).body);
     }
     try {
       to?.(error as never);
     } catch {
       // A failing reporter must not change the answer.
     }
-  };
-
-  /** Whether a message with this mismatch (if any) may be dispatched; reports the mismatch. */
-  const pass = (invalid: ValidationError | undefined): boolean => {
-    if (invalid) report(invalid, mode === 'strict' ? onError : onInvalid);
-    return !invalid || mode !== 'strict';
-  };
-
-  const remember = async (id: string) => {
-    try {
-      await seen.add(id, ttl);
-    } catch (error) {
-      // The message was handled: answering 500 now would only make Twitch send it again.
-      failed('store', error, 0);
-    }
-  };
-
-  /** Reports what was thrown as a {@link WebhookError} of `code`, and returns `status`. */
-  const failed = (code: WebhookErrorCode, error: unknown, status: number) => {
-    report(new WebhookError(code, error));
     return status;
   };
-
-  async function dispatch(kind: string, message: WebhookMessage): Promise<void> {
-    if (kind === 'revocation') {
-      await onRevocation?.(message);
-      return;
-    }
-    await onNotification?.(message);
-    const { type } = message.subscription;
-    // Own properties only: a type named `constructor` or `__proto__` must not find Object.prototype.
-    const handler = Object.hasOwn(on, type) ? (on as Record<string, unknown>)[type] : undefined;
-    if (typeof handler !== 'function') return;
-    const { event, events } = message.body;
-    for (const item of events ?? [event]) await handler(item, message);
-  }
+  const failed = (code: WebhookErrorCode, status: number) => (error: unknown) => report(status, new WebhookError(code, error));
+  /** Handled: remembered, so a redelivery is acknowledged. (The message was handled: a 500 now would only bring it again.) */
+  const remember = (id: string) => Promise.resolve().then(() => seen.add(id, ttl)).catch(failed('store', 0));
 
   return async (request) => {
     if (request.method !== 'POST') return answer(405, { Allow: 'POST' });
-    const bytes = await readBody(request, maxBody).catch((error: unknown) => failed('body', error, 400));
+    const bytes = await readBody(request, maxBody).catch(failed('body', 400));
     if (typeof bytes === 'number') return answer(bytes);
     const { headers } = request;
     const signed = await verifyParts((keys ??= importKeys(secret)), headers, bytes, maxAge, now()).catch((error: unknown) => {
       // WebCrypto itself failed (not a bad signature): say so without ever naming the secret.
       keys = undefined;
-      return failed('crypto', error, 500);
+      return failed('crypto', 500)(error);
     });
     if (signed !== true) return answer(signed || 403);
 
@@ -476,27 +433,21 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     try {
       // Parsed in report mode whatever `validate` says: what routing needs throws, the rest is
       // kept aside and settled below, once it is known the message is not a duplicate.
-      body = parseEventSubWebhookBody(new TextDecoder().decode(bytes), {
-        schemas,
-        validate: mode && 'report',
-        onInvalid: (error) => void (invalid = error),
-      });
+      body = parseEventSubWebhookBody(await bytes.text(), { schemas, validate: mode && 'report', onInvalid: (error) => void (invalid = error) });
     } catch (error) {
       // (The parser throws nothing but ValidationError.)
-      report(error as ValidationError);
-      return answer(400);
+      return answer(report(400, error as ValidationError));
     }
     const misfit = contradiction(kind, body);
-    const refuse = () => {
-      report(new ValidationError('eventsub webhook body', [{ path: misfit!, message: `does not fit a ${kind} message` }], body));
-      return 400;
-    };
+    const refuse = () => report(400, invalidBody(misfit!, `does not fit a ${kind} message`, body));
+    /** Whether the message may be dispatched: a mismatch is reported, and in strict mode stops it. */
+    const pass = () => !invalid || report(mode !== 'strict', invalid, mode === 'strict' ? onError : onInvalid);
 
     if (kind === CHALLENGE) {
       if (misfit) return answer(refuse());
       // Answering delivers nothing, so a mismatch is only reported; the id is remembered, so the
       // same signed body replayed under another message type is acknowledged without dispatch.
-      pass(invalid);
+      pass();
       await remember(id);
       return answer(200, { 'Content-Type': 'text/plain' }, body.challenge!);
     }
@@ -522,9 +473,18 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
         if (misfit) return refuse();
         step = 'handler';
         // A strict mismatch is not dispatched but remembered: a retry would fail the same way.
-        if (pass(invalid)) await dispatch(kind, message);
+        if (pass()) {
+          if (kind === 'revocation') await onRevocation?.(message);
+          else {
+            await onNotification?.(message);
+            const { type } = message.subscription;
+            // Own properties only: a type named `constructor` or `__proto__` must not find Object.prototype.
+            const handler = Object.hasOwn(on, type) ? (on as Record<string, unknown>)[type] : undefined;
+            if (typeof handler === 'function') for (const item of message.body.events ?? [message.body.event]) await handler(item, message);
+          }
+        }
       } catch (error) {
-        return failed(step, error, 500);
+        return failed(step, 500)(error);
       }
       await remember(id);
       return 204;
