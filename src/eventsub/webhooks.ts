@@ -10,8 +10,8 @@ import { InputError, TwitchError, ValidationError } from '../errors.js';
 import { createEventSubSubscription, type EventSubSubscription as CreatedSubscription } from '../helix/eventsub.js';
 import { modeOf, warnOnce, type ValidateMode } from '../validate.js';
 import {
+  checkWebhookBody,
   invalidBody,
-  parseEventSubWebhookBody,
   type ConditionOf,
   type EventOf,
   type EventSubSchemas,
@@ -26,11 +26,8 @@ import type { EventSubType } from './types.js';
 import { checkCondition } from './versions.js';
 
 // Twitch's request headers (Headers lookups ignore case).
-const MESSAGE_ID = 'Twitch-Eventsub-Message-Id';
-const MESSAGE_TIMESTAMP = 'Twitch-Eventsub-Message-Timestamp';
-const MESSAGE_SIGNATURE = 'Twitch-Eventsub-Message-Signature';
-const MESSAGE_TYPE = 'Twitch-Eventsub-Message-Type';
-const MESSAGE_RETRY = 'Twitch-Eventsub-Message-Retry';
+/** Twitch's `Twitch-Eventsub-Message-<name>` header (Id, Timestamp, Signature, Type, Retry), or ''. */
+const header = (headers: Headers, name: string) => headers.get(`Twitch-Eventsub-Message-${name}`) ?? '';
 
 const CHALLENGE = 'webhook_callback_verification';
 const PENDING = `${CHALLENGE}_pending`;
@@ -97,30 +94,15 @@ const parseTimestamp = (text: string): number =>
     : NaN;
 
 /** Checks the three signed headers and the raw body; false for anything missing or wrong. */
-async function verifyParts(
-  keys: Keys,
-  headers: Headers,
-  body: Blob,
-  maxAgeSeconds: number,
-  now: number,
-): Promise<boolean> {
-  const id = headers.get(MESSAGE_ID);
-  const timestamp = headers.get(MESSAGE_TIMESTAMP);
-  const signature = headers.get(MESSAGE_SIGNATURE);
-  if (!id || !timestamp || !signature) return false;
-  const match = /^sha256=([0-9a-f]{64})$/i.exec(signature.trim());
-  if (!match) return false;
-  const sent = parseTimestamp(timestamp);
+async function verifyParts(keys: Keys, headers: Headers, body: Blob, maxAgeSeconds: number, now: number): Promise<boolean> {
+  const [id, timestamp, signature] = ['Id', 'Timestamp', 'Signature'].map((name) => header(headers, name));
+  const hex = /^sha256=([0-9a-f]{64})$/i.exec(signature!.trim())?.[1];
   // Outside the window either way, or no date at all: a replay, a wrong clock, or a forgery.
-  if (!(Math.abs(now - sent) <= maxAgeSeconds * 1000)) return false;
-
+  if (!id || !hex || !(Math.abs(now - parseTimestamp(timestamp!)) <= maxAgeSeconds * 1000)) return false;
   const signed = await new Blob([id + timestamp, body]).arrayBuffer();
-  const mac = new Uint8Array(match[1]!.match(/../g)!.map((hex) => parseInt(hex, 16)));
+  const mac = new Uint8Array(hex.match(/../g)!.map((pair) => parseInt(pair, 16)));
   // crypto.subtle.verify compares MACs in constant time in every runtime we target.
-  for (const key of await keys) {
-    if (await crypto.subtle.verify('HMAC', key, mac, signed)) return true;
-  }
-  return false;
+  return (await Promise.all((await keys).map((key) => crypto.subtle.verify('HMAC', key, mac, signed)))).includes(true);
 }
 
 /**
@@ -424,16 +406,16 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     });
     if (signed !== true) return answer(signed || 403);
 
-    const id = headers.get(MESSAGE_ID)!;
-    const kind = headers.get(MESSAGE_TYPE);
+    const id = header(headers, 'Id');
+    const kind = header(headers, 'Type');
     // Signed, but a kind this version does not know: acknowledge so Twitch does not count a failure.
     if (kind !== CHALLENGE && kind !== 'notification' && kind !== 'revocation') return answer(204);
     let body: EventSubWebhookBody | EventSubShardChallenge;
     let invalid: ValidationError | undefined;
     try {
-      // Parsed in report mode whatever `validate` says: what routing needs throws, the rest is
-      // kept aside and settled below, once it is known the message is not a duplicate.
-      body = parseEventSubWebhookBody(await bytes.text(), { schemas, validate: mode && 'report', onInvalid: (error) => void (invalid = error) });
+      // What routing needs throws; the rest is kept aside and settled below, once it is known
+      // the message is not a duplicate.
+      [body, invalid] = checkWebhookBody(await bytes.text(), schemas, mode);
     } catch (error) {
       // (The parser throws nothing but ValidationError.)
       return answer(report(400, error as ValidationError));
@@ -456,12 +438,12 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     for (let running = inflight.get(id); running; running = inflight.get(id)) {
       if (await running) return answer(204);
     }
-    const retry = headers.get(MESSAGE_RETRY);
+    const retry = header(headers, 'Retry');
     const message: WebhookMessage = {
       id,
-      timestamp: headers.get(MESSAGE_TIMESTAMP)!,
+      timestamp: header(headers, 'Timestamp'),
       // A plain count only: '1e400', '-1' or '0x10' are not what Twitch sends.
-      retry: retry && /^\d{1,9}$/.test(retry) ? Number(retry) : 0,
+      retry: /^\d{1,9}$/.test(retry) ? Number(retry) : 0,
       // (A body without a subscription is a shard's challenge: `misfit` refuses it below.)
       subscription: body.subscription!,
       body: body as EventSubWebhookBody,
