@@ -6,7 +6,7 @@
 /**
  * The body, as a Blob of the bytes read; 413 when it is (or its `Content-Length` says it is)
  * larger than `max`, reading no further; 400 when `Content-Length` is not a plain count of bytes.
- * `copy` reads a clone and leaves the original unread.
+ * `copy` reads a clone (made only once the length passed) and leaves the original unread.
  */
 export async function readBody(message: Request | Response, max: number, copy?: boolean): Promise<Blob | 400 | 413> {
   const declared = message.headers.get('Content-Length');

@@ -282,7 +282,6 @@ interface Findings {
   readonly other: ValidationIssue[];
 }
 
-const issue = issueAt;
 
 /**
  * Adds each field of `value` that does not fit `shape` to `found`. Every shape holds routing
@@ -290,7 +289,7 @@ const issue = issueAt;
  */
 function misfits(value: unknown, shape: Shape, path: string, found: Findings): void {
   if (!isObject(value)) {
-    found.routing.push(issue(path.slice(0, -1), 'object', value));
+    found.routing.push(issueAt(path.slice(0, -1), 'object', value));
     return;
   }
   for (const field in shape) {
@@ -303,7 +302,7 @@ function misfits(value: unknown, shape: Shape, path: string, found: Findings): v
     const want = kind.replace(/\W/g, '');
     if (want === 'object' ? isObject(item) : typeof item === want) continue;
     if (item === undefined ? kind.includes('?') : item === null && kind.includes('~')) continue;
-    found[kind.endsWith('!') ? 'routing' : 'other'].push(issue(path + field, want, item));
+    found[kind.endsWith('!') ? 'routing' : 'other'].push(issueAt(path + field, want, item));
   }
 }
 
@@ -315,12 +314,12 @@ function misfits(value: unknown, shape: Shape, path: string, found: Findings): v
 function eventMisfits(payload: Record<string, any>, prefix: string, found: Findings, options?: ParseOptions | false): void {
   const { event, events } = payload;
   const batched = Array.isArray(events);
-  if ((event !== undefined || events === undefined) && !isObject(event)) found.routing.push(issue(`${prefix}event`, 'object', event));
-  if (events !== undefined && !batched) found.routing.push(issue(`${prefix}events`, 'array', events));
+  if ((event !== undefined || events === undefined) && !isObject(event)) found.routing.push(issueAt(`${prefix}event`, 'object', event));
+  if (events !== undefined && !batched) found.routing.push(issueAt(`${prefix}events`, 'array', events));
   const descriptor = options && findSchema(options.schemas, payload.subscription?.type, payload.subscription?.version);
   (batched ? events : [event]).forEach((item: unknown, index: number) => {
     const path = batched ? `${prefix}events.${index}` : `${prefix}event`;
-    if (batched && !isObject(item)) found.routing.push(issue(path, 'object', item));
+    if (batched && !isObject(item)) found.routing.push(issueAt(path, 'object', item));
     else if (descriptor) found.other.push(...(check(descriptor.event, item, '', `${path}.`)?.issues ?? []));
   });
 }
@@ -336,25 +335,22 @@ function fail(source: string, path: string, message: string, body?: unknown): ne
 }
 
 // Descriptor lookups by `type@version`, one Map per schemas option object; and the last answer,
-// since notifications mostly repeat one type.
+// the frames' fast path keeps the last answer, since notifications mostly repeat one type.
 const lookups = /* @__PURE__ */ new WeakMap<object, Map<string, EventSubSchema>>();
 let last: [list?: object, type?: string, version?: string, found?: EventSubSchema] = [];
 
 /** Finds the schema descriptor for a (type, version) in the `schemas` option. */
 export function findSchema(list: EventSubSchemas | undefined, type: string, version: string): EventSubSchema | undefined {
-  if (!list) return undefined;
-  if (last[0] !== list || last[1] !== type || last[2] !== version) {
-    let map = lookups.get(list);
-    if (!map) lookups.set(list, (map = new Map(Object.values(list).map((item: EventSubSchema) => [`${item?.type}@${item?.version}`, item]))));
-    last = [list, type, version, map.get(`${type}@${version}`)];
-  }
-  return last[3];
+  let map = list && lookups.get(list);
+  if (list && !map) lookups.set(list, (map = new Map(Object.values(list).map((item: EventSubSchema) => [`${item?.type}@${item?.version}`, item]))));
+  return map?.get(`${type}@${version}`);
 }
 
 /** Whether an event fits the schema `options.schemas` holds for its subscription's type and version (or none is held). */
-function eventFits(payload: Record<string, any>, options: ParseOptions): boolean {
+function eventFits(payload: Record<string, any>, { schemas }: ParseOptions): boolean {
   const { type, version } = payload.subscription;
-  const descriptor = findSchema(options.schemas, type, version);
+  if (last[0] !== schemas || last[1] !== type || last[2] !== version) last = [schemas, type, version, findSchema(schemas, type, version)];
+  const descriptor = last[3];
   return !descriptor || (descriptor.fits ? descriptor.fits(payload.event) : !check(descriptor.event, payload.event, ''));
 }
 
@@ -480,7 +476,13 @@ export function checkWebhookBody(
   schemas: EventSubSchemas | undefined,
   mode: ValidateMode,
 ): [body: EventSubWebhookBody | EventSubShardChallenge, invalid: ValidationError | undefined] {
-  const body = parsedObject(text, WEBHOOK);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw invalidBody('', 'not JSON', text);
+  }
+  if (!isObject(body)) throw invalidBody('', 'expected an object', body);
   const { routing, other } = webhookFindings(body, { schemas }, mode);
   const source = named(WEBHOOK, body);
   if (routing[0]) throw new ValidationError(source, routing, body);

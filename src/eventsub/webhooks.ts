@@ -90,7 +90,7 @@ function importKeys(secret: string | readonly string[]): Keys {
  */
 const parseTimestamp = (text: string): number =>
   /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i.test(text)
-    ? Date.parse(text.toUpperCase().replace(/\.(\d+)/, (_, fraction: string) => `.${fraction.slice(0, 3).padEnd(3, '0')}`))
+    ? Date.parse(text.toUpperCase().replace(/(\.\d{0,3})\d*/, (_, fraction: string) => fraction.padEnd(4, '0')))
     : NaN;
 
 /** Checks the three signed headers and the raw body; false for anything missing or wrong. */
@@ -188,8 +188,9 @@ export function memorySeen(options: MemorySeenOptions = {}): SeenStore & { reado
   const ids = new Map<string, [number, number]>();
   return {
     windowSeconds,
-    // Kept through the last millisecond of its time-to-live, as the timestamp window is.
-    has: (id) => (ids.get(id)?.[1] ?? NaN) >= now() || (ids.delete(id), false),
+    // Kept through the last millisecond of its time-to-live, as the timestamp window is. (An id
+    // past it stays until add() makes room.)
+    has: (id) => (ids.get(id)?.[1] ?? NaN) >= now(),
     add(id, ttlSeconds = DEFAULT_TTL) {
       const time = now();
       ids.delete(id);
@@ -320,7 +321,8 @@ export interface WebhookHandlerOptions {
 /** What {@link createWebhookHandler} returns: a Fetch API handler. */
 export type WebhookHandler = (request: Request) => Promise<Response>;
 
-const answer = (status: number, headers?: HeadersInit, body: string | null = null) => new Response(body, { status, headers });
+/** A Response; one with a text body is `text/plain` (the Fetch API's default for a string). */
+const answer = (status: number, body: string | null = null, headers?: HeadersInit) => new Response(body, { status, headers });
 
 /**
  * The message-type header is not signed, so a captured message could be replayed under another
@@ -358,7 +360,7 @@ function contradiction(kind: string, { challenge, subscription, event, events }:
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
   const { secret, on = {}, onNotification, onRevocation, onError, schemas, onInvalid = warnOnce } = options;
-  if (!hasSecret(secret)) throw new InputError('secret', 'is required (the secret you gave Twitch when subscribing)');
+  if (!hasSecret(secret)) throw new InputError('secret', 'is required (the one you gave Twitch)');
   const mode = modeOf(options.validate);
   const maxAge = bounded('maxAgeSeconds', options.maxAgeSeconds, DEFAULT_MAX_AGE, 1, DAY);
   const maxBody = bounded('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY, 1, MAX_BODY_LIMIT);
@@ -395,7 +397,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   const remember = (id: string) => Promise.resolve().then(() => seen.add(id, ttl)).catch(failed('store', 0));
 
   return async (request) => {
-    if (request.method !== 'POST') return answer(405, { Allow: 'POST' });
+    if (request.method !== 'POST') return answer(405, null, { Allow: 'POST' });
     const bytes = await readBody(request, maxBody).catch(failed('body', 400));
     if (typeof bytes === 'number') return answer(bytes);
     const { headers } = request;
@@ -409,7 +411,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     const id = header(headers, 'Id');
     const kind = header(headers, 'Type');
     // Signed, but a kind this version does not know: acknowledge so Twitch does not count a failure.
-    if (kind !== CHALLENGE && kind !== 'notification' && kind !== 'revocation') return answer(204);
+    if (![CHALLENGE, 'notification', 'revocation'].includes(kind)) return answer(204);
     let body: EventSubWebhookBody | EventSubShardChallenge;
     let invalid: ValidationError | undefined;
     try {
@@ -431,7 +433,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       // same signed body replayed under another message type is acknowledged without dispatch.
       pass();
       await remember(id);
-      return answer(200, { 'Content-Type': 'text/plain' }, body.challenge!);
+      return answer(200, body.challenge!);
     }
 
     // Wait out an attempt of the same id that is still running; if it succeeded, this is a duplicate.
@@ -461,7 +463,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
             await onNotification?.(message);
             const { type } = message.subscription;
             // Own properties only: a type named `constructor` or `__proto__` must not find Object.prototype.
-            const handler = Object.hasOwn(on, type) ? (on as Record<string, unknown>)[type] : undefined;
+            const handler = Object.hasOwn(on, type) && (on as Record<string, unknown>)[type];
             if (typeof handler === 'function') for (const item of message.body.events ?? [message.body.event]) await handler(item, message);
           }
         }
