@@ -313,15 +313,15 @@ function misfits(value: unknown, shape: Shape, path: string, found: Findings): v
  */
 function eventMisfits(payload: Record<string, any>, prefix: string, found: Findings, options?: ParseOptions | false): void {
   const { event, events } = payload;
-  const batched = Array.isArray(events);
-  if ((event !== undefined || events === undefined) && !isObject(event)) found.routing.push(issueAt(`${prefix}event`, 'object', event));
-  if (events !== undefined && !batched) found.routing.push(issueAt(`${prefix}events`, 'array', events));
   const descriptor = options && findSchema(options.schemas, payload.subscription?.type, payload.subscription?.version);
-  (batched ? events : [event]).forEach((item: unknown, index: number) => {
-    const path = batched ? `${prefix}events.${index}` : `${prefix}event`;
-    if (batched && !isObject(item)) found.routing.push(issueAt(path, 'object', item));
-    else if (descriptor) found.other.push(...(check(descriptor.event, item, '', `${path}.`)?.issues ?? []));
-  });
+  /** An event must be an object; `checked` ones are then checked against the schema, if any. */
+  const one = (item: unknown, path: string, checked: boolean) =>
+    isObject(item)
+      ? checked && descriptor && found.other.push(...(check(descriptor.event, item, '', `${path}.`)?.issues ?? []))
+      : found.routing.push(issueAt(path, 'object', item));
+  if (event !== undefined || events === undefined) one(event, `${prefix}event`, events === undefined);
+  if (Array.isArray(events)) events.forEach((item, index) => one(item, `${prefix}events.${index}`, true));
+  else if (events !== undefined) found.routing.push(issueAt(`${prefix}events`, 'array', events));
 }
 
 const FRAME = 'eventsub message';

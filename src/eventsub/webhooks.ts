@@ -41,12 +41,15 @@ const DEFAULT_TTL = 3600;
 const DAY = 86_400;
 const WEEK = 7 * DAY;
 const MAX_BODY_LIMIT = 64 * 1024 * 1024;
+/** Why ids must be kept 2 × maxAgeSeconds: a message passes the timestamp check that long. */
+const TWICE_MAX_AGE = ' (at least 2 × maxAgeSeconds)';
 
 /**
  * Reads a numeric option: `fallback` when absent, else a number from `min` to `max`, or an
  * InputError naming the option and the range (and `why`, when the range needs a reason).
  */
-function bounded(name: string, value: number | undefined, fallback: number, min: number, max: number, why = ''): number {
+function bounded(options: object, name: string, fallback: number, min: number, max: number, why = ''): number {
+  const value = (options as Record<string, unknown>)[name];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value >= min && value <= max)) {
     throw new InputError(name, `must be a number from ${min} to ${max}${why}`);
@@ -117,8 +120,8 @@ export async function verifyEventSubRequest(
   secret: string | readonly string[],
   options: VerifyOptions = {},
 ): Promise<boolean> {
-  const maxAge = bounded('maxAgeSeconds', options.maxAgeSeconds, DEFAULT_MAX_AGE, 1, DAY);
-  const maxBody = bounded('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY, 1, MAX_BODY_LIMIT);
+  const maxAge = bounded(options, 'maxAgeSeconds', DEFAULT_MAX_AGE, 1, DAY);
+  const maxBody = bounded(options, 'maxBodyBytes', DEFAULT_MAX_BODY, 1, MAX_BODY_LIMIT);
   if (!hasSecret(secret)) return false;
   const body = await readBody(request, maxBody, true);
   if (typeof body === 'number') return false;
@@ -181,8 +184,8 @@ export interface MemorySeenOptions {
  * Fine for one process; use a shared store when several instances answer.
  */
 export function memorySeen(options: MemorySeenOptions = {}): SeenStore & { readonly windowSeconds: number } {
-  const max = bounded('max', options.max, 10_000, 1, 1e9);
-  const windowSeconds = bounded('windowSeconds', options.windowSeconds, 2 * DEFAULT_MAX_AGE, 0, WEEK);
+  const max = bounded(options, 'max', 10_000, 1, 1e9);
+  const windowSeconds = bounded(options, 'windowSeconds', 2 * DEFAULT_MAX_AGE, 0, WEEK);
   const now = options.now ?? Date.now;
   // Insertion order is age order: the first entries are the oldest. Values: [added, until].
   const ids = new Map<string, [number, number]>();
@@ -362,20 +365,20 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   const { secret, on = {}, onNotification, onRevocation, onError, schemas, onInvalid = warnOnce } = options;
   if (!hasSecret(secret)) throw new InputError('secret', 'is required (the one you gave Twitch)');
   const mode = modeOf(options.validate);
-  const maxAge = bounded('maxAgeSeconds', options.maxAgeSeconds, DEFAULT_MAX_AGE, 1, DAY);
-  const maxBody = bounded('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY, 1, MAX_BODY_LIMIT);
+  const maxAge = bounded(options, 'maxAgeSeconds', DEFAULT_MAX_AGE, 1, DAY);
+  const maxBody = bounded(options, 'maxBodyBytes', DEFAULT_MAX_BODY, 1, MAX_BODY_LIMIT);
   // A message passes the timestamp check for maxAge either side of its timestamp: its id must
   // be remembered that long, or a replay at the far edge runs the handlers twice.
   const window = 2 * maxAge;
-  const ttl = bounded('seenTtlSeconds', options.seenTtlSeconds, Math.max(DEFAULT_TTL, window), window, WEEK, ' (2 × maxAgeSeconds or more)');
+  const ttl = bounded(options, 'seenTtlSeconds', Math.max(DEFAULT_TTL, window), window, WEEK, TWICE_MAX_AGE);
   const seen = options.seen ?? memorySeen({ now: options.now, windowSeconds: window });
   if ((seen.windowSeconds ?? window) < window) {
-    throw new InputError('seen', `keeps ids ${seen.windowSeconds} s: memorySeen({ windowSeconds: ${window} }) or more (2 × maxAgeSeconds)`);
+    throw new InputError('seen', `needs windowSeconds: ${window}${TWICE_MAX_AGE}`);
   }
   const now = options.now ?? Date.now;
   let keys: Keys | undefined;
   // Deliveries of a message id still being handled: a retry that overlaps the first attempt waits for it.
-  const inflight = new Map<string, Promise<boolean>>();
+  const inflight = new Map<string, Promise<number>>();
 
   /** Tells `to` (default onError) about `error`, and returns `status`: what it throws changes no answer. */
   const report = <T>(status: T, error: ValidationError | WebhookError, to: ((error: never) => void) | undefined = onError): T => {
@@ -436,10 +439,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       return answer(200, body.challenge!);
     }
 
-    // Wait out an attempt of the same id that is still running; if it succeeded, this is a duplicate.
-    for (let running = inflight.get(id); running; running = inflight.get(id)) {
-      if (await running) return answer(204);
-    }
+    // Wait out an attempt of the same id that is still running; if it was handled, this is a duplicate.
+    for (let running; (running = inflight.get(id)); ) if ((await running) === 204) return answer(204);
     const retry = header(headers, 'Retry');
     const message: WebhookMessage = {
       id,
@@ -473,10 +474,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
       await remember(id);
       return 204;
     })();
-    const settled = attempt.then((status) => status === 204);
-    inflight.set(id, settled);
+    inflight.set(id, attempt);
     // Registered before any waiter's reaction, so waiters never see a finished attempt.
-    void settled.then(() => inflight.get(id) === settled && inflight.delete(id));
+    void attempt.then(() => inflight.get(id) === attempt && inflight.delete(id));
     return answer(await attempt);
   };
 }
