@@ -9,12 +9,10 @@
  * `copy` reads a clone (made only once the length passed) and leaves the original unread.
  */
 export async function readBody(message: Request | Response, max: number, copy?: boolean): Promise<Blob | 400 | 413> {
-  const declared = message.headers.get('Content-Length');
-  if (declared !== null) {
-    // Number() would take '1e3', '0x10', '' or '-1'; HTTP takes digits only.
-    if (!/^\d+$/.test(declared)) return 400;
-    if (Number(declared) > max) return 413;
-  }
+  const declared = message.headers.get('Content-Length') ?? '0';
+  // Number() would take '1e3', '0x10', '' or '-1'; HTTP takes digits only.
+  if (!/^\d+$/.test(declared)) return 400;
+  if (Number(declared) > max) return 413;
   const reader = (copy ? message.clone() : message).body?.getReader();
   const chunks: Uint8Array<ArrayBuffer>[] = [];
   for (let read = await reader?.read(); read && !read.done; read = await reader!.read()) {

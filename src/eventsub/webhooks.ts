@@ -386,7 +386,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
     // secret there (only someone holding it could sign one), withhold the details.
     const text = error instanceof ValidationError && error.message + error.issues.map((issue) => issue.path + issue.message);
     if (text && listOf(secret).some((one) => text.includes(one))) {
-      error = invalidBody('', 'details withheld (they quote the secret)', (error as ValidationError).body);
+      error = invalidBody('', 'withheld: it quotes the secret', (error as ValidationError).body);
     }
     try {
       to?.(error as never);
