@@ -276,11 +276,10 @@ const SHARD_CHALLENGE: Shape = { challenge: 'string!', conduit_shard: { conduit_
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** What one check found: issues that stop routing, and the rest. */
-interface Findings {
-  readonly routing: ValidationIssue[];
-  readonly other: ValidationIssue[];
-}
+/** What one check found: issues that stop routing (ROUTING), and the rest (OTHER). */
+type Findings = [routing: ValidationIssue[], other: ValidationIssue[]];
+const ROUTING = 0;
+const OTHER = 1;
 
 
 /**
@@ -289,7 +288,7 @@ interface Findings {
  */
 function misfits(value: unknown, shape: Shape, path: string, found: Findings): void {
   if (!isObject(value)) {
-    found.routing.push(issueAt(path.slice(0, -1), 'object', value));
+    found[ROUTING].push(issueAt(path.slice(0, -1), 'object', value));
     return;
   }
   for (const field in shape) {
@@ -302,7 +301,7 @@ function misfits(value: unknown, shape: Shape, path: string, found: Findings): v
     const want = kind.replace(/\W/g, '');
     if (want === 'object' ? isObject(item) : typeof item === want) continue;
     if (item === undefined ? kind.includes('?') : item === null && kind.includes('~')) continue;
-    found[kind.endsWith('!') ? 'routing' : 'other'].push(issueAt(path + field, want, item));
+    found[kind.endsWith('!') ? ROUTING : OTHER].push(issueAt(path + field, want, item));
   }
 }
 
@@ -317,11 +316,11 @@ function eventMisfits(payload: Record<string, any>, prefix: string, found: Findi
   /** An event must be an object; `checked` ones are then checked against the schema, if any. */
   const one = (item: unknown, path: string, checked: boolean) =>
     isObject(item)
-      ? checked && descriptor && found.other.push(...(check(descriptor.event, item, '', `${path}.`)?.issues ?? []))
-      : found.routing.push(issueAt(path, 'object', item));
+      ? checked && descriptor && found[OTHER].push(...(check(descriptor.event, item, '', `${path}.`)?.issues ?? []))
+      : found[ROUTING].push(issueAt(path, 'object', item));
   if (event !== undefined || events === undefined) one(event, `${prefix}event`, events === undefined);
   if (Array.isArray(events)) events.forEach((item, index) => one(item, `${prefix}events.${index}`, true));
-  else if (events !== undefined) found.routing.push(issueAt(`${prefix}events`, 'array', events));
+  else if (events !== undefined) found[ROUTING].push(issueAt(`${prefix}events`, 'array', events));
 }
 
 const FRAME = 'eventsub message';
@@ -360,9 +359,10 @@ function eventFits(payload: Record<string, any>, { schemas }: ParseOptions): boo
  * type and version when known, so a report says which events surprise.
  */
 function settle(found: Findings, mode: ValidateMode, options: ParseOptions, source: string, message: unknown): void {
-  if (found.routing[0]) throw new ValidationError(source, found.routing, message);
-  if (!mode || !found.other[0]) return;
-  const error = new ValidationError(source, found.other, message);
+  const [routing, other] = found;
+  if (routing[0]) throw new ValidationError(source, routing, message);
+  if (!mode || !other[0]) return;
+  const error = new ValidationError(source, other, message);
   if (mode === 'strict') throw error;
   try {
     options.log?.({ type: 'invalid', source: 'eventsub', error });
@@ -423,9 +423,9 @@ function parseFrame(message: Record<string, unknown>, options: ParseOptions): Ev
     return message as unknown as EventSubFrame;
   }
   const { metadata, payload } = message;
-  const found: Findings = { routing: [], other: [] };
+  const found: Findings = [[], []];
   misfits(message, FRAME_SHAPE, '', found);
-  if (found.routing[0]) settle(found, mode, options, FRAME, message);
+  if (found[ROUTING][0]) settle(found, mode, options, FRAME, message);
   const type = (metadata as Record<string, unknown>).message_type;
   const body = payload as Record<string, unknown>;
   switch (type) {
@@ -457,7 +457,7 @@ function parseWebhook(body: Record<string, unknown>, options: ParseOptions): Eve
 
 /** What a webhook body's check finds, in `mode`. */
 function webhookFindings(body: Record<string, unknown>, options: ParseOptions, mode: ValidateMode): Findings {
-  const found: Findings = { routing: [], other: [] };
+  const found: Findings = [[], []];
   // A conduit shard's challenge has no subscription, only the shard it verifies.
   misfits(body, body.subscription === undefined && body.conduit_shard !== undefined ? SHARD_CHALLENGE : WEBHOOK_BODY, '', found);
   // A webhook body has an event only when it is a notification (the header says which): check
@@ -483,7 +483,7 @@ export function checkWebhookBody(
     throw invalidBody('', 'not JSON', text);
   }
   if (!isObject(body)) throw invalidBody('', 'expected an object', body);
-  const { routing, other } = webhookFindings(body, { schemas }, mode);
+  const [routing, other] = webhookFindings(body, { schemas }, mode);
   const source = named(WEBHOOK, body);
   if (routing[0]) throw new ValidationError(source, routing, body);
   return [body as unknown as EventSubWebhookBody, mode && other[0] ? new ValidationError(source, other, body) : undefined];
