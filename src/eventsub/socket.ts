@@ -40,34 +40,20 @@ const HEALTHY_MS = 30_000;
 /** While backing off, a new session must stay up this long before subscriptions are re-created (Twitch allows 10 s or more). */
 const SETTLE_MS = 5000;
 
-/** The number in `text` from `start` to `end`; NaN unless all digits. */
-function digits(text: string, start: number, end: number): number {
-  let value = 0;
-  for (let i = start; i < end; i++) {
-    const digit = text.charCodeAt(i) - 48;
-    value = digit >= 0 && digit <= 9 ? value * 10 + digit : NaN;
-  }
-  return value;
-}
-
-/** The timestamp whose second (`2023-07-19T14:56:51`) `sentAt` read last, and its ms: frames of one second share it. */
-let second = '-';
+/** The second (`2023-07-19T14:56:51`) `sentAt` read last, and its ms: frames of one second share it. */
+let second = '';
 let secondMs = NaN;
 
 /**
- * Twitch's timestamps (`2023-07-19T14:56:51.634234626Z`) in ms, read by hand: Date.parse costs
- * a tenth of a frame's JSON.parse, and not every runtime takes nine digits. Other forms go to it.
+ * Twitch's timestamps (`2023-07-19T14:56:51.634234626Z`) in ms: Date.parse, which costs a tenth
+ * of a frame's JSON.parse, reads each second once; other forms go to it whole.
  */
 function sentAt(text: string): number {
-  const end = Math.min(text.length - 1, 23);
-  if (text.length < 20 || text[10] !== 'T' || !text.endsWith('Z') || (end > 19 && text[19] !== '.')) return Date.parse(text);
-  let same = true;
-  for (let i = 0; same && i < 19; i++) same = text.charCodeAt(i) === second.charCodeAt(i);
-  if (!same) {
-    second = text;
-    secondMs = Date.UTC(digits(text, 0, 4), digits(text, 5, 7) - 1, digits(text, 8, 10), digits(text, 11, 13), digits(text, 14, 16), digits(text, 17, 19));
-  }
-  return secondMs + (end > 20 ? digits(text, 20, end) * 10 ** (23 - end) : 0);
+  if (!text.endsWith('Z') || !'.Z'.includes(text[19]!)) return Date.parse(text);
+  const head = text.slice(0, 19);
+  if (head !== second) secondMs = Date.parse((second = head) + 'Z');
+  // The fraction to the millisecond ('' is 0), as Date.parse reads it.
+  return secondMs + Math.round(+text.slice(19, Math.min(23, text.length - 1)) * 1000);
 }
 
 /** setTimeout, never past 2^31 - 1 ms (beyond it runtimes fire at once). */
@@ -308,21 +294,18 @@ export class EventSubSocket {
   #lastType = '';
   #lastHandlers: readonly Handler[] | undefined;
   readonly #entries = new Set<Entry>();
-  /** Message ids seen, from `#head` on, in arrival order; with each one's hash and arrival time. */
+  /** Message ids seen, from `#head` on, in arrival order, and when each came. */
   #ids: string[] = [];
-  #hashes: number[] = [];
   #times: number[] = [];
   #head = 0;
   /**
-   * A hash table over `#ids`: pairs of (index + 1, hash), 0 when empty; a clash takes the next
-   * pair. An id that left (index below `#head`) keeps its pair, free to take, until the next
-   * rebuild. (A Set of the strings costs several times as much per frame: hashing, cache misses.)
+   * A hash table over `#ids` (index + 1 of each, 0 when empty; a clash takes the next slot): a
+   * Set of the strings costs several times as much per frame, in hashing and cache misses. An id
+   * that left keeps its slot until the next rebuild, so `#ids.length` slots are taken.
    */
   #slots = new Int32Array(0);
-  /** Pairs taken, by ids kept or left. */
-  #filled = 0;
   /** Where the id hash starts, drawn per socket: no server can choose ids that crowd one run of slots. */
-  readonly #seed = (Math.random() * 2 ** 32) | 0;
+  readonly #seed = (Math.random() * 2 ** 31) | 0;
   readonly #closers = new Set<(error?: unknown) => void>();
   #state: EventSubSocketState = 'idle';
   #primary: Connection | undefined;
@@ -878,59 +861,37 @@ export class EventSubSocket {
 
   /** Drops a message id seen in the last ten minutes; remembers at most `maxRememberedIds`. */
   #isDuplicate(id: string, now: number): boolean {
-    // Expired ids leave at the head (and below, surplus ones once the id proves new).
-    const { length } = this.#ids;
-    let head = this.#head;
-    while (head < length && now - this.#times[head]! >= DUPLICATE_WINDOW_MS) head++;
-    this.#head = head;
-    if ((head > 1024 && head > length - head) || 4 * this.#filled >= this.#slots.length) this.#rebuild();
-    let hash = this.#seed;
-    for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x1000193);
-    // Mixed (murmur3's finalizer) so the low bits, which pick the pair, depend on every bit.
-    hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
-    hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
-    hash = (hash ^ (hash >>> 16)) & 0x3fffffff; // a small integer, kept unboxed
-    const slots = this.#slots;
     const ids = this.#ids;
-    const last = slots.length - 2;
-    head = this.#head;
-    let free = -1;
-    let i = (hash << 1) & last;
-    for (let entry; (entry = slots[i]!); i = (i + 2) & last) {
-      if (entry <= head) free = free < 0 ? i : free;
-      else if (slots[i + 1] === hash && ids[entry - 1] === id) return true;
-    }
-    if (free < 0) {
-      free = i;
-      this.#filled++;
-    }
-    // Room for this one: the oldest go. (The pairs they leave are free to take.)
-    const max = this.#options.maxRememberedIds ?? 10_000;
-    this.#head = Math.max(head, ids.length + 1 - max);
-    slots[free] = ids.push(id);
-    slots[free + 1] = hash;
-    this.#hashes.push(hash);
+    // Expired ids leave at the head (and below, surplus ones once the id proves new).
+    while (this.#head < ids.length && now - this.#times[this.#head]! >= DUPLICATE_WINDOW_MS) this.#head++;
+    if (2 * ids.length >= this.#slots.length || (this.#head > 1024 && 2 * this.#head > ids.length)) this.#rebuild();
+    const slot = this.#find(id);
+    if (this.#slots[slot]) return true;
+    this.#head = Math.max(this.#head, this.#ids.length + 1 - (this.#options.maxRememberedIds ?? 10_000));
+    this.#slots[slot] = this.#ids.push(id);
     this.#times.push(now);
     return false;
   }
 
-  /** Drops the ids before `#head` and sizes the table to four pairs or more per id kept. */
+  /** The slot holding `id` among the ids kept, else the empty slot that ends its run. */
+  #find(id: string, kept = this.#head): number {
+    let hash = this.#seed;
+    for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x1000193);
+    const slots = this.#slots;
+    // (The high bits folded in: they depend on every character, the low ones pick the slot.)
+    let i = (hash ^ (hash >>> 15)) & (slots.length - 1);
+    while (slots[i] && !(slots[i]! > kept && this.#ids[slots[i]! - 1] === id)) i = (i + 1) & (slots.length - 1);
+    return i;
+  }
+
+  /** Drops the ids before `#head` and sizes the table to four slots or more per id kept. */
   #rebuild(): void {
-    const head = this.#head;
-    const ids = (this.#ids = this.#ids.slice(head));
-    const hashes = (this.#hashes = this.#hashes.slice(head));
-    this.#times = this.#times.slice(head);
+    const ids = (this.#ids = this.#ids.slice(this.#head));
+    this.#times = this.#times.slice(this.#head);
     this.#head = 0;
-    this.#filled = ids.length;
-    let size = 128;
-    while (size < 8 * ids.length) size *= 2;
-    const slots = (this.#slots = new Int32Array(size));
-    for (let at = 0; at < ids.length; at++) {
-      let i = (hashes[at]! << 1) & (size - 2);
-      while (slots[i]) i = (i + 2) & (size - 2);
-      slots[i] = at + 1;
-      slots[i + 1] = hashes[at]!;
-    }
+    this.#slots = new Int32Array(2 ** Math.ceil(Math.log2(4 * ids.length + 64)));
+    // (Every id is new here: each lands in the first empty slot of its run.)
+    ids.forEach((id, at) => (this.#slots[this.#find(id, Infinity)] = at + 1));
   }
 
   // ---------------------------------------------------------------------------------------------
