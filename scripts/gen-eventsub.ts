@@ -663,8 +663,15 @@ class FitsWriter {
   private names = new Map<string, string>();
   private decls: string[] = [];
 
+  /** The shared functions, then the tests of the kinds (valibot's number refuses NaN; its object takes arrays). */
   declarations(): string {
-    return this.decls.join('\n');
+    return [
+      "const isString = (x: unknown): boolean => typeof x === 'string';",
+      "const isNumber = (x: unknown): boolean => typeof x === 'number' && x === x;",
+      "const isBoolean = (x: unknown): boolean => typeof x === 'boolean';",
+      "const isObject = (x: unknown): x is any => !!x && typeof x === 'object';",
+      ...this.decls,
+    ].join('\n');
   }
 
   /** A function expression for an object with `fields` (to be written where it is used). */
@@ -673,24 +680,20 @@ class FitsWriter {
       const at = /^[A-Za-z_$][\w$]*$/.test(field.name) ? `x.${field.name}` : `x[${JSON.stringify(field.name)}]`;
       return this.field(field, at);
     });
-    return `(x: any): boolean => !!x && typeof x === 'object'${checks.map((check) => ` && ${check}`).join('')}`;
+    return `(x: unknown): boolean => isObject(x)${checks.map((check) => ` && ${check}`).join('')}`;
   }
 
   private field(field: Field, at: string): string {
-    let check = field.array ? `Array.isArray(${at}) && ${at}.every(${this.item(field)})` : this.base(field, at);
-    if (field.nullable) check = `${at} === null || ${check}`;
-    if (field.optional) check = `${at} === undefined || ${check}`;
-    return field.array || field.nullable || field.optional ? `(${check})` : check;
+    const test = this.test(field);
+    const check = field.array ? `Array.isArray(${at}) && ${at}.every(${test})` : `${test}(${at})`;
+    if (!field.nullable && !field.optional) return check;
+    // (== null: absent or null, both allowed.)
+    return `(${at} ${field.nullable && field.optional ? '== null' : field.nullable ? '=== null' : '=== undefined'} || ${check})`;
   }
 
-  /** The test of one value of the field's kind. (valibot's number refuses NaN.) */
-  private base(field: Field, at: string): string {
-    if (field.kind === 'object') return `${this.shared(field.fields ?? [])}(${at})`;
-    return field.kind === 'number' ? `typeof ${at} === 'number' && ${at} === ${at}` : `typeof ${at} === '${field.kind}'`;
-  }
-
-  private item(field: Field): string {
-    return field.kind === 'object' ? this.shared(field.fields ?? []) : `(x: unknown) => ${this.base(field, 'x')}`;
+  /** The name of the test of one value of the field's kind. */
+  private test(field: Field): string {
+    return field.kind === 'object' ? this.shared(field.fields ?? []) : `is${field.kind[0]!.toUpperCase()}${field.kind.slice(1)}`;
   }
 
   /** The name of a module-level function for an object with `fields`. */
