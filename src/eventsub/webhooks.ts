@@ -77,7 +77,11 @@ export interface VerifyOptions {
 type Keys = Promise<CryptoKey[]>;
 
 /** The secret or secrets, as a list. */
-const listOf = (secret: string | readonly string[]): string[] => [secret].flat();
+/** The secret or secrets, as a list; empty unless each is a string of at least one character. */
+const listOf = (secret: string | readonly string[]): string[] => {
+  const list = [secret].flat();
+  return list.every((one) => typeof one === 'string' && one !== '') ? list : [];
+};
 
 function importKeys(secret: string | readonly string[]): Keys {
   return Promise.all(
@@ -122,15 +126,10 @@ export async function verifyEventSubRequest(
 ): Promise<boolean> {
   const maxAge = bounded(options, 'maxAgeSeconds', DEFAULT_MAX_AGE, 1, DAY);
   const maxBody = bounded(options, 'maxBodyBytes', DEFAULT_MAX_BODY, 1, MAX_BODY_LIMIT);
-  if (!hasSecret(secret)) return false;
+  if (!listOf(secret)[0]) return false;
   const body = await readBody(request, maxBody, true);
   if (typeof body === 'number') return false;
   return verifyParts(importKeys(secret), request.headers, body, maxAge, (options.now ?? Date.now)());
-}
-
-function hasSecret(secret: string | readonly string[]): boolean {
-  const list = listOf(secret);
-  return list.length > 0 && list.every((one) => typeof one === 'string' && one !== '');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -363,7 +362,7 @@ function contradiction(kind: string, { challenge, subscription, event, events }:
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
   const { secret, on = {}, onNotification, onRevocation, onError, schemas, onInvalid = warnOnce } = options;
-  if (!hasSecret(secret)) throw new InputError('secret', 'is required (the one you gave Twitch)');
+  if (!listOf(secret)[0]) throw new InputError('secret', 'is required (the one you gave Twitch)');
   const mode = modeOf(options.validate);
   const maxAge = bounded(options, 'maxAgeSeconds', DEFAULT_MAX_AGE, 1, DAY);
   const maxBody = bounded(options, 'maxBodyBytes', DEFAULT_MAX_BODY, 1, MAX_BODY_LIMIT);
