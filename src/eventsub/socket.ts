@@ -883,7 +883,7 @@ export class EventSubSocket {
   #find(hash: number, id?: string, kept = this.#head): number {
     const slots = this.#slots;
     let i = hash & (slots.length - 1);
-    while (slots[i] && !(slots[i]! > kept && this.#ids[slots[i]! - 1] === id)) i = (i + 1) & (slots.length - 1);
+    while (slots[i] && !(slots[i]! > kept && this.#hashes[slots[i]! - 1] === hash && this.#ids[slots[i]! - 1] === id)) i = (i + 1) & (slots.length - 1);
     return i;
   }
 
