@@ -654,10 +654,66 @@ interface Expr {
   code: string;
 }
 
+/**
+ * Builds each event schema's quick test: plain property reads, true only where the valibot
+ * schema accepts too (a looseObject walk copies the event, several times the cost of reading it).
+ * A nested object gets a function of its own, shared wherever the same object recurs.
+ */
+class FitsWriter {
+  private names = new Map<string, string>();
+  private decls: string[] = [];
+
+  /** The shared functions, then the tests of the kinds (valibot's number refuses NaN; its object takes arrays). */
+  declarations(): string {
+    return [
+      "const isString = (x: unknown): boolean => typeof x === 'string';",
+      "const isNumber = (x: unknown): boolean => typeof x === 'number' && x === x;",
+      "const isBoolean = (x: unknown): boolean => typeof x === 'boolean';",
+      "const isObject = (x: unknown): x is any => !!x && typeof x === 'object';",
+      ...this.decls,
+    ].join('\n');
+  }
+
+  /** A function expression for an object with `fields` (to be written where it is used). */
+  object(fields: Field[]): string {
+    const checks = fields.map((field) => {
+      const at = /^[A-Za-z_$][\w$]*$/.test(field.name) ? `x.${field.name}` : `x[${JSON.stringify(field.name)}]`;
+      return this.field(field, at);
+    });
+    return `(x: unknown): boolean => isObject(x)${checks.map((check) => ` && ${check}`).join('')}`;
+  }
+
+  private field(field: Field, at: string): string {
+    const test = this.test(field);
+    const check = field.array ? `Array.isArray(${at}) && ${at}.every(${test})` : `${test}(${at})`;
+    if (!field.nullable && !field.optional) return check;
+    // (== null: absent or null, both allowed.)
+    return `(${at} ${field.nullable && field.optional ? '== null' : field.nullable ? '=== null' : '=== undefined'} || ${check})`;
+  }
+
+  /** The name of the test of one value of the field's kind. */
+  private test(field: Field): string {
+    return field.kind === 'object' ? this.shared(field.fields ?? []) : `is${field.kind[0]!.toUpperCase()}${field.kind.slice(1)}`;
+  }
+
+  /** The name of a module-level function for an object with `fields`. */
+  private shared(fields: Field[]): string {
+    const code = this.object(fields);
+    let name = this.names.get(code);
+    if (!name) {
+      name = `fits${this.names.size + 1}`;
+      this.names.set(code, name);
+      this.decls.push(`const ${name} = ${code};`);
+    }
+    return name;
+  }
+}
+
 const PURE = '/* @__PURE__ */ ';
 
 function generateSchemas(entries: Entry[], names: Map<Entry, string>): string {
   const writer = new SchemaWriter();
+  const fits = new FitsWriter();
   for (const entry of entries) {
     writer.count(entry.condition);
     writer.count(entry.event);
@@ -672,6 +728,7 @@ export const ${exportName(entry)}: EventSchema<'${entry.type}', '${entry.version
   version: '${entry.version}',
   condition: ${condition},
   event: ${event},
+  fits: ${fits.object(entry.event)},
 };`;
   });
   const typeImports = entries.flatMap((e) => [`${names.get(e)}Condition`, `${names.get(e)}Event`]);
@@ -692,9 +749,13 @@ export interface EventSchema<
   readonly version: Version;
   readonly condition: v.GenericSchema<unknown, Condition>;
   readonly event: v.GenericSchema<unknown, Event>;
+  /** True only for events \`event\` accepts, told by plain property reads: helixkit runs \`event\` only on events this refuses. */
+  readonly fits: (event: unknown) => boolean;
 }
 
 ${writer.declarations()}
+
+${fits.declarations()}
 
 ${descriptors.join('\n\n')}
 

@@ -4,39 +4,25 @@
  */
 
 /**
- * The body's bytes; 413 when it is (or its `Content-Length` says it is) larger than `max`,
- * reading no further; 400 when `Content-Length` is not a plain count of bytes. `copy` reads a
- * clone and leaves the original unread.
+ * The body, as a Blob of the bytes read; 413 when it is (or its `Content-Length` says it is)
+ * larger than `max`, reading no further; 400 when `Content-Length` is not a plain count of bytes.
+ * `copy` reads a clone (made only once the length passed) and leaves the original unread.
  */
-export async function readBody(message: Request | Response, max: number, copy?: boolean): Promise<Uint8Array | 400 | 413> {
-  const declared = message.headers.get('Content-Length');
-  if (declared !== null) {
-    // Number() would take '1e3', '0x10', '' or '-1'; HTTP takes digits only.
-    if (!/^\d+$/.test(declared)) return 400;
-    if (Number(declared) > max) return 413;
-  }
-  const stream = (copy ? message.clone() : message).body;
-  if (!stream) return new Uint8Array(0);
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    size += read.value.byteLength;
-    if (size > max) {
-      reader.cancel().catch(() => undefined);
+export async function readBody(message: Request | Response, max: number, copy?: boolean): Promise<Blob | 400 | 413> {
+  const declared = message.headers.get('Content-Length') ?? '0';
+  // Number() would take '1e3', '0x10', '' or '-1'; HTTP takes digits only.
+  if (!/^\d+$/.test(declared)) return 400;
+  if (Number(declared) > max) return 413;
+  const reader = (copy ? message.clone() : message).body?.getReader();
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  for (let read = await reader?.read(); read && !read.done; read = await reader!.read()) {
+    if ((max -= read.value.byteLength) < 0) {
+      reader!.cancel().catch(() => undefined);
       return 413;
     }
     chunks.push(read.value);
   }
-  // One chunk (most answers) needs no copy.
-  if (chunks.length === 1) return chunks[0]!;
-  const bytes = new Uint8Array(size);
-  size = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, size);
-    size += chunk.byteLength;
-  }
-  return bytes;
+  return new Blob(chunks);
 }
 
 /**

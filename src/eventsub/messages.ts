@@ -202,6 +202,11 @@ export interface EventSubSchema<T extends string = string> {
   readonly version: string;
   readonly condition?: Schema;
   readonly event: Schema;
+  /**
+   * A quick test that is true only for events `event` accepts (./schemas.ts generates one per
+   * schema): a fitting event is then not walked by the schema, which runs only to name misfits.
+   */
+  readonly fits?: (event: unknown) => boolean;
 }
 
 /** Event schemas to check notifications against: a list of descriptors or an object of them. */
@@ -231,7 +236,7 @@ export interface ParseOptions {
 // The envelope's shape, as plain data checked by one small loop: no copying, so a frame costs
 // next to nothing beyond JSON.parse, and each problem is named by its path. (Events are checked
 // by the valibot schemas of ./schemas.ts, when asked for.)
-//   s string · n number · o object · ? may be absent · ~ may be null · a nested object: its shape
+//   a typeof name (object: not null, not an array) · ? may be absent · ~ may be null · a nested object: its shape
 //   ! needed for routing: checked in every mode, and a message without it is refused
 
 interface Shape {
@@ -239,47 +244,43 @@ interface Shape {
 }
 
 const SUBSCRIPTION: Shape = {
-  id: 's!',
-  status: 's',
-  type: 's!',
-  version: 's!',
-  condition: 'o',
-  transport: 'o?',
-  created_at: 's?',
-  cost: 'n?',
+  id: 'string!',
+  status: 'string',
+  type: 'string!',
+  version: 'string!',
+  condition: 'object',
+  transport: 'object?',
+  created_at: 'string?',
+  cost: 'number?',
 };
 const SESSION: Shape = {
-  id: 's!',
-  status: 's',
-  keepalive_timeout_seconds: 'n~',
-  reconnect_url: 's~',
-  connected_at: 's',
-  recovery_url: 's~?',
+  id: 'string!',
+  status: 'string',
+  keepalive_timeout_seconds: 'number~',
+  reconnect_url: 'string~',
+  connected_at: 'string',
+  recovery_url: 'string~?',
 };
 const METADATA: Shape = {
-  message_id: 's!',
-  message_type: 's!',
-  message_timestamp: 's!',
-  subscription_type: 's?',
-  subscription_version: 's?',
+  message_id: 'string!',
+  message_type: 'string!',
+  message_timestamp: 'string!',
+  subscription_type: 'string?',
+  subscription_version: 'string?',
 };
 /** A frame: its metadata, and a payload that is an object (what is in it depends on the type). */
 const FRAME_SHAPE: Shape = { metadata: METADATA, payload: {} };
-const WEBHOOK_BODY: Shape = { subscription: SUBSCRIPTION, challenge: 's?' };
-const SHARD_CHALLENGE: Shape = { challenge: 's!', conduit_shard: { conduit_id: 's!', shard: 's!' } };
-
-const NAMES: Record<string, string> = { s: 'string', n: 'number', o: 'object' };
+const WEBHOOK_BODY: Shape = { subscription: SUBSCRIPTION, challenge: 'string?' };
+const SHARD_CHALLENGE: Shape = { challenge: 'string!', conduit_shard: { conduit_id: 'string!', shard: 'string!' } };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** What one check found: issues that stop routing, and the rest. */
-interface Findings {
-  readonly routing: ValidationIssue[];
-  readonly other: ValidationIssue[];
-}
+/** What one check found: issues that stop routing (ROUTING), and the rest (OTHER). */
+type Findings = [routing: ValidationIssue[], other: ValidationIssue[]];
+const ROUTING = 0;
+const OTHER = 1;
 
-const issue = issueAt;
 
 /**
  * Adds each field of `value` that does not fit `shape` to `found`. Every shape holds routing
@@ -287,7 +288,7 @@ const issue = issueAt;
  */
 function misfits(value: unknown, shape: Shape, path: string, found: Findings): void {
   if (!isObject(value)) {
-    found.routing.push(issue(path.slice(0, -1), 'object', value));
+    found[ROUTING].push(issueAt(path.slice(0, -1), 'object', value));
     return;
   }
   for (const field in shape) {
@@ -297,64 +298,59 @@ function misfits(value: unknown, shape: Shape, path: string, found: Findings): v
       misfits(item, kind, `${path}${field}.`, found);
       continue;
     }
-    const want = kind[0]!;
-    if (want === 's' ? typeof item === 'string' : want === 'n' ? typeof item === 'number' : isObject(item)) continue;
+    const want = kind.replace(/\W/g, '');
+    if (want === 'object' ? isObject(item) : typeof item === want) continue;
     if (item === undefined ? kind.includes('?') : item === null && kind.includes('~')) continue;
-    found[kind.endsWith('!') ? 'routing' : 'other'].push(issue(path + field, NAMES[want]!, item));
+    found[kind.endsWith('!') ? ROUTING : OTHER].push(issueAt(path + field, want, item));
   }
 }
 
-/** `event` (an object) or `events` (an array of objects), one of them present: routing needs it. */
-function eventMisfits(payload: Record<string, unknown>, prefix: string, found: Findings): void {
+/**
+ * `event` (an object) or `events` (an array of objects), one of them present: routing needs it.
+ * With `options` (a mode that checks), each event is also checked against the schema that
+ * `options.schemas` holds for the subscription's type and version, if any.
+ */
+function eventMisfits(payload: Record<string, any>, prefix: string, found: Findings, options?: ParseOptions | false): void {
   const { event, events } = payload;
-  if ((event !== undefined || events === undefined) && !isObject(event)) found.routing.push(issue(`${prefix}event`, 'object', event));
-  if (events === undefined) return;
-  if (!Array.isArray(events)) found.routing.push(issue(`${prefix}events`, 'array', events));
-  else events.forEach((item, index) => isObject(item) || found.routing.push(issue(`${prefix}events.${index}`, 'object', item)));
-}
-
-function fail(source: string, path: string, message: string, body?: unknown): never {
-  throw new ValidationError(source, [{ path, message }], body);
+  const descriptor = options && findSchema(options.schemas, payload.subscription?.type, payload.subscription?.version);
+  /** An event must be an object; `checked` ones are then checked against the schema, if any. */
+  const one = (item: unknown, path: string, checked: boolean) =>
+    isObject(item)
+      ? checked && descriptor && found[OTHER].push(...(check(descriptor.event, item, '', `${path}.`)?.issues ?? []))
+      : found[ROUTING].push(issueAt(path, 'object', item));
+  if (event !== undefined || events === undefined) one(event, `${prefix}event`, events === undefined);
+  if (Array.isArray(events)) events.forEach((item, index) => one(item, `${prefix}events.${index}`, true));
+  else if (events !== undefined) found[ROUTING].push(issueAt(`${prefix}events`, 'array', events));
 }
 
 const FRAME = 'eventsub message';
 const WEBHOOK = 'eventsub webhook body';
 
-// Descriptor lookups by `type@version`, cached per schemas option object.
+/** A webhook body's ValidationError of one issue (the webhook handler's too). */
+export const invalidBody = (path: string, message: string, body: unknown) => new ValidationError(WEBHOOK, [{ path, message }], body);
+
+function fail(source: string, path: string, message: string, body?: unknown): never {
+  throw new ValidationError(source, [{ path, message }], body);
+}
+
+// Descriptor lookups by `type@version`, one Map per schemas option object; and the last answer,
+// the frames' fast path keeps the last answer, since notifications mostly repeat one type.
 const lookups = /* @__PURE__ */ new WeakMap<object, Map<string, EventSubSchema>>();
-let last: { list: object; type: string; version: string; found: EventSubSchema | undefined } | undefined;
+let last: [list?: object, type?: string, version?: string, found?: EventSubSchema] = [];
 
 /** Finds the schema descriptor for a (type, version) in the `schemas` option. */
 export function findSchema(list: EventSubSchemas | undefined, type: string, version: string): EventSubSchema | undefined {
-  if (!list) return undefined;
-  // Notifications mostly repeat one type: remember the last answer.
-  if (last && last.list === list && last.type === type && last.version === version) return last.found;
-  let map = lookups.get(list);
-  if (!map) {
-    map = new Map();
-    const items = Array.isArray(list) ? list : Object.values(list);
-    for (const item of items as EventSubSchema[]) {
-      if (item && typeof item.type === 'string') map.set(`${item.type}@${item.version}`, item);
-    }
-    lookups.set(list, map);
-  }
-  const found = map.get(`${type}@${version}`);
-  last = { list, type, version, found };
-  return found;
+  let map = list && lookups.get(list);
+  if (list && !map) lookups.set(list, (map = new Map(Object.values(list).map((item: EventSubSchema) => [`${item?.type}@${item?.version}`, item]))));
+  return map?.get(`${type}@${version}`);
 }
 
-/** Adds the issues of each event whose (type, version) has a schema in `options.schemas`. */
-function eventIssues(payload: Record<string, unknown>, options: ParseOptions, prefix: string, found: Findings): void {
-  // (A shard's challenge has no subscription, and no event to check.)
-  const { type, version } = (payload.subscription ?? {}) as { type: string; version: string };
-  const descriptor = findSchema(options.schemas, type, version);
-  if (!descriptor) return;
-  const { event, events } = payload;
-  const batched = Array.isArray(events);
-  (batched ? events : [event]).forEach((item, index) => {
-    const problem = check(descriptor.event, item, '', batched ? `${prefix}events.${index}.` : `${prefix}event.`);
-    if (problem) found.other.push(...problem.issues);
-  });
+/** Whether an event fits the schema `options.schemas` holds for its subscription's type and version (or none is held). */
+function eventFits(payload: Record<string, any>, { schemas }: ParseOptions): boolean {
+  const { type, version } = payload.subscription;
+  if (last[0] !== schemas || last[1] !== type || last[2] !== version) last = [schemas, type, version, findSchema(schemas, type, version)];
+  const descriptor = last[3];
+  return !descriptor || (descriptor.fits ? descriptor.fits(payload.event) : !check(descriptor.event, payload.event, ''));
 }
 
 /**
@@ -363,9 +359,10 @@ function eventIssues(payload: Record<string, unknown>, options: ParseOptions, pr
  * type and version when known, so a report says which events surprise.
  */
 function settle(found: Findings, mode: ValidateMode, options: ParseOptions, source: string, message: unknown): void {
-  if (found.routing[0]) throw new ValidationError(source, found.routing, message);
-  if (!mode || !found.other[0]) return;
-  const error = new ValidationError(source, found.other, message);
+  const [routing, other] = found;
+  if (routing[0]) throw new ValidationError(source, routing, message);
+  if (!mode || !other[0]) return;
+  const error = new ValidationError(source, other, message);
   if (mode === 'strict') throw error;
   try {
     options.log?.({ type: 'invalid', source: 'eventsub', error });
@@ -388,12 +385,47 @@ const named = (source: string, payload: unknown) => {
   return /^\w+\.[\w.]{1,80} v\w{1,9}$/.test(name as string) ? `${source} (${name})` : source;
 };
 
+const isString = (value: unknown) => typeof value === 'string';
+const maybeString = (value: unknown) => value === undefined || typeof value === 'string';
+
+/**
+ * The common case, a notification whose envelope fits, told with plain property reads: walking
+ * the shapes above reads fields by computed names, which costs several times as much per frame.
+ * True only when the walk would find nothing; anything else takes the walk, which names misfits.
+ */
+function isPlainNotification({ metadata: m, payload: p }: Record<string, any>): boolean {
+  const s = isObject(p) && p.subscription;
+  return (
+    isObject(m) &&
+    m.message_type === 'notification' &&
+    isString(m.message_id) &&
+    isString(m.message_timestamp) &&
+    maybeString(m.subscription_type) &&
+    maybeString(m.subscription_version) &&
+    isObject(s) &&
+    isString(s.id) &&
+    isString(s.status) &&
+    isString(s.type) &&
+    isString(s.version) &&
+    isObject(s.condition) &&
+    (s.transport === undefined || isObject(s.transport)) &&
+    maybeString(s.created_at) &&
+    (s.cost === undefined || typeof s.cost === 'number') &&
+    isObject(p.event) &&
+    p.events === undefined
+  );
+}
+
 function parseFrame(message: Record<string, unknown>, options: ParseOptions): EventSubFrame {
   const mode = parseMode(options);
+  // Most frames are notifications that fit: they return here, with nothing built.
+  if (isPlainNotification(message) && (!mode || eventFits(message.payload as Record<string, unknown>, options))) {
+    return message as unknown as EventSubFrame;
+  }
   const { metadata, payload } = message;
-  const found: Findings = { routing: [], other: [] };
+  const found: Findings = [[], []];
   misfits(message, FRAME_SHAPE, '', found);
-  if (found.routing[0]) settle(found, mode, options, FRAME, message);
+  if (found[ROUTING][0]) settle(found, mode, options, FRAME, message);
   const type = (metadata as Record<string, unknown>).message_type;
   const body = payload as Record<string, unknown>;
   switch (type) {
@@ -407,8 +439,7 @@ function parseFrame(message: Record<string, unknown>, options: ParseOptions): Ev
     case 'revocation':
       misfits(body.subscription, SUBSCRIPTION, 'payload.subscription.', found);
       if (type === 'notification') {
-        eventMisfits(body, 'payload.', found);
-        if (!found.routing[0] && mode) eventIssues(body, options, 'payload.', found);
+        eventMisfits(body, 'payload.', found, mode && options);
       }
       break;
     default:
@@ -420,15 +451,42 @@ function parseFrame(message: Record<string, unknown>, options: ParseOptions): Ev
 
 function parseWebhook(body: Record<string, unknown>, options: ParseOptions): EventSubWebhookBody | EventSubShardChallenge {
   const mode = parseMode(options);
-  const found: Findings = { routing: [], other: [] };
+  settle(webhookFindings(body, options, mode), mode, options, named(WEBHOOK, body), body);
+  return body as unknown as EventSubWebhookBody | EventSubShardChallenge;
+}
+
+/** What a webhook body's check finds, in `mode`. */
+function webhookFindings(body: Record<string, unknown>, options: ParseOptions, mode: ValidateMode): Findings {
+  const found: Findings = [[], []];
   // A conduit shard's challenge has no subscription, only the shard it verifies.
   misfits(body, body.subscription === undefined && body.conduit_shard !== undefined ? SHARD_CHALLENGE : WEBHOOK_BODY, '', found);
   // A webhook body has an event only when it is a notification (the header says which): check
   // one when present, and the handler checks that a notification has one.
-  if (body.event !== undefined || body.events !== undefined) eventMisfits(body, '', found);
-  if (!found.routing[0] && mode) eventIssues(body, options, '', found);
-  settle(found, mode, options, named(WEBHOOK, body), body);
-  return body as unknown as EventSubWebhookBody | EventSubShardChallenge;
+  if (body.event !== undefined || body.events !== undefined) eventMisfits(body, '', found, mode && options);
+  return found;
+}
+
+/**
+ * A webhook body's text, checked for the webhook handler: what routing needs throws a
+ * ValidationError; the other mismatches (in a mode that checks) come back as one, to settle
+ * once the handler knows the message is new. (Leaner than the parse function: no reporting.)
+ */
+export function checkWebhookBody(
+  text: string,
+  schemas: EventSubSchemas | undefined,
+  mode: ValidateMode,
+): [body: EventSubWebhookBody | EventSubShardChallenge, invalid: ValidationError | undefined] {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw invalidBody('', 'not JSON', text);
+  }
+  if (!isObject(body)) throw invalidBody('', 'expected an object', body);
+  const [routing, other] = webhookFindings(body, { schemas }, mode);
+  const source = named(WEBHOOK, body);
+  if (routing[0]) throw new ValidationError(source, routing, body);
+  return [body as unknown as EventSubWebhookBody, mode && other[0] ? new ValidationError(source, other, body) : undefined];
 }
 
 /**

@@ -182,6 +182,8 @@ export interface EventSchema<
   readonly version: Version;
   readonly condition: v.GenericSchema<unknown, Condition>;
   readonly event: v.GenericSchema<unknown, Event>;
+  /** True only for events `event` accepts, told by plain property reads: helixkit runs `event` only on events this refuses. */
+  readonly fits: (event: unknown) => boolean;
 }
 
 const string = /* @__PURE__ */ v.string();
@@ -325,12 +327,97 @@ const optional24 = /* @__PURE__ */ v.optional(nullableList4);
 const shape63 = /* @__PURE__ */ v.looseObject({ "client_id": string });
 const shape64 = /* @__PURE__ */ v.looseObject({ "user_id": string });
 
+const isString = (x: unknown): boolean => typeof x === 'string';
+const isNumber = (x: unknown): boolean => typeof x === 'number' && x === x;
+const isBoolean = (x: unknown): boolean => typeof x === 'boolean';
+const isObject = (x: unknown): x is any => !!x && typeof x === 'object';
+const fits1 = (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.emote_set_id);
+const fits2 = (x: unknown): boolean => isObject(x) && isString(x.prefix) && isNumber(x.bits) && isNumber(x.tier);
+const fits3 = (x: unknown): boolean => isObject(x) && isString(x.text) && (x.emote == null || fits1(x.emote)) && (x.cheermote == null || fits2(x.cheermote));
+const fits4 = (x: unknown): boolean => isObject(x) && isString(x.text) && Array.isArray(x.fragments) && x.fragments.every(fits3);
+const fits5 = (x: unknown): boolean => isObject(x) && isString(x.type) && isString(x.text) && (x.emote == null || fits1(x.emote)) && (x.cheermote == null || fits2(x.cheermote));
+const fits6 = (x: unknown): boolean => isObject(x) && isString(x.text) && Array.isArray(x.fragments) && x.fragments.every(fits5);
+const fits7 = (x: unknown): boolean => isObject(x) && isNumber(x.start_pos) && isNumber(x.end_pos);
+const fits8 = (x: unknown): boolean => isObject(x) && isString(x.category) && isNumber(x.level) && Array.isArray(x.boundaries) && x.boundaries.every(fits7);
+const fits9 = (x: unknown): boolean => isObject(x) && isString(x.term_id) && fits7(x.boundary) && isString(x.owner_broadcaster_user_id) && isString(x.owner_broadcaster_user_login) && isString(x.owner_broadcaster_user_name);
+const fits10 = (x: unknown): boolean => isObject(x) && Array.isArray(x.terms_found) && x.terms_found.every(fits9);
+const fits11 = (x: unknown): boolean => isObject(x) && isString(x.text) && isString(x.type) && (x.emote == null || fits1(x.emote)) && (x.cheermote == null || fits2(x.cheermote));
+const fits12 = (x: unknown): boolean => isObject(x) && isString(x.text) && Array.isArray(x.fragments) && x.fragments.every(fits11);
+const fits13 = (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.emote_set_id) && isString(x.owner_id) && Array.isArray(x.format) && x.format.every(isString);
+const fits14 = (x: unknown): boolean => isObject(x) && isString(x.text) && isString(x.type) && (x.emote == null || fits13(x.emote)) && (x.cheermote == null || fits2(x.cheermote));
+const fits15 = (x: unknown): boolean => isObject(x) && isString(x.text) && Array.isArray(x.fragments) && x.fragments.every(fits14);
+const fits16 = (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.name);
+const fits17 = (x: unknown): boolean => isObject(x) && isString(x.type) && (x.emote == null || fits16(x.emote)) && (x.message_effect_id == null || isString(x.message_effect_id));
+const fits18 = (x: unknown): boolean => isObject(x) && isString(x.title) && isString(x.reward_id);
+const fits19 = (x: unknown): boolean => isObject(x) && isString(x.user_id) && isString(x.user_name) && isString(x.user_login);
+const fits20 = (x: unknown): boolean => isObject(x) && isString(x.type) && isString(x.text) && (x.cheermote == null || fits2(x.cheermote)) && (x.emote == null || fits13(x.emote)) && (x.mention == null || fits19(x.mention));
+const fits21 = (x: unknown): boolean => isObject(x) && isString(x.text) && Array.isArray(x.fragments) && x.fragments.every(fits20);
+const fits22 = (x: unknown): boolean => isObject(x) && isString(x.set_id) && isString(x.id) && isString(x.info);
+const fits23 = (x: unknown): boolean => isObject(x) && isNumber(x.bits);
+const fits24 = (x: unknown): boolean => isObject(x) && isString(x.parent_message_id) && isString(x.parent_message_body) && isString(x.parent_user_id) && isString(x.parent_user_name) && isString(x.parent_user_login) && isString(x.thread_message_id) && isString(x.thread_user_id) && isString(x.thread_user_name) && isString(x.thread_user_login);
+const fits25 = (x: unknown): boolean => isObject(x) && isString(x.sub_tier) && isBoolean(x.is_prime) && isNumber(x.duration_months);
+const fits26 = (x: unknown): boolean => isObject(x) && isNumber(x.cumulative_months) && isNumber(x.duration_months) && (x.streak_months === null || isNumber(x.streak_months)) && isString(x.sub_tier) && (x.is_prime == null || isBoolean(x.is_prime)) && isBoolean(x.is_gift) && (x.gifter_is_anonymous == null || isBoolean(x.gifter_is_anonymous)) && (x.gifter_user_id === null || isString(x.gifter_user_id)) && (x.gifter_user_name === null || isString(x.gifter_user_name)) && (x.gifter_user_login == null || isString(x.gifter_user_login));
+const fits27 = (x: unknown): boolean => isObject(x) && isNumber(x.duration_months) && (x.cumulative_total == null || isNumber(x.cumulative_total)) && isString(x.recipient_user_id) && isString(x.recipient_user_name) && isString(x.recipient_user_login) && isString(x.sub_tier) && (x.community_gift_id == null || isString(x.community_gift_id));
+const fits28 = (x: unknown): boolean => isObject(x) && isString(x.id) && isNumber(x.total) && isString(x.sub_tier) && (x.cumulative_total == null || isNumber(x.cumulative_total));
+const fits29 = (x: unknown): boolean => isObject(x) && isBoolean(x.gifter_is_anonymous) && (x.gifter_user_id == null || isString(x.gifter_user_id)) && (x.gifter_user_name == null || isString(x.gifter_user_name));
+const fits30 = (x: unknown): boolean => isObject(x) && isString(x.sub_tier);
+const fits31 = (x: unknown): boolean => isObject(x) && isBoolean(x.gifter_is_anonymous) && (x.gifter_user_id === null || isString(x.gifter_user_id)) && (x.gifter_user_name == null || isString(x.gifter_user_name)) && (x.gifter_user_login === null || isString(x.gifter_user_login));
+const fits32 = (x: unknown): boolean => isObject(x) && isString(x.user_id) && isString(x.user_name) && isString(x.user_login) && isNumber(x.viewer_count) && isString(x.profile_image_url);
+const fits33 = (x: unknown): boolean => isObject(x);
+const fits34 = (x: unknown): boolean => isObject(x) && isString(x.color);
+const fits35 = (x: unknown): boolean => isObject(x) && isNumber(x.tier);
+const fits36 = (x: unknown): boolean => isObject(x) && isNumber(x.value) && isNumber(x.decimal_place) && isString(x.currency);
+const fits37 = (x: unknown): boolean => isObject(x) && isString(x.charity_name) && fits36(x.amount);
+const fits38 = (x: unknown): boolean => isObject(x) && isNumber(x.streak_count) && isNumber(x.channel_points_awarded);
+const fits39 = (x: unknown): boolean => isObject(x) && isNumber(x.months);
+const fits40 = (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_name) && isString(x.broadcaster_user_login);
+const fits41 = (x: unknown): boolean => isObject(x) && isNumber(x.begin) && isNumber(x.end) && isString(x.id);
+const fits42 = (x: unknown): boolean => isObject(x) && isString(x.text) && Array.isArray(x.emotes) && x.emotes.every(fits41);
+const fits43 = (x: unknown): boolean => isObject(x) && isNumber(x.follow_duration_minutes);
+const fits44 = (x: unknown): boolean => isObject(x) && isNumber(x.wait_time_seconds);
+const fits45 = (x: unknown): boolean => isObject(x) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name);
+const fits46 = (x: unknown): boolean => isObject(x) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && (x.reason == null || isString(x.reason));
+const fits47 = (x: unknown): boolean => isObject(x) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && (x.reason == null || isString(x.reason)) && isString(x.expires_at);
+const fits48 = (x: unknown): boolean => isObject(x) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isNumber(x.viewer_count);
+const fits49 = (x: unknown): boolean => isObject(x) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.message_id) && isString(x.message_body);
+const fits50 = (x: unknown): boolean => isObject(x) && isString(x.action) && isString(x.list) && Array.isArray(x.terms) && x.terms.every(isString) && isBoolean(x.from_automod);
+const fits51 = (x: unknown): boolean => isObject(x) && isBoolean(x.is_approved) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.moderator_message);
+const fits52 = (x: unknown): boolean => isObject(x) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && (x.reason == null || isString(x.reason)) && (x.chat_rules_cited == null || Array.isArray(x.chat_rules_cited) && x.chat_rules_cited.every(isString));
+const fits53 = (x: unknown): boolean => isObject(x) && isString(x.type) && isNumber(x.cost) && (x.unlocked_emote == null || fits16(x.unlocked_emote));
+const fits54 = (x: unknown): boolean => isObject(x) && isString(x.id) && isNumber(x.begin) && isNumber(x.end);
+const fits55 = (x: unknown): boolean => isObject(x) && isString(x.text) && Array.isArray(x.emotes) && x.emotes.every(fits54);
+const fits56 = (x: unknown): boolean => isObject(x) && isString(x.type) && isNumber(x.channel_points) && (x.emote == null || fits16(x.emote));
+const fits57 = (x: unknown): boolean => isObject(x) && isString(x.id);
+const fits58 = (x: unknown): boolean => isObject(x) && isString(x.text) && isString(x.type) && (x.emote == null || fits57(x.emote));
+const fits59 = (x: unknown): boolean => isObject(x) && isString(x.text) && Array.isArray(x.fragments) && x.fragments.every(fits58);
+const fits60 = (x: unknown): boolean => isObject(x) && isBoolean(x.is_enabled) && isNumber(x.value);
+const fits61 = (x: unknown): boolean => isObject(x) && isString(x.url_1x) && isString(x.url_2x) && isString(x.url_4x);
+const fits62 = (x: unknown): boolean => isObject(x) && isBoolean(x.is_enabled) && isNumber(x.seconds);
+const fits63 = (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.title) && isNumber(x.cost) && isString(x.prompt);
+const fits64 = (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.title) && isNumber(x.bits) && isString(x.prompt);
+const fits65 = (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.title) && (x.bits_votes == null || isNumber(x.bits_votes)) && (x.channel_points_votes == null || isNumber(x.channel_points_votes)) && (x.votes == null || isNumber(x.votes));
+const fits66 = (x: unknown): boolean => isObject(x) && isBoolean(x.is_enabled) && isNumber(x.amount_per_vote);
+const fits67 = (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.title) && isNumber(x.bits_votes) && isNumber(x.channel_points_votes) && isNumber(x.votes);
+const fits68 = (x: unknown): boolean => isObject(x) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && (x.channel_points_won === null || isNumber(x.channel_points_won)) && isNumber(x.channel_points_used);
+const fits69 = (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.title) && isString(x.color) && (x.users == null || isNumber(x.users)) && (x.channel_points == null || isNumber(x.channel_points)) && (x.top_predictors == null || Array.isArray(x.top_predictors) && x.top_predictors.every(fits68));
+const fits70 = (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.title) && isString(x.color) && isNumber(x.users) && isNumber(x.channel_points) && Array.isArray(x.top_predictors) && x.top_predictors.every(fits68);
+const fits71 = (x: unknown): boolean => isObject(x) && isString(x.type) && isString(x.text) && (x.cheermote == null || fits2(x.cheermote)) && (x.emote == null || fits1(x.emote));
+const fits72 = (x: unknown): boolean => isObject(x) && isString(x.message_id) && isString(x.text) && Array.isArray(x.fragments) && x.fragments.every(fits71);
+const fits73 = (x: unknown): boolean => isObject(x) && isNumber(x.value) && isNumber(x.decimal_places) && isString(x.currency);
+const fits74 = (x: unknown): boolean => isObject(x) && isString(x.method) && (x.callback == null || isString(x.callback)) && (x.session_id == null || isString(x.session_id)) && (x.connected_at == null || isString(x.connected_at)) && (x.disconnected_at == null || isString(x.disconnected_at));
+const fits75 = (x: unknown): boolean => isObject(x) && isString(x.organization_id) && isString(x.category_id) && isString(x.category_name) && isString(x.campaign_id) && isString(x.user_id) && isString(x.user_name) && isString(x.user_login) && isString(x.entitlement_id) && isString(x.benefit_id) && isString(x.created_at);
+const fits76 = (x: unknown): boolean => isObject(x) && isString(x.name) && isNumber(x.bits) && isString(x.sku) && isBoolean(x.in_development);
+const fits77 = (x: unknown): boolean => isObject(x) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.type) && isNumber(x.total);
+const fits78 = (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name);
+const fits79 = (x: unknown): boolean => isObject(x) && isString(x.text);
+
 /** Schemas of `automod.message.hold` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#automodmessagehold) */
 export const automodMessageHoldV1: EventSchema<'automod.message.hold', '1', AutomodMessageHoldV1Condition, AutomodMessageHoldV1Event> = {
   type: 'automod.message.hold',
   version: '1',
   condition: shape1,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "message_id": string, "message": shape5, "category": string, "level": number, "held_at": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.message_id) && fits4(x.message) && isString(x.category) && isNumber(x.level) && isString(x.held_at),
 };
 
 /** Schemas of `automod.message.hold` v2. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#automodmessagehold-v2) */
@@ -339,6 +426,7 @@ export const automodMessageHoldV2: EventSchema<'automod.message.hold', '2', Auto
   version: '2',
   condition: shape1,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "message_id": string, "message": /* @__PURE__ */ v.looseObject({ "text": string, "fragments": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "type": string, "text": string, "emote": optional, "cheermote": optional2 })) }), "held_at": string, "reason": string, "automod": optional3, "blocked_term": optional4 }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.message_id) && fits6(x.message) && isString(x.held_at) && isString(x.reason) && (x.automod == null || fits8(x.automod)) && (x.blocked_term == null || fits10(x.blocked_term)),
 };
 
 /** Schemas of `automod.message.update` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#automodmessageupdate) */
@@ -347,6 +435,7 @@ export const automodMessageUpdateV1: EventSchema<'automod.message.update', '1', 
   version: '1',
   condition: shape1,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "moderator_user_id": string, "moderator_user_name": string, "moderator_user_login": string, "message_id": string, "message": shape5, "category": string, "level": number, "status": string, "held_at": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.moderator_user_id) && isString(x.moderator_user_name) && isString(x.moderator_user_login) && isString(x.message_id) && fits4(x.message) && isString(x.category) && isNumber(x.level) && isString(x.status) && isString(x.held_at),
 };
 
 /** Schemas of `automod.message.update` v2. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#automodmessageupdate-v2) */
@@ -355,6 +444,7 @@ export const automodMessageUpdateV2: EventSchema<'automod.message.update', '2', 
   version: '2',
   condition: shape1,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "moderator_user_id": string, "moderator_user_name": string, "moderator_user_login": string, "message_id": string, "message": /* @__PURE__ */ v.looseObject({ "text": string, "fragments": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "text": string, "type": string, "emote": optional, "cheermote": optional2 })) }), "status": string, "held_at": string, "reason": string, "automod": optional3, "blocked_term": optional4 }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.moderator_user_id) && isString(x.moderator_user_name) && isString(x.moderator_user_login) && isString(x.message_id) && fits12(x.message) && isString(x.status) && isString(x.held_at) && isString(x.reason) && (x.automod == null || fits8(x.automod)) && (x.blocked_term == null || fits10(x.blocked_term)),
 };
 
 /** Schemas of `automod.settings.update` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#automodsettingsupdate) */
@@ -363,6 +453,7 @@ export const automodSettingsUpdateV1: EventSchema<'automod.settings.update', '1'
   version: '1',
   condition: shape1,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "bullying": number, "overall_level": nullableNumber, "disability": number, "race_ethnicity_or_religion": number, "misogyny": number, "sexuality_sex_or_gender": number, "aggression": number, "sex_based_terms": number, "swearing": number }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.moderator_user_id) && isString(x.moderator_user_login) && isString(x.moderator_user_name) && isNumber(x.bullying) && (x.overall_level === null || isNumber(x.overall_level)) && isNumber(x.disability) && isNumber(x.race_ethnicity_or_religion) && isNumber(x.misogyny) && isNumber(x.sexuality_sex_or_gender) && isNumber(x.aggression) && isNumber(x.sex_based_terms) && isNumber(x.swearing),
 };
 
 /** Schemas of `automod.terms.update` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#automodtermsupdate) */
@@ -371,6 +462,7 @@ export const automodTermsUpdateV1: EventSchema<'automod.terms.update', '1', Auto
   version: '1',
   condition: shape1,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "action": string, "from_automod": boolean, "terms": listOfString }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.moderator_user_id) && isString(x.moderator_user_login) && isString(x.moderator_user_name) && isString(x.action) && isBoolean(x.from_automod) && Array.isArray(x.terms) && x.terms.every(isString),
 };
 
 /** Schemas of `channel.bits.use` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelbitsuse) */
@@ -379,6 +471,7 @@ export const channelBitsUseV1: EventSchema<'channel.bits.use', '1', ChannelBitsU
   version: '1',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "bits": number, "type": string, "message": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "text": string, "fragments": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "text": string, "type": string, "emote": optional5, "cheermote": optional2 })) }))), "power_up": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "type": string, "emote": optional6, "message_effect_id": optional7 }))), "custom_power_up": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "title": string, "reward_id": string }))) }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isNumber(x.bits) && isString(x.type) && (x.message == null || fits15(x.message)) && (x.power_up == null || fits17(x.power_up)) && (x.custom_power_up == null || fits18(x.custom_power_up)),
 };
 
 /** Schemas of `channel.update` v2. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelupdate) */
@@ -387,6 +480,7 @@ export const channelUpdateV2: EventSchema<'channel.update', '2', ChannelUpdateCo
   version: '2',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "language": string, "category_id": string, "category_name": string, "content_classification_labels": listOfString }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.title) && isString(x.language) && isString(x.category_id) && isString(x.category_name) && Array.isArray(x.content_classification_labels) && x.content_classification_labels.every(isString),
 };
 
 /** Schemas of `channel.follow` v2. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelfollow) */
@@ -395,6 +489,7 @@ export const channelFollowV2: EventSchema<'channel.follow', '2', ChannelFollowCo
   version: '2',
   condition: shape1,
   event: /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "followed_at": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.followed_at),
 };
 
 /** Schemas of `channel.ad_break.begin` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelad_breakbegin) */
@@ -403,6 +498,7 @@ export const channelAdBreakBeginV1: EventSchema<'channel.ad_break.begin', '1', C
   version: '1',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "duration_seconds": number, "started_at": string, "is_automatic": boolean, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "requester_user_id": string, "requester_user_login": string, "requester_user_name": string }),
+  fits: (x: unknown): boolean => isObject(x) && isNumber(x.duration_seconds) && isString(x.started_at) && isBoolean(x.is_automatic) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.requester_user_id) && isString(x.requester_user_login) && isString(x.requester_user_name),
 };
 
 /** Schemas of `channel.chat.clear` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchatclear) */
@@ -411,6 +507,7 @@ export const channelChatClearV1: EventSchema<'channel.chat.clear', '1', ChannelC
   version: '1',
   condition: shape13,
   event: shape14,
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_name) && isString(x.broadcaster_user_login),
 };
 
 /** Schemas of `channel.chat.clear_user_messages` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchatclear_user_messages) */
@@ -419,6 +516,7 @@ export const channelChatClearUserMessagesV1: EventSchema<'channel.chat.clear_use
   version: '1',
   condition: shape13,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "target_user_id": string, "target_user_name": string, "target_user_login": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_name) && isString(x.broadcaster_user_login) && isString(x.target_user_id) && isString(x.target_user_name) && isString(x.target_user_login),
 };
 
 /** Schemas of `channel.chat.message` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchatmessage) */
@@ -427,6 +525,7 @@ export const channelChatMessageV1: EventSchema<'channel.chat.message', '1', Chan
   version: '1',
   condition: shape13,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "chatter_user_id": string, "chatter_user_name": string, "chatter_user_login": string, "message_id": string, "message": shape17, "message_type": string, "badges": listOfShape5, "cheer": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "bits": number }))), "color": string, "reply": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "parent_message_id": string, "parent_message_body": string, "parent_user_id": string, "parent_user_name": string, "parent_user_login": string, "thread_message_id": string, "thread_user_id": string, "thread_user_name": string, "thread_user_login": string }))), "channel_points_custom_reward_id": optional7, "source_broadcaster_user_id": optional7, "source_broadcaster_user_name": optional7, "source_broadcaster_user_login": optional7, "source_message_id": optional7, "source_badges": optional9, "is_source_only": optional10 }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_name) && isString(x.broadcaster_user_login) && isString(x.chatter_user_id) && isString(x.chatter_user_name) && isString(x.chatter_user_login) && isString(x.message_id) && fits21(x.message) && isString(x.message_type) && Array.isArray(x.badges) && x.badges.every(fits22) && (x.cheer == null || fits23(x.cheer)) && isString(x.color) && (x.reply == null || fits24(x.reply)) && (x.channel_points_custom_reward_id == null || isString(x.channel_points_custom_reward_id)) && (x.source_broadcaster_user_id == null || isString(x.source_broadcaster_user_id)) && (x.source_broadcaster_user_name == null || isString(x.source_broadcaster_user_name)) && (x.source_broadcaster_user_login == null || isString(x.source_broadcaster_user_login)) && (x.source_message_id == null || isString(x.source_message_id)) && (x.source_badges == null || Array.isArray(x.source_badges) && x.source_badges.every(fits22)) && (x.is_source_only == null || isBoolean(x.is_source_only)),
 };
 
 /** Schemas of `channel.chat.message_delete` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchatmessage_delete) */
@@ -435,6 +534,7 @@ export const channelChatMessageDeleteV1: EventSchema<'channel.chat.message_delet
   version: '1',
   condition: shape13,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "target_user_id": string, "target_user_name": string, "target_user_login": string, "message_id": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_name) && isString(x.broadcaster_user_login) && isString(x.target_user_id) && isString(x.target_user_name) && isString(x.target_user_login) && isString(x.message_id),
 };
 
 /** Schemas of `channel.chat.notification` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchatnotification) */
@@ -443,6 +543,7 @@ export const channelChatNotificationV1: EventSchema<'channel.chat.notification',
   version: '1',
   condition: shape13,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "chatter_user_id": nullableString, "chatter_user_name": nullableString, "chatter_is_anonymous": boolean, "color": string, "badges": listOfShape5, "system_message": string, "message_id": string, "message": shape17, "notice_type": string, "sub": nullableShape8, "resub": nullableShape9, "sub_gift": nullableShape10, "community_sub_gift": nullableShape11, "gift_paid_upgrade": nullableShape12, "prime_paid_upgrade": nullableShape13, "pay_it_forward": nullableShape14, "raid": nullableShape15, "unraid": nullableShape16, "announcement": nullableShape17, "bits_badge_tier": nullableShape18, "charity_donation": nullableShape19, "watch_streak": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "streak_count": number, "channel_points_awarded": number }))), "modiversary": optional12, "source_broadcaster_user_id": optional7, "source_broadcaster_user_name": optional7, "source_broadcaster_user_login": optional7, "source_message_id": optional7, "source_badges": optional9, "is_source_only": optional10, "shared_chat_sub": /* @__PURE__ */ v.optional(nullableShape8), "shared_chat_resub": /* @__PURE__ */ v.optional(nullableShape9), "shared_chat_sub_gift": /* @__PURE__ */ v.optional(nullableShape10), "shared_chat_community_sub_gift": /* @__PURE__ */ v.optional(nullableShape11), "shared_chat_gift_paid_upgrade": /* @__PURE__ */ v.optional(nullableShape12), "shared_chat_prime_paid_upgrade": /* @__PURE__ */ v.optional(nullableShape13), "shared_chat_pay_it_forward": /* @__PURE__ */ v.optional(nullableShape14), "shared_chat_raid": /* @__PURE__ */ v.optional(nullableShape15), "shared_chat_announcement": /* @__PURE__ */ v.optional(nullableShape17), "shared_chat_modiversary": optional12, "chatter_user_login": nullableString, "shared_chat_unraid": /* @__PURE__ */ v.optional(nullableShape16), "shared_chat_bits_badge_tier": /* @__PURE__ */ v.optional(nullableShape18), "shared_chat_charity_donation": /* @__PURE__ */ v.optional(nullableShape19) }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_name) && isString(x.broadcaster_user_login) && (x.chatter_user_id === null || isString(x.chatter_user_id)) && (x.chatter_user_name === null || isString(x.chatter_user_name)) && isBoolean(x.chatter_is_anonymous) && isString(x.color) && Array.isArray(x.badges) && x.badges.every(fits22) && isString(x.system_message) && isString(x.message_id) && fits21(x.message) && isString(x.notice_type) && (x.sub === null || fits25(x.sub)) && (x.resub === null || fits26(x.resub)) && (x.sub_gift === null || fits27(x.sub_gift)) && (x.community_sub_gift === null || fits28(x.community_sub_gift)) && (x.gift_paid_upgrade === null || fits29(x.gift_paid_upgrade)) && (x.prime_paid_upgrade === null || fits30(x.prime_paid_upgrade)) && (x.pay_it_forward === null || fits31(x.pay_it_forward)) && (x.raid === null || fits32(x.raid)) && (x.unraid === null || fits33(x.unraid)) && (x.announcement === null || fits34(x.announcement)) && (x.bits_badge_tier === null || fits35(x.bits_badge_tier)) && (x.charity_donation === null || fits37(x.charity_donation)) && (x.watch_streak == null || fits38(x.watch_streak)) && (x.modiversary == null || fits39(x.modiversary)) && (x.source_broadcaster_user_id == null || isString(x.source_broadcaster_user_id)) && (x.source_broadcaster_user_name == null || isString(x.source_broadcaster_user_name)) && (x.source_broadcaster_user_login == null || isString(x.source_broadcaster_user_login)) && (x.source_message_id == null || isString(x.source_message_id)) && (x.source_badges == null || Array.isArray(x.source_badges) && x.source_badges.every(fits22)) && (x.is_source_only == null || isBoolean(x.is_source_only)) && (x.shared_chat_sub == null || fits25(x.shared_chat_sub)) && (x.shared_chat_resub == null || fits26(x.shared_chat_resub)) && (x.shared_chat_sub_gift == null || fits27(x.shared_chat_sub_gift)) && (x.shared_chat_community_sub_gift == null || fits28(x.shared_chat_community_sub_gift)) && (x.shared_chat_gift_paid_upgrade == null || fits29(x.shared_chat_gift_paid_upgrade)) && (x.shared_chat_prime_paid_upgrade == null || fits30(x.shared_chat_prime_paid_upgrade)) && (x.shared_chat_pay_it_forward == null || fits31(x.shared_chat_pay_it_forward)) && (x.shared_chat_raid == null || fits32(x.shared_chat_raid)) && (x.shared_chat_announcement == null || fits34(x.shared_chat_announcement)) && (x.shared_chat_modiversary == null || fits39(x.shared_chat_modiversary)) && (x.chatter_user_login === null || isString(x.chatter_user_login)) && (x.shared_chat_unraid == null || fits33(x.shared_chat_unraid)) && (x.shared_chat_bits_badge_tier == null || fits35(x.shared_chat_bits_badge_tier)) && (x.shared_chat_charity_donation == null || fits37(x.shared_chat_charity_donation)),
 };
 
 /** Schemas of `channel.chat_settings.update` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchat_settingsupdate) */
@@ -451,6 +552,7 @@ export const channelChatSettingsUpdateV1: EventSchema<'channel.chat_settings.upd
   version: '1',
   condition: shape13,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "emote_mode": boolean, "follower_mode": boolean, "follower_mode_duration_minutes": nullableNumber, "slow_mode": boolean, "slow_mode_wait_time_seconds": nullableNumber, "subscriber_mode": boolean, "unique_chat_mode": boolean }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isBoolean(x.emote_mode) && isBoolean(x.follower_mode) && (x.follower_mode_duration_minutes === null || isNumber(x.follower_mode_duration_minutes)) && isBoolean(x.slow_mode) && (x.slow_mode_wait_time_seconds === null || isNumber(x.slow_mode_wait_time_seconds)) && isBoolean(x.subscriber_mode) && isBoolean(x.unique_chat_mode),
 };
 
 /** Schemas of `channel.chat.user_message_hold` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchatuser_message_hold) */
@@ -459,6 +561,7 @@ export const channelChatUserMessageHoldV1: EventSchema<'channel.chat.user_messag
   version: '1',
   condition: shape13,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "message_id": string, "message": shape5 }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.message_id) && fits4(x.message),
 };
 
 /** Schemas of `channel.chat.user_message_update` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchatuser_message_update) */
@@ -467,6 +570,7 @@ export const channelChatUserMessageUpdateV1: EventSchema<'channel.chat.user_mess
   version: '1',
   condition: shape13,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "status": string, "message_id": string, "message": shape5 }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.status) && isString(x.message_id) && fits4(x.message),
 };
 
 /** Schemas of `channel.shared_chat.begin` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelshared_chatbegin) */
@@ -475,6 +579,7 @@ export const channelSharedChatBeginV1: EventSchema<'channel.shared_chat.begin', 
   version: '1',
   condition: shape10,
   event: shape33,
+  fits: (x: unknown): boolean => isObject(x) && isString(x.session_id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_name) && isString(x.broadcaster_user_login) && isString(x.host_broadcaster_user_id) && isString(x.host_broadcaster_user_name) && isString(x.host_broadcaster_user_login) && Array.isArray(x.participants) && x.participants.every(fits40),
 };
 
 /** Schemas of `channel.shared_chat.update` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelshared_chatupdate) */
@@ -483,6 +588,7 @@ export const channelSharedChatUpdateV1: EventSchema<'channel.shared_chat.update'
   version: '1',
   condition: shape10,
   event: shape33,
+  fits: (x: unknown): boolean => isObject(x) && isString(x.session_id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_name) && isString(x.broadcaster_user_login) && isString(x.host_broadcaster_user_id) && isString(x.host_broadcaster_user_name) && isString(x.host_broadcaster_user_login) && Array.isArray(x.participants) && x.participants.every(fits40),
 };
 
 /** Schemas of `channel.shared_chat.end` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelshared_chatend) */
@@ -491,6 +597,7 @@ export const channelSharedChatEndV1: EventSchema<'channel.shared_chat.end', '1',
   version: '1',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "session_id": string, "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "host_broadcaster_user_id": string, "host_broadcaster_user_name": string, "host_broadcaster_user_login": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.session_id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_name) && isString(x.broadcaster_user_login) && isString(x.host_broadcaster_user_id) && isString(x.host_broadcaster_user_name) && isString(x.host_broadcaster_user_login),
 };
 
 /** Schemas of `channel.subscribe` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelsubscribe) */
@@ -499,6 +606,7 @@ export const channelSubscribeV1: EventSchema<'channel.subscribe', '1', ChannelSu
   version: '1',
   condition: shape10,
   event: shape34,
+  fits: (x: unknown): boolean => isObject(x) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.tier) && isBoolean(x.is_gift),
 };
 
 /** Schemas of `channel.subscription.end` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelsubscriptionend) */
@@ -507,6 +615,7 @@ export const channelSubscriptionEndV1: EventSchema<'channel.subscription.end', '
   version: '1',
   condition: shape10,
   event: shape34,
+  fits: (x: unknown): boolean => isObject(x) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.tier) && isBoolean(x.is_gift),
 };
 
 /** Schemas of `channel.subscription.gift` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelsubscriptiongift) */
@@ -515,6 +624,7 @@ export const channelSubscriptionGiftV1: EventSchema<'channel.subscription.gift',
   version: '1',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "user_id": nullableString, "user_login": nullableString, "user_name": nullableString, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "total": number, "tier": string, "cumulative_total": nullableNumber, "is_anonymous": boolean }),
+  fits: (x: unknown): boolean => isObject(x) && (x.user_id === null || isString(x.user_id)) && (x.user_login === null || isString(x.user_login)) && (x.user_name === null || isString(x.user_name)) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isNumber(x.total) && isString(x.tier) && (x.cumulative_total === null || isNumber(x.cumulative_total)) && isBoolean(x.is_anonymous),
 };
 
 /** Schemas of `channel.subscription.message` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelsubscriptionmessage) */
@@ -523,6 +633,7 @@ export const channelSubscriptionMessageV1: EventSchema<'channel.subscription.mes
   version: '1',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "tier": string, "message": /* @__PURE__ */ v.looseObject({ "text": string, "emotes": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "begin": number, "end": number, "id": string })) }), "cumulative_months": number, "streak_months": nullableNumber, "duration_months": number }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.tier) && fits42(x.message) && isNumber(x.cumulative_months) && (x.streak_months === null || isNumber(x.streak_months)) && isNumber(x.duration_months),
 };
 
 /** Schemas of `channel.cheer` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelcheer) */
@@ -531,6 +642,7 @@ export const channelCheerV1: EventSchema<'channel.cheer', '1', ChannelCheerCondi
   version: '1',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "is_anonymous": boolean, "user_id": nullableString, "user_login": nullableString, "user_name": nullableString, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "message": string, "bits": number }),
+  fits: (x: unknown): boolean => isObject(x) && isBoolean(x.is_anonymous) && (x.user_id === null || isString(x.user_id)) && (x.user_login === null || isString(x.user_login)) && (x.user_name === null || isString(x.user_name)) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.message) && isNumber(x.bits),
 };
 
 /** Schemas of `channel.raid` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelraid) */
@@ -539,6 +651,7 @@ export const channelRaidV1: EventSchema<'channel.raid', '1', ChannelRaidConditio
   version: '1',
   condition: /* @__PURE__ */ v.looseObject({ "from_broadcaster_user_id": optional7, "to_broadcaster_user_id": optional7 }),
   event: /* @__PURE__ */ v.looseObject({ "from_broadcaster_user_id": string, "from_broadcaster_user_login": string, "from_broadcaster_user_name": string, "to_broadcaster_user_id": string, "to_broadcaster_user_login": string, "to_broadcaster_user_name": string, "viewers": number }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.from_broadcaster_user_id) && isString(x.from_broadcaster_user_login) && isString(x.from_broadcaster_user_name) && isString(x.to_broadcaster_user_id) && isString(x.to_broadcaster_user_login) && isString(x.to_broadcaster_user_name) && isNumber(x.viewers),
 };
 
 /** Schemas of `channel.ban` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelban) */
@@ -547,6 +660,7 @@ export const channelBanV1: EventSchema<'channel.ban', '1', ChannelBanCondition, 
   version: '1',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "reason": string, "banned_at": string, "ends_at": nullableString, "is_permanent": nullableBoolean }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.moderator_user_id) && isString(x.moderator_user_login) && isString(x.moderator_user_name) && isString(x.reason) && isString(x.banned_at) && (x.ends_at === null || isString(x.ends_at)) && (x.is_permanent === null || isBoolean(x.is_permanent)),
 };
 
 /** Schemas of `channel.unban` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelunban) */
@@ -555,6 +669,7 @@ export const channelUnbanV1: EventSchema<'channel.unban', '1', ChannelUnbanCondi
   version: '1',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.moderator_user_id) && isString(x.moderator_user_login) && isString(x.moderator_user_name),
 };
 
 /** Schemas of `channel.unban_request.create` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelunban_requestcreate) */
@@ -563,6 +678,7 @@ export const channelUnbanRequestCreateV1: EventSchema<'channel.unban_request.cre
   version: '1',
   condition: shape35,
   event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "text": string, "created_at": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.text) && isString(x.created_at),
 };
 
 /** Schemas of `channel.unban_request.resolve` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelunban_requestresolve) */
@@ -571,6 +687,7 @@ export const channelUnbanRequestResolveV1: EventSchema<'channel.unban_request.re
   version: '1',
   condition: shape35,
   event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "moderator_id": optional7, "moderator_login": optional7, "moderator_name": optional7, "user_id": string, "user_login": string, "user_name": string, "resolution_text": optional7, "status": string, "moderator_user_id": optional7, "moderator_user_login": optional7, "moderator_user_name": optional7 }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && (x.moderator_id == null || isString(x.moderator_id)) && (x.moderator_login == null || isString(x.moderator_login)) && (x.moderator_name == null || isString(x.moderator_name)) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && (x.resolution_text == null || isString(x.resolution_text)) && isString(x.status) && (x.moderator_user_id == null || isString(x.moderator_user_id)) && (x.moderator_user_login == null || isString(x.moderator_user_login)) && (x.moderator_user_name == null || isString(x.moderator_user_name)),
 };
 
 /** Schemas of `channel.moderate` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelmoderate) */
@@ -579,6 +696,7 @@ export const channelModerateV1: EventSchema<'channel.moderate', '1', ChannelMode
   version: '1',
   condition: shape1,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "source_broadcaster_user_id": optional7, "source_broadcaster_user_login": optional7, "source_broadcaster_user_name": optional7, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "action": string, "followers": optional13, "slow": optional14, "vip": optional15, "unvip": optional15, "mod": optional15, "unmod": optional15, "ban": optional16, "unban": optional15, "timeout": optional17, "untimeout": optional15, "raid": optional18, "unraid": optional15, "delete": optional19, "automod_terms": optional20, "unban_request": optional21, "shared_chat_ban": optional16, "shared_chat_unban": optional15, "shared_chat_timeout": optional17, "shared_chat_untimeout": optional15, "shared_chat_delete": optional19 }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && (x.source_broadcaster_user_id == null || isString(x.source_broadcaster_user_id)) && (x.source_broadcaster_user_login == null || isString(x.source_broadcaster_user_login)) && (x.source_broadcaster_user_name == null || isString(x.source_broadcaster_user_name)) && isString(x.moderator_user_id) && isString(x.moderator_user_login) && isString(x.moderator_user_name) && isString(x.action) && (x.followers == null || fits43(x.followers)) && (x.slow == null || fits44(x.slow)) && (x.vip == null || fits45(x.vip)) && (x.unvip == null || fits45(x.unvip)) && (x.mod == null || fits45(x.mod)) && (x.unmod == null || fits45(x.unmod)) && (x.ban == null || fits46(x.ban)) && (x.unban == null || fits45(x.unban)) && (x.timeout == null || fits47(x.timeout)) && (x.untimeout == null || fits45(x.untimeout)) && (x.raid == null || fits48(x.raid)) && (x.unraid == null || fits45(x.unraid)) && (x.delete == null || fits49(x.delete)) && (x.automod_terms == null || fits50(x.automod_terms)) && (x.unban_request == null || fits51(x.unban_request)) && (x.shared_chat_ban == null || fits46(x.shared_chat_ban)) && (x.shared_chat_unban == null || fits45(x.shared_chat_unban)) && (x.shared_chat_timeout == null || fits47(x.shared_chat_timeout)) && (x.shared_chat_untimeout == null || fits45(x.shared_chat_untimeout)) && (x.shared_chat_delete == null || fits49(x.shared_chat_delete)),
 };
 
 /** Schemas of `channel.moderate` v2. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelmoderate-v2) */
@@ -587,6 +705,7 @@ export const channelModerateV2: EventSchema<'channel.moderate', '2', ChannelMode
   version: '2',
   condition: shape1,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "source_broadcaster_user_id": optional7, "source_broadcaster_user_login": optional7, "source_broadcaster_user_name": optional7, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "action": string, "followers": optional13, "slow": optional14, "vip": optional15, "unvip": optional15, "mod": optional15, "unmod": optional15, "ban": optional16, "unban": optional15, "timeout": optional17, "untimeout": optional15, "raid": optional18, "unraid": optional15, "delete": optional19, "automod_terms": optional20, "unban_request": optional21, "warn": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "reason": optional7, "chat_rules_cited": optional22 }))), "shared_chat_ban": optional16, "shared_chat_unban": optional15, "shared_chat_timeout": optional17, "shared_chat_untimeout": optional15, "shared_chat_delete": optional19 }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && (x.source_broadcaster_user_id == null || isString(x.source_broadcaster_user_id)) && (x.source_broadcaster_user_login == null || isString(x.source_broadcaster_user_login)) && (x.source_broadcaster_user_name == null || isString(x.source_broadcaster_user_name)) && isString(x.moderator_user_id) && isString(x.moderator_user_login) && isString(x.moderator_user_name) && isString(x.action) && (x.followers == null || fits43(x.followers)) && (x.slow == null || fits44(x.slow)) && (x.vip == null || fits45(x.vip)) && (x.unvip == null || fits45(x.unvip)) && (x.mod == null || fits45(x.mod)) && (x.unmod == null || fits45(x.unmod)) && (x.ban == null || fits46(x.ban)) && (x.unban == null || fits45(x.unban)) && (x.timeout == null || fits47(x.timeout)) && (x.untimeout == null || fits45(x.untimeout)) && (x.raid == null || fits48(x.raid)) && (x.unraid == null || fits45(x.unraid)) && (x.delete == null || fits49(x.delete)) && (x.automod_terms == null || fits50(x.automod_terms)) && (x.unban_request == null || fits51(x.unban_request)) && (x.warn == null || fits52(x.warn)) && (x.shared_chat_ban == null || fits46(x.shared_chat_ban)) && (x.shared_chat_unban == null || fits45(x.shared_chat_unban)) && (x.shared_chat_timeout == null || fits47(x.shared_chat_timeout)) && (x.shared_chat_untimeout == null || fits45(x.shared_chat_untimeout)) && (x.shared_chat_delete == null || fits49(x.shared_chat_delete)),
 };
 
 /** Schemas of `channel.moderator.add` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelmoderatoradd) */
@@ -595,6 +714,7 @@ export const channelModeratorAddV1: EventSchema<'channel.moderator.add', '1', Ch
   version: '1',
   condition: shape10,
   event: shape45,
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name),
 };
 
 /** Schemas of `channel.moderator.remove` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelmoderatorremove) */
@@ -603,6 +723,7 @@ export const channelModeratorRemoveV1: EventSchema<'channel.moderator.remove', '
   version: '1',
   condition: shape10,
   event: shape45,
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name),
 };
 
 /** Schemas of `channel.guest_star_session.begin` vbeta. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelguest_star_sessionbegin) */
@@ -611,6 +732,7 @@ export const channelGuestStarSessionBeginBeta: EventSchema<'channel.guest_star_s
   version: 'beta',
   condition: shape1,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "session_id": string, "started_at": string, "moderator_user_id": optional7, "moderator_user_login": optional7, "moderator_user_name": optional7 }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_name) && isString(x.broadcaster_user_login) && isString(x.session_id) && isString(x.started_at) && (x.moderator_user_id == null || isString(x.moderator_user_id)) && (x.moderator_user_login == null || isString(x.moderator_user_login)) && (x.moderator_user_name == null || isString(x.moderator_user_name)),
 };
 
 /** Schemas of `channel.guest_star_session.end` vbeta. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelguest_star_sessionend) */
@@ -619,6 +741,7 @@ export const channelGuestStarSessionEndBeta: EventSchema<'channel.guest_star_ses
   version: 'beta',
   condition: shape1,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "session_id": string, "started_at": string, "ended_at": string, "host_user_id": optional7, "host_user_name": optional7, "host_user_login": optional7, "moderator_user_id": optional7, "moderator_user_login": optional7, "moderator_user_name": optional7 }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_name) && isString(x.broadcaster_user_login) && isString(x.session_id) && isString(x.started_at) && isString(x.ended_at) && (x.host_user_id == null || isString(x.host_user_id)) && (x.host_user_name == null || isString(x.host_user_name)) && (x.host_user_login == null || isString(x.host_user_login)) && (x.moderator_user_id == null || isString(x.moderator_user_id)) && (x.moderator_user_login == null || isString(x.moderator_user_login)) && (x.moderator_user_name == null || isString(x.moderator_user_name)),
 };
 
 /** Schemas of `channel.guest_star_guest.update` vbeta. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelguest_star_guestupdate) */
@@ -627,6 +750,7 @@ export const channelGuestStarGuestUpdateBeta: EventSchema<'channel.guest_star_gu
   version: 'beta',
   condition: shape1,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "session_id": string, "moderator_user_id": nullableString, "moderator_user_name": nullableString, "moderator_user_login": nullableString, "guest_user_id": nullableString, "guest_user_name": nullableString, "guest_user_login": nullableString, "slot_id": nullableString, "state": nullableString, "host_user_id": optional7, "host_user_name": optional7, "host_user_login": optional7, "host_video_enabled": nullableBoolean, "host_audio_enabled": nullableBoolean, "host_volume": nullableNumber }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_name) && isString(x.broadcaster_user_login) && isString(x.session_id) && (x.moderator_user_id === null || isString(x.moderator_user_id)) && (x.moderator_user_name === null || isString(x.moderator_user_name)) && (x.moderator_user_login === null || isString(x.moderator_user_login)) && (x.guest_user_id === null || isString(x.guest_user_id)) && (x.guest_user_name === null || isString(x.guest_user_name)) && (x.guest_user_login === null || isString(x.guest_user_login)) && (x.slot_id === null || isString(x.slot_id)) && (x.state === null || isString(x.state)) && (x.host_user_id == null || isString(x.host_user_id)) && (x.host_user_name == null || isString(x.host_user_name)) && (x.host_user_login == null || isString(x.host_user_login)) && (x.host_video_enabled === null || isBoolean(x.host_video_enabled)) && (x.host_audio_enabled === null || isBoolean(x.host_audio_enabled)) && (x.host_volume === null || isNumber(x.host_volume)),
 };
 
 /** Schemas of `channel.guest_star_settings.update` vbeta. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelguest_star_settingsupdate) */
@@ -635,6 +759,7 @@ export const channelGuestStarSettingsUpdateBeta: EventSchema<'channel.guest_star
   version: 'beta',
   condition: shape1,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "is_moderator_send_live_enabled": boolean, "slot_count": number, "is_browser_source_audio_enabled": boolean, "group_layout": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_name) && isString(x.broadcaster_user_login) && isBoolean(x.is_moderator_send_live_enabled) && isNumber(x.slot_count) && isBoolean(x.is_browser_source_audio_enabled) && isString(x.group_layout),
 };
 
 /** Schemas of `channel.channel_points_automatic_reward_redemption.add` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_automatic_reward_redemptionadd) */
@@ -643,6 +768,7 @@ export const channelChannelPointsAutomaticRewardRedemptionAddV1: EventSchema<'ch
   version: '1',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "id": string, "reward": /* @__PURE__ */ v.looseObject({ "type": string, "cost": number, "unlocked_emote": optional6 }), "message": /* @__PURE__ */ v.looseObject({ "text": string, "emotes": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "id": string, "begin": number, "end": number })) }), "user_input": optional7, "redeemed_at": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.id) && fits53(x.reward) && fits55(x.message) && (x.user_input == null || isString(x.user_input)) && isString(x.redeemed_at),
 };
 
 /** Schemas of `channel.channel_points_automatic_reward_redemption.add` v2. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_automatic_reward_redemptionadd-v2) */
@@ -651,6 +777,7 @@ export const channelChannelPointsAutomaticRewardRedemptionAddV2: EventSchema<'ch
   version: '2',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "id": string, "reward": /* @__PURE__ */ v.looseObject({ "type": string, "channel_points": number, "emote": optional6 }), "message": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "text": string, "fragments": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "text": string, "type": string, "emote": /* @__PURE__ */ v.optional(/* @__PURE__ */ v.nullable(/* @__PURE__ */ v.looseObject({ "id": string }))) })) }))), "redeemed_at": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.id) && fits56(x.reward) && (x.message == null || fits59(x.message)) && isString(x.redeemed_at),
 };
 
 /** Schemas of `channel.channel_points_custom_reward.add` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_custom_rewardadd) */
@@ -659,6 +786,7 @@ export const channelChannelPointsCustomRewardAddV1: EventSchema<'channel.channel
   version: '1',
   condition: shape10,
   event: shape49,
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isBoolean(x.is_enabled) && isBoolean(x.is_paused) && isBoolean(x.is_in_stock) && isString(x.title) && isNumber(x.cost) && isString(x.prompt) && isBoolean(x.is_user_input_required) && isBoolean(x.should_redemptions_skip_request_queue) && fits60(x.max_per_stream) && fits60(x.max_per_user_per_stream) && isString(x.background_color) && (x.image === null || fits61(x.image)) && fits61(x.default_image) && fits62(x.global_cooldown) && (x.cooldown_expires_at === null || isString(x.cooldown_expires_at)) && (x.redemptions_redeemed_current_stream === null || isNumber(x.redemptions_redeemed_current_stream)),
 };
 
 /** Schemas of `channel.channel_points_custom_reward.update` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_custom_rewardupdate) */
@@ -667,6 +795,7 @@ export const channelChannelPointsCustomRewardUpdateV1: EventSchema<'channel.chan
   version: '1',
   condition: shape50,
   event: shape49,
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isBoolean(x.is_enabled) && isBoolean(x.is_paused) && isBoolean(x.is_in_stock) && isString(x.title) && isNumber(x.cost) && isString(x.prompt) && isBoolean(x.is_user_input_required) && isBoolean(x.should_redemptions_skip_request_queue) && fits60(x.max_per_stream) && fits60(x.max_per_user_per_stream) && isString(x.background_color) && (x.image === null || fits61(x.image)) && fits61(x.default_image) && fits62(x.global_cooldown) && (x.cooldown_expires_at === null || isString(x.cooldown_expires_at)) && (x.redemptions_redeemed_current_stream === null || isNumber(x.redemptions_redeemed_current_stream)),
 };
 
 /** Schemas of `channel.channel_points_custom_reward.remove` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_custom_rewardremove) */
@@ -675,6 +804,7 @@ export const channelChannelPointsCustomRewardRemoveV1: EventSchema<'channel.chan
   version: '1',
   condition: shape50,
   event: shape49,
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isBoolean(x.is_enabled) && isBoolean(x.is_paused) && isBoolean(x.is_in_stock) && isString(x.title) && isNumber(x.cost) && isString(x.prompt) && isBoolean(x.is_user_input_required) && isBoolean(x.should_redemptions_skip_request_queue) && fits60(x.max_per_stream) && fits60(x.max_per_user_per_stream) && isString(x.background_color) && (x.image === null || fits61(x.image)) && fits61(x.default_image) && fits62(x.global_cooldown) && (x.cooldown_expires_at === null || isString(x.cooldown_expires_at)) && (x.redemptions_redeemed_current_stream === null || isNumber(x.redemptions_redeemed_current_stream)),
 };
 
 /** Schemas of `channel.channel_points_custom_reward_redemption.add` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_custom_reward_redemptionadd) */
@@ -683,6 +813,7 @@ export const channelChannelPointsCustomRewardRedemptionAddV1: EventSchema<'chann
   version: '1',
   condition: shape50,
   event: shape52,
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.user_input) && isString(x.status) && fits63(x.reward) && isString(x.redeemed_at),
 };
 
 /** Schemas of `channel.channel_points_custom_reward_redemption.update` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelchannel_points_custom_reward_redemptionupdate) */
@@ -691,6 +822,7 @@ export const channelChannelPointsCustomRewardRedemptionUpdateV1: EventSchema<'ch
   version: '1',
   condition: shape50,
   event: shape52,
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.user_input) && isString(x.status) && fits63(x.reward) && isString(x.redeemed_at),
 };
 
 /** Schemas of `channel.custom_power_up_redemption.add` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelcustom_power_up_redemptionadd) */
@@ -699,6 +831,7 @@ export const channelCustomPowerUpRedemptionAddV1: EventSchema<'channel.custom_po
   version: '1',
   condition: shape50,
   event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "user_input": string, "status": string, "custom_power_up": /* @__PURE__ */ v.looseObject({ "id": string, "title": string, "bits": number, "prompt": string }), "redeemed_at": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.user_input) && isString(x.status) && fits64(x.custom_power_up) && isString(x.redeemed_at),
 };
 
 /** Schemas of `channel.poll.begin` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelpollbegin) */
@@ -707,6 +840,7 @@ export const channelPollBeginV1: EventSchema<'channel.poll.begin', '1', ChannelP
   version: '1',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "choices": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "id": string, "title": string, "bits_votes": optional11, "channel_points_votes": optional11, "votes": optional11 })), "bits_voting": shape53, "channel_points_voting": shape53, "started_at": string, "ends_at": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.title) && Array.isArray(x.choices) && x.choices.every(fits65) && fits66(x.bits_voting) && fits66(x.channel_points_voting) && isString(x.started_at) && isString(x.ends_at),
 };
 
 /** Schemas of `channel.poll.progress` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelpollprogress) */
@@ -715,6 +849,7 @@ export const channelPollProgressV1: EventSchema<'channel.poll.progress', '1', Ch
   version: '1',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "choices": listOfShape7, "bits_voting": shape53, "channel_points_voting": shape53, "started_at": string, "ends_at": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.title) && Array.isArray(x.choices) && x.choices.every(fits67) && fits66(x.bits_voting) && fits66(x.channel_points_voting) && isString(x.started_at) && isString(x.ends_at),
 };
 
 /** Schemas of `channel.poll.end` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelpollend) */
@@ -723,6 +858,7 @@ export const channelPollEndV1: EventSchema<'channel.poll.end', '1', ChannelPollE
   version: '1',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "choices": listOfShape7, "bits_voting": shape53, "channel_points_voting": shape53, "status": string, "started_at": string, "ended_at": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.title) && Array.isArray(x.choices) && x.choices.every(fits67) && fits66(x.bits_voting) && fits66(x.channel_points_voting) && isString(x.status) && isString(x.started_at) && isString(x.ended_at),
 };
 
 /** Schemas of `channel.prediction.begin` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelpredictionbegin) */
@@ -731,6 +867,7 @@ export const channelPredictionBeginV1: EventSchema<'channel.prediction.begin', '
   version: '1',
   condition: shape10,
   event: shape57,
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.title) && Array.isArray(x.outcomes) && x.outcomes.every(fits69) && isString(x.started_at) && isString(x.locks_at),
 };
 
 /** Schemas of `channel.prediction.progress` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelpredictionprogress) */
@@ -739,6 +876,7 @@ export const channelPredictionProgressV1: EventSchema<'channel.prediction.progre
   version: '1',
   condition: shape10,
   event: shape57,
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.title) && Array.isArray(x.outcomes) && x.outcomes.every(fits69) && isString(x.started_at) && isString(x.locks_at),
 };
 
 /** Schemas of `channel.prediction.lock` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelpredictionlock) */
@@ -747,6 +885,7 @@ export const channelPredictionLockV1: EventSchema<'channel.prediction.lock', '1'
   version: '1',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "outcomes": listOfShape9, "started_at": string, "locked_at": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.title) && Array.isArray(x.outcomes) && x.outcomes.every(fits69) && isString(x.started_at) && isString(x.locked_at),
 };
 
 /** Schemas of `channel.prediction.end` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelpredictionend) */
@@ -755,6 +894,7 @@ export const channelPredictionEndV1: EventSchema<'channel.prediction.end', '1', 
   version: '1',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "title": string, "winning_outcome_id": string, "outcomes": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "id": string, "title": string, "color": string, "users": number, "channel_points": number, "top_predictors": listOfShape8 })), "status": string, "started_at": string, "ended_at": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.title) && isString(x.winning_outcome_id) && Array.isArray(x.outcomes) && x.outcomes.every(fits70) && isString(x.status) && isString(x.started_at) && isString(x.ended_at),
 };
 
 /** Schemas of `channel.suspicious_user.message` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelsuspicious_usermessage) */
@@ -763,6 +903,7 @@ export const channelSuspiciousUserMessageV1: EventSchema<'channel.suspicious_use
   version: '1',
   condition: shape35,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "user_id": string, "user_name": string, "user_login": string, "low_trust_status": string, "shared_ban_channel_ids": nullableList2, "types": listOfString, "ban_evasion_evaluation": string, "message": /* @__PURE__ */ v.looseObject({ "message_id": string, "text": string, "fragments": /* @__PURE__ */ v.array(/* @__PURE__ */ v.looseObject({ "type": string, "text": string, "cheermote": optional2, "emote": optional })) }) }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_name) && isString(x.broadcaster_user_login) && isString(x.user_id) && isString(x.user_name) && isString(x.user_login) && isString(x.low_trust_status) && (x.shared_ban_channel_ids === null || Array.isArray(x.shared_ban_channel_ids) && x.shared_ban_channel_ids.every(isString)) && Array.isArray(x.types) && x.types.every(isString) && isString(x.ban_evasion_evaluation) && fits72(x.message),
 };
 
 /** Schemas of `channel.suspicious_user.update` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelsuspicious_userupdate) */
@@ -771,6 +912,7 @@ export const channelSuspiciousUserUpdateV1: EventSchema<'channel.suspicious_user
   version: '1',
   condition: shape35,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "moderator_user_id": string, "moderator_user_name": string, "moderator_user_login": string, "user_id": string, "user_name": string, "user_login": string, "low_trust_status": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_name) && isString(x.broadcaster_user_login) && isString(x.moderator_user_id) && isString(x.moderator_user_name) && isString(x.moderator_user_login) && isString(x.user_id) && isString(x.user_name) && isString(x.user_login) && isString(x.low_trust_status),
 };
 
 /** Schemas of `channel.vip.add` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelvipadd) */
@@ -779,6 +921,7 @@ export const channelVipAddV1: EventSchema<'channel.vip.add', '1', ChannelVipAddC
   version: '1',
   condition: shape10,
   event: shape58,
+  fits: (x: unknown): boolean => isObject(x) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name),
 };
 
 /** Schemas of `channel.vip.remove` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelvipremove) */
@@ -787,6 +930,7 @@ export const channelVipRemoveV1: EventSchema<'channel.vip.remove', '1', ChannelV
   version: '1',
   condition: shape10,
   event: shape58,
+  fits: (x: unknown): boolean => isObject(x) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name),
 };
 
 /** Schemas of `channel.warning.acknowledge` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelwarningacknowledge) */
@@ -795,6 +939,7 @@ export const channelWarningAcknowledgeV1: EventSchema<'channel.warning.acknowled
   version: '1',
   condition: shape1,
   event: shape45,
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name),
 };
 
 /** Schemas of `channel.warning.send` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelwarningsend) */
@@ -803,6 +948,7 @@ export const channelWarningSendV1: EventSchema<'channel.warning.send', '1', Chan
   version: '1',
   condition: shape1,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "user_id": string, "user_login": string, "user_name": string, "reason": optional7, "chat_rules_cited": optional22 }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.moderator_user_id) && isString(x.moderator_user_login) && isString(x.moderator_user_name) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && (x.reason == null || isString(x.reason)) && (x.chat_rules_cited == null || Array.isArray(x.chat_rules_cited) && x.chat_rules_cited.every(isString)),
 };
 
 /** Schemas of `channel.charity_campaign.donate` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelcharity_campaigndonate) */
@@ -811,6 +957,7 @@ export const channelCharityCampaignDonateV1: EventSchema<'channel.charity_campai
   version: '1',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "id": string, "campaign_id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "charity_name": string, "charity_description": string, "charity_logo": string, "charity_website": string, "amount": shape59 }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.campaign_id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.charity_name) && isString(x.charity_description) && isString(x.charity_logo) && isString(x.charity_website) && fits73(x.amount),
 };
 
 /** Schemas of `channel.charity_campaign.start` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelcharity_campaignstart) */
@@ -819,6 +966,7 @@ export const channelCharityCampaignStartV1: EventSchema<'channel.charity_campaig
   version: '1',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_id": string, "broadcaster_login": string, "broadcaster_name": string, "charity_name": string, "charity_description": string, "charity_logo": string, "charity_website": string, "current_amount": shape59, "target_amount": shape59, "started_at": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_id) && isString(x.broadcaster_login) && isString(x.broadcaster_name) && isString(x.charity_name) && isString(x.charity_description) && isString(x.charity_logo) && isString(x.charity_website) && fits73(x.current_amount) && fits73(x.target_amount) && isString(x.started_at),
 };
 
 /** Schemas of `channel.charity_campaign.progress` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelcharity_campaignprogress) */
@@ -827,6 +975,7 @@ export const channelCharityCampaignProgressV1: EventSchema<'channel.charity_camp
   version: '1',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_id": string, "broadcaster_login": string, "broadcaster_name": string, "charity_name": string, "charity_description": string, "charity_logo": string, "charity_website": string, "current_amount": shape59, "target_amount": shape59 }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_id) && isString(x.broadcaster_login) && isString(x.broadcaster_name) && isString(x.charity_name) && isString(x.charity_description) && isString(x.charity_logo) && isString(x.charity_website) && fits73(x.current_amount) && fits73(x.target_amount),
 };
 
 /** Schemas of `channel.charity_campaign.stop` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelcharity_campaignstop) */
@@ -835,6 +984,7 @@ export const channelCharityCampaignStopV1: EventSchema<'channel.charity_campaign
   version: '1',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_id": string, "broadcaster_login": string, "broadcaster_name": string, "charity_name": string, "charity_description": string, "charity_logo": string, "charity_website": string, "current_amount": shape59, "target_amount": shape59, "stopped_at": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_id) && isString(x.broadcaster_login) && isString(x.broadcaster_name) && isString(x.charity_name) && isString(x.charity_description) && isString(x.charity_logo) && isString(x.charity_website) && fits73(x.current_amount) && fits73(x.target_amount) && isString(x.stopped_at),
 };
 
 /** Schemas of `conduit.shard.disabled` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#conduitsharddisabled) */
@@ -843,6 +993,7 @@ export const conduitShardDisabledV1: EventSchema<'conduit.shard.disabled', '1', 
   version: '1',
   condition: /* @__PURE__ */ v.looseObject({ "client_id": string, "conduit_id": optional7 }),
   event: /* @__PURE__ */ v.looseObject({ "conduit_id": string, "shard_id": string, "status": string, "transport": /* @__PURE__ */ v.looseObject({ "method": string, "callback": optional7, "session_id": optional7, "connected_at": optional7, "disconnected_at": optional7 }) }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.conduit_id) && isString(x.shard_id) && isString(x.status) && fits74(x.transport),
 };
 
 /** Schemas of `drop.entitlement.grant` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#dropentitlementgrant) */
@@ -851,6 +1002,7 @@ export const dropEntitlementGrantV1: EventSchema<'drop.entitlement.grant', '1', 
   version: '1',
   condition: /* @__PURE__ */ v.looseObject({ "organization_id": string, "category_id": optional7, "campaign_id": optional7 }),
   event: /* @__PURE__ */ v.looseObject({ "id": string, "data": /* @__PURE__ */ v.looseObject({ "organization_id": string, "category_id": string, "category_name": string, "campaign_id": string, "user_id": string, "user_name": string, "user_login": string, "entitlement_id": string, "benefit_id": string, "created_at": string }) }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && fits75(x.data),
 };
 
 /** Schemas of `extension.bits_transaction.create` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#extensionbits_transactioncreate) */
@@ -859,6 +1011,7 @@ export const extensionBitsTransactionCreateV1: EventSchema<'extension.bits_trans
   version: '1',
   condition: /* @__PURE__ */ v.looseObject({ "extension_client_id": string }),
   event: /* @__PURE__ */ v.looseObject({ "extension_client_id": string, "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "user_id": string, "user_login": string, "user_name": string, "product": /* @__PURE__ */ v.looseObject({ "name": string, "bits": number, "sku": string, "in_development": boolean }) }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.extension_client_id) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && fits76(x.product),
 };
 
 /** Schemas of `channel.goal.begin` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelgoalbegin) */
@@ -867,6 +1020,7 @@ export const channelGoalBeginV1: EventSchema<'channel.goal.begin', '1', ChannelG
   version: '1',
   condition: shape10,
   event: shape60,
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_name) && isString(x.broadcaster_user_login) && isString(x.type) && isString(x.description) && (x.is_achieved == null || isBoolean(x.is_achieved)) && isNumber(x.current_amount) && isNumber(x.target_amount) && isString(x.started_at) && (x.ended_at == null || isString(x.ended_at)),
 };
 
 /** Schemas of `channel.goal.progress` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelgoalprogress) */
@@ -875,6 +1029,7 @@ export const channelGoalProgressV1: EventSchema<'channel.goal.progress', '1', Ch
   version: '1',
   condition: shape10,
   event: shape60,
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_name) && isString(x.broadcaster_user_login) && isString(x.type) && isString(x.description) && (x.is_achieved == null || isBoolean(x.is_achieved)) && isNumber(x.current_amount) && isNumber(x.target_amount) && isString(x.started_at) && (x.ended_at == null || isString(x.ended_at)),
 };
 
 /** Schemas of `channel.goal.end` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelgoalend) */
@@ -883,6 +1038,7 @@ export const channelGoalEndV1: EventSchema<'channel.goal.end', '1', ChannelGoalE
   version: '1',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_name": string, "broadcaster_user_login": string, "type": string, "description": string, "is_achieved": boolean, "current_amount": number, "target_amount": number, "started_at": string, "ended_at": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_name) && isString(x.broadcaster_user_login) && isString(x.type) && isString(x.description) && isBoolean(x.is_achieved) && isNumber(x.current_amount) && isNumber(x.target_amount) && isString(x.started_at) && isString(x.ended_at),
 };
 
 /** Schemas of `channel.hype_train.begin` v2. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelhype_trainbegin) */
@@ -891,6 +1047,7 @@ export const channelHypeTrainBeginV2: EventSchema<'channel.hype_train.begin', '2
   version: '2',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "total": number, "progress": number, "goal": number, "top_contributions": listOfShape10, "level": number, "all_time_high_level": number, "all_time_high_total": number, "shared_train_participants": optional24, "started_at": string, "expires_at": string, "type": string, "is_shared_train": boolean }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isNumber(x.total) && isNumber(x.progress) && isNumber(x.goal) && Array.isArray(x.top_contributions) && x.top_contributions.every(fits77) && isNumber(x.level) && isNumber(x.all_time_high_level) && isNumber(x.all_time_high_total) && (x.shared_train_participants == null || Array.isArray(x.shared_train_participants) && x.shared_train_participants.every(fits78)) && isString(x.started_at) && isString(x.expires_at) && isString(x.type) && isBoolean(x.is_shared_train),
 };
 
 /** Schemas of `channel.hype_train.progress` v2. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelhype_trainprogress) */
@@ -899,6 +1056,7 @@ export const channelHypeTrainProgressV2: EventSchema<'channel.hype_train.progres
   version: '2',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "total": number, "progress": number, "goal": number, "top_contributions": listOfShape10, "level": number, "shared_train_participants": optional24, "started_at": string, "expires_at": string, "type": string, "is_shared_train": boolean }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isNumber(x.total) && isNumber(x.progress) && isNumber(x.goal) && Array.isArray(x.top_contributions) && x.top_contributions.every(fits77) && isNumber(x.level) && (x.shared_train_participants == null || Array.isArray(x.shared_train_participants) && x.shared_train_participants.every(fits78)) && isString(x.started_at) && isString(x.expires_at) && isString(x.type) && isBoolean(x.is_shared_train),
 };
 
 /** Schemas of `channel.hype_train.end` v2. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelhype_trainend) */
@@ -907,6 +1065,7 @@ export const channelHypeTrainEndV2: EventSchema<'channel.hype_train.end', '2', C
   version: '2',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "total": number, "top_contributions": listOfShape10, "level": number, "shared_train_participants": optional24, "started_at": string, "cooldown_ends_at": string, "ended_at": string, "type": string, "is_shared_train": boolean }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isNumber(x.total) && Array.isArray(x.top_contributions) && x.top_contributions.every(fits77) && isNumber(x.level) && (x.shared_train_participants == null || Array.isArray(x.shared_train_participants) && x.shared_train_participants.every(fits78)) && isString(x.started_at) && isString(x.cooldown_ends_at) && isString(x.ended_at) && isString(x.type) && isBoolean(x.is_shared_train),
 };
 
 /** Schemas of `channel.shield_mode.begin` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelshield_modebegin) */
@@ -915,6 +1074,7 @@ export const channelShieldModeBeginV1: EventSchema<'channel.shield_mode.begin', 
   version: '1',
   condition: shape1,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "started_at": string, "ended_at": optional7 }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.moderator_user_id) && isString(x.moderator_user_login) && isString(x.moderator_user_name) && isString(x.started_at) && (x.ended_at == null || isString(x.ended_at)),
 };
 
 /** Schemas of `channel.shield_mode.end` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelshield_modeend) */
@@ -923,6 +1083,7 @@ export const channelShieldModeEndV1: EventSchema<'channel.shield_mode.end', '1',
   version: '1',
   condition: shape1,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "started_at": optional7, "ended_at": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.moderator_user_id) && isString(x.moderator_user_login) && isString(x.moderator_user_name) && (x.started_at == null || isString(x.started_at)) && isString(x.ended_at),
 };
 
 /** Schemas of `channel.shoutout.create` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelshoutoutcreate) */
@@ -931,6 +1092,7 @@ export const channelShoutoutCreateV1: EventSchema<'channel.shoutout.create', '1'
   version: '1',
   condition: shape1,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "to_broadcaster_user_id": string, "to_broadcaster_user_login": string, "to_broadcaster_user_name": string, "moderator_user_id": string, "moderator_user_login": string, "moderator_user_name": string, "viewer_count": number, "started_at": string, "cooldown_ends_at": string, "target_cooldown_ends_at": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.to_broadcaster_user_id) && isString(x.to_broadcaster_user_login) && isString(x.to_broadcaster_user_name) && isString(x.moderator_user_id) && isString(x.moderator_user_login) && isString(x.moderator_user_name) && isNumber(x.viewer_count) && isString(x.started_at) && isString(x.cooldown_ends_at) && isString(x.target_cooldown_ends_at),
 };
 
 /** Schemas of `channel.shoutout.receive` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#channelshoutoutreceive) */
@@ -939,6 +1101,7 @@ export const channelShoutoutReceiveV1: EventSchema<'channel.shoutout.receive', '
   version: '1',
   condition: shape1,
   event: /* @__PURE__ */ v.looseObject({ "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "from_broadcaster_user_id": string, "from_broadcaster_user_login": string, "from_broadcaster_user_name": string, "viewer_count": number, "started_at": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.from_broadcaster_user_id) && isString(x.from_broadcaster_user_login) && isString(x.from_broadcaster_user_name) && isNumber(x.viewer_count) && isString(x.started_at),
 };
 
 /** Schemas of `stream.online` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#streamonline) */
@@ -947,6 +1110,7 @@ export const streamOnlineV1: EventSchema<'stream.online', '1', StreamOnlineCondi
   version: '1',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string, "type": string, "started_at": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name) && isString(x.type) && isString(x.started_at),
 };
 
 /** Schemas of `stream.offline` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#streamoffline) */
@@ -955,6 +1119,7 @@ export const streamOfflineV1: EventSchema<'stream.offline', '1', StreamOfflineCo
   version: '1',
   condition: shape10,
   event: /* @__PURE__ */ v.looseObject({ "id": string, "broadcaster_user_id": string, "broadcaster_user_login": string, "broadcaster_user_name": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.id) && isString(x.broadcaster_user_id) && isString(x.broadcaster_user_login) && isString(x.broadcaster_user_name),
 };
 
 /** Schemas of `user.authorization.grant` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#userauthorizationgrant) */
@@ -963,6 +1128,7 @@ export const userAuthorizationGrantV1: EventSchema<'user.authorization.grant', '
   version: '1',
   condition: shape63,
   event: /* @__PURE__ */ v.looseObject({ "client_id": string, "user_id": string, "user_login": string, "user_name": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.client_id) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name),
 };
 
 /** Schemas of `user.authorization.revoke` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#userauthorizationrevoke) */
@@ -971,6 +1137,7 @@ export const userAuthorizationRevokeV1: EventSchema<'user.authorization.revoke',
   version: '1',
   condition: shape63,
   event: /* @__PURE__ */ v.looseObject({ "client_id": string, "user_id": string, "user_login": nullableString, "user_name": nullableString }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.client_id) && isString(x.user_id) && (x.user_login === null || isString(x.user_login)) && (x.user_name === null || isString(x.user_name)),
 };
 
 /** Schemas of `user.update` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#userupdate) */
@@ -979,6 +1146,7 @@ export const userUpdateV1: EventSchema<'user.update', '1', UserUpdateCondition, 
   version: '1',
   condition: shape64,
   event: /* @__PURE__ */ v.looseObject({ "user_id": string, "user_login": string, "user_name": string, "email": string, "email_verified": boolean, "description": string }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.user_id) && isString(x.user_login) && isString(x.user_name) && isString(x.email) && isBoolean(x.email_verified) && isString(x.description),
 };
 
 /** Schemas of `user.whisper.message` v1. [Twitch reference](https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#userwhispermessage) */
@@ -987,6 +1155,7 @@ export const userWhisperMessageV1: EventSchema<'user.whisper.message', '1', User
   version: '1',
   condition: shape64,
   event: /* @__PURE__ */ v.looseObject({ "from_user_id": string, "from_user_name": string, "from_user_login": string, "to_user_id": string, "to_user_name": string, "to_user_login": string, "whisper_id": string, "whisper": /* @__PURE__ */ v.looseObject({ "text": string }) }),
+  fits: (x: unknown): boolean => isObject(x) && isString(x.from_user_id) && isString(x.from_user_name) && isString(x.from_user_login) && isString(x.to_user_id) && isString(x.to_user_name) && isString(x.to_user_login) && isString(x.whisper_id) && fits79(x.whisper),
 };
 
 /** Every descriptor, keyed `type@version`; importing this bundles them all. */

@@ -40,6 +40,22 @@ const HEALTHY_MS = 30_000;
 /** While backing off, a new session must stay up this long before subscriptions are re-created (Twitch allows 10 s or more). */
 const SETTLE_MS = 5000;
 
+/** The second (`2023-07-19T14:56:51`) `sentAt` read last, and its ms: frames of one second share it. */
+let second = '';
+let secondMs = NaN;
+
+/**
+ * Twitch's timestamps (`2023-07-19T14:56:51.634234626Z`) in ms: Date.parse, which costs a tenth
+ * of a frame's JSON.parse, reads each second once, and the milliseconds are its next three digits
+ * (taken as digits: a stamp that lies there is off by at most a second). Other forms go to it whole.
+ */
+function sentAt(text: string): number {
+  if (text.length < 24 || text[19] !== '.' || !text.endsWith('Z')) return Date.parse(text);
+  const head = text.slice(0, 19);
+  if (head !== second) secondMs = Date.parse((second = head) + 'Z');
+  return secondMs + text.charCodeAt(20) * 100 + text.charCodeAt(21) * 10 + text.charCodeAt(22) - 5328; // 5328: '0' × 111
+}
+
 /** setTimeout, never past 2^31 - 1 ms (beyond it runtimes fire at once). */
 const later = (run: () => void, ms: number) => setTimeout(run, Math.min(ms, MAX_TIMER_MS));
 
@@ -272,13 +288,25 @@ export class EventSubSocket {
   /** How frames are parsed: with the options' (or the client's) `validate`, `onInvalid` and `log`. */
   readonly #parse: ParseOptions;
   readonly #baseUrl: string;
-  readonly #handlers = new Map<string, Set<Handler>>();
+  /** Listeners by name. A list is replaced, never changed, so a delivery walks the one it began with. */
+  readonly #handlers = new Map<string, readonly Handler[]>();
+  /** The last notification's type and its listeners (notifications mostly repeat one type); `on` clears it. */
+  #lastType = '';
+  #lastHandlers: readonly Handler[] | undefined;
   readonly #entries = new Set<Entry>();
-  /** Message ids seen; `#queue` and `#times` from `#head` on hold them and when, in arrival order. */
-  readonly #seen = new Set<string>();
-  #queue: string[] = [];
+  /** Message ids seen, from `#head` on, in arrival order, with each one's hash and when it came. */
+  #ids: string[] = [];
+  #hashes: number[] = [];
   #times: number[] = [];
   #head = 0;
+  /**
+   * A hash table over `#ids` (index + 1 of each, 0 when empty; a clash takes the next slot): a
+   * Set of the strings costs several times as much per frame, in hashing and cache misses. An id
+   * that left keeps its slot until the next rebuild, so `#ids.length` slots are taken.
+   */
+  #slots = new Int32Array(0);
+  /** Where the id hash starts, drawn per socket: no server can choose ids that crowd one run of slots. */
+  readonly #seed = (Math.random() * 2 ** 31) | 0;
   readonly #closers = new Set<(error?: unknown) => void>();
   #state: EventSubSocketState = 'idle';
   #primary: Connection | undefined;
@@ -436,13 +464,14 @@ export class EventSubSocket {
   on<T extends EventSubTypeName>(type: T, handler: (event: EventOf<T>, message: EventSubNotificationMessage<T>) => unknown): () => void;
   on(name: string, handler: (...args: never[]) => unknown): () => void {
     const call = handler as Handler;
-    let set = this.#handlers.get(name);
-    if (!set) this.#handlers.set(name, (set = new Set()));
+    const handlers = this.#handlers;
     // Wrapped, so the same function registered twice is two listeners with two removers.
     const listener: Handler = (value, message) => call(value, message);
-    set.add(listener);
+    handlers.set(name, [...(handlers.get(name) ?? []), listener]);
+    this.#lastType = '';
     return () => {
-      set.delete(listener);
+      handlers.set(name, handlers.get(name)!.filter((one) => one !== listener));
+      this.#lastType = '';
     };
   }
 
@@ -674,19 +703,19 @@ export class EventSubSocket {
   #onFrame(connection: Connection, data: unknown): void {
     if (connection.role === 'dead') return;
     // Every frame counts as a sign of life.
-    this.#lastHeard = connection.heard = Date.now();
+    const now = (this.#lastHeard = connection.heard = Date.now());
     const max = this.#options.maxFrameLength ?? 1 << 20;
     if (typeof data !== 'string' || data.length > max) throw new EventSubError('frame', 'a frame not text or over maxFrameLength');
     const frame = parseEventSubFrame(data, this.#parse);
     const { message_type: type, message_timestamp: timestamp } = frame.metadata;
     if (type === 'session_welcome') {
       // Twitch's clock as seen from ours, so the age check below survives a wrong local clock.
-      const sent = Date.parse(timestamp);
-      if (Number.isFinite(sent)) this.#skew = Date.now() - sent;
+      const sent = sentAt(timestamp);
+      if (Number.isFinite(sent)) this.#skew = now - sent;
       this.#onWelcome(connection, (frame.payload as { session: EventSubSession }).session);
     } else if (type === 'session_reconnect') {
       this.#onReconnect(connection, (frame.payload as { session: EventSubSession }).session);
-    } else if (type !== 'session_keepalive' && !this.#isStale(timestamp) && !this.#isDuplicate(frame.metadata.message_id)) {
+    } else if (type !== 'session_keepalive' && !this.#isStale(timestamp, now) && !this.#isDuplicate(frame.metadata.message_id, now)) {
       if (type === 'notification') this.#dispatch(frame as EventSubNotificationMessage);
       else this.#onRevocation(frame as EventSubRevocationMessage);
     }
@@ -812,43 +841,61 @@ export class EventSubSocket {
     this.#emit('notification', message);
     const { subscription, event, events } = message.payload;
     const type = subscription.type;
-    // Subscription types all hold a dot and the socket's own events none: no message can raise one.
-    const handlers = type.includes('.') && this.#handlers.get(type);
-    if (handlers) for (const item of events ?? [event]) this.#run(handlers, item, message, type);
+    if (type !== this.#lastType) {
+      // Subscription types all hold a dot and the socket's own events none: no message can raise one.
+      this.#lastHandlers = type.includes('.') ? this.#handlers.get(type) : undefined;
+      this.#lastType = type;
+    }
+    const handlers = this.#lastHandlers;
+    if (!handlers) return;
+    if (events) for (const item of events) this.#run(handlers, item, message, type);
+    else this.#run(handlers, event, message, type);
   }
 
   /**
    * A message older than the duplicate window could be a replay whose id was already forgotten:
    * drop it. Age is measured on Twitch's clock (offset learned from the welcome).
    */
-  #isStale(timestamp: string): boolean {
-    const sent = Date.parse(timestamp);
-    return Number.isFinite(sent) && Date.now() - this.#skew - sent > DUPLICATE_WINDOW_MS;
+  #isStale(timestamp: string, now: number): boolean {
+    return now - this.#skew - sentAt(timestamp) > DUPLICATE_WINDOW_MS;
   }
 
   /** Drops a message id seen in the last ten minutes; remembers at most `maxRememberedIds`. */
-  #isDuplicate(id: string): boolean {
-    const now = Date.now();
-    const max = this.#options.maxRememberedIds ?? 10_000;
-    // A queue in arrival order (not the Map's own order: deleting from a Map's front and iterating
-    // again costs time proportional to what was deleted). Expired or surplus ids leave at the head.
-    const queue = this.#queue;
-    const times = this.#times;
-    while (this.#head < queue.length) {
-      if (now - times[this.#head]! < DUPLICATE_WINDOW_MS && queue.length - this.#head < max) break;
-      this.#seen.delete(queue[this.#head]!);
-      this.#head++;
-    }
-    if (this.#head > 1024 && this.#head * 2 > queue.length) {
-      this.#queue = queue.slice(this.#head);
-      this.#times = times.slice(this.#head);
-      this.#head = 0;
-    }
-    if (this.#seen.has(id)) return true;
-    this.#seen.add(id);
-    this.#queue.push(id);
+  #isDuplicate(id: string, now: number): boolean {
+    const ids = this.#ids;
+    // Expired ids leave at the head (and below, surplus ones once the id proves new).
+    while (this.#head < ids.length && now - this.#times[this.#head]! >= DUPLICATE_WINDOW_MS) this.#head++;
+    if (2 * ids.length >= this.#slots.length || (this.#head > 1024 && 2 * this.#head > ids.length)) this.#rebuild();
+    let hash = this.#seed;
+    for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x1000193);
+    // (The high bits folded in: they depend on every character, the low ones pick the slot.)
+    hash ^= hash >>> 15;
+    const slot = this.#find(hash, id);
+    if (this.#slots[slot]) return true;
+    this.#head = Math.max(this.#head, this.#ids.length + 1 - (this.#options.maxRememberedIds ?? 10_000));
+    this.#slots[slot] = this.#ids.push(id);
+    this.#hashes.push(hash);
     this.#times.push(now);
     return false;
+  }
+
+  /** The slot holding `id` (of this hash) among the ids kept, else the empty slot that ends its run. */
+  #find(hash: number, id?: string, kept = this.#head): number {
+    const slots = this.#slots;
+    let i = hash & (slots.length - 1);
+    while (slots[i] && !(slots[i]! > kept && this.#hashes[slots[i]! - 1] === hash && this.#ids[slots[i]! - 1] === id)) i = (i + 1) & (slots.length - 1);
+    return i;
+  }
+
+  /** Drops the ids before `#head` and sizes the table to four slots or more per id kept. */
+  #rebuild(): void {
+    const ids = (this.#ids = this.#ids.slice(this.#head));
+    const hashes = (this.#hashes = this.#hashes.slice(this.#head));
+    this.#times = this.#times.slice(this.#head);
+    this.#head = 0;
+    this.#slots = new Int32Array(2 ** Math.ceil(Math.log2(4 * ids.length + 64)));
+    // (Every id is new here: each lands in the first empty slot of its run.)
+    hashes.forEach((hash, at) => (this.#slots[this.#find(hash)] = at + 1));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -982,10 +1029,10 @@ export class EventSubSocket {
 
   /**
    * Runs listeners; whatever one throws (or rejects with) goes to `error`, never up the socket.
-   * A copy is walked, so a listener added meanwhile waits for the next value.
+   * A listener added meanwhile waits for the next value (`on` replaces the list).
    */
-  #run(handlers: Set<Handler>, value: unknown, message: unknown, name: string): void {
-    for (const handler of [...handlers]) {
+  #run(handlers: readonly Handler[], value: unknown, message: unknown, name: string): void {
+    for (const handler of handlers) {
       try {
         const result = handler(value, message);
         if (result && typeof (result as Promise<unknown>).then === 'function') {

@@ -10,7 +10,8 @@ import { InputError, TwitchError, ValidationError } from '../errors.js';
 import { createEventSubSubscription, type EventSubSubscription as CreatedSubscription } from '../helix/eventsub.js';
 import { modeOf, warnOnce, type ValidateMode } from '../validate.js';
 import {
-  parseEventSubWebhookBody,
+  checkWebhookBody,
+  invalidBody,
   type ConditionOf,
   type EventOf,
   type EventSubSchemas,
@@ -25,14 +26,11 @@ import type { EventSubType } from './types.js';
 import { checkCondition } from './versions.js';
 
 // Twitch's request headers (Headers lookups ignore case).
-const MESSAGE_ID = 'Twitch-Eventsub-Message-Id';
-const MESSAGE_TIMESTAMP = 'Twitch-Eventsub-Message-Timestamp';
-const MESSAGE_SIGNATURE = 'Twitch-Eventsub-Message-Signature';
-const MESSAGE_TYPE = 'Twitch-Eventsub-Message-Type';
-const MESSAGE_RETRY = 'Twitch-Eventsub-Message-Retry';
+/** Twitch's `Twitch-Eventsub-Message-<name>` header (Id, Timestamp, Signature, Type, Retry), or ''. */
+const header = (headers: Headers, name: string) => headers.get(`Twitch-Eventsub-Message-${name}`) ?? '';
 
 const CHALLENGE = 'webhook_callback_verification';
-const PENDING = 'webhook_callback_verification_pending';
+const PENDING = `${CHALLENGE}_pending`;
 
 /** Twitch's guidance: refuse messages older than 10 minutes (replays). */
 const DEFAULT_MAX_AGE = 600;
@@ -43,12 +41,15 @@ const DEFAULT_TTL = 3600;
 const DAY = 86_400;
 const WEEK = 7 * DAY;
 const MAX_BODY_LIMIT = 64 * 1024 * 1024;
+/** Why ids must be kept 2 × maxAgeSeconds: a message passes the timestamp check that long. */
+const TWICE_MAX_AGE = ' (at least 2 × maxAgeSeconds)';
 
 /**
  * Reads a numeric option: `fallback` when absent, else a number from `min` to `max`, or an
  * InputError naming the option and the range (and `why`, when the range needs a reason).
  */
-function bounded(name: string, value: number | undefined, fallback: number, min: number, max: number, why = ''): number {
+function bounded(options: object, name: string, fallback: number, min: number, max: number, why = ''): number {
+  const value = (options as Record<string, unknown>)[name];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value >= min && value <= max)) {
     throw new InputError(name, `must be a number from ${min} to ${max}${why}`);
@@ -75,13 +76,17 @@ export interface VerifyOptions {
 /** One HMAC key per secret; several let a handler accept subscriptions made with a rotated secret. */
 type Keys = Promise<CryptoKey[]>;
 
-const encode = (text: string) => new TextEncoder().encode(text);
+/** The secret or secrets, as a list. */
+/** The secret or secrets, as a list; empty unless each is a string of at least one character. */
+const listOf = (secret: string | readonly string[]): string[] => {
+  const list = [secret].flat();
+  return list.every((one) => typeof one === 'string' && one !== '') ? list : [];
+};
 
 function importKeys(secret: string | readonly string[]): Keys {
-  const secrets = typeof secret === 'string' ? [secret] : [...secret];
   return Promise.all(
-    secrets.map((one) =>
-      crypto.subtle.importKey('raw', encode(one), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']),
+    listOf(secret).map((one) =>
+      crypto.subtle.importKey('raw', new TextEncoder().encode(one), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']),
     ),
   );
 }
@@ -90,47 +95,21 @@ function importKeys(secret: string | readonly string[]): Keys {
  * Reads Twitch's RFC3339 timestamp (nanosecond precision) as milliseconds; NaN when it is not one.
  * Fractions are cut to milliseconds first, since not every runtime's Date.parse takes nine digits.
  */
-function parseTimestamp(text: string): number {
-  const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/i.exec(text);
-  if (!match) return NaN;
-  const fraction = match[2] ? `.${match[2].slice(0, 3).padEnd(3, '0')}` : '';
-  return Date.parse(`${match[1]}${fraction}${match[3]!.toUpperCase()}`);
-}
-
-function hexBytes(hex: string): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return bytes;
-}
+const parseTimestamp = (text: string): number =>
+  /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i.test(text)
+    ? Date.parse(text.toUpperCase().replace(/(\.\d{0,3})\d*/, (_, fraction: string) => fraction.padEnd(4, '0')))
+    : NaN;
 
 /** Checks the three signed headers and the raw body; false for anything missing or wrong. */
-async function verifyParts(
-  keys: Keys,
-  headers: Headers,
-  body: Uint8Array,
-  maxAgeSeconds: number,
-  now: number,
-): Promise<boolean> {
-  const id = headers.get(MESSAGE_ID);
-  const timestamp = headers.get(MESSAGE_TIMESTAMP);
-  const signature = headers.get(MESSAGE_SIGNATURE);
-  if (!id || !timestamp || !signature) return false;
-  const match = /^sha256=([0-9a-f]{64})$/i.exec(signature.trim());
-  if (!match) return false;
-  const sent = parseTimestamp(timestamp);
+async function verifyParts(keys: Keys, headers: Headers, body: Blob, maxAgeSeconds: number, now: number): Promise<boolean> {
+  const [id, timestamp, signature] = ['Id', 'Timestamp', 'Signature'].map((name) => header(headers, name));
+  const hex = /^sha256=([0-9a-f]{64})$/i.exec(signature!.trim())?.[1];
   // Outside the window either way, or no date at all: a replay, a wrong clock, or a forgery.
-  if (!(Math.abs(now - sent) <= maxAgeSeconds * 1000)) return false;
-
-  const prefix = encode(id + timestamp);
-  const signed = new Uint8Array(prefix.length + body.length);
-  signed.set(prefix);
-  signed.set(body, prefix.length);
-  const mac = hexBytes(match[1]!);
+  if (!id || !hex || !(Math.abs(now - parseTimestamp(timestamp!)) <= maxAgeSeconds * 1000)) return false;
+  const signed = await new Blob([id + timestamp, body]).arrayBuffer();
+  const mac = new Uint8Array(hex.match(/../g)!.map((pair) => parseInt(pair, 16)));
   // crypto.subtle.verify compares MACs in constant time in every runtime we target.
-  for (const key of await keys) {
-    if (await crypto.subtle.verify('HMAC', key, mac, signed)) return true;
-  }
-  return false;
+  return (await Promise.all((await keys).map((key) => crypto.subtle.verify('HMAC', key, mac, signed)))).includes(true);
 }
 
 /**
@@ -145,17 +124,12 @@ export async function verifyEventSubRequest(
   secret: string | readonly string[],
   options: VerifyOptions = {},
 ): Promise<boolean> {
-  const maxAge = bounded('maxAgeSeconds', options.maxAgeSeconds, DEFAULT_MAX_AGE, 1, DAY);
-  const maxBody = bounded('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY, 1, MAX_BODY_LIMIT);
-  if (!hasSecret(secret)) return false;
+  const maxAge = bounded(options, 'maxAgeSeconds', DEFAULT_MAX_AGE, 1, DAY);
+  const maxBody = bounded(options, 'maxBodyBytes', DEFAULT_MAX_BODY, 1, MAX_BODY_LIMIT);
+  if (!listOf(secret)[0]) return false;
   const body = await readBody(request, maxBody, true);
   if (typeof body === 'number') return false;
   return verifyParts(importKeys(secret), request.headers, body, maxAge, (options.now ?? Date.now)());
-}
-
-function hasSecret(secret: string | readonly string[]): boolean {
-  const list = typeof secret === 'string' ? [secret] : secret;
-  return Array.isArray(list) && list.length > 0 && list.every((one) => typeof one === 'string' && one.length > 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -209,21 +183,16 @@ export interface MemorySeenOptions {
  * Fine for one process; use a shared store when several instances answer.
  */
 export function memorySeen(options: MemorySeenOptions = {}): SeenStore & { readonly windowSeconds: number } {
-  const max = bounded('max', options.max, 10_000, 1, 1e9);
-  const windowSeconds = bounded('windowSeconds', options.windowSeconds, 2 * DEFAULT_MAX_AGE, 0, WEEK);
+  const max = bounded(options, 'max', 10_000, 1, 1e9);
+  const windowSeconds = bounded(options, 'windowSeconds', 2 * DEFAULT_MAX_AGE, 0, WEEK);
   const now = options.now ?? Date.now;
   // Insertion order is age order: the first entries are the oldest. Values: [added, until].
   const ids = new Map<string, [number, number]>();
   return {
     windowSeconds,
-    has(id) {
-      const entry = ids.get(id);
-      if (entry === undefined) return false;
-      // Kept through the last millisecond of its time-to-live, as the timestamp window is.
-      if (entry[1] >= now()) return true;
-      ids.delete(id);
-      return false;
-    },
+    // Kept through the last millisecond of its time-to-live, as the timestamp window is. (An id
+    // past it stays until add() makes room.)
+    has: (id) => (ids.get(id)?.[1] ?? NaN) >= now(),
     add(id, ttlSeconds = DEFAULT_TTL) {
       const time = now();
       ids.delete(id);
@@ -286,7 +255,7 @@ export class WebhookError extends TwitchError {
   override name = 'WebhookError';
   declare readonly code: WebhookErrorCode;
   constructor(code: WebhookErrorCode, cause: unknown) {
-    super(`${code === 'handler' ? 'a handler' : code === 'store' ? 'the seen store' : code === 'body' ? 'reading the body' : 'WebCrypto'} failed (see cause)`, { cause });
+    super(`webhook ${code} failed (see cause)`, { cause });
     this.code = code;
   }
 }
@@ -354,7 +323,8 @@ export interface WebhookHandlerOptions {
 /** What {@link createWebhookHandler} returns: a Fetch API handler. */
 export type WebhookHandler = (request: Request) => Promise<Response>;
 
-const answer = (status: number, headers?: HeadersInit) => new Response(null, { status, headers });
+/** A Response; one with a text body is `text/plain` (the Fetch API's default for a string). */
+const answer = (status: number, body: string | null = null, headers?: HeadersInit) => new Response(body, { status, headers });
 
 /**
  * The message-type header is not signed, so a captured message could be replayed under another
@@ -363,18 +333,20 @@ const answer = (status: number, headers?: HeadersInit) => new Response(null, { s
  * `authorization_revoked`, `user_removed`, `notification_failures_exceeded`, `version_removed`,
  * `moderator_removed`, `chat_user_banned`, `beta_maintenance`, `conduit_deleted`, and may add more.
  */
-function contradiction(kind: string, body: EventSubWebhookBody | EventSubShardChallenge): string | undefined {
+function contradiction(kind: string, { challenge, subscription, event, events }: EventSubWebhookBody | EventSubShardChallenge): string | undefined {
+  const status = subscription?.status;
+  // The parser has checked that `event` is an object and `events` a list of objects, when present.
+  const carries = event !== undefined || events !== undefined;
   // A conduit shard's challenge verifies a shard and names no subscription; only a challenge may.
-  if (!body.subscription) return kind === CHALLENGE ? undefined : 'subscription';
-  const { challenge, subscription, event } = body;
-  const { status } = subscription;
-  // The parser has checked `events` (a list of objects) when present; `event` is checked here,
-  // since only the message type says whether a body needs one.
-  const events = event !== undefined || body.events !== undefined;
-  if (kind === CHALLENGE) return typeof challenge !== 'string' ? 'challenge' : status !== PENDING ? 'subscription.status' : events ? 'event' : undefined;
-  if (challenge !== undefined) return 'challenge';
-  if (kind === 'notification') return body.events || (typeof event === 'object' && event && !Array.isArray(event)) ? undefined : 'event';
-  return events ? 'event' : typeof status !== 'string' || !status || status === 'enabled' || status === PENDING ? 'subscription.status' : undefined;
+  return !subscription
+    ? kind === CHALLENGE ? undefined : 'subscription'
+    : kind === CHALLENGE
+      ? typeof challenge !== 'string' ? 'challenge' : status !== PENDING ? 'subscription.status' : carries ? 'event' : undefined
+      : challenge !== undefined
+        ? 'challenge'
+        : kind === 'notification'
+          ? carries ? undefined : 'event'
+          : carries ? 'event' : typeof status !== 'string' || !status || status === 'enabled' || status === PENDING ? 'subscription.status' : undefined;
 }
 
 /**
@@ -390,178 +362,121 @@ function contradiction(kind: string, body: EventSubWebhookBody | EventSubShardCh
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
   const { secret, on = {}, onNotification, onRevocation, onError, schemas, onInvalid = warnOnce } = options;
-  if (!hasSecret(secret)) throw new InputError('secret', 'is required (the secret you gave Twitch when subscribing)');
+  if (!listOf(secret)[0]) throw new InputError('secret', 'is required (the one you gave Twitch)');
   const mode = modeOf(options.validate);
-  const maxAge = bounded('maxAgeSeconds', options.maxAgeSeconds, DEFAULT_MAX_AGE, 1, DAY);
-  const maxBody = bounded('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY, 1, MAX_BODY_LIMIT);
+  const maxAge = bounded(options, 'maxAgeSeconds', DEFAULT_MAX_AGE, 1, DAY);
+  const maxBody = bounded(options, 'maxBodyBytes', DEFAULT_MAX_BODY, 1, MAX_BODY_LIMIT);
   // A message passes the timestamp check for maxAge either side of its timestamp: its id must
   // be remembered that long, or a replay at the far edge runs the handlers twice.
   const window = 2 * maxAge;
-  const ttl = bounded(
-    'seenTtlSeconds',
-    options.seenTtlSeconds,
-    Math.max(DEFAULT_TTL, window),
-    window,
-    WEEK,
-    ' (at least 2 × maxAgeSeconds, or a replay could run twice)',
-  );
+  const ttl = bounded(options, 'seenTtlSeconds', Math.max(DEFAULT_TTL, window), window, WEEK, TWICE_MAX_AGE);
   const seen = options.seen ?? memorySeen({ now: options.now, windowSeconds: window });
   if ((seen.windowSeconds ?? window) < window) {
-    throw new InputError('seen', `keeps ids ${seen.windowSeconds} s, under 2 × maxAgeSeconds: use memorySeen({ windowSeconds: ${window} })`);
+    throw new InputError('seen', `needs windowSeconds: ${window}${TWICE_MAX_AGE}`);
   }
   const now = options.now ?? Date.now;
   let keys: Keys | undefined;
   // Deliveries of a message id still being handled: a retry that overlaps the first attempt waits for it.
-  const inflight = new Map<string, Promise<boolean>>();
+  const inflight = new Map<string, Promise<number>>();
 
-  const secrets = typeof secret === 'string' ? [secret] : secret;
-  const report = (error: ValidationError | WebhookError, to: ((error: never) => void) | undefined = onError) => {
+  /** Tells `to` (default onError) about `error`, and returns `status`: what it throws changes no answer. */
+  const report = <T>(status: T, error: ValidationError | WebhookError, to: ((error: never) => void) | undefined = onError): T => {
     // Reports name paths, types and the subscription type: from a signed body that quotes the
     // secret there (only someone holding it could sign one), withhold the details.
-    if (error instanceof ValidationError) {
-      const text = error.message + error.issues.map((issue) => issue.path + issue.message).join();
-      if (secrets.some((one) => text.includes(one))) {
-        error = new ValidationError('eventsub webhook body', [{ path: '', message: 'details withheld (they quote the secret)' }], error.body);
-      }
+    const text = error instanceof ValidationError && error.message + error.issues.map((issue) => issue.path + issue.message);
+    if (text && listOf(secret).some((one) => text.includes(one))) {
+      error = invalidBody('', 'withheld: it quotes the secret', (error as ValidationError).body);
     }
     try {
       to?.(error as never);
     } catch {
       // A failing reporter must not change the answer.
     }
+    return status;
   };
-
-  /** Whether a message with this mismatch (if any) may be dispatched; reports the mismatch. */
-  const pass = (invalid: ValidationError | undefined): boolean => {
-    if (invalid) report(invalid, mode === 'strict' ? onError : onInvalid);
-    return !invalid || mode !== 'strict';
-  };
-
-  const remember = async (id: string) => {
-    try {
-      await seen.add(id, ttl);
-    } catch (error) {
-      // The message was handled: answering 500 now would only make Twitch send it again.
-      report(new WebhookError('store', error));
-    }
-  };
-
-  /** Runs `task`; what it throws comes out as a {@link WebhookError} of `code`, with it as `cause`. */
-  const guard = async <T>(code: WebhookErrorCode, task: () => T | Promise<T>): Promise<T> => {
-    try {
-      return await task();
-    } catch (error) {
-      throw new WebhookError(code, error);
-    }
-  };
-
-  async function dispatch(kind: string, message: WebhookMessage): Promise<void> {
-    if (kind === 'revocation') {
-      await onRevocation?.(message);
-      return;
-    }
-    await onNotification?.(message);
-    const { type } = message.subscription;
-    // Own properties only: a type named `constructor` or `__proto__` must not find Object.prototype.
-    const handler = Object.hasOwn(on, type) ? (on as Record<string, unknown>)[type] : undefined;
-    if (typeof handler !== 'function') return;
-    const { event, events } = message.body;
-    for (const item of events ?? [event]) await handler(item, message);
-  }
+  const failed = (code: WebhookErrorCode, status: number) => (error: unknown) => report(status, new WebhookError(code, error));
+  /** Handled: remembered, so a redelivery is acknowledged. (The message was handled: a 500 now would only bring it again.) */
+  const remember = (id: string) => Promise.resolve().then(() => seen.add(id, ttl)).catch(failed('store', 0));
 
   return async (request) => {
-    if (request.method !== 'POST') return answer(405, { Allow: 'POST' });
-    let bytes: Uint8Array | number;
-    try {
-      bytes = await readBody(request, maxBody);
-    } catch (error) {
-      report(new WebhookError('body', error));
-      return answer(400);
-    }
+    if (request.method !== 'POST') return answer(405, null, { Allow: 'POST' });
+    const bytes = await readBody(request, maxBody).catch(failed('body', 400));
     if (typeof bytes === 'number') return answer(bytes);
-    keys ??= importKeys(secret);
     const { headers } = request;
-    let signed: boolean;
-    try {
-      signed = await verifyParts(keys, headers, bytes, maxAge, now());
-    } catch (error) {
+    const signed = await verifyParts((keys ??= importKeys(secret)), headers, bytes, maxAge, now()).catch((error: unknown) => {
       // WebCrypto itself failed (not a bad signature): say so without ever naming the secret.
       keys = undefined;
-      report(new WebhookError('crypto', error));
-      return answer(500);
-    }
-    if (!signed) return answer(403);
+      return failed('crypto', 500)(error);
+    });
+    if (signed !== true) return answer(signed || 403);
 
-    const id = headers.get(MESSAGE_ID)!;
-    const kind = headers.get(MESSAGE_TYPE);
+    const id = header(headers, 'Id');
+    const kind = header(headers, 'Type');
     // Signed, but a kind this version does not know: acknowledge so Twitch does not count a failure.
-    if (kind !== CHALLENGE && kind !== 'notification' && kind !== 'revocation') return answer(204);
+    if (![CHALLENGE, 'notification', 'revocation'].includes(kind)) return answer(204);
     let body: EventSubWebhookBody | EventSubShardChallenge;
     let invalid: ValidationError | undefined;
     try {
-      // Parsed in report mode whatever `validate` says: what routing needs throws, the rest is
-      // kept aside and settled below, once it is known the message is not a duplicate.
-      body = parseEventSubWebhookBody(new TextDecoder().decode(bytes), {
-        schemas,
-        validate: mode && 'report',
-        onInvalid: (error) => void (invalid = error),
-      });
+      // What routing needs throws; the rest is kept aside and settled below, once it is known
+      // the message is not a duplicate.
+      [body, invalid] = checkWebhookBody(await bytes.text(), schemas, mode);
     } catch (error) {
       // (The parser throws nothing but ValidationError.)
-      report(error as ValidationError);
-      return answer(400);
+      return answer(report(400, error as ValidationError));
     }
     const misfit = contradiction(kind, body);
-    const refuse = () => {
-      report(new ValidationError('eventsub webhook body', [{ path: misfit!, message: `does not fit a ${kind} message` }], body));
-      return 400;
-    };
+    const refuse = () => report(400, invalidBody(misfit!, `does not fit a ${kind} message`, body));
+    /** Whether the message may be dispatched: a mismatch is reported, and in strict mode stops it. */
+    const pass = () => !invalid || report(mode !== 'strict', invalid, mode === 'strict' ? onError : onInvalid);
 
     if (kind === CHALLENGE) {
       if (misfit) return answer(refuse());
       // Answering delivers nothing, so a mismatch is only reported; the id is remembered, so the
       // same signed body replayed under another message type is acknowledged without dispatch.
-      pass(invalid);
+      pass();
       await remember(id);
-      return new Response(body.challenge, { status: 200, headers: { 'Content-Type': 'text/plain' } });
+      return answer(200, body.challenge!);
     }
 
-    // Wait out an attempt of the same id that is still running; if it succeeded, this is a duplicate.
-    for (let running = inflight.get(id); running; running = inflight.get(id)) {
-      if (await running) return answer(204);
-    }
-    const retry = headers.get(MESSAGE_RETRY);
+    // Wait out an attempt of the same id that is still running; if it was handled, this is a duplicate.
+    for (let running; (running = inflight.get(id)); ) if ((await running) === 204) return answer(204);
+    const retry = header(headers, 'Retry');
     const message: WebhookMessage = {
       id,
-      timestamp: headers.get(MESSAGE_TIMESTAMP)!,
+      timestamp: header(headers, 'Timestamp'),
       // A plain count only: '1e400', '-1' or '0x10' are not what Twitch sends.
-      retry: retry && /^\d{1,9}$/.test(retry) ? Number(retry) : 0,
+      retry: /^\d{1,9}$/.test(retry) ? Number(retry) : 0,
       // (A body without a subscription is a shard's challenge: `misfit` refuses it below.)
       subscription: body.subscription!,
       body: body as EventSubWebhookBody,
     };
     const attempt = (async () => {
-      if (await guard('store', () => seen.has(id))) return 204;
-      if (misfit) return refuse();
-      // A strict mismatch is not dispatched but remembered: a retry would fail the same way.
-      if (pass(invalid)) await guard('handler', () => dispatch(kind, message));
+      let step: WebhookErrorCode = 'store';
+      try {
+        if (await seen.has(id)) return 204;
+        if (misfit) return refuse();
+        step = 'handler';
+        // A strict mismatch is not dispatched but remembered: a retry would fail the same way.
+        if (pass()) {
+          if (kind === 'revocation') await onRevocation?.(message);
+          else {
+            await onNotification?.(message);
+            const { type } = message.subscription;
+            // Own properties only: a type named `constructor` or `__proto__` must not find Object.prototype.
+            const handler = Object.hasOwn(on, type) && (on as Record<string, unknown>)[type];
+            if (typeof handler === 'function') for (const item of message.body.events ?? [message.body.event]) await handler(item, message);
+          }
+        }
+      } catch (error) {
+        return failed(step, 500)(error);
+      }
       await remember(id);
       return 204;
     })();
-    const settled = attempt.then(
-      (status) => status === 204,
-      () => false,
-    );
-    inflight.set(id, settled);
+    inflight.set(id, attempt);
     // Registered before any waiter's reaction, so waiters never see a finished attempt.
-    void settled.then(() => inflight.get(id) === settled && inflight.delete(id));
-    try {
-      return answer(await attempt);
-    } catch (error) {
-      // (Only `guard` throws there.)
-      report(error as WebhookError);
-      return answer(500);
-    }
+    void attempt.then(() => inflight.get(id) === attempt && inflight.delete(id));
+    return answer(await attempt);
   };
 }
 

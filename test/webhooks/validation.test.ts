@@ -111,6 +111,16 @@ describe.each([['strict' as const], [true as const]])('validate: %s', (mode) => 
     expect(errors).toEqual([]);
   });
 
+  test("a revocation or challenge of a type with a schema carries no event, and none is asked of it", async () => {
+    const { handle, revoked, errors } = setup({ validate: mode });
+    const revocation = { subscription: subscription('channel.follow', 'authorization_revoked') };
+    expect((await handle(await signedRequest(revocation, { kind: 'revocation' }))).status).toBe(204);
+    expect(revoked).toEqual(['authorization_revoked']);
+    const challenge = { challenge: 'chal-2', subscription: subscription('channel.follow', 'webhook_callback_verification_pending') };
+    expect((await handle(await signedRequest(challenge, { kind: 'webhook_callback_verification' }))).status).toBe(200);
+    expect(errors).toEqual([]);
+  });
+
   test('still answers a challenge whose envelope mismatches (nothing is delivered), reporting it', async () => {
     const { handle, errors } = setup({ validate: mode });
     const body = { challenge: 'chal-1', subscription: { ...subscription('channel.follow', 'webhook_callback_verification_pending'), cost: 'free' } };
