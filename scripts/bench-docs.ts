@@ -26,5 +26,5 @@ const [when = '', machine = ''] = results.split('\n').filter((line) => /^(Measur
 const glance = results.slice(results.indexOf('### Budgets at a glance'));
 const summary = glance.replace(/^### Budgets at a glance\n+/, '').replace(/\n+Bench took[\s\S]*$/, '');
 if (!glance.startsWith('###')) throw new Error('bench/RESULTS.md has no "Budgets at a glance" section: run the whole bench');
-splice(new URL('README.md', root), 'bench-summary', `${when}\n${machine}\n\n${summary}`);
+splice(new URL('README.md', root), 'bench-summary', `${when}\n\n${machine}\n\n${summary}`);
 console.log('README.md: budgets updated from bench/RESULTS.md');
