@@ -24,6 +24,20 @@ export interface MeteredOptions {
   scopes?: string[];
 }
 
+/** The user a bench's Helix answers for an id. */
+export const benchUser = (id: string) => ({
+  id,
+  login: `user${id}`,
+  display_name: `User${id}`,
+  type: '',
+  broadcaster_type: '',
+  description: '',
+  profile_image_url: 'https://static-cdn.jtvnw.net/jtv_user_pictures/x-profile_image-300x300.png',
+  offline_image_url: '',
+  view_count: 0,
+  created_at: '2016-12-14T20:32:28Z',
+});
+
 /** Answers get-users (a user per id asked), create-eventsub-subscription (echoing it) and the token check. */
 export function metered({ limit, windowMs, latencyMs, scopes = [] }: MeteredOptions): Metered {
   // The fake Twitch's own bucket (continuous refill, as Twitch's), on this process's clock.
@@ -56,18 +70,7 @@ export function metered({ limit, windowMs, latencyMs, scopes = [] }: MeteredOpti
       const data = { id: `sub-${++ids}`, status: 'enabled', cost: 0, created_at: new Date(now).toISOString(), ...body };
       return later(Response.json({ data: [data], total: ids, total_cost: 0, max_total_cost: 10 }, { status: 202, headers: told }));
     }
-    const users = url.searchParams.getAll('id').map((id) => ({
-      id,
-      login: `user${id}`,
-      display_name: `User${id}`,
-      type: '',
-      broadcaster_type: '',
-      description: '',
-      profile_image_url: '',
-      offline_image_url: '',
-      view_count: 0,
-      created_at: '2016-12-14T20:32:28Z',
-    }));
+    const users = url.searchParams.getAll('id').map(benchUser);
     return later(Response.json({ data: users }, { headers: told }));
   };
   return { fetch: fetcher as typeof fetch, requests: () => requests, refused: () => refused };
