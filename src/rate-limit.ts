@@ -115,10 +115,11 @@ function createBucket(): Take {
     let n;
     clearTimeout(timer);
     while (queue[0] && (n = free(now)) >= 1) queue.shift()!(grant(now, n));
+    // (The queue is not empty, so the loop's test set `n`: what is free now, under a point.)
     if (!queue[0]) return;
     if (now < far) return void queue.splice(0).map((go) => go());
     // With no refill known, the answers in flight wake the queue.
-    const ms = Math.max(pause - now, rate && Math.min(Math.ceil((1 - free(now)) / rate), MAX_WAIT_MS));
+    const ms = Math.max(pause - now, rate && Math.min(Math.ceil((1 - n!) / rate), MAX_WAIT_MS));
     if (ms > 0) return (timer = setTimeout(pump, ms)), ms;
   };
 
