@@ -5,7 +5,7 @@
  * @see https://dev.twitch.tv/docs/eventsub/handling-websocket-events/
  */
 import type { Client } from '../client.js';
-import type { EndpointSpec } from '../endpoint.js';
+import { checkScopes, type EndpointSpec } from '../endpoint.js';
 import { ConflictError, HelixError, InputError, NotFoundError, TwitchError, type ValidationError } from '../errors.js';
 import {
   parseEventSubFrame,
@@ -913,7 +913,9 @@ export class EventSubSocket {
             const body = (await this.#helix(
               spec('create-eventsub-subscription', 'POST', 'eventsub/subscriptions', ['user'], {
                 body: ['type', 'version', 'condition', 'transport'],
+                // The type's scopes, checked against a token whose scopes are known before Twitch is asked.
                 scopes: entry.scopes,
+                checkScopes,
                 response: anything,
               }),
               {

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vites
 import type { ChannelFollowCondition, ChannelFollowEvent, StreamOnlineEvent } from '../../src/eventsub/types.js';
 import { EventSubError } from '../../src/eventsub/socket.js';
 import { unknownType } from '../../src/eventsub/messages.js';
-import type { ValidationError } from '../../src/errors.js';
+import { MissingScopeError, type ValidationError } from '../../src/errors.js';
+import { createClient } from '../../src/client.js';
 import { follow, followCondition, harness, type Harness } from './socket.helpers.js';
 
 let h: Harness;
@@ -46,6 +47,21 @@ describe('EventSubSocket: welcome and subscriptions', () => {
     });
     expect(socket.subscriptions.map((s) => s.id)).toEqual([sub.id]);
     expect(socket.cost).toEqual({ total: h.state.eventSubSubscriptions.size, total_cost: 0, max_total_cost: 10 });
+  });
+
+  it('refuses, before asking Twitch, a subscription whose scope the token is known to lack', async () => {
+    const client = createClient({
+      clientId: h.state.clientId,
+      auth: { getToken: async () => ({ token: h.state.userToken, scopes: ['chat:read'] }) },
+      retry: { limit: 0 },
+    });
+    const socket = h.socket({ client });
+    const subscribing = socket.subscribe('channel.follow', followCondition);
+    const refused = expect(subscribing).rejects.toThrow(MissingScopeError);
+    await h.tick(10);
+    await refused;
+    await expect(subscribing).rejects.toThrow(/moderator:read:followers/);
+    expect(h.calls.filter((call) => call.path.endsWith('eventsub/subscriptions'))).toEqual([]);
   });
 
   it('delivers typed notifications to on(type) handlers', async () => {
