@@ -752,8 +752,23 @@ interface FileContext {
   checks: Set<string>;
   /** Whether a schema of the file takes a field spelled two ways (src/either-spelling.ts). */
   spelling: boolean;
+  /**
+   * Response bodies of the same shape within the file (e.g. create and get of one resource), by
+   * shape: the first endpoint's name once it is written, else `''`. The first emits a schema
+   * factory the others call, and the others' types are aliases of its type.
+   */
+  sameResponses: Map<string, string>;
 }
-const newFile = (area: string): FileContext => ({ area, defined: new Map(), imported: new Set(), leaves: new Set(), checks: new Set(), spelling: false });
+const newFile = (area: string): FileContext => ({
+  area,
+  defined: new Map(),
+  imported: new Set(),
+  leaves: new Set(),
+  checks: new Set(),
+  spelling: false,
+  sameResponses: new Map(),
+});
+const shapeKey = (shape: Shape) => `${shape.type}\n${shape.valibot}`;
 
 /**
  * The input checks (src/endpoint.ts) a spec's rules need, one per rule kind present: passed to
@@ -1257,8 +1272,19 @@ function endpointCode(endpoint: Endpoint, file: FileContext): string {
   if (endpoint.responseSchema) {
     result = `${Name}Response`;
     const shape = responseShape(resolve(endpoint.responseSchema), file);
-    code += `/**\n * The body {@link ${endpoint.name}} resolves to.\n * @inline\n */\n${componentCode(result, shape, false, false)}`;
-    responseCode = `(${result}Memo ??= ${indent(shape.valibot)})`;
+    const key = shapeKey(shape);
+    const first = file.sameResponses.get(key);
+    if (first) {
+      code += `/**\n * The body {@link ${endpoint.name}} resolves to: the same shape as {@link ${first}}.\n * @inline\n */\nexport type ${result} = ${first};\n`;
+      responseCode = `${first}Schema()`;
+    } else if (first === '') {
+      file.sameResponses.set(key, result);
+      code += `/**\n * The body {@link ${endpoint.name}} resolves to.\n * @inline\n */\n${componentCode(result, shape, false, true)}`;
+      responseCode = `${result}Schema()`;
+    } else {
+      code += `/**\n * The body {@link ${endpoint.name}} resolves to.\n * @inline\n */\n${componentCode(result, shape, false, false)}`;
+      responseCode = `(${result}Memo ??= ${indent(shape.valibot)})`;
+    }
   }
   const spec = [
     `id: ${literal(id)},`,
@@ -1284,6 +1310,15 @@ function endpointCode(endpoint: Endpoint, file: FileContext): string {
 
 function areaCode(area: string, members: Endpoint[]): string {
   const file = newFile(area);
+  // Shapes met more than once among the file's response bodies. (Working a shape out twice is
+  // harmless: it only records, idempotently, what the file defines and uses.)
+  const seen = new Set<string>();
+  for (const endpoint of members) {
+    if (!endpoint.responseSchema) continue;
+    const key = shapeKey(responseShape(resolve(endpoint.responseSchema), file));
+    if (seen.has(key)) file.sameResponses.set(key, '');
+    seen.add(key);
+  }
   const bodies = members.map((endpoint) => endpointCode(endpoint, file));
   const defined = [...file.defined].map(([name, shape]) => componentCode(name, shape));
   const shared = [...file.imported].sort().flatMap((name) => [`type ${name}`, `${name}Schema`]);

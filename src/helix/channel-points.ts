@@ -162,6 +162,9 @@ export interface CreateCustomRewardsResponse {
   data: CustomReward[];
 }
 let CreateCustomRewardsResponseMemo: v.GenericSchema<unknown, CreateCustomRewardsResponse> | undefined;
+const CreateCustomRewardsResponseSchema = (): v.GenericSchema<unknown, CreateCustomRewardsResponse> => (CreateCustomRewardsResponseMemo ??= v.looseObject({
+  data: v.array(CustomRewardSchema()),
+}));
 
 /**
  * Adds a Channel Points reward to the broadcaster’s channel.
@@ -195,9 +198,7 @@ export const createCustomRewards = /* @__PURE__ */ defineCall<CreateCustomReward
   required: ['broadcaster_id', 'title', 'cost'],
   maxLength: { title: 45, prompt: 200 },
   get response() {
-    return (CreateCustomRewardsResponseMemo ??= v.looseObject({
-    data: v.array(CustomRewardSchema()),
-  }));
+    return CreateCustomRewardsResponseSchema();
   },
 }, [checkRequired, checkMaxLength]);
 
@@ -252,13 +253,10 @@ export interface GetCustomRewardInput {
   only_manageable_rewards?: boolean;
 }
 /**
- * The body {@link getCustomReward} resolves to.
+ * The body {@link getCustomReward} resolves to: the same shape as {@link CreateCustomRewardsResponse}.
  * @inline
  */
-export interface GetCustomRewardResponse {
-  data: CustomReward[];
-}
-let GetCustomRewardResponseMemo: v.GenericSchema<unknown, GetCustomRewardResponse> | undefined;
+export type GetCustomRewardResponse = CreateCustomRewardsResponse;
 
 /**
  * Lists the broadcaster’s Channel Points rewards.
@@ -292,9 +290,7 @@ export const getCustomReward = /* @__PURE__ */ defineCall<GetCustomRewardInput, 
   required: ['broadcaster_id'],
   limits: [{ of: ['id'], max: 50 }],
   get response() {
-    return (GetCustomRewardResponseMemo ??= v.looseObject({
-    data: v.array(CustomRewardSchema()),
-  }));
+    return CreateCustomRewardsResponseSchema();
   },
 }, [checkRequired, checkLimits]);
 
@@ -321,13 +317,10 @@ export interface UpdateCustomRewardInput {
   should_redemptions_skip_request_queue?: boolean;
 }
 /**
- * The body {@link updateCustomReward} resolves to.
+ * The body {@link updateCustomReward} resolves to: the same shape as {@link CreateCustomRewardsResponse}.
  * @inline
  */
-export interface UpdateCustomRewardResponse {
-  data: CustomReward[];
-}
-let UpdateCustomRewardResponseMemo: v.GenericSchema<unknown, UpdateCustomRewardResponse> | undefined;
+export type UpdateCustomRewardResponse = CreateCustomRewardsResponse;
 
 /**
  * Edits a Channel Points reward your app created.
@@ -361,9 +354,7 @@ export const updateCustomReward = /* @__PURE__ */ defineCall<UpdateCustomRewardI
   required: ['broadcaster_id', 'id'],
   maxLength: { title: 45, prompt: 200 },
   get response() {
-    return (UpdateCustomRewardResponseMemo ??= v.looseObject({
-    data: v.array(CustomRewardSchema()),
-  }));
+    return CreateCustomRewardsResponseSchema();
   },
 }, [checkRequired, checkMaxLength]);
 

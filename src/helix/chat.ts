@@ -556,6 +556,9 @@ export interface GetChannelChatBadgesResponse {
   data: ChatBadge[];
 }
 let GetChannelChatBadgesResponseMemo: v.GenericSchema<unknown, GetChannelChatBadgesResponse> | undefined;
+const GetChannelChatBadgesResponseSchema = (): v.GenericSchema<unknown, GetChannelChatBadgesResponse> => (GetChannelChatBadgesResponseMemo ??= v.looseObject({
+  data: v.array(ChatBadgeSchema()),
+}));
 
 /**
  * Lists the chat badges a broadcaster made.
@@ -587,9 +590,7 @@ export const getChannelChatBadges = /* @__PURE__ */ defineCall<GetChannelChatBad
   paginated: false,
   required: ['broadcaster_id'],
   get response() {
-    return (GetChannelChatBadgesResponseMemo ??= v.looseObject({
-    data: v.array(ChatBadgeSchema()),
-  }));
+    return GetChannelChatBadgesResponseSchema();
   },
 }, [checkRequired]);
 
@@ -599,13 +600,10 @@ export const getChannelChatBadges = /* @__PURE__ */ defineCall<GetChannelChatBad
  */
 export type GetGlobalChatBadgesInput = Record<string, never>;
 /**
- * The body {@link getGlobalChatBadges} resolves to.
+ * The body {@link getGlobalChatBadges} resolves to: the same shape as {@link GetChannelChatBadgesResponse}.
  * @inline
  */
-export interface GetGlobalChatBadgesResponse {
-  data: ChatBadge[];
-}
-let GetGlobalChatBadgesResponseMemo: v.GenericSchema<unknown, GetGlobalChatBadgesResponse> | undefined;
+export type GetGlobalChatBadgesResponse = GetChannelChatBadgesResponse;
 
 /**
  * Lists the chat badges Twitch provides for everyone.
@@ -636,9 +634,7 @@ export const getGlobalChatBadges = /* @__PURE__ */ defineCall<GetGlobalChatBadge
   scopes: [],
   paginated: false,
   get response() {
-    return (GetGlobalChatBadgesResponseMemo ??= v.looseObject({
-    data: v.array(ChatBadgeSchema()),
-  }));
+    return GetChannelChatBadgesResponseSchema();
   },
 });
 

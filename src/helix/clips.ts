@@ -72,6 +72,12 @@ export interface CreateClipResponse {
   }[];
 }
 let CreateClipResponseMemo: v.GenericSchema<unknown, CreateClipResponse> | undefined;
+const CreateClipResponseSchema = (): v.GenericSchema<unknown, CreateClipResponse> => (CreateClipResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
+    id: str,
+    edit_url: str,
+  })),
+}));
 
 /**
  * Starts making a clip from a live broadcast; the clip id comes back at once.
@@ -104,12 +110,7 @@ export const createClip = /* @__PURE__ */ defineCall<CreateClipInput, CreateClip
   paginated: false,
   required: ['broadcaster_id'],
   get response() {
-    return (CreateClipResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
-      id: str,
-      edit_url: str,
-    })),
-  }));
+    return CreateClipResponseSchema();
   },
 }, [checkRequired]);
 
@@ -193,16 +194,10 @@ export interface CreateClipFromVodInput {
   title?: string;
 }
 /**
- * The body {@link createClipFromVod} resolves to.
+ * The body {@link createClipFromVod} resolves to: the same shape as {@link CreateClipResponse}.
  * @inline
  */
-export interface CreateClipFromVodResponse {
-  data: {
-    id: string;
-    edit_url: string;
-  }[];
-}
-let CreateClipFromVodResponseMemo: v.GenericSchema<unknown, CreateClipFromVodResponse> | undefined;
+export type CreateClipFromVodResponse = CreateClipResponse;
 
 /**
  * Cuts a clip out of a past broadcast’s video.
@@ -239,12 +234,7 @@ export const createClipFromVod = /* @__PURE__ */ defineCall<CreateClipFromVodInp
   paginated: false,
   required: ['editor_id', 'broadcaster_id', 'vod_id'],
   get response() {
-    return (CreateClipFromVodResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
-      id: str,
-      edit_url: str,
-    })),
-  }));
+    return CreateClipResponseSchema();
   },
 }, [checkRequired]);
 

@@ -23,6 +23,12 @@ export interface GetConduitsResponse {
   }[];
 }
 let GetConduitsResponseMemo: v.GenericSchema<unknown, GetConduitsResponse> | undefined;
+const GetConduitsResponseSchema = (): v.GenericSchema<unknown, GetConduitsResponse> => (GetConduitsResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
+    id: str,
+    shard_count: num,
+  })),
+}));
 
 /**
  * Lists the EventSub conduits of your application.
@@ -53,12 +59,7 @@ export const getConduits = /* @__PURE__ */ defineCall<GetConduitsInput, GetCondu
   scopes: [],
   paginated: false,
   get response() {
-    return (GetConduitsResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
-      id: str,
-      shard_count: num,
-    })),
-  }));
+    return GetConduitsResponseSchema();
   },
 });
 
@@ -70,16 +71,10 @@ export interface CreateConduitsInput {
   shard_count: number;
 }
 /**
- * The body {@link createConduits} resolves to.
+ * The body {@link createConduits} resolves to: the same shape as {@link GetConduitsResponse}.
  * @inline
  */
-export interface CreateConduitsResponse {
-  data: {
-    id: string;
-    shard_count: number;
-  }[];
-}
-let CreateConduitsResponseMemo: v.GenericSchema<unknown, CreateConduitsResponse> | undefined;
+export type CreateConduitsResponse = GetConduitsResponse;
 
 /**
  * Creates an EventSub conduit with a number of shards.
@@ -111,12 +106,7 @@ export const createConduits = /* @__PURE__ */ defineCall<CreateConduitsInput, Cr
   paginated: false,
   required: ['shard_count'],
   get response() {
-    return (CreateConduitsResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
-      id: str,
-      shard_count: num,
-    })),
-  }));
+    return GetConduitsResponseSchema();
   },
 }, [checkRequired]);
 
@@ -129,16 +119,10 @@ export interface UpdateConduitsInput {
   shard_count: number;
 }
 /**
- * The body {@link updateConduits} resolves to.
+ * The body {@link updateConduits} resolves to: the same shape as {@link GetConduitsResponse}.
  * @inline
  */
-export interface UpdateConduitsResponse {
-  data: {
-    id: string;
-    shard_count: number;
-  }[];
-}
-let UpdateConduitsResponseMemo: v.GenericSchema<unknown, UpdateConduitsResponse> | undefined;
+export type UpdateConduitsResponse = GetConduitsResponse;
 
 /**
  * Changes how many shards an EventSub conduit has.
@@ -170,12 +154,7 @@ export const updateConduits = /* @__PURE__ */ defineCall<UpdateConduitsInput, Up
   paginated: false,
   required: ['id', 'shard_count'],
   get response() {
-    return (UpdateConduitsResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
-      id: str,
-      shard_count: num,
-    })),
-  }));
+    return GetConduitsResponseSchema();
   },
 }, [checkRequired]);
 

@@ -489,6 +489,9 @@ export interface GetExtensionSecretsResponse {
   data: ExtensionSecret[];
 }
 let GetExtensionSecretsResponseMemo: v.GenericSchema<unknown, GetExtensionSecretsResponse> | undefined;
+const GetExtensionSecretsResponseSchema = (): v.GenericSchema<unknown, GetExtensionSecretsResponse> => (GetExtensionSecretsResponseMemo ??= v.looseObject({
+  data: v.array(ExtensionSecretSchema()),
+}));
 
 /**
  * Lists the shared secrets an extension signs its JWTs with.
@@ -520,9 +523,7 @@ export const getExtensionSecrets = /* @__PURE__ */ defineCall<GetExtensionSecret
   paginated: false,
   required: ['extension_id'],
   get response() {
-    return (GetExtensionSecretsResponseMemo ??= v.looseObject({
-    data: v.array(ExtensionSecretSchema()),
-  }));
+    return GetExtensionSecretsResponseSchema();
   },
 }, [checkRequired]);
 
@@ -535,13 +536,10 @@ export interface CreateExtensionSecretInput {
   delay?: number;
 }
 /**
- * The body {@link createExtensionSecret} resolves to.
+ * The body {@link createExtensionSecret} resolves to: the same shape as {@link GetExtensionSecretsResponse}.
  * @inline
  */
-export interface CreateExtensionSecretResponse {
-  data: ExtensionSecret[];
-}
-let CreateExtensionSecretResponseMemo: v.GenericSchema<unknown, CreateExtensionSecretResponse> | undefined;
+export type CreateExtensionSecretResponse = GetExtensionSecretsResponse;
 
 /**
  * Rotates in a new shared secret for an extension.
@@ -573,9 +571,7 @@ export const createExtensionSecret = /* @__PURE__ */ defineCall<CreateExtensionS
   paginated: false,
   required: ['extension_id'],
   get response() {
-    return (CreateExtensionSecretResponseMemo ??= v.looseObject({
-    data: v.array(ExtensionSecretSchema()),
-  }));
+    return GetExtensionSecretsResponseSchema();
   },
 }, [checkRequired]);
 
@@ -643,6 +639,9 @@ export interface GetExtensionsResponse {
   data: Extension[];
 }
 let GetExtensionsResponseMemo: v.GenericSchema<unknown, GetExtensionsResponse> | undefined;
+const GetExtensionsResponseSchema = (): v.GenericSchema<unknown, GetExtensionsResponse> => (GetExtensionsResponseMemo ??= v.looseObject({
+  data: v.array(ExtensionSchema()),
+}));
 
 /**
  * Reads an extension’s details, including unreleased versions.
@@ -674,9 +673,7 @@ export const getExtensions = /* @__PURE__ */ defineCall<GetExtensionsInput, GetE
   paginated: false,
   required: ['extension_id'],
   get response() {
-    return (GetExtensionsResponseMemo ??= v.looseObject({
-    data: v.array(ExtensionSchema()),
-  }));
+    return GetExtensionsResponseSchema();
   },
 }, [checkRequired]);
 
@@ -689,13 +686,10 @@ export interface GetReleasedExtensionsInput {
   extension_version?: string;
 }
 /**
- * The body {@link getReleasedExtensions} resolves to.
+ * The body {@link getReleasedExtensions} resolves to: the same shape as {@link GetExtensionsResponse}.
  * @inline
  */
-export interface GetReleasedExtensionsResponse {
-  data: Extension[];
-}
-let GetReleasedExtensionsResponseMemo: v.GenericSchema<unknown, GetReleasedExtensionsResponse> | undefined;
+export type GetReleasedExtensionsResponse = GetExtensionsResponse;
 
 /**
  * Reads a released extension’s public details.
@@ -727,9 +721,7 @@ export const getReleasedExtensions = /* @__PURE__ */ defineCall<GetReleasedExten
   paginated: false,
   required: ['extension_id'],
   get response() {
-    return (GetReleasedExtensionsResponseMemo ??= v.looseObject({
-    data: v.array(ExtensionSchema()),
-  }));
+    return GetExtensionsResponseSchema();
   },
 }, [checkRequired]);
 
@@ -748,6 +740,9 @@ export interface GetExtensionBitsProductsResponse {
   data: ExtensionBitsProduct[];
 }
 let GetExtensionBitsProductsResponseMemo: v.GenericSchema<unknown, GetExtensionBitsProductsResponse> | undefined;
+const GetExtensionBitsProductsResponseSchema = (): v.GenericSchema<unknown, GetExtensionBitsProductsResponse> => (GetExtensionBitsProductsResponseMemo ??= v.looseObject({
+  data: v.array(ExtensionBitsProductSchema()),
+}));
 
 /**
  * Lists the Bits products an extension sells.
@@ -778,9 +773,7 @@ export const getExtensionBitsProducts = /* @__PURE__ */ defineCall<GetExtensionB
   scopes: [],
   paginated: false,
   get response() {
-    return (GetExtensionBitsProductsResponseMemo ??= v.looseObject({
-    data: v.array(ExtensionBitsProductSchema()),
-  }));
+    return GetExtensionBitsProductsResponseSchema();
   },
 });
 
@@ -797,13 +790,10 @@ export interface UpdateExtensionBitsProductInput {
   is_broadcast?: boolean;
 }
 /**
- * The body {@link updateExtensionBitsProduct} resolves to.
+ * The body {@link updateExtensionBitsProduct} resolves to: the same shape as {@link GetExtensionBitsProductsResponse}.
  * @inline
  */
-export interface UpdateExtensionBitsProductResponse {
-  data: ExtensionBitsProduct[];
-}
-let UpdateExtensionBitsProductResponseMemo: v.GenericSchema<unknown, UpdateExtensionBitsProductResponse> | undefined;
+export type UpdateExtensionBitsProductResponse = GetExtensionBitsProductsResponse;
 
 /**
  * Adds or changes a Bits product an extension sells.
@@ -840,8 +830,6 @@ export const updateExtensionBitsProduct = /* @__PURE__ */ defineCall<UpdateExten
   required: ['sku', 'cost', 'display_name'],
   maxLength: { sku: 255, display_name: 255 },
   get response() {
-    return (UpdateExtensionBitsProductResponseMemo ??= v.looseObject({
-    data: v.array(ExtensionBitsProductSchema()),
-  }));
+    return GetExtensionBitsProductsResponseSchema();
   },
 }, [checkRequired, checkMaxLength]);

@@ -225,6 +225,9 @@ export interface GetGuestStarSessionResponse {
   data: GuestStarSession[];
 }
 let GetGuestStarSessionResponseMemo: v.GenericSchema<unknown, GetGuestStarSessionResponse> | undefined;
+const GetGuestStarSessionResponseSchema = (): v.GenericSchema<unknown, GetGuestStarSessionResponse> => (GetGuestStarSessionResponseMemo ??= v.looseObject({
+  data: v.array(GuestStarSessionSchema()),
+}));
 
 /**
  * Reads the Guest Star session running in a channel (beta).
@@ -257,9 +260,7 @@ export const getGuestStarSession = /* @__PURE__ */ defineCall<GetGuestStarSessio
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
   get response() {
-    return (GetGuestStarSessionResponseMemo ??= v.looseObject({
-    data: v.array(GuestStarSessionSchema()),
-  }));
+    return GetGuestStarSessionResponseSchema();
   },
 }, [checkRequired]);
 
@@ -271,13 +272,10 @@ export interface CreateGuestStarSessionInput {
   broadcaster_id: string;
 }
 /**
- * The body {@link createGuestStarSession} resolves to.
+ * The body {@link createGuestStarSession} resolves to: the same shape as {@link GetGuestStarSessionResponse}.
  * @inline
  */
-export interface CreateGuestStarSessionResponse {
-  data: GuestStarSession[];
-}
-let CreateGuestStarSessionResponseMemo: v.GenericSchema<unknown, CreateGuestStarSessionResponse> | undefined;
+export type CreateGuestStarSessionResponse = GetGuestStarSessionResponse;
 
 /**
  * Opens a Guest Star session for the broadcaster (beta).
@@ -310,9 +308,7 @@ export const createGuestStarSession = /* @__PURE__ */ defineCall<CreateGuestStar
   paginated: false,
   required: ['broadcaster_id'],
   get response() {
-    return (CreateGuestStarSessionResponseMemo ??= v.looseObject({
-    data: v.array(GuestStarSessionSchema()),
-  }));
+    return GetGuestStarSessionResponseSchema();
   },
 }, [checkRequired]);
 
@@ -325,13 +321,10 @@ export interface EndGuestStarSessionInput {
   session_id: string;
 }
 /**
- * The body {@link endGuestStarSession} resolves to.
+ * The body {@link endGuestStarSession} resolves to: the same shape as {@link GetGuestStarSessionResponse}.
  * @inline
  */
-export interface EndGuestStarSessionResponse {
-  data: GuestStarSession[];
-}
-let EndGuestStarSessionResponseMemo: v.GenericSchema<unknown, EndGuestStarSessionResponse> | undefined;
+export type EndGuestStarSessionResponse = GetGuestStarSessionResponse;
 
 /**
  * Closes the broadcaster’s Guest Star session (beta).
@@ -364,9 +357,7 @@ export const endGuestStarSession = /* @__PURE__ */ defineCall<EndGuestStarSessio
   paginated: false,
   required: ['broadcaster_id', 'session_id'],
   get response() {
-    return (EndGuestStarSessionResponseMemo ??= v.looseObject({
-    data: v.array(GuestStarSessionSchema()),
-  }));
+    return GetGuestStarSessionResponseSchema();
   },
 }, [checkRequired]);
 

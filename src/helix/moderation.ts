@@ -254,6 +254,9 @@ export interface GetAutomodSettingsResponse {
   data: AutoModSettings[];
 }
 let GetAutomodSettingsResponseMemo: v.GenericSchema<unknown, GetAutomodSettingsResponse> | undefined;
+const GetAutomodSettingsResponseSchema = (): v.GenericSchema<unknown, GetAutomodSettingsResponse> => (GetAutomodSettingsResponseMemo ??= v.looseObject({
+  data: v.array(AutoModSettingsSchema()),
+}));
 
 /**
  * Reads a channel’s AutoMod levels.
@@ -286,9 +289,7 @@ export const getAutomodSettings = /* @__PURE__ */ defineCall<GetAutomodSettingsI
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
   get response() {
-    return (GetAutomodSettingsResponseMemo ??= v.looseObject({
-    data: v.array(AutoModSettingsSchema()),
-  }));
+    return GetAutomodSettingsResponseSchema();
   },
 }, [checkRequired]);
 
@@ -310,13 +311,10 @@ export interface UpdateAutomodSettingsInput {
   swearing?: number;
 }
 /**
- * The body {@link updateAutomodSettings} resolves to.
+ * The body {@link updateAutomodSettings} resolves to: the same shape as {@link GetAutomodSettingsResponse}.
  * @inline
  */
-export interface UpdateAutomodSettingsResponse {
-  data: AutoModSettings[];
-}
-let UpdateAutomodSettingsResponseMemo: v.GenericSchema<unknown, UpdateAutomodSettingsResponse> | undefined;
+export type UpdateAutomodSettingsResponse = GetAutomodSettingsResponse;
 
 /**
  * Sets a channel’s AutoMod levels, overall or per category.
@@ -349,9 +347,7 @@ export const updateAutomodSettings = /* @__PURE__ */ defineCall<UpdateAutomodSet
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
   get response() {
-    return (UpdateAutomodSettingsResponseMemo ??= v.looseObject({
-    data: v.array(AutoModSettingsSchema()),
-  }));
+    return GetAutomodSettingsResponseSchema();
   },
 }, [checkRequired]);
 
@@ -1317,6 +1313,15 @@ export interface UpdateShieldModeStatusResponse {
   }[];
 }
 let UpdateShieldModeStatusResponseMemo: v.GenericSchema<unknown, UpdateShieldModeStatusResponse> | undefined;
+const UpdateShieldModeStatusResponseSchema = (): v.GenericSchema<unknown, UpdateShieldModeStatusResponse> => (UpdateShieldModeStatusResponseMemo ??= v.looseObject({
+  data: v.array(v.looseObject({
+    is_active: bool,
+    moderator_id: str,
+    moderator_login: str,
+    moderator_name: str,
+    last_activated_at: str,
+  })),
+}));
 
 /**
  * Turns Shield Mode on or off for a channel.
@@ -1353,15 +1358,7 @@ export const updateShieldModeStatus = /* @__PURE__ */ defineCall<UpdateShieldMod
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'is_active'],
   get response() {
-    return (UpdateShieldModeStatusResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
-      is_active: bool,
-      moderator_id: str,
-      moderator_login: str,
-      moderator_name: str,
-      last_activated_at: str,
-    })),
-  }));
+    return UpdateShieldModeStatusResponseSchema();
   },
 }, [checkRequired]);
 
@@ -1374,19 +1371,10 @@ export interface GetShieldModeStatusInput {
   moderator_id: string;
 }
 /**
- * The body {@link getShieldModeStatus} resolves to.
+ * The body {@link getShieldModeStatus} resolves to: the same shape as {@link UpdateShieldModeStatusResponse}.
  * @inline
  */
-export interface GetShieldModeStatusResponse {
-  data: {
-    is_active: boolean;
-    moderator_id: string;
-    moderator_login: string;
-    moderator_name: string;
-    last_activated_at: string;
-  }[];
-}
-let GetShieldModeStatusResponseMemo: v.GenericSchema<unknown, GetShieldModeStatusResponse> | undefined;
+export type GetShieldModeStatusResponse = UpdateShieldModeStatusResponse;
 
 /**
  * Reads whether Shield Mode is on and who last turned it on.
@@ -1419,15 +1407,7 @@ export const getShieldModeStatus = /* @__PURE__ */ defineCall<GetShieldModeStatu
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
   get response() {
-    return (GetShieldModeStatusResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
-      is_active: bool,
-      moderator_id: str,
-      moderator_login: str,
-      moderator_name: str,
-      last_activated_at: str,
-    })),
-  }));
+    return UpdateShieldModeStatusResponseSchema();
   },
 }, [checkRequired]);
 

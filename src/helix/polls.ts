@@ -147,6 +147,9 @@ export interface CreatePollResponse {
   data: Poll[];
 }
 let CreatePollResponseMemo: v.GenericSchema<unknown, CreatePollResponse> | undefined;
+const CreatePollResponseSchema = (): v.GenericSchema<unknown, CreatePollResponse> => (CreatePollResponseMemo ??= v.looseObject({
+  data: v.array(PollSchema()),
+}));
 
 /**
  * Starts a poll in the channel.
@@ -187,9 +190,7 @@ export const createPoll = /* @__PURE__ */ defineCall<CreatePollInput, CreatePoll
   range: { duration: [15, 1800], channel_points_per_vote: [1, 1000000] },
   maxLength: { title: 60 },
   get response() {
-    return (CreatePollResponseMemo ??= v.looseObject({
-    data: v.array(PollSchema()),
-  }));
+    return CreatePollResponseSchema();
   },
 }, [checkRequired, checkLimits, checkRange, checkMaxLength]);
 
@@ -203,13 +204,10 @@ export interface EndPollInput {
   status: 'TERMINATED' | 'ARCHIVED';
 }
 /**
- * The body {@link endPoll} resolves to.
+ * The body {@link endPoll} resolves to: the same shape as {@link CreatePollResponse}.
  * @inline
  */
-export interface EndPollResponse {
-  data: Poll[];
-}
-let EndPollResponseMemo: v.GenericSchema<unknown, EndPollResponse> | undefined;
+export type EndPollResponse = CreatePollResponse;
 
 /**
  * Ends a running poll, showing or hiding its results.
@@ -242,8 +240,6 @@ export const endPoll = /* @__PURE__ */ defineCall<EndPollInput, EndPollResponse,
   paginated: false,
   required: ['broadcaster_id', 'id', 'status'],
   get response() {
-    return (EndPollResponseMemo ??= v.looseObject({
-    data: v.array(PollSchema()),
-  }));
+    return CreatePollResponseSchema();
   },
 }, [checkRequired]);

@@ -155,6 +155,9 @@ export interface CreatePredictionResponse {
   data: Prediction[];
 }
 let CreatePredictionResponseMemo: v.GenericSchema<unknown, CreatePredictionResponse> | undefined;
+const CreatePredictionResponseSchema = (): v.GenericSchema<unknown, CreatePredictionResponse> => (CreatePredictionResponseMemo ??= v.looseObject({
+  data: v.array(PredictionSchema()),
+}));
 
 /**
  * Starts a Channel Points Prediction in the channel.
@@ -195,9 +198,7 @@ export const createPrediction = /* @__PURE__ */ defineCall<CreatePredictionInput
   range: { prediction_window: [30, 1800] },
   maxLength: { title: 45 },
   get response() {
-    return (CreatePredictionResponseMemo ??= v.looseObject({
-    data: v.array(PredictionSchema()),
-  }));
+    return CreatePredictionResponseSchema();
   },
 }, [checkRequired, checkLimits, checkRange, checkMaxLength]);
 
@@ -212,13 +213,10 @@ export interface EndPredictionInput {
   winning_outcome_id?: string;
 }
 /**
- * The body {@link endPrediction} resolves to.
+ * The body {@link endPrediction} resolves to: the same shape as {@link CreatePredictionResponse}.
  * @inline
  */
-export interface EndPredictionResponse {
-  data: Prediction[];
-}
-let EndPredictionResponseMemo: v.GenericSchema<unknown, EndPredictionResponse> | undefined;
+export type EndPredictionResponse = CreatePredictionResponse;
 
 /**
  * Locks, settles or cancels a Channel Points Prediction.
@@ -251,8 +249,6 @@ export const endPrediction = /* @__PURE__ */ defineCall<EndPredictionInput, EndP
   paginated: false,
   required: ['broadcaster_id', 'id', 'status'],
   get response() {
-    return (EndPredictionResponseMemo ??= v.looseObject({
-    data: v.array(PredictionSchema()),
-  }));
+    return CreatePredictionResponseSchema();
   },
 }, [checkRequired]);

@@ -229,6 +229,18 @@ export interface CreateChannelStreamScheduleSegmentResponse {
   };
 }
 let CreateChannelStreamScheduleSegmentResponseMemo: v.GenericSchema<unknown, CreateChannelStreamScheduleSegmentResponse> | undefined;
+const CreateChannelStreamScheduleSegmentResponseSchema = (): v.GenericSchema<unknown, CreateChannelStreamScheduleSegmentResponse> => (CreateChannelStreamScheduleSegmentResponseMemo ??= v.looseObject({
+  data: v.looseObject({
+    segments: v.array(ChannelStreamScheduleSegmentSchema()),
+    broadcaster_id: str,
+    broadcaster_name: str,
+    broadcaster_login: str,
+    vacation: v.nullable(v.looseObject({
+      start_time: str,
+      end_time: str,
+    })),
+  }),
+}));
 
 /**
  * Adds a one-off or weekly stream to the broadcaster’s schedule.
@@ -267,18 +279,7 @@ export const createChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<Cre
   required: ['broadcaster_id', 'start_time', 'timezone', 'duration'],
   maxLength: { title: 140 },
   get response() {
-    return (CreateChannelStreamScheduleSegmentResponseMemo ??= v.looseObject({
-    data: v.looseObject({
-      segments: v.array(ChannelStreamScheduleSegmentSchema()),
-      broadcaster_id: str,
-      broadcaster_name: str,
-      broadcaster_login: str,
-      vacation: v.nullable(v.looseObject({
-        start_time: str,
-        end_time: str,
-      })),
-    }),
-  }));
+    return CreateChannelStreamScheduleSegmentResponseSchema();
   },
 }, [checkRequired, checkMaxLength]);
 
@@ -297,22 +298,10 @@ export interface UpdateChannelStreamScheduleSegmentInput {
   timezone?: string;
 }
 /**
- * The body {@link updateChannelStreamScheduleSegment} resolves to.
+ * The body {@link updateChannelStreamScheduleSegment} resolves to: the same shape as {@link CreateChannelStreamScheduleSegmentResponse}.
  * @inline
  */
-export interface UpdateChannelStreamScheduleSegmentResponse {
-  data: {
-    segments: ChannelStreamScheduleSegment[];
-    broadcaster_id: string;
-    broadcaster_name: string;
-    broadcaster_login: string;
-    vacation: {
-      start_time: string;
-      end_time: string;
-    } | null;
-  };
-}
-let UpdateChannelStreamScheduleSegmentResponseMemo: v.GenericSchema<unknown, UpdateChannelStreamScheduleSegmentResponse> | undefined;
+export type UpdateChannelStreamScheduleSegmentResponse = CreateChannelStreamScheduleSegmentResponse;
 
 /**
  * Changes or cancels a stream in the broadcaster’s schedule.
@@ -346,18 +335,7 @@ export const updateChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<Upd
   required: ['broadcaster_id', 'id'],
   maxLength: { title: 140 },
   get response() {
-    return (UpdateChannelStreamScheduleSegmentResponseMemo ??= v.looseObject({
-    data: v.looseObject({
-      segments: v.array(ChannelStreamScheduleSegmentSchema()),
-      broadcaster_id: str,
-      broadcaster_name: str,
-      broadcaster_login: str,
-      vacation: v.nullable(v.looseObject({
-        start_time: str,
-        end_time: str,
-      })),
-    }),
-  }));
+    return CreateChannelStreamScheduleSegmentResponseSchema();
   },
 }, [checkRequired, checkMaxLength]);
 

@@ -150,6 +150,9 @@ export interface GetUsersResponse {
   data: User[];
 }
 let GetUsersResponseMemo: v.GenericSchema<unknown, GetUsersResponse> | undefined;
+const GetUsersResponseSchema = (): v.GenericSchema<unknown, GetUsersResponse> => (GetUsersResponseMemo ??= v.looseObject({
+  data: v.array(UserSchema()),
+}));
 
 /**
  * Looks up users by id or login, or the token’s own user when given neither.
@@ -181,9 +184,7 @@ export const getUsers = /* @__PURE__ */ defineCall<GetUsersInput, GetUsersRespon
   paginated: false,
   limits: [{ of: ['id', 'login'], max: 100 }],
   get response() {
-    return (GetUsersResponseMemo ??= v.looseObject({
-    data: v.array(UserSchema()),
-  }));
+    return GetUsersResponseSchema();
   },
 }, [checkLimits]);
 
@@ -195,13 +196,10 @@ export interface UpdateUserInput {
   description?: string;
 }
 /**
- * The body {@link updateUser} resolves to.
+ * The body {@link updateUser} resolves to: the same shape as {@link GetUsersResponse}.
  * @inline
  */
-export interface UpdateUserResponse {
-  data: User[];
-}
-let UpdateUserResponseMemo: v.GenericSchema<unknown, UpdateUserResponse> | undefined;
+export type UpdateUserResponse = GetUsersResponse;
 
 /**
  * Changes the token user’s channel description.
@@ -234,9 +232,7 @@ export const updateUser = /* @__PURE__ */ defineCall<UpdateUserInput, UpdateUser
   paginated: false,
   maxLength: { description: 300 },
   get response() {
-    return (UpdateUserResponseMemo ??= v.looseObject({
-    data: v.array(UserSchema()),
-  }));
+    return GetUsersResponseSchema();
   },
 }, [checkMaxLength]);
 
