@@ -885,7 +885,10 @@ function responseShape(schema: Schema, file: FileContext): Shape {
     else types.push(line(optional, shape.type));
     entries.push(`${key(name)}: ${wrapper ? call(`${wrapper}(${shape.valibot})`) : shape.valibot},`);
   }
-  let valibot = block(entries, call('looseObject({'), '})');
+  // `object`, not `looseObject`: both let fields Twitch adds through (neither reports them), and
+  // the client delivers the body as received, never the schema's output, so the copy of unknown
+  // fields that `looseObject` makes buys nothing; leaving its code out saves ~60 B gzip a bundle.
+  let valibot = block(entries, call('object({'), '})');
   // A field spelled two ways: one of them is there, the reference's when both are (see RESPONSE_ERRATA).
   const parts = types.length ? [block(types, '{', '}')] : [];
   for (const [a, b] of spellings) {
@@ -1342,7 +1345,7 @@ function sharedCode(names: string[]): string {
   const pagination =
     '/** The cursor to the next page; absent or empty on the last page. */\n' +
     'export interface Pagination {\n  cursor?: string;\n}\n' +
-    factoryCode('Pagination', call(`looseObject({ cursor: ${cursor} })`), true);
+    factoryCode('Pagination', call(`object({ cursor: ${cursor} })`), true);
   const defined = [...file.defined].map(([name, shape]) => componentCode(name, shape, true));
   const spelling = file.spelling ? "import { eitherSpelling } from '../either-spelling.js';\n" : '';
   return [`${HEADER}import * as v from 'valibot';\n${spelling}`, `${leavesCode(file)}\n`, pagination, ...defined].join('\n');

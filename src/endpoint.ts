@@ -48,7 +48,11 @@ export interface InputRules {
 
 /** Everything `defineEndpoint` needs: the metadata, the input rules and the response shape. */
 export interface EndpointSpec extends EndpointMeta, InputRules {
-  /** Schema of a JSON response body (a valibot schema, or any Standard Schema); absent when the endpoint answers without a body. */
+  /**
+   * Schema of a JSON response body (a valibot schema, or any Standard Schema); absent when the
+   * endpoint answers without a body. It only judges the body: a call resolves with the body as
+   * received, never with the schema's output (the generated ones drop fields they do not know).
+   */
   readonly response?: Schema;
   /** The body is text (the iCalendar schedule), not JSON. */
   readonly text?: true;

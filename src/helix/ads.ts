@@ -57,8 +57,8 @@ export const startCommercial = /* @__PURE__ */ defineCall<StartCommercialInput, 
   paginated: false,
   required: ['broadcaster_id', 'length'],
   get response() {
-    return (StartCommercialResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
+    return (StartCommercialResponseMemo ??= v.object({
+    data: v.array(v.object({
       length: num,
       message: str,
       retry_after: num,
@@ -121,8 +121,8 @@ export const getAdSchedule = /* @__PURE__ */ defineCall<GetAdScheduleInput, GetA
   paginated: false,
   required: ['broadcaster_id'],
   get response() {
-    return (GetAdScheduleResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
+    return (GetAdScheduleResponseMemo ??= v.object({
+    data: v.array(v.object({
       snooze_count: num,
       snooze_refresh_at: num,
       next_ad_at: num,
@@ -185,8 +185,8 @@ export const snoozeNextAd = /* @__PURE__ */ defineCall<SnoozeNextAdInput, Snooze
   paginated: false,
   required: ['broadcaster_id'],
   get response() {
-    return (SnoozeNextAdResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
+    return (SnoozeNextAdResponseMemo ??= v.object({
+    data: v.array(v.object({
       snooze_count: num,
       snooze_refresh_at: num,
       next_ad_at: num,

@@ -20,11 +20,11 @@ export interface ExtensionAnalytics {
   };
 }
 let ExtensionAnalyticsMemo: v.GenericSchema<unknown, ExtensionAnalytics> | undefined;
-const ExtensionAnalyticsSchema = (): v.GenericSchema<unknown, ExtensionAnalytics> => (ExtensionAnalyticsMemo ??= v.looseObject({
+const ExtensionAnalyticsSchema = (): v.GenericSchema<unknown, ExtensionAnalytics> => (ExtensionAnalyticsMemo ??= v.object({
   extension_id: str,
   URL: str,
   type: str,
-  date_range: v.looseObject({
+  date_range: v.object({
     started_at: str,
     ended_at: str,
   }),
@@ -44,11 +44,11 @@ export interface GameAnalytics {
   };
 }
 let GameAnalyticsMemo: v.GenericSchema<unknown, GameAnalytics> | undefined;
-const GameAnalyticsSchema = (): v.GenericSchema<unknown, GameAnalytics> => (GameAnalyticsMemo ??= v.looseObject({
+const GameAnalyticsSchema = (): v.GenericSchema<unknown, GameAnalytics> => (GameAnalyticsMemo ??= v.object({
   game_id: str,
   URL: str,
   type: str,
-  date_range: v.looseObject({
+  date_range: v.object({
     started_at: str,
     ended_at: str,
   }),
@@ -109,7 +109,7 @@ export const getExtensionAnalytics = /* @__PURE__ */ definePaginated<GetExtensio
   paginated: true,
   range: { first: [1, 100] },
   get response() {
-    return (GetExtensionAnalyticsResponseMemo ??= v.looseObject({
+    return (GetExtensionAnalyticsResponseMemo ??= v.object({
     data: v.array(ExtensionAnalyticsSchema()),
     pagination: v.optional(PaginationSchema()),
   }));
@@ -171,7 +171,7 @@ export const getGameAnalytics = /* @__PURE__ */ definePaginated<GetGameAnalytics
   paginated: true,
   range: { first: [1, 100] },
   get response() {
-    return (GetGameAnalyticsResponseMemo ??= v.looseObject({
+    return (GetGameAnalyticsResponseMemo ??= v.object({
     data: v.array(GameAnalyticsSchema()),
     pagination: v.optional(PaginationSchema()),
   }));

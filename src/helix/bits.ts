@@ -20,7 +20,7 @@ export interface BitsLeaderboard {
   score: number;
 }
 let BitsLeaderboardMemo: v.GenericSchema<unknown, BitsLeaderboard> | undefined;
-const BitsLeaderboardSchema = (): v.GenericSchema<unknown, BitsLeaderboard> => (BitsLeaderboardMemo ??= v.looseObject({
+const BitsLeaderboardSchema = (): v.GenericSchema<unknown, BitsLeaderboard> => (BitsLeaderboardMemo ??= v.object({
   user_id: str,
   user_login: str,
   user_name: str,
@@ -40,7 +40,7 @@ export interface CheermoteImageFormat {
   '1.5'?: string;
 }
 let CheermoteImageFormatMemo: v.GenericSchema<unknown, CheermoteImageFormat> | undefined;
-const CheermoteImageFormatSchema = (): v.GenericSchema<unknown, CheermoteImageFormat> => (CheermoteImageFormatMemo ??= v.looseObject({
+const CheermoteImageFormatSchema = (): v.GenericSchema<unknown, CheermoteImageFormat> => (CheermoteImageFormatMemo ??= v.object({
   '1': v.optional(str),
   '2': v.optional(str),
   '3': v.optional(str),
@@ -57,7 +57,7 @@ export interface CheermoteImageTheme {
   static?: CheermoteImageFormat;
 }
 let CheermoteImageThemeMemo: v.GenericSchema<unknown, CheermoteImageTheme> | undefined;
-const CheermoteImageThemeSchema = (): v.GenericSchema<unknown, CheermoteImageTheme> => (CheermoteImageThemeMemo ??= v.looseObject({
+const CheermoteImageThemeSchema = (): v.GenericSchema<unknown, CheermoteImageTheme> => (CheermoteImageThemeMemo ??= v.object({
   animated: v.optional(CheermoteImageFormatSchema()),
   static: v.optional(CheermoteImageFormatSchema()),
 }));
@@ -71,7 +71,7 @@ export interface CheermoteImages {
   dark?: CheermoteImageTheme;
 }
 let CheermoteImagesMemo: v.GenericSchema<unknown, CheermoteImages> | undefined;
-const CheermoteImagesSchema = (): v.GenericSchema<unknown, CheermoteImages> => (CheermoteImagesMemo ??= v.looseObject({
+const CheermoteImagesSchema = (): v.GenericSchema<unknown, CheermoteImages> => (CheermoteImagesMemo ??= v.object({
   light: v.optional(CheermoteImageThemeSchema()),
   dark: v.optional(CheermoteImageThemeSchema()),
 }));
@@ -102,9 +102,9 @@ export interface Cheermote {
   is_charitable: boolean;
 }
 let CheermoteMemo: v.GenericSchema<unknown, Cheermote> | undefined;
-const CheermoteSchema = (): v.GenericSchema<unknown, Cheermote> => (CheermoteMemo ??= v.looseObject({
+const CheermoteSchema = (): v.GenericSchema<unknown, Cheermote> => (CheermoteMemo ??= v.object({
   prefix: str,
-  tiers: v.array(v.looseObject({
+  tiers: v.array(v.object({
     min_bits: num,
     id: str,
     color: str,
@@ -161,7 +161,7 @@ export interface CustomPowerUp {
   cooldown_expires_at: string | null;
 }
 let CustomPowerUpMemo: v.GenericSchema<unknown, CustomPowerUp> | undefined;
-const CustomPowerUpSchema = (): v.GenericSchema<unknown, CustomPowerUp> => (CustomPowerUpMemo ??= v.looseObject({
+const CustomPowerUpSchema = (): v.GenericSchema<unknown, CustomPowerUp> => (CustomPowerUpMemo ??= v.object({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -169,12 +169,12 @@ const CustomPowerUpSchema = (): v.GenericSchema<unknown, CustomPowerUp> => (Cust
   title: str,
   prompt: str,
   bits: num,
-  image: v.nullable(v.looseObject({
+  image: v.nullable(v.object({
     url_1x: str,
     url_2x: str,
     url_4x: str,
   })),
-  default_image: v.looseObject({
+  default_image: v.object({
     url_1x: str,
     url_2x: str,
     url_4x: str,
@@ -182,15 +182,15 @@ const CustomPowerUpSchema = (): v.GenericSchema<unknown, CustomPowerUp> => (Cust
   background_color: str,
   is_enabled: bool,
   is_user_input_required: bool,
-  max_per_stream_setting: v.looseObject({
+  max_per_stream_setting: v.object({
     is_enabled: bool,
     max_per_stream: num,
   }),
-  max_per_user_per_stream_setting: v.looseObject({
+  max_per_user_per_stream_setting: v.object({
     is_enabled: bool,
     max_per_user_per_stream: num,
   }),
-  global_cooldown_setting: v.looseObject({
+  global_cooldown_setting: v.object({
     is_enabled: bool,
     global_cooldown_seconds: num,
   }),
@@ -228,7 +228,7 @@ export interface ExtensionTransaction {
   };
 }
 let ExtensionTransactionMemo: v.GenericSchema<unknown, ExtensionTransaction> | undefined;
-const ExtensionTransactionSchema = (): v.GenericSchema<unknown, ExtensionTransaction> => (ExtensionTransactionMemo ??= v.looseObject({
+const ExtensionTransactionSchema = (): v.GenericSchema<unknown, ExtensionTransaction> => (ExtensionTransactionMemo ??= v.object({
   id: str,
   timestamp: str,
   broadcaster_id: str,
@@ -238,10 +238,10 @@ const ExtensionTransactionSchema = (): v.GenericSchema<unknown, ExtensionTransac
   user_login: str,
   user_name: str,
   product_type: str,
-  product_data: v.looseObject({
+  product_data: v.object({
     sku: str,
     domain: str,
-    cost: v.looseObject({
+    cost: v.object({
       amount: num,
       type: str,
     }),
@@ -307,9 +307,9 @@ export const getBitsLeaderboard = /* @__PURE__ */ defineCall<GetBitsLeaderboardI
   paginated: false,
   range: { count: [1, 100] },
   get response() {
-    return (GetBitsLeaderboardResponseMemo ??= v.looseObject({
+    return (GetBitsLeaderboardResponseMemo ??= v.object({
     data: v.array(BitsLeaderboardSchema()),
-    date_range: v.looseObject({
+    date_range: v.object({
       started_at: str,
       ended_at: str,
     }),
@@ -363,7 +363,7 @@ export const getCheermotes = /* @__PURE__ */ defineCall<GetCheermotesInput, GetC
   scopes: [],
   paginated: false,
   get response() {
-    return (GetCheermotesResponseMemo ??= v.looseObject({
+    return (GetCheermotesResponseMemo ??= v.object({
     data: v.array(CheermoteSchema()),
   }));
   },
@@ -418,7 +418,7 @@ export const getCustomPowerUp = /* @__PURE__ */ defineCall<GetCustomPowerUpInput
   required: ['broadcaster_id'],
   limits: [{ of: ['id'], max: 50 }],
   get response() {
-    return (GetCustomPowerUpResponseMemo ??= v.looseObject({
+    return (GetCustomPowerUpResponseMemo ??= v.object({
     data: v.array(CustomPowerUpSchema()),
   }));
   },
@@ -478,7 +478,7 @@ export const getExtensionTransactions = /* @__PURE__ */ definePaginated<GetExten
   limits: [{ of: ['id'], max: 100 }],
   range: { first: [1, 100] },
   get response() {
-    return (GetExtensionTransactionsResponseMemo ??= v.looseObject({
+    return (GetExtensionTransactionsResponseMemo ??= v.object({
     data: v.array(ExtensionTransactionSchema()),
     pagination: v.optional(PaginationSchema()),
   }));

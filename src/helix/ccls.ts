@@ -14,7 +14,7 @@ export interface ContentClassificationLabel {
   name: string;
 }
 let ContentClassificationLabelMemo: v.GenericSchema<unknown, ContentClassificationLabel> | undefined;
-const ContentClassificationLabelSchema = (): v.GenericSchema<unknown, ContentClassificationLabel> => (ContentClassificationLabelMemo ??= v.looseObject({
+const ContentClassificationLabelSchema = (): v.GenericSchema<unknown, ContentClassificationLabel> => (ContentClassificationLabelMemo ??= v.object({
   id: str,
   description: str,
   name: str,
@@ -65,7 +65,7 @@ export const getContentClassificationLabels = /* @__PURE__ */ defineCall<GetCont
   scopes: [],
   paginated: false,
   get response() {
-    return (GetContentClassificationLabelsResponseMemo ??= v.looseObject({
+    return (GetContentClassificationLabelsResponseMemo ??= v.object({
     data: v.array(ContentClassificationLabelSchema()),
   }));
   },

@@ -52,7 +52,7 @@ export interface CustomReward {
   cooldown_expires_at: string | null;
 }
 let CustomRewardMemo: v.GenericSchema<unknown, CustomReward> | undefined;
-const CustomRewardSchema = (): v.GenericSchema<unknown, CustomReward> => (CustomRewardMemo ??= v.looseObject({
+const CustomRewardSchema = (): v.GenericSchema<unknown, CustomReward> => (CustomRewardMemo ??= v.object({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -60,12 +60,12 @@ const CustomRewardSchema = (): v.GenericSchema<unknown, CustomReward> => (Custom
   title: str,
   prompt: str,
   cost: num,
-  image: v.nullable(v.looseObject({
+  image: v.nullable(v.object({
     url_1x: str,
     url_2x: str,
     url_4x: str,
   })),
-  default_image: v.looseObject({
+  default_image: v.object({
     url_1x: str,
     url_2x: str,
     url_4x: str,
@@ -73,15 +73,15 @@ const CustomRewardSchema = (): v.GenericSchema<unknown, CustomReward> => (Custom
   background_color: str,
   is_enabled: bool,
   is_user_input_required: bool,
-  max_per_stream_setting: v.looseObject({
+  max_per_stream_setting: v.object({
     is_enabled: bool,
     max_per_stream: num,
   }),
-  max_per_user_per_stream_setting: v.looseObject({
+  max_per_user_per_stream_setting: v.object({
     is_enabled: bool,
     max_per_user_per_stream: num,
   }),
-  global_cooldown_setting: v.looseObject({
+  global_cooldown_setting: v.object({
     is_enabled: bool,
     global_cooldown_seconds: num,
   }),
@@ -115,7 +115,7 @@ export interface CustomRewardRedemption {
   redeemed_at: string;
 }
 let CustomRewardRedemptionMemo: v.GenericSchema<unknown, CustomRewardRedemption> | undefined;
-const CustomRewardRedemptionSchema = (): v.GenericSchema<unknown, CustomRewardRedemption> => (CustomRewardRedemptionMemo ??= v.looseObject({
+const CustomRewardRedemptionSchema = (): v.GenericSchema<unknown, CustomRewardRedemption> => (CustomRewardRedemptionMemo ??= v.object({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -123,7 +123,7 @@ const CustomRewardRedemptionSchema = (): v.GenericSchema<unknown, CustomRewardRe
   user_id: str,
   user_name: str,
   user_login: str,
-  reward: v.looseObject({
+  reward: v.object({
     id: str,
     title: str,
     prompt: str,
@@ -162,7 +162,7 @@ export interface CreateCustomRewardsResponse {
   data: CustomReward[];
 }
 let CreateCustomRewardsResponseMemo: v.GenericSchema<unknown, CreateCustomRewardsResponse> | undefined;
-const CreateCustomRewardsResponseSchema = (): v.GenericSchema<unknown, CreateCustomRewardsResponse> => (CreateCustomRewardsResponseMemo ??= v.looseObject({
+const CreateCustomRewardsResponseSchema = (): v.GenericSchema<unknown, CreateCustomRewardsResponse> => (CreateCustomRewardsResponseMemo ??= v.object({
   data: v.array(CustomRewardSchema()),
 }));
 
@@ -421,7 +421,7 @@ export const getCustomRewardRedemption = /* @__PURE__ */ definePaginated<GetCust
   range: { first: [1, 50] },
   oneOf: [['status', 'id']],
   get response() {
-    return (GetCustomRewardRedemptionResponseMemo ??= v.looseObject({
+    return (GetCustomRewardRedemptionResponseMemo ??= v.object({
     data: v.array(CustomRewardRedemptionSchema()),
     pagination: v.optional(PaginationSchema()),
   }));
@@ -484,7 +484,7 @@ export const updateRedemptionStatus = /* @__PURE__ */ defineCall<UpdateRedemptio
   required: ['id', 'broadcaster_id', 'reward_id', 'status'],
   limits: [{ of: ['id'], max: 50 }],
   get response() {
-    return (UpdateRedemptionStatusResponseMemo ??= v.looseObject({
+    return (UpdateRedemptionStatusResponseMemo ??= v.object({
     data: v.array(CustomRewardRedemptionSchema()),
   }));
   },

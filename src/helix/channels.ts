@@ -26,7 +26,7 @@ export interface ChannelInformation {
   is_branded_content: boolean;
 }
 let ChannelInformationMemo: v.GenericSchema<unknown, ChannelInformation> | undefined;
-const ChannelInformationSchema = (): v.GenericSchema<unknown, ChannelInformation> => (ChannelInformationMemo ??= v.looseObject({
+const ChannelInformationSchema = (): v.GenericSchema<unknown, ChannelInformation> => (ChannelInformationMemo ??= v.object({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -50,7 +50,7 @@ export interface ChannelEditor {
   created_at: string;
 }
 let ChannelEditorMemo: v.GenericSchema<unknown, ChannelEditor> | undefined;
-const ChannelEditorSchema = (): v.GenericSchema<unknown, ChannelEditor> => (ChannelEditorMemo ??= v.looseObject({
+const ChannelEditorSchema = (): v.GenericSchema<unknown, ChannelEditor> => (ChannelEditorMemo ??= v.object({
   user_id: str,
   user_name: str,
   created_at: str,
@@ -103,7 +103,7 @@ export const getChannelInformation = /* @__PURE__ */ defineCall<GetChannelInform
   required: ['broadcaster_id'],
   limits: [{ of: ['broadcaster_id'], max: 100 }],
   get response() {
-    return (GetChannelInformationResponseMemo ??= v.looseObject({
+    return (GetChannelInformationResponseMemo ??= v.object({
     data: v.array(ChannelInformationSchema()),
   }));
   },
@@ -211,7 +211,7 @@ export const getChannelEditors = /* @__PURE__ */ defineCall<GetChannelEditorsInp
   paginated: false,
   required: ['broadcaster_id'],
   get response() {
-    return (GetChannelEditorsResponseMemo ??= v.looseObject({
+    return (GetChannelEditorsResponseMemo ??= v.object({
     data: v.array(ChannelEditorSchema()),
   }));
   },
@@ -277,8 +277,8 @@ export const getFollowedChannels = /* @__PURE__ */ definePaginated<GetFollowedCh
   required: ['user_id'],
   range: { first: [1, 100] },
   get response() {
-    return (GetFollowedChannelsResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
+    return (GetFollowedChannelsResponseMemo ??= v.object({
+    data: v.array(v.object({
       broadcaster_id: str,
       broadcaster_login: str,
       broadcaster_name: str,
@@ -349,8 +349,8 @@ export const getChannelFollowers = /* @__PURE__ */ definePaginated<GetChannelFol
   required: ['broadcaster_id'],
   range: { first: [1, 100] },
   get response() {
-    return (GetChannelFollowersResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
+    return (GetChannelFollowersResponseMemo ??= v.object({
+    data: v.array(v.object({
       followed_at: str,
       user_id: str,
       user_login: str,

@@ -32,7 +32,7 @@ export interface CharityCampaign {
   } | null;
 }
 let CharityCampaignMemo: v.GenericSchema<unknown, CharityCampaign> | undefined;
-const CharityCampaignSchema = (): v.GenericSchema<unknown, CharityCampaign> => (CharityCampaignMemo ??= v.looseObject({
+const CharityCampaignSchema = (): v.GenericSchema<unknown, CharityCampaign> => (CharityCampaignMemo ??= v.object({
   id: str,
   broadcaster_id: str,
   broadcaster_login: str,
@@ -41,12 +41,12 @@ const CharityCampaignSchema = (): v.GenericSchema<unknown, CharityCampaign> => (
   charity_description: str,
   charity_logo: str,
   charity_website: str,
-  current_amount: v.looseObject({
+  current_amount: v.object({
     value: num,
     decimal_places: num,
     currency: str,
   }),
-  target_amount: v.nullable(v.looseObject({
+  target_amount: v.nullable(v.object({
     value: num,
     decimal_places: num,
     currency: str,
@@ -70,13 +70,13 @@ export interface CharityCampaignDonation {
   };
 }
 let CharityCampaignDonationMemo: v.GenericSchema<unknown, CharityCampaignDonation> | undefined;
-const CharityCampaignDonationSchema = (): v.GenericSchema<unknown, CharityCampaignDonation> => (CharityCampaignDonationMemo ??= v.looseObject({
+const CharityCampaignDonationSchema = (): v.GenericSchema<unknown, CharityCampaignDonation> => (CharityCampaignDonationMemo ??= v.object({
   id: str,
   campaign_id: str,
   user_id: str,
   user_login: str,
   user_name: str,
-  amount: v.looseObject({
+  amount: v.object({
     value: num,
     decimal_places: num,
     currency: str,
@@ -130,7 +130,7 @@ export const getCharityCampaign = /* @__PURE__ */ defineCall<GetCharityCampaignI
   paginated: false,
   required: ['broadcaster_id'],
   get response() {
-    return (GetCharityCampaignResponseMemo ??= v.looseObject({
+    return (GetCharityCampaignResponseMemo ??= v.object({
     data: v.array(CharityCampaignSchema()),
   }));
   },
@@ -189,7 +189,7 @@ export const getCharityCampaignDonations = /* @__PURE__ */ definePaginated<GetCh
   required: ['broadcaster_id'],
   range: { first: [1, 100] },
   get response() {
-    return (GetCharityCampaignDonationsResponseMemo ??= v.looseObject({
+    return (GetCharityCampaignDonationsResponseMemo ??= v.object({
     data: v.array(CharityCampaignDonationSchema()),
     pagination: v.optional(PaginationSchema()),
   }));

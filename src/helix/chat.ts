@@ -18,7 +18,7 @@ export interface Chatter {
   user_name: string;
 }
 let ChatterMemo: v.GenericSchema<unknown, Chatter> | undefined;
-const ChatterSchema = (): v.GenericSchema<unknown, Chatter> => (ChatterMemo ??= v.looseObject({
+const ChatterSchema = (): v.GenericSchema<unknown, Chatter> => (ChatterMemo ??= v.object({
   user_id: str,
   user_login: str,
   user_name: str,
@@ -44,10 +44,10 @@ export interface ChannelEmote {
   theme_mode: ('dark' | 'light' | (string & {}))[];
 }
 let ChannelEmoteMemo: v.GenericSchema<unknown, ChannelEmote> | undefined;
-const ChannelEmoteSchema = (): v.GenericSchema<unknown, ChannelEmote> => (ChannelEmoteMemo ??= v.looseObject({
+const ChannelEmoteSchema = (): v.GenericSchema<unknown, ChannelEmote> => (ChannelEmoteMemo ??= v.object({
   id: str,
   name: str,
-  images: v.looseObject({
+  images: v.object({
     url_1x: str,
     url_2x: str,
     url_4x: str,
@@ -77,10 +77,10 @@ export interface GlobalEmote {
   theme_mode: ('dark' | 'light' | (string & {}))[];
 }
 let GlobalEmoteMemo: v.GenericSchema<unknown, GlobalEmote> | undefined;
-const GlobalEmoteSchema = (): v.GenericSchema<unknown, GlobalEmote> => (GlobalEmoteMemo ??= v.looseObject({
+const GlobalEmoteSchema = (): v.GenericSchema<unknown, GlobalEmote> => (GlobalEmoteMemo ??= v.object({
   id: str,
   name: str,
-  images: v.looseObject({
+  images: v.object({
     url_1x: str,
     url_2x: str,
     url_4x: str,
@@ -110,10 +110,10 @@ export interface Emote {
   theme_mode: ('dark' | 'light' | (string & {}))[];
 }
 let EmoteMemo: v.GenericSchema<unknown, Emote> | undefined;
-const EmoteSchema = (): v.GenericSchema<unknown, Emote> => (EmoteMemo ??= v.looseObject({
+const EmoteSchema = (): v.GenericSchema<unknown, Emote> => (EmoteMemo ??= v.object({
   id: str,
   name: str,
-  images: v.looseObject({
+  images: v.object({
     url_1x: str,
     url_2x: str,
     url_4x: str,
@@ -144,9 +144,9 @@ export interface ChatBadge {
   }[];
 }
 let ChatBadgeMemo: v.GenericSchema<unknown, ChatBadge> | undefined;
-const ChatBadgeSchema = (): v.GenericSchema<unknown, ChatBadge> => (ChatBadgeMemo ??= v.looseObject({
+const ChatBadgeSchema = (): v.GenericSchema<unknown, ChatBadge> => (ChatBadgeMemo ??= v.object({
   set_id: str,
-  versions: v.array(v.looseObject({
+  versions: v.array(v.object({
     id: str,
     image_url_1x: str,
     image_url_2x: str,
@@ -176,7 +176,7 @@ export interface ChatSettings {
   unique_chat_mode: boolean;
 }
 let ChatSettingsMemo: v.GenericSchema<unknown, ChatSettings> | undefined;
-const ChatSettingsSchema = (): v.GenericSchema<unknown, ChatSettings> => (ChatSettingsMemo ??= v.looseObject({
+const ChatSettingsSchema = (): v.GenericSchema<unknown, ChatSettings> => (ChatSettingsMemo ??= v.object({
   broadcaster_id: str,
   emote_mode: bool,
   follower_mode: bool,
@@ -208,7 +208,7 @@ export interface ChatSettingsUpdated {
   unique_chat_mode: boolean;
 }
 let ChatSettingsUpdatedMemo: v.GenericSchema<unknown, ChatSettingsUpdated> | undefined;
-const ChatSettingsUpdatedSchema = (): v.GenericSchema<unknown, ChatSettingsUpdated> => (ChatSettingsUpdatedMemo ??= v.looseObject({
+const ChatSettingsUpdatedSchema = (): v.GenericSchema<unknown, ChatSettingsUpdated> => (ChatSettingsUpdatedMemo ??= v.object({
   broadcaster_id: str,
   emote_mode: bool,
   follower_mode: bool,
@@ -263,7 +263,7 @@ export interface PinnedChatMessage {
   updated_at: string;
 }
 let PinnedChatMessageMemo: v.GenericSchema<unknown, PinnedChatMessage> | undefined;
-const PinnedChatMessageSchema = (): v.GenericSchema<unknown, PinnedChatMessage> => (PinnedChatMessageMemo ??= v.looseObject({
+const PinnedChatMessageSchema = (): v.GenericSchema<unknown, PinnedChatMessage> => (PinnedChatMessageMemo ??= v.object({
   message_id: str,
   broadcaster_id: str,
   sender_user_id: str,
@@ -272,23 +272,23 @@ const PinnedChatMessageSchema = (): v.GenericSchema<unknown, PinnedChatMessage> 
   pinned_by_user_id: str,
   pinned_by_user_login: str,
   pinned_by_user_name: str,
-  message: v.looseObject({
+  message: v.object({
     text: str,
-    fragments: v.array(v.looseObject({
+    fragments: v.array(v.object({
       type: str,
       text: str,
-      cheermote: v.nullish(v.looseObject({
+      cheermote: v.nullish(v.object({
         prefix: str,
         bits: num,
         tier: num,
       })),
-      emote: v.nullish(v.looseObject({
+      emote: v.nullish(v.object({
         id: str,
         emote_set_id: str,
         owner_id: str,
         format: v.array(str),
       })),
-      mention: v.nullish(v.looseObject({
+      mention: v.nullish(v.object({
         user_id: str,
         user_login: str,
         user_name: str,
@@ -311,7 +311,7 @@ export interface UserChatColor {
   color: string;
 }
 let UserChatColorMemo: v.GenericSchema<unknown, UserChatColor> | undefined;
-const UserChatColorSchema = (): v.GenericSchema<unknown, UserChatColor> => (UserChatColorMemo ??= v.looseObject({
+const UserChatColorSchema = (): v.GenericSchema<unknown, UserChatColor> => (UserChatColorMemo ??= v.object({
   user_id: str,
   user_login: str,
   user_name: str,
@@ -373,7 +373,7 @@ export const getChatters = /* @__PURE__ */ definePaginated<GetChattersInput, Get
   required: ['broadcaster_id', 'moderator_id'],
   range: { first: [1, 1000] },
   get response() {
-    return (GetChattersResponseMemo ??= v.looseObject({
+    return (GetChattersResponseMemo ??= v.object({
     data: v.array(ChatterSchema()),
     pagination: v.optional(PaginationSchema()),
     total: num,
@@ -428,7 +428,7 @@ export const getChannelEmotes = /* @__PURE__ */ defineCall<GetChannelEmotesInput
   paginated: false,
   required: ['broadcaster_id'],
   get response() {
-    return (GetChannelEmotesResponseMemo ??= v.looseObject({
+    return (GetChannelEmotesResponseMemo ??= v.object({
     data: v.array(ChannelEmoteSchema()),
     template: str,
   }));
@@ -479,7 +479,7 @@ export const getGlobalEmotes = /* @__PURE__ */ defineCall<GetGlobalEmotesInput, 
   scopes: [],
   paginated: false,
   get response() {
-    return (GetGlobalEmotesResponseMemo ??= v.looseObject({
+    return (GetGlobalEmotesResponseMemo ??= v.object({
     data: v.array(GlobalEmoteSchema()),
     template: str,
   }));
@@ -534,7 +534,7 @@ export const getEmoteSets = /* @__PURE__ */ defineCall<GetEmoteSetsInput, GetEmo
   required: ['emote_set_id'],
   limits: [{ of: ['emote_set_id'], max: 25 }],
   get response() {
-    return (GetEmoteSetsResponseMemo ??= v.looseObject({
+    return (GetEmoteSetsResponseMemo ??= v.object({
     data: v.array(EmoteSchema()),
     template: str,
   }));
@@ -556,7 +556,7 @@ export interface GetChannelChatBadgesResponse {
   data: ChatBadge[];
 }
 let GetChannelChatBadgesResponseMemo: v.GenericSchema<unknown, GetChannelChatBadgesResponse> | undefined;
-const GetChannelChatBadgesResponseSchema = (): v.GenericSchema<unknown, GetChannelChatBadgesResponse> => (GetChannelChatBadgesResponseMemo ??= v.looseObject({
+const GetChannelChatBadgesResponseSchema = (): v.GenericSchema<unknown, GetChannelChatBadgesResponse> => (GetChannelChatBadgesResponseMemo ??= v.object({
   data: v.array(ChatBadgeSchema()),
 }));
 
@@ -685,7 +685,7 @@ export const getChatSettings = /* @__PURE__ */ defineCall<GetChatSettingsInput, 
   paginated: false,
   required: ['broadcaster_id'],
   get response() {
-    return (GetChatSettingsResponseMemo ??= v.looseObject({
+    return (GetChatSettingsResponseMemo ??= v.object({
     data: v.array(ChatSettingsSchema()),
   }));
   },
@@ -748,7 +748,7 @@ export const updateChatSettings = /* @__PURE__ */ defineCall<UpdateChatSettingsI
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
   get response() {
-    return (UpdateChatSettingsResponseMemo ??= v.looseObject({
+    return (UpdateChatSettingsResponseMemo ??= v.object({
     data: v.array(ChatSettingsUpdatedSchema()),
   }));
   },
@@ -808,11 +808,11 @@ export const getSharedChatSession = /* @__PURE__ */ defineCall<GetSharedChatSess
   paginated: false,
   required: ['broadcaster_id'],
   get response() {
-    return (GetSharedChatSessionResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
+    return (GetSharedChatSessionResponseMemo ??= v.object({
+    data: v.array(v.object({
       session_id: str,
       host_broadcaster_id: str,
-      participants: v.array(v.looseObject({
+      participants: v.array(v.object({
         broadcaster_id: str,
       })),
       created_at: str,
@@ -899,8 +899,8 @@ export const getUserEmotes = /* @__PURE__ */ definePaginated<GetUserEmotesInput,
   paginated: true,
   required: ['user_id'],
   get response() {
-    return (GetUserEmotesResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
+    return (GetUserEmotesResponseMemo ??= v.object({
+    data: v.array(v.object({
       id: str,
       name: str,
       emote_type: str,
@@ -1074,11 +1074,11 @@ export const sendChatMessage = /* @__PURE__ */ defineCall<SendChatMessageInput, 
   required: ['broadcaster_id', 'sender_id', 'message'],
   maxLength: { message: 500 },
   get response() {
-    return (SendChatMessageResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
+    return (SendChatMessageResponseMemo ??= v.object({
+    data: v.array(v.object({
       message_id: str,
       is_sent: bool,
-      drop_reason: v.optional(v.looseObject({
+      drop_reason: v.optional(v.object({
         code: str,
         message: str,
       })),
@@ -1135,7 +1135,7 @@ export const getPinnedChatMessage = /* @__PURE__ */ defineCall<GetPinnedChatMess
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
   get response() {
-    return (GetPinnedChatMessageResponseMemo ??= v.looseObject({
+    return (GetPinnedChatMessageResponseMemo ??= v.object({
     data: v.array(PinnedChatMessageSchema()),
   }));
   },
@@ -1330,7 +1330,7 @@ export const getUserChatColor = /* @__PURE__ */ defineCall<GetUserChatColorInput
   required: ['user_id'],
   limits: [{ of: ['user_id'], max: 100 }],
   get response() {
-    return (GetUserChatColorResponseMemo ??= v.looseObject({
+    return (GetUserChatColorResponseMemo ??= v.object({
     data: v.array(UserChatColorSchema()),
   }));
   },

@@ -32,7 +32,7 @@ export interface Clip {
   is_featured: boolean;
 }
 let ClipMemo: v.GenericSchema<unknown, Clip> | undefined;
-const ClipSchema = (): v.GenericSchema<unknown, Clip> => (ClipMemo ??= v.looseObject({
+const ClipSchema = (): v.GenericSchema<unknown, Clip> => (ClipMemo ??= v.object({
   id: str,
   url: str,
   embed_url: str,
@@ -72,8 +72,8 @@ export interface CreateClipResponse {
   }[];
 }
 let CreateClipResponseMemo: v.GenericSchema<unknown, CreateClipResponse> | undefined;
-const CreateClipResponseSchema = (): v.GenericSchema<unknown, CreateClipResponse> => (CreateClipResponseMemo ??= v.looseObject({
-  data: v.array(v.looseObject({
+const CreateClipResponseSchema = (): v.GenericSchema<unknown, CreateClipResponse> => (CreateClipResponseMemo ??= v.object({
+  data: v.array(v.object({
     id: str,
     edit_url: str,
   })),
@@ -174,7 +174,7 @@ export const getClips = /* @__PURE__ */ definePaginated<GetClipsInput, GetClipsR
   exclusive: [['broadcaster_id', 'game_id', 'id']],
   oneOf: [['broadcaster_id', 'game_id', 'id']],
   get response() {
-    return (GetClipsResponseMemo ??= v.looseObject({
+    return (GetClipsResponseMemo ??= v.object({
     data: v.array(ClipSchema()),
     pagination: v.optional(PaginationSchema()),
   }));
@@ -296,8 +296,8 @@ export const getClipsDownload = /* @__PURE__ */ defineCall<GetClipsDownloadInput
   required: ['editor_id', 'broadcaster_id', 'clip_id'],
   limits: [{ of: ['clip_id'], max: 10 }],
   get response() {
-    return (GetClipsDownloadResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
+    return (GetClipsDownloadResponseMemo ??= v.object({
+    data: v.array(v.object({
       clip_id: str,
       landscape_download_url: v.nullable(str),
       portrait_download_url: v.nullable(str),

@@ -23,8 +23,8 @@ export interface GetConduitsResponse {
   }[];
 }
 let GetConduitsResponseMemo: v.GenericSchema<unknown, GetConduitsResponse> | undefined;
-const GetConduitsResponseSchema = (): v.GenericSchema<unknown, GetConduitsResponse> => (GetConduitsResponseMemo ??= v.looseObject({
-  data: v.array(v.looseObject({
+const GetConduitsResponseSchema = (): v.GenericSchema<unknown, GetConduitsResponse> => (GetConduitsResponseMemo ??= v.object({
+  data: v.array(v.object({
     id: str,
     shard_count: num,
   })),
@@ -270,11 +270,11 @@ export const getConduitShards = /* @__PURE__ */ definePaginated<GetConduitShards
   paginated: true,
   required: ['conduit_id'],
   get response() {
-    return (GetConduitShardsResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
+    return (GetConduitShardsResponseMemo ??= v.object({
+    data: v.array(v.object({
       id: str,
       status: str,
-      transport: v.looseObject({
+      transport: v.object({
         method: str,
         callback: v.optional(str),
         session_id: v.optional(str),
@@ -365,11 +365,11 @@ export const updateConduitShards = /* @__PURE__ */ defineCall<UpdateConduitShard
   required: ['conduit_id', 'shards'],
   limits: [{ of: ['shards'], max: 100 }],
   get response() {
-    return (UpdateConduitShardsResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
+    return (UpdateConduitShardsResponseMemo ??= v.object({
+    data: v.array(v.object({
       id: str,
       status: str,
-      transport: v.looseObject({
+      transport: v.object({
         method: str,
         callback: v.optional(str),
         session_id: v.optional(str),
@@ -377,7 +377,7 @@ export const updateConduitShards = /* @__PURE__ */ defineCall<UpdateConduitShard
         disconnected_at: v.optional(str),
       }),
     })),
-    errors: v.array(v.looseObject({
+    errors: v.array(v.object({
       id: str,
       message: str,
       code: str,

@@ -20,7 +20,7 @@ export interface DropsEntitlement {
   last_updated: string;
 }
 let DropsEntitlementMemo: v.GenericSchema<unknown, DropsEntitlement> | undefined;
-const DropsEntitlementSchema = (): v.GenericSchema<unknown, DropsEntitlement> => (DropsEntitlementMemo ??= v.looseObject({
+const DropsEntitlementSchema = (): v.GenericSchema<unknown, DropsEntitlement> => (DropsEntitlementMemo ??= v.object({
   id: str,
   benefit_id: str,
   timestamp: str,
@@ -45,7 +45,7 @@ export interface DropsEntitlementUpdated {
   ids: string[];
 }
 let DropsEntitlementUpdatedMemo: v.GenericSchema<unknown, DropsEntitlementUpdated> | undefined;
-const DropsEntitlementUpdatedSchema = (): v.GenericSchema<unknown, DropsEntitlementUpdated> => (DropsEntitlementUpdatedMemo ??= v.looseObject({
+const DropsEntitlementUpdatedSchema = (): v.GenericSchema<unknown, DropsEntitlementUpdated> => (DropsEntitlementUpdatedMemo ??= v.object({
   status: str,
   ids: v.array(str),
 }));
@@ -105,7 +105,7 @@ export const getDropsEntitlements = /* @__PURE__ */ definePaginated<GetDropsEnti
   limits: [{ of: ['id'], max: 100 }],
   range: { first: [1, 1000] },
   get response() {
-    return (GetDropsEntitlementsResponseMemo ??= v.looseObject({
+    return (GetDropsEntitlementsResponseMemo ??= v.object({
     data: v.array(DropsEntitlementSchema()),
     pagination: v.optional(PaginationSchema()),
   }));
@@ -159,7 +159,7 @@ export const updateDropsEntitlements = /* @__PURE__ */ defineCall<UpdateDropsEnt
   paginated: false,
   limits: [{ of: ['entitlement_ids'], max: 100 }],
   get response() {
-    return (UpdateDropsEntitlementsResponseMemo ??= v.looseObject({
+    return (UpdateDropsEntitlementsResponseMemo ??= v.object({
     data: v.array(DropsEntitlementUpdatedSchema()),
   }));
   },

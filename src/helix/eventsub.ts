@@ -126,14 +126,14 @@ export interface EventSubSubscription {
   cost: number;
 }
 let EventSubSubscriptionMemo: v.GenericSchema<unknown, EventSubSubscription> | undefined;
-const EventSubSubscriptionSchema = (): v.GenericSchema<unknown, EventSubSubscription> => (EventSubSubscriptionMemo ??= v.looseObject({
+const EventSubSubscriptionSchema = (): v.GenericSchema<unknown, EventSubSubscription> => (EventSubSubscriptionMemo ??= v.object({
   id: str,
   status: str,
   type: str,
   version: str,
   condition: v.record(str, unknown),
   created_at: str,
-  transport: v.looseObject({
+  transport: v.object({
     method: str,
     callback: v.optional(str),
     session_id: v.optional(str),
@@ -280,7 +280,7 @@ export const createEventSubSubscription = /* @__PURE__ */ defineCall<CreateEvent
   paginated: false,
   required: ['type', 'version', 'condition', 'transport'],
   get response() {
-    return (CreateEventSubSubscriptionResponseMemo ??= v.looseObject({
+    return (CreateEventSubSubscriptionResponseMemo ??= v.object({
     data: v.array(EventSubSubscriptionSchema()),
     total: num,
     total_cost: num,
@@ -484,7 +484,7 @@ export const getEventSubSubscriptions = /* @__PURE__ */ definePaginated<GetEvent
   paginated: true,
   exclusive: [['status', 'type', 'user_id', 'subscription_id', 'conduit_id']],
   get response() {
-    return (GetEventSubSubscriptionsResponseMemo ??= v.looseObject({
+    return (GetEventSubSubscriptionsResponseMemo ??= v.object({
     data: v.array(EventSubSubscriptionSchema()),
     total: num,
     total_cost: num,

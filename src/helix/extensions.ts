@@ -18,7 +18,7 @@ export interface ExtensionConfigurationSegment {
   version: string;
 }
 let ExtensionConfigurationSegmentMemo: v.GenericSchema<unknown, ExtensionConfigurationSegment> | undefined;
-const ExtensionConfigurationSegmentSchema = (): v.GenericSchema<unknown, ExtensionConfigurationSegment> => (ExtensionConfigurationSegmentMemo ??= v.looseObject({
+const ExtensionConfigurationSegmentSchema = (): v.GenericSchema<unknown, ExtensionConfigurationSegment> => (ExtensionConfigurationSegmentMemo ??= v.object({
   segment: str,
   broadcaster_id: v.optional(str),
   content: str,
@@ -37,7 +37,7 @@ export interface ExtensionLiveChannel {
   title: string;
 }
 let ExtensionLiveChannelMemo: v.GenericSchema<unknown, ExtensionLiveChannel> | undefined;
-const ExtensionLiveChannelSchema = (): v.GenericSchema<unknown, ExtensionLiveChannel> => (ExtensionLiveChannelMemo ??= v.looseObject({
+const ExtensionLiveChannelSchema = (): v.GenericSchema<unknown, ExtensionLiveChannel> => (ExtensionLiveChannelMemo ??= v.object({
   broadcaster_id: str,
   broadcaster_name: str,
   game_name: str,
@@ -58,9 +58,9 @@ export interface ExtensionSecret {
   }[];
 }
 let ExtensionSecretMemo: v.GenericSchema<unknown, ExtensionSecret> | undefined;
-const ExtensionSecretSchema = (): v.GenericSchema<unknown, ExtensionSecret> => (ExtensionSecretMemo ??= v.looseObject({
+const ExtensionSecretSchema = (): v.GenericSchema<unknown, ExtensionSecret> => (ExtensionSecretMemo ??= v.object({
   format_version: num,
-  secrets: v.array(v.looseObject({
+  secrets: v.array(v.object({
     content: str,
     active_at: str,
     expires_at: str,
@@ -77,7 +77,7 @@ export interface ExtensionIconUrls {
   '300x200'?: string;
 }
 let ExtensionIconUrlsMemo: v.GenericSchema<unknown, ExtensionIconUrls> | undefined;
-const ExtensionIconUrlsSchema = (): v.GenericSchema<unknown, ExtensionIconUrls> => (ExtensionIconUrlsMemo ??= v.looseObject({
+const ExtensionIconUrlsSchema = (): v.GenericSchema<unknown, ExtensionIconUrls> => (ExtensionIconUrlsMemo ??= v.object({
   '100x100': v.optional(str),
   '24x24': v.optional(str),
   '300x200': v.optional(str),
@@ -149,7 +149,7 @@ export interface Extension {
   allowlisted_panel_urls: string[];
 }
 let ExtensionMemo: v.GenericSchema<unknown, Extension> | undefined;
-const ExtensionSchema = (): v.GenericSchema<unknown, Extension> => (ExtensionMemo ??= v.looseObject({
+const ExtensionSchema = (): v.GenericSchema<unknown, Extension> => (ExtensionMemo ??= v.object({
   author_name: str,
   bits_enabled: bool,
   can_install: bool,
@@ -170,20 +170,20 @@ const ExtensionSchema = (): v.GenericSchema<unknown, Extension> => (ExtensionMem
   support_email: str,
   version: str,
   viewer_summary: str,
-  views: v.looseObject({
-    mobile: v.looseObject({
+  views: v.object({
+    mobile: v.object({
       viewer_url: str,
     }),
-    panel: v.looseObject({
+    panel: v.object({
       viewer_url: str,
       height: num,
       can_link_external_content: bool,
     }),
-    video_overlay: v.looseObject({
+    video_overlay: v.object({
       viewer_url: str,
       can_link_external_content: bool,
     }),
-    component: v.looseObject({
+    component: v.object({
       viewer_url: str,
       aspect_ratio_x: num,
       aspect_ratio_y: num,
@@ -192,7 +192,7 @@ const ExtensionSchema = (): v.GenericSchema<unknown, Extension> => (ExtensionMem
       target_height: num,
       can_link_external_content: bool,
     }),
-    config: v.optional(v.looseObject({
+    config: v.optional(v.object({
       viewer_url: str,
       can_link_external_content: bool,
     })),
@@ -217,9 +217,9 @@ export interface ExtensionBitsProduct {
   is_broadcast: boolean;
 }
 let ExtensionBitsProductMemo: v.GenericSchema<unknown, ExtensionBitsProduct> | undefined;
-const ExtensionBitsProductSchema = (): v.GenericSchema<unknown, ExtensionBitsProduct> => (ExtensionBitsProductMemo ??= v.looseObject({
+const ExtensionBitsProductSchema = (): v.GenericSchema<unknown, ExtensionBitsProduct> => (ExtensionBitsProductMemo ??= v.object({
   sku: str,
-  cost: v.looseObject({
+  cost: v.object({
     amount: num,
     type: str,
   }),
@@ -277,7 +277,7 @@ export const getExtensionConfigurationSegment = /* @__PURE__ */ defineCall<GetEx
   paginated: false,
   required: ['extension_id', 'segment'],
   get response() {
-    return (GetExtensionConfigurationSegmentResponseMemo ??= v.looseObject({
+    return (GetExtensionConfigurationSegmentResponseMemo ??= v.object({
     data: v.array(ExtensionConfigurationSegmentSchema()),
   }));
   },
@@ -467,7 +467,7 @@ export const getExtensionLiveChannels = /* @__PURE__ */ definePaginated<GetExten
   required: ['extension_id'],
   range: { first: [1, 100] },
   get response() {
-    return (GetExtensionLiveChannelsResponseMemo ??= v.looseObject({
+    return (GetExtensionLiveChannelsResponseMemo ??= v.object({
     data: v.array(ExtensionLiveChannelSchema()),
     pagination: v.optional(str),
   }));
@@ -489,7 +489,7 @@ export interface GetExtensionSecretsResponse {
   data: ExtensionSecret[];
 }
 let GetExtensionSecretsResponseMemo: v.GenericSchema<unknown, GetExtensionSecretsResponse> | undefined;
-const GetExtensionSecretsResponseSchema = (): v.GenericSchema<unknown, GetExtensionSecretsResponse> => (GetExtensionSecretsResponseMemo ??= v.looseObject({
+const GetExtensionSecretsResponseSchema = (): v.GenericSchema<unknown, GetExtensionSecretsResponse> => (GetExtensionSecretsResponseMemo ??= v.object({
   data: v.array(ExtensionSecretSchema()),
 }));
 
@@ -639,7 +639,7 @@ export interface GetExtensionsResponse {
   data: Extension[];
 }
 let GetExtensionsResponseMemo: v.GenericSchema<unknown, GetExtensionsResponse> | undefined;
-const GetExtensionsResponseSchema = (): v.GenericSchema<unknown, GetExtensionsResponse> => (GetExtensionsResponseMemo ??= v.looseObject({
+const GetExtensionsResponseSchema = (): v.GenericSchema<unknown, GetExtensionsResponse> => (GetExtensionsResponseMemo ??= v.object({
   data: v.array(ExtensionSchema()),
 }));
 
@@ -740,7 +740,7 @@ export interface GetExtensionBitsProductsResponse {
   data: ExtensionBitsProduct[];
 }
 let GetExtensionBitsProductsResponseMemo: v.GenericSchema<unknown, GetExtensionBitsProductsResponse> | undefined;
-const GetExtensionBitsProductsResponseSchema = (): v.GenericSchema<unknown, GetExtensionBitsProductsResponse> => (GetExtensionBitsProductsResponseMemo ??= v.looseObject({
+const GetExtensionBitsProductsResponseSchema = (): v.GenericSchema<unknown, GetExtensionBitsProductsResponse> => (GetExtensionBitsProductsResponseMemo ??= v.object({
   data: v.array(ExtensionBitsProductSchema()),
 }));
 

@@ -17,7 +17,7 @@ export interface Game {
   igdb_id: string;
 }
 let GameMemo: v.GenericSchema<unknown, Game> | undefined;
-const GameSchema = (): v.GenericSchema<unknown, Game> => (GameMemo ??= v.looseObject({
+const GameSchema = (): v.GenericSchema<unknown, Game> => (GameMemo ??= v.object({
   id: str,
   name: str,
   box_art_url: str,
@@ -75,7 +75,7 @@ export const getTopGames = /* @__PURE__ */ definePaginated<GetTopGamesInput, Get
   paginated: true,
   range: { first: [1, 100] },
   get response() {
-    return (GetTopGamesResponseMemo ??= v.looseObject({
+    return (GetTopGamesResponseMemo ??= v.object({
     data: v.array(GameSchema()),
     pagination: v.optional(PaginationSchema()),
   }));
@@ -131,7 +131,7 @@ export const getGames = /* @__PURE__ */ defineCall<GetGamesInput, GetGamesRespon
   limits: [{ of: ['id', 'name', 'igdb_id'], max: 100 }],
   oneOf: [['id', 'name', 'igdb_id']],
   get response() {
-    return (GetGamesResponseMemo ??= v.looseObject({
+    return (GetGamesResponseMemo ??= v.object({
     data: v.array(GameSchema()),
   }));
   },

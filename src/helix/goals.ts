@@ -29,7 +29,7 @@ export interface CreatorGoal {
   created_at: string;
 }
 let CreatorGoalMemo: v.GenericSchema<unknown, CreatorGoal> | undefined;
-const CreatorGoalSchema = (): v.GenericSchema<unknown, CreatorGoal> => (CreatorGoalMemo ??= v.looseObject({
+const CreatorGoalSchema = (): v.GenericSchema<unknown, CreatorGoal> => (CreatorGoalMemo ??= v.object({
   id: str,
   broadcaster_id: str,
   broadcaster_name: str,
@@ -88,7 +88,7 @@ export const getCreatorGoals = /* @__PURE__ */ defineCall<GetCreatorGoalsInput, 
   paginated: false,
   required: ['broadcaster_id'],
   get response() {
-    return (GetCreatorGoalsResponseMemo ??= v.looseObject({
+    return (GetCreatorGoalsResponseMemo ??= v.object({
     data: v.array(CreatorGoalSchema()),
   }));
   },

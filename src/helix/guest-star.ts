@@ -42,7 +42,7 @@ export type Guest = {
   }
 );
 let GuestMemo: v.GenericSchema<unknown, Guest> | undefined;
-const GuestSchema = (): v.GenericSchema<unknown, Guest> => (GuestMemo ??= eitherSpelling(v.looseObject({
+const GuestSchema = (): v.GenericSchema<unknown, Guest> => (GuestMemo ??= eitherSpelling(v.object({
   slot_id: v.optional(str),
   id: v.optional(str),
   is_live: bool,
@@ -51,12 +51,12 @@ const GuestSchema = (): v.GenericSchema<unknown, Guest> => (GuestMemo ??= either
   user_login: str,
   volume: num,
   assigned_at: str,
-  audio_settings: v.looseObject({
+  audio_settings: v.object({
     is_host_enabled: bool,
     is_guest_enabled: bool,
     is_available: bool,
   }),
-  video_settings: v.looseObject({
+  video_settings: v.object({
     is_host_enabled: bool,
     is_guest_enabled: bool,
     is_available: bool,
@@ -72,7 +72,7 @@ export interface GuestStarSession {
   guests: Guest[];
 }
 let GuestStarSessionMemo: v.GenericSchema<unknown, GuestStarSession> | undefined;
-const GuestStarSessionSchema = (): v.GenericSchema<unknown, GuestStarSession> => (GuestStarSessionMemo ??= v.looseObject({
+const GuestStarSessionSchema = (): v.GenericSchema<unknown, GuestStarSession> => (GuestStarSessionMemo ??= v.object({
   id: str,
   guests: v.array(GuestSchema()),
 }));
@@ -91,7 +91,7 @@ export interface GuestStarInvite {
   is_audio_available: boolean;
 }
 let GuestStarInviteMemo: v.GenericSchema<unknown, GuestStarInvite> | undefined;
-const GuestStarInviteSchema = (): v.GenericSchema<unknown, GuestStarInvite> => (GuestStarInviteMemo ??= v.looseObject({
+const GuestStarInviteSchema = (): v.GenericSchema<unknown, GuestStarInvite> => (GuestStarInviteMemo ??= v.object({
   user_id: str,
   invited_at: str,
   status: str,
@@ -153,7 +153,7 @@ export const getChannelGuestStarSettings = /* @__PURE__ */ defineCall<GetChannel
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
   get response() {
-    return (GetChannelGuestStarSettingsResponseMemo ??= v.looseObject({
+    return (GetChannelGuestStarSettingsResponseMemo ??= v.object({
     is_moderator_send_live_enabled: bool,
     slot_count: num,
     is_browser_source_audio_enabled: bool,
@@ -225,7 +225,7 @@ export interface GetGuestStarSessionResponse {
   data: GuestStarSession[];
 }
 let GetGuestStarSessionResponseMemo: v.GenericSchema<unknown, GetGuestStarSessionResponse> | undefined;
-const GetGuestStarSessionResponseSchema = (): v.GenericSchema<unknown, GetGuestStarSessionResponse> => (GetGuestStarSessionResponseMemo ??= v.looseObject({
+const GetGuestStarSessionResponseSchema = (): v.GenericSchema<unknown, GetGuestStarSessionResponse> => (GetGuestStarSessionResponseMemo ??= v.object({
   data: v.array(GuestStarSessionSchema()),
 }));
 
@@ -414,7 +414,7 @@ export const getGuestStarInvites = /* @__PURE__ */ defineCall<GetGuestStarInvite
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'session_id'],
   get response() {
-    return (GetGuestStarInvitesResponseMemo ??= v.looseObject({
+    return (GetGuestStarInvitesResponseMemo ??= v.object({
     data: v.array(GuestStarInviteSchema()),
   }));
   },

@@ -90,9 +90,9 @@ export const getHypeTrainStatus = /* @__PURE__ */ defineCall<GetHypeTrainStatusI
   paginated: false,
   required: ['broadcaster_id'],
   get response() {
-    return (GetHypeTrainStatusResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
-      current: v.nullable(v.looseObject({
+    return (GetHypeTrainStatusResponseMemo ??= v.object({
+    data: v.array(v.object({
+      current: v.nullable(v.object({
         id: str,
         broadcaster_user_id: str,
         broadcaster_user_login: str,
@@ -101,14 +101,14 @@ export const getHypeTrainStatus = /* @__PURE__ */ defineCall<GetHypeTrainStatusI
         total: num,
         progress: num,
         goal: num,
-        top_contributions: v.array(v.looseObject({
+        top_contributions: v.array(v.object({
           user_id: str,
           user_login: str,
           user_name: str,
           type: str,
           total: num,
         })),
-        shared_train_participants: v.nullable(v.array(v.looseObject({
+        shared_train_participants: v.nullable(v.array(v.object({
           broadcaster_user_id: str,
           broadcaster_user_login: str,
           broadcaster_user_name: str,
@@ -118,12 +118,12 @@ export const getHypeTrainStatus = /* @__PURE__ */ defineCall<GetHypeTrainStatusI
         type: str,
         is_shared_train: v.optional(bool),
       })),
-      all_time_high: v.nullable(v.looseObject({
+      all_time_high: v.nullable(v.object({
         level: num,
         total: num,
         achieved_at: str,
       })),
-      shared_all_time_high: v.nullable(v.looseObject({
+      shared_all_time_high: v.nullable(v.object({
         level: num,
         total: num,
         achieved_at: str,

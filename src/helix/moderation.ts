@@ -17,7 +17,7 @@ export interface AutoModStatus {
   is_permitted: boolean;
 }
 let AutoModStatusMemo: v.GenericSchema<unknown, AutoModStatus> | undefined;
-const AutoModStatusSchema = (): v.GenericSchema<unknown, AutoModStatus> => (AutoModStatusMemo ??= v.looseObject({
+const AutoModStatusSchema = (): v.GenericSchema<unknown, AutoModStatus> => (AutoModStatusMemo ??= v.object({
   msg_id: str,
   is_permitted: bool,
 }));
@@ -40,7 +40,7 @@ export interface AutoModSettings {
   sex_based_terms: number;
 }
 let AutoModSettingsMemo: v.GenericSchema<unknown, AutoModSettings> | undefined;
-const AutoModSettingsSchema = (): v.GenericSchema<unknown, AutoModSettings> => (AutoModSettingsMemo ??= v.looseObject({
+const AutoModSettingsSchema = (): v.GenericSchema<unknown, AutoModSettings> => (AutoModSettingsMemo ??= v.object({
   broadcaster_id: str,
   moderator_id: str,
   overall_level: v.nullable(num),
@@ -70,7 +70,7 @@ export interface BannedUser {
   moderator_name: string;
 }
 let BannedUserMemo: v.GenericSchema<unknown, BannedUser> | undefined;
-const BannedUserSchema = (): v.GenericSchema<unknown, BannedUser> => (BannedUserMemo ??= v.looseObject({
+const BannedUserSchema = (): v.GenericSchema<unknown, BannedUser> => (BannedUserMemo ??= v.object({
   user_id: str,
   user_login: str,
   user_name: str,
@@ -96,7 +96,7 @@ export interface BlockedTerm {
   expires_at: string | null;
 }
 let BlockedTermMemo: v.GenericSchema<unknown, BlockedTerm> | undefined;
-const BlockedTermSchema = (): v.GenericSchema<unknown, BlockedTerm> => (BlockedTermMemo ??= v.looseObject({
+const BlockedTermSchema = (): v.GenericSchema<unknown, BlockedTerm> => (BlockedTermMemo ??= v.object({
   broadcaster_id: str,
   moderator_id: str,
   id: str,
@@ -116,7 +116,7 @@ export interface UserModerator {
   user_name: string;
 }
 let UserModeratorMemo: v.GenericSchema<unknown, UserModerator> | undefined;
-const UserModeratorSchema = (): v.GenericSchema<unknown, UserModerator> => (UserModeratorMemo ??= v.looseObject({
+const UserModeratorSchema = (): v.GenericSchema<unknown, UserModerator> => (UserModeratorMemo ??= v.object({
   user_id: str,
   user_login: str,
   user_name: str,
@@ -132,7 +132,7 @@ export interface UserVip {
   user_login: string;
 }
 let UserVipMemo: v.GenericSchema<unknown, UserVip> | undefined;
-const UserVipSchema = (): v.GenericSchema<unknown, UserVip> => (UserVipMemo ??= v.looseObject({
+const UserVipSchema = (): v.GenericSchema<unknown, UserVip> => (UserVipMemo ??= v.object({
   user_id: str,
   user_name: str,
   user_login: str,
@@ -190,7 +190,7 @@ export const checkAutomodStatus = /* @__PURE__ */ defineCall<CheckAutomodStatusI
   required: ['broadcaster_id', 'data'],
   limits: [{ of: ['data'], max: 100 }],
   get response() {
-    return (CheckAutomodStatusResponseMemo ??= v.looseObject({
+    return (CheckAutomodStatusResponseMemo ??= v.object({
     data: v.array(AutoModStatusSchema()),
   }));
   },
@@ -254,7 +254,7 @@ export interface GetAutomodSettingsResponse {
   data: AutoModSettings[];
 }
 let GetAutomodSettingsResponseMemo: v.GenericSchema<unknown, GetAutomodSettingsResponse> | undefined;
-const GetAutomodSettingsResponseSchema = (): v.GenericSchema<unknown, GetAutomodSettingsResponse> => (GetAutomodSettingsResponseMemo ??= v.looseObject({
+const GetAutomodSettingsResponseSchema = (): v.GenericSchema<unknown, GetAutomodSettingsResponse> => (GetAutomodSettingsResponseMemo ??= v.object({
   data: v.array(AutoModSettingsSchema()),
 }));
 
@@ -407,7 +407,7 @@ export const getBannedUsers = /* @__PURE__ */ definePaginated<GetBannedUsersInpu
   limits: [{ of: ['user_id'], max: 100 }],
   range: { first: [1, 100] },
   get response() {
-    return (GetBannedUsersResponseMemo ??= v.looseObject({
+    return (GetBannedUsersResponseMemo ??= v.object({
     data: v.array(BannedUserSchema()),
     pagination: v.optional(PaginationSchema()),
   }));
@@ -473,8 +473,8 @@ export const banUser = /* @__PURE__ */ defineCall<BanUserInput, BanUserResponse,
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'data'],
   get response() {
-    return (BanUserResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
+    return (BanUserResponseMemo ??= v.object({
+    data: v.array(v.object({
       broadcaster_id: str,
       moderator_id: str,
       user_id: str,
@@ -607,8 +607,8 @@ export const getUnbanRequests = /* @__PURE__ */ definePaginated<GetUnbanRequests
   required: ['broadcaster_id', 'moderator_id', 'status'],
   range: { first: [1, 100] },
   get response() {
-    return (GetUnbanRequestsResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
+    return (GetUnbanRequestsResponseMemo ??= v.object({
+    data: v.array(v.object({
       id: str,
       broadcaster_id: str,
       broadcaster_name: str,
@@ -703,8 +703,8 @@ export const resolveUnbanRequests = /* @__PURE__ */ defineCall<ResolveUnbanReque
   required: ['broadcaster_id', 'moderator_id', 'unban_request_id', 'status'],
   maxLength: { resolution_text: 500 },
   get response() {
-    return (ResolveUnbanRequestsResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
+    return (ResolveUnbanRequestsResponseMemo ??= v.object({
+    data: v.array(v.object({
       id: str,
       broadcaster_id: str,
       broadcaster_login: str,
@@ -779,7 +779,7 @@ export const getBlockedTerms = /* @__PURE__ */ definePaginated<GetBlockedTermsIn
   required: ['broadcaster_id', 'moderator_id'],
   range: { first: [1, 100] },
   get response() {
-    return (GetBlockedTermsResponseMemo ??= v.looseObject({
+    return (GetBlockedTermsResponseMemo ??= v.object({
     data: v.array(BlockedTermSchema()),
     pagination: v.optional(PaginationSchema()),
   }));
@@ -840,7 +840,7 @@ export const addBlockedTerm = /* @__PURE__ */ defineCall<AddBlockedTermInput, Ad
   required: ['broadcaster_id', 'moderator_id', 'text'],
   maxLength: { text: 500 },
   get response() {
-    return (AddBlockedTermResponseMemo ??= v.looseObject({
+    return (AddBlockedTermResponseMemo ??= v.object({
     data: v.array(BlockedTermSchema()),
   }));
   },
@@ -991,8 +991,8 @@ export const getModeratedChannels = /* @__PURE__ */ definePaginated<GetModerated
   required: ['user_id'],
   range: { first: [1, 100] },
   get response() {
-    return (GetModeratedChannelsResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
+    return (GetModeratedChannelsResponseMemo ??= v.object({
+    data: v.array(v.object({
       broadcaster_id: str,
       broadcaster_login: str,
       broadcaster_name: str,
@@ -1057,7 +1057,7 @@ export const getModerators = /* @__PURE__ */ definePaginated<GetModeratorsInput,
   limits: [{ of: ['user_id'], max: 100 }],
   range: { first: [1, 100] },
   get response() {
-    return (GetModeratorsResponseMemo ??= v.looseObject({
+    return (GetModeratorsResponseMemo ??= v.object({
     data: v.array(UserModeratorSchema()),
     pagination: v.optional(PaginationSchema()),
   }));
@@ -1201,7 +1201,7 @@ export const getVips = /* @__PURE__ */ definePaginated<GetVipsInput, GetVipsResp
   limits: [{ of: ['user_id'], max: 100 }],
   range: { first: [1, 100] },
   get response() {
-    return (GetVipsResponseMemo ??= v.looseObject({
+    return (GetVipsResponseMemo ??= v.object({
     data: v.array(UserVipSchema()),
     pagination: v.optional(PaginationSchema()),
   }));
@@ -1313,8 +1313,8 @@ export interface UpdateShieldModeStatusResponse {
   }[];
 }
 let UpdateShieldModeStatusResponseMemo: v.GenericSchema<unknown, UpdateShieldModeStatusResponse> | undefined;
-const UpdateShieldModeStatusResponseSchema = (): v.GenericSchema<unknown, UpdateShieldModeStatusResponse> => (UpdateShieldModeStatusResponseMemo ??= v.looseObject({
-  data: v.array(v.looseObject({
+const UpdateShieldModeStatusResponseSchema = (): v.GenericSchema<unknown, UpdateShieldModeStatusResponse> => (UpdateShieldModeStatusResponseMemo ??= v.object({
+  data: v.array(v.object({
     is_active: bool,
     moderator_id: str,
     moderator_login: str,
@@ -1469,8 +1469,8 @@ export const warnChatUser = /* @__PURE__ */ defineCall<WarnChatUserInput, WarnCh
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'data'],
   get response() {
-    return (WarnChatUserResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
+    return (WarnChatUserResponseMemo ??= v.object({
+    data: v.array(v.object({
       broadcaster_id: str,
       user_id: str,
       moderator_id: str,
@@ -1548,8 +1548,8 @@ export const addSuspiciousStatusToChatUser = /* @__PURE__ */ defineCall<AddSuspi
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'user_id', 'status'],
   get response() {
-    return (AddSuspiciousStatusToChatUserResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
+    return (AddSuspiciousStatusToChatUserResponseMemo ??= v.object({
+    data: v.array(v.object({
       user_id: str,
       broadcaster_id: str,
       moderator_id: str,
@@ -1627,8 +1627,8 @@ export const removeSuspiciousStatusFromChatUser = /* @__PURE__ */ defineCall<Rem
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'user_id'],
   get response() {
-    return (RemoveSuspiciousStatusFromChatUserResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
+    return (RemoveSuspiciousStatusFromChatUserResponseMemo ??= v.object({
+    data: v.array(v.object({
       user_id: str,
       broadcaster_id: str,
       moderator_id: str,

@@ -42,13 +42,13 @@ export interface Poll {
   ended_at?: string | null;
 }
 let PollMemo: v.GenericSchema<unknown, Poll> | undefined;
-const PollSchema = (): v.GenericSchema<unknown, Poll> => (PollMemo ??= v.looseObject({
+const PollSchema = (): v.GenericSchema<unknown, Poll> => (PollMemo ??= v.object({
   id: str,
   broadcaster_id: str,
   broadcaster_name: str,
   broadcaster_login: str,
   title: str,
-  choices: v.array(v.looseObject({
+  choices: v.array(v.object({
     id: str,
     title: str,
     votes: num,
@@ -120,7 +120,7 @@ export const getPolls = /* @__PURE__ */ definePaginated<GetPollsInput, GetPollsR
   limits: [{ of: ['id'], max: 20 }],
   range: { first: [1, 20] },
   get response() {
-    return (GetPollsResponseMemo ??= v.looseObject({
+    return (GetPollsResponseMemo ??= v.object({
     data: v.array(PollSchema()),
     pagination: v.optional(PaginationSchema()),
   }));
@@ -147,7 +147,7 @@ export interface CreatePollResponse {
   data: Poll[];
 }
 let CreatePollResponseMemo: v.GenericSchema<unknown, CreatePollResponse> | undefined;
-const CreatePollResponseSchema = (): v.GenericSchema<unknown, CreatePollResponse> => (CreatePollResponseMemo ??= v.looseObject({
+const CreatePollResponseSchema = (): v.GenericSchema<unknown, CreatePollResponse> => (CreatePollResponseMemo ??= v.object({
   data: v.array(PollSchema()),
 }));
 

@@ -26,12 +26,12 @@ export interface PredictionOutcome {
   color: 'BLUE' | 'PINK' | (string & {});
 }
 let PredictionOutcomeMemo: v.GenericSchema<unknown, PredictionOutcome> | undefined;
-const PredictionOutcomeSchema = (): v.GenericSchema<unknown, PredictionOutcome> => (PredictionOutcomeMemo ??= v.looseObject({
+const PredictionOutcomeSchema = (): v.GenericSchema<unknown, PredictionOutcome> => (PredictionOutcomeMemo ??= v.object({
   id: str,
   title: str,
   users: num,
   channel_points: num,
-  top_predictors: v.nullable(v.array(v.looseObject({
+  top_predictors: v.nullable(v.array(v.object({
     user_id: str,
     user_name: str,
     user_login: str,
@@ -60,7 +60,7 @@ export interface Prediction {
   locked_at: string | null;
 }
 let PredictionMemo: v.GenericSchema<unknown, Prediction> | undefined;
-const PredictionSchema = (): v.GenericSchema<unknown, Prediction> => (PredictionMemo ??= v.looseObject({
+const PredictionSchema = (): v.GenericSchema<unknown, Prediction> => (PredictionMemo ??= v.object({
   id: str,
   broadcaster_id: str,
   broadcaster_name: str,
@@ -130,7 +130,7 @@ export const getPredictions = /* @__PURE__ */ definePaginated<GetPredictionsInpu
   limits: [{ of: ['id'], max: 25 }],
   range: { first: [1, 25] },
   get response() {
-    return (GetPredictionsResponseMemo ??= v.looseObject({
+    return (GetPredictionsResponseMemo ??= v.object({
     data: v.array(PredictionSchema()),
     pagination: v.optional(PaginationSchema()),
   }));
@@ -155,7 +155,7 @@ export interface CreatePredictionResponse {
   data: Prediction[];
 }
 let CreatePredictionResponseMemo: v.GenericSchema<unknown, CreatePredictionResponse> | undefined;
-const CreatePredictionResponseSchema = (): v.GenericSchema<unknown, CreatePredictionResponse> => (CreatePredictionResponseMemo ??= v.looseObject({
+const CreatePredictionResponseSchema = (): v.GenericSchema<unknown, CreatePredictionResponse> => (CreatePredictionResponseMemo ??= v.object({
   data: v.array(PredictionSchema()),
 }));
 

@@ -56,8 +56,8 @@ export const startARaid = /* @__PURE__ */ defineCall<StartARaidInput, StartARaid
   paginated: false,
   required: ['from_broadcaster_id', 'to_broadcaster_id'],
   get response() {
-    return (StartARaidResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
+    return (StartARaidResponseMemo ??= v.object({
+    data: v.array(v.object({
       created_at: str,
       is_mature: bool,
     })),

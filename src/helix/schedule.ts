@@ -23,13 +23,13 @@ export interface ChannelStreamScheduleSegment {
   is_recurring: boolean;
 }
 let ChannelStreamScheduleSegmentMemo: v.GenericSchema<unknown, ChannelStreamScheduleSegment> | undefined;
-const ChannelStreamScheduleSegmentSchema = (): v.GenericSchema<unknown, ChannelStreamScheduleSegment> => (ChannelStreamScheduleSegmentMemo ??= v.looseObject({
+const ChannelStreamScheduleSegmentSchema = (): v.GenericSchema<unknown, ChannelStreamScheduleSegment> => (ChannelStreamScheduleSegmentMemo ??= v.object({
   id: str,
   start_time: str,
   end_time: str,
   title: str,
   canceled_until: v.nullable(str),
-  category: v.nullable(v.looseObject({
+  category: v.nullable(v.object({
     id: str,
     name: str,
   })),
@@ -99,13 +99,13 @@ export const getChannelStreamSchedule = /* @__PURE__ */ defineCall<GetChannelStr
   limits: [{ of: ['id'], max: 100 }],
   range: { first: [1, 25] },
   get response() {
-    return (GetChannelStreamScheduleResponseMemo ??= v.looseObject({
-    data: v.looseObject({
+    return (GetChannelStreamScheduleResponseMemo ??= v.object({
+    data: v.object({
       segments: v.array(ChannelStreamScheduleSegmentSchema()),
       broadcaster_id: str,
       broadcaster_name: str,
       broadcaster_login: str,
-      vacation: v.nullable(v.looseObject({
+      vacation: v.nullable(v.object({
         start_time: str,
         end_time: str,
       })),
@@ -229,13 +229,13 @@ export interface CreateChannelStreamScheduleSegmentResponse {
   };
 }
 let CreateChannelStreamScheduleSegmentResponseMemo: v.GenericSchema<unknown, CreateChannelStreamScheduleSegmentResponse> | undefined;
-const CreateChannelStreamScheduleSegmentResponseSchema = (): v.GenericSchema<unknown, CreateChannelStreamScheduleSegmentResponse> => (CreateChannelStreamScheduleSegmentResponseMemo ??= v.looseObject({
-  data: v.looseObject({
+const CreateChannelStreamScheduleSegmentResponseSchema = (): v.GenericSchema<unknown, CreateChannelStreamScheduleSegmentResponse> => (CreateChannelStreamScheduleSegmentResponseMemo ??= v.object({
+  data: v.object({
     segments: v.array(ChannelStreamScheduleSegmentSchema()),
     broadcaster_id: str,
     broadcaster_name: str,
     broadcaster_login: str,
-    vacation: v.nullable(v.looseObject({
+    vacation: v.nullable(v.object({
       start_time: str,
       end_time: str,
     })),

@@ -17,7 +17,7 @@ export interface Category {
   id: string;
 }
 let CategoryMemo: v.GenericSchema<unknown, Category> | undefined;
-const CategorySchema = (): v.GenericSchema<unknown, Category> => (CategoryMemo ??= v.looseObject({
+const CategorySchema = (): v.GenericSchema<unknown, Category> => (CategoryMemo ??= v.object({
   box_art_url: str,
   name: str,
   id: str,
@@ -42,7 +42,7 @@ export interface Channel {
   started_at: string;
 }
 let ChannelMemo: v.GenericSchema<unknown, Channel> | undefined;
-const ChannelSchema = (): v.GenericSchema<unknown, Channel> => (ChannelMemo ??= v.looseObject({
+const ChannelSchema = (): v.GenericSchema<unknown, Channel> => (ChannelMemo ??= v.object({
   broadcaster_language: str,
   broadcaster_login: str,
   display_name: str,
@@ -109,7 +109,7 @@ export const searchCategories = /* @__PURE__ */ definePaginated<SearchCategories
   required: ['query'],
   range: { first: [1, 100] },
   get response() {
-    return (SearchCategoriesResponseMemo ??= v.looseObject({
+    return (SearchCategoriesResponseMemo ??= v.object({
     data: v.nullable(v.array(CategorySchema())),
     pagination: v.optional(PaginationSchema()),
   }));
@@ -169,7 +169,7 @@ export const searchChannels = /* @__PURE__ */ definePaginated<SearchChannelsInpu
   required: ['query'],
   range: { first: [1, 100] },
   get response() {
-    return (SearchChannelsResponseMemo ??= v.looseObject({
+    return (SearchChannelsResponseMemo ??= v.object({
     data: v.array(ChannelSchema()),
     pagination: v.optional(PaginationSchema()),
   }));

@@ -31,7 +31,7 @@ export interface Stream {
   is_mature?: boolean;
 }
 let StreamMemo: v.GenericSchema<unknown, Stream> | undefined;
-const StreamSchema = (): v.GenericSchema<unknown, Stream> => (StreamMemo ??= v.looseObject({
+const StreamSchema = (): v.GenericSchema<unknown, Stream> => (StreamMemo ??= v.object({
   id: str,
   user_id: str,
   user_login: str,
@@ -60,7 +60,7 @@ export interface StreamMarkerCreated {
   description: string;
 }
 let StreamMarkerCreatedMemo: v.GenericSchema<unknown, StreamMarkerCreated> | undefined;
-const StreamMarkerCreatedSchema = (): v.GenericSchema<unknown, StreamMarkerCreated> => (StreamMarkerCreatedMemo ??= v.looseObject({
+const StreamMarkerCreatedSchema = (): v.GenericSchema<unknown, StreamMarkerCreated> => (StreamMarkerCreatedMemo ??= v.object({
   id: str,
   created_at: str,
   position_seconds: num,
@@ -98,13 +98,13 @@ export interface StreamMarkers {
   }[];
 }
 let StreamMarkersMemo: v.GenericSchema<unknown, StreamMarkers> | undefined;
-const StreamMarkersSchema = (): v.GenericSchema<unknown, StreamMarkers> => (StreamMarkersMemo ??= v.looseObject({
+const StreamMarkersSchema = (): v.GenericSchema<unknown, StreamMarkers> => (StreamMarkersMemo ??= v.object({
   user_id: str,
   user_name: str,
   user_login: str,
-  videos: v.array(v.looseObject({
+  videos: v.array(v.object({
     video_id: str,
-    markers: v.array(eitherSpelling(v.looseObject({
+    markers: v.array(eitherSpelling(v.object({
       id: str,
       created_at: str,
       description: str,
@@ -164,8 +164,8 @@ export const getStreamKey = /* @__PURE__ */ defineCall<GetStreamKeyInput, GetStr
   paginated: false,
   required: ['broadcaster_id'],
   get response() {
-    return (GetStreamKeyResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
+    return (GetStreamKeyResponseMemo ??= v.object({
+    data: v.array(v.object({
       stream_key: str,
     })),
   }));
@@ -195,7 +195,7 @@ export interface GetStreamsResponse {
   pagination?: Pagination;
 }
 let GetStreamsResponseMemo: v.GenericSchema<unknown, GetStreamsResponse> | undefined;
-const GetStreamsResponseSchema = (): v.GenericSchema<unknown, GetStreamsResponse> => (GetStreamsResponseMemo ??= v.looseObject({
+const GetStreamsResponseSchema = (): v.GenericSchema<unknown, GetStreamsResponse> => (GetStreamsResponseMemo ??= v.object({
   data: v.array(StreamSchema()),
   pagination: v.optional(PaginationSchema()),
 }));
@@ -339,7 +339,7 @@ export const createStreamMarker = /* @__PURE__ */ defineCall<CreateStreamMarkerI
   required: ['user_id'],
   maxLength: { description: 140 },
   get response() {
-    return (CreateStreamMarkerResponseMemo ??= v.looseObject({
+    return (CreateStreamMarkerResponseMemo ??= v.object({
     data: v.array(StreamMarkerCreatedSchema()),
   }));
   },
@@ -401,7 +401,7 @@ export const getStreamMarkers = /* @__PURE__ */ definePaginated<GetStreamMarkers
   exclusive: [['user_id', 'video_id']],
   oneOf: [['user_id', 'video_id']],
   get response() {
-    return (GetStreamMarkersResponseMemo ??= v.looseObject({
+    return (GetStreamMarkersResponseMemo ??= v.object({
     data: v.array(StreamMarkersSchema()),
     pagination: v.optional(PaginationSchema()),
   }));

@@ -27,7 +27,7 @@ export interface BroadcasterSubscription {
   user_login: string;
 }
 let BroadcasterSubscriptionMemo: v.GenericSchema<unknown, BroadcasterSubscription> | undefined;
-const BroadcasterSubscriptionSchema = (): v.GenericSchema<unknown, BroadcasterSubscription> => (BroadcasterSubscriptionMemo ??= v.looseObject({
+const BroadcasterSubscriptionSchema = (): v.GenericSchema<unknown, BroadcasterSubscription> => (BroadcasterSubscriptionMemo ??= v.object({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -57,7 +57,7 @@ export interface UserSubscription {
   tier: '1000' | '2000' | '3000' | (string & {});
 }
 let UserSubscriptionMemo: v.GenericSchema<unknown, UserSubscription> | undefined;
-const UserSubscriptionSchema = (): v.GenericSchema<unknown, UserSubscription> => (UserSubscriptionMemo ??= v.looseObject({
+const UserSubscriptionSchema = (): v.GenericSchema<unknown, UserSubscription> => (UserSubscriptionMemo ??= v.object({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -126,7 +126,7 @@ export const getBroadcasterSubscriptions = /* @__PURE__ */ definePaginated<GetBr
   limits: [{ of: ['user_id'], max: 100 }],
   range: { first: [1, 100] },
   get response() {
-    return (GetBroadcasterSubscriptionsResponseMemo ??= v.looseObject({
+    return (GetBroadcasterSubscriptionsResponseMemo ??= v.object({
     data: v.array(BroadcasterSubscriptionSchema()),
     pagination: v.optional(PaginationSchema()),
     points: num,
@@ -183,7 +183,7 @@ export const checkUserSubscription = /* @__PURE__ */ defineCall<CheckUserSubscri
   paginated: false,
   required: ['broadcaster_id', 'user_id'],
   get response() {
-    return (CheckUserSubscriptionResponseMemo ??= v.looseObject({
+    return (CheckUserSubscriptionResponseMemo ??= v.object({
     data: v.array(UserSubscriptionSchema()),
   }));
   },

@@ -18,7 +18,7 @@ export interface StreamTag {
   localization_descriptions: Record<string, string>;
 }
 let StreamTagMemo: v.GenericSchema<unknown, StreamTag> | undefined;
-const StreamTagSchema = (): v.GenericSchema<unknown, StreamTag> => (StreamTagMemo ??= v.looseObject({
+const StreamTagSchema = (): v.GenericSchema<unknown, StreamTag> => (StreamTagMemo ??= v.object({
   tag_id: str,
   is_auto: bool,
   localization_names: v.record(str, str),
@@ -78,7 +78,7 @@ export const getAllStreamTags = /* @__PURE__ */ definePaginated<GetAllStreamTags
   limits: [{ of: ['tag_id'], max: 100 }],
   range: { first: [1, 100] },
   get response() {
-    return (GetAllStreamTagsResponseMemo ??= v.looseObject({
+    return (GetAllStreamTagsResponseMemo ??= v.object({
     data: v.array(StreamTagSchema()),
     pagination: v.optional(PaginationSchema()),
   }));
@@ -132,7 +132,7 @@ export const getStreamTags = /* @__PURE__ */ defineCall<GetStreamTagsInput, GetS
   paginated: false,
   required: ['broadcaster_id'],
   get response() {
-    return (GetStreamTagsResponseMemo ??= v.looseObject({
+    return (GetStreamTagsResponseMemo ??= v.object({
     data: v.array(StreamTagSchema()),
   }));
   },

@@ -23,7 +23,7 @@ export interface ChannelTeam {
   id: string;
 }
 let ChannelTeamMemo: v.GenericSchema<unknown, ChannelTeam> | undefined;
-const ChannelTeamSchema = (): v.GenericSchema<unknown, ChannelTeam> => (ChannelTeamMemo ??= v.looseObject({
+const ChannelTeamSchema = (): v.GenericSchema<unknown, ChannelTeam> => (ChannelTeamMemo ??= v.object({
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
@@ -59,8 +59,8 @@ export interface Team {
   id: string;
 }
 let TeamMemo: v.GenericSchema<unknown, Team> | undefined;
-const TeamSchema = (): v.GenericSchema<unknown, Team> => (TeamMemo ??= v.looseObject({
-  users: v.array(v.looseObject({
+const TeamSchema = (): v.GenericSchema<unknown, Team> => (TeamMemo ??= v.object({
+  users: v.array(v.object({
     user_id: str,
     user_login: str,
     user_name: str,
@@ -122,7 +122,7 @@ export const getChannelTeams = /* @__PURE__ */ defineCall<GetChannelTeamsInput, 
   paginated: false,
   required: ['broadcaster_id'],
   get response() {
-    return (GetChannelTeamsResponseMemo ??= v.looseObject({
+    return (GetChannelTeamsResponseMemo ??= v.object({
     data: v.nullable(v.array(ChannelTeamSchema())),
   }));
   },
@@ -176,7 +176,7 @@ export const getTeams = /* @__PURE__ */ defineCall<GetTeamsInput, GetTeamsRespon
   exclusive: [['name', 'id']],
   oneOf: [['name', 'id']],
   get response() {
-    return (GetTeamsResponseMemo ??= v.looseObject({
+    return (GetTeamsResponseMemo ??= v.object({
     data: v.array(TeamSchema()),
   }));
   },

@@ -26,7 +26,7 @@ export interface User {
   created_at: string;
 }
 let UserMemo: v.GenericSchema<unknown, User> | undefined;
-const UserSchema = (): v.GenericSchema<unknown, User> => (UserMemo ??= v.looseObject({
+const UserSchema = (): v.GenericSchema<unknown, User> => (UserMemo ??= v.object({
   id: str,
   login: str,
   display_name: str,
@@ -50,7 +50,7 @@ export interface UserBlockList {
   display_name: string;
 }
 let UserBlockListMemo: v.GenericSchema<unknown, UserBlockList> | undefined;
-const UserBlockListSchema = (): v.GenericSchema<unknown, UserBlockList> => (UserBlockListMemo ??= v.looseObject({
+const UserBlockListSchema = (): v.GenericSchema<unknown, UserBlockList> => (UserBlockListMemo ??= v.object({
   user_id: str,
   user_login: str,
   display_name: str,
@@ -68,7 +68,7 @@ export interface UserExtension {
   type: ('component' | 'mobile' | 'overlay' | 'panel' | (string & {}))[];
 }
 let UserExtensionMemo: v.GenericSchema<unknown, UserExtension> | undefined;
-const UserExtensionSchema = (): v.GenericSchema<unknown, UserExtension> => (UserExtensionMemo ??= v.looseObject({
+const UserExtensionSchema = (): v.GenericSchema<unknown, UserExtension> => (UserExtensionMemo ??= v.object({
   id: str,
   version: str,
   name: str,
@@ -87,7 +87,7 @@ export interface UserExtensionPanel {
   name?: string;
 }
 let UserExtensionPanelMemo: v.GenericSchema<unknown, UserExtensionPanel> | undefined;
-const UserExtensionPanelSchema = (): v.GenericSchema<unknown, UserExtensionPanel> => (UserExtensionPanelMemo ??= v.looseObject({
+const UserExtensionPanelSchema = (): v.GenericSchema<unknown, UserExtensionPanel> => (UserExtensionPanelMemo ??= v.object({
   active: bool,
   id: v.optional(str),
   version: v.optional(str),
@@ -105,7 +105,7 @@ export interface UserExtensionOverlay {
   name?: string;
 }
 let UserExtensionOverlayMemo: v.GenericSchema<unknown, UserExtensionOverlay> | undefined;
-const UserExtensionOverlaySchema = (): v.GenericSchema<unknown, UserExtensionOverlay> => (UserExtensionOverlayMemo ??= v.looseObject({
+const UserExtensionOverlaySchema = (): v.GenericSchema<unknown, UserExtensionOverlay> => (UserExtensionOverlayMemo ??= v.object({
   active: bool,
   id: v.optional(str),
   version: v.optional(str),
@@ -125,7 +125,7 @@ export interface UserExtensionComponent {
   y?: number;
 }
 let UserExtensionComponentMemo: v.GenericSchema<unknown, UserExtensionComponent> | undefined;
-const UserExtensionComponentSchema = (): v.GenericSchema<unknown, UserExtensionComponent> => (UserExtensionComponentMemo ??= v.looseObject({
+const UserExtensionComponentSchema = (): v.GenericSchema<unknown, UserExtensionComponent> => (UserExtensionComponentMemo ??= v.object({
   active: bool,
   id: v.optional(str),
   version: v.optional(str),
@@ -150,7 +150,7 @@ export interface GetUsersResponse {
   data: User[];
 }
 let GetUsersResponseMemo: v.GenericSchema<unknown, GetUsersResponse> | undefined;
-const GetUsersResponseSchema = (): v.GenericSchema<unknown, GetUsersResponse> => (GetUsersResponseMemo ??= v.looseObject({
+const GetUsersResponseSchema = (): v.GenericSchema<unknown, GetUsersResponse> => (GetUsersResponseMemo ??= v.object({
   data: v.array(UserSchema()),
 }));
 
@@ -371,8 +371,8 @@ export const getAuthorizationByUser = /* @__PURE__ */ defineCall<GetAuthorizatio
   required: ['user_id'],
   limits: [{ of: ['user_id'], max: 10 }],
   get response() {
-    return (GetAuthorizationByUserResponseMemo ??= v.looseObject({
-    data: v.array(v.looseObject({
+    return (GetAuthorizationByUserResponseMemo ??= v.object({
+    data: v.array(v.object({
       user_id: str,
       user_name: str,
       user_login: str,
@@ -435,7 +435,7 @@ export const getUserBlockList = /* @__PURE__ */ definePaginated<GetUserBlockList
   required: ['broadcaster_id'],
   range: { first: [1, 100] },
   get response() {
-    return (GetUserBlockListResponseMemo ??= v.looseObject({
+    return (GetUserBlockListResponseMemo ??= v.object({
     data: v.array(UserBlockListSchema()),
     pagination: v.optional(PaginationSchema()),
   }));
@@ -568,7 +568,7 @@ export const getUserExtensions = /* @__PURE__ */ defineCall<GetUserExtensionsInp
   checkScopes,
   paginated: false,
   get response() {
-    return (GetUserExtensionsResponseMemo ??= v.looseObject({
+    return (GetUserExtensionsResponseMemo ??= v.object({
     data: v.array(UserExtensionSchema()),
   }));
   },
@@ -623,8 +623,8 @@ export const getUserActiveExtensions = /* @__PURE__ */ defineCall<GetUserActiveE
   scopes: [],
   paginated: false,
   get response() {
-    return (GetUserActiveExtensionsResponseMemo ??= v.looseObject({
-    data: v.optional(v.looseObject({
+    return (GetUserActiveExtensionsResponseMemo ??= v.object({
+    data: v.optional(v.object({
       panel: v.optional(v.record(str, UserExtensionPanelSchema())),
       overlay: v.optional(v.record(str, UserExtensionOverlaySchema())),
       component: v.optional(v.record(str, UserExtensionComponentSchema())),
@@ -684,8 +684,8 @@ export const updateUserExtensions = /* @__PURE__ */ defineCall<UpdateUserExtensi
   paginated: false,
   required: ['data'],
   get response() {
-    return (UpdateUserExtensionsResponseMemo ??= v.looseObject({
-    data: v.looseObject({
+    return (UpdateUserExtensionsResponseMemo ??= v.object({
+    data: v.object({
       panel: v.record(str, UserExtensionPanelSchema()),
       overlay: v.record(str, UserExtensionOverlaySchema()),
       component: v.record(str, UserExtensionComponentSchema()),

@@ -34,7 +34,7 @@ export interface Video {
   }[] | null;
 }
 let VideoMemo: v.GenericSchema<unknown, Video> | undefined;
-const VideoSchema = (): v.GenericSchema<unknown, Video> => (VideoMemo ??= v.looseObject({
+const VideoSchema = (): v.GenericSchema<unknown, Video> => (VideoMemo ??= v.object({
   id: str,
   stream_id: v.nullable(str),
   user_id: str,
@@ -51,7 +51,7 @@ const VideoSchema = (): v.GenericSchema<unknown, Video> => (VideoMemo ??= v.loos
   language: str,
   type: str,
   duration: str,
-  muted_segments: v.nullable(v.array(v.looseObject({
+  muted_segments: v.nullable(v.array(v.object({
     duration: num,
     offset: num,
   }))),
@@ -118,7 +118,7 @@ export const getVideos = /* @__PURE__ */ definePaginated<GetVideosInput, GetVide
   exclusive: [['id', 'user_id', 'game_id']],
   oneOf: [['id', 'user_id', 'game_id']],
   get response() {
-    return (GetVideosResponseMemo ??= v.looseObject({
+    return (GetVideosResponseMemo ??= v.object({
     data: v.array(VideoSchema()),
     pagination: v.optional(PaginationSchema()),
   }));
@@ -173,7 +173,7 @@ export const deleteVideos = /* @__PURE__ */ defineCall<DeleteVideosInput, Delete
   required: ['id'],
   limits: [{ of: ['id'], max: 5 }],
   get response() {
-    return (DeleteVideosResponseMemo ??= v.looseObject({
+    return (DeleteVideosResponseMemo ??= v.object({
     data: v.array(str),
   }));
   },

@@ -11,9 +11,9 @@ vi.mock('valibot', async (importOriginal) => {
   const valibot = await importOriginal<typeof import('valibot')>();
   return {
     ...valibot,
-    looseObject: (...args: Parameters<typeof valibot.looseObject>) => {
+    object: (...args: Parameters<typeof valibot.object>) => {
       built.objects++;
-      return valibot.looseObject(...args);
+      return valibot.object(...args);
     },
   };
 });
