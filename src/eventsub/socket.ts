@@ -484,21 +484,18 @@ export class EventSubSocket {
     const queue: Value[] = [];
     let wake: (() => void) | undefined;
     let done = false;
-    const finish = () => {
-      if (done) return;
-      done = true;
-      off();
-      this.#closers.delete(finish);
-      options.signal?.removeEventListener('abort', finish);
-      wake?.();
-    };
-    const off = this.on(name as EventSubTypeName, (event) => {
-      queue.push(event as Value);
-      wake?.();
-    });
-    this.#closers.add(finish);
-    if (options.signal?.aborted) finish();
-    options.signal?.addEventListener('abort', finish, { once: true });
+    const stop = this.#follow(
+      name,
+      options.signal,
+      (event) => {
+        queue.push(event as Value);
+        wake?.();
+      },
+      () => {
+        done = true;
+        wake?.();
+      },
+    );
     const iterator: AsyncIterableIterator<Value> = {
       [Symbol.asyncIterator]: () => iterator,
       next: async () => {
@@ -507,7 +504,7 @@ export class EventSubSocket {
         return queue.length > 0 ? { value: queue.shift()!, done: false } : { value: undefined, done: true };
       },
       return: async () => {
-        finish();
+        stop();
         queue.length = 0;
         return { value: undefined, done: true };
       },
@@ -524,32 +521,53 @@ export class EventSubSocket {
     options: { predicate?: (value: EventSubSocketValue<K>) => boolean; timeout?: number; signal?: AbortSignal } = {},
   ): Promise<EventSubSocketValue<K>> {
     type Value = EventSubSocketValue<K>;
+    const { predicate, timeout, signal } = options;
     return new Promise((resolve, reject) => {
-      const { predicate, timeout, signal } = options;
       let timer: ReturnType<typeof setTimeout> | undefined;
-      const settle = (error: unknown, event?: Value) => {
-        off();
-        clearTimeout(timer);
-        this.#closers.delete(settle);
-        signal?.removeEventListener('abort', onAbort);
-        if (error) reject(error);
-        else resolve(event!);
-      };
-      // (An aborted signal always has a reason: AbortSignal makes one when not given one.)
-      const onAbort = () => settle(signal!.reason);
-      const off = this.on(name as EventSubTypeName, (event) => {
-        if (!predicate || predicate(event as Value)) settle(undefined, event as Value);
-      });
-      this.#closers.add(settle);
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (timeout !== undefined) {
-        timer = later(() => settle(new EventSubError('timeout', `no ${name} within ${timeout} ms`)), timeout);
+      let found: Value;
+      const stop = this.#follow(
+        name,
+        signal,
+        (event) => {
+          if (predicate && !predicate(event as Value)) return;
+          found = event as Value;
+          stop();
+        },
+        (error) => {
+          clearTimeout(timer);
+          if (error) reject(error);
+          else resolve(found);
+        },
+      );
+      if (timeout !== undefined && !signal?.aborted) {
+        timer = later(() => stop(new EventSubError('timeout', `no ${name} within ${timeout} ms`)), timeout);
       }
     });
   }
 
-  /** Closes the connection for good; iterators end and pending `waitFor`s reject. */
+  /**
+   * Listens to `name` (`each` gets every value) until the returned `stop` is called, the signal
+   * aborts or the socket closes; `end` is then called once, with the reason when there is one.
+   * What `events` and `waitFor` share.
+   */
+  #follow(name: string, signal: AbortSignal | undefined, each: (value: unknown) => void, end: (error?: unknown) => void) {
+    let off: (() => void) | undefined;
+    const onAbort = () => stop(signal!.reason);
+    const stop = (error?: unknown) => {
+      if (!off) return;
+      off();
+      off = undefined;
+      this.#closers.delete(stop);
+      signal?.removeEventListener('abort', onAbort);
+      end(error);
+    };
+    off = this.on(name as EventSubTypeName, each);
+    this.#closers.add(stop);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    return stop;
+  }
+
   close(): void {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
