@@ -139,7 +139,7 @@ if (runs('calls')) {
   );
   out(
     `- Whole call against Twurple's browser build in Node: ${us(ours.median)} vs ${us(browser.median)} wall, ${us(ours.cpuMedian)} vs ${us(browser.cpuMedian)} CPU ` +
-      `(no budget in Node: ky's Request and retry clone per call are accepted there; the whole call is judged in Chromium below)`,
+      `(no budget in Node: ky's Request per call is accepted there; the whole call is judged in Chromium below)`,
   );
   out();
 

@@ -140,6 +140,56 @@ describe('errors', () => {
     expect(post.requests).toHaveLength(1);
   });
 
+  test('retries follow ky\'s rules: 408, 500, 502, 503 and 504 for GET, PUT and DELETE, after 0.3, 0.6, 1.2 s; never 501', async () => {
+    vi.useFakeTimers();
+    const answer = (status: number) => () => json({ error: 'x', status, message: '' }, { status });
+    for (const status of [408, 500, 502, 503, 504]) {
+      const times: number[] = [];
+      const stub = fetchStub((request) => (times.push(Date.now()), answer(status)(request)));
+      const call = getUsers(client(stub.fetch, { retry: { limit: 3 } }), { id: '1' }).catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(3000);
+      expect(await call, String(status)).toMatchObject({ status });
+      expect(times.map((time) => time - times[0]!), String(status)).toEqual([0, 300, 900, 2100]);
+    }
+    const notImplemented = fetchStub(answer(501));
+    await expect(getUsers(client(notImplemented.fetch), { id: '1' })).rejects.toBeInstanceOf(ServerError);
+    expect(notImplemented.requests).toHaveLength(1);
+    for (const method of ['PUT', 'DELETE', 'PATCH'] as const) {
+      const stub = fetchStub(answer(503), () => new Response(null, { status: 204 }));
+      const spec = { id: `test-${method}`, method, path: 'x', query: [], body: [], tokens: ['user'], scopes: [], paginated: false } as const;
+      const call = defineEndpoint<{}, void>(spec)(client(stub.fetch)).catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(await call, method).toEqual(method === 'PATCH' ? expect.any(ServerError) : undefined);
+      expect(stub.requests, method).toHaveLength(method === 'PATCH' ? 1 : 2);
+    }
+  });
+
+  test('an abort during the backoff before a retry rejects at once, and nothing more is sent', async () => {
+    vi.useFakeTimers();
+    const stub = fetchStub(() => json({ error: 'x', status: 503, message: '' }, { status: 503 }));
+    const controller = new AbortController();
+    let settled: unknown = 'pending';
+    getUsers(client(stub.fetch), { id: '1' }, { signal: controller.signal }).catch((e: unknown) => (settled = e));
+    await vi.advanceTimersByTimeAsync(100);
+    controller.abort(new Error('stop'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(settled).toEqual(new Error('stop'));
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(stub.requests).toHaveLength(1);
+  });
+
+  test('a timeout is not retried', async () => {
+    vi.useFakeTimers();
+    const stub = fetchStub(
+      (request) => new Promise((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason))),
+    );
+    let settled: unknown = 'pending';
+    getUsers(client(stub.fetch, { timeout: 30 }), { id: '1' }).catch((e: unknown) => (settled = e));
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(settled).toBeInstanceOf(NetworkError);
+    expect(stub.requests).toHaveLength(1);
+  });
+
   test('a network failure is retried for GET and becomes NetworkError when it persists', async () => {
     const stub = fetchStub(() => {
       throw new TypeError('fetch failed');
