@@ -145,7 +145,7 @@ describe('errors', () => {
     const answer = (status: number) => () => json({ error: 'x', status, message: '' }, { status });
     for (const status of [408, 500, 502, 503, 504]) {
       const times: number[] = [];
-      const stub = fetchStub((request) => (times.push(Date.now()), answer(status)(request)));
+      const stub = fetchStub(() => (times.push(Date.now()), answer(status)()));
       const call = getUsers(client(stub.fetch, { retry: { limit: 3 } }), { id: '1' }).catch((e: unknown) => e);
       await vi.advanceTimersByTimeAsync(3000);
       expect(await call, String(status)).toMatchObject({ status });
