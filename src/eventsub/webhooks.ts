@@ -35,12 +35,12 @@ const PENDING = `${CHALLENGE}_pending`;
 /** Twitch's guidance: refuse messages older than 10 minutes (replays). */
 const DEFAULT_MAX_AGE = 600;
 /** Twitch's messages are a few kilobytes; anything near this is not from Twitch. */
-const DEFAULT_MAX_BODY = 1024 * 1024;
+const DEFAULT_MAX_BODY = 2 ** 20; // 1 MiB
 /** Handled ids are remembered an hour by default: Twitch may redeliver later than the window. */
 const DEFAULT_TTL = 3600;
 const DAY = 86_400;
 const WEEK = 7 * DAY;
-const MAX_BODY_LIMIT = 64 * 1024 * 1024;
+const MAX_BODY_LIMIT = 2 ** 26; // 64 MiB
 /** Why ids must be kept 2 × maxAgeSeconds: a message passes the timestamp check that long. */
 const TWICE_MAX_AGE = ' (at least 2 × maxAgeSeconds)';
 
@@ -186,20 +186,21 @@ export function memorySeen(options: MemorySeenOptions = {}): SeenStore & { reado
   const max = bounded(options, 'max', 10_000, 1, 1e9);
   const windowSeconds = bounded(options, 'windowSeconds', 2 * DEFAULT_MAX_AGE, 0, WEEK);
   const now = options.now ?? Date.now;
-  // Insertion order is age order: the first entries are the oldest. Values: [added, until].
-  const ids = new Map<string, [number, number]>();
+  // Insertion order is age order: the first entries are the oldest. Values: when the id's
+  // time-to-live ends, and until when it is never forgotten to make room (its time inside the window).
+  const ids = new Map<string, [until: number, kept: number]>();
   return {
     windowSeconds,
     // Kept through the last millisecond of its time-to-live, as the timestamp window is. (An id
-    // past it stays until add() makes room.)
-    has: (id) => (ids.get(id)?.[1] ?? NaN) >= now(),
+    // past it stays until add() makes room; an unknown one compares undefined, which is false.)
+    has: (id) => ids.get(id)?.[0]! >= now(),
     add(id, ttlSeconds = DEFAULT_TTL) {
       const time = now();
       ids.delete(id);
-      ids.set(id, [time, time + ttlSeconds * 1000]);
-      for (const [oldest, [added, until]] of ids) {
+      ids.set(id, [time + ttlSeconds * 1000, time + Math.min(ttlSeconds, windowSeconds) * 1000]);
+      for (const [oldest, [, kept]] of ids) {
         // Stop at the first id still inside the window: every later one is younger.
-        if (ids.size <= max || (until >= time && time - added <= windowSeconds * 1000)) break;
+        if (ids.size <= max || kept >= time) break;
         ids.delete(oldest);
       }
     },
@@ -362,7 +363,7 @@ function contradiction(kind: string, { challenge, subscription, event, events }:
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
   const { secret, on = {}, onNotification, onRevocation, onError, schemas, onInvalid = warnOnce } = options;
-  if (!listOf(secret)[0]) throw new InputError('secret', 'is required (the one you gave Twitch)');
+  if (!listOf(secret)[0]) throw new InputError('secret', 'is required');
   const mode = modeOf(options.validate);
   const maxAge = bounded(options, 'maxAgeSeconds', DEFAULT_MAX_AGE, 1, DAY);
   const maxBody = bounded(options, 'maxBodyBytes', DEFAULT_MAX_BODY, 1, MAX_BODY_LIMIT);
@@ -382,8 +383,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   /** Tells `to` (default onError) about `error`, and returns `status`: what it throws changes no answer. */
   const report = <T>(status: T, error: ValidationError | WebhookError, to: ((error: never) => void) | undefined = onError): T => {
     // Reports name paths, types and the subscription type: from a signed body that quotes the
-    // secret there (only someone holding it could sign one), withhold the details.
-    const text = error instanceof ValidationError && error.message + error.issues.map((issue) => issue.path + issue.message);
+    // secret there (only someone holding it could sign one), withhold the details. (The JSON of a
+    // ValidationError holds its source and issues, so everything its message says.)
+    const text = error instanceof ValidationError && JSON.stringify(error);
     if (text && listOf(secret).some((one) => text.includes(one))) {
       error = invalidBody('', 'withheld: it quotes the secret', (error as ValidationError).body);
     }
