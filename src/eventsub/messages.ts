@@ -459,7 +459,7 @@ function parseWebhook(body: Record<string, unknown>, options: ParseOptions): Eve
 function webhookFindings(body: Record<string, unknown>, schemas: EventSubSchemas | undefined, mode: ValidateMode): Findings {
   const found: Findings = [[], []];
   // A conduit shard's challenge has no subscription, only the shard it verifies.
-  misfits(body, body.subscription === undefined && body.conduit_shard !== undefined ? SHARD_CHALLENGE : WEBHOOK_BODY, '', found);
+  misfits(body, body.conduit_shard && body.subscription === undefined ? SHARD_CHALLENGE : WEBHOOK_BODY, '', found);
   // A webhook body has an event only when it is a notification (the header says which): check
   // one when present, and the handler checks that a notification has one.
   if (body.event !== undefined || body.events !== undefined) {

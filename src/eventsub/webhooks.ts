@@ -42,19 +42,16 @@ const DAY = 86_400;
 const WEEK = 7 * DAY;
 const MAX_BODY_LIMIT = 2 ** 26; // 64 MiB
 /** Why ids must be kept 2 × maxAgeSeconds: a message passes the timestamp check that long. */
-const TWICE_MAX_AGE = ' (at least 2 × maxAgeSeconds)';
+const TWICE_MAX_AGE = ' (at least twice maxAgeSeconds)';
 
 /**
- * Reads a numeric option: `fallback` when absent, else a number from `min` to `max`, or an
- * InputError naming the option and the range (and `why`, when the range needs a reason).
+ * Reads a numeric option: `fallback` when absent (or null), else a number from `min` to `max`, or
+ * an InputError naming the option and the range (and `why`, when the range needs a reason).
  */
 function bounded(options: object, name: string, fallback: number, min: number, max: number, why = ''): number {
-  const value = (options as Record<string, unknown>)[name];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value >= min && value <= max)) {
-    throw new InputError(name, `must be a number from ${min} to ${max}${why}`);
-  }
-  return value;
+  const value = (options as Record<string, unknown>)[name] ?? fallback;
+  if (typeof value === 'number' && value >= min && value <= max) return value;
+  throw new InputError(name, `must be a number from ${min} to ${max}${why}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -103,7 +100,8 @@ const parseTimestamp = (text: string): number =>
 /** Checks the three signed headers and the raw body; false for anything missing or wrong. */
 async function verifyParts(keys: Keys, headers: Headers, body: Blob, maxAgeSeconds: number, now: number): Promise<boolean> {
   const [id, timestamp, signature] = ['Id', 'Timestamp', 'Signature'].map((name) => header(headers, name));
-  const hex = /^sha256=([0-9a-f]{64})$/i.exec(signature!.trim())?.[1];
+  // (Headers strip the whitespace around a value.)
+  const hex = /^sha256=([0-9a-f]{64})$/i.exec(signature!)?.[1];
   // Outside the window either way, or no date at all: a replay, a wrong clock, or a forgery.
   if (!id || !hex || !(Math.abs(now - parseTimestamp(timestamp!)) <= maxAgeSeconds * 1000)) return false;
   const signed = await new Blob([id + timestamp, body]).arrayBuffer();
@@ -256,7 +254,8 @@ export class WebhookError extends TwitchError {
   override name = 'WebhookError';
   declare readonly code: WebhookErrorCode;
   constructor(code: WebhookErrorCode, cause: unknown) {
-    super(`webhook ${code} failed (see cause)`, { cause });
+    // (What was thrown is on `cause`, which runtimes print with the error.)
+    super(`webhook ${code} failed`, { cause });
     this.code = code;
   }
 }
@@ -325,7 +324,7 @@ export interface WebhookHandlerOptions {
 export type WebhookHandler = (request: Request) => Promise<Response>;
 
 /** A Response; one with a text body is `text/plain` (the Fetch API's default for a string). */
-const answer = (status: number, body: string | null = null, headers?: HeadersInit) => new Response(body, { status, headers });
+const answer = (status: number, body?: string, headers?: HeadersInit) => new Response(body, { status, headers });
 
 /**
  * The message-type header is not signed, so a captured message could be replayed under another
@@ -336,18 +335,21 @@ const answer = (status: number, body: string | null = null, headers?: HeadersIni
  */
 function contradiction(kind: string, { challenge, subscription, event, events }: EventSubWebhookBody | EventSubShardChallenge): string | undefined {
   const status = subscription?.status;
-  // The parser has checked that `event` is an object and `events` a list of objects, when present.
-  const carries = event !== undefined || events !== undefined;
+  const challenged = kind === CHALLENGE;
+  const notification = kind === 'notification';
   // A conduit shard's challenge verifies a shard and names no subscription; only a challenge may.
+  // Then, in order: only a challenge has a challenge (a string); only a notification has an event
+  // or events (the parser checked they are objects, when present); a challenged subscription is
+  // pending, a revoked one in any state but enabled or pending.
   return !subscription
-    ? kind === CHALLENGE ? undefined : 'subscription'
-    : kind === CHALLENGE
-      ? typeof challenge !== 'string' ? 'challenge' : status !== PENDING ? 'subscription.status' : carries ? 'event' : undefined
-      : challenge !== undefined
-        ? 'challenge'
-        : kind === 'notification'
-          ? carries ? undefined : 'event'
-          : carries ? 'event' : typeof status !== 'string' || !status || status === 'enabled' || status === PENDING ? 'subscription.status' : undefined;
+    ? challenged ? undefined : 'subscription'
+    : (challenged ? typeof challenge !== 'string' : challenge !== undefined)
+      ? 'challenge'
+      : ((event ?? events) === undefined) === notification
+        ? 'event'
+        : notification || (challenged ? status === PENDING : typeof status === 'string' && !['', 'enabled', PENDING].includes(status))
+          ? undefined
+          : 'subscription.status';
 }
 
 /**
@@ -398,10 +400,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   };
   const failed = (code: WebhookErrorCode, status: number) => (error: unknown) => report(status, new WebhookError(code, error));
   /** Handled: remembered, so a redelivery is acknowledged. (The message was handled: a 500 now would only bring it again.) */
-  const remember = (id: string) => Promise.resolve().then(() => seen.add(id, ttl)).catch(failed('store', 0));
+  const remember = (id: string) => (async () => seen.add(id, ttl))().catch(failed('store', 0));
 
   return async (request) => {
-    if (request.method !== 'POST') return answer(405, null, { Allow: 'POST' });
+    if (request.method !== 'POST') return answer(405, undefined, { Allow: 'POST' });
     const bytes = await readBody(request, maxBody).catch(failed('body', 400));
     if (typeof bytes === 'number') return answer(bytes);
     const { headers } = request;
