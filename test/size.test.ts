@@ -15,9 +15,9 @@ import { uses } from '../bench/size.ts';
  *   seen ids, timestamps read from their digits): about 470 B for 47% more notifications a second;
  *   the table of subscription types (default versions, conditions, scopes) is about 900 B of it.
  * - chat read: the hardening against hostile servers took it from 3.9 KB to about 4.3 KB.
- * - webhook Worker: the hardening took it from 3.4 to 4.2 KB; rewritten, 3.7 KB.
+ * (The webhook Worker meets its 3.5 KB budget again, so the real budget applies to it.)
  */
-const GUARDED: Record<string, number> = { getUsers: 13_186, 'follow (EventSub WS)': 18_871, 'chat read (anon)': 4_450, 'webhook Worker': 3_703 };
+const GUARDED: Record<string, number> = { getUsers: 13_186, 'follow (EventSub WS)': 18_871, 'chat read (anon)': 4_450 };
 
 describe('bundle size', () => {
   for (const use of uses) {

@@ -307,12 +307,11 @@ function misfits(value: unknown, shape: Shape, path: string, found: Findings): v
 
 /**
  * `event` (an object) or `events` (an array of objects), one of them present: routing needs it.
- * With `options` (a mode that checks), each event is also checked against the schema that
- * `options.schemas` holds for the subscription's type and version, if any.
+ * With a `descriptor` (found by the caller, in a mode that checks), each event is also checked
+ * against its schema.
  */
-function eventMisfits(payload: Record<string, any>, prefix: string, found: Findings, options?: ParseOptions | false): void {
+function eventMisfits(payload: Record<string, any>, prefix: string, found: Findings, descriptor?: EventSubSchema | false): void {
   const { event, events } = payload;
-  const descriptor = options && findSchema(options.schemas, payload.subscription?.type, payload.subscription?.version);
   /** An event must be an object; `checked` ones are then checked against the schema, if any. */
   const one = (item: unknown, path: string, checked: boolean) =>
     isObject(item)
@@ -376,13 +375,13 @@ function settle(found: Findings, mode: ValidateMode, options: ParseOptions, sour
 const parseMode = (options: ParseOptions): ValidateMode => modeOf(options.validate ?? true);
 
 /**
- * `eventsub message (channel.follow v2)` once the subscription is known. The names come from the
- * network, so only plain type and version names go into a report (no text, no line breaks).
+ * `eventsub message (channel.follow v2)` once the subscription is known (`payload` is an object;
+ * its subscription may be anything). The names come from the network, so only plain type and
+ * version names go into a report (no text, no line breaks).
  */
-const named = (source: string, payload: unknown) => {
-  const subscription = isObject(payload) && payload.subscription;
-  const name = isObject(subscription) && `${subscription.type} v${subscription.version}`;
-  return /^\w+\.[\w.]{1,80} v\w{1,9}$/.test(name as string) ? `${source} (${name})` : source;
+const named = (source: string, { subscription }: Record<string, any>) => {
+  const name = `${subscription?.type} v${subscription?.version}`;
+  return /^\w+\.[\w.]{1,80} v\w{1,9}$/.test(name) ? `${source} (${name})` : source;
 };
 
 const isString = (value: unknown) => typeof value === 'string';
@@ -439,7 +438,8 @@ function parseFrame(message: Record<string, unknown>, options: ParseOptions): Ev
     case 'revocation':
       misfits(body.subscription, SUBSCRIPTION, 'payload.subscription.', found);
       if (type === 'notification') {
-        eventMisfits(body, 'payload.', found, mode && options);
+        const subscription = body.subscription as Record<string, any> | undefined;
+        eventMisfits(body, 'payload.', found, mode && findSchema(options.schemas, subscription?.type, subscription?.version));
       }
       break;
     default:
@@ -451,18 +451,24 @@ function parseFrame(message: Record<string, unknown>, options: ParseOptions): Ev
 
 function parseWebhook(body: Record<string, unknown>, options: ParseOptions): EventSubWebhookBody | EventSubShardChallenge {
   const mode = parseMode(options);
-  settle(webhookFindings(body, options, mode), mode, options, named(WEBHOOK, body), body);
+  settle(webhookFindings(body, options.schemas, mode), mode, options, named(WEBHOOK, body), body);
   return body as unknown as EventSubWebhookBody | EventSubShardChallenge;
 }
 
 /** What a webhook body's check finds, in `mode`. */
-function webhookFindings(body: Record<string, unknown>, options: ParseOptions, mode: ValidateMode): Findings {
+function webhookFindings(body: Record<string, unknown>, schemas: EventSubSchemas | undefined, mode: ValidateMode): Findings {
   const found: Findings = [[], []];
   // A conduit shard's challenge has no subscription, only the shard it verifies.
-  misfits(body, body.subscription === undefined && body.conduit_shard !== undefined ? SHARD_CHALLENGE : WEBHOOK_BODY, '', found);
+  misfits(body, body.conduit_shard && body.subscription === undefined ? SHARD_CHALLENGE : WEBHOOK_BODY, '', found);
   // A webhook body has an event only when it is a notification (the header says which): check
   // one when present, and the handler checks that a notification has one.
-  if (body.event !== undefined || body.events !== undefined) eventMisfits(body, '', found, mode && options);
+  if (body.event !== undefined || body.events !== undefined) {
+    // A plain search, the last fit winning as in findSchema: a webhook request carries one
+    // message, so the frames' cached lookup would save no time, only cost a Worker bytes.
+    const { type, version } = (body.subscription ?? {}) as Record<string, unknown>;
+    const descriptor = mode && Object.values(schemas ?? {}).findLast((item: EventSubSchema) => item?.type === type && item?.version === version);
+    eventMisfits(body, '', found, descriptor);
+  }
   return found;
 }
 
@@ -483,7 +489,7 @@ export function checkWebhookBody(
     throw invalidBody('', 'not JSON', text);
   }
   if (!isObject(body)) throw invalidBody('', 'expected an object', body);
-  const [routing, other] = webhookFindings(body, { schemas }, mode);
+  const [routing, other] = webhookFindings(body, schemas, mode);
   const source = named(WEBHOOK, body);
   if (routing[0]) throw new ValidationError(source, routing, body);
   return [body as unknown as EventSubWebhookBody, mode && other[0] ? new ValidationError(source, other, body) : undefined];

@@ -35,26 +35,23 @@ const PENDING = `${CHALLENGE}_pending`;
 /** Twitch's guidance: refuse messages older than 10 minutes (replays). */
 const DEFAULT_MAX_AGE = 600;
 /** Twitch's messages are a few kilobytes; anything near this is not from Twitch. */
-const DEFAULT_MAX_BODY = 1024 * 1024;
+const DEFAULT_MAX_BODY = 2 ** 20; // 1 MiB
 /** Handled ids are remembered an hour by default: Twitch may redeliver later than the window. */
 const DEFAULT_TTL = 3600;
 const DAY = 86_400;
 const WEEK = 7 * DAY;
-const MAX_BODY_LIMIT = 64 * 1024 * 1024;
+const MAX_BODY_LIMIT = 2 ** 26; // 64 MiB
 /** Why ids must be kept 2 × maxAgeSeconds: a message passes the timestamp check that long. */
-const TWICE_MAX_AGE = ' (at least 2 × maxAgeSeconds)';
+const TWICE_MAX_AGE = ' (at least twice maxAgeSeconds)';
 
 /**
- * Reads a numeric option: `fallback` when absent, else a number from `min` to `max`, or an
- * InputError naming the option and the range (and `why`, when the range needs a reason).
+ * Reads a numeric option: `fallback` when absent (or null), else a number from `min` to `max`, or
+ * an InputError naming the option and the range (and `why`, when the range needs a reason).
  */
 function bounded(options: object, name: string, fallback: number, min: number, max: number, why = ''): number {
-  const value = (options as Record<string, unknown>)[name];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value >= min && value <= max)) {
-    throw new InputError(name, `must be a number from ${min} to ${max}${why}`);
-  }
-  return value;
+  const value = (options as Record<string, unknown>)[name] ?? fallback;
+  if (typeof value === 'number' && value >= min && value <= max) return value;
+  throw new InputError(name, `must be a number from ${min} to ${max}${why}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -103,7 +100,8 @@ const parseTimestamp = (text: string): number =>
 /** Checks the three signed headers and the raw body; false for anything missing or wrong. */
 async function verifyParts(keys: Keys, headers: Headers, body: Blob, maxAgeSeconds: number, now: number): Promise<boolean> {
   const [id, timestamp, signature] = ['Id', 'Timestamp', 'Signature'].map((name) => header(headers, name));
-  const hex = /^sha256=([0-9a-f]{64})$/i.exec(signature!.trim())?.[1];
+  // (Headers strip the whitespace around a value.)
+  const hex = /^sha256=([0-9a-f]{64})$/i.exec(signature!)?.[1];
   // Outside the window either way, or no date at all: a replay, a wrong clock, or a forgery.
   if (!id || !hex || !(Math.abs(now - parseTimestamp(timestamp!)) <= maxAgeSeconds * 1000)) return false;
   const signed = await new Blob([id + timestamp, body]).arrayBuffer();
@@ -186,20 +184,21 @@ export function memorySeen(options: MemorySeenOptions = {}): SeenStore & { reado
   const max = bounded(options, 'max', 10_000, 1, 1e9);
   const windowSeconds = bounded(options, 'windowSeconds', 2 * DEFAULT_MAX_AGE, 0, WEEK);
   const now = options.now ?? Date.now;
-  // Insertion order is age order: the first entries are the oldest. Values: [added, until].
-  const ids = new Map<string, [number, number]>();
+  // Insertion order is age order: the first entries are the oldest. Values: when the id's
+  // time-to-live ends, and until when it is never forgotten to make room (its time inside the window).
+  const ids = new Map<string, [until: number, kept: number]>();
   return {
     windowSeconds,
     // Kept through the last millisecond of its time-to-live, as the timestamp window is. (An id
-    // past it stays until add() makes room.)
-    has: (id) => (ids.get(id)?.[1] ?? NaN) >= now(),
+    // past it stays until add() makes room; an unknown one compares undefined, which is false.)
+    has: (id) => ids.get(id)?.[0]! >= now(),
     add(id, ttlSeconds = DEFAULT_TTL) {
       const time = now();
       ids.delete(id);
-      ids.set(id, [time, time + ttlSeconds * 1000]);
-      for (const [oldest, [added, until]] of ids) {
+      ids.set(id, [time + ttlSeconds * 1000, time + Math.min(ttlSeconds, windowSeconds) * 1000]);
+      for (const [oldest, [, kept]] of ids) {
         // Stop at the first id still inside the window: every later one is younger.
-        if (ids.size <= max || (until >= time && time - added <= windowSeconds * 1000)) break;
+        if (ids.size <= max || kept >= time) break;
         ids.delete(oldest);
       }
     },
@@ -255,7 +254,8 @@ export class WebhookError extends TwitchError {
   override name = 'WebhookError';
   declare readonly code: WebhookErrorCode;
   constructor(code: WebhookErrorCode, cause: unknown) {
-    super(`webhook ${code} failed (see cause)`, { cause });
+    // (What was thrown is on `cause`, which runtimes print with the error.)
+    super(`webhook ${code} failed`, { cause });
     this.code = code;
   }
 }
@@ -324,7 +324,7 @@ export interface WebhookHandlerOptions {
 export type WebhookHandler = (request: Request) => Promise<Response>;
 
 /** A Response; one with a text body is `text/plain` (the Fetch API's default for a string). */
-const answer = (status: number, body: string | null = null, headers?: HeadersInit) => new Response(body, { status, headers });
+const answer = (status: number, body?: string, headers?: HeadersInit) => new Response(body, { status, headers });
 
 /**
  * The message-type header is not signed, so a captured message could be replayed under another
@@ -335,18 +335,21 @@ const answer = (status: number, body: string | null = null, headers?: HeadersIni
  */
 function contradiction(kind: string, { challenge, subscription, event, events }: EventSubWebhookBody | EventSubShardChallenge): string | undefined {
   const status = subscription?.status;
-  // The parser has checked that `event` is an object and `events` a list of objects, when present.
-  const carries = event !== undefined || events !== undefined;
+  const challenged = kind === CHALLENGE;
+  const notification = kind === 'notification';
   // A conduit shard's challenge verifies a shard and names no subscription; only a challenge may.
+  // Then, in order: only a challenge has a challenge (a string); only a notification has an event
+  // or events (the parser checked they are objects, when present); a challenged subscription is
+  // pending, a revoked one in any state but enabled or pending.
   return !subscription
-    ? kind === CHALLENGE ? undefined : 'subscription'
-    : kind === CHALLENGE
-      ? typeof challenge !== 'string' ? 'challenge' : status !== PENDING ? 'subscription.status' : carries ? 'event' : undefined
-      : challenge !== undefined
-        ? 'challenge'
-        : kind === 'notification'
-          ? carries ? undefined : 'event'
-          : carries ? 'event' : typeof status !== 'string' || !status || status === 'enabled' || status === PENDING ? 'subscription.status' : undefined;
+    ? challenged ? undefined : 'subscription'
+    : (challenged ? typeof challenge !== 'string' : challenge !== undefined)
+      ? 'challenge'
+      : ((event ?? events) === undefined) === notification
+        ? 'event'
+        : notification || (challenged ? status === PENDING : typeof status === 'string' && !['', 'enabled', PENDING].includes(status))
+          ? undefined
+          : 'subscription.status';
 }
 
 /**
@@ -362,7 +365,7 @@ function contradiction(kind: string, { challenge, subscription, event, events }:
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
   const { secret, on = {}, onNotification, onRevocation, onError, schemas, onInvalid = warnOnce } = options;
-  if (!listOf(secret)[0]) throw new InputError('secret', 'is required (the one you gave Twitch)');
+  if (!listOf(secret)[0]) throw new InputError('secret', 'is required');
   const mode = modeOf(options.validate);
   const maxAge = bounded(options, 'maxAgeSeconds', DEFAULT_MAX_AGE, 1, DAY);
   const maxBody = bounded(options, 'maxBodyBytes', DEFAULT_MAX_BODY, 1, MAX_BODY_LIMIT);
@@ -382,8 +385,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   /** Tells `to` (default onError) about `error`, and returns `status`: what it throws changes no answer. */
   const report = <T>(status: T, error: ValidationError | WebhookError, to: ((error: never) => void) | undefined = onError): T => {
     // Reports name paths, types and the subscription type: from a signed body that quotes the
-    // secret there (only someone holding it could sign one), withhold the details.
-    const text = error instanceof ValidationError && error.message + error.issues.map((issue) => issue.path + issue.message);
+    // secret there (only someone holding it could sign one), withhold the details. (The JSON of a
+    // ValidationError holds its source and issues, so everything its message says.)
+    const text = error instanceof ValidationError && JSON.stringify(error);
     if (text && listOf(secret).some((one) => text.includes(one))) {
       error = invalidBody('', 'withheld: it quotes the secret', (error as ValidationError).body);
     }
@@ -396,10 +400,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   };
   const failed = (code: WebhookErrorCode, status: number) => (error: unknown) => report(status, new WebhookError(code, error));
   /** Handled: remembered, so a redelivery is acknowledged. (The message was handled: a 500 now would only bring it again.) */
-  const remember = (id: string) => Promise.resolve().then(() => seen.add(id, ttl)).catch(failed('store', 0));
+  const remember = (id: string) => (async () => seen.add(id, ttl))().catch(failed('store', 0));
 
   return async (request) => {
-    if (request.method !== 'POST') return answer(405, null, { Allow: 'POST' });
+    if (request.method !== 'POST') return answer(405, undefined, { Allow: 'POST' });
     const bytes = await readBody(request, maxBody).catch(failed('body', 400));
     if (typeof bytes === 'number') return answer(bytes);
     const { headers } = request;

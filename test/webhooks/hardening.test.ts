@@ -355,6 +355,36 @@ describe('the secret and the signature never appear in an answer or a report', (
     expect(all).not.toContain(short);
     for (const signature of new Set(sent)) expect(all).not.toContain(signature.slice('sha256='.length));
   });
+  test('a report that would name a secret made of word characters is withheld, whole', async () => {
+    // Reports name the subscription type and the keys a schema names (word characters only): a
+    // secret such as these could turn up there, in a body only its holder could sign.
+    const typed = 'channel.secret_0123456789';
+    const keyed = 'word_secret_0123456789';
+    const reports: unknown[] = [];
+    const invalid: unknown[] = [];
+    const schema = { type: 'channel.follow', version: '2', event: v.looseObject({ [keyed]: v.string() }) };
+    const handle = createWebhookHandler({
+      secret: [typed, keyed],
+      schemas: [schema],
+      onError: (e) => void reports.push(e),
+      onInvalid: (e) => void invalid.push(e),
+    });
+    const send = (body: object) => signedRequest(body, { secret: keyed });
+    // The type in the source of an envelope mismatch (reported) and of a routing failure (400).
+    expect((await handle(await send({ subscription: { ...subscription(), type: typed, cost: 'free' }, event: followEvent() }))).status).toBe(204);
+    expect((await handle(await send({ subscription: { ...subscription(), type: typed, id: 7 }, event: followEvent() }))).status).toBe(400);
+    // A key the schema names, in an issue's path.
+    expect((await handle(await send({ subscription: subscription(), event: followEvent() }))).status).toBe(204);
+    expect([reports.length, invalid.length]).toEqual([1, 2]);
+    for (const error of [...reports, ...invalid]) {
+      expect(error).toBeInstanceOf(ValidationError);
+      const err = error as ValidationError;
+      const text = [err.message, String(err), JSON.stringify(err), inspect(err)].join('\n');
+      expect(text).not.toContain(typed);
+      expect(text).not.toContain(keyed);
+      expect(err.body).toBeDefined(); // what arrived still travels with the report
+    }
+  });
 });
 
 describe('numbers from headers and options are range-checked', () => {
