@@ -66,56 +66,28 @@ export function parseIrcMessage(line: string): IrcMessage {
   // One optional line ending; this pattern never backtracks, so it stays linear.
   const raw = line.replace(/\r?\n?$/, '');
   if (/[\r\n\0]/.test(raw)) fail('line break inside', raw);
+  // `@tags`, `:nick!user@host`, command, middle parameters, ` :trailing`. Each part ends at a
+  // character it cannot hold and the end always matches, so nothing backtracks far: linear time.
+  const [, tagText, nick, user, host, word, middle, trailing] =
+    /^(?:@([^ ]*) +)? *(?::([^ !@]*)(?:!([^ @]*))?(?:@([^ ]*))? +)? *([^ ]*)([^]*?)(?: :([^]*))?$/.exec(raw)!;
   const tags: Record<string, string> = Object.create(null);
-  let pos = 0;
-  // Reads the sigil-led word at `pos` (tags or prefix) and moves past it.
-  const word = (what: string) => {
-    const end = raw.indexOf(' ', pos);
-    if (end < 0) fail(`${what} without a command`, raw);
-    const text = raw.slice(pos + 1, end);
-    pos = end + 1;
-    return text;
-  };
-  if (raw[0] == '@') {
-    for (const tag of word('tags').split(';')) {
-      if (!tag) continue;
-      const eq = tag.indexOf('=');
-      const key = eq < 0 ? tag : tag.slice(0, eq);
-      if (!key) fail('empty tag name', raw);
-      tags[key] = eq < 0 ? '' : unescapeTag(tag.slice(eq + 1));
-    }
+  for (const tag of tagText?.split(';') ?? []) {
+    const eq = tag.indexOf('=');
+    const key = eq < 0 ? tag : tag.slice(0, eq);
+    if (eq == 0) fail('empty tag name', raw);
+    if (key) tags[key] = eq < 0 ? '' : unescapeTag(tag.slice(eq + 1));
   }
-  while (raw[pos] == ' ') pos++;
-  let prefix: IrcPrefix | null = null;
-  if (raw[pos] == ':') {
-    const text = word('prefix');
-    const at = text.indexOf('@');
-    const bang = text.indexOf('!');
-    if (at < 0 && bang < 0 && text.includes('.')) prefix = { host: text };
-    else {
-      const left = at < 0 ? text : text.slice(0, at);
-      prefix = bang < 0 || (at >= 0 && bang > at) ? { nick: left } : { nick: left.slice(0, bang), user: left.slice(bang + 1) };
-      if (at >= 0) prefix.host = text.slice(at + 1);
-    }
-  }
-  while (raw[pos] == ' ') pos++;
-  let end = raw.indexOf(' ', pos);
-  if (end < 0) end = raw.length;
-  const command = raw.slice(pos, end).toUpperCase();
+  const command = word!.toUpperCase();
   if (!/^([A-Z]+|\d{3})$/.test(command)) fail(command ? 'invalid command' : 'no command', raw);
-  const params: string[] = [];
-  for (pos = end; pos < raw.length; ) {
-    if (raw[pos] == ' ') pos++;
-    else if (raw[pos] == ':') {
-      params.push(raw.slice(pos + 1));
-      break;
-    } else {
-      end = raw.indexOf(' ', pos);
-      if (end < 0) end = raw.length;
-      params.push(raw.slice(pos, end));
-      pos = end;
-    }
+  // A server name alone (`tmi.twitch.tv`) is a host; anything else starts with a nick.
+  let prefix: IrcPrefix | null = null;
+  if (nick != null) {
+    prefix = user == null && host == null && nick.includes('.') ? { host: nick } : { nick };
+    if (user != null) prefix.user = user;
+    if (host != null) prefix.host = host;
   }
+  const params = middle!.split(' ').filter(Boolean);
+  if (trailing != null) params.push(trailing);
   return { raw, tags, prefix, command, params };
 }
 
