@@ -37,12 +37,10 @@ export interface ChatClientOptions {
   log?: Log;
 }
 
-interface Outgoing {
-  channel: string;
-  line: string;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
+/** A promise's settlers, and what they wait for: a channel's join, or the login (`undefined`). */
+type Waiter = [resolve: () => void, reject: (error: unknown) => void, channel?: string];
+/** A line queued under one of Twitch's limits; a message's promise settles when it is written. */
+type Outgoing = [resolve: (() => void) | undefined, reject: ((error: unknown) => void) | undefined, channel: string, line: string];
 
 type Handler = (event: never) => void;
 
@@ -51,18 +49,10 @@ const LOGIN = /^[a-z0-9_]{1,25}$/;
 /** A connection that stayed logged in this long proves the server healthy and resets the backoff. */
 const HEALTHY = 30_000;
 /** Twitch's limits: 20 joins per 10 s; 20 messages per 30 s, 100 where broadcaster/mod/VIP. */
-const JOINS = 20;
 const JOIN_SPAN = 10_000;
-const SENDS = 20;
-const SENDS_PRIVILEGED = 100;
 const SEND_SPAN = 30_000;
 
-/** Milliseconds until one more action fits in a sliding window (0: now); drops expired times. */
-function slot(times: number[], limit: number, span: number): number {
-  const now = Date.now();
-  while (times.length && times[0]! <= now - span) times.shift();
-  return times.length < limit ? 0 : times[times.length - limit]! + span - now;
-}
+const joinLine = (channel: string): Outgoing => [, , channel, `JOIN #${channel}`];
 
 /**
  * Checks an input that goes on the wire, so none can carry a line break (a second IRC command).
@@ -123,8 +113,9 @@ export class ChatClient {
   readonly #joined = new Set<string>();
   /** Channels where this user is broadcaster, moderator or VIP (per USERSTATE). */
   readonly #privileged = new Set<string>();
-  readonly #joinWaiters = new Map<string, Array<[() => void, (error: unknown) => void]>>();
-  #joinQueue: string[] = [];
+  /** The promises of `connect()` and `join()` still open. */
+  #waiters: Waiter[] = [];
+  #joinQueue: Outgoing[] = [];
   #sendQueue: Outgoing[] = [];
   readonly #joinTimes: number[] = [];
   readonly #sendTimes: number[] = [];
@@ -141,7 +132,6 @@ export class ChatClient {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #pumpTimer: ReturnType<typeof setTimeout> | undefined;
   #aliveTimer: ReturnType<typeof setInterval> | undefined;
-  #connecting: Array<[() => void, (error: unknown) => void]> = [];
 
   constructor(options: ChatClientOptions = {}) {
     this.#options = options;
@@ -201,7 +191,7 @@ export class ChatClient {
   connect(): Promise<void> {
     if (this.#ready) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.#connecting.push([resolve, reject]);
+      this.#waiters.push([resolve, reject]);
       if (this.#closed) {
         this.#closed = false;
         this.#attempt = 0;
@@ -217,12 +207,11 @@ export class ChatClient {
   join(channel: string): Promise<void> {
     const name = channelName(channel);
     return new Promise((resolve, reject) => {
-      const waiters = this.#joinWaiters.get(name) ?? [];
-      this.#joinWaiters.set(name, [...waiters, [resolve, reject]]);
+      this.#waiters.push([resolve, reject, name]);
       if (this.#ready && this.#joined.has(name)) this.#settle(name);
       else if (!this.#channels.has(name)) {
         this.#channels.add(name);
-        if (this.#ready) this.#joinQueue.push(name);
+        if (this.#ready) this.#joinQueue.push(joinLine(name));
         this.#pump();
       }
     });
@@ -232,7 +221,7 @@ export class ChatClient {
   part(channel: string): void {
     const name = channelName(channel);
     this.#channels.delete(name);
-    this.#joinQueue = this.#joinQueue.filter((queued) => queued != name);
+    this.#joinQueue = this.#joinQueue.filter((queued) => queued[2] != name);
     this.#settle(name, new ChatError('join', `left ${name} before joining`));
     if (this.#ready) this.#ws?.send(`PART #${name}`);
   }
@@ -259,7 +248,7 @@ export class ChatClient {
     if ([...text].length > 500) throw new InputError('text', 'is over 500 characters');
     if (!this.#options.token) return Promise.reject(new ChatError('anonymous', 'sending needs a token'));
     return new Promise((resolve, reject) => {
-      this.#sendQueue.push({ channel: name, line: `${tags}PRIVMSG #${name} :${text}`, resolve, reject });
+      this.#sendQueue.push([resolve, reject, name, `${tags}PRIVMSG #${name} :${text}`]);
       this.#pump();
     });
   }
@@ -273,23 +262,11 @@ export class ChatClient {
     this.#closed = true;
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#pumpTimer);
-    this.#leave(false);
+    this.#leave(1000);
     // (Rejecting runs no code before the queues are cleared: reactions wait for a microtask.)
-    for (const [, reject] of [...this.#connecting, ...[...this.#joinWaiters.values()].flat()]) reject(error);
-    for (const { reject } of this.#sendQueue) reject(error);
-    this.#connecting = [];
-    this.#joinWaiters.clear();
+    for (const [, reject] of [...this.#waiters, ...this.#sendQueue]) reject!(error);
+    this.#waiters = [];
     this.#sendQueue = [];
-  }
-
-  #drop(): void {
-    // Only a connection that stayed logged in a while resets the backoff, never a mere welcome.
-    if (this.#since && Date.now() - this.#since >= HEALTHY) this.#attempt = 0;
-    this.#since = 0;
-    this.#ws = undefined;
-    this.#ready = false;
-    this.#joined.clear();
-    clearInterval(this.#aliveTimer);
   }
 
   #open(): void {
@@ -309,7 +286,7 @@ export class ChatClient {
       this.#quiet = 1;
       this.#aliveTimer = setInterval(() => {
         const quiet = this.#quiet++;
-        if (quiet > 1) this.#reopen();
+        if (quiet > 1) this.#leave(1000, true);
         else if (quiet) ws.send('PING :tmi.twitch.tv');
       }, 60_000);
       let secret = '';
@@ -343,18 +320,28 @@ export class ChatClient {
       }
     };
     ws.onclose = (event: CloseEvent) => {
-      if (ws != this.#ws) return;
-      this.#drop();
-      this.#emit('disconnected', { code: event.code, reconnect: !this.#closed });
-      if (!this.#closed) this.#retry();
+      if (ws == this.#ws) this.#leave(event.code);
     };
   }
 
   /**
-   * Schedules the next connection with exponential backoff and jitter. Only the first try after a
-   * healthy connection goes right away, and only when asked (`RECONNECT`, a dead link).
+   * Leaves the current connection, if any, says so on `disconnected` and, unless the client is
+   * closed, schedules the next one with exponential backoff and jitter. Only the first try after a
+   * healthy connection goes right away, and only when `asked` (`RECONNECT`, a dead link).
    */
-  #retry(asked = false): void {
+  #leave(code: number, asked = false): void {
+    const ws = this.#ws;
+    if (!ws) return;
+    // Only a connection that stayed logged in a while resets the backoff, never a mere welcome.
+    if (this.#since && Date.now() - this.#since >= HEALTHY) this.#attempt = 0;
+    this.#since = 0;
+    this.#ws = undefined;
+    this.#ready = false;
+    this.#joined.clear();
+    clearInterval(this.#aliveTimer);
+    ws.close();
+    this.#emit('disconnected', { code, reconnect: !this.#closed });
+    if (this.#closed) return;
     const attempt = this.#attempt++;
     const delay = asked && !attempt ? 0 : Math.round(Math.min(30_000, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2));
     this.#emit('reconnecting', { type: 'reconnect', source: 'chat', attempt: attempt + 1, delay });
@@ -362,43 +349,35 @@ export class ChatClient {
     this.#retryTimer = setTimeout(() => this.#open(), delay);
   }
 
-  /** Leaves the current connection on purpose (RECONNECT, dead link) and opens a new one. */
-  #reopen(): void {
-    this.#leave(true);
-    this.#retry(true);
-  }
-
-  /** Closes the current connection, if any, and says so on `disconnected`. */
-  #leave(reconnect: boolean): void {
-    const ws = this.#ws;
-    if (ws) {
-      this.#drop();
-      ws.close();
-      this.#emit('disconnected', { code: 1000, reconnect });
-    }
-  }
-
-  /** Writes queued joins and messages as far as Twitch's limits allow, then waits for room. */
+  /**
+   * Writes queued joins and messages as far as Twitch's sliding windows allow, then waits for room.
+   * Clamped: a clock set back must not make a huge delay (over 2^31-1 ms a timer fires at once).
+   */
   #pump(): void {
     clearTimeout(this.#pumpTimer);
     const ws = this.#ws;
     if (!this.#ready || !ws) return;
-    let wait = 0;
-    while (this.#joinQueue.length && !(wait = slot(this.#joinTimes, JOINS, JOIN_SPAN))) {
-      this.#joinTimes.push(Date.now());
-      ws.send(`JOIN #${this.#joinQueue.shift()}`);
+    let wait = Infinity;
+    for (const [queue, times, span] of [
+      [this.#joinQueue, this.#joinTimes, JOIN_SPAN],
+      [this.#sendQueue, this.#sendTimes, SEND_SPAN],
+    ] as const) {
+      for (let item; (item = queue[0]); ) {
+        const now = Date.now();
+        while (times[0]! <= now - span) times.shift();
+        const channel = item[2];
+        const limit = span == SEND_SPAN && (this.#privileged.has(channel) || channel == this.#login) ? 100 : 20;
+        if (times.length >= limit) {
+          wait = Math.min(wait, times[times.length - limit]! + span - now);
+          break;
+        }
+        queue.shift();
+        times.push(now);
+        ws.send(item[3]);
+        item[0]?.();
+      }
     }
-    let sendWait = 0;
-    for (let item; (item = this.#sendQueue[0]); ) {
-      const limit = this.#privileged.has(item.channel) || item.channel == this.#login ? SENDS_PRIVILEGED : SENDS;
-      if ((sendWait = slot(this.#sendTimes, limit, SEND_SPAN))) break;
-      this.#sendQueue.shift();
-      this.#sendTimes.push(Date.now());
-      ws.send(item.line);
-      item.resolve();
-    }
-    // Clamped: a clock set back must not make a huge delay (over 2^31-1 ms a timer fires at once).
-    if (wait || sendWait) this.#pumpTimer = setTimeout(() => this.#pump(), Math.min(wait || sendWait, sendWait || wait, SEND_SPAN));
+    if (wait < Infinity) this.#pumpTimer = setTimeout(() => this.#pump(), Math.min(wait, SEND_SPAN));
   }
 
   #receive(line: string): void {
@@ -419,14 +398,14 @@ export class ChatClient {
       case 'PING':
         return this.#ws?.send(`PONG :${target || 'tmi.twitch.tv'}`);
       case 'RECONNECT':
-        return this.#reopen();
+        return this.#leave(1000, true);
       case '001': {
         if (this.#ready) return; // a second welcome on one connection changes nothing
         this.#ready = true;
         this.#since = Date.now();
-        this.#joinQueue = [...this.#channels];
+        this.#joinQueue = [...this.#channels].map(joinLine);
         this.#emit('connected', { login: this.#login });
-        for (const [resolve] of this.#connecting.splice(0)) resolve();
+        this.#settle();
         return this.#pump();
       }
       case 'PRIVMSG': {
@@ -560,9 +539,9 @@ export class ChatClient {
     }
   }
 
-  /** Resolves (or rejects) the promises of `join(channel)`. */
-  #settle(channel: string, error?: ChatError): void {
-    for (const [resolve, reject] of this.#joinWaiters.get(channel) ?? []) error ? reject(error) : resolve();
-    this.#joinWaiters.delete(channel);
+  /** Resolves (or rejects) the promises of `join(channel)`, or of `connect()` without a channel. */
+  #settle(channel?: string, error?: ChatError): void {
+    // (Settling runs no code before the filter is done: reactions wait for a microtask.)
+    this.#waiters = this.#waiters.filter(([resolve, reject, name]) => name != channel || void (error ? reject(error) : resolve()));
   }
 }
