@@ -75,8 +75,7 @@ const flag = (value: string | undefined) => (value == null ? undefined : value =
 const int = (value: string | undefined) => (value && /^-?\d{1,15}$/.test(value) ? +value : undefined);
 const sets = (value = '') => value.split(',').filter(Boolean);
 
-function userOf(m: IrcMessage, login: string): ChatUser {
-  const t = m.tags;
+function userOf(t: Record<string, string>, login: string): ChatUser {
   const badges = parseBadges(t.badges);
   return {
     userId: t['user-id'] ?? '',
@@ -129,9 +128,9 @@ export class ChatClient {
   #secret = '';
   /** Alive-timer ticks since the last line arrived (0: a line came since the last tick). */
   #quiet = 0;
-  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The keepalive while connected, the next connection's delay in between (either clear works on both). */
+  #timer: ReturnType<typeof setTimeout> | undefined;
   #pumpTimer: ReturnType<typeof setTimeout> | undefined;
-  #aliveTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: ChatClientOptions = {}) {
     this.#options = options;
@@ -260,7 +259,6 @@ export class ChatClient {
 
   #shut(error: unknown): void {
     this.#closed = true;
-    clearTimeout(this.#retryTimer);
     clearTimeout(this.#pumpTimer);
     this.#leave(1000);
     // (Rejecting runs no code before the queues are cleared: reactions wait for a microtask.)
@@ -284,7 +282,7 @@ export class ChatClient {
     ws.onopen = async () => {
       // Twitch pings about every 5 minutes; a minute of silence gets our own PING, two mean a dead link.
       this.#quiet = 1;
-      this.#aliveTimer = setInterval(() => {
+      this.#timer = setInterval(() => {
         const quiet = this.#quiet++;
         if (quiet > 1) this.#leave(1000, true);
         else if (quiet) ws.send('PING :tmi.twitch.tv');
@@ -330,6 +328,7 @@ export class ChatClient {
    * healthy connection goes right away, and only when `asked` (`RECONNECT`, a dead link).
    */
   #leave(code: number, asked = false): void {
+    clearTimeout(this.#timer);
     const ws = this.#ws;
     if (!ws) return;
     // Only a connection that stayed logged in a while resets the backoff, never a mere welcome.
@@ -338,15 +337,13 @@ export class ChatClient {
     this.#ws = undefined;
     this.#ready = false;
     this.#joined.clear();
-    clearInterval(this.#aliveTimer);
     ws.close();
     this.#emit('disconnected', { code, reconnect: !this.#closed });
     if (this.#closed) return;
     const attempt = this.#attempt++;
     const delay = asked && !attempt ? 0 : Math.round(Math.min(30_000, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2));
     this.#emit('reconnecting', { type: 'reconnect', source: 'chat', attempt: attempt + 1, delay });
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = setTimeout(() => this.#open(), delay);
+    this.#timer = setTimeout(() => this.#open(), delay);
   }
 
   /**
@@ -355,8 +352,9 @@ export class ChatClient {
    */
   #pump(): void {
     clearTimeout(this.#pumpTimer);
-    const ws = this.#ws;
-    if (!this.#ready || !ws) return;
+    // Ready means a socket that is logged in.
+    const ws = this.#ws!;
+    if (!this.#ready) return;
     let wait = Infinity;
     for (const [queue, times, span] of [
       [this.#joinQueue, this.#joinTimes, JOIN_SPAN],
@@ -389,10 +387,12 @@ export class ChatClient {
     }
     this.#emit('irc', m);
     const t = m.tags;
+    /** A tag's value, `''` when absent. */
+    const tag = (key: string) => t[key] ?? '';
     const [target = '', text = ''] = m.params;
     const channel = target.replace(/^#/, '');
     const nick = m.prefix?.nick ?? '';
-    const channelId = t['room-id'] ?? '';
+    const channelId = tag('room-id');
     const timestamp = int(t['tmi-sent-ts']) ?? 0;
     switch (m.command) {
       case 'PING':
@@ -409,16 +409,16 @@ export class ChatClient {
         return this.#pump();
       }
       case 'PRIVMSG': {
-        const parent = (key: string) => t[`reply-parent-${key}`] ?? '';
+        const parent = (key: string) => tag(`reply-parent-${key}`);
         const action = /^\x01ACTION(?: (.*))?\x01$/s.exec(text);
         const body = action ? (action[1] ?? '') : text;
         return this.#emit('message', {
           channel,
           channelId,
-          id: t.id ?? '',
+          id: tag('id'),
           text: body,
           action: !!action,
-          ...userOf(m, nick),
+          ...userOf(t, nick),
           emotes: parseEmotes(t.emotes, body),
           bits: int(t.bits) ?? 0,
           firstMessage: t['first-msg'] == '1',
@@ -442,11 +442,11 @@ export class ChatClient {
         const notice = {
           channel,
           channelId,
-          id: t.id ?? '',
-          msgId: t['msg-id'] ?? '',
-          systemMsg: t['system-msg'] ?? '',
+          id: tag('id'),
+          msgId: tag('msg-id'),
+          systemMsg: tag('system-msg'),
           text,
-          ...userOf(m, t.login ?? ''),
+          ...userOf(t, tag('login')),
           emotes: parseEmotes(t.emotes, text),
           params,
           timestamp,
@@ -474,7 +474,7 @@ export class ChatClient {
         return this.#emit(m.command == 'JOIN' ? 'join' : 'part', { channel, login: nick, self });
       }
       case 'NOTICE': {
-        const notice = { channel: channel == '*' ? '' : channel, msgId: t['msg-id'] ?? '', text, tags: t };
+        const notice = { channel: channel == '*' ? '' : channel, msgId: tag('msg-id'), text, tags: t };
         this.#emit('notice', notice);
         // Before the welcome, a notice means the login was refused; retrying would not help.
         if (!this.#ready) {
@@ -501,8 +501,8 @@ export class ChatClient {
       case 'CLEARMSG':
         return this.#emit('clearmsg', {
           channel,
-          login: t.login ?? '',
-          messageId: t['target-msg-id'] ?? '',
+          login: tag('login'),
+          messageId: tag('target-msg-id'),
           text,
           timestamp,
           tags: t,
@@ -519,19 +519,19 @@ export class ChatClient {
           tags: t,
         });
       case 'USERSTATE': {
-        const user = userOf(m, this.#login);
+        const user = userOf(t, this.#login);
         if (user.mod || user.vip || user.broadcaster) this.#privileged.add(channel);
         else this.#privileged.delete(channel);
         return this.#emit('userstate', { channel, ...user, emoteSets: sets(t['emote-sets']), tags: t });
       }
       case 'GLOBALUSERSTATE':
-        return this.#emit('globaluserstate', { ...userOf(m, this.#login), emoteSets: sets(t['emote-sets']), tags: t });
+        return this.#emit('globaluserstate', { ...userOf(t, this.#login), emoteSets: sets(t['emote-sets']), tags: t });
       case 'WHISPER':
         return this.#emit('whisper', {
-          ...userOf(m, nick),
+          ...userOf(t, nick),
           to: target,
-          id: t['message-id'] ?? '',
-          threadId: t['thread-id'] ?? '',
+          id: tag('message-id'),
+          threadId: tag('thread-id'),
           text,
           emotes: parseEmotes(t.emotes, text),
           tags: t,
