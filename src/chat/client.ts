@@ -188,10 +188,10 @@ export class ChatClient {
    * client stops), or `closed` if {@link close} comes first.
    */
   connect(): Promise<void> {
-    if (this.#ready) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.#waiters.push([resolve, reject]);
-      if (this.#closed) {
+      if (this.#ready) this.#settle();
+      else if (this.#closed) {
         this.#closed = false;
         this.#attempt = 0;
         this.#open();

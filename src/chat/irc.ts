@@ -44,6 +44,12 @@ function unescapeTag(value: string): string {
   return value.includes('\\') ? value.replace(/\\(.?)/gs, (_, c: string) => ESCAPES[c] ?? c) : value;
 }
 
+/** Splits `name<sep>value` at the first `sep`; the value is `''` when there is none. */
+function pair(text: string, sep: string): [string, string] {
+  const at = text.indexOf(sep);
+  return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + 1)];
+}
+
 const fail = (reason: string, line: string): never => {
   throw new IrcParseError(reason, line);
 };
@@ -72,10 +78,9 @@ export function parseIrcMessage(line: string): IrcMessage {
     /^(?:@([^ ]*) +)? *(?::([^ !@]*)(?:!([^ @]*))?(?:@([^ ]*))? +)? *([^ ]*)([^]*?)(?: :([^]*))?$/.exec(raw)!;
   const tags: Record<string, string> = Object.create(null);
   for (const tag of tagText?.split(';') ?? []) {
-    const eq = tag.indexOf('=');
-    const key = eq < 0 ? tag : tag.slice(0, eq);
-    if (eq == 0) fail('empty tag name', raw);
-    if (key) tags[key] = eq < 0 ? '' : unescapeTag(tag.slice(eq + 1));
+    const [key, value] = pair(tag, '=');
+    if (key) tags[key] = unescapeTag(value);
+    else if (tag) fail('empty tag name', raw);
   }
   const command = word!.toUpperCase();
   if (!/^([A-Z]+|\d{3})$/.test(command)) fail(command ? 'invalid command' : 'no command', raw);
@@ -145,13 +150,9 @@ export function messageParts(text: string, emotes: readonly Emote[]): MessagePar
  */
 export function parseBadges(badgesTag: string | undefined): Record<string, string> {
   const badges: Record<string, string> = Object.create(null);
-  if (badgesTag) {
-    for (const badge of badgesTag.split(',')) {
-      const slash = badge.indexOf('/');
-      if (slash < 0) {
-        if (badge) badges[badge] = '';
-      } else if (slash > 0) badges[badge.slice(0, slash)] = badge.slice(slash + 1);
-    }
+  for (const badge of badgesTag ? badgesTag.split(',') : []) {
+    const [name, version] = pair(badge, '/');
+    if (name) badges[name] = version;
   }
   return badges;
 }
