@@ -243,8 +243,8 @@ export class ChatClient {
 
   #queue(channel: string, text: string, tags: string): Promise<void> {
     const name = channelName(channel);
-    check('text', text, /^(?=[^]*\S)[^\r\n\0]+$/, 'must be one line');
-    if ([...text].length > 500) throw new InputError('text', 'is over 500 characters');
+    // Counted in code points (the `u` flag), as Twitch counts its 500.
+    check('text', text, /^(?=[^]*\S)[^\r\n\0]{1,500}$/u, 'must be one line of at most 500 characters');
     if (!this.#options.token) return Promise.reject(new ChatError('anonymous', 'sending needs a token'));
     return new Promise((resolve, reject) => {
       this.#sendQueue.push([resolve, reject, name, `${tags}PRIVMSG #${name} :${text}`]);
@@ -410,6 +410,7 @@ export class ChatClient {
       }
       case 'PRIVMSG': {
         const parent = (key: string) => tag(`reply-parent-${key}`);
+        const parentId = parent('msg-id');
         const action = /^\x01ACTION(?: (.*))?\x01$/s.exec(text);
         const body = action ? (action[1] ?? '') : text;
         return this.#emit('message', {
@@ -422,14 +423,14 @@ export class ChatClient {
           emotes: parseEmotes(t.emotes, body),
           bits: int(t.bits) ?? 0,
           firstMessage: t['first-msg'] == '1',
-          reply: parent('msg-id')
+          reply: parentId
             ? {
-                msgId: parent('msg-id'),
+                msgId: parentId,
                 userId: parent('user-id'),
                 login: parent('user-login'),
                 displayName: parent('display-name'),
                 text: parent('msg-body'),
-                threadMsgId: t['reply-thread-parent-msg-id'] ?? parent('msg-id'),
+                threadMsgId: t['reply-thread-parent-msg-id'] ?? parentId,
               }
             : undefined,
           timestamp,
