@@ -64,7 +64,7 @@ function check(param: string, value: unknown, pattern: RegExp, rule: string): st
 }
 
 const channelName = (channel: string) =>
-  check('channel', String(channel).replace(/^#/, '').toLowerCase(), LOGIN, 'must be a channel login');
+  check('channel', String(channel).replace(/^#/, '').toLowerCase(), LOGIN, 'must be a Twitch login');
 
 /** The token without `oauth:`: printable ASCII only, so it cannot break out of the PASS line. */
 const bareToken = (token: unknown) =>
@@ -119,15 +119,15 @@ export class ChatClient {
   readonly #joinTimes: number[] = [];
   readonly #sendTimes: number[] = [];
   #ws: WebSocket | undefined;
-  #ready = false;
+  #ready?: boolean;
   #closed = true;
-  #attempt = 0;
-  /** When the current connection was welcomed (0: not yet). */
-  #since = 0;
+  #attempt!: number;
+  /** When the current connection was welcomed (0 or unset: not yet). */
+  #since!: number;
   /** The token sent on this connection, masked in everything received. */
-  #secret = '';
+  #secret!: string;
   /** Alive-timer ticks since the last line arrived (0: a line came since the last tick). */
-  #quiet = 0;
+  #quiet!: number;
   /** The keepalive while connected, the next connection's delay in between (either clear works on both). */
   #timer: ReturnType<typeof setTimeout> | undefined;
   #pumpTimer: ReturnType<typeof setTimeout> | undefined;
@@ -245,8 +245,9 @@ export class ChatClient {
     const name = channelName(channel);
     // Counted in code points (the `u` flag), as Twitch counts its 500.
     check('text', text, /^(?=[^]*\S)[^\r\n\0]{1,500}$/u, 'must be one line of at most 500 characters');
-    if (!this.#options.token) return Promise.reject(new ChatError('anonymous', 'sending needs a token'));
     return new Promise((resolve, reject) => {
+      // (Thrown in the executor: the promise rejects.)
+      if (!this.#options.token) throw new ChatError('anonymous', 'sending needs a token');
       this.#sendQueue.push([resolve, reject, name, `${tags}PRIVMSG #${name} :${text}`]);
       this.#pump();
     });
