@@ -106,7 +106,8 @@ function userOf(t: Record<string, string>, login: string): ChatUser {
 export class ChatClient {
   readonly #options: ChatClientOptions;
   readonly #login: string;
-  readonly #handlers = new Map<string, Set<Handler>>();
+  /** Handlers by event name (no prototype: any name is safe). */
+  readonly #handlers: Record<string, Set<Handler>> = Object.create(null);
   readonly #channels = new Set<string>();
   /** Channels whose JOIN Twitch confirmed on the current connection. */
   readonly #joined = new Set<string>();
@@ -159,14 +160,13 @@ export class ChatClient {
    * reported on `error` and does not stop the client.
    */
   on<K extends keyof ChatEvents>(event: K, handler: (event: ChatEvents[K]) => void): () => void {
-    let set = this.#handlers.get(event);
-    if (!set) this.#handlers.set(event, (set = new Set()));
+    const set = (this.#handlers[event] ??= new Set());
     set.add(handler as Handler);
     return () => void set.delete(handler as Handler);
   }
 
   #emit<K extends keyof ChatEvents>(event: K, data: ChatEvents[K]): void {
-    for (const handler of this.#handlers.get(event) ?? []) {
+    for (const handler of this.#handlers[event] ?? []) {
       try {
         (handler as (event: ChatEvents[K]) => void)(data);
       } catch (error) {
@@ -306,13 +306,13 @@ export class ChatClient {
     ws.onmessage = (event: MessageEvent) => {
       if (ws != this.#ws || typeof event.data != 'string') return;
       this.#quiet = 0;
-      // Split on LF alone (a bare LF ends a line too) and mask any echo of the token first.
+      // Split on CRLF or a bare LF (which ends a line too), and mask any echo of the token first.
       const data = this.#secret ? event.data.replaceAll(this.#secret, '***') : event.data;
-      for (const line of data.split('\n')) {
+      for (const line of data.split(/\r?\n/)) {
         // A handler may have closed the client, or the server asked for a new connection.
         if (ws != this.#ws) return;
         try {
-          if (line && line != '\r') this.#receive(line);
+          if (line) this.#receive(line);
         } catch (error) {
           this.#fail('websocket', error);
         }
