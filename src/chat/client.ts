@@ -110,9 +110,9 @@ export class ChatClient {
   readonly #handlers: Record<string, Set<Handler>> = Object.create(null);
   readonly #channels = new Set<string>();
   /** Channels whose JOIN Twitch confirmed on the current connection. */
-  readonly #joined = new Set<string>();
+  #joined: Record<string, boolean> = Object.create(null);
   /** Channels where this user is broadcaster, moderator or VIP (per USERSTATE). */
-  readonly #privileged = new Set<string>();
+  readonly #privileged: Record<string, boolean> = Object.create(null);
   /** The promises of `connect()` and `join()` still open. */
   #waiters: Waiter[] = [];
   #joinQueue: Outgoing[] = [];
@@ -207,7 +207,7 @@ export class ChatClient {
     const name = channelName(channel);
     return new Promise((resolve, reject) => {
       this.#waiters.push([resolve, reject, name]);
-      if (this.#ready && this.#joined.has(name)) this.#settle(name);
+      if (this.#ready && this.#joined[name]) this.#settle(name);
       else if (!this.#channels.has(name)) {
         this.#channels.add(name);
         if (this.#ready) this.#joinQueue.push(joinLine(name));
@@ -337,7 +337,7 @@ export class ChatClient {
     this.#since = 0;
     this.#ws = undefined;
     this.#ready = false;
-    this.#joined.clear();
+    this.#joined = Object.create(null);
     ws.close();
     this.#emit('disconnected', { code, reconnect: !this.#closed });
     if (this.#closed) return;
@@ -365,7 +365,7 @@ export class ChatClient {
         const now = Date.now();
         while (times[0]! <= now - span) times.shift();
         const channel = item[2];
-        const limit = span == SEND_SPAN && (this.#privileged.has(channel) || channel == this.#login) ? 100 : 20;
+        const limit = span == SEND_SPAN && (this.#privileged[channel] || channel == this.#login) ? 100 : 20;
         if (times.length >= limit) {
           wait = Math.min(wait, times[times.length - limit]! + span - now);
           break;
@@ -469,11 +469,10 @@ export class ChatClient {
       case 'JOIN':
       case 'PART': {
         const self = nick == this.#login;
-        if (self && m.command == 'JOIN') {
-          this.#joined.add(channel);
-          this.#settle(channel);
-        } else if (self) this.#joined.delete(channel);
-        return this.#emit(m.command == 'JOIN' ? 'join' : 'part', { channel, login: nick, self });
+        const joined = m.command == 'JOIN';
+        if (self) this.#joined[channel] = joined;
+        if (self && joined) this.#settle(channel);
+        return this.#emit(joined ? 'join' : 'part', { channel, login: nick, self });
       }
       case 'NOTICE': {
         const notice = { channel: channel == '*' ? '' : channel, msgId: tag('msg-id'), text, tags: t };
@@ -522,8 +521,7 @@ export class ChatClient {
         });
       case 'USERSTATE': {
         const user = userOf(t, this.#login);
-        if (user.mod || user.vip || user.broadcaster) this.#privileged.add(channel);
-        else this.#privileged.delete(channel);
+        this.#privileged[channel] = user.mod || user.vip || user.broadcaster;
         return this.#emit('userstate', { channel, ...user, emoteSets: sets(t['emote-sets']), tags: t });
       }
       case 'GLOBALUSERSTATE':
