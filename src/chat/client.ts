@@ -120,11 +120,13 @@ export class ChatClient {
   readonly #joinTimes: number[] = [];
   readonly #sendTimes: number[] = [];
   #ws: WebSocket | undefined;
-  #ready?: boolean;
   #closed = true;
   #attempt!: number;
-  /** When the current connection was welcomed (0 or unset: not yet). */
-  #since!: number;
+  /**
+   * Set when Twitch welcomes the login (the client is ready): the time from which the connection
+   * counts as healthy. 0 or unset: not logged in.
+   */
+  #ready?: number;
   /** The token sent on this connection, masked in everything received. */
   #secret!: string;
   /** Alive-timer ticks since the last line arrived (0: a line came since the last tick). */
@@ -140,7 +142,7 @@ export class ChatClient {
     if (typeof token == 'string') bareToken(token);
     this.#login = login
       ? check('login', String(login).toLowerCase(), LOGIN, 'must be a Twitch login')
-      : `justinfan${Math.floor(Math.random() * 89999) + 10000}`;
+      : `justinfan${(10_000 + Math.random() * 89_999) | 0}`;
     // The `reconnecting` payload is the log entry.
     if (log) this.on('reconnecting', log);
   }
@@ -333,10 +335,9 @@ export class ChatClient {
     const ws = this.#ws;
     if (!ws) return;
     // Only a connection that stayed logged in a while resets the backoff, never a mere welcome.
-    if (this.#since && Date.now() - this.#since >= HEALTHY) this.#attempt = 0;
-    this.#since = 0;
+    if (this.#ready && Date.now() >= this.#ready) this.#attempt = 0;
     this.#ws = undefined;
-    this.#ready = false;
+    this.#ready = 0;
     this.#joined = Object.create(null);
     ws.close();
     this.#emit('disconnected', { code, reconnect: !this.#closed });
@@ -402,8 +403,7 @@ export class ChatClient {
         return this.#leave(1000, true);
       case '001': {
         if (this.#ready) return; // a second welcome on one connection changes nothing
-        this.#ready = true;
-        this.#since = Date.now();
+        this.#ready = Date.now() + HEALTHY;
         this.#joinQueue = [...this.#channels].map(joinLine);
         this.#emit('connected', { login: this.#login });
         this.#settle();
