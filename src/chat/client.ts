@@ -120,7 +120,8 @@ export class ChatClient {
   readonly #joinTimes: number[] = [];
   readonly #sendTimes: number[] = [];
   #ws: WebSocket | undefined;
-  #closed = true;
+  /** Between `connect()` and `close()` (or a refused login): the client keeps a connection up. */
+  #running?: boolean;
   #attempt!: number;
   /**
    * Set when Twitch welcomes the login (the client is ready): the time from which the connection
@@ -128,7 +129,7 @@ export class ChatClient {
    */
   #ready?: number;
   /** The token sent on this connection, masked in everything received. */
-  #secret!: string;
+  #secret?: string;
   /** Alive-timer ticks since the last line arrived (0: a line came since the last tick). */
   #quiet!: number;
   /** The keepalive while connected, the next connection's delay in between (either clear works on both). */
@@ -193,8 +194,8 @@ export class ChatClient {
     return new Promise((resolve, reject) => {
       this.#waiters.push([resolve, reject]);
       if (this.#ready) this.#settle();
-      else if (this.#closed) {
-        this.#closed = false;
+      else if (!this.#running) {
+        this.#running = true;
         this.#attempt = 0;
         this.#open();
       }
@@ -261,7 +262,7 @@ export class ChatClient {
   }
 
   #shut(error: unknown): void {
-    this.#closed = true;
+    this.#running = false;
     clearTimeout(this.#pumpTimer);
     this.#leave(1000);
     // (Rejecting runs no code before the queues are cleared: reactions wait for a microtask.)
@@ -290,9 +291,9 @@ export class ChatClient {
         if (quiet > 1) this.#leave(1000, true);
         else if (quiet) ws.send('PING :tmi.twitch.tv');
       }, 60_000);
-      let secret = '';
+      let secret;
       try {
-        if (token) secret = bareToken(typeof token == 'function' ? await token() : token);
+        secret = token && bareToken(typeof token == 'function' ? await token() : token);
       } catch (error) {
         if (ws != this.#ws) return;
         this.#fail('token', error);
@@ -340,8 +341,9 @@ export class ChatClient {
     this.#ready = 0;
     this.#joined = Object.create(null);
     ws.close();
-    this.#emit('disconnected', { code, reconnect: !this.#closed });
-    if (this.#closed) return;
+    // (Always set here: only connect() opens a socket.)
+    this.#emit('disconnected', { code, reconnect: this.#running! });
+    if (!this.#running) return;
     const attempt = this.#attempt++;
     const delay = asked && !attempt ? 0 : Math.round(Math.min(30_000, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2));
     this.#emit('reconnecting', { type: 'reconnect', source: 'chat', attempt: attempt + 1, delay });

@@ -83,7 +83,7 @@ export function parseIrcMessage(line: string): IrcMessage {
     else if (tag) fail('empty tag name', raw);
   }
   const command = word!.toUpperCase();
-  if (!/^([A-Z]+|\d{3})$/.test(command)) fail(command ? 'invalid command' : 'no command', raw);
+  if (!/^([A-Z]+|\d{3})$/.test(command)) fail('no valid command', raw);
   // A server name alone (`tmi.twitch.tv`) is a host; anything else starts with a nick.
   let prefix: IrcPrefix | null = null;
   if (nick != null) {
