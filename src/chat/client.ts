@@ -46,11 +46,6 @@ type Handler = (event: never) => void;
 
 /** A Twitch login, which is also a channel name. */
 const LOGIN = /^[a-z0-9_]{1,25}$/;
-/** A connection that stayed logged in this long proves the server healthy and resets the backoff. */
-const HEALTHY = 30_000;
-/** Twitch's limits: 20 joins per 10 s; 20 messages per 30 s, 100 where broadcaster/mod/VIP. */
-const JOIN_SPAN = 10_000;
-const SEND_SPAN = 30_000;
 
 const joinLine = (channel: string): Outgoing => [, , channel, `JOIN #${channel}`];
 
@@ -345,7 +340,7 @@ export class ChatClient {
     this.#emit('disconnected', { code, reconnect: this.#running! });
     if (!this.#running) return;
     const attempt = this.#attempt++;
-    const delay = asked && !attempt ? 0 : Math.round(Math.min(30_000, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2));
+    const delay = asked && !attempt ? 0 : (Math.min(30_000, 1000 * 2 ** attempt) * (1 + Math.random())) / 2 | 0;
     this.#emit('reconnecting', { type: 'reconnect', source: 'chat', attempt: attempt + 1, delay });
     this.#timer = setTimeout(() => this.#open(), delay);
   }
@@ -361,16 +356,17 @@ export class ChatClient {
     if (!this.#ready) return;
     let wait = Infinity;
     for (const [queue, times, span] of [
-      [this.#joinQueue, this.#joinTimes, JOIN_SPAN],
-      [this.#sendQueue, this.#sendTimes, SEND_SPAN],
+      // Twitch's limits: 20 joins per 10 s; 20 messages per 30 s, 100 where broadcaster/mod/VIP.
+      [this.#joinQueue, this.#joinTimes, 10_000],
+      [this.#sendQueue, this.#sendTimes, 30_000],
     ] as const) {
       for (let item; (item = queue[0]); ) {
         const now = Date.now();
         while (times[0]! <= now - span) times.shift();
         const channel = item[2];
-        const limit = span == SEND_SPAN && (this.#privileged[channel] || channel == this.#login) ? 100 : 20;
+        const limit = span > 10_000 && (this.#privileged[channel] || channel == this.#login) ? 100 : 20;
         if (times.length >= limit) {
-          wait = Math.min(wait, times[times.length - limit]! + span - now);
+          wait = Math.min(wait, times.at(-limit)! + span - now);
           break;
         }
         queue.shift();
@@ -379,7 +375,7 @@ export class ChatClient {
         item[0]?.();
       }
     }
-    if (wait < Infinity) this.#pumpTimer = setTimeout(() => this.#pump(), Math.min(wait, SEND_SPAN));
+    if (wait < Infinity) this.#pumpTimer = setTimeout(() => this.#pump(), Math.min(wait, 30_000));
   }
 
   #receive(line: string): void {
@@ -405,7 +401,8 @@ export class ChatClient {
         return this.#leave(1000, true);
       case '001': {
         if (this.#ready) return; // a second welcome on one connection changes nothing
-        this.#ready = Date.now() + HEALTHY;
+        // A connection that stays logged in 30 s proves the server healthy and resets the backoff.
+        this.#ready = Date.now() + 30_000;
         this.#joinQueue = [...this.#channels].map(joinLine);
         this.#emit('connected', { login: this.#login });
         this.#settle();

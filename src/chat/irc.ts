@@ -41,7 +41,7 @@ const ESCAPES: Record<string, string> = { ':': ';', s: ' ', r: '\r', n: '\n' };
 
 /** Reverses IRCv3 tag-value escaping; a trailing lone backslash is dropped. */
 function unescapeTag(value: string): string {
-  return value.includes('\\') ? value.replace(/\\(.?)/gs, (_, c: string) => ESCAPES[c] ?? c) : value;
+  return value.replace(/\\(.?)/gs, (_, c: string) => ESCAPES[c] ?? c);
 }
 
 /** Splits `name<sep>value` at the first `sep`; the value is `''` when there is none. */
