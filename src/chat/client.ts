@@ -44,8 +44,6 @@ type Outgoing = [resolve: (() => void) | undefined, reject: ((error: unknown) =>
 
 type Handler = (event: never) => void;
 
-/** A Twitch login, which is also a channel name. */
-const LOGIN = /^[a-z0-9_]{1,25}$/;
 
 const joinLine = (channel: string): Outgoing => [, , channel, `JOIN #${channel}`];
 
@@ -58,16 +56,18 @@ function check(param: string, value: unknown, pattern: RegExp, rule: string): st
   return value;
 }
 
-const channelName = (channel: string) =>
-  check('channel', String(channel).replace(/^#/, '').toLowerCase(), LOGIN, 'must be a Twitch login');
+/** A login (or a channel, which is named by its owner's login), lower-cased. */
+const loginOf = (param: string, value: string) => check(param, value.toLowerCase(), /^[a-z0-9_]{1,25}$/, 'must be a Twitch login');
+
+const channelName = (channel: string) => loginOf('channel', String(channel).replace(/^#/, ''));
 
 /** The token without `oauth:`: printable ASCII only, so it cannot break out of the PASS line. */
 const bareToken = (token: unknown) =>
   check('token', typeof token == 'string' ? token.replace(/^oauth:/, '') : token, /^[!-~]{1,512}$/, 'must be a token without spaces or line breaks');
 
-const flag = (value: string | undefined) => (value == null ? undefined : value == '1');
+const flag = (value: string | undefined) => (value == null ? value : value == '1');
 /** A number from a tag, only when it is a plain integer (so never NaN, Infinity or 1e400). */
-const int = (value: string | undefined) => (value && /^-?\d{1,15}$/.test(value) ? +value : undefined);
+const int = (value: string | undefined) => (/^-?\d{1,15}$/.test(value!) ? +value! : undefined);
 const sets = (value = '') => value.split(',').filter(Boolean);
 
 function userOf(t: Record<string, string>, login: string): ChatUser {
@@ -137,7 +137,7 @@ export class ChatClient {
     if (token && !login) throw new InputError('login', 'needed with a token');
     if (typeof token == 'string') bareToken(token);
     this.#login = login
-      ? check('login', String(login).toLowerCase(), LOGIN, 'must be a Twitch login')
+      ? loginOf('login', String(login))
       : `justinfan${(10_000 + Math.random() * 89_999) | 0}`;
     // The `reconnecting` payload is the log entry.
     if (log) this.on('reconnecting', log);
@@ -220,7 +220,7 @@ export class ChatClient {
     this.#channels.delete(name);
     this.#joinQueue = this.#joinQueue.filter((queued) => queued[2] != name);
     this.#settle(name, new ChatError('join', `left ${name} before joining`));
-    if (this.#ready) this.#ws?.send(`PART #${name}`);
+    if (this.#ready) this.#ws!.send(`PART #${name}`);
   }
 
   /**
@@ -351,8 +351,6 @@ export class ChatClient {
    */
   #pump(): void {
     clearTimeout(this.#pumpTimer);
-    // Ready means a socket that is logged in.
-    const ws = this.#ws!;
     if (!this.#ready) return;
     let wait = Infinity;
     for (const [queue, times, span] of [
@@ -371,7 +369,8 @@ export class ChatClient {
         }
         queue.shift();
         times.push(now);
-        ws.send(item[3]);
+        // (Ready means a socket that is logged in.)
+        this.#ws!.send(item[3]);
         item[0]?.();
       }
     }

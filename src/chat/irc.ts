@@ -68,7 +68,7 @@ const MAX_LINE = 65_536;
  */
 export function parseIrcMessage(line: string): IrcMessage {
   if (typeof line != 'string') fail('not a string', '');
-  if (line.length > MAX_LINE) fail(`longer than ${MAX_LINE} characters`, line);
+  if (line.length > MAX_LINE) fail('longer than 65536 characters', line); // (MAX_LINE, spelt out)
   // One optional line ending; this pattern never backtracks, so it stays linear.
   const raw = line.replace(/\r?\n?$/, '');
   if (/[\r\n\0]/.test(raw)) fail('line break inside', raw);
