@@ -5,7 +5,7 @@
  */
 import { InputError } from '../errors.js';
 import type { Log, LogEntry } from '../log.js';
-import { ChatError, type IrcParseError } from './errors.js';
+import { ChatError, IrcParseError } from './errors.js';
 import type { ChatEvents, ChatUser } from './events.js';
 import { parseBadges, parseEmotes, parseIrcMessage, type IrcMessage } from './irc.js';
 
@@ -312,7 +312,9 @@ export class ChatClient {
         try {
           if (line) this.#receive(line);
         } catch (error) {
-          this.#fail('websocket', error);
+          // A line that does not parse is reported as it is; anything else comes wrapped.
+          if (error instanceof IrcParseError) this.#emit('error', error);
+          else this.#fail('websocket', error);
         }
       }
     };
@@ -378,12 +380,7 @@ export class ChatClient {
   }
 
   #receive(line: string): void {
-    let m: IrcMessage;
-    try {
-      m = parseIrcMessage(line);
-    } catch (error) {
-      return this.#emit('error', error as IrcParseError);
-    }
+    const m = parseIrcMessage(line);
     this.#emit('irc', m);
     const t = m.tags;
     /** A tag's value, `''` when absent. */

@@ -55,12 +55,6 @@ const fail = (reason: string, line: string): never => {
 };
 
 /**
- * The longest line {@link parseIrcMessage} reads, in UTF-16 code units. Twitch's own lines are a few
- * KB at most; anything longer is refused unread, so one line can never cost more than this.
- */
-const MAX_LINE = 65_536;
-
-/**
  * Parses one IRC line from Twitch chat in time linear in its length. Throws
  * {@link IrcParseError}, and nothing else, when the line is not valid IRC or is longer than
  * 65,536 characters. One trailing line ending is allowed; a CR, LF or NUL inside is refused.
@@ -68,7 +62,9 @@ const MAX_LINE = 65_536;
  */
 export function parseIrcMessage(line: string): IrcMessage {
   if (typeof line != 'string') fail('not a string', '');
-  if (line.length > MAX_LINE) fail('longer than 65536 characters', line); // (MAX_LINE, spelt out)
+  // The longest line read, in UTF-16 code units. Twitch's own lines are a few KB at most; anything
+  // longer is refused unread, so one line can never cost more than this.
+  if (line.length > 65_536) fail('longer than 65536 characters', line);
   // One optional line ending; this pattern never backtracks, so it stays linear.
   const raw = line.replace(/\r?\n?$/, '');
   if (/[\r\n\0]/.test(raw)) fail('line break inside', raw);
