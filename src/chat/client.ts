@@ -7,7 +7,7 @@ import { InputError } from '../errors.js';
 import type { Log, LogEntry } from '../log.js';
 import { ChatError, IrcParseError } from './errors.js';
 import type { ChatEvents, ChatUser } from './events.js';
-import { parseBadges, parseEmotes, parseIrcMessage, type IrcMessage } from './irc.js';
+import { parseBadges, parseEmotes, parseIrcMessage } from './irc.js';
 
 /** Options of {@link ChatClient}. */
 export interface ChatClientOptions {
@@ -44,7 +44,7 @@ type Outgoing = [resolve: (() => void) | undefined, reject: ((error: unknown) =>
 
 type Handler = (event: never) => void;
 
-
+/** The JOIN for a channel, queued under Twitch's join limit. */
 const joinLine = (channel: string): Outgoing => [, , channel, `JOIN #${channel}`];
 
 /**
