@@ -5,9 +5,9 @@
  */
 import { InputError } from '../errors.js';
 import type { Log, LogEntry } from '../log.js';
-import { ChatError, type IrcParseError } from './errors.js';
+import { ChatError, IrcParseError } from './errors.js';
 import type { ChatEvents, ChatUser } from './events.js';
-import { parseBadges, parseEmotes, parseIrcMessage, type IrcMessage } from './irc.js';
+import { parseBadges, parseEmotes, parseIrcMessage } from './irc.js';
 
 /** Options of {@link ChatClient}. */
 export interface ChatClientOptions {
@@ -37,32 +37,15 @@ export interface ChatClientOptions {
   log?: Log;
 }
 
-interface Outgoing {
-  channel: string;
-  line: string;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
+/** A promise's settlers, and what they wait for: a channel's join, or the login (`undefined`). */
+type Waiter = [resolve: () => void, reject: (error: unknown) => void, channel?: string];
+/** A line queued under one of Twitch's limits; a message's promise settles when it is written. */
+type Outgoing = [resolve: (() => void) | undefined, reject: ((error: unknown) => void) | undefined, channel: string, line: string];
 
 type Handler = (event: never) => void;
 
-/** A Twitch login, which is also a channel name. */
-const LOGIN = /^[a-z0-9_]{1,25}$/;
-/** A connection that stayed logged in this long proves the server healthy and resets the backoff. */
-const HEALTHY = 30_000;
-/** Twitch's limits: 20 joins per 10 s; 20 messages per 30 s, 100 where broadcaster/mod/VIP. */
-const JOINS = 20;
-const JOIN_SPAN = 10_000;
-const SENDS = 20;
-const SENDS_PRIVILEGED = 100;
-const SEND_SPAN = 30_000;
-
-/** Milliseconds until one more action fits in a sliding window (0: now); drops expired times. */
-function slot(times: number[], limit: number, span: number): number {
-  const now = Date.now();
-  while (times.length && times[0]! <= now - span) times.shift();
-  return times.length < limit ? 0 : times[times.length - limit]! + span - now;
-}
+/** The JOIN for a channel, queued under Twitch's join limit. */
+const joinLine = (channel: string): Outgoing => [, , channel, `JOIN #${channel}`];
 
 /**
  * Checks an input that goes on the wire, so none can carry a line break (a second IRC command).
@@ -73,20 +56,21 @@ function check(param: string, value: unknown, pattern: RegExp, rule: string): st
   return value;
 }
 
-const channelName = (channel: string) =>
-  check('channel', String(channel).replace(/^#/, '').toLowerCase(), LOGIN, 'must be a channel login');
+/** A login (or a channel, which is named by its owner's login), lower-cased. */
+const loginOf = (param: string, value: string) => check(param, value.toLowerCase(), /^[a-z0-9_]{1,25}$/, 'must be a Twitch login');
+
+const channelName = (channel: string) => loginOf('channel', String(channel).replace(/^#/, ''));
 
 /** The token without `oauth:`: printable ASCII only, so it cannot break out of the PASS line. */
 const bareToken = (token: unknown) =>
   check('token', typeof token == 'string' ? token.replace(/^oauth:/, '') : token, /^[!-~]{1,512}$/, 'must be a token without spaces or line breaks');
 
-const flag = (value: string | undefined) => (value == null ? undefined : value == '1');
+const flag = (value: string | undefined) => (value == null ? value : value == '1');
 /** A number from a tag, only when it is a plain integer (so never NaN, Infinity or 1e400). */
-const int = (value: string | undefined) => (value && /^-?\d{1,15}$/.test(value) ? +value : undefined);
+const int = (value: string | undefined) => (/^-?\d{1,15}$/.test(value!) ? +value! : undefined);
 const sets = (value = '') => value.split(',').filter(Boolean);
 
-function userOf(m: IrcMessage, login: string): ChatUser {
-  const t = m.tags;
+function userOf(t: Record<string, string>, login: string): ChatUser {
   const badges = parseBadges(t.badges);
   return {
     userId: t['user-id'] ?? '',
@@ -117,31 +101,35 @@ function userOf(m: IrcMessage, login: string): ChatUser {
 export class ChatClient {
   readonly #options: ChatClientOptions;
   readonly #login: string;
-  readonly #handlers = new Map<string, Set<Handler>>();
+  /** Handlers by event name (no prototype: any name is safe). */
+  readonly #handlers: Record<string, Set<Handler>> = Object.create(null);
   readonly #channels = new Set<string>();
   /** Channels whose JOIN Twitch confirmed on the current connection. */
-  readonly #joined = new Set<string>();
+  #joined: Record<string, boolean> = Object.create(null);
   /** Channels where this user is broadcaster, moderator or VIP (per USERSTATE). */
-  readonly #privileged = new Set<string>();
-  readonly #joinWaiters = new Map<string, Array<[() => void, (error: unknown) => void]>>();
-  #joinQueue: string[] = [];
+  readonly #privileged: Record<string, boolean> = Object.create(null);
+  /** The promises of `connect()` and `join()` still open. */
+  #waiters: Waiter[] = [];
+  #joinQueue: Outgoing[] = [];
   #sendQueue: Outgoing[] = [];
   readonly #joinTimes: number[] = [];
   readonly #sendTimes: number[] = [];
   #ws: WebSocket | undefined;
-  #ready = false;
-  #closed = true;
-  #attempt = 0;
-  /** When the current connection was welcomed (0: not yet). */
-  #since = 0;
+  /** Between `connect()` and `close()` (or a refused login): the client keeps a connection up. */
+  #running?: boolean;
+  #attempt!: number;
+  /**
+   * Set when Twitch welcomes the login (the client is ready): the time from which the connection
+   * counts as healthy. 0 or unset: not logged in.
+   */
+  #ready?: number;
   /** The token sent on this connection, masked in everything received. */
-  #secret = '';
+  #secret?: string;
   /** Alive-timer ticks since the last line arrived (0: a line came since the last tick). */
-  #quiet = 0;
-  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #quiet!: number;
+  /** The keepalive while connected, the next connection's delay in between (either clear works on both). */
+  #timer: ReturnType<typeof setTimeout> | undefined;
   #pumpTimer: ReturnType<typeof setTimeout> | undefined;
-  #aliveTimer: ReturnType<typeof setInterval> | undefined;
-  #connecting: Array<[() => void, (error: unknown) => void]> = [];
 
   constructor(options: ChatClientOptions = {}) {
     this.#options = options;
@@ -149,8 +137,8 @@ export class ChatClient {
     if (token && !login) throw new InputError('login', 'needed with a token');
     if (typeof token == 'string') bareToken(token);
     this.#login = login
-      ? check('login', String(login).toLowerCase(), LOGIN, 'must be a Twitch login')
-      : `justinfan${Math.floor(Math.random() * 89999) + 10000}`;
+      ? loginOf('login', String(login))
+      : `justinfan${(10_000 + Math.random() * 89_999) | 0}`;
     // The `reconnecting` payload is the log entry.
     if (log) this.on('reconnecting', log);
   }
@@ -170,14 +158,13 @@ export class ChatClient {
    * reported on `error` and does not stop the client.
    */
   on<K extends keyof ChatEvents>(event: K, handler: (event: ChatEvents[K]) => void): () => void {
-    let set = this.#handlers.get(event);
-    if (!set) this.#handlers.set(event, (set = new Set()));
+    const set = (this.#handlers[event] ??= new Set());
     set.add(handler as Handler);
     return () => void set.delete(handler as Handler);
   }
 
   #emit<K extends keyof ChatEvents>(event: K, data: ChatEvents[K]): void {
-    for (const handler of this.#handlers.get(event) ?? []) {
+    for (const handler of this.#handlers[event] ?? []) {
       try {
         (handler as (event: ChatEvents[K]) => void)(data);
       } catch (error) {
@@ -199,11 +186,11 @@ export class ChatClient {
    * client stops), or `closed` if {@link close} comes first.
    */
   connect(): Promise<void> {
-    if (this.#ready) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.#connecting.push([resolve, reject]);
-      if (this.#closed) {
-        this.#closed = false;
+      this.#waiters.push([resolve, reject]);
+      if (this.#ready) this.#settle();
+      else if (!this.#running) {
+        this.#running = true;
         this.#attempt = 0;
         this.#open();
       }
@@ -217,12 +204,11 @@ export class ChatClient {
   join(channel: string): Promise<void> {
     const name = channelName(channel);
     return new Promise((resolve, reject) => {
-      const waiters = this.#joinWaiters.get(name) ?? [];
-      this.#joinWaiters.set(name, [...waiters, [resolve, reject]]);
-      if (this.#ready && this.#joined.has(name)) this.#settle(name);
+      this.#waiters.push([resolve, reject, name]);
+      if (this.#ready && this.#joined[name]) this.#settle(name);
       else if (!this.#channels.has(name)) {
         this.#channels.add(name);
-        if (this.#ready) this.#joinQueue.push(name);
+        if (this.#ready) this.#joinQueue.push(joinLine(name));
         this.#pump();
       }
     });
@@ -232,9 +218,9 @@ export class ChatClient {
   part(channel: string): void {
     const name = channelName(channel);
     this.#channels.delete(name);
-    this.#joinQueue = this.#joinQueue.filter((queued) => queued != name);
+    this.#joinQueue = this.#joinQueue.filter((queued) => queued[2] != name);
     this.#settle(name, new ChatError('join', `left ${name} before joining`));
-    if (this.#ready) this.#ws?.send(`PART #${name}`);
+    if (this.#ready) this.#ws!.send(`PART #${name}`);
   }
 
   /**
@@ -255,11 +241,12 @@ export class ChatClient {
 
   #queue(channel: string, text: string, tags: string): Promise<void> {
     const name = channelName(channel);
-    check('text', text, /^(?=[^]*\S)[^\r\n\0]+$/, 'must be one line');
-    if ([...text].length > 500) throw new InputError('text', 'is over 500 characters');
-    if (!this.#options.token) return Promise.reject(new ChatError('anonymous', 'sending needs a token'));
+    // Counted in code points (the `u` flag), as Twitch counts its 500.
+    check('text', text, /^(?=[^]*\S)[^\r\n\0]{1,500}$/u, 'must be one line of at most 500 characters');
     return new Promise((resolve, reject) => {
-      this.#sendQueue.push({ channel: name, line: `${tags}PRIVMSG #${name} :${text}`, resolve, reject });
+      // (Thrown in the executor: the promise rejects.)
+      if (!this.#options.token) throw new ChatError('anonymous', 'sending needs a token');
+      this.#sendQueue.push([resolve, reject, name, `${tags}PRIVMSG #${name} :${text}`]);
       this.#pump();
     });
   }
@@ -270,26 +257,13 @@ export class ChatClient {
   }
 
   #shut(error: unknown): void {
-    this.#closed = true;
-    clearTimeout(this.#retryTimer);
+    this.#running = false;
     clearTimeout(this.#pumpTimer);
-    this.#leave(false);
+    this.#leave(1000);
     // (Rejecting runs no code before the queues are cleared: reactions wait for a microtask.)
-    for (const [, reject] of [...this.#connecting, ...[...this.#joinWaiters.values()].flat()]) reject(error);
-    for (const { reject } of this.#sendQueue) reject(error);
-    this.#connecting = [];
-    this.#joinWaiters.clear();
+    for (const [, reject] of [...this.#waiters, ...this.#sendQueue]) reject!(error);
+    this.#waiters = [];
     this.#sendQueue = [];
-  }
-
-  #drop(): void {
-    // Only a connection that stayed logged in a while resets the backoff, never a mere welcome.
-    if (this.#since && Date.now() - this.#since >= HEALTHY) this.#attempt = 0;
-    this.#since = 0;
-    this.#ws = undefined;
-    this.#ready = false;
-    this.#joined.clear();
-    clearInterval(this.#aliveTimer);
   }
 
   #open(): void {
@@ -307,14 +281,14 @@ export class ChatClient {
     ws.onopen = async () => {
       // Twitch pings about every 5 minutes; a minute of silence gets our own PING, two mean a dead link.
       this.#quiet = 1;
-      this.#aliveTimer = setInterval(() => {
+      this.#timer = setInterval(() => {
         const quiet = this.#quiet++;
-        if (quiet > 1) this.#reopen();
+        if (quiet > 1) this.#leave(1000, true);
         else if (quiet) ws.send('PING :tmi.twitch.tv');
       }, 60_000);
-      let secret = '';
+      let secret;
       try {
-        if (token) secret = bareToken(typeof token == 'function' ? await token() : token);
+        secret = token && bareToken(typeof token == 'function' ? await token() : token);
       } catch (error) {
         if (ws != this.#ws) return;
         this.#fail('token', error);
@@ -330,127 +304,129 @@ export class ChatClient {
     ws.onmessage = (event: MessageEvent) => {
       if (ws != this.#ws || typeof event.data != 'string') return;
       this.#quiet = 0;
-      // Split on LF alone (a bare LF ends a line too) and mask any echo of the token first.
+      // Split on CRLF or a bare LF (which ends a line too), and mask any echo of the token first.
       const data = this.#secret ? event.data.replaceAll(this.#secret, '***') : event.data;
-      for (const line of data.split('\n')) {
+      for (const line of data.split(/\r?\n/)) {
         // A handler may have closed the client, or the server asked for a new connection.
         if (ws != this.#ws) return;
         try {
-          if (line && line != '\r') this.#receive(line);
+          if (line) this.#receive(line);
         } catch (error) {
-          this.#fail('websocket', error);
+          // A line that does not parse is reported as it is; anything else comes wrapped.
+          if (error instanceof IrcParseError) this.#emit('error', error);
+          else this.#fail('websocket', error);
         }
       }
     };
     ws.onclose = (event: CloseEvent) => {
-      if (ws != this.#ws) return;
-      this.#drop();
-      this.#emit('disconnected', { code: event.code, reconnect: !this.#closed });
-      if (!this.#closed) this.#retry();
+      if (ws == this.#ws) this.#leave(event.code);
     };
   }
 
   /**
-   * Schedules the next connection with exponential backoff and jitter. Only the first try after a
-   * healthy connection goes right away, and only when asked (`RECONNECT`, a dead link).
+   * Leaves the current connection, if any, says so on `disconnected` and, unless the client is
+   * closed, schedules the next one with exponential backoff and jitter. Only the first try after a
+   * healthy connection goes right away, and only when `asked` (`RECONNECT`, a dead link).
    */
-  #retry(asked = false): void {
-    const attempt = this.#attempt++;
-    const delay = asked && !attempt ? 0 : Math.round(Math.min(30_000, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2));
-    this.#emit('reconnecting', { type: 'reconnect', source: 'chat', attempt: attempt + 1, delay });
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = setTimeout(() => this.#open(), delay);
-  }
-
-  /** Leaves the current connection on purpose (RECONNECT, dead link) and opens a new one. */
-  #reopen(): void {
-    this.#leave(true);
-    this.#retry(true);
-  }
-
-  /** Closes the current connection, if any, and says so on `disconnected`. */
-  #leave(reconnect: boolean): void {
+  #leave(code: number, asked = false): void {
+    clearTimeout(this.#timer);
     const ws = this.#ws;
-    if (ws) {
-      this.#drop();
-      ws.close();
-      this.#emit('disconnected', { code: 1000, reconnect });
-    }
+    if (!ws) return;
+    // Only a connection that stayed logged in a while resets the backoff, never a mere welcome.
+    if (this.#ready && Date.now() >= this.#ready) this.#attempt = 0;
+    this.#ws = undefined;
+    this.#ready = 0;
+    this.#joined = Object.create(null);
+    ws.close();
+    // (Always set here: only connect() opens a socket.)
+    this.#emit('disconnected', { code, reconnect: this.#running! });
+    if (!this.#running) return;
+    const attempt = this.#attempt++;
+    const delay = asked && !attempt ? 0 : (Math.min(30_000, 1000 * 2 ** attempt) * (1 + Math.random())) / 2 | 0;
+    this.#emit('reconnecting', { type: 'reconnect', source: 'chat', attempt: attempt + 1, delay });
+    this.#timer = setTimeout(() => this.#open(), delay);
   }
 
-  /** Writes queued joins and messages as far as Twitch's limits allow, then waits for room. */
+  /**
+   * Writes queued joins and messages as far as Twitch's sliding windows allow, then waits for room.
+   * Clamped: a clock set back must not make a huge delay (over 2^31-1 ms a timer fires at once).
+   */
   #pump(): void {
     clearTimeout(this.#pumpTimer);
-    const ws = this.#ws;
-    if (!this.#ready || !ws) return;
-    let wait = 0;
-    while (this.#joinQueue.length && !(wait = slot(this.#joinTimes, JOINS, JOIN_SPAN))) {
-      this.#joinTimes.push(Date.now());
-      ws.send(`JOIN #${this.#joinQueue.shift()}`);
+    if (!this.#ready) return;
+    let wait = Infinity;
+    for (const [queue, times, span] of [
+      // Twitch's limits: 20 joins per 10 s; 20 messages per 30 s, 100 where broadcaster/mod/VIP.
+      [this.#joinQueue, this.#joinTimes, 10_000],
+      [this.#sendQueue, this.#sendTimes, 30_000],
+    ] as const) {
+      for (let item; (item = queue[0]); ) {
+        const now = Date.now();
+        while (times[0]! <= now - span) times.shift();
+        const channel = item[2];
+        const limit = span > 10_000 && (this.#privileged[channel] || channel == this.#login) ? 100 : 20;
+        if (times.length >= limit) {
+          wait = Math.min(wait, times.at(-limit)! + span - now);
+          break;
+        }
+        queue.shift();
+        times.push(now);
+        // (Ready means a socket that is logged in.)
+        this.#ws!.send(item[3]);
+        item[0]?.();
+      }
     }
-    let sendWait = 0;
-    for (let item; (item = this.#sendQueue[0]); ) {
-      const limit = this.#privileged.has(item.channel) || item.channel == this.#login ? SENDS_PRIVILEGED : SENDS;
-      if ((sendWait = slot(this.#sendTimes, limit, SEND_SPAN))) break;
-      this.#sendQueue.shift();
-      this.#sendTimes.push(Date.now());
-      ws.send(item.line);
-      item.resolve();
-    }
-    // Clamped: a clock set back must not make a huge delay (over 2^31-1 ms a timer fires at once).
-    if (wait || sendWait) this.#pumpTimer = setTimeout(() => this.#pump(), Math.min(wait || sendWait, sendWait || wait, SEND_SPAN));
+    if (wait < Infinity) this.#pumpTimer = setTimeout(() => this.#pump(), Math.min(wait, 30_000));
   }
 
   #receive(line: string): void {
-    let m: IrcMessage;
-    try {
-      m = parseIrcMessage(line);
-    } catch (error) {
-      return this.#emit('error', error as IrcParseError);
-    }
+    const m = parseIrcMessage(line);
     this.#emit('irc', m);
     const t = m.tags;
+    /** A tag's value, `''` when absent. */
+    const tag = (key: string) => t[key] ?? '';
     const [target = '', text = ''] = m.params;
     const channel = target.replace(/^#/, '');
     const nick = m.prefix?.nick ?? '';
-    const channelId = t['room-id'] ?? '';
+    const channelId = tag('room-id');
     const timestamp = int(t['tmi-sent-ts']) ?? 0;
     switch (m.command) {
       case 'PING':
         return this.#ws?.send(`PONG :${target || 'tmi.twitch.tv'}`);
       case 'RECONNECT':
-        return this.#reopen();
+        return this.#leave(1000, true);
       case '001': {
         if (this.#ready) return; // a second welcome on one connection changes nothing
-        this.#ready = true;
-        this.#since = Date.now();
-        this.#joinQueue = [...this.#channels];
+        // A connection that stays logged in 30 s proves the server healthy and resets the backoff.
+        this.#ready = Date.now() + 30_000;
+        this.#joinQueue = [...this.#channels].map(joinLine);
         this.#emit('connected', { login: this.#login });
-        for (const [resolve] of this.#connecting.splice(0)) resolve();
+        this.#settle();
         return this.#pump();
       }
       case 'PRIVMSG': {
-        const parent = (key: string) => t[`reply-parent-${key}`] ?? '';
+        const parent = (key: string) => tag(`reply-parent-${key}`);
+        const parentId = parent('msg-id');
         const action = /^\x01ACTION(?: (.*))?\x01$/s.exec(text);
         const body = action ? (action[1] ?? '') : text;
         return this.#emit('message', {
           channel,
           channelId,
-          id: t.id ?? '',
+          id: tag('id'),
           text: body,
           action: !!action,
-          ...userOf(m, nick),
+          ...userOf(t, nick),
           emotes: parseEmotes(t.emotes, body),
           bits: int(t.bits) ?? 0,
           firstMessage: t['first-msg'] == '1',
-          reply: parent('msg-id')
+          reply: parentId
             ? {
-                msgId: parent('msg-id'),
+                msgId: parentId,
                 userId: parent('user-id'),
                 login: parent('user-login'),
                 displayName: parent('display-name'),
                 text: parent('msg-body'),
-                threadMsgId: t['reply-thread-parent-msg-id'] ?? parent('msg-id'),
+                threadMsgId: t['reply-thread-parent-msg-id'] ?? parentId,
               }
             : undefined,
           timestamp,
@@ -463,11 +439,11 @@ export class ChatClient {
         const notice = {
           channel,
           channelId,
-          id: t.id ?? '',
-          msgId: t['msg-id'] ?? '',
-          systemMsg: t['system-msg'] ?? '',
+          id: tag('id'),
+          msgId: tag('msg-id'),
+          systemMsg: tag('system-msg'),
           text,
-          ...userOf(m, t.login ?? ''),
+          ...userOf(t, tag('login')),
           emotes: parseEmotes(t.emotes, text),
           params,
           timestamp,
@@ -488,14 +464,13 @@ export class ChatClient {
       case 'JOIN':
       case 'PART': {
         const self = nick == this.#login;
-        if (self && m.command == 'JOIN') {
-          this.#joined.add(channel);
-          this.#settle(channel);
-        } else if (self) this.#joined.delete(channel);
-        return this.#emit(m.command == 'JOIN' ? 'join' : 'part', { channel, login: nick, self });
+        const joined = m.command == 'JOIN';
+        if (self) this.#joined[channel] = joined;
+        if (self && joined) this.#settle(channel);
+        return this.#emit(joined ? 'join' : 'part', { channel, login: nick, self });
       }
       case 'NOTICE': {
-        const notice = { channel: channel == '*' ? '' : channel, msgId: t['msg-id'] ?? '', text, tags: t };
+        const notice = { channel: channel == '*' ? '' : channel, msgId: tag('msg-id'), text, tags: t };
         this.#emit('notice', notice);
         // Before the welcome, a notice means the login was refused; retrying would not help.
         if (!this.#ready) {
@@ -522,8 +497,8 @@ export class ChatClient {
       case 'CLEARMSG':
         return this.#emit('clearmsg', {
           channel,
-          login: t.login ?? '',
-          messageId: t['target-msg-id'] ?? '',
+          login: tag('login'),
+          messageId: tag('target-msg-id'),
           text,
           timestamp,
           tags: t,
@@ -540,19 +515,18 @@ export class ChatClient {
           tags: t,
         });
       case 'USERSTATE': {
-        const user = userOf(m, this.#login);
-        if (user.mod || user.vip || user.broadcaster) this.#privileged.add(channel);
-        else this.#privileged.delete(channel);
+        const user = userOf(t, this.#login);
+        this.#privileged[channel] = user.mod || user.vip || user.broadcaster;
         return this.#emit('userstate', { channel, ...user, emoteSets: sets(t['emote-sets']), tags: t });
       }
       case 'GLOBALUSERSTATE':
-        return this.#emit('globaluserstate', { ...userOf(m, this.#login), emoteSets: sets(t['emote-sets']), tags: t });
+        return this.#emit('globaluserstate', { ...userOf(t, this.#login), emoteSets: sets(t['emote-sets']), tags: t });
       case 'WHISPER':
         return this.#emit('whisper', {
-          ...userOf(m, nick),
+          ...userOf(t, nick),
           to: target,
-          id: t['message-id'] ?? '',
-          threadId: t['thread-id'] ?? '',
+          id: tag('message-id'),
+          threadId: tag('thread-id'),
           text,
           emotes: parseEmotes(t.emotes, text),
           tags: t,
@@ -560,9 +534,9 @@ export class ChatClient {
     }
   }
 
-  /** Resolves (or rejects) the promises of `join(channel)`. */
-  #settle(channel: string, error?: ChatError): void {
-    for (const [resolve, reject] of this.#joinWaiters.get(channel) ?? []) error ? reject(error) : resolve();
-    this.#joinWaiters.delete(channel);
+  /** Resolves (or rejects) the promises of `join(channel)`, or of `connect()` without a channel. */
+  #settle(channel?: string, error?: ChatError): void {
+    // (Settling runs no code before the filter is done: reactions wait for a microtask.)
+    this.#waiters = this.#waiters.filter(([resolve, reject, name]) => name != channel || void (error ? reject(error) : resolve()));
   }
 }

@@ -6,7 +6,7 @@ import { TwitchError } from '../errors.js';
  */
 export class IrcParseError extends TwitchError {
   override name = 'IrcParseError';
-  /** What is wrong with the line, e.g. `no command`. */
+  /** What is wrong with the line, e.g. `no valid command`. */
   declare readonly reason: string;
   declare readonly line: string;
   constructor(reason: string, line: string) {

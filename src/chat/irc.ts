@@ -41,18 +41,18 @@ const ESCAPES: Record<string, string> = { ':': ';', s: ' ', r: '\r', n: '\n' };
 
 /** Reverses IRCv3 tag-value escaping; a trailing lone backslash is dropped. */
 function unescapeTag(value: string): string {
-  return value.includes('\\') ? value.replace(/\\(.?)/gs, (_, c: string) => ESCAPES[c] ?? c) : value;
+  return value.replace(/\\(.?)/gs, (_, c: string) => ESCAPES[c] ?? c);
+}
+
+/** Splits `name<sep>value` at the first `sep`; the value is `''` when there is none. */
+function pair(text: string, sep: string): [string, string] {
+  const at = text.indexOf(sep);
+  return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + 1)];
 }
 
 const fail = (reason: string, line: string): never => {
   throw new IrcParseError(reason, line);
 };
-
-/**
- * The longest line {@link parseIrcMessage} reads, in UTF-16 code units. Twitch's own lines are a few
- * KB at most; anything longer is refused unread, so one line can never cost more than this.
- */
-const MAX_LINE = 65_536;
 
 /**
  * Parses one IRC line from Twitch chat in time linear in its length. Throws
@@ -62,60 +62,33 @@ const MAX_LINE = 65_536;
  */
 export function parseIrcMessage(line: string): IrcMessage {
   if (typeof line != 'string') fail('not a string', '');
-  if (line.length > MAX_LINE) fail(`longer than ${MAX_LINE} characters`, line);
+  // The longest line read, in UTF-16 code units. Twitch's own lines are a few KB at most; anything
+  // longer is refused unread, so one line can never cost more than this.
+  if (line.length > 65_536) fail('longer than 65536 characters', line);
   // One optional line ending; this pattern never backtracks, so it stays linear.
   const raw = line.replace(/\r?\n?$/, '');
   if (/[\r\n\0]/.test(raw)) fail('line break inside', raw);
+  // `@tags`, `:nick!user@host`, command, middle parameters, ` :trailing`. Each part ends at a
+  // character it cannot hold and the end always matches, so nothing backtracks far: linear time.
+  const [, tagText, nick, user, host, word, middle, trailing] =
+    /^(?:@([^ ]*) +)? *(?::([^ !@]*)(?:!([^ @]*))?(?:@([^ ]*))? +)? *([^ ]*)([^]*?)(?: :([^]*))?$/.exec(raw)!;
   const tags: Record<string, string> = Object.create(null);
-  let pos = 0;
-  // Reads the sigil-led word at `pos` (tags or prefix) and moves past it.
-  const word = (what: string) => {
-    const end = raw.indexOf(' ', pos);
-    if (end < 0) fail(`${what} without a command`, raw);
-    const text = raw.slice(pos + 1, end);
-    pos = end + 1;
-    return text;
-  };
-  if (raw[0] == '@') {
-    for (const tag of word('tags').split(';')) {
-      if (!tag) continue;
-      const eq = tag.indexOf('=');
-      const key = eq < 0 ? tag : tag.slice(0, eq);
-      if (!key) fail('empty tag name', raw);
-      tags[key] = eq < 0 ? '' : unescapeTag(tag.slice(eq + 1));
-    }
+  for (const tag of tagText?.split(';') ?? []) {
+    const [key, value] = pair(tag, '=');
+    if (key) tags[key] = unescapeTag(value);
+    else if (tag) fail('empty tag name', raw);
   }
-  while (raw[pos] == ' ') pos++;
+  const command = word!.toUpperCase();
+  if (!/^([A-Z]+|\d{3})$/.test(command)) fail('no valid command', raw);
+  // A server name alone (`tmi.twitch.tv`) is a host; anything else starts with a nick.
   let prefix: IrcPrefix | null = null;
-  if (raw[pos] == ':') {
-    const text = word('prefix');
-    const at = text.indexOf('@');
-    const bang = text.indexOf('!');
-    if (at < 0 && bang < 0 && text.includes('.')) prefix = { host: text };
-    else {
-      const left = at < 0 ? text : text.slice(0, at);
-      prefix = bang < 0 || (at >= 0 && bang > at) ? { nick: left } : { nick: left.slice(0, bang), user: left.slice(bang + 1) };
-      if (at >= 0) prefix.host = text.slice(at + 1);
-    }
+  if (nick != null) {
+    prefix = user == null && host == null && nick.includes('.') ? { host: nick } : { nick };
+    if (user != null) prefix.user = user;
+    if (host != null) prefix.host = host;
   }
-  while (raw[pos] == ' ') pos++;
-  let end = raw.indexOf(' ', pos);
-  if (end < 0) end = raw.length;
-  const command = raw.slice(pos, end).toUpperCase();
-  if (!/^([A-Z]+|\d{3})$/.test(command)) fail(command ? 'invalid command' : 'no command', raw);
-  const params: string[] = [];
-  for (pos = end; pos < raw.length; ) {
-    if (raw[pos] == ' ') pos++;
-    else if (raw[pos] == ':') {
-      params.push(raw.slice(pos + 1));
-      break;
-    } else {
-      end = raw.indexOf(' ', pos);
-      if (end < 0) end = raw.length;
-      params.push(raw.slice(pos, end));
-      pos = end;
-    }
-  }
+  const params = middle!.split(' ').filter(Boolean);
+  if (trailing != null) params.push(trailing);
   return { raw, tags, prefix, command, params };
 }
 
@@ -173,13 +146,9 @@ export function messageParts(text: string, emotes: readonly Emote[]): MessagePar
  */
 export function parseBadges(badgesTag: string | undefined): Record<string, string> {
   const badges: Record<string, string> = Object.create(null);
-  if (badgesTag) {
-    for (const badge of badgesTag.split(',')) {
-      const slash = badge.indexOf('/');
-      if (slash < 0) {
-        if (badge) badges[badge] = '';
-      } else if (slash > 0) badges[badge.slice(0, slash)] = badge.slice(slash + 1);
-    }
+  for (const badge of badgesTag ? badgesTag.split(',') : []) {
+    const [name, version] = pair(badge, '/');
+    if (name) badges[name] = version;
   }
   return badges;
 }

@@ -357,6 +357,9 @@ describe('sending', () => {
     expect(() => client.say('lakeside', 'hi\r\nJOIN #other')).toThrow(InputError);
     expect(() => client.say('lakeside', '')).toThrow(InputError);
     expect(() => client.say('lakeside', 'x'.repeat(501))).toThrow(InputError);
+    // 500 is counted in code points: 500 emoji of two UTF-16 units each still fit.
+    expect(() => client.say('lakeside', '\u{1F98A}'.repeat(501))).toThrow(InputError);
+    void client.say('lakeside', '\u{1F98A}'.repeat(500)).catch(() => {});
     expect(() => client.say('lake side', 'hi')).toThrow(InputError);
     expect(() => client.reply('lakeside', 'id with space', 'hi')).toThrow(InputError);
     expect(() => client.join('#bad!name')).toThrow(InputError);

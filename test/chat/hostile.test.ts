@@ -121,6 +121,20 @@ describe('reconnect storms', () => {
     expect(seen.disconnected).toHaveLength(1);
     expect(server.connections).toHaveLength(2);
   });
+
+  it('stays closed when a disconnected handler closes the client during a RECONNECT', async () => {
+    server = await startIrcServer();
+    const client = chat();
+    const seen = record(client);
+    client.on('disconnected', () => client.close());
+    await client.connect();
+    server.send(corpus.reconnect);
+    await until(() => seen.disconnected?.length == 1, 'the disconnect');
+    await settle();
+    expect(seen.disconnected).toEqual([{ code: 1000, reconnect: true }]);
+    expect(seen.reconnecting).toBeUndefined();
+    expect(server.connections).toHaveLength(1);
+  });
 });
 
 describe('frames and lines cost time linear in their size', () => {

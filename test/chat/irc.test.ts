@@ -110,6 +110,31 @@ describe('parseIrcMessage on Twitch lines', () => {
     }
   });
 
+  it('reads lines just under the cap that are shaped against its pattern, each at once', () => {
+    // Each would take minutes in a pattern that backtracks; the parser reads or refuses each in one pass.
+    const N = 65_536;
+    const shaped = [
+      `@${'a'.repeat(N - 1)}`, // tags and no space after them
+      `:${'a!'.repeat(N / 2 - 1)}`, // a prefix that never ends
+      `:${'@'.repeat(N - 1)}`,
+      `@a${' '.repeat(N - 3)}:`, // a run of spaces where the prefix would start
+      `:${' :'.repeat(N / 2 - 1)}`,
+      `PING${' '.repeat(N - 4)}`, // a run of spaces where the parameters would be
+      `PING${' :'.repeat(N / 2 - 2)}`,
+      `@${';'.repeat(N - 7)} PING`,
+      `@a=${'\\'.repeat(N - 9)} PING`,
+      `PING \u2028`.repeat(N / 7),
+    ];
+    for (const line of shaped) {
+      expect(line.length).toBeLessThanOrEqual(N);
+      try {
+        expect(typeof parseIrcMessage(line).command).toBe('string');
+      } catch (error) {
+        expect(error).toBeInstanceOf(IrcParseError);
+      }
+    }
+  });
+
   it('reads a long but real-sized line: a text of emoji and 250 emotes, and a long reply body', () => {
     const text = Array.from({ length: 250 }, () => '\u{1F98A}Kappa').join('');
     const ranges = Array.from({ length: 250 }, (_, i) => `${i * 6 + 1}-${i * 6 + 5}`).join(',');
