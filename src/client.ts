@@ -169,35 +169,34 @@ export function createClient(options: ClientOptions): Client {
         // Outside ky's per-attempt timeout: an empty bucket may take up to a minute to refill.
         const place = await limiter(bearer, signal, note && ((ms) => note({ type: 'wait', ms, cause })));
         if (!place) throw helixError({ status: 429, error: 'Too Many Requests', message: 'reset past 120 s', endpoint: spec.id, headers: new Headers() });
-        const request: Options = {
-          ...shared,
-          method,
-          signal,
-          // (JSON leaves out the fields that are undefined.)
-          json: spec.body[0] && Object.fromEntries(spec.body.map((key) => [key, input[key]])),
-          // Every attempt (retries included) passes here. The two headers are set on ky's Request
-          // rather than passed as `headers`, which ky would copy through three Headers objects
-          // (half of ky's own cost per call). Then the bucket is updated from Twitch's headers.
-          fetch: async (request, init) => {
-            const { headers } = request as Request;
-            headers.set('authorization', bearer);
-            headers.set('client-id', clientId);
-            const sent = Date.now();
-            note?.({ type: attempt++ ? 'retry' : 'request', cause });
-            cause = 'network';
-            const answer = await (fetcher ?? globalThis.fetch)(request, init);
-            note?.({ type: 'response', status: (cause = answer.status), ms: Date.now() - sent });
-            place(answer.headers, answer.status === 429);
-            return answer;
-          },
-        };
-        // The place passes on once the call is answered, or failed (even before sending).
-        let response;
+        let response: Response | undefined;
+        let sent = 0;
         try {
-          response = await ky(url, request);
+          response = await ky(url, {
+            ...shared,
+            method,
+            signal,
+            // (JSON leaves out the fields that are undefined.)
+            json: spec.body[0] && Object.fromEntries(spec.body.map((key) => [key, input[key]])),
+            // Every attempt (retries included) passes here. The two headers are set on ky's Request
+            // rather than passed as `headers`, which ky would copy through three Headers objects
+            // (half of ky's own cost per call).
+            fetch: (request, init) => {
+              const { headers } = request as Request;
+              headers.set('authorization', bearer);
+              headers.set('client-id', clientId);
+              sent = Date.now();
+              note?.({ type: attempt++ ? 'retry' : 'request', cause });
+              cause = 'network';
+              return (fetcher ?? globalThis.fetch)(request, init);
+            },
+          });
         } finally {
-          place();
+          // The place passes on once the call is answered (the bucket then updated from Twitch's
+          // headers), or failed (even before sending).
+          place(response);
         }
+        note?.({ type: 'response', status: (cause = response.status), ms: Date.now() - sent });
         // (Undefined when the body passed the cap: it was read no further.)
         const text = await readText(response, MAX_BODY_BYTES);
         // Twitch has acted on a 2xx: a body that is missing, not JSON or too large is delivered
