@@ -210,14 +210,12 @@ export function createClient(options: ClientOptions): Client {
         }
         if (!response.ok) {
           // Twitch's error body: { error, status, message }.
-          const headers = new Headers();
-          response.headers.forEach((value, name) => headers.set(name, hide(value)));
           throw helixError({
             status: response.status,
             error: hide(body?.error ?? response.statusText),
             message: hide(body?.message ?? ''),
             endpoint: spec.id,
-            headers,
+            headers: new Headers([...response.headers].map(([name, value]) => [name, hide(value)])),
           });
         }
         if (spec.text || !spec.response) return spec.text && text;
