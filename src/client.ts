@@ -218,7 +218,7 @@ export function createClient(options: ClientOptions): Client {
             headers: new Headers([...response.headers].map(([name, value]) => [name, hide(value)])),
           });
         }
-        if (spec.text || !spec.response) return spec.text && text;
+        if (!spec.response) return spec.text && text;
         if (validate && (problem ??= check(spec.response, body, spec.id))) {
           if (validate === 'strict') throw problem;
           try {

@@ -54,7 +54,7 @@ export interface EndpointSpec extends EndpointMeta, InputRules {
    * received, never with the schema's output (the generated ones drop fields they do not know).
    */
   readonly response?: Schema;
-  /** The body is text (the iCalendar schedule), not JSON. */
+  /** The body is text (the iCalendar schedule), not JSON: the call resolves with it. Such a spec has no `response`. */
   readonly text?: true;
 }
 
