@@ -82,7 +82,7 @@ function createBucket(): Take {
       const { headers } = answer;
       let limited = answer.status == 429;
       const read = (name: string) => +(headers.get(name) ?? NaN);
-      const remaining = read('ratelimit-remaining');
+      const remaining = read('RateLimit-Remaining');
       const now = Date.now();
       // An answer to a request sent before another answer came may be older than that one: it can
       // only lower what is free. A fresh answer, or a 429, is taken as told.
@@ -90,13 +90,13 @@ function createBucket(): Take {
       // The reset is an epoch second on Twitch's clock: measured against its `Date` header, a wrong
       // clock on either side cannot stretch the wait (the header is whole seconds, so the wait errs
       // long by under one). Without a readable `Date` (browsers hide it), the local clock stands in.
-      const ms = read('ratelimit-reset') * 1000 - (Date.parse(headers.get('date')!) || now);
+      const ms = read('RateLimit-Reset') * 1000 - (Date.parse(headers.get('date')!) || now);
       if (remaining >= 0) {
         // (A 429 with points left is another limit, a subscription's cost or five conduits: the
         // bucket is as the headers say.) This call still holds its place, and Twitch counted it.
         left = Math.min(remaining - held + 1, fresh ? Infinity : free(now));
         since = now;
-        max = read('ratelimit-limit') || remaining + 1;
+        max = read('RateLimit-Limit') || remaining + 1;
         // The refill rate, from how long the spent points take to return: only once half the bucket
         // is spent, since whole-second resets say little about a short horizon. Else a minute's worth.
         rate = (max - remaining) * 2 >= max && ms > 0 ? (max - remaining) / Math.min(ms, MAX_WAIT_MS) : rate || max / 60_000;
