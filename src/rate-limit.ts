@@ -113,15 +113,15 @@ function createBucket(): Take {
     pump();
   };
 
-  /** A place for a call that goes now, with `n` points free. */
-  const grant = (now: number, n: number) => ((left = n - 1), (since = now), held++, placeAfter(answers));
+  /** A place for a call that goes now, a point being free. */
+  const grant = (now: number) => ((left = free(now) - 1), (since = now), held++, placeAfter(answers));
 
   /** Lets queued calls go while points are free; else waits for the refill (returning how long), or refuses them all if it is too far off. */
   const pump = (): number | void => {
     const now = Date.now();
     let n;
     clearTimeout(timer);
-    while (queue[0] && (n = free(now)) >= 1) queue.shift()!(grant(now, n));
+    while (queue[0] && (n = free(now)) >= 1) queue.shift()!(grant(now));
     // (The queue is not empty, so the loop's test set `n`: what is free now, under a point.)
     if (!queue[0]) return;
     if (now < far) return void queue.splice(0).map((go) => go());
@@ -133,9 +133,8 @@ function createBucket(): Take {
   return (signal, wait) => {
     signal?.throwIfAborted();
     const now = Date.now();
-    const n = queue[0] ? 0 : free(now);
     // Nobody waiting and a point free: the place, at once (no promise, no timer).
-    if (n >= 1) return grant(now, n);
+    if (!queue[0] && free(now) >= 1) return grant(now);
     return new Promise((resolve, reject) => {
       const abort = () => {
         queue.splice(queue.indexOf(go), 1);
