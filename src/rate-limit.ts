@@ -119,14 +119,12 @@ function createBucket(): Take {
   /** Lets queued calls go while points are free; else waits for the refill (returning how long), or refuses them all if it is too far off. */
   const pump = (): number | void => {
     const now = Date.now();
-    let n;
     clearTimeout(timer);
-    while (queue[0] && (n = free(now)) >= 1) queue.shift()!(grant(now));
-    // (The queue is not empty, so the loop's test set `n`: what is free now, under a point.)
+    while (queue[0] && free(now) >= 1) queue.shift()!(grant(now));
     if (!queue[0]) return;
     if (now < far) return void queue.splice(0).map((go) => go());
     // With no refill known, the answers in flight wake the queue.
-    const ms = Math.max(pause - now, rate && Math.min(Math.ceil((1 - n!) / rate), MAX_WAIT_MS));
+    const ms = Math.max(pause - now, rate && Math.min(Math.ceil((1 - free(now)) / rate), MAX_WAIT_MS));
     if (ms > 0) return (timer = setTimeout(pump, ms)), ms;
   };
 
