@@ -79,9 +79,8 @@ function createBucket(): Take {
    */
   const placeAfter = (asOf: number): Place => (answer) => {
     if (answer) {
-      const { headers } = answer;
       let limited = answer.status == 429;
-      const read = (name: string) => +(headers.get(name) ?? NaN);
+      const read = (name: string) => +(answer.headers.get(name) ?? NaN);
       const remaining = read('RateLimit-Remaining');
       const now = Date.now();
       // An answer to a request sent before another answer came may be older than that one: it can
@@ -90,7 +89,7 @@ function createBucket(): Take {
       // The reset is an epoch second on Twitch's clock: measured against its `Date` header, a wrong
       // clock on either side cannot stretch the wait (the header is whole seconds, so the wait errs
       // long by under one). Without a readable `Date` (browsers hide it), the local clock stands in.
-      const ms = read('RateLimit-Reset') * 1000 - (Date.parse(headers.get('date')!) || now);
+      const ms = read('RateLimit-Reset') * 1000 - (Date.parse(answer.headers.get('date')!) || now);
       if (remaining >= 0) {
         // (A 429 with points left is another limit, a subscription's cost or five conduits: the
         // bucket is as the headers say.) This call still holds its place, and Twitch counted it.
