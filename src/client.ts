@@ -182,9 +182,8 @@ export function createClient(options: ClientOptions): Client {
             // rather than passed as `headers`, which ky would copy through three Headers objects
             // (half of ky's own cost per call).
             fetch: (request, init) => {
-              const { headers } = request as Request;
-              headers.set('authorization', bearer);
-              headers.set('client-id', clientId);
+              (request as Request).headers.set('authorization', bearer);
+              (request as Request).headers.set('client-id', clientId);
               sent = Date.now();
               note?.({ type: attempt++ ? 'retry' : 'request', cause });
               cause = 'network';
