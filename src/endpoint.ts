@@ -134,7 +134,7 @@ export const checkRequired: InputCheck = (spec, input) => {
 /** {@link InputRules.limits}. */
 export const checkLimits: InputCheck = (spec, input) => {
   for (const { of, max } of spec.limits ?? []) {
-    if (of.reduce((sum, key) => sum + count(input[key]), 0) > max) fail(of[0]!, `at most ${max} values across ${of.join(', ')}`);
+    if (of.flatMap((key) => input[key] ?? []).length > max) fail(of[0]!, `at most ${max} values across ${of.join(', ')}`);
   }
 };
 
