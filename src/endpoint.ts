@@ -105,7 +105,7 @@ export function checkScopes(spec: EndpointMeta, token: AccessToken): void {
 }
 
 /** How many values a parameter holds: an array's length, else 1 when given. */
-const count = (value: unknown) => [value ?? []].flat().length;
+const count = (value: unknown) => (Array.isArray(value) ? value.length : value == null ? 0 : 1);
 
 function fail(param: string, message: string): never {
   throw new InputError(param, message);
