@@ -1,4 +1,4 @@
-import ky, { isHTTPError, isNetworkError, isTimeoutError, type Options } from 'ky';
+import ky, { isNetworkError, isTimeoutError, type Options } from 'ky';
 import { readText } from './body.js';
 import type { EndpointMeta, EndpointSpec, TokenType } from './endpoint.js';
 import { helixError, InputError, NetworkError, RateLimitError, UnauthorizedError, ValidationError, type HelixError } from './errors.js';
@@ -126,7 +126,8 @@ export function createClient(options: ClientOptions): Client {
   // after a server's delay (Retry-After), which is unchecked input; every retry takes its place
   // in the bucket again. (ky takes an option set to undefined as not set: `timeout` then
   // defaults to 10 s.)
-  const shared: Options = { retry: 0, timeout: options.timeout };
+  // (ky is not asked to throw on an error status: the body is read and parsed here, once, for both.)
+  const shared: Options = { retry: 0, timeout: options.timeout, throwHttpErrors: false };
 
   /** Refuses, before sending, a token that cannot go in a header or (for a spec with scopes) lacks a scope it is known to lack. */
   function checked(spec: EndpointSpec, token: AccessToken): AccessToken {
@@ -149,6 +150,13 @@ export function createClient(options: ClientOptions): Client {
     let cause: number | 'network' | undefined;
     // (`note?.(…)` builds no entry when there is no log.)
     const note = log && ((entry: object) => log({ source: 'helix', method, path, attempt, ...entry } as LogEntry));
+    // Any trace of a secret sent, removed: a server may echo the token or a webhook `secret` of the
+    // input (at any depth) in its error text, its status text or a header. (`checked` made sure the token is not empty.)
+    const hide = (text: unknown) => {
+      let out = String(text).replaceAll(token.token, '[secret]');
+      JSON.stringify(input, (key, value) => (key === 'secret' && value && (out = out.replaceAll(value, '[secret]')), value));
+      return out.slice(0, 300);
+    };
 
     // A whole URL: ky resolving a base URL and search params costs more than the rest of the call.
     // A repeatable parameter takes an array: one `key=value` each.
@@ -161,47 +169,55 @@ export function createClient(options: ClientOptions): Client {
         // Outside ky's per-attempt timeout: an empty bucket may take up to a minute to refill.
         const place = await limiter(bearer, signal, note && ((ms) => note({ type: 'wait', ms, cause })));
         if (!place) throw helixError({ status: 429, error: 'Too Many Requests', message: 'reset past 120 s', endpoint: spec.id, headers: new Headers() });
-        const request: Options = {
-          ...shared,
-          method,
-          signal,
-          // (JSON leaves out the fields that are undefined.)
-          json: spec.body[0] && Object.fromEntries(spec.body.map((key) => [key, input[key]])),
-          // Every attempt (retries included) passes here. The two headers are set on ky's Request
-          // rather than passed as `headers`, which ky would copy through three Headers objects
-          // (half of ky's own cost per call). Then the bucket is updated from Twitch's headers.
-          fetch: async (request, init) => {
-            const { headers } = request as Request;
-            headers.set('authorization', bearer);
-            headers.set('client-id', clientId);
-            const sent = Date.now();
-            note?.({ type: attempt++ ? 'retry' : 'request', cause });
-            cause = 'network';
-            const answer = await (fetcher ?? globalThis.fetch)(request, init);
-            note?.({ type: 'response', status: (cause = answer.status), ms: Date.now() - sent });
-            place(answer.headers, answer.status === 429);
-            return answer;
-          },
-        };
-        // The place passes on once the call is answered, or failed (even before sending).
-        let response;
+        let response: Response | undefined;
+        let sent = 0;
         try {
-          response = await ky(url, request);
+          response = await ky(url, {
+            ...shared,
+            method,
+            signal,
+            // (JSON leaves out the fields that are undefined.)
+            json: spec.body[0] && Object.fromEntries(spec.body.map((key) => [key, input[key]])),
+            // Every attempt (retries included) passes here. The two headers are set on ky's Request
+            // rather than passed as `headers`, which ky would copy through three Headers objects
+            // (half of ky's own cost per call).
+            fetch: (request, init) => {
+              (request as Request).headers.set('authorization', bearer);
+              (request as Request).headers.set('client-id', clientId);
+              sent = Date.now();
+              note?.({ type: attempt++ ? 'retry' : 'request', cause });
+              cause = 'network';
+              return (fetcher ?? globalThis.fetch)(request, init);
+            },
+          });
         } finally {
-          place();
+          // The place passes on once the call is answered (the bucket then updated from Twitch's
+          // headers), or failed (even before sending).
+          place(response);
         }
+        note?.({ type: 'response', status: (cause = response.status), ms: Date.now() - sent });
         // (Undefined when the body passed the cap: it was read no further.)
         const text = await readText(response, MAX_BODY_BYTES);
-        if (spec.text || !spec.response) return spec.text && text;
         // Twitch has acted on a 2xx: a body that is missing, not JSON or too large is delivered
         // as it came (undefined or the text) and reported, like any other mismatch.
-        let body: unknown = text || undefined;
+        let body: any = text || undefined;
         let problem: ValidationError | undefined;
         try {
           body = JSON.parse(text!);
         } catch {
           problem = new ValidationError(spec.id, [{ path: '', message: text === undefined ? 'a body over 16 MiB' : text ? 'not JSON' : 'no body' }], body);
         }
+        if (!response.ok) {
+          // Twitch's error body: { error, status, message }.
+          throw helixError({
+            status: response.status,
+            error: hide(body?.error ?? response.statusText),
+            message: hide(body?.message ?? ''),
+            endpoint: spec.id,
+            headers: new Headers([...response.headers].map(([name, value]) => [name, hide(value)])),
+          });
+        }
+        if (!spec.response) return spec.text && text;
         if (validate && (problem ??= check(spec.response, body, spec.id))) {
           if (validate === 'strict') throw problem;
           try {
@@ -213,7 +229,14 @@ export function createClient(options: ClientOptions): Client {
         }
         return body;
       } catch (caught) {
-        const error = toTwitchError(spec, caught, token.token, input, cause === 'network');
+        // ky's network errors and timeouts become ours. When the last request got no response, a
+        // TypeError with a system error code is the connection's failure, in words ky does not know
+        // (Bun's `ECONNREFUSED: Unable to connect…`); one without is a bug in a custom fetch and
+        // surfaces as itself.
+        const error =
+          isNetworkError(caught) || isTimeoutError(caught) || (cause === 'network' && caught instanceof TypeError && 'code' in caught)
+            ? new NetworkError(spec.id, hide(caught.message))
+            : caught;
         // Twitch did not act on a request it answered 429, so any method may go again, once
         // the bucket (emptied by that 429) refills. (A 429 with requests left in the bucket is
         // another limit, a subscription's cost or five conduits: the limiter leaves the bucket
@@ -241,34 +264,3 @@ export function createClient(options: ClientOptions): Client {
   return { clientId, validate, onInvalid, log, call };
 }
 
-/**
- * Maps ky's errors to ours, with any trace of a secret sent removed: a server may echo the token
- * or a webhook `secret` of the input in its error text, its status text or a header. `unanswered`:
- * the last request got no response; then a TypeError with a system error code is the connection's
- * failure, in words ky does not know (Bun's `ECONNREFUSED: Unable to connect…`), while one without
- * is a bug in a custom fetch and surfaces as itself.
- */
-function toTwitchError(spec: EndpointSpec, error: unknown, token: string, input: object, unanswered: boolean): unknown {
-  // (`checked` made sure the token is not empty.) Every `secret` field of the input, at any depth.
-  const hide = (text: unknown) => {
-    let out = String(text).replaceAll(token, '[secret]');
-    JSON.stringify(input, (key, value) => (key === 'secret' && value && (out = out.replaceAll(value, '[secret]')), value));
-    return out.slice(0, 300);
-  };
-  if (isHTTPError(error)) {
-    // Twitch's error body: { error, status, message }.
-    const body = (error.data ?? {}) as { error?: unknown; message?: unknown };
-    const { response } = error;
-    const headers = new Headers();
-    response.headers.forEach((value, name) => headers.set(name, hide(value)));
-    return helixError({
-      status: response.status,
-      error: hide(body.error ?? response.statusText),
-      message: hide(body.message ?? ''),
-      endpoint: spec.id,
-      headers,
-    });
-  }
-  if (isNetworkError(error) || isTimeoutError(error) || (unanswered && error instanceof TypeError && 'code' in error)) return new NetworkError(spec.id, hide(error.message));
-  return error;
-}

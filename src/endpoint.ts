@@ -54,7 +54,7 @@ export interface EndpointSpec extends EndpointMeta, InputRules {
    * received, never with the schema's output (the generated ones drop fields they do not know).
    */
   readonly response?: Schema;
-  /** The body is text (the iCalendar schedule), not JSON. */
+  /** The body is text (the iCalendar schedule), not JSON: the call resolves with it. Such a spec has no `response`. */
   readonly text?: true;
 }
 
@@ -134,7 +134,7 @@ export const checkRequired: InputCheck = (spec, input) => {
 /** {@link InputRules.limits}. */
 export const checkLimits: InputCheck = (spec, input) => {
   for (const { of, max } of spec.limits ?? []) {
-    if (of.reduce((sum, key) => sum + count(input[key]), 0) > max) fail(of[0]!, `at most ${max} values across ${of.join(', ')}`);
+    if (of.flatMap((key) => input[key] ?? []).length > max) fail(of[0]!, `at most ${max} values across ${of.join(', ')}`);
   }
 };
 

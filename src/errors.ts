@@ -46,10 +46,9 @@ export class ValidationError extends TwitchError {
   /** The data as received (non-enumerable). */
   declare readonly body: unknown;
   constructor(source: string, issues: readonly ValidationIssue[], body?: unknown) {
-    const [first] = issues;
-    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
-    super(`${source}: unexpected data${first?.path ? ` at ${first.path}` : ''}: ${first?.message ?? 'invalid'}${more}`);
-    Object.assign(this, { source, issues, path: first?.path ?? '' });
+    const { path = '', message = 'invalid' }: Partial<ValidationIssue> = issues[0] ?? {};
+    super(`${source}: unexpected data${path && ` at ${path}`}: ${message}${issues[1] ? ` (and ${issues.length - 1} more)` : ''}`);
+    Object.assign(this, { source, issues, path });
     Object.defineProperty(this, 'body', { value: body });
   }
 }

@@ -16,6 +16,5 @@ export default async function ky(input: Ky.Input, options?: Ky.Options): Promise
 }
 
 // Before ky is loaded nothing can be one of its errors.
-export const isHTTPError = (error: unknown): error is Ky.HTTPError => loaded?.isHTTPError(error) ?? false;
 export const isNetworkError = (error: unknown): error is Ky.NetworkError => loaded?.isNetworkError(error) ?? false;
 export const isTimeoutError = (error: unknown): error is Ky.TimeoutError => loaded?.isTimeoutError(error) ?? false;

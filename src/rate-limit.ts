@@ -5,10 +5,10 @@
  */
 
 /**
- * A call's place in its bucket. Give it each response's headers (`limited`: the response was a
- * 429), then call it bare once the call is answered or failed, to pass the place on.
+ * A call's place in its bucket. Call it once the call is answered (with the response, whose
+ * headers update the bucket) or failed (bare), to pass the place on.
  */
-export type Place = (headers?: Headers, limited?: boolean) => void;
+export type Place = (answer?: Response) => void;
 
 /**
  * Gives a {@link Place} when the call may send (at once when nobody waits and a point is free,
@@ -73,62 +73,65 @@ function createBucket(): Take {
 
   const free = (now: number) => (now < pause ? 0 : Math.min(max - held, left + rate * (now - since)));
 
-  /** A place for a call sent after `asOf` answers: its own answer is fresh if none came in between. */
-  const placeAfter = (asOf: number): Place => (headers, limited) => {
-    // (Before any answer, a call that got none gives its point of the first burst back.)
-    if (!headers) return held--, answers || left++, pump();
-    const read = (name: string) => +(headers.get(name) ?? NaN);
-    const remaining = read('ratelimit-remaining');
-    const now = Date.now();
-    // An answer to a request sent before another answer came may be older than that one: it can
-    // only lower what is free. A fresh answer, or a 429, is taken as told.
-    const fresh = asOf === answers++ || (limited &&= !remaining);
-    // The reset is an epoch second on Twitch's clock: measured against its `Date` header, a wrong
-    // clock on either side cannot stretch the wait (the header is whole seconds, so the wait errs
-    // long by under one). Without a readable `Date` (browsers hide it), the local clock stands in.
-    const ms = read('ratelimit-reset') * 1000 - (Date.parse(headers.get('date')!) || now);
-    if (remaining >= 0) {
-      // (A 429 with points left is another limit, a subscription's cost or five conduits: the
-      // bucket is as the headers say.) This call still holds its place, and Twitch counted it.
-      left = Math.min(remaining - held + 1, fresh ? Infinity : free(now));
-      since = now;
-      max = read('ratelimit-limit') || remaining + 1;
-      // The refill rate, from how long the spent points take to return: only once half the bucket
-      // is spent, since whole-second resets say little about a short horizon. Else a minute's worth.
-      rate = (max - remaining) * 2 >= max && ms > 0 ? (max - remaining) / Math.min(ms, MAX_WAIT_MS) : rate || max / 60_000;
-      far = ms > MAX_WAIT_MS ? now + MAX_WAIT_MS : 0;
-    } else if (!limited) {
+  /**
+   * A place for a call sent after `asOf` answers: its own answer is fresh if none came in between.
+   * An answer is taken in while the call still holds its place.
+   */
+  const placeAfter = (asOf: number): Place => (answer) => {
+    if (answer) {
+      let limited = answer.status == 429;
+      const read = (name: string) => +(answer.headers.get(name) ?? NaN);
+      const remaining = read('RateLimit-Remaining');
+      const now = Date.now();
+      // An answer to a request sent before another answer came may be older than that one: it can
+      // only lower what is free. A fresh answer, or a 429, is taken as told.
+      const fresh = asOf === answers++ || (limited &&= !remaining);
+      // The reset is an epoch second on Twitch's clock: measured against its `Date` header, a wrong
+      // clock on either side cannot stretch the wait (the header is whole seconds, so the wait errs
+      // long by under one). Without a readable `Date` (browsers hide it), the local clock stands in.
+      const ms = read('RateLimit-Reset') * 1000 - (Date.parse(answer.headers.get('date')!) || now);
+      if (remaining >= 0) {
+        // (A 429 with points left is another limit, a subscription's cost or five conduits: the
+        // bucket is as the headers say.) This call still holds its place, and Twitch counted it.
+        left = Math.min(remaining - held + 1, fresh ? Infinity : free(now));
+        since = now;
+        max = read('RateLimit-Limit') || remaining + 1;
+        // The refill rate, from how long the spent points take to return: only once half the bucket
+        // is spent, since whole-second resets say little about a short horizon. Else a minute's worth.
+        rate = (max - remaining) * 2 >= max && ms > 0 ? (max - remaining) / Math.min(ms, MAX_WAIT_MS) : rate || max / 60_000;
+        far = ms > MAX_WAIT_MS ? now + MAX_WAIT_MS : 0;
+      }
       // Nothing to go by: if no answer ever told (a browser may hide the headers), no limit.
-      if (max == Infinity) left = max;
-      return;
+      else if (!limited && max == Infinity) left = max;
+      // A 429 that said nothing of its reset means "not now": a second.
+      if (limited && !(ms > 0)) pause = now + 1000;
     }
-    // A 429 that said nothing of its reset means "not now": a second.
-    if (limited && !(ms > 0)) pause = now + 1000;
+    held--;
+    // (Before any answer, a call that got none gives its point of the first burst back.)
+    answers || left++;
+    pump();
   };
 
-  /** A place for a call that goes now, with `n` points free. */
-  const grant = (now: number, n: number) => ((left = n - 1), (since = now), held++, placeAfter(answers));
+  /** A place for a call that goes now, a point being free. */
+  const grant = (now: number) => ((left = free(now) - 1), (since = now), held++, placeAfter(answers));
 
   /** Lets queued calls go while points are free; else waits for the refill (returning how long), or refuses them all if it is too far off. */
   const pump = (): number | void => {
     const now = Date.now();
-    let n;
     clearTimeout(timer);
-    while (queue[0] && (n = free(now)) >= 1) queue.shift()!(grant(now, n));
-    // (The queue is not empty, so the loop's test set `n`: what is free now, under a point.)
+    while (queue[0] && free(now) >= 1) queue.shift()!(grant(now));
     if (!queue[0]) return;
     if (now < far) return void queue.splice(0).map((go) => go());
     // With no refill known, the answers in flight wake the queue.
-    const ms = Math.max(pause - now, rate && Math.min(Math.ceil((1 - n!) / rate), MAX_WAIT_MS));
+    const ms = Math.max(pause - now, rate && Math.min(Math.ceil((1 - free(now)) / rate), MAX_WAIT_MS));
     if (ms > 0) return (timer = setTimeout(pump, ms)), ms;
   };
 
   return (signal, wait) => {
     signal?.throwIfAborted();
     const now = Date.now();
-    const n = queue[0] ? 0 : free(now);
     // Nobody waiting and a point free: the place, at once (no promise, no timer).
-    if (n >= 1) return grant(now, n);
+    if (!queue[0] && free(now) >= 1) return grant(now);
     return new Promise((resolve, reject) => {
       const abort = () => {
         queue.splice(queue.indexOf(go), 1);

@@ -8,7 +8,7 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
+    signal?.throwIfAborted();
     const abort = () => {
       clearTimeout(timer);
       reject(signal!.reason);
