@@ -72,7 +72,7 @@ export interface ClientOptions {
    * `limit: 0` turns all of it off.
    */
   retry?: { limit?: number };
-  /** Milliseconds to wait for each response. Default 10000; `false` for none. */
+  /** Milliseconds to wait for each response's headers, and again for its body. Default 10000; `false` for none. */
   timeout?: number | false;
   /**
    * Told what the client does, as {@link LogEntry} objects (`source: 'helix'`): each request and
@@ -128,6 +128,8 @@ export function createClient(options: ClientOptions): Client {
   // defaults to 10 s.)
   // (ky is not asked to throw on an error status: the body is read and parsed here, once, for both.)
   const shared: Options = { retry: 0, timeout: options.timeout, throwHttpErrors: false };
+  // The same limit again for the body, once the headers are in (ky's ends at the headers).
+  const bodyMs = options.timeout === false ? 0 : options.timeout ?? 10_000;
 
   /** Refuses, before sending, a token that cannot go in a header or (for a spec with scopes) lacks a scope it is known to lack. */
   function checked(spec: EndpointSpec, token: AccessToken): AccessToken {
@@ -197,7 +199,7 @@ export function createClient(options: ClientOptions): Client {
         }
         note?.({ type: 'response', status: (cause = response.status), ms: Date.now() - sent });
         // (Undefined when the body passed the cap: it was read no further.)
-        const text = await readText(response, MAX_BODY_BYTES);
+        const text = await readText(response, MAX_BODY_BYTES, bodyMs);
         // Twitch has acted on a 2xx: a body that is missing, not JSON or too large is delivered
         // as it came (undefined or the text) and reported, like any other mismatch.
         let body: any = text || undefined;

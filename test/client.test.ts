@@ -221,6 +221,24 @@ describe('errors', () => {
     expect(settled).toBeInstanceOf(NetworkError);
     expect(String(settled)).not.toContain(TOKEN);
   });
+
+  test('a body that stops arriving after its headers ends the call with NetworkError, for a success and an error alike, and is not retried', async () => {
+    vi.useFakeTimers();
+    for (const status of [200, 500]) {
+      // Headers, the first bytes of a body, then nothing more, as a stalled server would.
+      const stalled = () =>
+        new Response(new ReadableStream({ start: (controller) => controller.enqueue(new TextEncoder().encode('{"data":[')) }), { status, headers: { 'content-type': 'application/json' } });
+      const stub = fetchStub(stalled);
+      let settled: unknown = 'pending';
+      getUsers(client(stub.fetch, { timeout: 30 }), { id: '1' }).catch((e: unknown) => (settled = e));
+      await vi.advanceTimersByTimeAsync(29);
+      expect(settled, String(status)).toBe('pending');
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(settled, String(status)).toBeInstanceOf(NetworkError);
+      expect(String(settled)).toContain('the body stopped arriving');
+      expect(stub.requests, String(status)).toHaveLength(1);
+    }
+  });
 });
 
 describe('rate limits', () => {
