@@ -27,28 +27,19 @@ export async function readBody(message: Request | Response, max: number, copy?: 
 
 /**
  * The body as text, or undefined once it passes `max` bytes (read no further). For answers whose
- * bytes are not needed, it decodes as it reads and keeps no chunks. With `ms`, a body still
- * arriving after that long is abandoned and the read rejects with a `TimeoutError`.
+ * bytes are not needed, it decodes as it reads and keeps no chunks.
  */
-export async function readText(message: Request | Response, max: number, ms?: number): Promise<string | undefined> {
+export async function readText(message: Request | Response, max: number): Promise<string | undefined> {
   const reader = message.body?.getReader();
   if (!reader) return '';
   const decoder = new TextDecoder();
   let text = '';
-  let late: DOMException | undefined;
-  // A server may send its headers and then stall: fetch's own limits end at the headers.
-  const timer = ms && setTimeout(() => reader.cancel((late = new DOMException('the body stopped arriving', 'TimeoutError'))).catch(() => undefined), ms);
-  try {
-    for (let read; !(read = await reader.read()).done; ) {
-      if ((max -= read.value.byteLength) < 0) {
-        reader.cancel().catch(() => undefined);
-        return undefined;
-      }
-      text += decoder.decode(read.value, { stream: true });
+  for (let read; !(read = await reader.read()).done; ) {
+    if ((max -= read.value.byteLength) < 0) {
+      reader.cancel().catch(() => undefined);
+      return undefined;
     }
-  } finally {
-    clearTimeout(timer);
+    text += decoder.decode(read.value, { stream: true });
   }
-  if (late) throw late;
   return text + decoder.decode();
 }

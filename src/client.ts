@@ -72,7 +72,7 @@ export interface ClientOptions {
    * `limit: 0` turns all of it off.
    */
   retry?: { limit?: number };
-  /** Milliseconds to wait for each response's headers, and again for its body. Default 10000; `false` for none. */
+  /** Milliseconds each request may take, from sending to the last byte of its answer. Default 10000; `false` for none. */
   timeout?: number | false;
   /**
    * Told what the client does, as {@link LogEntry} objects (`source: 'helix'`): each request and
@@ -128,8 +128,6 @@ export function createClient(options: ClientOptions): Client {
   // defaults to 10 s.)
   // (ky is not asked to throw on an error status: the body is read and parsed here, once, for both.)
   const shared: Options = { retry: 0, timeout: options.timeout, throwHttpErrors: false };
-  // The same limit again for the body, once the headers are in (ky's ends at the headers).
-  const bodyMs = options.timeout === false ? 0 : options.timeout ?? 10_000;
 
   /** Refuses, before sending, a token that cannot go in a header or (for a spec with scopes) lacks a scope it is known to lack. */
   function checked(spec: EndpointSpec, token: AccessToken): AccessToken {
@@ -172,6 +170,8 @@ export function createClient(options: ClientOptions): Client {
         const place = await limiter(bearer, signal, note && ((ms) => note({ type: 'wait', ms, cause })));
         if (!place) throw helixError({ status: 429, error: 'Too Many Requests', message: 'reset past 120 s', endpoint: spec.id, headers: new Headers() });
         let response: Response | undefined;
+        // (Undefined when the body passed the cap: it was read no further.)
+        let text: string | undefined;
         let sent = 0;
         try {
           response = await ky(url, {
@@ -183,13 +183,17 @@ export function createClient(options: ClientOptions): Client {
             // Every attempt (retries included) passes here. The two headers are set on ky's Request
             // rather than passed as `headers`, which ky would copy through three Headers objects
             // (half of ky's own cost per call).
-            fetch: (request, init) => {
+            fetch: async (request, init) => {
               (request as Request).headers.set('authorization', bearer);
               (request as Request).headers.set('client-id', clientId);
               sent = Date.now();
               note?.({ type: attempt++ ? 'retry' : 'request', cause });
               cause = 'network';
-              return (fetcher ?? globalThis.fetch)(request, init);
+              const answer = await (fetcher ?? globalThis.fetch)(request, init);
+              // The body is read here, inside ky's timeout, so that one limit covers the headers and
+              // the body (a server may stall after its headers).
+              text = await readText(answer, MAX_BODY_BYTES);
+              return answer;
             },
           });
         } finally {
@@ -198,8 +202,6 @@ export function createClient(options: ClientOptions): Client {
           place(response);
         }
         note?.({ type: 'response', status: (cause = response.status), ms: Date.now() - sent });
-        // (Undefined when the body passed the cap: it was read no further.)
-        const text = await readText(response, MAX_BODY_BYTES, bodyMs);
         // Twitch has acted on a 2xx: a body that is missing, not JSON or too large is delivered
         // as it came (undefined or the text) and reported, like any other mismatch.
         let body: any = text || undefined;
