@@ -38,14 +38,15 @@ function next(child: ChildProcess): Promise<Reply> {
 
 /**
  * `file` exports `prepare(id)`; each id gets its own Node process (with `execArgv`). Children are
- * prepared one after another (so warm-ups do not compete), then asked for `rounds` rounds in turn.
+ * prepared one after another (so warm-ups do not compete), then asked for `rounds` rounds in turn,
+ * each round starting with the next contender.
  */
 export async function interleave(file: string, ids: readonly string[], rounds: number, execArgv: string[] = []): Promise<Series[]> {
   const children = new Map<string, ChildProcess>();
   const series = new Map<string, Series>(ids.map((id) => [id, { id, rounds: [], median: NaN, cpuRounds: [], cpuMedian: NaN, counts: [] }]));
   try {
     for (const id of ids) {
-      const child = fork(CHILD, [file, id], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const child = fork(CHILD, [file, id], { execArgv: ['--expose-gc', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       const reply = await next(child);
       if (reply.error) {
         series.get(id)!.error = reply.error;
@@ -54,8 +55,11 @@ export async function interleave(file: string, ids: readonly string[], rounds: n
       }
       children.set(id, child);
     }
+    const order = [...children];
     for (let r = 0; r < rounds; r++) {
-      for (const [id, child] of children) {
+      // Each round starts one contender further on, so none is always run right after another.
+      for (let k = 0; k < order.length; k++) {
+        const [id, child] = order[(r + k) % order.length]!;
         const entry = series.get(id)!;
         if (entry.error) continue;
         child.send('round');

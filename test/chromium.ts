@@ -27,6 +27,7 @@ export function findChromium(): string | undefined {
   return path;
 }
 
-export function launchChromium(executablePath: string): Promise<Browser> {
-  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+/** Launches headless Chromium; `extraArgs` go after the usual flags (the bench adds `--js-flags=--expose-gc`). */
+export function launchChromium(executablePath: string, extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
