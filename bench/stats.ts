@@ -8,11 +8,16 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * Two contenders measured in the same rounds, compared round by round: each round's ratio a/b,
- * and their median. A slow spell of a shared machine slows both figures of a round alike, so
- * the ratio of a round moves far less than either figure does from round to round.
+ * Two contenders measured in the same rounds, compared round by round with `compare` (a/b by
+ * default): each round's figure, and their median. A slow spell of a shared machine moves both
+ * figures of a round alike, so the comparison of a round moves far less than either figure does
+ * from round to round.
  */
-export function pairedRatio(a: readonly number[], b: readonly number[]): { median: number; min: number; max: number } {
-  const ratios = a.slice(0, b.length).map((value, i) => value / b[i]!);
-  return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
+export function paired(
+  a: readonly number[],
+  b: readonly number[],
+  compare = (x: number, y: number) => x / y,
+): { median: number; min: number; max: number } {
+  const each = a.slice(0, b.length).map((value, i) => compare(value, b[i]!));
+  return { median: median(each), min: Math.min(...each), max: Math.max(...each) };
 }
