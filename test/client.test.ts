@@ -16,6 +16,8 @@ import {
 } from '../src/index.ts';
 import { getUsers } from '../src/helix/users.ts';
 import { getStreams } from '../src/helix/streams.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { endlessResponse, fetchStub, json } from './fetch-stub.ts';
 
@@ -197,6 +199,35 @@ describe('errors', () => {
     const error = await getUsers(client(stub.fetch, { retry: { limit: 1 } }), { id: '1' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NetworkError);
     expect(stub.requests).toHaveLength(2);
+  });
+
+  test('a connection that breaks off in the middle of a body is NetworkError, and a GET goes again', async () => {
+    // A real server on loopback: headers and the start of a body, then the socket closes.
+    let requests = 0;
+    const server = createServer((_, response) => {
+      if (requests++ === 0) {
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': '500' });
+        response.write('{"data":[');
+        setTimeout(() => response.socket?.destroy(), 10);
+      } else {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ data: [user('again')] }));
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const retried = await getUsers(client(globalThis.fetch, { baseUrl, timeout: 2000 }), { id: '1' });
+      expect(retried.data[0]?.login).toBe('again');
+      expect(requests).toBe(2);
+      requests = 0;
+      const error = await getUsers(client(globalThis.fetch, { baseUrl, timeout: 2000, retry: { limit: 0 } }), { id: '1' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NetworkError);
+      expect(requests).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   test("a connection failure in words ky does not know (Bun's) is NetworkError too", async () => {
