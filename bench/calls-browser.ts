@@ -1,9 +1,10 @@
-// The per-call bench of ./calls.ts in headless Chromium, where helixkit's users run it: one page,
+// The per-call bench of ./calls.ts in headless Chromium, where helixkit's users run it: one page per contender,
 // the same stubbed answer, the contenders' rounds taken in turn. Browsers build Request and
 // Response natively, so ky's cost there differs from Node's (where undici builds them in JS).
 import { bundleForBrowser } from './bundle.ts';
 import { median } from './stats.ts';
 import { BODY, HEADERS } from './calls.ts';
+import type { Page } from 'playwright-core';
 import { findChromium, launchChromium } from '../test/chromium.ts';
 
 /** Calls per timed round: a browser call costs several times a Node one. */
@@ -59,8 +60,6 @@ window.bench = async (id, calls) => {
     const first = await call();
     if ((first?.data?.[0]?.id ?? first?.id) !== '141981764') throw new Error(id + ': unexpected result');
     const n = Math.min(calls - done, every);
-    // Each contender's round starts on a collected heap, so none pays for another's garbage.
-    globalThis.gc?.();
     const start = performance.now();
     for (let i = 0; i < n; i++) await call();
     ms += performance.now() - start;
@@ -75,13 +74,19 @@ export async function browserCalls(rounds: number): Promise<{ medians: Record<Id
   const executable = findChromium();
   if (!executable) return { skipped: 'Chromium not found (apt-get install -y chromium, or set CHROMIUM_PATH)' };
   const bundled = await bundleForBrowser(page, 'iife', true);
-  const browser = await launchChromium(executable, ['--js-flags=--expose-gc']);
+  const browser = await launchChromium(executable);
   try {
-    const tab = await browser.newPage();
-    await tab.goto('about:blank');
-    await tab.addScriptTag({ content: bundled });
     const ids = Object.keys(browserContenders) as Id[];
-    const run = (id: Id, calls: number) => tab.evaluate(([id, calls]) => (window as any).bench(id, calls) as Promise<number>, [id, calls] as const);
+    // One browser context (so one renderer process and heap) per contender, as the Node bench
+    // gives each its own process: no contender's garbage is collected in another's round.
+    const tabs = new Map<Id, Page>();
+    for (const id of ids) {
+      const tab = await (await browser.newContext()).newPage();
+      await tab.goto('about:blank');
+      await tab.addScriptTag({ content: bundled });
+      tabs.set(id, tab);
+    }
+    const run = (id: Id, calls: number) => tabs.get(id)!.evaluate(([id, calls]) => (window as any).bench(id, calls) as Promise<number>, [id, calls] as const);
     for (const id of ids) await run(id, 500); // warm-up
     const all = Object.fromEntries(ids.map((id) => [id, [] as number[]])) as Record<Id, number[]>;
     // Each round starts with the next contender, so none always follows the same one.

@@ -25,8 +25,6 @@ try {
   process.on('message', async (message) => {
     if (message !== 'round') process.exit(0); // timers some contenders leave behind must not hold us
     try {
-      // Every round starts on a collected heap (the parent starts us with --expose-gc).
-      globalThis.gc?.();
       process.send!(await prepared.round());
     } catch (error) {
       process.send!({ error: String((error as Error)?.stack ?? error) });

@@ -46,7 +46,7 @@ export async function interleave(file: string, ids: readonly string[], rounds: n
   const series = new Map<string, Series>(ids.map((id) => [id, { id, rounds: [], median: NaN, cpuRounds: [], cpuMedian: NaN, counts: [] }]));
   try {
     for (const id of ids) {
-      const child = fork(CHILD, [file, id], { execArgv: ['--expose-gc', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const child = fork(CHILD, [file, id], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       const reply = await next(child);
       if (reply.error) {
         series.get(id)!.error = reply.error;
