@@ -27,7 +27,6 @@ export function findChromium(): string | undefined {
   return path;
 }
 
-/** Launches headless Chromium; `extraArgs` go after the usual flags (the bench adds `--js-flags=--expose-gc`). */
-export function launchChromium(executablePath: string, extraArgs: string[] = []): Promise<Browser> {
-  return chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, ...extraArgs] });
+export function launchChromium(executablePath: string): Promise<Browser> {
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 }
