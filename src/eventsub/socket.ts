@@ -323,7 +323,8 @@ export class EventSubSocket {
   #lostAt = 0;
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  #slot = false;
+  /** 1 while this socket holds one of its user token's three places. */
+  #slot = 0;
   #conduit: { conduitId: string; shardId: string; sessionId?: string; pending?: Promise<void> } | undefined;
   #cost: { total: number; total_cost: number; max_total_cost: number } | undefined;
 
@@ -1015,28 +1016,31 @@ export class EventSubSocket {
     return conduit.pending!;
   }
 
+  /** Takes this socket's place among its user token's three, once. */
   #claimSlot(): void {
     if (this.#slot) return;
-    let counts = claimed.get(this.#client);
-    if (!counts) claimed.set(this.#client, (counts = new Map()));
-    const key = this.#options.user ?? '';
-    const open = counts.get(key) ?? 0;
-    if (open >= MAX_SOCKETS_PER_TOKEN) {
+    if (this.#count(0) >= MAX_SOCKETS_PER_TOKEN) {
       throw new EventSubError(
         'limit',
         `Twitch allows ${MAX_SOCKETS_PER_TOKEN} EventSub WebSockets per user token: reuse or close one, or use a conduit`,
       );
     }
-    counts.set(key, open + 1);
-    this.#slot = true;
+    this.#count((this.#slot = 1));
   }
 
   #releaseSlot(): void {
-    if (!this.#slot) return;
-    this.#slot = false;
-    const counts = claimed.get(this.#client);
+    this.#count(-this.#slot);
+    this.#slot = 0;
+  }
+
+  /** Adds `by` to the count of sockets holding subscriptions for this client and user; returns the count before. */
+  #count(by: number): number {
+    const counts = claimed.get(this.#client) ?? new Map<string, number>();
+    claimed.set(this.#client, counts);
     const key = this.#options.user ?? '';
-    counts?.set(key, Math.max(0, (counts.get(key) ?? 1) - 1));
+    const open = counts.get(key) ?? 0;
+    counts.set(key, open + by);
+    return open;
   }
 
   // ---------------------------------------------------------------------------------------------
