@@ -937,12 +937,8 @@ export class EventSubSocket {
                 checkScopes,
                 response: anything,
               }),
-              {
-                type: entry.type,
-                version: entry.version,
-                condition: entry.condition,
-                transport: { method: 'websocket', session_id: session.id },
-              },
+              // (The body takes `type`, `version` and `condition` from the entry, and nothing else.)
+              { ...entry, transport: { method: 'websocket', session_id: session.id } },
             )) as { data?: EventSubSubscription[]; total?: number; total_cost?: number; max_total_cost?: number };
             const created = body?.data?.[0];
             if (created && typeof created.id === 'string') {
