@@ -376,9 +376,9 @@ export class EventSubSocket {
   }
 
   /** Opens the connection; resolves with the session when Twitch's welcome arrives. */
-  connect(): Promise<EventSubSession> {
-    if (this.#state === 'closed') return Promise.reject(closedError());
-    if (this.#session) return Promise.resolve(this.#session); // set only while connected
+  async connect(): Promise<EventSubSession> {
+    if (this.#state === 'closed') throw closedError();
+    if (this.#session) return this.#session; // set only while connected
     const ready = (this.#ready ??= deferred());
     if (this.#state === 'idle') {
       this.#state = 'connecting';
@@ -502,7 +502,8 @@ export class EventSubSocket {
       next: async () => {
         while (queue.length === 0 && !done) await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
-        return queue.length > 0 ? { value: queue.shift()!, done: false } : { value: undefined, done: true };
+        // (Read before the shift: done only when nothing is queued.)
+        return { done: !queue.length, value: queue.shift() } as IteratorResult<Value>;
       },
       return: async () => {
         stop();
