@@ -735,7 +735,7 @@ export class EventSubSocket {
       this.#onWelcome(connection, (frame.payload as { session: EventSubSession }).session);
     } else if (type === 'session_reconnect') {
       this.#onReconnect(connection, (frame.payload as { session: EventSubSession }).session);
-    } else if (type !== 'session_keepalive' && !this.#isStale(timestamp, now) && !this.#isDuplicate(frame.metadata.message_id, now)) {
+    } else if (type !== 'session_keepalive' && !this.#isRepeat(frame.metadata.message_id, timestamp, now)) {
       if (type === 'notification') this.#dispatch(frame as EventSubNotificationMessage);
       else this.#onRevocation(frame as EventSubRevocationMessage);
     }
@@ -873,15 +873,12 @@ export class EventSubSocket {
   }
 
   /**
-   * A message older than the duplicate window could be a replay whose id was already forgotten:
-   * drop it. Age is measured on Twitch's clock (offset learned from the welcome).
+   * Drops a message id seen in the last ten minutes (remembering at most `maxRememberedIds`), and
+   * a message older than that, which could be a replay whose id was already forgotten. Age is
+   * measured on Twitch's clock (offset learned from the welcome).
    */
-  #isStale(timestamp: string, now: number): boolean {
-    return now - this.#skew - sentAt(timestamp) > DUPLICATE_WINDOW_MS;
-  }
-
-  /** Drops a message id seen in the last ten minutes; remembers at most `maxRememberedIds`. */
-  #isDuplicate(id: string, now: number): boolean {
+  #isRepeat(id: string, timestamp: string, now: number): boolean {
+    if (now - this.#skew - sentAt(timestamp) > DUPLICATE_WINDOW_MS) return true;
     const ids = this.#ids;
     // Expired ids leave at the head (and below, surplus ones once the id proves new).
     while (this.#head < ids.length && now - this.#times[this.#head]! >= DUPLICATE_WINDOW_MS) this.#head++;
