@@ -404,10 +404,7 @@ export class EventSubSocket {
     const info = checkCondition(type, options.version, condition);
     if (info.webhookOnly) throw new InputError('type', `${type} is delivered over webhooks only`);
     if (this.#entries.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
-      throw new EventSubError(
-        'limit',
-        `a WebSocket session holds at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions: use another socket or a conduit`,
-      );
+      throw new EventSubError('limit', `at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per WebSocket: use another one or a conduit`);
     }
     this.#claimSlot();
     const entry: Entry = {
@@ -588,7 +585,7 @@ export class EventSubSocket {
 
   #open(url: string, role: Connection['role']): Connection {
     const Ctor = this.#options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-    if (!Ctor) throw new EventSubError('connection', 'no WebSocket in this runtime: pass the WebSocket option');
+    if (!Ctor) throw new EventSubError('connection', 'no global WebSocket: pass the WebSocket option');
     const ws = new Ctor(url);
     const connection = {
       ws,
@@ -665,11 +662,9 @@ export class EventSubSocket {
     const error =
       !session && !this.#hadSession
         ? new EventSubError('connection', `could not connect to EventSub: ${text}`, code || undefined)
-        : action === 'fatal'
-          ? new EventSubError('fatal-close', `Twitch closed the session (${code}: ${text}); not reconnecting`, code)
-          : action === 'unused' && !this.#entries.size && !this.#conduit
-            ? new EventSubError('unused', `Twitch closed the session (${code}): subscribe within the keepalive time of the welcome`, code)
-            : undefined;
+        : action === 'fatal' || (action === 'unused' && !this.#entries.size && !this.#conduit)
+          ? new EventSubError(action === 'fatal' ? 'fatal-close' : action, `Twitch closed the session (${code}: ${text}); not reconnecting`, code)
+          : undefined;
     this.#emit('disconnect', { code, reason: text, willReconnect: !error });
     if (error) this.#stop(error);
     else this.#scheduleReconnect(why);
@@ -1014,10 +1009,7 @@ export class EventSubSocket {
   #claimSlot(): void {
     if (this.#slot) return;
     if (this.#count(0) >= MAX_SOCKETS_PER_TOKEN) {
-      throw new EventSubError(
-        'limit',
-        `Twitch allows ${MAX_SOCKETS_PER_TOKEN} EventSub WebSockets per user token: reuse or close one, or use a conduit`,
-      );
+      throw new EventSubError('limit', `at most ${MAX_SOCKETS_PER_TOKEN} EventSub WebSockets per user token: close one or use a conduit`);
     }
     this.#count((this.#slot = 1));
   }
