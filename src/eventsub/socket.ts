@@ -571,7 +571,8 @@ export class EventSubSocket {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
     clearTimeout(this.#retryTimer);
-    for (const connection of [this.#primary, this.#handover]) if (connection) this.#drop(connection);
+    this.#drop(this.#primary);
+    this.#drop(this.#handover);
     this.#primary = this.#handover = this.#session = undefined;
     this.#releaseSlot();
     const error = closedError();
@@ -623,7 +624,8 @@ export class EventSubSocket {
   }
 
   /** Stops listening to a connection and closes it. The client never sends anything else. */
-  #drop(connection: Connection): void {
+  #drop(connection: Connection | undefined): void {
+    if (!connection) return;
     connection.role = 'dead';
     clearTimeout(connection.timer);
     try {
@@ -648,7 +650,7 @@ export class EventSubSocket {
 
   /** The primary connection is gone: reconnect with backoff, or stop when nothing can fix it. */
   #lost(code: number, reason: string, why: ReconnectReason): void {
-    if (this.#primary) this.#drop(this.#primary);
+    this.#drop(this.#primary);
     this.#primary = undefined;
     const session = this.#session;
     if (this.#healthy()) this.#attempt = 0;
@@ -751,12 +753,11 @@ export class EventSubSocket {
 
     if (connection.role === 'handover') {
       // Twitch moved the subscriptions: switch over, then close the old connection.
-      const old = this.#primary;
       const previous = this.#session;
+      this.#drop(this.#primary);
       this.#handover = undefined;
       this.#primary = connection;
       connection.role = 'primary';
-      if (old) this.#drop(old);
       if (previous) {
         // The subscriptions moved with the session (even if Twitch gave it a new id).
         for (const entry of this.#entries) if (entry.sessionId === previous.id) entry.sessionId = session.id;
