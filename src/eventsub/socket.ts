@@ -494,21 +494,18 @@ export class EventSubSocket {
         wake?.();
       },
     );
-    const iterator: AsyncIterableIterator<Value> = {
-      [Symbol.asyncIterator]: () => iterator,
-      next: async () => {
-        while (queue.length === 0 && !done) await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
-        // (Read before the shift: done only when nothing is queued.)
-        return { done: !queue.length, value: queue.shift() } as IteratorResult<Value>;
-      },
-      return: async () => {
+    // Listening starts now, before the first next(); breaking the loop (return) runs the finally.
+    return (async function* () {
+      try {
+        for (;;) {
+          while (!queue.length && !done) await new Promise<void>((resolve) => (wake = resolve));
+          if (!queue.length) return;
+          yield queue.shift()!;
+        }
+      } finally {
         stop();
-        queue.length = 0;
-        return { value: undefined, done: true };
-      },
-    };
-    return iterator;
+      }
+    })();
   }
 
   /**
