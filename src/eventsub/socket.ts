@@ -337,8 +337,9 @@ export class EventSubSocket {
     this.#client = options.client;
     this.#options = options;
     const log = options.log ?? options.client.log;
+    // (Parsing reads `schemas`, `validate`, `onInvalid` and `log` only.)
     this.#parse = {
-      schemas: options.schemas,
+      ...options,
       validate: options.validate ?? options.client.validate,
       onInvalid: options.onInvalid ?? options.client.onInvalid,
       log,
