@@ -407,7 +407,7 @@ export class EventSubSocket {
     if (this.#entries.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
       throw new EventSubError('limit', `at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per WebSocket: use another one or a conduit`);
     }
-    this.#claimSlot();
+    this.#hold(1);
     const entry: Entry = {
       type,
       version: info.version,
@@ -572,7 +572,7 @@ export class EventSubSocket {
     this.#drop(this.#primary);
     this.#drop(this.#handover);
     this.#primary = this.#handover = this.#session = undefined;
-    this.#releaseSlot();
+    this.#hold(0);
     const error = closedError();
     this.#ready?.reject(error);
     this.#ready = undefined;
@@ -651,7 +651,8 @@ export class EventSubSocket {
     this.#drop(this.#primary);
     this.#primary = undefined;
     const session = this.#session;
-    if (this.#healthy()) this.#attempt = 0;
+    // A session welcomed HEALTHY_MS ago or more proved the server works: the backoff starts over.
+    if (session && Date.now() - this.#welcomedAt >= HEALTHY_MS) this.#attempt = 0;
     this.#session = undefined;
     if (session) this.#lostAt = this.#lastHeard;
     const known = CLOSE_CODES[code];
@@ -677,11 +678,6 @@ export class EventSubSocket {
     this.#ready?.reject(error);
     this.#ready = undefined;
     this.#emit('error', error);
-  }
-
-  /** A session welcomed HEALTHY_MS ago or more proved the server works: the backoff starts over. */
-  #healthy(): boolean {
-    return !!this.#session && Date.now() - this.#welcomedAt >= HEALTHY_MS;
   }
 
   /**
@@ -826,7 +822,7 @@ export class EventSubSocket {
     // A healthy session moves at once and costs no attempt; a young one waits like a reconnect (if
     // past Twitch's 30 s, Twitch closes the old connection and a fresh session follows; #lost
     // clears this timer).
-    this.#retry('session_reconnect', this.#healthy() ? (this.#attempt = 0) : this.#attempt++, url, () => {
+    this.#retry('session_reconnect', this.#session && Date.now() - this.#welcomedAt >= HEALTHY_MS ? (this.#attempt = 0) : this.#attempt++, url, () => {
       try {
         this.#handover = this.#open(url, 'handover');
       } catch (error) {
@@ -976,7 +972,7 @@ export class EventSubSocket {
     entry.removed = true;
     this.#entries.delete(entry);
     // A socket without subscriptions no longer counts against the token's three.
-    if (this.#entries.size === 0) this.#releaseSlot();
+    if (this.#entries.size === 0) this.#hold(0);
   }
 
   /** Points the conduit shard at `session`, once per session however many callers ask. */
@@ -1004,28 +1000,17 @@ export class EventSubSocket {
     return conduit.pending!;
   }
 
-  /** Takes this socket's place among its user token's three, once. */
-  #claimSlot(): void {
-    if (this.#slot) return;
-    if (this.#count(0) >= MAX_SOCKETS_PER_TOKEN) {
-      throw new EventSubError('limit', `at most ${MAX_SOCKETS_PER_TOKEN} EventSub WebSockets per user token: close one or use a conduit`);
-    }
-    this.#count((this.#slot = 1));
-  }
-
-  #releaseSlot(): void {
-    this.#count(-this.#slot);
-    this.#slot = 0;
-  }
-
-  /** Adds `by` to the count of sockets holding subscriptions for this client and user; returns the count before. */
-  #count(by: number): number {
+  /** Takes (1) or gives back (0) this socket's place among the sockets its client and user may hold. */
+  #hold(want: number): void {
     const counts = claimed.get(this.#client) ?? new Map<string, number>();
     claimed.set(this.#client, counts);
     const key = this.#options.user ?? '';
     const open = counts.get(key) ?? 0;
-    counts.set(key, open + by);
-    return open;
+    if (want > this.#slot && open >= MAX_SOCKETS_PER_TOKEN) {
+      throw new EventSubError('limit', `at most ${MAX_SOCKETS_PER_TOKEN} EventSub WebSockets per user token: close one or use a conduit`);
+    }
+    counts.set(key, open + want - this.#slot);
+    this.#slot = want;
   }
 
   // ---------------------------------------------------------------------------------------------
