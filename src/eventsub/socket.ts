@@ -914,7 +914,7 @@ export class EventSubSocket {
       let retried = false;
       try {
         while (!entry.removed && this.#state !== 'closed') {
-          const session = this.#session ?? (await this.connect());
+          const session = await this.connect();
           if (entry.sessionId === session.id) return;
           try {
             const body = (await this.#helix(
