@@ -284,14 +284,8 @@ const SHARD_CHALLENGE: Shape = { challenge: 'string!', conduit_shard: { conduit_
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** What one check found: issues that stop routing (ROUTING), and the rest (OTHER). */
+/** What one check found: issues that stop routing (`[0]`), and the rest (`[1]`). Plain indices: a named constant costs the bundle bytes. */
 type Findings = [routing: ValidationIssue[], other: ValidationIssue[]];
-// (A const enum: the bundler writes the indices in place.)
-const enum Found {
-  ROUTING,
-  OTHER,
-}
-
 
 /**
  * Adds each field of `value` that does not fit `shape` to `found`. Every shape holds routing
@@ -299,7 +293,7 @@ const enum Found {
  */
 function misfits(value: unknown, shape: Shape, path: string, found: Findings): void {
   if (!isObject(value)) {
-    found[Found.ROUTING].push(issueAt(path.slice(0, -1), 'object', value));
+    found[0].push(issueAt(path.slice(0, -1), 'object', value));
     return;
   }
   for (const field in shape) {
@@ -312,7 +306,7 @@ function misfits(value: unknown, shape: Shape, path: string, found: Findings): v
     const want = kind.replace(/\W/g, '');
     if (want === 'object' ? isObject(item) : typeof item === want) continue;
     if (item === undefined ? kind.includes('?') : item === null && kind.includes('~')) continue;
-    found[kind.endsWith('!') ? Found.ROUTING : Found.OTHER].push(issueAt(path + field, want, item));
+    found[kind.endsWith('!') ? 0 : 1].push(issueAt(path + field, want, item));
   }
 }
 
@@ -326,11 +320,11 @@ function eventMisfits(payload: Record<string, any>, prefix: string, found: Findi
   /** An event must be an object; `checked` ones are then checked against the schema, if any. */
   const one = (item: unknown, path: string, checked: boolean) =>
     isObject(item)
-      ? checked && descriptor && found[Found.OTHER].push(...(check(descriptor.event, item, '', `${path}.`)?.issues ?? []))
-      : found[Found.ROUTING].push(issueAt(path, 'object', item));
+      ? checked && descriptor && found[1].push(...(check(descriptor.event, item, '', `${path}.`)?.issues ?? []))
+      : found[0].push(issueAt(path, 'object', item));
   if (event !== undefined || events === undefined) one(event, `${prefix}event`, events === undefined);
   if (Array.isArray(events)) events.forEach((item, index) => one(item, `${prefix}events.${index}`, true));
-  else if (events !== undefined) found[Found.ROUTING].push(issueAt(`${prefix}events`, 'array', events));
+  else if (events !== undefined) found[0].push(issueAt(`${prefix}events`, 'array', events));
 }
 
 const FRAME = 'eventsub message';
@@ -435,7 +429,7 @@ function parseFrame(message: Record<string, unknown>, options: ParseOptions): Ev
   const { metadata, payload } = message;
   const found: Findings = [[], []];
   misfits(message, FRAME_SHAPE, '', found);
-  if (found[Found.ROUTING][0]) throw new ValidationError(FRAME, found[Found.ROUTING], message);
+  if (found[0][0]) throw new ValidationError(FRAME, found[0], message);
   const type = (metadata as Record<string, unknown>).message_type as string;
   const body = payload as Record<string, any>;
   if (!Object.hasOwn(PAYLOADS, type)) fail(FRAME, 'metadata.message_type', 'expected a known message type', message);
