@@ -459,7 +459,7 @@ function versionsTable(byType: Map<string, Entry[]>): string {
   return [...rows]
     .map(([line, row]) => ({ line, version: row.version, types: row.types.sort() }))
     .sort((a, b) => rank(b.version) - rank(a.version) || (a.line < b.line ? -1 : 1))
-    .map(({ line, types }) => `${line}=${types.map((type) => type.replace(/^channel\./, '.')).join(' ')}`)
+    .map(({ line, types }) => `${line}=${types.map((type) => type.replace(/^channel\./, '.')).join(' ').replace(/(?<= |^)([\w.]+\.)(\w+)((?: \1\w+(?= |$))+)/g, (_, prefix: string, first: string, rest: string) => prefix + first + rest.replaceAll(' ' + prefix, ','))}`)
     .join('\n');
 }
 
@@ -495,14 +495,15 @@ export interface TypeInfo {
 //   condition: field names split by ',', '?' after an optional one, '|' between one-of fields
 //   scopes: all-of groups split by ',', any-of alternatives by '|'; 'x:*:y' stands for 'x:read:y|x:manage:y'
 //   flags: 'w' webhook only, 'b' batched
-//   types: split by ' '; a leading '.' stands for 'channel.'
+//   types: split by ' '; a leading '.' stands for 'channel.'; 'x.y.a,b' stands for 'x.y.a x.y.b'
 const TABLE = \`${versionsTable(byType)}\`;
 
 let rows: string[][] | undefined;
 
 /** The lines of a type, newest version first; the table is split once, on first use. */
 const linesOf = (type: string): string[] =>
-  (rows ??= TABLE.replace(/([= ])\\./g, '$1channel.')
+  (rows ??= TABLE.replace(/([\\w.]+\\.)([\\w,]+)/g, (_, prefix: string, names: string) => prefix + names.replaceAll(',', ' ' + prefix))
+    .replace(/([= ])\\./g, '$1channel.')
     .split('\\n')
     .map((row) => row.split(/[= ]/)))
     .filter((row) => row.includes(type, 1))

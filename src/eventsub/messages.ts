@@ -270,17 +270,22 @@ const METADATA: Shape = {
 };
 /** A frame: its metadata, and a payload that is an object (what is in it depends on the type). */
 const FRAME_SHAPE: Shape = { metadata: METADATA, payload: {} };
+/** A frame's payload, by message type. */
+const PAYLOADS: Readonly<Record<string, Shape>> = {
+  session_keepalive: {},
+  session_welcome: { session: SESSION },
+  session_reconnect: { session: SESSION },
+  notification: { subscription: SUBSCRIPTION },
+  revocation: { subscription: SUBSCRIPTION },
+};
 const WEBHOOK_BODY: Shape = { subscription: SUBSCRIPTION, challenge: 'string?' };
 const SHARD_CHALLENGE: Shape = { challenge: 'string!', conduit_shard: { conduit_id: 'string!', shard: 'string!' } };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** What one check found: issues that stop routing (ROUTING), and the rest (OTHER). */
+/** What one check found: issues that stop routing (`[0]`), and the rest (`[1]`). Plain indices: a named constant costs the bundle bytes. */
 type Findings = [routing: ValidationIssue[], other: ValidationIssue[]];
-const ROUTING = 0;
-const OTHER = 1;
-
 
 /**
  * Adds each field of `value` that does not fit `shape` to `found`. Every shape holds routing
@@ -288,7 +293,7 @@ const OTHER = 1;
  */
 function misfits(value: unknown, shape: Shape, path: string, found: Findings): void {
   if (!isObject(value)) {
-    found[ROUTING].push(issueAt(path.slice(0, -1), 'object', value));
+    found[0].push(issueAt(path.slice(0, -1), 'object', value));
     return;
   }
   for (const field in shape) {
@@ -301,7 +306,7 @@ function misfits(value: unknown, shape: Shape, path: string, found: Findings): v
     const want = kind.replace(/\W/g, '');
     if (want === 'object' ? isObject(item) : typeof item === want) continue;
     if (item === undefined ? kind.includes('?') : item === null && kind.includes('~')) continue;
-    found[kind.endsWith('!') ? ROUTING : OTHER].push(issueAt(path + field, want, item));
+    found[kind.endsWith('!') ? 0 : 1].push(issueAt(path + field, want, item));
   }
 }
 
@@ -315,11 +320,11 @@ function eventMisfits(payload: Record<string, any>, prefix: string, found: Findi
   /** An event must be an object; `checked` ones are then checked against the schema, if any. */
   const one = (item: unknown, path: string, checked: boolean) =>
     isObject(item)
-      ? checked && descriptor && found[OTHER].push(...(check(descriptor.event, item, '', `${path}.`)?.issues ?? []))
-      : found[ROUTING].push(issueAt(path, 'object', item));
+      ? checked && descriptor && found[1].push(...(check(descriptor.event, item, '', `${path}.`)?.issues ?? []))
+      : found[0].push(issueAt(path, 'object', item));
   if (event !== undefined || events === undefined) one(event, `${prefix}event`, events === undefined);
   if (Array.isArray(events)) events.forEach((item, index) => one(item, `${prefix}events.${index}`, true));
-  else if (events !== undefined) found[ROUTING].push(issueAt(`${prefix}events`, 'array', events));
+  else if (events !== undefined) found[0].push(issueAt(`${prefix}events`, 'array', events));
 }
 
 const FRAME = 'eventsub message';
@@ -424,27 +429,12 @@ function parseFrame(message: Record<string, unknown>, options: ParseOptions): Ev
   const { metadata, payload } = message;
   const found: Findings = [[], []];
   misfits(message, FRAME_SHAPE, '', found);
-  if (found[ROUTING][0]) settle(found, mode, options, FRAME, message);
-  const type = (metadata as Record<string, unknown>).message_type;
-  const body = payload as Record<string, unknown>;
-  switch (type) {
-    case 'session_keepalive':
-      break;
-    case 'session_welcome':
-    case 'session_reconnect':
-      misfits(body.session, SESSION, 'payload.session.', found);
-      break;
-    case 'notification':
-    case 'revocation':
-      misfits(body.subscription, SUBSCRIPTION, 'payload.subscription.', found);
-      if (type === 'notification') {
-        const subscription = body.subscription as Record<string, any> | undefined;
-        eventMisfits(body, 'payload.', found, mode && findSchema(options.schemas, subscription?.type, subscription?.version));
-      }
-      break;
-    default:
-      fail(FRAME, 'metadata.message_type', 'expected a known message type', message);
-  }
+  if (found[0][0]) throw new ValidationError(FRAME, found[0], message);
+  const type = (metadata as Record<string, unknown>).message_type as string;
+  const body = payload as Record<string, any>;
+  if (!Object.hasOwn(PAYLOADS, type)) fail(FRAME, 'metadata.message_type', 'expected a known message type', message);
+  misfits(body, PAYLOADS[type]!, 'payload.', found);
+  if (type === 'notification') eventMisfits(body, 'payload.', found, mode && findSchema(options.schemas, body.subscription?.type, body.subscription?.version));
   settle(found, mode, options, named(FRAME, body), message);
   return message as unknown as EventSubFrame;
 }

@@ -323,7 +323,8 @@ export class EventSubSocket {
   #lostAt = 0;
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  #slot = false;
+  /** 1 while this socket holds one of its user token's three places. */
+  #slot = 0;
   #conduit: { conduitId: string; shardId: string; sessionId?: string; pending?: Promise<void> } | undefined;
   #cost: { total: number; total_cost: number; max_total_cost: number } | undefined;
 
@@ -336,8 +337,9 @@ export class EventSubSocket {
     this.#client = options.client;
     this.#options = options;
     const log = options.log ?? options.client.log;
+    // (Parsing reads `schemas`, `validate`, `onInvalid` and `log` only.)
     this.#parse = {
-      schemas: options.schemas,
+      ...options,
       validate: options.validate ?? options.client.validate,
       onInvalid: options.onInvalid ?? options.client.onInvalid,
       log,
@@ -375,9 +377,9 @@ export class EventSubSocket {
   }
 
   /** Opens the connection; resolves with the session when Twitch's welcome arrives. */
-  connect(): Promise<EventSubSession> {
-    if (this.#state === 'closed') return Promise.reject(closedError());
-    if (this.#session) return Promise.resolve(this.#session); // set only while connected
+  async connect(): Promise<EventSubSession> {
+    if (this.#state === 'closed') throw closedError();
+    if (this.#session) return this.#session; // set only while connected
     const ready = (this.#ready ??= deferred());
     if (this.#state === 'idle') {
       this.#state = 'connecting';
@@ -403,12 +405,9 @@ export class EventSubSocket {
     const info = checkCondition(type, options.version, condition);
     if (info.webhookOnly) throw new InputError('type', `${type} is delivered over webhooks only`);
     if (this.#entries.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
-      throw new EventSubError(
-        'limit',
-        `a WebSocket session holds at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions: use another socket or a conduit`,
-      );
+      throw new EventSubError('limit', `at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per WebSocket: use another one or a conduit`);
     }
-    this.#claimSlot();
+    this.#hold(1);
     const entry: Entry = {
       type,
       version: info.version,
@@ -496,20 +495,18 @@ export class EventSubSocket {
         wake?.();
       },
     );
-    const iterator: AsyncIterableIterator<Value> = {
-      [Symbol.asyncIterator]: () => iterator,
-      next: async () => {
-        while (queue.length === 0 && !done) await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
-        return queue.length > 0 ? { value: queue.shift()!, done: false } : { value: undefined, done: true };
-      },
-      return: async () => {
+    // Listening starts now, before the first next(); breaking the loop (return) runs the finally.
+    return (async function* () {
+      try {
+        for (;;) {
+          while (!queue.length && !done) await new Promise<void>((resolve) => (wake = resolve));
+          if (!queue.length) return;
+          yield queue.shift()!;
+        }
+      } finally {
         stop();
-        queue.length = 0;
-        return { value: undefined, done: true };
-      },
-    };
-    return iterator;
+      }
+    })();
   }
 
   /**
@@ -572,9 +569,10 @@ export class EventSubSocket {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
     clearTimeout(this.#retryTimer);
-    for (const connection of [this.#primary, this.#handover]) if (connection) this.#drop(connection);
+    this.#drop(this.#primary);
+    this.#drop(this.#handover);
     this.#primary = this.#handover = this.#session = undefined;
-    this.#releaseSlot();
+    this.#hold(0);
     const error = closedError();
     this.#ready?.reject(error);
     this.#ready = undefined;
@@ -586,7 +584,7 @@ export class EventSubSocket {
 
   #open(url: string, role: Connection['role']): Connection {
     const Ctor = this.#options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-    if (!Ctor) throw new EventSubError('connection', 'no WebSocket in this runtime: pass the WebSocket option');
+    if (!Ctor) throw new EventSubError('connection', 'no global WebSocket: pass the WebSocket option');
     const ws = new Ctor(url);
     const connection = {
       ws,
@@ -624,7 +622,8 @@ export class EventSubSocket {
   }
 
   /** Stops listening to a connection and closes it. The client never sends anything else. */
-  #drop(connection: Connection): void {
+  #drop(connection: Connection | undefined): void {
+    if (!connection) return;
     connection.role = 'dead';
     clearTimeout(connection.timer);
     try {
@@ -649,10 +648,11 @@ export class EventSubSocket {
 
   /** The primary connection is gone: reconnect with backoff, or stop when nothing can fix it. */
   #lost(code: number, reason: string, why: ReconnectReason): void {
-    if (this.#primary) this.#drop(this.#primary);
+    this.#drop(this.#primary);
     this.#primary = undefined;
     const session = this.#session;
-    if (this.#healthy()) this.#attempt = 0;
+    // A session welcomed HEALTHY_MS ago or more proved the server works: the backoff starts over.
+    if (session && Date.now() - this.#welcomedAt >= HEALTHY_MS) this.#attempt = 0;
     this.#session = undefined;
     if (session) this.#lostAt = this.#lastHeard;
     const known = CLOSE_CODES[code];
@@ -663,11 +663,9 @@ export class EventSubSocket {
     const error =
       !session && !this.#hadSession
         ? new EventSubError('connection', `could not connect to EventSub: ${text}`, code || undefined)
-        : action === 'fatal'
-          ? new EventSubError('fatal-close', `Twitch closed the session (${code}: ${text}); not reconnecting`, code)
-          : action === 'unused' && !this.#entries.size && !this.#conduit
-            ? new EventSubError('unused', `Twitch closed the session (${code}): subscribe within the keepalive time of the welcome`, code)
-            : undefined;
+        : action === 'fatal' || (action === 'unused' && !this.#entries.size && !this.#conduit)
+          ? new EventSubError(action === 'fatal' ? 'fatal-close' : action, `Twitch closed the session (${code}: ${text}); not reconnecting`, code)
+          : undefined;
     this.#emit('disconnect', { code, reason: text, willReconnect: !error });
     if (error) this.#stop(error);
     else this.#scheduleReconnect(why);
@@ -680,11 +678,6 @@ export class EventSubSocket {
     this.#ready?.reject(error);
     this.#ready = undefined;
     this.#emit('error', error);
-  }
-
-  /** A session welcomed HEALTHY_MS ago or more proved the server works: the backoff starts over. */
-  #healthy(): boolean {
-    return !!this.#session && Date.now() - this.#welcomedAt >= HEALTHY_MS;
   }
 
   /**
@@ -733,7 +726,7 @@ export class EventSubSocket {
       this.#onWelcome(connection, (frame.payload as { session: EventSubSession }).session);
     } else if (type === 'session_reconnect') {
       this.#onReconnect(connection, (frame.payload as { session: EventSubSession }).session);
-    } else if (type !== 'session_keepalive' && !this.#isStale(timestamp, now) && !this.#isDuplicate(frame.metadata.message_id, now)) {
+    } else if (type !== 'session_keepalive' && !this.#isRepeat(frame.metadata.message_id, timestamp, now)) {
       if (type === 'notification') this.#dispatch(frame as EventSubNotificationMessage);
       else this.#onRevocation(frame as EventSubRevocationMessage);
     }
@@ -754,12 +747,11 @@ export class EventSubSocket {
 
     if (connection.role === 'handover') {
       // Twitch moved the subscriptions: switch over, then close the old connection.
-      const old = this.#primary;
       const previous = this.#session;
+      this.#drop(this.#primary);
       this.#handover = undefined;
       this.#primary = connection;
       connection.role = 'primary';
-      if (old) this.#drop(old);
       if (previous) {
         // The subscriptions moved with the session (even if Twitch gave it a new id).
         for (const entry of this.#entries) if (entry.sessionId === previous.id) entry.sessionId = session.id;
@@ -830,7 +822,7 @@ export class EventSubSocket {
     // A healthy session moves at once and costs no attempt; a young one waits like a reconnect (if
     // past Twitch's 30 s, Twitch closes the old connection and a fresh session follows; #lost
     // clears this timer).
-    this.#retry('session_reconnect', this.#healthy() ? (this.#attempt = 0) : this.#attempt++, url, () => {
+    this.#retry('session_reconnect', this.#session && Date.now() - this.#welcomedAt >= HEALTHY_MS ? (this.#attempt = 0) : this.#attempt++, url, () => {
       try {
         this.#handover = this.#open(url, 'handover');
       } catch (error) {
@@ -871,15 +863,12 @@ export class EventSubSocket {
   }
 
   /**
-   * A message older than the duplicate window could be a replay whose id was already forgotten:
-   * drop it. Age is measured on Twitch's clock (offset learned from the welcome).
+   * Drops a message id seen in the last ten minutes (remembering at most `maxRememberedIds`), and
+   * a message older than that, which could be a replay whose id was already forgotten. Age is
+   * measured on Twitch's clock (offset learned from the welcome).
    */
-  #isStale(timestamp: string, now: number): boolean {
-    return now - this.#skew - sentAt(timestamp) > DUPLICATE_WINDOW_MS;
-  }
-
-  /** Drops a message id seen in the last ten minutes; remembers at most `maxRememberedIds`. */
-  #isDuplicate(id: string, now: number): boolean {
+  #isRepeat(id: string, timestamp: string, now: number): boolean {
+    if (now - this.#skew - sentAt(timestamp) > DUPLICATE_WINDOW_MS) return true;
     const ids = this.#ids;
     // Expired ids leave at the head (and below, surplus ones once the id proves new).
     while (this.#head < ids.length && now - this.#times[this.#head]! >= DUPLICATE_WINDOW_MS) this.#head++;
@@ -925,7 +914,7 @@ export class EventSubSocket {
       let retried = false;
       try {
         while (!entry.removed && this.#state !== 'closed') {
-          const session = this.#session ?? (await this.connect());
+          const session = await this.connect();
           if (entry.sessionId === session.id) return;
           try {
             const body = (await this.#helix(
@@ -936,12 +925,8 @@ export class EventSubSocket {
                 checkScopes,
                 response: anything,
               }),
-              {
-                type: entry.type,
-                version: entry.version,
-                condition: entry.condition,
-                transport: { method: 'websocket', session_id: session.id },
-              },
+              // (The body takes `type`, `version` and `condition` from the entry, and nothing else.)
+              { ...entry, transport: { method: 'websocket', session_id: session.id } },
             )) as { data?: EventSubSubscription[]; total?: number; total_cost?: number; max_total_cost?: number };
             const created = body?.data?.[0];
             if (created && typeof created.id === 'string') {
@@ -987,7 +972,7 @@ export class EventSubSocket {
     entry.removed = true;
     this.#entries.delete(entry);
     // A socket without subscriptions no longer counts against the token's three.
-    if (this.#entries.size === 0) this.#releaseSlot();
+    if (this.#entries.size === 0) this.#hold(0);
   }
 
   /** Points the conduit shard at `session`, once per session however many callers ask. */
@@ -1015,28 +1000,17 @@ export class EventSubSocket {
     return conduit.pending!;
   }
 
-  #claimSlot(): void {
-    if (this.#slot) return;
-    let counts = claimed.get(this.#client);
-    if (!counts) claimed.set(this.#client, (counts = new Map()));
+  /** Takes (1) or gives back (0) this socket's place among the sockets its client and user may hold. */
+  #hold(want: number): void {
+    const counts = claimed.get(this.#client) ?? new Map<string, number>();
+    claimed.set(this.#client, counts);
     const key = this.#options.user ?? '';
     const open = counts.get(key) ?? 0;
-    if (open >= MAX_SOCKETS_PER_TOKEN) {
-      throw new EventSubError(
-        'limit',
-        `Twitch allows ${MAX_SOCKETS_PER_TOKEN} EventSub WebSockets per user token: reuse or close one, or use a conduit`,
-      );
+    if (want > this.#slot && open >= MAX_SOCKETS_PER_TOKEN) {
+      throw new EventSubError('limit', `at most ${MAX_SOCKETS_PER_TOKEN} EventSub WebSockets per user token: close one or use a conduit`);
     }
-    counts.set(key, open + 1);
-    this.#slot = true;
-  }
-
-  #releaseSlot(): void {
-    if (!this.#slot) return;
-    this.#slot = false;
-    const counts = claimed.get(this.#client);
-    const key = this.#options.user ?? '';
-    counts?.set(key, Math.max(0, (counts.get(key) ?? 1) - 1));
+    counts.set(key, open + want - this.#slot);
+    this.#slot = want;
   }
 
   // ---------------------------------------------------------------------------------------------

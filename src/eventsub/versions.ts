@@ -31,50 +31,51 @@ export interface TypeInfo {
 //   condition: field names split by ',', '?' after an optional one, '|' between one-of fields
 //   scopes: all-of groups split by ',', any-of alternatives by '|'; 'x:*:y' stands for 'x:read:y|x:manage:y'
 //   flags: 'w' webhook only, 'b' batched
-//   types: split by ' '; a leading '.' stands for 'channel.'
+//   types: split by ' '; a leading '.' stands for 'channel.'; 'x.y.a,b' stands for 'x.y.a x.y.b'
 const TABLE = `2;broadcaster_user_id=.update
 2;broadcaster_user_id,moderator_user_id;moderator:*:blocked_terms,moderator:*:chat_settings,moderator:*:unban_requests,moderator:*:banned_users,moderator:*:chat_messages,moderator:*:warnings,moderator:read:moderators,moderator:read:vips=.moderate
-2;broadcaster_user_id,moderator_user_id;moderator:manage:automod=automod.message.hold automod.message.update
+2;broadcaster_user_id,moderator_user_id;moderator:manage:automod=automod.message.hold,update
 2;broadcaster_user_id,moderator_user_id;moderator:read:followers=.follow
 2;broadcaster_user_id;channel:*:redemptions=.channel_points_automatic_reward_redemption.add
-2;broadcaster_user_id;channel:read:hype_train=.hype_train.begin .hype_train.end .hype_train.progress
-1;broadcaster_user_id=.shared_chat.begin .shared_chat.end .shared_chat.update stream.offline stream.online
+2;broadcaster_user_id;channel:read:hype_train=.hype_train.begin,end,progress
+1;broadcaster_user_id=.shared_chat.begin,end,update stream.offline,online
 1;broadcaster_user_id,moderator_user_id;moderator:*:blocked_terms,moderator:*:chat_settings,moderator:*:unban_requests,moderator:*:banned_users,moderator:*:chat_messages,moderator:read:moderators,moderator:read:vips=.moderate
-1;broadcaster_user_id,moderator_user_id;moderator:*:shield_mode=.shield_mode.begin .shield_mode.end
-1;broadcaster_user_id,moderator_user_id;moderator:*:shoutouts=.shoutout.create .shoutout.receive
-1;broadcaster_user_id,moderator_user_id;moderator:*:warnings=.warning.acknowledge .warning.send
-1;broadcaster_user_id,moderator_user_id;moderator:manage:automod=automod.message.hold automod.message.update automod.terms.update
+1;broadcaster_user_id,moderator_user_id;moderator:*:shield_mode=.shield_mode.begin,end
+1;broadcaster_user_id,moderator_user_id;moderator:*:shoutouts=.shoutout.create,receive
+1;broadcaster_user_id,moderator_user_id;moderator:*:warnings=.warning.acknowledge,send
+1;broadcaster_user_id,moderator_user_id;moderator:manage:automod=automod.message.hold,update automod.terms.update
 1;broadcaster_user_id,moderator_user_id;moderator:read:automod_settings=automod.settings.update
 1;broadcaster_user_id,reward_id?;bits:read=.custom_power_up_redemption.add
-1;broadcaster_user_id,reward_id?;channel:*:redemptions=.channel_points_custom_reward.remove .channel_points_custom_reward.update .channel_points_custom_reward_redemption.add .channel_points_custom_reward_redemption.update
-1;broadcaster_user_id,user_id;user:read:chat=.chat.clear .chat.clear_user_messages .chat.message .chat.message_delete .chat.notification .chat.user_message_hold .chat.user_message_update .chat_settings.update
+1;broadcaster_user_id,reward_id?;channel:*:redemptions=.channel_points_custom_reward.remove,update .channel_points_custom_reward_redemption.add,update
+1;broadcaster_user_id,user_id;user:read:chat=.chat.clear,clear_user_messages,message,message_delete,notification,user_message_hold,user_message_update .chat_settings.update
 1;broadcaster_user_id;bits:read=.bits.use .cheer
-1;broadcaster_user_id;channel:*:polls=.poll.begin .poll.end .poll.progress
-1;broadcaster_user_id;channel:*:predictions=.prediction.begin .prediction.end .prediction.lock .prediction.progress
+1;broadcaster_user_id;channel:*:polls=.poll.begin,end,progress
+1;broadcaster_user_id;channel:*:predictions=.prediction.begin,end,lock,progress
 1;broadcaster_user_id;channel:*:redemptions=.channel_points_automatic_reward_redemption.add .channel_points_custom_reward.add
-1;broadcaster_user_id;channel:*:vips=.vip.add .vip.remove
+1;broadcaster_user_id;channel:*:vips=.vip.add,remove
 1;broadcaster_user_id;channel:moderate=.ban .unban
 1;broadcaster_user_id;channel:read:ads=.ad_break.begin
-1;broadcaster_user_id;channel:read:charity=.charity_campaign.donate .charity_campaign.progress .charity_campaign.start .charity_campaign.stop
-1;broadcaster_user_id;channel:read:goals=.goal.begin .goal.end .goal.progress
-1;broadcaster_user_id;channel:read:subscriptions=.subscribe .subscription.end .subscription.gift .subscription.message
-1;broadcaster_user_id;moderation:read=.moderator.add .moderator.remove
+1;broadcaster_user_id;channel:read:charity=.charity_campaign.donate,progress,start,stop
+1;broadcaster_user_id;channel:read:goals=.goal.begin,end,progress
+1;broadcaster_user_id;channel:read:subscriptions=.subscribe .subscription.end,gift,message
+1;broadcaster_user_id;moderation:read=.moderator.add,remove
 1;client_id,conduit_id?=conduit.shard.disabled
-1;client_id;;w=user.authorization.grant user.authorization.revoke
+1;client_id;;w=user.authorization.grant,revoke
 1;extension_client_id;;w=extension.bits_transaction.create
 1;from_broadcaster_user_id|to_broadcaster_user_id=.raid
-1;moderator_user_id,broadcaster_user_id;moderator:*:unban_requests=.unban_request.create .unban_request.resolve
-1;moderator_user_id,broadcaster_user_id;moderator:read:suspicious_users=.suspicious_user.message .suspicious_user.update
+1;moderator_user_id,broadcaster_user_id;moderator:*:unban_requests=.unban_request.create,resolve
+1;moderator_user_id,broadcaster_user_id;moderator:read:suspicious_users=.suspicious_user.message,update
 1;organization_id,category_id?,campaign_id?;;wb=drop.entitlement.grant
 1;user_id=user.update
 1;user_id;user:*:whispers=user.whisper.message
-beta;broadcaster_user_id,moderator_user_id;channel:*:guest_star|moderator:*:guest_star=.guest_star_guest.update .guest_star_session.begin .guest_star_session.end .guest_star_settings.update`;
+beta;broadcaster_user_id,moderator_user_id;channel:*:guest_star|moderator:*:guest_star=.guest_star_guest.update .guest_star_session.begin,end .guest_star_settings.update`;
 
 let rows: string[][] | undefined;
 
 /** The lines of a type, newest version first; the table is split once, on first use. */
 const linesOf = (type: string): string[] =>
-  (rows ??= TABLE.replace(/([= ])\./g, '$1channel.')
+  (rows ??= TABLE.replace(/([\w.]+\.)([\w,]+)/g, (_, prefix: string, names: string) => prefix + names.replaceAll(',', ' ' + prefix))
+    .replace(/([= ])\./g, '$1channel.')
     .split('\n')
     .map((row) => row.split(/[= ]/)))
     .filter((row) => row.includes(type, 1))

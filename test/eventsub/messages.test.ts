@@ -116,6 +116,10 @@ describe('parseEventSubMessage', () => {
   it('refuses text that is not JSON and unknown message types', () => {
     expect(errorOf(() => parseEventSubMessage('{oops')).message).toMatch(/not JSON/);
     expect(errorOf(() => parseEventSubMessage({ metadata: metadata('session_party'), payload: {} })).path).toBe('metadata.message_type');
+    // Names every object has are no message types either.
+    for (const type of ['constructor', 'toString', '__proto__']) {
+      expect(errorOf(() => parseEventSubMessage({ metadata: metadata(type), payload: {} })).path).toBe('metadata.message_type');
+    }
     expect(errorOf(() => parseEventSubMessage('[]')).path).toBe('');
   });
 

@@ -215,6 +215,25 @@ describe('EventSubSocket: handlers', () => {
     expect(collected).toEqual(['user_1', 'user_2', 'user_3']);
   });
 
+  it('events(type) stops at a break: the iterator is then done, and a later loop gets later events only', async () => {
+    const socket = await subscribed();
+    const iterator = socket.events('channel.follow');
+    h.fake.emit('channel.follow', follow('1'));
+    h.fake.emit('channel.follow', follow('2'));
+    await h.tick(10);
+    for await (const event of iterator) {
+      expect(event.user_login).toBe('user_1');
+      break;
+    }
+    await expect(iterator.next()).resolves.toEqual({ value: undefined, done: true });
+    const later = socket.events('channel.follow');
+    h.fake.emit('channel.follow', follow('3'));
+    await h.tick(10);
+    await expect(later.next()).resolves.toMatchObject({ value: { user_login: 'user_3' }, done: false });
+    socket.close();
+    await expect(later.next()).resolves.toMatchObject({ done: true });
+  });
+
   it('waitFor() resolves with the first matching event, and times out or aborts', async () => {
     const socket = await subscribed();
     const waiting = socket.waitFor('channel.follow', { predicate: (event) => event.user_id === '2' });
