@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { createClient, getUsers, sendChatMessage } from '../dist/index.js';
 import { EventSubSocket } from '../dist/eventsub/socket.js';
+import { waitFor } from '../dist/eventsub/listen.js';
 import { serveFiles, startMockTwitch } from '../dist/testing/server.js';
 
 const args = process.argv.slice(2);
@@ -103,25 +104,25 @@ async function play(round: number): Promise<void> {
   const viewer = (n: number) => `viewer${String(((round * 5 + n) % 25) + 1).padStart(2, '0')}`;
   let got: Promise<unknown>;
 
-  got = socket.waitFor('channel.follow');
+  got = waitFor(socket, 'channel.follow');
   log.play(`${viewer(0)} follows`);
   mock.follow({ from: viewer(0) });
   await within(got, 'the follow');
   await pause(1200);
 
-  got = socket.waitFor('channel.chat.message');
+  got = waitFor(socket, 'channel.chat.message');
   log.play(`${viewer(1)} writes in chat`);
   mock.chat(lines[round % lines.length]!, { from: viewer(1) });
   await within(got, 'the chat message');
   await pause(1200);
 
-  got = socket.waitFor('channel.chat.message');
+  got = waitFor(socket, 'channel.chat.message');
   log.play('the broadcaster answers with sendChatMessage (Helix)');
   await sendChatMessage(client, { broadcaster_id: b, sender_id: b, message: `welcome ${viewer(0)}!` });
   await within(got, 'the echo of sendChatMessage');
   await pause(1200);
 
-  got = socket.waitFor('channel.cheer');
+  got = waitFor(socket, 'channel.cheer');
   log.play(`${viewer(2)} cheers`);
   mock.cheer(100 * (round + 1), { from: viewer(2), message: 'keep going' });
   await within(got, 'the cheer');
@@ -133,7 +134,7 @@ async function play(round: number): Promise<void> {
   await within(got, 'the handover');
   await pause(1200);
 
-  got = socket.waitFor('channel.follow');
+  got = waitFor(socket, 'channel.follow');
   log.play(`${viewer(3)} follows, on the new connection`);
   mock.follow({ from: viewer(3) });
   await within(got, 'the follow after the handover');

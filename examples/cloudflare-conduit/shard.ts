@@ -4,7 +4,7 @@
 // attaches the shard to a new session at once. The alarm, every ALARM_SECONDS, is that wake-up call:
 // it also checks the socket, and opens a new one when the old one gave up.
 import { DurableObject } from 'cloudflare:workers';
-import { EventSubSocket, type EventSubSocketState } from 'helixkit/eventsub';
+import { attachToConduit, EventSubSocket, type EventSubSocketState } from 'helixkit/eventsub';
 import { appClient, type Env, type QueuedEvent } from './env.ts';
 
 interface Assignment {
@@ -83,7 +83,7 @@ export class ShardObject extends DurableObject<Env> {
     if (!assignment) return;
     // 'idle' (it gave up, or Twitch ended the session for good) reconnects on the call below.
     if (!this.#socket || this.#socket.state === 'closed') this.#socket = this.#open(assignment.shardId);
-    await this.#socket.attachToConduit(assignment.conduitId, assignment.shardId);
+    await attachToConduit(this.#socket, assignment.conduitId, assignment.shardId);
   }
 
   #open(shardId: string): EventSubSocket {

@@ -7,6 +7,8 @@ export {
   MAX_SOCKETS_PER_TOKEN,
   MAX_SUBSCRIPTIONS_PER_SOCKET,
 } from './socket.js';
+export { events, waitFor } from './listen.js';
+export { attachToConduit } from './conduits.js';
 export type {
   EventSubErrorCode,
   EventSubSocketEventName,

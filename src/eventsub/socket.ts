@@ -57,7 +57,8 @@ function sentAt(text: string): number {
 }
 
 /** setTimeout, never past 2^31 - 1 ms (beyond it runtimes fire at once). */
-const later = (run: () => void, ms: number) => setTimeout(run, Math.min(ms, MAX_TIMER_MS));
+/** @internal */
+export const later = (run: () => void, ms: number): ReturnType<typeof setTimeout> => setTimeout(run, Math.min(ms, MAX_TIMER_MS));
 
 /** What can go wrong on the socket itself (not in Helix calls, which throw `HelixError`s). */
 export type EventSubErrorCode =
@@ -86,7 +87,8 @@ export class EventSubError extends TwitchError {
   }
 }
 
-const closedError = () => new EventSubError('closed', 'the socket was closed');
+/** @internal The rejection of whatever waits on a socket that `close()` ended. */
+export const closedError = () => new EventSubError('closed', 'the socket was closed');
 
 /** Close codes Twitch uses on EventSub WebSockets, with what the socket does about each. */
 export const CLOSE_CODES: Readonly<Record<number, { readonly reason: string; readonly action: 'reconnect' | 'fatal' | 'unused' }>> = {
@@ -200,6 +202,8 @@ export interface EventSubSocketEvents {
   notification: EventSubNotificationMessage;
   /** Something went wrong that did not stop the socket (or, with `EventSubError` `fatal-close`, did). */
   error: Error;
+  /** `close()` was called: nothing more arrives, and `events` loops end. */
+  close: undefined;
 }
 
 type ControlName = keyof EventSubSocketEvents;
@@ -260,7 +264,8 @@ function deferred<T>(): Deferred<T> {
  * bring input checks and response schemas that would cost a socket-only bundle about 1 KB gzip.
  * Built at each call: there are few, and nothing waits at import time.
  */
-const spec = (id: string, method: EndpointSpec['method'], path: string, tokens: EndpointSpec['tokens'], extra: Partial<EndpointSpec>): EndpointSpec => ({
+/** @internal */
+export const spec = (id: string, method: EndpointSpec['method'], path: string, tokens: EndpointSpec['tokens'], extra: Partial<EndpointSpec>): EndpointSpec => ({
   id,
   method,
   path,
@@ -273,6 +278,17 @@ const spec = (id: string, method: EndpointSpec['method'], path: string, tokens: 
 });
 /** `delete-eventsub-subscription`, used twice. */
 const removal = () => spec('delete-eventsub-subscription', 'DELETE', 'eventsub/subscriptions', ['app', 'user'], { query: ['id'] });
+
+/**
+ * @internal What `attachToConduit` needs of a socket it serves: its Helix call (with its `user`)
+ * and its `error` channel; set by the constructor, so the conduit code stays out of the class.
+ */
+export const socketAccess = /* @__PURE__ */ new WeakMap<EventSubSocket, { call(spec: EndpointSpec, input: Record<string, unknown>): Promise<unknown>; report(error: Error): void }>();
+/**
+ * @internal Sockets serving a conduit shard, with what points the shard at a new session. Such a
+ * socket is never "unused" (4003) for lack of its own subscriptions.
+ */
+export const shards = /* @__PURE__ */ new WeakMap<EventSubSocket, (session: EventSubSession) => Promise<void>>();
 
 // Sockets holding subscriptions, per client and user: Twitch allows three per user token.
 const claimed = /* @__PURE__ */ new WeakMap<Client, Map<string, number>>();
@@ -307,7 +323,6 @@ export class EventSubSocket {
   #slots = new Int32Array(0);
   /** Where the id hash starts, drawn per socket: no server can choose ids that crowd one run of slots. */
   readonly #seed = (Math.random() * 2 ** 31) | 0;
-  readonly #closers = new Set<(error?: unknown) => void>();
   #state: EventSubSocketState = 'idle';
   #primary: Connection | undefined;
   #handover: Connection | undefined;
@@ -325,7 +340,6 @@ export class EventSubSocket {
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** 1 while this socket holds one of its user token's three places. */
   #slot = 0;
-  #conduit: { conduitId: string; shardId: string; sessionId?: string; pending?: Promise<void> } | undefined;
   #cost: { total: number; total_cost: number; max_total_cost: number } | undefined;
 
   constructor(options: EventSubSocketOptions) {
@@ -350,12 +364,13 @@ export class EventSubSocket {
     const url = new URL(options.url ?? EVENTSUB_WS_URL);
     if (keepalive !== undefined) url.searchParams.set('keepalive_timeout_seconds', String(keepalive));
     this.#baseUrl = url.href;
+    socketAccess.set(this, { call: (spec, input) => this.#helix(spec, input), report: (error) => this.#emit('error', error) });
   }
 
   /**
    * The connection state, for UIs and for supervisors (a Durable Object's alarm): `closed` needs
    * a new socket; `idle` (it gave up, or never started) connects again on `connect()` or
-   * `attachToConduit()`; the others recover by themselves.
+   * `attachToConduit`; the others recover by themselves.
    */
   get state(): EventSubSocketState {
     return this.#state;
@@ -440,21 +455,6 @@ export class EventSubSocket {
   }
 
   /**
-   * Points a conduit shard at this socket's session now and after every new session, so the
-   * conduit's subscriptions arrive here. Needs an app token. Calling it again costs nothing while
-   * the shard points at the current session, and retries after a failed attempt: a supervisor's
-   * periodic check may simply call it.
-   * @see https://dev.twitch.tv/docs/api/reference/#update-conduit-shards
-   */
-  async attachToConduit(conduitId: string, shardId: string | number): Promise<void> {
-    if (!conduitId) throw new InputError('conduitId', 'is required');
-    shardId = String(shardId);
-    // The same shard keeps its record, so a shard attached to this session is not attached again.
-    if (this.#conduit?.conduitId !== conduitId || this.#conduit.shardId !== shardId) this.#conduit = { conduitId, shardId };
-    await this.#attach(await this.connect());
-  }
-
-  /**
    * Listens to one of the socket's own events; returns a function that stops listening. Their
    * names hold no dot and subscription types always do, so no notification can raise one.
    */
@@ -474,97 +474,6 @@ export class EventSubSocket {
     };
   }
 
-  /**
-   * Notifications of a type (or payloads of one of the socket's own events) as an async iterator;
-   * ends when the socket is closed or the loop breaks.
-   */
-  events<K extends EventSubSocketEventName>(name: K, options: { signal?: AbortSignal } = {}): AsyncIterableIterator<EventSubSocketValue<K>> {
-    type Value = EventSubSocketValue<K>;
-    const queue: Value[] = [];
-    let wake: (() => void) | undefined;
-    let done = false;
-    const stop = this.#follow(
-      name,
-      options.signal,
-      (event) => {
-        queue.push(event as Value);
-        wake?.();
-      },
-      () => {
-        done = true;
-        wake?.();
-      },
-    );
-    // Listening starts now, before the first next(); breaking the loop (return) runs the finally.
-    return (async function* () {
-      try {
-        for (;;) {
-          while (!queue.length && !done) await new Promise<void>((resolve) => (wake = resolve));
-          if (!queue.length) return;
-          yield queue.shift()!;
-        }
-      } finally {
-        stop();
-      }
-    })();
-  }
-
-  /**
-   * Resolves with the next notification of a type (or payload of one of the socket's own events,
-   * e.g. `session`) that matches `predicate`.
-   */
-  waitFor<K extends EventSubSocketEventName>(
-    name: K,
-    options: { predicate?: (value: EventSubSocketValue<K>) => boolean; timeout?: number; signal?: AbortSignal } = {},
-  ): Promise<EventSubSocketValue<K>> {
-    type Value = EventSubSocketValue<K>;
-    const { predicate, timeout, signal } = options;
-    return new Promise((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      let found: Value;
-      const stop = this.#follow(
-        name,
-        signal,
-        (event) => {
-          if (predicate && !predicate(event as Value)) return;
-          found = event as Value;
-          stop();
-        },
-        (error) => {
-          clearTimeout(timer);
-          if (error) reject(error);
-          else resolve(found);
-        },
-      );
-      if (timeout !== undefined && !signal?.aborted) {
-        timer = later(() => stop(new EventSubError('timeout', `no ${name} within ${timeout} ms`)), timeout);
-      }
-    });
-  }
-
-  /**
-   * Listens to `name` (`each` gets every value) until the returned `stop` is called, the signal
-   * aborts or the socket closes; `end` is then called once, with the reason when there is one.
-   * What `events` and `waitFor` share.
-   */
-  #follow(name: string, signal: AbortSignal | undefined, each: (value: unknown) => void, end: (error?: unknown) => void) {
-    let off: (() => void) | undefined;
-    const onAbort = () => stop(signal!.reason);
-    const stop = (error?: unknown) => {
-      if (!off) return;
-      off();
-      off = undefined;
-      this.#closers.delete(stop);
-      signal?.removeEventListener('abort', onAbort);
-      end(error);
-    };
-    off = this.on(name as EventSubTypeName, each);
-    this.#closers.add(stop);
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
-    return stop;
-  }
-
   close(): void {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
@@ -573,10 +482,9 @@ export class EventSubSocket {
     this.#drop(this.#handover);
     this.#primary = this.#handover = this.#session = undefined;
     this.#hold(0);
-    const error = closedError();
-    this.#ready?.reject(error);
+    this.#ready?.reject(closedError());
     this.#ready = undefined;
-    for (const close of [...this.#closers]) close(error);
+    this.#emit('close', undefined);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -663,7 +571,7 @@ export class EventSubSocket {
     const error =
       !session && !this.#hadSession
         ? new EventSubError('connection', `could not connect to EventSub: ${text}`, code || undefined)
-        : action === 'fatal' || (action === 'unused' && !this.#entries.size && !this.#conduit)
+        : action === 'fatal' || (action === 'unused' && !this.#entries.size && !shards.has(this))
           ? new EventSubError(action === 'fatal' ? 'fatal-close' : action, `Twitch closed the session (${code}: ${text}); not reconnecting`, code)
           : undefined;
     this.#emit('disconnect', { code, reason: text, willReconnect: !error });
@@ -780,7 +688,7 @@ export class EventSubSocket {
     this.#ready?.resolve(session);
     this.#ready = undefined;
     this.#emit('session', { session, resumed });
-    if (this.#conduit) this.#attach(session).catch(() => {});
+    shards.get(this)?.(session).catch(() => {});
     if (resumed) return;
     // Create every remembered subscription right away: Twitch closes a session unused past the keepalive.
     const entries = [...this.#entries];
@@ -973,31 +881,6 @@ export class EventSubSocket {
     this.#entries.delete(entry);
     // A socket without subscriptions no longer counts against the token's three.
     if (this.#entries.size === 0) this.#hold(0);
-  }
-
-  /** Points the conduit shard at `session`, once per session however many callers ask. */
-  #attach(session: EventSubSession): Promise<void> {
-    const conduit = this.#conduit!;
-    if (conduit.sessionId !== session.id) {
-      conduit.sessionId = session.id;
-      conduit.pending = (async () => {
-        try {
-          const body = (await this.#helix(spec('update-conduit-shards', 'PATCH', 'eventsub/conduits/shards', ['app'], { body: ['conduit_id', 'shards'], response: anything }), {
-            conduit_id: conduit.conduitId,
-            shards: [{ id: conduit.shardId, transport: { method: 'websocket', session_id: session.id } }],
-          })) as { errors?: { id?: string; message?: string; code?: string }[] };
-          const problem = body?.errors?.[0];
-          if (problem) throw new Error(problem.message ?? problem.code ?? 'refused');
-        } catch (error) {
-          conduit.sessionId = undefined;
-          // A refusal in `errors` and a failed call alike: the shard named, what went wrong as cause.
-          const wrapped = new EventSubError('conduit', `conduit ${conduit.conduitId} shard ${conduit.shardId}: ${(error as Error).message}`, undefined, { cause: error });
-          this.#emit('error', wrapped);
-          throw wrapped;
-        }
-      })();
-    }
-    return conduit.pending!;
   }
 
   /** Takes (1) or gives back (0) this socket's place among the sockets its client and user may hold. */

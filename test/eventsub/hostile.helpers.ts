@@ -181,7 +181,7 @@ export type Hostile = ReturnType<typeof hostile>;
 
 /** Records every socket event, by name. */
 export function record(socket: EventSubSocket) {
-  const log = { session: [], reconnect: [], disconnect: [], resubscribed: [], revocation: [], notification: [], error: [] } as {
+  const log = { session: [], reconnect: [], disconnect: [], resubscribed: [], revocation: [], notification: [], error: [], close: [] } as {
     [K in keyof EventSubSocketEvents]: EventSubSocketEvents[K][];
   };
   for (const name of Object.keys(log) as (keyof EventSubSocketEvents)[]) {

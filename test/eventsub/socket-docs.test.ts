@@ -1,7 +1,7 @@
 import { setupServer } from 'msw/node';
 import { it, expect } from 'vitest';
 import { createClient } from '../../src/client.js';
-import { EventSubSocket, createConduits, createEventSubSubscription } from '../../src/eventsub/index.js';
+import { attachToConduit, EventSubSocket, waitFor, createConduits, createEventSubSubscription } from '../../src/eventsub/index.js';
 import { createMockTwitch } from '../../src/testing/mock.js';
 
 it('the EventSub docs examples (quick start, a conduit shard) run against createMockTwitch', async () => {
@@ -11,7 +11,7 @@ it('the EventSub docs examples (quick start, a conduit shard) run against create
   const socket = new EventSubSocket({ client: createClient({ clientId: twitch.clientId, auth: twitch.tokens.user }) });
   const me = twitch.users.broadcaster;
   await socket.subscribe('channel.follow', { broadcaster_user_id: me, moderator_user_id: me });
-  const next = socket.waitFor('channel.follow');
+  const next = waitFor(socket, 'channel.follow');
   twitch.follow();
   expect((await next).user_login).toBeTypeOf('string');
   socket.close();
@@ -29,8 +29,8 @@ it('the EventSub docs examples (quick start, a conduit shard) run against create
   const texts: string[] = [];
   const shards = [0, 1, 2, 3].map(() => new EventSubSocket({ client: app }));
   for (const shard of shards) shard.on('channel.chat.message', (e) => void texts.push(e.message.text));
-  await Promise.all(shards.map((shard, n) => shard.attachToConduit(conduit!.id, n)));
-  const got = Promise.race(shards.map((shard) => shard.waitFor('channel.chat.message')));
+  await Promise.all(shards.map((shard, n) => attachToConduit(shard, conduit!.id, n)));
+  const got = Promise.race(shards.map((shard) => waitFor(shard, 'channel.chat.message')));
   twitch.chat('hello');
   await got;
   expect(texts).toEqual(['hello']);

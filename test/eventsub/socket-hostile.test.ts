@@ -4,6 +4,7 @@
 // never raise the socket's own events.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventSubSocketOptions } from '../../src/eventsub/socket.js';
+import { waitFor } from '../../src/eventsub/listen.js';
 import { BASE, healthy, hostile, metadata, record, subscriptionOf, type Behaviour, type Hostile } from './hostile.helpers.js';
 
 let h: Hostile;
@@ -136,7 +137,7 @@ describe('server numbers never become absurd timers', () => {
   it('huge user options are clamped to the longest timer too (maxDelayMs, keepaliveGraceMs, waitFor)', async () => {
     const { socket } = await settled(healthy, { keepaliveGraceMs: 1e12, reconnect: { maxDelayMs: Infinity, minDelayMs: 1e12 } });
     const spy = vi.spyOn(globalThis, 'setTimeout');
-    socket.waitFor('stream.online', { timeout: 1e15 }).catch(() => {});
+    waitFor(socket, 'stream.online', { timeout: 1e15 }).catch(() => {});
     h.behaviour = (peer) => peer.close(4000);
     h.peers.at(-1)!.close(4000);
     await h.tick(60_000);

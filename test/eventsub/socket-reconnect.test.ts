@@ -14,7 +14,7 @@ type Log = { [K in keyof EventSubSocketEvents]: EventSubSocketEvents[K][] };
 /** A socket subscribed to channel.follow, with every control event and follow recorded. */
 async function subscribed(options: Parameters<Harness['socket']>[0] = {}) {
   const socket = h.socket(options);
-  const log: Log = { session: [], reconnect: [], disconnect: [], resubscribed: [], revocation: [], notification: [], error: [] };
+  const log: Log = { session: [], reconnect: [], disconnect: [], resubscribed: [], revocation: [], notification: [], error: [], close: [] };
   for (const name of Object.keys(log) as (keyof Log)[]) {
     socket.on(name as 'error', (value) => void (log[name] as unknown[]).push(value));
   }

@@ -2,6 +2,7 @@
 // of connections in any few seconds, and calls Helix at most once per session that stayed up.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventSubSocketOptions } from '../../src/eventsub/socket.js';
+import { attachToConduit } from '../../src/eventsub/conduits.js';
 import { BASE, busiest, healthy, hostile, record, type Behaviour, type Hostile } from './hostile.helpers.js';
 
 let h: Hostile;
@@ -18,7 +19,7 @@ async function storm(behaviour: Behaviour, options: Partial<EventSubSocketOption
   h = hostile(healthy);
   const socket = h.socket(options);
   const log = record(socket);
-  const ready = options.conduit ? socket.attachToConduit('c1', 0) : socket.subscribe('stream.online', { broadcaster_user_id: '1' });
+  const ready = options.conduit ? attachToConduit(socket, 'c1', 0) : socket.subscribe('stream.online', { broadcaster_user_id: '1' });
   await h.tick(10);
   await ready;
   await h.tick(MINUTE);

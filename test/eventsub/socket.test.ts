@@ -1,6 +1,8 @@
-import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import type { ChannelFollowCondition, ChannelFollowEvent, StreamOnlineEvent } from '../../src/eventsub/types.js';
 import { EventSubError } from '../../src/eventsub/socket.js';
+import { events, waitFor } from '../../src/eventsub/listen.js';
+import { attachToConduit } from '../../src/eventsub/conduits.js';
 import { unknownType } from '../../src/eventsub/messages.js';
 import { MissingScopeError, type ValidationError } from '../../src/errors.js';
 import { createClient } from '../../src/client.js';
@@ -199,7 +201,7 @@ describe('EventSubSocket: handlers', () => {
 
   it('events(type) yields notifications in order and ends on close()', async () => {
     const socket = await subscribed();
-    const iterator = socket.events('channel.follow');
+    const iterator = events(socket, 'channel.follow');
     h.fake.emit('channel.follow', follow('1'));
     h.fake.emit('channel.follow', follow('2'));
     await h.tick(10);
@@ -217,7 +219,7 @@ describe('EventSubSocket: handlers', () => {
 
   it('events(type) stops at a break: the iterator is then done, and a later loop gets later events only', async () => {
     const socket = await subscribed();
-    const iterator = socket.events('channel.follow');
+    const iterator = events(socket, 'channel.follow');
     h.fake.emit('channel.follow', follow('1'));
     h.fake.emit('channel.follow', follow('2'));
     await h.tick(10);
@@ -226,7 +228,7 @@ describe('EventSubSocket: handlers', () => {
       break;
     }
     await expect(iterator.next()).resolves.toEqual({ value: undefined, done: true });
-    const later = socket.events('channel.follow');
+    const later = events(socket, 'channel.follow');
     h.fake.emit('channel.follow', follow('3'));
     await h.tick(10);
     await expect(later.next()).resolves.toMatchObject({ value: { user_login: 'user_3' }, done: false });
@@ -236,21 +238,40 @@ describe('EventSubSocket: handlers', () => {
 
   it('waitFor() resolves with the first matching event, and times out or aborts', async () => {
     const socket = await subscribed();
-    const waiting = socket.waitFor('channel.follow', { predicate: (event) => event.user_id === '2' });
+    const waiting = waitFor(socket, 'channel.follow', { predicate: (event) => event.user_id === '2' });
     h.fake.emit('channel.follow', follow('1'));
     h.fake.emit('channel.follow', follow('2'));
     await h.tick(10);
     await expect(waiting).resolves.toMatchObject({ user_login: 'user_2' });
 
-    const timing = socket.waitFor('channel.follow', { timeout: 1000 });
+    const timing = waitFor(socket, 'channel.follow', { timeout: 1000 });
     const timedOut = expect(timing).rejects.toMatchObject({ code: 'timeout' });
     await h.tick(1000);
     await timedOut;
 
     const controller = new AbortController();
-    const aborting = socket.waitFor('channel.follow', { signal: controller.signal });
+    const aborting = waitFor(socket, 'channel.follow', { signal: controller.signal });
     controller.abort(new Error('stop'));
     await expect(aborting).rejects.toThrow('stop');
+  });
+
+  it('close() rejects a pending waitFor with `closed`, tells `close` listeners once, and ends what starts afterwards at once', async () => {
+    const socket = await subscribed();
+    const closes: unknown[] = [];
+    socket.on('close', (value) => void closes.push(value));
+    const waiting = waitFor(socket, 'channel.follow', { timeout: 60_000 });
+    const iterator = events(socket, 'channel.follow');
+    socket.close();
+    socket.close();
+    await expect(waiting).rejects.toMatchObject({ name: 'EventSubError', code: 'closed' });
+    await expect(iterator.next()).resolves.toEqual({ value: undefined, done: true });
+    expect(closes).toEqual([undefined]);
+
+    // On a socket already closed nothing can arrive: no hang (the clock is fake), no timer left behind.
+    const timers = vi.getTimerCount();
+    await expect(waitFor(socket, 'channel.follow', { timeout: 60_000 })).rejects.toMatchObject({ code: 'closed' });
+    await expect(events(socket, 'channel.follow').next()).resolves.toEqual({ value: undefined, done: true });
+    expect(vi.getTimerCount()).toBe(timers);
   });
 
   it('checks events against schemas passed in: by default delivers a mismatch and reports it with the message', async () => {
@@ -309,7 +330,7 @@ describe('EventSubSocket: conduits', () => {
     const socket = h.socket();
     const seen: string[] = [];
     socket.on('stream.online', (event) => void seen.push(event.broadcaster_user_id));
-    const attaching = socket.attachToConduit(conduitId, '0');
+    const attaching = attachToConduit(socket, conduitId, '0');
     await h.tick(10);
     await attaching;
     const first = socket.session!.id;
@@ -339,21 +360,21 @@ describe('EventSubSocket: conduits', () => {
     const errors: EventSubError[] = [];
     socket.on('error', (error) => void errors.push(error as EventSubError));
     const patches = () => h.calls.filter((call) => call.method === 'PATCH').map((call) => (call.body as { shards: { id: string }[] }).shards[0]!.id);
-    const first = socket.attachToConduit(conduitId, 0);
+    const first = attachToConduit(socket, conduitId, 0);
     await h.tick(10);
     await first;
     // A supervisor checking every so often, and two callers at once: no call while attached.
-    await socket.attachToConduit(conduitId, '0');
-    await Promise.all([socket.attachToConduit(conduitId, 0), socket.attachToConduit(conduitId, 0)]);
+    await attachToConduit(socket, conduitId, '0');
+    await Promise.all([attachToConduit(socket, conduitId, 0), attachToConduit(socket, conduitId, 0)]);
     expect(patches()).toEqual(['0']);
 
     // Twitch refuses a shard the conduit does not have: reported naming the shard; the next call tries again.
-    const refused = await socket.attachToConduit(conduitId, 99).catch((error: unknown) => error);
+    const refused = await attachToConduit(socket, conduitId, 99).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(EventSubError);
     expect(refused).toMatchObject({ code: 'conduit', message: `conduit ${conduitId} shard 99: shard or session not found` });
     expect(errors).toEqual([refused]);
-    await expect(socket.attachToConduit(conduitId, 99)).rejects.toMatchObject({ code: 'conduit' });
-    await socket.attachToConduit(conduitId, 0);
+    await expect(attachToConduit(socket, conduitId, 99)).rejects.toMatchObject({ code: 'conduit' });
+    await attachToConduit(socket, conduitId, 0);
     expect(patches()).toEqual(['0', '99', '99', '0']);
     socket.close();
   });
@@ -367,10 +388,10 @@ describe('EventSubSocket: types', () => {
       expectTypeOf(message.payload.subscription.type).toEqualTypeOf<'channel.follow'>();
     });
     socket.on('disconnect', (value) => expectTypeOf(value.willReconnect).toEqualTypeOf<boolean>());
-    const online = socket.waitFor('stream.online');
+    const online = waitFor(socket, 'stream.online');
     online.catch(() => {}); // rejected by close() after the test; only its type matters here
     expectTypeOf(online).resolves.toEqualTypeOf<StreamOnlineEvent>();
-    expectTypeOf(socket.events('channel.follow')).toEqualTypeOf<AsyncIterableIterator<ChannelFollowEvent>>();
+    expectTypeOf(events(socket, 'channel.follow')).toEqualTypeOf<AsyncIterableIterator<ChannelFollowEvent>>();
     expectTypeOf(socket.subscribe<'channel.follow'>).parameter(1).toEqualTypeOf<ChannelFollowCondition>();
     // a type the registry does not know yet works through unknownType, with a plain object
     socket.on(unknownType('some.future.type'), (event) => expectTypeOf(event).toEqualTypeOf<Record<string, unknown>>());

@@ -6,7 +6,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import { createClient } from '../../src/client.js';
 import { ChatClient, ChatError, IrcParseError } from '../../src/chat/index.js';
 import type { ValidationError } from '../../src/errors.js';
-import { checkCondition, EventSubSocket, unknownType, type EventSubSubscription, type UnknownEventSubType } from '../../src/eventsub/index.js';
+import { checkCondition, events, EventSubSocket, waitFor, unknownType, type EventSubSubscription, type UnknownEventSubType } from '../../src/eventsub/index.js';
 import { createMockTwitch } from '../../src/testing/mock.js';
 import { createWebhookHandler, subscribeWebhook, type WebhookError } from '../../src/webhooks.js';
 
@@ -20,9 +20,9 @@ function typos(socket: EventSubSocket) {
   // @ts-expect-error
   void socket.subscribe('channel.folow', condition);
   // @ts-expect-error
-  void socket.waitFor('channel.folow');
+  void waitFor(socket, 'channel.folow');
   // @ts-expect-error
-  socket.events('channel.folow');
+  events(socket, 'channel.folow');
   // @ts-expect-error: nor is a socket event name misspelt
   socket.on('disconect', () => {});
   createWebhookHandler({
@@ -48,8 +48,8 @@ function escapes(socket: EventSubSocket) {
   expectTypeOf(type).toEqualTypeOf<UnknownEventSubType<'channel.new_type'>>();
   socket.on(type, (event) => expectTypeOf(event).toEqualTypeOf<Record<string, unknown>>());
   expectTypeOf(socket.subscribe(type, { anything: '1' }, { version: '1' })).resolves.toEqualTypeOf<EventSubSubscription<typeof type>>();
-  expectTypeOf(socket.waitFor(type)).resolves.toEqualTypeOf<Record<string, unknown>>();
-  expectTypeOf(socket.events(type)).toEqualTypeOf<AsyncIterableIterator<Record<string, unknown>>>();
+  expectTypeOf(waitFor(socket, type)).resolves.toEqualTypeOf<Record<string, unknown>>();
+  expectTypeOf(events(socket, type)).toEqualTypeOf<AsyncIterableIterator<Record<string, unknown>>>();
   createWebhookHandler({
     secret: 'a-secret-of-some-length',
     // Its handler's event is `any` in a map (see EventHandlers): annotate it; known keys stay typed.
@@ -62,7 +62,7 @@ function escapes(socket: EventSubSocket) {
   // A name helixkit knows keeps its types through the escape.
   socket.on(unknownType('channel.follow'), (event) => expectTypeOf(event.user_login).toEqualTypeOf<string>());
   // The socket's own events work with events() and waitFor() too.
-  expectTypeOf(socket.waitFor('session')).resolves.toHaveProperty('resumed');
+  expectTypeOf(waitFor(socket, 'session')).resolves.toHaveProperty('resumed');
 }
 
 describe('subscription type names', () => {
@@ -82,7 +82,7 @@ describe('subscription type names', () => {
       expect(subscription).toMatchObject({ type: 'channel.new_type', version: '1', condition: { broadcaster_user_id: me } });
       const seen: unknown[] = [];
       socket.on(type, (event) => void seen.push(event));
-      const next = socket.waitFor(type);
+      const next = waitFor(socket, type);
       expect(twitch.emit(type, { broadcaster_user_id: me, novel: true })).toBe(1);
       expect(await next).toEqual({ broadcaster_user_id: me, novel: true });
       expect(seen).toEqual([{ broadcaster_user_id: me, novel: true }]);

@@ -6,6 +6,7 @@ import { ChatClient } from '../../src/chat/index.js';
 import type { ChatMessage } from '../../src/chat/events.js';
 import { createClient } from '../../src/client.js';
 import { EventSubSocket } from '../../src/eventsub/socket.js';
+import { waitFor } from '../../src/eventsub/listen.js';
 import { sendChatMessage } from '../../src/helix/index.js';
 import { createMockTwitch } from '../../src/testing/mock.js';
 import { startMockTwitch, type RunningMockTwitch } from '../../src/testing/server.js';
@@ -51,7 +52,7 @@ describe('over the loopback server', () => {
     // A logged-in IRC user writes; the reader and an EventSub socket both get it.
     const socket = new EventSubSocket({ client, url: twitch.eventsubUrl });
     await socket.subscribe('channel.chat.message', { broadcaster_user_id: b, user_id: b });
-    const viaEventSub = socket.waitFor('channel.chat.message', { timeout: 5000 });
+    const viaEventSub = waitFor(socket, 'channel.chat.message', { timeout: 5000 });
     const writer = chatClient({ login: 'fakemod', token: twitch.mock.tokens.moderator });
     await writer.connect();
     await writer.join('fakestreamer');

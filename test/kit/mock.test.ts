@@ -3,6 +3,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createClient } from '../../src/client.js';
 import { EventSubSocket } from '../../src/eventsub/socket.js';
+import { waitFor } from '../../src/eventsub/listen.js';
 import type { EventSubSubscription } from '../../src/eventsub/messages.js';
 import { getUsers } from '../../src/helix/index.js';
 import { createMockTwitch } from '../../src/testing/mock.js';
@@ -34,7 +35,7 @@ test('emit sends a typed event to that type\'s subscribers only, and says how ma
   const socket = new EventSubSocket({ client });
   try {
     await socket.subscribe('channel.raid', { to_broadcaster_user_id: b });
-    const raid = socket.waitFor('channel.raid', { timeout: 5000 });
+    const raid = waitFor(socket, 'channel.raid', { timeout: 5000 });
     const follows: unknown[] = [];
     socket.on('channel.follow', (event) => follows.push(event));
     expect(twitch.emit('channel.raid', {
@@ -77,7 +78,7 @@ test('close(4000) drops the connection; the socket reconnects and re-creates its
     twitch.close(4000);
     expect(await resubscribed).toBe(1);
     expect(socket.session!.id).not.toBe(first);
-    const follow = socket.waitFor('channel.follow', { timeout: 5000 });
+    const follow = waitFor(socket, 'channel.follow', { timeout: 5000 });
     twitch.follow({ from: 'fakeviewer' });
     expect((await follow).user_login).toBe('fakeviewer');
   } finally {
@@ -99,7 +100,7 @@ test('a notification goes only to subscriptions whose condition fits the event',
     socket.on('channel.chat.message', (event) => seen.push(event.broadcaster_user_login));
     expect(twitch.chat('in the broadcaster\'s channel')).toBe(0); // subscribed to the other channel only
     await socket.subscribe('channel.chat.message', { broadcaster_user_id: b, user_id: b });
-    const next = socket.waitFor('channel.chat.message', { timeout: 5000 });
+    const next = waitFor(socket, 'channel.chat.message', { timeout: 5000 });
     expect(twitch.chat('now it arrives')).toBe(1);
     expect((await next).message.text).toBe('now it arrives');
     expect(seen).toEqual(['fakestreamer']);

@@ -1,7 +1,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { createClient, getUsers, sendChatMessage, RateLimitError } from 'helixkit';
-import { EventSubSocket } from 'helixkit/eventsub';
+import { EventSubSocket, waitFor } from 'helixkit/eventsub';
 import { createMockTwitch } from 'helixkit/testing';
 
 const twitch = createMockTwitch({ seed: 42 });
@@ -23,12 +23,12 @@ test('receives a follow and a chat message over EventSub', async () => {
   await socket.subscribe('channel.follow', { ...condition, moderator_user_id: twitch.users.broadcaster });
   await socket.subscribe('channel.chat.message', { ...condition, user_id: twitch.users.broadcaster });
 
-  const follow = socket.waitFor('channel.follow');
+  const follow = waitFor(socket, 'channel.follow');
   twitch.follow({ from: 'viewer01' });
   expect((await follow).user_login).toBe('viewer01');
 
   // A message sent over Helix comes back as a chat notification, as on Twitch.
-  const chat = socket.waitFor('channel.chat.message');
+  const chat = waitFor(socket, 'channel.chat.message');
   await sendChatMessage(client, { broadcaster_id: twitch.users.broadcaster, sender_id: twitch.users.broadcaster, message: 'hello chat' });
   expect((await chat).message.text).toBe('hello chat');
   socket.close();
@@ -41,7 +41,7 @@ test('keeps every event across a reconnect handover', async () => {
   twitch.reconnect();
   await resumed; // the same session on a new connection: nothing to re-subscribe
 
-  const cheer = socket.waitFor('channel.cheer');
+  const cheer = waitFor(socket, 'channel.cheer');
   twitch.cheer(100, { from: 'viewer02' });
   expect((await cheer).bits).toBe(100);
   socket.close();

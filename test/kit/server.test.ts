@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createClient } from '../../src/client.js';
 import { EventSubSocket } from '../../src/eventsub/socket.js';
+import { waitFor } from '../../src/eventsub/listen.js';
 import { getUsers, sendChatMessage } from '../../src/helix/index.js';
 import { startDeviceAuth, pollDeviceToken, validateToken } from '../../src/auth/index.js';
 import { serveFiles, startMockTwitch, type RunningMockTwitch } from '../../src/testing/server.js';
@@ -80,7 +81,7 @@ describe('startMockTwitch', () => {
     const b = twitch.mock.users.broadcaster;
     await socket.subscribe('channel.follow', { broadcaster_user_id: b, moderator_user_id: b });
     await socket.subscribe('channel.chat.message', { broadcaster_user_id: b, user_id: b });
-    const follow = socket.waitFor('channel.follow', { timeout: 5000 });
+    const follow = waitFor(socket, 'channel.follow', { timeout: 5000 });
     expect(twitch.mock.follow({ from: 'fakeviewer' })).toBe(1);
     expect((await follow).user_name).toBe('FakeViewer');
 
@@ -89,7 +90,7 @@ describe('startMockTwitch', () => {
     twitch.mock.reconnect();
     expect(await resumed).toBe(before);
 
-    const chat = socket.waitFor('channel.chat.message', { timeout: 5000 });
+    const chat = waitFor(socket, 'channel.chat.message', { timeout: 5000 });
     await sendChatMessage(client, { broadcaster_id: b, sender_id: b, message: 'over the loopback' });
     expect((await chat).message.text).toBe('over the loopback');
     socket.close();

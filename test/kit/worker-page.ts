@@ -3,6 +3,7 @@
 import { setupWorker } from 'msw/browser';
 import { createClient } from '../../src/client.js';
 import { EventSubSocket } from '../../src/eventsub/socket.js';
+import { waitFor } from '../../src/eventsub/listen.js';
 import { getUsers } from '../../src/helix/users.js';
 import { createMockTwitch } from '../../src/testing/mock.js';
 
@@ -19,7 +20,7 @@ export async function run(): Promise<{ login: string | undefined; follower: stri
     const resumed = new Promise<boolean>((resolve) => socket.on('session', (s) => s.resumed && resolve(true)));
     twitch.reconnect();
     await resumed;
-    const follow = socket.waitFor('channel.follow', { timeout: 5000 });
+    const follow = waitFor(socket, 'channel.follow', { timeout: 5000 });
     twitch.follow({ from: 'viewer12' });
     const follower = (await follow).user_name;
     socket.close();

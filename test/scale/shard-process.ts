@@ -8,7 +8,7 @@
 // --no-reattach: connect, but leave the shard where it was — the broken deployment the test must
 // catch (a restarted process that never points its shard at its new session).
 import { createClient } from 'helixkit';
-import { EventSubSocket } from 'helixkit/eventsub';
+import { attachToConduit, EventSubSocket } from 'helixkit/eventsub';
 
 const [helixUrl, eventsubUrl, clientId, conduitId, shardId, flag] = process.argv.slice(2);
 const token = process.env.HELIXKIT_APP_TOKEN;
@@ -32,7 +32,7 @@ socket.on('error', (error) => report({ t: 'error', code: (error as { code?: stri
 if (flag === '--no-reattach') {
   await socket.connect();
 } else {
-  await socket.attachToConduit(conduitId, shardId);
+  await attachToConduit(socket, conduitId, shardId);
   report({ t: 'attached', session: socket.session?.id, ms: Math.round(performance.now()) });
 }
 process.once('SIGTERM', () => {

@@ -16,6 +16,7 @@ import {
   updateConduitShards,
 } from '../../src/helix/index.js';
 import { EventSubSocket } from '../../src/eventsub/socket.js';
+import { attachToConduit } from '../../src/eventsub/conduits.js';
 import { createWebhookHandler, verifyEventSubRequest } from '../../src/webhooks.js';
 import { createMockTwitch, type MockTwitch } from '../../src/testing/mock.js';
 
@@ -416,7 +417,7 @@ describe('with EventSubSocket shards (one per process)', () => {
       return socket;
     });
     try {
-      await Promise.all(sockets.map((socket, shard) => socket.attachToConduit(id, shard)));
+      await Promise.all(sockets.map((socket, shard) => attachToConduit(socket, id, shard)));
       const channels = twitch.users.crowd.slice(0, 8);
       for (const channel of channels) await subscribe(id, channel);
       const round = async () => {
