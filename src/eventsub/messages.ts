@@ -342,7 +342,11 @@ function fail(source: string, path: string, message: string, body?: unknown): ne
 const lookups = /* @__PURE__ */ new WeakMap<object, Map<string, EventSubSchema>>();
 let last: [list?: object, type?: string, version?: string, found?: EventSubSchema] = [];
 
-/** Finds the schema descriptor for a (type, version) in the `schemas` option. */
+/**
+ * Finds the schema descriptor for a (type, version) in the `schemas` option. A list is indexed
+ * the first time it is seen and treated as the readonly value its type says: to check more
+ * types, pass a new list rather than adding to one in use.
+ */
 export function findSchema(list: EventSubSchemas | undefined, type: string, version: string): EventSubSchema | undefined {
   let map = list && lookups.get(list);
   if (list && !map) lookups.set(list, (map = new Map(Object.values(list).map((item: EventSubSchema) => [`${item?.type}@${item?.version}`, item]))));

@@ -122,7 +122,7 @@ export interface EventSubSocketOptions {
   connectTimeoutMs?: number;
   /** The WebSocket constructor. Default `globalThis.WebSocket`, read at each connection. */
   WebSocket?: WebSocketConstructor;
-  /** Event schemas (e.g. `channelFollowV2` from `helixkit/eventsub/schemas`) to check notifications against. */
+  /** Event schemas (e.g. `channelFollowV2` from `helixkit/eventsub/schemas`) to check notifications against; read once, not watched for changes. */
   schemas?: EventSubSchemas;
   /**
    * How frames (their envelope, and events of the types in `schemas`) are checked. Default: the
