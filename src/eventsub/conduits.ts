@@ -30,7 +30,7 @@ export async function attachToConduit(socket: EventSubSocket, conduitId: string,
   let shard = attached.get(socket);
   // The same shard keeps its record, so a shard attached to this session is not attached again.
   if (shard?.conduitId !== conduitId || shard.shardId !== shardId) attached.set(socket, (shard = { conduitId, shardId }));
-  const { call, report } = socketAccess.get(socket)!;
+  const [call, report] = socketAccess.get(socket)!;
   /** Points the shard at `session`, once per session however many callers ask. */
   const attach = (session: EventSubSession): Promise<void> => {
     const current = attached.get(socket)!;

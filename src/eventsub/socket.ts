@@ -262,9 +262,8 @@ function deferred<T>(): Deferred<T> {
  * The three Helix operations the socket calls, as minimal specs for `client.call` (the same ids
  * as `createEventSubSubscription` & co.). Local rather than imported: the generated endpoints
  * bring input checks and response schemas that would cost a socket-only bundle about 1 KB gzip.
- * Built at each call: there are few, and nothing waits at import time.
+ * Built at each call: there are few, and nothing waits at import time. (@internal: conduits.ts uses it.)
  */
-/** @internal */
 export const spec = (id: string, method: EndpointSpec['method'], path: string, tokens: EndpointSpec['tokens'], extra: Partial<EndpointSpec>): EndpointSpec => ({
   id,
   method,
@@ -273,9 +272,8 @@ export const spec = (id: string, method: EndpointSpec['method'], path: string, t
   body: [],
   scopes: [],
   tokens,
-  paginated: false,
   ...extra,
-});
+}) as EndpointSpec; // (not `paginated`: the client never reads it)
 /** `delete-eventsub-subscription`, used twice. */
 const removal = () => spec('delete-eventsub-subscription', 'DELETE', 'eventsub/subscriptions', ['app', 'user'], { query: ['id'] });
 
@@ -283,7 +281,7 @@ const removal = () => spec('delete-eventsub-subscription', 'DELETE', 'eventsub/s
  * @internal What `attachToConduit` needs of a socket it serves: its Helix call (with its `user`)
  * and its `error` channel; set by the constructor, so the conduit code stays out of the class.
  */
-export const socketAccess = /* @__PURE__ */ new WeakMap<EventSubSocket, { call(spec: EndpointSpec, input: Record<string, unknown>): Promise<unknown>; report(error: Error): void }>();
+export const socketAccess = /* @__PURE__ */ new WeakMap<EventSubSocket, [call: (spec: EndpointSpec, input: Record<string, unknown>) => Promise<unknown>, report: (error: Error) => void]>();
 /**
  * @internal Sockets serving a conduit shard, with what points the shard at a new session. Such a
  * socket is never "unused" (4003) for lack of its own subscriptions.
@@ -364,7 +362,7 @@ export class EventSubSocket {
     const url = new URL(options.url ?? EVENTSUB_WS_URL);
     if (keepalive !== undefined) url.searchParams.set('keepalive_timeout_seconds', String(keepalive));
     this.#baseUrl = url.href;
-    socketAccess.set(this, { call: (spec, input) => this.#helix(spec, input), report: (error) => this.#emit('error', error) });
+    socketAccess.set(this, [(spec, input) => this.#helix(spec, input), (error) => this.#emit('error', error)]);
   }
 
   /**
