@@ -1,4 +1,4 @@
-import ky, { isNetworkError, isTimeoutError, type Options } from 'ky';
+import ky, { isNetworkError, isTimeoutError } from 'ky';
 import { readText } from './body.js';
 import type { EndpointMeta, EndpointSpec, TokenType } from './endpoint.js';
 import { helixError, InputError, NetworkError, RateLimitError, UnauthorizedError, ValidationError, type HelixError } from './errors.js';
@@ -121,14 +121,6 @@ export function createClient(options: ClientOptions): Client {
   const retries = options.retry?.limit ?? 2;
   const baseUrl = (options.baseUrl ?? 'https://api.twitch.tv/helix/').replace(/\/?$/, '/');
 
-  // ky is given no retries: to be able to retry, it clones every Request before sending it (about
-  // 1.6 µs a call in Chromium, more in Node). `call` retries instead, on ky's schedule, and never
-  // after a server's delay (Retry-After), which is unchecked input; every retry takes its place
-  // in the bucket again. (ky takes an option set to undefined as not set: `timeout` then
-  // defaults to 10 s.)
-  // (ky is not asked to throw on an error status: the body is read and parsed here, once, for both.)
-  const shared: Options = { retry: 0, timeout: options.timeout, throwHttpErrors: false };
-
   /** Refuses, before sending, a token that cannot go in a header or (for a spec with scopes) lacks a scope it is known to lack. */
   function checked(spec: EndpointSpec, token: AccessToken): AccessToken {
     // A control character would make the Headers constructor throw with the token in its message.
@@ -137,10 +129,10 @@ export function createClient(options: ClientOptions): Client {
     return token;
   }
 
-  async function call(spec: EndpointSpec, input: Record<string, unknown>, options: CallOptions = {}) {
-    const { signal } = options;
+  async function call(spec: EndpointSpec, input: Record<string, unknown>, callOptions: CallOptions = {}) {
+    const { signal } = callOptions;
     const { method, path } = spec;
-    const asked: TokenRequest = { endpoint: spec, user: options.user, log };
+    const asked: TokenRequest = { endpoint: spec, user: callOptions.user, log };
     let token = checked(spec, typeof auth === 'string' ? { token: auth } : await auth.getToken(asked));
     let refreshed = false;
     let limited = 0;
@@ -175,7 +167,15 @@ export function createClient(options: ClientOptions): Client {
         let sent = 0;
         try {
           response = await ky(url, {
-            ...shared,
+            // ky is given no retries: to be able to retry, it clones every Request before sending
+            // it (about 1.6 µs a call in Chromium, more in Node). `call` retries instead, on ky's
+            // schedule, and never after a server's delay (Retry-After), which is unchecked input;
+            // every retry takes its place in the bucket again. (ky takes an option set to undefined
+            // as not set: `timeout` then defaults to 10 s.) Nor is ky asked to throw on an error
+            // status: the body is read and parsed here, once, for both.
+            retry: 0,
+            timeout: options.timeout,
+            throwHttpErrors: false,
             method,
             signal,
             // (JSON leaves out the fields that are undefined.)
