@@ -38,13 +38,9 @@ export const modeOf = (option: ValidateMode | boolean | undefined): ValidateMode
 /** A schema that takes any value as it is: for bodies whose fields the caller checks itself. */
 export const anything: Schema = { '~standard': { validate: (value) => ({ value }) } };
 
-/** The name of a value's type, as a report shows it: never the value itself. */
-export const typeName = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-
 /** An issue at `path`: what was expected there, and the type (never the value) that came. */
 export const issueAt = (path: string, expected: string, value: unknown): ValidationIssue => {
-  const received = typeName(value);
+  const received = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
   return { path, expected, received, message: `expected ${expected}, received ${received}` };
 };
 
