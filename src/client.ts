@@ -109,11 +109,10 @@ export interface Client {
 
 /** Creates a Helix client. @see https://dev.twitch.tv/docs/api/ */
 export function createClient(options: ClientOptions): Client {
-  const { clientId, auth, fetch: fetcher } = options;
+  const { clientId, auth, fetch: fetcher, log } = options;
   // (What `modeOf` does, written out: the call costs a getUsers bundle bytes it does not have.)
   const validate: ValidateMode = options.validate === true ? 'strict' : options.validate ?? 'report';
   const onInvalid = options.onInvalid ?? warnOnce;
-  const { log } = options;
   const limiter = createRateLimiter();
   const retries = options.retry?.limit ?? 2;
   const baseUrl = (options.baseUrl ?? 'https://api.twitch.tv/helix/').replace(/\/?$/, '/');
