@@ -125,10 +125,9 @@ export function createClient(options: ClientOptions): Client {
     return token;
   }
 
-  async function call(spec: EndpointSpec, input: Record<string, unknown>, callOptions: CallOptions = {}) {
-    const { signal } = callOptions;
+  async function call(spec: EndpointSpec, input: Record<string, unknown>, { signal, user }: CallOptions = {}) {
     const { method, path } = spec;
-    const asked: TokenRequest = { endpoint: spec, user: callOptions.user, log };
+    const asked: TokenRequest = { endpoint: spec, user, log };
     let token = checked(spec, typeof auth === 'string' ? { token: auth } : await auth.getToken(asked));
     let refreshed = false;
     let limited = 0;
