@@ -30,11 +30,11 @@ export async function readBody(message: Request | Response, max: number, copy?: 
  * bytes are not needed, it decodes as it reads and keeps no chunks.
  */
 export async function readText(message: Request | Response, max: number): Promise<string | undefined> {
+  // (No body reads as '': the loop does not start.)
   const reader = message.body?.getReader();
-  if (!reader) return '';
   const decoder = new TextDecoder();
   let text = '';
-  for (let read; !(read = await reader.read()).done; ) {
+  for (let read; reader && !(read = await reader.read()).done; ) {
     if ((max -= read.value.byteLength) < 0) {
       reader.cancel().catch(() => undefined);
       return undefined;

@@ -107,18 +107,14 @@ export function checkScopes(spec: EndpointMeta, token: AccessToken): void {
 /** How many values a parameter holds: an array's length, else 1 when given. */
 const count = (value: unknown) => (Array.isArray(value) ? value.length : value == null ? 0 : 1);
 
-function fail(param: string, message: string): never {
-  throw new InputError(param, message);
-}
-
 /**
  * Refuses input that Twitch would refuse, naming the field, before anything is sent: input that
  * is not an object, unknown keys, and the rule kinds in `checks`.
  */
 export function checkInput(spec: EndpointSpec, input: Record<string, unknown>, checks: readonly InputCheck[]): void {
-  if (Object(input) !== input) fail('', `${spec.id}: input must be an object`);
+  if (Object(input) !== input) throw new InputError('', `${spec.id}: input must be an object`);
   for (const key in input) {
-    if (input[key] != null && !spec.query.includes(key) && !spec.body.includes(key)) fail(key, `not a parameter of ${spec.id}`);
+    if (input[key] != null && !spec.query.includes(key) && !spec.body.includes(key)) throw new InputError(key, `not a parameter of ${spec.id}`);
   }
   for (const check of checks) check(spec, input);
 }
@@ -128,13 +124,13 @@ export type InputCheck = (spec: InputRules, input: Record<string, unknown>) => v
 
 /** {@link InputRules.required}. */
 export const checkRequired: InputCheck = (spec, input) => {
-  for (const key of spec.required ?? []) if (!count(input[key])) fail(key, 'is required');
+  for (const key of spec.required ?? []) if (!count(input[key])) throw new InputError(key, 'is required');
 };
 
 /** {@link InputRules.limits}. */
 export const checkLimits: InputCheck = (spec, input) => {
   for (const { of, max } of spec.limits ?? []) {
-    if (of.flatMap((key) => input[key] ?? []).length > max) fail(of[0]!, `at most ${max} values across ${of.join(', ')}`);
+    if (of.flatMap((key) => input[key] ?? []).length > max) throw new InputError(of[0]!, `at most ${max} values across ${of.join(', ')}`);
   }
 };
 
@@ -143,7 +139,7 @@ export const checkRange: InputCheck = (spec, input) => {
   for (const [key, [min, max]] of Object.entries(spec.range ?? {})) {
     const value = input[key];
     if (value != null && !(Number.isInteger(value) && (value as number) >= min && (value as number) <= max)) {
-      fail(key, `must be an integer from ${min} to ${max}`);
+      throw new InputError(key, `must be an integer from ${min} to ${max}`);
     }
   }
 };
@@ -152,7 +148,7 @@ export const checkRange: InputCheck = (spec, input) => {
 export const checkMaxLength: InputCheck = (spec, input) => {
   for (const [key, max] of Object.entries(spec.maxLength ?? {})) {
     const value = input[key];
-    if (typeof value === 'string' && [...value].length > max) fail(key, `must be at most ${max} characters`);
+    if (typeof value === 'string' && [...value].length > max) throw new InputError(key, `must be at most ${max} characters`);
   }
 };
 
@@ -160,14 +156,14 @@ export const checkMaxLength: InputCheck = (spec, input) => {
 export const checkExclusive: InputCheck = (spec, input) => {
   for (const group of spec.exclusive ?? []) {
     const [first, second] = group.filter((key) => count(input[key]));
-    if (second) fail(second, `cannot be combined with ${first}`);
+    if (second) throw new InputError(second, `cannot be combined with ${first}`);
   }
 };
 
 /** {@link InputRules.oneOf}. */
 export const checkOneOf: InputCheck = (spec, input) => {
   for (const group of spec.oneOf ?? []) {
-    if (!group.some((key) => count(input[key]))) fail(group[0]!, `one of ${group.join(', ')} is required`);
+    if (!group.some((key) => count(input[key]))) throw new InputError(group[0]!, `one of ${group.join(', ')} is required`);
   }
 };
 
@@ -185,7 +181,7 @@ export function withParameters<Input, Result, Id extends string>(
   extra: { readonly query?: readonly string[]; readonly body?: readonly string[] },
 ): Endpoint<Input & Record<string, unknown>, Result, Id> {
   const spec = fn.endpoint as EndpointSpec;
-  if (extra.body?.length && spec.method === 'GET') fail('body', `${spec.id} is a GET: it sends no body`);
+  if (extra.body?.length && spec.method === 'GET') throw new InputError('body', `${spec.id} is a GET: it sends no body`);
   // Copied by descriptor, not spread: a spread would build the response schema, which waits for a first response.
   const widened: EndpointSpec = Object.defineProperties({} as EndpointSpec, {
     ...Object.getOwnPropertyDescriptors(spec),

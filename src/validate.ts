@@ -38,13 +38,9 @@ export const modeOf = (option: ValidateMode | boolean | undefined): ValidateMode
 /** A schema that takes any value as it is: for bodies whose fields the caller checks itself. */
 export const anything: Schema = { '~standard': { validate: (value) => ({ value }) } };
 
-/** The name of a value's type, as a report shows it: never the value itself. */
-export const typeName = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
-
 /** An issue at `path`: what was expected there, and the type (never the value) that came. */
 export const issueAt = (path: string, expected: string, value: unknown): ValidationIssue => {
-  const received = typeName(value);
+  const received = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
   return { path, expected, received, message: `expected ${expected}, received ${received}` };
 };
 
@@ -55,36 +51,37 @@ export const issueAt = (path: string, expected: string, value: unknown): Validat
  */
 export function check(schema: Schema, value: unknown, source: string, prefix = '', body: unknown = value): ValidationError | undefined {
   const { issues } = schema['~standard'].validate(value) as StandardResult<unknown>;
-  return issues && failure(issues, source, prefix, body);
+  return (
+    issues &&
+    new ValidationError(
+      source,
+      issues.map((issue): ValidationIssue => {
+        // valibot names each step as `{ key }`; Standard Schema also allows the bare key. A key
+        // that is not a field-like name is data (a record's key could hold anything): shown as `*`.
+        const path = (
+          prefix +
+          (issue.path ?? [])
+            .map((step) => {
+              const key = String((step as { key?: PropertyKey }).key ?? step);
+              return /^\w{1,40}$/.test(key) ? key : '*';
+            })
+            .join('.')
+        ).replace(/\.$/, '');
+        // valibot's `expected` comes from the schema (a type or its own literals), never from the data.
+        return issueAt(path, typeof issue.expected === 'string' ? issue.expected : 'another value', issue.input);
+      }),
+      body,
+    )
+  );
 }
 
 /** Returns `value` as the schema outputs it, or throws the {@link ValidationError} of {@link check}. */
 export function validate<Output>(schema: Schema<Output>, value: unknown, source: string, prefix = ''): Output {
   const result = schema['~standard'].validate(value) as StandardResult<Output>;
-  if (result.issues) throw failure(result.issues, source, prefix, value);
+  // (A mismatch goes through the schema once more, in `check`, which builds the error: only a
+  // failure pays for that.)
+  if (result.issues) throw check(schema, value, source, prefix);
   return result.value;
-}
-
-function failure(issues: readonly StandardIssue[], source: string, prefix: string, body: unknown): ValidationError {
-  return new ValidationError(
-    source,
-    issues.map((issue): ValidationIssue => {
-      // valibot names each step as `{ key }`; Standard Schema also allows the bare key. A key
-      // that is not a field-like name is data (a record's key could hold anything): shown as `*`.
-      const path = (
-        prefix +
-        (issue.path ?? [])
-          .map((step) => {
-            const key = String((step as { key?: PropertyKey }).key ?? step);
-            return /^\w{1,40}$/.test(key) ? key : '*';
-          })
-          .join('.')
-      ).replace(/\.$/, '');
-      // valibot's `expected` comes from the schema (a type or its own literals), never from the data.
-      return issueAt(path, typeof issue.expected === 'string' ? issue.expected : 'another value', issue.input);
-    }),
-    body,
-  );
 }
 
 let warned: Set<string> | undefined;
