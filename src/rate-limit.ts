@@ -32,9 +32,8 @@ export const MAX_WAIT_MS = 120_000;
 export function createRateLimiter(): RateLimiter {
   const buckets = new Map<string, Take>();
   return (key, signal, wait) => {
-    let take = buckets.get(key);
     // Buckets are hints: past MAX_BUCKETS tokens, forget them all (at worst one 429, retried).
-    if (!take) buckets.size < MAX_BUCKETS || buckets.clear(), buckets.set(key, (take = createBucket()));
+    const take = buckets.get(key) ?? (buckets.size < MAX_BUCKETS || buckets.clear(), buckets.set(key, createBucket()).get(key)!);
     return take(signal, wait);
   };
 }
