@@ -23,7 +23,7 @@ import { uses } from '../bench/size.ts';
  * (The webhook Worker meets its 3.5 KB budget again, and chat read its 4 KB one, so the real budgets
  * apply to them.)
  */
-const GUARDED: Record<string, number> = { getUsers: 13_077, 'follow (EventSub WS)': 18_569 };
+const GUARDED: Record<string, number> = { getUsers: 13_036, 'follow (EventSub WS)': 18_569 };
 
 describe('bundle size', () => {
   for (const use of uses) {
