@@ -129,7 +129,7 @@ export function createClient(options: ClientOptions): Client {
     const { method, path } = spec;
     const asked: TokenRequest = { endpoint: spec, user, log };
     let token = checked(spec, typeof auth === 'string' ? { token: auth } : await auth.getToken(asked));
-    let refreshed = false;
+    let refreshes = 0;
     let limited = 0;
     let failed = 0;
     // For the log: requests sent so far (ky's retries included), and why the last one failed.
@@ -253,11 +253,10 @@ export function createClient(options: ClientOptions): Client {
           await sleep(300 * 2 ** failed++, signal);
           continue;
         }
-        // (A string token has no `refresh`.)
-        const fresh = error instanceof UnauthorizedError && !refreshed && (await (auth as AuthProvider).refresh?.(token, asked));
+        // One refresh a call, counted once asked for. (A string token has no `refresh`.)
+        const fresh = error instanceof UnauthorizedError && !refreshes++ && (await (auth as AuthProvider).refresh?.(token, asked));
         if (!fresh) throw error;
         token = checked(spec, fresh);
-        refreshed = true;
       }
     }
   }
