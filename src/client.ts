@@ -117,19 +117,11 @@ export function createClient(options: ClientOptions): Client {
   const retries = options.retry?.limit ?? 2;
   const baseUrl = (options.baseUrl ?? 'https://api.twitch.tv/helix/').replace(/\/?$/, '/');
 
-  /** Refuses, before sending, a token that cannot go in a header or (for a spec with scopes) lacks a scope it is known to lack. */
-  function checked(spec: EndpointSpec, token: AccessToken): AccessToken {
-    // A control character would make the Headers constructor throw with the token in its message.
-    if (!/^[\x21-\x7e]+$/.test(token.token)) throw new InputError('auth', 'invalid characters in the token');
-    spec.checkScopes?.(spec, token);
-    return token;
-  }
-
   async function call(spec: EndpointSpec, input: Record<string, unknown>, { signal, user }: CallOptions = {}) {
     const { method, path } = spec;
     const asked: TokenRequest = { endpoint: spec, user, log };
-    let token = checked(spec, typeof auth === 'string' ? { token: auth } : await auth.getToken(asked));
-    let refreshed = false;
+    let token: AccessToken = typeof auth === 'string' ? { token: auth } : await auth.getToken(asked);
+    let refreshes = 0;
     let limited = 0;
     let failed = 0;
     // For the log: requests sent so far (ky's retries included), and why the last one failed.
@@ -138,7 +130,8 @@ export function createClient(options: ClientOptions): Client {
     // (`note?.(…)` builds no entry when there is no log.)
     const note = log && ((entry: object) => log({ source: 'helix', method, path, attempt, ...entry } as LogEntry));
     // Any trace of a secret sent, removed: a server may echo the token or a webhook `secret` of the
-    // input (at any depth) in its error text, its status text or a header. (`checked` made sure the token is not empty.)
+    // input (at any depth) in its error text, its status text or a header. (The loop refuses an
+    // empty token before anything is sent.)
     const hide = (text: unknown) => {
       let out = String(text).replaceAll(token.token, '[secret]');
       JSON.stringify(input, (key, value) => (key === 'secret' && value && (out = out.replaceAll(value, '[secret]')), value));
@@ -151,6 +144,11 @@ export function createClient(options: ClientOptions): Client {
     const url = baseUrl + path + (query && `?${query}`);
 
     for (;;) {
+      // Each token (the first, and a refreshed one) is refused before it is sent when it cannot go
+      // in a header or (for a spec with scopes) lacks a scope it is known to lack. A control
+      // character would make the Headers constructor throw with the token in its message.
+      if (!/^[\x21-\x7e]+$/.test(token.token)) throw new InputError('auth', 'invalid characters in the token');
+      spec.checkScopes?.(spec, token);
       const bearer = `Bearer ${token.token}`;
       try {
         // Outside ky's per-attempt timeout: an empty bucket may take up to a minute to refill.
@@ -253,11 +251,10 @@ export function createClient(options: ClientOptions): Client {
           await sleep(300 * 2 ** failed++, signal);
           continue;
         }
-        // (A string token has no `refresh`.)
-        const fresh = error instanceof UnauthorizedError && !refreshed && (await (auth as AuthProvider).refresh?.(token, asked));
+        // One refresh a call, counted once asked for. (A string token has no `refresh`.)
+        const fresh = error instanceof UnauthorizedError && !refreshes++ && (await (auth as AuthProvider).refresh?.(token, asked));
         if (!fresh) throw error;
-        token = checked(spec, fresh);
-        refreshed = true;
+        token = fresh;
       }
     }
   }
