@@ -101,7 +101,7 @@ function createBucket(): Take {
         far = ms > MAX_WAIT_MS ? now + MAX_WAIT_MS : 0;
       }
       // Nothing to go by: if no answer ever told (a browser may hide the headers), no limit.
-      else if (!limited && max == Infinity) left = max;
+      else if (max == Infinity) left = max;
       // A 429 that said nothing of its reset means "not now": a second.
       if (limited && !(ms > 0)) pause = now + 1000;
     }

@@ -164,3 +164,29 @@ test('a reset that looked too far off does not refuse calls for longer than the 
   await expect(getUsers(client, { id: '2' })).resolves.toEqual({ data: [] });
   expect(stub.requests).toHaveLength(2);
 });
+
+/** Follows a promise: `outcome()` is its value, its error's message, or 'pending'. */
+function follow(promise: Promise<unknown>) {
+  let outcome: unknown = 'pending';
+  promise.then((value) => (outcome = value), (error: Error) => (outcome = error.message));
+  return () => outcome;
+}
+
+describe('a bucket never stalls', () => {
+  // A browser may hide Twitch's headers, so a 429 there says nothing: it means "not now", never
+  // "never again". (Eight such 429s used to spend the first burst for good: every later call on
+  // the token waited forever, with nothing in flight to wake it.)
+  test('after 429s without rate-limit headers, later calls on the token still go', async () => {
+    vi.useFakeTimers({ now: START });
+    let limited = true;
+    const stub = fetchStub(() => (limited ? json({ error: 'Too Many Requests', status: 429, message: '' }, { status: 429 }) : json({ data: [] })));
+    const client = createClient({ clientId: 'c', auth: 'token', fetch: stub.fetch, retry: { limit: 0 } });
+    const refused = ids(1, UNSEEN_BURST).map((id) => getUsers(client, { id }).catch((error: Error) => error.name));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await Promise.all(refused)).toEqual(Array(UNSEEN_BURST).fill('RateLimitError'));
+    limited = false;
+    const later = follow(getUsers(client, { id: 'later' }));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(later()).toEqual({ data: [] });
+  });
+});
