@@ -94,7 +94,9 @@ function createBucket(): Take {
         // bucket is as the headers say.) This call still holds its place, and Twitch counted it.
         left = Math.min(remaining - held + 1, fresh ? Infinity : free(now));
         since = now;
-        max = read('RateLimit-Limit') || remaining + 1;
+        // (A limit under the points left, or past any real bucket, is a hostile figure: one under a
+        // point, or an infinite one, would leave calls waiting for a point that never comes.)
+        max = Math.min(Math.max(read('RateLimit-Limit') || 0, remaining + 1), 1e9);
         // The refill rate, from how long the spent points take to return: only once half the bucket
         // is spent, since whole-second resets say little about a short horizon. Else a minute's worth.
         rate = (max - remaining) * 2 >= max && ms > 0 ? (max - remaining) / Math.min(ms, MAX_WAIT_MS) : rate || max / 60_000;

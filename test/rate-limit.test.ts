@@ -189,4 +189,28 @@ describe('a bucket never stalls', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(later()).toEqual({ data: [] });
   });
+
+  // Every figure comes from the network: a limit below one point, or one that is not a finite
+  // number, must not leave the calls waiting for a point that can never come.
+  test.each(['-5', '0.5', 'Infinity', '1e999'])('after an answer whose RateLimit-Limit is %s, the next calls still go', async (limit) => {
+    vi.useFakeTimers({ now: START });
+    const stub = fetchStub(() =>
+      json({ data: [] }, { headers: { 'ratelimit-limit': limit, 'ratelimit-remaining': '5', 'ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 5) } }),
+    );
+    const client = createClient({ clientId: 'c', auth: 'token', fetch: stub.fetch });
+    await getUsers(client, { id: '1' });
+    const next = follow(Promise.all([getUsers(client, { id: '2' }), getUsers(client, { id: '3' })]));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(next()).toHaveLength(2);
+  });
+
+  test.each(['Infinity', '1e999'])('after an answer whose RateLimit-Remaining is %s, the next calls still go', async (remaining) => {
+    vi.useFakeTimers({ now: START });
+    const stub = fetchStub(() => json({ data: [] }, { headers: { 'ratelimit-remaining': remaining } }));
+    const client = createClient({ clientId: 'c', auth: 'token', fetch: stub.fetch });
+    await getUsers(client, { id: '1' });
+    const next = follow(Promise.all([getUsers(client, { id: '2' }), getUsers(client, { id: '3' })]));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(next()).toHaveLength(2);
+  });
 });
