@@ -144,11 +144,16 @@ function createBucket(): Take {
         signal?.removeEventListener('abort', abort);
         resolve(given);
       };
-      signal?.addEventListener('abort', abort);
       queue.push(go);
       const ms = pump();
-      // Still queued until a refill: say how long.
-      if (ms && queue.includes(go)) wait?.(ms);
+      if (queue.includes(go)) {
+        // Still queued until a refill: say how long, out of the queue meanwhile, so that a call
+        // failing there (a `log` may throw) leaves no place behind that nobody would pass on.
+        queue.pop();
+        ms && wait?.(ms);
+        queue.push(go);
+        signal?.addEventListener('abort', abort);
+      }
     });
   };
 }

@@ -213,4 +213,25 @@ describe('a bucket never stalls', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     expect(next()).toHaveLength(2);
   });
+
+  // `log` may throw (that fails the call it was logging): a call that fails so while it waits
+  // for a point must leave the queue, or the place it would later be given is never passed on.
+  test('a call whose log throws while it waits for a point does not keep a place in the bucket', async () => {
+    vi.useFakeTimers({ now: START });
+    const stub = fetchStub(() =>
+      json({ data: [] }, { headers: { 'ratelimit-limit': '1', 'ratelimit-remaining': '0', 'ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 60) } }),
+    );
+    let throws = true;
+    const log = (entry: { type: string }) => {
+      if (throws && entry.type === 'wait') throw new Error('log failed');
+    };
+    const client = createClient({ clientId: 'c', auth: 'token', fetch: stub.fetch, log });
+    await getUsers(client, { id: '1' });
+    await expect(getUsers(client, { id: '2' })).rejects.toThrow('log failed');
+    throws = false;
+    const next = follow(getUsers(client, { id: '3' }));
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(next()).toEqual({ data: [] });
+    expect(stub.requests.map((request) => new URL(request.url).searchParams.get('id'))).toEqual(['1', '3']);
+  });
 });
