@@ -126,6 +126,8 @@ export function batch(fn: AnyEndpoint, key: string, options: BatchOptions<Record
 
   return (client, id, { user, signal } = {}) => {
     if (typeof id !== 'string' || !id) return Promise.reject(new InputError(key, 'must be a non-empty string'));
+    // An aborted caller adds no lookup: nobody would hear of its request's failure.
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const byUser = groups.get(client) ?? groups.set(client, new Map()).get(client)!;
     let group = byUser.get(user);
     if (!group) byUser.set(user, (group = { client, user, waiting: [], asked: new Map() }));
@@ -148,7 +150,6 @@ export function batch(fn: AnyEndpoint, key: string, options: BatchOptions<Record
 
 /** `promise`, or the signal's reason once it aborts: the caller stops waiting, the shared request goes on for the others. */
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const abort = () => reject(signal.reason);
     signal.addEventListener('abort', abort, { once: true });

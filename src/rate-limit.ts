@@ -94,14 +94,16 @@ function createBucket(): Take {
         // bucket is as the headers say.) This call still holds its place, and Twitch counted it.
         left = Math.min(remaining - held + 1, fresh ? Infinity : free(now));
         since = now;
-        max = read('RateLimit-Limit') || remaining + 1;
+        // (A limit under the points left, or past any real bucket, is a hostile figure: one under a
+        // point, or an infinite one, would leave calls waiting for a point that never comes.)
+        max = Math.min(Math.max(read('RateLimit-Limit') || 0, remaining + 1), 1e9);
         // The refill rate, from how long the spent points take to return: only once half the bucket
         // is spent, since whole-second resets say little about a short horizon. Else a minute's worth.
         rate = (max - remaining) * 2 >= max && ms > 0 ? (max - remaining) / Math.min(ms, MAX_WAIT_MS) : rate || max / 60_000;
         far = ms > MAX_WAIT_MS ? now + MAX_WAIT_MS : 0;
       }
       // Nothing to go by: if no answer ever told (a browser may hide the headers), no limit.
-      else if (!limited && max == Infinity) left = max;
+      else if (max == Infinity) left = max;
       // A 429 that said nothing of its reset means "not now": a second.
       if (limited && !(ms > 0)) pause = now + 1000;
     }
@@ -142,11 +144,16 @@ function createBucket(): Take {
         signal?.removeEventListener('abort', abort);
         resolve(given);
       };
-      signal?.addEventListener('abort', abort);
       queue.push(go);
       const ms = pump();
-      // Still queued until a refill: say how long.
-      if (ms && queue.includes(go)) wait?.(ms);
+      if (queue.includes(go)) {
+        // Still queued until a refill: say how long, out of the queue meanwhile, so that a call
+        // failing there (a `log` may throw) leaves no place behind that nobody would pass on.
+        queue.pop();
+        ms && wait?.(ms);
+        queue.push(go);
+        signal?.addEventListener('abort', abort);
+      }
     });
   };
 }

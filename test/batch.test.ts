@@ -252,6 +252,17 @@ describe('batch', () => {
     await expect(waiting).rejects.toThrow('not needed');
     expect((await other)?.id).toBe('1');
   });
+  // An unwanted lookup must not go out: were its request to fail, nobody would be listening for
+  // that failure, and an unhandled rejection ends a Node process.
+  it('asks nothing for a caller whose signal has already aborted', async () => {
+    const stub = fetchStub(() => json({ error: 'Bad Request', status: 400, message: 'Invalid id' }, { status: 400 }));
+    const client = clientWith(stub);
+    const userById = batch(getUsers, 'id');
+    const reason = new Error('gone');
+    await expect(userById(client, '1', { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    await expect(userById(client, '2')).rejects.toBeInstanceOf(BadRequestError);
+    expect(stub.requests.map((request) => asked(request, 'id'))).toEqual([['2']]);
+  });
 });
 
 describe('batch against the fake Twitch', () => {

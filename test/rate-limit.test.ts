@@ -164,3 +164,74 @@ test('a reset that looked too far off does not refuse calls for longer than the 
   await expect(getUsers(client, { id: '2' })).resolves.toEqual({ data: [] });
   expect(stub.requests).toHaveLength(2);
 });
+
+/** Follows a promise: `outcome()` is its value, its error's message, or 'pending'. */
+function follow(promise: Promise<unknown>) {
+  let outcome: unknown = 'pending';
+  promise.then((value) => (outcome = value), (error: Error) => (outcome = error.message));
+  return () => outcome;
+}
+
+describe('a bucket never stalls', () => {
+  // A browser may hide Twitch's headers, so a 429 there says nothing: it means "not now", never
+  // "never again". (Eight such 429s used to spend the first burst for good: every later call on
+  // the token waited forever, with nothing in flight to wake it.)
+  test('after 429s without rate-limit headers, later calls on the token still go', async () => {
+    vi.useFakeTimers({ now: START });
+    let limited = true;
+    const stub = fetchStub(() => (limited ? json({ error: 'Too Many Requests', status: 429, message: '' }, { status: 429 }) : json({ data: [] })));
+    const client = createClient({ clientId: 'c', auth: 'token', fetch: stub.fetch, retry: { limit: 0 } });
+    const refused = ids(1, UNSEEN_BURST).map((id) => getUsers(client, { id }).catch((error: Error) => error.name));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await Promise.all(refused)).toEqual(Array(UNSEEN_BURST).fill('RateLimitError'));
+    limited = false;
+    const later = follow(getUsers(client, { id: 'later' }));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(later()).toEqual({ data: [] });
+  });
+
+  // Every figure comes from the network: a limit below one point, or one that is not a finite
+  // number, must not leave the calls waiting for a point that can never come.
+  test.each(['-5', '0.5', 'Infinity', '1e999'])('after an answer whose RateLimit-Limit is %s, the next calls still go', async (limit) => {
+    vi.useFakeTimers({ now: START });
+    const stub = fetchStub(() =>
+      json({ data: [] }, { headers: { 'ratelimit-limit': limit, 'ratelimit-remaining': '5', 'ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 5) } }),
+    );
+    const client = createClient({ clientId: 'c', auth: 'token', fetch: stub.fetch });
+    await getUsers(client, { id: '1' });
+    const next = follow(Promise.all([getUsers(client, { id: '2' }), getUsers(client, { id: '3' })]));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(next()).toHaveLength(2);
+  });
+
+  test.each(['Infinity', '1e999'])('after an answer whose RateLimit-Remaining is %s, the next calls still go', async (remaining) => {
+    vi.useFakeTimers({ now: START });
+    const stub = fetchStub(() => json({ data: [] }, { headers: { 'ratelimit-remaining': remaining } }));
+    const client = createClient({ clientId: 'c', auth: 'token', fetch: stub.fetch });
+    await getUsers(client, { id: '1' });
+    const next = follow(Promise.all([getUsers(client, { id: '2' }), getUsers(client, { id: '3' })]));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(next()).toHaveLength(2);
+  });
+
+  // `log` may throw (that fails the call it was logging): a call that fails so while it waits
+  // for a point must leave the queue, or the place it would later be given is never passed on.
+  test('a call whose log throws while it waits for a point does not keep a place in the bucket', async () => {
+    vi.useFakeTimers({ now: START });
+    const stub = fetchStub(() =>
+      json({ data: [] }, { headers: { 'ratelimit-limit': '1', 'ratelimit-remaining': '0', 'ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 60) } }),
+    );
+    let throws = true;
+    const log = (entry: { type: string }) => {
+      if (throws && entry.type === 'wait') throw new Error('log failed');
+    };
+    const client = createClient({ clientId: 'c', auth: 'token', fetch: stub.fetch, log });
+    await getUsers(client, { id: '1' });
+    await expect(getUsers(client, { id: '2' })).rejects.toThrow('log failed');
+    throws = false;
+    const next = follow(getUsers(client, { id: '3' }));
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(next()).toEqual({ data: [] });
+    expect(stub.requests.map((request) => new URL(request.url).searchParams.get('id'))).toEqual(['1', '3']);
+  });
+});
