@@ -1,0 +1,80 @@
+// Races in the recovery path: what the user does (unsubscribe, close) while subscriptions are
+// being re-created after a lost connection, and a second loss in the middle of it. Fake timers;
+// Helix answers are held back by a delaying msw handler in front of the fake's own.
+import { http, HttpResponse } from 'msw';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { events } from '../../src/eventsub/listen.js';
+import type { EventSubSocket } from '../../src/eventsub/socket.js';
+import { follow, followCondition, harness, type Harness } from './socket.helpers.js';
+
+let h: Harness;
+beforeEach(() => {
+  h = harness();
+});
+afterEach(() => h.stop());
+
+/** Every subscription creation reaches the fake `ms` after it was sent. */
+const slowCreates = (ms: number) =>
+  h.server.use(
+    http.post('https://api.twitch.tv/helix/eventsub/subscriptions', async () => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      // undefined: msw passes the request on to the fake's handler.
+    }),
+  );
+
+async function subscribed() {
+  const socket = h.socket();
+  const errors: Error[] = [];
+  socket.on('error', (error) => void errors.push(error));
+  const follows: string[] = [];
+  socket.on('channel.follow', (event) => void follows.push(event.user_id));
+  const subscribing = socket.subscribe('channel.follow', followCondition);
+  await h.tick(10);
+  return { socket, errors, follows, subscription: await subscribing };
+}
+
+const enabledOn = (socket: EventSubSocket) =>
+  [...h.state.eventSubSubscriptions.values()].filter((sub) => sub.status === 'enabled' && sub.transport.session_id === socket.session?.id);
+
+describe('events(): ending the iterator', () => {
+  /** Counts the socket's listeners that are still on: each `on` adds one, calling its remover takes it off. */
+  function countListeners(socket: EventSubSocket) {
+    let live = 0;
+    const on = socket.on.bind(socket);
+    socket.on = ((name: 'close', handler: () => void) => {
+      const off = on(name, handler);
+      live++;
+      let removed = false;
+      return () => {
+        if (!removed) live--;
+        removed = true;
+        off();
+      };
+    }) as EventSubSocket['on'];
+    return () => live;
+  }
+
+  it('return() before the first next() stops listening', async () => {
+    const { socket } = await subscribed();
+    const live = countListeners(socket);
+    const iterator = events(socket, 'channel.follow');
+    expect(live()).toBe(2);
+    await expect(iterator.return!()).resolves.toEqual({ value: undefined, done: true });
+    expect(live()).toBe(0);
+  });
+
+  it('return() while a next() waits ends both at once, and stops listening', async () => {
+    const { socket } = await subscribed();
+    const live = countListeners(socket);
+    const iterator = events(socket, 'channel.follow');
+    const waiting = iterator.next();
+    await h.tick(10);
+    let ended = false;
+    const returning = iterator.return!().then(() => (ended = true));
+    await h.tick(10);
+    expect(ended).toBe(true);
+    await expect(waiting).resolves.toEqual({ value: undefined, done: true });
+    await returning;
+    expect(live()).toBe(0);
+  });
+});
