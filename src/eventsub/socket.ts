@@ -694,6 +694,8 @@ export class EventSubSocket {
     void Promise.all(
       entries.map((entry) =>
         this.#ensure(entry).catch((error: unknown) => {
+          // Told once, on the session it ended on (a later one shares the attempt); never after close().
+          if (this.#session?.id !== session.id) return;
           failed.push({ type: entry.type, error });
           // Only refusals that no retry can fix forget it; a 401 may pass once the token is refreshed.
           if (error instanceof HelixError && [400, 403, 404].includes(error.status)) this.#forget(entry);

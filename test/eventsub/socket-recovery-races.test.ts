@@ -36,6 +36,42 @@ async function subscribed() {
 const enabledOn = (socket: EventSubSocket) =>
   [...h.state.eventSubSubscriptions.values()].filter((sub) => sub.status === 'enabled' && sub.transport.session_id === socket.session?.id);
 
+describe('close() during recovery', () => {
+  it('reports nothing on error once close() ran', async () => {
+    const socket = h.socket();
+    const errors: Error[] = [];
+    socket.on('error', (error) => void errors.push(error));
+    await Promise.all([
+      (async () => {
+        for (let i = 0; i < 3; i++) await socket.subscribe('channel.follow', { broadcaster_user_id: String(i + 1), moderator_user_id: '1' });
+      })(),
+      h.tick(100),
+    ]);
+    slowCreates(200);
+    h.fake.close(4006);
+    await h.tick(50); // reconnected; three re-creations in flight
+    socket.close();
+    await h.tick(1000);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('a second loss while re-creating', () => {
+  it('a subscription Twitch then refuses for good is reported once', async () => {
+    const { socket, errors } = await subscribed();
+    slowCreates(200);
+    let refuse = false;
+    h.override.create = () => (refuse ? HttpResponse.json({ error: 'Forbidden', status: 403, message: 'no' }, { status: 403 }) : undefined);
+    h.fake.close(4006);
+    await h.tick(50); // session B, the re-creation in flight
+    h.fake.close(4006); // B is lost too: the call fails (400) and waits for session C
+    refuse = true;
+    await h.tick(8000); // the backoff, session C settles (5 s), the refusal
+    expect(errors.filter((error) => (error as { code?: string }).code === 'subscription')).toHaveLength(1);
+    expect(socket.subscriptions).toEqual([]);
+  });
+});
+
 describe('events(): ending the iterator', () => {
   /** Counts the socket's listeners that are still on: each `on` adds one, calling its remover takes it off. */
   function countListeners(socket: EventSubSocket) {
