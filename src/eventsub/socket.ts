@@ -703,7 +703,8 @@ export class EventSubSocket {
         }),
       ),
     ).then(() => {
-      if (!afterLoss || entries.length === 0 || this.#session !== session) return;
+      // (A handover meanwhile keeps the session id: the re-creation still happened on it.)
+      if (!afterLoss || entries.length === 0 || this.#session?.id !== session.id) return;
       this.#emit('resubscribed', {
         subscriptions: this.subscriptions,
         failed,

@@ -72,6 +72,34 @@ describe('a second loss while re-creating', () => {
   });
 });
 
+describe('session_reconnect while re-creating', () => {
+  it('the handover neither hides resubscribed nor a refusal that follows it', async () => {
+    const { socket, errors } = await subscribed();
+    const second = socket.subscribe('channel.follow', { broadcaster_user_id: '2', moderator_user_id: '1' });
+    await h.tick(10);
+    await second;
+    const resubscribed: { failed: readonly unknown[] }[] = [];
+    socket.on('resubscribed', (value) => void resubscribed.push(value));
+    slowCreates(3000);
+    // The second subscription is refused for good on the new session.
+    h.override.create = (body) =>
+      (body.condition as { broadcaster_user_id: string }).broadcaster_user_id === '2'
+        ? HttpResponse.json({ error: 'Forbidden', status: 403, message: 'no' }, { status: 403 })
+        : undefined;
+    h.fake.close(4006);
+    await h.tick(50); // session B; both re-creations in flight
+    const session = socket.session!.id;
+    h.fake.reconnect(); // Twitch moves session B meanwhile
+    await h.tick(5000);
+    expect(socket.session!.id).toBe(session);
+    expect(h.fake.connections).toHaveLength(3);
+    expect(errors.filter((error) => (error as { code?: string }).code === 'subscription')).toHaveLength(1);
+    expect(resubscribed).toHaveLength(1);
+    expect(resubscribed[0]!.failed).toHaveLength(1);
+    expect(socket.subscriptions).toHaveLength(1);
+  });
+});
+
 describe('events(): ending the iterator', () => {
   /** Counts the socket's listeners that are still on: each `on` adds one, calling its remover takes it off. */
   function countListeners(socket: EventSubSocket) {
