@@ -841,6 +841,8 @@ export class EventSubSocket {
             if (created && typeof created.id === 'string') {
               entry.subscription = created;
               entry.ids.add(created.id);
+              // Unsubscribed while this call was out: it must not live on.
+              if (entry.removed) await this.#helix(removal(), { id: created.id }).catch(() => {});
             }
             if (typeof body?.total_cost === 'number') {
               this.#cost = { total: body.total ?? 0, total_cost: body.total_cost, max_total_cost: body.max_total_cost ?? 0 };

@@ -36,6 +36,39 @@ async function subscribed() {
 const enabledOn = (socket: EventSubSocket) =>
   [...h.state.eventSubSubscriptions.values()].filter((sub) => sub.status === 'enabled' && sub.transport.session_id === socket.session?.id);
 
+describe('unsubscribe during recovery', () => {
+  it('while the re-creation is in flight: the subscription it creates is deleted, and no event arrives', async () => {
+    const { socket, follows, subscription } = await subscribed();
+    slowCreates(200);
+    h.fake.close(4006);
+    await h.tick(50); // reconnected; the re-creation is on its way
+    expect(socket.state).toBe('connected');
+    const removing = socket.unsubscribe(subscription.id);
+    await h.tick(500);
+    await removing;
+    expect(enabledOn(socket)).toEqual([]);
+    h.fake.emit('channel.follow', follow('ghost'));
+    await h.tick(10);
+    expect(follows).toEqual([]);
+    expect(socket.subscriptions).toEqual([]);
+  });
+
+  it('while it waits for the next session after a second loss: nothing it creates there lives on', async () => {
+    const { socket, subscription } = await subscribed();
+    slowCreates(200);
+    h.fake.close(4006);
+    await h.tick(50); // session B, the re-creation in flight
+    h.fake.close(4006); // B is lost: the call fails and waits for session C
+    await h.tick(250);
+    expect(socket.state).toBe('reconnecting');
+    const removing = socket.unsubscribe(subscription.id);
+    await h.tick(10_000); // session C settles
+    await removing;
+    expect([...h.state.eventSubSubscriptions.values()].filter((sub) => sub.status === 'enabled' && sub.transport.method === 'websocket')).toEqual([]);
+    expect(socket.subscriptions).toEqual([]);
+  });
+});
+
 describe('close() during recovery', () => {
   it('reports nothing on error once close() ran', async () => {
     const socket = h.socket();
