@@ -3,6 +3,7 @@
 // Helix answers are held back by a delaying msw handler in front of the fake's own.
 import { http, HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { attachToConduit } from '../../src/eventsub/conduits.js';
 import { events } from '../../src/eventsub/listen.js';
 import type { EventSubSocket } from '../../src/eventsub/socket.js';
 import { follow, followCondition, harness, type Harness } from './socket.helpers.js';
@@ -130,6 +131,34 @@ describe('session_reconnect while re-creating', () => {
     expect(resubscribed).toHaveLength(1);
     expect(resubscribed[0]!.failed).toHaveLength(1);
     expect(socket.subscriptions).toHaveLength(1);
+  });
+});
+
+describe('a conduit shard across a loss', () => {
+  it('an attachment that fails for a session already replaced neither reports nor undoes the new one', async () => {
+    const conduitId = [...h.state.conduits.keys()][0]!;
+    h.server.use(
+      http.patch('https://api.twitch.tv/helix/eventsub/conduits/shards', async () => {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }),
+    );
+    const socket = h.socket();
+    const errors: Error[] = [];
+    socket.on('error', (error) => void errors.push(error));
+    const patches = () => h.calls.filter((call) => call.method === 'PATCH');
+    const attaching = attachToConduit(socket, conduitId, 0).catch((error: unknown) => error);
+    await h.tick(50); // session A; its attachment on its way
+    h.fake.close(4006);
+    await h.tick(1000); // session B attached; A's attachment came back refused (no such session)
+    expect(patches()).toHaveLength(2);
+    expect(h.state.shards.get(conduitId)!.find((shard) => shard.id === '0')!.transport.session_id).toBe(socket.session!.id);
+    await attaching;
+    expect(errors).toEqual([]);
+    // A supervisor's check: the shard points at this session, so nothing to do.
+    const again = attachToConduit(socket, conduitId, 0);
+    await h.tick(500);
+    await again;
+    expect(patches()).toHaveLength(2);
   });
 });
 
