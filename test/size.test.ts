@@ -20,7 +20,7 @@ import { uses } from '../bench/size.ts';
  *   notifications a second; the table of subscription types (default versions, conditions,
  *   scopes) is about 900 B of it, the scopes alone ~200 B. Since `events`, `waitFor` and
  *   `attachToConduit` left the class for functions (−480 B) it meets its 17.6 KB budget, with
- *   1 B to spare since the scheduler's stall fixes (+17 B), so the real budget applies to it.
+ *   FOLLOW_SPARE
  * (The webhook Worker meets its 3.5 KB budget again, and chat read its 4 KB one, so the real budgets
  * apply to them.)
  */

@@ -45,6 +45,8 @@ export async function attachToConduit(socket: EventSubSocket, conduitId: string,
           const problem = body?.errors?.[0];
           if (problem) throw new Error(problem.message ?? problem.code ?? 'refused');
         } catch (error) {
+          // A session replaced meanwhile has its own attachment under way: that one's outcome counts.
+          if (current.sessionId !== session.id) return current.pending;
           current.sessionId = undefined;
           // A refusal in `errors` and a failed call alike: the shard named, what went wrong as cause.
           const wrapped = new EventSubError('conduit', `conduit ${current.conduitId} shard ${current.shardId}: ${(error as Error).message}`, undefined, { cause: error });

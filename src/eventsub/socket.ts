@@ -694,6 +694,8 @@ export class EventSubSocket {
     void Promise.all(
       entries.map((entry) =>
         this.#ensure(entry).catch((error: unknown) => {
+          // Told once, on the session it ended on (a later one shares the attempt); never after close().
+          if (this.#session?.id !== session.id) return;
           failed.push({ type: entry.type, error });
           // Only refusals that no retry can fix forget it; a 401 may pass once the token is refreshed.
           if (error instanceof HelixError && [400, 403, 404].includes(error.status)) this.#forget(entry);
@@ -701,7 +703,8 @@ export class EventSubSocket {
         }),
       ),
     ).then(() => {
-      if (!afterLoss || entries.length === 0 || this.#session !== session) return;
+      // (A handover meanwhile keeps the session id: the re-creation still happened on it.)
+      if (!afterLoss || entries.length === 0 || this.#session?.id !== session.id) return;
       this.#emit('resubscribed', {
         subscriptions: this.subscriptions,
         failed,
@@ -838,6 +841,8 @@ export class EventSubSocket {
             if (created && typeof created.id === 'string') {
               entry.subscription = created;
               entry.ids.add(created.id);
+              // Unsubscribed while this call was out: it must not live on.
+              if (entry.removed) await this.#helix(removal(), { id: created.id }).catch(() => {});
             }
             if (typeof body?.total_cost === 'number') {
               this.#cost = { total: body.total ?? 0, total_cost: body.total_cost, max_total_cost: body.max_total_cost ?? 0 };
