@@ -339,6 +339,8 @@ export class EventSubSocket {
   /** 1 while this socket holds one of its user token's three places. */
   #slot = 0;
   #cost: { total: number; total_cost: number; max_total_cost: number } | undefined;
+  /** Aborted by close(): a Helix call not yet answered (one waiting for the rate bucket too) is dropped, with `closed`. */
+  readonly #closing = new AbortController();
 
   constructor(options: EventSubSocketOptions) {
     if (!options?.client) throw new InputError('client', 'is required');
@@ -472,6 +474,11 @@ export class EventSubSocket {
     };
   }
 
+  /**
+   * Closes the socket for good. Helix calls it has under way (re-creations waiting for the rate
+   * bucket too) are dropped; `connect`, `subscribe` and `unsubscribe` then reject with `closed`.
+   * Twitch deletes a WebSocket's subscriptions itself once its connection ends.
+   */
   close(): void {
     if (this.#state === 'closed') return;
     this.#state = 'closed';
@@ -482,6 +489,7 @@ export class EventSubSocket {
     this.#hold(0);
     this.#ready?.reject(closedError());
     this.#ready = undefined;
+    this.#closing.abort(closedError());
     this.#emit('close', undefined);
   }
 
@@ -876,7 +884,7 @@ export class EventSubSocket {
 
   /** A Helix call as this socket's user. */
   #helix(spec: EndpointSpec, input: Record<string, unknown>): Promise<unknown> {
-    return this.#client.call(spec, input, { user: this.#options.user });
+    return this.#client.call(spec, input, { user: this.#options.user, signal: this.#closing.signal });
   }
 
   #forget(entry: Entry): void {

@@ -16,6 +16,8 @@ let server: ReturnType<typeof setupServer>;
 let socket: EventSubSocket;
 /** Every subscription request's status, in the order answered. */
 let created: number[];
+/** Subscription requests sent (answered or not). */
+let sent: number;
 const tick = (ms = 0) => vi.advanceTimersByTimeAsync(ms);
 
 beforeEach(() => {
@@ -24,9 +26,11 @@ beforeEach(() => {
   server = setupServer(...twitch.handlers);
   server.listen({ onUnhandledFrame: 'error' });
   created = [];
+  sent = 0;
   // Helix as far away as a real one: each answer comes LATENCY_MS after its request.
   const slow = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = input instanceof Request ? input.url : String(input);
+    if (url.endsWith('eventsub/subscriptions')) sent++;
     const answer = await fetch(input, init);
     await new Promise((resolve) => setTimeout(resolve, LATENCY_MS));
     if (url.endsWith('eventsub/subscriptions')) created.push(answer.status);
@@ -87,4 +91,20 @@ test('the subscriptions and their re-creation stay within the bucket: what it ho
   await tick(15_000);
   expect(created).toEqual(Array(COUNT).fill(202));
   expect(onNewSession()).toHaveLength(COUNT);
+});
+
+test('close() during the re-creation stops it: what waits for the bucket is never sent, and nothing is reported', async () => {
+  setRateLimit(twitch.state, { limit: 250 });
+  expect(await subscribeAll()).toEqual(Array(COUNT).fill(202));
+  await tick(60_000);
+  const errors: unknown[] = [];
+  socket.on('error', (error) => void errors.push(error));
+  twitch.close(4006);
+  await tick(1000); // the bucket's 250 went; about 50 wait for points
+  const before = sent;
+  expect(before).toBeLessThan(2 * COUNT);
+  socket.close();
+  await tick(15_000);
+  expect(sent).toBe(before);
+  expect(errors).toEqual([]);
 });

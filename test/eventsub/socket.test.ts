@@ -99,6 +99,21 @@ describe('EventSubSocket: welcome and subscriptions', () => {
     expect(socket.subscriptions).toEqual([]);
     expect(h.state.eventSubSubscriptions.has(sub.id)).toBe(false);
   });
+
+  it('after close(), subscribe() and unsubscribe() reject with closed and send nothing', async () => {
+    const socket = h.socket();
+    const subscribing = socket.subscribe('channel.follow', followCondition);
+    await h.tick(10);
+    const sub = await subscribing;
+    const sent = h.calls.length;
+    socket.close();
+    const closed = { name: 'EventSubError', code: 'closed' };
+    await expect(socket.unsubscribe(sub.id)).rejects.toMatchObject(closed);
+    await expect(socket.subscribe('channel.follow', followCondition)).rejects.toMatchObject(closed);
+    await h.tick(10);
+    expect(h.calls).toHaveLength(sent);
+    expect(socket.subscriptions).toEqual([]);
+  });
 });
 
 describe('EventSubSocket: limits', () => {
