@@ -25,7 +25,11 @@ export interface BatchOptions<Rest> {
    * A request goes out at once when it has Twitch's limit of values, whatever the window.
    */
   waitMs?: number;
-  /** The endpoint's other parameters, sent with every request (e.g. `broadcaster_id` for `getModerators`). */
+  /**
+   * The endpoint's other parameters, sent with every request (e.g. `broadcaster_id` for
+   * `getModerators`). Values that Twitch counts under the key's limit (a `login` beside batched
+   * ids of `getUsers`) leave that many fewer places for the batched values.
+   */
   input?: Rest;
 }
 
@@ -92,6 +96,10 @@ export function batch(fn: AnyEndpoint, key: string, options: BatchOptions<Record
   const { waitMs = 0, input = {} } = options;
   if (!(waitMs >= 0 && waitMs < Infinity)) throw new InputError('waitMs', 'must be a number of milliseconds');
   for (const name of spec.required ?? []) if (name !== key && input[name] == null) throw new InputError(name, 'is required');
+  // Fixed values under the key's own limit (logins beside batched user ids) leave that much less room.
+  let room = max;
+  for (const name of spec.limits?.find((limit) => limit.of.includes(key))?.of ?? []) if (name !== key) room -= [input[name] ?? []].flat().length;
+  if (room < 1) throw new InputError(key, 'the fixed input fills every request');
   const groups = new WeakMap<Client, Map<string | undefined, Group>>();
 
   function send(group: Group) {
@@ -141,7 +149,7 @@ export function batch(fn: AnyEndpoint, key: string, options: BatchOptions<Record
       group.asked.set(lookupKey, lookup);
       group.waiting.push(lookup);
       const full = group;
-      if (group.waiting.length >= max) send(group);
+      if (group.waiting.length >= room) send(group);
       else group.timer ??= setTimeout(() => send(full), waitMs);
     }
     return signal ? abortable(lookup.promise, signal) : lookup.promise;

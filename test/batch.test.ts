@@ -222,6 +222,18 @@ describe('batch', () => {
     expect(new URL(stub.requests[0]!.url).searchParams.get('broadcaster_id')).toBe('100');
   });
 
+  it('counts fixed values under the key\'s limit, so no request goes over it', async () => {
+    const stub = usersStub();
+    const client = clientWith(stub);
+    const userById = batch(getUsers, 'id', { input: { login: ['user1', 'user2'] } });
+    const ids = Array.from({ length: 100 }, (_, i) => String(1000 + i));
+    const users = await Promise.all(ids.map((id) => userById(client, id)));
+    expect(users.map((found) => found?.id)).toEqual(ids);
+    expect(stub.requests.map((request) => asked(request, 'id').length + asked(request, 'login').length)).toEqual([100, 4]);
+    const logins = Array.from({ length: 100 }, (_, i) => `user${i}`);
+    expect(() => batch(getUsers, 'id', { input: { login: logins } })).toThrow(/the fixed input fills every request/);
+  });
+
   it('refuses, before any request, what cannot be batched', async () => {
     const stub = usersStub();
     const client = clientWith(stub);
