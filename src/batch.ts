@@ -23,6 +23,7 @@ export interface BatchOptions<Rest> {
    * How long to collect lookups after the first one before asking, in milliseconds. Default 0:
    * the lookups made before the event loop's next turn (promise chains included) go together.
    * A request goes out at once when it has Twitch's limit of values, whatever the window.
+   * At most 2^31 - 1 (about 24 days).
    */
   waitMs?: number;
   /**
@@ -94,7 +95,8 @@ export function batch(fn: AnyEndpoint, key: string, options: BatchOptions<Record
   if (!own(keys, key)) throw new InputError(key, `${spec.id} cannot batch lookups by ${key}`);
   const { field, max, fold, many, first } = keys[key]!;
   const { waitMs = 0, input = {} } = options;
-  if (!(waitMs >= 0 && waitMs < Infinity)) throw new InputError('waitMs', 'must be a number of milliseconds');
+  // (Past 2^31 - 1 ms, timers fire at once.)
+  if (!(waitMs >= 0 && waitMs < 2 ** 31)) throw new InputError('waitMs', 'must be a number of milliseconds under 2^31');
   for (const name of spec.required ?? []) if (name !== key && input[name] == null) throw new InputError(name, 'is required');
   // Fixed values under the key's own limit (logins beside batched user ids) leave that much less room.
   let room = max;

@@ -247,6 +247,7 @@ describe('batch', () => {
     // @ts-expect-error getModerators needs broadcaster_id beside the user ids
     expect(() => batch(getModerators, 'user_id')).toThrow(InputError);
     expect(() => batch(getUsers, 'id', { waitMs: -1 })).toThrow(InputError);
+    expect(() => batch(getUsers, 'id', { waitMs: 2 ** 31 })).toThrow(/under 2\^31/);
     const userById = batch(getUsers, 'id');
     await expect(userById(client, '')).rejects.toBeInstanceOf(InputError);
     await expect(userById(client, 7 as never)).rejects.toBeInstanceOf(InputError);
