@@ -423,13 +423,8 @@ export class EventSubSocket {
       throw new EventSubError('limit', `at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per WebSocket: use another one or a conduit`);
     }
     this.#hold(1);
-    const entry: Entry = {
-      type,
-      version: info.version,
-      condition: condition as Record<string, unknown>,
-      scopes: info.scopes,
-      ids: new Set(),
-    };
+    // The info's type, version and scopes; its other fields ride along unread (the body takes three).
+    const entry: Entry = { ...info, condition: condition as Record<string, unknown>, ids: new Set() };
     this.#entries.add(entry);
     try {
       await this.#ensure(entry); // connects when needed
