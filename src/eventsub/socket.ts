@@ -297,10 +297,12 @@ const claimed = /* @__PURE__ */ new WeakMap<Client, Map<string, number>>();
  * @see https://dev.twitch.tv/docs/eventsub/handling-websocket-events/
  */
 export class EventSubSocket {
-  readonly #client: Client;
   readonly #options: EventSubSocketOptions;
-  /** How frames are parsed: with the options' (or the client's) `validate`, `onInvalid` and `log`. */
-  readonly #parse: ParseOptions;
+  /**
+   * The options as at construction, with the client's `validate`, `onInvalid` and `log` as
+   * defaults: how frames are parsed, and (`client`) the client, kept here rather than in a field of its own.
+   */
+  readonly #parse: ParseOptions & { client: Client };
   readonly #baseUrl: string;
   /** Listeners by name. A list is replaced, never changed, so a delivery walks the one it began with. */
   readonly #handlers = new Map<string, readonly Handler[]>();
@@ -348,7 +350,6 @@ export class EventSubSocket {
     if (keepalive !== undefined && (!Number.isInteger(keepalive) || keepalive < 10 || keepalive > 600)) {
       throw new InputError('keepaliveTimeoutSeconds', 'must be a whole number from 10 to 600');
     }
-    this.#client = options.client;
     this.#options = options;
     const log = options.log ?? options.client.log;
     // (Parsing reads `schemas`, `validate`, `onInvalid` and `log` only.)
@@ -879,7 +880,7 @@ export class EventSubSocket {
 
   /** A Helix call as this socket's user. */
   #helix(spec: EndpointSpec, input: Record<string, unknown>): Promise<unknown> {
-    return this.#client.call(spec, input, { user: this.#options.user, signal: this.#closing.signal });
+    return this.#parse.client.call(spec, input, { user: this.#options.user, signal: this.#closing.signal });
   }
 
   #forget(entry: Entry): void {
@@ -891,8 +892,8 @@ export class EventSubSocket {
 
   /** Takes (1) or gives back (0) this socket's place among the sockets its client and user may hold. */
   #hold(want: number): void {
-    const counts = claimed.get(this.#client) ?? new Map<string, number>();
-    claimed.set(this.#client, counts);
+    const counts = claimed.get(this.#parse.client) ?? new Map<string, number>();
+    claimed.set(this.#parse.client, counts);
     const key = this.#options.user ?? '';
     const open = counts.get(key) ?? 0;
     if (want > this.#slot && open >= MAX_SOCKETS_PER_TOKEN) {
