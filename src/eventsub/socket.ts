@@ -708,7 +708,7 @@ export class EventSubSocket {
       ),
     ).then(() => {
       // (A handover meanwhile keeps the session id: the re-creation still happened on it.)
-      if (!afterLoss || entries.length === 0 || this.#session?.id !== session.id) return;
+      if (!afterLoss || !entries.length || this.#session?.id !== session.id) return;
       this.#emit('resubscribed', {
         subscriptions: this.subscriptions,
         failed,
@@ -887,7 +887,7 @@ export class EventSubSocket {
     entry.removed = true;
     this.#entries.delete(entry);
     // A socket without subscriptions no longer counts against the token's three.
-    if (this.#entries.size === 0) this.#hold(0);
+    if (!this.#entries.size) this.#hold(0);
   }
 
   /** Takes (1) or gives back (0) this socket's place among the sockets its client and user may hold. */
