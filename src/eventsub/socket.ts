@@ -481,7 +481,8 @@ export class EventSubSocket {
     clearTimeout(this.#retryTimer);
     this.#drop(this.#primary);
     this.#drop(this.#handover);
-    this.#primary = this.#handover = this.#session = undefined;
+    // (Both connections stay referenced, marked dead: nothing reads them once the state is closed.)
+    this.#session = undefined;
     this.#hold(0);
     this.#ready?.reject(closedError());
     this.#ready = undefined;
