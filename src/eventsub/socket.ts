@@ -384,7 +384,7 @@ export class EventSubSocket {
 
   /** The subscriptions this socket remembers and re-creates after a lost connection. */
   get subscriptions(): readonly EventSubSubscription[] {
-    return [...this.#entries].map((entry) => entry.subscription!).filter(Boolean);
+    return [...this.#entries].flatMap((entry) => entry.subscription ?? []);
   }
 
   /** Twitch's cost figures from the latest subscription it created: `total`, `total_cost`, `max_total_cost`. */
