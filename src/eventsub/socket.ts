@@ -347,7 +347,7 @@ export class EventSubSocket {
   constructor(options: EventSubSocketOptions) {
     if (!options?.client) throw new InputError('client', 'is required');
     const keepalive = options.keepaliveTimeoutSeconds;
-    if (keepalive !== undefined && (!Number.isInteger(keepalive) || keepalive < 10 || keepalive > 600)) {
+    if (keepalive !== undefined && !(Number.isInteger(keepalive) && keepalive >= 10 && keepalive <= 600)) {
       throw new InputError('keepaliveTimeoutSeconds', 'must be a whole number from 10 to 600');
     }
     this.#options = options;
