@@ -248,14 +248,13 @@ interface Deferred<T> {
 }
 
 function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => {}); // a rejection nobody awaits is not an unhandled one
-  return { promise, resolve, reject };
+  const pending = {} as Deferred<T>;
+  // (A rejection nobody awaits is not an unhandled one.)
+  (pending.promise = new Promise<T>((resolve, reject) => {
+    pending.resolve = resolve;
+    pending.reject = reject;
+  })).catch(() => {});
+  return pending;
 }
 
 /**
