@@ -456,10 +456,13 @@ function versionsTable(byType: Map<string, Entry[]>): string {
     }
   }
   const rank = (version: string) => Number(version) || 0;
+  // The two most repeated words, one character each (gzip stores a short literal for less than a
+  // back-reference): '^' for the condition field broadcaster_user_id, '!' for the scope prefix
+  // 'moderator:'. The check above keeps both characters out of the data.
   return [...rows]
     .map(([line, row]) => ({ line, version: row.version, types: row.types.sort() }))
     .sort((a, b) => rank(b.version) - rank(a.version) || (a.line < b.line ? -1 : 1))
-    .map(({ line, types }) => `${line}=${types.map((type) => type.replace(/^channel\./, '.')).join(' ').replace(/(?<= |^)([\w.]+\.)(\w+)((?: \1\w+(?= |$))+)/g, (_, prefix: string, first: string, rest: string) => prefix + first + rest.replaceAll(' ' + prefix, ','))}`)
+    .map(({ line, types }) => `${line.replace(/\bbroadcaster_user_id\b/g, '^').replaceAll('moderator:', '!')}=${types.map((type) => type.replace(/^channel\./, '.')).join(' ').replace(/(?<= |^)([\w.]+\.)(\w+)((?: \1\w+(?= |$))+)/g, (_, prefix: string, first: string, rest: string) => prefix + first + rest.replaceAll(' ' + prefix, ','))}`)
     .join('\n');
 }
 
@@ -492,8 +495,10 @@ export interface TypeInfo {
 
 // One row per line a (type, version) can have, 'version;condition;scopes;flags=types', rows of
 // newer versions first, where
-//   condition: field names split by ',', '?' after an optional one, '|' between one-of fields
-//   scopes: all-of groups split by ',', any-of alternatives by '|'; 'x:*:y' stands for 'x:read:y|x:manage:y'
+//   condition: field names split by ',', '?' after an optional one, '|' between one-of fields;
+//     '^' stands for 'broadcaster_user_id'
+//   scopes: all-of groups split by ',', any-of alternatives by '|'; 'x:*:y' stands for
+//     'x:read:y|x:manage:y', and '!' for 'moderator:'
 //   flags: 'w' webhook only, 'b' batched
 //   types: split by ' '; a leading '.' stands for 'channel.'; 'x.y.a,b' stands for 'x.y.a x.y.b'
 const TABLE = \`${versionsTable(byType)}\`;
@@ -504,6 +509,8 @@ let rows: string[][] | undefined;
 const linesOf = (type: string): string[] =>
   (rows ??= TABLE.replace(/([\\w.]+\\.)([\\w,]+)/g, (_, prefix: string, names: string) => prefix + names.replaceAll(',', ' ' + prefix))
     .replace(/([= ])\\./g, '$1channel.')
+    .replace(/\\^/g, 'broadcaster_user_id')
+    .replace(/!/g, 'moderator:')
     .split('\\n')
     .map((row) => row.split(/[= ]/)))
     .filter((row) => row.includes(type, 1))

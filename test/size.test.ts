@@ -20,7 +20,8 @@ import { uses } from '../bench/size.ts';
  *   notifications a second; the table of subscription types (default versions, conditions,
  *   scopes) is about 900 B of it, the scopes alone ~200 B. Since `events`, `waitFor` and
  *   `attachToConduit` left the class for functions (−480 B) it meets its 17.6 KB budget, with
- *   FOLLOW_SPARE
+ *   25 B to spare (17,997 B): close() aborting the socket's Helix calls pushed it to 18,058 B, and
+ *   61 B came back from the socket's code and two one-character words in the versions table.
  * (The webhook Worker meets its 3.5 KB budget again, and chat read its 4 KB one, so the real budgets
  * apply to them.)
  */

@@ -430,12 +430,11 @@ function parseFrame(message: Record<string, unknown>, options: ParseOptions): Ev
   if (isPlainNotification(message) && (!mode || eventFits(message.payload as Record<string, unknown>, options))) {
     return message as unknown as EventSubFrame;
   }
-  const { metadata, payload } = message;
   const found: Findings = [[], []];
   misfits(message, FRAME_SHAPE, '', found);
   if (found[0][0]) throw new ValidationError(FRAME, found[0], message);
-  const type = (metadata as Record<string, unknown>).message_type as string;
-  const body = payload as Record<string, any>;
+  const type = (message.metadata as Record<string, unknown>).message_type as string;
+  const body = message.payload as Record<string, any>;
   if (!Object.hasOwn(PAYLOADS, type)) fail(FRAME, 'metadata.message_type', 'expected a known message type', message);
   misfits(body, PAYLOADS[type]!, 'payload.', found);
   if (type === 'notification') eventMisfits(body, 'payload.', found, mode && findSchema(options.schemas, body.subscription?.type, body.subscription?.version));

@@ -248,14 +248,13 @@ interface Deferred<T> {
 }
 
 function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => {}); // a rejection nobody awaits is not an unhandled one
-  return { promise, resolve, reject };
+  const pending = {} as Deferred<T>;
+  // (A rejection nobody awaits is not an unhandled one.)
+  (pending.promise = new Promise<T>((resolve, reject) => {
+    pending.resolve = resolve;
+    pending.reject = reject;
+  })).catch(() => {});
+  return pending;
 }
 
 /**
@@ -297,10 +296,12 @@ const claimed = /* @__PURE__ */ new WeakMap<Client, Map<string, number>>();
  * @see https://dev.twitch.tv/docs/eventsub/handling-websocket-events/
  */
 export class EventSubSocket {
-  readonly #client: Client;
   readonly #options: EventSubSocketOptions;
-  /** How frames are parsed: with the options' (or the client's) `validate`, `onInvalid` and `log`. */
-  readonly #parse: ParseOptions;
+  /**
+   * The options as at construction, with the client's `validate`, `onInvalid` and `log` as
+   * defaults: how frames are parsed, and (`client`) the client, kept here rather than in a field of its own.
+   */
+  readonly #parse: ParseOptions & { client: Client };
   readonly #baseUrl: string;
   /** Listeners by name. A list is replaced, never changed, so a delivery walks the one it began with. */
   readonly #handlers = new Map<string, readonly Handler[]>();
@@ -345,10 +346,9 @@ export class EventSubSocket {
   constructor(options: EventSubSocketOptions) {
     if (!options?.client) throw new InputError('client', 'is required');
     const keepalive = options.keepaliveTimeoutSeconds;
-    if (keepalive !== undefined && (!Number.isInteger(keepalive) || keepalive < 10 || keepalive > 600)) {
+    if (keepalive !== undefined && !(Number.isInteger(keepalive) && keepalive >= 10 && keepalive <= 600)) {
       throw new InputError('keepaliveTimeoutSeconds', 'must be a whole number from 10 to 600');
     }
-    this.#client = options.client;
     this.#options = options;
     const log = options.log ?? options.client.log;
     // (Parsing reads `schemas`, `validate`, `onInvalid` and `log` only.)
@@ -383,7 +383,7 @@ export class EventSubSocket {
 
   /** The subscriptions this socket remembers and re-creates after a lost connection. */
   get subscriptions(): readonly EventSubSubscription[] {
-    return [...this.#entries].map((entry) => entry.subscription!).filter(Boolean);
+    return [...this.#entries].flatMap((entry) => entry.subscription ?? []);
   }
 
   /** Twitch's cost figures from the latest subscription it created: `total`, `total_cost`, `max_total_cost`. */
@@ -423,13 +423,8 @@ export class EventSubSocket {
       throw new EventSubError('limit', `at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per WebSocket: use another one or a conduit`);
     }
     this.#hold(1);
-    const entry: Entry = {
-      type,
-      version: info.version,
-      condition: condition as Record<string, unknown>,
-      scopes: info.scopes,
-      ids: new Set(),
-    };
+    // The info's type, version and scopes; its other fields ride along unread (the body takes three).
+    const entry: Entry = { ...info, condition: condition as Record<string, unknown>, ids: new Set() };
     this.#entries.add(entry);
     try {
       await this.#ensure(entry); // connects when needed
@@ -485,7 +480,8 @@ export class EventSubSocket {
     clearTimeout(this.#retryTimer);
     this.#drop(this.#primary);
     this.#drop(this.#handover);
-    this.#primary = this.#handover = this.#session = undefined;
+    // (Both connections stay referenced, marked dead: nothing reads them once the state is closed.)
+    this.#session = undefined;
     this.#hold(0);
     this.#ready?.reject(closedError());
     this.#ready = undefined;
@@ -712,7 +708,7 @@ export class EventSubSocket {
       ),
     ).then(() => {
       // (A handover meanwhile keeps the session id: the re-creation still happened on it.)
-      if (!afterLoss || entries.length === 0 || this.#session?.id !== session.id) return;
+      if (!afterLoss || !entries.length || this.#session?.id !== session.id) return;
       this.#emit('resubscribed', {
         subscriptions: this.subscriptions,
         failed,
@@ -884,20 +880,20 @@ export class EventSubSocket {
 
   /** A Helix call as this socket's user. */
   #helix(spec: EndpointSpec, input: Record<string, unknown>): Promise<unknown> {
-    return this.#client.call(spec, input, { user: this.#options.user, signal: this.#closing.signal });
+    return this.#parse.client.call(spec, input, { user: this.#options.user, signal: this.#closing.signal });
   }
 
   #forget(entry: Entry): void {
     entry.removed = true;
     this.#entries.delete(entry);
     // A socket without subscriptions no longer counts against the token's three.
-    if (this.#entries.size === 0) this.#hold(0);
+    if (!this.#entries.size) this.#hold(0);
   }
 
   /** Takes (1) or gives back (0) this socket's place among the sockets its client and user may hold. */
   #hold(want: number): void {
-    const counts = claimed.get(this.#client) ?? new Map<string, number>();
-    claimed.set(this.#client, counts);
+    const counts = claimed.get(this.#parse.client) ?? new Map<string, number>();
+    claimed.set(this.#parse.client, counts);
     const key = this.#options.user ?? '';
     const open = counts.get(key) ?? 0;
     if (want > this.#slot && open >= MAX_SOCKETS_PER_TOKEN) {
