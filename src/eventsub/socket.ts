@@ -701,8 +701,9 @@ export class EventSubSocket {
           // Told once, on the session it ended on (a later one shares the attempt); never after close().
           if (this.#session?.id !== session.id) return;
           failed.push({ type: entry.type, error });
-          // Only refusals that no retry can fix forget it; a 401 may pass once the token is refreshed.
-          if (error instanceof HelixError && [400, 403, 404].includes(error.status)) this.#forget(entry);
+          // Only refusals that no retry can fix forget it; a 401 may pass once the token is refreshed,
+          // and a 400 is also what a session that died before its close arrived gets.
+          if (error instanceof HelixError && [403, 404].includes(error.status)) this.#forget(entry);
           this.#emit('error', new EventSubError('subscription', `could not re-create ${entry.type}: ${(error as Error).message}`, undefined, { cause: error }));
         }),
       ),

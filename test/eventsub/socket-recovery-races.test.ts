@@ -106,6 +106,27 @@ describe('a second loss while re-creating', () => {
   });
 });
 
+describe('a session that died before its close arrived', () => {
+  it('a 400 while re-creating keeps the subscription, which the next session gets back', async () => {
+    const { socket, errors } = await subscribed();
+    const failed: unknown[] = [];
+    socket.on('resubscribed', (value) => void failed.push(...value.failed));
+    // Twitch has already dropped session B when its re-creation arrives; the socket hears of it later.
+    let refusals = 0;
+    h.override.create = () =>
+      refusals++ ? undefined : HttpResponse.json({ error: 'Bad Request', status: 400, message: 'websocket transport session does not exist or has already disconnected' }, { status: 400 });
+    h.fake.close(4006);
+    await h.tick(50); // session B: the re-creation refused
+    expect(refusals).toBe(1);
+    expect(failed).toHaveLength(1);
+    expect(errors.filter((error) => (error as { code?: string }).code === 'subscription')).toHaveLength(1);
+    h.fake.close(4006); // B's close arrives
+    await h.tick(8000); // the backoff, session C settles (5 s), the re-creation
+    expect(enabledOn(socket)).toHaveLength(1);
+    expect(socket.subscriptions).toHaveLength(1);
+  });
+});
+
 describe('session_reconnect while re-creating', () => {
   it('the handover neither hides resubscribed nor a refusal that follows it', async () => {
     const { socket, errors } = await subscribed();
