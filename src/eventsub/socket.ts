@@ -411,7 +411,8 @@ export class EventSubSocket {
   /**
    * Subscribes this session to a type (newest version unless `version` is given). Checks the
    * condition first, connects when needed, and remembers the subscription so it is re-created
-   * after a lost connection.
+   * after a lost connection. The same type, version and condition a second time on one session
+   * rejects with `ConflictError` (Twitch's 409); the first stays.
    * @see https://dev.twitch.tv/docs/api/reference/#create-eventsub-subscription
    */
   subscribe<T extends EventSubTypeName>(type: T, condition: ConditionOf<T>, ...options: SubscribeOptionsFor<T>): Promise<EventSubSubscription<T>>;
@@ -857,7 +858,10 @@ export class EventSubSocket {
               // Twitch has it already. If that is our own from a session that died without Twitch
               // noticing, it is bound to nobody: delete it and create it again, once.
               const orphan = entry.subscription;
-              if (orphan && orphan.transport?.session_id !== session.id && !retried) {
+              // A subscription never created here is another one's (a second subscribe() of the same
+              // condition): Twitch's 409 is the answer.
+              if (!orphan) throw error;
+              if (orphan.transport?.session_id !== session.id && !retried) {
                 retried = true;
                 await this.#helix(removal(), { id: orphan.id }).catch(() => {});
                 continue;

@@ -4,7 +4,7 @@ import { EventSubError } from '../../src/eventsub/socket.js';
 import { events, waitFor } from '../../src/eventsub/listen.js';
 import { attachToConduit } from '../../src/eventsub/conduits.js';
 import { unknownType } from '../../src/eventsub/messages.js';
-import { MissingScopeError, type ValidationError } from '../../src/errors.js';
+import { ConflictError, MissingScopeError, type ValidationError } from '../../src/errors.js';
 import { createClient } from '../../src/client.js';
 import { follow, followCondition, harness, type Harness } from './socket.helpers.js';
 
@@ -98,6 +98,18 @@ describe('EventSubSocket: welcome and subscriptions', () => {
     expect(h.calls.at(-1)).toMatchObject({ method: 'DELETE', query: { id: sub.id } });
     expect(socket.subscriptions).toEqual([]);
     expect(h.state.eventSubSubscriptions.has(sub.id)).toBe(false);
+  });
+
+  it('a second subscribe() of the same type and condition rejects with ConflictError, as Twitch answers it', async () => {
+    const socket = h.socket();
+    const first = socket.subscribe('channel.follow', followCondition);
+    await h.tick(10);
+    const sub = await first;
+    const again = socket.subscribe('channel.follow', followCondition);
+    const refused = expect(again).rejects.toBeInstanceOf(ConflictError);
+    await h.tick(10);
+    await refused;
+    expect(socket.subscriptions.map((one) => one.id)).toEqual([sub.id]);
   });
 
   it('after close(), subscribe() and unsubscribe() reject with closed and send nothing', async () => {
