@@ -191,6 +191,7 @@ export interface EventSubSocketEvents {
    * `since` (the last frame heard) and the new session may have been missed.
    */
   resubscribed: {
+    /** Every subscription the socket remembers, as `subscriptions`: one in `failed` that was kept is tried again on the next session. */
     readonly subscriptions: readonly EventSubSubscription[];
     readonly failed: readonly { readonly type: string; readonly error: unknown }[];
     readonly since: string;
