@@ -14,7 +14,9 @@ import { uses } from '../bench/size.ts';
  *   larger (and ky's retries clone every Request: the Node and Chromium per-call budgets). In
  *   getUsers, valibot's schema runtime (object, array, issue building) is about 800 B of what is
  *   ours: the same call checked by a small built-in shape checker measured 12,116 B, within
- *   budget, but the stack has Helix results checked by valibot.
+ *   budget, but the stack has Helix results checked by valibot. The guard moved from 13,021 to
+ *   13,037 B with the scheduler's stall fixes (a hostile Limit or Remaining, 429s without
+ *   headers, a log that throws while a call waits): correctness before bytes.
  * - follow (no valibot in it) also carries the socket's fast path (a quick shape test per message,
  *   a hashed table of seen ids, timestamps read from their digits): about 470 B for 47% more
  *   notifications a second; the table of subscription types (default versions, conditions,
