@@ -273,6 +273,36 @@ describe('errors', () => {
   });
 });
 
+describe('the timeout option', () => {
+  test('0, a negative or NaN timeout is none (no timer fires at once); past 2^31-1 ms (Infinity too) is 2^31-1 ms, not a RangeError', async () => {
+    vi.useFakeTimers();
+    // Answers after a minute, or fails when aborted, as a real fetch would.
+    const slow = (ms: number) =>
+      fetchStub(
+        (request) =>
+          new Promise((resolve, reject) => {
+            const timer = setTimeout(() => resolve(json({ data: [] })), ms);
+            request.signal.addEventListener('abort', () => (clearTimeout(timer), reject(request.signal.reason)));
+          }),
+      );
+    for (const timeout of [0, -1, NaN, 2 ** 31, Infinity]) {
+      let settled: unknown = 'pending';
+      getUsers(client(slow(60_000).fetch, { timeout, retry: { limit: 0 } }), { id: '1' }).then((body) => (settled = body), (e: unknown) => (settled = e));
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(settled, String(timeout)).toEqual({ data: [] });
+    }
+    for (const timeout of [2 ** 31, Infinity]) {
+      let settled: unknown = 'pending';
+      const hung = fetchStub((request) => new Promise((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason))));
+      getUsers(client(hung.fetch, { timeout, retry: { limit: 0 } }), { id: '1' }).catch((e: unknown) => (settled = e));
+      await vi.advanceTimersByTimeAsync(2 ** 31 - 2);
+      expect(settled, String(timeout)).toBe('pending');
+      await vi.advanceTimersByTimeAsync(1);
+      expect(settled, String(timeout)).toBeInstanceOf(NetworkError);
+    }
+  });
+});
+
 describe('rate limits', () => {
   // (A bucket of one point says the most about waiting: nothing flows back before its reset.)
   test('a 429 with Ratelimit-Reset one second ahead resolves after waiting, in two calls', async () => {
