@@ -59,7 +59,8 @@ export class Paginator<Item, Body> implements PromiseLike<Body>, AsyncIterable<I
   /** Yields each page's body, starting with the first, until Twitch sends no further cursor. */
   async *pages(): AsyncGenerator<Body, void, undefined> {
     let body = await this.#firstPage();
-    const seen = new Set<string>();
+    // (The caller's own `after` too: a first page naming it again would be fetched twice.)
+    const seen = new Set([this.#input.after]);
     for (;;) {
       yield body;
       const cursor = cursorOf(body);

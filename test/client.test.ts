@@ -731,6 +731,60 @@ describe('pagination', () => {
   });
 });
 
+describe('pagination against a wrong or hostile server', () => {
+  const page = (ids: string[], cursor?: string, data: unknown = ids.map((id) => ({ id }))) => json({ data, pagination: cursor ? { cursor } : {} });
+  const afters = (stub: ReturnType<typeof fetchStub>) => stub.requests.map((r) => new URL(r.url).searchParams.get('after'));
+
+  test('a cursor that repeats (the one just followed, or one seen before) ends the iteration: no request loops', async () => {
+    const same = fetchStub(() => page(['1'], 'c1'));
+    expect((await getStreams(client(same.fetch)).all()).map((s) => s.id)).toEqual(['1', '1']);
+    expect(afters(same)).toEqual([null, 'c1']);
+    let n = 0;
+    const cycle = fetchStub(() => page([String(++n)], n % 2 ? 'a' : 'b'));
+    expect((await getStreams(client(cycle.fetch)).all()).map((s) => s.id)).toEqual(['1', '2', '3']);
+    expect(afters(cycle)).toEqual([null, 'a', 'b']);
+  });
+
+  test('a cursor equal to the `after` the caller gave does not fetch that page again', async () => {
+    const stub = fetchStub(() => page(['5'], 'given'));
+    expect((await getStreams(client(stub.fetch), { after: 'given' }).all()).map((s) => s.id)).toEqual(['5']);
+    expect(afters(stub)).toEqual(['given']);
+  });
+
+  test('a page with data: null (or no data) ends the iteration without throwing', async () => {
+    for (const data of [null, undefined, 'x', {}]) {
+      const stub = fetchStub(() => page([], 'c1', data), () => page(['2']));
+      expect(await getStreams(client(stub.fetch, { validate: false })).all(), String(data)).toEqual([]);
+      expect(stub.requests, String(data)).toHaveLength(1);
+    }
+  });
+
+  test('an aborted signal rejects the await, the iteration and all() with its reason, and nothing is sent', async () => {
+    const stub = fetchStub(() => page(['1'], 'c1'));
+    const reason = new Error('stop');
+    const signal = AbortSignal.abort(reason);
+    await expect(getStreams(client(stub.fetch), {}, { signal })).rejects.toBe(reason);
+    await expect(getStreams(client(stub.fetch), {}, { signal }).all()).rejects.toBe(reason);
+    await expect((async () => { for await (const _ of getStreams(client(stub.fetch), {}, { signal })) void _; })()).rejects.toBe(reason);
+    expect(stub.requests).toHaveLength(0);
+  });
+
+  test('an abort between pages rejects the next page with its reason, after the items already yielded', async () => {
+    const controller = new AbortController();
+    const stub = fetchStub(() => page(['1'], 'c1'), () => page(['2'], 'c2'), () => page(['3']));
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const s of getStreams(client(stub.fetch), {}, { signal: controller.signal })) {
+        seen.push(s.id);
+        if (s.id === '2') controller.abort(new Error('enough'));
+      }
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual(['1', '2']);
+    expect(error).toEqual(new Error('enough'));
+    expect(stub.requests).toHaveLength(2);
+  });
+});
+
 describe('auth providers', () => {
   test('a 401 makes the provider refresh once and the call is retried with the new token', async () => {
     let refreshes = 0;
