@@ -75,10 +75,10 @@ export class Paginator<Item, Body> implements PromiseLike<Body>, AsyncIterable<I
     for await (const body of this.pages()) yield* itemsOf<Item>(body);
   }
 
-  /** Collects every item, or the first `limit` items (stopping requests once it has them). */
+  /** Collects every item, or the first `limit` items (stopping requests once it has them); none for a `limit` not above 0 (NaN too). */
   async all({ limit = Infinity }: { limit?: number } = {}): Promise<Item[]> {
     const items: Item[] = [];
-    if (limit <= 0) return items;
+    if (!(limit > 0)) return items;
     for await (const item of this) {
       items.push(item);
       if (items.length >= limit) break;

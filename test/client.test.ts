@@ -759,6 +759,14 @@ describe('pagination against a wrong or hostile server', () => {
     }
   });
 
+  test('all({ limit }) with a limit of 0, a negative or NaN collects nothing and sends nothing', async () => {
+    for (const limit of [0, -1, NaN]) {
+      const stub = fetchStub(() => page(['1'], 'c1'), () => page(['2']));
+      expect(await getStreams(client(stub.fetch, { validate: false })).all({ limit }), String(limit)).toEqual([]);
+      expect(stub.requests, String(limit)).toHaveLength(0);
+    }
+  });
+
   test('an aborted signal rejects the await, the iteration and all() with its reason, and nothing is sent', async () => {
     const stub = fetchStub(() => page(['1'], 'c1'));
     const reason = new Error('stop');
