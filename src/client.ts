@@ -170,7 +170,7 @@ export function createClient(options: ClientOptions): Client {
             // status: the body is read and parsed here, once, for both. ky's timer would fire at
             // once for 0, a negative or NaN timeout, and ky refuses one past 2^31-1 ms.
             retry: 0,
-            timeout: (timeout as number) > 0 ? Math.min(timeout as number, 2 ** 31 - 1) : false,
+            timeout: (timeout as number) > 0 && Math.min(timeout as number, 2 ** 31 - 1),
             throwHttpErrors: false,
             method,
             signal,
