@@ -134,9 +134,10 @@ export function createClient(options: ClientOptions): Client {
     const note = log && ((entry: object) => log({ source: 'helix', method, path, attempt, ...entry } as LogEntry));
     // Any trace of a secret sent, removed: a server may echo the token or a webhook `secret` of the
     // input (at any depth) in its error text, its status text or a header. (The loop refuses an
-    // empty token before anything is sent.)
+    // empty token before anything is sent.) A value of a body is JSON-written unless a string:
+    // String() throws on an object whose own `toString` is no function.
     const hide = (text: unknown) => {
-      let out = String(text).replaceAll(token.token, '[secret]');
+      let out = (typeof text == 'string' ? text : JSON.stringify(text)).replaceAll(token.token, '[secret]');
       JSON.stringify(input, (key, value) => (key === 'secret' && value && (out = out.replaceAll(value, '[secret]')), value));
       return out.slice(0, 300);
     };

@@ -303,6 +303,37 @@ describe('the timeout option', () => {
   });
 });
 
+describe('bodies that are JSON but not what Twitch sends', () => {
+  test('an error status whose body is null, a string, an array, a number or holds odd error/message values is still the typed error', async () => {
+    const bodies = ['null', '"x"', '[]', '5', '{"error":{"toString":1},"message":{"valueOf":2,"toString":3}}', '{"error":null,"message":[1,2]}', '{"error":{}}'];
+    for (const text of bodies) {
+      const stub = fetchStub(() => new Response(text, { status: 404, statusText: 'Not Found', headers: { 'content-type': 'application/json' } }));
+      const error = await getUsers(client(stub.fetch), { id: '1' }).catch((e: unknown) => e);
+      expect(error, text).toBeInstanceOf(NotFoundError);
+      expect((error as NotFoundError).status, text).toBe(404);
+      expect(String(error), text).toMatch(/^NotFoundError: get-users: 404 /);
+    }
+  });
+
+  test('a 401 whose body holds odd values still asks the provider to refresh', async () => {
+    const stub = fetchStub(
+      () => new Response('{"error":{"toString":1}}', { status: 401 }),
+      () => json({ data: [] }),
+    );
+    const provider: AuthProvider = { getToken: () => ({ token: 'old' }), refresh: async () => ({ token: 'new' }) };
+    await expect(getUsers(client(stub.fetch, { auth: provider }), { id: '1' })).resolves.toEqual({ data: [] });
+  });
+
+  test('a 2xx body of null, a string or an array resolves as received and is reported', async () => {
+    for (const body of [null, 'x', []]) {
+      const reports: ValidationError[] = [];
+      const stub = fetchStub(() => json(body));
+      await expect(getUsers(client(stub.fetch, { onInvalid: (e) => void reports.push(e) }), { id: '1' }), JSON.stringify(body)).resolves.toEqual(body);
+      expect(reports, JSON.stringify(body)).toHaveLength(1);
+    }
+  });
+});
+
 describe('rate limits', () => {
   // (A bucket of one point says the most about waiting: nothing flows back before its reset.)
   test('a 429 with Ratelimit-Reset one second ahead resolves after waiting, in two calls', async () => {
