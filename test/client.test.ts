@@ -334,6 +334,32 @@ describe('bodies that are JSON but not what Twitch sends', () => {
   });
 });
 
+describe('aborts over a real connection', () => {
+  test('an abort while the body is arriving rejects with its reason, even with timeout: false, and is not retried', async () => {
+    let requests = 0;
+    const server = createServer((_, response) => {
+      requests++;
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"data":[');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const controller = new AbortController();
+      const call = getUsers(client(globalThis.fetch, { baseUrl, timeout: false }), { id: '1' }, { signal: controller.signal });
+      // Aborted once the headers are in: the body is being read.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const reason = new Error('stop');
+      controller.abort(reason);
+      await expect(call).rejects.toBe(reason);
+      expect(requests).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
 describe('rate limits', () => {
   // (A bucket of one point says the most about waiting: nothing flows back before its reset.)
   test('a 429 with Ratelimit-Reset one second ahead resolves after waiting, in two calls', async () => {
