@@ -574,6 +574,32 @@ describe('errors never carry the token', () => {
   });
 });
 
+describe('errors never carry a refreshed token or a webhook secret', () => {
+  test('tokens with regex characters, a one-character token, and the token a 401 refresh brought, echoed everywhere', async () => {
+    const spec = { id: 'test-post', method: 'POST', path: 'x', query: [], body: ['transport'], tokens: ['user'], scopes: [], paginated: false } as const;
+    const post = defineEndpoint<{ transport: unknown }, void>(spec);
+    const secret = 's3cr3t.*+?^${}()|[]\\';
+    for (const [first, second] of [['old.*+?^$&', 'n3w$&$1()[]|\\'], ['q', '~']] as const) {
+      const echo = (request: Request) => {
+        const sent = request.headers.get('authorization')!.slice(7);
+        const text = `${sent} ${secret}`;
+        return new Response(JSON.stringify({ error: text, status: 401, message: text }), {
+          status: sent === first ? 401 : 500,
+          statusText: `x ${sent}`,
+          headers: { 'x-echo': text },
+        });
+      };
+      const stub = fetchStub(echo);
+      const provider: AuthProvider = { getToken: () => ({ token: first }), refresh: async () => ({ token: second }) };
+      const error = (await post(client(stub.fetch, { auth: provider }), { transport: { method: 'webhook', secret } }).catch((e: unknown) => e)) as Error & { headers: Headers };
+      expect(error, first).toBeInstanceOf(ServerError);
+      expect(stub.requests.map((r) => r.headers.get('authorization')), first).toEqual([`Bearer ${first}`, `Bearer ${second}`]);
+      const seen = [error.message, String(error), JSON.stringify(error), inspect(error, { depth: 9, showHidden: true }), [...error.headers].join()].join(' ');
+      for (const hidden of [second, secret]) expect(seen, `${first} ${hidden}`).not.toContain(hidden);
+    }
+  });
+});
+
 describe('tokens', () => {
   test('a token with a control character is refused before sending, without echoing it', async () => {
     const stub = fetchStub(() => json({ data: [] }));
