@@ -72,7 +72,10 @@ export interface ClientOptions {
    * `limit: 0` turns all of it off.
    */
   retry?: { limit?: number };
-  /** Milliseconds each request may take, from sending to the last byte of its answer. Default 10000; `false` for none. */
+  /**
+   * Milliseconds each request may take, from sending to the last byte of its answer. Default 10000;
+   * `false` or 0 (a negative or NaN too) for none; more than 2^31-1 (about 24 days) is 2^31-1.
+   */
   timeout?: number | false;
   /**
    * Told what the client does, as {@link LogEntry} objects (`source: 'helix'`): each request and
@@ -109,7 +112,7 @@ export interface Client {
 
 /** Creates a Helix client. @see https://dev.twitch.tv/docs/api/ */
 export function createClient(options: ClientOptions): Client {
-  const { clientId, auth, fetch: fetcher, log } = options;
+  const { clientId, auth, fetch: fetcher, log, timeout = 1e4 } = options;
   // (What `modeOf` does, written out: the call costs a getUsers bundle bytes it does not have.)
   const validate: ValidateMode = options.validate === true ? 'strict' : options.validate ?? 'report';
   const onInvalid = options.onInvalid ?? warnOnce;
@@ -131,9 +134,10 @@ export function createClient(options: ClientOptions): Client {
     const note = log && ((entry: object) => log({ source: 'helix', method, path, attempt, ...entry } as LogEntry));
     // Any trace of a secret sent, removed: a server may echo the token or a webhook `secret` of the
     // input (at any depth) in its error text, its status text or a header. (The loop refuses an
-    // empty token before anything is sent.)
+    // empty token before anything is sent.) A value of a body is JSON-written unless a string:
+    // String() throws on an object whose own `toString` is no function.
     const hide = (text: unknown) => {
-      let out = String(text).replaceAll(token.token, '[secret]');
+      let out = (typeof text == 'string' ? text : JSON.stringify(text)).replaceAll(token.token, '[secret]');
       JSON.stringify(input, (key, value) => (key === 'secret' && value && (out = out.replaceAll(value, '[secret]')), value));
       return out.slice(0, 300);
     };
@@ -163,11 +167,11 @@ export function createClient(options: ClientOptions): Client {
             // ky is given no retries: to be able to retry, it clones every Request before sending
             // it (about 1.6 µs a call in Chromium, more in Node). `call` retries instead, on ky's
             // schedule, and never after a server's delay (Retry-After), which is unchecked input;
-            // every retry takes its place in the bucket again. (ky takes an option set to undefined
-            // as not set: `timeout` then defaults to 10 s.) Nor is ky asked to throw on an error
-            // status: the body is read and parsed here, once, for both.
+            // every retry takes its place in the bucket again. Nor is ky asked to throw on an error
+            // status: the body is read and parsed here, once, for both. ky's timer would fire at
+            // once for 0, a negative or NaN timeout, and ky refuses one past 2^31-1 ms.
             retry: 0,
-            timeout: options.timeout,
+            timeout: (timeout as number) > 0 && Math.min(timeout as number, 2 ** 31 - 1),
             throwHttpErrors: false,
             method,
             signal,

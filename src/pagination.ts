@@ -59,7 +59,8 @@ export class Paginator<Item, Body> implements PromiseLike<Body>, AsyncIterable<I
   /** Yields each page's body, starting with the first, until Twitch sends no further cursor. */
   async *pages(): AsyncGenerator<Body, void, undefined> {
     let body = await this.#firstPage();
-    const seen = new Set<string>();
+    // (The caller's own `after` too: a first page naming it again would be fetched twice.)
+    const seen = new Set([this.#input.after]);
     for (;;) {
       yield body;
       const cursor = cursorOf(body);
@@ -74,10 +75,10 @@ export class Paginator<Item, Body> implements PromiseLike<Body>, AsyncIterable<I
     for await (const body of this.pages()) yield* itemsOf<Item>(body);
   }
 
-  /** Collects every item, or the first `limit` items (stopping requests once it has them). */
+  /** Collects every item, or the first `limit` items (stopping requests once it has them); none for a `limit` not above 0 (NaN too). */
   async all({ limit = Infinity }: { limit?: number } = {}): Promise<Item[]> {
     const items: Item[] = [];
-    if (limit <= 0) return items;
+    if (!(limit > 0)) return items;
     for await (const item of this) {
       items.push(item);
       if (items.length >= limit) break;

@@ -273,6 +273,93 @@ describe('errors', () => {
   });
 });
 
+describe('the timeout option', () => {
+  test('0, a negative or NaN timeout is none (no timer fires at once); past 2^31-1 ms (Infinity too) is 2^31-1 ms, not a RangeError', async () => {
+    vi.useFakeTimers();
+    // Answers after a minute, or fails when aborted, as a real fetch would.
+    const slow = (ms: number) =>
+      fetchStub(
+        (request) =>
+          new Promise((resolve, reject) => {
+            const timer = setTimeout(() => resolve(json({ data: [] })), ms);
+            request.signal.addEventListener('abort', () => (clearTimeout(timer), reject(request.signal.reason)));
+          }),
+      );
+    for (const timeout of [0, -1, NaN, 2 ** 31, Infinity]) {
+      let settled: unknown = 'pending';
+      getUsers(client(slow(60_000).fetch, { timeout, retry: { limit: 0 } }), { id: '1' }).then((body) => (settled = body), (e: unknown) => (settled = e));
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(settled, String(timeout)).toEqual({ data: [] });
+    }
+    for (const timeout of [2 ** 31, Infinity]) {
+      let settled: unknown = 'pending';
+      const hung = fetchStub((request) => new Promise((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason))));
+      getUsers(client(hung.fetch, { timeout, retry: { limit: 0 } }), { id: '1' }).catch((e: unknown) => (settled = e));
+      await vi.advanceTimersByTimeAsync(2 ** 31 - 2);
+      expect(settled, String(timeout)).toBe('pending');
+      await vi.advanceTimersByTimeAsync(1);
+      expect(settled, String(timeout)).toBeInstanceOf(NetworkError);
+    }
+  });
+});
+
+describe('bodies that are JSON but not what Twitch sends', () => {
+  test('an error status whose body is null, a string, an array, a number or holds odd error/message values is still the typed error', async () => {
+    const bodies = ['null', '"x"', '[]', '5', '{"error":{"toString":1},"message":{"valueOf":2,"toString":3}}', '{"error":null,"message":[1,2]}', '{"error":{}}'];
+    for (const text of bodies) {
+      const stub = fetchStub(() => new Response(text, { status: 404, statusText: 'Not Found', headers: { 'content-type': 'application/json' } }));
+      const error = await getUsers(client(stub.fetch), { id: '1' }).catch((e: unknown) => e);
+      expect(error, text).toBeInstanceOf(NotFoundError);
+      expect((error as NotFoundError).status, text).toBe(404);
+      expect(String(error), text).toMatch(/^NotFoundError: get-users: 404 /);
+    }
+  });
+
+  test('a 401 whose body holds odd values still asks the provider to refresh', async () => {
+    const stub = fetchStub(
+      () => new Response('{"error":{"toString":1}}', { status: 401 }),
+      () => json({ data: [] }),
+    );
+    const provider: AuthProvider = { getToken: () => ({ token: 'old' }), refresh: async () => ({ token: 'new' }) };
+    await expect(getUsers(client(stub.fetch, { auth: provider }), { id: '1' })).resolves.toEqual({ data: [] });
+  });
+
+  test('a 2xx body of null, a string or an array resolves as received and is reported', async () => {
+    for (const body of [null, 'x', []]) {
+      const reports: ValidationError[] = [];
+      const stub = fetchStub(() => json(body));
+      await expect(getUsers(client(stub.fetch, { onInvalid: (e) => void reports.push(e) }), { id: '1' }), JSON.stringify(body)).resolves.toEqual(body);
+      expect(reports, JSON.stringify(body)).toHaveLength(1);
+    }
+  });
+});
+
+describe('aborts over a real connection', () => {
+  test('an abort while the body is arriving rejects with its reason, even with timeout: false, and is not retried', async () => {
+    let requests = 0;
+    const server = createServer((_, response) => {
+      requests++;
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"data":[');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const controller = new AbortController();
+      const call = getUsers(client(globalThis.fetch, { baseUrl, timeout: false }), { id: '1' }, { signal: controller.signal });
+      // Aborted once the headers are in: the body is being read.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const reason = new Error('stop');
+      controller.abort(reason);
+      await expect(call).rejects.toBe(reason);
+      expect(requests).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
 describe('rate limits', () => {
   // (A bucket of one point says the most about waiting: nothing flows back before its reset.)
   test('a 429 with Ratelimit-Reset one second ahead resolves after waiting, in two calls', async () => {
@@ -483,6 +570,32 @@ describe('errors never carry the token', () => {
       expect(error).toBeInstanceOf(Error);
       const seen = [error.message, String(error), JSON.stringify(error), inspect(error, { depth: 9, showHidden: true }), [...error.headers].join()];
       for (const text of seen) expect(text).not.toContain(TOKEN);
+    }
+  });
+});
+
+describe('errors never carry a refreshed token or a webhook secret', () => {
+  test('tokens with regex characters, a one-character token, and the token a 401 refresh brought, echoed everywhere', async () => {
+    const spec = { id: 'test-post', method: 'POST', path: 'x', query: [], body: ['transport'], tokens: ['user'], scopes: [], paginated: false } as const;
+    const post = defineEndpoint<{ transport: unknown }, void>(spec);
+    const secret = 's3cr3t.*+?^${}()|[]\\';
+    for (const [first, second] of [['old.*+?^$&', 'n3w$&$1()[]|\\'], ['q', '~']] as const) {
+      const echo = (request: Request) => {
+        const sent = request.headers.get('authorization')!.slice(7);
+        const text = `${sent} ${secret}`;
+        return new Response(JSON.stringify({ error: text, status: 401, message: text }), {
+          status: sent === first ? 401 : 500,
+          statusText: `x ${sent}`,
+          headers: { 'x-echo': text },
+        });
+      };
+      const stub = fetchStub(echo);
+      const provider: AuthProvider = { getToken: () => ({ token: first }), refresh: async () => ({ token: second }) };
+      const error = (await post(client(stub.fetch, { auth: provider }), { transport: { method: 'webhook', secret } }).catch((e: unknown) => e)) as Error & { headers: Headers };
+      expect(error, first).toBeInstanceOf(ServerError);
+      expect(stub.requests.map((r) => r.headers.get('authorization')), first).toEqual([`Bearer ${first}`, `Bearer ${second}`]);
+      const seen = [error.message, String(error), JSON.stringify(error), inspect(error, { depth: 9, showHidden: true }), [...error.headers].join()].join(' ');
+      for (const hidden of [second, secret]) expect(seen, `${first} ${hidden}`).not.toContain(hidden);
     }
   });
 });
@@ -698,6 +811,68 @@ describe('pagination', () => {
     const items = await getStreams(client(stub.fetch)).all({ limit: 2 });
     expect(items.map((s) => s.id)).toEqual(['1', '2']);
     expect(stub.requests).toHaveLength(1);
+  });
+});
+
+describe('pagination against a wrong or hostile server', () => {
+  const page = (ids: string[], cursor?: string, data: unknown = ids.map((id) => ({ id }))) => json({ data, pagination: cursor ? { cursor } : {} });
+  const afters = (stub: ReturnType<typeof fetchStub>) => stub.requests.map((r) => new URL(r.url).searchParams.get('after'));
+
+  test('a cursor that repeats (the one just followed, or one seen before) ends the iteration: no request loops', async () => {
+    const same = fetchStub(() => page(['1'], 'c1'));
+    expect((await getStreams(client(same.fetch)).all()).map((s) => s.id)).toEqual(['1', '1']);
+    expect(afters(same)).toEqual([null, 'c1']);
+    let n = 0;
+    const cycle = fetchStub(() => page([String(++n)], n % 2 ? 'a' : 'b'));
+    expect((await getStreams(client(cycle.fetch)).all()).map((s) => s.id)).toEqual(['1', '2', '3']);
+    expect(afters(cycle)).toEqual([null, 'a', 'b']);
+  });
+
+  test('a cursor equal to the `after` the caller gave does not fetch that page again', async () => {
+    const stub = fetchStub(() => page(['5'], 'given'));
+    expect((await getStreams(client(stub.fetch), { after: 'given' }).all()).map((s) => s.id)).toEqual(['5']);
+    expect(afters(stub)).toEqual(['given']);
+  });
+
+  test('a page with data: null (or no data) ends the iteration without throwing', async () => {
+    for (const data of [null, undefined, 'x', {}]) {
+      const stub = fetchStub(() => page([], 'c1', data), () => page(['2']));
+      expect(await getStreams(client(stub.fetch, { validate: false })).all(), String(data)).toEqual([]);
+      expect(stub.requests, String(data)).toHaveLength(1);
+    }
+  });
+
+  test('all({ limit }) with a limit of 0, a negative or NaN collects nothing and sends nothing', async () => {
+    for (const limit of [0, -1, NaN]) {
+      const stub = fetchStub(() => page(['1'], 'c1'), () => page(['2']));
+      expect(await getStreams(client(stub.fetch, { validate: false })).all({ limit }), String(limit)).toEqual([]);
+      expect(stub.requests, String(limit)).toHaveLength(0);
+    }
+  });
+
+  test('an aborted signal rejects the await, the iteration and all() with its reason, and nothing is sent', async () => {
+    const stub = fetchStub(() => page(['1'], 'c1'));
+    const reason = new Error('stop');
+    const signal = AbortSignal.abort(reason);
+    await expect(getStreams(client(stub.fetch), {}, { signal })).rejects.toBe(reason);
+    await expect(getStreams(client(stub.fetch), {}, { signal }).all()).rejects.toBe(reason);
+    await expect((async () => { for await (const _ of getStreams(client(stub.fetch), {}, { signal })) void _; })()).rejects.toBe(reason);
+    expect(stub.requests).toHaveLength(0);
+  });
+
+  test('an abort between pages rejects the next page with its reason, after the items already yielded', async () => {
+    const controller = new AbortController();
+    const stub = fetchStub(() => page(['1'], 'c1'), () => page(['2'], 'c2'), () => page(['3']));
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const s of getStreams(client(stub.fetch), {}, { signal: controller.signal })) {
+        seen.push(s.id);
+        if (s.id === '2') controller.abort(new Error('enough'));
+      }
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual(['1', '2']);
+    expect(error).toEqual(new Error('enough'));
+    expect(stub.requests).toHaveLength(2);
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import type { GenericSchema } from 'valibot';
 import { readText } from '../body.js';
+import { MAX_TIMER_MS } from '../sleep.js';
 import { ValidationError } from '../errors.js';
 import { check, validate } from '../validate.js';
 import { AuthError } from './errors.js';
@@ -16,7 +17,7 @@ export interface AuthTransport {
   authBaseUrl?: string;
   /**
    * Milliseconds to wait for each answer of the OAuth service before failing with a
-   * `network_error` AuthError, so a hung id.twitch.tv cannot stall calls. Default 10000.
+   * `network_error` AuthError, so a hung id.twitch.tv cannot stall calls. Default 10000; 0 for none.
    */
   timeout?: number;
   /**
@@ -30,10 +31,13 @@ export interface AuthTransport {
 /** How long an OAuth request may take by default. */
 const DEFAULT_TIMEOUT = 10_000;
 
-/** The caller's signal (if any) combined with a timeout. */
+/**
+ * The caller's signal (if any) combined with a timeout. As in the Helix client, 0, a negative or
+ * NaN is none and past 2^31-1 ms is 2^31-1: Node throws on those, or fires the timer after 1 ms.
+ */
 function withTimeout(signal: AbortSignal | undefined, ms: number): AbortSignal | undefined {
-  if (typeof AbortSignal.timeout !== 'function') return signal;
-  const timeout = AbortSignal.timeout(ms);
+  if (typeof AbortSignal.timeout !== 'function' || !(ms > 0)) return signal;
+  const timeout = AbortSignal.timeout(Math.min(Math.ceil(ms), MAX_TIMER_MS));
   if (!signal) return timeout;
   return typeof AbortSignal.any === 'function' ? AbortSignal.any([signal, timeout]) : signal;
 }

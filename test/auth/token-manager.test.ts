@@ -674,6 +674,18 @@ describe('OAuth requests', () => {
     expect(error.message).not.toContain('some-access-token');
   });
 
+  test('a timeout of 0, a negative, NaN, a fraction or past 2^31-1 ms does not fail every request (Node fires those timers at 1 ms or throws)', async () => {
+    for (const timeout of [0, -1, NaN, 1000.5, 2 ** 31, Infinity]) {
+      // Answers after 20 ms, or fails when aborted, as a real fetch would.
+      const slow = ((_input: RequestInfo | URL, init?: RequestInit) =>
+        new Promise<Response>((resolve, reject) => {
+          const timer = setTimeout(() => resolve(Response.json({ client_id: 'c', scopes: [], expires_in: 100 })), 20);
+          init?.signal?.addEventListener('abort', () => (clearTimeout(timer), reject(init.signal!.reason)));
+        })) as typeof globalThis.fetch;
+      await expect(validateToken('some-access-token', { fetch: slow, timeout }), String(timeout)).resolves.toMatchObject({ client_id: 'c' });
+    }
+  });
+
   test("a caller's abort stays an abort", async () => {
     const controller = new AbortController();
     const hanging = ((_input: RequestInfo | URL, init?: RequestInit) =>
