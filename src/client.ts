@@ -4,7 +4,7 @@ import type { EndpointMeta, EndpointSpec, TokenType } from './endpoint.js';
 import { helixError, InputError, NetworkError, RateLimitError, UnauthorizedError, ValidationError, type HelixError } from './errors.js';
 import type { Log, LogEntry } from './log.js';
 import { createRateLimiter } from './rate-limit.js';
-import { sleep } from './sleep.js';
+import { MAX_TIMER_MS, sleep } from './sleep.js';
 import { check, warnOnce, type ValidateMode } from './validate.js';
 
 /** A token as the pipeline sees it. */
@@ -171,7 +171,7 @@ export function createClient(options: ClientOptions): Client {
             // status: the body is read and parsed here, once, for both. ky's timer would fire at
             // once for 0, a negative or NaN timeout, and ky refuses one past 2^31-1 ms.
             retry: 0,
-            timeout: (timeout as number) > 0 && Math.min(timeout as number, 2 ** 31 - 1),
+            timeout: (timeout as number) > 0 && Math.min(timeout as number, MAX_TIMER_MS),
             throwHttpErrors: false,
             method,
             signal,
