@@ -47,7 +47,7 @@ export interface ClientOptions {
   clientId: string;
   /** A static access token, or a provider such as `createTokenManager(...)`. */
   auth: string | AuthProvider;
-  /** Helix base URL. Default `https://api.twitch.tv/helix/`. */
+  /** Helix base URL, without query or fragment (paths are appended to it as text). Default `https://api.twitch.tv/helix/`. */
   baseUrl?: string;
   /** The fetch to use. Default `globalThis.fetch`, read at each request (so mocks installed later apply). */
   fetch?: typeof fetch;
