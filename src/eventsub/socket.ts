@@ -306,8 +306,8 @@ export class EventSubSocket {
   readonly #baseUrl: string;
   /** Listeners by name. A list is replaced, never changed, so a delivery walks the one it began with. */
   readonly #handlers = new Map<string, readonly Handler[]>();
-  /** The last notification's type and its listeners (notifications mostly repeat one type); `on` clears it. */
-  #lastType = '';
+  /** The last notification's type and its listeners (notifications mostly repeat one type); `on` sets 0, which no type equals (not even ''). */
+  #lastType: unknown = 0;
   #lastHandlers: readonly Handler[] | undefined;
   readonly #entries = new Set<Entry>();
   /** Message ids seen, from `#head` on, in arrival order, with each one's hash and when it came. */
@@ -464,10 +464,10 @@ export class EventSubSocket {
     // Wrapped, so the same function registered twice is two listeners with two removers.
     const listener: Handler = (value, message) => call(value, message);
     handlers.set(name, [...(handlers.get(name) ?? []), listener]);
-    this.#lastType = '';
+    this.#lastType = 0;
     return () => {
       handlers.set(name, handlers.get(name)!.filter((one) => one !== listener));
-      this.#lastType = '';
+      this.#lastType = 0;
     };
   }
 
