@@ -114,3 +114,28 @@ describe('routing', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('timestamps', () => {
+  it('a welcome stamp whose milliseconds are not digits does not make later notifications look old', async () => {
+    const { seen, notify } = await connected({}, `${iso(Date.now()).slice(0, 19)}.\u4e00\u4e00\u4e00Z`);
+    notify('a', 'fresh');
+    expect(seen).toEqual(['fresh']);
+  });
+
+  it('a notification stamp whose milliseconds are not digits is read within its second', async () => {
+    const { seen, notify } = await connected();
+    const second = iso(Date.now() - 599_000).slice(0, 19);
+    // ('!' is below '0': taken as digits, these three once read 1.665 s before the second.)
+    notify('a', 'garbled', { stamp: `${second}.!!!Z` });
+    notify('b', 'digits', { stamp: `${second}.000Z` });
+    expect(seen).toEqual(['garbled', 'digits']);
+  });
+
+  it('a notification stamped far in the future is delivered, and the ones after it too', async () => {
+    const { seen, notify } = await connected();
+    notify('a', 'future', { stamp: '2999-01-01T00:00:00.000000000Z' });
+    notify('b', 'now');
+    notify('c', 'old', { stamp: iso(Date.now() - 11 * 60_000) });
+    expect(seen).toEqual(['future', 'now']);
+  });
+});
