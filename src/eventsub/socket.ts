@@ -47,13 +47,14 @@ let secondMs = NaN;
 /**
  * Twitch's timestamps (`2023-07-19T14:56:51.634234626Z`) in ms: Date.parse, which costs a tenth
  * of a frame's JSON.parse, reads each second once, and the milliseconds are its next three digits
- * (taken as digits: a stamp that lies there is off by at most a second). Other forms go to it whole.
+ * (taken as digits, kept within ±1 s by `% 1000`: a stamp that lies there is off by at most a second,
+ * never enough to skew the welcome's clock). Other forms go to it whole.
  */
 function sentAt(text: string): number {
   if (text.length < 24 || text[19] !== '.' || !text.endsWith('Z')) return Date.parse(text);
   const head = text.slice(0, 19);
   if (head !== second) secondMs = Date.parse((second = head) + 'Z');
-  return secondMs + text.charCodeAt(20) * 100 + text.charCodeAt(21) * 10 + text.charCodeAt(22) - 5328; // 5328: '0' × 111
+  return secondMs + ((text.charCodeAt(20) * 100 + text.charCodeAt(21) * 10 + text.charCodeAt(22) - 5328) % 1000); // 5328: '0' × 111
 }
 
 /** setTimeout, never past 2^31 - 1 ms (beyond it runtimes fire at once). */
@@ -306,8 +307,8 @@ export class EventSubSocket {
   readonly #baseUrl: string;
   /** Listeners by name. A list is replaced, never changed, so a delivery walks the one it began with. */
   readonly #handlers = new Map<string, readonly Handler[]>();
-  /** The last notification's type and its listeners (notifications mostly repeat one type); `on` clears it. */
-  #lastType = '';
+  /** The last notification's type and its listeners (notifications mostly repeat one type); `on` sets 0, which no type equals (not even ''). */
+  #lastType: unknown = 0;
   #lastHandlers: readonly Handler[] | undefined;
   readonly #entries = new Set<Entry>();
   /** Message ids seen, from `#head` on, in arrival order, with each one's hash and when it came. */
@@ -464,10 +465,10 @@ export class EventSubSocket {
     // Wrapped, so the same function registered twice is two listeners with two removers.
     const listener: Handler = (value, message) => call(value, message);
     handlers.set(name, [...(handlers.get(name) ?? []), listener]);
-    this.#lastType = '';
+    this.#lastType = 0;
     return () => {
       handlers.set(name, handlers.get(name)!.filter((one) => one !== listener));
-      this.#lastType = '';
+      this.#lastType = 0;
     };
   }
 
