@@ -107,8 +107,8 @@ describe('message timestamps', () => {
     // The fake stamps whole seconds: welcomed on one, Twitch's clock and ours agree.
     vi.setSystemTime(Date.parse('2026-12-04T12:09:00Z'));
     const { follows, subscription } = await subscribed();
-    // The cut falls at 12:00:00.500.
-    vi.setSystemTime(Date.parse('2026-12-04T12:10:00.500Z'));
+    // The cut falls at 12:00:00.500. (Time passes: the socket measures it on the monotonic clock.)
+    await h.tick(Date.parse('2026-12-04T12:10:00.500Z') - Date.now());
     const timestamps = [
       '2026-12-04T12:00:00.4Z',
       '2026-12-04T12:00:00.6Z',

@@ -71,7 +71,8 @@ describe('duplicates against a model', () => {
     [3000, 5000, 4],
   ] as const) {
     it(`drops exactly the ids seen within ten minutes among the last ${max ?? 'default'} remembered (ids from a pool of ${pool})`, async () => {
-      const { seen, notify, errors } = await connected(max === undefined ? {} : { maxRememberedIds: max });
+      // (A grace of an hour: the model's silences would otherwise end the connection.)
+      const { seen, notify, errors } = await connected({ keepaliveGraceMs: 3_600_000, ...(max === undefined ? {} : { maxRememberedIds: max }) });
       const next = random(seed);
       const limit = max ?? 10_000;
       // The model: ids delivered, in order, with when each came.
@@ -86,7 +87,7 @@ describe('duplicates against a model', () => {
         else if (r < 0.2) vi.advanceTimersByTime(Math.floor(next() * 200));
         else if (r < 0.21 && edge && edge.at + 600_000 > Date.now()) {
           // An id again exactly ten minutes after it came (forgotten), or a millisecond before (a repeat).
-          vi.setSystemTime(edge.at + 600_000 - Math.floor(next() * 2));
+          vi.advanceTimersByTime(edge.at + 600_000 - Math.floor(next() * 2) - Date.now());
           id = edge.id;
         }
         const now = Date.now();
@@ -137,5 +138,28 @@ describe('timestamps', () => {
     notify('b', 'now');
     notify('c', 'old', { stamp: iso(Date.now() - 11 * 60_000) });
     expect(seen).toEqual(['future', 'now']);
+  });
+
+  it('a local clock that jumps forward mid-session (a board that boots before NTP) drops nothing, and replays are caught again after', async () => {
+    const twitchNow = Date.now();
+    // Booted a day behind: the welcome teaches a skew of a day.
+    vi.setSystemTime(twitchNow - 86_400_000);
+    const { seen, notify } = await connected({}, iso(twitchNow));
+    notify('a', 'before the jump', { stamp: iso(twitchNow) });
+    vi.setSystemTime(twitchNow + 1000); // NTP sets the clock right
+    notify('b', 'after the jump', { stamp: iso(twitchNow + 1000) });
+    notify('c', 'next', { stamp: iso(twitchNow + 2000) });
+    notify('d', 'old', { stamp: iso(twitchNow - 11 * 60_000) });
+    expect(seen).toEqual(['before the jump', 'after the jump', 'next']);
+  });
+
+  it('a local clock set back an hour does not stretch the keepalive watchdog: a silent server is left in time', async () => {
+    const { socket } = await connected();
+    const lost: unknown[] = [];
+    socket.on('disconnect', (value) => void lost.push(value));
+    vi.setSystemTime(Date.now() - 3_600_000);
+    vi.advanceTimersByTime(605_000 + 1000); // the welcome's 600 s, the 5 s grace, a second more
+    expect(lost).toEqual([{ code: 0, reason: 'no message within the keepalive time', willReconnect: true }]);
+    socket.close();
   });
 });
