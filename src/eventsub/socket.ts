@@ -703,8 +703,9 @@ export class EventSubSocket {
     void Promise.all(
       entries.map((entry) =>
         this.#ensure(entry).catch((error: unknown) => {
-          // Told once, on the session it ended on (a later one shares the attempt); never after close().
-          if (this.#session?.id !== session.id) return;
+          // Told once, on the session it ended on (a later one shares the attempt); never after close(),
+          // nor on the first session, where subscribe() itself rejects.
+          if (!afterLoss || this.#session?.id !== session.id) return;
           failed.push({ type: entry.type, error });
           // Only refusals that no retry can fix forget it; a 401 may pass once the token is refreshed,
           // and a 400 is also what a session that died before its close arrived gets.

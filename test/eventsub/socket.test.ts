@@ -1,3 +1,4 @@
+import { HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import type { ChannelFollowCondition, ChannelFollowEvent, StreamOnlineEvent } from '../../src/eventsub/types.js';
 import { EventSubError } from '../../src/eventsub/socket.js';
@@ -110,6 +111,19 @@ describe('EventSubSocket: welcome and subscriptions', () => {
     await h.tick(10);
     await refused;
     expect(socket.subscriptions.map((one) => one.id)).toEqual([sub.id]);
+  });
+
+  it('a subscribe() Twitch refuses rejects, and is not also reported on error as a failed re-creation', async () => {
+    const socket = h.socket();
+    const errors: Error[] = [];
+    socket.on('error', (error) => void errors.push(error));
+    h.override.create = () => HttpResponse.json({ error: 'Forbidden', status: 403, message: 'no' }, { status: 403 });
+    const subscribing = socket.subscribe('channel.follow', followCondition);
+    const refused = expect(subscribing).rejects.toThrow(/403 Forbidden/);
+    await h.tick(50);
+    await refused;
+    expect(errors).toEqual([]);
+    expect(socket.subscriptions).toEqual([]);
   });
 
   it('after close(), subscribe() and unsubscribe() reject with closed and send nothing', async () => {
