@@ -30,10 +30,8 @@ import { uses } from '../bench/size.ts';
  *   61 B came back from the socket's code and two one-character words in the versions table.
  *   The client's `timeout` fix then took 18 B of the 25 (15 B after a shorter spelling) and the
  *   error-body fix 9 B: 18,021 B; the cap as MAX_TIMER_MS gave 5 B back: 18,016 B. The hot-path
- *   review's fixes took 5 B; timing frames on the monotonic clock cost 14 B, paid back by leaving
- *   a NaN welcome stamp as a NaN skew (NaN ages are never too old) and by reading the last frame's
- *   time from the connection: 18,014 B; a first session no longer reporting what subscribe() rejects
- *   saved 2 more: 18,012 B, 10 B to spare.
+ *   review's fixes took 5 B; the last frame's time read from the connection and a first session
+ *   no longer reporting what subscribe() rejects gave them back: 18,016 B, 6 B to spare.
  * (The webhook Worker meets its 3.5 KB budget again, and chat read its 4 KB one, so the real budgets
  * apply to them.)
  */

@@ -226,7 +226,7 @@ interface Connection {
   /** Twitch sends one welcome and at most one `session_reconnect` per connection; repeats are ignored. */
   welcomed?: boolean;
   moved?: boolean;
-  /** When the last frame arrived, on the monotonic clock (the watchdog compares against it instead of restarting per frame). */
+  /** When the last frame arrived (the watchdog compares against it instead of restarting per frame). */
   heard: number;
 }
 
@@ -332,7 +332,7 @@ export class EventSubSocket {
   #hadSession = false;
   /** When the latest welcome arrived: a session is healthy once this is HEALTHY_MS ago. */
   #welcomedAt = 0;
-  /** The monotonic clock (`performance.now()`) minus Twitch's, from the last welcome; NaN when its stamp was no date. */
+  /** Our clock minus Twitch's, from the last welcome. */
   #skew = 0;
   /** When the last frame arrived before the connection was lost. */
   #lostAt = 0;
@@ -524,9 +524,9 @@ export class EventSubSocket {
    */
   #arm(connection: Connection): void {
     clearTimeout(connection.timer);
-    connection.heard = performance.now();
+    connection.heard = Date.now();
     const check = (): void => {
-      const left = connection.heard + connection.watchdogMs - performance.now();
+      const left = connection.heard + connection.watchdogMs - Date.now();
       if (left > 0) connection.timer = later(check, left);
       else this.#gone(connection, 0, connection.welcomed ? 'no message within the keepalive time' : 'no welcome in time', 'keepalive_timeout');
     };
@@ -561,8 +561,8 @@ export class EventSubSocket {
   /** The primary connection is gone: reconnect with backoff, or stop when nothing can fix it. */
   #lost(code: number, reason: string, why: ReconnectReason): void {
     const session = this.#session;
-    // When the session's last frame came (timed on the monotonic clock), as a date, for `since`.
-    if (session) this.#lostAt = Date.now() - performance.now() + this.#primary!.heard;
+    // When the session's last frame came, for `since`.
+    if (session) this.#lostAt = this.#primary!.heard;
     this.#drop(this.#primary);
     this.#primary = undefined;
     // A session welcomed HEALTHY_MS ago or more proved the server works: the backoff starts over.
@@ -626,18 +626,16 @@ export class EventSubSocket {
   /** Runs inside the listener guard of `#open`: whatever this throws is reported on `error`. */
   #onFrame(connection: Connection, data: unknown): void {
     if (connection.role === 'dead') return;
-    // Every frame counts as a sign of life. Its time is monotonic: a local clock set forward or
-    // back (a board that booted before its clock was set) neither ages every message past the
-    // replay window nor stretches the keepalive watchdog.
-    const now = (connection.heard = performance.now());
+    // Every frame counts as a sign of life.
+    const now = (connection.heard = Date.now());
     const max = this.#options.maxFrameLength ?? 1 << 20;
     if (typeof data !== 'string' || data.length > max) throw new EventSubError('frame', 'a frame not text or over maxFrameLength');
     const frame = parseEventSubFrame(data, this.#parse);
     const { message_type: type, message_timestamp: timestamp } = frame.metadata;
     if (type === 'session_welcome') {
       // Twitch's clock as seen from ours, so the age check below survives a wrong local clock.
-      // (A stamp that is no date gives NaN, and NaN ages are never too old.)
-      this.#skew = now - sentAt(timestamp);
+      const sent = sentAt(timestamp);
+      if (Number.isFinite(sent)) this.#skew = now - sent;
       this.#onWelcome(connection, (frame.payload as { session: EventSubSession }).session);
     } else if (type === 'session_reconnect') {
       this.#onReconnect(connection, (frame.payload as { session: EventSubSession }).session);
