@@ -632,14 +632,15 @@ export class EventSubSocket {
     if (typeof data !== 'string' || data.length > max) throw new EventSubError('frame', 'a frame not text or over maxFrameLength');
     const frame = parseEventSubFrame(data, this.#parse);
     const { message_type: type, message_timestamp: timestamp } = frame.metadata;
-    if (type === 'session_welcome') {
-      // Twitch's clock as seen from ours, so the age check below survives a wrong local clock.
+    if (type === 'session_welcome' || type === 'session_keepalive') {
+      // Twitch's clock as seen from ours, so the age check below survives a wrong local clock, and
+      // learned again at each keepalive, so it survives one set forward or back mid-session too.
       const sent = sentAt(timestamp);
       if (Number.isFinite(sent)) this.#skew = now - sent;
-      this.#onWelcome(connection, (frame.payload as { session: EventSubSession }).session);
+      if (type === 'session_welcome') this.#onWelcome(connection, (frame.payload as { session: EventSubSession }).session);
     } else if (type === 'session_reconnect') {
       this.#onReconnect(connection, (frame.payload as { session: EventSubSession }).session);
-    } else if (type !== 'session_keepalive' && !this.#isRepeat(frame.metadata.message_id, timestamp, now)) {
+    } else if (!this.#isRepeat(frame.metadata.message_id, timestamp, now)) {
       if (type === 'notification') this.#dispatch(frame as EventSubNotificationMessage);
       else this.#onRevocation(frame as EventSubRevocationMessage);
     }

@@ -55,7 +55,9 @@ async function connected(options: Partial<EventSubSocketOptions> = {}, welcomeSt
         event: { broadcaster_user_id: user, id: user, type: 'live', started_at: stamp, broadcaster_user_login: 'b', broadcaster_user_name: 'B' },
       },
     });
-  return { socket, errors, seen, notify };
+  /** A keepalive stamped `stamp`. */
+  const keepalive = (stamp: string) => ws.frame({ metadata: { message_id: `k${stamp}`, message_type: 'session_keepalive', message_timestamp: stamp }, payload: {} });
+  return { socket, errors, seen, notify, keepalive };
 }
 
 /** A small seeded generator, so a failing run can be replayed. */
@@ -138,5 +140,17 @@ describe('timestamps', () => {
     notify('b', 'now');
     notify('c', 'old', { stamp: iso(Date.now() - 11 * 60_000) });
     expect(seen).toEqual(['future', 'now']);
+  });
+
+  it('a local clock set forward mid-session (a board that boots before NTP): Twitch\'s clock is learned again at the next keepalive', async () => {
+    const twitchNow = Date.now();
+    vi.setSystemTime(twitchNow - 86_400_000); // booted a day behind: the welcome teaches a skew of a day
+    const { seen, notify, keepalive } = await connected({}, iso(twitchNow));
+    notify('a', 'before', { stamp: iso(twitchNow) });
+    vi.setSystemTime(twitchNow + 1000); // NTP sets the clock right
+    keepalive(iso(twitchNow + 1000));
+    notify('b', 'after', { stamp: iso(twitchNow + 1500) });
+    notify('c', 'old', { stamp: iso(twitchNow - 11 * 60_000) });
+    expect(seen).toEqual(['before', 'after']);
   });
 });
