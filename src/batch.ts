@@ -1,7 +1,8 @@
 import type { CallOptions, Client } from './client.js';
-import type { InputRules, ItemOf } from './endpoint.js';
+import { count, type InputRules, type ItemOf } from './endpoint.js';
 import { InputError } from './errors.js';
 import { batchKeys, type BatchKeys } from './helix/batch-keys.js';
+import { MAX_TIMER_MS } from './sleep.js';
 
 /** How `batch()` groups one input key of an endpoint; src/helix/batch-keys.ts holds one per operation and key. */
 export interface BatchKey {
@@ -96,11 +97,11 @@ export function batch(fn: AnyEndpoint, key: string, options: BatchOptions<Record
   const { field, max, fold, many, first } = keys[key]!;
   const { waitMs = 0, input = {} } = options;
   // (Past 2^31 - 1 ms, timers fire at once.)
-  if (!(waitMs >= 0 && waitMs < 2 ** 31)) throw new InputError('waitMs', 'must be a number of milliseconds under 2^31');
+  if (!(waitMs >= 0 && waitMs <= MAX_TIMER_MS)) throw new InputError('waitMs', 'must be a number of milliseconds under 2^31');
   for (const name of spec.required ?? []) if (name !== key && input[name] == null) throw new InputError(name, 'is required');
   // Fixed values under the key's own limit (logins beside batched user ids) leave that much less room.
   let room = max;
-  for (const name of spec.limits?.find((limit) => limit.of.includes(key))?.of ?? []) if (name !== key) room -= [input[name] ?? []].flat().length;
+  for (const name of spec.limits?.find((limit) => limit.of.includes(key))?.of ?? []) if (name !== key) room -= count(input[name]);
   if (room < 1) throw new InputError(key, 'the fixed input fills every request');
   const groups = new WeakMap<Client, Map<string | undefined, Group>>();
 

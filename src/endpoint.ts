@@ -104,8 +104,8 @@ export function checkScopes(spec: EndpointMeta, token: AccessToken): void {
   if (missing[0]) throw new MissingScopeError(spec.id, missing);
 }
 
-/** How many values a parameter holds: an array's length, else 1 when given. */
-const count = (value: unknown) => (Array.isArray(value) ? value.length : value == null ? 0 : 1);
+/** @internal How many values a parameter holds: an array's length, else 1 when given (`batch` counts fixed input with it too). */
+export const count = (value: unknown): number => (Array.isArray(value) ? value.length : value == null ? 0 : 1);
 
 /**
  * Refuses input that Twitch would refuse, naming the field, before anything is sent: input that
