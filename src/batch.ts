@@ -115,6 +115,9 @@ export function batch(fn: AnyEndpoint, key: string, options: BatchOptions<Record
         group.asked.delete(lookup.key);
         each(lookup);
       }
+      // A user with nothing asked leaves no group behind: a server serving many users would
+      // otherwise keep one per user for as long as the client lives.
+      if (!group.asked.size) groups.get(group.client)?.delete(group.user);
     };
     new Promise((resolve) => {
       const values = lookups.map((lookup) => lookup.value);

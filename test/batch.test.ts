@@ -1,4 +1,6 @@
 import { setupServer } from 'msw/node';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { batch } from '../src/batch.js';
 import { createClient, type AuthProvider } from '../src/client.js';
@@ -275,6 +277,29 @@ describe('batch', () => {
     await expect(userById(client, '1', { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
     await expect(userById(client, '2')).rejects.toBeInstanceOf(BadRequestError);
     expect(stub.requests.map((request) => asked(request, 'id'))).toEqual([['2']]);
+  });
+
+  // A server that looks users up on behalf of each of its users (`options.user`) keeps one
+  // client for all of them: what batch holds per user must go once that user's lookups are in.
+  it('holds nothing for a user once its lookups are answered', async () => {
+    const lookup = Object.assign(async () => ({ data: [] }), { endpoint: getUsers.endpoint }) as unknown as typeof getUsers;
+    const userById = batch(lookup, 'id');
+    const client = createClient({ clientId: 'cid', auth: 'token' });
+    const ask = async (from: number, users: number) => {
+      for (let start = from; start < from + users; start += 1000) {
+        await Promise.all(Array.from({ length: 1000 }, (_, i) => userById(client, '1', { user: `user${start + i}` })));
+      }
+    };
+    // (A real collection before each heap reading: Node exposes gc on request.)
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    await ask(0, 1000);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    await ask(1000, 100_000);
+    gc();
+    // Kept per user, 100,000 users held about 36 MiB.
+    expect((process.memoryUsage().heapUsed - before) / 2 ** 20).toBeLessThan(4);
   });
 });
 
