@@ -150,8 +150,9 @@ export function createClient(options: ClientOptions): Client {
     for (;;) {
       // Each token (the first, and a refreshed one) is refused before it is sent when it cannot go
       // in a header or (for a spec with scopes) lacks a scope it is known to lack. A control
-      // character would make the Headers constructor throw with the token in its message.
-      if (!/^[\x21-\x7e]+$/.test(token.token)) throw new InputError('auth', 'invalid characters in the token');
+      // character would make the Headers constructor throw with the token in its message. (`!-~`
+      // is 0x21 to 0x7e, printable ASCII without the space, written as its two ends: 5 B shorter.)
+      if (!/^[!-~]+$/.test(token.token)) throw new InputError('auth', 'invalid characters in the token');
       spec.checkScopes?.(spec, token);
       const bearer = `Bearer ${token.token}`;
       try {
