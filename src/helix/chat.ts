@@ -556,9 +556,6 @@ export interface GetChannelChatBadgesResponse {
   data: ChatBadge[];
 }
 let GetChannelChatBadgesResponseMemo: v.GenericSchema<unknown, GetChannelChatBadgesResponse> | undefined;
-const GetChannelChatBadgesResponseSchema = (): v.GenericSchema<unknown, GetChannelChatBadgesResponse> => (GetChannelChatBadgesResponseMemo ??= v.object({
-  data: v.array(ChatBadgeSchema()),
-}));
 
 /**
  * Lists the chat badges a broadcaster made.
@@ -590,7 +587,9 @@ export const getChannelChatBadges = /* @__PURE__ */ defineCall<GetChannelChatBad
   paginated: false,
   required: ['broadcaster_id'],
   get response() {
-    return GetChannelChatBadgesResponseSchema();
+    return (GetChannelChatBadgesResponseMemo ??= v.object({
+    data: v.array(ChatBadgeSchema()),
+  }));
   },
 }, [checkRequired]);
 
@@ -604,6 +603,7 @@ export type GetGlobalChatBadgesInput = Record<string, never>;
  * @inline
  */
 export type GetGlobalChatBadgesResponse = GetChannelChatBadgesResponse;
+let GetGlobalChatBadgesResponseMemo: v.GenericSchema<unknown, GetGlobalChatBadgesResponse> | undefined;
 
 /**
  * Lists the chat badges Twitch provides for everyone.
@@ -634,7 +634,9 @@ export const getGlobalChatBadges = /* @__PURE__ */ defineCall<GetGlobalChatBadge
   scopes: [],
   paginated: false,
   get response() {
-    return GetChannelChatBadgesResponseSchema();
+    return (GetGlobalChatBadgesResponseMemo ??= v.object({
+    data: v.array(ChatBadgeSchema()),
+  }));
   },
 });
 

@@ -254,9 +254,6 @@ export interface GetAutomodSettingsResponse {
   data: AutoModSettings[];
 }
 let GetAutomodSettingsResponseMemo: v.GenericSchema<unknown, GetAutomodSettingsResponse> | undefined;
-const GetAutomodSettingsResponseSchema = (): v.GenericSchema<unknown, GetAutomodSettingsResponse> => (GetAutomodSettingsResponseMemo ??= v.object({
-  data: v.array(AutoModSettingsSchema()),
-}));
 
 /**
  * Reads a channel’s AutoMod levels.
@@ -289,7 +286,9 @@ export const getAutomodSettings = /* @__PURE__ */ defineCall<GetAutomodSettingsI
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
   get response() {
-    return GetAutomodSettingsResponseSchema();
+    return (GetAutomodSettingsResponseMemo ??= v.object({
+    data: v.array(AutoModSettingsSchema()),
+  }));
   },
 }, [checkRequired]);
 
@@ -315,6 +314,7 @@ export interface UpdateAutomodSettingsInput {
  * @inline
  */
 export type UpdateAutomodSettingsResponse = GetAutomodSettingsResponse;
+let UpdateAutomodSettingsResponseMemo: v.GenericSchema<unknown, UpdateAutomodSettingsResponse> | undefined;
 
 /**
  * Sets a channel’s AutoMod levels, overall or per category.
@@ -347,7 +347,9 @@ export const updateAutomodSettings = /* @__PURE__ */ defineCall<UpdateAutomodSet
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
   get response() {
-    return GetAutomodSettingsResponseSchema();
+    return (UpdateAutomodSettingsResponseMemo ??= v.object({
+    data: v.array(AutoModSettingsSchema()),
+  }));
   },
 }, [checkRequired]);
 
@@ -1313,15 +1315,6 @@ export interface UpdateShieldModeStatusResponse {
   }[];
 }
 let UpdateShieldModeStatusResponseMemo: v.GenericSchema<unknown, UpdateShieldModeStatusResponse> | undefined;
-const UpdateShieldModeStatusResponseSchema = (): v.GenericSchema<unknown, UpdateShieldModeStatusResponse> => (UpdateShieldModeStatusResponseMemo ??= v.object({
-  data: v.array(v.object({
-    is_active: bool,
-    moderator_id: str,
-    moderator_login: str,
-    moderator_name: str,
-    last_activated_at: str,
-  })),
-}));
 
 /**
  * Turns Shield Mode on or off for a channel.
@@ -1358,7 +1351,15 @@ export const updateShieldModeStatus = /* @__PURE__ */ defineCall<UpdateShieldMod
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'is_active'],
   get response() {
-    return UpdateShieldModeStatusResponseSchema();
+    return (UpdateShieldModeStatusResponseMemo ??= v.object({
+    data: v.array(v.object({
+      is_active: bool,
+      moderator_id: str,
+      moderator_login: str,
+      moderator_name: str,
+      last_activated_at: str,
+    })),
+  }));
   },
 }, [checkRequired]);
 
@@ -1375,6 +1376,7 @@ export interface GetShieldModeStatusInput {
  * @inline
  */
 export type GetShieldModeStatusResponse = UpdateShieldModeStatusResponse;
+let GetShieldModeStatusResponseMemo: v.GenericSchema<unknown, GetShieldModeStatusResponse> | undefined;
 
 /**
  * Reads whether Shield Mode is on and who last turned it on.
@@ -1407,7 +1409,15 @@ export const getShieldModeStatus = /* @__PURE__ */ defineCall<GetShieldModeStatu
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
   get response() {
-    return UpdateShieldModeStatusResponseSchema();
+    return (GetShieldModeStatusResponseMemo ??= v.object({
+    data: v.array(v.object({
+      is_active: bool,
+      moderator_id: str,
+      moderator_login: str,
+      moderator_name: str,
+      last_activated_at: str,
+    })),
+  }));
   },
 }, [checkRequired]);
 

@@ -150,9 +150,6 @@ export interface GetUsersResponse {
   data: User[];
 }
 let GetUsersResponseMemo: v.GenericSchema<unknown, GetUsersResponse> | undefined;
-const GetUsersResponseSchema = (): v.GenericSchema<unknown, GetUsersResponse> => (GetUsersResponseMemo ??= v.object({
-  data: v.array(UserSchema()),
-}));
 
 /**
  * Looks up users by id or login, or the token’s own user when given neither.
@@ -184,7 +181,9 @@ export const getUsers = /* @__PURE__ */ defineCall<GetUsersInput, GetUsersRespon
   paginated: false,
   limits: [{ of: ['id', 'login'], max: 100 }],
   get response() {
-    return GetUsersResponseSchema();
+    return (GetUsersResponseMemo ??= v.object({
+    data: v.array(UserSchema()),
+  }));
   },
 }, [checkLimits]);
 
@@ -200,6 +199,7 @@ export interface UpdateUserInput {
  * @inline
  */
 export type UpdateUserResponse = GetUsersResponse;
+let UpdateUserResponseMemo: v.GenericSchema<unknown, UpdateUserResponse> | undefined;
 
 /**
  * Changes the token user’s channel description.
@@ -232,7 +232,9 @@ export const updateUser = /* @__PURE__ */ defineCall<UpdateUserInput, UpdateUser
   paginated: false,
   maxLength: { description: 300 },
   get response() {
-    return GetUsersResponseSchema();
+    return (UpdateUserResponseMemo ??= v.object({
+    data: v.array(UserSchema()),
+  }));
   },
 }, [checkMaxLength]);
 
