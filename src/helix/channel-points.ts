@@ -428,7 +428,7 @@ export const getCustomRewardRedemption = /* @__PURE__ */ definePaginated<GetCust
   get response() {
     return (GetCustomRewardRedemptionResponseMemo ??= v.object({
     data: v.array(CustomRewardRedemptionSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkLimits, checkRange, checkOneOf]);

@@ -175,7 +175,7 @@ export const getClips = /* @__PURE__ */ definePaginated<GetClipsInput, GetClipsR
   get response() {
     return (GetClipsResponseMemo ??= v.object({
     data: v.array(ClipSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkLimits, checkRange, checkExclusive, checkOneOf]);

@@ -287,13 +287,13 @@ export const getConduitShards = /* @__PURE__ */ definePaginated<GetConduitShards
       status: str,
       transport: v.object({
         method: str,
-        callback: v.optional(str),
-        session_id: v.optional(str),
-        connected_at: v.optional(str),
-        disconnected_at: v.optional(str),
+        callback: v.exactOptional(str),
+        session_id: v.exactOptional(str),
+        connected_at: v.exactOptional(str),
+        disconnected_at: v.exactOptional(str),
       }),
     })),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired]);
@@ -382,10 +382,10 @@ export const updateConduitShards = /* @__PURE__ */ defineCall<UpdateConduitShard
       status: str,
       transport: v.object({
         method: str,
-        callback: v.optional(str),
-        session_id: v.optional(str),
-        connected_at: v.optional(str),
-        disconnected_at: v.optional(str),
+        callback: v.exactOptional(str),
+        session_id: v.exactOptional(str),
+        connected_at: v.exactOptional(str),
+        disconnected_at: v.exactOptional(str),
       }),
     })),
     errors: v.array(v.object({

@@ -20,7 +20,7 @@ export interface ExtensionConfigurationSegment {
 let ExtensionConfigurationSegmentMemo: v.GenericSchema<unknown, ExtensionConfigurationSegment> | undefined;
 const ExtensionConfigurationSegmentSchema = (): v.GenericSchema<unknown, ExtensionConfigurationSegment> => (ExtensionConfigurationSegmentMemo ??= v.object({
   segment: str,
-  broadcaster_id: v.optional(str),
+  broadcaster_id: v.exactOptional(str),
   content: str,
   version: str,
 }));
@@ -78,9 +78,9 @@ export interface ExtensionIconUrls {
 }
 let ExtensionIconUrlsMemo: v.GenericSchema<unknown, ExtensionIconUrls> | undefined;
 const ExtensionIconUrlsSchema = (): v.GenericSchema<unknown, ExtensionIconUrls> => (ExtensionIconUrlsMemo ??= v.object({
-  '100x100': v.optional(str),
-  '24x24': v.optional(str),
-  '300x200': v.optional(str),
+  '100x100': v.exactOptional(str),
+  '24x24': v.exactOptional(str),
+  '300x200': v.exactOptional(str),
 }));
 
 /**
@@ -192,7 +192,7 @@ const ExtensionSchema = (): v.GenericSchema<unknown, Extension> => (ExtensionMem
       target_height: num,
       can_link_external_content: bool,
     }),
-    config: v.optional(v.object({
+    config: v.exactOptional(v.object({
       viewer_url: str,
       can_link_external_content: bool,
     })),
@@ -469,7 +469,7 @@ export const getExtensionLiveChannels = /* @__PURE__ */ definePaginated<GetExten
   get response() {
     return (GetExtensionLiveChannelsResponseMemo ??= v.object({
     data: v.array(ExtensionLiveChannelSchema()),
-    pagination: v.optional(str),
+    pagination: v.exactOptional(str),
   }));
   },
 }, [checkRequired, checkRange]);

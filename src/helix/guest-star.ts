@@ -43,8 +43,8 @@ export type Guest = {
 );
 let GuestMemo: v.GenericSchema<unknown, Guest> | undefined;
 const GuestSchema = (): v.GenericSchema<unknown, Guest> => (GuestMemo ??= eitherSpelling(v.object({
-  slot_id: v.optional(str),
-  id: v.optional(str),
+  slot_id: v.exactOptional(str),
+  id: v.exactOptional(str),
   is_live: bool,
   user_id: str,
   user_display_name: str,

@@ -411,7 +411,7 @@ export const getBannedUsers = /* @__PURE__ */ definePaginated<GetBannedUsersInpu
   get response() {
     return (GetBannedUsersResponseMemo ??= v.object({
     data: v.array(BannedUserSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkLimits, checkRange]);
@@ -627,7 +627,7 @@ export const getUnbanRequests = /* @__PURE__ */ definePaginated<GetUnbanRequests
       resolved_at: v.nullable(str),
       resolution_text: v.nullable(str),
     })),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkRange]);
@@ -783,7 +783,7 @@ export const getBlockedTerms = /* @__PURE__ */ definePaginated<GetBlockedTermsIn
   get response() {
     return (GetBlockedTermsResponseMemo ??= v.object({
     data: v.array(BlockedTermSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkRange]);
@@ -999,7 +999,7 @@ export const getModeratedChannels = /* @__PURE__ */ definePaginated<GetModerated
       broadcaster_login: str,
       broadcaster_name: str,
     })),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkRange]);
@@ -1061,7 +1061,7 @@ export const getModerators = /* @__PURE__ */ definePaginated<GetModeratorsInput,
   get response() {
     return (GetModeratorsResponseMemo ??= v.object({
     data: v.array(UserModeratorSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkLimits, checkRange]);
@@ -1205,7 +1205,7 @@ export const getVips = /* @__PURE__ */ definePaginated<GetVipsInput, GetVipsResp
   get response() {
     return (GetVipsResponseMemo ??= v.object({
     data: v.array(UserVipSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkLimits, checkRange]);

@@ -62,7 +62,7 @@ const PollSchema = (): v.GenericSchema<unknown, Poll> => (PollMemo ??= v.object(
   status: str,
   duration: num,
   started_at: str,
-  ended_at: v.nullish(str),
+  ended_at: v.exactOptional(v.nullable(str)),
 }));
 
 /**
@@ -122,7 +122,7 @@ export const getPolls = /* @__PURE__ */ definePaginated<GetPollsInput, GetPollsR
   get response() {
     return (GetPollsResponseMemo ??= v.object({
     data: v.array(PollSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkLimits, checkRange]);

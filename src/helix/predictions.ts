@@ -132,7 +132,7 @@ export const getPredictions = /* @__PURE__ */ definePaginated<GetPredictionsInpu
   get response() {
     return (GetPredictionsResponseMemo ??= v.object({
     data: v.array(PredictionSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkLimits, checkRange]);

@@ -109,7 +109,7 @@ export const getChannelStreamSchedule = /* @__PURE__ */ defineCall<GetChannelStr
         start_time: str,
         end_time: str,
       })),
-      pagination: v.optional(PaginationSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
     }),
   }));
   },

@@ -44,9 +44,9 @@ const StreamSchema = (): v.GenericSchema<unknown, Stream> => (StreamMemo ??= v.o
   started_at: str,
   language: str,
   thumbnail_url: str,
-  tag_ids: v.nullish(v.array(str)),
+  tag_ids: v.exactOptional(v.nullable(v.array(str))),
   tags: v.nullable(v.array(str)),
-  is_mature: v.optional(bool),
+  is_mature: v.exactOptional(bool),
 }));
 
 /**
@@ -109,8 +109,8 @@ const StreamMarkersSchema = (): v.GenericSchema<unknown, StreamMarkers> => (Stre
       created_at: str,
       description: str,
       position_seconds: num,
-      url: v.optional(str),
-      URL: v.optional(str),
+      url: v.exactOptional(str),
+      URL: v.exactOptional(str),
     }), 'url', 'URL')),
   })),
 }));
@@ -231,7 +231,7 @@ export const getStreams = /* @__PURE__ */ definePaginated<GetStreamsInput, GetSt
   get response() {
     return (GetStreamsResponseMemo ??= v.object({
     data: v.array(StreamSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkLimits, checkRange]);
@@ -288,7 +288,7 @@ export const getFollowedStreams = /* @__PURE__ */ definePaginated<GetFollowedStr
   get response() {
     return (GetFollowedStreamsResponseMemo ??= v.object({
     data: v.array(StreamSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkRange]);
@@ -406,7 +406,7 @@ export const getStreamMarkers = /* @__PURE__ */ definePaginated<GetStreamMarkers
   get response() {
     return (GetStreamMarkersResponseMemo ??= v.object({
     data: v.array(StreamMarkersSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRange, checkExclusive, checkOneOf]);
