@@ -150,8 +150,9 @@ export function createClient(options: ClientOptions): Client {
     for (;;) {
       // Each token (the first, and a refreshed one) is refused before it is sent when it cannot go
       // in a header or (for a spec with scopes) lacks a scope it is known to lack. A control
-      // character would make the Headers constructor throw with the token in its message.
-      if (!/^[\x21-\x7e]+$/.test(token.token)) throw new InputError('auth', 'invalid characters in the token');
+      // character would make the Headers constructor throw with the token in its message. (`!-~`
+      // is 0x21 to 0x7e, printable ASCII without the space, written as its two ends: 5 B shorter.)
+      if (!/^[!-~]+$/.test(token.token)) throw new InputError('auth', 'invalid characters in the token');
       spec.checkScopes?.(spec, token);
       const bearer = `Bearer ${token.token}`;
       try {
@@ -245,10 +246,11 @@ export function createClient(options: ClientOptions): Client {
         // another limit, a subscription's cost or five conduits: the limiter leaves the bucket
         // as it is, and the retries go at once and end as this one did.)
         if (error instanceof RateLimitError && limited++ < retries) continue;
-        // What ky would retry, for methods that may go twice: a 408, some 5xx, a failed connection.
+        // What ky would retry, for methods that may go twice (of the five a spec may have, all but
+        // POST and PATCH: /^P[OA]/ names them in fewer bytes than two comparisons): a 408, some
+        // 5xx, a failed connection.
         if (
-          method != 'POST' &&
-          method != 'PATCH' &&
+          !/^P[OA]/.test(method) &&
           failed < retries &&
           (error instanceof NetworkError ? !isTimeoutError(caught) : [408, 500, 502, 503, 504].includes((error as HelixError).status))
         ) {

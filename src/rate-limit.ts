@@ -19,6 +19,9 @@ export type Place = (answer?: Response) => void;
  */
 export type RateLimiter = (key: string, signal?: AbortSignal, wait?: (ms: number) => void) => Place | Promise<Place | undefined>;
 
+/** Requests that may go at once before any answer has told what the bucket holds. */
+export const UNSEEN_BURST = 8;
+
 /** How many tokens' buckets to keep. */
 const MAX_BUCKETS = 256;
 /**
@@ -39,9 +42,6 @@ export function createRateLimiter(): RateLimiter {
 }
 
 type Take = (signal?: AbortSignal, wait?: (ms: number) => void) => Place | Promise<Place | undefined>;
-
-/** Requests that may go at once before any answer has told what the bucket holds. */
-export const UNSEEN_BURST = 8;
 
 /**
  * Twitch counts a request when it arrives and refills the bucket continuously, `Ratelimit-Limit`

@@ -61,10 +61,8 @@ export function check(schema: Schema, value: unknown, source: string, prefix = '
         const path = (
           prefix +
           (issue.path ?? [])
-            .map((step) => {
-              const key = String((step as { key?: PropertyKey }).key ?? step);
-              return /^\w{1,40}$/.test(key) ? key : '*';
-            })
+            // (The step becomes its key's text: a parameter reused, not a new variable, 3 B less.)
+            .map((step) => ((step = String((step as { key?: PropertyKey }).key ?? step)), /^\w{1,40}$/.test(step) ? step : '*'))
             .join('.')
         ).replace(/\.$/, '');
         // valibot's `expected` comes from the schema (a type or its own literals), never from the data.

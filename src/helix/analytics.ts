@@ -111,7 +111,7 @@ export const getExtensionAnalytics = /* @__PURE__ */ definePaginated<GetExtensio
   get response() {
     return (GetExtensionAnalyticsResponseMemo ??= v.object({
     data: v.array(ExtensionAnalyticsSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRange]);
@@ -173,7 +173,7 @@ export const getGameAnalytics = /* @__PURE__ */ definePaginated<GetGameAnalytics
   get response() {
     return (GetGameAnalyticsResponseMemo ??= v.object({
     data: v.array(GameAnalyticsSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRange]);

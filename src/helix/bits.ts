@@ -41,11 +41,11 @@ export interface CheermoteImageFormat {
 }
 let CheermoteImageFormatMemo: v.GenericSchema<unknown, CheermoteImageFormat> | undefined;
 const CheermoteImageFormatSchema = (): v.GenericSchema<unknown, CheermoteImageFormat> => (CheermoteImageFormatMemo ??= v.object({
-  '1': v.optional(str),
-  '2': v.optional(str),
-  '3': v.optional(str),
-  '4': v.optional(str),
-  '1.5': v.optional(str),
+  '1': v.exactOptional(str),
+  '2': v.exactOptional(str),
+  '3': v.exactOptional(str),
+  '4': v.exactOptional(str),
+  '1.5': v.exactOptional(str),
 }));
 
 /**
@@ -58,8 +58,8 @@ export interface CheermoteImageTheme {
 }
 let CheermoteImageThemeMemo: v.GenericSchema<unknown, CheermoteImageTheme> | undefined;
 const CheermoteImageThemeSchema = (): v.GenericSchema<unknown, CheermoteImageTheme> => (CheermoteImageThemeMemo ??= v.object({
-  animated: v.optional(CheermoteImageFormatSchema()),
-  static: v.optional(CheermoteImageFormatSchema()),
+  animated: v.exactOptional(CheermoteImageFormatSchema()),
+  static: v.exactOptional(CheermoteImageFormatSchema()),
 }));
 
 /**
@@ -72,8 +72,8 @@ export interface CheermoteImages {
 }
 let CheermoteImagesMemo: v.GenericSchema<unknown, CheermoteImages> | undefined;
 const CheermoteImagesSchema = (): v.GenericSchema<unknown, CheermoteImages> => (CheermoteImagesMemo ??= v.object({
-  light: v.optional(CheermoteImageThemeSchema()),
-  dark: v.optional(CheermoteImageThemeSchema()),
+  light: v.exactOptional(CheermoteImageThemeSchema()),
+  dark: v.exactOptional(CheermoteImageThemeSchema()),
 }));
 
 /**
@@ -480,7 +480,7 @@ export const getExtensionTransactions = /* @__PURE__ */ definePaginated<GetExten
   get response() {
     return (GetExtensionTransactionsResponseMemo ??= v.object({
     data: v.array(ExtensionTransactionSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkLimits, checkRange]);

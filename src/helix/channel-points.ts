@@ -162,9 +162,6 @@ export interface CreateCustomRewardsResponse {
   data: CustomReward[];
 }
 let CreateCustomRewardsResponseMemo: v.GenericSchema<unknown, CreateCustomRewardsResponse> | undefined;
-const CreateCustomRewardsResponseSchema = (): v.GenericSchema<unknown, CreateCustomRewardsResponse> => (CreateCustomRewardsResponseMemo ??= v.object({
-  data: v.array(CustomRewardSchema()),
-}));
 
 /**
  * Adds a Channel Points reward to the broadcaster’s channel.
@@ -198,7 +195,9 @@ export const createCustomRewards = /* @__PURE__ */ defineCall<CreateCustomReward
   required: ['broadcaster_id', 'title', 'cost'],
   maxLength: { title: 45, prompt: 200 },
   get response() {
-    return CreateCustomRewardsResponseSchema();
+    return (CreateCustomRewardsResponseMemo ??= v.object({
+    data: v.array(CustomRewardSchema()),
+  }));
   },
 }, [checkRequired, checkMaxLength]);
 
@@ -257,6 +256,7 @@ export interface GetCustomRewardInput {
  * @inline
  */
 export type GetCustomRewardResponse = CreateCustomRewardsResponse;
+let GetCustomRewardResponseMemo: v.GenericSchema<unknown, GetCustomRewardResponse> | undefined;
 
 /**
  * Lists the broadcaster’s Channel Points rewards.
@@ -290,7 +290,9 @@ export const getCustomReward = /* @__PURE__ */ defineCall<GetCustomRewardInput, 
   required: ['broadcaster_id'],
   limits: [{ of: ['id'], max: 50 }],
   get response() {
-    return CreateCustomRewardsResponseSchema();
+    return (GetCustomRewardResponseMemo ??= v.object({
+    data: v.array(CustomRewardSchema()),
+  }));
   },
 }, [checkRequired, checkLimits]);
 
@@ -321,6 +323,7 @@ export interface UpdateCustomRewardInput {
  * @inline
  */
 export type UpdateCustomRewardResponse = CreateCustomRewardsResponse;
+let UpdateCustomRewardResponseMemo: v.GenericSchema<unknown, UpdateCustomRewardResponse> | undefined;
 
 /**
  * Edits a Channel Points reward your app created.
@@ -354,7 +357,9 @@ export const updateCustomReward = /* @__PURE__ */ defineCall<UpdateCustomRewardI
   required: ['broadcaster_id', 'id'],
   maxLength: { title: 45, prompt: 200 },
   get response() {
-    return CreateCustomRewardsResponseSchema();
+    return (UpdateCustomRewardResponseMemo ??= v.object({
+    data: v.array(CustomRewardSchema()),
+  }));
   },
 }, [checkRequired, checkMaxLength]);
 
@@ -423,7 +428,7 @@ export const getCustomRewardRedemption = /* @__PURE__ */ definePaginated<GetCust
   get response() {
     return (GetCustomRewardRedemptionResponseMemo ??= v.object({
     data: v.array(CustomRewardRedemptionSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkLimits, checkRange, checkOneOf]);

@@ -284,7 +284,7 @@ export const getFollowedChannels = /* @__PURE__ */ definePaginated<GetFollowedCh
       broadcaster_name: str,
       followed_at: str,
     })),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
     total: num,
   }));
   },
@@ -356,7 +356,7 @@ export const getChannelFollowers = /* @__PURE__ */ definePaginated<GetChannelFol
       user_login: str,
       user_name: str,
     })),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
     total: num,
   }));
   },

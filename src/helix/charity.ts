@@ -191,7 +191,7 @@ export const getCharityCampaignDonations = /* @__PURE__ */ definePaginated<GetCh
   get response() {
     return (GetCharityCampaignDonationsResponseMemo ??= v.object({
     data: v.array(CharityCampaignDonationSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkRange]);

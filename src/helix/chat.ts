@@ -181,9 +181,9 @@ const ChatSettingsSchema = (): v.GenericSchema<unknown, ChatSettings> => (ChatSe
   emote_mode: bool,
   follower_mode: bool,
   follower_mode_duration: v.nullable(num),
-  moderator_id: v.optional(str),
-  non_moderator_chat_delay: v.optional(bool),
-  non_moderator_chat_delay_duration: v.nullish(num),
+  moderator_id: v.exactOptional(str),
+  non_moderator_chat_delay: v.exactOptional(bool),
+  non_moderator_chat_delay_duration: v.exactOptional(v.nullable(num)),
   slow_mode: bool,
   slow_mode_wait_time: v.nullable(num),
   subscriber_mode: bool,
@@ -213,7 +213,7 @@ const ChatSettingsUpdatedSchema = (): v.GenericSchema<unknown, ChatSettingsUpdat
   emote_mode: bool,
   follower_mode: bool,
   follower_mode_duration: v.nullable(num),
-  moderator_id: v.optional(str),
+  moderator_id: v.exactOptional(str),
   non_moderator_chat_delay: bool,
   non_moderator_chat_delay_duration: v.nullable(num),
   slow_mode: bool,
@@ -277,22 +277,22 @@ const PinnedChatMessageSchema = (): v.GenericSchema<unknown, PinnedChatMessage> 
     fragments: v.array(v.object({
       type: str,
       text: str,
-      cheermote: v.nullish(v.object({
+      cheermote: v.exactOptional(v.nullable(v.object({
         prefix: str,
         bits: num,
         tier: num,
-      })),
-      emote: v.nullish(v.object({
+      }))),
+      emote: v.exactOptional(v.nullable(v.object({
         id: str,
         emote_set_id: str,
         owner_id: str,
         format: v.array(str),
-      })),
-      mention: v.nullish(v.object({
+      }))),
+      mention: v.exactOptional(v.nullable(v.object({
         user_id: str,
         user_login: str,
         user_name: str,
-      })),
+      }))),
     })),
   }),
   starts_at: str,
@@ -375,7 +375,7 @@ export const getChatters = /* @__PURE__ */ definePaginated<GetChattersInput, Get
   get response() {
     return (GetChattersResponseMemo ??= v.object({
     data: v.array(ChatterSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
     total: num,
   }));
   },
@@ -556,9 +556,6 @@ export interface GetChannelChatBadgesResponse {
   data: ChatBadge[];
 }
 let GetChannelChatBadgesResponseMemo: v.GenericSchema<unknown, GetChannelChatBadgesResponse> | undefined;
-const GetChannelChatBadgesResponseSchema = (): v.GenericSchema<unknown, GetChannelChatBadgesResponse> => (GetChannelChatBadgesResponseMemo ??= v.object({
-  data: v.array(ChatBadgeSchema()),
-}));
 
 /**
  * Lists the chat badges a broadcaster made.
@@ -590,7 +587,9 @@ export const getChannelChatBadges = /* @__PURE__ */ defineCall<GetChannelChatBad
   paginated: false,
   required: ['broadcaster_id'],
   get response() {
-    return GetChannelChatBadgesResponseSchema();
+    return (GetChannelChatBadgesResponseMemo ??= v.object({
+    data: v.array(ChatBadgeSchema()),
+  }));
   },
 }, [checkRequired]);
 
@@ -604,6 +603,7 @@ export type GetGlobalChatBadgesInput = Record<string, never>;
  * @inline
  */
 export type GetGlobalChatBadgesResponse = GetChannelChatBadgesResponse;
+let GetGlobalChatBadgesResponseMemo: v.GenericSchema<unknown, GetGlobalChatBadgesResponse> | undefined;
 
 /**
  * Lists the chat badges Twitch provides for everyone.
@@ -634,7 +634,9 @@ export const getGlobalChatBadges = /* @__PURE__ */ defineCall<GetGlobalChatBadge
   scopes: [],
   paginated: false,
   get response() {
-    return GetChannelChatBadgesResponseSchema();
+    return (GetGlobalChatBadgesResponseMemo ??= v.object({
+    data: v.array(ChatBadgeSchema()),
+  }));
   },
 });
 
@@ -911,7 +913,7 @@ export const getUserEmotes = /* @__PURE__ */ definePaginated<GetUserEmotesInput,
       theme_mode: v.array(str),
     })),
     template: str,
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired]);
@@ -1078,7 +1080,7 @@ export const sendChatMessage = /* @__PURE__ */ defineCall<SendChatMessageInput, 
     data: v.array(v.object({
       message_id: str,
       is_sent: bool,
-      drop_reason: v.optional(v.object({
+      drop_reason: v.exactOptional(v.object({
         code: str,
         message: str,
       })),

@@ -72,12 +72,6 @@ export interface CreateClipResponse {
   }[];
 }
 let CreateClipResponseMemo: v.GenericSchema<unknown, CreateClipResponse> | undefined;
-const CreateClipResponseSchema = (): v.GenericSchema<unknown, CreateClipResponse> => (CreateClipResponseMemo ??= v.object({
-  data: v.array(v.object({
-    id: str,
-    edit_url: str,
-  })),
-}));
 
 /**
  * Starts making a clip from a live broadcast; the clip id comes back at once.
@@ -110,7 +104,12 @@ export const createClip = /* @__PURE__ */ defineCall<CreateClipInput, CreateClip
   paginated: false,
   required: ['broadcaster_id'],
   get response() {
-    return CreateClipResponseSchema();
+    return (CreateClipResponseMemo ??= v.object({
+    data: v.array(v.object({
+      id: str,
+      edit_url: str,
+    })),
+  }));
   },
 }, [checkRequired]);
 
@@ -176,7 +175,7 @@ export const getClips = /* @__PURE__ */ definePaginated<GetClipsInput, GetClipsR
   get response() {
     return (GetClipsResponseMemo ??= v.object({
     data: v.array(ClipSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkLimits, checkRange, checkExclusive, checkOneOf]);
@@ -198,6 +197,7 @@ export interface CreateClipFromVodInput {
  * @inline
  */
 export type CreateClipFromVodResponse = CreateClipResponse;
+let CreateClipFromVodResponseMemo: v.GenericSchema<unknown, CreateClipFromVodResponse> | undefined;
 
 /**
  * Cuts a clip out of a past broadcast’s video.
@@ -234,7 +234,12 @@ export const createClipFromVod = /* @__PURE__ */ defineCall<CreateClipFromVodInp
   paginated: false,
   required: ['editor_id', 'broadcaster_id', 'vod_id'],
   get response() {
-    return CreateClipResponseSchema();
+    return (CreateClipFromVodResponseMemo ??= v.object({
+    data: v.array(v.object({
+      id: str,
+      edit_url: str,
+    })),
+  }));
   },
 }, [checkRequired]);
 

@@ -23,12 +23,6 @@ export interface GetConduitsResponse {
   }[];
 }
 let GetConduitsResponseMemo: v.GenericSchema<unknown, GetConduitsResponse> | undefined;
-const GetConduitsResponseSchema = (): v.GenericSchema<unknown, GetConduitsResponse> => (GetConduitsResponseMemo ??= v.object({
-  data: v.array(v.object({
-    id: str,
-    shard_count: num,
-  })),
-}));
 
 /**
  * Lists the EventSub conduits of your application.
@@ -59,7 +53,12 @@ export const getConduits = /* @__PURE__ */ defineCall<GetConduitsInput, GetCondu
   scopes: [],
   paginated: false,
   get response() {
-    return GetConduitsResponseSchema();
+    return (GetConduitsResponseMemo ??= v.object({
+    data: v.array(v.object({
+      id: str,
+      shard_count: num,
+    })),
+  }));
   },
 });
 
@@ -75,6 +74,7 @@ export interface CreateConduitsInput {
  * @inline
  */
 export type CreateConduitsResponse = GetConduitsResponse;
+let CreateConduitsResponseMemo: v.GenericSchema<unknown, CreateConduitsResponse> | undefined;
 
 /**
  * Creates an EventSub conduit with a number of shards.
@@ -106,7 +106,12 @@ export const createConduits = /* @__PURE__ */ defineCall<CreateConduitsInput, Cr
   paginated: false,
   required: ['shard_count'],
   get response() {
-    return GetConduitsResponseSchema();
+    return (CreateConduitsResponseMemo ??= v.object({
+    data: v.array(v.object({
+      id: str,
+      shard_count: num,
+    })),
+  }));
   },
 }, [checkRequired]);
 
@@ -123,6 +128,7 @@ export interface UpdateConduitsInput {
  * @inline
  */
 export type UpdateConduitsResponse = GetConduitsResponse;
+let UpdateConduitsResponseMemo: v.GenericSchema<unknown, UpdateConduitsResponse> | undefined;
 
 /**
  * Changes how many shards an EventSub conduit has.
@@ -154,7 +160,12 @@ export const updateConduits = /* @__PURE__ */ defineCall<UpdateConduitsInput, Up
   paginated: false,
   required: ['id', 'shard_count'],
   get response() {
-    return GetConduitsResponseSchema();
+    return (UpdateConduitsResponseMemo ??= v.object({
+    data: v.array(v.object({
+      id: str,
+      shard_count: num,
+    })),
+  }));
   },
 }, [checkRequired]);
 
@@ -276,13 +287,13 @@ export const getConduitShards = /* @__PURE__ */ definePaginated<GetConduitShards
       status: str,
       transport: v.object({
         method: str,
-        callback: v.optional(str),
-        session_id: v.optional(str),
-        connected_at: v.optional(str),
-        disconnected_at: v.optional(str),
+        callback: v.exactOptional(str),
+        session_id: v.exactOptional(str),
+        connected_at: v.exactOptional(str),
+        disconnected_at: v.exactOptional(str),
       }),
     })),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired]);
@@ -371,10 +382,10 @@ export const updateConduitShards = /* @__PURE__ */ defineCall<UpdateConduitShard
       status: str,
       transport: v.object({
         method: str,
-        callback: v.optional(str),
-        session_id: v.optional(str),
-        connected_at: v.optional(str),
-        disconnected_at: v.optional(str),
+        callback: v.exactOptional(str),
+        session_id: v.exactOptional(str),
+        connected_at: v.exactOptional(str),
+        disconnected_at: v.exactOptional(str),
       }),
     })),
     errors: v.array(v.object({

@@ -107,7 +107,7 @@ export const getDropsEntitlements = /* @__PURE__ */ definePaginated<GetDropsEnti
   get response() {
     return (GetDropsEntitlementsResponseMemo ??= v.object({
     data: v.array(DropsEntitlementSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkLimits, checkRange]);

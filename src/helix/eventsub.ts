@@ -135,10 +135,10 @@ const EventSubSubscriptionSchema = (): v.GenericSchema<unknown, EventSubSubscrip
   created_at: str,
   transport: v.object({
     method: str,
-    callback: v.optional(str),
-    session_id: v.optional(str),
-    connected_at: v.optional(str),
-    disconnected_at: v.optional(str),
+    callback: v.exactOptional(str),
+    session_id: v.exactOptional(str),
+    connected_at: v.exactOptional(str),
+    disconnected_at: v.exactOptional(str),
   }),
   cost: num,
 }));
@@ -489,7 +489,7 @@ export const getEventSubSubscriptions = /* @__PURE__ */ definePaginated<GetEvent
     total: num,
     total_cost: num,
     max_total_cost: num,
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkExclusive]);

@@ -20,7 +20,7 @@ export interface ExtensionConfigurationSegment {
 let ExtensionConfigurationSegmentMemo: v.GenericSchema<unknown, ExtensionConfigurationSegment> | undefined;
 const ExtensionConfigurationSegmentSchema = (): v.GenericSchema<unknown, ExtensionConfigurationSegment> => (ExtensionConfigurationSegmentMemo ??= v.object({
   segment: str,
-  broadcaster_id: v.optional(str),
+  broadcaster_id: v.exactOptional(str),
   content: str,
   version: str,
 }));
@@ -78,9 +78,9 @@ export interface ExtensionIconUrls {
 }
 let ExtensionIconUrlsMemo: v.GenericSchema<unknown, ExtensionIconUrls> | undefined;
 const ExtensionIconUrlsSchema = (): v.GenericSchema<unknown, ExtensionIconUrls> => (ExtensionIconUrlsMemo ??= v.object({
-  '100x100': v.optional(str),
-  '24x24': v.optional(str),
-  '300x200': v.optional(str),
+  '100x100': v.exactOptional(str),
+  '24x24': v.exactOptional(str),
+  '300x200': v.exactOptional(str),
 }));
 
 /**
@@ -192,7 +192,7 @@ const ExtensionSchema = (): v.GenericSchema<unknown, Extension> => (ExtensionMem
       target_height: num,
       can_link_external_content: bool,
     }),
-    config: v.optional(v.object({
+    config: v.exactOptional(v.object({
       viewer_url: str,
       can_link_external_content: bool,
     })),
@@ -469,7 +469,7 @@ export const getExtensionLiveChannels = /* @__PURE__ */ definePaginated<GetExten
   get response() {
     return (GetExtensionLiveChannelsResponseMemo ??= v.object({
     data: v.array(ExtensionLiveChannelSchema()),
-    pagination: v.optional(str),
+    pagination: v.exactOptional(str),
   }));
   },
 }, [checkRequired, checkRange]);
@@ -489,9 +489,6 @@ export interface GetExtensionSecretsResponse {
   data: ExtensionSecret[];
 }
 let GetExtensionSecretsResponseMemo: v.GenericSchema<unknown, GetExtensionSecretsResponse> | undefined;
-const GetExtensionSecretsResponseSchema = (): v.GenericSchema<unknown, GetExtensionSecretsResponse> => (GetExtensionSecretsResponseMemo ??= v.object({
-  data: v.array(ExtensionSecretSchema()),
-}));
 
 /**
  * Lists the shared secrets an extension signs its JWTs with.
@@ -523,7 +520,9 @@ export const getExtensionSecrets = /* @__PURE__ */ defineCall<GetExtensionSecret
   paginated: false,
   required: ['extension_id'],
   get response() {
-    return GetExtensionSecretsResponseSchema();
+    return (GetExtensionSecretsResponseMemo ??= v.object({
+    data: v.array(ExtensionSecretSchema()),
+  }));
   },
 }, [checkRequired]);
 
@@ -540,6 +539,7 @@ export interface CreateExtensionSecretInput {
  * @inline
  */
 export type CreateExtensionSecretResponse = GetExtensionSecretsResponse;
+let CreateExtensionSecretResponseMemo: v.GenericSchema<unknown, CreateExtensionSecretResponse> | undefined;
 
 /**
  * Rotates in a new shared secret for an extension.
@@ -571,7 +571,9 @@ export const createExtensionSecret = /* @__PURE__ */ defineCall<CreateExtensionS
   paginated: false,
   required: ['extension_id'],
   get response() {
-    return GetExtensionSecretsResponseSchema();
+    return (CreateExtensionSecretResponseMemo ??= v.object({
+    data: v.array(ExtensionSecretSchema()),
+  }));
   },
 }, [checkRequired]);
 
@@ -639,9 +641,6 @@ export interface GetExtensionsResponse {
   data: Extension[];
 }
 let GetExtensionsResponseMemo: v.GenericSchema<unknown, GetExtensionsResponse> | undefined;
-const GetExtensionsResponseSchema = (): v.GenericSchema<unknown, GetExtensionsResponse> => (GetExtensionsResponseMemo ??= v.object({
-  data: v.array(ExtensionSchema()),
-}));
 
 /**
  * Reads an extension’s details, including unreleased versions.
@@ -673,7 +672,9 @@ export const getExtensions = /* @__PURE__ */ defineCall<GetExtensionsInput, GetE
   paginated: false,
   required: ['extension_id'],
   get response() {
-    return GetExtensionsResponseSchema();
+    return (GetExtensionsResponseMemo ??= v.object({
+    data: v.array(ExtensionSchema()),
+  }));
   },
 }, [checkRequired]);
 
@@ -690,6 +691,7 @@ export interface GetReleasedExtensionsInput {
  * @inline
  */
 export type GetReleasedExtensionsResponse = GetExtensionsResponse;
+let GetReleasedExtensionsResponseMemo: v.GenericSchema<unknown, GetReleasedExtensionsResponse> | undefined;
 
 /**
  * Reads a released extension’s public details.
@@ -721,7 +723,9 @@ export const getReleasedExtensions = /* @__PURE__ */ defineCall<GetReleasedExten
   paginated: false,
   required: ['extension_id'],
   get response() {
-    return GetExtensionsResponseSchema();
+    return (GetReleasedExtensionsResponseMemo ??= v.object({
+    data: v.array(ExtensionSchema()),
+  }));
   },
 }, [checkRequired]);
 
@@ -740,9 +744,6 @@ export interface GetExtensionBitsProductsResponse {
   data: ExtensionBitsProduct[];
 }
 let GetExtensionBitsProductsResponseMemo: v.GenericSchema<unknown, GetExtensionBitsProductsResponse> | undefined;
-const GetExtensionBitsProductsResponseSchema = (): v.GenericSchema<unknown, GetExtensionBitsProductsResponse> => (GetExtensionBitsProductsResponseMemo ??= v.object({
-  data: v.array(ExtensionBitsProductSchema()),
-}));
 
 /**
  * Lists the Bits products an extension sells.
@@ -773,7 +774,9 @@ export const getExtensionBitsProducts = /* @__PURE__ */ defineCall<GetExtensionB
   scopes: [],
   paginated: false,
   get response() {
-    return GetExtensionBitsProductsResponseSchema();
+    return (GetExtensionBitsProductsResponseMemo ??= v.object({
+    data: v.array(ExtensionBitsProductSchema()),
+  }));
   },
 });
 
@@ -794,6 +797,7 @@ export interface UpdateExtensionBitsProductInput {
  * @inline
  */
 export type UpdateExtensionBitsProductResponse = GetExtensionBitsProductsResponse;
+let UpdateExtensionBitsProductResponseMemo: v.GenericSchema<unknown, UpdateExtensionBitsProductResponse> | undefined;
 
 /**
  * Adds or changes a Bits product an extension sells.
@@ -830,6 +834,8 @@ export const updateExtensionBitsProduct = /* @__PURE__ */ defineCall<UpdateExten
   required: ['sku', 'cost', 'display_name'],
   maxLength: { sku: 255, display_name: 255 },
   get response() {
-    return GetExtensionBitsProductsResponseSchema();
+    return (UpdateExtensionBitsProductResponseMemo ??= v.object({
+    data: v.array(ExtensionBitsProductSchema()),
+  }));
   },
 }, [checkRequired, checkMaxLength]);

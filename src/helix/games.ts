@@ -77,7 +77,7 @@ export const getTopGames = /* @__PURE__ */ definePaginated<GetTopGamesInput, Get
   get response() {
     return (GetTopGamesResponseMemo ??= v.object({
     data: v.array(GameSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRange]);

@@ -43,8 +43,8 @@ export type Guest = {
 );
 let GuestMemo: v.GenericSchema<unknown, Guest> | undefined;
 const GuestSchema = (): v.GenericSchema<unknown, Guest> => (GuestMemo ??= eitherSpelling(v.object({
-  slot_id: v.optional(str),
-  id: v.optional(str),
+  slot_id: v.exactOptional(str),
+  id: v.exactOptional(str),
   is_live: bool,
   user_id: str,
   user_display_name: str,
@@ -225,9 +225,6 @@ export interface GetGuestStarSessionResponse {
   data: GuestStarSession[];
 }
 let GetGuestStarSessionResponseMemo: v.GenericSchema<unknown, GetGuestStarSessionResponse> | undefined;
-const GetGuestStarSessionResponseSchema = (): v.GenericSchema<unknown, GetGuestStarSessionResponse> => (GetGuestStarSessionResponseMemo ??= v.object({
-  data: v.array(GuestStarSessionSchema()),
-}));
 
 /**
  * Reads the Guest Star session running in a channel (beta).
@@ -260,7 +257,9 @@ export const getGuestStarSession = /* @__PURE__ */ defineCall<GetGuestStarSessio
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
   get response() {
-    return GetGuestStarSessionResponseSchema();
+    return (GetGuestStarSessionResponseMemo ??= v.object({
+    data: v.array(GuestStarSessionSchema()),
+  }));
   },
 }, [checkRequired]);
 
@@ -276,6 +275,7 @@ export interface CreateGuestStarSessionInput {
  * @inline
  */
 export type CreateGuestStarSessionResponse = GetGuestStarSessionResponse;
+let CreateGuestStarSessionResponseMemo: v.GenericSchema<unknown, CreateGuestStarSessionResponse> | undefined;
 
 /**
  * Opens a Guest Star session for the broadcaster (beta).
@@ -308,7 +308,9 @@ export const createGuestStarSession = /* @__PURE__ */ defineCall<CreateGuestStar
   paginated: false,
   required: ['broadcaster_id'],
   get response() {
-    return GetGuestStarSessionResponseSchema();
+    return (CreateGuestStarSessionResponseMemo ??= v.object({
+    data: v.array(GuestStarSessionSchema()),
+  }));
   },
 }, [checkRequired]);
 
@@ -325,6 +327,7 @@ export interface EndGuestStarSessionInput {
  * @inline
  */
 export type EndGuestStarSessionResponse = GetGuestStarSessionResponse;
+let EndGuestStarSessionResponseMemo: v.GenericSchema<unknown, EndGuestStarSessionResponse> | undefined;
 
 /**
  * Closes the broadcaster’s Guest Star session (beta).
@@ -357,7 +360,9 @@ export const endGuestStarSession = /* @__PURE__ */ defineCall<EndGuestStarSessio
   paginated: false,
   required: ['broadcaster_id', 'session_id'],
   get response() {
-    return GetGuestStarSessionResponseSchema();
+    return (EndGuestStarSessionResponseMemo ??= v.object({
+    data: v.array(GuestStarSessionSchema()),
+  }));
   },
 }, [checkRequired]);
 

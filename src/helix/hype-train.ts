@@ -116,7 +116,7 @@ export const getHypeTrainStatus = /* @__PURE__ */ defineCall<GetHypeTrainStatusI
         started_at: str,
         expires_at: str,
         type: str,
-        is_shared_train: v.optional(bool),
+        is_shared_train: v.exactOptional(bool),
       })),
       all_time_high: v.nullable(v.object({
         level: num,

@@ -254,9 +254,6 @@ export interface GetAutomodSettingsResponse {
   data: AutoModSettings[];
 }
 let GetAutomodSettingsResponseMemo: v.GenericSchema<unknown, GetAutomodSettingsResponse> | undefined;
-const GetAutomodSettingsResponseSchema = (): v.GenericSchema<unknown, GetAutomodSettingsResponse> => (GetAutomodSettingsResponseMemo ??= v.object({
-  data: v.array(AutoModSettingsSchema()),
-}));
 
 /**
  * Reads a channel’s AutoMod levels.
@@ -289,7 +286,9 @@ export const getAutomodSettings = /* @__PURE__ */ defineCall<GetAutomodSettingsI
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
   get response() {
-    return GetAutomodSettingsResponseSchema();
+    return (GetAutomodSettingsResponseMemo ??= v.object({
+    data: v.array(AutoModSettingsSchema()),
+  }));
   },
 }, [checkRequired]);
 
@@ -315,6 +314,7 @@ export interface UpdateAutomodSettingsInput {
  * @inline
  */
 export type UpdateAutomodSettingsResponse = GetAutomodSettingsResponse;
+let UpdateAutomodSettingsResponseMemo: v.GenericSchema<unknown, UpdateAutomodSettingsResponse> | undefined;
 
 /**
  * Sets a channel’s AutoMod levels, overall or per category.
@@ -347,7 +347,9 @@ export const updateAutomodSettings = /* @__PURE__ */ defineCall<UpdateAutomodSet
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
   get response() {
-    return GetAutomodSettingsResponseSchema();
+    return (UpdateAutomodSettingsResponseMemo ??= v.object({
+    data: v.array(AutoModSettingsSchema()),
+  }));
   },
 }, [checkRequired]);
 
@@ -409,7 +411,7 @@ export const getBannedUsers = /* @__PURE__ */ definePaginated<GetBannedUsersInpu
   get response() {
     return (GetBannedUsersResponseMemo ??= v.object({
     data: v.array(BannedUserSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkLimits, checkRange]);
@@ -625,7 +627,7 @@ export const getUnbanRequests = /* @__PURE__ */ definePaginated<GetUnbanRequests
       resolved_at: v.nullable(str),
       resolution_text: v.nullable(str),
     })),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkRange]);
@@ -781,7 +783,7 @@ export const getBlockedTerms = /* @__PURE__ */ definePaginated<GetBlockedTermsIn
   get response() {
     return (GetBlockedTermsResponseMemo ??= v.object({
     data: v.array(BlockedTermSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkRange]);
@@ -997,7 +999,7 @@ export const getModeratedChannels = /* @__PURE__ */ definePaginated<GetModerated
       broadcaster_login: str,
       broadcaster_name: str,
     })),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkRange]);
@@ -1059,7 +1061,7 @@ export const getModerators = /* @__PURE__ */ definePaginated<GetModeratorsInput,
   get response() {
     return (GetModeratorsResponseMemo ??= v.object({
     data: v.array(UserModeratorSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkLimits, checkRange]);
@@ -1203,7 +1205,7 @@ export const getVips = /* @__PURE__ */ definePaginated<GetVipsInput, GetVipsResp
   get response() {
     return (GetVipsResponseMemo ??= v.object({
     data: v.array(UserVipSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkLimits, checkRange]);
@@ -1313,15 +1315,6 @@ export interface UpdateShieldModeStatusResponse {
   }[];
 }
 let UpdateShieldModeStatusResponseMemo: v.GenericSchema<unknown, UpdateShieldModeStatusResponse> | undefined;
-const UpdateShieldModeStatusResponseSchema = (): v.GenericSchema<unknown, UpdateShieldModeStatusResponse> => (UpdateShieldModeStatusResponseMemo ??= v.object({
-  data: v.array(v.object({
-    is_active: bool,
-    moderator_id: str,
-    moderator_login: str,
-    moderator_name: str,
-    last_activated_at: str,
-  })),
-}));
 
 /**
  * Turns Shield Mode on or off for a channel.
@@ -1358,7 +1351,15 @@ export const updateShieldModeStatus = /* @__PURE__ */ defineCall<UpdateShieldMod
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'is_active'],
   get response() {
-    return UpdateShieldModeStatusResponseSchema();
+    return (UpdateShieldModeStatusResponseMemo ??= v.object({
+    data: v.array(v.object({
+      is_active: bool,
+      moderator_id: str,
+      moderator_login: str,
+      moderator_name: str,
+      last_activated_at: str,
+    })),
+  }));
   },
 }, [checkRequired]);
 
@@ -1375,6 +1376,7 @@ export interface GetShieldModeStatusInput {
  * @inline
  */
 export type GetShieldModeStatusResponse = UpdateShieldModeStatusResponse;
+let GetShieldModeStatusResponseMemo: v.GenericSchema<unknown, GetShieldModeStatusResponse> | undefined;
 
 /**
  * Reads whether Shield Mode is on and who last turned it on.
@@ -1407,7 +1409,15 @@ export const getShieldModeStatus = /* @__PURE__ */ defineCall<GetShieldModeStatu
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
   get response() {
-    return UpdateShieldModeStatusResponseSchema();
+    return (GetShieldModeStatusResponseMemo ??= v.object({
+    data: v.array(v.object({
+      is_active: bool,
+      moderator_id: str,
+      moderator_login: str,
+      moderator_name: str,
+      last_activated_at: str,
+    })),
+  }));
   },
 }, [checkRequired]);
 

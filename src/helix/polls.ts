@@ -62,7 +62,7 @@ const PollSchema = (): v.GenericSchema<unknown, Poll> => (PollMemo ??= v.object(
   status: str,
   duration: num,
   started_at: str,
-  ended_at: v.nullish(str),
+  ended_at: v.exactOptional(v.nullable(str)),
 }));
 
 /**
@@ -122,7 +122,7 @@ export const getPolls = /* @__PURE__ */ definePaginated<GetPollsInput, GetPollsR
   get response() {
     return (GetPollsResponseMemo ??= v.object({
     data: v.array(PollSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkLimits, checkRange]);
@@ -147,9 +147,6 @@ export interface CreatePollResponse {
   data: Poll[];
 }
 let CreatePollResponseMemo: v.GenericSchema<unknown, CreatePollResponse> | undefined;
-const CreatePollResponseSchema = (): v.GenericSchema<unknown, CreatePollResponse> => (CreatePollResponseMemo ??= v.object({
-  data: v.array(PollSchema()),
-}));
 
 /**
  * Starts a poll in the channel.
@@ -190,7 +187,9 @@ export const createPoll = /* @__PURE__ */ defineCall<CreatePollInput, CreatePoll
   range: { duration: [15, 1800], channel_points_per_vote: [1, 1000000] },
   maxLength: { title: 60 },
   get response() {
-    return CreatePollResponseSchema();
+    return (CreatePollResponseMemo ??= v.object({
+    data: v.array(PollSchema()),
+  }));
   },
 }, [checkRequired, checkLimits, checkRange, checkMaxLength]);
 
@@ -208,6 +207,7 @@ export interface EndPollInput {
  * @inline
  */
 export type EndPollResponse = CreatePollResponse;
+let EndPollResponseMemo: v.GenericSchema<unknown, EndPollResponse> | undefined;
 
 /**
  * Ends a running poll, showing or hiding its results.
@@ -240,6 +240,8 @@ export const endPoll = /* @__PURE__ */ defineCall<EndPollInput, EndPollResponse,
   paginated: false,
   required: ['broadcaster_id', 'id', 'status'],
   get response() {
-    return CreatePollResponseSchema();
+    return (EndPollResponseMemo ??= v.object({
+    data: v.array(PollSchema()),
+  }));
   },
 }, [checkRequired]);

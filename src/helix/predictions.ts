@@ -132,7 +132,7 @@ export const getPredictions = /* @__PURE__ */ definePaginated<GetPredictionsInpu
   get response() {
     return (GetPredictionsResponseMemo ??= v.object({
     data: v.array(PredictionSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkLimits, checkRange]);
@@ -155,9 +155,6 @@ export interface CreatePredictionResponse {
   data: Prediction[];
 }
 let CreatePredictionResponseMemo: v.GenericSchema<unknown, CreatePredictionResponse> | undefined;
-const CreatePredictionResponseSchema = (): v.GenericSchema<unknown, CreatePredictionResponse> => (CreatePredictionResponseMemo ??= v.object({
-  data: v.array(PredictionSchema()),
-}));
 
 /**
  * Starts a Channel Points Prediction in the channel.
@@ -198,7 +195,9 @@ export const createPrediction = /* @__PURE__ */ defineCall<CreatePredictionInput
   range: { prediction_window: [30, 1800] },
   maxLength: { title: 45 },
   get response() {
-    return CreatePredictionResponseSchema();
+    return (CreatePredictionResponseMemo ??= v.object({
+    data: v.array(PredictionSchema()),
+  }));
   },
 }, [checkRequired, checkLimits, checkRange, checkMaxLength]);
 
@@ -217,6 +216,7 @@ export interface EndPredictionInput {
  * @inline
  */
 export type EndPredictionResponse = CreatePredictionResponse;
+let EndPredictionResponseMemo: v.GenericSchema<unknown, EndPredictionResponse> | undefined;
 
 /**
  * Locks, settles or cancels a Channel Points Prediction.
@@ -249,6 +249,8 @@ export const endPrediction = /* @__PURE__ */ defineCall<EndPredictionInput, EndP
   paginated: false,
   required: ['broadcaster_id', 'id', 'status'],
   get response() {
-    return CreatePredictionResponseSchema();
+    return (EndPredictionResponseMemo ??= v.object({
+    data: v.array(PredictionSchema()),
+  }));
   },
 }, [checkRequired]);

@@ -109,7 +109,7 @@ export const getChannelStreamSchedule = /* @__PURE__ */ defineCall<GetChannelStr
         start_time: str,
         end_time: str,
       })),
-      pagination: v.optional(PaginationSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
     }),
   }));
   },
@@ -229,18 +229,6 @@ export interface CreateChannelStreamScheduleSegmentResponse {
   };
 }
 let CreateChannelStreamScheduleSegmentResponseMemo: v.GenericSchema<unknown, CreateChannelStreamScheduleSegmentResponse> | undefined;
-const CreateChannelStreamScheduleSegmentResponseSchema = (): v.GenericSchema<unknown, CreateChannelStreamScheduleSegmentResponse> => (CreateChannelStreamScheduleSegmentResponseMemo ??= v.object({
-  data: v.object({
-    segments: v.array(ChannelStreamScheduleSegmentSchema()),
-    broadcaster_id: str,
-    broadcaster_name: str,
-    broadcaster_login: str,
-    vacation: v.nullable(v.object({
-      start_time: str,
-      end_time: str,
-    })),
-  }),
-}));
 
 /**
  * Adds a one-off or weekly stream to the broadcaster’s schedule.
@@ -279,7 +267,18 @@ export const createChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<Cre
   required: ['broadcaster_id', 'start_time', 'timezone', 'duration'],
   maxLength: { title: 140 },
   get response() {
-    return CreateChannelStreamScheduleSegmentResponseSchema();
+    return (CreateChannelStreamScheduleSegmentResponseMemo ??= v.object({
+    data: v.object({
+      segments: v.array(ChannelStreamScheduleSegmentSchema()),
+      broadcaster_id: str,
+      broadcaster_name: str,
+      broadcaster_login: str,
+      vacation: v.nullable(v.object({
+        start_time: str,
+        end_time: str,
+      })),
+    }),
+  }));
   },
 }, [checkRequired, checkMaxLength]);
 
@@ -302,6 +301,7 @@ export interface UpdateChannelStreamScheduleSegmentInput {
  * @inline
  */
 export type UpdateChannelStreamScheduleSegmentResponse = CreateChannelStreamScheduleSegmentResponse;
+let UpdateChannelStreamScheduleSegmentResponseMemo: v.GenericSchema<unknown, UpdateChannelStreamScheduleSegmentResponse> | undefined;
 
 /**
  * Changes or cancels a stream in the broadcaster’s schedule.
@@ -335,7 +335,18 @@ export const updateChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<Upd
   required: ['broadcaster_id', 'id'],
   maxLength: { title: 140 },
   get response() {
-    return CreateChannelStreamScheduleSegmentResponseSchema();
+    return (UpdateChannelStreamScheduleSegmentResponseMemo ??= v.object({
+    data: v.object({
+      segments: v.array(ChannelStreamScheduleSegmentSchema()),
+      broadcaster_id: str,
+      broadcaster_name: str,
+      broadcaster_login: str,
+      vacation: v.nullable(v.object({
+        start_time: str,
+        end_time: str,
+      })),
+    }),
+  }));
   },
 }, [checkRequired, checkMaxLength]);
 

@@ -50,7 +50,7 @@ const ChannelSchema = (): v.GenericSchema<unknown, Channel> => (ChannelMemo ??= 
   game_name: str,
   id: str,
   is_live: bool,
-  tag_ids: v.nullish(v.array(str)),
+  tag_ids: v.exactOptional(v.nullable(v.array(str))),
   tags: v.array(str),
   thumbnail_url: str,
   title: str,
@@ -111,7 +111,7 @@ export const searchCategories = /* @__PURE__ */ definePaginated<SearchCategories
   get response() {
     return (SearchCategoriesResponseMemo ??= v.object({
     data: v.nullable(v.array(CategorySchema())),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkRange]);
@@ -171,7 +171,7 @@ export const searchChannels = /* @__PURE__ */ definePaginated<SearchChannelsInpu
   get response() {
     return (SearchChannelsResponseMemo ??= v.object({
     data: v.array(ChannelSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkRange]);

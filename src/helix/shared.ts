@@ -8,4 +8,4 @@ export interface Pagination {
   cursor?: string;
 }
 let PaginationMemo: v.GenericSchema<unknown, Pagination> | undefined;
-export const PaginationSchema = (): v.GenericSchema<unknown, Pagination> => (PaginationMemo ??= v.object({ cursor: v.optional(str) }));
+export const PaginationSchema = (): v.GenericSchema<unknown, Pagination> => (PaginationMemo ??= v.object({ cursor: v.exactOptional(str) }));

@@ -44,9 +44,9 @@ const StreamSchema = (): v.GenericSchema<unknown, Stream> => (StreamMemo ??= v.o
   started_at: str,
   language: str,
   thumbnail_url: str,
-  tag_ids: v.nullish(v.array(str)),
+  tag_ids: v.exactOptional(v.nullable(v.array(str))),
   tags: v.nullable(v.array(str)),
-  is_mature: v.optional(bool),
+  is_mature: v.exactOptional(bool),
 }));
 
 /**
@@ -109,8 +109,8 @@ const StreamMarkersSchema = (): v.GenericSchema<unknown, StreamMarkers> => (Stre
       created_at: str,
       description: str,
       position_seconds: num,
-      url: v.optional(str),
-      URL: v.optional(str),
+      url: v.exactOptional(str),
+      URL: v.exactOptional(str),
     }), 'url', 'URL')),
   })),
 }));
@@ -195,10 +195,6 @@ export interface GetStreamsResponse {
   pagination?: Pagination;
 }
 let GetStreamsResponseMemo: v.GenericSchema<unknown, GetStreamsResponse> | undefined;
-const GetStreamsResponseSchema = (): v.GenericSchema<unknown, GetStreamsResponse> => (GetStreamsResponseMemo ??= v.object({
-  data: v.array(StreamSchema()),
-  pagination: v.optional(PaginationSchema()),
-}));
 
 /**
  * Lists live streams, optionally by user, game or language.
@@ -233,7 +229,10 @@ export const getStreams = /* @__PURE__ */ definePaginated<GetStreamsInput, GetSt
   limits: [{ of: ['user_id'], max: 100 }, { of: ['user_login'], max: 100 }, { of: ['game_id'], max: 100 }, { of: ['language'], max: 100 }],
   range: { first: [1, 100] },
   get response() {
-    return GetStreamsResponseSchema();
+    return (GetStreamsResponseMemo ??= v.object({
+    data: v.array(StreamSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
+  }));
   },
 }, [checkLimits, checkRange]);
 
@@ -251,6 +250,7 @@ export interface GetFollowedStreamsInput {
  * @inline
  */
 export type GetFollowedStreamsResponse = GetStreamsResponse;
+let GetFollowedStreamsResponseMemo: v.GenericSchema<unknown, GetFollowedStreamsResponse> | undefined;
 
 /**
  * Lists the live streams of channels a user follows.
@@ -286,7 +286,10 @@ export const getFollowedStreams = /* @__PURE__ */ definePaginated<GetFollowedStr
   required: ['user_id'],
   range: { first: [1, 100] },
   get response() {
-    return GetStreamsResponseSchema();
+    return (GetFollowedStreamsResponseMemo ??= v.object({
+    data: v.array(StreamSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
+  }));
   },
 }, [checkRequired, checkRange]);
 
@@ -403,7 +406,7 @@ export const getStreamMarkers = /* @__PURE__ */ definePaginated<GetStreamMarkers
   get response() {
     return (GetStreamMarkersResponseMemo ??= v.object({
     data: v.array(StreamMarkersSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRange, checkExclusive, checkOneOf]);

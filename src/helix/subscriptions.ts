@@ -61,9 +61,9 @@ const UserSubscriptionSchema = (): v.GenericSchema<unknown, UserSubscription> =>
   broadcaster_id: str,
   broadcaster_login: str,
   broadcaster_name: str,
-  gifter_id: v.optional(str),
-  gifter_login: v.optional(str),
-  gifter_name: v.optional(str),
+  gifter_id: v.exactOptional(str),
+  gifter_login: v.exactOptional(str),
+  gifter_name: v.exactOptional(str),
   is_gift: bool,
   tier: str,
 }));
@@ -128,7 +128,7 @@ export const getBroadcasterSubscriptions = /* @__PURE__ */ definePaginated<GetBr
   get response() {
     return (GetBroadcasterSubscriptionsResponseMemo ??= v.object({
     data: v.array(BroadcasterSubscriptionSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
     points: num,
     total: num,
   }));

@@ -80,7 +80,7 @@ export const getAllStreamTags = /* @__PURE__ */ definePaginated<GetAllStreamTags
   get response() {
     return (GetAllStreamTagsResponseMemo ??= v.object({
     data: v.array(StreamTagSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkLimits, checkRange]);

@@ -35,8 +35,8 @@ const UserSchema = (): v.GenericSchema<unknown, User> => (UserMemo ??= v.object(
   description: str,
   profile_image_url: str,
   offline_image_url: str,
-  view_count: v.nullish(num),
-  email: v.optional(str),
+  view_count: v.exactOptional(v.nullable(num)),
+  email: v.exactOptional(str),
   created_at: str,
 }));
 
@@ -89,9 +89,9 @@ export interface UserExtensionPanel {
 let UserExtensionPanelMemo: v.GenericSchema<unknown, UserExtensionPanel> | undefined;
 const UserExtensionPanelSchema = (): v.GenericSchema<unknown, UserExtensionPanel> => (UserExtensionPanelMemo ??= v.object({
   active: bool,
-  id: v.optional(str),
-  version: v.optional(str),
-  name: v.optional(str),
+  id: v.exactOptional(str),
+  version: v.exactOptional(str),
+  name: v.exactOptional(str),
 }));
 
 /**
@@ -107,9 +107,9 @@ export interface UserExtensionOverlay {
 let UserExtensionOverlayMemo: v.GenericSchema<unknown, UserExtensionOverlay> | undefined;
 const UserExtensionOverlaySchema = (): v.GenericSchema<unknown, UserExtensionOverlay> => (UserExtensionOverlayMemo ??= v.object({
   active: bool,
-  id: v.optional(str),
-  version: v.optional(str),
-  name: v.optional(str),
+  id: v.exactOptional(str),
+  version: v.exactOptional(str),
+  name: v.exactOptional(str),
 }));
 
 /**
@@ -127,11 +127,11 @@ export interface UserExtensionComponent {
 let UserExtensionComponentMemo: v.GenericSchema<unknown, UserExtensionComponent> | undefined;
 const UserExtensionComponentSchema = (): v.GenericSchema<unknown, UserExtensionComponent> => (UserExtensionComponentMemo ??= v.object({
   active: bool,
-  id: v.optional(str),
-  version: v.optional(str),
-  name: v.optional(str),
-  x: v.optional(num),
-  y: v.optional(num),
+  id: v.exactOptional(str),
+  version: v.exactOptional(str),
+  name: v.exactOptional(str),
+  x: v.exactOptional(num),
+  y: v.exactOptional(num),
 }));
 
 /**
@@ -150,9 +150,6 @@ export interface GetUsersResponse {
   data: User[];
 }
 let GetUsersResponseMemo: v.GenericSchema<unknown, GetUsersResponse> | undefined;
-const GetUsersResponseSchema = (): v.GenericSchema<unknown, GetUsersResponse> => (GetUsersResponseMemo ??= v.object({
-  data: v.array(UserSchema()),
-}));
 
 /**
  * Looks up users by id or login, or the token’s own user when given neither.
@@ -184,7 +181,9 @@ export const getUsers = /* @__PURE__ */ defineCall<GetUsersInput, GetUsersRespon
   paginated: false,
   limits: [{ of: ['id', 'login'], max: 100 }],
   get response() {
-    return GetUsersResponseSchema();
+    return (GetUsersResponseMemo ??= v.object({
+    data: v.array(UserSchema()),
+  }));
   },
 }, [checkLimits]);
 
@@ -200,6 +199,7 @@ export interface UpdateUserInput {
  * @inline
  */
 export type UpdateUserResponse = GetUsersResponse;
+let UpdateUserResponseMemo: v.GenericSchema<unknown, UpdateUserResponse> | undefined;
 
 /**
  * Changes the token user’s channel description.
@@ -232,7 +232,9 @@ export const updateUser = /* @__PURE__ */ defineCall<UpdateUserInput, UpdateUser
   paginated: false,
   maxLength: { description: 300 },
   get response() {
-    return GetUsersResponseSchema();
+    return (UpdateUserResponseMemo ??= v.object({
+    data: v.array(UserSchema()),
+  }));
   },
 }, [checkMaxLength]);
 
@@ -437,7 +439,7 @@ export const getUserBlockList = /* @__PURE__ */ definePaginated<GetUserBlockList
   get response() {
     return (GetUserBlockListResponseMemo ??= v.object({
     data: v.array(UserBlockListSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkRequired, checkRange]);
@@ -624,10 +626,10 @@ export const getUserActiveExtensions = /* @__PURE__ */ defineCall<GetUserActiveE
   paginated: false,
   get response() {
     return (GetUserActiveExtensionsResponseMemo ??= v.object({
-    data: v.optional(v.object({
-      panel: v.optional(v.record(str, UserExtensionPanelSchema())),
-      overlay: v.optional(v.record(str, UserExtensionOverlaySchema())),
-      component: v.optional(v.record(str, UserExtensionComponentSchema())),
+    data: v.exactOptional(v.object({
+      panel: v.exactOptional(v.record(str, UserExtensionPanelSchema())),
+      overlay: v.exactOptional(v.record(str, UserExtensionOverlaySchema())),
+      component: v.exactOptional(v.record(str, UserExtensionComponentSchema())),
     })),
   }));
   },

@@ -120,7 +120,7 @@ export const getVideos = /* @__PURE__ */ definePaginated<GetVideosInput, GetVide
   get response() {
     return (GetVideosResponseMemo ??= v.object({
     data: v.array(VideoSchema()),
-    pagination: v.optional(PaginationSchema()),
+    pagination: v.exactOptional(PaginationSchema()),
   }));
   },
 }, [checkLimits, checkRange, checkExclusive, checkOneOf]);

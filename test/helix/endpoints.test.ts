@@ -123,6 +123,25 @@ describe('Helix endpoint functions', () => {
     await expect(getUsers(broken.client, { id: '1' })).rejects.toThrow(ValidationError);
   });
 
+  it('takes a field the reference lets be absent (email) or absent or null (view_count) as such, and reports any other value by path and type', async () => {
+    const answer = async (fields: Record<string, unknown>) => {
+      const { client } = stubbed(() => Response.json({ data: [{ ...user, ...fields }] }), { validate: 'strict' });
+      return getUsers(client, { id: '1' }).then(
+        () => 'ok',
+        (error: ValidationError) => error.issues.map(({ path, expected, received }) => `${path} ${expected} ${received}`),
+      );
+    };
+    const { view_count: _, ...withoutViews } = user;
+    const { client } = stubbed(() => Response.json({ data: [withoutViews] }), { validate: 'strict' });
+    expect((await getUsers(client, { id: '1' })).data[0]).not.toHaveProperty('view_count');
+    expect(await answer({ email: 'a@example.com' })).toBe('ok');
+    expect(await answer({ view_count: null })).toBe('ok');
+    expect(await answer({ email: null })).toEqual(['data.0.email string null']);
+    expect(await answer({ email: 7 })).toEqual(['data.0.email string number']);
+    expect(await answer({ view_count: '7' })).toEqual(['data.0.view_count number string']);
+    expect(await answer({ login: undefined, view_count: [] })).toEqual(['data.0.login "login" undefined', 'data.0.view_count number array']);
+  });
+
   it('reads a Hype Train with its fields on the train and the records beside it in each item', async () => {
     // Twitch's example: the train's own fields sit on `current`, a contribution only says who gave
     // what, and the all-time highs sit in data[0] beside `current`, not beside `data`.
