@@ -1290,7 +1290,7 @@ function endpointCode(endpoint: Endpoint, file: FileContext): string {
       if (first === '') file.sameResponses.set(key, result);
       code += `/**\n * The body {@link ${endpoint.name}} resolves to.\n * @inline\n */\n${componentCode(result, shape, false, false)}`;
     }
-    responseCode = `(${result}Memo ??= ${indent(shape.valibot)})`;
+    responseCode = `(${result}Memo ??= ${indent(indent(shape.valibot))})`;
   }
   const spec = [
     `id: ${literal(id)},`,

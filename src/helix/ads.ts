@@ -58,12 +58,12 @@ export const startCommercial = /* @__PURE__ */ defineCall<StartCommercialInput, 
   required: ['broadcaster_id', 'length'],
   get response() {
     return (StartCommercialResponseMemo ??= v.object({
-    data: v.array(v.object({
-      length: num,
-      message: str,
-      retry_after: num,
-    })),
-  }));
+      data: v.array(v.object({
+        length: num,
+        message: str,
+        retry_after: num,
+      })),
+    }));
   },
 }, [checkRequired]);
 
@@ -122,15 +122,15 @@ export const getAdSchedule = /* @__PURE__ */ defineCall<GetAdScheduleInput, GetA
   required: ['broadcaster_id'],
   get response() {
     return (GetAdScheduleResponseMemo ??= v.object({
-    data: v.array(v.object({
-      snooze_count: num,
-      snooze_refresh_at: num,
-      next_ad_at: num,
-      duration: num,
-      last_ad_at: num,
-      preroll_free_time: num,
-    })),
-  }));
+      data: v.array(v.object({
+        snooze_count: num,
+        snooze_refresh_at: num,
+        next_ad_at: num,
+        duration: num,
+        last_ad_at: num,
+        preroll_free_time: num,
+      })),
+    }));
   },
 }, [checkRequired]);
 
@@ -186,11 +186,11 @@ export const snoozeNextAd = /* @__PURE__ */ defineCall<SnoozeNextAdInput, Snooze
   required: ['broadcaster_id'],
   get response() {
     return (SnoozeNextAdResponseMemo ??= v.object({
-    data: v.array(v.object({
-      snooze_count: num,
-      snooze_refresh_at: num,
-      next_ad_at: num,
-    })),
-  }));
+      data: v.array(v.object({
+        snooze_count: num,
+        snooze_refresh_at: num,
+        next_ad_at: num,
+      })),
+    }));
   },
 }, [checkRequired]);

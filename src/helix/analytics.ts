@@ -110,9 +110,9 @@ export const getExtensionAnalytics = /* @__PURE__ */ definePaginated<GetExtensio
   range: { first: [1, 100] },
   get response() {
     return (GetExtensionAnalyticsResponseMemo ??= v.object({
-    data: v.array(ExtensionAnalyticsSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(ExtensionAnalyticsSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkRange]);
 
@@ -172,8 +172,8 @@ export const getGameAnalytics = /* @__PURE__ */ definePaginated<GetGameAnalytics
   range: { first: [1, 100] },
   get response() {
     return (GetGameAnalyticsResponseMemo ??= v.object({
-    data: v.array(GameAnalyticsSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(GameAnalyticsSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkRange]);

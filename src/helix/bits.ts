@@ -308,13 +308,13 @@ export const getBitsLeaderboard = /* @__PURE__ */ defineCall<GetBitsLeaderboardI
   range: { count: [1, 100] },
   get response() {
     return (GetBitsLeaderboardResponseMemo ??= v.object({
-    data: v.array(BitsLeaderboardSchema()),
-    date_range: v.object({
-      started_at: str,
-      ended_at: str,
-    }),
-    total: num,
-  }));
+      data: v.array(BitsLeaderboardSchema()),
+      date_range: v.object({
+        started_at: str,
+        ended_at: str,
+      }),
+      total: num,
+    }));
   },
 }, [checkRange]);
 
@@ -364,8 +364,8 @@ export const getCheermotes = /* @__PURE__ */ defineCall<GetCheermotesInput, GetC
   paginated: false,
   get response() {
     return (GetCheermotesResponseMemo ??= v.object({
-    data: v.array(CheermoteSchema()),
-  }));
+      data: v.array(CheermoteSchema()),
+    }));
   },
 });
 
@@ -419,8 +419,8 @@ export const getCustomPowerUp = /* @__PURE__ */ defineCall<GetCustomPowerUpInput
   limits: [{ of: ['id'], max: 50 }],
   get response() {
     return (GetCustomPowerUpResponseMemo ??= v.object({
-    data: v.array(CustomPowerUpSchema()),
-  }));
+      data: v.array(CustomPowerUpSchema()),
+    }));
   },
 }, [checkRequired, checkLimits]);
 
@@ -479,8 +479,8 @@ export const getExtensionTransactions = /* @__PURE__ */ definePaginated<GetExten
   range: { first: [1, 100] },
   get response() {
     return (GetExtensionTransactionsResponseMemo ??= v.object({
-    data: v.array(ExtensionTransactionSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(ExtensionTransactionSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkRequired, checkLimits, checkRange]);

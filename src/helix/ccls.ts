@@ -66,7 +66,7 @@ export const getContentClassificationLabels = /* @__PURE__ */ defineCall<GetCont
   paginated: false,
   get response() {
     return (GetContentClassificationLabelsResponseMemo ??= v.object({
-    data: v.array(ContentClassificationLabelSchema()),
-  }));
+      data: v.array(ContentClassificationLabelSchema()),
+    }));
   },
 });

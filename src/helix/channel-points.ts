@@ -196,8 +196,8 @@ export const createCustomRewards = /* @__PURE__ */ defineCall<CreateCustomReward
   maxLength: { title: 45, prompt: 200 },
   get response() {
     return (CreateCustomRewardsResponseMemo ??= v.object({
-    data: v.array(CustomRewardSchema()),
-  }));
+      data: v.array(CustomRewardSchema()),
+    }));
   },
 }, [checkRequired, checkMaxLength]);
 
@@ -291,8 +291,8 @@ export const getCustomReward = /* @__PURE__ */ defineCall<GetCustomRewardInput, 
   limits: [{ of: ['id'], max: 50 }],
   get response() {
     return (GetCustomRewardResponseMemo ??= v.object({
-    data: v.array(CustomRewardSchema()),
-  }));
+      data: v.array(CustomRewardSchema()),
+    }));
   },
 }, [checkRequired, checkLimits]);
 
@@ -358,8 +358,8 @@ export const updateCustomReward = /* @__PURE__ */ defineCall<UpdateCustomRewardI
   maxLength: { title: 45, prompt: 200 },
   get response() {
     return (UpdateCustomRewardResponseMemo ??= v.object({
-    data: v.array(CustomRewardSchema()),
-  }));
+      data: v.array(CustomRewardSchema()),
+    }));
   },
 }, [checkRequired, checkMaxLength]);
 
@@ -427,9 +427,9 @@ export const getCustomRewardRedemption = /* @__PURE__ */ definePaginated<GetCust
   oneOf: [['status', 'id']],
   get response() {
     return (GetCustomRewardRedemptionResponseMemo ??= v.object({
-    data: v.array(CustomRewardRedemptionSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(CustomRewardRedemptionSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkRequired, checkLimits, checkRange, checkOneOf]);
 
@@ -490,7 +490,7 @@ export const updateRedemptionStatus = /* @__PURE__ */ defineCall<UpdateRedemptio
   limits: [{ of: ['id'], max: 50 }],
   get response() {
     return (UpdateRedemptionStatusResponseMemo ??= v.object({
-    data: v.array(CustomRewardRedemptionSchema()),
-  }));
+      data: v.array(CustomRewardRedemptionSchema()),
+    }));
   },
 }, [checkRequired, checkLimits]);

@@ -104,8 +104,8 @@ export const getChannelInformation = /* @__PURE__ */ defineCall<GetChannelInform
   limits: [{ of: ['broadcaster_id'], max: 100 }],
   get response() {
     return (GetChannelInformationResponseMemo ??= v.object({
-    data: v.array(ChannelInformationSchema()),
-  }));
+      data: v.array(ChannelInformationSchema()),
+    }));
   },
 }, [checkRequired, checkLimits]);
 
@@ -212,8 +212,8 @@ export const getChannelEditors = /* @__PURE__ */ defineCall<GetChannelEditorsInp
   required: ['broadcaster_id'],
   get response() {
     return (GetChannelEditorsResponseMemo ??= v.object({
-    data: v.array(ChannelEditorSchema()),
-  }));
+      data: v.array(ChannelEditorSchema()),
+    }));
   },
 }, [checkRequired]);
 
@@ -278,15 +278,15 @@ export const getFollowedChannels = /* @__PURE__ */ definePaginated<GetFollowedCh
   range: { first: [1, 100] },
   get response() {
     return (GetFollowedChannelsResponseMemo ??= v.object({
-    data: v.array(v.object({
-      broadcaster_id: str,
-      broadcaster_login: str,
-      broadcaster_name: str,
-      followed_at: str,
-    })),
-    pagination: v.exactOptional(PaginationSchema()),
-    total: num,
-  }));
+      data: v.array(v.object({
+        broadcaster_id: str,
+        broadcaster_login: str,
+        broadcaster_name: str,
+        followed_at: str,
+      })),
+      pagination: v.exactOptional(PaginationSchema()),
+      total: num,
+    }));
   },
 }, [checkRequired, checkRange]);
 
@@ -350,14 +350,14 @@ export const getChannelFollowers = /* @__PURE__ */ definePaginated<GetChannelFol
   range: { first: [1, 100] },
   get response() {
     return (GetChannelFollowersResponseMemo ??= v.object({
-    data: v.array(v.object({
-      followed_at: str,
-      user_id: str,
-      user_login: str,
-      user_name: str,
-    })),
-    pagination: v.exactOptional(PaginationSchema()),
-    total: num,
-  }));
+      data: v.array(v.object({
+        followed_at: str,
+        user_id: str,
+        user_login: str,
+        user_name: str,
+      })),
+      pagination: v.exactOptional(PaginationSchema()),
+      total: num,
+    }));
   },
 }, [checkRequired, checkRange]);

@@ -131,8 +131,8 @@ export const getCharityCampaign = /* @__PURE__ */ defineCall<GetCharityCampaignI
   required: ['broadcaster_id'],
   get response() {
     return (GetCharityCampaignResponseMemo ??= v.object({
-    data: v.array(CharityCampaignSchema()),
-  }));
+      data: v.array(CharityCampaignSchema()),
+    }));
   },
 }, [checkRequired]);
 
@@ -190,8 +190,8 @@ export const getCharityCampaignDonations = /* @__PURE__ */ definePaginated<GetCh
   range: { first: [1, 100] },
   get response() {
     return (GetCharityCampaignDonationsResponseMemo ??= v.object({
-    data: v.array(CharityCampaignDonationSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(CharityCampaignDonationSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkRequired, checkRange]);

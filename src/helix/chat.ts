@@ -374,10 +374,10 @@ export const getChatters = /* @__PURE__ */ definePaginated<GetChattersInput, Get
   range: { first: [1, 1000] },
   get response() {
     return (GetChattersResponseMemo ??= v.object({
-    data: v.array(ChatterSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-    total: num,
-  }));
+      data: v.array(ChatterSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+      total: num,
+    }));
   },
 }, [checkRequired, checkRange]);
 
@@ -429,9 +429,9 @@ export const getChannelEmotes = /* @__PURE__ */ defineCall<GetChannelEmotesInput
   required: ['broadcaster_id'],
   get response() {
     return (GetChannelEmotesResponseMemo ??= v.object({
-    data: v.array(ChannelEmoteSchema()),
-    template: str,
-  }));
+      data: v.array(ChannelEmoteSchema()),
+      template: str,
+    }));
   },
 }, [checkRequired]);
 
@@ -480,9 +480,9 @@ export const getGlobalEmotes = /* @__PURE__ */ defineCall<GetGlobalEmotesInput, 
   paginated: false,
   get response() {
     return (GetGlobalEmotesResponseMemo ??= v.object({
-    data: v.array(GlobalEmoteSchema()),
-    template: str,
-  }));
+      data: v.array(GlobalEmoteSchema()),
+      template: str,
+    }));
   },
 });
 
@@ -535,9 +535,9 @@ export const getEmoteSets = /* @__PURE__ */ defineCall<GetEmoteSetsInput, GetEmo
   limits: [{ of: ['emote_set_id'], max: 25 }],
   get response() {
     return (GetEmoteSetsResponseMemo ??= v.object({
-    data: v.array(EmoteSchema()),
-    template: str,
-  }));
+      data: v.array(EmoteSchema()),
+      template: str,
+    }));
   },
 }, [checkRequired, checkLimits]);
 
@@ -588,8 +588,8 @@ export const getChannelChatBadges = /* @__PURE__ */ defineCall<GetChannelChatBad
   required: ['broadcaster_id'],
   get response() {
     return (GetChannelChatBadgesResponseMemo ??= v.object({
-    data: v.array(ChatBadgeSchema()),
-  }));
+      data: v.array(ChatBadgeSchema()),
+    }));
   },
 }, [checkRequired]);
 
@@ -635,8 +635,8 @@ export const getGlobalChatBadges = /* @__PURE__ */ defineCall<GetGlobalChatBadge
   paginated: false,
   get response() {
     return (GetGlobalChatBadgesResponseMemo ??= v.object({
-    data: v.array(ChatBadgeSchema()),
-  }));
+      data: v.array(ChatBadgeSchema()),
+    }));
   },
 });
 
@@ -688,8 +688,8 @@ export const getChatSettings = /* @__PURE__ */ defineCall<GetChatSettingsInput, 
   required: ['broadcaster_id'],
   get response() {
     return (GetChatSettingsResponseMemo ??= v.object({
-    data: v.array(ChatSettingsSchema()),
-  }));
+      data: v.array(ChatSettingsSchema()),
+    }));
   },
 }, [checkRequired]);
 
@@ -751,8 +751,8 @@ export const updateChatSettings = /* @__PURE__ */ defineCall<UpdateChatSettingsI
   required: ['broadcaster_id', 'moderator_id'],
   get response() {
     return (UpdateChatSettingsResponseMemo ??= v.object({
-    data: v.array(ChatSettingsUpdatedSchema()),
-  }));
+      data: v.array(ChatSettingsUpdatedSchema()),
+    }));
   },
 }, [checkRequired]);
 
@@ -811,16 +811,16 @@ export const getSharedChatSession = /* @__PURE__ */ defineCall<GetSharedChatSess
   required: ['broadcaster_id'],
   get response() {
     return (GetSharedChatSessionResponseMemo ??= v.object({
-    data: v.array(v.object({
-      session_id: str,
-      host_broadcaster_id: str,
-      participants: v.array(v.object({
-        broadcaster_id: str,
+      data: v.array(v.object({
+        session_id: str,
+        host_broadcaster_id: str,
+        participants: v.array(v.object({
+          broadcaster_id: str,
+        })),
+        created_at: str,
+        updated_at: str,
       })),
-      created_at: str,
-      updated_at: str,
-    })),
-  }));
+    }));
   },
 }, [checkRequired]);
 
@@ -902,19 +902,19 @@ export const getUserEmotes = /* @__PURE__ */ definePaginated<GetUserEmotesInput,
   required: ['user_id'],
   get response() {
     return (GetUserEmotesResponseMemo ??= v.object({
-    data: v.array(v.object({
-      id: str,
-      name: str,
-      emote_type: str,
-      emote_set_id: str,
-      owner_id: str,
-      format: v.array(str),
-      scale: v.array(str),
-      theme_mode: v.array(str),
-    })),
-    template: str,
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(v.object({
+        id: str,
+        name: str,
+        emote_type: str,
+        emote_set_id: str,
+        owner_id: str,
+        format: v.array(str),
+        scale: v.array(str),
+        theme_mode: v.array(str),
+      })),
+      template: str,
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkRequired]);
 
@@ -1077,15 +1077,15 @@ export const sendChatMessage = /* @__PURE__ */ defineCall<SendChatMessageInput, 
   maxLength: { message: 500 },
   get response() {
     return (SendChatMessageResponseMemo ??= v.object({
-    data: v.array(v.object({
-      message_id: str,
-      is_sent: bool,
-      drop_reason: v.exactOptional(v.object({
-        code: str,
-        message: str,
+      data: v.array(v.object({
+        message_id: str,
+        is_sent: bool,
+        drop_reason: v.exactOptional(v.object({
+          code: str,
+          message: str,
+        })),
       })),
-    })),
-  }));
+    }));
   },
 }, [checkRequired, checkMaxLength]);
 
@@ -1138,8 +1138,8 @@ export const getPinnedChatMessage = /* @__PURE__ */ defineCall<GetPinnedChatMess
   required: ['broadcaster_id', 'moderator_id'],
   get response() {
     return (GetPinnedChatMessageResponseMemo ??= v.object({
-    data: v.array(PinnedChatMessageSchema()),
-  }));
+      data: v.array(PinnedChatMessageSchema()),
+    }));
   },
 }, [checkRequired]);
 
@@ -1333,8 +1333,8 @@ export const getUserChatColor = /* @__PURE__ */ defineCall<GetUserChatColorInput
   limits: [{ of: ['user_id'], max: 100 }],
   get response() {
     return (GetUserChatColorResponseMemo ??= v.object({
-    data: v.array(UserChatColorSchema()),
-  }));
+      data: v.array(UserChatColorSchema()),
+    }));
   },
 }, [checkRequired, checkLimits]);
 

@@ -105,11 +105,11 @@ export const createClip = /* @__PURE__ */ defineCall<CreateClipInput, CreateClip
   required: ['broadcaster_id'],
   get response() {
     return (CreateClipResponseMemo ??= v.object({
-    data: v.array(v.object({
-      id: str,
-      edit_url: str,
-    })),
-  }));
+      data: v.array(v.object({
+        id: str,
+        edit_url: str,
+      })),
+    }));
   },
 }, [checkRequired]);
 
@@ -174,9 +174,9 @@ export const getClips = /* @__PURE__ */ definePaginated<GetClipsInput, GetClipsR
   oneOf: [['broadcaster_id', 'game_id', 'id']],
   get response() {
     return (GetClipsResponseMemo ??= v.object({
-    data: v.array(ClipSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(ClipSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkLimits, checkRange, checkExclusive, checkOneOf]);
 
@@ -235,11 +235,11 @@ export const createClipFromVod = /* @__PURE__ */ defineCall<CreateClipFromVodInp
   required: ['editor_id', 'broadcaster_id', 'vod_id'],
   get response() {
     return (CreateClipFromVodResponseMemo ??= v.object({
-    data: v.array(v.object({
-      id: str,
-      edit_url: str,
-    })),
-  }));
+      data: v.array(v.object({
+        id: str,
+        edit_url: str,
+      })),
+    }));
   },
 }, [checkRequired]);
 
@@ -302,11 +302,11 @@ export const getClipsDownload = /* @__PURE__ */ defineCall<GetClipsDownloadInput
   limits: [{ of: ['clip_id'], max: 10 }],
   get response() {
     return (GetClipsDownloadResponseMemo ??= v.object({
-    data: v.array(v.object({
-      clip_id: str,
-      landscape_download_url: v.nullable(str),
-      portrait_download_url: v.nullable(str),
-    })),
-  }));
+      data: v.array(v.object({
+        clip_id: str,
+        landscape_download_url: v.nullable(str),
+        portrait_download_url: v.nullable(str),
+      })),
+    }));
   },
 }, [checkRequired, checkLimits]);

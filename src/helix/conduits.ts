@@ -54,11 +54,11 @@ export const getConduits = /* @__PURE__ */ defineCall<GetConduitsInput, GetCondu
   paginated: false,
   get response() {
     return (GetConduitsResponseMemo ??= v.object({
-    data: v.array(v.object({
-      id: str,
-      shard_count: num,
-    })),
-  }));
+      data: v.array(v.object({
+        id: str,
+        shard_count: num,
+      })),
+    }));
   },
 });
 
@@ -107,11 +107,11 @@ export const createConduits = /* @__PURE__ */ defineCall<CreateConduitsInput, Cr
   required: ['shard_count'],
   get response() {
     return (CreateConduitsResponseMemo ??= v.object({
-    data: v.array(v.object({
-      id: str,
-      shard_count: num,
-    })),
-  }));
+      data: v.array(v.object({
+        id: str,
+        shard_count: num,
+      })),
+    }));
   },
 }, [checkRequired]);
 
@@ -161,11 +161,11 @@ export const updateConduits = /* @__PURE__ */ defineCall<UpdateConduitsInput, Up
   required: ['id', 'shard_count'],
   get response() {
     return (UpdateConduitsResponseMemo ??= v.object({
-    data: v.array(v.object({
-      id: str,
-      shard_count: num,
-    })),
-  }));
+      data: v.array(v.object({
+        id: str,
+        shard_count: num,
+      })),
+    }));
   },
 }, [checkRequired]);
 
@@ -282,19 +282,19 @@ export const getConduitShards = /* @__PURE__ */ definePaginated<GetConduitShards
   required: ['conduit_id'],
   get response() {
     return (GetConduitShardsResponseMemo ??= v.object({
-    data: v.array(v.object({
-      id: str,
-      status: str,
-      transport: v.object({
-        method: str,
-        callback: v.exactOptional(str),
-        session_id: v.exactOptional(str),
-        connected_at: v.exactOptional(str),
-        disconnected_at: v.exactOptional(str),
-      }),
-    })),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(v.object({
+        id: str,
+        status: str,
+        transport: v.object({
+          method: str,
+          callback: v.exactOptional(str),
+          session_id: v.exactOptional(str),
+          connected_at: v.exactOptional(str),
+          disconnected_at: v.exactOptional(str),
+        }),
+      })),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkRequired]);
 
@@ -377,22 +377,22 @@ export const updateConduitShards = /* @__PURE__ */ defineCall<UpdateConduitShard
   limits: [{ of: ['shards'], max: 100 }],
   get response() {
     return (UpdateConduitShardsResponseMemo ??= v.object({
-    data: v.array(v.object({
-      id: str,
-      status: str,
-      transport: v.object({
-        method: str,
-        callback: v.exactOptional(str),
-        session_id: v.exactOptional(str),
-        connected_at: v.exactOptional(str),
-        disconnected_at: v.exactOptional(str),
-      }),
-    })),
-    errors: v.array(v.object({
-      id: str,
-      message: str,
-      code: str,
-    })),
-  }));
+      data: v.array(v.object({
+        id: str,
+        status: str,
+        transport: v.object({
+          method: str,
+          callback: v.exactOptional(str),
+          session_id: v.exactOptional(str),
+          connected_at: v.exactOptional(str),
+          disconnected_at: v.exactOptional(str),
+        }),
+      })),
+      errors: v.array(v.object({
+        id: str,
+        message: str,
+        code: str,
+      })),
+    }));
   },
 }, [checkRequired, checkLimits]);

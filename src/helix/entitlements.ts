@@ -106,9 +106,9 @@ export const getDropsEntitlements = /* @__PURE__ */ definePaginated<GetDropsEnti
   range: { first: [1, 1000] },
   get response() {
     return (GetDropsEntitlementsResponseMemo ??= v.object({
-    data: v.array(DropsEntitlementSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(DropsEntitlementSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkLimits, checkRange]);
 
@@ -160,7 +160,7 @@ export const updateDropsEntitlements = /* @__PURE__ */ defineCall<UpdateDropsEnt
   limits: [{ of: ['entitlement_ids'], max: 100 }],
   get response() {
     return (UpdateDropsEntitlementsResponseMemo ??= v.object({
-    data: v.array(DropsEntitlementUpdatedSchema()),
-  }));
+      data: v.array(DropsEntitlementUpdatedSchema()),
+    }));
   },
 }, [checkLimits]);

@@ -281,11 +281,11 @@ export const createEventSubSubscription = /* @__PURE__ */ defineCall<CreateEvent
   required: ['type', 'version', 'condition', 'transport'],
   get response() {
     return (CreateEventSubSubscriptionResponseMemo ??= v.object({
-    data: v.array(EventSubSubscriptionSchema()),
-    total: num,
-    total_cost: num,
-    max_total_cost: num,
-  }));
+      data: v.array(EventSubSubscriptionSchema()),
+      total: num,
+      total_cost: num,
+      max_total_cost: num,
+    }));
   },
 }, [checkRequired]);
 
@@ -485,11 +485,11 @@ export const getEventSubSubscriptions = /* @__PURE__ */ definePaginated<GetEvent
   exclusive: [['status', 'type', 'user_id', 'subscription_id', 'conduit_id']],
   get response() {
     return (GetEventSubSubscriptionsResponseMemo ??= v.object({
-    data: v.array(EventSubSubscriptionSchema()),
-    total: num,
-    total_cost: num,
-    max_total_cost: num,
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(EventSubSubscriptionSchema()),
+      total: num,
+      total_cost: num,
+      max_total_cost: num,
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkExclusive]);

@@ -278,8 +278,8 @@ export const getExtensionConfigurationSegment = /* @__PURE__ */ defineCall<GetEx
   required: ['extension_id', 'segment'],
   get response() {
     return (GetExtensionConfigurationSegmentResponseMemo ??= v.object({
-    data: v.array(ExtensionConfigurationSegmentSchema()),
-  }));
+      data: v.array(ExtensionConfigurationSegmentSchema()),
+    }));
   },
 }, [checkRequired]);
 
@@ -468,9 +468,9 @@ export const getExtensionLiveChannels = /* @__PURE__ */ definePaginated<GetExten
   range: { first: [1, 100] },
   get response() {
     return (GetExtensionLiveChannelsResponseMemo ??= v.object({
-    data: v.array(ExtensionLiveChannelSchema()),
-    pagination: v.exactOptional(str),
-  }));
+      data: v.array(ExtensionLiveChannelSchema()),
+      pagination: v.exactOptional(str),
+    }));
   },
 }, [checkRequired, checkRange]);
 
@@ -521,8 +521,8 @@ export const getExtensionSecrets = /* @__PURE__ */ defineCall<GetExtensionSecret
   required: ['extension_id'],
   get response() {
     return (GetExtensionSecretsResponseMemo ??= v.object({
-    data: v.array(ExtensionSecretSchema()),
-  }));
+      data: v.array(ExtensionSecretSchema()),
+    }));
   },
 }, [checkRequired]);
 
@@ -572,8 +572,8 @@ export const createExtensionSecret = /* @__PURE__ */ defineCall<CreateExtensionS
   required: ['extension_id'],
   get response() {
     return (CreateExtensionSecretResponseMemo ??= v.object({
-    data: v.array(ExtensionSecretSchema()),
-  }));
+      data: v.array(ExtensionSecretSchema()),
+    }));
   },
 }, [checkRequired]);
 
@@ -673,8 +673,8 @@ export const getExtensions = /* @__PURE__ */ defineCall<GetExtensionsInput, GetE
   required: ['extension_id'],
   get response() {
     return (GetExtensionsResponseMemo ??= v.object({
-    data: v.array(ExtensionSchema()),
-  }));
+      data: v.array(ExtensionSchema()),
+    }));
   },
 }, [checkRequired]);
 
@@ -724,8 +724,8 @@ export const getReleasedExtensions = /* @__PURE__ */ defineCall<GetReleasedExten
   required: ['extension_id'],
   get response() {
     return (GetReleasedExtensionsResponseMemo ??= v.object({
-    data: v.array(ExtensionSchema()),
-  }));
+      data: v.array(ExtensionSchema()),
+    }));
   },
 }, [checkRequired]);
 
@@ -775,8 +775,8 @@ export const getExtensionBitsProducts = /* @__PURE__ */ defineCall<GetExtensionB
   paginated: false,
   get response() {
     return (GetExtensionBitsProductsResponseMemo ??= v.object({
-    data: v.array(ExtensionBitsProductSchema()),
-  }));
+      data: v.array(ExtensionBitsProductSchema()),
+    }));
   },
 });
 
@@ -835,7 +835,7 @@ export const updateExtensionBitsProduct = /* @__PURE__ */ defineCall<UpdateExten
   maxLength: { sku: 255, display_name: 255 },
   get response() {
     return (UpdateExtensionBitsProductResponseMemo ??= v.object({
-    data: v.array(ExtensionBitsProductSchema()),
-  }));
+      data: v.array(ExtensionBitsProductSchema()),
+    }));
   },
 }, [checkRequired, checkMaxLength]);

@@ -76,9 +76,9 @@ export const getTopGames = /* @__PURE__ */ definePaginated<GetTopGamesInput, Get
   range: { first: [1, 100] },
   get response() {
     return (GetTopGamesResponseMemo ??= v.object({
-    data: v.array(GameSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(GameSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkRange]);
 
@@ -132,7 +132,7 @@ export const getGames = /* @__PURE__ */ defineCall<GetGamesInput, GetGamesRespon
   oneOf: [['id', 'name', 'igdb_id']],
   get response() {
     return (GetGamesResponseMemo ??= v.object({
-    data: v.array(GameSchema()),
-  }));
+      data: v.array(GameSchema()),
+    }));
   },
 }, [checkLimits, checkOneOf]);

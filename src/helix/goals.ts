@@ -89,7 +89,7 @@ export const getCreatorGoals = /* @__PURE__ */ defineCall<GetCreatorGoalsInput, 
   required: ['broadcaster_id'],
   get response() {
     return (GetCreatorGoalsResponseMemo ??= v.object({
-    data: v.array(CreatorGoalSchema()),
-  }));
+      data: v.array(CreatorGoalSchema()),
+    }));
   },
 }, [checkRequired]);

@@ -154,12 +154,12 @@ export const getChannelGuestStarSettings = /* @__PURE__ */ defineCall<GetChannel
   required: ['broadcaster_id', 'moderator_id'],
   get response() {
     return (GetChannelGuestStarSettingsResponseMemo ??= v.object({
-    is_moderator_send_live_enabled: bool,
-    slot_count: num,
-    is_browser_source_audio_enabled: bool,
-    group_layout: str,
-    browser_source_token: str,
-  }));
+      is_moderator_send_live_enabled: bool,
+      slot_count: num,
+      is_browser_source_audio_enabled: bool,
+      group_layout: str,
+      browser_source_token: str,
+    }));
   },
 }, [checkRequired]);
 
@@ -258,8 +258,8 @@ export const getGuestStarSession = /* @__PURE__ */ defineCall<GetGuestStarSessio
   required: ['broadcaster_id', 'moderator_id'],
   get response() {
     return (GetGuestStarSessionResponseMemo ??= v.object({
-    data: v.array(GuestStarSessionSchema()),
-  }));
+      data: v.array(GuestStarSessionSchema()),
+    }));
   },
 }, [checkRequired]);
 
@@ -309,8 +309,8 @@ export const createGuestStarSession = /* @__PURE__ */ defineCall<CreateGuestStar
   required: ['broadcaster_id'],
   get response() {
     return (CreateGuestStarSessionResponseMemo ??= v.object({
-    data: v.array(GuestStarSessionSchema()),
-  }));
+      data: v.array(GuestStarSessionSchema()),
+    }));
   },
 }, [checkRequired]);
 
@@ -361,8 +361,8 @@ export const endGuestStarSession = /* @__PURE__ */ defineCall<EndGuestStarSessio
   required: ['broadcaster_id', 'session_id'],
   get response() {
     return (EndGuestStarSessionResponseMemo ??= v.object({
-    data: v.array(GuestStarSessionSchema()),
-  }));
+      data: v.array(GuestStarSessionSchema()),
+    }));
   },
 }, [checkRequired]);
 
@@ -420,8 +420,8 @@ export const getGuestStarInvites = /* @__PURE__ */ defineCall<GetGuestStarInvite
   required: ['broadcaster_id', 'moderator_id', 'session_id'],
   get response() {
     return (GetGuestStarInvitesResponseMemo ??= v.object({
-    data: v.array(GuestStarInviteSchema()),
-  }));
+      data: v.array(GuestStarInviteSchema()),
+    }));
   },
 }, [checkRequired]);
 

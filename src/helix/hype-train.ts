@@ -91,44 +91,44 @@ export const getHypeTrainStatus = /* @__PURE__ */ defineCall<GetHypeTrainStatusI
   required: ['broadcaster_id'],
   get response() {
     return (GetHypeTrainStatusResponseMemo ??= v.object({
-    data: v.array(v.object({
-      current: v.nullable(v.object({
-        id: str,
-        broadcaster_user_id: str,
-        broadcaster_user_login: str,
-        broadcaster_user_name: str,
-        level: num,
-        total: num,
-        progress: num,
-        goal: num,
-        top_contributions: v.array(v.object({
-          user_id: str,
-          user_login: str,
-          user_name: str,
-          type: str,
-          total: num,
-        })),
-        shared_train_participants: v.nullable(v.array(v.object({
+      data: v.array(v.object({
+        current: v.nullable(v.object({
+          id: str,
           broadcaster_user_id: str,
           broadcaster_user_login: str,
           broadcaster_user_name: str,
-        }))),
-        started_at: str,
-        expires_at: str,
-        type: str,
-        is_shared_train: v.exactOptional(bool),
+          level: num,
+          total: num,
+          progress: num,
+          goal: num,
+          top_contributions: v.array(v.object({
+            user_id: str,
+            user_login: str,
+            user_name: str,
+            type: str,
+            total: num,
+          })),
+          shared_train_participants: v.nullable(v.array(v.object({
+            broadcaster_user_id: str,
+            broadcaster_user_login: str,
+            broadcaster_user_name: str,
+          }))),
+          started_at: str,
+          expires_at: str,
+          type: str,
+          is_shared_train: v.exactOptional(bool),
+        })),
+        all_time_high: v.nullable(v.object({
+          level: num,
+          total: num,
+          achieved_at: str,
+        })),
+        shared_all_time_high: v.nullable(v.object({
+          level: num,
+          total: num,
+          achieved_at: str,
+        })),
       })),
-      all_time_high: v.nullable(v.object({
-        level: num,
-        total: num,
-        achieved_at: str,
-      })),
-      shared_all_time_high: v.nullable(v.object({
-        level: num,
-        total: num,
-        achieved_at: str,
-      })),
-    })),
-  }));
+    }));
   },
 }, [checkRequired]);

@@ -191,8 +191,8 @@ export const checkAutomodStatus = /* @__PURE__ */ defineCall<CheckAutomodStatusI
   limits: [{ of: ['data'], max: 100 }],
   get response() {
     return (CheckAutomodStatusResponseMemo ??= v.object({
-    data: v.array(AutoModStatusSchema()),
-  }));
+      data: v.array(AutoModStatusSchema()),
+    }));
   },
 }, [checkRequired, checkLimits]);
 
@@ -287,8 +287,8 @@ export const getAutomodSettings = /* @__PURE__ */ defineCall<GetAutomodSettingsI
   required: ['broadcaster_id', 'moderator_id'],
   get response() {
     return (GetAutomodSettingsResponseMemo ??= v.object({
-    data: v.array(AutoModSettingsSchema()),
-  }));
+      data: v.array(AutoModSettingsSchema()),
+    }));
   },
 }, [checkRequired]);
 
@@ -348,8 +348,8 @@ export const updateAutomodSettings = /* @__PURE__ */ defineCall<UpdateAutomodSet
   required: ['broadcaster_id', 'moderator_id'],
   get response() {
     return (UpdateAutomodSettingsResponseMemo ??= v.object({
-    data: v.array(AutoModSettingsSchema()),
-  }));
+      data: v.array(AutoModSettingsSchema()),
+    }));
   },
 }, [checkRequired]);
 
@@ -410,9 +410,9 @@ export const getBannedUsers = /* @__PURE__ */ definePaginated<GetBannedUsersInpu
   range: { first: [1, 100] },
   get response() {
     return (GetBannedUsersResponseMemo ??= v.object({
-    data: v.array(BannedUserSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(BannedUserSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkRequired, checkLimits, checkRange]);
 
@@ -476,14 +476,14 @@ export const banUser = /* @__PURE__ */ defineCall<BanUserInput, BanUserResponse,
   required: ['broadcaster_id', 'moderator_id', 'data'],
   get response() {
     return (BanUserResponseMemo ??= v.object({
-    data: v.array(v.object({
-      broadcaster_id: str,
-      moderator_id: str,
-      user_id: str,
-      created_at: str,
-      end_time: v.nullable(str),
-    })),
-  }));
+      data: v.array(v.object({
+        broadcaster_id: str,
+        moderator_id: str,
+        user_id: str,
+        created_at: str,
+        end_time: v.nullable(str),
+      })),
+    }));
   },
 }, [checkRequired]);
 
@@ -610,25 +610,25 @@ export const getUnbanRequests = /* @__PURE__ */ definePaginated<GetUnbanRequests
   range: { first: [1, 100] },
   get response() {
     return (GetUnbanRequestsResponseMemo ??= v.object({
-    data: v.array(v.object({
-      id: str,
-      broadcaster_id: str,
-      broadcaster_name: str,
-      broadcaster_login: str,
-      moderator_id: v.nullable(str),
-      moderator_login: v.nullable(str),
-      moderator_name: v.nullable(str),
-      user_id: str,
-      user_login: str,
-      user_name: str,
-      text: str,
-      status: str,
-      created_at: str,
-      resolved_at: v.nullable(str),
-      resolution_text: v.nullable(str),
-    })),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(v.object({
+        id: str,
+        broadcaster_id: str,
+        broadcaster_name: str,
+        broadcaster_login: str,
+        moderator_id: v.nullable(str),
+        moderator_login: v.nullable(str),
+        moderator_name: v.nullable(str),
+        user_id: str,
+        user_login: str,
+        user_name: str,
+        text: str,
+        status: str,
+        created_at: str,
+        resolved_at: v.nullable(str),
+        resolution_text: v.nullable(str),
+      })),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkRequired, checkRange]);
 
@@ -706,24 +706,24 @@ export const resolveUnbanRequests = /* @__PURE__ */ defineCall<ResolveUnbanReque
   maxLength: { resolution_text: 500 },
   get response() {
     return (ResolveUnbanRequestsResponseMemo ??= v.object({
-    data: v.array(v.object({
-      id: str,
-      broadcaster_id: str,
-      broadcaster_login: str,
-      broadcaster_name: str,
-      moderator_id: str,
-      moderator_login: str,
-      moderator_name: str,
-      user_id: str,
-      user_login: str,
-      user_name: str,
-      text: str,
-      status: str,
-      created_at: str,
-      resolved_at: str,
-      resolution_text: v.nullable(str),
-    })),
-  }));
+      data: v.array(v.object({
+        id: str,
+        broadcaster_id: str,
+        broadcaster_login: str,
+        broadcaster_name: str,
+        moderator_id: str,
+        moderator_login: str,
+        moderator_name: str,
+        user_id: str,
+        user_login: str,
+        user_name: str,
+        text: str,
+        status: str,
+        created_at: str,
+        resolved_at: str,
+        resolution_text: v.nullable(str),
+      })),
+    }));
   },
 }, [checkRequired, checkMaxLength]);
 
@@ -782,9 +782,9 @@ export const getBlockedTerms = /* @__PURE__ */ definePaginated<GetBlockedTermsIn
   range: { first: [1, 100] },
   get response() {
     return (GetBlockedTermsResponseMemo ??= v.object({
-    data: v.array(BlockedTermSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(BlockedTermSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkRequired, checkRange]);
 
@@ -843,8 +843,8 @@ export const addBlockedTerm = /* @__PURE__ */ defineCall<AddBlockedTermInput, Ad
   maxLength: { text: 500 },
   get response() {
     return (AddBlockedTermResponseMemo ??= v.object({
-    data: v.array(BlockedTermSchema()),
-  }));
+      data: v.array(BlockedTermSchema()),
+    }));
   },
 }, [checkRequired, checkMaxLength]);
 
@@ -994,13 +994,13 @@ export const getModeratedChannels = /* @__PURE__ */ definePaginated<GetModerated
   range: { first: [1, 100] },
   get response() {
     return (GetModeratedChannelsResponseMemo ??= v.object({
-    data: v.array(v.object({
-      broadcaster_id: str,
-      broadcaster_login: str,
-      broadcaster_name: str,
-    })),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(v.object({
+        broadcaster_id: str,
+        broadcaster_login: str,
+        broadcaster_name: str,
+      })),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkRequired, checkRange]);
 
@@ -1060,9 +1060,9 @@ export const getModerators = /* @__PURE__ */ definePaginated<GetModeratorsInput,
   range: { first: [1, 100] },
   get response() {
     return (GetModeratorsResponseMemo ??= v.object({
-    data: v.array(UserModeratorSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(UserModeratorSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkRequired, checkLimits, checkRange]);
 
@@ -1204,9 +1204,9 @@ export const getVips = /* @__PURE__ */ definePaginated<GetVipsInput, GetVipsResp
   range: { first: [1, 100] },
   get response() {
     return (GetVipsResponseMemo ??= v.object({
-    data: v.array(UserVipSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(UserVipSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkRequired, checkLimits, checkRange]);
 
@@ -1352,14 +1352,14 @@ export const updateShieldModeStatus = /* @__PURE__ */ defineCall<UpdateShieldMod
   required: ['broadcaster_id', 'moderator_id', 'is_active'],
   get response() {
     return (UpdateShieldModeStatusResponseMemo ??= v.object({
-    data: v.array(v.object({
-      is_active: bool,
-      moderator_id: str,
-      moderator_login: str,
-      moderator_name: str,
-      last_activated_at: str,
-    })),
-  }));
+      data: v.array(v.object({
+        is_active: bool,
+        moderator_id: str,
+        moderator_login: str,
+        moderator_name: str,
+        last_activated_at: str,
+      })),
+    }));
   },
 }, [checkRequired]);
 
@@ -1410,14 +1410,14 @@ export const getShieldModeStatus = /* @__PURE__ */ defineCall<GetShieldModeStatu
   required: ['broadcaster_id', 'moderator_id'],
   get response() {
     return (GetShieldModeStatusResponseMemo ??= v.object({
-    data: v.array(v.object({
-      is_active: bool,
-      moderator_id: str,
-      moderator_login: str,
-      moderator_name: str,
-      last_activated_at: str,
-    })),
-  }));
+      data: v.array(v.object({
+        is_active: bool,
+        moderator_id: str,
+        moderator_login: str,
+        moderator_name: str,
+        last_activated_at: str,
+      })),
+    }));
   },
 }, [checkRequired]);
 
@@ -1480,13 +1480,13 @@ export const warnChatUser = /* @__PURE__ */ defineCall<WarnChatUserInput, WarnCh
   required: ['broadcaster_id', 'moderator_id', 'data'],
   get response() {
     return (WarnChatUserResponseMemo ??= v.object({
-    data: v.array(v.object({
-      broadcaster_id: str,
-      user_id: str,
-      moderator_id: str,
-      reason: str,
-    })),
-  }));
+      data: v.array(v.object({
+        broadcaster_id: str,
+        user_id: str,
+        moderator_id: str,
+        reason: str,
+      })),
+    }));
   },
 }, [checkRequired]);
 
@@ -1559,15 +1559,15 @@ export const addSuspiciousStatusToChatUser = /* @__PURE__ */ defineCall<AddSuspi
   required: ['broadcaster_id', 'moderator_id', 'user_id', 'status'],
   get response() {
     return (AddSuspiciousStatusToChatUserResponseMemo ??= v.object({
-    data: v.array(v.object({
-      user_id: str,
-      broadcaster_id: str,
-      moderator_id: str,
-      updated_at: str,
-      status: str,
-      types: v.array(str),
-    })),
-  }));
+      data: v.array(v.object({
+        user_id: str,
+        broadcaster_id: str,
+        moderator_id: str,
+        updated_at: str,
+        status: str,
+        types: v.array(str),
+      })),
+    }));
   },
 }, [checkRequired]);
 
@@ -1638,14 +1638,14 @@ export const removeSuspiciousStatusFromChatUser = /* @__PURE__ */ defineCall<Rem
   required: ['broadcaster_id', 'moderator_id', 'user_id'],
   get response() {
     return (RemoveSuspiciousStatusFromChatUserResponseMemo ??= v.object({
-    data: v.array(v.object({
-      user_id: str,
-      broadcaster_id: str,
-      moderator_id: str,
-      updated_at: str,
-      status: str,
-      types: v.array(str),
-    })),
-  }));
+      data: v.array(v.object({
+        user_id: str,
+        broadcaster_id: str,
+        moderator_id: str,
+        updated_at: str,
+        status: str,
+        types: v.array(str),
+      })),
+    }));
   },
 }, [checkRequired]);

@@ -121,9 +121,9 @@ export const getPolls = /* @__PURE__ */ definePaginated<GetPollsInput, GetPollsR
   range: { first: [1, 20] },
   get response() {
     return (GetPollsResponseMemo ??= v.object({
-    data: v.array(PollSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(PollSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkRequired, checkLimits, checkRange]);
 
@@ -188,8 +188,8 @@ export const createPoll = /* @__PURE__ */ defineCall<CreatePollInput, CreatePoll
   maxLength: { title: 60 },
   get response() {
     return (CreatePollResponseMemo ??= v.object({
-    data: v.array(PollSchema()),
-  }));
+      data: v.array(PollSchema()),
+    }));
   },
 }, [checkRequired, checkLimits, checkRange, checkMaxLength]);
 
@@ -241,7 +241,7 @@ export const endPoll = /* @__PURE__ */ defineCall<EndPollInput, EndPollResponse,
   required: ['broadcaster_id', 'id', 'status'],
   get response() {
     return (EndPollResponseMemo ??= v.object({
-    data: v.array(PollSchema()),
-  }));
+      data: v.array(PollSchema()),
+    }));
   },
 }, [checkRequired]);

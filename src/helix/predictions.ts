@@ -131,9 +131,9 @@ export const getPredictions = /* @__PURE__ */ definePaginated<GetPredictionsInpu
   range: { first: [1, 25] },
   get response() {
     return (GetPredictionsResponseMemo ??= v.object({
-    data: v.array(PredictionSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(PredictionSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkRequired, checkLimits, checkRange]);
 
@@ -196,8 +196,8 @@ export const createPrediction = /* @__PURE__ */ defineCall<CreatePredictionInput
   maxLength: { title: 45 },
   get response() {
     return (CreatePredictionResponseMemo ??= v.object({
-    data: v.array(PredictionSchema()),
-  }));
+      data: v.array(PredictionSchema()),
+    }));
   },
 }, [checkRequired, checkLimits, checkRange, checkMaxLength]);
 
@@ -250,7 +250,7 @@ export const endPrediction = /* @__PURE__ */ defineCall<EndPredictionInput, EndP
   required: ['broadcaster_id', 'id', 'status'],
   get response() {
     return (EndPredictionResponseMemo ??= v.object({
-    data: v.array(PredictionSchema()),
-  }));
+      data: v.array(PredictionSchema()),
+    }));
   },
 }, [checkRequired]);

@@ -57,11 +57,11 @@ export const startARaid = /* @__PURE__ */ defineCall<StartARaidInput, StartARaid
   required: ['from_broadcaster_id', 'to_broadcaster_id'],
   get response() {
     return (StartARaidResponseMemo ??= v.object({
-    data: v.array(v.object({
-      created_at: str,
-      is_mature: bool,
-    })),
-  }));
+      data: v.array(v.object({
+        created_at: str,
+        is_mature: bool,
+      })),
+    }));
   },
 }, [checkRequired]);
 

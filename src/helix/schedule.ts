@@ -100,18 +100,18 @@ export const getChannelStreamSchedule = /* @__PURE__ */ defineCall<GetChannelStr
   range: { first: [1, 25] },
   get response() {
     return (GetChannelStreamScheduleResponseMemo ??= v.object({
-    data: v.object({
-      segments: v.array(ChannelStreamScheduleSegmentSchema()),
-      broadcaster_id: str,
-      broadcaster_name: str,
-      broadcaster_login: str,
-      vacation: v.nullable(v.object({
-        start_time: str,
-        end_time: str,
-      })),
-      pagination: v.exactOptional(PaginationSchema()),
-    }),
-  }));
+      data: v.object({
+        segments: v.array(ChannelStreamScheduleSegmentSchema()),
+        broadcaster_id: str,
+        broadcaster_name: str,
+        broadcaster_login: str,
+        vacation: v.nullable(v.object({
+          start_time: str,
+          end_time: str,
+        })),
+        pagination: v.exactOptional(PaginationSchema()),
+      }),
+    }));
   },
 }, [checkRequired, checkLimits, checkRange]);
 
@@ -268,17 +268,17 @@ export const createChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<Cre
   maxLength: { title: 140 },
   get response() {
     return (CreateChannelStreamScheduleSegmentResponseMemo ??= v.object({
-    data: v.object({
-      segments: v.array(ChannelStreamScheduleSegmentSchema()),
-      broadcaster_id: str,
-      broadcaster_name: str,
-      broadcaster_login: str,
-      vacation: v.nullable(v.object({
-        start_time: str,
-        end_time: str,
-      })),
-    }),
-  }));
+      data: v.object({
+        segments: v.array(ChannelStreamScheduleSegmentSchema()),
+        broadcaster_id: str,
+        broadcaster_name: str,
+        broadcaster_login: str,
+        vacation: v.nullable(v.object({
+          start_time: str,
+          end_time: str,
+        })),
+      }),
+    }));
   },
 }, [checkRequired, checkMaxLength]);
 
@@ -336,17 +336,17 @@ export const updateChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<Upd
   maxLength: { title: 140 },
   get response() {
     return (UpdateChannelStreamScheduleSegmentResponseMemo ??= v.object({
-    data: v.object({
-      segments: v.array(ChannelStreamScheduleSegmentSchema()),
-      broadcaster_id: str,
-      broadcaster_name: str,
-      broadcaster_login: str,
-      vacation: v.nullable(v.object({
-        start_time: str,
-        end_time: str,
-      })),
-    }),
-  }));
+      data: v.object({
+        segments: v.array(ChannelStreamScheduleSegmentSchema()),
+        broadcaster_id: str,
+        broadcaster_name: str,
+        broadcaster_login: str,
+        vacation: v.nullable(v.object({
+          start_time: str,
+          end_time: str,
+        })),
+      }),
+    }));
   },
 }, [checkRequired, checkMaxLength]);
 

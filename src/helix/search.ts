@@ -110,9 +110,9 @@ export const searchCategories = /* @__PURE__ */ definePaginated<SearchCategories
   range: { first: [1, 100] },
   get response() {
     return (SearchCategoriesResponseMemo ??= v.object({
-    data: v.nullable(v.array(CategorySchema())),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.nullable(v.array(CategorySchema())),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkRequired, checkRange]);
 
@@ -170,8 +170,8 @@ export const searchChannels = /* @__PURE__ */ definePaginated<SearchChannelsInpu
   range: { first: [1, 100] },
   get response() {
     return (SearchChannelsResponseMemo ??= v.object({
-    data: v.array(ChannelSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(ChannelSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkRequired, checkRange]);

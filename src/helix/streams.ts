@@ -165,10 +165,10 @@ export const getStreamKey = /* @__PURE__ */ defineCall<GetStreamKeyInput, GetStr
   required: ['broadcaster_id'],
   get response() {
     return (GetStreamKeyResponseMemo ??= v.object({
-    data: v.array(v.object({
-      stream_key: str,
-    })),
-  }));
+      data: v.array(v.object({
+        stream_key: str,
+      })),
+    }));
   },
 }, [checkRequired]);
 
@@ -230,9 +230,9 @@ export const getStreams = /* @__PURE__ */ definePaginated<GetStreamsInput, GetSt
   range: { first: [1, 100] },
   get response() {
     return (GetStreamsResponseMemo ??= v.object({
-    data: v.array(StreamSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(StreamSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkLimits, checkRange]);
 
@@ -287,9 +287,9 @@ export const getFollowedStreams = /* @__PURE__ */ definePaginated<GetFollowedStr
   range: { first: [1, 100] },
   get response() {
     return (GetFollowedStreamsResponseMemo ??= v.object({
-    data: v.array(StreamSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(StreamSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkRequired, checkRange]);
 
@@ -343,8 +343,8 @@ export const createStreamMarker = /* @__PURE__ */ defineCall<CreateStreamMarkerI
   maxLength: { description: 140 },
   get response() {
     return (CreateStreamMarkerResponseMemo ??= v.object({
-    data: v.array(StreamMarkerCreatedSchema()),
-  }));
+      data: v.array(StreamMarkerCreatedSchema()),
+    }));
   },
 }, [checkRequired, checkMaxLength]);
 
@@ -405,8 +405,8 @@ export const getStreamMarkers = /* @__PURE__ */ definePaginated<GetStreamMarkers
   oneOf: [['user_id', 'video_id']],
   get response() {
     return (GetStreamMarkersResponseMemo ??= v.object({
-    data: v.array(StreamMarkersSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(StreamMarkersSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkRange, checkExclusive, checkOneOf]);

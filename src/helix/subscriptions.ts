@@ -127,11 +127,11 @@ export const getBroadcasterSubscriptions = /* @__PURE__ */ definePaginated<GetBr
   range: { first: [1, 100] },
   get response() {
     return (GetBroadcasterSubscriptionsResponseMemo ??= v.object({
-    data: v.array(BroadcasterSubscriptionSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-    points: num,
-    total: num,
-  }));
+      data: v.array(BroadcasterSubscriptionSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+      points: num,
+      total: num,
+    }));
   },
 }, [checkRequired, checkLimits, checkRange]);
 
@@ -184,7 +184,7 @@ export const checkUserSubscription = /* @__PURE__ */ defineCall<CheckUserSubscri
   required: ['broadcaster_id', 'user_id'],
   get response() {
     return (CheckUserSubscriptionResponseMemo ??= v.object({
-    data: v.array(UserSubscriptionSchema()),
-  }));
+      data: v.array(UserSubscriptionSchema()),
+    }));
   },
 }, [checkRequired]);

@@ -79,9 +79,9 @@ export const getAllStreamTags = /* @__PURE__ */ definePaginated<GetAllStreamTags
   range: { first: [1, 100] },
   get response() {
     return (GetAllStreamTagsResponseMemo ??= v.object({
-    data: v.array(StreamTagSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(StreamTagSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkLimits, checkRange]);
 
@@ -133,7 +133,7 @@ export const getStreamTags = /* @__PURE__ */ defineCall<GetStreamTagsInput, GetS
   required: ['broadcaster_id'],
   get response() {
     return (GetStreamTagsResponseMemo ??= v.object({
-    data: v.array(StreamTagSchema()),
-  }));
+      data: v.array(StreamTagSchema()),
+    }));
   },
 }, [checkRequired]);

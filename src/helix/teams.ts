@@ -123,8 +123,8 @@ export const getChannelTeams = /* @__PURE__ */ defineCall<GetChannelTeamsInput, 
   required: ['broadcaster_id'],
   get response() {
     return (GetChannelTeamsResponseMemo ??= v.object({
-    data: v.nullable(v.array(ChannelTeamSchema())),
-  }));
+      data: v.nullable(v.array(ChannelTeamSchema())),
+    }));
   },
 }, [checkRequired]);
 
@@ -177,7 +177,7 @@ export const getTeams = /* @__PURE__ */ defineCall<GetTeamsInput, GetTeamsRespon
   oneOf: [['name', 'id']],
   get response() {
     return (GetTeamsResponseMemo ??= v.object({
-    data: v.array(TeamSchema()),
-  }));
+      data: v.array(TeamSchema()),
+    }));
   },
 }, [checkExclusive, checkOneOf]);

@@ -182,8 +182,8 @@ export const getUsers = /* @__PURE__ */ defineCall<GetUsersInput, GetUsersRespon
   limits: [{ of: ['id', 'login'], max: 100 }],
   get response() {
     return (GetUsersResponseMemo ??= v.object({
-    data: v.array(UserSchema()),
-  }));
+      data: v.array(UserSchema()),
+    }));
   },
 }, [checkLimits]);
 
@@ -233,8 +233,8 @@ export const updateUser = /* @__PURE__ */ defineCall<UpdateUserInput, UpdateUser
   maxLength: { description: 300 },
   get response() {
     return (UpdateUserResponseMemo ??= v.object({
-    data: v.array(UserSchema()),
-  }));
+      data: v.array(UserSchema()),
+    }));
   },
 }, [checkMaxLength]);
 
@@ -374,13 +374,13 @@ export const getAuthorizationByUser = /* @__PURE__ */ defineCall<GetAuthorizatio
   limits: [{ of: ['user_id'], max: 10 }],
   get response() {
     return (GetAuthorizationByUserResponseMemo ??= v.object({
-    data: v.array(v.object({
-      user_id: str,
-      user_name: str,
-      user_login: str,
-      scopes: v.array(str),
-    })),
-  }));
+      data: v.array(v.object({
+        user_id: str,
+        user_name: str,
+        user_login: str,
+        scopes: v.array(str),
+      })),
+    }));
   },
 }, [checkRequired, checkLimits]);
 
@@ -438,9 +438,9 @@ export const getUserBlockList = /* @__PURE__ */ definePaginated<GetUserBlockList
   range: { first: [1, 100] },
   get response() {
     return (GetUserBlockListResponseMemo ??= v.object({
-    data: v.array(UserBlockListSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(UserBlockListSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkRequired, checkRange]);
 
@@ -571,8 +571,8 @@ export const getUserExtensions = /* @__PURE__ */ defineCall<GetUserExtensionsInp
   paginated: false,
   get response() {
     return (GetUserExtensionsResponseMemo ??= v.object({
-    data: v.array(UserExtensionSchema()),
-  }));
+      data: v.array(UserExtensionSchema()),
+    }));
   },
 });
 
@@ -626,12 +626,12 @@ export const getUserActiveExtensions = /* @__PURE__ */ defineCall<GetUserActiveE
   paginated: false,
   get response() {
     return (GetUserActiveExtensionsResponseMemo ??= v.object({
-    data: v.exactOptional(v.object({
-      panel: v.exactOptional(v.record(str, UserExtensionPanelSchema())),
-      overlay: v.exactOptional(v.record(str, UserExtensionOverlaySchema())),
-      component: v.exactOptional(v.record(str, UserExtensionComponentSchema())),
-    })),
-  }));
+      data: v.exactOptional(v.object({
+        panel: v.exactOptional(v.record(str, UserExtensionPanelSchema())),
+        overlay: v.exactOptional(v.record(str, UserExtensionOverlaySchema())),
+        component: v.exactOptional(v.record(str, UserExtensionComponentSchema())),
+      })),
+    }));
   },
 });
 
@@ -687,11 +687,11 @@ export const updateUserExtensions = /* @__PURE__ */ defineCall<UpdateUserExtensi
   required: ['data'],
   get response() {
     return (UpdateUserExtensionsResponseMemo ??= v.object({
-    data: v.object({
-      panel: v.record(str, UserExtensionPanelSchema()),
-      overlay: v.record(str, UserExtensionOverlaySchema()),
-      component: v.record(str, UserExtensionComponentSchema()),
-    }),
-  }));
+      data: v.object({
+        panel: v.record(str, UserExtensionPanelSchema()),
+        overlay: v.record(str, UserExtensionOverlaySchema()),
+        component: v.record(str, UserExtensionComponentSchema()),
+      }),
+    }));
   },
 }, [checkRequired]);

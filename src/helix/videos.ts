@@ -119,9 +119,9 @@ export const getVideos = /* @__PURE__ */ definePaginated<GetVideosInput, GetVide
   oneOf: [['id', 'user_id', 'game_id']],
   get response() {
     return (GetVideosResponseMemo ??= v.object({
-    data: v.array(VideoSchema()),
-    pagination: v.exactOptional(PaginationSchema()),
-  }));
+      data: v.array(VideoSchema()),
+      pagination: v.exactOptional(PaginationSchema()),
+    }));
   },
 }, [checkLimits, checkRange, checkExclusive, checkOneOf]);
 
@@ -174,7 +174,7 @@ export const deleteVideos = /* @__PURE__ */ defineCall<DeleteVideosInput, Delete
   limits: [{ of: ['id'], max: 5 }],
   get response() {
     return (DeleteVideosResponseMemo ??= v.object({
-    data: v.array(str),
-  }));
+      data: v.array(str),
+    }));
   },
 }, [checkRequired, checkLimits]);
