@@ -158,7 +158,6 @@ export function createClient(options: ClientOptions): Client {
       try {
         // Outside ky's per-attempt timeout: an empty bucket may take up to a minute to refill.
         const place = await limiter(bearer, signal, (ms) => note?.({ type: 'wait', ms, cause }));
-        if (!place) throw helixError({ status: 429, error: 'Too Many Requests', message: 'reset past 120 s', endpoint: spec.id, headers: new Headers() });
         let response: Response | undefined;
         // (Undefined when the body passed the cap: it was read no further.)
         let text: string | undefined;

@@ -12,12 +12,10 @@ export type Place = (answer?: Response) => void;
 
 /**
  * Gives a {@link Place} when the call may send (at once when nobody waits and a point is free,
- * else as a promise), in the order calls asked for one, or
- * with nothing when Twitch said the bucket refills later than {@link MAX_WAIT_MS}: the call should
- * then fail at once. Rejects with the signal's reason when it aborts first. `wait` is told the
- * milliseconds to the refill when the call must wait for one.
+ * else as a promise), in the order calls asked for one. Rejects with the signal's reason when it
+ * aborts first. `wait` is told the milliseconds to the refill when the call must wait for one.
  */
-export type RateLimiter = (key: string, signal?: AbortSignal, wait?: (ms: number) => void) => Place | Promise<Place | undefined>;
+export type RateLimiter = (key: string, signal?: AbortSignal, wait?: (ms: number) => void) => Place | Promise<Place>;
 
 /** Requests that may go at once before any answer has told what the bucket holds. */
 export const UNSEEN_BURST = 8;
@@ -26,8 +24,10 @@ export const UNSEEN_BURST = 8;
 const MAX_BUCKETS = 256;
 /**
  * The longest wait for a bucket. Twitch refills within a minute: a reset further off is a wrong
- * clock or a hostile server, so calls fail fast instead, and only for this long (then Twitch is
- * asked again), so a wrong clock cannot lock a token out.
+ * clock (a browser cannot read Twitch's `Date`, so a local clock an hour slow puts the reset an
+ * hour away) or a hostile server, and is taken as this far. Calls then flow at the rate that
+ * refills the bucket in this time (half Twitch's for a full minute's bucket), never failing for it
+ * and never locked out.
  */
 export const MAX_WAIT_MS = 120_000;
 
@@ -41,7 +41,7 @@ export function createRateLimiter(): RateLimiter {
   };
 }
 
-type Take = (signal?: AbortSignal, wait?: (ms: number) => void) => Place | Promise<Place | undefined>;
+type Take = (signal?: AbortSignal, wait?: (ms: number) => void) => Place | Promise<Place>;
 
 /**
  * Twitch counts a request when it arrives and refills the bucket continuously, `Ratelimit-Limit`
@@ -61,14 +61,12 @@ function createBucket(): Take {
   let rate = 0;
   /** Local ms before which nothing goes: a 429 that said nothing of its reset means "not now". */
   let pause = 0;
-  /** Local ms until which a call that would wait fails at once: Twitch said the refill is further off than MAX_WAIT_MS. */
-  let far = 0;
   /** Places held: calls sent, or about to be, and not answered yet. */
   let held = 0;
   /** Answers so far. */
   let answers = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const queue: ((place?: Place) => void)[] = [];
+  const queue: ((place: Place) => void)[] = [];
 
   const free = (now: number) => (now < pause ? 0 : Math.min(max - held, left + rate * (now - since)));
 
@@ -98,9 +96,9 @@ function createBucket(): Take {
         // point, or an infinite one, would leave calls waiting for a point that never comes.)
         max = Math.min(Math.max(read('RateLimit-Limit') || 0, remaining + 1), 1e9);
         // The refill rate, from how long the spent points take to return: only once half the bucket
-        // is spent, since whole-second resets say little about a short horizon. Else a minute's worth.
+        // is spent, since whole-second resets say little about a short horizon (and a reset past
+        // MAX_WAIT_MS counts as that far). Else a minute's worth.
         rate = (max - remaining) * 2 >= max && ms > 0 ? (max - remaining) / Math.min(ms, MAX_WAIT_MS) : rate || max / 60_000;
-        far = ms > MAX_WAIT_MS ? now + MAX_WAIT_MS : 0;
       }
       // Nothing to go by: if no answer ever told (a browser may hide the headers), no limit.
       else if (max == Infinity) left = max;
@@ -116,13 +114,12 @@ function createBucket(): Take {
   /** A place for a call that goes now, a point being free. */
   const grant = (now: number) => ((left = free(now) - 1), (since = now), held++, placeAfter(answers));
 
-  /** Lets queued calls go while points are free; else waits for the refill (returning how long), or refuses them all if it is too far off. */
+  /** Lets queued calls go while points are free; else waits for the refill, returning how long. */
   const pump = (): number | void => {
     const now = Date.now();
     clearTimeout(timer);
     while (queue[0] && free(now) >= 1) queue.shift()!(grant(now));
     if (!queue[0]) return;
-    if (now < far) return void queue.splice(0).map((go) => go());
     // With no refill known, the answers in flight wake the queue.
     const ms = Math.max(pause - now, rate && Math.min(Math.ceil((1 - free(now)) / rate), MAX_WAIT_MS));
     if (ms > 0) return (timer = setTimeout(pump, ms)), ms;
@@ -140,7 +137,7 @@ function createBucket(): Take {
         if (!queue[0]) clearTimeout(timer);
         reject(signal!.reason);
       };
-      const go = (given?: Place) => {
+      const go = (given: Place) => {
         signal?.removeEventListener('abort', abort);
         resolve(given);
       };

@@ -151,18 +151,22 @@ test('calls on another token never wait behind an empty bucket', async () => {
   expect(helix.refused()).toBe(0);
 });
 
-// A browser cannot read Helix's Date header (CORS), so a local clock an hour slow (a wrong time
-// zone) makes Twitch's reset look an hour away. Failing fast is the rule; locking the token out
-// for that hour, without ever asking Twitch again, is not: Twitch refills within a minute.
-test('a reset that looked too far off does not refuse calls for longer than the cap', async () => {
+// A browser cannot read Helix's Date header (CORS), so a local clock an hour slow makes Twitch's
+// reset look an hour away. Neither failing for that hour nor waiting it out: calls go on at the
+// pace of a bucket refilled in 120 s (Twitch refills within a minute).
+test('a reset that looks an hour off slows calls to the pace of a 120 s refill, and locks nothing out', async () => {
   vi.useFakeTimers({ now: START });
   const reset = String(Math.floor(Date.now() / 1000) + 3600);
-  const stub = fetchStub(() => json({ data: [] }, { headers: { 'ratelimit-remaining': '0', 'ratelimit-reset': reset } }));
+  const stub = fetchStub(() => json({ data: [] }, { headers: { 'ratelimit-limit': '30', 'ratelimit-remaining': '0', 'ratelimit-reset': reset } }));
   const client = createClient({ clientId: 'c', auth: 'token', fetch: stub.fetch });
   await getUsers(client, { id: '1' });
-  await vi.advanceTimersByTimeAsync(5 * 60_000);
-  await expect(getUsers(client, { id: '2' })).resolves.toEqual({ data: [] });
-  expect(stub.requests).toHaveLength(2);
+  // 30 points over 120 s: one each 4 s.
+  const calls = ids(2, 4).map((id) => getUsers(client, { id }));
+  await vi.advanceTimersByTimeAsync(3900);
+  expect(stub.requests).toHaveLength(1);
+  await vi.advanceTimersByTimeAsync(8200);
+  await Promise.all(calls);
+  expect(stub.requests).toHaveLength(4);
 });
 
 /** Follows a promise: `outcome()` is its value, its error's message, or 'pending'. */
