@@ -222,7 +222,8 @@ interface Connection {
   /** primary: the live connection; handover: opened for `reconnect_url`; dead: closed or replaced, ignored. */
   role: 'primary' | 'handover' | 'dead';
   timer?: ReturnType<typeof setTimeout>;
-  watchdogMs: number;
+  /** The watchdog's limit: ms of silence after which the connection counts as dead. */
+  timeout: number;
   /** Twitch sends one welcome and at most one `session_reconnect` per connection; repeats are ignored. */
   welcomed?: boolean;
   moved?: boolean;
@@ -238,7 +239,8 @@ interface Entry {
   subscription?: EventSubSubscription;
   /** Every id this subscription had, so `unsubscribe` works with an id from before a reconnect. */
   ids: Set<string>;
-  sessionId?: string;
+  /** The session it exists on (Twitch's `transport.session_id`). */
+  session_id?: string;
   pending?: Promise<void>;
   removed?: boolean;
 }
@@ -275,8 +277,6 @@ export const spec = (id: string, method: EndpointSpec['method'], path: string, t
   tokens,
   ...extra,
 }) as EndpointSpec; // (not `paginated`: the client never reads it)
-/** `delete-eventsub-subscription`, used twice. */
-const removal = () => spec('delete-eventsub-subscription', 'DELETE', 'eventsub/subscriptions', ['app', 'user'], { query: ['id'] });
 
 /**
  * @internal What `attachToConduit` needs of a socket it serves: its Helix call (with its `user`)
@@ -307,8 +307,8 @@ export class EventSubSocket {
   readonly #baseUrl: string;
   /** Listeners by name. A list is replaced, never changed, so a delivery walks the one it began with. */
   readonly #handlers = new Map<string, readonly Handler[]>();
-  /** The last notification's type and its listeners (notifications mostly repeat one type); `on` sets 0, which no type equals (not even ''). */
-  #lastType: unknown = 0;
+  /** The last notification's type and its listeners (notifications mostly repeat one type); `on` sets 0 (and it starts undefined), which no type equals (not even ''). */
+  #lastType: unknown;
   #lastHandlers: readonly Handler[] | undefined;
   readonly #entries = new Set<Entry>();
   /** Message ids seen, from `#head` on, in arrival order, with each one's hash and when it came. */
@@ -329,13 +329,13 @@ export class EventSubSocket {
   #handover: Connection | undefined;
   #session: EventSubSession | undefined;
   #ready: Deferred<EventSubSession> | undefined;
-  #hadSession = false;
+  #hadSession: boolean | undefined;
   /** When the latest welcome arrived: a session is healthy once this is HEALTHY_MS ago. */
   #welcomedAt = 0;
   /** Our clock minus Twitch's, from the last welcome. */
   #skew = 0;
   /** When the last frame arrived before the connection was lost. */
-  #lostAt = 0;
+  #lostAt: number | undefined;
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** 1 while this socket holds one of its user token's three places. */
@@ -445,7 +445,7 @@ export class EventSubSocket {
     const entry = [...this.#entries].find((candidate) => candidate.ids.has(id));
     if (entry) this.#forget(entry);
     try {
-      await this.#helix(removal(), { id: entry?.subscription?.id ?? id });
+      await this.#delete(entry?.subscription?.id ?? id);
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
     }
@@ -485,9 +485,10 @@ export class EventSubSocket {
     // (Both connections stay referenced, marked dead: nothing reads them once the state is closed.)
     this.#session = undefined;
     this.#hold(0);
-    this.#ready?.reject(closedError());
+    const error = closedError(); // (one for both)
+    this.#ready?.reject(error);
     this.#ready = undefined;
-    this.#closing.abort(closedError());
+    this.#closing.abort(error);
     this.#emit('close', undefined);
   }
 
@@ -501,7 +502,7 @@ export class EventSubSocket {
     const connection = {
       ws,
       role,
-      watchdogMs: role === 'handover' ? HANDOVER_MS : (this.#options.connectTimeoutMs ?? 10_000),
+      timeout: role === 'handover' ? HANDOVER_MS : (this.#options.connectTimeoutMs ?? 10_000),
     } as Connection;
     // Whatever a server sends, nothing escapes a listener: it is reported on `error`.
     const listen = (type: string, run: (event: MessageEvent & CloseEvent) => void) =>
@@ -526,11 +527,11 @@ export class EventSubSocket {
     clearTimeout(connection.timer);
     connection.heard = Date.now();
     const check = (): void => {
-      const left = connection.heard + connection.watchdogMs - Date.now();
+      const left = connection.heard + connection.timeout - Date.now();
       if (left > 0) connection.timer = later(check, left);
       else this.#gone(connection, 0, connection.welcomed ? 'no message within the keepalive time' : 'no welcome in time', 'keepalive_timeout');
     };
-    connection.timer = later(check, connection.watchdogMs);
+    connection.timer = later(check, connection.timeout);
   }
 
   /** Stops listening to a connection and closes it. The client never sends anything else. */
@@ -655,7 +656,7 @@ export class EventSubSocket {
       if (keepalive != null) this.#emit('error', new EventSubError('keepalive', 'keepalive_timeout_seconds not from 10 to 600: ignored'));
       keepalive = this.#options.keepaliveTimeoutSeconds ?? 10;
     }
-    connection.watchdogMs = (keepalive as number) * 1000 + (this.#options.keepaliveGraceMs ?? 5000);
+    connection.timeout = (keepalive as number) * 1000 + (this.#options.keepaliveGraceMs ?? 5000);
     this.#arm(connection);
     this.#welcomedAt = Date.now();
 
@@ -668,7 +669,7 @@ export class EventSubSocket {
       connection.role = 'primary';
       if (previous) {
         // The subscriptions moved with the session (even if Twitch gave it a new id).
-        for (const entry of this.#entries) if (entry.sessionId === previous.id) entry.sessionId = session.id;
+        for (const entry of this.#entries) if (entry.session_id === previous.id) entry.session_id = session.id;
         return this.#settle(session, true);
       }
       // The session handed over had not settled: this one settles as a new one does.
@@ -829,12 +830,12 @@ export class EventSubSocket {
 
   /** Creates the subscription on the current session unless it already exists there. */
   #ensure(entry: Entry): Promise<void> {
-    entry.pending ??= (async () => {
+    return (entry.pending ??= (async () => {
       let retried = false;
       try {
-        while (!entry.removed && this.#state !== 'closed') {
-          const session = await this.connect();
-          if (entry.sessionId === session.id) return;
+        while (!entry.removed) {
+          const session = await this.connect(); // (after close(), it throws `closed`)
+          if (entry.session_id === session.id) return;
           try {
             const body = (await this.#helix(
               spec('create-eventsub-subscription', 'POST', 'eventsub/subscriptions', ['user'], {
@@ -852,7 +853,7 @@ export class EventSubSocket {
               entry.subscription = created;
               entry.ids.add(created.id);
               // Unsubscribed while this call was out: it must not live on.
-              if (entry.removed) await this.#helix(removal(), { id: created.id }).catch(() => {});
+              if (entry.removed) await this.#delete(created.id).catch(() => {});
             }
             if (typeof body?.total_cost === 'number') {
               this.#cost = { total: body.total ?? 0, total_cost: body.total_cost, max_total_cost: body.max_total_cost ?? 0 };
@@ -867,7 +868,7 @@ export class EventSubSocket {
               if (!orphan) throw error;
               if (orphan.transport?.session_id !== session.id && !retried) {
                 retried = true;
-                await this.#helix(removal(), { id: orphan.id }).catch(() => {});
+                await this.#delete(orphan.id).catch(() => {});
                 continue;
               }
               // Otherwise it exists on this session, which is what we want.
@@ -877,14 +878,18 @@ export class EventSubSocket {
               throw error;
             }
           }
-          entry.sessionId = session.id;
+          entry.session_id = session.id;
         }
         if (this.#state === 'closed') throw closedError();
       } finally {
         entry.pending = undefined;
       }
-    })();
-    return entry.pending;
+    })());
+  }
+
+  /** Deletes a subscription over Helix. */
+  #delete(id: string): Promise<unknown> {
+    return this.#helix(spec('delete-eventsub-subscription', 'DELETE', 'eventsub/subscriptions', ['app', 'user'], { query: ['id'] }), { id });
   }
 
   /** A Helix call as this socket's user. */
