@@ -106,7 +106,12 @@ export const CLOSE_CODES: Readonly<Record<number, { readonly reason: string; rea
 /** The WebSocket constructor shape the socket needs (the standard one). */
 export type WebSocketConstructor = new (url: string) => WebSocket;
 
-/** Options of {@link EventSubSocket}. */
+/**
+ * Options of {@link EventSubSocket}. Each numeric one but `keepaliveTimeoutSeconds` (10 to 600),
+ * `reconnect`'s too, is absent (or null: its default) or a number from 0 up, Infinity included;
+ * anything else (NaN, a negative number, a string) makes the constructor throw `InputError` with
+ * the option's own name as `param` (`minDelayMs`, not `reconnect.minDelayMs`: the names are unique).
+ */
 export interface EventSubSocketOptions {
   /** The Helix client whose user token creates the subscriptions. */
   client: Client;
@@ -117,9 +122,9 @@ export interface EventSubSocketOptions {
    * welcome granting one outside 10 to 600 s is reported (`keepalive`) and this one is used.
    */
   keepaliveTimeoutSeconds?: number;
-  /** Extra silence tolerated past the keepalive before the connection counts as dead, in ms. Default 5000. */
+  /** Extra silence tolerated past the keepalive before the connection counts as dead, in ms (Infinity: never). Default 5000. */
   keepaliveGraceMs?: number;
-  /** Milliseconds to wait for the welcome after opening a connection. Default 10000. */
+  /** Milliseconds to wait for the welcome after opening a connection (0 gives up at once, Infinity never). Default 10000. */
   connectTimeoutMs?: number;
   /** The WebSocket constructor. Default `globalThis.WebSocket`, read at each connection. */
   WebSocket?: WebSocketConstructor;
@@ -150,18 +155,27 @@ export interface EventSubSocketOptions {
    * ago is lost or handed over.
    */
   reconnect?: {
-    /** First retry delay in ms (the first attempt after a healthy session is immediate). Default 1000. */
+    /** First retry delay in ms (the first attempt after a healthy session is immediate); 0 means no backoff at all. Default 1000. */
     minDelayMs?: number;
-    /** Longest delay in ms. Default 60000. */
+    /** Longest delay in ms (0, like a `minDelayMs` of 0, retries without waiting). Default 60000. */
     maxDelayMs?: number;
-    /** Give up after this many failed attempts in a row. Default Infinity. */
+    /** Give up after this many failed attempts in a row (0: a lost connection is not retried). Default Infinity. */
     attempts?: number;
   };
-  /** Message ids remembered to drop duplicates (each for ten minutes). Default 10000. */
+  /**
+   * Message ids remembered to drop duplicates (each for ten minutes). Default 10000. 0 remembers
+   * none (a repeat is then dropped only once it is ten minutes old); Infinity every id of the ten minutes.
+   */
   maxRememberedIds?: number;
-  /** Longer frames (in UTF-16 code units) are dropped unparsed and reported. Default 1048576 (Twitch's are a few KB). */
+  /** Longer frames (in UTF-16 code units) are dropped unparsed and reported (Infinity: no cap). Default 1048576 (Twitch's are a few KB). */
   maxFrameLength?: number;
 }
+
+/** The numeric options (`reconnect`'s among them) with their defaults: the constructor checks and fills in each. */
+const NUMBERS = { keepaliveGraceMs: 5000, connectTimeoutMs: 10_000, maxRememberedIds: 10_000, maxFrameLength: 1 << 20, minDelayMs: 1000, maxDelayMs: 60_000, attempts: Infinity };
+
+/** The options as the socket reads them: one flat record (`reconnect`'s flattened in) with the defaults filled in. */
+type Settings = EventSubSocketOptions & ParseOptions & typeof NUMBERS;
 
 /** The socket's connection state, for UIs. */
 export type EventSubSocketState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -298,12 +312,11 @@ const claimed = /* @__PURE__ */ new WeakMap<Client, Map<string, number>>();
  * @see https://dev.twitch.tv/docs/eventsub/handling-websocket-events/
  */
 export class EventSubSocket {
-  readonly #options: EventSubSocketOptions;
   /**
-   * The options as at construction, with the client's `validate`, `onInvalid` and `log` as
-   * defaults: how frames are parsed, and (`client`) the client, kept here rather than in a field of its own.
+   * The options as at construction, `reconnect`'s among them, with every default filled in (the
+   * client's `validate`, `onInvalid` and `log` too): also how frames are parsed, and the client.
    */
-  readonly #parse: ParseOptions & { client: Client };
+  readonly #options: Settings;
   readonly #baseUrl: string;
   /** Listeners by name. A list is replaced, never changed, so a delivery walks the one it began with. */
   readonly #handlers = new Map<string, readonly Handler[]>();
@@ -346,24 +359,30 @@ export class EventSubSocket {
 
   constructor(options: EventSubSocketOptions) {
     if (!options?.client) throw new InputError('client', 'is required');
-    const keepalive = options.keepaliveTimeoutSeconds;
-    if (keepalive !== undefined && !(Number.isInteger(keepalive) && keepalive >= 10 && keepalive <= 600)) {
-      throw new InputError('keepaliveTimeoutSeconds', 'must be a whole number from 10 to 600');
-    }
-    this.#options = options;
     const log = options.log ?? options.client.log;
-    // (Parsing reads `schemas`, `validate`, `onInvalid` and `log` only.)
-    this.#parse = {
+    // (Parsing reads `schemas`, `validate`, `onInvalid` and `log` only. A key inside `reconnect`
+    // never replaces a top-level option; the names are unique, so InputError's `param` is just the name.)
+    const settings = (this.#options = {
+      ...options.reconnect,
       ...options,
       validate: options.validate ?? options.client.validate,
       onInvalid: options.onInvalid ?? options.client.onInvalid,
       log,
-    };
+    } as Settings & Record<string, unknown>);
+    // NaN (from `Number()` of nothing) or a negative number would turn a cap or the backoff off unseen.
+    for (const name in NUMBERS) {
+      const value = (settings[name] ??= NUMBERS[name as keyof typeof NUMBERS]);
+      if (!(typeof value == 'number' && value >= 0)) throw new InputError(name, 'must be a number from 0 up');
+    }
     // The `reconnect` payload is a log entry. As a listener, a log that throws is reported on
     // `error` like any handler, never up the socket.
     if (log) this.on('reconnect', log);
     const url = new URL(options.url ?? EVENTSUB_WS_URL);
-    if (keepalive !== undefined) url.searchParams.set('keepalive_timeout_seconds', String(keepalive));
+    const keepalive = options.keepaliveTimeoutSeconds;
+    if (keepalive !== undefined) {
+      if (!(Number.isInteger(keepalive) && keepalive >= 10 && keepalive <= 600)) throw new InputError('keepaliveTimeoutSeconds', 'must be a whole number from 10 to 600');
+      url.searchParams.set('keepalive_timeout_seconds', String(keepalive));
+    }
     this.#baseUrl = url.href;
     socketAccess.set(this, [(spec, input) => this.#helix(spec, input), (error) => this.#emit('error', error)]);
   }
@@ -502,7 +521,7 @@ export class EventSubSocket {
     const connection = {
       ws,
       role,
-      timeout: role === 'handover' ? HANDOVER_MS : (this.#options.connectTimeoutMs ?? 10_000),
+      timeout: role === 'handover' ? HANDOVER_MS : this.#options.connectTimeoutMs,
     } as Connection;
     // Whatever a server sends, nothing escapes a listener: it is reported on `error`.
     const listen = (type: string, run: (event: MessageEvent & CloseEvent) => void) =>
@@ -599,8 +618,7 @@ export class EventSubSocket {
    * so many clients spread out), and says so on `reconnect`.
    */
   #retry(reason: ReconnectReason, attempt: number, url: string, run: () => void): void {
-    const { minDelayMs = 1000, maxDelayMs = 60_000 } = this.#options.reconnect ?? {};
-    const delay = Math.round((attempt && Math.min(maxDelayMs, minDelayMs * 2 ** (attempt - 1))) * (0.5 + Math.random() / 2));
+    const delay = Math.round((attempt && Math.min(this.#options.maxDelayMs, this.#options.minDelayMs * 2 ** (attempt - 1))) * (0.5 + Math.random() / 2));
     this.#emit('reconnect', { type: 'reconnect', source: 'eventsub', reason, attempt, delay, url });
     clearTimeout(this.#retryTimer);
     this.#retryTimer = later(run, delay);
@@ -608,7 +626,7 @@ export class EventSubSocket {
 
   #scheduleReconnect(reason: ReconnectReason): void {
     const attempt = this.#attempt++;
-    if (attempt >= (this.#options.reconnect?.attempts ?? Infinity)) return this.#stop(new EventSubError('connection', `gave up reconnecting after ${attempt} attempts`));
+    if (attempt >= this.#options.attempts) return this.#stop(new EventSubError('connection', `gave up reconnecting after ${attempt} attempts`));
     this.#state = 'reconnecting';
     this.#retry(reason, attempt, this.#baseUrl, () => {
       if (this.#state !== 'reconnecting' || this.#primary) return;
@@ -629,9 +647,8 @@ export class EventSubSocket {
     if (connection.role === 'dead') return;
     // Every frame counts as a sign of life.
     const now = (connection.heard = Date.now());
-    const max = this.#options.maxFrameLength ?? 1 << 20;
-    if (typeof data !== 'string' || data.length > max) throw new EventSubError('frame', 'a frame not text or over maxFrameLength');
-    const frame = parseEventSubFrame(data, this.#parse);
+    if (typeof data !== 'string' || data.length > this.#options.maxFrameLength) throw new EventSubError('frame', 'a frame not text or over maxFrameLength');
+    const frame = parseEventSubFrame(data, this.#options);
     const { message_type: type, message_timestamp: timestamp } = frame.metadata;
     if (type === 'session_welcome' || type === 'session_keepalive') {
       // Twitch's clock as seen from ours, so the age check below survives a wrong local clock, and
@@ -656,7 +673,7 @@ export class EventSubSocket {
       if (keepalive != null) this.#emit('error', new EventSubError('keepalive', 'keepalive_timeout_seconds not from 10 to 600: ignored'));
       keepalive = this.#options.keepaliveTimeoutSeconds ?? 10;
     }
-    connection.timeout = (keepalive as number) * 1000 + (this.#options.keepaliveGraceMs ?? 5000);
+    connection.timeout = (keepalive as number) * 1000 + this.#options.keepaliveGraceMs;
     this.#arm(connection);
     this.#welcomedAt = Date.now();
 
@@ -799,7 +816,7 @@ export class EventSubSocket {
     hash ^= hash >>> 15;
     const slot = this.#find(hash, id);
     if (this.#slots[slot]) return true;
-    this.#head = Math.max(this.#head, this.#ids.length + 1 - (this.#options.maxRememberedIds ?? 10_000));
+    this.#head = Math.max(this.#head, this.#ids.length + 1 - this.#options.maxRememberedIds);
     this.#slots[slot] = this.#ids.push(id);
     this.#hashes.push(hash);
     this.#times.push(now);
@@ -894,7 +911,7 @@ export class EventSubSocket {
 
   /** A Helix call as this socket's user. */
   #helix(spec: EndpointSpec, input: Record<string, unknown>): Promise<unknown> {
-    return this.#parse.client.call(spec, input, { user: this.#options.user, signal: this.#closing.signal });
+    return this.#options.client.call(spec, input, { user: this.#options.user, signal: this.#closing.signal });
   }
 
   #forget(entry: Entry): void {
@@ -906,8 +923,8 @@ export class EventSubSocket {
 
   /** Takes (1) or gives back (0) this socket's place among the sockets its client and user may hold. */
   #hold(want: number): void {
-    const counts = claimed.get(this.#parse.client) ?? new Map<string, number>();
-    claimed.set(this.#parse.client, counts);
+    const counts = claimed.get(this.#options.client) ?? new Map<string, number>();
+    claimed.set(this.#options.client, counts);
     const key = this.#options.user ?? '';
     const open = counts.get(key) ?? 0;
     if (want > this.#slot && open >= MAX_SOCKETS_PER_TOKEN) {
