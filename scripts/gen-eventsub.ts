@@ -15,6 +15,7 @@
  * (what Twitch actually sends) win: see FIXES below, each with its reason.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { eventFieldPaths, loadCorpus, shows, writeErrata, type ErratumChange, type ErratumRecord } from '../test/corpus/check.ts';
 
 const COMMAND = 'npx node scripts/gen-eventsub.ts';
@@ -434,7 +435,8 @@ function generateTypes(entries: Entry[], names: Map<Entry, string>, newest: Map<
 /**
  * The runtime table, sized for the bundle: one row per distinct (version, condition, scopes,
  * flags), naming every type that shares it, so the common lines are written once. Rows of newer
- * versions come first, so a type's lines come out newest first; the rest is sorted for gzip.
+ * versions come first, so a type's lines come out newest first; within a version, rows come in
+ * the order gzip packs smallest (see packForGzip).
  */
 function versionsTable(byType: Map<string, Entry[]>): string {
   const rows = new Map<string, { version: string; types: string[] }>();
@@ -459,11 +461,34 @@ function versionsTable(byType: Map<string, Entry[]>): string {
   // The two most repeated words, one character each (gzip stores a short literal for less than a
   // back-reference): '^' for the condition field broadcaster_user_id, '!' for the scope prefix
   // 'moderator:'. The check above keeps both characters out of the data.
-  return [...rows]
+  const lines = [...rows]
     .map(([line, row]) => ({ line, version: row.version, types: row.types.sort() }))
     .sort((a, b) => rank(b.version) - rank(a.version) || (a.line < b.line ? -1 : 1))
-    .map(({ line, types }) => `${line.replace(/\bbroadcaster_user_id\b/g, '^').replaceAll('moderator:', '!')}=${types.map((type) => type.replace(/^channel\./, '.')).join(' ').replace(/(?<= |^)([\w.]+\.)(\w+)((?: \1\w+(?= |$))+)/g, (_, prefix: string, first: string, rest: string) => prefix + first + rest.replaceAll(' ' + prefix, ','))}`)
-    .join('\n');
+    .map(({ line, types }) => `${line.replace(/\bbroadcaster_user_id\b/g, '^').replaceAll('moderator:', '!')}=${types.map((type) => type.replace(/^channel\./, '.')).join(' ').replace(/(?<= |^)([\w.]+\.)(\w+)((?: \1\w+(?= |$))+)/g, (_, prefix: string, first: string, rest: string) => prefix + first + rest.replaceAll(' ' + prefix, ','))}`);
+  return packForGzip(lines, (line) => line.split(';', 1)[0]!).join('\n');
+}
+
+/**
+ * Reorders lines within each run of one `group` (their order there means nothing) while the
+ * gzipped text shrinks, moving one line at a time: from a sorted start, about 2% off the table in
+ * a bundle. Deterministic for one zlib (Node's own); any order it finds is as valid as another.
+ */
+function packForGzip(lines: string[], group: (line: string) => string): string[] {
+  const size = (list: string[]) => gzipSync(list.join('\n'), { level: 9 }).length;
+  let best = size(lines);
+  for (let moved = true; moved; ) {
+    moved = false;
+    for (let from = 0; from < lines.length; from++) {
+      for (let to = 0; to < lines.length; to++) {
+        if (from === to || group(lines[from]!) !== group(lines[to]!)) continue;
+        const next = [...lines];
+        next.splice(to, 0, ...next.splice(from, 1));
+        const bytes = size(next);
+        if (bytes < best) [best, lines, moved] = [bytes, next, true];
+      }
+    }
+  }
+  return lines;
 }
 
 function generateVersions(byType: Map<string, Entry[]>): string {

@@ -353,11 +353,17 @@ export function findSchema(list: EventSubSchemas | undefined, type: string, vers
   return map?.get(`${type}@${version}`);
 }
 
-/** Whether an event fits the schema `options.schemas` holds for its subscription's type and version (or none is held). */
-function eventFits(payload: Record<string, any>, { schemas }: ParseOptions): boolean {
-  const { type, version } = payload.subscription;
+/** The schema `options.schemas` holds for the type and version of a payload's subscription (which may be anything). */
+function schemaOf({ subscription }: Record<string, any>, { schemas }: ParseOptions): EventSubSchema | undefined {
+  const type = subscription?.type;
+  const version = subscription?.version;
   if (last[0] !== schemas || last[1] !== type || last[2] !== version) last = [schemas, type, version, findSchema(schemas, type, version)];
-  const descriptor = last[3];
+  return last[3];
+}
+
+/** Whether an event fits the schema `options.schemas` holds for its subscription's type and version (or none is held). */
+function eventFits(payload: Record<string, any>, options: ParseOptions): boolean {
+  const descriptor = schemaOf(payload, options);
   return !descriptor || (descriptor.fits ? descriptor.fits(payload.event) : !check(descriptor.event, payload.event, ''));
 }
 
@@ -437,7 +443,7 @@ function parseFrame(message: Record<string, unknown>, options: ParseOptions): Ev
   const body = message.payload as Record<string, any>;
   if (!Object.hasOwn(PAYLOADS, type)) fail(FRAME, 'metadata.message_type', 'expected a known message type', message);
   misfits(body, PAYLOADS[type]!, 'payload.', found);
-  if (type === 'notification') eventMisfits(body, 'payload.', found, mode && findSchema(options.schemas, body.subscription?.type, body.subscription?.version));
+  if (type === 'notification') eventMisfits(body, 'payload.', found, mode && schemaOf(body, options));
   settle(found, mode, options, named(FRAME, body), message);
   return message as unknown as EventSubFrame;
 }

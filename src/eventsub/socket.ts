@@ -106,7 +106,12 @@ export const CLOSE_CODES: Readonly<Record<number, { readonly reason: string; rea
 /** The WebSocket constructor shape the socket needs (the standard one). */
 export type WebSocketConstructor = new (url: string) => WebSocket;
 
-/** Options of {@link EventSubSocket}. */
+/**
+ * Options of {@link EventSubSocket}. Each numeric one but `keepaliveTimeoutSeconds` (10 to 600),
+ * `reconnect`'s too, is absent (or null: its default) or a number from 0 up, Infinity included;
+ * anything else (NaN, a negative number, a string) makes the constructor throw `InputError` with
+ * the option's own name as `param` (`minDelayMs`, not `reconnect.minDelayMs`: the names are unique).
+ */
 export interface EventSubSocketOptions {
   /** The Helix client whose user token creates the subscriptions. */
   client: Client;
@@ -117,9 +122,9 @@ export interface EventSubSocketOptions {
    * welcome granting one outside 10 to 600 s is reported (`keepalive`) and this one is used.
    */
   keepaliveTimeoutSeconds?: number;
-  /** Extra silence tolerated past the keepalive before the connection counts as dead, in ms. Default 5000. */
+  /** Extra silence tolerated past the keepalive before the connection counts as dead, in ms (Infinity: never). Default 5000. */
   keepaliveGraceMs?: number;
-  /** Milliseconds to wait for the welcome after opening a connection. Default 10000. */
+  /** Milliseconds to wait for the welcome after opening a connection (0 gives up at once, Infinity never). Default 10000. */
   connectTimeoutMs?: number;
   /** The WebSocket constructor. Default `globalThis.WebSocket`, read at each connection. */
   WebSocket?: WebSocketConstructor;
@@ -150,18 +155,27 @@ export interface EventSubSocketOptions {
    * ago is lost or handed over.
    */
   reconnect?: {
-    /** First retry delay in ms (the first attempt after a healthy session is immediate). Default 1000. */
+    /** First retry delay in ms (the first attempt after a healthy session is immediate); 0 means no backoff at all. Default 1000. */
     minDelayMs?: number;
-    /** Longest delay in ms. Default 60000. */
+    /** Longest delay in ms (0, like a `minDelayMs` of 0, retries without waiting). Default 60000. */
     maxDelayMs?: number;
-    /** Give up after this many failed attempts in a row. Default Infinity. */
+    /** Give up after this many failed attempts in a row (0: a lost connection is not retried). Default Infinity. */
     attempts?: number;
   };
-  /** Message ids remembered to drop duplicates (each for ten minutes). Default 10000. */
+  /**
+   * Message ids remembered to drop duplicates (each for ten minutes). Default 10000. 0 remembers
+   * none (a repeat is then dropped only once it is ten minutes old); Infinity every id of the ten minutes.
+   */
   maxRememberedIds?: number;
-  /** Longer frames (in UTF-16 code units) are dropped unparsed and reported. Default 1048576 (Twitch's are a few KB). */
+  /** Longer frames (in UTF-16 code units) are dropped unparsed and reported (Infinity: no cap). Default 1048576 (Twitch's are a few KB). */
   maxFrameLength?: number;
 }
+
+/** The numeric options (`reconnect`'s among them) with their defaults: the constructor checks and fills in each. */
+const NUMBERS = { keepaliveGraceMs: 5000, connectTimeoutMs: 10_000, maxRememberedIds: 10_000, maxFrameLength: 1 << 20, minDelayMs: 1000, maxDelayMs: 60_000, attempts: Infinity };
+
+/** The options as the socket reads them: one flat record (`reconnect`'s flattened in) with the defaults filled in. */
+type Settings = EventSubSocketOptions & ParseOptions & typeof NUMBERS;
 
 /** The socket's connection state, for UIs. */
 export type EventSubSocketState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -222,7 +236,8 @@ interface Connection {
   /** primary: the live connection; handover: opened for `reconnect_url`; dead: closed or replaced, ignored. */
   role: 'primary' | 'handover' | 'dead';
   timer?: ReturnType<typeof setTimeout>;
-  watchdogMs: number;
+  /** The watchdog's limit: ms of silence after which the connection counts as dead. */
+  timeout: number;
   /** Twitch sends one welcome and at most one `session_reconnect` per connection; repeats are ignored. */
   welcomed?: boolean;
   moved?: boolean;
@@ -238,7 +253,8 @@ interface Entry {
   subscription?: EventSubSubscription;
   /** Every id this subscription had, so `unsubscribe` works with an id from before a reconnect. */
   ids: Set<string>;
-  sessionId?: string;
+  /** The session it exists on (Twitch's `transport.session_id`). */
+  session_id?: string;
   pending?: Promise<void>;
   removed?: boolean;
 }
@@ -275,8 +291,6 @@ export const spec = (id: string, method: EndpointSpec['method'], path: string, t
   tokens,
   ...extra,
 }) as EndpointSpec; // (not `paginated`: the client never reads it)
-/** `delete-eventsub-subscription`, used twice. */
-const removal = () => spec('delete-eventsub-subscription', 'DELETE', 'eventsub/subscriptions', ['app', 'user'], { query: ['id'] });
 
 /**
  * @internal What `attachToConduit` needs of a socket it serves: its Helix call (with its `user`)
@@ -298,17 +312,16 @@ const claimed = /* @__PURE__ */ new WeakMap<Client, Map<string, number>>();
  * @see https://dev.twitch.tv/docs/eventsub/handling-websocket-events/
  */
 export class EventSubSocket {
-  readonly #options: EventSubSocketOptions;
   /**
-   * The options as at construction, with the client's `validate`, `onInvalid` and `log` as
-   * defaults: how frames are parsed, and (`client`) the client, kept here rather than in a field of its own.
+   * The options as at construction, `reconnect`'s among them, with every default filled in (the
+   * client's `validate`, `onInvalid` and `log` too): also how frames are parsed, and the client.
    */
-  readonly #parse: ParseOptions & { client: Client };
+  readonly #options: Settings;
   readonly #baseUrl: string;
   /** Listeners by name. A list is replaced, never changed, so a delivery walks the one it began with. */
   readonly #handlers = new Map<string, readonly Handler[]>();
-  /** The last notification's type and its listeners (notifications mostly repeat one type); `on` sets 0, which no type equals (not even ''). */
-  #lastType: unknown = 0;
+  /** The last notification's type and its listeners (notifications mostly repeat one type); `on` sets 0 (and it starts undefined), which no type equals (not even ''). */
+  #lastType: unknown;
   #lastHandlers: readonly Handler[] | undefined;
   readonly #entries = new Set<Entry>();
   /** Message ids seen, from `#head` on, in arrival order, with each one's hash and when it came. */
@@ -329,13 +342,13 @@ export class EventSubSocket {
   #handover: Connection | undefined;
   #session: EventSubSession | undefined;
   #ready: Deferred<EventSubSession> | undefined;
-  #hadSession = false;
+  #hadSession: boolean | undefined;
   /** When the latest welcome arrived: a session is healthy once this is HEALTHY_MS ago. */
   #welcomedAt = 0;
   /** Our clock minus Twitch's, from the last welcome. */
   #skew = 0;
   /** When the last frame arrived before the connection was lost. */
-  #lostAt = 0;
+  #lostAt: number | undefined;
   #attempt = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   /** 1 while this socket holds one of its user token's three places. */
@@ -346,24 +359,30 @@ export class EventSubSocket {
 
   constructor(options: EventSubSocketOptions) {
     if (!options?.client) throw new InputError('client', 'is required');
-    const keepalive = options.keepaliveTimeoutSeconds;
-    if (keepalive !== undefined && !(Number.isInteger(keepalive) && keepalive >= 10 && keepalive <= 600)) {
-      throw new InputError('keepaliveTimeoutSeconds', 'must be a whole number from 10 to 600');
-    }
-    this.#options = options;
     const log = options.log ?? options.client.log;
-    // (Parsing reads `schemas`, `validate`, `onInvalid` and `log` only.)
-    this.#parse = {
+    // (Parsing reads `schemas`, `validate`, `onInvalid` and `log` only. A key inside `reconnect`
+    // never replaces a top-level option; the names are unique, so InputError's `param` is just the name.)
+    const settings = (this.#options = {
+      ...options.reconnect,
       ...options,
       validate: options.validate ?? options.client.validate,
       onInvalid: options.onInvalid ?? options.client.onInvalid,
       log,
-    };
+    } as Settings & Record<string, unknown>);
+    // NaN (from `Number()` of nothing) or a negative number would turn a cap or the backoff off unseen.
+    for (const name in NUMBERS) {
+      const value = (settings[name] ??= NUMBERS[name as keyof typeof NUMBERS]);
+      if (!(typeof value == 'number' && value >= 0)) throw new InputError(name, 'must be a number from 0 up');
+    }
     // The `reconnect` payload is a log entry. As a listener, a log that throws is reported on
     // `error` like any handler, never up the socket.
     if (log) this.on('reconnect', log);
     const url = new URL(options.url ?? EVENTSUB_WS_URL);
-    if (keepalive !== undefined) url.searchParams.set('keepalive_timeout_seconds', String(keepalive));
+    const keepalive = options.keepaliveTimeoutSeconds;
+    if (keepalive !== undefined) {
+      if (!(Number.isInteger(keepalive) && keepalive >= 10 && keepalive <= 600)) throw new InputError('keepaliveTimeoutSeconds', 'must be a whole number from 10 to 600');
+      url.searchParams.set('keepalive_timeout_seconds', String(keepalive));
+    }
     this.#baseUrl = url.href;
     socketAccess.set(this, [(spec, input) => this.#helix(spec, input), (error) => this.#emit('error', error)]);
   }
@@ -445,7 +464,7 @@ export class EventSubSocket {
     const entry = [...this.#entries].find((candidate) => candidate.ids.has(id));
     if (entry) this.#forget(entry);
     try {
-      await this.#helix(removal(), { id: entry?.subscription?.id ?? id });
+      await this.#delete(entry?.subscription?.id ?? id);
     } catch (error) {
       if (!(error instanceof NotFoundError)) throw error;
     }
@@ -485,9 +504,10 @@ export class EventSubSocket {
     // (Both connections stay referenced, marked dead: nothing reads them once the state is closed.)
     this.#session = undefined;
     this.#hold(0);
-    this.#ready?.reject(closedError());
+    const error = closedError(); // (one for both)
+    this.#ready?.reject(error);
     this.#ready = undefined;
-    this.#closing.abort(closedError());
+    this.#closing.abort(error);
     this.#emit('close', undefined);
   }
 
@@ -501,7 +521,7 @@ export class EventSubSocket {
     const connection = {
       ws,
       role,
-      watchdogMs: role === 'handover' ? HANDOVER_MS : (this.#options.connectTimeoutMs ?? 10_000),
+      timeout: role === 'handover' ? HANDOVER_MS : this.#options.connectTimeoutMs,
     } as Connection;
     // Whatever a server sends, nothing escapes a listener: it is reported on `error`.
     const listen = (type: string, run: (event: MessageEvent & CloseEvent) => void) =>
@@ -526,11 +546,11 @@ export class EventSubSocket {
     clearTimeout(connection.timer);
     connection.heard = Date.now();
     const check = (): void => {
-      const left = connection.heard + connection.watchdogMs - Date.now();
+      const left = connection.heard + connection.timeout - Date.now();
       if (left > 0) connection.timer = later(check, left);
       else this.#gone(connection, 0, connection.welcomed ? 'no message within the keepalive time' : 'no welcome in time', 'keepalive_timeout');
     };
-    connection.timer = later(check, connection.watchdogMs);
+    connection.timer = later(check, connection.timeout);
   }
 
   /** Stops listening to a connection and closes it. The client never sends anything else. */
@@ -598,8 +618,7 @@ export class EventSubSocket {
    * so many clients spread out), and says so on `reconnect`.
    */
   #retry(reason: ReconnectReason, attempt: number, url: string, run: () => void): void {
-    const { minDelayMs = 1000, maxDelayMs = 60_000 } = this.#options.reconnect ?? {};
-    const delay = Math.round((attempt && Math.min(maxDelayMs, minDelayMs * 2 ** (attempt - 1))) * (0.5 + Math.random() / 2));
+    const delay = Math.round((attempt && Math.min(this.#options.maxDelayMs, this.#options.minDelayMs * 2 ** (attempt - 1))) * (0.5 + Math.random() / 2));
     this.#emit('reconnect', { type: 'reconnect', source: 'eventsub', reason, attempt, delay, url });
     clearTimeout(this.#retryTimer);
     this.#retryTimer = later(run, delay);
@@ -607,7 +626,7 @@ export class EventSubSocket {
 
   #scheduleReconnect(reason: ReconnectReason): void {
     const attempt = this.#attempt++;
-    if (attempt >= (this.#options.reconnect?.attempts ?? Infinity)) return this.#stop(new EventSubError('connection', `gave up reconnecting after ${attempt} attempts`));
+    if (attempt >= this.#options.attempts) return this.#stop(new EventSubError('connection', `gave up reconnecting after ${attempt} attempts`));
     this.#state = 'reconnecting';
     this.#retry(reason, attempt, this.#baseUrl, () => {
       if (this.#state !== 'reconnecting' || this.#primary) return;
@@ -628,9 +647,8 @@ export class EventSubSocket {
     if (connection.role === 'dead') return;
     // Every frame counts as a sign of life.
     const now = (connection.heard = Date.now());
-    const max = this.#options.maxFrameLength ?? 1 << 20;
-    if (typeof data !== 'string' || data.length > max) throw new EventSubError('frame', 'a frame not text or over maxFrameLength');
-    const frame = parseEventSubFrame(data, this.#parse);
+    if (typeof data !== 'string' || data.length > this.#options.maxFrameLength) throw new EventSubError('frame', 'a frame not text or over maxFrameLength');
+    const frame = parseEventSubFrame(data, this.#options);
     const { message_type: type, message_timestamp: timestamp } = frame.metadata;
     if (type === 'session_welcome' || type === 'session_keepalive') {
       // Twitch's clock as seen from ours, so the age check below survives a wrong local clock, and
@@ -655,7 +673,7 @@ export class EventSubSocket {
       if (keepalive != null) this.#emit('error', new EventSubError('keepalive', 'keepalive_timeout_seconds not from 10 to 600: ignored'));
       keepalive = this.#options.keepaliveTimeoutSeconds ?? 10;
     }
-    connection.watchdogMs = (keepalive as number) * 1000 + (this.#options.keepaliveGraceMs ?? 5000);
+    connection.timeout = (keepalive as number) * 1000 + this.#options.keepaliveGraceMs;
     this.#arm(connection);
     this.#welcomedAt = Date.now();
 
@@ -668,7 +686,7 @@ export class EventSubSocket {
       connection.role = 'primary';
       if (previous) {
         // The subscriptions moved with the session (even if Twitch gave it a new id).
-        for (const entry of this.#entries) if (entry.sessionId === previous.id) entry.sessionId = session.id;
+        for (const entry of this.#entries) if (entry.session_id === previous.id) entry.session_id = session.id;
         return this.#settle(session, true);
       }
       // The session handed over had not settled: this one settles as a new one does.
@@ -798,7 +816,7 @@ export class EventSubSocket {
     hash ^= hash >>> 15;
     const slot = this.#find(hash, id);
     if (this.#slots[slot]) return true;
-    this.#head = Math.max(this.#head, this.#ids.length + 1 - (this.#options.maxRememberedIds ?? 10_000));
+    this.#head = Math.max(this.#head, this.#ids.length + 1 - this.#options.maxRememberedIds);
     this.#slots[slot] = this.#ids.push(id);
     this.#hashes.push(hash);
     this.#times.push(now);
@@ -829,12 +847,12 @@ export class EventSubSocket {
 
   /** Creates the subscription on the current session unless it already exists there. */
   #ensure(entry: Entry): Promise<void> {
-    entry.pending ??= (async () => {
+    return (entry.pending ??= (async () => {
       let retried = false;
       try {
-        while (!entry.removed && this.#state !== 'closed') {
-          const session = await this.connect();
-          if (entry.sessionId === session.id) return;
+        while (!entry.removed) {
+          const session = await this.connect(); // (after close(), it throws `closed`)
+          if (entry.session_id === session.id) return;
           try {
             const body = (await this.#helix(
               spec('create-eventsub-subscription', 'POST', 'eventsub/subscriptions', ['user'], {
@@ -852,7 +870,7 @@ export class EventSubSocket {
               entry.subscription = created;
               entry.ids.add(created.id);
               // Unsubscribed while this call was out: it must not live on.
-              if (entry.removed) await this.#helix(removal(), { id: created.id }).catch(() => {});
+              if (entry.removed) await this.#delete(created.id).catch(() => {});
             }
             if (typeof body?.total_cost === 'number') {
               this.#cost = { total: body.total ?? 0, total_cost: body.total_cost, max_total_cost: body.max_total_cost ?? 0 };
@@ -867,7 +885,7 @@ export class EventSubSocket {
               if (!orphan) throw error;
               if (orphan.transport?.session_id !== session.id && !retried) {
                 retried = true;
-                await this.#helix(removal(), { id: orphan.id }).catch(() => {});
+                await this.#delete(orphan.id).catch(() => {});
                 continue;
               }
               // Otherwise it exists on this session, which is what we want.
@@ -877,19 +895,23 @@ export class EventSubSocket {
               throw error;
             }
           }
-          entry.sessionId = session.id;
+          entry.session_id = session.id;
         }
         if (this.#state === 'closed') throw closedError();
       } finally {
         entry.pending = undefined;
       }
-    })();
-    return entry.pending;
+    })());
+  }
+
+  /** Deletes a subscription over Helix. */
+  #delete(id: string): Promise<unknown> {
+    return this.#helix(spec('delete-eventsub-subscription', 'DELETE', 'eventsub/subscriptions', ['app', 'user'], { query: ['id'] }), { id });
   }
 
   /** A Helix call as this socket's user. */
   #helix(spec: EndpointSpec, input: Record<string, unknown>): Promise<unknown> {
-    return this.#parse.client.call(spec, input, { user: this.#options.user, signal: this.#closing.signal });
+    return this.#options.client.call(spec, input, { user: this.#options.user, signal: this.#closing.signal });
   }
 
   #forget(entry: Entry): void {
@@ -901,8 +923,8 @@ export class EventSubSocket {
 
   /** Takes (1) or gives back (0) this socket's place among the sockets its client and user may hold. */
   #hold(want: number): void {
-    const counts = claimed.get(this.#parse.client) ?? new Map<string, number>();
-    claimed.set(this.#parse.client, counts);
+    const counts = claimed.get(this.#options.client) ?? new Map<string, number>();
+    claimed.set(this.#options.client, counts);
     const key = this.#options.user ?? '';
     const open = counts.get(key) ?? 0;
     if (want > this.#slot && open >= MAX_SOCKETS_PER_TOKEN) {

@@ -34,42 +34,42 @@ export interface TypeInfo {
 //     'x:read:y|x:manage:y', and '!' for 'moderator:'
 //   flags: 'w' webhook only, 'b' batched
 //   types: split by ' '; a leading '.' stands for 'channel.'; 'x.y.a,b' stands for 'x.y.a x.y.b'
-const TABLE = `2;^=.update
+const TABLE = `2;^,moderator_user_id;!read:followers=.follow
 2;^,moderator_user_id;!*:blocked_terms,!*:chat_settings,!*:unban_requests,!*:banned_users,!*:chat_messages,!*:warnings,!read:moderators,!read:vips=.moderate
 2;^,moderator_user_id;!manage:automod=automod.message.hold,update
-2;^,moderator_user_id;!read:followers=.follow
+2;^=.update
 2;^;channel:*:redemptions=.channel_points_automatic_reward_redemption.add
 2;^;channel:read:hype_train=.hype_train.begin,end,progress
-1;^=.shared_chat.begin,end,update stream.offline,online
-1;^,moderator_user_id;!*:blocked_terms,!*:chat_settings,!*:unban_requests,!*:banned_users,!*:chat_messages,!read:moderators,!read:vips=.moderate
 1;^,moderator_user_id;!*:shield_mode=.shield_mode.begin,end
-1;^,moderator_user_id;!*:shoutouts=.shoutout.create,receive
 1;^,moderator_user_id;!*:warnings=.warning.acknowledge,send
+1;user_id=user.update
 1;^,moderator_user_id;!manage:automod=automod.message.hold,update automod.terms.update
-1;^,moderator_user_id;!read:automod_settings=automod.settings.update
 1;^,reward_id?;bits:read=.custom_power_up_redemption.add
 1;^,reward_id?;channel:*:redemptions=.channel_points_custom_reward.remove,update .channel_points_custom_reward_redemption.add,update
 1;^,user_id;user:read:chat=.chat.clear,clear_user_messages,message,message_delete,notification,user_message_hold,user_message_update .chat_settings.update
 1;^;bits:read=.bits.use .cheer
 1;^;channel:*:polls=.poll.begin,end,progress
+1;^=.shared_chat.begin,end,update stream.offline,online
 1;^;channel:*:predictions=.prediction.begin,end,lock,progress
 1;^;channel:*:redemptions=.channel_points_automatic_reward_redemption.add .channel_points_custom_reward.add
+1;^,moderator_user_id;!*:blocked_terms,!*:chat_settings,!*:unban_requests,!*:banned_users,!*:chat_messages,!read:moderators,!read:vips=.moderate
 1;^;channel:*:vips=.vip.add,remove
-1;^;channel:moderate=.ban .unban
-1;^;channel:read:ads=.ad_break.begin
 1;^;channel:read:charity=.charity_campaign.donate,progress,start,stop
-1;^;channel:read:goals=.goal.begin,end,progress
 1;^;channel:read:subscriptions=.subscribe .subscription.end,gift,message
 1;^;moderation:read=.moderator.add,remove
+1;^;channel:read:goals=.goal.begin,end,progress
 1;client_id,conduit_id?=conduit.shard.disabled
 1;client_id;;w=user.authorization.grant,revoke
 1;extension_client_id;;w=extension.bits_transaction.create
 1;from_broadcaster_user_id|to_broadcaster_user_id=.raid
+1;^,moderator_user_id;!*:shoutouts=.shoutout.create,receive
+1;^;channel:read:ads=.ad_break.begin
+1;^,moderator_user_id;!read:automod_settings=automod.settings.update
 1;moderator_user_id,^;!*:unban_requests=.unban_request.create,resolve
+1;^;channel:moderate=.ban .unban
 1;moderator_user_id,^;!read:suspicious_users=.suspicious_user.message,update
-1;organization_id,category_id?,campaign_id?;;wb=drop.entitlement.grant
-1;user_id=user.update
 1;user_id;user:*:whispers=user.whisper.message
+1;organization_id,category_id?,campaign_id?;;wb=drop.entitlement.grant
 beta;^,moderator_user_id;channel:*:guest_star|!*:guest_star=.guest_star_guest.update .guest_star_session.begin,end .guest_star_settings.update`;
 
 let rows: string[][] | undefined;

@@ -1,11 +1,11 @@
 import { HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import type { ChannelFollowCondition, ChannelFollowEvent, StreamOnlineEvent } from '../../src/eventsub/types.js';
-import { EventSubError } from '../../src/eventsub/socket.js';
+import { EventSubError, EventSubSocket, type EventSubSocketOptions } from '../../src/eventsub/socket.js';
 import { events, waitFor } from '../../src/eventsub/listen.js';
 import { attachToConduit } from '../../src/eventsub/conduits.js';
 import { unknownType } from '../../src/eventsub/messages.js';
-import { ConflictError, MissingScopeError, type ValidationError } from '../../src/errors.js';
+import { ConflictError, InputError, MissingScopeError, type ValidationError } from '../../src/errors.js';
 import { createClient } from '../../src/client.js';
 import { follow, followCondition, harness, type Harness } from './socket.helpers.js';
 
@@ -139,6 +139,59 @@ describe('EventSubSocket: welcome and subscriptions', () => {
     await h.tick(10);
     expect(h.calls).toHaveLength(sent);
     expect(socket.subscriptions).toEqual([]);
+  });
+});
+
+describe('EventSubSocket: numeric options', () => {
+  const top = ['keepaliveGraceMs', 'connectTimeoutMs', 'maxRememberedIds', 'maxFrameLength'] as const;
+  const backoff = ['minDelayMs', 'maxDelayMs', 'attempts'] as const;
+  /** Options with one numeric option set to `value`, at the top level or inside `reconnect`. */
+  const withOption = (name: string, value: unknown) =>
+    ({ client: h.client, ...((backoff as readonly string[]).includes(name) ? { reconnect: { [name]: value } } : { [name]: value }) }) as EventSubSocketOptions;
+
+  // NaN is what `Number(process.env.UNSET)` gives; each would otherwise pass silently and turn a
+  // cap, the watchdog or the backoff off later.
+  it.each([...top, ...backoff].flatMap((name) => [NaN, -1, -Infinity, '1000', true].map((value) => [name, value] as const)))(
+    'refuses %s: %s, naming the option',
+    (name, value) => {
+      let thrown: unknown;
+      try {
+        new EventSubSocket(withOption(name, value));
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(InputError);
+      expect(thrown).toMatchObject({ param: name, message: `${name}: must be a number from 0 up` });
+    },
+  );
+
+  it('takes 0 and Infinity for every numeric option, and leaves the options object as it was given', () => {
+    for (const name of [...top, ...backoff]) {
+      for (const value of [0, Infinity]) expect(() => h.socket(withOption(name, value))).not.toThrow();
+    }
+    const options = { client: h.client, maxFrameLength: undefined, reconnect: { attempts: 3 } };
+    new EventSubSocket(options).close();
+    expect(options).toStrictEqual({ client: h.client, maxFrameLength: undefined, reconnect: { attempts: 3 } });
+  });
+
+  it('0 where it means something: maxRememberedIds 0 drops no repeat, reconnect.attempts 0 retries no lost connection', async () => {
+    const socket = h.socket({ maxRememberedIds: 0, reconnect: { attempts: 0 } });
+    const follows: string[] = [];
+    const errors: Error[] = [];
+    socket.on('channel.follow', (event) => void follows.push(event.user_id));
+    socket.on('error', (error) => void errors.push(error));
+    const subscribing = socket.subscribe('channel.follow', followCondition);
+    await h.tick(10);
+    await subscribing;
+    const [sent] = h.fake.emit('channel.follow', follow('1'));
+    h.fake.duplicate(sent!.messageId);
+    await h.tick(10);
+    expect(follows).toEqual(['1', '1']);
+    h.fake.close(4000);
+    await h.tick(120_000);
+    expect(h.fake.connections).toHaveLength(1);
+    expect(socket.state).toBe('idle');
+    expect(errors).toMatchObject([{ code: 'connection', message: 'gave up reconnecting after 0 attempts' }]);
   });
 });
 
