@@ -546,7 +546,10 @@ export class EventSubSocket {
     clearTimeout(connection.timer);
     connection.heard = Date.now();
     const check = (): void => {
-      const left = connection.heard + connection.timeout - Date.now();
+      const now = Date.now();
+      // A local clock set back puts the last frame in its future: silence then counts from now, so
+      // such a jump delays the verdict by one period at most.
+      const left = (connection.heard = Math.min(connection.heard, now)) + connection.timeout - now;
       if (left > 0) connection.timer = later(check, left);
       else this.#gone(connection, 0, connection.welcomed ? 'no message within the keepalive time' : 'no welcome in time', 'keepalive_timeout');
     };
@@ -645,20 +648,26 @@ export class EventSubSocket {
   /** Runs inside the listener guard of `#open`: whatever this throws is reported on `error`. */
   #onFrame(connection: Connection, data: unknown): void {
     if (connection.role === 'dead') return;
-    // Every frame counts as a sign of life.
-    const now = (connection.heard = Date.now());
+    const now = Date.now();
+    // Every frame counts as a sign of life. One that comes longer after the last than the watchdog
+    // allows (it would have closed a connection that quiet) means the local clock was set forward.
+    const jumped = now - connection.heard > connection.timeout;
+    connection.heard = now;
     if (typeof data !== 'string' || data.length > this.#options.maxFrameLength) throw new EventSubError('frame', 'a frame not text or over maxFrameLength');
     const frame = parseEventSubFrame(data, this.#options);
     const { message_type: type, message_timestamp: timestamp } = frame.metadata;
-    if (type === 'session_welcome' || type === 'session_keepalive') {
-      // Twitch's clock as seen from ours, so the age check below survives a wrong local clock, and
-      // learned again at each keepalive, so it survives one set forward or back mid-session too.
+    if (jumped || type === 'session_welcome' || type === 'session_keepalive') {
+      // Twitch's clock as seen from ours, so the age check below survives a wrong local clock;
+      // learned again at each keepalive, and at once after a jump (a busy session gets no
+      // keepalives), so it survives a clock set forward or back mid-session too.
       const sent = sentAt(timestamp);
       if (Number.isFinite(sent)) this.#skew = now - sent;
-      if (type === 'session_welcome') this.#onWelcome(connection, (frame.payload as { session: EventSubSession }).session);
+    }
+    if (type === 'session_welcome') {
+      this.#onWelcome(connection, (frame.payload as { session: EventSubSession }).session);
     } else if (type === 'session_reconnect') {
       this.#onReconnect(connection, (frame.payload as { session: EventSubSession }).session);
-    } else if (!this.#isRepeat(frame.metadata.message_id, timestamp, now)) {
+    } else if (type !== 'session_keepalive' && !this.#isRepeat(frame.metadata.message_id, timestamp, now)) {
       if (type === 'notification') this.#dispatch(frame as EventSubNotificationMessage);
       else this.#onRevocation(frame as EventSubRevocationMessage);
     }

@@ -153,4 +153,29 @@ describe('timestamps', () => {
     notify('c', 'old', { stamp: iso(twitchNow - 11 * 60_000) });
     expect(seen).toEqual(['before', 'after']);
   });
+
+  // Twitch sends a keepalive only after a quiet keepalive period: a busy session gets none.
+  it('a local clock set forward in a busy session: Twitch\'s clock is learned again from the next frame', async () => {
+    const twitchNow = Date.now();
+    vi.setSystemTime(twitchNow - 86_400_000);
+    const { seen, notify } = await connected({}, iso(twitchNow));
+    notify('a', 'before', { stamp: iso(twitchNow) });
+    vi.setSystemTime(twitchNow + 1000);
+    notify('b', 'after', { stamp: iso(twitchNow + 1000) });
+    notify('c', 'next', { stamp: iso(twitchNow + 1500) });
+    notify('d', 'old', { stamp: iso(twitchNow - 11 * 60_000) });
+    expect(seen).toEqual(['before', 'after', 'next']);
+  });
+
+  it('a local clock set back mid-session delays the watchdog by one keepalive period at most, not by the jump', async () => {
+    const { socket } = await connected();
+    const disconnects: string[] = [];
+    socket.on('disconnect', ({ reason }) => void disconnects.push(reason));
+    // The welcome granted 600 s: silence past 605 s is a dead connection.
+    await vi.advanceTimersByTimeAsync(300_000);
+    vi.setSystemTime(Date.now() - 86_400_000);
+    await vi.advanceTimersByTimeAsync(2 * 605_000 - 300_000);
+    expect(disconnects[0]).toBe('no message within the keepalive time');
+    socket.close();
+  });
 });
