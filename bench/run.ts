@@ -18,7 +18,10 @@ import { measureSizes } from './size.ts';
 import { paired } from './stats.ts';
 import { fetchStartupTime, importTime, workerStartupTime } from './startup.ts';
 
-const CALL_ROUNDS = 11;
+// (21, not 11: on a 2-core machine one round's difference from bare ky spreads over ±6 µs, the
+// size of the budget: with 11, full runs of a Helix path whose speed did not change read from
+// -0.5 to 6.3 µs.)
+const CALL_ROUNDS = 21;
 const EVENTSUB_ROUNDS = 21;
 /** Rounds in Chromium (each about a second for all contenders). */
 const BROWSER_ROUNDS = 15;
