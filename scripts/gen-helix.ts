@@ -1281,16 +1281,19 @@ function endpointCode(endpoint: Endpoint, file: FileContext): string {
     const shape = responseShape(resolve(endpoint.responseSchema), file);
     const key = shapeKey(shape);
     const first = file.sameResponses.get(key);
-    // Each endpoint builds its own body schema in its getter, even when another endpoint of the file
-    // has the same shape: a shared factory would cost each bundle of one of them a function and a
-    // call (7 B gzip in the getUsers bundle), and the shapes inside are factories shared anyway.
+    // A body shape that other endpoints of the file share is built by one factory they all call,
+    // unless it is a short wrapper of named shapes (`{ data: User[] }`), which each endpoint builds
+    // in its own getter: there a factory would cost every bundle of one of them a function and a
+    // call (7 B gzip in the getUsers bundle) to save a line.
+    const shared = first !== undefined && shape.valibot.split('\n').length > 3;
     if (first) {
-      code += `/**\n * The body {@link ${endpoint.name}} resolves to: the same shape as {@link ${first}}.\n * @inline\n */\nexport type ${result} = ${first};\nlet ${result}Memo: v.GenericSchema<unknown, ${result}> | undefined;\n`;
+      code += `/**\n * The body {@link ${endpoint.name}} resolves to: the same shape as {@link ${first}}.\n * @inline\n */\nexport type ${result} = ${first};\n`;
+      if (!shared) code += `let ${result}Memo: v.GenericSchema<unknown, ${result}> | undefined;\n`;
     } else {
       if (first === '') file.sameResponses.set(key, result);
-      code += `/**\n * The body {@link ${endpoint.name}} resolves to.\n * @inline\n */\n${componentCode(result, shape, false, false)}`;
+      code += `/**\n * The body {@link ${endpoint.name}} resolves to.\n * @inline\n */\n${componentCode(result, shape, false, shared)}`;
     }
-    responseCode = `(${result}Memo ??= ${indent(indent(shape.valibot))})`;
+    responseCode = shared ? `${first || result}Schema()` : `(${result}Memo ??= ${indent(indent(shape.valibot))})`;
   }
   const spec = [
     `id: ${literal(id)},`,

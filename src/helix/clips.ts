@@ -72,6 +72,12 @@ export interface CreateClipResponse {
   }[];
 }
 let CreateClipResponseMemo: v.GenericSchema<unknown, CreateClipResponse> | undefined;
+const CreateClipResponseSchema = (): v.GenericSchema<unknown, CreateClipResponse> => (CreateClipResponseMemo ??= v.object({
+  data: v.array(v.object({
+    id: str,
+    edit_url: str,
+  })),
+}));
 
 /**
  * Starts making a clip from a live broadcast; the clip id comes back at once.
@@ -104,12 +110,7 @@ export const createClip = /* @__PURE__ */ defineCall<CreateClipInput, CreateClip
   paginated: false,
   required: ['broadcaster_id'],
   get response() {
-    return (CreateClipResponseMemo ??= v.object({
-      data: v.array(v.object({
-        id: str,
-        edit_url: str,
-      })),
-    }));
+    return CreateClipResponseSchema();
   },
 }, [checkRequired]);
 
@@ -197,7 +198,6 @@ export interface CreateClipFromVodInput {
  * @inline
  */
 export type CreateClipFromVodResponse = CreateClipResponse;
-let CreateClipFromVodResponseMemo: v.GenericSchema<unknown, CreateClipFromVodResponse> | undefined;
 
 /**
  * Cuts a clip out of a past broadcast’s video.
@@ -234,12 +234,7 @@ export const createClipFromVod = /* @__PURE__ */ defineCall<CreateClipFromVodInp
   paginated: false,
   required: ['editor_id', 'broadcaster_id', 'vod_id'],
   get response() {
-    return (CreateClipFromVodResponseMemo ??= v.object({
-      data: v.array(v.object({
-        id: str,
-        edit_url: str,
-      })),
-    }));
+    return CreateClipResponseSchema();
   },
 }, [checkRequired]);
 

@@ -23,6 +23,12 @@ export interface GetConduitsResponse {
   }[];
 }
 let GetConduitsResponseMemo: v.GenericSchema<unknown, GetConduitsResponse> | undefined;
+const GetConduitsResponseSchema = (): v.GenericSchema<unknown, GetConduitsResponse> => (GetConduitsResponseMemo ??= v.object({
+  data: v.array(v.object({
+    id: str,
+    shard_count: num,
+  })),
+}));
 
 /**
  * Lists the EventSub conduits of your application.
@@ -53,12 +59,7 @@ export const getConduits = /* @__PURE__ */ defineCall<GetConduitsInput, GetCondu
   scopes: [],
   paginated: false,
   get response() {
-    return (GetConduitsResponseMemo ??= v.object({
-      data: v.array(v.object({
-        id: str,
-        shard_count: num,
-      })),
-    }));
+    return GetConduitsResponseSchema();
   },
 });
 
@@ -74,7 +75,6 @@ export interface CreateConduitsInput {
  * @inline
  */
 export type CreateConduitsResponse = GetConduitsResponse;
-let CreateConduitsResponseMemo: v.GenericSchema<unknown, CreateConduitsResponse> | undefined;
 
 /**
  * Creates an EventSub conduit with a number of shards.
@@ -106,12 +106,7 @@ export const createConduits = /* @__PURE__ */ defineCall<CreateConduitsInput, Cr
   paginated: false,
   required: ['shard_count'],
   get response() {
-    return (CreateConduitsResponseMemo ??= v.object({
-      data: v.array(v.object({
-        id: str,
-        shard_count: num,
-      })),
-    }));
+    return GetConduitsResponseSchema();
   },
 }, [checkRequired]);
 
@@ -128,7 +123,6 @@ export interface UpdateConduitsInput {
  * @inline
  */
 export type UpdateConduitsResponse = GetConduitsResponse;
-let UpdateConduitsResponseMemo: v.GenericSchema<unknown, UpdateConduitsResponse> | undefined;
 
 /**
  * Changes how many shards an EventSub conduit has.
@@ -160,12 +154,7 @@ export const updateConduits = /* @__PURE__ */ defineCall<UpdateConduitsInput, Up
   paginated: false,
   required: ['id', 'shard_count'],
   get response() {
-    return (UpdateConduitsResponseMemo ??= v.object({
-      data: v.array(v.object({
-        id: str,
-        shard_count: num,
-      })),
-    }));
+    return GetConduitsResponseSchema();
   },
 }, [checkRequired]);
 

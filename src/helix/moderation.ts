@@ -1315,6 +1315,15 @@ export interface UpdateShieldModeStatusResponse {
   }[];
 }
 let UpdateShieldModeStatusResponseMemo: v.GenericSchema<unknown, UpdateShieldModeStatusResponse> | undefined;
+const UpdateShieldModeStatusResponseSchema = (): v.GenericSchema<unknown, UpdateShieldModeStatusResponse> => (UpdateShieldModeStatusResponseMemo ??= v.object({
+  data: v.array(v.object({
+    is_active: bool,
+    moderator_id: str,
+    moderator_login: str,
+    moderator_name: str,
+    last_activated_at: str,
+  })),
+}));
 
 /**
  * Turns Shield Mode on or off for a channel.
@@ -1351,15 +1360,7 @@ export const updateShieldModeStatus = /* @__PURE__ */ defineCall<UpdateShieldMod
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'is_active'],
   get response() {
-    return (UpdateShieldModeStatusResponseMemo ??= v.object({
-      data: v.array(v.object({
-        is_active: bool,
-        moderator_id: str,
-        moderator_login: str,
-        moderator_name: str,
-        last_activated_at: str,
-      })),
-    }));
+    return UpdateShieldModeStatusResponseSchema();
   },
 }, [checkRequired]);
 
@@ -1376,7 +1377,6 @@ export interface GetShieldModeStatusInput {
  * @inline
  */
 export type GetShieldModeStatusResponse = UpdateShieldModeStatusResponse;
-let GetShieldModeStatusResponseMemo: v.GenericSchema<unknown, GetShieldModeStatusResponse> | undefined;
 
 /**
  * Reads whether Shield Mode is on and who last turned it on.
@@ -1409,15 +1409,7 @@ export const getShieldModeStatus = /* @__PURE__ */ defineCall<GetShieldModeStatu
   paginated: false,
   required: ['broadcaster_id', 'moderator_id'],
   get response() {
-    return (GetShieldModeStatusResponseMemo ??= v.object({
-      data: v.array(v.object({
-        is_active: bool,
-        moderator_id: str,
-        moderator_login: str,
-        moderator_name: str,
-        last_activated_at: str,
-      })),
-    }));
+    return UpdateShieldModeStatusResponseSchema();
   },
 }, [checkRequired]);
 

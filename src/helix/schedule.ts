@@ -229,6 +229,18 @@ export interface CreateChannelStreamScheduleSegmentResponse {
   };
 }
 let CreateChannelStreamScheduleSegmentResponseMemo: v.GenericSchema<unknown, CreateChannelStreamScheduleSegmentResponse> | undefined;
+const CreateChannelStreamScheduleSegmentResponseSchema = (): v.GenericSchema<unknown, CreateChannelStreamScheduleSegmentResponse> => (CreateChannelStreamScheduleSegmentResponseMemo ??= v.object({
+  data: v.object({
+    segments: v.array(ChannelStreamScheduleSegmentSchema()),
+    broadcaster_id: str,
+    broadcaster_name: str,
+    broadcaster_login: str,
+    vacation: v.nullable(v.object({
+      start_time: str,
+      end_time: str,
+    })),
+  }),
+}));
 
 /**
  * Adds a one-off or weekly stream to the broadcaster’s schedule.
@@ -267,18 +279,7 @@ export const createChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<Cre
   required: ['broadcaster_id', 'start_time', 'timezone', 'duration'],
   maxLength: { title: 140 },
   get response() {
-    return (CreateChannelStreamScheduleSegmentResponseMemo ??= v.object({
-      data: v.object({
-        segments: v.array(ChannelStreamScheduleSegmentSchema()),
-        broadcaster_id: str,
-        broadcaster_name: str,
-        broadcaster_login: str,
-        vacation: v.nullable(v.object({
-          start_time: str,
-          end_time: str,
-        })),
-      }),
-    }));
+    return CreateChannelStreamScheduleSegmentResponseSchema();
   },
 }, [checkRequired, checkMaxLength]);
 
@@ -301,7 +302,6 @@ export interface UpdateChannelStreamScheduleSegmentInput {
  * @inline
  */
 export type UpdateChannelStreamScheduleSegmentResponse = CreateChannelStreamScheduleSegmentResponse;
-let UpdateChannelStreamScheduleSegmentResponseMemo: v.GenericSchema<unknown, UpdateChannelStreamScheduleSegmentResponse> | undefined;
 
 /**
  * Changes or cancels a stream in the broadcaster’s schedule.
@@ -335,18 +335,7 @@ export const updateChannelStreamScheduleSegment = /* @__PURE__ */ defineCall<Upd
   required: ['broadcaster_id', 'id'],
   maxLength: { title: 140 },
   get response() {
-    return (UpdateChannelStreamScheduleSegmentResponseMemo ??= v.object({
-      data: v.object({
-        segments: v.array(ChannelStreamScheduleSegmentSchema()),
-        broadcaster_id: str,
-        broadcaster_name: str,
-        broadcaster_login: str,
-        vacation: v.nullable(v.object({
-          start_time: str,
-          end_time: str,
-        })),
-      }),
-    }));
+    return CreateChannelStreamScheduleSegmentResponseSchema();
   },
 }, [checkRequired, checkMaxLength]);
 

@@ -195,6 +195,10 @@ export interface GetStreamsResponse {
   pagination?: Pagination;
 }
 let GetStreamsResponseMemo: v.GenericSchema<unknown, GetStreamsResponse> | undefined;
+const GetStreamsResponseSchema = (): v.GenericSchema<unknown, GetStreamsResponse> => (GetStreamsResponseMemo ??= v.object({
+  data: v.array(StreamSchema()),
+  pagination: v.exactOptional(PaginationSchema()),
+}));
 
 /**
  * Lists live streams, optionally by user, game or language.
@@ -229,10 +233,7 @@ export const getStreams = /* @__PURE__ */ definePaginated<GetStreamsInput, GetSt
   limits: [{ of: ['user_id'], max: 100 }, { of: ['user_login'], max: 100 }, { of: ['game_id'], max: 100 }, { of: ['language'], max: 100 }],
   range: { first: [1, 100] },
   get response() {
-    return (GetStreamsResponseMemo ??= v.object({
-      data: v.array(StreamSchema()),
-      pagination: v.exactOptional(PaginationSchema()),
-    }));
+    return GetStreamsResponseSchema();
   },
 }, [checkLimits, checkRange]);
 
@@ -250,7 +251,6 @@ export interface GetFollowedStreamsInput {
  * @inline
  */
 export type GetFollowedStreamsResponse = GetStreamsResponse;
-let GetFollowedStreamsResponseMemo: v.GenericSchema<unknown, GetFollowedStreamsResponse> | undefined;
 
 /**
  * Lists the live streams of channels a user follows.
@@ -286,10 +286,7 @@ export const getFollowedStreams = /* @__PURE__ */ definePaginated<GetFollowedStr
   required: ['user_id'],
   range: { first: [1, 100] },
   get response() {
-    return (GetFollowedStreamsResponseMemo ??= v.object({
-      data: v.array(StreamSchema()),
-      pagination: v.exactOptional(PaginationSchema()),
-    }));
+    return GetStreamsResponseSchema();
   },
 }, [checkRequired, checkRange]);
 
