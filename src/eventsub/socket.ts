@@ -650,8 +650,11 @@ export class EventSubSocket {
     if (connection.role === 'dead') return;
     const now = Date.now();
     // Every frame counts as a sign of life. One that comes longer after the last than the watchdog
-    // allows (it would have closed a connection that quiet) means the local clock was set forward.
-    const jumped = now - connection.heard > connection.timeout;
+    // allows (it would have closed a connection that quiet) means the local clock was set forward;
+    // so does one half the duplicate window after it when the watchdog allows more (a keepalive of
+    // 600 s, a grace of Infinity): a jump missed there leaves every later frame looking that much
+    // older, and past the window dropped as a replay.
+    const jumped = now - connection.heard > Math.min(connection.timeout, DUPLICATE_WINDOW_MS / 2);
     connection.heard = now;
     if (typeof data !== 'string' || data.length > this.#options.maxFrameLength) throw new EventSubError('frame', 'a frame not text or over maxFrameLength');
     const frame = parseEventSubFrame(data, this.#options);
