@@ -171,7 +171,7 @@ export interface EventSubSocketOptions {
   maxFrameLength?: number;
 }
 
-/** The numeric options (`reconnect`'s among them) with their defaults: the constructor checks and fills in each. */
+/** The numeric options with their defaults, `reconnect`'s three last: the constructor checks and fills in each. */
 const NUMBERS = { keepaliveGraceMs: 5000, connectTimeoutMs: 10_000, maxRememberedIds: 10_000, maxFrameLength: 1 << 20, minDelayMs: 1000, maxDelayMs: 60_000, attempts: Infinity };
 
 /** The options as the socket reads them: one flat record (`reconnect`'s flattened in) with the defaults filled in. */
@@ -360,18 +360,20 @@ export class EventSubSocket {
   constructor(options: EventSubSocketOptions) {
     if (!options?.client) throw new InputError('client', 'is required');
     const log = options.log ?? options.client.log;
-    // (Parsing reads `schemas`, `validate`, `onInvalid` and `log` only. A key inside `reconnect`
-    // never replaces a top-level option; the names are unique, so InputError's `param` is just the name.)
+    // (Parsing reads `schemas`, `validate`, `onInvalid` and `log` only. The names are unique, so
+    // InputError's `param` is just the name.)
     const settings = (this.#options = {
-      ...options.reconnect,
       ...options,
       validate: options.validate ?? options.client.validate,
       onInvalid: options.onInvalid ?? options.client.onInvalid,
       log,
     } as Settings & Record<string, unknown>);
     // NaN (from `Number()` of nothing) or a negative number would turn a cap or the backoff off unseen.
+    // (NUMBERS' last three are read from `reconnect`, and nothing else is: another option put there
+    // in JavaScript, `maxFrameLength` say, must not cap every frame.)
+    let at = 0;
     for (const name in NUMBERS) {
-      const value = (settings[name] ??= NUMBERS[name as keyof typeof NUMBERS]);
+      const value = (settings[name] = ((at++ > 3 ? options.reconnect : options) as Record<string, unknown> | undefined)?.[name] ?? NUMBERS[name as keyof typeof NUMBERS]);
       if (!(typeof value == 'number' && value >= 0)) throw new InputError(name, 'must be a number from 0 up');
     }
     // The `reconnect` payload is a log entry. As a listener, a log that throws is reported on
