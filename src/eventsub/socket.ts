@@ -171,7 +171,7 @@ export interface EventSubSocketOptions {
   maxFrameLength?: number;
 }
 
-/** The numeric options (`reconnect`'s among them) with their defaults: the constructor checks and fills in each. */
+/** The numeric options with their defaults, `reconnect`'s three last: the constructor checks and fills in each. */
 const NUMBERS = { keepaliveGraceMs: 5000, connectTimeoutMs: 10_000, maxRememberedIds: 10_000, maxFrameLength: 1 << 20, minDelayMs: 1000, maxDelayMs: 60_000, attempts: Infinity };
 
 /** The options as the socket reads them: one flat record (`reconnect`'s flattened in) with the defaults filled in. */
@@ -360,18 +360,20 @@ export class EventSubSocket {
   constructor(options: EventSubSocketOptions) {
     if (!options?.client) throw new InputError('client', 'is required');
     const log = options.log ?? options.client.log;
-    // (Parsing reads `schemas`, `validate`, `onInvalid` and `log` only. A key inside `reconnect`
-    // never replaces a top-level option; the names are unique, so InputError's `param` is just the name.)
+    // (Parsing reads `schemas`, `validate`, `onInvalid` and `log` only. The names are unique, so
+    // InputError's `param` is just the name.)
     const settings = (this.#options = {
-      ...options.reconnect,
       ...options,
       validate: options.validate ?? options.client.validate,
       onInvalid: options.onInvalid ?? options.client.onInvalid,
       log,
     } as Settings & Record<string, unknown>);
     // NaN (from `Number()` of nothing) or a negative number would turn a cap or the backoff off unseen.
+    // (NUMBERS' last three are read from `reconnect`, and nothing else is: another option put there
+    // in JavaScript, `maxFrameLength` say, must not cap every frame.)
+    let at = 0;
     for (const name in NUMBERS) {
-      const value = (settings[name] ??= NUMBERS[name as keyof typeof NUMBERS]);
+      const value = (settings[name] = ((at++ > 3 ? options.reconnect : options) as Record<string, unknown> | undefined)?.[name] ?? NUMBERS[name as keyof typeof NUMBERS]);
       if (!(typeof value == 'number' && value >= 0)) throw new InputError(name, 'must be a number from 0 up');
     }
     // The `reconnect` payload is a log entry. As a listener, a log that throws is reported on
@@ -650,8 +652,11 @@ export class EventSubSocket {
     if (connection.role === 'dead') return;
     const now = Date.now();
     // Every frame counts as a sign of life. One that comes longer after the last than the watchdog
-    // allows (it would have closed a connection that quiet) means the local clock was set forward.
-    const jumped = now - connection.heard > connection.timeout;
+    // allows (it would have closed a connection that quiet) means the local clock was set forward;
+    // so does one half the duplicate window after it when the watchdog allows more (a keepalive of
+    // 600 s, a grace of Infinity): a jump missed there leaves every later frame looking that much
+    // older, and past the window dropped as a replay.
+    const jumped = now - connection.heard > Math.min(connection.timeout, DUPLICATE_WINDOW_MS / 2);
     connection.heard = now;
     if (typeof data !== 'string' || data.length > this.#options.maxFrameLength) throw new EventSubError('frame', 'a frame not text or over maxFrameLength');
     const frame = parseEventSubFrame(data, this.#options);

@@ -167,6 +167,23 @@ describe('timestamps', () => {
     expect(seen).toEqual(['before', 'after', 'next']);
   });
 
+  // A jump the watchdog's limit hides (a keepalive of 600 s allows 605 s of silence, a grace of
+  // Infinity any) still makes every later notification look more than ten minutes old.
+  it.each([
+    ['a keepalive of 600 s', {}, 603_000],
+    ['keepaliveGraceMs: Infinity', { keepaliveGraceMs: Infinity }, 3_600_000],
+  ] as const)('with %s, a local clock set forward past ten minutes in a busy session drops no notification', async (_, options, jump) => {
+    const twitchNow = Date.now();
+    const { seen, notify, errors } = await connected(options);
+    notify('a', 'before', { stamp: iso(twitchNow) });
+    vi.setSystemTime(twitchNow + jump);
+    notify('b', 'after', { stamp: iso(twitchNow + 100) });
+    notify('c', 'next', { stamp: iso(twitchNow + 200) });
+    notify('d', 'old', { stamp: iso(twitchNow - 11 * 60_000) });
+    expect(seen).toEqual(['before', 'after', 'next']);
+    expect(errors).toEqual([]);
+  });
+
   it('a local clock set back mid-session delays the watchdog by one keepalive period at most, not by the jump', async () => {
     const { socket } = await connected();
     const disconnects: string[] = [];

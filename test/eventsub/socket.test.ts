@@ -174,6 +174,23 @@ describe('EventSubSocket: numeric options', () => {
     expect(options).toStrictEqual({ client: h.client, maxFrameLength: undefined, reconnect: { attempts: 3 } });
   });
 
+  // (Keys TypeScript refuses there, from JavaScript or a config object passed whole.)
+  it('reads only minDelayMs, maxDelayMs and attempts from reconnect: another option there changes nothing', async () => {
+    const reconnect = { attempts: 3, maxFrameLength: 10, keepaliveGraceMs: NaN } as EventSubSocketOptions['reconnect'];
+    const socket = h.socket({ reconnect });
+    const follows: string[] = [];
+    const errors: Error[] = [];
+    socket.on('channel.follow', (event) => void follows.push(event.user_id));
+    socket.on('error', (error) => void errors.push(error));
+    const subscribing = socket.subscribe('channel.follow', followCondition);
+    await h.tick(10);
+    await subscribing;
+    h.fake.emit('channel.follow', follow('1'));
+    await h.tick(10);
+    expect(follows).toEqual(['1']);
+    expect(errors).toEqual([]);
+  });
+
   it('0 where it means something: maxRememberedIds 0 drops no repeat, reconnect.attempts 0 retries no lost connection', async () => {
     const socket = h.socket({ maxRememberedIds: 0, reconnect: { attempts: 0 } });
     const follows: string[] = [];
