@@ -90,7 +90,9 @@ function createBucket(): Take {
       if (remaining >= 0) {
         // (A 429 with points left is another limit, a subscription's cost or five conduits: the
         // bucket is as the headers say.) This call still holds its place, and Twitch counted it.
-        left = Math.min(remaining - held + 1, fresh ? Infinity : free(now));
+        // Never below 0: an answer may count a place in flight that Twitch already counted, and a
+        // debt kept from that would stretch the wait for a point past MAX_WAIT_MS.
+        left = Math.max(0, fresh ? remaining - held + 1 : Math.min(remaining - held + 1, free(now)));
         since = now;
         // (A limit under the points left, or past any real bucket, is a hostile figure: one under a
         // point, or an infinite one, would leave calls waiting for a point that never comes.)

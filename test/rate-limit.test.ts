@@ -218,6 +218,21 @@ describe('a bucket never stalls', () => {
     expect(next()).toHaveLength(2);
   });
 
+  // Odd headers: each of the first burst's answers says the bucket (of one point) is empty, though
+  // all of them were let through. Counting the seven still in flight as owed on top of Twitch's
+  // figure, and keeping that debt, made the next call wait eight refills (16 minutes at a
+  // 120 s refill), not the one the cap allows.
+  test.each([String(Math.floor(START.getTime() / 1000) + 60), '1e12'])('after a burst whose answers all say 0 points left (reset %s), the next call waits one refill at most', async (reset) => {
+    vi.useFakeTimers({ now: START });
+    const stub = fetchStub(() => json({ data: [] }, { headers: { 'ratelimit-limit': '1', 'ratelimit-remaining': '0', 'ratelimit-reset': reset } }));
+    const client = createClient({ clientId: 'c', auth: 'token', fetch: stub.fetch });
+    await Promise.all(ids(1, UNSEEN_BURST).map((id) => getUsers(client, { id })));
+    const next = follow(getUsers(client, { id: 'next' }));
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(next()).toEqual({ data: [] });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   // `log` may throw (that fails the call it was logging): a call that fails so while it waits
   // for a point must leave the queue, or the place it would later be given is never passed on.
   test('a call whose log throws while it waits for a point does not keep a place in the bucket', async () => {
