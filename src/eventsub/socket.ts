@@ -655,8 +655,9 @@ export class EventSubSocket {
     // allows (it would have closed a connection that quiet) means the local clock was set forward;
     // so does one half the duplicate window after it when the watchdog allows more (a keepalive of
     // 600 s, a grace of Infinity): a jump missed there leaves every later frame looking that much
-    // older, and past the window dropped as a replay.
-    const jumped = now - connection.heard > Math.min(connection.timeout, DUPLICATE_WINDOW_MS / 2);
+    // older, and past the window dropped as a replay. One as far before the last means the clock
+    // was set back, which would let replays through as young.
+    const jumped = Math.abs(now - connection.heard) > Math.min(connection.timeout, DUPLICATE_WINDOW_MS / 2);
     connection.heard = now;
     if (typeof data !== 'string' || data.length > this.#options.maxFrameLength) throw new EventSubError('frame', 'a frame not text or over maxFrameLength');
     const frame = parseEventSubFrame(data, this.#options);

@@ -184,6 +184,15 @@ describe('timestamps', () => {
     expect(errors).toEqual([]);
   });
 
+  it('a local clock set back in a busy session: Twitch\'s clock is learned again from the next frame, so old replays stay out', async () => {
+    const { seen, notify } = await connected();
+    const twitchNow = Date.now();
+    vi.setSystemTime(twitchNow - 86_400_000);
+    notify('a', 'now', { stamp: iso(twitchNow) });
+    notify('b', 'old', { stamp: iso(twitchNow - 11 * 60_000) });
+    expect(seen).toEqual(['now']);
+  });
+
   it('a local clock set back mid-session delays the watchdog by one keepalive period at most, not by the jump', async () => {
     const { socket } = await connected();
     const disconnects: string[] = [];
