@@ -148,6 +148,18 @@ describe('EventSubSocket: numeric options', () => {
   /** Options with one numeric option set to `value`, at the top level or inside `reconnect`. */
   const withOption = (name: string, value: unknown) =>
     ({ client: h.client, ...((backoff as readonly string[]).includes(name) ? { reconnect: { [name]: value } } : { [name]: value }) }) as EventSubSocketOptions;
+  /** A socket with `options`, subscribed to channel.follow, and what its listeners hear. */
+  async function following(options: Partial<EventSubSocketOptions>) {
+    const socket = h.socket(options);
+    const follows: string[] = [];
+    const errors: Error[] = [];
+    socket.on('channel.follow', (event) => void follows.push(event.user_id));
+    socket.on('error', (error) => void errors.push(error));
+    const subscribing = socket.subscribe('channel.follow', followCondition);
+    await h.tick(10);
+    await subscribing;
+    return { socket, follows, errors };
+  }
 
   // NaN is what `Number(process.env.UNSET)` gives; each would otherwise pass silently and turn a
   // cap, the watchdog or the backoff off later.
@@ -177,14 +189,7 @@ describe('EventSubSocket: numeric options', () => {
   // (Keys TypeScript refuses there, from JavaScript or a config object passed whole.)
   it('reads only minDelayMs, maxDelayMs and attempts from reconnect: another option there changes nothing', async () => {
     const reconnect = { attempts: 3, maxFrameLength: 10, keepaliveGraceMs: NaN } as EventSubSocketOptions['reconnect'];
-    const socket = h.socket({ reconnect });
-    const follows: string[] = [];
-    const errors: Error[] = [];
-    socket.on('channel.follow', (event) => void follows.push(event.user_id));
-    socket.on('error', (error) => void errors.push(error));
-    const subscribing = socket.subscribe('channel.follow', followCondition);
-    await h.tick(10);
-    await subscribing;
+    const { follows, errors } = await following({ reconnect });
     h.fake.emit('channel.follow', follow('1'));
     await h.tick(10);
     expect(follows).toEqual(['1']);
@@ -192,14 +197,7 @@ describe('EventSubSocket: numeric options', () => {
   });
 
   it('0 where it means something: maxRememberedIds 0 drops no repeat, reconnect.attempts 0 retries no lost connection', async () => {
-    const socket = h.socket({ maxRememberedIds: 0, reconnect: { attempts: 0 } });
-    const follows: string[] = [];
-    const errors: Error[] = [];
-    socket.on('channel.follow', (event) => void follows.push(event.user_id));
-    socket.on('error', (error) => void errors.push(error));
-    const subscribing = socket.subscribe('channel.follow', followCondition);
-    await h.tick(10);
-    await subscribing;
+    const { socket, follows, errors } = await following({ maxRememberedIds: 0, reconnect: { attempts: 0 } });
     const [sent] = h.fake.emit('channel.follow', follow('1'));
     h.fake.duplicate(sent!.messageId);
     await h.tick(10);
