@@ -755,9 +755,14 @@ interface FileContext {
   /**
    * Response bodies of the same shape within the file (e.g. create and get of one resource), by
    * shape: the first endpoint's name once it is written, else `''`. The others' types are aliases
-   * of the first's type (each still builds its own schema).
+   * of the first's type.
    */
   sameResponses: Map<string, string>;
+  /**
+   * The same for response schemas alone, by their code: bodies whose types differ only where the
+   * schema is looser (an enum checked as a string) still share one schema factory.
+   */
+  sameSchemas: Map<string, string>;
 }
 const newFile = (area: string): FileContext => ({
   area,
@@ -767,6 +772,7 @@ const newFile = (area: string): FileContext => ({
   checks: new Set(),
   spelling: false,
   sameResponses: new Map(),
+  sameSchemas: new Map(),
 });
 const shapeKey = (shape: Shape) => `${shape.type}\n${shape.valibot}`;
 
@@ -918,7 +924,7 @@ function use(name: string, file: FileContext) {
   file.defined.set(name, shape);
 }
 
-function componentCode(name: string, shape: Shape, exported = false, factory = true): string {
+function componentCode(name: string, shape: Shape, exported = false, schema: 'factory' | 'memo' | 'none' = 'factory'): string {
   const users = usersOf.get(name) ?? [];
   const links = users.slice(0, 3).map((user) => `{@link ${user}}`).join(', ');
   const more = users.length > 3 ? ` and ${users.length - 3} more` : '';
@@ -929,8 +935,9 @@ function componentCode(name: string, shape: Shape, exported = false, factory = t
     ? `/**\n * Part of what ${links}${more} resolve${users.length > 1 ? '' : 's'} to.\n${category ? ` * @category ${category}\n` : ''} */\n`
     : '';
   const type = isObjectLiteral(shape.type) ? `export interface ${name} ${shape.type}` : `export type ${name} = ${shape.type};`;
-  // A response body's schema is built by its endpoint's `response` getter (no factory to share).
-  const memo = factory ? factoryCode(name, shape.valibot, exported) : `let ${name}Memo: v.GenericSchema<unknown, ${name}> | undefined;\n`;
+  // A response body's schema is built by its endpoint's `response` getter (`memo`), or by another
+  // endpoint's factory (`none`).
+  const memo = schema === 'factory' ? factoryCode(name, shape.valibot, exported) : schema === 'memo' ? `let ${name}Memo: v.GenericSchema<unknown, ${name}> | undefined;\n` : '';
   return `${doc}${type}\n${memo}`;
 }
 
@@ -1281,19 +1288,21 @@ function endpointCode(endpoint: Endpoint, file: FileContext): string {
     const shape = responseShape(resolve(endpoint.responseSchema), file);
     const key = shapeKey(shape);
     const first = file.sameResponses.get(key);
-    // A body shape that other endpoints of the file share is built by one factory they all call,
+    // A body schema that other endpoints of the file share is built by one factory they all call,
     // unless it is a short wrapper of named shapes (`{ data: User[] }`), which each endpoint builds
     // in its own getter: there a factory would cost every bundle of one of them a function and a
     // call (7 B gzip in the getUsers bundle) to save a line.
-    const shared = first !== undefined && shape.valibot.split('\n').length > 3;
+    const owner = shape.valibot.split('\n').length > 3 ? file.sameSchemas.get(shape.valibot) : undefined;
+    if (owner === '') file.sameSchemas.set(shape.valibot, result);
+    const schema = owner === undefined ? 'memo' : owner ? 'none' : 'factory';
     if (first) {
       code += `/**\n * The body {@link ${endpoint.name}} resolves to: the same shape as {@link ${first}}.\n * @inline\n */\nexport type ${result} = ${first};\n`;
-      if (!shared) code += `let ${result}Memo: v.GenericSchema<unknown, ${result}> | undefined;\n`;
+      if (schema === 'memo') code += `let ${result}Memo: v.GenericSchema<unknown, ${result}> | undefined;\n`;
     } else {
       if (first === '') file.sameResponses.set(key, result);
-      code += `/**\n * The body {@link ${endpoint.name}} resolves to.\n * @inline\n */\n${componentCode(result, shape, false, shared)}`;
+      code += `/**\n * The body {@link ${endpoint.name}} resolves to.\n * @inline\n */\n${componentCode(result, shape, false, schema)}`;
     }
-    responseCode = shared ? `${first || result}Schema()` : `(${result}Memo ??= ${indent(indent(shape.valibot))})`;
+    responseCode = schema === 'memo' ? `(${result}Memo ??= ${indent(indent(shape.valibot))})` : `${owner || result}Schema()`;
   }
   const spec = [
     `id: ${literal(id)},`,
@@ -1321,12 +1330,14 @@ function areaCode(area: string, members: Endpoint[]): string {
   const file = newFile(area);
   // Shapes met more than once among the file's response bodies. (Working a shape out twice is
   // harmless: it only records, idempotently, what the file defines and uses.)
-  const seen = new Set<string>();
+  const seen = new Map([[file.sameResponses, new Set<string>()], [file.sameSchemas, new Set<string>()]]);
   for (const endpoint of members) {
     if (!endpoint.responseSchema) continue;
-    const key = shapeKey(responseShape(resolve(endpoint.responseSchema), file));
-    if (seen.has(key)) file.sameResponses.set(key, '');
-    seen.add(key);
+    const shape = responseShape(resolve(endpoint.responseSchema), file);
+    for (const [same, key] of [[file.sameResponses, shapeKey(shape)], [file.sameSchemas, shape.valibot]] as const) {
+      if (seen.get(same)!.has(key)) same.set(key, '');
+      seen.get(same)!.add(key);
+    }
   }
   const bodies = members.map((endpoint) => endpointCode(endpoint, file));
   const defined = [...file.defined].map(([name, shape]) => componentCode(name, shape));

@@ -1513,6 +1513,16 @@ export interface AddSuspiciousStatusToChatUserResponse {
   }[];
 }
 let AddSuspiciousStatusToChatUserResponseMemo: v.GenericSchema<unknown, AddSuspiciousStatusToChatUserResponse> | undefined;
+const AddSuspiciousStatusToChatUserResponseSchema = (): v.GenericSchema<unknown, AddSuspiciousStatusToChatUserResponse> => (AddSuspiciousStatusToChatUserResponseMemo ??= v.object({
+  data: v.array(v.object({
+    user_id: str,
+    broadcaster_id: str,
+    moderator_id: str,
+    updated_at: str,
+    status: str,
+    types: v.array(str),
+  })),
+}));
 
 /**
  * Flags a chatter as monitored or restricted.
@@ -1550,16 +1560,7 @@ export const addSuspiciousStatusToChatUser = /* @__PURE__ */ defineCall<AddSuspi
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'user_id', 'status'],
   get response() {
-    return (AddSuspiciousStatusToChatUserResponseMemo ??= v.object({
-      data: v.array(v.object({
-        user_id: str,
-        broadcaster_id: str,
-        moderator_id: str,
-        updated_at: str,
-        status: str,
-        types: v.array(str),
-      })),
-    }));
+    return AddSuspiciousStatusToChatUserResponseSchema();
   },
 }, [checkRequired]);
 
@@ -1592,7 +1593,6 @@ export interface RemoveSuspiciousStatusFromChatUserResponse {
     )[];
   }[];
 }
-let RemoveSuspiciousStatusFromChatUserResponseMemo: v.GenericSchema<unknown, RemoveSuspiciousStatusFromChatUserResponse> | undefined;
 
 /**
  * Clears the suspicious-user flag from a chatter.
@@ -1629,15 +1629,6 @@ export const removeSuspiciousStatusFromChatUser = /* @__PURE__ */ defineCall<Rem
   paginated: false,
   required: ['broadcaster_id', 'moderator_id', 'user_id'],
   get response() {
-    return (RemoveSuspiciousStatusFromChatUserResponseMemo ??= v.object({
-      data: v.array(v.object({
-        user_id: str,
-        broadcaster_id: str,
-        moderator_id: str,
-        updated_at: str,
-        status: str,
-        types: v.array(str),
-      })),
-    }));
+    return AddSuspiciousStatusToChatUserResponseSchema();
   },
 }, [checkRequired]);
